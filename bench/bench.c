@@ -1,0 +1,278 @@
+/*
+ * make bench: each winshim row is timed next to a raw baseline measured in
+ * the same run, and reported as ns/op and as a ratio to that baseline.
+ * Every measurement is the best of several rounds (this is a noisy VM).
+ * Ping-pong rows pin both threads to one CPU, as the targets say.
+ */
+#define _GNU_SOURCE
+#include <windows.h>
+
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ROUNDS 7
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+typedef void (*bench_fn)(long iters);
+
+static double best_ns_per_op(bench_fn fn, long iters)
+{
+    double best = 1e30;
+    fn(iters / 10); /* warm up */
+    for (int r = 0; r < ROUNDS; r++) {
+        double t0 = now_ns();
+        fn(iters);
+        double dt = (now_ns() - t0) / iters;
+        if (dt < best)
+            best = dt;
+    }
+    return best;
+}
+
+static void row(const char *name, double ns, const char *base, double base_ns,
+                const char *target)
+{
+    printf("%-44s %9.1f ns/op  %6.2fx %-26s %s\n", name, ns, ns / base_ns, base,
+           target);
+}
+
+/* ---- raw baselines ---- */
+
+static _Atomic uint64_t cell;
+static volatile uint64_t sink;
+
+static void b_atomic_load(long n)
+{
+    uint64_t s = 0;
+    for (long i = 0; i < n; i++)
+        s += atomic_load_explicit(&cell, memory_order_acquire);
+    sink = s;
+}
+
+static void b_cas_pair(long n)
+{
+    for (long i = 0; i < n; i++) {
+        uint64_t e = 0;
+        atomic_compare_exchange_strong(&cell, &e, 1);
+        e = 1;
+        atomic_compare_exchange_strong(&cell, &e, 0);
+    }
+}
+
+static void b_malloc_free_atomic(long n)
+{
+    for (long i = 0; i < n; i++) {
+        void *p = malloc(64);
+        atomic_fetch_add(&cell, 1);
+        sink = (uintptr_t)p;
+        free(p);
+    }
+}
+
+/* ---- winshim rows ---- */
+
+static HANDLE ev_manual, ev_set;
+
+static void b_wait_signalled(long n)
+{
+    for (long i = 0; i < n; i++)
+        if (WaitForSingleObject(ev_manual, 0) != WAIT_OBJECT_0)
+            abort();
+}
+
+static void b_set_reset(long n)
+{
+    for (long i = 0; i < n; i++) {
+        SetEvent(ev_set);
+        ResetEvent(ev_set);
+    }
+}
+
+static void b_create_close(long n)
+{
+    for (long i = 0; i < n; i++) {
+        HANDLE h = CreateEventW(NULL, FALSE, FALSE, NULL);
+        CloseHandle(h);
+    }
+}
+
+static void b_dup_close(long n)
+{
+    for (long i = 0; i < n; i++) {
+        HANDLE h;
+        DuplicateHandle(GetCurrentProcess(), ev_set, GetCurrentProcess(), &h, 0,
+                        FALSE, DUPLICATE_SAME_ACCESS);
+        CloseHandle(h);
+    }
+}
+
+static HANDLE many[MAXIMUM_WAIT_OBJECTS];
+
+static void b_wait64(long n)
+{
+    for (long i = 0; i < n; i++)
+        if (WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, many, FALSE, 0) != WAIT_TIMEOUT)
+            abort();
+}
+
+/* ---- ping-pong ---- */
+
+static _Atomic uint32_t fx[2];
+static long pp_iters;
+static HANDLE pp_ev[2];
+
+static void pin_cpu0(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+static void fwait(_Atomic uint32_t *w)
+{
+    uint32_t one = 1;
+    while (!atomic_compare_exchange_strong(w, &one, 0)) {
+        syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+        one = 1;
+    }
+}
+
+static void fpost(_Atomic uint32_t *w)
+{
+    atomic_store(w, 1);
+    syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void *futex_partner(void *arg)
+{
+    (void)arg;
+    pin_cpu0();
+    for (long i = 0; i < pp_iters; i++) {
+        fwait(&fx[0]);
+        fpost(&fx[1]);
+    }
+    return NULL;
+}
+
+static void b_futex_pingpong(long n)
+{
+    pthread_t t;
+    pp_iters = n;
+    pthread_create(&t, NULL, futex_partner, NULL);
+    for (long i = 0; i < n; i++) {
+        fpost(&fx[0]);
+        fwait(&fx[1]);
+    }
+    pthread_join(t, NULL);
+}
+
+static DWORD WINAPI event_partner(LPVOID arg)
+{
+    (void)arg;
+    pin_cpu0();
+    for (long i = 0; i < pp_iters; i++) {
+        WaitForSingleObject(pp_ev[0], INFINITE);
+        SetEvent(pp_ev[1]);
+    }
+    return 0;
+}
+
+static void b_event_pingpong(long n)
+{
+    pp_iters = n;
+    HANDLE t = CreateThread(NULL, 0, event_partner, NULL, 0, NULL);
+    for (long i = 0; i < n; i++) {
+        SetEvent(pp_ev[0]);
+        WaitForSingleObject(pp_ev[1], INFINITE);
+    }
+    WaitForSingleObject(t, INFINITE);
+    CloseHandle(t);
+}
+
+/* ---- lookup scaling: the same signalled wait from 1 and 2 threads ---- */
+
+static long scale_iters;
+
+static void *scale_worker(void *arg)
+{
+    (void)arg;
+    b_wait_signalled(scale_iters);
+    return NULL;
+}
+
+static double scaled_wait(int threads, long iters)
+{
+    double best = 1e30;
+    for (int r = 0; r < ROUNDS; r++) {
+        pthread_t t[4];
+        scale_iters = iters;
+        double t0 = now_ns();
+        for (int i = 0; i < threads; i++)
+            pthread_create(&t[i], NULL, scale_worker, NULL);
+        for (int i = 0; i < threads; i++)
+            pthread_join(t[i], NULL);
+        double dt = (now_ns() - t0) / iters;
+        if (dt < best)
+            best = dt;
+    }
+    return best;
+}
+
+int main(void)
+{
+    const long N = 2000000;
+    ev_manual = CreateEventW(NULL, TRUE, TRUE, NULL);
+    ev_set = CreateEventW(NULL, TRUE, FALSE, NULL);
+    for (int i = 0; i < MAXIMUM_WAIT_OBJECTS; i++)
+        many[i] = CreateEventW(NULL, FALSE, FALSE, NULL);
+    pp_ev[0] = CreateEventW(NULL, FALSE, FALSE, NULL);
+    pp_ev[1] = CreateEventW(NULL, FALSE, FALSE, NULL);
+
+    double load = best_ns_per_op(b_atomic_load, N * 10);
+    double cas2 = best_ns_per_op(b_cas_pair, N);
+    double mfa = best_ns_per_op(b_malloc_free_atomic, N);
+
+    printf("winshim bench (best of %d rounds; ratio = row / baseline)\n\n", ROUNDS);
+    printf("baselines: atomic load %.2f ns, CAS pair %.2f ns, malloc+free+atomic %.2f ns\n\n",
+           load, cas2, mfa);
+
+    row("WaitForSingleObject, signalled manual event",
+        best_ns_per_op(b_wait_signalled, N), "vs atomic load", load, "target <= 10x");
+    row("SetEvent+ResetEvent, no waiters", best_ns_per_op(b_set_reset, N),
+        "vs CAS pair", cas2, "target <= 2.5x");
+    double cc = best_ns_per_op(b_create_close, N);
+    row("CreateEvent+CloseHandle (unnamed)", cc, "vs malloc+free+atomic", mfa,
+        "target < 60 ns, <= 3x");
+    row("DuplicateHandle+CloseHandle", best_ns_per_op(b_dup_close, N),
+        "vs malloc+free+atomic", mfa, "");
+    row("WaitForMultipleObjects(64, any, 0 ms)", best_ns_per_op(b_wait64, N / 10),
+        "vs atomic load", load, "");
+
+    double w1 = scaled_wait(1, N);
+    double w2 = scaled_wait(2, N);
+    row("signalled wait, 2 threads at once", w2, "vs 1 thread", w1,
+        "target ~1x (no shared write)");
+
+    pin_cpu0();
+    double fpp = best_ns_per_op(b_futex_pingpong, 100000);
+    double epp = best_ns_per_op(b_event_pingpong, 100000);
+    row("ping-pong, 2 auto-reset events, one CPU", epp, "vs raw futex ping-pong",
+        fpp, "target <= 1.2x");
+    return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * fileapi.h - files and directories.
+ *
+ * Only the constants so far; the functions are declared as they are
+ * implemented.
+ */
+#ifndef _APISETFILE_
+#define _APISETFILE_
+
+#include <apisetcconv.h>
+#include <minwindef.h>
+#include <minwinbase.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* dwCreationDisposition of CreateFile. */
+#define CREATE_NEW 1
+#define CREATE_ALWAYS 2
+#define OPEN_EXISTING 3
+#define OPEN_ALWAYS 4
+#define TRUNCATE_EXISTING 5
+
+/* Failure returns of GetFileSize, SetFilePointer, GetFileAttributes. */
+#define INVALID_FILE_SIZE ((DWORD)0xFFFFFFFF)
+#define INVALID_SET_FILE_POINTER ((DWORD)-1)
+#define INVALID_FILE_ATTRIBUTES ((DWORD)-1)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _APISETFILE_ */

@@ -1,0 +1,40 @@
+/*
+ * processthreadsapi.h - processes, threads and their identifiers.
+ */
+#ifndef _PROCESSTHREADSAPI_H_
+#define _PROCESSTHREADSAPI_H_
+
+#include <apisetcconv.h>
+#include <minwindef.h>
+#include <minwinbase.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Returned by TlsAlloc / FlsAlloc when every slot is taken. */
+#define TLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
+#define FLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
+
+/* Pseudo-handles: constants that mean "the caller" and need no closing. */
+WINBASEAPI HANDLE WINAPI GetCurrentProcess(VOID);
+WINBASEAPI HANDLE WINAPI GetCurrentThread(VOID);
+WINBASEAPI DWORD WINAPI GetCurrentProcessId(VOID);
+WINBASEAPI DWORD WINAPI GetCurrentThreadId(VOID);
+WINBASEAPI DWORD WINAPI GetProcessId(HANDLE Process);
+WINBASEAPI DWORD WINAPI GetThreadId(HANDLE Thread);
+
+WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                      SIZE_T dwStackSize,
+                                      LPTHREAD_START_ROUTINE lpStartAddress,
+                                      LPVOID lpParameter,
+                                      DWORD dwCreationFlags,
+                                      LPDWORD lpThreadId);
+WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitThread(DWORD dwExitCode);
+WINBASEAPI BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _PROCESSTHREADSAPI_H_ */

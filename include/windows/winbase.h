@@ -1,0 +1,179 @@
+/*
+ * winbase.h - the kernel ("base") API: pulls in the per-area API headers
+ * and adds the constants and functions that still live here in the SDK.
+ */
+#ifndef _WINBASE_
+#define _WINBASE_
+
+#include <apisetcconv.h>
+#include <minwinbase.h>
+
+#include <errhandlingapi.h>
+#include <fileapi.h>
+#include <handleapi.h>
+#include <memoryapi.h>
+#include <processthreadsapi.h>
+#include <synchapi.h>
+#include <sysinfoapi.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Waiting
+ * ------------------------------------------------------------------------ */
+
+/* A timeout that never expires. */
+#define INFINITE 0xFFFFFFFF
+
+/* Results of the wait functions.  WAIT_OBJECT_0 + i and WAIT_ABANDONED_0 + i
+ * name the i-th handle of a WaitForMultipleObjects array; WAIT_TIMEOUT
+ * comes from winerror.h. */
+#define WAIT_FAILED ((DWORD)0xFFFFFFFF)
+#define WAIT_OBJECT_0 ((STATUS_WAIT_0) + 0)
+#define WAIT_ABANDONED ((STATUS_ABANDONED_WAIT_0) + 0)
+#define WAIT_ABANDONED_0 ((STATUS_ABANDONED_WAIT_0) + 0)
+#define WAIT_IO_COMPLETION STATUS_USER_APC
+
+/* ------------------------------------------------------------------------
+ * Handles
+ * ------------------------------------------------------------------------ */
+
+/* Flags of GetHandleInformation / SetHandleInformation. */
+#define HANDLE_FLAG_INHERIT 0x00000001
+#define HANDLE_FLAG_PROTECT_FROM_CLOSE 0x00000002
+
+/* Arguments of GetStdHandle / SetStdHandle. */
+#define STD_INPUT_HANDLE ((DWORD)-10)
+#define STD_OUTPUT_HANDLE ((DWORD)-11)
+#define STD_ERROR_HANDLE ((DWORD)-12)
+
+/* ------------------------------------------------------------------------
+ * Files and pipes
+ * ------------------------------------------------------------------------ */
+
+/* dwMoveMethod of SetFilePointer. */
+#define FILE_BEGIN 0
+#define FILE_CURRENT 1
+#define FILE_END 2
+
+/* High bits of CreateFile's dwFlagsAndAttributes (the low bits are the
+ * FILE_ATTRIBUTE_* values of winnt.h). */
+#define FILE_FLAG_WRITE_THROUGH 0x80000000
+#define FILE_FLAG_OVERLAPPED 0x40000000
+#define FILE_FLAG_NO_BUFFERING 0x20000000
+#define FILE_FLAG_RANDOM_ACCESS 0x10000000
+#define FILE_FLAG_SEQUENTIAL_SCAN 0x08000000
+#define FILE_FLAG_DELETE_ON_CLOSE 0x04000000
+#define FILE_FLAG_BACKUP_SEMANTICS 0x02000000
+#define FILE_FLAG_POSIX_SEMANTICS 0x01000000
+#define FILE_FLAG_SESSION_AWARE 0x00800000
+#define FILE_FLAG_OPEN_REPARSE_POINT 0x00200000
+#define FILE_FLAG_OPEN_NO_RECALL 0x00100000
+#define FILE_FLAG_FIRST_PIPE_INSTANCE 0x00080000
+#define FILE_FLAG_OPEN_REQUIRING_OPLOCK 0x00040000
+
+/* Results of GetFileType. */
+#define FILE_TYPE_UNKNOWN 0x0000
+#define FILE_TYPE_DISK 0x0001
+#define FILE_TYPE_CHAR 0x0002
+#define FILE_TYPE_PIPE 0x0003
+#define FILE_TYPE_REMOTE 0x8000
+
+/* Named pipes: dwOpenMode and dwPipeMode of CreateNamedPipe. */
+#define PIPE_ACCESS_INBOUND 0x00000001
+#define PIPE_ACCESS_OUTBOUND 0x00000002
+#define PIPE_ACCESS_DUPLEX 0x00000003
+
+#define PIPE_CLIENT_END 0x00000000
+#define PIPE_SERVER_END 0x00000001
+
+#define PIPE_WAIT 0x00000000
+#define PIPE_NOWAIT 0x00000001
+#define PIPE_READMODE_BYTE 0x00000000
+#define PIPE_READMODE_MESSAGE 0x00000002
+#define PIPE_TYPE_BYTE 0x00000000
+#define PIPE_TYPE_MESSAGE 0x00000004
+#define PIPE_ACCEPT_REMOTE_CLIENTS 0x00000000
+#define PIPE_REJECT_REMOTE_CLIENTS 0x00000008
+
+#define PIPE_UNLIMITED_INSTANCES 255
+
+/* ------------------------------------------------------------------------
+ * Processes and threads
+ * ------------------------------------------------------------------------ */
+
+/* dwCreationFlags of CreateProcess (CREATE_SUSPENDED also of CreateThread). */
+#define DEBUG_PROCESS 0x00000001
+#define DEBUG_ONLY_THIS_PROCESS 0x00000002
+#define CREATE_SUSPENDED 0x00000004
+#define DETACHED_PROCESS 0x00000008
+#define CREATE_NEW_CONSOLE 0x00000010
+#define NORMAL_PRIORITY_CLASS 0x00000020
+#define IDLE_PRIORITY_CLASS 0x00000040
+#define HIGH_PRIORITY_CLASS 0x00000080
+#define REALTIME_PRIORITY_CLASS 0x00000100
+#define CREATE_NEW_PROCESS_GROUP 0x00000200
+#define CREATE_UNICODE_ENVIRONMENT 0x00000400
+#define CREATE_SEPARATE_WOW_VDM 0x00000800
+#define CREATE_SHARED_WOW_VDM 0x00001000
+#define CREATE_FORCEDOS 0x00002000
+#define BELOW_NORMAL_PRIORITY_CLASS 0x00004000
+#define ABOVE_NORMAL_PRIORITY_CLASS 0x00008000
+#define INHERIT_PARENT_AFFINITY 0x00010000
+#define INHERIT_CALLER_PRIORITY 0x00020000
+#define CREATE_PROTECTED_PROCESS 0x00040000
+#define EXTENDED_STARTUPINFO_PRESENT 0x00080000
+#define PROCESS_MODE_BACKGROUND_BEGIN 0x00100000
+#define PROCESS_MODE_BACKGROUND_END 0x00200000
+#define CREATE_SECURE_PROCESS 0x00400000
+#define CREATE_BREAKAWAY_FROM_JOB 0x01000000
+#define CREATE_PRESERVE_CODE_AUTHZ_LEVEL 0x02000000
+#define CREATE_DEFAULT_ERROR_MODE 0x04000000
+#define CREATE_NO_WINDOW 0x08000000
+#define PROFILE_USER 0x10000000
+#define PROFILE_KERNEL 0x20000000
+#define PROFILE_SERVER 0x40000000
+#define CREATE_IGNORE_SYSTEM_DEFAULT 0x80000000
+
+/* CreateThread only: dwStackSize is the reserve, not the commit, size. */
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
+
+/* Relative thread priorities (SetThreadPriority / GetThreadPriority). */
+#define THREAD_PRIORITY_LOWEST THREAD_BASE_PRIORITY_MIN
+#define THREAD_PRIORITY_BELOW_NORMAL (THREAD_PRIORITY_LOWEST + 1)
+#define THREAD_PRIORITY_NORMAL 0
+#define THREAD_PRIORITY_HIGHEST THREAD_BASE_PRIORITY_MAX
+#define THREAD_PRIORITY_ABOVE_NORMAL (THREAD_PRIORITY_HIGHEST - 1)
+#define THREAD_PRIORITY_ERROR_RETURN (MAXLONG)
+#define THREAD_PRIORITY_TIME_CRITICAL THREAD_BASE_PRIORITY_LOWRT
+#define THREAD_PRIORITY_IDLE THREAD_BASE_PRIORITY_IDLE
+#define THREAD_MODE_BACKGROUND_BEGIN 0x00010000
+#define THREAD_MODE_BACKGROUND_END 0x00020000
+
+/* ------------------------------------------------------------------------
+ * FormatMessage
+ * ------------------------------------------------------------------------ */
+
+#define FORMAT_MESSAGE_MAX_WIDTH_MASK 0x000000FF
+#define FORMAT_MESSAGE_ALLOCATE_BUFFER 0x00000100
+#define FORMAT_MESSAGE_IGNORE_INSERTS 0x00000200
+#define FORMAT_MESSAGE_FROM_STRING 0x00000400
+#define FORMAT_MESSAGE_FROM_HMODULE 0x00000800
+#define FORMAT_MESSAGE_FROM_SYSTEM 0x00001000
+#define FORMAT_MESSAGE_ARGUMENT_ARRAY 0x00002000
+
+/* ------------------------------------------------------------------------
+ * Functions
+ * ------------------------------------------------------------------------ */
+
+WINBASEAPI BOOL WINAPI PulseEvent(HANDLE hEvent);
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <winerror.h>
+
+#endif /* _WINBASE_ */

@@ -1,0 +1,87 @@
+/*
+ * Futex wrappers, monotonic deadlines and the word lock.
+ *
+ * Objects in an arena that another process maps must use shared futexes;
+ * a private arena uses FUTEX_PRIVATE_FLAG (cheaper hashing in the kernel).
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int futex_wait(_Atomic uint32_t *addr, uint32_t expected,
+               const struct timespec *deadline, bool shared)
+{
+    int op = FUTEX_WAIT_BITSET | (shared ? 0 : FUTEX_PRIVATE_FLAG);
+    long r = syscall(SYS_futex, (uint32_t *)addr, op, expected, deadline, NULL,
+                     FUTEX_BITSET_MATCH_ANY);
+    if (r == 0)
+        return 0;
+    switch (errno) {
+    case ETIMEDOUT:
+    case EAGAIN:
+    case EINTR:
+        return errno;
+    default:
+        ws_panic("futex wait", errno);
+    }
+}
+
+void futex_wake(_Atomic uint32_t *addr, int count, bool shared)
+{
+    int op = FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG);
+    if (syscall(SYS_futex, (uint32_t *)addr, op, count, NULL, NULL, 0) < 0)
+        ws_panic("futex wake", errno);
+}
+
+void deadline_from_ms(struct timespec *ts, DWORD ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_sec += ms / 1000;
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_nsec -= 1000000000L;
+        ts->tv_sec++;
+    }
+}
+
+bool deadline_passed(const struct timespec *ts)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec > ts->tv_sec ||
+           (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
+}
+
+/* Drepper's "mutex 3": 0 free, 1 locked, 2 locked and maybe sleepers. */
+void wordlock_lock(struct wordlock *l)
+{
+    uint32_t c = 0;
+    if (atomic_compare_exchange_strong_explicit(&l->word, &c, 1,
+                                                memory_order_acquire,
+                                                memory_order_relaxed))
+        return;
+    for (int spin = 0; spin < 100; spin++) {
+        cpu_relax();
+        c = 0;
+        if (atomic_load_explicit(&l->word, memory_order_relaxed) == 0 &&
+            atomic_compare_exchange_weak_explicit(&l->word, &c, 1,
+                                                  memory_order_acquire,
+                                                  memory_order_relaxed))
+            return;
+    }
+    if (c != 2)
+        c = atomic_exchange_explicit(&l->word, 2, memory_order_acquire);
+    while (c != 0) {
+        futex_wait(&l->word, 2, NULL, ws_arena.shared);
+        c = atomic_exchange_explicit(&l->word, 2, memory_order_acquire);
+    }
+}
+
+void wordlock_unlock(struct wordlock *l)
+{
+    if (atomic_exchange_explicit(&l->word, 0, memory_order_release) == 2)
+        futex_wake(&l->word, 1, ws_arena.shared);
+}

@@ -1,0 +1,376 @@
+/*
+ * The per-process handle table and the one access gate.
+ *
+ * Shape: a first-level array of HT_L1 pointers to chunks of HT_L2 entries,
+ * allocated on demand and never moved or freed, so an entry's address is
+ * fixed for the life of the process and a reader needs no lock to find it.
+ * 2^24 entries of 16 bytes: 256 MiB when full, nothing for unused chunks.
+ *
+ * An entry:
+ *   word    object offset (bits 0..31), generation (32..35), HE_USED (36),
+ *           handle flags HANDLE_FLAG_* (40..47).  One 64-bit word, so a
+ *           reader sees a whole (object, generation, flags) triple.
+ *   access  the granted access mask; written before the word is published
+ *           and never changed while the entry is in use.
+ *
+ * A handle value is (((generation << 24) | index) + 1) << 2: never zero, a
+ * multiple of 4, below 2^30.  The low two bits are tag bits that callers may
+ * set and lookups ignore, as on Windows.
+ *
+ * Invariants:
+ *   - Readers (handle_get, under rcu_read_lock) load word, access, word
+ *     again; the generation in the value must match and the two words must
+ *     be equal, or the handle is invalid.  Readers write nothing shared.
+ *   - Writers (insert, close, flag changes) serialise on ht_lock for the
+ *     free list; an entry's word changes only by compare-and-swap, so two
+ *     racing closes of one handle cannot both succeed.
+ *   - Freeing bumps the generation; a freed index goes to the tail of a FIFO
+ *     list and is reused only once HT_REUSE_DELAY others are free (or the
+ *     table is full): a stale handle reads as invalid rather than as
+ *     someone else's object.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define HT_L2_BITS 12
+#define HT_L2 (1u << HT_L2_BITS)
+#define HT_L1 (HANDLE_MAX / HT_L2)
+#define HT_REUSE_DELAY 1024
+
+#define HE_OFF_MASK 0xffffffffull
+#define HE_GEN_SHIFT 32
+#define HE_GEN_MASK 0xfull
+#define HE_USED (1ull << 36)
+#define HE_FLAGS_SHIFT 40
+#define HE_FLAGS_VALID (HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE)
+
+struct handle_entry {
+    _Atomic uint64_t word;
+    _Atomic uint32_t access;
+    uint32_t next_free; /* index + 1 of the next free entry; under ht_lock */
+};
+
+static _Atomic(struct handle_entry *) ht_chunks[HT_L1];
+static struct wordlock ht_lock;
+static uint32_t ht_top;       /* entries ever handed out; under ht_lock */
+static uint32_t free_head;    /* index + 1, 0 = empty; under ht_lock */
+static uint32_t free_tail;
+static uint32_t free_count;
+static _Atomic uint32_t ht_open; /* handles in use (GetProcessHandleCount) */
+
+const struct object_type waitable_any = {.name = "(any waitable)"};
+
+static inline uint32_t he_gen(uint64_t w) { return (uint32_t)(w >> HE_GEN_SHIFT) & HE_GEN_MASK; }
+static inline uint32_t he_flags(uint64_t w) { return (uint32_t)(w >> HE_FLAGS_SHIFT) & 0xff; }
+static inline struct object *he_object(uint64_t w) { return arena_ptr((aoff_t)(w & HE_OFF_MASK)); }
+
+static inline HANDLE handle_value(uint32_t index, uint32_t gen)
+{
+    return (HANDLE)(uintptr_t)(((((uintptr_t)gen << 24) | index) + 1) << 2);
+}
+
+/* The entry a handle value names, with the generation it expects. */
+static struct handle_entry *entry_of(HANDLE h, uint32_t *gen)
+{
+    uintptr_t v = (uintptr_t)h >> 2;
+    if (WS_UNLIKELY(v == 0 || v > (1u << 28)))
+        return NULL;
+    v--;
+    uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
+    *gen = (uint32_t)(v >> 24);
+    struct handle_entry *chunk =
+        atomic_load_explicit(&ht_chunks[index >> HT_L2_BITS], memory_order_acquire);
+    if (WS_UNLIKELY(!chunk))
+        return NULL;
+    return &chunk[index & (HT_L2 - 1)];
+}
+
+/* A consistent snapshot of a live entry; false when h is not one. */
+static bool entry_read(HANDLE h, struct handle_entry **pe, uint64_t *pw,
+                       ACCESS_MASK *access)
+{
+    uint32_t gen;
+    struct handle_entry *e = entry_of(h, &gen);
+    if (!e)
+        return false;
+    for (;;) {
+        uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+        if (!(w & HE_USED) || he_gen(w) != gen)
+            return false;
+        ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
+        if (WS_LIKELY(atomic_load_explicit(&e->word, memory_order_relaxed) == w)) {
+            *pe = e;
+            *pw = w;
+            *access = a;
+            return true;
+        }
+    }
+}
+
+DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
+                 struct object **out, ACCESS_MASK *granted)
+{
+    struct object *o;
+    ACCESS_MASK access;
+    if (WS_UNLIKELY(h == PSEUDO_CURRENT_PROCESS)) {
+        o = process_self_object();
+        access = PROCESS_ALL_ACCESS;
+    } else if (WS_UNLIKELY(h == PSEUDO_CURRENT_THREAD)) {
+        DWORD err = 0;
+        o = thread_self_object(&err);
+        if (!o)
+            return err;
+        access = THREAD_ALL_ACCESS;
+    } else {
+        struct handle_entry *e;
+        uint64_t w;
+        if (WS_UNLIKELY(!entry_read(h, &e, &w, &access)))
+            return ERROR_INVALID_HANDLE;
+        o = he_object(w);
+    }
+    if (type) {
+        const struct object_type *t = object_type_of(o);
+        if (type == &waitable_any ? !t->signaled : t != type)
+            return ERROR_INVALID_HANDLE;
+    }
+    if (WS_UNLIKELY((access & need) != need))
+        return ERROR_ACCESS_DENIED;
+    *out = o;
+    if (granted)
+        *granted = access;
+    return ERROR_SUCCESS;
+}
+
+/* ---- allocation (under ht_lock) ---- */
+
+static DWORD index_alloc(uint32_t *index)
+{
+    if (free_count > HT_REUSE_DELAY || (ht_top == HANDLE_MAX && free_count)) {
+        uint32_t i = free_head - 1;
+        struct handle_entry *chunk = atomic_load_explicit(
+            &ht_chunks[i >> HT_L2_BITS], memory_order_relaxed);
+        free_head = chunk[i & (HT_L2 - 1)].next_free;
+        if (!free_head)
+            free_tail = 0;
+        free_count--;
+        *index = i;
+        return ERROR_SUCCESS;
+    }
+    if (ht_top == HANDLE_MAX)
+        return ERROR_NO_SYSTEM_RESOURCES;
+    uint32_t i = ht_top;
+    if (!(i & (HT_L2 - 1))) {
+        struct handle_entry *chunk = calloc(HT_L2, sizeof *chunk);
+        if (!chunk)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        atomic_store_explicit(&ht_chunks[i >> HT_L2_BITS], chunk,
+                              memory_order_release);
+    }
+    ht_top++;
+    *index = i;
+    return ERROR_SUCCESS;
+}
+
+static void index_free(uint32_t i)
+{
+    struct handle_entry *chunk =
+        atomic_load_explicit(&ht_chunks[i >> HT_L2_BITS], memory_order_relaxed);
+    chunk[i & (HT_L2 - 1)].next_free = 0;
+    if (free_tail) {
+        uint32_t t = free_tail - 1;
+        struct handle_entry *tc = atomic_load_explicit(
+            &ht_chunks[t >> HT_L2_BITS], memory_order_relaxed);
+        tc[t & (HT_L2 - 1)].next_free = i + 1;
+    } else {
+        free_head = i + 1;
+    }
+    free_tail = i + 1;
+    free_count++;
+}
+
+DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
+                    HANDLE *out)
+{
+    uint32_t index;
+    wordlock_lock(&ht_lock);
+    DWORD err = index_alloc(&index);
+    wordlock_unlock(&ht_lock);
+    if (err)
+        return err;
+    struct handle_entry *e = &atomic_load_explicit(
+        &ht_chunks[index >> HT_L2_BITS], memory_order_relaxed)[index & (HT_L2 - 1)];
+    uint64_t old = atomic_load_explicit(&e->word, memory_order_relaxed);
+    uint32_t gen = he_gen(old);
+    atomic_store_explicit(&e->access, access, memory_order_relaxed);
+    atomic_store_explicit(&e->word,
+                          (uint64_t)arena_off(o) | ((uint64_t)gen << HE_GEN_SHIFT) |
+                              HE_USED |
+                              ((uint64_t)(flags & HE_FLAGS_VALID) << HE_FLAGS_SHIFT),
+                          memory_order_release);
+    atomic_fetch_add_explicit(&ht_open, 1, memory_order_relaxed);
+    *out = handle_value(index, gen);
+    return ERROR_SUCCESS;
+}
+
+/* Takes h out of the table; the caller then owns its handle count and
+ * reference.  `force` ignores HANDLE_FLAG_PROTECT_FROM_CLOSE. */
+static DWORD handle_remove(HANDLE h, bool force, struct object **out)
+{
+    struct handle_entry *e;
+    uint64_t w;
+    ACCESS_MASK access;
+    do {
+        if (!entry_read(h, &e, &w, &access))
+            return ERROR_INVALID_HANDLE;
+        if (!force && (he_flags(w) & HANDLE_FLAG_PROTECT_FROM_CLOSE))
+            return ERROR_INVALID_HANDLE;
+    } while (!atomic_compare_exchange_strong_explicit(
+        &e->word, &w,
+        (uint64_t)((he_gen(w) + 1) & HE_GEN_MASK) << HE_GEN_SHIFT,
+        memory_order_acq_rel, memory_order_relaxed));
+
+    uint32_t index = (uint32_t)(((uintptr_t)h >> 2) - 1) & (HANDLE_MAX - 1);
+    wordlock_lock(&ht_lock);
+    index_free(index);
+    wordlock_unlock(&ht_lock);
+    atomic_fetch_sub_explicit(&ht_open, 1, memory_order_relaxed);
+    *out = he_object(w);
+    return ERROR_SUCCESS;
+}
+
+static void release_removed(struct object *o)
+{
+    object_handle_close(o);
+    object_unref_deferred(o);
+}
+
+static bool is_pseudo(HANDLE h)
+{
+    return h == PSEUDO_CURRENT_PROCESS || h == PSEUDO_CURRENT_THREAD;
+}
+
+WS_EXPORT BOOL WINAPI CloseHandle(HANDLE h)
+{
+    struct object *o;
+    if (is_pseudo(h))
+        return TRUE;
+    DWORD err = handle_remove(h, false, &o);
+    if (err)
+        return ws_bool(err);
+    release_removed(o);
+    return TRUE;
+}
+
+/* The process a DuplicateHandle process argument names; only the current
+ * process is supported until handles can cross processes. */
+static DWORD dup_process(HANDLE process)
+{
+    struct object *p;
+    DWORD err;
+    ws_rcu_lock();
+    err = handle_get(process, &process_type, PROCESS_DUP_HANDLE, &p, NULL);
+    if (!err && p != process_self_object())
+        err = ERROR_NOT_SUPPORTED;
+    ws_rcu_unlock();
+    return err;
+}
+
+WS_EXPORT BOOL WINAPI DuplicateHandle(HANDLE src_process, HANDLE src,
+                                      HANDLE dst_process, LPHANDLE dst,
+                                      DWORD access, BOOL inherit, DWORD options)
+{
+    struct object *o;
+    ACCESS_MASK granted;
+    DWORD err;
+
+    if (options & ~(DWORD)(DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS))
+        return ws_bool(ERROR_INVALID_PARAMETER);
+    if ((err = dup_process(src_process)))
+        return ws_bool(err);
+
+    ws_rcu_lock();
+    err = handle_get(src, NULL, 0, &o, &granted);
+    if (!err) {
+        object_ref(o);
+        object_handle_open(o);
+    }
+    ws_rcu_unlock();
+
+    if ((options & DUPLICATE_CLOSE_SOURCE) && !is_pseudo(src)) {
+        struct object *closed;
+        if (!handle_remove(src, true, &closed))
+            release_removed(closed);
+    }
+    if (err)
+        return ws_bool(err);
+
+    if (!(options & DUPLICATE_SAME_ACCESS))
+        granted = object_map_access(object_type_of(o), access);
+    if (!(err = dup_process(dst_process))) {
+        HANDLE h;
+        if (!dst)
+            err = ERROR_INVALID_PARAMETER;
+        else if (!(err = handle_insert(o, granted,
+                                       inherit ? HANDLE_FLAG_INHERIT : 0, &h)))
+            *dst = h;
+    }
+    if (err) {
+        object_handle_close(o);
+        object_unref(o);
+        return ws_bool(err);
+    }
+    return TRUE;
+}
+
+WS_EXPORT BOOL WINAPI GetHandleInformation(HANDLE h, LPDWORD flags)
+{
+    struct handle_entry *e;
+    uint64_t w;
+    ACCESS_MASK access;
+    if (!entry_read(h, &e, &w, &access))
+        return ws_bool(ERROR_INVALID_HANDLE);
+    if (!flags)
+        return ws_bool(ERROR_NOACCESS);
+    *flags = he_flags(w);
+    return TRUE;
+}
+
+WS_EXPORT BOOL WINAPI SetHandleInformation(HANDLE h, DWORD mask, DWORD flags)
+{
+    struct handle_entry *e;
+    uint64_t w;
+    ACCESS_MASK access;
+    do {
+        if (!entry_read(h, &e, &w, &access))
+            return ws_bool(ERROR_INVALID_HANDLE);
+        mask &= HE_FLAGS_VALID;
+        uint64_t nf = (he_flags(w) & ~mask) | (flags & mask);
+        uint64_t nw = (w & ~((uint64_t)0xff << HE_FLAGS_SHIFT)) |
+                      (nf << HE_FLAGS_SHIFT);
+        if (atomic_compare_exchange_strong_explicit(&e->word, &w, nw,
+                                                    memory_order_acq_rel,
+                                                    memory_order_relaxed))
+            return TRUE;
+    } while (1);
+}
+
+WS_EXPORT BOOL WINAPI CompareObjectHandles(HANDLE a, HANDLE b)
+{
+    struct object *oa, *ob;
+    DWORD err;
+    ws_rcu_lock();
+    err = handle_get(a, NULL, 0, &oa, NULL);
+    if (!err)
+        err = handle_get(b, NULL, 0, &ob, NULL);
+    ws_rcu_unlock();
+    if (err)
+        return ws_bool(err);
+    return oa == ob ? TRUE : ws_bool(ERROR_NOT_SAME_OBJECT);
+}
+
+static DWORD handle_count_open(void) __attribute__((unused));
+static DWORD handle_count_open(void)
+{
+    return atomic_load_explicit(&ht_open, memory_order_relaxed);
+}

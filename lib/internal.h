@@ -1,0 +1,403 @@
+/*
+ * winshim private declarations: never installed, never included by users.
+ *
+ * The pieces and how they fit (docs/ARCHITECTURE.md tells the long story):
+ *
+ *   arena      Memory that holds every kernel object, every object name and
+ *              every thread's wait record.  Everything inside the arena
+ *              refers to everything else by 32-bit byte offsets (aoff_t), never
+ *              by pointers, so that the same arena can be mapped shared by
+ *              several processes at different addresses.  Today the arena is
+ *              private to the process; cross-process objects (a later step)
+ *              map it from /dev/shm without changing any object code.
+ *
+ *   object     The header every kernel object starts with: the type id, one
+ *              64-bit state word (lock bits + type payload), the pointer and
+ *              handle counts, and the two wait queues.
+ *
+ *   handle     The per-process handle table: a two-level array of 16-byte
+ *              entries that never moves, read without locks under RCU.
+ *
+ *   wait       The wait core, after Linux's ntsync: a waiter is queued on
+ *              every object it waits for and is *claimed* by exactly one
+ *              compare-and-swap of its status word by whoever satisfies it,
+ *              who also consumes the object state on the waiter's behalf.
+ *
+ * Errors: internal functions return a Win32 error code (0 = success).  Only
+ * the exported functions call SetLastError, through ws_fail()/ws_bool().
+ */
+#ifndef WINSHIM_INTERNAL_H
+#define WINSHIM_INTERNAL_H
+
+#define _LGPL_SOURCE 1 /* MIT is LGPL-compatible: inline rcu_read_lock */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <urcu-bp.h>
+
+#include "windows.h"
+
+#define WS_EXPORT __attribute__((visibility("default")))
+#define WS_LIKELY(x) __builtin_expect(!!(x), 1)
+#define WS_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define WS_ALIGNED(n) __attribute__((aligned(n)))
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+/* RCU read-side sections and grace periods.  ThreadSanitizer cannot see
+ * liburcu's ordering, so its builds get explicit happens-before edges from
+ * every read-side unlock to the end of every grace period. */
+#if defined(__SANITIZE_THREAD__)
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+extern char ws_tsan_rcu_token;
+#define ws_rcu_lock() rcu_read_lock()
+#define ws_rcu_unlock() (__tsan_release(&ws_tsan_rcu_token), rcu_read_unlock())
+#define ws_rcu_synchronize() (synchronize_rcu(), __tsan_acquire(&ws_tsan_rcu_token))
+#else
+#define ws_rcu_lock() rcu_read_lock()
+#define ws_rcu_unlock() rcu_read_unlock()
+#define ws_rcu_synchronize() synchronize_rcu()
+#endif
+
+/* Abort on a failure that cannot happen (a futex or pthread call that only
+ * fails on a programming error). */
+_Noreturn void ws_panic(const char *what, int err);
+
+/* ------------------------------------------------------------------ */
+/* errors (error.c)                                                    */
+
+/* Sets the last error and returns FALSE / NULL for the edge of the API. */
+BOOL ws_bool(DWORD err);
+HANDLE ws_null(DWORD err);
+void ws_set_last_error(DWORD err);
+DWORD ws_errno_to_win32(int err);
+
+/* ------------------------------------------------------------------ */
+/* futexes (futex.c)                                                   */
+
+/* deadline: absolute CLOCK_MONOTONIC, NULL = forever.  Returns 0 when
+ * woken (or spuriously), ETIMEDOUT, EAGAIN (value differed) or EINTR. */
+int futex_wait(_Atomic uint32_t *addr, uint32_t expected,
+               const struct timespec *deadline, bool shared);
+void futex_wake(_Atomic uint32_t *addr, int count, bool shared);
+
+/* Monotonic deadline helpers for millisecond timeouts (INFINITE = none). */
+void deadline_from_ms(struct timespec *ts, DWORD ms);
+bool deadline_passed(const struct timespec *ts);
+
+/* ------------------------------------------------------------------ */
+/* arena (arena.c)                                                     */
+
+typedef uint32_t aoff_t; /* byte offset into the arena; 0 means none */
+
+struct arena {
+    char *base;       /* where this process mapped it */
+    size_t size;      /* bytes reserved */
+    bool shared;      /* futexes on it must be process-shared */
+};
+
+extern struct arena ws_arena;
+
+void arena_init(void);
+void *arena_alloc(size_t size); /* zeroed, 64-byte aligned; NULL when full */
+void arena_free(void *p, size_t size);
+
+static inline void *arena_ptr(aoff_t off)
+{
+    return off ? ws_arena.base + off : NULL;
+}
+
+static inline aoff_t arena_off(const void *p)
+{
+    return p ? (aoff_t)((const char *)p - ws_arena.base) : 0;
+}
+
+/* A sleeping lock in one 32-bit word that may live in the arena.  Used for
+ * the few arena-wide locks (wait-all, namespace); objects use the lock bits
+ * of their state word instead (obj_lock). */
+struct wordlock {
+    _Atomic uint32_t word; /* 0 free, 1 locked, 2 locked with sleepers */
+};
+void wordlock_lock(struct wordlock *l);
+void wordlock_unlock(struct wordlock *l);
+
+#define ARENA_CLASSES 8 /* blocks of 64 << class bytes */
+
+/* The arena's first bytes: arena-wide state. */
+struct arena_header {
+    uint32_t magic;
+    uint32_t version;
+    _Atomic uint64_t top;          /* bump allocator, bytes used */
+    struct wordlock wait_all_lock; /* see wait.c */
+    struct wordlock ns_lock;       /* see namespace.c */
+    aoff_t ns_buckets;             /* aoff_t[NS_BUCKETS] */
+    uint32_t pad;
+    struct {
+        struct wordlock lock;
+        aoff_t head; /* free blocks of this size class, linked by offset */
+    } free_lists[ARENA_CLASSES];
+};
+
+static inline struct arena_header *arena_hdr(void)
+{
+    return (struct arena_header *)ws_arena.base;
+}
+
+/* ------------------------------------------------------------------ */
+/* objects (object.c)                                                  */
+
+/*
+ * The state word.  Low half (a futex word for the object lock):
+ *   ST_LOCKED     the object lock is held (obj_lock)
+ *   ST_SLEEPERS   somebody sleeps on the lock; set only while ST_LOCKED
+ *   ST_QUEUED     a waiter is queued on the object (or a wait-all waiter
+ *                 counts on it): every state change must go through the
+ *                 lock so that it can wake waiters
+ *   bits 0..28    type flags that never change (event: manual reset)
+ *                 or that change only under the lock (mutex: abandoned)
+ * High half: the type's value (event: signalled; semaphore: count; mutex:
+ * owner thread id).
+ *
+ * Lock-free fast paths (set a signalled event, acquire a free semaphore...)
+ * are a single compare-and-swap that requires ST_LOCKED and ST_QUEUED to be
+ * clear, so they never race with a queued waiter or with a multi-object
+ * operation that holds the lock.
+ */
+#define ST_LOCKED 0x80000000u
+#define ST_SLEEPERS 0x40000000u
+#define ST_QUEUED 0x20000000u
+#define ST_FLAGS_MASK 0x1fffffffu
+#define ST_SLOW ((uint64_t)(ST_LOCKED | ST_QUEUED))
+
+static inline uint32_t st_value(uint64_t s) { return (uint32_t)(s >> 32); }
+static inline uint32_t st_flags(uint64_t s) { return (uint32_t)s & ST_FLAGS_MASK; }
+static inline uint64_t st_with_value(uint64_t s, uint32_t v)
+{
+    return (s & 0xffffffffu) | ((uint64_t)v << 32);
+}
+
+struct object;
+
+struct object_type {
+    const char *name;
+    uint16_t id;              /* index in object_types[]: the arena's tag */
+    uint32_t size;            /* bytes of the whole object */
+    GENERIC_MAPPING mapping;  /* GENERIC_* to specific rights */
+    ACCESS_MASK valid_access; /* every right the type defines */
+
+    /* Waitable kinds only (NULL otherwise).  Both are pure functions of the
+     * state word so that fast paths can use them in a compare-and-swap
+     * loop; tid is the waiting thread (mutex ownership). */
+    bool (*signaled)(const struct object *obj, uint64_t state, uint32_t tid);
+    /* The state after tid's wait is satisfied; sets *abandoned. */
+    uint64_t (*acquire)(const struct object *obj, uint64_t state, uint32_t tid,
+                        bool *abandoned);
+
+    /* The last handle (in any process) was closed. */
+    void (*last_close)(struct object *obj);
+    /* The last pointer reference went: free private resources. */
+    void (*destroy)(struct object *obj);
+};
+
+enum object_type_id {
+    TYPE_NONE,
+    TYPE_EVENT,
+    TYPE_THREAD,
+    TYPE_PROCESS,
+    TYPE_COUNT = 16
+};
+
+extern const struct object_type *const object_types[TYPE_COUNT];
+extern const struct object_type event_type, thread_type, process_type;
+
+struct object {
+    _Atomic uint64_t state;   /* see ST_* above */
+    uint16_t type_id;         /* enum object_type_id */
+    uint16_t obj_flags;       /* OBJ_* */
+    _Atomic uint32_t refs;    /* pointer references (each handle holds one) */
+    _Atomic uint32_t handles; /* open handles, all processes */
+    uint32_t reserved0;
+    aoff_t any_head, any_tail;/* wait-any entries (struct wait_entry) */
+    aoff_t all_head, all_tail;/* wait-all entries */
+    aoff_t name;              /* struct name_rec, 0 when unnamed */
+    uint32_t reserved;
+};
+
+#define OBJ_NAMED 0x0001
+
+static inline const struct object_type *object_type_of(const struct object *o)
+{
+    return object_types[o->type_id];
+}
+
+/* A new object with one reference and no handle; NULL + *err when the
+ * arena is full.  flags/value seed the state word. */
+struct object *object_new(const struct object_type *type, uint32_t flags,
+                          uint32_t value, DWORD *err);
+void object_ref(struct object *o);
+void object_unref(struct object *o);
+/* Drops a reference after every current RCU reader is done (close path). */
+void object_unref_deferred(struct object *o);
+/* Handle count bookkeeping; object_handle_close may remove the name. */
+void object_handle_open(struct object *o);
+void object_handle_close(struct object *o);
+
+/* Maps GENERIC_* rights; returns the specific mask. */
+ACCESS_MASK object_map_access(const struct object_type *type, ACCESS_MASK a);
+
+/* The object lock (bits of the state word). */
+void obj_lock(struct object *o);
+void obj_unlock(struct object *o);
+
+static inline uint64_t obj_state(const struct object *o)
+{
+    return atomic_load_explicit(&((struct object *)o)->state,
+                                memory_order_acquire);
+}
+
+/* Under the lock: replaces value, flags and ST_QUEUED, keeping the lock
+ * bits (a lock waiter may set ST_SLEEPERS at any time). */
+static inline void obj_store_locked(struct object *o, uint64_t s)
+{
+    uint64_t cur = atomic_load_explicit(&o->state, memory_order_relaxed);
+    const uint64_t lockbits = ST_LOCKED | ST_SLEEPERS;
+    while (!atomic_compare_exchange_weak_explicit(
+        &o->state, &cur, (s & ~lockbits) | (cur & lockbits),
+        memory_order_release, memory_order_relaxed))
+        ;
+}
+
+/* ------------------------------------------------------------------ */
+/* handles (handle.c)                                                  */
+
+#define HANDLE_MAX (1u << 24)
+
+/* Pseudo-handles. */
+#define PSEUDO_CURRENT_PROCESS ((HANDLE)(LONG_PTR)-1)
+#define PSEUDO_CURRENT_THREAD ((HANDLE)(LONG_PTR)-2)
+
+/* The one gate.  Resolves h (pseudo-handles included) to an object of
+ * `type` (NULL = any type; &waitable_any = any waitable type) with every
+ * right in `need`.  Must be called inside rcu_read_lock(); the object stays
+ * valid until rcu_read_unlock() unless the caller takes a reference. */
+DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
+                 struct object **out, ACCESS_MASK *granted);
+extern const struct object_type waitable_any;
+
+/* Inserts an object into the table, taking over one reference and one
+ * handle count that the caller already holds. */
+DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
+                    HANDLE *out);
+
+/* ------------------------------------------------------------------ */
+/* names (namespace.c)                                                 */
+
+/* A canonical object name (namespace prefix resolved), UTF-16. */
+struct ws_name {
+    WCHAR buf[MAX_PATH + 32];
+    uint32_t len;
+};
+
+/* Parses a Win32 object name; *named=false for a NULL name. */
+DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named);
+DWORD name_parse_a(LPCSTR name, struct ws_name *out, bool *named);
+
+/* Create-or-open in one step, under the namespace lock: returns the object
+ * called `name` with a new handle count and reference (*existed = true), or
+ * one that make() builds (one reference, one handle count) and that gets
+ * the name.  A name held by another type gives ERROR_INVALID_HANDLE. */
+typedef struct object *(*object_maker)(void *ctx, DWORD *err);
+DWORD ns_create(const struct ws_name *name, const struct object_type *type,
+                object_maker make, void *ctx, struct object **out,
+                bool *existed);
+/* Open by name: adds a handle and a reference. */
+DWORD ns_open(const struct ws_name *name, const struct object_type *type,
+              struct object **found);
+/* Called with the namespace lock held when the handle count hits 0. */
+void ns_remove_locked(struct object *o);
+void ns_lock(void);
+void ns_unlock(void);
+
+/* ------------------------------------------------------------------ */
+/* wait core (wait.c)                                                  */
+
+/* Status word values of a waiter; an index 0..63 means "satisfied by
+ * object index" (wait-any) or "all acquired" (wait-all, index 0). */
+#define WS_WAITING 0xffffffffu
+#define WS_TIMED_OUT 0xfffffffeu
+#define WS_ALERTED 0xfffffffdu
+#define WS_ABANDONED 0x100u /* or-ed into an index: WAIT_ABANDONED_0 + i */
+
+struct wait_entry {
+    aoff_t next, prev; /* in the object's any or all list */
+    aoff_t waiter;     /* struct waiter */
+    uint32_t index;    /* position in the wait */
+};
+
+struct waiter {
+    _Atomic uint32_t status; /* futex word: WS_* or the satisfying index */
+    uint32_t tid;            /* the waiting thread (ownership) */
+    uint32_t count;          /* objects in this wait */
+    uint32_t all;            /* wait-all */
+    aoff_t objs[MAXIMUM_WAIT_OBJECTS];
+    struct wait_entry entries[MAXIMUM_WAIT_OBJECTS];
+};
+
+/* After a state change made under wait_lock, hands the object to the
+ * waiters it can now satisfy.  `all` is what wait_lock returned. */
+void wait_wake_locked(struct object *o, bool all);
+/* obj_lock plus, when wait-all waiters count on o, the wait-all lock
+ * (returned: pass it to wait_unlock).  Every state change that may wake a
+ * waiter happens between the two. */
+bool wait_lock(struct object *o);
+void wait_unlock(struct object *o, bool all);
+
+/* Creates a handle-less waitable object's common creation path for the
+ * Create* functions: names it (or finds the existing one), inserts a
+ * handle, sets the last error as Windows does.  Used by every kind. */
+HANDLE object_create_handle(const struct object_type *type, object_maker make,
+                            void *ctx, LPCWSTR wname, LPCSTR aname,
+                            bool ansi, ACCESS_MASK access, BOOL inherit);
+HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
+                          LPCSTR aname, bool ansi, ACCESS_MASK access,
+                          BOOL inherit);
+
+/* ------------------------------------------------------------------ */
+/* threads (thread.c)                                                  */
+
+/* Per-thread bookkeeping, created on first use by any thread. */
+struct ws_thread {
+    uint32_t tid;
+    struct waiter *waiter;     /* in the arena */
+    struct object *self;       /* thread object, created lazily */
+    struct object **defer;     /* pending deferred unrefs */
+    uint32_t ndefer;
+};
+
+struct ws_thread *thread_current(void);
+uint32_t thread_tid(void);
+struct object *thread_self_object(DWORD *err); /* for GetCurrentThread */
+struct object *process_self_object(void);      /* for GetCurrentProcess */
+void thread_flush_deferred(struct ws_thread *t);
+
+/* ------------------------------------------------------------------ */
+/* text (unicode.c)                                                    */
+
+/* UTF-8 (the ANSI code page here) to UTF-16; returns the length written
+ * (without the terminator) or -1 when it does not fit / is malformed. */
+int utf8_to_utf16(const char *s, WCHAR *out, size_t cap);
+size_t wstrlen(const WCHAR *s);
+
+#endif

@@ -1,0 +1,323 @@
+/*
+ * Named objects: parsing Win32 object names into namespace keys, the name
+ * table, and the create-or-open / open paths every kind shares.
+ *
+ * Names (Windows' kernel object namespaces, for a process in session 1):
+ *   "name", "Local\name", "Session\1\name"  the session namespace  "S1\name"
+ *   "Global\name", "Session\0\name"         the global namespace   "G\name"
+ *   "Session\N\name"                        session N's namespace  "SN\name"
+ * Names are case-sensitive, as kernel32 does not ask for case-insensitive
+ * lookups; so are the prefixes.  A backslash anywhere else names a
+ * directory that does not exist: ERROR_PATH_NOT_FOUND.  More than MAX_PATH
+ * characters: ERROR_FILENAME_EXCED_RANGE.
+ *
+ * The table lives in the arena (buckets and records are arena blocks linked
+ * by offsets) so that it moves into shared memory with the objects.  One
+ * lock, the arena's ns_lock, guards it; create-or-open is one critical
+ * section, so two racing creators of one name get one object.  An object
+ * loses its name when its handle count reaches 0, under the same lock
+ * (object_handle_close), so a lookup can never find a dying object.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define NS_BUCKETS 2048
+#define SESSION_ID 1
+
+struct name_rec {
+    aoff_t next;    /* next record in the bucket */
+    uint32_t hash;
+    aoff_t obj;     /* the named object */
+    uint32_t len;   /* UTF-16 units in key */
+    WCHAR key[];
+};
+
+static const WCHAR W_GLOBAL[] = {'G', 'l', 'o', 'b', 'a', 'l', '\\'};
+static const WCHAR W_LOCAL[] = {'L', 'o', 'c', 'a', 'l', '\\'};
+static const WCHAR W_SESSION[] = {'S', 'e', 's', 's', 'i', 'o', 'n', '\\'};
+
+static bool has_prefix(const WCHAR *s, size_t len, const WCHAR *p, size_t plen)
+{
+    return len >= plen && memcmp(s, p, plen * sizeof(WCHAR)) == 0;
+}
+
+/* Writes "G\" or "S<n>\" into out->buf. */
+static void put_namespace(struct ws_name *out, bool global, uint32_t session)
+{
+    out->len = 0;
+    if (global) {
+        out->buf[out->len++] = 'G';
+    } else {
+        char digits[16];
+        int n = 0;
+        do
+            digits[n++] = (char)('0' + session % 10);
+        while ((session /= 10) && n < 15);
+        out->buf[out->len++] = 'S';
+        while (n)
+            out->buf[out->len++] = (WCHAR)digits[--n];
+    }
+    out->buf[out->len++] = '\\';
+}
+
+DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named)
+{
+    *named = false;
+    if (!name)
+        return ERROR_SUCCESS;
+    size_t len = wstrlen(name);
+    if (len == 0)
+        return ERROR_SUCCESS;
+    if (len > MAX_PATH)
+        return ERROR_FILENAME_EXCED_RANGE;
+
+    const WCHAR *rest = name;
+    bool global = false;
+    uint32_t session = SESSION_ID;
+    if (has_prefix(name, len, W_GLOBAL, 7)) {
+        global = true;
+        rest += 7;
+    } else if (has_prefix(name, len, W_LOCAL, 6)) {
+        rest += 6;
+    } else if (has_prefix(name, len, W_SESSION, 8)) {
+        const WCHAR *p = name + 8;
+        uint64_t n = 0;
+        if (*p < '0' || *p > '9')
+            return ERROR_PATH_NOT_FOUND;
+        while (*p >= '0' && *p <= '9' && n <= 0xffffffffu)
+            n = n * 10 + (uint32_t)(*p++ - '0');
+        if (*p != '\\' || n > 0xffffffffu)
+            return ERROR_PATH_NOT_FOUND;
+        session = (uint32_t)n;
+        global = session == 0;
+        rest = p + 1;
+    }
+    size_t rlen = len - (size_t)(rest - name);
+    for (size_t i = 0; i < rlen; i++)
+        if (rest[i] == '\\')
+            return ERROR_PATH_NOT_FOUND;
+
+    put_namespace(out, global, session);
+    memcpy(out->buf + out->len, rest, rlen * sizeof(WCHAR));
+    out->len += (uint32_t)rlen;
+    *named = true;
+    return ERROR_SUCCESS;
+}
+
+DWORD name_parse_a(LPCSTR name, struct ws_name *out, bool *named)
+{
+    WCHAR w[MAX_PATH + 2];
+    *named = false;
+    if (!name)
+        return ERROR_SUCCESS;
+    int n = utf8_to_utf16(name, w, MAX_PATH + 2);
+    if (n < 0)
+        return strlen(name) > MAX_PATH ? ERROR_FILENAME_EXCED_RANGE
+                                       : ERROR_INVALID_NAME;
+    return name_parse_w(w, out, named);
+}
+
+/* ---- the table ---- */
+
+static uint32_t name_hash(const struct ws_name *n)
+{
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < n->len; i++)
+        h = (h ^ n->buf[i]) * 16777619u;
+    return h;
+}
+
+void ns_lock(void)
+{
+    wordlock_lock(&arena_hdr()->ns_lock);
+}
+
+void ns_unlock(void)
+{
+    wordlock_unlock(&arena_hdr()->ns_lock);
+}
+
+/* Under ns_lock.  NULL when the buckets cannot be allocated. */
+static aoff_t *buckets(void)
+{
+    struct arena_header *h = arena_hdr();
+    if (!h->ns_buckets) {
+        void *b = arena_alloc(NS_BUCKETS * sizeof(aoff_t));
+        if (!b)
+            return NULL;
+        h->ns_buckets = arena_off(b);
+    }
+    return arena_ptr(h->ns_buckets);
+}
+
+static struct name_rec *lookup_locked(aoff_t *b, const struct ws_name *n,
+                                      uint32_t hash)
+{
+    for (aoff_t off = b[hash % NS_BUCKETS]; off;) {
+        struct name_rec *r = arena_ptr(off);
+        if (r->hash == hash && r->len == n->len &&
+            memcmp(r->key, n->buf, n->len * sizeof(WCHAR)) == 0)
+            return r;
+        off = r->next;
+    }
+    return NULL;
+}
+
+static size_t rec_size(uint32_t len)
+{
+    return sizeof(struct name_rec) + len * sizeof(WCHAR);
+}
+
+DWORD ns_create(const struct ws_name *name, const struct object_type *type,
+                object_maker make, void *ctx, struct object **out,
+                bool *existed)
+{
+    uint32_t hash = name_hash(name);
+    DWORD err = ERROR_SUCCESS;
+    arena_init();
+    ns_lock();
+    aoff_t *b = buckets();
+    if (!b) {
+        ns_unlock();
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    struct name_rec *r = lookup_locked(b, name, hash);
+    if (r) {
+        struct object *o = arena_ptr(r->obj);
+        if (object_type_of(o) != type) {
+            err = ERROR_INVALID_HANDLE;
+        } else {
+            object_ref(o);
+            object_handle_open(o);
+            *out = o;
+            *existed = true;
+        }
+        ns_unlock();
+        return err;
+    }
+    struct object *o = make(ctx, &err);
+    if (o) {
+        r = arena_alloc(rec_size(name->len));
+        if (!r) {
+            object_unref(o);
+            o = NULL;
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        }
+    }
+    if (o) {
+        r->hash = hash;
+        r->len = name->len;
+        memcpy(r->key, name->buf, name->len * sizeof(WCHAR));
+        r->obj = arena_off(o);
+        r->next = b[hash % NS_BUCKETS];
+        b[hash % NS_BUCKETS] = arena_off(r);
+        o->name = arena_off(r);
+        o->obj_flags |= OBJ_NAMED;
+        object_handle_open(o);
+        *out = o;
+        *existed = false;
+    }
+    ns_unlock();
+    return err;
+}
+
+DWORD ns_open(const struct ws_name *name, const struct object_type *type,
+              struct object **found)
+{
+    uint32_t hash = name_hash(name);
+    DWORD err = ERROR_FILE_NOT_FOUND;
+    arena_init();
+    ns_lock();
+    aoff_t *b = buckets();
+    struct name_rec *r = b ? lookup_locked(b, name, hash) : NULL;
+    if (r) {
+        struct object *o = arena_ptr(r->obj);
+        if (object_type_of(o) != type) {
+            err = ERROR_INVALID_HANDLE;
+        } else {
+            object_ref(o);
+            object_handle_open(o);
+            *found = o;
+            err = ERROR_SUCCESS;
+        }
+    }
+    ns_unlock();
+    return err;
+}
+
+void ns_remove_locked(struct object *o)
+{
+    struct name_rec *r = arena_ptr(o->name);
+    aoff_t *b = arena_ptr(arena_hdr()->ns_buckets);
+    aoff_t *link = &b[r->hash % NS_BUCKETS];
+    while (*link != o->name)
+        link = &((struct name_rec *)arena_ptr(*link))->next;
+    *link = r->next;
+    o->name = 0;
+    arena_free(r, rec_size(r->len));
+}
+
+/* ---- the shared Create* / Open* paths ---- */
+
+static DWORD parse(LPCWSTR wname, LPCSTR aname, bool ansi, struct ws_name *n,
+                   bool *named)
+{
+    return ansi ? name_parse_a(aname, n, named) : name_parse_w(wname, n, named);
+}
+
+static HANDLE insert_or_drop(struct object *o, ACCESS_MASK access, BOOL inherit)
+{
+    HANDLE h;
+    DWORD err = handle_insert(o, access, inherit ? HANDLE_FLAG_INHERIT : 0, &h);
+    if (err) {
+        object_handle_close(o);
+        object_unref(o);
+        return NULL;
+    }
+    return h;
+}
+
+HANDLE object_create_handle(const struct object_type *type, object_maker make,
+                            void *ctx, LPCWSTR wname, LPCSTR aname, bool ansi,
+                            ACCESS_MASK access, BOOL inherit)
+{
+    struct ws_name name;
+    bool named, existed = false;
+    struct object *o = NULL;
+    DWORD err = parse(wname, aname, ansi, &name, &named);
+    if (err)
+        return ws_null(err);
+    if (named) {
+        err = ns_create(&name, type, make, ctx, &o, &existed);
+    } else if ((o = make(ctx, &err))) {
+        object_handle_open(o);
+    }
+    if (err)
+        return ws_null(err);
+    HANDLE h = insert_or_drop(o, object_map_access(type, access), inherit);
+    if (!h)
+        return ws_null(ERROR_NO_SYSTEM_RESOURCES);
+    ws_set_last_error(existed ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
+    return h;
+}
+
+HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
+                          LPCSTR aname, bool ansi, ACCESS_MASK access,
+                          BOOL inherit)
+{
+    struct ws_name name;
+    bool named;
+    struct object *o;
+    if (ansi ? !aname : !wname)
+        return ws_null(ERROR_INVALID_PARAMETER);
+    DWORD err = parse(wname, aname, ansi, &name, &named);
+    if (err)
+        return ws_null(err);
+    if (!named)
+        return ws_null(ERROR_FILE_NOT_FOUND);
+    if ((err = ns_open(&name, type, &o)))
+        return ws_null(err);
+    HANDLE h = insert_or_drop(o, object_map_access(type, access), inherit);
+    return h ? h : ws_null(ERROR_NO_SYSTEM_RESOURCES);
+}

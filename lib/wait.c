@@ -1,0 +1,468 @@
+/*
+ * The wait core: WaitForSingleObject(Ex), WaitForMultipleObjects(Ex),
+ * Sleep(Ex), shared by every waitable kind through its type descriptor.
+ *
+ * Model (after Linux's ntsync driver):
+ *   - A thread's wait record (struct waiter, in the arena) holds a status
+ *     word.  It is WS_WAITING while the thread waits; whoever satisfies the
+ *     wait claims it with ONE compare-and-swap from WS_WAITING to the result
+ *     and, in the same critical section, consumes the object state for the
+ *     waiter (resets the auto-reset event, takes the mutex for waiter->tid).
+ *     A timeout is the waiter's own CAS to WS_TIMED_OUT; exactly one CAS
+ *     wins, so an object is never consumed for a waiter that went away.
+ *   - A blocked wait-any waiter has one wait_entry on the any-list of each
+ *     object; a wait-all waiter has one on the all-list of each object.
+ *     The lists are changed only under the object's lock.
+ *   - State changes that may wake someone happen under wait_lock(o):
+ *     the object lock, plus the arena-wide wait-all lock when o has
+ *     wait-all waiters (o->all_head != 0, read under the object lock).
+ *     Waking a wait-all waiter needs the locks of all its objects; every
+ *     thread that holds more than one object lock holds the wait-all lock
+ *     first, so object locks have no order among themselves and cannot
+ *     deadlock.  A thread holding one object lock takes no other lock.
+ *   - Lock-free fast paths (signalled waits, sets with nobody queued) only
+ *     compare-and-swap a state word whose ST_LOCKED and ST_QUEUED bits are
+ *     clear, so a queued waiter never misses a state change, and an object
+ *     locked for a wait-all check cannot change under it: nobody ever sees
+ *     a wait-all half done.
+ *   - PulseEvent sets, wakes and resets inside one critical section, so it
+ *     releases exactly the waiters queued at that instant.
+ *
+ * The waiter sleeps on its own status word (one futex, whatever the number
+ * of objects), so wait-any needs no futex_waitv.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* ---- wait lists (under the object lock) ---- */
+
+static void list_append(aoff_t *head, aoff_t *tail, struct wait_entry *e)
+{
+    aoff_t off = arena_off(e);
+    e->next = 0;
+    e->prev = *tail;
+    if (*tail)
+        ((struct wait_entry *)arena_ptr(*tail))->next = off;
+    else
+        *head = off;
+    *tail = off;
+}
+
+static void list_remove(aoff_t *head, aoff_t *tail, struct wait_entry *e)
+{
+    if (e->prev)
+        ((struct wait_entry *)arena_ptr(e->prev))->next = e->next;
+    else
+        *head = e->next;
+    if (e->next)
+        ((struct wait_entry *)arena_ptr(e->next))->prev = e->prev;
+    else
+        *tail = e->prev;
+}
+
+/* ST_QUEUED mirrors "some list is non-empty". */
+static void update_queued(struct object *o)
+{
+    uint64_t s = obj_state(o);
+    uint64_t want = (o->any_head || o->all_head) ? (s | ST_QUEUED)
+                                                 : (s & ~(uint64_t)ST_QUEUED);
+    if (want != s)
+        obj_store_locked(o, want);
+}
+
+/* ---- locking ---- */
+
+bool wait_lock(struct object *o)
+{
+    obj_lock(o);
+    if (WS_LIKELY(!o->all_head))
+        return false;
+    obj_unlock(o);
+    wordlock_lock(&arena_hdr()->wait_all_lock);
+    obj_lock(o);
+    return true;
+}
+
+void wait_unlock(struct object *o, bool all)
+{
+    obj_unlock(o);
+    if (all)
+        wordlock_unlock(&arena_hdr()->wait_all_lock);
+}
+
+/* ---- waking ---- */
+
+static bool claim(struct waiter *w, uint32_t result)
+{
+    uint32_t expect = WS_WAITING;
+    return atomic_compare_exchange_strong_explicit(
+        &w->status, &expect, result, memory_order_acq_rel, memory_order_relaxed);
+}
+
+static void wake_waiter(struct waiter *w)
+{
+    futex_wake(&w->status, 1, ws_arena.shared);
+}
+
+static void wake_any_locked(struct object *o)
+{
+    const struct object_type *t = object_type_of(o);
+    for (aoff_t off = o->any_head; off;) {
+        struct wait_entry *e = arena_ptr(off);
+        struct waiter *w = arena_ptr(e->waiter);
+        off = e->next;
+        if (atomic_load_explicit(&w->status, memory_order_relaxed) != WS_WAITING)
+            continue;
+        uint64_t s = obj_state(o);
+        if (!t->signaled(o, s, w->tid))
+            continue;
+        bool abandoned = false;
+        uint64_t next = t->acquire(o, s, w->tid, &abandoned);
+        if (claim(w, e->index | (abandoned ? WS_ABANDONED : 0))) {
+            obj_store_locked(o, next);
+            wake_waiter(w);
+        }
+    }
+}
+
+/* With the wait-all lock and o's lock held: every wait-all waiter queued
+ * on o whose objects are now all signalled takes them all. */
+static void wake_all_locked(struct object *o)
+{
+    for (aoff_t off = o->all_head; off;) {
+        struct wait_entry *e = arena_ptr(off);
+        struct waiter *w = arena_ptr(e->waiter);
+        off = e->next;
+        if (atomic_load_explicit(&w->status, memory_order_relaxed) != WS_WAITING)
+            continue;
+        struct object *objs[MAXIMUM_WAIT_OBJECTS];
+        for (uint32_t i = 0; i < w->count; i++) {
+            objs[i] = arena_ptr(w->objs[i]);
+            if (objs[i] != o)
+                obj_lock(objs[i]);
+        }
+        uint64_t next[MAXIMUM_WAIT_OBJECTS];
+        uint32_t result = 0;
+        bool ready = true;
+        for (uint32_t i = 0; i < w->count && ready; i++) {
+            const struct object_type *t = object_type_of(objs[i]);
+            uint64_t s = obj_state(objs[i]);
+            bool abandoned = false;
+            ready = t->signaled(objs[i], s, w->tid);
+            if (ready)
+                next[i] = t->acquire(objs[i], s, w->tid, &abandoned);
+            if (abandoned && !(result & WS_ABANDONED))
+                result = WS_ABANDONED | i;
+        }
+        if (ready && claim(w, result)) {
+            for (uint32_t i = 0; i < w->count; i++)
+                obj_store_locked(objs[i], next[i]);
+            wake_waiter(w);
+        }
+        for (uint32_t i = 0; i < w->count; i++)
+            if (objs[i] != o)
+                obj_unlock(objs[i]);
+    }
+}
+
+void wait_wake_locked(struct object *o, bool all)
+{
+    if (all)
+        wake_all_locked(o);
+    wake_any_locked(o);
+}
+
+/* ---- waiting ---- */
+
+enum fast_result { FAST_ACQUIRED, FAST_NOT_SIGNALED, FAST_SLOW };
+
+/* One lock-free attempt on one object; no system call, and no write at
+ * all when acquiring leaves the state unchanged (a manual-reset event). */
+static enum fast_result try_fast(struct object *o, uint32_t tid, bool *abandoned)
+{
+    const struct object_type *t = object_type_of(o);
+    uint64_t s = atomic_load_explicit(&o->state, memory_order_acquire);
+    for (int tries = 0; tries < 8; tries++) {
+        if (s & ST_SLOW)
+            return FAST_SLOW;
+        if (!t->signaled(o, s, tid))
+            return FAST_NOT_SIGNALED;
+        *abandoned = false;
+        uint64_t next = t->acquire(o, s, tid, abandoned);
+        if (next == s ||
+            atomic_compare_exchange_weak_explicit(&o->state, &s, next,
+                                                  memory_order_acquire,
+                                                  memory_order_acquire))
+            return FAST_ACQUIRED;
+    }
+    return FAST_SLOW;
+}
+
+/* Checks, and with `queue` registers, under the locks; returns the status
+ * (WS_WAITING when queued and not yet satisfied).  *queued tells how many
+ * entries went on lists. */
+static uint32_t wait_register(struct waiter *w, struct object **objs,
+                              uint32_t n, bool all, bool queue,
+                              uint32_t *queued)
+{
+    *queued = 0;
+    if (!all) {
+        for (uint32_t i = 0; i < n; i++) {
+            struct object *o = objs[i];
+            bool lock_all = wait_lock(o);
+            if (atomic_load_explicit(&w->status, memory_order_acquire) != WS_WAITING) {
+                wait_unlock(o, lock_all);
+                break;
+            }
+            const struct object_type *t = object_type_of(o);
+            uint64_t s = obj_state(o);
+            if (t->signaled(o, s, w->tid)) {
+                bool abandoned = false;
+                uint64_t next = t->acquire(o, s, w->tid, &abandoned);
+                if (claim(w, i | (abandoned ? WS_ABANDONED : 0)))
+                    obj_store_locked(o, next);
+                wait_unlock(o, lock_all);
+                break;
+            }
+            if (queue) {
+                struct wait_entry *e = &w->entries[i];
+                e->waiter = arena_off(w);
+                e->index = i;
+                list_append(&o->any_head, &o->any_tail, e);
+                update_queued(o);
+                *queued = i + 1;
+            }
+            wait_unlock(o, lock_all);
+        }
+        return atomic_load_explicit(&w->status, memory_order_acquire);
+    }
+
+    struct wordlock *global = &arena_hdr()->wait_all_lock;
+    wordlock_lock(global);
+    for (uint32_t i = 0; i < n; i++)
+        obj_lock(objs[i]);
+    uint64_t next[MAXIMUM_WAIT_OBJECTS];
+    uint32_t result = 0;
+    bool ready = true;
+    for (uint32_t i = 0; i < n && ready; i++) {
+        const struct object_type *t = object_type_of(objs[i]);
+        uint64_t s = obj_state(objs[i]);
+        bool abandoned = false;
+        ready = t->signaled(objs[i], s, w->tid);
+        if (ready)
+            next[i] = t->acquire(objs[i], s, w->tid, &abandoned);
+        if (abandoned && !(result & WS_ABANDONED))
+            result = WS_ABANDONED | i;
+    }
+    if (ready) {
+        for (uint32_t i = 0; i < n; i++)
+            obj_store_locked(objs[i], next[i]);
+        atomic_store_explicit(&w->status, result, memory_order_relaxed);
+    } else if (queue) {
+        for (uint32_t i = 0; i < n; i++) {
+            struct wait_entry *e = &w->entries[i];
+            e->waiter = arena_off(w);
+            e->index = i;
+            list_append(&objs[i]->all_head, &objs[i]->all_tail, e);
+            update_queued(objs[i]);
+        }
+        *queued = n;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        obj_unlock(objs[i]);
+    wordlock_unlock(global);
+    return atomic_load_explicit(&w->status, memory_order_acquire);
+}
+
+static void wait_unregister(struct waiter *w, struct object **objs,
+                            uint32_t queued, bool all)
+{
+    if (!all) {
+        for (uint32_t i = 0; i < queued; i++) {
+            bool lock_all = wait_lock(objs[i]);
+            list_remove(&objs[i]->any_head, &objs[i]->any_tail, &w->entries[i]);
+            update_queued(objs[i]);
+            wait_unlock(objs[i], lock_all);
+        }
+        return;
+    }
+    if (!queued)
+        return;
+    struct wordlock *global = &arena_hdr()->wait_all_lock;
+    wordlock_lock(global);
+    for (uint32_t i = 0; i < queued; i++) {
+        obj_lock(objs[i]);
+        list_remove(&objs[i]->all_head, &objs[i]->all_tail, &w->entries[i]);
+        update_queued(objs[i]);
+        obj_unlock(objs[i]);
+    }
+    wordlock_unlock(global);
+}
+
+/* The blocking path.  The caller holds a reference on every object. */
+static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
+                          DWORD timeout)
+{
+    struct ws_thread *t = thread_current();
+    struct waiter *w = t->waiter;
+    atomic_store_explicit(&w->status, WS_WAITING, memory_order_relaxed);
+    w->tid = t->tid;
+    w->count = n;
+    w->all = all;
+    for (uint32_t i = 0; i < n; i++)
+        w->objs[i] = arena_off(objs[i]);
+
+    struct timespec deadline, *dl = NULL;
+    if (timeout != INFINITE && timeout != 0) {
+        deadline_from_ms(&deadline, timeout);
+        dl = &deadline;
+    }
+
+    uint32_t queued;
+    uint32_t st = wait_register(w, objs, n, all, timeout != 0, &queued);
+    if (st == WS_WAITING && timeout == 0)
+        st = WS_TIMED_OUT; /* nothing was queued: nobody can claim us */
+    while (st == WS_WAITING) {
+        int r = futex_wait(&w->status, WS_WAITING, dl, ws_arena.shared);
+        st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (st != WS_WAITING)
+            break;
+        if (r == ETIMEDOUT || (dl && deadline_passed(dl))) {
+            if (claim(w, WS_TIMED_OUT))
+                st = WS_TIMED_OUT;
+            else
+                st = atomic_load_explicit(&w->status, memory_order_acquire);
+        }
+    }
+    wait_unregister(w, objs, queued, all);
+    return st;
+}
+
+static DWORD status_to_wait(uint32_t st)
+{
+    if (st == WS_TIMED_OUT)
+        return WAIT_TIMEOUT;
+    if (st == WS_ALERTED)
+        return WAIT_IO_COMPLETION;
+    if (st & WS_ABANDONED)
+        return WAIT_ABANDONED_0 + (st & 0xff);
+    return WAIT_OBJECT_0 + st;
+}
+
+static DWORD wait_handles(DWORD n, const HANDLE *handles, BOOL all,
+                          DWORD timeout)
+{
+    struct object *objs[MAXIMUM_WAIT_OBJECTS];
+    DWORD err = ERROR_SUCCESS;
+    bool slow = false, abandoned = false;
+    uint32_t tid = thread_tid();
+
+    if (n == 0 || n > MAXIMUM_WAIT_OBJECTS) {
+        ws_set_last_error(ERROR_INVALID_PARAMETER);
+        return WAIT_FAILED;
+    }
+    if (!handles) {
+        ws_set_last_error(ERROR_NOACCESS);
+        return WAIT_FAILED;
+    }
+    if (n == 1)
+        all = FALSE;
+
+    ws_rcu_lock();
+    for (DWORD i = 0; i < n && !err; i++)
+        err = handle_get(handles[i], &waitable_any, SYNCHRONIZE, &objs[i], NULL);
+    if (!err && all)
+        for (DWORD i = 0; i < n && !err; i++)
+            for (DWORD j = 0; j < i; j++)
+                if (objs[i] == objs[j]) {
+                    err = ERROR_INVALID_PARAMETER;
+                    break;
+                }
+    if (err) {
+        ws_rcu_unlock();
+        ws_set_last_error(err);
+        return WAIT_FAILED;
+    }
+    if (!all) {
+        for (DWORD i = 0; i < n; i++) {
+            enum fast_result r = try_fast(objs[i], tid, &abandoned);
+            if (r == FAST_ACQUIRED) {
+                ws_rcu_unlock();
+                return (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + i;
+            }
+            if (r == FAST_SLOW) {
+                slow = true;
+                break;
+            }
+        }
+        if (!slow && timeout == 0) {
+            ws_rcu_unlock();
+            return WAIT_TIMEOUT;
+        }
+    }
+    for (DWORD i = 0; i < n; i++)
+        object_ref(objs[i]);
+    ws_rcu_unlock();
+
+    uint32_t st = wait_slow(objs, n, all, timeout);
+    for (DWORD i = 0; i < n; i++)
+        object_unref(objs[i]);
+    return status_to_wait(st);
+}
+
+WS_EXPORT DWORD WINAPI WaitForMultipleObjectsEx(DWORD n, const HANDLE *handles,
+                                                BOOL all, DWORD timeout,
+                                                BOOL alertable)
+{
+    (void)alertable; /* nothing can queue an APC yet: see COMPATIBILITY.md */
+    return wait_handles(n, handles, all, timeout);
+}
+
+WS_EXPORT DWORD WINAPI WaitForMultipleObjects(DWORD n, const HANDLE *handles,
+                                              BOOL all, DWORD timeout)
+{
+    return wait_handles(n, handles, all, timeout);
+}
+
+WS_EXPORT DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD timeout,
+                                             BOOL alertable)
+{
+    (void)alertable;
+    return wait_handles(1, &h, FALSE, timeout);
+}
+
+WS_EXPORT DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD timeout)
+{
+    return wait_handles(1, &h, FALSE, timeout);
+}
+
+static void sleep_ms(DWORD ms)
+{
+    if (ms == 0) {
+        sched_yield();
+        return;
+    }
+    if (ms == INFINITE) {
+        for (;;)
+            pause();
+    }
+    struct timespec deadline;
+    deadline_from_ms(&deadline, ms);
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
+        ;
+}
+
+WS_EXPORT void WINAPI Sleep(DWORD ms)
+{
+    sleep_ms(ms);
+}
+
+WS_EXPORT DWORD WINAPI SleepEx(DWORD ms, BOOL alertable)
+{
+    (void)alertable;
+    sleep_ms(ms);
+    return 0;
+}

@@ -1,0 +1,383 @@
+/* Events: CreateEvent(Ex)A/W, OpenEventA/W, SetEvent, ResetEvent, PulseEvent. */
+#include "testutil.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+START_TEST(test_unnamed_states)
+{
+    HANDLE m = CreateEventW(NULL, TRUE, FALSE, NULL);
+    HANDLE a = CreateEventW(NULL, FALSE, TRUE, NULL);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_ptr_nonnull(a);
+    ck_assert(!event_is_set(m, 1));
+    ck_assert(SetEvent(m));
+    ck_assert(event_is_set(m, 1));
+    ck_assert(event_is_set(m, 1)); /* a manual event stays set */
+    ck_assert(ResetEvent(m));
+    ck_assert(!event_is_set(m, 1));
+    ASSERT_WAIT(WaitForSingleObject(a, 0), WAIT_OBJECT_0); /* consumed */
+    ASSERT_WAIT(WaitForSingleObject(a, 0), WAIT_TIMEOUT);
+    ck_assert(SetEvent(a));
+    ck_assert(SetEvent(a)); /* setting twice still releases one wait */
+    ASSERT_WAIT(WaitForSingleObject(a, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(a, 0), WAIT_TIMEOUT);
+    ck_assert(CloseHandle(m));
+    ck_assert(CloseHandle(a));
+}
+END_TEST
+
+START_TEST(test_create_ex)
+{
+    HANDLE h = CreateEventExW(NULL, NULL, CREATE_EVENT_MANUAL_RESET | CREATE_EVENT_INITIAL_SET,
+                              EVENT_ALL_ACCESS);
+    ck_assert_ptr_nonnull(h);
+    ck_assert(event_is_set(h, 1));
+    CloseHandle(h);
+    h = CreateEventExA(NULL, NULL, 0, EVENT_ALL_ACCESS);
+    ck_assert(!event_is_set(h, 0));
+    SetEvent(h);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    CloseHandle(h);
+}
+END_TEST
+
+START_TEST(test_named_create_open)
+{
+    SetLastError(0xdeadbeef);
+    HANDLE a = CreateEventA(NULL, TRUE, FALSE, "ws-test-ev");
+    ck_assert_ptr_nonnull(a);
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    /* Existing: a new handle to the same object; the arguments are ignored. */
+    SetLastError(0xdeadbeef);
+    HANDLE b = CreateEventW(NULL, FALSE, TRUE, u"ws-test-ev");
+    ck_assert_ptr_nonnull(b);
+    ASSERT_LAST_ERROR(ERROR_ALREADY_EXISTS);
+    ck_assert_ptr_ne(a, b);
+    ck_assert(CompareObjectHandles(a, b));
+    ck_assert(!event_is_set(a, 1));
+    SetEvent(b);
+    ck_assert(event_is_set(a, 1)); /* still manual-reset */
+    HANDLE c = OpenEventA(EVENT_ALL_ACCESS, FALSE, "ws-test-ev");
+    ck_assert_ptr_nonnull(c);
+    ck_assert(CompareObjectHandles(a, c));
+    HANDLE d = OpenEventW(SYNCHRONIZE, FALSE, u"ws-test-ev");
+    ck_assert(CompareObjectHandles(c, d));
+    CloseHandle(a);
+    CloseHandle(b);
+    CloseHandle(c);
+    ck_assert(event_is_set(d, 1)); /* alive while one handle is open */
+    CloseHandle(d);
+    /* The last handle took the name with it. */
+    ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, "ws-test-ev"), ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    a = CreateEventA(NULL, FALSE, FALSE, "ws-test-ev");
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    ck_assert(!event_is_set(a, 0));
+    CloseHandle(a);
+}
+END_TEST
+
+START_TEST(test_unnamed_sets_last_error)
+{
+    SetLastError(0xdeadbeef);
+    HANDLE h = CreateEventA(NULL, FALSE, FALSE, NULL);
+    ck_assert_ptr_nonnull(h);
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    CloseHandle(h);
+}
+END_TEST
+
+START_TEST(test_namespaces)
+{
+    HANDLE plain = CreateEventA(NULL, TRUE, FALSE, "ws-ns");
+    HANDLE local = CreateEventA(NULL, TRUE, FALSE, "Local\\ws-ns");
+    ASSERT_LAST_ERROR(ERROR_ALREADY_EXISTS);
+    ck_assert(CompareObjectHandles(plain, local));
+    HANDLE sess = OpenEventA(EVENT_ALL_ACCESS, FALSE, "Session\\1\\ws-ns");
+    ck_assert_ptr_nonnull(sess);
+    ck_assert(CompareObjectHandles(plain, sess));
+    SetLastError(0xdeadbeef);
+    HANDLE global = CreateEventA(NULL, TRUE, FALSE, "Global\\ws-ns");
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    ck_assert(!CompareObjectHandles(plain, global));
+    HANDLE s0 = OpenEventA(EVENT_ALL_ACCESS, FALSE, "Session\\0\\ws-ns");
+    ck_assert_ptr_nonnull(s0);
+    ck_assert(CompareObjectHandles(global, s0));
+    ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, "Session\\2\\ws-ns"), ERROR_FILE_NOT_FOUND);
+    CloseHandle(plain);
+    CloseHandle(local);
+    CloseHandle(sess);
+    CloseHandle(global);
+    CloseHandle(s0);
+}
+END_TEST
+
+START_TEST(test_name_errors)
+{
+    char longname[MAX_PATH + 2];
+    memset(longname, 'x', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, longname), ERROR_FILENAME_EXCED_RANGE);
+    longname[MAX_PATH] = 0; /* exactly MAX_PATH characters is fine */
+    HANDLE h = CreateEventA(NULL, TRUE, FALSE, longname);
+    ck_assert_ptr_nonnull(h);
+    CloseHandle(h);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "no\\such\\dir"), ERROR_PATH_NOT_FOUND);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "Session\\x\\y"), ERROR_PATH_NOT_FOUND);
+    ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, "ws-missing"), ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(OpenEventW(EVENT_ALL_ACCESS, FALSE, u"ws-missing"), ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, NULL), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(CreateEventExA(NULL, NULL, 0x4, EVENT_ALL_ACCESS), ERROR_INVALID_PARAMETER);
+}
+END_TEST
+
+START_TEST(test_type_mismatch)
+{
+    HANDLE th = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE thread_handle;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(),
+                              &thread_handle, 0, FALSE, DUPLICATE_SAME_ACCESS));
+    ASSERT_FAILS(SetEvent(thread_handle), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(ResetEvent(GetCurrentProcess()), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(PulseEvent(NULL), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(SetEvent((HANDLE)(uintptr_t)0x12340), ERROR_INVALID_HANDLE);
+    CloseHandle(th);
+    ASSERT_FAILS(SetEvent(th), ERROR_INVALID_HANDLE);
+    CloseHandle(thread_handle);
+}
+END_TEST
+
+START_TEST(test_access_rights)
+{
+    HANDLE full = CreateEventA(NULL, TRUE, FALSE, "ws-acc");
+    HANDLE sync = OpenEventA(SYNCHRONIZE, FALSE, "ws-acc");
+    HANDLE modify = OpenEventA(EVENT_MODIFY_STATE, FALSE, "ws-acc");
+    ck_assert_ptr_nonnull(sync);
+    ck_assert_ptr_nonnull(modify);
+    ASSERT_FAILS(SetEvent(sync), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(ResetEvent(sync), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(PulseEvent(sync), ERROR_ACCESS_DENIED);
+    ck_assert(SetEvent(modify));
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForSingleObject(modify, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_ACCESS_DENIED);
+    ASSERT_WAIT(WaitForSingleObject(sync, 0), WAIT_OBJECT_0);
+    /* GENERIC_* rights map to the event's specific rights. */
+    HANDLE gw = OpenEventA(GENERIC_WRITE, FALSE, "ws-acc");
+    ck_assert(ResetEvent(gw));
+    HANDLE ge = OpenEventA(GENERIC_EXECUTE, FALSE, "ws-acc");
+    ASSERT_WAIT(WaitForSingleObject(ge, 0), WAIT_TIMEOUT);
+    ASSERT_FAILS(SetEvent(ge), ERROR_ACCESS_DENIED);
+    HANDLE ex = CreateEventExA(NULL, NULL, 0, SYNCHRONIZE);
+    ASSERT_FAILS(SetEvent(ex), ERROR_ACCESS_DENIED);
+    CloseHandle(full);
+    CloseHandle(sync);
+    CloseHandle(modify);
+    CloseHandle(gw);
+    CloseHandle(ge);
+    CloseHandle(ex);
+}
+END_TEST
+
+START_TEST(test_type_collision_by_name)
+{
+    /* Another type under the name: the thread object of this thread cannot
+     * be named, so use two events' names across the A and W forms. */
+    HANDLE a = CreateEventA(NULL, FALSE, FALSE, "ws-\xc3\xa9v"); /* UTF-8 e-acute */
+    HANDLE w = OpenEventW(EVENT_ALL_ACCESS, FALSE, u"ws-\u00e9v");
+    ck_assert_ptr_nonnull(w);
+    ck_assert(CompareObjectHandles(a, w));
+    CloseHandle(a);
+    CloseHandle(w);
+}
+END_TEST
+
+/* ---- PulseEvent ---- */
+
+struct pulse_ctx {
+    HANDLE ev;
+    atomic_int started, released;
+};
+
+static void *pulse_waiter(void *arg)
+{
+    struct pulse_ctx *c = arg;
+    atomic_fetch_add(&c->started, 1);
+    if (WaitForSingleObject(c->ev, 10000) == WAIT_OBJECT_0)
+        atomic_fetch_add(&c->released, 1);
+    return NULL;
+}
+
+static int pulse_with_waiters(int manual, int nwaiters)
+{
+    struct pulse_ctx c = {.ev = CreateEventA(NULL, manual, FALSE, NULL)};
+    pthread_t t[8];
+    for (int i = 0; i < nwaiters; i++)
+        pthread_create(&t[i], NULL, pulse_waiter, &c);
+    while (atomic_load(&c.started) < nwaiters)
+        settle_ms(1);
+    settle_ms(200); /* let them block */
+    ck_assert(PulseEvent(c.ev));
+    settle_ms(200);
+    int released = atomic_load(&c.released);
+    ck_assert(!event_is_set(c.ev, manual)); /* left non-signalled */
+    /* let the rest go */
+    for (int i = released; i < nwaiters; i++)
+        SetEvent(c.ev);
+    if (manual)
+        SetEvent(c.ev);
+    for (int i = 0; i < nwaiters; i++)
+        pthread_join(t[i], NULL);
+    CloseHandle(c.ev);
+    return released;
+}
+
+START_TEST(test_pulse_manual)
+{
+    ck_assert_int_eq(pulse_with_waiters(TRUE, 3), 3);
+    ck_assert_int_eq(pulse_with_waiters(TRUE, 1), 1);
+}
+END_TEST
+
+START_TEST(test_pulse_auto)
+{
+    ck_assert_int_eq(pulse_with_waiters(FALSE, 3), 1);
+    ck_assert_int_eq(pulse_with_waiters(FALSE, 1), 1);
+}
+END_TEST
+
+START_TEST(test_pulse_no_waiters)
+{
+    HANDLE m = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ck_assert(PulseEvent(m));
+    ck_assert(!event_is_set(m, 1));
+    SetEvent(m);
+    ck_assert(PulseEvent(m)); /* a pulse resets a set event */
+    ck_assert(!event_is_set(m, 1));
+    CloseHandle(m);
+}
+END_TEST
+
+/* ---- threads: set/reset/pulse/wait racing with close and duplicate ---- */
+
+static HANDLE stress_ev;
+static atomic_int stress_stop;
+
+static void *stress_setter(void *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; !atomic_load(&stress_stop); i++) {
+        switch (i % 3) {
+        case 0: SetEvent(stress_ev); break;
+        case 1: ResetEvent(stress_ev); break;
+        default: PulseEvent(stress_ev); break;
+        }
+    }
+    return NULL;
+}
+
+static void *stress_waiter(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&stress_stop)) {
+        DWORD r = WaitForSingleObject(stress_ev, 1);
+        ck_assert(r == WAIT_OBJECT_0 || r == WAIT_TIMEOUT);
+    }
+    return NULL;
+}
+
+static void *stress_duper(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&stress_stop)) {
+        HANDLE d;
+        if (DuplicateHandle(GetCurrentProcess(), stress_ev, GetCurrentProcess(), &d, 0, FALSE,
+                            DUPLICATE_SAME_ACCESS)) {
+            SetEvent(d);
+            ck_assert(CloseHandle(d));
+        }
+        HANDLE e = CreateEventA(NULL, FALSE, TRUE, NULL);
+        ck_assert_int_eq(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
+        CloseHandle(e);
+    }
+    return NULL;
+}
+
+START_TEST(test_stress)
+{
+    stress_ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+    pthread_t t[8];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&t[i], NULL, stress_setter, NULL);
+    for (int i = 2; i < 6; i++)
+        pthread_create(&t[i], NULL, stress_waiter, NULL);
+    for (int i = 6; i < 8; i++)
+        pthread_create(&t[i], NULL, stress_duper, NULL);
+    settle_ms(1500);
+    atomic_store(&stress_stop, 1);
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], NULL);
+    ck_assert(CloseHandle(stress_ev));
+}
+END_TEST
+
+/* Closing a handle while another thread waits on it: the waiter keeps the
+ * object alive and is still woken through another handle. */
+static HANDLE close_dup;
+static void *close_waiter(void *arg)
+{
+    HANDLE h = arg;
+    DWORD r = WaitForSingleObject(h, 5000);
+    return (void *)(uintptr_t)r;
+}
+
+START_TEST(test_close_while_waiting)
+{
+    HANDLE h = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &close_dup, 0,
+                              FALSE, DUPLICATE_SAME_ACCESS));
+    pthread_t t;
+    pthread_create(&t, NULL, close_waiter, h);
+    settle_ms(100);
+    ck_assert(CloseHandle(h));
+    ck_assert(SetEvent(close_dup));
+    void *r;
+    pthread_join(t, &r);
+    ck_assert_uint_eq((uintptr_t)r, WAIT_OBJECT_0);
+    CloseHandle(close_dup);
+}
+END_TEST
+
+static Suite *event_suite(void)
+{
+    Suite *s = suite_create("event");
+    TCase *basic = tcase_create("basic");
+    tcase_add_test(basic, test_unnamed_states);
+    tcase_add_test(basic, test_create_ex);
+    tcase_add_test(basic, test_named_create_open);
+    tcase_add_test(basic, test_unnamed_sets_last_error);
+    tcase_add_test(basic, test_namespaces);
+    tcase_add_test(basic, test_type_collision_by_name);
+    suite_add_tcase(s, basic);
+    TCase *errors = tcase_create("errors");
+    tcase_add_test(errors, test_name_errors);
+    tcase_add_test(errors, test_type_mismatch);
+    tcase_add_test(errors, test_access_rights);
+    suite_add_tcase(s, errors);
+    TCase *pulse = tcase_create("pulse");
+    tcase_set_timeout(pulse, 30);
+    tcase_add_test(pulse, test_pulse_manual);
+    tcase_add_test(pulse, test_pulse_auto);
+    tcase_add_test(pulse, test_pulse_no_waiters);
+    suite_add_tcase(s, pulse);
+    TCase *threads = tcase_create("threads");
+    tcase_set_timeout(threads, 60);
+    tcase_add_test(threads, test_stress);
+    tcase_add_test(threads, test_close_while_waiting);
+    suite_add_tcase(s, threads);
+    return s;
+}
+
+TEST_MAIN(event_suite)

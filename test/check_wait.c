@@ -1,0 +1,343 @@
+/* The wait core: WaitForSingleObject(Ex), WaitForMultipleObjects(Ex), Sleep(Ex). */
+#include "testutil.h"
+
+#include <stdatomic.h>
+#include <time.h>
+
+static double ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void make_events(HANDLE *h, int n, BOOL manual, BOOL initial)
+{
+    for (int i = 0; i < n; i++) {
+        h[i] = CreateEventA(NULL, manual, initial, NULL);
+        ck_assert_ptr_nonnull(h[i]);
+    }
+}
+
+static void close_all(HANDLE *h, int n)
+{
+    for (int i = 0; i < n; i++)
+        ck_assert(CloseHandle(h[i]));
+}
+
+START_TEST(test_any_lowest_index)
+{
+    HANDLE h[8];
+    make_events(h, 8, FALSE, FALSE);
+    SetEvent(h[5]);
+    SetEvent(h[2]);
+    ASSERT_WAIT(WaitForMultipleObjects(8, h, FALSE, 0), WAIT_OBJECT_0 + 2);
+    ASSERT_WAIT(WaitForMultipleObjects(8, h, FALSE, 0), WAIT_OBJECT_0 + 5);
+    ASSERT_WAIT(WaitForMultipleObjects(8, h, FALSE, 0), WAIT_TIMEOUT);
+    close_all(h, 8);
+}
+END_TEST
+
+START_TEST(test_any_64)
+{
+    HANDLE h[MAXIMUM_WAIT_OBJECTS];
+    make_events(h, MAXIMUM_WAIT_OBJECTS, TRUE, FALSE);
+    SetEvent(h[63]);
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_OBJECT_0 + 63);
+    ASSERT_WAIT(WaitForMultipleObjectsEx(64, h, FALSE, 10, TRUE), WAIT_OBJECT_0 + 63);
+    for (int i = 0; i < 64; i++)
+        SetEvent(h[i]);
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, TRUE, 0), WAIT_OBJECT_0);
+    close_all(h, 64);
+}
+END_TEST
+
+START_TEST(test_any_duplicates_allowed)
+{
+    HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE h[3] = {e, e, e};
+    ASSERT_WAIT(WaitForMultipleObjects(3, h, FALSE, 0), WAIT_TIMEOUT);
+    SetEvent(e);
+    ASSERT_WAIT(WaitForMultipleObjects(3, h, FALSE, 0), WAIT_OBJECT_0);
+    CloseHandle(e);
+}
+END_TEST
+
+START_TEST(test_all_atomic_poll)
+{
+    HANDLE h[2];
+    make_events(h, 2, FALSE, FALSE);
+    SetEvent(h[0]);
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, TRUE, 0), WAIT_TIMEOUT);
+    /* Nothing was consumed by the failed wait-all. */
+    ASSERT_WAIT(WaitForSingleObject(h[0], 0), WAIT_OBJECT_0);
+    SetEvent(h[0]);
+    SetEvent(h[1]);
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, TRUE, 0), WAIT_OBJECT_0);
+    /* Both consumed together. */
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, 0), WAIT_TIMEOUT);
+    close_all(h, 2);
+}
+END_TEST
+
+struct all_ctx {
+    HANDLE h[2];
+    DWORD result;
+};
+
+static void *all_waiter(void *arg)
+{
+    struct all_ctx *c = arg;
+    c->result = WaitForMultipleObjects(2, c->h, TRUE, 10000);
+    return NULL;
+}
+
+START_TEST(test_all_blocking_consumes_nothing_early)
+{
+    struct all_ctx c;
+    make_events(c.h, 2, FALSE, FALSE);
+    pthread_t t;
+    pthread_create(&t, NULL, all_waiter, &c);
+    settle_ms(100);
+    SetEvent(c.h[0]);
+    settle_ms(50);
+    /* The blocked wait-all did not take h[0] on its own. */
+    ASSERT_WAIT(WaitForSingleObject(c.h[0], 0), WAIT_OBJECT_0);
+    SetEvent(c.h[1]);
+    settle_ms(50);
+    ASSERT_WAIT(WaitForSingleObject(c.h[1], 0), WAIT_OBJECT_0);
+    SetEvent(c.h[0]);
+    SetEvent(c.h[1]);
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(c.result, WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForMultipleObjects(2, c.h, FALSE, 0), WAIT_TIMEOUT);
+    close_all(c.h, 2);
+}
+END_TEST
+
+START_TEST(test_all_with_manual_and_auto)
+{
+    HANDLE h[2];
+    h[0] = CreateEventA(NULL, TRUE, TRUE, NULL);
+    h[1] = CreateEventA(NULL, FALSE, TRUE, NULL);
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, TRUE, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(h[0], 0), WAIT_OBJECT_0); /* manual stays */
+    ASSERT_WAIT(WaitForSingleObject(h[1], 0), WAIT_TIMEOUT);  /* auto consumed */
+    close_all(h, 2);
+}
+END_TEST
+
+START_TEST(test_timeouts)
+{
+    HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL);
+    double t0 = ms_now();
+    ASSERT_WAIT(WaitForSingleObject(e, 60), WAIT_TIMEOUT);
+    double dt = ms_now() - t0;
+    ck_assert_msg(dt >= 59 && dt < 5000, "waited %.1f ms", dt);
+    HANDLE h[2] = {e, GetCurrentProcess()};
+    t0 = ms_now();
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, TRUE, 40), WAIT_TIMEOUT);
+    dt = ms_now() - t0;
+    ck_assert_msg(dt >= 39 && dt < 5000, "waited %.1f ms", dt);
+    ASSERT_WAIT(WaitForSingleObjectEx(e, 0, TRUE), WAIT_TIMEOUT);
+    CloseHandle(e);
+}
+END_TEST
+
+START_TEST(test_pseudo_handles)
+{
+    ASSERT_WAIT(WaitForSingleObject(GetCurrentProcess(), 0), WAIT_TIMEOUT);
+    ASSERT_WAIT(WaitForSingleObject(GetCurrentThread(), 0), WAIT_TIMEOUT);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    HANDLE e = CreateEventA(NULL, TRUE, TRUE, NULL);
+    HANDLE h[MAXIMUM_WAIT_OBJECTS + 1];
+    for (int i = 0; i <= MAXIMUM_WAIT_OBJECTS; i++)
+        h[i] = e;
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(0, h, FALSE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS + 1, h, FALSE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, TRUE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_PARAMETER); /* same object twice in wait-all */
+    HANDLE dup;
+    DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &dup, 0, FALSE,
+                    DUPLICATE_SAME_ACCESS);
+    HANDLE pair[2] = {e, dup};
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(2, pair, TRUE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_PARAMETER);
+    ASSERT_WAIT(WaitForMultipleObjects(2, pair, FALSE, 0), WAIT_OBJECT_0);
+    HANDLE bad[2] = {e, (HANDLE)(uintptr_t)0x7ff0};
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(2, bad, FALSE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForSingleObject(NULL, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(1, NULL, FALSE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_NOACCESS);
+    CloseHandle(dup);
+    CloseHandle(e);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_HANDLE);
+}
+END_TEST
+
+START_TEST(test_sleep)
+{
+    double t0 = ms_now();
+    Sleep(30);
+    ck_assert(ms_now() - t0 >= 29);
+    Sleep(0);
+    ck_assert_uint_eq(SleepEx(1, TRUE), 0);
+}
+END_TEST
+
+/* ---- wait-all atomicity under contention: two tokens, never duplicated,
+ * never lost ---- */
+
+static HANDLE tok[2];
+static atomic_int holders[2];
+static atomic_int stop_flag;
+static atomic_long all_wins, any_wins;
+
+static void hold(int i)
+{
+    ck_assert_int_eq(atomic_fetch_add(&holders[i], 1), 0);
+}
+
+static void drop(int i)
+{
+    atomic_fetch_sub(&holders[i], 1);
+    ck_assert(SetEvent(tok[i]));
+}
+
+static void *all_taker(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&stop_flag)) {
+        DWORD r = WaitForMultipleObjects(2, tok, TRUE, 20);
+        if (r == WAIT_TIMEOUT)
+            continue;
+        ck_assert_uint_eq(r, WAIT_OBJECT_0);
+        hold(0);
+        hold(1);
+        atomic_fetch_add(&all_wins, 1);
+        drop(1);
+        drop(0);
+    }
+    return NULL;
+}
+
+static void *any_taker(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&stop_flag)) {
+        DWORD r = WaitForMultipleObjects(2, tok, FALSE, 20);
+        if (r == WAIT_TIMEOUT)
+            continue;
+        ck_assert(r == WAIT_OBJECT_0 || r == WAIT_OBJECT_0 + 1);
+        int i = (int)(r - WAIT_OBJECT_0);
+        hold(i);
+        atomic_fetch_add(&any_wins, 1);
+        drop(i);
+    }
+    return NULL;
+}
+
+START_TEST(test_all_any_tokens_stress)
+{
+    make_events(tok, 2, FALSE, TRUE);
+    pthread_t t[6];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&t[i], NULL, all_taker, NULL);
+    for (int i = 3; i < 6; i++)
+        pthread_create(&t[i], NULL, any_taker, NULL);
+    settle_ms(2000);
+    atomic_store(&stop_flag, 1);
+    for (int i = 0; i < 6; i++)
+        pthread_join(t[i], NULL);
+    ck_assert(atomic_load(&all_wins) > 0);
+    ck_assert(atomic_load(&any_wins) > 0);
+    /* Each token exists exactly once at the end. */
+    for (int i = 0; i < 2; i++) {
+        ASSERT_WAIT(WaitForSingleObject(tok[i], 0), WAIT_OBJECT_0);
+        ASSERT_WAIT(WaitForSingleObject(tok[i], 0), WAIT_TIMEOUT);
+    }
+    close_all(tok, 2);
+}
+END_TEST
+
+/* Many waiters, one auto-reset event set N times: exactly N wake-ups. */
+static HANDLE count_ev;
+static atomic_int woken;
+
+static void *count_waiter(void *arg)
+{
+    (void)arg;
+    while (WaitForSingleObject(count_ev, 300) == WAIT_OBJECT_0)
+        atomic_fetch_add(&woken, 1);
+    return NULL;
+}
+
+START_TEST(test_auto_reset_exact_count)
+{
+    count_ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++)
+        pthread_create(&t[i], NULL, count_waiter, NULL);
+    settle_ms(50);
+    int sets = 0;
+    for (int i = 0; i < 2000; i++) {
+        /* Set only when the previous set was consumed, so no set merges. */
+        SetEvent(count_ev);
+        sets++;
+        double t0 = ms_now();
+        while (atomic_load(&woken) < sets)
+            ck_assert_msg(ms_now() - t0 < 5000, "set %d woke nobody", sets);
+    }
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], NULL);
+    ck_assert_int_eq(atomic_load(&woken), sets);
+    CloseHandle(count_ev);
+}
+END_TEST
+
+static Suite *wait_suite(void)
+{
+    Suite *s = suite_create("wait");
+    TCase *basic = tcase_create("basic");
+    tcase_add_test(basic, test_any_lowest_index);
+    tcase_add_test(basic, test_any_64);
+    tcase_add_test(basic, test_any_duplicates_allowed);
+    tcase_add_test(basic, test_all_atomic_poll);
+    tcase_add_test(basic, test_all_with_manual_and_auto);
+    tcase_add_test(basic, test_pseudo_handles);
+    tcase_add_test(basic, test_sleep);
+    suite_add_tcase(s, basic);
+    TCase *timing = tcase_create("timeouts");
+    tcase_set_timeout(timing, 30);
+    tcase_add_test(timing, test_timeouts);
+    tcase_add_test(timing, test_all_blocking_consumes_nothing_early);
+    suite_add_tcase(s, timing);
+    TCase *errors = tcase_create("errors");
+    tcase_add_test(errors, test_errors);
+    suite_add_tcase(s, errors);
+    TCase *threads = tcase_create("threads");
+    tcase_set_timeout(threads, 120);
+    tcase_add_test(threads, test_all_any_tokens_stress);
+    tcase_add_test(threads, test_auto_reset_exact_count);
+    suite_add_tcase(s, threads);
+    return s;
+}
+
+TEST_MAIN(wait_suite)
