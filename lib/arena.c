@@ -8,7 +8,9 @@
  * and 64-byte aligned, so no two objects share a cache line.
  *
  * Locking: each size class has its own word lock; the bump pointer is an
- * atomic.  Memory is never returned to the system while the process runs
+ * atomic.  Each thread keeps a small cache of free blocks per class (no
+ * lock), spilled to and refilled from the shared lists in batches, and
+ * given back when the thread exits (arena_thread_exit).  Memory is never returned to the system while the process runs
  * (a freed block may be read by a racing futex wake, which is harmless).
  *
  * Today the arena is private (MAP_PRIVATE | MAP_ANONYMOUS, reserved with
@@ -29,6 +31,7 @@
 
 struct arena ws_arena;
 static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+static _Atomic bool arena_ready;
 
 static struct arena_header *hdr(void)
 {
@@ -53,7 +56,10 @@ static void arena_setup(void)
 
 void arena_init(void)
 {
-    pthread_once(&arena_once, arena_setup);
+    if (WS_UNLIKELY(!atomic_load_explicit(&arena_ready, memory_order_acquire))) {
+        pthread_once(&arena_once, arena_setup);
+        atomic_store_explicit(&arena_ready, true, memory_order_release);
+    }
 }
 
 static int size_class(size_t size)
@@ -64,6 +70,49 @@ static int size_class(size_t size)
     return c;
 }
 
+#define TCACHE_MAX 32
+
+static __thread struct {
+    aoff_t head;
+    uint32_t count;
+} tcache[ARENA_CLASSES];
+
+static void *tcache_pop(int c)
+{
+    aoff_t off = tcache[c].head;
+    if (!off)
+        return NULL;
+    void *p = arena_ptr(off);
+    tcache[c].head = *(aoff_t *)p;
+    tcache[c].count--;
+    return p;
+}
+
+/* Moves the whole cache of class c to the shared list. */
+static void tcache_spill(int c)
+{
+    struct arena_header *h = hdr();
+    aoff_t first = tcache[c].head, last = first;
+    if (!first)
+        return;
+    while (*(aoff_t *)arena_ptr(last))
+        last = *(aoff_t *)arena_ptr(last);
+    wordlock_lock(&h->free_lists[c].lock);
+    *(aoff_t *)arena_ptr(last) = h->free_lists[c].head;
+    h->free_lists[c].head = first;
+    wordlock_unlock(&h->free_lists[c].lock);
+    tcache[c].head = 0;
+    tcache[c].count = 0;
+}
+
+void arena_thread_exit(void)
+{
+    if (!ws_arena.base)
+        return;
+    for (int c = 0; c < ARENA_CLASSES; c++)
+        tcache_spill(c);
+}
+
 void *arena_alloc(size_t size)
 {
     struct arena_header *h = hdr();
@@ -72,6 +121,11 @@ void *arena_alloc(size_t size)
         return NULL;
     size_t block = (size_t)ARENA_MIN_BLOCK << c;
 
+    void *cached = tcache_pop(c);
+    if (cached) {
+        memset(cached, 0, block);
+        return cached;
+    }
     wordlock_lock(&h->free_lists[c].lock);
     aoff_t off = h->free_lists[c].head;
     if (off) {
@@ -99,10 +153,11 @@ void *arena_alloc(size_t size)
 
 void arena_free(void *p, size_t size)
 {
-    struct arena_header *h = hdr();
     int c = size_class(size);
-    wordlock_lock(&h->free_lists[c].lock);
-    *(aoff_t *)p = h->free_lists[c].head;
-    h->free_lists[c].head = arena_off(p);
-    wordlock_unlock(&h->free_lists[c].lock);
+    (void)thread_current(); /* so that thread exit returns the cache */
+    if (tcache[c].count >= TCACHE_MAX)
+        tcache_spill(c);
+    *(aoff_t *)p = tcache[c].head;
+    tcache[c].head = arena_off(p);
+    tcache[c].count++;
 }

@@ -60,13 +60,14 @@ static void event_change(struct object *o, enum event_op op)
                                                   memory_order_relaxed))
             return;
     }
-    bool all = wait_lock(o);
+    struct wait_guard g;
+    wait_lock(o, &g);
     obj_store_locked(o, st_with_value(obj_state(o), op != EV_RESET));
     if (op != EV_RESET)
-        wait_wake_locked(o, all);
+        wait_wake_locked(o, &g);
     if (op == EV_PULSE)
         obj_store_locked(o, st_with_value(obj_state(o), 0));
-    wait_unlock(o, all);
+    wait_unlock(o, &g);
 }
 
 static BOOL event_op_handle(HANDLE h, enum event_op op)

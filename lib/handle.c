@@ -57,7 +57,6 @@ static uint32_t ht_top;       /* entries ever handed out; under ht_lock */
 static uint32_t free_head;    /* index + 1, 0 = empty; under ht_lock */
 static uint32_t free_tail;
 static uint32_t free_count;
-static _Atomic uint32_t ht_open; /* handles in use (GetProcessHandleCount) */
 
 const struct object_type waitable_any = {.name = "(any waitable)"};
 
@@ -142,64 +141,122 @@ DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
     return ERROR_SUCCESS;
 }
 
-/* ---- allocation (under ht_lock) ---- */
+/* ---- index allocation ----
+ *
+ * The FIFO of freed indices (and the fresh indices past ht_top) are shared
+ * and guarded by ht_lock; each thread takes indices from them and gives
+ * them back HT_BATCH at a time, so the lock is taken once per HT_BATCH
+ * creations or closes.  Delayed reuse is decided when an index leaves the
+ * FIFO, so per-thread batches do not weaken it. */
+#define HT_BATCH 32
+
+struct index_batch {
+    uint32_t n;
+    uint32_t idx[HT_BATCH];
+};
+static __thread struct index_batch ht_reserve, ht_freed;
+
+static struct handle_entry *entry_at(uint32_t i)
+{
+    return &atomic_load_explicit(&ht_chunks[i >> HT_L2_BITS],
+                                 memory_order_acquire)[i & (HT_L2 - 1)];
+}
+
+static void fifo_push_locked(uint32_t i)
+{
+    entry_at(i)->next_free = 0;
+    if (free_tail)
+        entry_at(free_tail - 1)->next_free = i + 1;
+    else
+        free_head = i + 1;
+    free_tail = i + 1;
+    free_count++;
+}
+
+static uint32_t fifo_pop_locked(void)
+{
+    uint32_t i = free_head - 1;
+    free_head = entry_at(i)->next_free;
+    if (!free_head)
+        free_tail = 0;
+    free_count--;
+    return i;
+}
+
+static void flush_freed_locked(void)
+{
+    for (uint32_t k = 0; k < ht_freed.n; k++)
+        fifo_push_locked(ht_freed.idx[k]);
+    ht_freed.n = 0;
+}
+
+/* Fills this thread's reserve; an error only when nothing could be had. */
+static DWORD refill_locked(void)
+{
+    flush_freed_locked();
+    while (ht_reserve.n < HT_BATCH) {
+        uint32_t i;
+        if (free_count > HT_REUSE_DELAY || (ht_top == HANDLE_MAX && free_count)) {
+            i = fifo_pop_locked();
+        } else if (ht_top < HANDLE_MAX) {
+            i = ht_top;
+            if (!(i & (HT_L2 - 1))) {
+                struct handle_entry *chunk = calloc(HT_L2, sizeof *chunk);
+                if (!chunk)
+                    return ht_reserve.n ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
+                atomic_store_explicit(&ht_chunks[i >> HT_L2_BITS], chunk,
+                                      memory_order_release);
+            }
+            ht_top++;
+        } else {
+            break;
+        }
+        ht_reserve.idx[ht_reserve.n++] = i;
+    }
+    return ht_reserve.n ? ERROR_SUCCESS : ERROR_NO_SYSTEM_RESOURCES;
+}
 
 static DWORD index_alloc(uint32_t *index)
 {
-    if (free_count > HT_REUSE_DELAY || (ht_top == HANDLE_MAX && free_count)) {
-        uint32_t i = free_head - 1;
-        struct handle_entry *chunk = atomic_load_explicit(
-            &ht_chunks[i >> HT_L2_BITS], memory_order_relaxed);
-        free_head = chunk[i & (HT_L2 - 1)].next_free;
-        if (!free_head)
-            free_tail = 0;
-        free_count--;
-        *index = i;
-        return ERROR_SUCCESS;
+    if (WS_UNLIKELY(!ht_reserve.n)) {
+        (void)thread_current(); /* thread exit must return the reserve */
+        wordlock_lock(&ht_lock);
+        DWORD err = refill_locked();
+        wordlock_unlock(&ht_lock);
+        if (err)
+            return err;
     }
-    if (ht_top == HANDLE_MAX)
-        return ERROR_NO_SYSTEM_RESOURCES;
-    uint32_t i = ht_top;
-    if (!(i & (HT_L2 - 1))) {
-        struct handle_entry *chunk = calloc(HT_L2, sizeof *chunk);
-        if (!chunk)
-            return ERROR_NOT_ENOUGH_MEMORY;
-        atomic_store_explicit(&ht_chunks[i >> HT_L2_BITS], chunk,
-                              memory_order_release);
-    }
-    ht_top++;
-    *index = i;
+    *index = ht_reserve.idx[--ht_reserve.n];
     return ERROR_SUCCESS;
 }
 
 static void index_free(uint32_t i)
 {
-    struct handle_entry *chunk =
-        atomic_load_explicit(&ht_chunks[i >> HT_L2_BITS], memory_order_relaxed);
-    chunk[i & (HT_L2 - 1)].next_free = 0;
-    if (free_tail) {
-        uint32_t t = free_tail - 1;
-        struct handle_entry *tc = atomic_load_explicit(
-            &ht_chunks[t >> HT_L2_BITS], memory_order_relaxed);
-        tc[t & (HT_L2 - 1)].next_free = i + 1;
-    } else {
-        free_head = i + 1;
+    if (WS_UNLIKELY(ht_freed.n == HT_BATCH)) {
+        wordlock_lock(&ht_lock);
+        flush_freed_locked();
+        wordlock_unlock(&ht_lock);
     }
-    free_tail = i + 1;
-    free_count++;
+    ht_freed.idx[ht_freed.n++] = i;
+}
+
+void handle_thread_exit(void)
+{
+    wordlock_lock(&ht_lock);
+    flush_freed_locked();
+    while (ht_reserve.n)
+        fifo_push_locked(ht_reserve.idx[--ht_reserve.n]);
+    wordlock_unlock(&ht_lock);
 }
 
 DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
                     HANDLE *out)
 {
     uint32_t index;
-    wordlock_lock(&ht_lock);
     DWORD err = index_alloc(&index);
-    wordlock_unlock(&ht_lock);
     if (err)
         return err;
-    struct handle_entry *e = &atomic_load_explicit(
-        &ht_chunks[index >> HT_L2_BITS], memory_order_relaxed)[index & (HT_L2 - 1)];
+    struct handle_entry *e = entry_at(index);
     uint64_t old = atomic_load_explicit(&e->word, memory_order_relaxed);
     uint32_t gen = he_gen(old);
     atomic_store_explicit(&e->access, access, memory_order_relaxed);
@@ -208,7 +265,6 @@ DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
                               HE_USED |
                               ((uint64_t)(flags & HE_FLAGS_VALID) << HE_FLAGS_SHIFT),
                           memory_order_release);
-    atomic_fetch_add_explicit(&ht_open, 1, memory_order_relaxed);
     *out = handle_value(index, gen);
     return ERROR_SUCCESS;
 }
@@ -230,11 +286,7 @@ static DWORD handle_remove(HANDLE h, bool force, struct object **out)
         (uint64_t)((he_gen(w) + 1) & HE_GEN_MASK) << HE_GEN_SHIFT,
         memory_order_acq_rel, memory_order_relaxed));
 
-    uint32_t index = (uint32_t)(((uintptr_t)h >> 2) - 1) & (HANDLE_MAX - 1);
-    wordlock_lock(&ht_lock);
-    index_free(index);
-    wordlock_unlock(&ht_lock);
-    atomic_fetch_sub_explicit(&ht_open, 1, memory_order_relaxed);
+    index_free((uint32_t)(((uintptr_t)h >> 2) - 1) & (HANDLE_MAX - 1));
     *out = he_object(w);
     return ERROR_SUCCESS;
 }
@@ -367,10 +419,4 @@ WS_EXPORT BOOL WINAPI CompareObjectHandles(HANDLE a, HANDLE b)
     if (err)
         return ws_bool(err);
     return oa == ob ? TRUE : ws_bool(ERROR_NOT_SAME_OBJECT);
-}
-
-static DWORD handle_count_open(void) __attribute__((unused));
-static DWORD handle_count_open(void)
-{
-    return atomic_load_explicit(&ht_open, memory_order_relaxed);
 }

@@ -113,6 +113,7 @@ extern struct arena ws_arena;
 void arena_init(void);
 void *arena_alloc(size_t size); /* zeroed, 64-byte aligned; NULL when full */
 void arena_free(void *p, size_t size);
+void arena_thread_exit(void); /* gives the thread's cached blocks back */
 
 static inline void *arena_ptr(aoff_t off)
 {
@@ -133,7 +134,7 @@ struct wordlock {
 void wordlock_lock(struct wordlock *l);
 void wordlock_unlock(struct wordlock *l);
 
-#define ARENA_CLASSES 8 /* blocks of 64 << class bytes */
+#define ARENA_CLASSES 12 /* blocks of 64 << class bytes, up to 128 KiB */
 
 /* The arena's first bytes: arena-wide state. */
 struct arena_header {
@@ -300,6 +301,7 @@ extern const struct object_type waitable_any;
  * handle count that the caller already holds. */
 DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
                     HANDLE *out);
+void handle_thread_exit(void); /* gives the thread's cached indices back */
 
 /* ------------------------------------------------------------------ */
 /* names (namespace.c)                                                 */
@@ -355,14 +357,21 @@ struct waiter {
     struct wait_entry entries[MAXIMUM_WAIT_OBJECTS];
 };
 
-/* After a state change made under wait_lock, hands the object to the
- * waiters it can now satisfy.  `all` is what wait_lock returned. */
-void wait_wake_locked(struct object *o, bool all);
-/* obj_lock plus, when wait-all waiters count on o, the wait-all lock
- * (returned: pass it to wait_unlock).  Every state change that may wake a
- * waiter happens between the two. */
-bool wait_lock(struct object *o);
-void wait_unlock(struct object *o, bool all);
+/* A state change that may wake waiters happens between wait_lock and
+ * wait_unlock: the object lock, plus the wait-all lock when wait-all
+ * waiters count on the object.  wait_wake_locked hands the object to the
+ * waiters it can now satisfy; their futex wakes are issued by wait_unlock,
+ * after the locks are released, so a woken thread never runs into a lock
+ * its waker still holds. */
+#define WAKE_BATCH 16
+struct wait_guard {
+    bool all;          /* the wait-all lock is held */
+    uint32_t nwake;
+    struct waiter *wake[WAKE_BATCH];
+};
+void wait_lock(struct object *o, struct wait_guard *g);
+void wait_wake_locked(struct object *o, struct wait_guard *g);
+void wait_unlock(struct object *o, struct wait_guard *g);
 
 /* Creates a handle-less waitable object's common creation path for the
  * Create* functions: names it (or finds the existing one), inserts a

@@ -67,10 +67,11 @@ static __thread struct ws_thread *current;
 
 static void thread_signal_terminated(struct object *o)
 {
-    bool all = wait_lock(o);
+    struct wait_guard g;
+    wait_lock(o, &g);
     obj_store_locked(o, st_with_value(obj_state(o), 1));
-    wait_wake_locked(o, all);
-    wait_unlock(o, all);
+    wait_wake_locked(o, &g);
+    wait_unlock(o, &g);
 }
 
 static void thread_detach(void *p)
@@ -84,6 +85,8 @@ static void thread_detach(void *p)
     }
     thread_flush_deferred(t);
     arena_free(t->waiter, sizeof *t->waiter);
+    arena_thread_exit();
+    handle_thread_exit();
     free(t->defer);
     free(t);
     current = NULL;

@@ -75,7 +75,7 @@ static void update_queued(struct object *o)
 
 /* ---- locking ---- */
 
-bool wait_lock(struct object *o)
+static bool lock_for_wake(struct object *o)
 {
     obj_lock(o);
     if (WS_LIKELY(!o->all_head))
@@ -86,11 +86,24 @@ bool wait_lock(struct object *o)
     return true;
 }
 
-void wait_unlock(struct object *o, bool all)
+static void unlock_for_wake(struct object *o, bool all)
 {
     obj_unlock(o);
     if (all)
         wordlock_unlock(&arena_hdr()->wait_all_lock);
+}
+
+void wait_lock(struct object *o, struct wait_guard *g)
+{
+    g->nwake = 0;
+    g->all = lock_for_wake(o);
+}
+
+void wait_unlock(struct object *o, struct wait_guard *g)
+{
+    unlock_for_wake(o, g->all);
+    for (uint32_t i = 0; i < g->nwake; i++)
+        futex_wake(&g->wake[i]->status, 1, ws_arena.shared);
 }
 
 /* ---- waking ---- */
@@ -102,12 +115,18 @@ static bool claim(struct waiter *w, uint32_t result)
         &w->status, &expect, result, memory_order_acq_rel, memory_order_relaxed);
 }
 
-static void wake_waiter(struct waiter *w)
+/* The futex wake is issued after the locks go (wait_unlock); a full batch
+ * wakes at once.  A late wake of a waiter that has moved on is a harmless
+ * spurious wake-up: waiters re-check their status word. */
+static void wake_later(struct wait_guard *g, struct waiter *w)
 {
-    futex_wake(&w->status, 1, ws_arena.shared);
+    if (g->nwake < WAKE_BATCH)
+        g->wake[g->nwake++] = w;
+    else
+        futex_wake(&w->status, 1, ws_arena.shared);
 }
 
-static void wake_any_locked(struct object *o)
+static void wake_any_locked(struct object *o, struct wait_guard *g)
 {
     const struct object_type *t = object_type_of(o);
     for (aoff_t off = o->any_head; off;) {
@@ -122,15 +141,19 @@ static void wake_any_locked(struct object *o)
         bool abandoned = false;
         uint64_t next = t->acquire(o, s, w->tid, &abandoned);
         if (claim(w, e->index | (abandoned ? WS_ABANDONED : 0))) {
+            /* The claimer unlinks what it claimed; the waiter unlinks the
+             * rest (wait_unregister). */
+            list_remove(&o->any_head, &o->any_tail, e);
             obj_store_locked(o, next);
-            wake_waiter(w);
+            update_queued(o);
+            wake_later(g, w);
         }
     }
 }
 
 /* With the wait-all lock and o's lock held: every wait-all waiter queued
  * on o whose objects are now all signalled takes them all. */
-static void wake_all_locked(struct object *o)
+static void wake_all_locked(struct object *o, struct wait_guard *g)
 {
     for (aoff_t off = o->all_head; off;) {
         struct wait_entry *e = arena_ptr(off);
@@ -158,9 +181,12 @@ static void wake_all_locked(struct object *o)
                 result = WS_ABANDONED | i;
         }
         if (ready && claim(w, result)) {
-            for (uint32_t i = 0; i < w->count; i++)
+            for (uint32_t i = 0; i < w->count; i++) {
+                list_remove(&objs[i]->all_head, &objs[i]->all_tail, &w->entries[i]);
                 obj_store_locked(objs[i], next[i]);
-            wake_waiter(w);
+                update_queued(objs[i]);
+            }
+            wake_later(g, w);
         }
         for (uint32_t i = 0; i < w->count; i++)
             if (objs[i] != o)
@@ -168,11 +194,11 @@ static void wake_all_locked(struct object *o)
     }
 }
 
-void wait_wake_locked(struct object *o, bool all)
+void wait_wake_locked(struct object *o, struct wait_guard *g)
 {
-    if (all)
-        wake_all_locked(o);
-    wake_any_locked(o);
+    if (g->all)
+        wake_all_locked(o, g);
+    wake_any_locked(o, g);
 }
 
 /* ---- waiting ---- */
@@ -212,9 +238,9 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
     if (!all) {
         for (uint32_t i = 0; i < n; i++) {
             struct object *o = objs[i];
-            bool lock_all = wait_lock(o);
+            bool lock_all = lock_for_wake(o);
             if (atomic_load_explicit(&w->status, memory_order_acquire) != WS_WAITING) {
-                wait_unlock(o, lock_all);
+                unlock_for_wake(o, lock_all);
                 break;
             }
             const struct object_type *t = object_type_of(o);
@@ -224,7 +250,7 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
                 uint64_t next = t->acquire(o, s, w->tid, &abandoned);
                 if (claim(w, i | (abandoned ? WS_ABANDONED : 0)))
                     obj_store_locked(o, next);
-                wait_unlock(o, lock_all);
+                unlock_for_wake(o, lock_all);
                 break;
             }
             if (queue) {
@@ -235,7 +261,7 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
                 update_queued(o);
                 *queued = i + 1;
             }
-            wait_unlock(o, lock_all);
+            unlock_for_wake(o, lock_all);
         }
         return atomic_load_explicit(&w->status, memory_order_acquire);
     }
@@ -277,19 +303,30 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
     return atomic_load_explicit(&w->status, memory_order_acquire);
 }
 
+/* Takes the waiter's entries off the lists, except those its claimer
+ * already unlinked: the claimed entry of a wait-any, every entry of a
+ * wait-all. */
+static bool status_claimed_by_other(uint32_t st)
+{
+    return st < WS_ALERTED;
+}
+
 static void wait_unregister(struct waiter *w, struct object **objs,
-                            uint32_t queued, bool all)
+                            uint32_t queued, bool all, uint32_t st)
 {
     if (!all) {
+        uint32_t claimed = status_claimed_by_other(st) ? (st & 0xff) : UINT32_MAX;
         for (uint32_t i = 0; i < queued; i++) {
-            bool lock_all = wait_lock(objs[i]);
+            if (i == claimed)
+                continue;
+            bool lock_all = lock_for_wake(objs[i]);
             list_remove(&objs[i]->any_head, &objs[i]->any_tail, &w->entries[i]);
             update_queued(objs[i]);
-            wait_unlock(objs[i], lock_all);
+            unlock_for_wake(objs[i], lock_all);
         }
         return;
     }
-    if (!queued)
+    if (!queued || status_claimed_by_other(st))
         return;
     struct wordlock *global = &arena_hdr()->wait_all_lock;
     wordlock_lock(global);
@@ -337,7 +374,7 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
                 st = atomic_load_explicit(&w->status, memory_order_acquire);
         }
     }
-    wait_unregister(w, objs, queued, all);
+    wait_unregister(w, objs, queued, all, st);
     return st;
 }
 
@@ -352,65 +389,98 @@ static DWORD status_to_wait(uint32_t st)
     return WAIT_OBJECT_0 + st;
 }
 
-static DWORD wait_handles(DWORD n, const HANDLE *handles, BOOL all,
-                          DWORD timeout)
+static DWORD wait_failed(DWORD err)
+{
+    ws_set_last_error(err);
+    return WAIT_FAILED;
+}
+
+static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
+                         DWORD timeout)
+{
+    for (uint32_t i = 0; i < n; i++)
+        object_ref(objs[i]);
+    ws_rcu_unlock();
+    uint32_t st = wait_slow(objs, n, all, timeout);
+    for (uint32_t i = 0; i < n; i++)
+        object_unref(objs[i]);
+    return status_to_wait(st);
+}
+
+/* WaitForSingleObject: the signalled case is one lookup and one load (or
+ * one compare-and-swap): no lock, no system call. */
+static DWORD wait_one(HANDLE h, DWORD timeout)
+{
+    struct object *o;
+    bool abandoned = false;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &waitable_any, SYNCHRONIZE, &o, NULL);
+    if (WS_UNLIKELY(err)) {
+        ws_rcu_unlock();
+        return wait_failed(err);
+    }
+    enum fast_result r = try_fast(o, thread_tid(), &abandoned);
+    if (WS_LIKELY(r != FAST_SLOW) && (r == FAST_ACQUIRED || timeout == 0)) {
+        ws_rcu_unlock();
+        if (r == FAST_NOT_SIGNALED)
+            return WAIT_TIMEOUT;
+        return abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0;
+    }
+    return finish_slow(&o, 1, false, timeout);
+}
+
+static bool is_pseudo_handle(HANDLE h)
+{
+    return h == PSEUDO_CURRENT_PROCESS || h == PSEUDO_CURRENT_THREAD;
+}
+
+/* WaitForMultipleObjects.  Unlike WaitForSingleObject it refuses the
+ * pseudo-handles (ERROR_INVALID_HANDLE), as Windows' NtWaitForMultipleObjects
+ * does; a wait-all naming one object twice is ERROR_INVALID_PARAMETER. */
+static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout)
 {
     struct object *objs[MAXIMUM_WAIT_OBJECTS];
     DWORD err = ERROR_SUCCESS;
-    bool slow = false, abandoned = false;
-    uint32_t tid = thread_tid();
+    bool abandoned = false;
 
-    if (n == 0 || n > MAXIMUM_WAIT_OBJECTS) {
-        ws_set_last_error(ERROR_INVALID_PARAMETER);
-        return WAIT_FAILED;
-    }
-    if (!handles) {
-        ws_set_last_error(ERROR_NOACCESS);
-        return WAIT_FAILED;
-    }
-    if (n == 1)
-        all = FALSE;
+    if (n == 0 || n > MAXIMUM_WAIT_OBJECTS)
+        return wait_failed(ERROR_INVALID_PARAMETER);
+    if (!handles)
+        return wait_failed(ERROR_NOACCESS);
+    uint32_t tid = thread_tid();
 
     ws_rcu_lock();
     for (DWORD i = 0; i < n && !err; i++)
-        err = handle_get(handles[i], &waitable_any, SYNCHRONIZE, &objs[i], NULL);
-    if (!err && all)
-        for (DWORD i = 0; i < n && !err; i++)
-            for (DWORD j = 0; j < i; j++)
-                if (objs[i] == objs[j]) {
-                    err = ERROR_INVALID_PARAMETER;
-                    break;
-                }
+        err = is_pseudo_handle(handles[i])
+                  ? ERROR_INVALID_HANDLE
+                  : handle_get(handles[i], &waitable_any, SYNCHRONIZE, &objs[i], NULL);
+    for (DWORD i = 0; all && !err && i < n; i++)
+        for (DWORD j = 0; j < i && !err; j++)
+            if (objs[i] == objs[j])
+                err = ERROR_INVALID_PARAMETER;
     if (err) {
         ws_rcu_unlock();
-        ws_set_last_error(err);
-        return WAIT_FAILED;
+        return wait_failed(err);
     }
+    if (n == 1)
+        all = FALSE;
     if (!all) {
-        for (DWORD i = 0; i < n; i++) {
+        DWORD i;
+        for (i = 0; i < n; i++) {
             enum fast_result r = try_fast(objs[i], tid, &abandoned);
             if (r == FAST_ACQUIRED) {
                 ws_rcu_unlock();
                 return (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + i;
             }
-            if (r == FAST_SLOW) {
-                slow = true;
+            if (r == FAST_SLOW)
                 break;
-            }
         }
-        if (!slow && timeout == 0) {
+        if (i == n && timeout == 0) {
             ws_rcu_unlock();
             return WAIT_TIMEOUT;
         }
     }
-    for (DWORD i = 0; i < n; i++)
-        object_ref(objs[i]);
-    ws_rcu_unlock();
-
-    uint32_t st = wait_slow(objs, n, all, timeout);
-    for (DWORD i = 0; i < n; i++)
-        object_unref(objs[i]);
-    return status_to_wait(st);
+    return finish_slow(objs, n, all, timeout);
 }
 
 WS_EXPORT DWORD WINAPI WaitForMultipleObjectsEx(DWORD n, const HANDLE *handles,
@@ -418,25 +488,25 @@ WS_EXPORT DWORD WINAPI WaitForMultipleObjectsEx(DWORD n, const HANDLE *handles,
                                                 BOOL alertable)
 {
     (void)alertable; /* nothing can queue an APC yet: see COMPATIBILITY.md */
-    return wait_handles(n, handles, all, timeout);
+    return wait_many(n, handles, all, timeout);
 }
 
 WS_EXPORT DWORD WINAPI WaitForMultipleObjects(DWORD n, const HANDLE *handles,
                                               BOOL all, DWORD timeout)
 {
-    return wait_handles(n, handles, all, timeout);
+    return wait_many(n, handles, all, timeout);
 }
 
 WS_EXPORT DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD timeout,
                                              BOOL alertable)
 {
     (void)alertable;
-    return wait_handles(1, &h, FALSE, timeout);
+    return wait_one(h, timeout);
 }
 
 WS_EXPORT DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD timeout)
 {
-    return wait_handles(1, &h, FALSE, timeout);
+    return wait_one(h, timeout);
 }
 
 static void sleep_ms(DWORD ms)

@@ -134,12 +134,15 @@ START_TEST(test_timeouts)
     ASSERT_WAIT(WaitForSingleObject(e, 60), WAIT_TIMEOUT);
     double dt = ms_now() - t0;
     ck_assert_msg(dt >= 59 && dt < 5000, "waited %.1f ms", dt);
-    HANDLE h[2] = {e, GetCurrentProcess()};
+    HANDLE h[2] = {e, NULL};
+    ck_assert(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), GetCurrentProcess(),
+                              &h[1], 0, FALSE, DUPLICATE_SAME_ACCESS));
     t0 = ms_now();
-    ASSERT_WAIT(WaitForMultipleObjects(2, h, TRUE, 40), WAIT_TIMEOUT);
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, TRUE, 40), WAIT_TIMEOUT); /* h[1]: a real process handle */
     dt = ms_now() - t0;
     ck_assert_msg(dt >= 39 && dt < 5000, "waited %.1f ms", dt);
     ASSERT_WAIT(WaitForSingleObjectEx(e, 0, TRUE), WAIT_TIMEOUT);
+    CloseHandle(h[1]);
     CloseHandle(e);
 }
 END_TEST
@@ -148,6 +151,14 @@ START_TEST(test_pseudo_handles)
 {
     ASSERT_WAIT(WaitForSingleObject(GetCurrentProcess(), 0), WAIT_TIMEOUT);
     ASSERT_WAIT(WaitForSingleObject(GetCurrentThread(), 0), WAIT_TIMEOUT);
+    /* WaitForMultipleObjects refuses the pseudo-handles, as Windows does. */
+    HANDLE p[2] = {GetCurrentProcess(), GetCurrentThread()};
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(1, &p[0], FALSE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_HANDLE);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(1, &p[1], TRUE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_HANDLE);
 }
 END_TEST
 

@@ -138,10 +138,18 @@ typedef WORD ATOM;
 typedef int HFILE;
 #define HFILE_ERROR ((HFILE)-1)
 
-/* Unprototyped on purpose: a FARPROC is cast to the real signature. */
+/* Unprototyped on purpose: a FARPROC is cast to the real signature before
+ * the call.  Keep -Wstrict-prototypes quiet about that in C. */
+#ifndef __cplusplus
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#endif
 typedef INT_PTR (FAR WINAPI *FARPROC)();
 typedef INT_PTR (NEAR WINAPI *NEARPROC)();
 typedef INT_PTR (WINAPI *PROC)();
+#ifndef __cplusplus
+#pragma GCC diagnostic pop
+#endif
 
 DECLARE_HANDLE(HKEY);
 typedef HKEY *PHKEY;
