@@ -328,58 +328,140 @@ static DWORD dup_process(HANDLE process)
     return err;
 }
 
-WS_EXPORT BOOL WINAPI DuplicateHandle(HANDLE src_process, HANDLE src,
-                                      HANDLE dst_process, LPHANDLE dst,
-                                      DWORD access, BOOL inherit, DWORD options)
+/* ntdef.h's DUPLICATE_SAME_ATTRIBUTES: copy the source's handle flags. */
+#define DUP_SAME_ATTRIBUTES 0x4u
+
+/* The access a duplicate gets: the source's, or the request mapped and
+ * masked to the type (ACCESS_SYSTEM_SECURITY needs a privilege we never
+ * hold: ERROR_ACCESS_DENIED, as Windows gives for an access of ~0). */
+static DWORD dup_access(const struct object *o, ACCESS_MASK src, DWORD want,
+                        DWORD options, ACCESS_MASK *out)
+{
+    if (options & DUPLICATE_SAME_ACCESS) {
+        *out = src;
+        return ERROR_SUCCESS;
+    }
+    if (want & ACCESS_SYSTEM_SECURITY)
+        return ERROR_ACCESS_DENIED;
+    *out = object_map_access(object_type_of(o), want);
+    return ERROR_SUCCESS;
+}
+
+/* DUPLICATE_CLOSE_SOURCE within one process: the entry is rewritten in
+ * place, so the duplicate has the source's value (as on Windows). */
+static DWORD dup_in_place(HANDLE src, DWORD want, BOOL inherit, DWORD options,
+                          HANDLE *out)
+{
+    struct handle_entry *e;
+    uint64_t w;
+    ACCESS_MASK access, granted;
+    DWORD err;
+    do {
+        if (!entry_read(src, &e, &w, &access))
+            return ERROR_INVALID_HANDLE;
+        if ((err = dup_access(he_object(w), access, want, options, &granted)))
+            return err;
+        uint64_t flags = (options & DUP_SAME_ATTRIBUTES)
+                             ? he_flags(w)
+                             : (inherit ? HANDLE_FLAG_INHERIT : 0);
+        uint64_t nw = (w & ~((uint64_t)0xff << HE_FLAGS_SHIFT)) |
+                      (flags << HE_FLAGS_SHIFT);
+        atomic_store_explicit(&e->access, granted, memory_order_release);
+        if (atomic_compare_exchange_strong_explicit(&e->word, &w, nw,
+                                                    memory_order_acq_rel,
+                                                    memory_order_relaxed))
+            break;
+    } while (1);
+    *out = (HANDLE)((uintptr_t)src & ~(uintptr_t)3);
+    return ERROR_SUCCESS;
+}
+
+static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
+                       LPHANDLE dst, DWORD want, BOOL inherit, DWORD options)
 {
     struct object *o;
-    ACCESS_MASK granted;
-    DWORD err;
+    ACCESS_MASK access, granted = 0;
+    uint64_t src_flags = 0;
+    bool close_src = (options & DUPLICATE_CLOSE_SOURCE) && !is_pseudo(src);
+    DWORD err = dup_process(src_process);
+    if (err)
+        return err;
 
-    if (options & ~(DWORD)(DUPLICATE_CLOSE_SOURCE | DUPLICATE_SAME_ACCESS))
-        return ws_bool(ERROR_INVALID_PARAMETER);
-    if ((err = dup_process(src_process)))
-        return ws_bool(err);
+    if (close_src && !dst_process)
+        goto out; /* the close-only idiom */
+    if ((err = dup_process(dst_process)))
+        goto out;
+    if (close_src && dst) {
+        struct handle_entry *e;
+        uint64_t w;
+        if (entry_read(src, &e, &w, &access) &&
+            !(he_flags(w) & HANDLE_FLAG_PROTECT_FROM_CLOSE)) {
+            if (!(err = dup_in_place(src, want, inherit, options, dst)))
+                return ERROR_SUCCESS;
+            goto out;
+        }
+    }
 
     ws_rcu_lock();
-    err = handle_get(src, NULL, 0, &o, &granted);
-    if (!err) {
+    err = handle_get(src, NULL, 0, &o, &access);
+    if (!err && !is_pseudo(src)) {
+        struct handle_entry *e;
+        uint64_t w;
+        ACCESS_MASK a;
+        if (entry_read(src, &e, &w, &a))
+            src_flags = he_flags(w);
+    }
+    if (!err && !(err = dup_access(o, access, want, options, &granted))) {
         object_ref(o);
         object_handle_open(o);
     }
     ws_rcu_unlock();
-
-    if ((options & DUPLICATE_CLOSE_SOURCE) && !is_pseudo(src)) {
-        struct object *closed;
-        if (!handle_remove(src, true, &closed))
-            release_removed(closed);
-    }
     if (err)
-        return ws_bool(err);
+        goto out;
 
-    if (!(options & DUPLICATE_SAME_ACCESS))
-        granted = object_map_access(object_type_of(o), access);
-    if (!(err = dup_process(dst_process))) {
-        HANDLE h;
-        if (!dst)
-            err = ERROR_INVALID_PARAMETER;
-        else if (!(err = handle_insert(o, granted,
-                                       inherit ? HANDLE_FLAG_INHERIT : 0, &h)))
-            *dst = h;
-    }
-    if (err) {
+    DWORD flags = (options & DUP_SAME_ATTRIBUTES) ? (DWORD)src_flags
+                                                 : (inherit ? HANDLE_FLAG_INHERIT : 0);
+    HANDLE h;
+    if ((err = handle_insert(o, granted, flags, &h))) {
         object_handle_close(o);
         object_unref(o);
-        return ws_bool(err);
+        goto out;
     }
-    return TRUE;
+    if (dst)
+        *dst = h; /* with no lpTargetHandle the duplicate exists unseen */
+out:
+    /* The source goes even when duplicating failed; a protected source
+     * silently stays. */
+    if (close_src) {
+        struct object *closed;
+        if (!handle_remove(src, false, &closed))
+            release_removed(closed);
+    }
+    return err;
+}
+
+WS_EXPORT BOOL WINAPI DuplicateHandle(HANDLE src_process, HANDLE src,
+                                      HANDLE dst_process, LPHANDLE dst,
+                                      DWORD access, BOOL inherit, DWORD options)
+{
+    DWORD err = duplicate(src_process, src, dst_process, dst, access, inherit,
+                          options);
+    if (err && dst)
+        *dst = NULL;
+    return ws_bool(err);
 }
 
 WS_EXPORT BOOL WINAPI GetHandleInformation(HANDLE h, LPDWORD flags)
 {
     struct handle_entry *e;
-    uint64_t w;
+    uint64_t w = 0;
     ACCESS_MASK access;
+    if (is_pseudo(h)) {
+        if (!flags)
+            return ws_bool(ERROR_NOACCESS);
+        *flags = 0;
+        return TRUE;
+    }
     if (!entry_read(h, &e, &w, &access))
         return ws_bool(ERROR_INVALID_HANDLE);
     if (!flags)
@@ -393,6 +475,8 @@ WS_EXPORT BOOL WINAPI SetHandleInformation(HANDLE h, DWORD mask, DWORD flags)
     struct handle_entry *e;
     uint64_t w;
     ACCESS_MASK access;
+    if (is_pseudo(h))
+        return ws_bool(ERROR_ACCESS_DENIED);
     do {
         if (!entry_read(h, &e, &w, &access))
             return ws_bool(ERROR_INVALID_HANDLE);

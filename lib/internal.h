@@ -307,14 +307,18 @@ void handle_thread_exit(void); /* gives the thread's cached indices back */
 /* names (namespace.c)                                                 */
 
 /* A canonical object name (namespace prefix resolved), UTF-16. */
+#define NAME_MAX_W 32766 /* longer W names are cut, as Windows does */
 struct ws_name {
-    WCHAR buf[MAX_PATH + 32];
+    WCHAR *buf;                   /* small, or malloc()ed for long names */
     uint32_t len;
+    WCHAR small[MAX_PATH + 32];
 };
 
-/* Parses a Win32 object name; *named=false for a NULL name. */
+/* Parses a Win32 object name; *named=false for NULL or "".  Release the
+ * result with name_free. */
 DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named);
 DWORD name_parse_a(LPCSTR name, struct ws_name *out, bool *named);
+void name_free(struct ws_name *n);
 
 /* Create-or-open in one step, under the namespace lock: returns the object
  * called `name` with a new handle count and reference (*existed = true), or

@@ -61,16 +61,34 @@ static void put_namespace(struct ws_name *out, bool global, uint32_t session)
     out->buf[out->len++] = '\\';
 }
 
+static bool is_word(const WCHAR *s, size_t len, const WCHAR *w, size_t wlen)
+{
+    return len == wlen && memcmp(s, w, wlen * sizeof(WCHAR)) == 0;
+}
+
+void name_free(struct ws_name *n)
+{
+    if (n->buf && n->buf != n->small)
+        free(n->buf);
+    n->buf = NULL;
+}
+
 DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named)
 {
     *named = false;
-    if (!name)
-        return ERROR_SUCCESS;
+    out->buf = NULL;
+    if (!name || !*name)
+        return ERROR_SUCCESS; /* "" creates an unnamed object */
     size_t len = wstrlen(name);
-    if (len == 0)
-        return ERROR_SUCCESS;
-    if (len > MAX_PATH)
-        return ERROR_FILENAME_EXCED_RANGE;
+    if (len > NAME_MAX_W)
+        len = NAME_MAX_W;
+    if (name[0] == '\\')
+        return ERROR_BAD_PATHNAME;
+    /* The namespace links themselves are not events, mutexes...: a type
+     * mismatch. */
+    if (is_word(name, len, W_GLOBAL, 6) || is_word(name, len, W_LOCAL, 5) ||
+        is_word(name, len, W_SESSION, 7))
+        return ERROR_INVALID_HANDLE;
 
     const WCHAR *rest = name;
     bool global = false;
@@ -81,23 +99,31 @@ DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named)
     } else if (has_prefix(name, len, W_LOCAL, 6)) {
         rest += 6;
     } else if (has_prefix(name, len, W_SESSION, 8)) {
-        const WCHAR *p = name + 8;
+        const WCHAR *p = name + 8, *end = name + len;
         uint64_t n = 0;
-        if (*p < '0' || *p > '9')
+        if (p == end || *p < '0' || *p > '9')
             return ERROR_PATH_NOT_FOUND;
-        while (*p >= '0' && *p <= '9' && n <= 0xffffffffu)
+        while (p < end && *p >= '0' && *p <= '9' && n <= 0xffffffffu)
             n = n * 10 + (uint32_t)(*p++ - '0');
-        if (*p != '\\' || n > 0xffffffffu)
+        if (p == end || *p != '\\' || n > 0xffffffffu)
             return ERROR_PATH_NOT_FOUND;
         session = (uint32_t)n;
         global = session == 0;
         rest = p + 1;
     }
     size_t rlen = len - (size_t)(rest - name);
+    if (rlen == 0)
+        return ERROR_INVALID_NAME;
     for (size_t i = 0; i < rlen; i++)
         if (rest[i] == '\\')
             return ERROR_PATH_NOT_FOUND;
 
+    out->buf = out->small;
+    if (rlen + 16 > sizeof out->small / sizeof(WCHAR)) {
+        out->buf = malloc((rlen + 16) * sizeof(WCHAR));
+        if (!out->buf)
+            return ERROR_NOT_ENOUGH_MEMORY;
+    }
     put_namespace(out, global, session);
     memcpy(out->buf + out->len, rest, rlen * sizeof(WCHAR));
     out->len += (uint32_t)rlen;
@@ -105,16 +131,21 @@ DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named)
     return ERROR_SUCCESS;
 }
 
+/* ANSI names go through a MAX_PATH buffer, as in Windows' kernel32: a
+ * longer one is ERROR_FILENAME_EXCED_RANGE. */
 DWORD name_parse_a(LPCSTR name, struct ws_name *out, bool *named)
 {
     WCHAR w[MAX_PATH + 2];
     *named = false;
+    out->buf = NULL;
     if (!name)
         return ERROR_SUCCESS;
     int n = utf8_to_utf16(name, w, MAX_PATH + 2);
     if (n < 0)
         return strlen(name) > MAX_PATH ? ERROR_FILENAME_EXCED_RANGE
                                        : ERROR_INVALID_NAME;
+    if (n > MAX_PATH)
+        return ERROR_FILENAME_EXCED_RANGE;
     return name_parse_w(w, out, named);
 }
 
@@ -290,6 +321,7 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
         return ws_null(err);
     if (named) {
         err = ns_create(&name, type, make, ctx, &o, &existed);
+        name_free(&name);
     } else if ((o = make(ctx, &err))) {
         object_handle_open(o);
     }
@@ -302,6 +334,22 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
     return h;
 }
 
+/* Open* checks the request against the type: no access at all, or a
+ * right the type does not define, is ERROR_ACCESS_DENIED;
+ * ACCESS_SYSTEM_SECURITY needs a privilege we never hold. */
+static DWORD open_access(const struct object_type *type, DWORD want,
+                         ACCESS_MASK *out)
+{
+    const DWORD defined = type->valid_access | GENERIC_READ | GENERIC_WRITE |
+                          GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED;
+    if (want & ACCESS_SYSTEM_SECURITY)
+        return ERROR_PRIVILEGE_NOT_HELD;
+    if (!want || (want & ~defined))
+        return ERROR_ACCESS_DENIED;
+    *out = object_map_access(type, want);
+    return ERROR_SUCCESS;
+}
+
 HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
                           LPCSTR aname, bool ansi, ACCESS_MASK access,
                           BOOL inherit)
@@ -309,15 +357,23 @@ HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
     struct ws_name name;
     bool named;
     struct object *o;
+    ACCESS_MASK granted;
     if (ansi ? !aname : !wname)
         return ws_null(ERROR_INVALID_PARAMETER);
     DWORD err = parse(wname, aname, ansi, &name, &named);
     if (err)
         return ws_null(err);
-    if (!named)
-        return ws_null(ERROR_FILE_NOT_FOUND);
-    if ((err = ns_open(&name, type, &o)))
+    if (!named) /* "": the namespace directory itself, not an event */
+        return ws_null(ERROR_INVALID_HANDLE);
+    err = ns_open(&name, type, &o);
+    name_free(&name);
+    if (err)
         return ws_null(err);
-    HANDLE h = insert_or_drop(o, object_map_access(type, access), inherit);
+    if ((err = open_access(type, access, &granted))) {
+        object_handle_close(o);
+        object_unref(o);
+        return ws_null(err);
+    }
+    HANDLE h = insert_or_drop(o, granted, inherit);
     return h ? h : ws_null(ERROR_NO_SYSTEM_RESOURCES);
 }

@@ -129,7 +129,59 @@ START_TEST(test_name_errors)
     ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, "ws-missing"), ERROR_FILE_NOT_FOUND);
     ASSERT_FAILS(OpenEventW(EVENT_ALL_ACCESS, FALSE, u"ws-missing"), ERROR_FILE_NOT_FOUND);
     ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, NULL), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(OpenEventW(EVENT_ALL_ACCESS, FALSE, NULL), ERROR_INVALID_PARAMETER);
     ASSERT_FAILS(CreateEventExA(NULL, NULL, 0x4, EVENT_ALL_ACCESS), ERROR_INVALID_PARAMETER);
+    /* Name syntax, as Windows' object manager judges it. */
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "Local\\"), ERROR_INVALID_NAME);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "Global\\"), ERROR_INVALID_NAME);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "\\x"), ERROR_BAD_PATHNAME);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "x\\"), ERROR_PATH_NOT_FOUND);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "local\\x"), ERROR_PATH_NOT_FOUND);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "Foo\\x"), ERROR_PATH_NOT_FOUND);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "Local"), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "Global"), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, "Session"), ERROR_INVALID_HANDLE);
+    /* "" creates a new unnamed object each time; opening "" is a mismatch. */
+    HANDLE e1 = CreateEventA(NULL, TRUE, FALSE, "");
+    ck_assert_ptr_nonnull(e1);
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    HANDLE e2 = CreateEventA(NULL, TRUE, FALSE, "");
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    ck_assert(!CompareObjectHandles(e1, e2));
+    ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, ""), ERROR_INVALID_HANDLE);
+    CloseHandle(e1);
+    CloseHandle(e2);
+}
+END_TEST
+
+/* W names may be far longer than MAX_PATH; past 32766 they are cut. */
+START_TEST(test_long_wide_names)
+{
+    static WCHAR name[40001];
+    for (int i = 0; i < 40000; i++)
+        name[i] = (WCHAR)('a' + i % 26);
+    name[40000] = 0;
+    HANDLE a = CreateEventW(NULL, TRUE, FALSE, name);
+    ck_assert_ptr_nonnull(a);
+    name[32766] = 0;
+    HANDLE b = OpenEventW(SYNCHRONIZE, FALSE, name);
+    ck_assert_ptr_nonnull(b);
+    ck_assert(CompareObjectHandles(a, b));
+    name[300] = 0;
+    HANDLE c = CreateEventW(NULL, TRUE, FALSE, name);
+    ck_assert_ptr_nonnull(c);
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    CloseHandle(a);
+    CloseHandle(b);
+    CloseHandle(c);
+}
+END_TEST
+
+START_TEST(test_type_collision_with_thread_name)
+{
+    /* Another kind under a name: nothing but events can be named yet, so
+     * this checks the namespace links, which are not events. */
+    ASSERT_FAILS(OpenEventW(EVENT_ALL_ACCESS, FALSE, u"Global"), ERROR_INVALID_HANDLE);
 }
 END_TEST
 
@@ -172,6 +224,22 @@ START_TEST(test_access_rights)
     ASSERT_FAILS(SetEvent(ge), ERROR_ACCESS_DENIED);
     HANDLE ex = CreateEventExA(NULL, NULL, 0, SYNCHRONIZE);
     ASSERT_FAILS(SetEvent(ex), ERROR_ACCESS_DENIED);
+    /* Open* refuses no access at all and rights the type lacks. */
+    ASSERT_FAILS(OpenEventA(0, FALSE, "ws-acc"), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(OpenEventA(0x4, FALSE, "ws-acc"), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(OpenEventA(ACCESS_SYSTEM_SECURITY | SYNCHRONIZE, FALSE, "ws-acc"),
+                 ERROR_PRIVILEGE_NOT_HELD);
+    HANDLE max = OpenEventA(MAXIMUM_ALLOWED, FALSE, "ws-acc");
+    ck_assert(SetEvent(max));
+    CloseHandle(max);
+    /* CreateEventEx with access 0: a handle that can do nothing. */
+    HANDLE none = CreateEventExA(NULL, NULL, 0, 0);
+    ck_assert_ptr_nonnull(none);
+    ASSERT_FAILS(SetEvent(none), ERROR_ACCESS_DENIED);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForSingleObject(none, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(none);
     CloseHandle(full);
     CloseHandle(sync);
     CloseHandle(modify);
@@ -363,6 +431,8 @@ static Suite *event_suite(void)
     suite_add_tcase(s, basic);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_name_errors);
+    tcase_add_test(errors, test_long_wide_names);
+    tcase_add_test(errors, test_type_collision_with_thread_name);
     tcase_add_test(errors, test_type_mismatch);
     tcase_add_test(errors, test_access_rights);
     suite_add_tcase(s, errors);

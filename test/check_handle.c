@@ -109,13 +109,115 @@ END_TEST
 
 START_TEST(test_duplicate_close_source)
 {
+    /* Within a process the duplicate takes over the source's value. */
     HANDLE h = new_event();
     HANDLE d;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, SYNCHRONIZE,
+                              TRUE, DUPLICATE_CLOSE_SOURCE));
+    ck_assert_ptr_eq(d, h);
+    ASSERT_FAILS(SetEvent(d), ERROR_ACCESS_DENIED); /* the new access */
+    DWORD flags;
+    ck_assert(GetHandleInformation(d, &flags));
+    ck_assert_uint_eq(flags, HANDLE_FLAG_INHERIT);
+    ck_assert(CloseHandle(d));
+    ASSERT_FAILS(CloseHandle(h), ERROR_INVALID_HANDLE);
+
+    /* The source is closed even when the duplication fails. */
+    h = new_event();
+    ASSERT_FAILS(DuplicateHandle(GetCurrentProcess(), h, (HANDLE)(uintptr_t)0x1234, &d, 0,
+                                 FALSE, DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE),
+                 ERROR_INVALID_HANDLE);
+    ck_assert_ptr_null(d);
+    ASSERT_FAILS(SetEvent(h), ERROR_INVALID_HANDLE);
+
+    /* The close-only idiom: no target process. */
+    h = new_event();
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h, NULL, NULL, 0, FALSE,
+                              DUPLICATE_CLOSE_SOURCE));
+    ASSERT_FAILS(SetEvent(h), ERROR_INVALID_HANDLE);
+
+    /* A protected source is never closed; the duplicate still succeeds. */
+    h = new_event();
+    SetHandleInformation(h, HANDLE_FLAG_PROTECT_FROM_CLOSE, HANDLE_FLAG_PROTECT_FROM_CLOSE);
     ck_assert(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE,
                               DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
-    ASSERT_FAILS(SetEvent(h), ERROR_INVALID_HANDLE);
-    ck_assert(SetEvent(d));
+    ck_assert_ptr_ne(d, h);
+    ck_assert(SetEvent(h));
     ck_assert(CloseHandle(d));
+    SetHandleInformation(h, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0);
+    ck_assert(CloseHandle(h));
+}
+END_TEST
+
+START_TEST(test_duplicate_attributes_and_masks)
+{
+    HANDLE h = new_event(), d;
+    SetHandleInformation(h, HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE,
+                         HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE);
+    /* DUPLICATE_SAME_ATTRIBUTES (4) copies the source's flags... */
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS | 0x4));
+    DWORD flags;
+    ck_assert(GetHandleInformation(d, &flags));
+    ck_assert_uint_eq(flags, HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE);
+    SetHandleInformation(d, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0);
+    CloseHandle(d);
+    /* ...otherwise only bInheritHandle counts. */
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS));
+    ck_assert(GetHandleInformation(d, &flags));
+    ck_assert_uint_eq(flags, 0);
+    CloseHandle(d);
+    /* Rights the type lacks are dropped; ~0 asks for ACCESS_SYSTEM_SECURITY. */
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0xFFFF, FALSE, 0));
+    ck_assert(SetEvent(d));
+    CloseHandle(d);
+    ASSERT_FAILS(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0xFFFFFFFF,
+                                 FALSE, 0),
+                 ERROR_ACCESS_DENIED);
+    /* Access can grow on duplication (no security descriptor says no). */
+    HANDLE weak, strong;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &weak, SYNCHRONIZE,
+                              FALSE, 0));
+    ck_assert(DuplicateHandle(GetCurrentProcess(), weak, GetCurrentProcess(), &strong,
+                              EVENT_ALL_ACCESS, FALSE, 0));
+    ck_assert(SetEvent(strong));
+    CloseHandle(weak);
+    CloseHandle(strong);
+    /* lpTargetHandle NULL: succeeds (the duplicate is made, unseen). */
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), NULL, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS));
+    SetHandleInformation(h, HANDLE_FLAG_PROTECT_FROM_CLOSE, 0);
+    CloseHandle(h);
+}
+END_TEST
+
+START_TEST(test_tag_bits_ignored)
+{
+    HANDLE h = new_event();
+    HANDLE tagged = (HANDLE)((uintptr_t)h | 3);
+    ck_assert(SetEvent(tagged));
+    ASSERT_WAIT(WaitForSingleObject((HANDLE)((uintptr_t)h | 2), 0), WAIT_OBJECT_0);
+    ck_assert(SetHandleInformation(tagged, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT));
+    DWORD flags;
+    ck_assert(GetHandleInformation((HANDLE)((uintptr_t)h | 1), &flags));
+    ck_assert_uint_eq(flags, HANDLE_FLAG_INHERIT);
+    ck_assert(CompareObjectHandles(h, tagged));
+    ck_assert(CloseHandle(tagged));
+    ASSERT_FAILS(CloseHandle(h), ERROR_INVALID_HANDLE);
+}
+END_TEST
+
+START_TEST(test_pseudo_information)
+{
+    DWORD flags = 0xcccccccc;
+    ck_assert(GetHandleInformation(GetCurrentProcess(), &flags));
+    ck_assert_uint_eq(flags, 0);
+    ASSERT_FAILS(SetHandleInformation(GetCurrentThread(), HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT),
+                 ERROR_ACCESS_DENIED);
+    ck_assert(CompareObjectHandles(GetCurrentProcess(), GetCurrentProcess()));
+    ASSERT_FAILS(CompareObjectHandles(GetCurrentProcess(), GetCurrentThread()),
+                 ERROR_NOT_SAME_OBJECT);
 }
 END_TEST
 
@@ -144,7 +246,7 @@ START_TEST(test_duplicate_errors)
     ASSERT_FAILS(DuplicateHandle(GetCurrentProcess(), NULL, GetCurrentProcess(), &d, 0, FALSE,
                                  DUPLICATE_SAME_ACCESS),
                  ERROR_INVALID_HANDLE);
-    ck_assert_ptr_eq(d, (HANDLE)(uintptr_t)0xcccccccc);
+    ck_assert_ptr_null(d); /* the output is cleared on failure */
     ASSERT_FAILS(DuplicateHandle(NULL, h, GetCurrentProcess(), &d, 0, FALSE,
                                  DUPLICATE_SAME_ACCESS),
                  ERROR_INVALID_HANDLE);
@@ -296,6 +398,9 @@ static Suite *handle_suite(void)
     tcase_add_test(basic, test_duplicate_same_access);
     tcase_add_test(basic, test_duplicate_reduced_access);
     tcase_add_test(basic, test_duplicate_close_source);
+    tcase_add_test(basic, test_duplicate_attributes_and_masks);
+    tcase_add_test(basic, test_tag_bits_ignored);
+    tcase_add_test(basic, test_pseudo_information);
     tcase_add_test(basic, test_duplicate_pseudo);
     tcase_add_test(basic, test_handle_information);
     tcase_add_test(basic, test_compare);
