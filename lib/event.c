@@ -72,7 +72,7 @@ static void event_change(struct object *o, enum event_op op)
 
 static BOOL event_op_handle(HANDLE h, enum event_op op)
 {
-    struct object *o;
+    struct object *o = NULL;
     ws_rcu_lock();
     DWORD err = handle_get(h, &event_type, EVENT_MODIFY_STATE, &o, NULL);
     if (!err)

@@ -33,25 +33,7 @@
 
 #include "internal.h"
 
-#define HT_L2_BITS 12
-#define HT_L2 (1u << HT_L2_BITS)
-#define HT_L1 (HANDLE_MAX / HT_L2)
-#define HT_REUSE_DELAY 1024
-
-#define HE_OFF_MASK 0xffffffffull
-#define HE_GEN_SHIFT 32
-#define HE_GEN_MASK 0xfull
-#define HE_USED (1ull << 36)
-#define HE_FLAGS_SHIFT 40
-#define HE_FLAGS_VALID (HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE)
-
-struct handle_entry {
-    _Atomic uint64_t word;
-    _Atomic uint32_t access;
-    uint32_t next_free; /* index + 1 of the next free entry; under ht_lock */
-};
-
-static _Atomic(struct handle_entry *) ht_chunks[HT_L1];
+_Atomic(struct handle_entry *) ht_chunks[HT_L1];
 static struct wordlock ht_lock;
 static uint32_t ht_top;       /* entries ever handed out; under ht_lock */
 static uint32_t free_head;    /* index + 1, 0 = empty; under ht_lock */
@@ -59,87 +41,6 @@ static uint32_t free_tail;
 static uint32_t free_count;
 
 const struct object_type waitable_any = {.name = "(any waitable)"};
-
-static inline uint32_t he_gen(uint64_t w) { return (uint32_t)(w >> HE_GEN_SHIFT) & HE_GEN_MASK; }
-static inline uint32_t he_flags(uint64_t w) { return (uint32_t)(w >> HE_FLAGS_SHIFT) & 0xff; }
-static inline struct object *he_object(uint64_t w) { return arena_ptr((aoff_t)(w & HE_OFF_MASK)); }
-
-static inline HANDLE handle_value(uint32_t index, uint32_t gen)
-{
-    return (HANDLE)(uintptr_t)(((((uintptr_t)gen << 24) | index) + 1) << 2);
-}
-
-/* The entry a handle value names, with the generation it expects. */
-static struct handle_entry *entry_of(HANDLE h, uint32_t *gen)
-{
-    uintptr_t v = (uintptr_t)h >> 2;
-    if (WS_UNLIKELY(v == 0 || v > (1u << 28)))
-        return NULL;
-    v--;
-    uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
-    *gen = (uint32_t)(v >> 24);
-    struct handle_entry *chunk =
-        atomic_load_explicit(&ht_chunks[index >> HT_L2_BITS], memory_order_acquire);
-    if (WS_UNLIKELY(!chunk))
-        return NULL;
-    return &chunk[index & (HT_L2 - 1)];
-}
-
-/* A consistent snapshot of a live entry; false when h is not one. */
-static bool entry_read(HANDLE h, struct handle_entry **pe, uint64_t *pw,
-                       ACCESS_MASK *access)
-{
-    uint32_t gen;
-    struct handle_entry *e = entry_of(h, &gen);
-    if (!e)
-        return false;
-    for (;;) {
-        uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
-        if (!(w & HE_USED) || he_gen(w) != gen)
-            return false;
-        ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
-        if (WS_LIKELY(atomic_load_explicit(&e->word, memory_order_relaxed) == w)) {
-            *pe = e;
-            *pw = w;
-            *access = a;
-            return true;
-        }
-    }
-}
-
-DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
-                 struct object **out, ACCESS_MASK *granted)
-{
-    struct object *o;
-    ACCESS_MASK access;
-    if (WS_UNLIKELY(h == PSEUDO_CURRENT_PROCESS)) {
-        o = process_self_object();
-        access = PROCESS_ALL_ACCESS;
-    } else if (WS_UNLIKELY(h == PSEUDO_CURRENT_THREAD)) {
-        DWORD err = 0;
-        o = thread_self_object(&err);
-        if (!o)
-            return err;
-        access = THREAD_ALL_ACCESS;
-    } else {
-        struct handle_entry *e;
-        uint64_t w;
-        if (WS_UNLIKELY(!entry_read(h, &e, &w, &access)))
-            return ERROR_INVALID_HANDLE;
-        o = he_object(w);
-    }
-    if (type) {
-        const struct object_type *t = object_type_of(o);
-        if (type == &waitable_any ? !t->signaled : t != type)
-            return ERROR_INVALID_HANDLE;
-    }
-    if (WS_UNLIKELY((access & need) != need))
-        return ERROR_ACCESS_DENIED;
-    *out = o;
-    if (granted)
-        *granted = access;
-    return ERROR_SUCCESS;
-}
 
 /* ---- index allocation ----
  *
@@ -304,7 +205,7 @@ static bool is_pseudo(HANDLE h)
 
 WS_EXPORT BOOL WINAPI CloseHandle(HANDLE h)
 {
-    struct object *o;
+    struct object *o = NULL;
     if (is_pseudo(h))
         return TRUE;
     DWORD err = handle_remove(h, false, &o);
@@ -318,7 +219,7 @@ WS_EXPORT BOOL WINAPI CloseHandle(HANDLE h)
  * process is supported until handles can cross processes. */
 static DWORD dup_process(HANDLE process)
 {
-    struct object *p;
+    struct object *p = NULL;
     DWORD err;
     ws_rcu_lock();
     err = handle_get(process, &process_type, PROCESS_DUP_HANDLE, &p, NULL);
@@ -379,7 +280,7 @@ static DWORD dup_in_place(HANDLE src, DWORD want, BOOL inherit, DWORD options,
 static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
                        LPHANDLE dst, DWORD want, BOOL inherit, DWORD options)
 {
-    struct object *o;
+    struct object *o = NULL;
     ACCESS_MASK access, granted = 0;
     uint64_t src_flags = 0;
     bool close_src = (options & DUPLICATE_CLOSE_SOURCE) && !is_pseudo(src);
@@ -493,7 +394,7 @@ WS_EXPORT BOOL WINAPI SetHandleInformation(HANDLE h, DWORD mask, DWORD flags)
 
 WS_EXPORT BOOL WINAPI CompareObjectHandles(HANDLE a, HANDLE b)
 {
-    struct object *oa, *ob;
+    struct object *oa = NULL, *ob = NULL;
     DWORD err;
     ws_rcu_lock();
     err = handle_get(a, NULL, 0, &oa, NULL);

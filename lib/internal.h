@@ -289,12 +289,11 @@ static inline void obj_store_locked(struct object *o, uint64_t s)
 #define PSEUDO_CURRENT_PROCESS ((HANDLE)(LONG_PTR)-1)
 #define PSEUDO_CURRENT_THREAD ((HANDLE)(LONG_PTR)-2)
 
-/* The one gate.  Resolves h (pseudo-handles included) to an object of
- * `type` (NULL = any type; &waitable_any = any waitable type) with every
- * right in `need`.  Must be called inside rcu_read_lock(); the object stays
- * valid until rcu_read_unlock() unless the caller takes a reference. */
-DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
-                 struct object **out, ACCESS_MASK *granted);
+/* The one gate, handle_get() in handle_lookup.h: resolves h (pseudo-handles
+ * included) to an object of `type` (NULL = any type; &waitable_any = any
+ * waitable type) with every right in `need`.  Must be called inside
+ * ws_rcu_lock(); the object stays valid until ws_rcu_unlock() unless the
+ * caller takes a reference. */
 extern const struct object_type waitable_any;
 
 /* Inserts an object into the table, taking over one reference and one
@@ -412,5 +411,7 @@ void thread_flush_deferred(struct ws_thread *t);
  * (without the terminator) or -1 when it does not fit / is malformed. */
 int utf8_to_utf16(const char *s, WCHAR *out, size_t cap);
 size_t wstrlen(const WCHAR *s);
+
+#include "handle_lookup.h"
 
 #endif

@@ -83,7 +83,7 @@ WS_EXPORT DWORD WINAPI GetCurrentProcessId(void)
 
 WS_EXPORT DWORD WINAPI GetProcessId(HANDLE h)
 {
-    struct object *o;
+    struct object *o = NULL;
     DWORD pid = 0;
     ws_rcu_lock();
     DWORD err = handle_get(h, &process_type, PROCESS_QUERY_LIMITED_INFORMATION,

@@ -223,7 +223,7 @@ WS_EXPORT void WINAPI ExitThread(DWORD code)
 
 WS_EXPORT BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code)
 {
-    struct object *o;
+    struct object *o = NULL;
     ws_rcu_lock();
     DWORD err = handle_get(h, &thread_type, THREAD_QUERY_LIMITED_INFORMATION,
                            &o, NULL);
@@ -240,7 +240,7 @@ WS_EXPORT BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code)
 
 WS_EXPORT DWORD WINAPI GetThreadId(HANDLE h)
 {
-    struct object *o;
+    struct object *o = NULL;
     DWORD tid = 0;
     ws_rcu_lock();
     DWORD err = handle_get(h, &thread_type, THREAD_QUERY_LIMITED_INFORMATION,

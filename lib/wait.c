@@ -411,7 +411,7 @@ static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
  * one compare-and-swap): no lock, no system call. */
 static DWORD wait_one(HANDLE h, DWORD timeout)
 {
-    struct object *o;
+    struct object *o = NULL;
     bool abandoned = false;
     ws_rcu_lock();
     DWORD err = handle_get(h, &waitable_any, SYNCHRONIZE, &o, NULL);

@@ -1,0 +1,111 @@
+/*
+ * The handle table's lookup path, inlined into every API entry point
+ * (handle.c owns the table and explains it).  Private to lib/.
+ */
+#ifndef WINSHIM_HANDLE_LOOKUP_H
+#define WINSHIM_HANDLE_LOOKUP_H
+
+#define HT_L2_BITS 12
+#define HT_L2 (1u << HT_L2_BITS)
+#define HT_L1 (HANDLE_MAX / HT_L2)
+#define HT_REUSE_DELAY 1024
+
+#define HE_OFF_MASK 0xffffffffull
+#define HE_GEN_SHIFT 32
+#define HE_GEN_MASK 0xfull
+#define HE_USED (1ull << 36)
+#define HE_FLAGS_SHIFT 40
+#define HE_FLAGS_VALID (HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE)
+
+struct handle_entry {
+    _Atomic uint64_t word;
+    _Atomic uint32_t access;
+    uint32_t next_free; /* index + 1 of the next free entry; under ht_lock */
+};
+
+extern _Atomic(struct handle_entry *) ht_chunks[HT_L1];
+
+
+
+static inline uint32_t he_gen(uint64_t w) { return (uint32_t)(w >> HE_GEN_SHIFT) & HE_GEN_MASK; }
+static inline uint32_t he_flags(uint64_t w) { return (uint32_t)(w >> HE_FLAGS_SHIFT) & 0xff; }
+static inline struct object *he_object(uint64_t w) { return arena_ptr((aoff_t)(w & HE_OFF_MASK)); }
+
+static inline HANDLE handle_value(uint32_t index, uint32_t gen)
+{
+    return (HANDLE)(uintptr_t)(((((uintptr_t)gen << 24) | index) + 1) << 2);
+}
+
+/* The entry a handle value names, with the generation it expects. */
+static inline struct handle_entry *entry_of(HANDLE h, uint32_t *gen)
+{
+    uintptr_t v = (uintptr_t)h >> 2;
+    if (WS_UNLIKELY(v == 0 || v > (1u << 28)))
+        return NULL;
+    v--;
+    uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
+    *gen = (uint32_t)(v >> 24);
+    struct handle_entry *chunk =
+        atomic_load_explicit(&ht_chunks[index >> HT_L2_BITS], memory_order_acquire);
+    if (WS_UNLIKELY(!chunk))
+        return NULL;
+    return &chunk[index & (HT_L2 - 1)];
+}
+
+/* A consistent snapshot of a live entry; false when h is not one. */
+static inline bool entry_read(HANDLE h, struct handle_entry **pe, uint64_t *pw,
+                       ACCESS_MASK *access)
+{
+    uint32_t gen;
+    struct handle_entry *e = entry_of(h, &gen);
+    if (!e)
+        return false;
+    for (;;) {
+        uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+        if (!(w & HE_USED) || he_gen(w) != gen)
+            return false;
+        ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
+        if (WS_LIKELY(atomic_load_explicit(&e->word, memory_order_relaxed) == w)) {
+            *pe = e;
+            *pw = w;
+            *access = a;
+            return true;
+        }
+    }
+}
+
+static inline DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
+                 struct object **out, ACCESS_MASK *granted)
+{
+    struct object *o;
+    ACCESS_MASK access;
+    if (WS_UNLIKELY(h == PSEUDO_CURRENT_PROCESS)) {
+        o = process_self_object();
+        access = PROCESS_ALL_ACCESS;
+    } else if (WS_UNLIKELY(h == PSEUDO_CURRENT_THREAD)) {
+        DWORD err = 0;
+        o = thread_self_object(&err);
+        if (!o)
+            return err;
+        access = THREAD_ALL_ACCESS;
+    } else {
+        struct handle_entry *e;
+        uint64_t w;
+        if (WS_UNLIKELY(!entry_read(h, &e, &w, &access)))
+            return ERROR_INVALID_HANDLE;
+        o = he_object(w);
+    }
+    if (type) {
+        const struct object_type *t = object_type_of(o);
+        if (type == &waitable_any ? !t->signaled : t != type)
+            return ERROR_INVALID_HANDLE;
+    }
+    if (WS_UNLIKELY((access & need) != need))
+        return ERROR_ACCESS_DENIED;
+    *out = o;
+    if (granted)
+        *granted = access;
+    return ERROR_SUCCESS;
+}
+
+#endif
