@@ -343,6 +343,7 @@ void ns_unlock(void);
 #define WS_WAITING 0xffffffffu
 #define WS_TIMED_OUT 0xfffffffeu
 #define WS_ALERTED 0xfffffffdu
+#define WS_CLAIMING 0xfffffffcu /* a claimer is still using the record */
 #define WS_ABANDONED 0x100u /* or-ed into an index: WAIT_ABANDONED_0 + i */
 
 struct wait_entry {

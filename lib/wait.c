@@ -115,6 +115,19 @@ static bool claim(struct waiter *w, uint32_t result)
         &w->status, &expect, result, memory_order_acq_rel, memory_order_relaxed);
 }
 
+/* Another thread claims in two steps: WS_CLAIMING (the waiter can no
+ * longer time out, and must not reuse its record yet), then the result,
+ * published once the claimer is done with the record. */
+static bool claim_begin(struct waiter *w)
+{
+    return claim(w, WS_CLAIMING);
+}
+
+static void claim_end(struct waiter *w, uint32_t result)
+{
+    atomic_store_explicit(&w->status, result, memory_order_release);
+}
+
 /* The futex wake is issued after the locks go (wait_unlock); a full batch
  * wakes at once.  A late wake of a waiter that has moved on is a harmless
  * spurious wake-up: waiters re-check their status word. */
@@ -140,12 +153,14 @@ static void wake_any_locked(struct object *o, struct wait_guard *g)
             continue;
         bool abandoned = false;
         uint64_t next = t->acquire(o, s, w->tid, &abandoned);
-        if (claim(w, e->index | (abandoned ? WS_ABANDONED : 0))) {
+        if (claim_begin(w)) {
             /* The claimer unlinks what it claimed; the waiter unlinks the
              * rest (wait_unregister). */
+            uint32_t result = e->index | (abandoned ? WS_ABANDONED : 0);
             list_remove(&o->any_head, &o->any_tail, e);
             obj_store_locked(o, next);
             update_queued(o);
+            claim_end(w, result);
             wake_later(g, w);
         }
     }
@@ -162,7 +177,8 @@ static void wake_all_locked(struct object *o, struct wait_guard *g)
         if (atomic_load_explicit(&w->status, memory_order_relaxed) != WS_WAITING)
             continue;
         struct object *objs[MAXIMUM_WAIT_OBJECTS];
-        for (uint32_t i = 0; i < w->count; i++) {
+        const uint32_t n = w->count;
+        for (uint32_t i = 0; i < n; i++) {
             objs[i] = arena_ptr(w->objs[i]);
             if (objs[i] != o)
                 obj_lock(objs[i]);
@@ -170,7 +186,7 @@ static void wake_all_locked(struct object *o, struct wait_guard *g)
         uint64_t next[MAXIMUM_WAIT_OBJECTS];
         uint32_t result = 0;
         bool ready = true;
-        for (uint32_t i = 0; i < w->count && ready; i++) {
+        for (uint32_t i = 0; i < n && ready; i++) {
             const struct object_type *t = object_type_of(objs[i]);
             uint64_t s = obj_state(objs[i]);
             bool abandoned = false;
@@ -180,15 +196,16 @@ static void wake_all_locked(struct object *o, struct wait_guard *g)
             if (abandoned && !(result & WS_ABANDONED))
                 result = WS_ABANDONED | i;
         }
-        if (ready && claim(w, result)) {
-            for (uint32_t i = 0; i < w->count; i++) {
+        if (ready && claim_begin(w)) {
+            for (uint32_t i = 0; i < n; i++) {
                 list_remove(&objs[i]->all_head, &objs[i]->all_tail, &w->entries[i]);
                 obj_store_locked(objs[i], next[i]);
                 update_queued(objs[i]);
             }
+            claim_end(w, result);
             wake_later(g, w);
         }
-        for (uint32_t i = 0; i < w->count; i++)
+        for (uint32_t i = 0; i < n; i++)
             if (objs[i] != o)
                 obj_unlock(objs[i]);
     }
@@ -308,7 +325,7 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
  * wait-all. */
 static bool status_claimed_by_other(uint32_t st)
 {
-    return st < WS_ALERTED;
+    return st < 2 * WS_ABANDONED;
 }
 
 static void wait_unregister(struct waiter *w, struct object **objs,
@@ -362,11 +379,14 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
     uint32_t st = wait_register(w, objs, n, all, timeout != 0, &queued);
     if (st == WS_WAITING && timeout == 0)
         st = WS_TIMED_OUT; /* nothing was queued: nobody can claim us */
-    while (st == WS_WAITING) {
-        int r = futex_wait(&w->status, WS_WAITING, dl, ws_arena.shared);
+    while (st == WS_WAITING || st == WS_CLAIMING) {
+        /* A claim in progress finishes promptly: wait for it untimed. */
+        int r = futex_wait(&w->status, st, st == WS_CLAIMING ? NULL : dl,
+                           ws_arena.shared);
+        uint32_t was = st;
         st = atomic_load_explicit(&w->status, memory_order_acquire);
-        if (st != WS_WAITING)
-            break;
+        if (st != WS_WAITING || was != WS_WAITING)
+            continue;
         if (r == ETIMEDOUT || (dl && deadline_passed(dl))) {
             if (claim(w, WS_TIMED_OUT))
                 st = WS_TIMED_OUT;
