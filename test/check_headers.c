@@ -6,7 +6,7 @@
  * must be the SDK's.  The expected numbers are literals taken from the SDK,
  * never expressions built from our own macros.
  */
-#include <windows.h>
+#include "testutil.h"
 
 #include <check.h>
 #include <stddef.h>
@@ -390,13 +390,4 @@ static Suite *headers_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(headers_suite());
-    int failures;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failures = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failures != 0;
-}
+TEST_MAIN(headers_suite)
