@@ -9,8 +9,9 @@
  *
  * Locking: each size class has its own word lock; the bump pointer is an
  * atomic.  Each thread keeps a small cache of free blocks per class (no
- * lock), spilled to and refilled from the shared lists in batches, and
- * given back when the thread exits (arena_thread_exit).  Memory is never returned to the system while the process runs
+ * lock); a full cache is spilled to the shared list in one locked step, an
+ * empty one takes blocks from the shared list one at a time, and the cache
+ * goes back when the thread exits (arena_thread_exit).  Memory is never returned to the system while the process runs
  * (a freed block may be read by a racing futex wake, which is harmless).
  *
  * Today the arena is private (MAP_PRIVATE | MAP_ANONYMOUS, reserved with

@@ -10,11 +10,13 @@
  *   word    object offset (bits 0..31), generation (32..35), HE_USED (36),
  *           handle flags HANDLE_FLAG_* (40..47).  One 64-bit word, so a
  *           reader sees a whole (object, generation, flags) triple.
- *   access  the granted access mask; written before the word is published
- *           and never changed while the entry is in use.
+ *   access  the granted access mask; written before the word is published.
+ *           Only a same-process DUPLICATE_CLOSE_SOURCE rewrites it in place
+ *           (the duplicate keeps the source's value), where a racing reader
+ *           of that very handle may see the old or the new mask.
  *
  * A handle value is (((generation << 24) | index) + 1) << 2: never zero, a
- * multiple of 4, below 2^30.  The low two bits are tag bits that callers may
+ * multiple of 4, at most 2^30.  The low two bits are tag bits that callers may
  * set and lookups ignore, as on Windows.
  *
  * Invariants:

@@ -197,6 +197,8 @@ struct object_type {
     uint32_t size;            /* bytes of the whole object */
     GENERIC_MAPPING mapping;  /* GENERIC_* to specific rights */
     ACCESS_MASK valid_access; /* every right the type defines */
+    ACCESS_MASK implies_from; /* granting this right also grants... */
+    ACCESS_MASK implies_to;   /* ...this one (QUERY -> QUERY_LIMITED) */
 
     /* Waitable kinds only (NULL otherwise).  Both are pure functions of the
      * state word so that fast paths can use them in a compare-and-swap

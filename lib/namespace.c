@@ -297,16 +297,17 @@ static DWORD parse(LPCWSTR wname, LPCSTR aname, bool ansi, struct ws_name *n,
     return ansi ? name_parse_a(aname, n, named) : name_parse_w(wname, n, named);
 }
 
-static HANDLE insert_or_drop(struct object *o, ACCESS_MASK access, BOOL inherit)
+/* A handle for o, which the caller holds one handle count and reference
+ * on; they are dropped again when no handle can be made. */
+static DWORD insert_or_drop(struct object *o, ACCESS_MASK access, BOOL inherit,
+                            HANDLE *h)
 {
-    HANDLE h;
-    DWORD err = handle_insert(o, access, inherit ? HANDLE_FLAG_INHERIT : 0, &h);
+    DWORD err = handle_insert(o, access, inherit ? HANDLE_FLAG_INHERIT : 0, h);
     if (err) {
         object_handle_close(o);
         object_unref(o);
-        return NULL;
     }
-    return h;
+    return err;
 }
 
 HANDLE object_create_handle(const struct object_type *type, object_maker make,
@@ -327,9 +328,9 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
     }
     if (err)
         return ws_null(err);
-    HANDLE h = insert_or_drop(o, object_map_access(type, access), inherit);
-    if (!h)
-        return ws_null(ERROR_NO_SYSTEM_RESOURCES);
+    HANDLE h;
+    if ((err = insert_or_drop(o, object_map_access(type, access), inherit, &h)))
+        return ws_null(err);
     ws_set_last_error(existed ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
     return h;
 }
@@ -374,6 +375,8 @@ HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
         object_unref(o);
         return ws_null(err);
     }
-    HANDLE h = insert_or_drop(o, granted, inherit);
-    return h ? h : ws_null(ERROR_NO_SYSTEM_RESOURCES);
+    HANDLE h;
+    if ((err = insert_or_drop(o, granted, inherit, &h)))
+        return ws_null(err);
+    return h;
 }

@@ -136,6 +136,8 @@ ACCESS_MASK object_map_access(const struct object_type *type, ACCESS_MASK a)
         a |= type->mapping.GenericAll;
     if (a & MAXIMUM_ALLOWED)
         a |= type->valid_access;
+    if (type->implies_from && (a & type->implies_from))
+        a |= type->implies_to;
     return a & type->valid_access;
 }
 

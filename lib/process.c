@@ -42,6 +42,8 @@ const struct object_type process_type = {
                     PROCESS_SUSPEND_RESUME,
                 STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, PROCESS_ALL_ACCESS},
     .valid_access = PROCESS_ALL_ACCESS,
+    .implies_from = PROCESS_QUERY_INFORMATION,
+    .implies_to = PROCESS_QUERY_LIMITED_INFORMATION,
     .signaled = process_signaled,
     .acquire = process_acquire,
 };

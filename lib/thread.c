@@ -57,6 +57,8 @@ const struct object_type thread_type = {
                     THREAD_SET_INFORMATION | THREAD_SET_CONTEXT,
                 STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, THREAD_ALL_ACCESS},
     .valid_access = THREAD_ALL_ACCESS,
+    .implies_from = THREAD_QUERY_INFORMATION,
+    .implies_to = THREAD_QUERY_LIMITED_INFORMATION,
     .signaled = thread_signaled,
     .acquire = thread_acquire,
 };
@@ -177,10 +179,28 @@ WS_EXPORT HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack,
     object_handle_open(o);
     object_ref(o); /* the running thread's */
 
+    /* The handle exists before the thread does, so that a full handle
+     * table fails CreateThread without a thread running. */
+    HANDLE h;
+    err = handle_insert(o, THREAD_ALL_ACCESS,
+                        sa && sa->bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &h);
+    if (err) {
+        object_unref(o);
+        object_handle_close(o);
+        object_unref(o);
+        return ws_null(err);
+    }
+
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* Windows reads dwStackSize as the commit size and still reserves the
+     * image default (1 MiB) unless STACK_SIZE_PARAM_IS_A_RESERVATION; a
+     * Linux stack is all reservation, so never go below that default. */
     if (stack) {
+        const SIZE_T reserve = (SIZE_T)1 << 20;
+        if (!(flags & STACK_SIZE_PARAM_IS_A_RESERVATION) && stack < reserve)
+            stack = reserve;
         if (stack < (SIZE_T)PTHREAD_STACK_MIN)
             stack = (SIZE_T)PTHREAD_STACK_MIN;
         pthread_attr_setstacksize(&attr, (stack + 65535) & ~(SIZE_T)65535);
@@ -189,24 +209,14 @@ WS_EXPORT HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack,
     int r = pthread_create(&pt, &attr, thread_trampoline, to);
     pthread_attr_destroy(&attr);
     if (r) {
-        object_unref(o);
-        object_handle_close(o);
-        object_unref(o);
+        object_unref(o); /* the thread's reference */
+        CloseHandle(h);
         return ws_null(r == EAGAIN ? ERROR_NOT_ENOUGH_MEMORY : ws_errno_to_win32(r));
     }
     /* lpThreadId must hold the id when we return: wait for the thread to
      * publish it. */
     while (!atomic_load_explicit(&to->tid, memory_order_acquire))
         futex_wait(&to->tid, 0, NULL, ws_arena.shared);
-
-    HANDLE h;
-    err = handle_insert(o, THREAD_ALL_ACCESS,
-                        sa && sa->bInheritHandle ? HANDLE_FLAG_INHERIT : 0, &h);
-    if (err) {
-        object_handle_close(o);
-        object_unref(o);
-        return ws_null(err);
-    }
     if (tid_out)
         *tid_out = atomic_load_explicit(&to->tid, memory_order_relaxed);
     return h;

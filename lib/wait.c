@@ -5,11 +5,14 @@
  * Model (after Linux's ntsync driver):
  *   - A thread's wait record (struct waiter, in the arena) holds a status
  *     word.  It is WS_WAITING while the thread waits; whoever satisfies the
- *     wait claims it with ONE compare-and-swap from WS_WAITING to the result
- *     and, in the same critical section, consumes the object state for the
- *     waiter (resets the auto-reset event, takes the mutex for waiter->tid).
- *     A timeout is the waiter's own CAS to WS_TIMED_OUT; exactly one CAS
- *     wins, so an object is never consumed for a waiter that went away.
+ *     wait claims it with ONE compare-and-swap from WS_WAITING to
+ *     WS_CLAIMING and, in the same critical section, consumes the object
+ *     state for the waiter (resets the auto-reset event, takes the mutex for
+ *     waiter->tid), unlinks the claimed entries, then publishes the result
+ *     with a release store.  The waiter waits out WS_CLAIMING, so it never
+ *     reuses its record while the claimer still reads it.  A timeout is the
+ *     waiter's own CAS to WS_TIMED_OUT; exactly one CAS wins, so an object
+ *     is never consumed for a waiter that went away.
  *   - A blocked wait-any waiter has one wait_entry on the any-list of each
  *     object; a wait-all waiter has one on the all-list of each object.
  *     The lists are changed only under the object's lock.

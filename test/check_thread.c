@@ -123,6 +123,18 @@ START_TEST(test_errors)
                               &weak, SYNCHRONIZE, FALSE, 0));
     ASSERT_FAILS(GetExitCodeThread(weak, &code), ERROR_ACCESS_DENIED);
     CloseHandle(weak);
+    /* THREAD_QUERY_INFORMATION carries THREAD_QUERY_LIMITED_INFORMATION. */
+    HANDLE q;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), GetCurrentThread(), GetCurrentProcess(),
+                              &q, THREAD_QUERY_INFORMATION, FALSE, 0));
+    ck_assert(GetExitCodeThread(q, &code));
+    ck_assert_uint_eq(code, STILL_ACTIVE);
+    ck_assert_uint_eq(GetThreadId(q), GetCurrentThreadId());
+    CloseHandle(q);
+    ck_assert(DuplicateHandle(GetCurrentProcess(), GetCurrentProcess(), GetCurrentProcess(),
+                              &q, PROCESS_QUERY_INFORMATION, FALSE, 0));
+    ck_assert_uint_eq(GetProcessId(q), GetCurrentProcessId());
+    CloseHandle(q);
     CloseHandle(e);
 }
 END_TEST
