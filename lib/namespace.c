@@ -200,6 +200,20 @@ static size_t rec_size(uint32_t len)
     return sizeof(struct name_rec) + len * sizeof(WCHAR);
 }
 
+/* Under ns_lock: a new handle count and reference on the named object,
+ * which must be of `type`. */
+static DWORD take_named_locked(struct name_rec *r, const struct object_type *type,
+                               struct object **out)
+{
+    struct object *o = arena_ptr(r->obj);
+    if (object_type_of(o) != type)
+        return ERROR_INVALID_HANDLE;
+    object_ref(o);
+    object_handle_open(o);
+    *out = o;
+    return ERROR_SUCCESS;
+}
+
 DWORD ns_create(const struct ws_name *name, const struct object_type *type,
                 object_maker make, void *ctx, struct object **out,
                 bool *existed)
@@ -215,15 +229,8 @@ DWORD ns_create(const struct ws_name *name, const struct object_type *type,
     }
     struct name_rec *r = lookup_locked(b, name, hash);
     if (r) {
-        struct object *o = arena_ptr(r->obj);
-        if (object_type_of(o) != type) {
-            err = ERROR_INVALID_HANDLE;
-        } else {
-            object_ref(o);
-            object_handle_open(o);
-            *out = o;
-            *existed = true;
-        }
+        err = take_named_locked(r, type, out);
+        *existed = !err;
         ns_unlock();
         return err;
     }
@@ -262,17 +269,8 @@ DWORD ns_open(const struct ws_name *name, const struct object_type *type,
     ns_lock();
     aoff_t *b = buckets();
     struct name_rec *r = b ? lookup_locked(b, name, hash) : NULL;
-    if (r) {
-        struct object *o = arena_ptr(r->obj);
-        if (object_type_of(o) != type) {
-            err = ERROR_INVALID_HANDLE;
-        } else {
-            object_ref(o);
-            object_handle_open(o);
-            *found = o;
-            err = ERROR_SUCCESS;
-        }
-    }
+    if (r)
+        err = take_named_locked(r, type, found);
     ns_unlock();
     return err;
 }

@@ -169,6 +169,26 @@ static void wake_any_locked(struct object *o, struct wait_guard *g)
     }
 }
 
+/* With every object locked: can tid take them all at once?  Then next[]
+ * holds their states afterwards and *result the wait-all status (the
+ * first abandoned mutex, if any, as WAIT_ABANDONED_0 + i). */
+static bool all_acquirable(struct object **objs, uint32_t n, uint32_t tid,
+                           uint64_t *next, uint32_t *result)
+{
+    *result = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct object_type *t = object_type_of(objs[i]);
+        uint64_t s = obj_state(objs[i]);
+        bool abandoned = false;
+        if (!t->signaled(objs[i], s, tid))
+            return false;
+        next[i] = t->acquire(objs[i], s, tid, &abandoned);
+        if (abandoned && !(*result & WS_ABANDONED))
+            *result = WS_ABANDONED | i;
+    }
+    return true;
+}
+
 /* With the wait-all lock and o's lock held: every wait-all waiter queued
  * on o whose objects are now all signalled takes them all. */
 static void wake_all_locked(struct object *o, struct wait_guard *g)
@@ -187,18 +207,8 @@ static void wake_all_locked(struct object *o, struct wait_guard *g)
                 obj_lock(objs[i]);
         }
         uint64_t next[MAXIMUM_WAIT_OBJECTS];
-        uint32_t result = 0;
-        bool ready = true;
-        for (uint32_t i = 0; i < n && ready; i++) {
-            const struct object_type *t = object_type_of(objs[i]);
-            uint64_t s = obj_state(objs[i]);
-            bool abandoned = false;
-            ready = t->signaled(objs[i], s, w->tid);
-            if (ready)
-                next[i] = t->acquire(objs[i], s, w->tid, &abandoned);
-            if (abandoned && !(result & WS_ABANDONED))
-                result = WS_ABANDONED | i;
-        }
+        uint32_t result;
+        bool ready = all_acquirable(objs, n, w->tid, next, &result);
         if (ready && claim_begin(w)) {
             for (uint32_t i = 0; i < n; i++) {
                 list_remove(&objs[i]->all_head, &objs[i]->all_tail, &w->entries[i]);
@@ -291,18 +301,8 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
     for (uint32_t i = 0; i < n; i++)
         obj_lock(objs[i]);
     uint64_t next[MAXIMUM_WAIT_OBJECTS];
-    uint32_t result = 0;
-    bool ready = true;
-    for (uint32_t i = 0; i < n && ready; i++) {
-        const struct object_type *t = object_type_of(objs[i]);
-        uint64_t s = obj_state(objs[i]);
-        bool abandoned = false;
-        ready = t->signaled(objs[i], s, w->tid);
-        if (ready)
-            next[i] = t->acquire(objs[i], s, w->tid, &abandoned);
-        if (abandoned && !(result & WS_ABANDONED))
-            result = WS_ABANDONED | i;
-    }
+    uint32_t result;
+    bool ready = all_acquirable(objs, n, w->tid, next, &result);
     if (ready) {
         for (uint32_t i = 0; i < n; i++)
             obj_store_locked(objs[i], next[i]);
