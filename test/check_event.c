@@ -394,9 +394,11 @@ END_TEST
 /* Closing a handle while another thread waits on it: the waiter keeps the
  * object alive and is still woken through another handle. */
 static HANDLE close_dup;
+static atomic_int close_started;
 static void *close_waiter(void *arg)
 {
     HANDLE h = arg;
+    atomic_store(&close_started, 1);
     DWORD r = WaitForSingleObject(h, 5000);
     return (void *)(uintptr_t)r;
 }
@@ -408,6 +410,8 @@ START_TEST(test_close_while_waiting)
                               FALSE, DUPLICATE_SAME_ACCESS));
     pthread_t t;
     pthread_create(&t, NULL, close_waiter, h);
+    while (!atomic_load(&close_started))
+        settle_ms(1);
     settle_ms(100);
     ck_assert(CloseHandle(h));
     ck_assert(SetEvent(close_dup));
