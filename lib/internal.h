@@ -44,7 +44,6 @@
 #define WS_EXPORT __attribute__((visibility("default")))
 #define WS_LIKELY(x) __builtin_expect(!!(x), 1)
 #define WS_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define WS_ALIGNED(n) __attribute__((aligned(n)))
 
 static inline void cpu_relax(void)
 {
@@ -358,7 +357,7 @@ struct waiter {
     _Atomic uint32_t status; /* futex word: WS_* or the satisfying index */
     uint32_t tid;            /* the waiting thread (ownership) */
     uint32_t count;          /* objects in this wait */
-    uint32_t all;            /* wait-all */
+    uint32_t reserved;
     aoff_t objs[MAXIMUM_WAIT_OBJECTS];
     struct wait_entry entries[MAXIMUM_WAIT_OBJECTS];
 };

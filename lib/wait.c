@@ -368,7 +368,6 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
     atomic_store_explicit(&w->status, WS_WAITING, memory_order_relaxed);
     w->tid = t->tid;
     w->count = n;
-    w->all = all;
     for (uint32_t i = 0; i < n; i++)
         w->objs[i] = arena_off(objs[i]);
 
