@@ -250,6 +250,15 @@ static DWORD dup_access(const struct object *o, ACCESS_MASK src, DWORD want,
     return ERROR_SUCCESS;
 }
 
+/* The duplicate's handle flags: the source's with SAME_ATTRIBUTES, else
+ * only bInheritHandle counts. */
+static uint32_t dup_flags(DWORD options, BOOL inherit, uint32_t src_flags)
+{
+    if (options & DUP_SAME_ATTRIBUTES)
+        return src_flags;
+    return inherit ? HANDLE_FLAG_INHERIT : 0;
+}
+
 /* DUPLICATE_CLOSE_SOURCE within one process: the entry is rewritten in
  * place, so the duplicate has the source's value (as on Windows). */
 static DWORD dup_in_place(HANDLE src, DWORD want, BOOL inherit, DWORD options,
@@ -264,11 +273,7 @@ static DWORD dup_in_place(HANDLE src, DWORD want, BOOL inherit, DWORD options,
             return ERROR_INVALID_HANDLE;
         if ((err = dup_access(he_object(w), access, want, options, &granted)))
             return err;
-        uint64_t flags = (options & DUP_SAME_ATTRIBUTES)
-                             ? he_flags(w)
-                             : (inherit ? HANDLE_FLAG_INHERIT : 0);
-        uint64_t nw = (w & ~((uint64_t)0xff << HE_FLAGS_SHIFT)) |
-                      (flags << HE_FLAGS_SHIFT);
+        uint64_t nw = he_with_flags(w, dup_flags(options, inherit, he_flags(w)));
         atomic_store_explicit(&e->access, granted, memory_order_release);
         if (atomic_compare_exchange_strong_explicit(&e->word, &w, nw,
                                                     memory_order_acq_rel,
@@ -284,7 +289,7 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
 {
     struct object *o = NULL;
     ACCESS_MASK access, granted = 0;
-    uint64_t src_flags = 0;
+    uint32_t src_flags = 0;
     bool close_src = (options & DUPLICATE_CLOSE_SOURCE) && !is_pseudo(src);
     DWORD err = dup_process(src_process);
     if (err)
@@ -322,10 +327,8 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
     if (err)
         goto out;
 
-    DWORD flags = (options & DUP_SAME_ATTRIBUTES) ? (DWORD)src_flags
-                                                 : (inherit ? HANDLE_FLAG_INHERIT : 0);
     HANDLE h;
-    if ((err = handle_insert(o, granted, flags, &h))) {
+    if ((err = handle_insert(o, granted, dup_flags(options, inherit, src_flags), &h))) {
         object_handle_close(o);
         object_unref(o);
         goto out;
@@ -385,8 +388,7 @@ WS_EXPORT BOOL WINAPI SetHandleInformation(HANDLE h, DWORD mask, DWORD flags)
             return ws_bool(ERROR_INVALID_HANDLE);
         mask &= HE_FLAGS_VALID;
         uint64_t nf = (he_flags(w) & ~mask) | (flags & mask);
-        uint64_t nw = (w & ~((uint64_t)0xff << HE_FLAGS_SHIFT)) |
-                      (nf << HE_FLAGS_SHIFT);
+        uint64_t nw = he_with_flags(w, nf);
         if (atomic_compare_exchange_strong_explicit(&e->word, &w, nw,
                                                     memory_order_acq_rel,
                                                     memory_order_relaxed))

@@ -29,6 +29,10 @@ extern _Atomic(struct handle_entry *) ht_chunks[HT_L1];
 
 static inline uint32_t he_gen(uint64_t w) { return (uint32_t)(w >> HE_GEN_SHIFT) & HE_GEN_MASK; }
 static inline uint32_t he_flags(uint64_t w) { return (uint32_t)(w >> HE_FLAGS_SHIFT) & 0xff; }
+static inline uint64_t he_with_flags(uint64_t w, uint64_t flags)
+{
+    return (w & ~((uint64_t)0xff << HE_FLAGS_SHIFT)) | (flags << HE_FLAGS_SHIFT);
+}
 static inline struct object *he_object(uint64_t w) { return arena_ptr((aoff_t)(w & HE_OFF_MASK)); }
 
 static inline HANDLE handle_value(uint32_t index, uint32_t gen)
