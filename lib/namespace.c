@@ -141,10 +141,7 @@ DWORD name_parse_a(LPCSTR name, struct ws_name *out, bool *named)
     if (!name)
         return ERROR_SUCCESS;
     int n = utf8_to_utf16(name, w, MAX_PATH + 2);
-    if (n < 0)
-        return strlen(name) > MAX_PATH ? ERROR_FILENAME_EXCED_RANGE
-                                       : ERROR_INVALID_NAME;
-    if (n > MAX_PATH)
+    if (n < 0 || n > MAX_PATH) /* it fails only when the buffer is full */
         return ERROR_FILENAME_EXCED_RANGE;
     return name_parse_w(w, out, named);
 }

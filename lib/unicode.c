@@ -9,6 +9,8 @@ size_t wstrlen(const WCHAR *s)
     return n;
 }
 
+/* A malformed sequence becomes U+FFFD, as MultiByteToWideChar does without
+ * MB_ERR_INVALID_CHARS: the ANSI functions never fail on bad bytes. */
 int utf8_to_utf16(const char *s, WCHAR *out, size_t cap)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -29,14 +31,19 @@ int utf8_to_utf16(const char *s, WCHAR *out, size_t cap)
             c = *p & 0x07;
             extra = 3;
         } else {
-            return -1;
+            c = 0xfffd;
+            extra = -1;
         }
         p++;
         for (int i = 0; i < extra; i++, p++) {
-            if ((*p & 0xc0) != 0x80)
-                return -1;
+            if ((*p & 0xc0) != 0x80) {
+                c = 0xfffd; /* resume at the byte that broke the sequence */
+                break;
+            }
             c = (c << 6) | (*p & 0x3f);
         }
+        if (c >= 0x110000 || (c >= 0xd800 && c < 0xe000))
+            c = 0xfffd;
         if (c >= 0x10000) {
             if (n + 2 >= cap)
                 return -1;

@@ -259,6 +259,14 @@ START_TEST(test_type_collision_by_name)
     ck_assert(CompareObjectHandles(a, w));
     CloseHandle(a);
     CloseHandle(w);
+    /* Malformed UTF-8 converts to U+FFFD, as the ANSI code page would. */
+    a = CreateEventA(NULL, FALSE, FALSE, "ws-\xff-bad");
+    ck_assert_ptr_nonnull(a);
+    w = OpenEventW(EVENT_ALL_ACCESS, FALSE, u"ws-\ufffd-bad");
+    ck_assert_ptr_nonnull(w);
+    ck_assert(CompareObjectHandles(a, w));
+    CloseHandle(a);
+    CloseHandle(w);
 }
 END_TEST
 
