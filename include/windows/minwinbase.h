@@ -25,6 +25,25 @@ typedef struct _SECURITY_ATTRIBUTES {
     BOOL bInheritHandle;
 } SECURITY_ATTRIBUTES, *PSECURITY_ATTRIBUTES, *LPSECURITY_ATTRIBUTES;
 
+/* Why a waitable timer may wake the machine (SetWaitableTimerEx). */
+#define POWER_REQUEST_CONTEXT_VERSION 0
+#define POWER_REQUEST_CONTEXT_SIMPLE_STRING 0x00000001
+#define POWER_REQUEST_CONTEXT_DETAILED_STRING 0x00000002
+
+typedef struct _REASON_CONTEXT {
+    ULONG Version;                 /* POWER_REQUEST_CONTEXT_VERSION */
+    DWORD Flags;                   /* POWER_REQUEST_CONTEXT_*_STRING */
+    union {
+        struct {
+            HMODULE LocalizedReasonModule;
+            ULONG LocalizedReasonId;
+            ULONG ReasonStringCount;
+            LPWSTR *ReasonStrings;
+        } Detailed;
+        LPWSTR SimpleReasonString;
+    } Reason;
+} REASON_CONTEXT, *PREASON_CONTEXT;
+
 /* State of one asynchronous I/O request. */
 typedef struct _OVERLAPPED {
     ULONG_PTR Internal;            /* status of the request */

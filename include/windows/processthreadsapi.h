@@ -32,6 +32,15 @@ WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
                                       LPDWORD lpThreadId);
 WINBASEAPI DECLSPEC_NORETURN VOID WINAPI ExitThread(DWORD dwExitCode);
 WINBASEAPI BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+WINBASEAPI BOOL WINAPI TerminateThread(HANDLE hThread, DWORD dwExitCode);
+WINBASEAPI HANDLE WINAPI OpenThread(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                    DWORD dwThreadId);
+WINBASEAPI DWORD WINAPI SuspendThread(HANDLE hThread);
+WINBASEAPI DWORD WINAPI ResumeThread(HANDLE hThread);
+WINBASEAPI int WINAPI GetThreadPriority(HANDLE hThread);
+WINBASEAPI BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority);
+WINBASEAPI BOOL WINAPI SwitchToThread(VOID);
+WINBASEAPI DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData);
 
 #ifdef __cplusplus
 }
