@@ -70,6 +70,11 @@ static void event_change(struct object *o, enum event_op op)
     wait_unlock(o, &g);
 }
 
+void event_set(struct object *o)
+{
+    event_change(o, EV_SET);
+}
+
 static BOOL event_op_handle(HANDLE h, enum event_op op)
 {
     struct object *o = NULL;

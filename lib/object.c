@@ -31,6 +31,9 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_EVENT] = &event_type,
     [TYPE_THREAD] = &thread_type,
     [TYPE_PROCESS] = &process_type,
+    [TYPE_MUTEX] = &mutex_type,
+    [TYPE_SEMAPHORE] = &semaphore_type,
+    [TYPE_TIMER] = &timer_type,
 };
 
 #define DEFER_BATCH 256

@@ -1,0 +1,406 @@
+/* Mutexes: ownership, recursion, names, access, abandonment by threads of
+ * every origin. */
+#include "testutil.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+static HANDLE shared_mutex;
+
+/* How a mutex looks from another thread: 1 free (and taken back), 0 owned. */
+static DWORD WINAPI probe_free(LPVOID p)
+{
+    DWORD r = WaitForSingleObject((HANDLE)p, 0);
+    if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED)
+        ReleaseMutex((HANDLE)p);
+    return r;
+}
+
+static DWORD probe(HANDLE m)
+{
+    HANDLE t = CreateThread(NULL, 0, probe_free, m, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    DWORD code;
+    ck_assert(GetExitCodeThread(t, &code));
+    CloseHandle(t);
+    return code;
+}
+
+START_TEST(test_ownership_and_recursion)
+{
+    HANDLE m = CreateMutexA(NULL, FALSE, NULL);
+    ck_assert_ptr_nonnull(m);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0); /* recursion */
+    ASSERT_WAIT(WaitForSingleObject(m, INFINITE), WAIT_OBJECT_0);
+    ASSERT_WAIT(probe(m), WAIT_TIMEOUT);
+    ck_assert(ReleaseMutex(m));
+    ck_assert(ReleaseMutex(m));
+    ASSERT_WAIT(probe(m), WAIT_TIMEOUT); /* still owned once */
+    ck_assert(ReleaseMutex(m));
+    ASSERT_WAIT(probe(m), WAIT_OBJECT_0);
+    ASSERT_FAILS(ReleaseMutex(m), ERROR_NOT_OWNER);
+    ck_assert(CloseHandle(m));
+}
+END_TEST
+
+START_TEST(test_initial_owner)
+{
+    HANDLE m = CreateMutexW(NULL, TRUE, NULL);
+    ck_assert_ptr_nonnull(m);
+    ASSERT_WAIT(probe(m), WAIT_TIMEOUT);
+    ck_assert(ReleaseMutex(m));
+    ASSERT_WAIT(probe(m), WAIT_OBJECT_0);
+
+    HANDLE e = CreateMutexExA(NULL, NULL, CREATE_MUTEX_INITIAL_OWNER, MUTEX_ALL_ACCESS);
+    ck_assert_ptr_nonnull(e);
+    ASSERT_WAIT(probe(e), WAIT_TIMEOUT);
+    ck_assert(ReleaseMutex(e));
+    ASSERT_FAILS(ReleaseMutex(e), ERROR_NOT_OWNER);
+    CloseHandle(e);
+    CloseHandle(m);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+    SetLastError(0xdeadbeef);
+    HANDLE a = CreateMutexA(NULL, TRUE, "winshim-test-mutex");
+    ck_assert_ptr_nonnull(a);
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    /* An existing mutex: bInitialOwner is ignored. */
+    SetLastError(0xdeadbeef);
+    HANDLE b = CreateMutexW(NULL, TRUE, u"winshim-test-mutex");
+    ck_assert_ptr_nonnull(b);
+    ASSERT_LAST_ERROR(ERROR_ALREADY_EXISTS);
+    ck_assert(ReleaseMutex(b));
+    ASSERT_FAILS(ReleaseMutex(b), ERROR_NOT_OWNER);
+
+    HANDLE c = OpenMutexA(SYNCHRONIZE, FALSE, "winshim-test-mutex");
+    ck_assert_ptr_nonnull(c);
+    ASSERT_WAIT(WaitForSingleObject(c, 0), WAIT_OBJECT_0);
+    ck_assert(ReleaseMutex(c)); /* no right needed to release */
+    HANDLE d = OpenMutexW(MUTEX_ALL_ACCESS, FALSE, u"winshim-test-mutex");
+    ck_assert_ptr_nonnull(d);
+
+    ASSERT_FAILS(OpenMutexA(SYNCHRONIZE, FALSE, "winshim-no-such-mutex"),
+                 ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(OpenMutexA(0, FALSE, "winshim-test-mutex"), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(OpenMutexA(SYNCHRONIZE, FALSE, NULL), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(OpenEventA(SYNCHRONIZE, FALSE, "winshim-test-mutex"),
+                 ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(CreateEventA(NULL, FALSE, FALSE, "winshim-test-mutex"),
+                 ERROR_INVALID_HANDLE);
+    HANDLE ev = CreateEventA(NULL, FALSE, FALSE, "winshim-test-mutex-ev");
+    ASSERT_FAILS(CreateMutexA(NULL, FALSE, "winshim-test-mutex-ev"), ERROR_INVALID_HANDLE);
+    CloseHandle(ev);
+
+    CloseHandle(a);
+    CloseHandle(b);
+    CloseHandle(c);
+    CloseHandle(d);
+    ASSERT_FAILS(OpenMutexA(SYNCHRONIZE, FALSE, "winshim-test-mutex"),
+                 ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    ASSERT_FAILS(CreateMutexExA(NULL, NULL, 2, MUTEX_ALL_ACCESS), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(ReleaseMutex(NULL), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(ReleaseMutex((HANDLE)(uintptr_t)0x1234), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(ReleaseMutex(GetCurrentThread()), ERROR_INVALID_HANDLE);
+    HANDLE e = CreateEventA(NULL, FALSE, TRUE, NULL);
+    ASSERT_FAILS(ReleaseMutex(e), ERROR_INVALID_HANDLE);
+    CloseHandle(e);
+
+    /* Waiting needs SYNCHRONIZE. */
+    HANDLE m = CreateMutexExA(NULL, NULL, 0, MUTANT_QUERY_STATE);
+    ck_assert_ptr_nonnull(m);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_ACCESS_DENIED);
+    CloseHandle(m);
+
+    HANDLE closed = CreateMutexA(NULL, FALSE, NULL);
+    CloseHandle(closed);
+    ASSERT_FAILS(ReleaseMutex(closed), ERROR_INVALID_HANDLE);
+}
+END_TEST
+
+/* ---- abandonment ---- */
+
+static DWORD WINAPI take_and_exit(LPVOID p)
+{
+    return WaitForSingleObject((HANDLE)p, 0) == WAIT_OBJECT_0 ? 1 : 2;
+}
+
+static DWORD WINAPI take_twice_and_exit_thread(LPVOID p)
+{
+    WaitForSingleObject((HANDLE)p, 0);
+    WaitForSingleObject((HANDLE)p, 0);
+    ExitThread(3);
+}
+
+START_TEST(test_abandoned_by_create_thread)
+{
+    HANDLE m = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE t = CreateThread(NULL, 0, take_and_exit, m, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CloseHandle(t);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_ABANDONED);
+    /* Abandonment is reported once; the new owner owns it normally. */
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+    ck_assert(ReleaseMutex(m));
+    ck_assert(ReleaseMutex(m));
+    ASSERT_FAILS(ReleaseMutex(m), ERROR_NOT_OWNER);
+
+    /* ExitThread with a recursion count of 2 abandons it whole. */
+    t = CreateThread(NULL, 0, take_twice_and_exit_thread, m, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CloseHandle(t);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_ABANDONED);
+    ck_assert(ReleaseMutex(m));
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+    CloseHandle(m);
+}
+END_TEST
+
+static void *pthread_take(void *p)
+{
+    return (void *)(uintptr_t)WaitForSingleObject((HANDLE)p, 0);
+}
+
+START_TEST(test_abandoned_by_pthread)
+{
+    HANDLE m = CreateMutexA(NULL, FALSE, NULL);
+    pthread_t pt;
+    void *ret;
+    pthread_create(&pt, NULL, pthread_take, m);
+    pthread_join(pt, &ret);
+    ck_assert_uint_eq((uintptr_t)ret, WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_ABANDONED);
+    ck_assert(ReleaseMutex(m));
+    CloseHandle(m);
+}
+END_TEST
+
+static DWORD WINAPI wait_blocked(LPVOID p)
+{
+    return WaitForSingleObject((HANDLE)p, 10000);
+}
+
+static void *pthread_hold_then_exit(void *p)
+{
+    WaitForSingleObject((HANDLE)p, 0);
+    settle_ms(50); /* let the waiter block */
+    return NULL;
+}
+
+/* A waiter blocked on the mutex is woken with WAIT_ABANDONED when the
+ * owner ends. */
+START_TEST(test_abandoned_wakes_waiter)
+{
+    HANDLE m = CreateMutexA(NULL, FALSE, NULL);
+    pthread_t pt;
+    pthread_create(&pt, NULL, pthread_hold_then_exit, m);
+    settle_ms(10);
+    HANDLE t = CreateThread(NULL, 0, wait_blocked, m, 0, NULL);
+    pthread_join(pt, NULL);
+    ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    DWORD code;
+    GetExitCodeThread(t, &code);
+    /* The waiter got it abandoned (if the holder took it first) or
+     * normally (if the waiter was first and then ended owning it). */
+    ck_assert(code == WAIT_ABANDONED || code == WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_ABANDONED);
+    CloseHandle(t);
+    CloseHandle(m);
+}
+END_TEST
+
+START_TEST(test_abandoned_in_wait_multiple)
+{
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE m = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE t = CreateThread(NULL, 0, take_and_exit, m, 0, NULL);
+    WaitForSingleObject(t, 10000);
+    CloseHandle(t);
+    HANDLE hs[2] = {e, m};
+    ASSERT_WAIT(WaitForMultipleObjects(2, hs, FALSE, 0), WAIT_ABANDONED_0 + 1);
+    ck_assert(ReleaseMutex(m));
+
+    t = CreateThread(NULL, 0, take_and_exit, m, 0, NULL);
+    WaitForSingleObject(t, 10000);
+    CloseHandle(t);
+    ASSERT_WAIT(WaitForMultipleObjects(2, hs, TRUE, 0), WAIT_TIMEOUT);
+    SetEvent(e);
+    ASSERT_WAIT(WaitForMultipleObjects(2, hs, TRUE, 0), WAIT_ABANDONED_0 + 1);
+    ck_assert(ReleaseMutex(m));
+    CloseHandle(e);
+    CloseHandle(m);
+}
+END_TEST
+
+static void *child_waiter(void *p)
+{
+    DWORD r = WaitForSingleObject((HANDLE)p, 10000);
+    exit(r == WAIT_ABANDONED ? 0 : 10 + (int)r);
+}
+
+/* The main thread owns the mutex and leaves with pthread_exit: the
+ * process lives on, and the waiter sees the mutex abandoned. */
+START_TEST(test_abandoned_by_main_thread)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        HANDLE m = CreateMutexA(NULL, TRUE, NULL);
+        pthread_t pt;
+        pthread_create(&pt, NULL, child_waiter, m);
+        settle_ms(20);
+        pthread_exit(NULL);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
+/* Closing every handle of an owned mutex is allowed; the owner's exit
+ * still abandons it cleanly. */
+START_TEST(test_close_while_owned)
+{
+    HANDLE m = CreateMutexA(NULL, TRUE, NULL);
+    ck_assert(CloseHandle(m));
+    HANDLE n = CreateMutexA(NULL, TRUE, "winshim-closed-owned");
+    HANDLE n2 = OpenMutexA(SYNCHRONIZE, FALSE, "winshim-closed-owned");
+    ck_assert(CloseHandle(n));
+    ASSERT_WAIT(probe(n2), WAIT_TIMEOUT);
+    ck_assert(ReleaseMutex(n2));
+    ASSERT_WAIT(probe(n2), WAIT_OBJECT_0);
+    CloseHandle(n2);
+}
+END_TEST
+
+/* ---- threads ---- */
+
+#define STRESS_THREADS 8
+#define STRESS_ITERS 3000
+static long counter;
+static volatile int inside;
+
+static DWORD WINAPI stress_worker(LPVOID p)
+{
+    (void)p;
+    for (int i = 0; i < STRESS_ITERS; i++) {
+        DWORD r = WaitForSingleObject(shared_mutex, INFINITE);
+        if (r != WAIT_OBJECT_0)
+            return 1;
+        if (inside++)
+            return 2;
+        if (i % 7 == 0) { /* some recursion */
+            WaitForSingleObject(shared_mutex, INFINITE);
+            ReleaseMutex(shared_mutex);
+        }
+        counter++;
+        inside--;
+        if (!ReleaseMutex(shared_mutex))
+            return 3;
+    }
+    return 0;
+}
+
+START_TEST(test_mutual_exclusion)
+{
+    shared_mutex = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE t[STRESS_THREADS];
+    for (int i = 0; i < STRESS_THREADS; i++)
+        t[i] = CreateThread(NULL, 0, stress_worker, NULL, 0, NULL);
+    ASSERT_WAIT(WaitForMultipleObjects(STRESS_THREADS, t, TRUE, 60000), WAIT_OBJECT_0);
+    for (int i = 0; i < STRESS_THREADS; i++) {
+        DWORD code;
+        GetExitCodeThread(t[i], &code);
+        ck_assert_uint_eq(code, 0);
+        CloseHandle(t[i]);
+    }
+    ck_assert_int_eq(counter, STRESS_THREADS * STRESS_ITERS);
+    ASSERT_WAIT(WaitForSingleObject(shared_mutex, 0), WAIT_OBJECT_0);
+    CloseHandle(shared_mutex);
+}
+END_TEST
+
+/* Threads that exit owning the mutex, while others wait on it together
+ * with an event in wait-any and wait-all: every acquisition is either
+ * normal or abandoned, and the mutex ends free. */
+static HANDLE churn_event;
+static DWORD WINAPI churn_worker(LPVOID p)
+{
+    int id = (int)(uintptr_t)p;
+    HANDLE hs[2] = {shared_mutex, churn_event};
+    for (int i = 0; i < 300; i++) {
+        DWORD r = (id & 1) ? WaitForMultipleObjects(2, hs, (i & 1) != 0, INFINITE)
+                           : WaitForSingleObject(shared_mutex, INFINITE);
+        if (r == WAIT_OBJECT_0 + 1)
+            continue; /* got the event only */
+        if (r != WAIT_OBJECT_0 && r != WAIT_ABANDONED_0)
+            return 1;
+        if (i == 299 && id == 0)
+            return 0; /* leave owning it: abandoned */
+        if (!ReleaseMutex(shared_mutex))
+            return 2;
+    }
+    return 0;
+}
+
+START_TEST(test_abandon_churn)
+{
+    shared_mutex = CreateMutexA(NULL, FALSE, NULL);
+    churn_event = CreateEventA(NULL, TRUE, TRUE, NULL);
+    HANDLE t[6];
+    for (int i = 0; i < 6; i++)
+        t[i] = CreateThread(NULL, 0, churn_worker, (LPVOID)(uintptr_t)i, 0, NULL);
+    ASSERT_WAIT(WaitForMultipleObjects(6, t, TRUE, 60000), WAIT_OBJECT_0);
+    for (int i = 0; i < 6; i++) {
+        DWORD code;
+        GetExitCodeThread(t[i], &code);
+        ck_assert_uint_eq(code, 0);
+        CloseHandle(t[i]);
+    }
+    DWORD r = WaitForSingleObject(shared_mutex, 0);
+    ck_assert(r == WAIT_OBJECT_0 || r == WAIT_ABANDONED);
+    CloseHandle(churn_event);
+    CloseHandle(shared_mutex);
+}
+END_TEST
+
+static Suite *mutex_suite(void)
+{
+    Suite *s = suite_create("mutex");
+    TCase *tc = tcase_create("basic");
+    tcase_add_test(tc, test_ownership_and_recursion);
+    tcase_add_test(tc, test_initial_owner);
+    tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_close_while_owned);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("errors");
+    tcase_add_test(tc, test_errors);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("abandoned");
+    tcase_add_test(tc, test_abandoned_by_create_thread);
+    tcase_add_test(tc, test_abandoned_by_pthread);
+    tcase_add_test(tc, test_abandoned_wakes_waiter);
+    tcase_add_test(tc, test_abandoned_in_wait_multiple);
+    tcase_add_test(tc, test_abandoned_by_main_thread);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("threads");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_mutual_exclusion);
+    tcase_add_test(tc, test_abandon_churn);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+TEST_MAIN(mutex_suite)
