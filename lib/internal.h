@@ -207,6 +207,10 @@ struct object_type {
     uint64_t (*acquire)(const struct object *obj, uint64_t state, uint32_t tid,
                         bool *abandoned);
 
+    /* Called by the thread that waited, after a wait gave it the object
+     * (mutex: record ownership); NULL for most kinds. */
+    void (*acquired)(struct object *obj, uint32_t tid);
+
     /* The last handle (in any process) was closed. */
     void (*last_close)(struct object *obj);
     /* The last pointer reference went: free private resources. */
@@ -218,11 +222,15 @@ enum object_type_id {
     TYPE_EVENT,
     TYPE_THREAD,
     TYPE_PROCESS,
+    TYPE_MUTEX,
+    TYPE_SEMAPHORE,
+    TYPE_TIMER,
     TYPE_COUNT = 16
 };
 
 extern const struct object_type *const object_types[TYPE_COUNT];
-extern const struct object_type event_type, thread_type, process_type;
+extern const struct object_type event_type, thread_type, process_type,
+    mutex_type, semaphore_type, timer_type;
 
 struct object {
     _Atomic uint64_t state;   /* see ST_* above */
@@ -391,13 +399,41 @@ HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
 /* ------------------------------------------------------------------ */
 /* threads (thread.c)                                                  */
 
+/* An asynchronous procedure call queued to a thread (QueueUserAPC, or a
+ * waitable timer's completion routine).  The call and its arguments are
+ * written when the record is queued and copied out when it leaves the
+ * queue, both under the target's apc_lock; release() is called once the
+ * record is off the queue (run, dropped at thread exit, or cancelled), and
+ * the call runs afterwards with no lock held. */
+typedef void (*apc_call)(ULONG_PTR fn, ULONG_PTR a1, ULONG_PTR a2, ULONG_PTR a3);
+struct apc {
+    struct apc *next;
+    bool queued;               /* under the target's apc_lock */
+    apc_call call;
+    ULONG_PTR fn, a1, a2, a3;
+    void (*release)(struct apc *a);
+};
+
 /* Per-thread bookkeeping, created on first use by any thread. */
 struct ws_thread {
     uint32_t tid;
     struct waiter *waiter;     /* in the arena */
-    struct object *self;       /* thread object, created lazily */
+    struct object *self;       /* this thread's thread object */
     struct object **defer;     /* pending deferred unrefs */
     uint32_t ndefer;
+
+    /* Mutexes this thread owns, each with a reference: abandoned when the
+     * thread ends.  Touched only by the thread itself. */
+    struct object **owned;
+    uint32_t nowned, owned_cap;
+
+    /* User-mode APC queue (FIFO).  apc_lock is a leaf lock: nothing else is
+     * taken while it is held.  alertable: the thread is in an alertable
+     * wait whose waiter may be claimed with WS_ALERTED. */
+    struct wordlock apc_lock;
+    struct apc *apc_head, *apc_tail;
+    bool alertable;
+    bool exiting;              /* no more APCs are accepted */
 };
 
 struct ws_thread *thread_current(void);
@@ -405,6 +441,29 @@ uint32_t thread_tid(void);
 struct object *thread_self_object(DWORD *err); /* for GetCurrentThread */
 struct object *process_self_object(void);      /* for GetCurrentProcess */
 void thread_flush_deferred(struct ws_thread *t);
+
+/* Queues a call to the thread of a thread object (this process); fails
+ * with ERROR_GEN_FAILURE once that thread has ended.  A record already
+ * queued is left as it is (*inserted = false): a timer's routine is
+ * queued at most once. */
+DWORD thread_queue_apc(struct object *thread_obj, struct apc *a, apc_call call,
+                       ULONG_PTR fn, ULONG_PTR a1, ULONG_PTR a2, ULONG_PTR a3,
+                       bool *inserted);
+/* Takes a not-yet-run APC back off its thread's queue (timers). */
+void thread_cancel_apc(struct object *thread_obj, struct apc *a);
+/* Alertable waits (wait.c): true when APCs are pending; run them all. */
+bool thread_apc_pending(struct ws_thread *t);
+void thread_run_apcs(struct ws_thread *t);
+
+/* Ownership bookkeeping for mutexes (mutex.c, thread.c). */
+void thread_own(struct ws_thread *t, struct object *mutex);
+void thread_disown(struct ws_thread *t, struct object *mutex);
+void mutex_abandon(struct object *mutex, uint32_t tid);
+/* SignalObjectAndWait's signal half for mutexes and semaphores. */
+DWORD mutex_release(struct object *o, uint32_t tid);
+DWORD semaphore_release(struct object *o, LONG count, LONG *prev);
+void event_set(struct object *o);
+
 
 /* ------------------------------------------------------------------ */
 /* text (unicode.c)                                                    */

@@ -1,35 +1,55 @@
 /*
  * Thread objects and the per-thread bookkeeping every winshim call uses.
  *
- * Every thread that calls into winshim gets a struct ws_thread on first
- * use: its thread id (the kernel's TID, unique system-wide as Windows
- * thread ids are), its wait record in the arena, and its batch of deferred
- * unreferences.  A pthread key destructor tears it down when the thread
- * exits, whoever created the thread.
+ * Every thread that calls into winshim - whoever created it: CreateThread,
+ * pthread_create, the main thread - gets on first use a struct ws_thread
+ * (its kernel thread id, which is unique system-wide as Windows thread ids
+ * are; its wait record in the arena; its deferred unreferences; the
+ * mutexes it owns; its APC queue) and a thread object, registered by id
+ * for OpenThread.  A pthread key destructor tears both down when the
+ * thread ends: it abandons the mutexes still owned, drops the APCs not yet
+ * run, and signals the thread object.
  *
- * A thread object exists for threads made by CreateThread, and is made on
- * demand for any other thread (the main thread, pthread_create) when its
- * GetCurrentThread() pseudo-handle is used.  State value: 0 running,
- * 1 terminated (signalled; waits on it never consume it).  The running
- * thread holds one reference through ws_thread.self; the destructor stores
- * nothing but the "terminated" state, after the exit code was set by the
- * start routine's return or ExitThread.
+ * Thread object state value: 0 running, 1 terminated (signalled; waits
+ * never consume it).  Fields under the object lock: wt (the live thread's
+ * ws_thread, NULL once it ended) and the suspend count.
+ *
+ * Locks, outermost first: registry lock; thread object lock; the target
+ * thread's apc_lock (a leaf).
+ *
+ * Suspension: CREATE_SUSPENDED threads park before their start routine;
+ * SuspendThread of a running thread sends it WS_SIG_SUSPEND, whose handler
+ * parks it on the suspend count's futex until ResumeThread brings the
+ * count to 0.  SuspendThread returns once the target is parked.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
 
+#define WS_SIG_SUSPEND (SIGRTMAX - 2) /* docs/COMPATIBILITY.md */
+
 struct thread_obj {
     struct object hdr;
-    _Atomic uint32_t tid;  /* published by the new thread (futex word) */
+    _Atomic uint32_t tid;      /* published by the new thread (futex word) */
     uint32_t exit_code;
     LPTHREAD_START_ROUTINE start;
     void *param;
+    struct ws_thread *wt;      /* under the object lock; NULL once ended */
+    _Atomic uint32_t suspend;  /* suspend count (futex word) */
+    _Atomic uint32_t parks;    /* times the thread parked (futex word) */
+    int priority;              /* THREAD_PRIORITY_* */
+    bool started;              /* the start routine was entered */
+    bool cancelled;            /* terminated before it started */
+    struct thread_obj *reg_next; /* registry chain, under reg_lock */
 };
 
 static bool thread_signaled(const struct object *o, uint64_t s, uint32_t tid)
@@ -57,47 +77,107 @@ const struct object_type thread_type = {
                     THREAD_SET_INFORMATION | THREAD_SET_CONTEXT,
                 STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, THREAD_ALL_ACCESS},
     .valid_access = THREAD_ALL_ACCESS,
-    .implies_from = THREAD_QUERY_INFORMATION,
-    .implies_to = THREAD_QUERY_LIMITED_INFORMATION,
+    .implies_from = THREAD_QUERY_INFORMATION | THREAD_SET_INFORMATION,
+    .implies_to = THREAD_QUERY_LIMITED_INFORMATION | THREAD_SET_LIMITED_INFORMATION,
     .signaled = thread_signaled,
     .acquire = thread_acquire,
 };
 
+static struct thread_obj *to_of(struct object *o)
+{
+    return (struct thread_obj *)o;
+}
+
+/* ---- the registry: thread id -> live thread object (OpenThread) ---- */
+
+#define REG_BUCKETS 256
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct thread_obj *reg[REG_BUCKETS];
+
+static void reg_add(struct thread_obj *to, uint32_t tid)
+{
+    pthread_mutex_lock(&reg_lock);
+    to->reg_next = reg[tid % REG_BUCKETS];
+    reg[tid % REG_BUCKETS] = to;
+    pthread_mutex_unlock(&reg_lock);
+}
+
+static void reg_remove(struct thread_obj *to, uint32_t tid)
+{
+    pthread_mutex_lock(&reg_lock);
+    struct thread_obj **link = &reg[tid % REG_BUCKETS];
+    while (*link && *link != to)
+        link = &(*link)->reg_next;
+    if (*link)
+        *link = to->reg_next;
+    pthread_mutex_unlock(&reg_lock);
+}
+
+/* A handle count and reference on the live thread `tid`, or NULL. */
+static struct object *reg_find(uint32_t tid)
+{
+    struct object *o = NULL;
+    pthread_mutex_lock(&reg_lock);
+    for (struct thread_obj *to = reg[tid % REG_BUCKETS]; to; to = to->reg_next)
+        if (atomic_load_explicit(&to->tid, memory_order_relaxed) == tid) {
+            o = &to->hdr;
+            object_ref(o);
+            object_handle_open(o);
+            break;
+        }
+    pthread_mutex_unlock(&reg_lock);
+    return o;
+}
+
+/* ---- attaching and detaching threads ---- */
+
 static pthread_key_t thread_key;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
 static __thread struct ws_thread *current;
+static __thread struct thread_obj *pending_self; /* CreateThread's object */
 
-static void thread_signal_terminated(struct object *o)
-{
-    struct wait_guard g;
-    wait_lock(o, &g);
-    obj_store_locked(o, st_with_value(obj_state(o), 1));
-    wait_wake_locked(o, &g);
-    wait_unlock(o, &g);
-}
+static void apc_drop_all(struct ws_thread *t);
 
 static void thread_detach(void *p)
 {
     struct ws_thread *t = p;
+    struct thread_obj *to = to_of(t->self);
     thread_flush_deferred(t);
-    if (t->self) {
-        thread_signal_terminated(t->self);
-        object_unref(t->self);
-        t->self = NULL;
-    }
+    while (t->nowned)
+        mutex_abandon(t->owned[--t->nowned], t->tid);
+    apc_drop_all(t);
+    reg_remove(to, t->tid);
+
+    struct wait_guard g;
+    wait_lock(&to->hdr, &g);
+    to->wt = NULL;
+    obj_store_locked(&to->hdr, st_with_value(obj_state(&to->hdr), 1));
+    wait_wake_locked(&to->hdr, &g);
+    wait_unlock(&to->hdr, &g);
+    object_unref(&to->hdr);
+    t->self = NULL;
+
     thread_flush_deferred(t);
     arena_free(t->waiter, sizeof *t->waiter);
     arena_thread_exit();
     handle_thread_exit();
+    free(t->owned);
     free(t->defer);
     free(t);
     current = NULL;
 }
 
+/* In a forked child only the forking thread lives on. */
 static void thread_atfork_child(void)
 {
-    if (current)
+    memset(reg, 0, sizeof reg);
+    pthread_mutex_init(&reg_lock, NULL);
+    if (current) {
         current->tid = (uint32_t)gettid();
+        struct thread_obj *to = to_of(current->self);
+        atomic_store_explicit(&to->tid, current->tid, memory_order_relaxed);
+        reg_add(to, current->tid);
+    }
 }
 
 static void thread_make_key(void)
@@ -109,6 +189,7 @@ static void thread_make_key(void)
 
 static struct ws_thread *thread_attach(void)
 {
+    DWORD err;
     arena_init();
     pthread_once(&thread_key_once, thread_make_key);
     struct ws_thread *t = calloc(1, sizeof *t);
@@ -116,8 +197,19 @@ static struct ws_thread *thread_attach(void)
         ws_panic("allocating thread state", ENOMEM);
     t->tid = (uint32_t)gettid();
     t->waiter = arena_alloc(sizeof *t->waiter);
-    if (!t->waiter)
-        ws_panic("allocating a wait record", ENOMEM);
+    struct thread_obj *to = pending_self;
+    if (!to) { /* not made by CreateThread: running its own code already */
+        to = (struct thread_obj *)object_new(&thread_type, 0, 0, &err);
+        if (to)
+            to->started = true;
+    }
+    if (!t->waiter || !to)
+        ws_panic("allocating thread state", ENOMEM);
+    pending_self = NULL;
+    to->wt = t;
+    atomic_store_explicit(&to->tid, t->tid, memory_order_release);
+    t->self = &to->hdr; /* the running thread's reference */
+    reg_add(to, t->tid);
     current = t;
     pthread_setspecific(thread_key, t);
     return t;
@@ -135,26 +227,317 @@ uint32_t thread_tid(void)
 
 struct object *thread_self_object(DWORD *err)
 {
-    struct ws_thread *t = thread_current();
-    if (!t->self) {
-        struct object *o = object_new(&thread_type, 0, 0, err);
-        if (!o)
-            return NULL;
-        atomic_store_explicit(&((struct thread_obj *)o)->tid, t->tid,
-                              memory_order_relaxed);
-        t->self = o;
-    }
-    return t->self;
+    (void)err;
+    return thread_current()->self;
 }
+
+/* ---- mutex ownership ---- */
+
+void thread_own(struct ws_thread *t, struct object *mutex)
+{
+    if (t->nowned == t->owned_cap) {
+        uint32_t cap = t->owned_cap ? 2 * t->owned_cap : 8;
+        struct object **n = realloc(t->owned, cap * sizeof *n);
+        if (!n)
+            ws_panic("recording mutex ownership", ENOMEM);
+        t->owned = n;
+        t->owned_cap = cap;
+    }
+    object_ref(mutex);
+    t->owned[t->nowned++] = mutex;
+}
+
+void thread_disown(struct ws_thread *t, struct object *mutex)
+{
+    for (uint32_t i = t->nowned; i-- > 0;)
+        if (t->owned[i] == mutex) {
+            memmove(&t->owned[i], &t->owned[i + 1],
+                    (t->nowned - i - 1) * sizeof *t->owned);
+            t->nowned--;
+            object_unref(mutex);
+            return;
+        }
+}
+
+/* ---- APCs ---- */
+
+DWORD thread_queue_apc(struct object *o, struct apc *a, apc_call call,
+                       ULONG_PTR fn, ULONG_PTR a1, ULONG_PTR a2, ULONG_PTR a3,
+                       bool *inserted)
+{
+    DWORD err = ERROR_SUCCESS;
+    *inserted = false;
+    struct waiter *wake = NULL;
+    obj_lock(o);
+    struct ws_thread *t = to_of(o)->wt;
+    if (!t) {
+        err = ERROR_GEN_FAILURE;
+    } else {
+        wordlock_lock(&t->apc_lock);
+        if (t->exiting) {
+            err = ERROR_GEN_FAILURE;
+        } else if (!a->queued) {
+            *inserted = true;
+            a->queued = true;
+            a->call = call;
+            a->fn = fn;
+            a->a1 = a1;
+            a->a2 = a2;
+            a->a3 = a3;
+            a->next = NULL;
+            if (t->apc_tail)
+                t->apc_tail->next = a;
+            else
+                t->apc_head = a;
+            t->apc_tail = a;
+            uint32_t expect = WS_WAITING;
+            if (t->alertable &&
+                atomic_compare_exchange_strong_explicit(
+                    &t->waiter->status, &expect, WS_ALERTED,
+                    memory_order_acq_rel, memory_order_relaxed))
+                wake = t->waiter;
+        }
+        wordlock_unlock(&t->apc_lock);
+    }
+    obj_unlock(o);
+    /* The record stays in the arena even if the thread has moved on: a
+     * late wake is a spurious one. */
+    if (wake)
+        futex_wake(&wake->status, 1, ws_arena.shared);
+    return err;
+}
+
+static void apc_unlink_locked(struct ws_thread *t, struct apc *a)
+{
+    struct apc *prev = NULL;
+    for (struct apc *p = t->apc_head; p; prev = p, p = p->next)
+        if (p == a) {
+            if (prev)
+                prev->next = a->next;
+            else
+                t->apc_head = a->next;
+            if (t->apc_tail == a)
+                t->apc_tail = prev;
+            a->queued = false;
+            return;
+        }
+}
+
+void thread_cancel_apc(struct object *o, struct apc *a)
+{
+    bool unlinked = false;
+    obj_lock(o);
+    struct ws_thread *t = to_of(o)->wt;
+    if (t) {
+        wordlock_lock(&t->apc_lock);
+        if ((unlinked = a->queued))
+            apc_unlink_locked(t, a);
+        wordlock_unlock(&t->apc_lock);
+    }
+    obj_unlock(o);
+    if (unlinked)
+        a->release(a);
+}
+
+bool thread_apc_pending(struct ws_thread *t)
+{
+    return __atomic_load_n(&t->apc_head, __ATOMIC_ACQUIRE) != NULL;
+}
+
+/* Every APC queued, including those the APCs queue, in FIFO order. */
+void thread_run_apcs(struct ws_thread *t)
+{
+    for (;;) {
+        wordlock_lock(&t->apc_lock);
+        struct apc *a = t->apc_head;
+        if (!a) {
+            wordlock_unlock(&t->apc_lock);
+            return;
+        }
+        apc_unlink_locked(t, a);
+        struct apc run = *a;
+        wordlock_unlock(&t->apc_lock);
+        a->release(a);
+        run.call(run.fn, run.a1, run.a2, run.a3);
+    }
+}
+
+static void user_apc_call(ULONG_PTR fn, ULONG_PTR data, ULONG_PTR unused1,
+                          ULONG_PTR unused2)
+{
+    (void)unused1;
+    (void)unused2;
+    ((PAPCFUNC)fn)(data);
+}
+
+static void user_apc_release(struct apc *a)
+{
+    free(a);
+}
+
+/* The thread is ending: nothing queued will run. */
+static void apc_drop_all(struct ws_thread *t)
+{
+    wordlock_lock(&t->apc_lock);
+    t->exiting = true;
+    struct apc *a = t->apc_head;
+    t->apc_head = t->apc_tail = NULL;
+    for (struct apc *p = a; p; p = p->next)
+        p->queued = false;
+    wordlock_unlock(&t->apc_lock);
+    while (a) {
+        struct apc *next = a->next;
+        a->release(a);
+        a = next;
+    }
+}
+
+/* A NULL routine would crash the target thread when it runs (as it does
+ * on Windows): refused up front instead (docs/COMPATIBILITY.md). */
+WS_EXPORT DWORD WINAPI QueueUserAPC(PAPCFUNC fn, HANDLE h, ULONG_PTR data)
+{
+    struct object *o = NULL;
+    if (!fn)
+        return ws_bool(ERROR_INVALID_PARAMETER);
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &thread_type, THREAD_SET_CONTEXT, &o, NULL);
+    if (!err) {
+        struct apc *a = calloc(1, sizeof *a);
+        bool inserted;
+        if (!a) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        } else {
+            a->release = user_apc_release;
+            if ((err = thread_queue_apc(o, a, user_apc_call, (ULONG_PTR)fn,
+                                        data, 0, 0, &inserted)))
+                free(a);
+        }
+    }
+    ws_rcu_unlock();
+    return ws_bool(err);
+}
+
+/* ---- suspension ---- */
+
+static void thread_park(struct thread_obj *to)
+{
+    atomic_fetch_add_explicit(&to->parks, 1, memory_order_release);
+    futex_wake(&to->parks, INT_MAX, ws_arena.shared);
+    uint32_t n;
+    while ((n = atomic_load_explicit(&to->suspend, memory_order_acquire)))
+        futex_wait(&to->suspend, n, NULL, ws_arena.shared);
+}
+
+/* Async-signal-safe: a thread-local load, atomics and futex calls. */
+static void suspend_handler(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    if (current && current->self)
+        thread_park(to_of(current->self));
+    errno = saved;
+}
+
+static void suspend_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = suspend_handler;
+    sa.sa_flags = SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    sigaction(WS_SIG_SUSPEND, &sa, NULL);
+}
+
+WS_EXPORT DWORD WINAPI SuspendThread(HANDLE h)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    struct object *o = NULL;
+    DWORD prev = (DWORD)-1;
+    pthread_once(&once, suspend_install);
+    struct ws_thread *self = thread_current();
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &thread_type, THREAD_SUSPEND_RESUME, &o, NULL);
+    if (err) {
+        ws_rcu_unlock();
+        ws_set_last_error(err);
+        return (DWORD)-1;
+    }
+    struct thread_obj *to = to_of(o);
+    object_ref(o);
+    ws_rcu_unlock();
+
+    bool signal = false;
+    uint32_t parks = 0;
+    obj_lock(o);
+    if (st_value(obj_state(o))) {
+        err = ERROR_ACCESS_DENIED; /* STATUS_THREAD_IS_TERMINATING */
+    } else if ((prev = atomic_load_explicit(&to->suspend, memory_order_relaxed)) >=
+               MAXIMUM_SUSPEND_COUNT) {
+        err = ERROR_SIGNAL_REFUSED; /* STATUS_SUSPEND_COUNT_EXCEEDED */
+    } else {
+        atomic_store_explicit(&to->suspend, prev + 1, memory_order_relaxed);
+        /* A thread that has not attached yet parks before its start. */
+        if (prev == 0 && to->wt && to->wt != self) {
+            parks = atomic_load_explicit(&to->parks, memory_order_acquire);
+            signal = syscall(SYS_tgkill, getpid(), (pid_t)to->wt->tid,
+                             WS_SIG_SUSPEND) == 0;
+        }
+    }
+    obj_unlock(o);
+    if (err) {
+        object_unref(o);
+        ws_set_last_error(err);
+        return (DWORD)-1;
+    }
+    if (to->wt == self && prev == 0 && self->self == o)
+        thread_park(to);
+    /* Return once the target has stopped (or was resumed meanwhile). */
+    while (signal &&
+           atomic_load_explicit(&to->parks, memory_order_acquire) == parks &&
+           atomic_load_explicit(&to->suspend, memory_order_relaxed) &&
+           !st_value(obj_state(o)))
+        futex_wait(&to->parks, parks, NULL, ws_arena.shared);
+    object_unref(o);
+    return prev;
+}
+
+WS_EXPORT DWORD WINAPI ResumeThread(HANDLE h)
+{
+    struct object *o = NULL;
+    DWORD prev = (DWORD)-1;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &thread_type, THREAD_SUSPEND_RESUME, &o, NULL);
+    if (!err) {
+        struct thread_obj *to = to_of(o);
+        obj_lock(o);
+        prev = atomic_load_explicit(&to->suspend, memory_order_relaxed);
+        if (prev)
+            atomic_store_explicit(&to->suspend, prev - 1, memory_order_release);
+        obj_unlock(o);
+        if (prev == 1)
+            futex_wake(&to->suspend, INT_MAX, ws_arena.shared);
+    }
+    ws_rcu_unlock();
+    if (err)
+        ws_set_last_error(err);
+    return prev;
+}
+
+/* ---- creation and exit ---- */
 
 static void *thread_trampoline(void *arg)
 {
     struct thread_obj *to = arg;
-    struct ws_thread *t = thread_current();
-    t->self = &to->hdr; /* takes over the reference CreateThread made */
-    atomic_store_explicit(&to->tid, t->tid, memory_order_release);
+    pending_self = to;
+    thread_current(); /* attaches with `to` and publishes the id */
     futex_wake(&to->tid, 1, ws_arena.shared);
-    to->exit_code = to->start(to->param);
+    thread_park(to); /* CREATE_SUSPENDED: until ResumeThread */
+    obj_lock(&to->hdr);
+    bool run = !to->cancelled;
+    to->started = true;
+    obj_unlock(&to->hdr);
+    if (run)
+        to->exit_code = to->start(to->param);
     return NULL;
 }
 
@@ -165,17 +548,17 @@ WS_EXPORT HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack,
     DWORD err;
     if (!start)
         return ws_null(ERROR_INVALID_PARAMETER);
-    if (flags & CREATE_SUSPENDED)
-        return ws_null(ERROR_NOT_SUPPORTED); /* docs/COMPATIBILITY.md */
-    if (flags & ~(DWORD)STACK_SIZE_PARAM_IS_A_RESERVATION)
+    if (flags & ~(DWORD)(STACK_SIZE_PARAM_IS_A_RESERVATION | CREATE_SUSPENDED))
         return ws_null(ERROR_INVALID_PARAMETER);
 
     struct object *o = object_new(&thread_type, 0, 0, &err);
     if (!o)
         return ws_null(err);
-    struct thread_obj *to = (struct thread_obj *)o;
+    struct thread_obj *to = to_of(o);
     to->start = start;
     to->param = param;
+    atomic_store_explicit(&to->suspend, (flags & CREATE_SUSPENDED) ? 1 : 0,
+                          memory_order_relaxed);
     object_handle_open(o);
     object_ref(o); /* the running thread's */
 
@@ -224,11 +607,43 @@ WS_EXPORT HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack,
 
 WS_EXPORT void WINAPI ExitThread(DWORD code)
 {
-    DWORD err;
-    struct object *o = thread_self_object(&err);
-    if (o)
-        ((struct thread_obj *)o)->exit_code = code;
+    to_of(thread_current()->self)->exit_code = code;
     pthread_exit(NULL);
+}
+
+/* A running thread cannot be stopped safely at an arbitrary instruction
+ * on Linux (it may hold libc's or our locks): supported are the caller
+ * itself, a CREATE_SUSPENDED thread that has not started, and a thread
+ * that already ended (nothing changes).  Others: ERROR_NOT_SUPPORTED
+ * (docs/COMPATIBILITY.md). */
+WS_EXPORT BOOL WINAPI TerminateThread(HANDLE h, DWORD code)
+{
+    struct object *o = NULL;
+    bool self = false, wake = false;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &thread_type, THREAD_TERMINATE, &o, NULL);
+    if (!err) {
+        struct thread_obj *to = to_of(o);
+        self = o == thread_current()->self;
+        obj_lock(o);
+        if (!self && !st_value(obj_state(o))) {
+            if (to->started || to->cancelled) {
+                err = to->cancelled ? ERROR_SUCCESS : ERROR_NOT_SUPPORTED;
+            } else {
+                to->cancelled = true;
+                to->exit_code = code;
+                atomic_store_explicit(&to->suspend, 0, memory_order_release);
+                wake = true;
+            }
+        }
+        obj_unlock(o);
+        if (wake)
+            futex_wake(&to->suspend, INT_MAX, ws_arena.shared);
+    }
+    ws_rcu_unlock();
+    if (!err && self)
+        ExitThread(code);
+    return ws_bool(err);
 }
 
 WS_EXPORT BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code)
@@ -241,8 +656,7 @@ WS_EXPORT BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code)
         if (!code)
             err = ERROR_NOACCESS;
         else
-            *code = st_value(obj_state(o)) ? ((struct thread_obj *)o)->exit_code
-                                           : STILL_ACTIVE;
+            *code = st_value(obj_state(o)) ? to_of(o)->exit_code : STILL_ACTIVE;
     }
     ws_rcu_unlock();
     return ws_bool(err);
@@ -256,8 +670,7 @@ WS_EXPORT DWORD WINAPI GetThreadId(HANDLE h)
     DWORD err = handle_get(h, &thread_type, THREAD_QUERY_LIMITED_INFORMATION,
                            &o, NULL);
     if (!err)
-        tid = atomic_load_explicit(&((struct thread_obj *)o)->tid,
-                                   memory_order_relaxed);
+        tid = atomic_load_explicit(&to_of(o)->tid, memory_order_relaxed);
     ws_rcu_unlock();
     if (err)
         ws_set_last_error(err);
@@ -272,4 +685,87 @@ WS_EXPORT DWORD WINAPI GetCurrentThreadId(void)
 WS_EXPORT HANDLE WINAPI GetCurrentThread(void)
 {
     return PSEUDO_CURRENT_THREAD;
+}
+
+WS_EXPORT HANDLE WINAPI OpenThread(DWORD access, BOOL inherit, DWORD tid)
+{
+    thread_current();
+    if (access & ACCESS_SYSTEM_SECURITY)
+        return ws_null(ERROR_PRIVILEGE_NOT_HELD);
+    if (access & ~(DWORD)(THREAD_ALL_ACCESS | GENERIC_READ | GENERIC_WRITE |
+                          GENERIC_EXECUTE | GENERIC_ALL | MAXIMUM_ALLOWED))
+        return ws_null(ERROR_ACCESS_DENIED);
+    struct object *o = tid ? reg_find(tid) : NULL;
+    if (!o)
+        return ws_null(ERROR_INVALID_PARAMETER);
+    HANDLE h;
+    DWORD err = handle_insert(o, object_map_access(&thread_type, access),
+                              inherit ? HANDLE_FLAG_INHERIT : 0, &h);
+    if (err) {
+        object_handle_close(o);
+        object_unref(o);
+        return ws_null(err);
+    }
+    return h;
+}
+
+/* ---- scheduling ---- */
+
+static bool priority_valid(int p)
+{
+    return (p >= THREAD_PRIORITY_LOWEST && p <= THREAD_PRIORITY_HIGHEST) ||
+           p == THREAD_PRIORITY_IDLE || p == THREAD_PRIORITY_TIME_CRITICAL;
+}
+
+/* The Windows level is kept and reported as set; the Linux nice value
+ * follows it as far as the process may (raising priority needs
+ * CAP_SYS_NICE or RLIMIT_NICE: docs/COMPATIBILITY.md). */
+static int priority_nice(int p)
+{
+    switch (p) {
+    case THREAD_PRIORITY_IDLE: return 19;
+    case THREAD_PRIORITY_TIME_CRITICAL: return -20;
+    default: return -5 * p;
+    }
+}
+
+WS_EXPORT BOOL WINAPI SetThreadPriority(HANDLE h, int priority)
+{
+    struct object *o = NULL;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &thread_type, THREAD_SET_LIMITED_INFORMATION, &o, NULL);
+    if (!err && !priority_valid(priority))
+        err = ERROR_INVALID_PARAMETER;
+    if (!err) {
+        obj_lock(o);
+        struct thread_obj *to = to_of(o);
+        to->priority = priority;
+        if (to->wt)
+            setpriority(PRIO_PROCESS, (id_t)to->wt->tid, priority_nice(priority));
+        obj_unlock(o);
+    }
+    ws_rcu_unlock();
+    return ws_bool(err);
+}
+
+WS_EXPORT int WINAPI GetThreadPriority(HANDLE h)
+{
+    struct object *o = NULL;
+    int p = THREAD_PRIORITY_ERROR_RETURN;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &thread_type, THREAD_QUERY_LIMITED_INFORMATION, &o, NULL);
+    if (!err)
+        p = to_of(o)->priority;
+    ws_rcu_unlock();
+    if (err)
+        ws_set_last_error(err);
+    return p;
+}
+
+WS_EXPORT BOOL WINAPI SwitchToThread(void)
+{
+    /* sched_yield cannot tell whether another thread ran: report that one
+     * did, as Windows does whenever a ready thread was waiting. */
+    sched_yield();
+    return TRUE;
 }

@@ -359,13 +359,34 @@ static void wait_unregister(struct waiter *w, struct object **objs,
     wordlock_unlock(global);
 }
 
-/* The blocking path.  The caller holds a reference on every object. */
+/* An alertable wait lets QueueUserAPC claim the waiter with WS_ALERTED
+ * (thread.c); APCs already queued alert it at once. */
+static void alertable_begin(struct ws_thread *t, struct waiter *w)
+{
+    wordlock_lock(&t->apc_lock);
+    t->alertable = true;
+    if (t->apc_head)
+        claim(w, WS_ALERTED);
+    wordlock_unlock(&t->apc_lock);
+}
+
+static void alertable_end(struct ws_thread *t)
+{
+    wordlock_lock(&t->apc_lock);
+    t->alertable = false;
+    wordlock_unlock(&t->apc_lock);
+}
+
+/* The blocking path.  The caller holds a reference on every object.
+ * n = 0 is an alertable sleep. */
 static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
-                          DWORD timeout)
+                          DWORD timeout, bool alertable)
 {
     struct ws_thread *t = thread_current();
     struct waiter *w = t->waiter;
     atomic_store_explicit(&w->status, WS_WAITING, memory_order_relaxed);
+    if (alertable)
+        alertable_begin(t, w);
     w->tid = t->tid;
     w->count = n;
     for (uint32_t i = 0; i < n; i++)
@@ -379,8 +400,9 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
 
     uint32_t queued;
     uint32_t st = wait_register(w, objs, n, all, timeout != 0, &queued);
-    if (st == WS_WAITING && timeout == 0)
-        st = WS_TIMED_OUT; /* nothing was queued: nobody can claim us */
+    if (st == WS_WAITING && timeout == 0) /* nothing queued; an APC may alert */
+        st = claim(w, WS_TIMED_OUT) ? WS_TIMED_OUT
+                                    : atomic_load_explicit(&w->status, memory_order_acquire);
     while (st == WS_WAITING || st == WS_CLAIMING) {
         /* A claim in progress finishes promptly: wait for it untimed. */
         int r = futex_wait(&w->status, st, st == WS_CLAIMING ? NULL : dl,
@@ -397,6 +419,8 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
         }
     }
     wait_unregister(w, objs, queued, all, st);
+    if (alertable)
+        alertable_end(t);
     return st;
 }
 
@@ -417,38 +441,76 @@ static DWORD wait_failed(DWORD err)
     return WAIT_FAILED;
 }
 
+/* The waiting thread got o: the type may want to know (mutex ownership). */
+static void note_acquired(struct object *o, uint32_t tid)
+{
+    const struct object_type *t = object_type_of(o);
+    if (WS_UNLIKELY(t->acquired != NULL))
+        t->acquired(o, tid);
+}
+
+/* Runs the APCs of an alerted wait, after every lock and reference of the
+ * wait is gone. */
+static DWORD run_apcs(void)
+{
+    thread_run_apcs(thread_current());
+    return WAIT_IO_COMPLETION;
+}
+
+/* Called inside ws_rcu_lock(); leaves it. */
 static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
-                         DWORD timeout)
+                         DWORD timeout, bool alertable)
 {
     for (uint32_t i = 0; i < n; i++)
         object_ref(objs[i]);
     ws_rcu_unlock();
-    uint32_t st = wait_slow(objs, n, all, timeout);
+    uint32_t st = wait_slow(objs, n, all, timeout, alertable);
+    if (st < 2 * WS_ABANDONED) {
+        uint32_t tid = thread_tid();
+        for (uint32_t i = 0; i < n; i++)
+            if (all || i == (st & 0xff))
+                note_acquired(objs[i], tid);
+    }
     for (uint32_t i = 0; i < n; i++)
         object_unref(objs[i]);
-    return status_to_wait(st);
+    return st == WS_ALERTED ? run_apcs() : status_to_wait(st);
 }
 
-/* WaitForSingleObject: the signalled case is one lookup and one load (or
- * one compare-and-swap): no lock, no system call. */
-static DWORD wait_one(HANDLE h, DWORD timeout)
+/* Waits for one object already looked up; called inside ws_rcu_lock(),
+ * leaves it.  The signalled case is one load (or one compare-and-swap):
+ * no lock, no system call.  Objects are checked before APCs, as Windows
+ * does: a signalled object wins over a queued APC. */
+static DWORD wait_object(struct object *o, DWORD timeout, bool alertable)
+{
+    bool abandoned = false;
+    uint32_t tid = thread_tid();
+    enum fast_result r = try_fast(o, tid, &abandoned);
+    if (WS_LIKELY(r == FAST_ACQUIRED)) {
+        note_acquired(o, tid);
+        ws_rcu_unlock();
+        return abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0;
+    }
+    if (alertable && thread_apc_pending(thread_current())) {
+        ws_rcu_unlock();
+        return run_apcs();
+    }
+    if (r == FAST_NOT_SIGNALED && timeout == 0) {
+        ws_rcu_unlock();
+        return WAIT_TIMEOUT;
+    }
+    return finish_slow(&o, 1, false, timeout, alertable);
+}
+
+static DWORD wait_one(HANDLE h, DWORD timeout, bool alertable)
 {
     struct object *o = NULL;
-    bool abandoned = false;
     ws_rcu_lock();
     DWORD err = handle_get(h, &waitable_any, SYNCHRONIZE, &o, NULL);
     if (WS_UNLIKELY(err)) {
         ws_rcu_unlock();
         return wait_failed(err);
     }
-    enum fast_result r = try_fast(o, thread_tid(), &abandoned);
-    if (WS_LIKELY(r != FAST_SLOW) && (r == FAST_ACQUIRED || timeout == 0)) {
-        ws_rcu_unlock();
-        if (r == FAST_NOT_SIGNALED)
-            return WAIT_TIMEOUT;
-        return abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0;
-    }
-    return finish_slow(&o, 1, false, timeout);
+    return wait_object(o, timeout, alertable);
 }
 
 static bool is_pseudo_handle(HANDLE h)
@@ -459,7 +521,8 @@ static bool is_pseudo_handle(HANDLE h)
 /* WaitForMultipleObjects.  Unlike WaitForSingleObject it refuses the
  * pseudo-handles (ERROR_INVALID_HANDLE), as Windows' NtWaitForMultipleObjects
  * does; a wait-all naming one object twice is ERROR_INVALID_PARAMETER. */
-static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout)
+static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
+                       bool alertable)
 {
     struct object *objs[MAXIMUM_WAIT_OBJECTS];
     DWORD err = ERROR_SUCCESS;
@@ -491,44 +554,83 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout)
         for (i = 0; i < n; i++) {
             enum fast_result r = try_fast(objs[i], tid, &abandoned);
             if (r == FAST_ACQUIRED) {
+                note_acquired(objs[i], tid);
                 ws_rcu_unlock();
                 return (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + i;
             }
             if (r == FAST_SLOW)
                 break;
         }
+        if (alertable && thread_apc_pending(thread_current())) {
+            ws_rcu_unlock();
+            return run_apcs();
+        }
         if (i == n && timeout == 0) {
             ws_rcu_unlock();
             return WAIT_TIMEOUT;
         }
     }
-    return finish_slow(objs, n, all, timeout);
+    return finish_slow(objs, n, all, timeout, alertable);
 }
 
 WS_EXPORT DWORD WINAPI WaitForMultipleObjectsEx(DWORD n, const HANDLE *handles,
                                                 BOOL all, DWORD timeout,
                                                 BOOL alertable)
 {
-    (void)alertable; /* nothing can queue an APC yet: see COMPATIBILITY.md */
-    return wait_many(n, handles, all, timeout);
+    return wait_many(n, handles, all, timeout, alertable);
 }
 
 WS_EXPORT DWORD WINAPI WaitForMultipleObjects(DWORD n, const HANDLE *handles,
                                               BOOL all, DWORD timeout)
 {
-    return wait_many(n, handles, all, timeout);
+    return wait_many(n, handles, all, timeout, false);
 }
 
 WS_EXPORT DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD timeout,
                                              BOOL alertable)
 {
-    (void)alertable;
-    return wait_one(h, timeout);
+    return wait_one(h, timeout, alertable);
 }
 
 WS_EXPORT DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD timeout)
 {
-    return wait_one(h, timeout);
+    return wait_one(h, timeout, false);
+}
+
+/* The signal half of SignalObjectAndWait: what SetEvent, ReleaseMutex or
+ * ReleaseSemaphore(1) would do, with the right each needs. */
+static DWORD signal_object(struct object *o, ACCESS_MASK granted)
+{
+    const struct object_type *t = object_type_of(o);
+    LONG prev;
+    if (t == &event_type)
+        return (granted & EVENT_MODIFY_STATE) ? (event_set(o), ERROR_SUCCESS)
+                                              : ERROR_ACCESS_DENIED;
+    if (t == &semaphore_type)
+        return (granted & SEMAPHORE_MODIFY_STATE) ? semaphore_release(o, 1, &prev)
+                                                  : ERROR_ACCESS_DENIED;
+    if (t == &mutex_type)
+        return (granted & SYNCHRONIZE) ? mutex_release(o, thread_tid())
+                                       : ERROR_ACCESS_DENIED;
+    return ERROR_INVALID_HANDLE; /* STATUS_OBJECT_TYPE_MISMATCH */
+}
+
+WS_EXPORT DWORD WINAPI SignalObjectAndWait(HANDLE to_signal, HANDLE to_wait,
+                                           DWORD timeout, BOOL alertable)
+{
+    struct object *s = NULL, *w = NULL;
+    ACCESS_MASK granted = 0;
+    ws_rcu_lock();
+    DWORD err = handle_get(to_signal, NULL, 0, &s, &granted);
+    if (!err)
+        err = handle_get(to_wait, &waitable_any, SYNCHRONIZE, &w, NULL);
+    if (!err)
+        err = signal_object(s, granted);
+    if (err) {
+        ws_rcu_unlock();
+        return wait_failed(err);
+    }
+    return wait_object(w, timeout, alertable);
 }
 
 static void sleep_ms(DWORD ms)
@@ -552,9 +654,19 @@ WS_EXPORT void WINAPI Sleep(DWORD ms)
     sleep_ms(ms);
 }
 
+/* An alertable sleep is a wait on no object that only an APC ends early. */
 WS_EXPORT DWORD WINAPI SleepEx(DWORD ms, BOOL alertable)
 {
-    (void)alertable;
-    sleep_ms(ms);
+    if (!alertable) {
+        sleep_ms(ms);
+        return 0;
+    }
+    if (thread_apc_pending(thread_current()))
+        return run_apcs();
+    uint32_t st = wait_slow(NULL, 0, false, ms, true);
+    if (st == WS_ALERTED)
+        return run_apcs();
+    if (ms == 0)
+        sched_yield();
     return 0;
 }

@@ -323,6 +323,137 @@ START_TEST(test_auto_reset_exact_count)
 }
 END_TEST
 
+/* ---- SignalObjectAndWait ---- */
+
+static void CALLBACK reset_event_apc(ULONG_PTR h)
+{
+    ResetEvent((HANDLE)h);
+}
+
+static HANDLE soaw_ping, soaw_pong;
+static DWORD WINAPI pong_thread(LPVOID p)
+{
+    (void)p;
+    for (int i = 0; i < 200; i++)
+        if (SignalObjectAndWait(soaw_pong, soaw_ping, 10000, FALSE) != WAIT_OBJECT_0)
+            return 1;
+    SetEvent(soaw_pong);
+    return 0;
+}
+
+START_TEST(test_signal_and_wait)
+{
+    /* Each signallable kind. */
+    HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE m = CreateMutexA(NULL, TRUE, NULL);
+    HANDLE s = CreateSemaphoreA(NULL, 0, 2, NULL);
+    HANDLE other = CreateEventA(NULL, TRUE, TRUE, NULL);
+    ASSERT_WAIT(SignalObjectAndWait(e, other, 0, FALSE), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(SignalObjectAndWait(s, s, 0, FALSE), WAIT_OBJECT_0); /* up, then down */
+    ASSERT_WAIT(WaitForSingleObject(s, 0), WAIT_TIMEOUT);
+    ASSERT_WAIT(SignalObjectAndWait(m, m, 0, FALSE), WAIT_OBJECT_0); /* released, retaken */
+    ck_assert(ReleaseMutex(m));
+    ASSERT_FAILS(ReleaseMutex(m), ERROR_NOT_OWNER);
+    ASSERT_WAIT(SignalObjectAndWait(e, e, 0, FALSE), WAIT_OBJECT_0);
+    ResetEvent(other);
+    ASSERT_WAIT(SignalObjectAndWait(e, other, 20, FALSE), WAIT_TIMEOUT);
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_OBJECT_0); /* signalled all the same */
+
+    /* Ping-pong between two threads. */
+    soaw_ping = CreateEventA(NULL, FALSE, FALSE, NULL);
+    soaw_pong = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE t = CreateThread(NULL, 0, pong_thread, NULL, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(soaw_pong, 10000), WAIT_OBJECT_0);
+    for (int i = 0; i < 200; i++)
+        ASSERT_WAIT(SignalObjectAndWait(soaw_ping, soaw_pong, 10000, FALSE), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    CloseHandle(t);
+
+    /* Alertable. */
+    QueueUserAPC(reset_event_apc, GetCurrentThread(), (ULONG_PTR)other);
+    ASSERT_WAIT(SignalObjectAndWait(e, other, INFINITE, TRUE), WAIT_IO_COMPLETION);
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
+    CloseHandle(soaw_ping);
+    CloseHandle(soaw_pong);
+    CloseHandle(e);
+    CloseHandle(m);
+    CloseHandle(s);
+    CloseHandle(other);
+}
+END_TEST
+
+START_TEST(test_signal_and_wait_errors)
+{
+    HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE m = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE s = CreateSemaphoreA(NULL, 1, 1, NULL);
+    HANDLE t = CreateWaitableTimerA(NULL, FALSE, NULL);
+#define ASSERT_SOAW_FAILS(expr, err)                                             \
+    do {                                                                         \
+        SetLastError(0xdeadbeef);                                                \
+        ASSERT_WAIT(expr, WAIT_FAILED);                                          \
+        ASSERT_LAST_ERROR(err);                                                  \
+    } while (0)
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(m, e, 0, FALSE), ERROR_NOT_OWNER);
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(s, e, 0, FALSE), ERROR_TOO_MANY_POSTS);
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(t, e, 0, FALSE), ERROR_INVALID_HANDLE);
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(GetCurrentThread(), e, 0, FALSE),
+                      ERROR_INVALID_HANDLE);
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(NULL, e, 0, FALSE), ERROR_INVALID_HANDLE);
+    /* A bad handle to wait on: nothing is signalled. */
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(e, NULL, 0, FALSE), ERROR_INVALID_HANDLE);
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_TIMEOUT);
+    /* The rights each signal needs. */
+    HANDLE weak_e, weak_s, weak_m;
+    HANDLE me = GetCurrentProcess();
+    DuplicateHandle(me, e, me, &weak_e, SYNCHRONIZE, FALSE, 0);
+    DuplicateHandle(me, s, me, &weak_s, SYNCHRONIZE, FALSE, 0);
+    DuplicateHandle(me, m, me, &weak_m, MUTANT_QUERY_STATE, FALSE, 0);
+    WaitForSingleObject(m, 0);
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(weak_e, e, 0, FALSE), ERROR_ACCESS_DENIED);
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(weak_s, e, 0, FALSE), ERROR_ACCESS_DENIED);
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(weak_m, e, 0, FALSE), ERROR_ACCESS_DENIED);
+    ASSERT_SOAW_FAILS(SignalObjectAndWait(e, weak_m, 0, FALSE), ERROR_ACCESS_DENIED);
+    ck_assert(ReleaseMutex(weak_m)); /* ReleaseMutex itself needs no right */
+    CloseHandle(weak_e);
+    CloseHandle(weak_s);
+    CloseHandle(weak_m);
+    CloseHandle(e);
+    CloseHandle(m);
+    CloseHandle(s);
+    CloseHandle(t);
+}
+END_TEST
+
+/* Mutexes, semaphores and timers in one wait-all and wait-any with an
+ * event: each is consumed as its kind says. */
+START_TEST(test_mixed_kinds)
+{
+    HANDLE h[4];
+    h[0] = CreateEventA(NULL, FALSE, TRUE, NULL);
+    h[1] = CreateMutexA(NULL, FALSE, NULL);
+    h[2] = CreateSemaphoreA(NULL, 2, 2, NULL);
+    h[3] = CreateWaitableTimerA(NULL, TRUE, NULL);
+    LARGE_INTEGER due = {.QuadPart = 0};
+    SetWaitableTimer(h[3], &due, 0, NULL, NULL, FALSE);
+    ASSERT_WAIT(WaitForSingleObject(h[3], 10000), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForMultipleObjects(4, h, TRUE, 0), WAIT_OBJECT_0);
+    /* Now: event reset, mutex owned (by us: still signalled for us),
+     * semaphore 1, timer still signalled (manual). */
+    ASSERT_WAIT(WaitForMultipleObjects(4, h, TRUE, 0), WAIT_TIMEOUT);
+    ASSERT_WAIT(WaitForMultipleObjects(4, h, FALSE, 0), WAIT_OBJECT_0 + 1);
+    SetEvent(h[0]);
+    ASSERT_WAIT(WaitForMultipleObjects(4, h, TRUE, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(h[2], 0), WAIT_TIMEOUT); /* both units taken */
+    for (int i = 0; i < 3; i++)
+        ck_assert(ReleaseMutex(h[1]));
+    ASSERT_FAILS(ReleaseMutex(h[1]), ERROR_NOT_OWNER);
+    for (int i = 0; i < 4; i++)
+        CloseHandle(h[i]);
+}
+END_TEST
+
 static Suite *wait_suite(void)
 {
     Suite *s = suite_create("wait");
@@ -334,6 +465,8 @@ static Suite *wait_suite(void)
     tcase_add_test(basic, test_all_with_manual_and_auto);
     tcase_add_test(basic, test_pseudo_handles);
     tcase_add_test(basic, test_sleep);
+    tcase_add_test(basic, test_signal_and_wait);
+    tcase_add_test(basic, test_mixed_kinds);
     suite_add_tcase(s, basic);
     TCase *timing = tcase_create("timeouts");
     tcase_set_timeout(timing, 30);
@@ -342,6 +475,7 @@ static Suite *wait_suite(void)
     suite_add_tcase(s, timing);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_errors);
+    tcase_add_test(errors, test_signal_and_wait_errors);
     suite_add_tcase(s, errors);
     TCase *threads = tcase_create("threads");
     tcase_set_timeout(threads, 120);
