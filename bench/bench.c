@@ -10,6 +10,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -236,6 +237,92 @@ static double scaled(bench_fn fn, int threads, long iters)
     return best;
 }
 
+/* ---- mutexes and semaphores (issue 4) ---- */
+
+static pthread_mutex_t pmx = PTHREAD_MUTEX_INITIALIZER;
+static HANDLE wmx, wsem;
+static sem_t psem;
+
+static void b_pthread_mutex(long n)
+{
+    for (long i = 0; i < n; i++) {
+        pthread_mutex_lock(&pmx);
+        sink++;
+        pthread_mutex_unlock(&pmx);
+    }
+}
+
+static void b_win_mutex(long n)
+{
+    for (long i = 0; i < n; i++) {
+        WaitForSingleObject(wmx, INFINITE);
+        sink++;
+        ReleaseMutex(wmx);
+    }
+}
+
+static void b_posix_sem(long n)
+{
+    for (long i = 0; i < n; i++) {
+        sem_post(&psem);
+        sem_wait(&psem);
+    }
+}
+
+static void b_win_sem(long n)
+{
+    for (long i = 0; i < n; i++) {
+        ReleaseSemaphore(wsem, 1, NULL);
+        WaitForSingleObject(wsem, INFINITE);
+    }
+}
+
+/* Two threads, each doing n/2 acquire+release pairs on the same lock. */
+static bench_fn contend_fn;
+static void *contend_worker(void *arg)
+{
+    contend_fn((long)(intptr_t)arg);
+    return NULL;
+}
+
+static void run_contended(bench_fn fn, long n)
+{
+    pthread_t t;
+    contend_fn = fn;
+    pthread_create(&t, NULL, contend_worker, (void *)(intptr_t)(n / 2));
+    fn(n / 2);
+    pthread_join(t, NULL);
+}
+
+static void b_pthread_mutex_2(long n)
+{
+    run_contended(b_pthread_mutex, n);
+}
+
+static void b_win_mutex_2(long n)
+{
+    run_contended(b_win_mutex, n);
+}
+
+static void bench_kernel_sync(long N)
+{
+    wmx = CreateMutexW(NULL, FALSE, NULL);
+    wsem = CreateSemaphoreW(NULL, 0, 1, NULL);
+    sem_init(&psem, 0, 0);
+    double pm = best_ns_per_op(b_pthread_mutex, N);
+    row("mutex Wait+ReleaseMutex, uncontended", best_ns_per_op(b_win_mutex, N),
+        "vs pthread_mutex lock+unlock", pm, "target <= 3x");
+    double pm2 = best_ns_per_op(b_pthread_mutex_2, N);
+    row("mutex, 2 threads contending", best_ns_per_op(b_win_mutex_2, N),
+        "vs pthread_mutex, 2 threads", pm2, "target <= 2x");
+    double ps = best_ns_per_op(b_posix_sem, N);
+    row("ReleaseSemaphore+Wait", best_ns_per_op(b_win_sem, N), "vs sem_post+sem_wait", ps,
+        "target <= 1.5x");
+    CloseHandle(wmx);
+    CloseHandle(wsem);
+    sem_destroy(&psem);
+}
+
 int main(void)
 {
     const long N = 2000000;
@@ -276,6 +363,8 @@ int main(void)
     printf("%-44s %9.2fx        %6.2fx %-26s %s\n", "signalled wait, 2 threads: slowdown",
            w2 / w1, (w2 / w1) / (raw2 / raw1), "vs raw 2-thread slowdown",
            "target ~1x (no shared write)");
+
+    bench_kernel_sync(N);
 
     pin_cpu0();
     double fpp = best_ns_per_op(b_futex_pingpong, 100000);
