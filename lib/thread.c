@@ -288,7 +288,7 @@ DWORD thread_queue_apc(struct object *o, struct apc *a, apc_call call,
             if (t->apc_tail)
                 t->apc_tail->next = a;
             else
-                t->apc_head = a;
+                __atomic_store_n(&t->apc_head, a, __ATOMIC_RELEASE);
             t->apc_tail = a;
             uint32_t expect = WS_WAITING;
             if (t->alertable &&
@@ -315,7 +315,7 @@ static void apc_unlink_locked(struct ws_thread *t, struct apc *a)
             if (prev)
                 prev->next = a->next;
             else
-                t->apc_head = a->next;
+                __atomic_store_n(&t->apc_head, a->next, __ATOMIC_RELAXED);
             if (t->apc_tail == a)
                 t->apc_tail = prev;
             a->queued = false;
@@ -339,6 +339,8 @@ void thread_cancel_apc(struct object *o, struct apc *a)
         a->release(a);
 }
 
+/* A hint read without the lock (apc_head is stored atomically); a stale
+ * answer only means the APC runs at the next alertable wait. */
 bool thread_apc_pending(struct ws_thread *t)
 {
     return __atomic_load_n(&t->apc_head, __ATOMIC_ACQUIRE) != NULL;
@@ -381,7 +383,8 @@ static void apc_drop_all(struct ws_thread *t)
     wordlock_lock(&t->apc_lock);
     t->exiting = true;
     struct apc *a = t->apc_head;
-    t->apc_head = t->apc_tail = NULL;
+    __atomic_store_n(&t->apc_head, NULL, __ATOMIC_RELAXED);
+    t->apc_tail = NULL;
     for (struct apc *p = a; p; p = p->next)
         p->queued = false;
     wordlock_unlock(&t->apc_lock);

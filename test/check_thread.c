@@ -302,7 +302,7 @@ static DWORD WINAPI waits_gate2(LPVOID p)
 
 static void *foreign_waits_gate2(void *p)
 {
-    *(DWORD *)p = GetCurrentThreadId();
+    __atomic_store_n((DWORD *)p, GetCurrentThreadId(), __ATOMIC_SEQ_CST);
     WaitForSingleObject(gate2, 10000);
     return NULL;
 }
@@ -335,9 +335,9 @@ START_TEST(test_open_thread)
     ck_assert(CompareObjectHandles(me, GetCurrentThread()));
     CloseHandle(me);
     pthread_t pt;
-    volatile DWORD ftid = 0;
-    pthread_create(&pt, NULL, foreign_waits_gate2, (void *)&ftid);
-    while (!ftid)
+    DWORD ftid = 0;
+    pthread_create(&pt, NULL, foreign_waits_gate2, &ftid);
+    while (!__atomic_load_n(&ftid, __ATOMIC_SEQ_CST))
         settle_ms(1);
     HANDLE f = OpenThread(SYNCHRONIZE, FALSE, ftid);
     ck_assert_ptr_nonnull(f);
