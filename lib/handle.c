@@ -288,7 +288,7 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
                        LPHANDLE dst, DWORD want, BOOL inherit, DWORD options)
 {
     struct object *o = NULL;
-    ACCESS_MASK access, granted = 0;
+    ACCESS_MASK access = 0, granted = 0;
     uint32_t src_flags = 0;
     bool close_src = (options & DUPLICATE_CLOSE_SOURCE) && !is_pseudo(src);
     DWORD err = dup_process(src_process);

@@ -41,7 +41,7 @@ static inline HANDLE handle_value(uint32_t index, uint32_t gen)
 }
 
 /* The entry a handle value names, with the generation it expects. */
-static inline struct handle_entry *entry_of(HANDLE h, uint32_t *gen)
+static inline __attribute__((always_inline)) struct handle_entry *entry_of(HANDLE h, uint32_t *gen)
 {
     uintptr_t v = (uintptr_t)h >> 2;
     if (WS_UNLIKELY(v == 0 || v > (1u << 28)))
@@ -57,7 +57,7 @@ static inline struct handle_entry *entry_of(HANDLE h, uint32_t *gen)
 }
 
 /* A consistent snapshot of a live entry; false when h is not one. */
-static inline bool entry_read(HANDLE h, struct handle_entry **pe, uint64_t *pw,
+static inline __attribute__((always_inline)) bool entry_read(HANDLE h, struct handle_entry **pe, uint64_t *pw,
                        ACCESS_MASK *access)
 {
     uint32_t gen;
@@ -78,7 +78,7 @@ static inline bool entry_read(HANDLE h, struct handle_entry **pe, uint64_t *pw,
     }
 }
 
-static inline DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
+static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
                  struct object **out, ACCESS_MASK *granted)
 {
     struct object *o;

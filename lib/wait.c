@@ -237,7 +237,7 @@ enum fast_result { FAST_ACQUIRED, FAST_NOT_SIGNALED, FAST_SLOW };
 
 /* One lock-free attempt on one object; no system call, and no write at
  * all when acquiring leaves the state unchanged (a manual-reset event). */
-static enum fast_result try_fast(struct object *o, uint32_t tid, bool *abandoned)
+static inline __attribute__((always_inline)) enum fast_result try_fast(struct object *o, uint32_t tid, bool *abandoned)
 {
     const struct object_type *t = object_type_of(o);
     uint64_t s = atomic_load_explicit(&o->state, memory_order_acquire);
@@ -480,7 +480,7 @@ static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
  * leaves it.  The signalled case is one load (or one compare-and-swap):
  * no lock, no system call.  Objects are checked before APCs, as Windows
  * does: a signalled object wins over a queued APC. */
-static DWORD wait_object(struct object *o, DWORD timeout, bool alertable)
+static inline __attribute__((always_inline)) DWORD wait_object(struct object *o, DWORD timeout, bool alertable)
 {
     bool abandoned = false;
     uint32_t tid = thread_tid();
