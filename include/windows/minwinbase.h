@@ -16,6 +16,7 @@ extern "C" {
 #define CopyMemory RtlCopyMemory
 #define FillMemory RtlFillMemory
 #define ZeroMemory RtlZeroMemory
+#define SecureZeroMemory RtlSecureZeroMemory
 
 /* Passed to every Create* function: who may use the new object, and
  * whether child processes inherit the returned handle. */

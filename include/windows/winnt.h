@@ -225,6 +225,16 @@ typedef union _ULARGE_INTEGER {
 #define RtlFillMemory(dst, len, fill) memset((dst), (fill), (len))
 #define RtlZeroMemory(dst, len) memset((dst), 0, (len))
 
+/* Zeroes memory with volatile stores, which the compiler may not drop even
+ * when the buffer is never read again (passwords, keys), as the SDK's. */
+static __inline PVOID RtlSecureZeroMemory(PVOID ptr, SIZE_T cnt)
+{
+    volatile char *p = (volatile char *)ptr;
+    while (cnt--)
+        *p++ = 0;
+    return ptr;
+}
+
 #define RTL_NUMBER_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define ARRAYSIZE(a) RTL_NUMBER_OF(a)
 #ifndef _countof

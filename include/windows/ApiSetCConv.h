@@ -1,0 +1,2 @@
+/* ApiSetCConv.h - the spelling Windows code often uses for <apisetcconv.h>. */
+#include "apisetcconv.h"

@@ -1,0 +1,2 @@
+/* BaseTsd.h - the spelling Windows code often uses for <basetsd.h>. */
+#include "basetsd.h"

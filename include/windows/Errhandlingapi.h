@@ -1,0 +1,2 @@
+/* Errhandlingapi.h - the spelling Windows code often uses for <errhandlingapi.h>. */
+#include "errhandlingapi.h"

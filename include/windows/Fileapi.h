@@ -1,0 +1,2 @@
+/* Fileapi.h - the spelling Windows code often uses for <fileapi.h>. */
+#include "fileapi.h"

@@ -1,0 +1,2 @@
+/* HandleAPI.h - the spelling Windows code often uses for <handleapi.h>. */
+#include "handleapi.h"

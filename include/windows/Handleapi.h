@@ -1,0 +1,2 @@
+/* Handleapi.h - the spelling Windows code often uses for <handleapi.h>. */
+#include "handleapi.h"

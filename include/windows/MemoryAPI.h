@@ -1,0 +1,2 @@
+/* MemoryAPI.h - the spelling Windows code often uses for <memoryapi.h>. */
+#include "memoryapi.h"

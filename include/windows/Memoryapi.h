@@ -1,0 +1,2 @@
+/* Memoryapi.h - the spelling Windows code often uses for <memoryapi.h>. */
+#include "memoryapi.h"

@@ -1,0 +1,2 @@
+/* MinWinBase.h - the spelling Windows code often uses for <minwinbase.h>. */
+#include "minwinbase.h"

@@ -1,0 +1,2 @@
+/* MinWinDef.h - the spelling Windows code often uses for <minwindef.h>. */
+#include "minwindef.h"

@@ -1,0 +1,2 @@
+/* Minwindef.h - the spelling Windows code often uses for <minwindef.h>. */
+#include "minwindef.h"

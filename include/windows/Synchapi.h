@@ -1,0 +1,2 @@
+/* Synchapi.h - the spelling Windows code often uses for <synchapi.h>. */
+#include "synchapi.h"

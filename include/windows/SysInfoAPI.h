@@ -1,0 +1,2 @@
+/* SysInfoAPI.h - the spelling Windows code often uses for <sysinfoapi.h>. */
+#include "sysinfoapi.h"

@@ -1,0 +1,2 @@
+/* Sysinfoapi.h - the spelling Windows code often uses for <sysinfoapi.h>. */
+#include "sysinfoapi.h"

@@ -1,0 +1,2 @@
+/* TCHAR.h - the spelling Windows code often uses for <tchar.h>. */
+#include "tchar.h"

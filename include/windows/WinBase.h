@@ -1,0 +1,2 @@
+/* WinBase.h - the spelling Windows code often uses for <winbase.h>. */
+#include "winbase.h"

@@ -1,0 +1,2 @@
+/* WinDef.h - the spelling Windows code often uses for <windef.h>. */
+#include "windef.h"

@@ -1,0 +1,2 @@
+/* WinError.h - the spelling Windows code often uses for <winerror.h>. */
+#include "winerror.h"

@@ -1,0 +1,2 @@
+/* Windows.h - the spelling Windows code often uses for <windows.h>. */
+#include "windows.h"

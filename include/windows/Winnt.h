@@ -1,0 +1,2 @@
+/* Winnt.h - the spelling Windows code often uses for <winnt.h>. */
+#include "winnt.h"

@@ -1,0 +1,107 @@
+/*
+ * header_compile.c - compiled (never run) by header_compile.sh in many
+ * modes: C99 and C11 with -pedantic, C++11 and C++17, standard headers
+ * before or after ours (STD_FIRST), UNICODE, NOMINMAX, _WIN32.  It uses the
+ * mixed-case header names and the everyday windows.h conveniences the way
+ * ported code does.
+ */
+#ifdef STD_FIRST
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <wchar.h>
+#include <pthread.h>
+#include <math.h>
+#endif
+
+#include <Windows.h>
+#include <WinBase.h>
+#include <WinNT.h>
+#include <WinDef.h>
+#include <WinError.h>
+#include <TCHAR.h>
+#include <SynchAPI.h>
+#include <ProcessThreadsAPI.h>
+#include <HandleAPI.h>
+#include <BaseTsd.h>
+
+#ifndef STD_FIRST
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <wchar.h>
+#include <pthread.h>
+#include <math.h>
+#endif
+
+#if defined(__cplusplus)
+#include <algorithm>
+#include <limits>
+#endif
+
+/* min and max: C only, unless NOMINMAX (in C++ they would break
+ * std::min, std::max and numeric_limits<T>::max()). */
+#if defined(NOMINMAX) || defined(__cplusplus)
+#if defined(min) || defined(max)
+#error "min/max defined despite NOMINMAX or C++"
+#endif
+#else
+#if !defined(min) || !defined(max)
+#error "min/max missing in C"
+#endif
+#endif
+
+#ifdef _WIN32
+#ifndef _WINDOWS_
+#error "the SDK include guards must be there"
+#endif
+#endif
+
+typedef struct { int a[7]; } SEVEN;
+
+static DWORD WINAPI ThreadProc(LPVOID p) { return p ? 1u : 0u; }
+static VOID CALLBACK Apc(ULONG_PTR p) { (void)p; }
+static int __cdecl Compare(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+static void __stdcall StdCall(void) {}
+static int APIENTRY EntryLike(void) { return 0; }
+
+int header_compile_uses(void);
+int header_compile_uses(void)
+{
+    char buf[16];
+    int ints[5] = { 5, 1, 4, 2, 3 };
+    SEVEN seven;
+    WORD w = MAKEWORD(0x34, 0x12);
+    LONG l = MAKELONG(0x5678, 0x1234);
+    LPTHREAD_START_ROUTINE start = ThreadProc;
+    PAPCFUNC apc = Apc;
+    TCHAR text[] = TEXT("text");
+    _TCHAR ttext[] = _T("text");
+    int sum = 0;
+
+    ZeroMemory(buf, sizeof(buf));
+    FillMemory(buf, 4, 'x');
+    CopyMemory(buf + 4, buf, 4);
+    MoveMemory(buf + 1, buf, 8);
+    SecureZeroMemory(buf, sizeof(buf));
+    qsort(ints, ARRAYSIZE(ints), sizeof(ints[0]), Compare);
+    StdCall();
+    sum += EntryLike();
+    sum += (int)_countof(seven.a) + (int)ARRAYSIZE(ints) + LOWORD(l) + HIWORD(l) + LOBYTE(w) +
+           HIBYTE(w) + (int)sizeof(text) + (int)sizeof(ttext);
+#if !defined(NOMINMAX) && !defined(__cplusplus)
+    sum += max(1, 2) + min(3, 4);
+#endif
+#if defined(__cplusplus)
+    sum += std::max(1, 2) + std::min(3, 4) + (std::numeric_limits<int>::max() > 0);
+#endif
+    sum += (int)sqrt(16.0) + (int)strlen("abc") + (int)wcslen(L"ab");
+    (void)start;
+    (void)apc;
+    return sum + (INVALID_HANDLE_VALUE == GetCurrentProcess());
+}
