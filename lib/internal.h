@@ -436,8 +436,18 @@ struct ws_thread {
     bool exiting;              /* no more APCs are accepted */
 };
 
-struct ws_thread *thread_current(void);
-uint32_t thread_tid(void);
+/* The calling thread's state; attaches it on first use. */
+extern __thread struct ws_thread *ws_current;
+struct ws_thread *thread_attach(void);
+static inline struct ws_thread *thread_current(void)
+{
+    struct ws_thread *t = ws_current;
+    return WS_LIKELY(t != NULL) ? t : thread_attach();
+}
+static inline uint32_t thread_tid(void)
+{
+    return thread_current()->tid;
+}
 struct object *thread_self_object(DWORD *err); /* for GetCurrentThread */
 struct object *process_self_object(void);      /* for GetCurrentProcess */
 void thread_flush_deferred(struct ws_thread *t);

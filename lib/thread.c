@@ -133,7 +133,7 @@ static struct object *reg_find(uint32_t tid)
 
 static pthread_key_t thread_key;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
-static __thread struct ws_thread *current;
+__thread struct ws_thread *ws_current;
 static __thread struct thread_obj *pending_self; /* CreateThread's object */
 
 static void apc_drop_all(struct ws_thread *t);
@@ -164,7 +164,7 @@ static void thread_detach(void *p)
     free(t->owned);
     free(t->defer);
     free(t);
-    current = NULL;
+    ws_current = NULL;
 }
 
 /* In a forked child only the forking thread lives on. */
@@ -172,11 +172,11 @@ static void thread_atfork_child(void)
 {
     memset(reg, 0, sizeof reg);
     pthread_mutex_init(&reg_lock, NULL);
-    if (current) {
-        current->tid = (uint32_t)gettid();
-        struct thread_obj *to = to_of(current->self);
-        atomic_store_explicit(&to->tid, current->tid, memory_order_relaxed);
-        reg_add(to, current->tid);
+    if (ws_current) {
+        ws_current->tid = (uint32_t)gettid();
+        struct thread_obj *to = to_of(ws_current->self);
+        atomic_store_explicit(&to->tid, ws_current->tid, memory_order_relaxed);
+        reg_add(to, ws_current->tid);
     }
 }
 
@@ -187,7 +187,7 @@ static void thread_make_key(void)
     pthread_atfork(NULL, NULL, thread_atfork_child);
 }
 
-static struct ws_thread *thread_attach(void)
+struct ws_thread *thread_attach(void)
 {
     DWORD err;
     arena_init();
@@ -210,19 +210,9 @@ static struct ws_thread *thread_attach(void)
     atomic_store_explicit(&to->tid, t->tid, memory_order_release);
     t->self = &to->hdr; /* the running thread's reference */
     reg_add(to, t->tid);
-    current = t;
+    ws_current = t;
     pthread_setspecific(thread_key, t);
     return t;
-}
-
-struct ws_thread *thread_current(void)
-{
-    return WS_LIKELY(current) ? current : thread_attach();
-}
-
-uint32_t thread_tid(void)
-{
-    return thread_current()->tid;
 }
 
 struct object *thread_self_object(DWORD *err)
@@ -249,6 +239,11 @@ void thread_own(struct ws_thread *t, struct object *mutex)
 
 void thread_disown(struct ws_thread *t, struct object *mutex)
 {
+    if (WS_LIKELY(t->nowned && t->owned[t->nowned - 1] == mutex)) {
+        t->nowned--; /* releases usually come in reverse order */
+        object_unref(mutex);
+        return;
+    }
     for (uint32_t i = t->nowned; i-- > 0;)
         if (t->owned[i] == mutex) {
             memmove(&t->owned[i], &t->owned[i + 1],
@@ -436,8 +431,8 @@ static void suspend_handler(int sig)
 {
     (void)sig;
     int saved = errno;
-    if (current && current->self)
-        thread_park(to_of(current->self));
+    if (ws_current && ws_current->self)
+        thread_park(to_of(ws_current->self));
     errno = saved;
 }
 
