@@ -29,11 +29,13 @@ int futex_wait(_Atomic uint32_t *addr, uint32_t expected,
     }
 }
 
-void futex_wake(_Atomic uint32_t *addr, int count, bool shared)
+int futex_wake(_Atomic uint32_t *addr, int count, bool shared)
 {
     int op = FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG);
-    if (syscall(SYS_futex, (uint32_t *)addr, op, count, NULL, NULL, 0) < 0)
+    long r = syscall(SYS_futex, (uint32_t *)addr, op, count, NULL, NULL, 0);
+    if (r < 0)
         ws_panic("futex wake", errno);
+    return (int)r;
 }
 
 void deadline_from_ms(struct timespec *ts, DWORD ms)

@@ -90,7 +90,8 @@ DWORD ws_errno_to_win32(int err);
  * woken (or spuriously), ETIMEDOUT, EAGAIN (value differed) or EINTR. */
 int futex_wait(_Atomic uint32_t *addr, uint32_t expected,
                const struct timespec *deadline, bool shared);
-void futex_wake(_Atomic uint32_t *addr, int count, bool shared);
+/* Returns how many threads it woke. */
+int futex_wake(_Atomic uint32_t *addr, int count, bool shared);
 
 /* Monotonic deadline helpers for millisecond timeouts (INFINITE = none). */
 void deadline_from_ms(struct timespec *ts, DWORD ms);

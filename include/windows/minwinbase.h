@@ -92,6 +92,14 @@ typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 /* Exit code reported for a thread or process that is still running. */
 #define STILL_ACTIVE STATUS_PENDING
 
+/* Critical sections under their kernel32 names (the struct is in winnt.h). */
+typedef RTL_CRITICAL_SECTION CRITICAL_SECTION;
+typedef PRTL_CRITICAL_SECTION PCRITICAL_SECTION;
+typedef PRTL_CRITICAL_SECTION LPCRITICAL_SECTION;
+typedef RTL_CRITICAL_SECTION_DEBUG CRITICAL_SECTION_DEBUG;
+typedef PRTL_CRITICAL_SECTION_DEBUG PCRITICAL_SECTION_DEBUG;
+typedef PRTL_CRITICAL_SECTION_DEBUG LPCRITICAL_SECTION_DEBUG;
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,10 +9,12 @@
 #include <minwinbase.h>
 
 #include <errhandlingapi.h>
+#include <fibersapi.h>
 #include <fileapi.h>
 #include <handleapi.h>
 #include <memoryapi.h>
 #include <processthreadsapi.h>
+#include <profileapi.h>
 #include <synchapi.h>
 #include <sysinfoapi.h>
 
@@ -163,6 +165,13 @@ extern "C" {
 #define FORMAT_MESSAGE_FROM_HMODULE 0x00000800
 #define FORMAT_MESSAGE_FROM_SYSTEM 0x00001000
 #define FORMAT_MESSAGE_ARGUMENT_ARRAY 0x00002000
+
+/* ------------------------------------------------------------------------
+ * Critical sections
+ * ------------------------------------------------------------------------ */
+
+/* Flags of InitializeCriticalSectionEx. */
+#define CRITICAL_SECTION_NO_DEBUG_INFO RTL_CRITICAL_SECTION_FLAG_NO_DEBUG_INFO
 
 /* ------------------------------------------------------------------------
  * Functions

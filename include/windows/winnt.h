@@ -491,6 +491,372 @@ typedef PVOID PSID;
 #define DUPLICATE_CLOSE_SOURCE 0x00000001
 #define DUPLICATE_SAME_ACCESS 0x00000002
 
+/* ------------------------------------------------------------------------
+ * User-mode synchronisation: critical sections, slim reader/writer locks,
+ * condition variables, one-time initialisation, fiber-local storage
+ * ------------------------------------------------------------------------ */
+
+/* A doubly linked list node, as the kernel threads them through structs. */
+typedef struct _LIST_ENTRY {
+    struct _LIST_ENTRY *Flink;
+    struct _LIST_ENTRY *Blink;
+} LIST_ENTRY, *PLIST_ENTRY, *PRLIST_ENTRY;
+
+/* Optional bookkeeping of a critical section (only with
+ * RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO; otherwise DebugInfo is -1). */
+typedef struct _RTL_CRITICAL_SECTION_DEBUG {
+    WORD Type;                       /* RTL_CRITSECT_TYPE */
+    WORD CreatorBackTraceIndex;
+    struct _RTL_CRITICAL_SECTION *CriticalSection;
+    LIST_ENTRY ProcessLocksList;
+    DWORD EntryCount;
+    DWORD ContentionCount;           /* times a thread had to sleep */
+    DWORD Flags;
+    WORD CreatorBackTraceIndexHigh;
+    WORD SpareWORD;
+} RTL_CRITICAL_SECTION_DEBUG, *PRTL_CRITICAL_SECTION_DEBUG,
+  RTL_RESOURCE_DEBUG, *PRTL_RESOURCE_DEBUG;
+
+#define RTL_CRITSECT_TYPE 0
+#define RTL_RESOURCE_TYPE 1
+
+#define RTL_CRITICAL_SECTION_FLAG_NO_DEBUG_INFO 0x01000000
+#define RTL_CRITICAL_SECTION_FLAG_DYNAMIC_SPIN 0x02000000
+#define RTL_CRITICAL_SECTION_FLAG_STATIC_INIT 0x04000000
+#define RTL_CRITICAL_SECTION_FLAG_RESOURCE_TYPE 0x08000000
+#define RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO 0x10000000
+#define RTL_CRITICAL_SECTION_ALL_FLAG_BITS 0xFF000000
+#define RTL_CRITICAL_SECTION_FLAG_RESERVED                                 \
+    (RTL_CRITICAL_SECTION_ALL_FLAG_BITS &                                  \
+     ~(RTL_CRITICAL_SECTION_FLAG_NO_DEBUG_INFO |                           \
+       RTL_CRITICAL_SECTION_FLAG_DYNAMIC_SPIN |                            \
+       RTL_CRITICAL_SECTION_FLAG_STATIC_INIT |                             \
+       RTL_CRITICAL_SECTION_FLAG_RESOURCE_TYPE |                           \
+       RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO))
+#define RTL_CRITICAL_SECTION_DEBUG_FLAG_STATIC_INIT 0x00000001
+
+/* 40 bytes on x64.  LockCount is the lock word, with the meaning Windows
+ * Vista and later give it: bit 0 clear = locked, bit 1 clear = a waiter
+ * has been woken, the other bits the ones' complement of the number of
+ * waiting threads (-1: free, -2: held with nobody waiting).  OwningThread
+ * is the owner's thread id. */
+typedef struct _RTL_CRITICAL_SECTION {
+    PRTL_CRITICAL_SECTION_DEBUG DebugInfo;
+    LONG LockCount;
+    LONG RecursionCount;
+    HANDLE OwningThread;
+    HANDLE LockSemaphore;
+    ULONG_PTR SpinCount;
+} RTL_CRITICAL_SECTION, *PRTL_CRITICAL_SECTION;
+
+/* Pointer-sized, zero when free or unused. */
+typedef struct _RTL_SRWLOCK {
+    PVOID Ptr;
+} RTL_SRWLOCK, *PRTL_SRWLOCK;
+typedef struct _RTL_CONDITION_VARIABLE {
+    PVOID Ptr;
+} RTL_CONDITION_VARIABLE, *PRTL_CONDITION_VARIABLE;
+#define RTL_SRWLOCK_INIT {0}
+#define RTL_CONDITION_VARIABLE_INIT {0}
+#define RTL_CONDITION_VARIABLE_LOCKMODE_SHARED 0x1
+
+typedef union _RTL_RUN_ONCE {
+    PVOID Ptr;
+} RTL_RUN_ONCE, *PRTL_RUN_ONCE;
+typedef DWORD (NTAPI *PRTL_RUN_ONCE_INIT_FN)(PRTL_RUN_ONCE RunOnce,
+                                             PVOID Parameter, PVOID *Context);
+#define RTL_RUN_ONCE_INIT {0}
+#define RTL_RUN_ONCE_CHECK_ONLY 0x00000001UL
+#define RTL_RUN_ONCE_ASYNC 0x00000002UL
+#define RTL_RUN_ONCE_INIT_FAILED 0x00000004UL
+#define RTL_RUN_ONCE_CTX_RESERVED_BITS 2
+
+/* Fiber-local storage: the callback runs for a slot's non-NULL value when
+ * the thread exits or the slot is freed. */
+typedef VOID (NTAPI *PFLS_CALLBACK_FUNCTION)(PVOID lpFlsData);
+#define FLS_MAXIMUM_AVAILABLE 4080
+
+/* ------------------------------------------------------------------------
+ * Interlocked operations, memory barriers
+ *
+ * Every Interlocked function is a full barrier, as on Windows (the x64
+ * SDK maps the Acquire, Release and NoFence forms to the plain ones, and
+ * so do we).  They return the value before the operation, except
+ * Increment, Decrement and Add, which return the new one.
+ * ------------------------------------------------------------------------ */
+
+#define WS_IL_ static __inline__ __attribute__((__always_inline__))
+#define WS_SC_ __ATOMIC_SEQ_CST
+
+#define WS_IL_FAMILY_(sfx, T)                                              \
+    WS_IL_ T _InterlockedExchange##sfx(T volatile *Target, T Value)        \
+    { return __atomic_exchange_n(Target, Value, WS_SC_); }                 \
+    WS_IL_ T _InterlockedExchangeAdd##sfx(T volatile *Addend, T Value)     \
+    { return __atomic_fetch_add(Addend, Value, WS_SC_); }                  \
+    WS_IL_ T _InterlockedCompareExchange##sfx(T volatile *Destination,     \
+                                              T Exchange, T Comparand)     \
+    {                                                                      \
+        __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0,  \
+                                    WS_SC_, WS_SC_);                       \
+        return Comparand;                                                  \
+    }                                                                      \
+    WS_IL_ T _InterlockedAnd##sfx(T volatile *Destination, T Value)        \
+    { return __atomic_fetch_and(Destination, Value, WS_SC_); }             \
+    WS_IL_ T _InterlockedOr##sfx(T volatile *Destination, T Value)         \
+    { return __atomic_fetch_or(Destination, Value, WS_SC_); }              \
+    WS_IL_ T _InterlockedXor##sfx(T volatile *Destination, T Value)        \
+    { return __atomic_fetch_xor(Destination, Value, WS_SC_); }
+
+WS_IL_FAMILY_(8, CHAR)
+WS_IL_FAMILY_(16, SHORT)
+WS_IL_FAMILY_(, LONG)
+WS_IL_FAMILY_(64, LONG64)
+
+WS_IL_ SHORT _InterlockedIncrement16(SHORT volatile *Addend)
+{ return __atomic_add_fetch(Addend, 1, WS_SC_); }
+WS_IL_ SHORT _InterlockedDecrement16(SHORT volatile *Addend)
+{ return __atomic_sub_fetch(Addend, 1, WS_SC_); }
+WS_IL_ LONG _InterlockedIncrement(LONG volatile *Addend)
+{ return __atomic_add_fetch(Addend, 1, WS_SC_); }
+WS_IL_ LONG _InterlockedDecrement(LONG volatile *Addend)
+{ return __atomic_sub_fetch(Addend, 1, WS_SC_); }
+WS_IL_ LONG64 _InterlockedIncrement64(LONG64 volatile *Addend)
+{ return __atomic_add_fetch(Addend, 1, WS_SC_); }
+WS_IL_ LONG64 _InterlockedDecrement64(LONG64 volatile *Addend)
+{ return __atomic_sub_fetch(Addend, 1, WS_SC_); }
+WS_IL_ LONG _InterlockedAdd(LONG volatile *Addend, LONG Value)
+{ return __atomic_add_fetch(Addend, Value, WS_SC_); }
+WS_IL_ LONG64 _InterlockedAdd64(LONG64 volatile *Addend, LONG64 Value)
+{ return __atomic_add_fetch(Addend, Value, WS_SC_); }
+
+WS_IL_ PVOID _InterlockedExchangePointer(PVOID volatile *Target, PVOID Value)
+{ return __atomic_exchange_n(Target, Value, WS_SC_); }
+WS_IL_ PVOID _InterlockedCompareExchangePointer(PVOID volatile *Destination,
+                                                PVOID Exchange, PVOID Comparand)
+{
+    __atomic_compare_exchange_n(Destination, &Comparand, Exchange, 0, WS_SC_,
+                                WS_SC_);
+    return Comparand;
+}
+
+/* Destination must be 16-byte aligned.  ComparandResult[0] is the low
+ * half; it receives the value Destination had before the call. */
+WS_IL_ BOOLEAN _InterlockedCompareExchange128(LONG64 volatile *Destination,
+                                              LONG64 ExchangeHigh,
+                                              LONG64 ExchangeLow,
+                                              LONG64 *ComparandResult)
+{
+#if defined(__x86_64__)
+    __extension__ typedef __int128 ws_i128_;
+    unsigned char ok;
+    __asm__ __volatile__("lock cmpxchg16b %[d]\n\tsetz %[ok]"
+                         : [ok] "=q"(ok), [d] "+m"(*(volatile ws_i128_ *)Destination),
+                           "+a"(ComparandResult[0]), "+d"(ComparandResult[1])
+                         : "b"(ExchangeLow), "c"(ExchangeHigh)
+                         : "memory", "cc");
+    return ok;
+#else
+    __extension__ typedef __int128 ws_i128_;
+    ws_i128_ want = (ws_i128_)(ULONG64)ComparandResult[0] |
+                    ((ws_i128_)ComparandResult[1] << 64);
+    ws_i128_ set = (ws_i128_)(ULONG64)ExchangeLow | ((ws_i128_)ExchangeHigh << 64);
+    BOOLEAN ok = __atomic_compare_exchange_n((volatile ws_i128_ *)Destination,
+                                             &want, set, 0, WS_SC_, WS_SC_);
+    ComparandResult[0] = (LONG64)want;
+    ComparandResult[1] = (LONG64)(want >> 64);
+    return ok;
+#endif
+}
+
+/* Bit Offset of the bit string at Base (Offset may exceed 31); returns the
+ * bit's previous value. */
+#define WS_IL_BITOPS_(sfx, T, shift, op)                                   \
+    WS_IL_ BOOLEAN _interlockedbittest##op##sfx(T volatile *Base, T Offset) \
+    {                                                                      \
+        T volatile *w = Base + (Offset >> shift);                          \
+        T bit = (T)1 << (Offset & ((1 << shift) - 1));                     \
+        return (WS_IL_BITOP_##op(w, bit) & bit) != 0;                      \
+    }
+#define WS_IL_BITOP_andset(w, b) __atomic_fetch_or(w, b, WS_SC_)
+#define WS_IL_BITOP_andreset(w, b) __atomic_fetch_and(w, ~(b), WS_SC_)
+#define WS_IL_BITOP_andcomplement(w, b) __atomic_fetch_xor(w, b, WS_SC_)
+WS_IL_BITOPS_(, LONG, 5, andset)
+WS_IL_BITOPS_(, LONG, 5, andreset)
+WS_IL_BITOPS_(, LONG, 5, andcomplement)
+WS_IL_BITOPS_(64, LONG64, 6, andset)
+WS_IL_BITOPS_(64, LONG64, 6, andreset)
+WS_IL_BITOPS_(64, LONG64, 6, andcomplement)
+
+#ifdef __cplusplus
+/* As the SDK: the common operations also take unsigned operands in C++. */
+extern "C++" {
+#define WS_IL_UNSIGNED_(T, sfx)                                         \
+    WS_IL_ T _InterlockedIncrement##sfx(T volatile *a)                     \
+    { return __atomic_add_fetch(a, 1, WS_SC_); }                           \
+    WS_IL_ T _InterlockedDecrement##sfx(T volatile *a)                     \
+    { return __atomic_sub_fetch(a, 1, WS_SC_); }                           \
+    WS_IL_ T _InterlockedExchange##sfx(T volatile *a, T v)                 \
+    { return __atomic_exchange_n(a, v, WS_SC_); }                          \
+    WS_IL_ T _InterlockedExchangeAdd##sfx(T volatile *a, T v)              \
+    { return __atomic_fetch_add(a, v, WS_SC_); }                           \
+    WS_IL_ T _InterlockedCompareExchange##sfx(T volatile *a, T x, T c)     \
+    { __atomic_compare_exchange_n(a, &c, x, 0, WS_SC_, WS_SC_); return c; } \
+    WS_IL_ T _InterlockedAnd##sfx(T volatile *a, T v)                      \
+    { return __atomic_fetch_and(a, v, WS_SC_); }                           \
+    WS_IL_ T _InterlockedOr##sfx(T volatile *a, T v)                       \
+    { return __atomic_fetch_or(a, v, WS_SC_); }                            \
+    WS_IL_ T _InterlockedXor##sfx(T volatile *a, T v)                      \
+    { return __atomic_fetch_xor(a, v, WS_SC_); }
+WS_IL_UNSIGNED_(ULONG, )
+WS_IL_UNSIGNED_(ULONG64, 64)
+#undef WS_IL_UNSIGNED_
+}
+#endif
+
+#undef WS_IL_FAMILY_
+#undef WS_IL_BITOPS_
+#undef WS_IL_BITOP_andset
+#undef WS_IL_BITOP_andreset
+#undef WS_IL_BITOP_andcomplement
+
+#define InterlockedExchange8 _InterlockedExchange8
+#define InterlockedExchangeAdd8 _InterlockedExchangeAdd8
+#define InterlockedCompareExchange8 _InterlockedCompareExchange8
+#define InterlockedAnd8 _InterlockedAnd8
+#define InterlockedOr8 _InterlockedOr8
+#define InterlockedXor8 _InterlockedXor8
+#define InterlockedExchange16 _InterlockedExchange16
+#define InterlockedExchangeAdd16 _InterlockedExchangeAdd16
+#define InterlockedCompareExchange16 _InterlockedCompareExchange16
+#define InterlockedAnd16 _InterlockedAnd16
+#define InterlockedOr16 _InterlockedOr16
+#define InterlockedXor16 _InterlockedXor16
+#define InterlockedIncrement16 _InterlockedIncrement16
+#define InterlockedDecrement16 _InterlockedDecrement16
+#define InterlockedIncrement _InterlockedIncrement
+#define InterlockedDecrement _InterlockedDecrement
+#define InterlockedExchange _InterlockedExchange
+#define InterlockedExchangeAdd _InterlockedExchangeAdd
+#define InterlockedAdd _InterlockedAdd
+#define InterlockedCompareExchange _InterlockedCompareExchange
+#define InterlockedAnd _InterlockedAnd
+#define InterlockedOr _InterlockedOr
+#define InterlockedXor _InterlockedXor
+#define InterlockedIncrement64 _InterlockedIncrement64
+#define InterlockedDecrement64 _InterlockedDecrement64
+#define InterlockedExchange64 _InterlockedExchange64
+#define InterlockedExchangeAdd64 _InterlockedExchangeAdd64
+#define InterlockedAdd64 _InterlockedAdd64
+#define InterlockedCompareExchange64 _InterlockedCompareExchange64
+#define InterlockedAnd64 _InterlockedAnd64
+#define InterlockedOr64 _InterlockedOr64
+#define InterlockedXor64 _InterlockedXor64
+#define InterlockedCompareExchange128 _InterlockedCompareExchange128
+#define InterlockedExchangePointer _InterlockedExchangePointer
+#define InterlockedCompareExchangePointer _InterlockedCompareExchangePointer
+#define InterlockedBitTestAndSet _interlockedbittestandset
+#define InterlockedBitTestAndReset _interlockedbittestandreset
+#define InterlockedBitTestAndComplement _interlockedbittestandcomplement
+#define InterlockedBitTestAndSet64 _interlockedbittestandset64
+#define InterlockedBitTestAndReset64 _interlockedbittestandreset64
+#define InterlockedBitTestAndComplement64 _interlockedbittestandcomplement64
+
+/* Acquire, Release and NoFence forms: full barriers, as on x64. */
+#define InterlockedIncrementAcquire InterlockedIncrement
+#define InterlockedIncrementRelease InterlockedIncrement
+#define InterlockedIncrementNoFence InterlockedIncrement
+#define InterlockedDecrementAcquire InterlockedDecrement
+#define InterlockedDecrementRelease InterlockedDecrement
+#define InterlockedDecrementNoFence InterlockedDecrement
+#define InterlockedAddAcquire InterlockedAdd
+#define InterlockedAddRelease InterlockedAdd
+#define InterlockedAddNoFence InterlockedAdd
+#define InterlockedExchangeAcquire InterlockedExchange
+#define InterlockedExchangeNoFence InterlockedExchange
+#define InterlockedExchangeAddAcquire InterlockedExchangeAdd
+#define InterlockedExchangeAddRelease InterlockedExchangeAdd
+#define InterlockedExchangeAddNoFence InterlockedExchangeAdd
+#define InterlockedCompareExchangeAcquire InterlockedCompareExchange
+#define InterlockedCompareExchangeRelease InterlockedCompareExchange
+#define InterlockedCompareExchangeNoFence InterlockedCompareExchange
+#define InterlockedAndAcquire InterlockedAnd
+#define InterlockedAndRelease InterlockedAnd
+#define InterlockedAndNoFence InterlockedAnd
+#define InterlockedOrAcquire InterlockedOr
+#define InterlockedOrRelease InterlockedOr
+#define InterlockedOrNoFence InterlockedOr
+#define InterlockedXorAcquire InterlockedXor
+#define InterlockedXorRelease InterlockedXor
+#define InterlockedXorNoFence InterlockedXor
+#define InterlockedIncrementAcquire64 InterlockedIncrement64
+#define InterlockedIncrementRelease64 InterlockedIncrement64
+#define InterlockedIncrementNoFence64 InterlockedIncrement64
+#define InterlockedDecrementAcquire64 InterlockedDecrement64
+#define InterlockedDecrementRelease64 InterlockedDecrement64
+#define InterlockedDecrementNoFence64 InterlockedDecrement64
+#define InterlockedAddAcquire64 InterlockedAdd64
+#define InterlockedAddRelease64 InterlockedAdd64
+#define InterlockedAddNoFence64 InterlockedAdd64
+#define InterlockedExchangeAcquire64 InterlockedExchange64
+#define InterlockedExchangeNoFence64 InterlockedExchange64
+#define InterlockedExchangeAddNoFence64 InterlockedExchangeAdd64
+#define InterlockedCompareExchangeAcquire64 InterlockedCompareExchange64
+#define InterlockedCompareExchangeRelease64 InterlockedCompareExchange64
+#define InterlockedCompareExchangeNoFence64 InterlockedCompareExchange64
+#define InterlockedExchangePointerAcquire InterlockedExchangePointer
+#define InterlockedExchangePointerNoFence InterlockedExchangePointer
+#define InterlockedCompareExchangePointerAcquire InterlockedCompareExchangePointer
+#define InterlockedCompareExchangePointerRelease InterlockedCompareExchangePointer
+#define InterlockedCompareExchangePointerNoFence InterlockedCompareExchangePointer
+
+/* Pointer-width forms. */
+#define InterlockedIncrementSizeT(a) \
+    ((SIZE_T)InterlockedIncrement64((LONG64 volatile *)(a)))
+#define InterlockedDecrementSizeT(a) \
+    ((SIZE_T)InterlockedDecrement64((LONG64 volatile *)(a)))
+#define InterlockedExchangeAddSizeT(a, v) \
+    ((SIZE_T)InterlockedExchangeAdd64((LONG64 volatile *)(a), (LONG64)(v)))
+
+/* Plain loads and stores with the ordering their names say. */
+WS_IL_ LONG ReadAcquire(LONG const volatile *Source)
+{ return __atomic_load_n(Source, __ATOMIC_ACQUIRE); }
+WS_IL_ LONG ReadNoFence(LONG const volatile *Source)
+{ return __atomic_load_n(Source, __ATOMIC_RELAXED); }
+WS_IL_ void WriteRelease(LONG volatile *Destination, LONG Value)
+{ __atomic_store_n(Destination, Value, __ATOMIC_RELEASE); }
+WS_IL_ void WriteNoFence(LONG volatile *Destination, LONG Value)
+{ __atomic_store_n(Destination, Value, __ATOMIC_RELAXED); }
+WS_IL_ LONG64 ReadAcquire64(LONG64 const volatile *Source)
+{ return __atomic_load_n(Source, __ATOMIC_ACQUIRE); }
+WS_IL_ LONG64 ReadNoFence64(LONG64 const volatile *Source)
+{ return __atomic_load_n(Source, __ATOMIC_RELAXED); }
+WS_IL_ void WriteRelease64(LONG64 volatile *Destination, LONG64 Value)
+{ __atomic_store_n(Destination, Value, __ATOMIC_RELEASE); }
+WS_IL_ void WriteNoFence64(LONG64 volatile *Destination, LONG64 Value)
+{ __atomic_store_n(Destination, Value, __ATOMIC_RELAXED); }
+WS_IL_ PVOID ReadPointerAcquire(PVOID const volatile *Source)
+{ return __atomic_load_n(Source, __ATOMIC_ACQUIRE); }
+WS_IL_ PVOID ReadPointerNoFence(PVOID const volatile *Source)
+{ return __atomic_load_n(Source, __ATOMIC_RELAXED); }
+WS_IL_ void WritePointerRelease(PVOID volatile *Destination, PVOID Value)
+{ __atomic_store_n(Destination, Value, __ATOMIC_RELEASE); }
+WS_IL_ void WritePointerNoFence(PVOID volatile *Destination, PVOID Value)
+{ __atomic_store_n(Destination, Value, __ATOMIC_RELAXED); }
+
+#undef WS_IL_
+#undef WS_SC_
+
+/* A full hardware and compiler barrier; a hint to a spinning CPU. */
+#define MemoryBarrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define _ReadWriteBarrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#if defined(__x86_64__) || defined(__i386__)
+#define YieldProcessor() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define YieldProcessor() __asm__ __volatile__("yield" ::: "memory")
+#else
+#define YieldProcessor() ((void)0)
+#endif
+
 #ifdef __cplusplus
 }
 #endif
