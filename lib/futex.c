@@ -14,9 +14,23 @@
 int futex_wait(_Atomic uint32_t *addr, uint32_t expected,
                const struct timespec *deadline, bool shared)
 {
+    return futex_wait_bits(addr, expected, deadline, shared, FUTEX_BITSET_MATCH_ANY);
+}
+
+int futex_wake(_Atomic uint32_t *addr, int count, bool shared)
+{
+    int op = FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG);
+    long r = syscall(SYS_futex, (uint32_t *)addr, op, count, NULL, NULL, 0);
+    if (r < 0)
+        ws_panic("futex wake", errno);
+    return (int)r;
+}
+
+int futex_wait_bits(_Atomic uint32_t *addr, uint32_t expected,
+                    const struct timespec *deadline, bool shared, uint32_t bits)
+{
     int op = FUTEX_WAIT_BITSET | (shared ? 0 : FUTEX_PRIVATE_FLAG);
-    long r = syscall(SYS_futex, (uint32_t *)addr, op, expected, deadline, NULL,
-                     FUTEX_BITSET_MATCH_ANY);
+    long r = syscall(SYS_futex, (uint32_t *)addr, op, expected, deadline, NULL, bits);
     if (r == 0)
         return 0;
     switch (errno) {
@@ -29,10 +43,10 @@ int futex_wait(_Atomic uint32_t *addr, uint32_t expected,
     }
 }
 
-int futex_wake(_Atomic uint32_t *addr, int count, bool shared)
+int futex_wake_bits(_Atomic uint32_t *addr, int count, bool shared, uint32_t bits)
 {
-    int op = FUTEX_WAKE | (shared ? 0 : FUTEX_PRIVATE_FLAG);
-    long r = syscall(SYS_futex, (uint32_t *)addr, op, count, NULL, NULL, 0);
+    int op = FUTEX_WAKE_BITSET | (shared ? 0 : FUTEX_PRIVATE_FLAG);
+    long r = syscall(SYS_futex, (uint32_t *)addr, op, count, NULL, NULL, bits);
     if (r < 0)
         ws_panic("futex wake", errno);
     return (int)r;

@@ -92,6 +92,11 @@ int futex_wait(_Atomic uint32_t *addr, uint32_t expected,
                const struct timespec *deadline, bool shared);
 /* Returns how many threads it woke. */
 int futex_wake(_Atomic uint32_t *addr, int count, bool shared);
+/* The same with a bit mask: a wake reaches only the waiters whose mask
+ * shares a bit with its own, so two kinds of waiter can share a word. */
+int futex_wait_bits(_Atomic uint32_t *addr, uint32_t expected,
+                    const struct timespec *deadline, bool shared, uint32_t bits);
+int futex_wake_bits(_Atomic uint32_t *addr, int count, bool shared, uint32_t bits);
 
 /* Monotonic deadline helpers for millisecond timeouts (INFINITE = none). */
 void deadline_from_ms(struct timespec *ts, DWORD ms);
