@@ -359,6 +359,90 @@ START_TEST(test_hresults)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------
+ * user-mode primitives: critical sections, SRW locks, condition variables,
+ * one-time initialisation, TLS/FLS (checked against mingw-w64's headers)
+ * ------------------------------------------------------------------------ */
+
+START_TEST(test_usersync_layouts)
+{
+    ck_assert_int_eq(sizeof(CRITICAL_SECTION), 40);
+    ck_assert_int_eq(sizeof(RTL_CRITICAL_SECTION), 40);
+    ck_assert_int_eq(offsetof(CRITICAL_SECTION, DebugInfo), 0);
+    ck_assert_int_eq(offsetof(CRITICAL_SECTION, LockCount), 8);
+    ck_assert_int_eq(offsetof(CRITICAL_SECTION, RecursionCount), 12);
+    ck_assert_int_eq(offsetof(CRITICAL_SECTION, OwningThread), 16);
+    ck_assert_int_eq(offsetof(CRITICAL_SECTION, LockSemaphore), 24);
+    ck_assert_int_eq(offsetof(CRITICAL_SECTION, SpinCount), 32);
+    ck_assert_int_eq(sizeof(((CRITICAL_SECTION *)0)->LockCount), 4);
+    ck_assert_int_eq(sizeof(((CRITICAL_SECTION *)0)->SpinCount), 8);
+
+    ck_assert_int_eq(sizeof(CRITICAL_SECTION_DEBUG), 48);
+    ck_assert_int_eq(offsetof(RTL_CRITICAL_SECTION_DEBUG, Type), 0);
+    ck_assert_int_eq(offsetof(RTL_CRITICAL_SECTION_DEBUG, CreatorBackTraceIndex), 2);
+    ck_assert_int_eq(offsetof(RTL_CRITICAL_SECTION_DEBUG, CriticalSection), 8);
+    ck_assert_int_eq(offsetof(RTL_CRITICAL_SECTION_DEBUG, ProcessLocksList), 16);
+    ck_assert_int_eq(offsetof(RTL_CRITICAL_SECTION_DEBUG, EntryCount), 32);
+    ck_assert_int_eq(offsetof(RTL_CRITICAL_SECTION_DEBUG, ContentionCount), 36);
+    ck_assert_int_eq(offsetof(RTL_CRITICAL_SECTION_DEBUG, Flags), 40);
+    ck_assert_int_eq(offsetof(RTL_CRITICAL_SECTION_DEBUG, CreatorBackTraceIndexHigh), 44);
+    ck_assert_int_eq(offsetof(RTL_CRITICAL_SECTION_DEBUG, SpareWORD), 46);
+    ck_assert_int_eq(sizeof(LIST_ENTRY), 16);
+    ck_assert_int_eq(offsetof(LIST_ENTRY, Blink), 8);
+
+    ck_assert_int_eq(sizeof(SRWLOCK), 8);
+    ck_assert_int_eq(sizeof(CONDITION_VARIABLE), 8);
+    ck_assert_int_eq(sizeof(INIT_ONCE), 8);
+    ck_assert_int_eq(sizeof(RTL_RUN_ONCE), 8);
+    ck_assert_int_eq(offsetof(SRWLOCK, Ptr), 0);
+    ck_assert_int_eq(offsetof(CONDITION_VARIABLE, Ptr), 0);
+    ck_assert_int_eq(offsetof(INIT_ONCE, Ptr), 0);
+
+    SRWLOCK srw = SRWLOCK_INIT;
+    CONDITION_VARIABLE cv = CONDITION_VARIABLE_INIT;
+    INIT_ONCE once = INIT_ONCE_STATIC_INIT;
+    ck_assert_ptr_null(srw.Ptr);
+    ck_assert_ptr_null(cv.Ptr);
+    ck_assert_ptr_null(once.Ptr);
+}
+END_TEST
+
+START_TEST(test_usersync_constants)
+{
+    ck_assert_int_eq(CRITICAL_SECTION_NO_DEBUG_INFO, 0x01000000);
+    ck_assert_int_eq(RTL_CRITICAL_SECTION_FLAG_NO_DEBUG_INFO, 0x01000000);
+    ck_assert_int_eq(RTL_CRITICAL_SECTION_FLAG_DYNAMIC_SPIN, 0x02000000);
+    ck_assert_int_eq(RTL_CRITICAL_SECTION_FLAG_STATIC_INIT, 0x04000000);
+    ck_assert_int_eq(RTL_CRITICAL_SECTION_FLAG_RESOURCE_TYPE, 0x08000000);
+    ck_assert_int_eq(RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO, 0x10000000);
+    ck_assert_uint_eq(RTL_CRITICAL_SECTION_ALL_FLAG_BITS, 0xFF000000);
+    ck_assert_uint_eq(RTL_CRITICAL_SECTION_FLAG_RESERVED, 0xE0000000);
+    ck_assert_int_eq(RTL_CRITICAL_SECTION_DEBUG_FLAG_STATIC_INIT, 1);
+    ck_assert_int_eq(RTL_CRITSECT_TYPE, 0);
+    ck_assert_int_eq(RTL_RESOURCE_TYPE, 1);
+    ck_assert_int_eq(CONDITION_VARIABLE_LOCKMODE_SHARED, 1);
+    ck_assert_int_eq(INIT_ONCE_CHECK_ONLY, 1);
+    ck_assert_int_eq(INIT_ONCE_ASYNC, 2);
+    ck_assert_int_eq(INIT_ONCE_INIT_FAILED, 4);
+    ck_assert_int_eq(INIT_ONCE_CTX_RESERVED_BITS, 2);
+    ck_assert_uint_eq(TLS_OUT_OF_INDEXES, 0xFFFFFFFF);
+    ck_assert_uint_eq(FLS_OUT_OF_INDEXES, 0xFFFFFFFF);
+    ck_assert_int_eq(TLS_MINIMUM_AVAILABLE, 64);
+    /* Windows 10 SDK value; older SDKs and mingw-w64 say 128. */
+    ck_assert_int_eq(FLS_MAXIMUM_AVAILABLE, 4080);
+    ck_assert_int_eq(ERROR_TIMEOUT, 1460);
+    ck_assert_int_eq(ERROR_NO_MORE_ITEMS, 259);
+    ck_assert_int_eq(ERROR_GEN_FAILURE, 31);
+    ck_assert_int_eq(ERROR_NOACCESS, 998);
+}
+END_TEST
+
+static void add_usersync_tests(TCase *layouts, TCase *constants)
+{
+    tcase_add_test(layouts, test_usersync_layouts);
+    tcase_add_test(constants, test_usersync_constants);
+}
+
 static Suite *headers_suite(void)
 {
     Suite *s = suite_create("headers");
@@ -385,6 +469,7 @@ static Suite *headers_suite(void)
     tcase_add_test(constants, test_file_and_memory_constants);
     tcase_add_test(constants, test_error_codes);
     tcase_add_test(constants, test_hresults);
+    add_usersync_tests(layouts, constants);
     suite_add_tcase(s, constants);
 
     return s;
