@@ -323,6 +323,143 @@ static void bench_kernel_sync(long N)
     sem_destroy(&psem);
 }
 
+/* ---- user-mode primitives: critical sections and SRW locks against
+ * their pthread counterparts (uncontended, and two threads on one lock;
+ * the mutex baseline is b_pthread_mutex above) ---- */
+
+static CRITICAL_SECTION us_cs;
+static SRWLOCK us_srw = SRWLOCK_INIT;
+static pthread_rwlock_t us_rwlock = PTHREAD_RWLOCK_INITIALIZER;
+static volatile long us_shared;
+static DWORD us_tls;
+static pthread_key_t us_key;
+
+static void b_cs(long n)
+{
+    for (long i = 0; i < n; i++) {
+        EnterCriticalSection(&us_cs);
+        us_shared++;
+        LeaveCriticalSection(&us_cs);
+    }
+}
+
+static void b_srw_excl(long n)
+{
+    for (long i = 0; i < n; i++) {
+        AcquireSRWLockExclusive(&us_srw);
+        us_shared++;
+        ReleaseSRWLockExclusive(&us_srw);
+    }
+}
+
+static void b_rwlock_wr(long n)
+{
+    for (long i = 0; i < n; i++) {
+        pthread_rwlock_wrlock(&us_rwlock);
+        us_shared++;
+        pthread_rwlock_unlock(&us_rwlock);
+    }
+}
+
+static void b_srw_shared(long n)
+{
+    long s = 0;
+    for (long i = 0; i < n; i++) {
+        AcquireSRWLockShared(&us_srw);
+        s += us_shared;
+        ReleaseSRWLockShared(&us_srw);
+    }
+    sink = (uint64_t)s;
+}
+
+static void b_rwlock_rd(long n)
+{
+    long s = 0;
+    for (long i = 0; i < n; i++) {
+        pthread_rwlock_rdlock(&us_rwlock);
+        s += us_shared;
+        pthread_rwlock_unlock(&us_rwlock);
+    }
+    sink = (uint64_t)s;
+}
+
+static void b_tls_get(long n)
+{
+    uintptr_t s = 0;
+    for (long i = 0; i < n; i++)
+        s += (uintptr_t)TlsGetValue(us_tls);
+    sink = s;
+}
+
+static void b_key_get(long n)
+{
+    uintptr_t s = 0;
+    for (long i = 0; i < n; i++)
+        s += (uintptr_t)pthread_getspecific(us_key);
+    sink = s;
+}
+
+static void b_qpc(long n)
+{
+    LARGE_INTEGER c;
+    for (long i = 0; i < n; i++)
+        QueryPerformanceCounter(&c);
+    sink = (uint64_t)c.QuadPart;
+}
+
+static void b_clock_gettime(long n)
+{
+    struct timespec ts;
+    for (long i = 0; i < n; i++)
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+    sink = (uint64_t)ts.tv_nsec;
+}
+
+static void unpin_cpu(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int i = 0; i < CPU_SETSIZE; i++)
+        CPU_SET(i, &set);
+    sched_setaffinity(0, sizeof set, &set);
+}
+
+static void bench_usersync(void)
+{
+    const long N = 2000000;
+    unpin_cpu(); /* the ping-pong rows pinned this thread to CPU 0 */
+    InitializeCriticalSection(&us_cs);
+    us_tls = TlsAlloc();
+    TlsSetValue(us_tls, (LPVOID)1);
+    pthread_key_create(&us_key, NULL);
+    pthread_setspecific(us_key, (void *)1);
+
+    printf("\nuser-mode primitives (uncontended; \"2 threads\": both on one lock, ns per iteration of each)\n");
+    double mx = best_ns_per_op(b_pthread_mutex, N);
+    row("EnterCriticalSection+Leave", best_ns_per_op(b_cs, N), "vs pthread mutex", mx,
+        "target <= 1.2x");
+    double wr = best_ns_per_op(b_rwlock_wr, N);
+    row("SRW exclusive acquire+release", best_ns_per_op(b_srw_excl, N), "vs pthread_rwlock wr",
+        wr, "target <= 1.2x");
+    double rd = best_ns_per_op(b_rwlock_rd, N);
+    row("SRW shared acquire+release", best_ns_per_op(b_srw_shared, N), "vs pthread_rwlock rd",
+        rd, "target <= 1.2x");
+    double mx2 = scaled(b_pthread_mutex, 2, N / 2);
+    row("EnterCriticalSection+Leave, 2 threads", scaled(b_cs, 2, N / 2),
+        "vs pthread mutex, 2 thr", mx2, "");
+    double wr2 = scaled(b_rwlock_wr, 2, N / 2);
+    row("SRW exclusive, 2 threads", scaled(b_srw_excl, 2, N / 2),
+        "vs pthread_rwlock wr, 2 thr", wr2, "");
+    double rd2 = scaled(b_rwlock_rd, 2, N / 2);
+    row("SRW shared, 2 threads", scaled(b_srw_shared, 2, N / 2),
+        "vs pthread_rwlock rd, 2 thr", rd2, "");
+    row("TlsGetValue", best_ns_per_op(b_tls_get, N * 5), "vs pthread_getspecific",
+        best_ns_per_op(b_key_get, N * 5), "");
+    row("QueryPerformanceCounter", best_ns_per_op(b_qpc, N), "vs clock_gettime",
+        best_ns_per_op(b_clock_gettime, N), "");
+    DeleteCriticalSection(&us_cs);
+}
+
 int main(void)
 {
     const long N = 2000000;
@@ -371,5 +508,7 @@ int main(void)
     double epp = best_ns_per_op(b_event_pingpong, 100000);
     row("ping-pong, 2 auto-reset events, one CPU", epp, "vs raw futex ping-pong",
         fpp, "target <= 1.2x");
+
+    bench_usersync();
     return 0;
 }
