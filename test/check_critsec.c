@@ -290,7 +290,7 @@ START_TEST(test_waiter_lock_count)
     t = CreateThread(NULL, 0, enter_and_leave, &cs, 0, NULL);
     /* One waiter: -2 - 4 (the ones' complement of 1 in bits 2-31). */
     wait_lock_count(&cs, -6);
-    ck_assert_uint_eq(cs.DebugInfo->ContentionCount, 1);
+    ck_assert_uint_eq(__atomic_load_n(&cs.DebugInfo->ContentionCount, __ATOMIC_RELAXED), 1);
     ASSERT_WAIT(WaitForSingleObject(t, 20), WAIT_TIMEOUT);
     LeaveCriticalSection(&cs);
     ASSERT_WAIT(WaitForSingleObject(t, 5000), WAIT_OBJECT_0);
