@@ -489,6 +489,15 @@ void event_set(struct object *o);
 int utf8_to_utf16(const char *s, WCHAR *out, size_t cap);
 size_t wstrlen(const WCHAR *s);
 
+/* ------------------------------------------------------------------ */
+/* TLS and FLS (tls.c)                                                 */
+
+/* Runs the exiting thread's FLS callbacks and frees its slots.  The
+ * thread teardown calls it first, so that, as on Windows, the callbacks
+ * have run before the thread object is signalled; tls.c's own key
+ * destructor covers threads that have no ws_thread. */
+void tls_thread_detach(void);
+
 #include "handle_lookup.h"
 
 #endif

@@ -142,6 +142,7 @@ static void thread_detach(void *p)
 {
     struct ws_thread *t = p;
     struct thread_obj *to = to_of(t->self);
+    tls_thread_detach(); /* FLS callbacks may still use this thread */
     thread_flush_deferred(t);
     while (t->nowned)
         mutex_abandon(t->owned[--t->nowned], t->tid);

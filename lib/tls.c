@@ -4,9 +4,11 @@
  * Each thread that stores a value gets a struct tls_thread: 64 TLS cells
  * inline (TLS_MINIMUM_AVAILABLE) plus 1024 expansion cells allocated on
  * first use, as Windows has them, and the FLS values in 64 chunks of 64,
- * allocated on first use.  A pthread key of our own tears it down when the
- * thread exits, however the thread was created, and runs the FLS callbacks
- * first.
+ * allocated on first use.  When the thread exits, however it was created,
+ * its FLS callbacks run and the struct is freed: from thread.c's teardown,
+ * before the thread object is signalled (so a thread that waited for it
+ * sees the callbacks done, as on Windows), or from a pthread key of our
+ * own for threads winshim has no record of.
  *
  * TLS.  Windows zeroes a slot in every thread when it is freed.  Instead of
  * visiting the threads, every slot has a generation, bumped when it is
@@ -124,6 +126,15 @@ static void tls_thread_exit(void *p)
         free(t->fls[i]);
     free(t->expansion);
     free(t);
+}
+
+void tls_thread_detach(void)
+{
+    struct tls_thread *t = tls_self;
+    if (!t)
+        return;
+    pthread_setspecific(tls_key, NULL); /* our key destructor: nothing left */
+    tls_thread_exit(t);
 }
 
 static void tls_make_key(void)
