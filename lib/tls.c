@@ -36,7 +36,7 @@
 #define TLS_INLINE TLS_MINIMUM_AVAILABLE
 #define TLS_EXPANSION 1024
 #define TLS_SLOTS (TLS_INLINE + TLS_EXPANSION)
-#define FLS_SLOTS FLS_MAXIMUM_AVAILABLE
+#define FLS_SLOTS 4080 /* Windows 10: FlsAlloc gives 1..4079 (FLS_MAXIMUM_AVAILABLE is older) */
 #define FLS_CHUNK 64
 #define FLS_CHUNKS ((FLS_SLOTS + FLS_CHUNK - 1) / FLS_CHUNK)
 #define FLS_BATCH 64 /* callbacks collected per pass under the lock */

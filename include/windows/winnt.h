@@ -566,15 +566,17 @@ typedef union _RTL_RUN_ONCE {
 typedef DWORD (NTAPI *PRTL_RUN_ONCE_INIT_FN)(PRTL_RUN_ONCE RunOnce,
                                              PVOID Parameter, PVOID *Context);
 #define RTL_RUN_ONCE_INIT {0}
-#define RTL_RUN_ONCE_CHECK_ONLY 0x00000001UL
-#define RTL_RUN_ONCE_ASYNC 0x00000002UL
-#define RTL_RUN_ONCE_INIT_FAILED 0x00000004UL
+#define RTL_RUN_ONCE_CHECK_ONLY 0x00000001U
+#define RTL_RUN_ONCE_ASYNC 0x00000002U
+#define RTL_RUN_ONCE_INIT_FAILED 0x00000004U
 #define RTL_RUN_ONCE_CTX_RESERVED_BITS 2
 
 /* Fiber-local storage: the callback runs for a slot's non-NULL value when
- * the thread exits or the slot is freed. */
+ * the thread exits or the slot is freed.  FLS_MAXIMUM_AVAILABLE is the
+ * value of mingw-w64 and the SDKs before Windows 10; like Windows 10,
+ * FlsAlloc hands out up to 4079 slots (1..4079) all the same. */
 typedef VOID (NTAPI *PFLS_CALLBACK_FUNCTION)(PVOID lpFlsData);
-#define FLS_MAXIMUM_AVAILABLE 4080
+#define FLS_MAXIMUM_AVAILABLE 128
 
 /* ------------------------------------------------------------------------
  * Interlocked operations, memory barriers
