@@ -101,29 +101,20 @@ WS_EXPORT BOOL WINAPI PulseEvent(HANDLE h)
     return event_op_handle(h, EV_PULSE);
 }
 
-struct event_init {
-    bool manual, initial;
-};
-
 static struct object *event_make(void *ctx, DWORD *err)
 {
-    const struct event_init *init = ctx;
-    return object_new(&event_type, init->manual ? EV_MANUAL : 0,
-                      init->initial ? 1 : 0, err);
+    DWORD flags = *(DWORD *)ctx;
+    return object_new(&event_type, (flags & CREATE_EVENT_MANUAL_RESET) ? EV_MANUAL : 0,
+                      (flags & CREATE_EVENT_INITIAL_SET) ? 1 : 0, err);
 }
 
 static HANDLE event_create(LPSECURITY_ATTRIBUTES sa, DWORD flags,
                            ACCESS_MASK access, LPCWSTR wname, LPCSTR aname,
                            bool ansi)
 {
-    if (flags & ~(DWORD)(CREATE_EVENT_MANUAL_RESET | CREATE_EVENT_INITIAL_SET))
-        return ws_null(ERROR_INVALID_PARAMETER);
-    struct event_init init = {
-        .manual = flags & CREATE_EVENT_MANUAL_RESET,
-        .initial = flags & CREATE_EVENT_INITIAL_SET,
-    };
-    return object_create_handle(&event_type, event_make, &init, wname, aname,
-                                ansi, access, sa && sa->bInheritHandle);
+    return object_create_flagged(&event_type, event_make,
+                                 CREATE_EVENT_MANUAL_RESET | CREATE_EVENT_INITIAL_SET,
+                                 flags, sa, access, wname, aname, ansi);
 }
 
 static DWORD event_flags(BOOL manual, BOOL initial)

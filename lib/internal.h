@@ -398,6 +398,10 @@ void wait_unlock(struct object *o, struct wait_guard *g);
 HANDLE object_create_handle(const struct object_type *type, object_maker make,
                             void *ctx, LPCWSTR wname, LPCSTR aname,
                             bool ansi, ACCESS_MASK access, BOOL inherit);
+HANDLE object_create_flagged(const struct object_type *type, object_maker make,
+                             DWORD valid, DWORD flags, LPSECURITY_ATTRIBUTES sa,
+                             ACCESS_MASK access, LPCWSTR wname, LPCSTR aname,
+                             bool ansi);
 HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
                           LPCSTR aname, bool ansi, ACCESS_MASK access,
                           BOOL inherit);

@@ -131,7 +131,7 @@ WS_EXPORT BOOL WINAPI ReleaseMutex(HANDLE h)
 
 static struct object *mutex_make(void *ctx, DWORD *err)
 {
-    bool owned = *(bool *)ctx;
+    bool owned = *(DWORD *)ctx & CREATE_MUTEX_INITIAL_OWNER;
     uint32_t tid = owned ? thread_tid() : 0;
     struct object *o = object_new(&mutex_type, owned ? 1u << MX_COUNT_SHIFT : 0,
                                   tid, err);
@@ -144,11 +144,8 @@ static HANDLE mutex_create(LPSECURITY_ATTRIBUTES sa, DWORD flags,
                            ACCESS_MASK access, LPCWSTR wname, LPCSTR aname,
                            bool ansi)
 {
-    if (flags & ~(DWORD)CREATE_MUTEX_INITIAL_OWNER)
-        return ws_null(ERROR_INVALID_PARAMETER);
-    bool owned = flags & CREATE_MUTEX_INITIAL_OWNER;
-    return object_create_handle(&mutex_type, mutex_make, &owned, wname, aname,
-                                ansi, access, sa && sa->bInheritHandle);
+    return object_create_flagged(&mutex_type, mutex_make, CREATE_MUTEX_INITIAL_OWNER,
+                                 flags, sa, access, wname, aname, ansi);
 }
 
 WS_EXPORT HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL owner,

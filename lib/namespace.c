@@ -330,6 +330,20 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
     return h;
 }
 
+/* The Create*Ex shape shared by events, mutexes and timers: dwFlags bits
+ * the kind does not define are ERROR_INVALID_PARAMETER; the flags are
+ * make()'s context (a DWORD). */
+HANDLE object_create_flagged(const struct object_type *type, object_maker make,
+                             DWORD valid, DWORD flags, LPSECURITY_ATTRIBUTES sa,
+                             ACCESS_MASK access, LPCWSTR wname, LPCSTR aname,
+                             bool ansi)
+{
+    if (flags & ~valid)
+        return ws_null(ERROR_INVALID_PARAMETER);
+    return object_create_handle(type, make, &flags, wname, aname, ansi, access,
+                                sa && sa->bInheritHandle);
+}
+
 /* Open* checks the request against the type: no access at all, or a
  * right the type does not define, is ERROR_ACCESS_DENIED;
  * ACCESS_SYSTEM_SECURITY needs a privilege we never hold. */

@@ -400,7 +400,8 @@ WS_EXPORT BOOL WINAPI CancelWaitableTimer(HANDLE h)
 
 static struct object *timer_make(void *ctx, DWORD *err)
 {
-    struct object *o = object_new(&timer_type, *(bool *)ctx ? TM_MANUAL : 0, 0, err);
+    bool manual = *(DWORD *)ctx & CREATE_WAITABLE_TIMER_MANUAL_RESET;
+    struct object *o = object_new(&timer_type, manual ? TM_MANUAL : 0, 0, err);
     if (o) {
         struct timer *t = (struct timer *)o;
         t->heap_index = -1;
@@ -413,11 +414,9 @@ static HANDLE timer_create_handle(LPSECURITY_ATTRIBUTES sa, DWORD flags,
                            ACCESS_MASK access, LPCWSTR wname, LPCSTR aname,
                            bool ansi)
 {
-    if (flags & ~(DWORD)CREATE_WAITABLE_TIMER_MANUAL_RESET)
-        return ws_null(ERROR_INVALID_PARAMETER);
-    bool manual = flags & CREATE_WAITABLE_TIMER_MANUAL_RESET;
-    return object_create_handle(&timer_type, timer_make, &manual, wname, aname,
-                                ansi, access, sa && sa->bInheritHandle);
+    return object_create_flagged(&timer_type, timer_make,
+                                 CREATE_WAITABLE_TIMER_MANUAL_RESET, flags, sa,
+                                 access, wname, aname, ansi);
 }
 
 WS_EXPORT HANDLE WINAPI CreateWaitableTimerW(LPSECURITY_ATTRIBUTES sa, BOOL manual,
