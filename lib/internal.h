@@ -84,6 +84,12 @@ void ws_set_last_error(DWORD err);
 DWORD ws_errno_to_win32(int err);
 
 /* ------------------------------------------------------------------ */
+/* clocks (time.c)                                                     */
+
+int64_t time_mono_ns(void);     /* CLOCK_MONOTONIC */
+int64_t time_utc_100ns(void);   /* CLOCK_REALTIME as a FILETIME value */
+
+/* ------------------------------------------------------------------ */
 /* futexes (futex.c)                                                   */
 
 /* deadline: absolute CLOCK_MONOTONIC, NULL = forever.  Returns 0 when
@@ -458,7 +464,6 @@ static inline uint32_t thread_tid(void)
 {
     return thread_current()->tid;
 }
-struct object *thread_self_object(DWORD *err); /* for GetCurrentThread */
 struct object *process_self_object(void);      /* for GetCurrentProcess */
 void thread_flush_deferred(struct ws_thread *t);
 

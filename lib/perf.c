@@ -10,11 +10,8 @@
  * (Wine returns TRUE too; Windows faults).  check_perf.c test_null. */
 WS_EXPORT BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER *count)
 {
-    struct timespec ts;
-    if (count) {
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        count->QuadPart = (LONGLONG)ts.tv_sec * QPC_FREQUENCY + ts.tv_nsec / 100;
-    }
+    if (count)
+        count->QuadPart = time_mono_ns() / (1000000000 / QPC_FREQUENCY);
     return TRUE;
 }
 

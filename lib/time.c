@@ -4,13 +4,25 @@
 #include "internal.h"
 
 /* 100-ns intervals between 1601-01-01 and 1970-01-01. */
-#define EPOCH_DIFF_100NS 116444736000000000ULL
+#define EPOCH_DIFF_100NS 116444736000000000LL
 
-WS_EXPORT ULONGLONG WINAPI GetTickCount64(void)
+int64_t time_mono_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (ULONGLONG)ts.tv_sec * 1000u + (ULONGLONG)ts.tv_nsec / 1000000u;
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t time_utc_100ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 10000000 + ts.tv_nsec / 100 + EPOCH_DIFF_100NS;
+}
+
+WS_EXPORT ULONGLONG WINAPI GetTickCount64(void)
+{
+    return (ULONGLONG)time_mono_ns() / 1000000u;
 }
 
 WS_EXPORT DWORD WINAPI GetTickCount(void)
@@ -20,10 +32,7 @@ WS_EXPORT DWORD WINAPI GetTickCount(void)
 
 WS_EXPORT void WINAPI GetSystemTimeAsFileTime(LPFILETIME ft)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ULONGLONG t = (ULONGLONG)ts.tv_sec * 10000000u +
-                  (ULONGLONG)ts.tv_nsec / 100u + EPOCH_DIFF_100NS;
+    ULONGLONG t = (ULONGLONG)time_utc_100ns();
     ft->dwLowDateTime = (DWORD)t;
     ft->dwHighDateTime = (DWORD)(t >> 32);
 }

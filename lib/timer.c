@@ -36,7 +36,6 @@
 #include "internal.h"
 
 #define TM_MANUAL 0x1u
-#define EPOCH_DIFF_100NS 116444736000000000LL
 
 struct timer {
     struct object hdr;
@@ -89,20 +88,6 @@ static struct {
     uint32_t n, cap;
     bool running;
 } svc = {.lock = PTHREAD_MUTEX_INITIALIZER};
-
-static int64_t mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t utc_now_100ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 10000000 + ts.tv_nsec / 100 + EPOCH_DIFF_100NS;
-}
 
 static void heap_set(uint32_t i, struct timer *t)
 {
@@ -191,7 +176,7 @@ static void timer_fire(struct timer *t, int64_t now)
     heap_remove(t);
     timer_set_state(t, 1);
     if (t->routine) {
-        int64_t ft = utc_now_100ns();
+        int64_t ft = time_utc_100ns();
         bool inserted;
         object_ref(&t->hdr); /* the queued APC's */
         if (thread_queue_apc(t->apc_thread, &t->apc, timer_apc_call,
@@ -222,7 +207,7 @@ static void *timer_service(void *unused)
             pthread_cond_wait(&svc.cond, &svc.lock);
             continue;
         }
-        int64_t now = mono_now();
+        int64_t now = time_mono_ns();
         struct timer *t = svc.heap[0];
         if (t->due <= now) {
             timer_fire(t, now);
@@ -312,18 +297,18 @@ static DWORD timer_set(HANDLE h, const LARGE_INTEGER *due, LONG period,
         return ERROR_INVALID_PARAMETER;
     pthread_once(&once, service_atfork_register);
 
-    int64_t now = mono_now(), when;
+    int64_t now = time_mono_ns(), when;
     if (due->QuadPart < 0) {
         when = now + (-due->QuadPart > INT64_MAX / 200 ? INT64_MAX / 2
                                                          : -due->QuadPart * 100);
     } else {
-        int64_t delta = due->QuadPart - utc_now_100ns();
+        int64_t delta = due->QuadPart - time_utc_100ns();
         when = now + (delta <= 0 ? 0
                                  : delta > INT64_MAX / 200 ? INT64_MAX / 2
                                                            : delta * 100);
     }
     /* The setting thread's object, for the routine (before any lock). */
-    struct object *self = routine ? thread_self_object(NULL) : NULL;
+    struct object *self = routine ? thread_current()->self : NULL;
 
     ws_rcu_lock();
     DWORD err = handle_get(h, &timer_type, TIMER_MODIFY_STATE, &o, NULL);
