@@ -87,10 +87,7 @@ static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const st
         o = process_self_object();
         access = PROCESS_ALL_ACCESS;
     } else if (WS_UNLIKELY(h == PSEUDO_CURRENT_THREAD)) {
-        DWORD err = 0;
-        o = thread_self_object(&err);
-        if (!o)
-            return err;
+        o = thread_current()->self;
         access = THREAD_ALL_ACCESS;
     } else {
         struct handle_entry *e;

@@ -216,12 +216,6 @@ struct ws_thread *thread_attach(void)
     return t;
 }
 
-struct object *thread_self_object(DWORD *err)
-{
-    (void)err;
-    return thread_current()->self;
-}
-
 /* ---- mutex ownership ---- */
 
 void thread_own(struct ws_thread *t, struct object *mutex)
@@ -488,7 +482,7 @@ WS_EXPORT DWORD WINAPI SuspendThread(HANDLE h)
         ws_set_last_error(err);
         return (DWORD)-1;
     }
-    if (to->wt == self && prev == 0 && self->self == o)
+    if (o == self->self && prev == 0) /* suspending itself */
         thread_park(to);
     /* Return once the target has stopped (or was resumed meanwhile). */
     while (signal &&
