@@ -323,19 +323,21 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
     return atomic_load_explicit(&w->status, memory_order_acquire);
 }
 
-/* Takes the waiter's entries off the lists, except those its claimer
- * already unlinked: the claimed entry of a wait-any, every entry of a
- * wait-all. */
-static bool status_claimed_by_other(uint32_t st)
+/* The wait got its object(s): an index, possibly or-ed with WS_ABANDONED. */
+static bool status_acquired(uint32_t st)
 {
     return st < 2 * WS_ABANDONED;
 }
+
+/* Takes the waiter's entries off the lists, except those its claimer
+ * already unlinked: the claimed entry of a wait-any, every entry of a
+ * wait-all. */
 
 static void wait_unregister(struct waiter *w, struct object **objs,
                             uint32_t queued, bool all, uint32_t st)
 {
     if (!all) {
-        uint32_t claimed = status_claimed_by_other(st) ? (st & 0xff) : UINT32_MAX;
+        uint32_t claimed = status_acquired(st) ? (st & 0xff) : UINT32_MAX;
         for (uint32_t i = 0; i < queued; i++) {
             if (i == claimed)
                 continue;
@@ -346,7 +348,7 @@ static void wait_unregister(struct waiter *w, struct object **objs,
         }
         return;
     }
-    if (!queued || status_claimed_by_other(st))
+    if (!queued || status_acquired(st))
         return;
     struct wordlock *global = &arena_hdr()->wait_all_lock;
     wordlock_lock(global);
@@ -465,7 +467,7 @@ static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
         object_ref(objs[i]);
     ws_rcu_unlock();
     uint32_t st = wait_slow(objs, n, all, timeout, alertable);
-    if (st < 2 * WS_ABANDONED) {
+    if (status_acquired(st)) {
         uint32_t tid = thread_tid();
         for (uint32_t i = 0; i < n; i++)
             if (all || i == (st & 0xff))
