@@ -237,7 +237,17 @@ enum object_type_id {
     TYPE_MUTEX,
     TYPE_SEMAPHORE,
     TYPE_TIMER,
-    TYPE_COUNT = 16
+    /* Reserved for the I/O kinds (files issue) and jobs, so that branches
+     * working on them in parallel do not collide: */
+    TYPE_FILE = 7,       /* files, pipes, mailslots, console, comm devices */
+    TYPE_FIND = 8,       /* FindFirstFile */
+    TYPE_MAPPING = 9,    /* CreateFileMapping */
+    TYPE_IOCP = 10,      /* CreateIoCompletionPort */
+    TYPE_CHANGE = 11,    /* FindFirstChangeNotification */
+    TYPE_SOCKET = 12,    /* winsock */
+    TYPE_JOB = 13,
+    TYPE_TOKEN = 14,
+    TYPE_COUNT = 32
 };
 
 extern const struct object_type *const object_types[TYPE_COUNT];
