@@ -253,6 +253,7 @@ enum object_type_id {
 extern const struct object_type *const object_types[TYPE_COUNT];
 extern const struct object_type event_type, thread_type, process_type,
     mutex_type, semaphore_type, timer_type;
+/* file_type is declared with the file object below. */
 
 struct object {
     _Atomic uint64_t state;   /* see ST_* above */
@@ -499,6 +500,122 @@ DWORD mutex_release(struct object *o, uint32_t tid);
 DWORD semaphore_release(struct object *o, LONG count, LONG *prev);
 void event_set(struct object *o);
 
+
+/* ------------------------------------------------------------------ */
+/* files (file.c): the file object every I/O kind builds on             */
+
+/*
+ * A file object is one open file description: CreateFile makes a new one
+ * (its own file pointer); DuplicateHandle and inheritance share it.  What
+ * it is backed by is a *kind* with its own operations: a disk file today,
+ * later pipes, mailslots, the console, comm devices and sockets.  The kind
+ * is stored as a small number, not as a pointer, because the object lives
+ * in the arena, which other processes will map at other addresses (and
+ * with the library at another address too).
+ */
+enum file_kind {
+    FILE_KIND_DISK,     /* regular files and directories (file.c) */
+    FILE_KIND_STREAM,   /* any other inherited fd: tty, pipe, socket (std handles) */
+    FILE_KIND_PIPE,     /* reserved: anonymous and named pipes */
+    FILE_KIND_MAILSLOT, /* reserved */
+    FILE_KIND_CONSOLE,  /* reserved: CONIN$, CONOUT$ */
+    FILE_KIND_COMM,     /* reserved: COMn */
+    FILE_KIND_SOCKET,   /* reserved */
+    FILE_KIND_COUNT = 16
+};
+
+struct file_obj;
+
+/* Operations of one kind.  Every operation returns a Win32 error; NULL
+ * means the operation does not apply (the caller's default is documented
+ * at each).  `at` is the byte offset of a positioned transfer (OVERLAPPED
+ * given on a synchronous handle) or NULL for "at the file pointer". */
+struct file_ops {
+    enum file_kind kind;
+    /* NULL: ERROR_INVALID_FUNCTION. */
+    DWORD (*read)(struct file_obj *f, void *buf, DWORD len, const int64_t *at,
+                  DWORD *done);
+    DWORD (*write)(struct file_obj *f, const void *buf, DWORD len,
+                   const int64_t *at, DWORD *done);
+    /* NULL: nothing to flush, success. */
+    DWORD (*flush)(struct file_obj *f);
+    /* FILE_TYPE_*; NULL: FILE_TYPE_UNKNOWN. */
+    DWORD (*get_type)(struct file_obj *f);
+    /* The last handle in any process was closed (DELETE_ON_CLOSE...). */
+    void (*last_close)(struct file_obj *f);
+    /* The object is going: release what the kind holds.  The fd itself is
+     * closed by file.c afterwards (when it is this process's). */
+    void (*destroy)(struct file_obj *f);
+};
+
+extern const struct file_ops *const file_kinds[FILE_KIND_COUNT];
+extern const struct file_ops disk_file_ops, stream_file_ops;
+
+/* Flags of struct file_obj.flags besides the FILE_FLAG_* bits kept from
+ * CreateFile (they use the high bits; these use low bits). */
+#define FILE_OBJ_APPEND_ONLY 0x0001 /* FILE_APPEND_DATA without FILE_WRITE_DATA */
+#define FILE_OBJ_DIRECTORY 0x0002   /* opened with FILE_FLAG_BACKUP_SEMANTICS */
+#define FILE_OBJ_SHARE_LOCKED 0x0004 /* holds share-mode locks (file_share.c) */
+#define FILE_OBJ_STD 0x0008         /* wraps one of fds 0..2 */
+
+struct file_obj {
+    struct object hdr;
+    /* Shared: written before the first handle exists, then read-only
+     * (except the lock list, under the object lock). */
+    uint32_t kind;         /* enum file_kind */
+    uint32_t flags;        /* FILE_FLAG_* of CreateFile | FILE_OBJ_* */
+    ACCESS_MASK access;    /* rights the file was opened with */
+    uint32_t share;        /* FILE_SHARE_* */
+    aoff_t path;           /* NUL-terminated Unix path (DELETE_ON_CLOSE), or 0 */
+    uint32_t path_size;    /* bytes of the path block */
+    aoff_t locks;          /* byte-range locks held (struct file_lock list) */
+    uint32_t nlocks;
+    /* Process-private: a file descriptor is valid only in the process that
+     * opened it, and the arena will be shared between processes.  fd_pid
+     * says which process fd belongs to; any other process must not touch
+     * fd (file_fd() returns -1 there). */
+    int32_t fd;
+    uint32_t fd_pid;
+    void *priv;            /* the kind's process-private state */
+};
+
+/* Makes a file object of `ops`' kind around fd (which it takes over, also
+ * on failure) and a handle with `access` (GENERIC_* mapped here).
+ * flags: FILE_FLAG_* | FILE_OBJ_*. */
+DWORD file_wrap_fd(int fd, const struct file_ops *ops, ACCESS_MASK access,
+                   DWORD flags, HANDLE *out);
+/* The same without a handle: the object with one reference and one handle
+ * count, for callers that insert the handle themselves. */
+DWORD file_new(int fd, const struct file_ops *ops, ACCESS_MASK access,
+               DWORD flags, struct file_obj **out);
+/* This process's fd of a file object, -1 if o is not an fd-backed file
+ * opened in this process. */
+int file_fd(struct object *o);
+/* The gate for file handles: h must be a file object with every right in
+ * `need`.  Returns the object with a reference (I/O may block, so it
+ * cannot stay inside an RCU read section): drop it with file_put.
+ * *granted (may be NULL) receives the handle's access. */
+DWORD file_get(HANDLE h, ACCESS_MASK need, struct file_obj **out,
+               ACCESS_MASK *granted);
+static inline void file_put(struct file_obj *f)
+{
+    object_unref(&f->hdr);
+}
+uint32_t file_pid(void); /* getpid(), cached and kept right across fork */
+/* Building blocks for kinds backed by an fd: one read or write (EINTR
+ * retried, errno mapped), and what GetFileType says of an fd. */
+DWORD file_fd_read(int fd, void *buf, DWORD len, const int64_t *at, DWORD *done);
+DWORD file_fd_write(int fd, const void *buf, DWORD len, const int64_t *at,
+                    DWORD *done);
+DWORD file_fd_type(int fd);
+
+/* Byte-range locks and share modes (filelock.c).  A transfer of len bytes
+ * at off through f: ERROR_LOCK_VIOLATION when a lock of another file
+ * object (any process) forbids it, or a shared lock of f's own forbids a
+ * write. */
+DWORD filelock_check(struct file_obj *f, int64_t off, DWORD len, bool write);
+
+extern const struct object_type file_type;
 
 /* ------------------------------------------------------------------ */
 /* text (unicode.c)                                                    */

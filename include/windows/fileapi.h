@@ -1,8 +1,7 @@
 /*
  * fileapi.h - files and directories.
  *
- * Only the constants so far; the functions are declared as they are
- * implemented.
+ * Functions are declared as they are implemented.
  */
 #ifndef _APISETFILE_
 #define _APISETFILE_
@@ -26,6 +25,17 @@ extern "C" {
 #define INVALID_FILE_SIZE ((DWORD)0xFFFFFFFF)
 #define INVALID_SET_FILE_POINTER ((DWORD)-1)
 #define INVALID_FILE_ATTRIBUTES ((DWORD)-1)
+
+WINBASEAPI BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer,
+                               DWORD nNumberOfBytesToRead,
+                               LPDWORD lpNumberOfBytesRead,
+                               LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer,
+                                DWORD nNumberOfBytesToWrite,
+                                LPDWORD lpNumberOfBytesWritten,
+                                LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI FlushFileBuffers(HANDLE hFile);
+WINBASEAPI DWORD WINAPI GetFileType(HANDLE hFile);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <fileapi.h>
 #include <handleapi.h>
 #include <memoryapi.h>
+#include <processenv.h>
 #include <processthreadsapi.h>
 #include <profileapi.h>
 #include <synchapi.h>

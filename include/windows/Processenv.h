@@ -1,0 +1,2 @@
+/* Processenv.h - the spelling Windows code often uses for <processenv.h>. */
+#include "processenv.h"

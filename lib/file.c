@@ -1,0 +1,489 @@
+/*
+ * File objects: the one object every I/O kind is built on, the handle-based
+ * I/O entry points that dispatch through a kind's operations (ReadFile,
+ * WriteFile, FlushFileBuffers, GetFileType), and the standard handles.
+ *
+ * A file object is one open file description (docs/ARCHITECTURE.md,
+ * "Files"): every CreateFile makes a new one with its own file pointer,
+ * DuplicateHandle and inheritance share it.  Disk files and the standard
+ * handles keep their file pointer where Linux keeps it, in the fd's open
+ * file description, so the two notions coincide.
+ *
+ * States: a file object is waitable and signalled while no I/O is pending
+ * on it (value 1).  Synchronous handles are always signalled; overlapped
+ * I/O (a later kind of work) clears and sets the value around requests.
+ *
+ * Fields: kind, flags, access, share and path are written once before the
+ * first handle exists and only read afterwards; the byte-range lock list
+ * is guarded by the object lock (lock.c).  fd and priv are process-private
+ * (see struct file_obj): only the process fd_pid uses them.
+ *
+ * Lifetime: the last handle closed (in any process) runs the kind's
+ * last_close (DELETE_ON_CLOSE unlinks there); the last reference closes
+ * the fd.  I/O holds a reference, not an RCU read section, because reads
+ * and writes may block.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* ---- the object type ---- */
+
+static bool file_signaled(const struct object *o, uint64_t s, uint32_t tid)
+{
+    (void)o;
+    (void)tid;
+    return st_value(s) != 0;
+}
+
+static uint64_t file_acquire(const struct object *o, uint64_t s, uint32_t tid,
+                             bool *abandoned)
+{
+    (void)o;
+    (void)tid;
+    (void)abandoned;
+    return s; /* a wait does not reset a file: it stays signalled */
+}
+
+static const struct file_ops *file_ops_of(const struct file_obj *f)
+{
+    const struct file_ops *ops = f->kind < FILE_KIND_COUNT ? file_kinds[f->kind] : NULL;
+    return ops ? ops : &stream_file_ops;
+}
+
+static void file_last_close(struct object *o)
+{
+    struct file_obj *f = (struct file_obj *)o;
+    const struct file_ops *ops = file_ops_of(f);
+    if (ops->last_close)
+        ops->last_close(f);
+}
+
+static void file_destroy(struct object *o)
+{
+    struct file_obj *f = (struct file_obj *)o;
+    const struct file_ops *ops = file_ops_of(f);
+    if (ops->destroy)
+        ops->destroy(f);
+    if (f->path)
+        arena_free(arena_ptr(f->path), f->path_size);
+    if (f->fd >= 0 && f->fd_pid == file_pid()) {
+        if (f->flags & FILE_OBJ_STD) {
+            /* Keep 0..2 taken, so that the next open() does not become
+             * the C library's stdout by accident. */
+            int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+            if (null >= 0) {
+                dup2(null, f->fd);
+                close(null);
+            } else {
+                close(f->fd);
+            }
+        } else {
+            close(f->fd);
+        }
+    }
+}
+
+const struct object_type file_type = {
+    .name = "File",
+    .id = TYPE_FILE,
+    .size = sizeof(struct file_obj),
+    .mapping = {FILE_GENERIC_READ, FILE_GENERIC_WRITE, FILE_GENERIC_EXECUTE,
+                FILE_ALL_ACCESS},
+    .valid_access = FILE_ALL_ACCESS,
+    .signaled = file_signaled,
+    .acquire = file_acquire,
+    .last_close = file_last_close,
+    .destroy = file_destroy,
+};
+
+/* ---- the kinds ---- */
+
+const struct file_ops *const file_kinds[FILE_KIND_COUNT] = {
+    [FILE_KIND_DISK] = &disk_file_ops,
+    [FILE_KIND_STREAM] = &stream_file_ops,
+};
+
+/* ---- the process id, cached (glibc's getpid() is a system call) ---- */
+
+static uint32_t cached_pid;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void pid_atfork_child(void)
+{
+    cached_pid = (uint32_t)getpid();
+}
+
+static void pid_init(void)
+{
+    cached_pid = (uint32_t)getpid();
+    pthread_atfork(NULL, NULL, pid_atfork_child);
+}
+
+uint32_t file_pid(void)
+{
+    pthread_once(&pid_once, pid_init);
+    return cached_pid;
+}
+
+/* ---- creation and the gate ---- */
+
+DWORD file_new(int fd, const struct file_ops *ops, ACCESS_MASK access,
+               DWORD flags, struct file_obj **out)
+{
+    DWORD err;
+    struct object *o = object_new(&file_type, 0, 1, &err);
+    if (!o) {
+        if (fd >= 0)
+            close(fd);
+        return err;
+    }
+    struct file_obj *f = (struct file_obj *)o;
+    f->kind = ops->kind;
+    f->flags = flags;
+    f->access = object_map_access(&file_type, access);
+    f->fd = fd;
+    f->fd_pid = file_pid();
+    object_handle_open(o);
+    *out = f;
+    return ERROR_SUCCESS;
+}
+
+DWORD file_wrap_fd(int fd, const struct file_ops *ops, ACCESS_MASK access,
+                   DWORD flags, HANDLE *out)
+{
+    struct file_obj *f;
+    DWORD err = file_new(fd, ops, access, flags, &f);
+    if (err)
+        return err;
+    if ((err = handle_insert(&f->hdr, f->access, 0, out))) {
+        object_handle_close(&f->hdr);
+        object_unref(&f->hdr);
+    }
+    return err;
+}
+
+int file_fd(struct object *o)
+{
+    if (!o || o->type_id != TYPE_FILE)
+        return -1;
+    struct file_obj *f = (struct file_obj *)o;
+    return f->fd_pid == file_pid() ? f->fd : -1;
+}
+
+DWORD file_get(HANDLE h, ACCESS_MASK need, struct file_obj **out,
+               ACCESS_MASK *granted)
+{
+    struct object *o = NULL;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &file_type, need, &o, granted);
+    if (!err)
+        object_ref(o);
+    ws_rcu_unlock();
+    if (!err)
+        *out = (struct file_obj *)o;
+    return err;
+}
+
+/* ---- plain fd operations, shared by disk files and streams ---- */
+
+static DWORD fd_of(struct file_obj *f, int *fd)
+{
+    *fd = f->fd_pid == file_pid() ? f->fd : -1;
+    return *fd < 0 ? ERROR_INVALID_HANDLE : ERROR_SUCCESS;
+}
+
+/* One read: EINTR retried, the rest reported as Win32 errors. */
+DWORD file_fd_read(int fd, void *buf, DWORD len, const int64_t *at, DWORD *done)
+{
+    ssize_t n;
+    do
+        n = at ? pread(fd, buf, len, (off_t)*at) : read(fd, buf, len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return errno == EISDIR ? ERROR_INVALID_FUNCTION : ws_errno_to_win32(errno);
+    *done = (DWORD)n;
+    return ERROR_SUCCESS;
+}
+
+DWORD file_fd_write(int fd, const void *buf, DWORD len, const int64_t *at,
+                    DWORD *done)
+{
+    ssize_t n;
+    do
+        n = at ? pwrite(fd, buf, len, (off_t)*at) : write(fd, buf, len);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return errno == EBADF ? ERROR_ACCESS_DENIED : ws_errno_to_win32(errno);
+    *done = (DWORD)n;
+    return ERROR_SUCCESS;
+}
+
+static DWORD stream_read(struct file_obj *f, void *buf, DWORD len,
+                         const int64_t *at, DWORD *done)
+{
+    int fd;
+    DWORD err = fd_of(f, &fd);
+    if (!err)
+        err = file_fd_read(fd, buf, len, at, done);
+    /* The write end of a pipe is gone: Windows' end of a pipe. */
+    return err;
+}
+
+static DWORD stream_write(struct file_obj *f, const void *buf, DWORD len,
+                          const int64_t *at, DWORD *done)
+{
+    int fd;
+    DWORD err = fd_of(f, &fd);
+    if (err)
+        return err;
+    /* Writes to streams are complete on Windows: loop over short ones. */
+    DWORD total = 0;
+    while (total < len) {
+        DWORD n = 0;
+        if ((err = file_fd_write(fd, (const char *)buf + total, len - total, at, &n)))
+            break;
+        total += n;
+        if (n == 0)
+            break;
+    }
+    *done = total;
+    return total ? ERROR_SUCCESS : err;
+}
+
+static DWORD stream_flush(struct file_obj *f)
+{
+    int fd;
+    DWORD err = fd_of(f, &fd);
+    if (err)
+        return err;
+    if (fsync(fd) < 0 && errno != EINVAL && errno != EROFS)
+        return ws_errno_to_win32(errno);
+    return ERROR_SUCCESS;
+}
+
+/* What an fd of unknown origin is, as GetFileType says it. */
+DWORD file_fd_type(int fd)
+{
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return FILE_TYPE_UNKNOWN;
+    if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISBLK(st.st_mode))
+        return FILE_TYPE_DISK;
+    if (S_ISCHR(st.st_mode))
+        return FILE_TYPE_CHAR;
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+        return FILE_TYPE_PIPE;
+    return FILE_TYPE_UNKNOWN;
+}
+
+static DWORD stream_get_type(struct file_obj *f)
+{
+    int fd;
+    return fd_of(f, &fd) ? FILE_TYPE_UNKNOWN : file_fd_type(fd);
+}
+
+const struct file_ops stream_file_ops = {
+    .kind = FILE_KIND_STREAM,
+    .read = stream_read,
+    .write = stream_write,
+    .flush = stream_flush,
+    .get_type = stream_get_type,
+};
+
+/* ---- the exported I/O functions ---- */
+
+/* Rights ReadFile and WriteFile need. */
+#define FILE_WRITE_ANY (FILE_WRITE_DATA | FILE_APPEND_DATA)
+
+/* A positioned transfer on a synchronous handle: the OVERLAPPED names the
+ * offset, and the transfer completes before the call returns (as Windows
+ * does there, and as it may do on an overlapped handle). */
+static const int64_t *overlapped_offset(LPOVERLAPPED ov, int64_t *at)
+{
+    if (!ov)
+        return NULL;
+    *at = (int64_t)(((uint64_t)ov->OffsetHigh << 32) | ov->Offset);
+    return at;
+}
+
+static void overlapped_complete(LPOVERLAPPED ov, DWORD err, DWORD done)
+{
+    if (!ov)
+        return;
+    ov->Internal = err ? (ULONG_PTR)0xC0000001u /* STATUS_UNSUCCESSFUL */ : 0;
+    ov->InternalHigh = done;
+    if (ov->hEvent)
+        SetEvent(ov->hEvent);
+}
+
+enum io_dir { IO_READ, IO_WRITE };
+
+static BOOL file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone,
+                    LPOVERLAPPED ov, enum io_dir dir)
+{
+    struct file_obj *f;
+    ACCESS_MASK granted = 0;
+    DWORD done = 0;
+    if (pdone)
+        *pdone = 0;
+    DWORD err = file_get(h, 0, &f, &granted);
+    if (err)
+        return ws_bool(err);
+    if (!pdone && !ov) {
+        file_put(f);
+        return ws_bool(ERROR_INVALID_USER_BUFFER);
+    }
+    const struct file_ops *ops = file_ops_of(f);
+    int64_t at_buf;
+    const int64_t *at = overlapped_offset(ov, &at_buf);
+    if (dir == IO_READ) {
+        if (!(granted & FILE_READ_DATA))
+            err = ERROR_ACCESS_DENIED;
+        else if (!ops->read)
+            err = ERROR_INVALID_FUNCTION;
+        else
+            err = ops->read(f, buf, len, at, &done);
+    } else {
+        if (!(granted & FILE_WRITE_ANY))
+            err = ERROR_ACCESS_DENIED;
+        else if (!ops->write)
+            err = ERROR_INVALID_FUNCTION;
+        else
+            err = ops->write(f, buf, len, at, &done);
+    }
+    file_put(f);
+    if (pdone)
+        *pdone = done;
+    overlapped_complete(ov, err, done);
+    return ws_bool(err);
+}
+
+WS_EXPORT BOOL WINAPI ReadFile(HANDLE h, LPVOID buf, DWORD len, LPDWORD done,
+                               LPOVERLAPPED ov)
+{
+    return file_io(h, buf, len, done, ov, IO_READ);
+}
+
+WS_EXPORT BOOL WINAPI WriteFile(HANDLE h, LPCVOID buf, DWORD len, LPDWORD done,
+                                LPOVERLAPPED ov)
+{
+    return file_io(h, (void *)buf, len, done, ov, IO_WRITE);
+}
+
+WS_EXPORT BOOL WINAPI FlushFileBuffers(HANDLE h)
+{
+    struct file_obj *f;
+    ACCESS_MASK granted = 0;
+    DWORD err = file_get(h, 0, &f, &granted);
+    if (err)
+        return ws_bool(err);
+    const struct file_ops *ops = file_ops_of(f);
+    if (!(granted & FILE_WRITE_ANY))
+        err = ERROR_ACCESS_DENIED;
+    else if (ops->flush)
+        err = ops->flush(f);
+    file_put(f);
+    return ws_bool(err);
+}
+
+WS_EXPORT DWORD WINAPI GetFileType(HANDLE h)
+{
+    struct file_obj *f;
+    DWORD err = file_get(h, 0, &f, NULL);
+    if (err) {
+        ws_set_last_error(err);
+        return FILE_TYPE_UNKNOWN;
+    }
+    const struct file_ops *ops = file_ops_of(f);
+    DWORD type = ops->get_type ? ops->get_type(f) : FILE_TYPE_UNKNOWN;
+    file_put(f);
+    /* FILE_TYPE_UNKNOWN is also a success; Windows then sets NO_ERROR. */
+    if (type == FILE_TYPE_UNKNOWN)
+        ws_set_last_error(ERROR_SUCCESS);
+    return type;
+}
+
+/* ---- standard handles ----
+ *
+ * Three slots, made on first use from fds 0, 1 and 2: a file object of the
+ * stream kind (the disk kind for a regular file, so that the file pointer
+ * and locks behave as a disk file's) with the access the fd was opened
+ * with.  A closed fd gives a NULL slot, as a process without standard
+ * handles has on Windows.  SetStdHandle replaces a slot and closes nothing.
+ * Slots are written under std_lock, read with an atomic load. */
+
+static _Atomic(HANDLE) std_slots[3];
+static pthread_once_t std_once = PTHREAD_ONCE_INIT;
+
+static HANDLE std_wrap(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0)
+        return NULL;
+    ACCESS_MASK access = SYNCHRONIZE | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES;
+    switch (fl & O_ACCMODE) {
+    case O_RDONLY:
+        access |= GENERIC_READ;
+        break;
+    case O_WRONLY:
+        access |= GENERIC_WRITE;
+        break;
+    default:
+        access |= GENERIC_READ | GENERIC_WRITE;
+    }
+    struct stat st;
+    const struct file_ops *ops = &stream_file_ops;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        ops = &disk_file_ops;
+    HANDLE h = NULL;
+    if (file_wrap_fd(fd, ops, access, FILE_OBJ_STD, &h))
+        return NULL;
+    return h;
+}
+
+static void std_init(void)
+{
+    for (int i = 0; i < 3; i++)
+        atomic_store(&std_slots[i], std_wrap(i));
+}
+
+static int std_index(DWORD which)
+{
+    switch (which) {
+    case STD_INPUT_HANDLE:
+        return 0;
+    case STD_OUTPUT_HANDLE:
+        return 1;
+    case STD_ERROR_HANDLE:
+        return 2;
+    default:
+        return -1;
+    }
+}
+
+WS_EXPORT HANDLE WINAPI GetStdHandle(DWORD which)
+{
+    int i = std_index(which);
+    if (i < 0) {
+        ws_set_last_error(ERROR_INVALID_HANDLE);
+        return INVALID_HANDLE_VALUE;
+    }
+    pthread_once(&std_once, std_init);
+    return atomic_load(&std_slots[i]);
+}
+
+WS_EXPORT BOOL WINAPI SetStdHandle(DWORD which, HANDLE h)
+{
+    int i = std_index(which);
+    if (i < 0)
+        return ws_bool(ERROR_INVALID_HANDLE);
+    pthread_once(&std_once, std_init);
+    atomic_store(&std_slots[i], h);
+    return TRUE;
+}
