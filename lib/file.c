@@ -19,10 +19,11 @@
  * (see struct file_obj): only the process fd_pid uses them.
  *
  * Lifetime: the last handle closed (in any process) runs the kind's
- * last_close (DELETE_ON_CLOSE unlinks there); the last reference closes
- * the fd.  I/O holds a reference, not an RCU read section, because reads
+ * last_close (DELETE_ON_CLOSE unlinks there) and ends the open file
+ * description (file_last_close); the last reference frees the fd number.  I/O holds a reference, not an RCU read section, because reads
  * and writes may block.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -56,12 +57,38 @@ static const struct file_ops *file_ops_of(const struct file_obj *f)
     return ops ? ops : &stream_file_ops;
 }
 
+/* A shared /dev/null descriptor that closed files' fd numbers are pointed
+ * at (see file_last_close). */
+static int null_fd = -1;
+static pthread_once_t null_once = PTHREAD_ONCE_INIT;
+
+static void null_open(void)
+{
+    null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+}
+
 static void file_last_close(struct object *o)
 {
     struct file_obj *f = (struct file_obj *)o;
     const struct file_ops *ops = file_ops_of(f);
     if (ops->last_close)
         ops->last_close(f);
+    /* The last handle is gone: the open file description must go now, not
+     * when the last reference does (after an RCU grace period), because
+     * the file's share-mode and byte-range locks and a pipe's end of file
+     * depend on it.  The fd number itself stays reserved until destroy,
+     * pointing at /dev/null, so a thread still inside ReadFile on this
+     * object cannot reach a file opened meanwhile under the same number. */
+    if (f->fd >= 0 && f->fd_pid == file_pid()) {
+        pthread_once(&null_once, null_open);
+        if (null_fd < 0 ||
+            dup3(null_fd, f->fd, (f->flags & FILE_OBJ_STD) ? 0 : O_CLOEXEC) < 0) {
+            if (!(f->flags & FILE_OBJ_STD)) {
+                close(f->fd);
+                f->fd = -1;
+            }
+        }
+    }
 }
 
 static void file_destroy(struct object *o)
@@ -72,21 +99,10 @@ static void file_destroy(struct object *o)
         ops->destroy(f);
     if (f->path)
         arena_free(arena_ptr(f->path), f->path_size);
-    if (f->fd >= 0 && f->fd_pid == file_pid()) {
-        if (f->flags & FILE_OBJ_STD) {
-            /* Keep 0..2 taken, so that the next open() does not become
-             * the C library's stdout by accident. */
-            int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-            if (null >= 0) {
-                dup2(null, f->fd);
-                close(null);
-            } else {
-                close(f->fd);
-            }
-        } else {
-            close(f->fd);
-        }
-    }
+    /* Standard fds 0..2 stay open (on /dev/null), so that the next open()
+     * does not become the C library's stdout by accident. */
+    if (f->fd >= 0 && f->fd_pid == file_pid() && !(f->flags & FILE_OBJ_STD))
+        close(f->fd);
 }
 
 const struct object_type file_type = {

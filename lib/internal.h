@@ -568,8 +568,8 @@ struct file_obj {
     uint32_t share;        /* FILE_SHARE_* */
     aoff_t path;           /* NUL-terminated Unix path (DELETE_ON_CLOSE), or 0 */
     uint32_t path_size;    /* bytes of the path block */
-    aoff_t locks;          /* byte-range locks held (struct file_lock list) */
-    uint32_t nlocks;
+    aoff_t locks;          /* byte-range locks held (struct file_lock[]) */
+    uint32_t nlocks, lock_cap;
     /* Process-private: a file descriptor is valid only in the process that
      * opened it, and the arena will be shared between processes.  fd_pid
      * says which process fd belongs to; any other process must not touch
@@ -609,13 +609,72 @@ DWORD file_fd_write(int fd, const void *buf, DWORD len, const int64_t *at,
                     DWORD *done);
 DWORD file_fd_type(int fd);
 
+/* Disk files (diskfile.c).  Attributes: READONLY and DIRECTORY come from
+ * the mode, the bits in ATTRS_STORED from the extended attribute
+ * ATTR_XATTR ("0x22"), ARCHIVE when a file has none. */
+#define ATTR_XATTR "user.winshim.attrib"
+#define ATTRS_STORED                                                         \
+    (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_ARCHIVE | \
+     FILE_ATTRIBUTE_TEMPORARY | FILE_ATTRIBUTE_OFFLINE |                     \
+     FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
+struct stat;
+DWORD attrs_of(const char *path, int fd, const struct stat *st);
+void attrs_store(const char *path, int fd, DWORD bits);
+void filetime_from_timespec(const struct timespec *ts, FILETIME *ft);
+
 /* Byte-range locks and share modes (filelock.c).  A transfer of len bytes
  * at off through f: ERROR_LOCK_VIOLATION when a lock of another file
  * object (any process) forbids it, or a shared lock of f's own forbids a
  * write. */
 DWORD filelock_check(struct file_obj *f, int64_t off, DWORD len, bool write);
+/* LockFileEx / UnlockFileEx of one file object. */
+DWORD filelock_lock(struct file_obj *f, uint64_t off, uint64_t len,
+                    bool exclusive, bool wait);
+DWORD filelock_unlock(struct file_obj *f, uint64_t off, uint64_t len);
+void filelock_release_all(struct file_obj *f); /* the object is going */
+/* Share modes: takes the share-mode locks of a new open on fd, or fails
+ * with ERROR_SHARING_VIOLATION (*held: locks were taken). */
+DWORD filelock_share_acquire(int fd, ACCESS_MASK access, DWORD share, bool *held);
+/* Would an open of fd's file with access/share conflict?  With keep_gate
+ * and no conflict, the file's gate stays held (no open can slip in) until
+ * filelock_gate_release: DeleteFile and MoveFile act under it. */
+DWORD filelock_share_probe(int fd, ACCESS_MASK access, DWORD share, bool keep_gate);
+void filelock_gate_release(int fd);
 
 extern const struct object_type file_type;
+extern const struct object_type find_type; /* find.c */
+
+/* ------------------------------------------------------------------ */
+/* paths (path.c): Windows paths to Unix paths and back                */
+
+/* A UTF-8 path; small paths need no allocation.  Release with path_free. */
+struct upath {
+    char *buf;
+    size_t len, cap;
+    char small[256];
+};
+#define PATH_WILDCARDS 0x1 /* ? and * allowed in the last component */
+#define PATH_RAW 0x2       /* internal: \\?\ paths, no normalisation */
+DWORD path_from_a(LPCSTR name, unsigned flags, struct upath *out);
+DWORD path_from_w(LPCWSTR name, unsigned flags, struct upath *out);
+void path_free(struct upath *p);
+/* errno of an operation on upath as Windows reports it (ENOENT: file or
+ * path not found, depending on whether the directory exists). */
+DWORD path_error(int err, const char *upath);
+/* An absolute Unix path as "X:\..." (UTF-8). */
+DWORD path_to_windows(const char *unix_path, struct upath *out);
+DWORD path_utf16_to_utf8(const WCHAR *w, size_t n, struct upath *out);
+/* Hands a UTF-8 string back through an A or W buffer of `size` characters,
+ * Windows style: the length without the terminator when it fits, else the
+ * size needed with it (nothing written). */
+DWORD path_copy_out(const char *s, bool wide, void *buf, DWORD size);
+/* The path argument of an A or W function. */
+static inline DWORD path_from(const void *name, bool wide, unsigned flags,
+                              struct upath *out)
+{
+    return wide ? path_from_w((LPCWSTR)name, flags, out)
+                : path_from_a((LPCSTR)name, flags, out);
+}
 
 /* ------------------------------------------------------------------ */
 /* text (unicode.c)                                                    */

@@ -35,6 +35,7 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_SEMAPHORE] = &semaphore_type,
     [TYPE_TIMER] = &timer_type,
     [TYPE_FILE] = &file_type,
+    [TYPE_FIND] = &find_type,
 };
 
 #define DEFER_BATCH 256

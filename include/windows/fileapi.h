@@ -26,6 +26,158 @@ extern "C" {
 #define INVALID_SET_FILE_POINTER ((DWORD)-1)
 #define INVALID_FILE_ATTRIBUTES ((DWORD)-1)
 
+/* GetFileInformationByHandle. */
+typedef struct _BY_HANDLE_FILE_INFORMATION {
+    DWORD dwFileAttributes;
+    FILETIME ftCreationTime;
+    FILETIME ftLastAccessTime;
+    FILETIME ftLastWriteTime;
+    DWORD dwVolumeSerialNumber;
+    DWORD nFileSizeHigh;
+    DWORD nFileSizeLow;
+    DWORD nNumberOfLinks;
+    DWORD nFileIndexHigh;
+    DWORD nFileIndexLow;
+} BY_HANDLE_FILE_INFORMATION, *PBY_HANDLE_FILE_INFORMATION,
+    *LPBY_HANDLE_FILE_INFORMATION;
+
+/* GetFileAttributesEx with GetFileExInfoStandard. */
+typedef struct _WIN32_FILE_ATTRIBUTE_DATA {
+    DWORD dwFileAttributes;
+    FILETIME ftCreationTime;
+    FILETIME ftLastAccessTime;
+    FILETIME ftLastWriteTime;
+    DWORD nFileSizeHigh;
+    DWORD nFileSizeLow;
+} WIN32_FILE_ATTRIBUTE_DATA, *LPWIN32_FILE_ATTRIBUTE_DATA;
+
+WINBASEAPI HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess,
+                                     DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                     DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes,
+                                     HANDLE hTemplateFile);
+WINBASEAPI HANDLE WINAPI CreateFileW(LPCWSTR lpFileName, DWORD dwDesiredAccess,
+                                     DWORD dwShareMode,
+                                     LPSECURITY_ATTRIBUTES lpSecurityAttributes,
+                                     DWORD dwCreationDisposition,
+                                     DWORD dwFlagsAndAttributes,
+                                     HANDLE hTemplateFile);
+WINBASEAPI DWORD WINAPI SetFilePointer(HANDLE hFile, LONG lDistanceToMove,
+                                       PLONG lpDistanceToMoveHigh,
+                                       DWORD dwMoveMethod);
+WINBASEAPI BOOL WINAPI SetFilePointerEx(HANDLE hFile, LARGE_INTEGER liDistanceToMove,
+                                        PLARGE_INTEGER lpNewFilePointer,
+                                        DWORD dwMoveMethod);
+WINBASEAPI DWORD WINAPI GetFileSize(HANDLE hFile, LPDWORD lpFileSizeHigh);
+WINBASEAPI BOOL WINAPI GetFileSizeEx(HANDLE hFile, PLARGE_INTEGER lpFileSize);
+WINBASEAPI BOOL WINAPI SetEndOfFile(HANDLE hFile);
+WINBASEAPI BOOL WINAPI GetFileInformationByHandle(
+    HANDLE hFile, LPBY_HANDLE_FILE_INFORMATION lpFileInformation);
+WINBASEAPI BOOL WINAPI GetFileTime(HANDLE hFile, LPFILETIME lpCreationTime,
+                                   LPFILETIME lpLastAccessTime,
+                                   LPFILETIME lpLastWriteTime);
+WINBASEAPI BOOL WINAPI SetFileTime(HANDLE hFile, CONST FILETIME *lpCreationTime,
+                                   CONST FILETIME *lpLastAccessTime,
+                                   CONST FILETIME *lpLastWriteTime);
+WINBASEAPI BOOL WINAPI LockFile(HANDLE hFile, DWORD dwFileOffsetLow,
+                                DWORD dwFileOffsetHigh,
+                                DWORD nNumberOfBytesToLockLow,
+                                DWORD nNumberOfBytesToLockHigh);
+WINBASEAPI BOOL WINAPI LockFileEx(HANDLE hFile, DWORD dwFlags, DWORD dwReserved,
+                                  DWORD nNumberOfBytesToLockLow,
+                                  DWORD nNumberOfBytesToLockHigh,
+                                  LPOVERLAPPED lpOverlapped);
+WINBASEAPI BOOL WINAPI UnlockFile(HANDLE hFile, DWORD dwFileOffsetLow,
+                                  DWORD dwFileOffsetHigh,
+                                  DWORD nNumberOfBytesToUnlockLow,
+                                  DWORD nNumberOfBytesToUnlockHigh);
+WINBASEAPI BOOL WINAPI UnlockFileEx(HANDLE hFile, DWORD dwReserved,
+                                    DWORD nNumberOfBytesToUnlockLow,
+                                    DWORD nNumberOfBytesToUnlockHigh,
+                                    LPOVERLAPPED lpOverlapped);
+
+WINBASEAPI BOOL WINAPI DeleteFileA(LPCSTR lpFileName);
+WINBASEAPI BOOL WINAPI DeleteFileW(LPCWSTR lpFileName);
+WINBASEAPI BOOL WINAPI CreateDirectoryA(LPCSTR lpPathName,
+                                        LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI CreateDirectoryW(LPCWSTR lpPathName,
+                                        LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI RemoveDirectoryA(LPCSTR lpPathName);
+WINBASEAPI BOOL WINAPI RemoveDirectoryW(LPCWSTR lpPathName);
+WINBASEAPI DWORD WINAPI GetFileAttributesA(LPCSTR lpFileName);
+WINBASEAPI DWORD WINAPI GetFileAttributesW(LPCWSTR lpFileName);
+WINBASEAPI BOOL WINAPI GetFileAttributesExA(LPCSTR lpFileName,
+                                            GET_FILEEX_INFO_LEVELS fInfoLevelId,
+                                            LPVOID lpFileInformation);
+WINBASEAPI BOOL WINAPI GetFileAttributesExW(LPCWSTR lpFileName,
+                                            GET_FILEEX_INFO_LEVELS fInfoLevelId,
+                                            LPVOID lpFileInformation);
+WINBASEAPI BOOL WINAPI SetFileAttributesA(LPCSTR lpFileName, DWORD dwFileAttributes);
+WINBASEAPI BOOL WINAPI SetFileAttributesW(LPCWSTR lpFileName, DWORD dwFileAttributes);
+WINBASEAPI DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength,
+                                         LPSTR lpBuffer, LPSTR *lpFilePart);
+WINBASEAPI DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength,
+                                         LPWSTR lpBuffer, LPWSTR *lpFilePart);
+WINBASEAPI DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer);
+WINBASEAPI UINT WINAPI GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString,
+                                        UINT uUnique, LPSTR lpTempFileName);
+WINBASEAPI UINT WINAPI GetTempFileNameW(LPCWSTR lpPathName, LPCWSTR lpPrefixString,
+                                        UINT uUnique, LPWSTR lpTempFileName);
+
+WINBASEAPI HANDLE WINAPI FindFirstFileA(LPCSTR lpFileName,
+                                        LPWIN32_FIND_DATAA lpFindFileData);
+WINBASEAPI HANDLE WINAPI FindFirstFileW(LPCWSTR lpFileName,
+                                        LPWIN32_FIND_DATAW lpFindFileData);
+WINBASEAPI HANDLE WINAPI FindFirstFileExA(LPCSTR lpFileName,
+                                          FINDEX_INFO_LEVELS fInfoLevelId,
+                                          LPVOID lpFindFileData,
+                                          FINDEX_SEARCH_OPS fSearchOp,
+                                          LPVOID lpSearchFilter,
+                                          DWORD dwAdditionalFlags);
+WINBASEAPI HANDLE WINAPI FindFirstFileExW(LPCWSTR lpFileName,
+                                          FINDEX_INFO_LEVELS fInfoLevelId,
+                                          LPVOID lpFindFileData,
+                                          FINDEX_SEARCH_OPS fSearchOp,
+                                          LPVOID lpSearchFilter,
+                                          DWORD dwAdditionalFlags);
+WINBASEAPI BOOL WINAPI FindNextFileA(HANDLE hFindFile,
+                                     LPWIN32_FIND_DATAA lpFindFileData);
+WINBASEAPI BOOL WINAPI FindNextFileW(HANDLE hFindFile,
+                                     LPWIN32_FIND_DATAW lpFindFileData);
+WINBASEAPI BOOL WINAPI FindClose(HANDLE hFindFile);
+
+#ifdef UNICODE
+#define CreateFile CreateFileW
+#define DeleteFile DeleteFileW
+#define CreateDirectory CreateDirectoryW
+#define RemoveDirectory RemoveDirectoryW
+#define GetFileAttributes GetFileAttributesW
+#define GetFileAttributesEx GetFileAttributesExW
+#define SetFileAttributes SetFileAttributesW
+#define GetFullPathName GetFullPathNameW
+#define GetTempPath GetTempPathW
+#define GetTempFileName GetTempFileNameW
+#define FindFirstFile FindFirstFileW
+#define FindFirstFileEx FindFirstFileExW
+#define FindNextFile FindNextFileW
+#else
+#define CreateFile CreateFileA
+#define DeleteFile DeleteFileA
+#define CreateDirectory CreateDirectoryA
+#define RemoveDirectory RemoveDirectoryA
+#define GetFileAttributes GetFileAttributesA
+#define GetFileAttributesEx GetFileAttributesExA
+#define SetFileAttributes SetFileAttributesA
+#define GetFullPathName GetFullPathNameA
+#define GetTempPath GetTempPathA
+#define GetTempFileName GetTempFileNameA
+#define FindFirstFile FindFirstFileA
+#define FindFirstFileEx FindFirstFileExA
+#define FindNextFile FindNextFileA
+#endif
+
 WINBASEAPI BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer,
                                DWORD nNumberOfBytesToRead,
                                LPDWORD lpNumberOfBytesRead,

@@ -107,6 +107,38 @@ extern "C" {
  * Processes and threads
  * ------------------------------------------------------------------------ */
 
+/* dwFlags of MoveFileEx. */
+#define MOVEFILE_REPLACE_EXISTING 0x00000001
+#define MOVEFILE_COPY_ALLOWED 0x00000002
+#define MOVEFILE_DELAY_UNTIL_REBOOT 0x00000004
+#define MOVEFILE_WRITE_THROUGH 0x00000008
+#define MOVEFILE_CREATE_HARDLINK 0x00000010
+#define MOVEFILE_FAIL_IF_NOT_TRACKABLE 0x00000020
+
+/* dwCopyFlags of CopyFileEx. */
+#define COPY_FILE_FAIL_IF_EXISTS 0x00000001
+
+WINBASEAPI BOOL WINAPI MoveFileA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName);
+WINBASEAPI BOOL WINAPI MoveFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName);
+WINBASEAPI BOOL WINAPI MoveFileExA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName,
+                                   DWORD dwFlags);
+WINBASEAPI BOOL WINAPI MoveFileExW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName,
+                                   DWORD dwFlags);
+WINBASEAPI BOOL WINAPI CopyFileA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName,
+                                 BOOL bFailIfExists);
+WINBASEAPI BOOL WINAPI CopyFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName,
+                                 BOOL bFailIfExists);
+
+#ifdef UNICODE
+#define MoveFile MoveFileW
+#define MoveFileEx MoveFileExW
+#define CopyFile CopyFileW
+#else
+#define MoveFile MoveFileA
+#define MoveFileEx MoveFileExA
+#define CopyFile CopyFileA
+#endif
+
 /* dwCreationFlags of CreateProcess (CREATE_SUSPENDED also of CreateThread). */
 #define DEBUG_PROCESS 0x00000001
 #define DEBUG_ONLY_THIS_PROCESS 0x00000002
