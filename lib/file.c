@@ -351,10 +351,8 @@ static BOOL file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone,
     DWORD err = file_get(h, 0, &f, &granted);
     if (err)
         return ws_bool(err);
-    if (!pdone && !ov) {
-        file_put(f);
-        return ws_bool(ERROR_INVALID_USER_BUFFER);
-    }
+    /* Microsoft documents the byte count as required without an
+     * OVERLAPPED; Windows (and Wine) accept NULL and skip it. */
     const struct file_ops *ops = file_ops_of(f);
     int64_t at_buf;
     const int64_t *at = overlapped_offset(ov, &at_buf);

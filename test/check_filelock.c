@@ -1,0 +1,301 @@
+/* Share modes and byte-range locks (filelock.c): within a process, between
+ * handles, and across processes (a forked child). */
+#include "fileutil.h"
+
+struct share_case {
+    DWORD access1, share1, access2, share2;
+    DWORD expect; /* ERROR_SUCCESS or ERROR_SHARING_VIOLATION */
+};
+
+#define R GENERIC_READ
+#define W GENERIC_WRITE
+#define SR FILE_SHARE_READ
+#define SW FILE_SHARE_WRITE
+#define SD FILE_SHARE_DELETE
+
+static const struct share_case share_cases[] = {
+    {R, SR, R, SR, ERROR_SUCCESS},
+    {R, SR, W, SR | SW, ERROR_SHARING_VIOLATION},  /* first denies writing */
+    {R, SR | SW, W, SR | SW, ERROR_SUCCESS},
+    {R, SR | SW, R, SR, ERROR_SUCCESS}, /* denying writing to no writer */
+    {W, SR | SW, R, SR, ERROR_SHARING_VIOLATION},  /* second would deny first's write */
+    {R, 0, R, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    {R | W, SR | SW | SD, R | W, SR | SW | SD, ERROR_SUCCESS},
+    {DELETE, SR | SW | SD, R, SR | SW, ERROR_SHARING_VIOLATION}, /* second denies delete */
+    {DELETE, SR | SW, R, SR | SW | SD, ERROR_SUCCESS},
+    {R, SR, DELETE, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    /* Attribute-only opens take part in nothing. */
+    {R, 0, FILE_READ_ATTRIBUTES, 0, ERROR_SUCCESS},
+    {FILE_READ_ATTRIBUTES, 0, R | W, 0, ERROR_SUCCESS},
+};
+
+START_TEST(test_share_matrix)
+{
+    put_file("s.txt", "x");
+    for (size_t i = 0; i < sizeof share_cases / sizeof share_cases[0]; i++) {
+        const struct share_case *c = &share_cases[i];
+        HANDLE a = CreateFileA("s.txt", c->access1, c->share1, NULL, OPEN_EXISTING, 0, NULL);
+        ck_assert_msg(a != INVALID_HANDLE_VALUE, "case %zu: first open %lu", i,
+                      (unsigned long)GetLastError());
+        SetLastError(0xdeadbeef);
+        HANDLE b = CreateFileA("s.txt", c->access2, c->share2, NULL, OPEN_EXISTING, 0, NULL);
+        if (c->expect) {
+            ck_assert_msg(b == INVALID_HANDLE_VALUE, "case %zu: second open succeeded", i);
+            ck_assert_msg(GetLastError() == c->expect, "case %zu: last error %lu", i,
+                          (unsigned long)GetLastError());
+        } else {
+            ck_assert_msg(b != INVALID_HANDLE_VALUE, "case %zu: second open failed: %lu", i,
+                          (unsigned long)GetLastError());
+            CloseHandle(b);
+        }
+        CloseHandle(a);
+    }
+}
+END_TEST
+
+START_TEST(test_share_lifetime)
+{
+    put_file("s.txt", "x");
+    HANDLE a = CreateFileA("s.txt", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    HANDLE dup;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), a, GetCurrentProcess(), &dup, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS));
+    ck_assert(CloseHandle(a));
+    /* The duplicate keeps the file object, and its share mode, alive. */
+    ASSERT_FAILS(CreateFileA("s.txt", GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0,
+                             NULL) != INVALID_HANDLE_VALUE,
+                 ERROR_SHARING_VIOLATION);
+    /* Nor may a truncating open cut the file under it. */
+    ASSERT_FAILS(CreateFileA("s.txt", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             CREATE_ALWAYS, 0, NULL) != INVALID_HANDLE_VALUE,
+                 ERROR_SHARING_VIOLATION);
+    struct stat st;
+    ck_assert_int_eq(stat("s.txt", &st), 0);
+    ck_assert_int_eq(st.st_size, 1);
+    ck_assert(CloseHandle(dup));
+    HANDLE b = CreateFileA("s.txt", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(b, INVALID_HANDLE_VALUE);
+    CloseHandle(b);
+}
+END_TEST
+
+START_TEST(test_share_delete_rename)
+{
+    put_file("s.txt", "x");
+    HANDLE a = CreateFileA("s.txt", GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    ASSERT_FAILS(DeleteFileA("s.txt"), ERROR_SHARING_VIOLATION);
+    ASSERT_FAILS(MoveFileA("s.txt", "t.txt"), ERROR_SHARING_VIOLATION);
+    CloseHandle(a);
+    a = CreateFileA("s.txt", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
+                    OPEN_EXISTING, 0, NULL);
+    ck_assert(MoveFileA("s.txt", "t.txt"));
+    ck_assert(DeleteFileA("t.txt"));
+    /* The open handle still reads the (now nameless) file. */
+    char c;
+    DWORD n;
+    ck_assert(ReadFile(a, &c, 1, &n, NULL));
+    ck_assert_uint_eq(n, 1);
+    CloseHandle(a);
+    /* A directory open without FILE_SHARE_DELETE cannot be removed. */
+    ck_assert(CreateDirectoryA("d", NULL));
+    HANDLE d = CreateFileA("d", GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    ck_assert_ptr_ne(d, INVALID_HANDLE_VALUE);
+    ASSERT_FAILS(RemoveDirectoryA("d"), ERROR_SHARING_VIOLATION);
+    CloseHandle(d);
+    ck_assert(RemoveDirectoryA("d"));
+}
+END_TEST
+
+static int child_share(void *arg)
+{
+    DWORD want = *(DWORD *)arg;
+    SetLastError(0);
+    HANDLE h = CreateFileA("x.txt", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    if (want == ERROR_SUCCESS)
+        return h != INVALID_HANDLE_VALUE ? 0 : 20 + (int)(GetLastError() & 0x3f);
+    if (h != INVALID_HANDLE_VALUE)
+        return 2;
+    return GetLastError() == want ? 0 : 3;
+}
+
+static int child_hold_and_die(void *arg)
+{
+    (void)arg;
+    HANDLE h = CreateFileA("x.txt", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return 4;
+    /* Exit without closing: the kernel drops the locks with the process. */
+    return 0;
+}
+
+START_TEST(test_share_across_processes)
+{
+    put_file("x.txt", "x");
+    HANDLE a = CreateFileA("x.txt", GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    DWORD want = ERROR_SHARING_VIOLATION;
+    ck_assert_int_eq(in_child(child_share, &want), 0);
+    CloseHandle(a);
+    want = ERROR_SUCCESS;
+    ck_assert_int_eq(in_child(child_share, &want), 0);
+    /* A process that dies holding an exclusive open leaves nothing. */
+    ck_assert_int_eq(in_child(child_hold_and_die, NULL), 0);
+    a = CreateFileA("x.txt", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(a, INVALID_HANDLE_VALUE);
+    CloseHandle(a);
+}
+END_TEST
+
+/* ---- byte-range locks ---- */
+
+START_TEST(test_locks_one_handle)
+{
+    HANDLE h = open_rw("l.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS);
+    DWORD n;
+    ck_assert(WriteFile(h, "0123456789", 10, &n, NULL));
+    ck_assert(LockFile(h, 0, 0, 5, 0));
+    ASSERT_FAILS(LockFile(h, 0, 0, 5, 0), ERROR_LOCK_VIOLATION);
+    ASSERT_FAILS(LockFile(h, 2, 0, 2, 0), ERROR_LOCK_VIOLATION);
+    /* Unlocking needs the exact range. */
+    ASSERT_FAILS(UnlockFile(h, 0, 0, 4, 0), ERROR_NOT_LOCKED);
+    ASSERT_FAILS(UnlockFile(h, 1, 0, 5, 0), ERROR_NOT_LOCKED);
+    /* The owner of an exclusive lock reads and writes through it. */
+    ck_assert_uint_eq(SetFilePointer(h, 0, NULL, FILE_BEGIN), 0);
+    char buf[4];
+    ck_assert(ReadFile(h, buf, 3, &n, NULL));
+    ck_assert(WriteFile(h, "x", 1, &n, NULL));
+    ck_assert(UnlockFile(h, 0, 0, 5, 0));
+    ASSERT_FAILS(UnlockFile(h, 0, 0, 5, 0), ERROR_NOT_LOCKED);
+    /* Zero-length locks exist and conflict with nothing. */
+    ck_assert(LockFile(h, 0, 0, 0, 0));
+    ck_assert(LockFile(h, 0, 0, 5, 0));
+    ck_assert(UnlockFile(h, 0, 0, 0, 0));
+    ck_assert(UnlockFile(h, 0, 0, 5, 0));
+    /* Beyond the end of the file is fine. */
+    ck_assert(LockFile(h, 1000, 0, 10, 0));
+    ck_assert(UnlockFile(h, 1000, 0, 10, 0));
+
+    /* Shared locks stack, need one unlock each, and deny writing to
+     * everyone, their owner included. */
+    OVERLAPPED ov = {0};
+    ck_assert(LockFileEx(h, 0, 0, 5, 0, &ov));
+    ck_assert(LockFileEx(h, LOCKFILE_FAIL_IMMEDIATELY, 0, 5, 0, &ov));
+    ck_assert_uint_eq(SetFilePointer(h, 0, NULL, FILE_BEGIN), 0);
+    ASSERT_FAILS(WriteFile(h, "y", 1, &n, NULL), ERROR_LOCK_VIOLATION);
+    ck_assert(ReadFile(h, buf, 1, &n, NULL));
+    ASSERT_FAILS(LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 5, 0, &ov),
+                 ERROR_LOCK_VIOLATION);
+    ck_assert(UnlockFileEx(h, 0, 5, 0, &ov));
+    ck_assert(UnlockFileEx(h, 0, 5, 0, &ov));
+    ASSERT_FAILS(UnlockFileEx(h, 0, 5, 0, &ov), ERROR_NOT_LOCKED);
+    ck_assert_uint_eq(SetFilePointer(h, 0, NULL, FILE_BEGIN), 0);
+    ck_assert(WriteFile(h, "y", 1, &n, NULL));
+
+    /* Parameters and handles. */
+    ASSERT_FAILS(LockFileEx(h, 0, 1, 5, 0, &ov), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(UnlockFileEx(h, 1, 5, 0, &ov), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(LockFile(NULL, 0, 0, 1, 0), ERROR_INVALID_HANDLE);
+    HANDLE attr = CreateFileA("l.bin", FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                              NULL, OPEN_EXISTING, 0, NULL);
+    ASSERT_FAILS(LockFile(attr, 0, 0, 1, 0), ERROR_ACCESS_DENIED);
+    CloseHandle(attr);
+    CloseHandle(h);
+}
+END_TEST
+
+START_TEST(test_locks_two_handles)
+{
+    HANDLE a = open_rw("l2.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS);
+    DWORD n;
+    ck_assert(WriteFile(a, "0123456789", 10, &n, NULL));
+    HANDLE b = open_rw("l2.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING);
+    ck_assert_ptr_ne(b, INVALID_HANDLE_VALUE);
+    ck_assert(LockFile(a, 2, 0, 3, 0));
+    /* Another handle (even in this process) may not touch the range. */
+    char buf[8];
+    ck_assert_uint_eq(SetFilePointer(b, 0, NULL, FILE_BEGIN), 0);
+    ASSERT_FAILS(ReadFile(b, buf, 4, &n, NULL), ERROR_LOCK_VIOLATION);
+    ASSERT_FAILS(WriteFile(b, "zzzz", 4, &n, NULL), ERROR_LOCK_VIOLATION);
+    ck_assert(ReadFile(b, buf, 2, &n, NULL)); /* bytes 0-1 are free */
+    ASSERT_FAILS(LockFile(b, 4, 0, 1, 0), ERROR_LOCK_VIOLATION);
+    OVERLAPPED ov = {0};
+    ov.Offset = 3;
+    ASSERT_FAILS(LockFileEx(b, LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov), ERROR_LOCK_VIOLATION);
+    /* Truncating into it too. */
+    ck_assert_uint_eq(SetFilePointer(b, 3, NULL, FILE_BEGIN), 3);
+    ASSERT_FAILS(SetEndOfFile(b), ERROR_LOCK_VIOLATION);
+    /* b cannot unlock a's lock. */
+    ASSERT_FAILS(UnlockFile(b, 2, 0, 3, 0), ERROR_NOT_LOCKED);
+    ck_assert(UnlockFile(a, 2, 0, 3, 0));
+    ck_assert_uint_eq(SetFilePointer(b, 0, NULL, FILE_BEGIN), 0);
+    ck_assert(ReadFile(b, buf, 4, &n, NULL));
+
+    /* Shared locks: others read, nobody writes. */
+    ov.Offset = 0;
+    ck_assert(LockFileEx(a, 0, 0, 4, 0, &ov));
+    ck_assert(LockFileEx(b, LOCKFILE_FAIL_IMMEDIATELY, 0, 4, 0, &ov));
+    ck_assert_uint_eq(SetFilePointer(b, 0, NULL, FILE_BEGIN), 0);
+    ck_assert(ReadFile(b, buf, 4, &n, NULL));
+    ck_assert_uint_eq(SetFilePointer(b, 0, NULL, FILE_BEGIN), 0);
+    ASSERT_FAILS(WriteFile(b, "w", 1, &n, NULL), ERROR_LOCK_VIOLATION);
+    ck_assert(UnlockFileEx(b, 0, 4, 0, &ov));
+    ASSERT_FAILS(WriteFile(b, "w", 1, &n, NULL), ERROR_LOCK_VIOLATION); /* a's */
+    /* Closing the handle releases its locks. */
+    CloseHandle(a);
+    ck_assert_uint_eq(SetFilePointer(b, 0, NULL, FILE_BEGIN), 0);
+    ck_assert(WriteFile(b, "w", 1, &n, NULL));
+    CloseHandle(b);
+}
+END_TEST
+
+static int child_locks(void *arg)
+{
+    (void)arg;
+    HANDLE h = open_rw("lp.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING);
+    if (h == INVALID_HANDLE_VALUE)
+        return 10;
+    char buf[4];
+    DWORD n;
+    SetLastError(0);
+    if (ReadFile(h, buf, 4, &n, NULL) || GetLastError() != ERROR_LOCK_VIOLATION)
+        return 11;
+    if (LockFile(h, 0, 0, 1, 0) || GetLastError() != ERROR_LOCK_VIOLATION)
+        return 12;
+    if (!LockFile(h, 8, 0, 2, 0))
+        return 13;
+    return 0; /* exiting releases the child's lock */
+}
+
+START_TEST(test_locks_across_processes)
+{
+    HANDLE h = open_rw("lp.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS);
+    DWORD n;
+    ck_assert(WriteFile(h, "0123456789", 10, &n, NULL));
+    ck_assert(LockFile(h, 0, 0, 4, 0));
+    ck_assert_int_eq(in_child(child_locks, NULL), 0);
+    ck_assert(LockFile(h, 8, 0, 2, 0)); /* the dead child's lock is gone */
+    CloseHandle(h);
+}
+END_TEST
+
+static Suite *filelock_suite(void)
+{
+    Suite *s = suite_create("filelock");
+    TCase *tc = tcase_create("share");
+    tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
+    tcase_add_test(tc, test_share_matrix);
+    tcase_add_test(tc, test_share_lifetime);
+    tcase_add_test(tc, test_share_delete_rename);
+    tcase_add_test(tc, test_share_across_processes);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("locks");
+    tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
+    tcase_add_test(tc, test_locks_one_handle);
+    tcase_add_test(tc, test_locks_two_handles);
+    tcase_add_test(tc, test_locks_across_processes);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+TEST_MAIN(filelock_suite)
