@@ -1,4 +1,187 @@
+/* Paths: GetFullPathName, the current directory, GetTempPath, drive
+ * letters and case-insensitive lookup through the environment. */
 #include "fileutil.h"
-START_TEST(test_placeholder_path) { scratch_setup(); scratch_teardown(); } END_TEST
-static Suite *s(void){Suite *s=suite_create("x");TCase*tc=tcase_create("x");tcase_add_test(tc,test_placeholder_path);suite_add_tcase(s,tc);return s;}
-TEST_MAIN(s)
+
+#include <limits.h>
+
+/* "C:\tmp\winshim-files-XXXXXX" for the scratch directory. */
+static void win_cwd(char *out, size_t cap)
+{
+    snprintf(out, cap, "C:%s", scratch_dir);
+    for (char *p = out; *p; p++)
+        if (*p == '/')
+            *p = '\\';
+}
+
+START_TEST(test_full_path)
+{
+    char cwd[PATH_MAX], want[PATH_MAX], buf[PATH_MAX];
+    char *part = (char *)0x1;
+    win_cwd(cwd, sizeof cwd);
+
+    snprintf(want, sizeof want, "%s\\b", cwd);
+    DWORD n = GetFullPathNameA("a\\..\\b.", sizeof buf, buf, &part);
+    ck_assert_uint_eq(n, strlen(want));
+    ck_assert_str_eq(buf, want);
+    ck_assert_str_eq(part, "b");
+
+    snprintf(want, sizeof want, "%s\\a\\b\\", cwd);
+    n = GetFullPathNameA("a/b/", sizeof buf, buf, &part);
+    ck_assert_str_eq(buf, want);
+    ck_assert_ptr_null(part);
+
+    ck_assert_uint_eq(GetFullPathNameA("\\x", sizeof buf, buf, &part), 4);
+    ck_assert_str_eq(buf, "C:\\x");
+    ck_assert_uint_eq(GetFullPathNameA("D:x", sizeof buf, buf, NULL), 4);
+    ck_assert_str_eq(buf, "D:\\x");
+    ck_assert_uint_eq(GetFullPathNameA("C:\\a\\..\\..\\..", sizeof buf, buf, NULL), 3);
+    ck_assert_str_eq(buf, "C:\\");
+    ck_assert_uint_eq(GetFullPathNameA("C:\\a\\.\\b\\\\c", sizeof buf, buf, NULL), 8);
+    ck_assert_str_eq(buf, "C:\\a\\b\\c");
+    /* Wildcards and middle components are kept as written. */
+    snprintf(want, sizeof want, "%s\\x\\a .. \\b*", cwd);
+    GetFullPathNameA("x\\a .. \\b*", sizeof buf, buf, NULL);
+    ck_assert_str_eq(buf, want);
+    ck_assert_uint_eq(GetFullPathNameA("\\\\?\\C:\\a\\..\\b", sizeof buf, buf, NULL), 13);
+    ck_assert_str_eq(buf, "\\\\?\\C:\\a\\..\\b");
+    ck_assert_uint_eq(GetFullPathNameA("\\\\srv\\share\\a\\..\\b", sizeof buf, buf, NULL), 13);
+    ck_assert_str_eq(buf, "\\\\srv\\share\\b");
+
+    /* Too small: the size needed, terminator included; nothing written. */
+    memset(buf, 'z', 8);
+    ck_assert_uint_eq(GetFullPathNameA("C:\\abc", 3, buf, NULL), 7);
+    ck_assert_int_eq(buf[0], 'z');
+    ck_assert_uint_eq(GetFullPathNameA("C:\\abc", 7, buf, NULL), 6);
+    ck_assert_uint_eq(GetFullPathNameA("C:\\abc", 0, NULL, NULL), 7);
+    SetLastError(0xdeadbeef);
+    ck_assert_uint_eq(GetFullPathNameA("", sizeof buf, buf, NULL), 0);
+    ASSERT_LAST_ERROR(0xdeadbeef);
+
+    WCHAR w[64];
+    WCHAR *wpart = NULL;
+    ck_assert_uint_eq(GetFullPathNameW(u"C:/dir/f\u00e9.txt", 64, w, &wpart), 13);
+    const WCHAR wwant[] = u"C:\\dir\\f\u00e9.txt";
+    ck_assert(!memcmp(w, wwant, sizeof wwant));
+    ck_assert_ptr_eq(wpart, w + 7);
+}
+END_TEST
+
+START_TEST(test_current_directory)
+{
+    char cwd[PATH_MAX], buf[PATH_MAX];
+    win_cwd(cwd, sizeof cwd);
+    DWORD n = GetCurrentDirectoryA(sizeof buf, buf);
+    ck_assert_uint_eq(n, strlen(cwd));
+    ck_assert_str_eq(buf, cwd);
+    ck_assert_uint_eq(GetCurrentDirectoryA(3, buf), strlen(cwd) + 1);
+    ck_assert_uint_eq(GetCurrentDirectoryA(0, NULL), strlen(cwd) + 1);
+    WCHAR w[PATH_MAX];
+    ck_assert_uint_eq(GetCurrentDirectoryW(PATH_MAX, w), strlen(cwd));
+    ck_assert_uint_eq(w[0], 'C');
+
+    ck_assert(CreateDirectoryA("sub", NULL));
+    ck_assert(SetCurrentDirectoryA("sub"));
+    char now[PATH_MAX];
+    ck_assert_ptr_nonnull(getcwd(now, sizeof now));
+    ck_assert_str_eq(strrchr(now, '/'), "/sub");
+    ck_assert(SetCurrentDirectoryW(u".."));
+    ck_assert(SetCurrentDirectoryA(cwd)); /* absolute, with the drive */
+    ASSERT_FAILS(SetCurrentDirectoryA("missing"), ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(SetCurrentDirectoryA("missing\\x"), ERROR_PATH_NOT_FOUND);
+    put_file("file", "x");
+    ASSERT_FAILS(SetCurrentDirectoryA("file"), ERROR_DIRECTORY);
+}
+END_TEST
+
+START_TEST(test_temp_path)
+{
+    char buf[PATH_MAX];
+    unsetenv("TMP");
+    unsetenv("TEMP");
+    unsetenv("TMPDIR");
+    ck_assert_uint_eq(GetTempPathA(sizeof buf, buf), 7);
+    ck_assert_str_eq(buf, "C:\\tmp\\");
+    ck_assert_uint_eq(GetTempPathA(3, buf), 8);
+    setenv("TMPDIR", "/var/tmp", 1);
+    GetTempPathA(sizeof buf, buf);
+    ck_assert_str_eq(buf, "C:\\var\\tmp\\");
+    setenv("TEMP", "D:\\temp", 1);
+    GetTempPathA(sizeof buf, buf);
+    ck_assert_str_eq(buf, "D:\\temp\\");
+    setenv("TMP", "/t/", 1);
+    WCHAR w[16];
+    ck_assert_uint_eq(GetTempPathW(16, w), 5);
+    const WCHAR want[] = u"C:\\t\\";
+    ck_assert(!memcmp(w, want, sizeof want));
+}
+END_TEST
+
+START_TEST(test_drive_mapping)
+{
+    /* Read once per process: set before the first path is mapped. */
+    char root[PATH_MAX];
+    snprintf(root, sizeof root, "%s/", scratch_dir);
+    setenv("WINSHIM_DRIVE_E", root, 1);
+    ck_assert_int_eq(mkdir("dir", 0755), 0);
+    put_file("dir/f.txt", "e");
+    HANDLE h = CreateFileA("E:\\dir\\f.txt", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    ck_assert_uint_eq(GetFileAttributesA("e:/dir"), FILE_ATTRIBUTE_DIRECTORY);
+    /* The current directory is named by the longest matching root. */
+    ck_assert(SetCurrentDirectoryA("E:\\dir"));
+    char buf[PATH_MAX];
+    GetCurrentDirectoryA(sizeof buf, buf);
+    ck_assert_str_eq(buf, "E:\\dir");
+    GetFullPathNameA("x", sizeof buf, buf, NULL);
+    ck_assert_str_eq(buf, "E:\\dir\\x");
+    ASSERT_FAILS(GetFileAttributesA("F:\\x") != INVALID_FILE_ATTRIBUTES, ERROR_PATH_NOT_FOUND);
+    /* Z: is the whole file system, as C: is by default. */
+    char z[PATH_MAX];
+    snprintf(z, sizeof z, "Z:%s\\dir\\f.txt", scratch_dir);
+    ck_assert_uint_eq(GetFileAttributesA(z), FILE_ATTRIBUTE_ARCHIVE);
+}
+END_TEST
+
+START_TEST(test_case_insensitive)
+{
+    setenv("WINSHIM_CASE_INSENSITIVE", "1", 1);
+    ck_assert_int_eq(mkdir("Dir", 0755), 0);
+    put_file("Dir/File.TXT", "ci");
+    HANDLE h = CreateFileA("DIR\\file.txt", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    ck_assert_uint_eq(GetFileAttributesA("dir\\FILE.txt"), FILE_ATTRIBUTE_ARCHIVE);
+    /* A new file keeps the case it is given; its directory is found. */
+    h = CreateFileA("dir\\New.txt", GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    ck_assert_int_eq(access("Dir/New.txt", F_OK), 0);
+    ASSERT_FAILS(GetFileAttributesA("dir\\none") != INVALID_FILE_ATTRIBUTES,
+                 ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(test_case_sensitive_default)
+{
+    put_file("Name", "x");
+    ASSERT_FAILS(GetFileAttributesA("NAME") != INVALID_FILE_ATTRIBUTES, ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
+static Suite *path_suite(void)
+{
+    Suite *s = suite_create("path");
+    TCase *tc = tcase_create("basic");
+    tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
+    tcase_add_test(tc, test_full_path);
+    tcase_add_test(tc, test_current_directory);
+    tcase_add_test(tc, test_temp_path);
+    tcase_add_test(tc, test_drive_mapping);
+    tcase_add_test(tc, test_case_insensitive);
+    tcase_add_test(tc, test_case_sensitive_default);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+TEST_MAIN(path_suite)
