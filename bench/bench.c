@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <windows.h>
 
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
@@ -460,6 +461,67 @@ static void bench_usersync(void)
     DeleteCriticalSection(&us_cs);
 }
 
+/* ---- files: 4 KiB transfers through a file object and raw ---- */
+
+static char io_buf[4096];
+static HANDLE io_h;
+static int io_fd;
+
+static void b_win_rw(long n)
+{
+    DWORD done;
+    for (long i = 0; i < n; i++) {
+        SetFilePointer(io_h, 0, NULL, FILE_BEGIN);
+        if (!WriteFile(io_h, io_buf, sizeof io_buf, &done, NULL) ||
+            SetFilePointer(io_h, 0, NULL, FILE_BEGIN) != 0 ||
+            !ReadFile(io_h, io_buf, sizeof io_buf, &done, NULL))
+            abort();
+    }
+}
+
+static void b_raw_rw(long n)
+{
+    for (long i = 0; i < n; i++) {
+        lseek(io_fd, 0, SEEK_SET);
+        if (write(io_fd, io_buf, sizeof io_buf) != (ssize_t)sizeof io_buf ||
+            lseek(io_fd, 0, SEEK_SET) != 0 ||
+            read(io_fd, io_buf, sizeof io_buf) != (ssize_t)sizeof io_buf)
+            abort();
+    }
+}
+
+/* Each op: seek, write 4 KiB, seek, read 4 KiB.  A shared open may meet
+ * another process's byte-range locks, so each transfer asks the kernel
+ * (one F_OFD_GETLK) first; an exclusive open does not. */
+static void bench_files(long N)
+{
+    char path[] = "/tmp/winshim-bench-XXXXXX";
+    int tmp = mkstemp(path);
+    if (tmp < 0)
+        return;
+    close(tmp);
+    io_fd = open(path, O_RDWR);
+    io_h = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                       NULL, OPEN_EXISTING, 0, NULL);
+    if (io_fd < 0 || io_h == INVALID_HANDLE_VALUE)
+        abort();
+    double raw = best_ns_per_op(b_raw_rw, N);
+    row("4 KiB ReadFile/WriteFile, shared open", best_ns_per_op(b_win_rw, N),
+        "vs read/write (+lseek each)", raw, "");
+    CloseHandle(io_h);
+    /* Sharing neither reading nor writing: no other handle can hold locks,
+     * so no lock check at all. */
+    io_h = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (io_h == INVALID_HANDLE_VALUE)
+        abort();
+    raw = best_ns_per_op(b_raw_rw, N);
+    row("4 KiB ReadFile/WriteFile, exclusive open", best_ns_per_op(b_win_rw, N),
+        "vs read/write (+lseek each)", raw, "");
+    CloseHandle(io_h);
+    close(io_fd);
+    unlink(path);
+}
+
 int main(void)
 {
     const long N = 2000000;
@@ -502,6 +564,7 @@ int main(void)
            "target ~1x (no shared write)");
 
     bench_kernel_sync(N);
+    bench_files(N / 20);
 
     pin_cpu0();
     double fpp = best_ns_per_op(b_futex_pingpong, 100000);

@@ -34,12 +34,6 @@ static void disk_seek_after(int fd, const int64_t *at, DWORD done)
         lseek(fd, (off_t)(*at + done), SEEK_SET);
 }
 
-/* The offset a transfer starts at: *at, or the file pointer. */
-static int64_t disk_start(int fd, const int64_t *at)
-{
-    return at ? *at : (int64_t)lseek(fd, 0, SEEK_CUR);
-}
-
 static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
                        const int64_t *at, DWORD *done)
 {
@@ -49,7 +43,7 @@ static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
     if (f->flags & FILE_OBJ_DIRECTORY)
         return ERROR_INVALID_FUNCTION;
     DWORD err;
-    if (len && (err = filelock_check(f, disk_start(fd, at), len, false)))
+    if (len && (err = filelock_check(f, at, len, false)))
         return err;
     /* A disk read is whole unless the file ends: loop over short reads. */
     DWORD total = 0;
@@ -82,7 +76,13 @@ static DWORD disk_write(struct file_obj *f, const void *buf, DWORD len,
     if (f->flags & FILE_OBJ_DIRECTORY)
         return ERROR_INVALID_FUNCTION;
     DWORD err;
-    if (len && (err = filelock_check(f, disk_start(fd, at), len, true)))
+    int64_t end;
+    struct stat st;
+    if (!at && (f->flags & FILE_OBJ_APPEND_ONLY) && fstat(fd, &st) == 0) {
+        end = st.st_size; /* O_APPEND writes land at the end, not the pointer */
+        if (len && (err = filelock_check(f, &end, len, true)))
+            return err;
+    } else if (len && (err = filelock_check(f, at, len, true)))
         return err;
     DWORD total = 0;
     int64_t pos = at ? *at : 0;
@@ -600,10 +600,13 @@ WS_EXPORT BOOL WINAPI SetEndOfFile(HANDLE h)
         struct stat st;
         /* Cutting bytes another handle holds locked is a lock violation. */
         if (fstat(fd, &st) == 0 && pos < st.st_size)
-            err = filelock_check(f, pos, (DWORD)((st.st_size - pos) > 0x7fffffff
+        {
+            int64_t at = pos;
+            err = filelock_check(f, &at, (DWORD)((st.st_size - pos) > 0x7fffffff
                                                      ? 0x7fffffff
                                                      : st.st_size - pos),
                                  true);
+        }
         if (!err && (pos < 0 || ftruncate(fd, pos) < 0))
             err = ws_errno_to_win32(errno);
     }

@@ -299,30 +299,39 @@ DWORD filelock_unlock(struct file_obj *f, uint64_t off, uint64_t len)
 
 /* ---- the mandatory check of reads and writes ---- */
 
-DWORD filelock_check(struct file_obj *f, int64_t off, DWORD len, bool write)
+DWORD filelock_check(struct file_obj *f, const int64_t *at, DWORD len, bool write)
 {
     int fd = file_fd(&f->hdr);
-    if (fd < 0 || off < 0 || !len)
+    if (fd < 0 || !len)
         return ERROR_SUCCESS;
     /* Own shared locks forbid writing, also to their owner. */
     if (write && __atomic_load_n(&f->nlocks, __ATOMIC_ACQUIRE)) {
+        int64_t off = at ? *at : (int64_t)lseek(fd, 0, SEEK_CUR);
         obj_lock(&f->hdr);
         struct file_lock *l = locks_of(f);
         bool denied = false;
-        for (uint32_t i = 0; i < f->nlocks && !denied; i++)
+        for (uint32_t i = 0; off >= 0 && i < f->nlocks && !denied; i++)
             denied = !l[i].exclusive && overlaps(l[i].off, l[i].len, (uint64_t)off, len);
         obj_unlock(&f->hdr);
         if (denied)
             return ERROR_LOCK_VIOLATION;
     }
-    int64_t o, n;
-    if (!clip((uint64_t)off, len, &o, &n))
+    /* Nobody else can hold locks when this open shares neither reading nor
+     * writing: every other open with data access was refused. */
+    if ((f->flags & FILE_OBJ_SHARE_LOCKED) &&
+        !(f->share & (FILE_SHARE_READ | FILE_SHARE_WRITE)))
         return ERROR_SUCCESS;
-    bool busy = false;
-    int e = ofd_busy(fd, write ? F_WRLCK : F_RDLCK, o, n, &busy);
-    if (e)
+    /* One system call: the range relative to the file pointer when no
+     * offset is given (no lseek to learn it). */
+    struct flock fl = {.l_type = write ? F_WRLCK : F_RDLCK,
+                       .l_whence = at ? SEEK_SET : SEEK_CUR,
+                       .l_start = at ? *at : 0,
+                       .l_len = len};
+    if (at && *at >= LOCK_SPACE_END)
+        return ERROR_SUCCESS;
+    if (fcntl(fd, F_OFD_GETLK, &fl) < 0)
         return ERROR_SUCCESS; /* a file that cannot be locked has no locks */
-    return busy ? ERROR_LOCK_VIOLATION : ERROR_SUCCESS;
+    return fl.l_type != F_UNLCK ? ERROR_LOCK_VIOLATION : ERROR_SUCCESS;
 }
 
 /* ---- share modes ---- */
