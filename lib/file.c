@@ -430,10 +430,13 @@ WS_EXPORT DWORD WINAPI GetFileType(HANDLE h)
  * and locks behave as a disk file's) with the access the fd was opened
  * with.  A closed fd gives a NULL slot, as a process without standard
  * handles has on Windows.  SetStdHandle replaces a slot and closes nothing.
- * Slots are written under std_lock, read with an atomic load. */
+ * Slots are made under std_lock, read with an atomic load; a forked child
+ * starts over. */
 
 static _Atomic(HANDLE) std_slots[3];
-static pthread_once_t std_once = PTHREAD_ONCE_INIT;
+static _Atomic bool std_ready;
+static pthread_mutex_t std_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t std_atfork_once = PTHREAD_ONCE_INIT;
 
 static HANDLE std_wrap(int fd)
 {
@@ -461,10 +464,33 @@ static HANDLE std_wrap(int fd)
     return h;
 }
 
+/* A forked child is a new process with no handles (docs/ARCHITECTURE.md,
+ * "Fork"): it makes its own standard handles from its fds on first use. */
+static void std_atfork_child(void)
+{
+    pthread_mutex_init(&std_lock, NULL);
+    for (int i = 0; i < 3; i++)
+        atomic_store(&std_slots[i], NULL);
+    atomic_store(&std_ready, false);
+}
+
+static void std_register_atfork(void)
+{
+    pthread_atfork(NULL, NULL, std_atfork_child);
+}
+
 static void std_init(void)
 {
-    for (int i = 0; i < 3; i++)
-        atomic_store(&std_slots[i], std_wrap(i));
+    if (atomic_load_explicit(&std_ready, memory_order_acquire))
+        return;
+    pthread_once(&std_atfork_once, std_register_atfork);
+    pthread_mutex_lock(&std_lock);
+    if (!atomic_load_explicit(&std_ready, memory_order_relaxed)) {
+        for (int i = 0; i < 3; i++)
+            atomic_store(&std_slots[i], std_wrap(i));
+        atomic_store_explicit(&std_ready, true, memory_order_release);
+    }
+    pthread_mutex_unlock(&std_lock);
 }
 
 static int std_index(DWORD which)
@@ -488,7 +514,7 @@ WS_EXPORT HANDLE WINAPI GetStdHandle(DWORD which)
         ws_set_last_error(ERROR_INVALID_HANDLE);
         return INVALID_HANDLE_VALUE;
     }
-    pthread_once(&std_once, std_init);
+    std_init();
     return atomic_load(&std_slots[i]);
 }
 
@@ -497,7 +523,7 @@ WS_EXPORT BOOL WINAPI SetStdHandle(DWORD which, HANDLE h)
     int i = std_index(which);
     if (i < 0)
         return ws_bool(ERROR_INVALID_HANDLE);
-    pthread_once(&std_once, std_init);
+    std_init();
     atomic_store(&std_slots[i], h);
     return TRUE;
 }

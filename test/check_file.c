@@ -201,6 +201,28 @@ START_TEST(test_close_std)
 }
 END_TEST
 
+START_TEST(test_std_after_fork)
+{
+    redirect(1, O_RDWR);
+    HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+    DWORD n;
+    ck_assert(WriteFile(out, "p", 1, &n, NULL));
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        /* A new process: its own standard handles, made from its fds. */
+        HANDLE mine = GetStdHandle(STD_OUTPUT_HANDLE);
+        _exit(mine && WriteFile(mine, "c", 1, &n, NULL) ? 0 : 1);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char buf[4] = {0};
+    ck_assert_int_eq(pread(1, buf, 2, 0), 2);
+    ck_assert_str_eq(buf, "pc"); /* one file pointer: the fd's */
+}
+END_TEST
+
 static Suite *file_suite(void)
 {
     Suite *s = suite_create("file");
@@ -211,6 +233,7 @@ static Suite *file_suite(void)
     tcase_add_test(tc, test_access);
     tcase_add_test(tc, test_shared_description);
     tcase_add_test(tc, test_close_std);
+    tcase_add_test(tc, test_std_after_fork);
     suite_add_tcase(s, tc);
     return s;
 }
