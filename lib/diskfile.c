@@ -64,7 +64,9 @@ static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
     }
     disk_seek_after(fd, at, total);
     *done = total;
-    return ERROR_SUCCESS;
+    /* A positioned read that finds nothing is an error on Windows (a read
+     * at the file pointer just returns 0 bytes). */
+    return at && len && !total ? ERROR_HANDLE_EOF : ERROR_SUCCESS;
 }
 
 static DWORD disk_write(struct file_obj *f, const void *buf, DWORD len,

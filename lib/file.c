@@ -332,7 +332,10 @@ static void overlapped_complete(LPOVERLAPPED ov, DWORD err, DWORD done)
 {
     if (!ov)
         return;
-    ov->Internal = err ? (ULONG_PTR)0xC0000001u /* STATUS_UNSUCCESSFUL */ : 0;
+    /* The NTSTATUS Windows leaves there. */
+    ov->Internal = !err                     ? 0
+                   : err == ERROR_HANDLE_EOF ? (ULONG_PTR)0xC0000011u /* STATUS_END_OF_FILE */
+                                             : (ULONG_PTR)0xC0000001u; /* STATUS_UNSUCCESSFUL */
     ov->InternalHigh = done;
     if (ov->hEvent)
         SetEvent(ov->hEvent);

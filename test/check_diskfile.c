@@ -412,6 +412,19 @@ START_TEST(test_write_through_and_overlapped_flag)
     ck_assert(ReadFile(h, buf, 2, NULL, &ov));
     ck_assert_str_eq(buf, "ta");
     ck_assert_uint_eq(ov.InternalHigh, 2);
+    ck_assert_uint_eq(SetFilePointer(h, 0, NULL, FILE_CURRENT), 4);
+    /* At or past the end: ERROR_HANDLE_EOF and STATUS_END_OF_FILE (a read
+     * at the file pointer would just return 0 bytes). */
+    ov.Offset = 4;
+    DWORD got = 0xcccccccc;
+    ASSERT_FAILS(ReadFile(h, buf, 2, &got, &ov), ERROR_HANDLE_EOF);
+    ck_assert_uint_eq(got, 0);
+    ck_assert_uint_eq(ov.Internal, 0xC0000011u);
+    ov.Offset = 10;
+    ASSERT_FAILS(ReadFile(h, buf, 2, &got, &ov), ERROR_HANDLE_EOF);
+    ck_assert(ReadFile(h, buf, 0, &got, &ov)); /* nothing asked, nothing wrong */
+    ck_assert(ReadFile(h, buf, 2, &got, NULL));
+    ck_assert_uint_eq(got, 0);
     CloseHandle(h);
 }
 END_TEST
