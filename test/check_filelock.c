@@ -2,6 +2,9 @@
  * handles, and across processes (a forked child). */
 #include "fileutil.h"
 
+#include <stdatomic.h>
+#include <sys/mman.h>
+
 struct share_case {
     DWORD access1, share1, access2, share2;
     DWORD expect; /* ERROR_SUCCESS or ERROR_SHARING_VIOLATION */
@@ -279,6 +282,59 @@ START_TEST(test_locks_across_processes)
 }
 END_TEST
 
+/* Racing exclusive opens from several processes: the gate lets at most
+ * one hold the file at any moment. */
+static _Atomic int *holders, *max_holders, *wins;
+
+static int child_race(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 300; i++) {
+        HANDLE h = CreateFileA("race.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                               0, NULL);
+        if (h == INVALID_HANDLE_VALUE) {
+            if (GetLastError() != ERROR_SHARING_VIOLATION)
+                return 30;
+            continue;
+        }
+        int now = atomic_fetch_add(holders, 1) + 1;
+        int m = atomic_load(max_holders);
+        while (now > m && !atomic_compare_exchange_weak(max_holders, &m, now))
+            ;
+        atomic_fetch_add(wins, 1);
+        atomic_fetch_sub(holders, 1);
+        CloseHandle(h);
+    }
+    return 0;
+}
+
+START_TEST(test_share_race)
+{
+    put_file("race.txt", "r");
+    _Atomic int *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                               -1, 0);
+    ck_assert_ptr_ne(shared, MAP_FAILED);
+    holders = shared;
+    max_holders = shared + 1;
+    wins = shared + 2;
+    pid_t pids[4];
+    for (int i = 0; i < 4; i++) {
+        pids[i] = fork();
+        ck_assert_int_ge(pids[i], 0);
+        if (pids[i] == 0)
+            _exit(child_race(NULL));
+    }
+    for (int i = 0; i < 4; i++) {
+        int status;
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    ck_assert_int_eq(atomic_load(max_holders), 1);
+    ck_assert_int_gt(atomic_load(wins), 0);
+    munmap(shared, 4096);
+}
+END_TEST
+
 static Suite *filelock_suite(void)
 {
     Suite *s = suite_create("filelock");
@@ -288,6 +344,7 @@ static Suite *filelock_suite(void)
     tcase_add_test(tc, test_share_lifetime);
     tcase_add_test(tc, test_share_delete_rename);
     tcase_add_test(tc, test_share_across_processes);
+    tcase_add_test(tc, test_share_race);
     suite_add_tcase(s, tc);
     tc = tcase_create("locks");
     tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
