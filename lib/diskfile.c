@@ -195,7 +195,8 @@ static DWORD keep_path(struct file_obj *f, const char *p)
 static int open_fd(const char *path, bool write, bool read_only_ok, int extra,
                    mode_t mode)
 {
-    int base = O_CLOEXEC | O_NOCTTY | extra;
+    /* O_NONBLOCK: a FIFO must not block the open (it is cleared after). */
+    int base = O_CLOEXEC | O_NOCTTY | O_NONBLOCK | extra;
     int fd = open(path, base | (write ? O_RDWR : O_RDONLY), mode);
     if (fd < 0 && write && errno == EACCES)
         fd = open(path, base | O_WRONLY, mode);
@@ -295,14 +296,25 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
         return err;
     }
 
-    if ((r->access & FILE_APPEND_DATA) && !(r->access & FILE_WRITE_DATA)) {
-        objflags |= FILE_OBJ_APPEND_ONLY;
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_APPEND);
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && !(fl & O_PATH)) {
+        fl &= ~O_NONBLOCK;
+        if ((r->access & FILE_APPEND_DATA) && !(r->access & FILE_WRITE_DATA)) {
+            objflags |= FILE_OBJ_APPEND_ONLY;
+            fl |= O_APPEND;
+        }
+        fcntl(fd, F_SETFL, fl);
     }
     if (held)
         objflags |= FILE_OBJ_SHARE_LOCKED;
     struct file_obj *f;
-    if ((err = file_new(fd, &disk_file_ops, r->access, objflags, &f)))
+    /* Devices, FIFOs and sockets reached by path are streams, not disk
+     * files: no file pointer, GetFileType tells what they are. */
+    const struct file_ops *ops = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ||
+                                         S_ISBLK(st.st_mode)
+                                     ? &disk_file_ops
+                                     : &stream_file_ops;
+    if ((err = file_new(fd, ops, r->access, objflags, &f)))
         return err;
     f->share = r->share;
     if ((r->flags & FILE_FLAG_DELETE_ON_CLOSE) && (err = keep_path(f, r->path))) {

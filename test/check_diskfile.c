@@ -124,6 +124,14 @@ START_TEST(test_paths_in_createfile)
     ck_assert(WriteFile(h, "x", 1, &n, NULL));
     ck_assert_uint_eq(GetFileType(h), FILE_TYPE_CHAR);
     CloseHandle(h);
+    /* A FIFO reached by path: the open does not block; it is a pipe. */
+    ck_assert_int_eq(mkfifo("fifo", 0600), 0);
+    h = CreateFileA("fifo", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                    OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetFileType(h), FILE_TYPE_PIPE);
+    ck_assert_uint_eq(GetFileAttributesA("fifo"), FILE_ATTRIBUTE_ARCHIVE | FILE_ATTRIBUTE_SYSTEM);
+    CloseHandle(h);
 }
 END_TEST
 
