@@ -79,14 +79,11 @@ static void file_last_close(struct object *o)
      * depend on it.  The fd number itself stays reserved until destroy,
      * pointing at /dev/null, so a thread still inside ReadFile on this
      * object cannot reach a file opened meanwhile under the same number. */
-    if (f->fd >= 0 && f->fd_pid == file_pid()) {
+    if (f->fd >= 0 && f->fd_pid == file_pid() && !(f->flags & FILE_OBJ_STD)) {
         pthread_once(&null_once, null_open);
-        if (null_fd < 0 ||
-            dup3(null_fd, f->fd, (f->flags & FILE_OBJ_STD) ? 0 : O_CLOEXEC) < 0) {
-            if (!(f->flags & FILE_OBJ_STD)) {
-                close(f->fd);
-                f->fd = -1;
-            }
+        if (null_fd < 0 || dup3(null_fd, f->fd, O_CLOEXEC) < 0) {
+            close(f->fd);
+            f->fd = -1;
         }
     }
 }
@@ -99,8 +96,9 @@ static void file_destroy(struct object *o)
         ops->destroy(f);
     if (f->path)
         arena_free(arena_ptr(f->path), f->path_size);
-    /* Standard fds 0..2 stay open (on /dev/null), so that the next open()
-     * does not become the C library's stdout by accident. */
+    /* Standard fds 0..2 stay open: the C library's stdin, stdout and stderr
+     * use them too, also after the handles went (at exit, handles close
+     * before stdio flushes). */
     if (f->fd >= 0 && f->fd_pid == file_pid() && !(f->flags & FILE_OBJ_STD))
         close(f->fd);
 }

@@ -198,6 +198,11 @@ START_TEST(test_close_std)
     ck_assert_ptr_eq(GetStdHandle(STD_OUTPUT_HANDLE), out);
     DWORD n;
     ASSERT_FAILS(WriteFile(out, "x", 1, &n, NULL), ERROR_INVALID_HANDLE);
+    /* fd 1 itself stays: the C library writes there too. */
+    ck_assert_int_eq(write(1, "y", 1), 1);
+    char c = 0;
+    ck_assert_int_eq(pread(1, &c, 1, 0), 1);
+    ck_assert_int_eq(c, 'y');
 }
 END_TEST
 
