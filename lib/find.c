@@ -2,11 +2,10 @@
  * Find objects: FindFirstFile(Ex), FindNextFile, FindClose.
  *
  * A find object is a directory stream plus a pattern.  It is not waitable
- * and has no states beyond "entries left"; one thread at a time should use
- * it (as on Windows), and a mutex in the private state makes concurrent
- * use safe anyway.  The stream is process-private (a DIR *), so the object
- * keeps it behind a pointer only the opening process uses (see struct
- * file_obj for why).
+ * and has no states beyond "entries left" and "closed"; one thread at a
+ * time should use it (as on Windows), and the object's word lock makes
+ * concurrent use safe anyway.  The stream is process-private (a DIR *):
+ * only the opening process touches it (see struct file_obj for why).
  *
  * Matching (checked against Windows' rules as Wine 8 applies them):
  *   - '*' matches any run of characters, '?' exactly one, case ignored
@@ -21,7 +20,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -29,39 +27,39 @@
 
 #include "internal.h"
 
-struct find_state {
-    pthread_mutex_t lock;
-    DIR *dir;
-    char *pattern;      /* UTF-8, trailing dots removed */
+/* Process-private (only process `pid` touches dir and pattern), kept in
+ * the object itself so that nothing but the stream and the pattern is
+ * allocated; both go when the last handle does (find_last_close), since
+ * references may outlive the process's exit. */
+struct find_obj {
+    struct object hdr;
+    struct wordlock lock; /* one FindNextFile at a time; guards what follows */
+    uint32_t pid;
+    DIR *dir;             /* NULL once closed */
+    char *pattern;        /* UTF-8, trailing dots removed */
     bool case_sensitive;
-    bool skip_dots;     /* a drive root: no "." and ".." */
-    bool single;        /* no wildcard: at most one entry */
+    bool skip_dots;       /* a drive root: no "." and ".." */
+    bool single;          /* no wildcard: at most one entry */
     bool done;
 };
 
-struct find_obj {
-    struct object hdr;
-    /* Process-private: only process `pid` may touch state. */
-    struct find_state *state;
-    uint32_t pid;
-};
-
-static void find_state_free(struct find_state *s)
+static void find_release_locked(struct find_obj *f)
 {
-    if (!s)
-        return;
-    if (s->dir)
-        closedir(s->dir);
-    free(s->pattern);
-    pthread_mutex_destroy(&s->lock);
-    free(s);
+    if (f->dir)
+        closedir(f->dir);
+    free(f->pattern);
+    f->dir = NULL;
+    f->pattern = NULL;
 }
 
-static void find_destroy(struct object *o)
+static void find_last_close(struct object *o)
 {
     struct find_obj *f = (struct find_obj *)o;
-    if (f->pid == file_pid())
-        find_state_free(f->state);
+    if (f->pid != file_pid())
+        return; /* the stream died with its process */
+    wordlock_lock(&f->lock);
+    find_release_locked(f);
+    wordlock_unlock(&f->lock);
 }
 
 const struct object_type find_type = {
@@ -70,7 +68,7 @@ const struct object_type find_type = {
     .size = sizeof(struct find_obj),
     .mapping = {SYNCHRONIZE, SYNCHRONIZE, SYNCHRONIZE, SYNCHRONIZE},
     .valid_access = SYNCHRONIZE,
-    .destroy = find_destroy,
+    .last_close = find_last_close,
 };
 
 /* ---- matching ---- */
@@ -171,9 +169,9 @@ static void fill_data(int dfd, const char *name, void *out, bool wide, bool basi
 }
 
 /* The next matching entry; ERROR_NO_MORE_FILES at the end. */
-static DWORD find_next_locked(struct find_state *s, void *out, bool wide, bool basic)
+static DWORD find_next_locked(struct find_obj *s, void *out, bool wide, bool basic)
 {
-    if (s->done)
+    if (s->done || !s->dir)
         return ERROR_NO_MORE_FILES;
     struct dirent *e;
     while ((errno = 0, e = readdir(s->dir))) {
@@ -204,7 +202,7 @@ static HANDLE find_first(const void *name, bool wide, FINDEX_INFO_LEVELS level,
 {
     DWORD err = ERROR_SUCCESS;
     struct upath u8 = {0}, dir = {0};
-    struct find_state *s = NULL;
+    struct find_obj *s = NULL;
     if ((level != FindExInfoStandard && level != FindExInfoBasic) ||
         (op != FindExSearchNameMatch && op != FindExSearchLimitToDirectories) || !data) {
         err = ERROR_INVALID_PARAMETER;
@@ -248,12 +246,16 @@ static HANDLE find_first(const void *name, bool wide, FINDEX_INFO_LEVELS level,
             goto fail;
         }
 
-    s = calloc(1, sizeof *s);
-    if (!s || !(s->pattern = strdup(pat))) {
+    struct object *o = object_new(&find_type, 0, 0, &err);
+    if (!o)
+        goto fail;
+    s = (struct find_obj *)o;
+    s->pid = file_pid();
+    object_handle_open(o); /* from here on, find_last_close cleans up */
+    if (!(s->pattern = strdup(pat))) {
         err = ERROR_NOT_ENOUGH_MEMORY;
         goto fail;
     }
-    pthread_mutex_init(&s->lock, NULL);
     size_t pl = strlen(s->pattern);
     while (pl > 1 && s->pattern[pl - 1] == '.' && strspn(s->pattern, ".") != pl)
         s->pattern[--pl] = 0;
@@ -276,27 +278,18 @@ static HANDLE find_first(const void *name, bool wide, FINDEX_INFO_LEVELS level,
         err = ERROR_FILE_NOT_FOUND;
     if (err)
         goto fail;
-
-    struct object *o = object_new(&find_type, 0, 0, &err);
-    if (!o)
-        goto fail;
-    struct find_obj *f = (struct find_obj *)o;
-    f->state = s;
-    f->pid = file_pid();
-    object_handle_open(o);
     HANDLE h;
-    if ((err = handle_insert(o, SYNCHRONIZE, 0, &h))) {
-        object_handle_close(o);
-        object_unref(o);
-        s = NULL;
+    if ((err = handle_insert(o, SYNCHRONIZE, 0, &h)))
         goto fail;
-    }
     path_free(&u8);
     path_free(&dir);
     return h;
 
 fail:
-    find_state_free(s);
+    if (s) {
+        object_handle_close(&s->hdr); /* runs find_last_close */
+        object_unref(&s->hdr);
+    }
     path_free(&u8);
     path_free(&dir);
     ws_set_last_error(err);
@@ -342,9 +335,9 @@ static BOOL find_next(HANDLE h, void *data, bool wide)
     if (f->pid != file_pid()) {
         err = ERROR_INVALID_HANDLE;
     } else {
-        pthread_mutex_lock(&f->state->lock);
-        err = find_next_locked(f->state, data, wide, false);
-        pthread_mutex_unlock(&f->state->lock);
+        wordlock_lock(&f->lock);
+        err = f->dir ? find_next_locked(f, data, wide, false) : ERROR_INVALID_HANDLE;
+        wordlock_unlock(&f->lock);
     }
     object_unref(o);
     return ws_bool(err);
