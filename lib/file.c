@@ -465,8 +465,9 @@ static HANDLE std_wrap(int fd)
     return h;
 }
 
-/* A forked child is a new process with no handles (docs/ARCHITECTURE.md,
- * "Fork"): it makes its own standard handles from its fds on first use. */
+/* A forked child is a new process as far as its standard handles go: it
+ * makes its own from its fds on first use (with the shared arena a forked
+ * child has no handles at all, so the parent's values would be stale). */
 static void std_atfork_child(void)
 {
     pthread_mutex_init(&std_lock, NULL);
