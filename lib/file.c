@@ -94,6 +94,7 @@ static void file_destroy(struct object *o)
     const struct file_ops *ops = file_ops_of(f);
     if (ops->destroy)
         ops->destroy(f);
+    iocp_file_destroy(f); /* hook: the completion port association */
     if (f->path)
         arena_free(arena_ptr(f->path), f->path_size);
     /* Standard fds 0..2 stay open: the C library's stdin, stdout and stderr
@@ -330,10 +331,8 @@ static void overlapped_complete(LPOVERLAPPED ov, DWORD err, DWORD done)
 {
     if (!ov)
         return;
-    /* The NTSTATUS Windows leaves there. */
-    ov->Internal = !err                     ? 0
-                   : err == ERROR_HANDLE_EOF ? (ULONG_PTR)0xC0000011u /* STATUS_END_OF_FILE */
-                                             : (ULONG_PTR)0xC0000001u; /* STATUS_UNSUCCESSFUL */
+    /* The NTSTATUS Windows leaves there (overlapped.c's table). */
+    ov->Internal = overlapped_status_of(err);
     ov->InternalHigh = done;
     if (ov->hEvent)
         SetEvent(ov->hEvent);
@@ -355,6 +354,19 @@ static BOOL file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone,
     /* Microsoft documents the byte count as required without an
      * OVERLAPPED; Windows (and Wine) accept NULL and skip it. */
     const struct file_ops *ops = file_ops_of(f);
+    if (f->flags & FILE_FLAG_OVERLAPPED) {
+        /* hook: asynchronous transfers live in overlapped.c */
+        if (!(granted & (dir == IO_READ ? FILE_READ_DATA : FILE_WRITE_ANY)))
+            err = ERROR_ACCESS_DENIED;
+        else if (!ov)
+            err = ERROR_INVALID_PARAMETER;
+        else if (dir == IO_READ ? !ops->read : !ops->write)
+            err = ERROR_INVALID_FUNCTION;
+        else
+            err = overlapped_start(f, buf, len, ov, dir == IO_WRITE);
+        file_put(f);
+        return ws_bool(err);
+    }
     int64_t at_buf;
     const int64_t *at = overlapped_offset(ov, &at_buf);
     if (dir == IO_READ) {

@@ -577,6 +577,13 @@ struct file_obj {
     int32_t fd;
     uint32_t fd_pid;
     void *priv;            /* the kind's process-private state */
+    /* Completion port (iocp.c): the port's offset and the key, set once
+     * under the object lock by CreateIoCompletionPort (key first, then the
+     * port with release order); the file holds a reference on the port,
+     * dropped by file_destroy through iocp_file_destroy. */
+    _Atomic aoff_t iocp;
+    uint32_t iocp_pad;
+    ULONG_PTR iocp_key;
 };
 
 /* Makes a file object of `ops`' kind around fd (which it takes over, also
@@ -675,6 +682,32 @@ static inline DWORD path_from(const void *name, bool wide, unsigned flags,
     return wide ? path_from_w((LPCWSTR)name, flags, out)
                 : path_from_a((LPCSTR)name, flags, out);
 }
+
+/* ------------------------------------------------------------------ */
+/* overlapped I/O (overlapped.c) and completion ports (iocp.c)          */
+
+/* ReadFile/WriteFile on a handle opened with FILE_FLAG_OVERLAPPED: queues
+ * the transfer and returns ERROR_IO_PENDING (or an error found before
+ * queueing).  file.c calls it; f keeps the caller's reference. */
+DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
+                       LPOVERLAPPED ov, bool write);
+/* NTSTATUS values kept in OVERLAPPED.Internal and back. */
+ULONG_PTR overlapped_status_of(DWORD err);
+DWORD overlapped_error_of(ULONG_PTR status);
+/* Sets or clears a file object's signalled state (waking its waiters). */
+void file_set_signaled(struct file_obj *f, bool on);
+/* Queues a completion packet on the port at offset `port`. */
+void iocp_post(aoff_t port, ULONG_PTR key, DWORD bytes, LPOVERLAPPED ov,
+               ULONG_PTR status);
+/* The file object is going: drop its port reference. */
+void iocp_file_destroy(struct file_obj *f);
+extern const struct object_type iocp_type;
+
+/* Waits for an object the caller holds a reference on (wait.c): the
+ * WaitForSingleObjectEx results, WAIT_IO_COMPLETION after running APCs. */
+DWORD wait_object_ref(struct object *o, DWORD timeout, bool alertable);
+/* A handle-less semaphore (semaphore.c), for objects built on one. */
+struct object *semaphore_new(LONG initial, LONG max, DWORD *err);
 
 /* ------------------------------------------------------------------ */
 /* text (unicode.c)                                                    */

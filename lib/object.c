@@ -34,6 +34,7 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_MUTEX] = &mutex_type,
     [TYPE_SEMAPHORE] = &semaphore_type,
     [TYPE_TIMER] = &timer_type,
+    [TYPE_IOCP] = &iocp_type,
     [TYPE_FILE] = &file_type,
     [TYPE_FIND] = &find_type,
 };

@@ -102,6 +102,13 @@ static struct object *semaphore_make(void *ctx, DWORD *err)
     return o;
 }
 
+/* For objects built on a counter (completion ports): no handle, no name. */
+struct object *semaphore_new(LONG initial, LONG max, DWORD *err)
+{
+    struct semaphore_init init = {initial, max};
+    return semaphore_make(&init, err);
+}
+
 static HANDLE semaphore_create(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG max,
                                DWORD flags, ACCESS_MASK access, LPCWSTR wname,
                                LPCSTR aname, bool ansi)

@@ -503,6 +503,12 @@ static inline __attribute__((always_inline)) DWORD wait_object(struct object *o,
     return finish_slow(&o, 1, false, timeout, alertable);
 }
 
+DWORD wait_object_ref(struct object *o, DWORD timeout, bool alertable)
+{
+    ws_rcu_lock();
+    return wait_object(o, timeout, alertable);
+}
+
 static DWORD wait_one(HANDLE h, DWORD timeout, bool alertable)
 {
     struct object *o = NULL;

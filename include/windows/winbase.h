@@ -12,6 +12,7 @@
 #include <fibersapi.h>
 #include <fileapi.h>
 #include <handleapi.h>
+#include <ioapiset.h>
 #include <memoryapi.h>
 #include <processenv.h>
 #include <processthreadsapi.h>
@@ -73,6 +74,10 @@ extern "C" {
 #define FILE_FLAG_POSIX_SEMANTICS 0x01000000
 #define FILE_FLAG_SESSION_AWARE 0x00800000
 #define FILE_FLAG_OPEN_REPARSE_POINT 0x00200000
+
+/* True once an overlapped I/O has finished (Internal leaves STATUS_PENDING). */
+#define HasOverlappedIoCompleted(lpOverlapped) \
+    (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
 #define FILE_FLAG_OPEN_NO_RECALL 0x00100000
 #define FILE_FLAG_FIRST_PIPE_INSTANCE 0x00080000
 #define FILE_FLAG_OPEN_REQUIRING_OPLOCK 0x00040000
