@@ -71,6 +71,7 @@ static void file_last_close(struct object *o)
 {
     struct file_obj *f = (struct file_obj *)o;
     const struct file_ops *ops = file_ops_of(f);
+    overlapped_file_closed(f); /* hook: the last handle cancels pending I/O */
     if (ops->last_close)
         ops->last_close(f);
     /* The last handle is gone: the open file description must go now, not

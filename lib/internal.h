@@ -691,6 +691,8 @@ static inline DWORD path_from(const void *name, bool wide, unsigned flags,
  * queueing).  file.c calls it; f keeps the caller's reference. */
 DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
                        LPOVERLAPPED ov, bool write);
+/* The file's last handle is gone: cancels its pending transfers. */
+void overlapped_file_closed(struct file_obj *f);
 /* NTSTATUS values kept in OVERLAPPED.Internal and back. */
 ULONG_PTR overlapped_status_of(DWORD err);
 DWORD overlapped_error_of(ULONG_PTR status);

@@ -150,6 +150,8 @@ static struct {
 } pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, {0}, {0}, 0, 0};
 
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+/* Set by the first submission: closing files never touches the pool before. */
+static _Atomic bool pool_used;
 
 static void pool_atfork_child(void)
 {
@@ -333,6 +335,7 @@ static DWORD pool_submit(struct ioreq *r)
             return ERROR_NOT_ENOUGH_MEMORY;
         }
     }
+    atomic_store_explicit(&pool_used, true, memory_order_release);
     r->state = REQ_QUEUED;
     list_push(&pool.queue, r);
     pthread_cond_signal(&pool.cond);
@@ -481,6 +484,14 @@ static DWORD cancel(struct file_obj *f, uint32_t tid, LPOVERLAPPED ov)
         req_complete(r, ERROR_OPERATION_ABORTED, 0);
     }
     return found ? ERROR_SUCCESS : ERROR_NOT_FOUND;
+}
+
+void overlapped_file_closed(struct file_obj *f)
+{
+    /* Windows cancels a file's I/O when its last handle closes; here the
+     * requests' own references keep the object until they finish. */
+    if (atomic_load_explicit(&pool_used, memory_order_acquire))
+        cancel(f, 0, NULL);
 }
 
 WS_EXPORT BOOL WINAPI CancelIoEx(HANDLE h, LPOVERLAPPED ov)

@@ -242,6 +242,24 @@ START_TEST(test_cancel)
 }
 END_TEST
 
+START_TEST(test_close_cancels)
+{
+    int wfd;
+    HANDLE h = pipe_reader(&wfd);
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buf[8];
+    OVERLAPPED ov = {0};
+    ov.hEvent = ev;
+    ASSERT_FAILS(ReadFile(h, buf, sizeof buf, NULL, &ov), ERROR_IO_PENDING);
+    /* The last handle goes: its pending read is cancelled. */
+    ck_assert(CloseHandle(h));
+    ASSERT_WAIT(WaitForSingleObject(ev, 10000), WAIT_OBJECT_0);
+    ck_assert_uint_eq(ov.Internal, 0xC0000120u);
+    close(wfd);
+    ck_assert(CloseHandle(ev));
+}
+END_TEST
+
 static int routine_calls;
 static DWORD routine_err, routine_bytes;
 static LPOVERLAPPED routine_ov;
@@ -397,6 +415,7 @@ static Suite *overlapped_suite(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_pending_and_incomplete);
     tcase_add_test(tc, test_cancel);
+    tcase_add_test(tc, test_close_cancels);
     tcase_add_test(tc, test_completion_routines);
     tcase_add_test(tc, test_cancelled_routine);
     tcase_add_test(tc, test_synchronous_handle_with_overlapped);
