@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -522,6 +524,48 @@ static void bench_files(long N)
     unlink(path);
 }
 
+/* ---- completion ports ---- */
+
+static HANDLE bench_port;
+static int bench_efd, bench_ep;
+
+static void b_iocp_round_trip(long n)
+{
+    DWORD bytes;
+    ULONG_PTR key;
+    LPOVERLAPPED ov;
+    for (long i = 0; i < n; i++) {
+        PostQueuedCompletionStatus(bench_port, 1, 2, NULL);
+        GetQueuedCompletionStatus(bench_port, &bytes, &key, &ov, 0);
+    }
+}
+
+static void b_eventfd_epoll(long n)
+{
+    uint64_t v = 1;
+    struct epoll_event e;
+    for (long i = 0; i < n; i++) {
+        if (write(bench_efd, &v, sizeof v) < 0 || epoll_wait(bench_ep, &e, 1, 0) != 1 ||
+            read(bench_efd, &v, sizeof v) < 0)
+            abort();
+    }
+}
+
+static void bench_iocp(long n)
+{
+    bench_port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    bench_efd = eventfd(0, EFD_CLOEXEC);
+    bench_ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event e = {.events = EPOLLIN};
+    epoll_ctl(bench_ep, EPOLL_CTL_ADD, bench_efd, &e);
+    double base = best_ns_per_op(b_eventfd_epoll, n);
+    row("Post+GetQueuedCompletionStatus, 1 thread", best_ns_per_op(b_iocp_round_trip, n),
+        "vs eventfd+epoll_wait+read", base, "");
+    close(bench_ep);
+    close(bench_efd);
+    CloseHandle(bench_port);
+}
+
 int main(void)
 {
     const long N = 2000000;
@@ -573,5 +617,6 @@ int main(void)
         fpp, "target <= 1.2x");
 
     bench_usersync();
+    bench_iocp(N / 4);
     return 0;
 }

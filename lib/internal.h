@@ -686,9 +686,10 @@ static inline DWORD path_from(const void *name, bool wide, unsigned flags,
 /* ------------------------------------------------------------------ */
 /* overlapped I/O (overlapped.c) and completion ports (iocp.c)          */
 
-/* ReadFile/WriteFile on a handle opened with FILE_FLAG_OVERLAPPED: queues
- * the transfer and returns ERROR_IO_PENDING (or an error found before
- * queueing).  file.c calls it; f keeps the caller's reference. */
+/* ReadFile/WriteFile on a handle opened with FILE_FLAG_OVERLAPPED: 0 when
+ * the transfer finished at once (disk files), ERROR_IO_PENDING when it is
+ * under way or ended with an error, or an error found before starting.
+ * file.c calls it; f keeps the caller's reference. */
 DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
                        LPOVERLAPPED ov, bool write);
 /* The file's last handle is gone: cancels its pending transfers. */

@@ -5,8 +5,11 @@
  * CancelIo/CancelIoEx.
  *
  * Design (docs/ARCHITECTURE.md, "Overlapped I/O"): a request is a
- * process-private record (malloc) run by a small pool of worker threads that
- * call the file kind's ordinary blocking read/write operation.  So every kind
+ * process-private record (malloc).  Disk transfers run at once in the
+ * calling thread (Windows completes cached disk I/O synchronously too) and
+ * then complete exactly as an asynchronous one would.  Other kinds go to a
+ * small pool of worker threads that call the kind's ordinary blocking
+ * read/write operation.  So every kind
  * (disk files, the stream kind, later pipes and sockets) gets overlapped I/O
  * without code of its own, and a transfer's semantics are the synchronous
  * ones.  Disk transfers are positioned (pread/pwrite at OVERLAPPED.Offset);
@@ -388,6 +391,17 @@ static DWORD submit(struct file_obj *f, void *buf, DWORD len, LPOVERLAPPED ov,
     ov->InternalHigh = 0;
     __atomic_store_n(&ov->Internal, (ULONG_PTR)NT_PENDING, __ATOMIC_RELEASE);
     file_set_signaled(f, false);
+    if (f->kind == FILE_KIND_DISK) {
+        /* Disk transfers run at once in the caller, as Windows does for
+         * cached I/O: a success returns TRUE (the event, the port packet
+         * or the routine still follow), a failure looks like an I/O that
+         * pended and ended at once -- its result is already in the
+         * OVERLAPPED and on its way to the port or routine. */
+        DWORD done = 0;
+        DWORD ioerr = req_run(r, NULL, &done);
+        req_complete(r, ioerr, done);
+        return ioerr ? ERROR_IO_PENDING : ERROR_SUCCESS;
+    }
     DWORD err = pool_submit(r);
     if (err) {
         /* Never started: undo, and leave the OVERLAPPED failed. */
@@ -397,15 +411,15 @@ static DWORD submit(struct file_obj *f, void *buf, DWORD len, LPOVERLAPPED ov,
             object_unref(r->event);
         file_put(f);
         req_free(r);
+        return err;
     }
-    return err;
+    return ERROR_IO_PENDING;
 }
 
 DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
                        LPOVERLAPPED ov, bool write)
 {
-    DWORD err = submit(f, buf, len, ov, write, false, NULL);
-    return err ? err : ERROR_IO_PENDING;
+    return submit(f, buf, len, ov, write, false, NULL);
 }
 
 static BOOL file_io_ex(HANDLE h, void *buf, DWORD len, LPOVERLAPPED ov,
@@ -431,6 +445,8 @@ static BOOL file_io_ex(HANDLE h, void *buf, DWORD len, LPOVERLAPPED ov,
          * transfer anyway, and so do we: at the OVERLAPPED's offset, with
          * the routine (if any) as the only notification. */
         err = submit(f, buf, len, ov, write, true, routine);
+    if (err == ERROR_IO_PENDING)
+        err = ERROR_SUCCESS; /* the Ex functions say TRUE: queued */
     file_put(f);
     return ws_bool(err);
 }
