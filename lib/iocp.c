@@ -26,6 +26,9 @@
  * NumberOfConcurrentThreads is validated and kept, but not enforced: every
  * waiting thread may take a packet whatever the number of running threads
  * (docs/COMPATIBILITY.md).  Waiters are served FIFO; Windows serves LIFO.
+ *
+ * The port object itself is waitable (value = packets queued, a wait
+ * consumes nothing), kept in step after each append and take.
  */
 #include <limits.h>
 #include <unistd.h>
@@ -75,6 +78,43 @@ static void iocp_destroy(struct object *o)
     object_unref(arena_ptr(p->tokens));
 }
 
+/* The port's own state value mirrors the number of queued packets, so that
+ * WaitForSingleObject on a port is satisfied while packets are queued and
+ * consumes nothing, as on Windows. */
+static bool iocp_signaled(const struct object *o, uint64_t s, uint32_t tid)
+{
+    (void)o;
+    (void)tid;
+    return st_value(s) != 0;
+}
+
+static uint64_t iocp_acquire(const struct object *o, uint64_t s, uint32_t tid,
+                             bool *abandoned)
+{
+    (void)o;
+    (void)tid;
+    (void)abandoned;
+    return s;
+}
+
+static void iocp_count_add(struct iocp *p, int delta)
+{
+    struct object *o = &p->hdr;
+    uint64_t s = atomic_load_explicit(&o->state, memory_order_relaxed);
+    while (!(s & ST_SLOW))
+        if (atomic_compare_exchange_weak_explicit(
+                &o->state, &s, st_with_value(s, st_value(s) + (uint32_t)delta),
+                memory_order_release, memory_order_relaxed))
+            return;
+    struct wait_guard g;
+    wait_lock(o, &g);
+    s = obj_state(o);
+    obj_store_locked(o, st_with_value(s, st_value(s) + (uint32_t)delta));
+    if (delta > 0)
+        wait_wake_locked(o, &g);
+    wait_unlock(o, &g);
+}
+
 const struct object_type iocp_type = {
     .name = "IoCompletion",
     .id = TYPE_IOCP,
@@ -83,8 +123,10 @@ const struct object_type iocp_type = {
                 STANDARD_RIGHTS_WRITE | IO_COMPLETION_MODIFY_STATE,
                 STANDARD_RIGHTS_EXECUTE | SYNCHRONIZE, IO_COMPLETION_ALL_ACCESS},
     .valid_access = IO_COMPLETION_ALL_ACCESS,
-    /* Not waitable through a handle: the packet counter is a separate
-     * object, so that a WaitForSingleObject cannot eat a packet's unit. */
+    /* Waitable without consuming: GetQueuedCompletionStatus waits on the
+     * separate counter instead, whose units are taken. */
+    .signaled = iocp_signaled,
+    .acquire = iocp_acquire,
     .last_close = iocp_last_close,
     .destroy = iocp_destroy,
 };
@@ -110,6 +152,7 @@ static DWORD iocp_queue(struct iocp *p, ULONG_PTR key, DWORD bytes,
         p->head = arena_off(pk);
     p->tail = arena_off(pk);
     wordlock_unlock(&p->lock);
+    iocp_count_add(p, 1);
     LONG prev;
     return semaphore_release(arena_ptr(p->tokens), 1, &prev);
 }
@@ -125,6 +168,7 @@ static void iocp_take(struct iocp *p, struct packet *out)
     if (!p->head)
         p->tail = 0;
     wordlock_unlock(&p->lock);
+    iocp_count_add(p, -1);
     *out = *pk;
     arena_free(pk, sizeof *pk);
 }

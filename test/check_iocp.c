@@ -63,6 +63,15 @@ START_TEST(test_post_and_get)
     ck_assert_uint_eq(n, 5);
     ck_assert_uint_eq(key, 8);
     ck_assert_ptr_eq(pov, &ov);
+    /* Waiting on the port: signalled while packets are queued, and the
+     * wait takes none. */
+    ASSERT_WAIT(WaitForSingleObject(port, 0), WAIT_TIMEOUT);
+    ck_assert(PostQueuedCompletionStatus(port, 1, 2, NULL));
+    ASSERT_WAIT(WaitForSingleObject(port, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(port, 0), WAIT_OBJECT_0);
+    ck_assert(GetQueuedCompletionStatus(port, &n, &key, &pov, 0));
+    ck_assert_uint_eq(key, 2);
+    ASSERT_WAIT(WaitForSingleObject(port, 0), WAIT_TIMEOUT);
     /* Empty: a timeout, and *lpOverlapped NULL. */
     pov = &ov;
     ASSERT_FAILS(GetQueuedCompletionStatus(port, &n, &key, &pov, 0), WAIT_TIMEOUT);
