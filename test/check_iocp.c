@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-HANDLE winshim_test_wrap_fd(int fd, DWORD access, DWORD flags);
-
 #define RW (GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE)
 
 static HANDLE overlapped_file(void)
@@ -17,9 +15,10 @@ static HANDLE overlapped_file(void)
     char path[] = "/tmp/winshim-check-iocp-XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
-    unlink(path);
-    HANDLE h = winshim_test_wrap_fd(fd, RW, FILE_FLAG_OVERLAPPED);
-    ck_assert_ptr_nonnull(h);
+    close(fd);
+    HANDLE h = CreateFileA(path, RW, 0, NULL, CREATE_ALWAYS,
+                           FILE_FLAG_OVERLAPPED | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
     return h;
 }
 
