@@ -269,7 +269,7 @@ static void *wait_on_port(void *arg)
     struct closer *c = arg;
     DWORD n;
     ULONG_PTR key;
-    c->tid = GetCurrentThreadId();
+    __atomic_store_n(&c->tid, GetCurrentThreadId(), __ATOMIC_RELEASE);
     c->pov = (LPOVERLAPPED)1;
     SetLastError(0xdeadbeef);
     c->ok = GetQueuedCompletionStatus(c->port, &n, &key, &c->pov, INFINITE);
