@@ -364,8 +364,10 @@ static BOOL file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone,
         else if (dir == IO_READ ? !ops->read : !ops->write)
             err = ERROR_INVALID_FUNCTION;
         else
-            err = overlapped_start(f, buf, len, ov, dir == IO_WRITE);
+            err = overlapped_start(f, buf, len, ov, dir == IO_WRITE, &done);
         file_put(f);
+        if (pdone)
+            *pdone = done; /* a transfer that finished at once */
         return ws_bool(err);
     }
     int64_t at_buf;

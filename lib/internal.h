@@ -687,11 +687,12 @@ static inline DWORD path_from(const void *name, bool wide, unsigned flags,
 /* overlapped I/O (overlapped.c) and completion ports (iocp.c)          */
 
 /* ReadFile/WriteFile on a handle opened with FILE_FLAG_OVERLAPPED: 0 when
- * the transfer finished at once (disk files), ERROR_IO_PENDING when it is
- * under way or ended with an error, or an error found before starting.
- * file.c calls it; f keeps the caller's reference. */
+ * the transfer finished at once (disk files; *done is the byte count),
+ * ERROR_IO_PENDING when it is under way, or the error it failed with at
+ * once (no event, packet or routine follows then, as on Windows).  file.c
+ * calls it; f keeps the caller's reference. */
 DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
-                       LPOVERLAPPED ov, bool write);
+                       LPOVERLAPPED ov, bool write, DWORD *done);
 /* The file's last handle is gone: cancels its pending transfers. */
 void overlapped_file_closed(struct file_obj *f);
 /* NTSTATUS values kept in OVERLAPPED.Internal and back. */

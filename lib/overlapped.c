@@ -351,7 +351,8 @@ static DWORD pool_submit(struct ioreq *r)
 /* ex: ReadFileEx/WriteFileEx, whose hEvent belongs to the caller and which
  * never post to a completion port; routine may be NULL there. */
 static DWORD submit(struct file_obj *f, void *buf, DWORD len, LPOVERLAPPED ov,
-                    bool write, bool ex, LPOVERLAPPED_COMPLETION_ROUTINE routine)
+                    bool write, bool ex, LPOVERLAPPED_COMPLETION_ROUTINE routine,
+                    DWORD *done_now)
 {
     struct ioreq *r = calloc(1, sizeof *r);
     if (!r)
@@ -393,14 +394,26 @@ static DWORD submit(struct file_obj *f, void *buf, DWORD len, LPOVERLAPPED ov,
     file_set_signaled(f, false);
     if (f->kind == FILE_KIND_DISK) {
         /* Disk transfers run at once in the caller, as Windows does for
-         * cached I/O: a success returns TRUE (the event, the port packet
-         * or the routine still follow), a failure looks like an I/O that
-         * pended and ended at once -- its result is already in the
-         * OVERLAPPED and on its way to the port or routine. */
+         * cached I/O.  A success returns TRUE and completes as usual (the
+         * event, the port packet or the routine still follow).  A failure
+         * (end of file, lock violation) is returned at once, with the
+         * status in the OVERLAPPED and nothing queued: Windows queues no
+         * packet and no routine for an I/O that fails immediately. */
         DWORD done = 0;
         DWORD ioerr = req_run(r, NULL, &done);
-        req_complete(r, ioerr, done);
-        return ioerr ? ERROR_IO_PENDING : ERROR_SUCCESS;
+        *done_now = done;
+        if (!ioerr) {
+            req_complete(r, ioerr, done);
+            return ERROR_SUCCESS;
+        }
+        ov->InternalHigh = done;
+        __atomic_store_n(&ov->Internal, overlapped_status_of(ioerr), __ATOMIC_RELEASE);
+        file_set_signaled(f, true);
+        if (r->event)
+            object_unref(r->event);
+        file_put(f);
+        req_free(r);
+        return ioerr;
     }
     DWORD err = pool_submit(r);
     if (err) {
@@ -417,9 +430,10 @@ static DWORD submit(struct file_obj *f, void *buf, DWORD len, LPOVERLAPPED ov,
 }
 
 DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
-                       LPOVERLAPPED ov, bool write)
+                       LPOVERLAPPED ov, bool write, DWORD *done)
 {
-    return submit(f, buf, len, ov, write, false, NULL);
+    *done = 0;
+    return submit(f, buf, len, ov, write, false, NULL, done);
 }
 
 static BOOL file_io_ex(HANDLE h, void *buf, DWORD len, LPOVERLAPPED ov,
@@ -444,7 +458,7 @@ static BOOL file_io_ex(HANDLE h, void *buf, DWORD len, LPOVERLAPPED ov,
          * not say what happens otherwise; Windows (and Wine) queue the
          * transfer anyway, and so do we: at the OVERLAPPED's offset, with
          * the routine (if any) as the only notification. */
-        err = submit(f, buf, len, ov, write, true, routine);
+        err = submit(f, buf, len, ov, write, true, routine, &(DWORD){0});
     if (err == ERROR_IO_PENDING)
         err = ERROR_SUCCESS; /* the Ex functions say TRUE: queued */
     file_put(f);
