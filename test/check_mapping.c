@@ -228,7 +228,7 @@ START_TEST(test_names)
     CloseHandle(m2);
 
     /* Opened for reading only: no write views. */
-    HANDLE o = OpenFileMappingA(FILE_MAP_READ, FALSE, "winshim-map-names");
+    HANDLE o = OpenFileMappingW(FILE_MAP_READ, FALSE, u"winshim-map-names");
     ck_assert_ptr_nonnull(o);
     ASSERT_FAILS(MapViewOfFile(o, FILE_MAP_WRITE, 0, 0, 0), ERROR_ACCESS_DENIED);
     v2 = MapViewOfFile(o, FILE_MAP_READ, 0, 0, 0);

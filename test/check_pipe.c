@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <string.h>
+#include <unistd.h>
 
 START_TEST(test_create_read_write)
 {
@@ -119,6 +120,17 @@ START_TEST(test_errors)
     HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL);
     ASSERT_FAILS(PeekNamedPipe(e, NULL, 0, NULL, &avail, NULL), ERROR_INVALID_HANDLE);
     CloseHandle(e);
+    /* A file handle of another kind: a disk file on standard input (each
+     * Check test runs in its own process). */
+    char path[] = "/tmp/winshim-check-pipe-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    ck_assert_int_eq(dup2(fd, 0), 0);
+    close(fd);
+    HANDLE disk = GetStdHandle(STD_INPUT_HANDLE);
+    ck_assert_uint_eq(GetFileType(disk), FILE_TYPE_DISK);
+    ASSERT_FAILS(PeekNamedPipe(disk, NULL, 0, NULL, &avail, NULL), ERROR_INVALID_FUNCTION);
     ASSERT_FAILS(CreatePipe(NULL, &w, NULL, 0), ERROR_NOACCESS);
     ASSERT_FAILS(CreatePipe(&r, NULL, NULL, 0), ERROR_NOACCESS);
     ck_assert(CreatePipe(&r, &w, NULL, 0));
