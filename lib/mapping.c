@@ -3,8 +3,8 @@
  * OpenFileMappingA/W, MapViewOfFile(Ex), UnmapViewOfFile, FlushViewOfFile.
  *
  * Object: a mapping is backed by an fd that can be mmap()ed: a memfd for
- * the paging file (hFile = INVALID_HANDLE_VALUE), or a dup of the file
- * object's fd for a file.  Its size, protection (PAGE_*) and SEC_* flags
+ * the paging file (hFile = INVALID_HANDLE_VALUE), or a new open of the
+ * file object's file.  Its size, protection (PAGE_*) and SEC_* flags
  * are written before the first handle exists and never change, so no lock
  * guards them.  A mapping is not waitable.
  *
@@ -158,10 +158,16 @@ static DWORD mapping_file_fd(HANDLE file, unsigned prot, uint64_t *size, int *ou
             err = errno == EFBIG ? ERROR_DISK_FULL : ws_errno_to_win32(errno);
     }
     if (!err) {
-        int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-        if (dup_fd < 0)
+        /* A new open file description of the same file, not a dup: the
+         * file object's description carries its share-mode and byte-range
+         * locks (OFD locks), which must go with the file handle, not stay
+         * with the mapping. */
+        char self[64];
+        snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+        int own = open(self, ((prot & PROT_W) ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+        if (own < 0)
             err = ws_errno_to_win32(errno);
-        *out = dup_fd;
+        *out = own;
     }
     file_put(f);
     return err;
@@ -341,8 +347,10 @@ static LPVOID map_view(HANDLE h, DWORD access, DWORD off_high, DWORD off_low,
     int prot = PROT_NONE;
     /* FILE_MAP_* against the handle's rights and the mapping's protection:
      * a write view of a read-only or copy-on-write mapping is refused. */
-    if (((access & (FILE_MAP_READ | FILE_MAP_WRITE)) || copy) &&
-        !(granted & SECTION_MAP_READ))
+    /* As NT's table of protection to section rights: a read-write view
+     * needs SECTION_MAP_WRITE only, a read-only or copy-on-write view
+     * SECTION_MAP_READ. */
+    if (((access & FILE_MAP_READ) || copy) && !write && !(granted & SECTION_MAP_READ))
         err = ERROR_ACCESS_DENIED;
     else if (write && (!(granted & SECTION_MAP_WRITE) || !(allowed & PROT_W)))
         err = ERROR_ACCESS_DENIED;

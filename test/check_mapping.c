@@ -177,6 +177,18 @@ START_TEST(test_view_errors)
                               SECTION_QUERY, FALSE, 0));
     ASSERT_FAILS(MapViewOfFile(rd, FILE_MAP_READ, 0, 0, 0), ERROR_ACCESS_DENIED);
     CloseHandle(rd);
+    /* A write-only handle maps read-write views but no read-only ones. */
+    HANDLE m3 = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 100, NULL);
+    HANDLE wr;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), m3, GetCurrentProcess(), &wr,
+                              FILE_MAP_WRITE, FALSE, 0));
+    ASSERT_FAILS(MapViewOfFile(wr, FILE_MAP_READ, 0, 0, 0), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(MapViewOfFile(wr, FILE_MAP_COPY, 0, 0, 0), ERROR_ACCESS_DENIED);
+    char *wv = MapViewOfFile(wr, FILE_MAP_WRITE, 0, 0, 0);
+    ck_assert_ptr_nonnull(wv);
+    ck_assert(UnmapViewOfFile(wv));
+    CloseHandle(wr);
+    CloseHandle(m3);
 
     /* A fixed address: a free one works, a taken one does not. */
     HANDLE m2 = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 0x10000, NULL);
@@ -283,6 +295,48 @@ START_TEST(test_fork_shared)
 }
 END_TEST
 
+/* A mapping of a file made with CreateFile, opened by name in a forked
+ * process: the child's view reaches the file through the creator's fd. */
+START_TEST(test_file_fork_shared)
+{
+    char dir[] = "/tmp/winshim-check-mapping-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof(path), "%s/data", dir);
+    HANDLE f = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    ck_assert_ptr_ne(f, INVALID_HANDLE_VALUE);
+    HANDLE m = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 4096, "winshim-map-file-fork");
+    ck_assert_ptr_nonnull(m);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        HANDLE o = OpenFileMappingA(FILE_MAP_WRITE, FALSE, "winshim-map-file-fork");
+        if (!o)
+            _exit(10);
+        char *c = MapViewOfFile(o, FILE_MAP_WRITE, 0, 0, 0);
+        if (!c)
+            _exit(100 + (int)GetLastError());
+        memcpy(c + 100, "written by the child", 20);
+        _exit(FlushViewOfFile(c, 0) && UnmapViewOfFile(c) ? 0 : 12);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    char buf[21] = {0};
+    DWORD n;
+    OVERLAPPED at = {.Offset = 100};
+    ck_assert(ReadFile(f, buf, 20, &n, &at));
+    ck_assert_uint_eq(n, 20);
+    ck_assert_str_eq(buf, "written by the child");
+    CloseHandle(m);
+    CloseHandle(f);
+    ck_assert(DeleteFileA(path));
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *mapping_suite(void)
 {
     Suite *s = suite_create("mapping");
@@ -295,6 +349,7 @@ static Suite *mapping_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("processes");
     tcase_add_test(tc, test_fork_shared);
+    tcase_add_test(tc, test_file_fork_shared);
     suite_add_tcase(s, tc);
     return s;
 }
