@@ -136,23 +136,6 @@ static DWORD pipe_write(struct file_obj *f, const void *buf, DWORD len,
     return total == len ? ERROR_SUCCESS : err;
 }
 
-/* The last handle is gone: let go of this end of the pipe now, so that the
- * other end sees ERROR_BROKEN_PIPE / ERROR_NO_DATA at once, not when the
- * deferred last reference (object_unref_deferred) closes the fd.  The fd
- * number is not freed but pointed at /dev/null: a thread still inside
- * ReadFile or WriteFile with a reference never sees it reused for another
- * file; file.c closes it with the object. */
-static void pipe_last_close(struct file_obj *f)
-{
-    if (f->fd < 0 || f->fd_pid != file_pid())
-        return;
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null < 0)
-        return; /* out of fds: the end closes with the object instead */
-    dup3(null, f->fd, O_CLOEXEC);
-    close(null);
-}
-
 static DWORD pipe_get_type(struct file_obj *f)
 {
     (void)f;
@@ -164,7 +147,6 @@ const struct file_ops pipe_file_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .get_type = pipe_get_type,
-    .last_close = pipe_last_close,
 };
 
 /* The handle rights of each end (as Windows grants them: the read end may
