@@ -1,7 +1,7 @@
 /* File mappings: paging-file and file-backed mappings, protections
  * against file access, FILE_MAP_* against the handle and the protection,
  * views, names (and their lifetime while views remain), a forked process
- * opening a named mapping. */
+ * and an exec'd process opening a named mapping. */
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -9,6 +9,32 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Names are shared by every process of the user, and test binaries run in
+ * parallel: each name carries the test process's pid (kept by its forked
+ * children, which call this after the parent did). */
+static const char *nm(const char *tag)
+{
+    static char buf[8][96];
+    static int next, base;
+    char *b = buf[next++ % 8];
+    if (!base)
+        base = (int)getpid();
+    snprintf(b, 96, "Local\\wsmap_%d_%s", base, tag);
+    return b;
+}
+
+/* The same as UTF-16 (the names are ASCII). */
+static const WCHAR *nmw(const char *tag)
+{
+    static WCHAR w[96];
+    const char *a = nm(tag);
+    size_t i = 0;
+    for (; a[i] && i < 95; i++)
+        w[i] = (WCHAR)a[i];
+    w[i] = 0;
+    return w;
+}
 
 /* File handles without CreateFile (not on this branch yet): the standard
  * handles, with fds 0, 1 and 2 all opened on one new scratch file, read-only,
@@ -89,11 +115,11 @@ START_TEST(test_create_errors)
                                     10, NULL),
                  ERROR_NOT_SUPPORTED);
     /* An event's name is not a mapping's. */
-    HANDLE named = CreateEventA(NULL, FALSE, FALSE, "winshim-map-event-name");
+    HANDLE named = CreateEventA(NULL, FALSE, FALSE, nm("event-name"));
     ASSERT_FAILS(CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 10,
-                                    "winshim-map-event-name"),
+                                    nm("event-name")),
                  ERROR_INVALID_HANDLE);
-    ASSERT_FAILS(OpenFileMappingA(FILE_MAP_READ, FALSE, "winshim-map-event-name"),
+    ASSERT_FAILS(OpenFileMappingA(FILE_MAP_READ, FALSE, nm("event-name")),
                  ERROR_INVALID_HANDLE);
     CloseHandle(named);
     CloseHandle(e);
@@ -217,11 +243,11 @@ END_TEST
 
 START_TEST(test_names)
 {
-    ASSERT_FAILS(OpenFileMappingA(FILE_MAP_READ, FALSE, "winshim-map-missing"),
+    ASSERT_FAILS(OpenFileMappingA(FILE_MAP_READ, FALSE, nm("missing")),
                  ERROR_FILE_NOT_FOUND);
     ASSERT_FAILS(OpenFileMappingW(FILE_MAP_READ, FALSE, NULL), ERROR_INVALID_PARAMETER);
     HANDLE m = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096,
-                                  "Local\\winshim-map-names");
+                                  nm("names"));
     ck_assert_ptr_nonnull(m);
     char *v = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, 0);
     strcpy(v, "named");
@@ -230,7 +256,7 @@ START_TEST(test_names)
      * the size and protection given are ignored. */
     SetLastError(0xdeadbeef);
     HANDLE m2 = CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READONLY, 0, 8192,
-                                   u"Local\\winshim-map-names");
+                                   nmw("names"));
     ck_assert_ptr_nonnull(m2);
     ASSERT_LAST_ERROR(ERROR_ALREADY_EXISTS);
     char *v2 = MapViewOfFile(m2, FILE_MAP_WRITE, 0, 0, 0);
@@ -240,7 +266,7 @@ START_TEST(test_names)
     CloseHandle(m2);
 
     /* Opened for reading only: no write views. */
-    HANDLE o = OpenFileMappingW(FILE_MAP_READ, FALSE, u"winshim-map-names");
+    HANDLE o = OpenFileMappingW(FILE_MAP_READ, FALSE, nmw("names"));
     ck_assert_ptr_nonnull(o);
     ASSERT_FAILS(MapViewOfFile(o, FILE_MAP_WRITE, 0, 0, 0), ERROR_ACCESS_DENIED);
     v2 = MapViewOfFile(o, FILE_MAP_READ, 0, 0, 0);
@@ -251,7 +277,7 @@ START_TEST(test_names)
 
     /* The name goes with the last handle while a view remains. */
     ck_assert(CloseHandle(m));
-    ASSERT_FAILS(OpenFileMappingA(FILE_MAP_READ, FALSE, "winshim-map-names"),
+    ASSERT_FAILS(OpenFileMappingA(FILE_MAP_READ, FALSE, nm("names")),
                  ERROR_FILE_NOT_FOUND);
     ck_assert_str_eq(v, "named");
     v[0] = 'N';
@@ -264,7 +290,7 @@ END_TEST
 START_TEST(test_fork_shared)
 {
     HANDLE m = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 256,
-                                  "winshim-map-fork");
+                                  nm("fork"));
     ck_assert_ptr_nonnull(m);
     char *v = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, 0);
     ck_assert_ptr_nonnull(v);
@@ -272,7 +298,7 @@ START_TEST(test_fork_shared)
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
-        HANDLE o = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, "winshim-map-fork");
+        HANDLE o = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, nm("fork"));
         if (!o)
             _exit(10);
         char *c = MapViewOfFile(o, FILE_MAP_ALL_ACCESS, 0, 0, 0);
@@ -306,12 +332,12 @@ START_TEST(test_file_fork_shared)
     HANDLE f = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
                            FILE_ATTRIBUTE_NORMAL, NULL);
     ck_assert_ptr_ne(f, INVALID_HANDLE_VALUE);
-    HANDLE m = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 4096, "winshim-map-file-fork");
+    HANDLE m = CreateFileMappingA(f, NULL, PAGE_READWRITE, 0, 4096, nm("file-fork"));
     ck_assert_ptr_nonnull(m);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
-        HANDLE o = OpenFileMappingA(FILE_MAP_WRITE, FALSE, "winshim-map-file-fork");
+        HANDLE o = OpenFileMappingA(FILE_MAP_WRITE, FALSE, nm("file-fork"));
         if (!o)
             _exit(10);
         char *c = MapViewOfFile(o, FILE_MAP_WRITE, 0, 0, 0);
@@ -337,6 +363,50 @@ START_TEST(test_file_fork_shared)
 }
 END_TEST
 
+/* An unrelated process (this binary executed again, no fork): opens the
+ * mapping by name, checks the parent's message and answers. */
+static int exec_child(const char *name)
+{
+    HANDLE o = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name);
+    if (!o)
+        return 10;
+    char *c = MapViewOfFile(o, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    if (!c)
+        return 11;
+    if (strcmp(c, "from parent") != 0)
+        return 12;
+    strcpy(c + 128, "from exec child");
+    return UnmapViewOfFile(c) && CloseHandle(o) ? 0 : 13;
+}
+
+START_TEST(test_exec_shared)
+{
+    const char *name = nm("exec");
+    HANDLE m = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 256, name);
+    ck_assert_ptr_nonnull(m);
+    char *v = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    ck_assert_ptr_nonnull(v);
+    strcpy(v, "from parent");
+    char self[512];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    ck_assert_int_gt(n, 0);
+    self[n] = 0;
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        execl(self, self, "--map-child", name, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+    ck_assert_str_eq(v + 128, "from exec child");
+    ck_assert(UnmapViewOfFile(v));
+    CloseHandle(m);
+}
+END_TEST
+
 static Suite *mapping_suite(void)
 {
     Suite *s = suite_create("mapping");
@@ -350,8 +420,18 @@ static Suite *mapping_suite(void)
     tc = tcase_create("processes");
     tcase_add_test(tc, test_fork_shared);
     tcase_add_test(tc, test_file_fork_shared);
+    tcase_add_test(tc, test_exec_shared);
     suite_add_tcase(s, tc);
     return s;
 }
 
-TEST_MAIN(mapping_suite)
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--map-child") == 0)
+        return exec_child(argv[2]);
+    SRunner *sr = srunner_create(mapping_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
