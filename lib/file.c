@@ -123,6 +123,7 @@ const struct object_type file_type = {
 const struct file_ops *const file_kinds[FILE_KIND_COUNT] = {
     [FILE_KIND_DISK] = &disk_file_ops,
     [FILE_KIND_STREAM] = &stream_file_ops,
+    [FILE_KIND_PIPE] = &pipe_file_ops, /* pipe.c */
 };
 
 /* ---- the process id, cached (glibc's getpid() is a system call) ---- */

@@ -550,6 +550,7 @@ struct file_ops {
 
 extern const struct file_ops *const file_kinds[FILE_KIND_COUNT];
 extern const struct file_ops disk_file_ops, stream_file_ops;
+extern const struct file_ops pipe_file_ops; /* pipe.c */
 
 /* Flags of struct file_obj.flags besides the FILE_FLAG_* bits kept from
  * CreateFile (they use the high bits; these use low bits). */
@@ -682,6 +683,7 @@ static inline DWORD path_from(const void *name, bool wide, unsigned flags,
     return wide ? path_from_w((LPCWSTR)name, flags, out)
                 : path_from_a((LPCSTR)name, flags, out);
 }
+extern const struct object_type mapping_type; /* mapping.c */
 
 /* ------------------------------------------------------------------ */
 /* overlapped I/O (overlapped.c) and completion ports (iocp.c)          */

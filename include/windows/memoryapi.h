@@ -1,8 +1,9 @@
 /*
  * memoryapi.h - virtual memory and file mappings.
  *
- * Only the constants so far; the functions are declared as they are
- * implemented.
+ * File mappings so far; the other functions are declared as they are
+ * implemented.  CreateFileMappingA and OpenFileMappingA are in winbase.h,
+ * as in the SDK.
  */
 #ifndef _MEMORYAPI_H_
 #define _MEMORYAPI_H_
@@ -24,6 +25,26 @@ extern "C" {
 #define FILE_MAP_RESERVE 0x80000000
 #define FILE_MAP_TARGETS_INVALID 0x40000000
 #define FILE_MAP_LARGE_PAGES 0x20000000
+
+WINBASEAPI HANDLE WINAPI CreateFileMappingW(HANDLE hFile,
+                                            LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+                                            DWORD flProtect, DWORD dwMaximumSizeHigh,
+                                            DWORD dwMaximumSizeLow, LPCWSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                          LPCWSTR lpName);
+WINBASEAPI LPVOID WINAPI MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                       DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                       SIZE_T dwNumberOfBytesToMap);
+WINBASEAPI LPVOID WINAPI MapViewOfFileEx(HANDLE hFileMappingObject, DWORD dwDesiredAccess,
+                                         DWORD dwFileOffsetHigh, DWORD dwFileOffsetLow,
+                                         SIZE_T dwNumberOfBytesToMap, LPVOID lpBaseAddress);
+WINBASEAPI BOOL WINAPI UnmapViewOfFile(LPCVOID lpBaseAddress);
+WINBASEAPI BOOL WINAPI FlushViewOfFile(LPCVOID lpBaseAddress, SIZE_T dwNumberOfBytesToFlush);
+
+#ifdef UNICODE
+#define CreateFileMapping CreateFileMappingW
+#define OpenFileMapping OpenFileMappingW
+#endif
 
 #ifdef __cplusplus
 }

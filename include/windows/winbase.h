@@ -14,6 +14,7 @@
 #include <handleapi.h>
 #include <ioapiset.h>
 #include <memoryapi.h>
+#include <namedpipeapi.h>
 #include <processenv.h>
 #include <processthreadsapi.h>
 #include <profileapi.h>
@@ -216,6 +217,18 @@ WINBASEAPI BOOL WINAPI CopyFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileNa
  * ------------------------------------------------------------------------ */
 
 WINBASEAPI BOOL WINAPI PulseEvent(HANDLE hEvent);
+
+/* The ANSI file mapping functions (memoryapi.h has the W ones). */
+WINBASEAPI HANDLE WINAPI CreateFileMappingA(HANDLE hFile,
+                                            LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+                                            DWORD flProtect, DWORD dwMaximumSizeHigh,
+                                            DWORD dwMaximumSizeLow, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenFileMappingA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                          LPCSTR lpName);
+#ifndef UNICODE
+#define CreateFileMapping CreateFileMappingA
+#define OpenFileMapping OpenFileMappingA
+#endif
 
 #ifdef __cplusplus
 }

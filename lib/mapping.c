@@ -1,0 +1,459 @@
+/*
+ * File mapping objects (Windows "sections"): CreateFileMappingA/W,
+ * OpenFileMappingA/W, MapViewOfFile(Ex), UnmapViewOfFile, FlushViewOfFile.
+ *
+ * Object: a mapping is backed by an fd that can be mmap()ed: a memfd for
+ * the paging file (hFile = INVALID_HANDLE_VALUE), or a new open of the
+ * file object's file.  Its size, protection (PAGE_*) and SEC_* flags
+ * are written before the first handle exists and never change, so no lock
+ * guards them.  A mapping is not waitable.
+ *
+ * Names: the same namespace as events (object_create_handle / ns_create),
+ * so the name goes with the last handle, whichever process closes it,
+ * while views stay mapped: a view does not hold the object, only the pages
+ * (mmap keeps the memfd's pages alive by itself).
+ *
+ * Processes: fd is process-private (only process fd_pid may use it).  The
+ * arena is becoming shared, so another process that opened the mapping by
+ * name gets its own fd to the same memfd or file from the creator's:
+ * open("/proc/<fd_pid>/fd/<fd>") (same-user, ptrace-read permission), or
+ * pidfd_getfd() where /proc is not mounted.  ino/dev identify the file so
+ * that a reused fd number is never taken for ours.  Limits: this needs the
+ * creator to be alive; and when another process drops the last reference,
+ * the creator's fd stays open until the creator exits (docs/ARCHITECTURE.md).
+ *
+ * Views: a process-private list of (address, length) under views_lock, for
+ * UnmapViewOfFile and FlushViewOfFile, which receive only an address.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MAP_GRANULARITY 0x10000u /* dwAllocationGranularity */
+
+struct mapping_obj {
+    struct object hdr;
+    /* Shared, written once before the first handle exists. */
+    uint64_t size;     /* bytes */
+    uint32_t protect;  /* PAGE_* (the base protection only) */
+    uint32_t sec;      /* SEC_* */
+    uint64_t ino;      /* identity of the backing file */
+    uint64_t dev;
+    /* Process-private: valid only in process fd_pid (see above). */
+    int32_t fd;
+    uint32_t fd_pid;
+};
+
+static void mapping_destroy(struct object *o)
+{
+    struct mapping_obj *m = (struct mapping_obj *)o;
+    if (m->fd >= 0 && m->fd_pid == file_pid())
+        close(m->fd);
+}
+
+const struct object_type mapping_type = {
+    .name = "Section",
+    .id = TYPE_MAPPING,
+    .size = sizeof(struct mapping_obj),
+    .mapping = {STANDARD_RIGHTS_READ | SECTION_QUERY | SECTION_MAP_READ,
+                STANDARD_RIGHTS_WRITE | SECTION_MAP_WRITE,
+                STANDARD_RIGHTS_EXECUTE | SECTION_MAP_EXECUTE, SECTION_ALL_ACCESS},
+    .valid_access = SECTION_ALL_ACCESS | SECTION_MAP_EXECUTE_EXPLICIT,
+    .destroy = mapping_destroy,
+};
+
+/* ---- protections ---- */
+
+enum { PROT_R = 1, PROT_W = 2, PROT_X = 4, PROT_COW = 8 };
+
+/* What a PAGE_* base protection allows; 0 for one CreateFileMapping
+ * refuses. */
+static unsigned protect_bits(DWORD protect)
+{
+    switch (protect) {
+    case PAGE_READONLY:
+        return PROT_R;
+    case PAGE_READWRITE:
+        return PROT_R | PROT_W;
+    case PAGE_WRITECOPY:
+        return PROT_R | PROT_COW;
+    case PAGE_EXECUTE_READ:
+        return PROT_R | PROT_X;
+    case PAGE_EXECUTE_READWRITE:
+        return PROT_R | PROT_W | PROT_X;
+    case PAGE_EXECUTE_WRITECOPY:
+        return PROT_R | PROT_X | PROT_COW;
+    default:
+        return 0;
+    }
+}
+
+#define SEC_KNOWN (SEC_FILE | SEC_IMAGE | SEC_PROTECTED_IMAGE | SEC_RESERVE | \
+                   SEC_COMMIT | SEC_NOCACHE | SEC_WRITECOMBINE | SEC_LARGE_PAGES)
+
+/* ---- creation ---- */
+
+struct mapping_args {
+    int fd;            /* taken over by make */
+    uint64_t size;
+    DWORD protect, sec;
+};
+
+static struct object *mapping_make(void *ctx, DWORD *err)
+{
+    struct mapping_args *a = ctx;
+    struct object *o = object_new(&mapping_type, 0, 0, err);
+    if (!o)
+        return NULL;
+    struct mapping_obj *m = (struct mapping_obj *)o;
+    struct stat st;
+    fstat(a->fd, &st);
+    m->size = a->size;
+    m->protect = a->protect;
+    m->sec = a->sec;
+    m->ino = (uint64_t)st.st_ino;
+    m->dev = (uint64_t)st.st_dev;
+    m->fd = a->fd;
+    m->fd_pid = file_pid();
+    a->fd = -1;
+    return o;
+}
+
+/* The backing fd for a file handle: checks the protection against the
+ * file's access and gives the mapping size (growing the file when a
+ * writable mapping is larger, as Windows does). */
+static DWORD mapping_file_fd(HANDLE file, unsigned prot, uint64_t *size, int *out)
+{
+    struct file_obj *f;
+    ACCESS_MASK granted = 0;
+    DWORD err = file_get(file, 0, &f, &granted);
+    if (err)
+        return err;
+    int fd = file_fd(&f->hdr);
+    struct stat st;
+    if (f->kind != FILE_KIND_DISK || fd < 0 || fstat(fd, &st) < 0 ||
+        !S_ISREG(st.st_mode))
+        err = ERROR_INVALID_HANDLE;
+    else if (!(granted & FILE_READ_DATA) ||
+             ((prot & PROT_W) && !(granted & FILE_WRITE_DATA)) ||
+             ((prot & PROT_X) && !(granted & FILE_EXECUTE)))
+        err = ERROR_ACCESS_DENIED;
+    else if (*size == 0 && st.st_size == 0)
+        err = ERROR_FILE_INVALID; /* an empty file cannot be mapped */
+    else if (*size == 0)
+        *size = (uint64_t)st.st_size;
+    else if (*size > (uint64_t)st.st_size) {
+        if (!(prot & PROT_W))
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        else if (ftruncate(fd, (off_t)*size) < 0)
+            err = errno == EFBIG ? ERROR_DISK_FULL : ws_errno_to_win32(errno);
+    }
+    if (!err) {
+        /* A new open file description of the same file, not a dup: the
+         * file object's description carries its share-mode and byte-range
+         * locks (OFD locks), which must go with the file handle, not stay
+         * with the mapping. */
+        char self[64];
+        snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+        int own = open(self, ((prot & PROT_W) ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+        if (own < 0)
+            err = ws_errno_to_win32(errno);
+        *out = own;
+    }
+    file_put(f);
+    return err;
+}
+
+static DWORD mapping_anon_fd(uint64_t size, int *out)
+{
+    int fd = memfd_create("winshim-section", MFD_CLOEXEC);
+    if (fd < 0)
+        return ws_errno_to_win32(errno);
+    if (ftruncate(fd, (off_t)size) < 0) {
+        int e = errno;
+        close(fd);
+        return e == EFBIG || e == EINVAL ? ERROR_NOT_ENOUGH_MEMORY : ws_errno_to_win32(e);
+    }
+    *out = fd;
+    return ERROR_SUCCESS;
+}
+
+static HANDLE mapping_create(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD flags,
+                             DWORD size_high, DWORD size_low, LPCWSTR wname,
+                             LPCSTR aname, bool ansi)
+{
+    DWORD protect = flags & 0xffu, sec = flags & ~0xffu;
+    unsigned prot = protect_bits(protect);
+    uint64_t size = ((uint64_t)size_high << 32) | size_low;
+    if (!prot || (sec & ~SEC_KNOWN) || (sec & (SEC_COMMIT | SEC_RESERVE)) ==
+                                           (SEC_COMMIT | SEC_RESERVE))
+        return ws_null(ERROR_INVALID_PARAMETER);
+    /* Loading PE images and large pages have no Linux equivalent here. */
+    if (sec & (SEC_IMAGE | SEC_PROTECTED_IMAGE | SEC_LARGE_PAGES))
+        return ws_null(ERROR_NOT_SUPPORTED);
+    if (size > (uint64_t)INT64_MAX)
+        return ws_null(ERROR_NOT_ENOUGH_MEMORY);
+    struct mapping_args a = {.fd = -1, .protect = protect, .sec = sec};
+    DWORD err;
+    if (file == INVALID_HANDLE_VALUE) {
+        if (size == 0)
+            return ws_null(ERROR_INVALID_PARAMETER);
+        err = mapping_anon_fd(size, &a.fd);
+    } else {
+        err = mapping_file_fd(file, prot, &size, &a.fd);
+    }
+    if (err)
+        return ws_null(err);
+    a.size = size;
+    /* The handle gets every right a section has; the protection limits
+     * what its views may do (MapViewOfFile). */
+    HANDLE h = object_create_handle(&mapping_type, mapping_make, &a, wname,
+                                    aname, ansi, SECTION_ALL_ACCESS,
+                                    sa && sa->bInheritHandle);
+    if (a.fd >= 0) /* not used: the name existed, or creation failed */
+        close(a.fd);
+    return h;
+}
+
+WS_EXPORT HANDLE WINAPI CreateFileMappingW(HANDLE file, LPSECURITY_ATTRIBUTES sa,
+                                           DWORD protect, DWORD size_high,
+                                           DWORD size_low, LPCWSTR name)
+{
+    return mapping_create(file, sa, protect, size_high, size_low, name, NULL, false);
+}
+
+WS_EXPORT HANDLE WINAPI CreateFileMappingA(HANDLE file, LPSECURITY_ATTRIBUTES sa,
+                                           DWORD protect, DWORD size_high,
+                                           DWORD size_low, LPCSTR name)
+{
+    return mapping_create(file, sa, protect, size_high, size_low, NULL, name, true);
+}
+
+WS_EXPORT HANDLE WINAPI OpenFileMappingW(DWORD access, BOOL inherit, LPCWSTR name)
+{
+    return object_open_handle(&mapping_type, name, NULL, false, access, inherit);
+}
+
+WS_EXPORT HANDLE WINAPI OpenFileMappingA(DWORD access, BOOL inherit, LPCSTR name)
+{
+    return object_open_handle(&mapping_type, NULL, name, true, access, inherit);
+}
+
+/* ---- views ---- */
+
+struct view {
+    char *addr;
+    size_t len;
+};
+
+static pthread_mutex_t views_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct view *views;
+static size_t nviews, views_cap;
+
+static DWORD views_add(void *addr, size_t len)
+{
+    pthread_mutex_lock(&views_lock);
+    if (nviews == views_cap) {
+        size_t cap = views_cap ? views_cap * 2 : 16;
+        struct view *v = realloc(views, cap * sizeof(*v));
+        if (!v) {
+            pthread_mutex_unlock(&views_lock);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        views = v;
+        views_cap = cap;
+    }
+    views[nviews++] = (struct view){addr, len};
+    pthread_mutex_unlock(&views_lock);
+    return ERROR_SUCCESS;
+}
+
+/* The view containing p, under views_lock; -1 when none. */
+static ptrdiff_t views_find_locked(const void *p)
+{
+    const char *c = p;
+    for (size_t i = 0; i < nviews; i++)
+        if (c >= views[i].addr && c < views[i].addr + views[i].len)
+            return (ptrdiff_t)i;
+    return -1;
+}
+
+/* This process's fd of m: its own, or a new one reached through the
+ * creator's (*owned = true: the caller closes it). */
+static DWORD mapping_get_fd(struct mapping_obj *m, bool writable, int *fd,
+                            bool *owned)
+{
+    *owned = false;
+    if (m->fd_pid == file_pid()) {
+        *fd = m->fd;
+        return ERROR_SUCCESS;
+    }
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%u/fd/%d", m->fd_pid, m->fd);
+    int nfd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+#ifdef SYS_pidfd_getfd
+    if (nfd < 0 && errno != ENOENT) {
+        int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)m->fd_pid, 0);
+        if (pidfd >= 0) {
+            nfd = (int)syscall(SYS_pidfd_getfd, pidfd, m->fd, 0);
+            close(pidfd);
+        }
+    }
+#endif
+    if (nfd < 0)
+        return ERROR_INVALID_HANDLE; /* the creator is gone */
+    struct stat st;
+    if (fstat(nfd, &st) < 0 || (uint64_t)st.st_ino != m->ino ||
+        (uint64_t)st.st_dev != m->dev) {
+        close(nfd);
+        return ERROR_INVALID_HANDLE;
+    }
+    *fd = nfd;
+    *owned = true;
+    return ERROR_SUCCESS;
+}
+
+static LPVOID map_view(HANDLE h, DWORD access, DWORD off_high, DWORD off_low,
+                       SIZE_T len, LPVOID base)
+{
+    struct object *o = NULL;
+    ACCESS_MASK granted = 0;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &mapping_type, 0, &o, &granted);
+    if (!err)
+        object_ref(o);
+    ws_rcu_unlock();
+    if (err)
+        return ws_null(err);
+    struct mapping_obj *m = (struct mapping_obj *)o;
+    unsigned allowed = protect_bits(m->protect);
+    uint64_t off = ((uint64_t)off_high << 32) | off_low;
+    /* FILE_MAP_COPY is bit 0, which SECTION_QUERY (in FILE_MAP_ALL_ACCESS)
+     * shares: it means copy-on-write only on its own (or with EXECUTE). */
+    bool copy = (access & ~(DWORD)(FILE_MAP_EXECUTE | FILE_MAP_RESERVE |
+                                   FILE_MAP_TARGETS_INVALID | FILE_MAP_LARGE_PAGES)) ==
+                FILE_MAP_COPY;
+    bool write = !copy && (access & FILE_MAP_WRITE);
+    bool exec = (access & FILE_MAP_EXECUTE) != 0;
+    int prot = PROT_NONE;
+    /* FILE_MAP_* against the handle's rights and the mapping's protection:
+     * a write view of a read-only or copy-on-write mapping is refused. */
+    /* As NT's table of protection to section rights: a read-write view
+     * needs SECTION_MAP_WRITE only, a read-only or copy-on-write view
+     * SECTION_MAP_READ. */
+    if (((access & FILE_MAP_READ) || copy) && !write && !(granted & SECTION_MAP_READ))
+        err = ERROR_ACCESS_DENIED;
+    else if (write && (!(granted & SECTION_MAP_WRITE) || !(allowed & PROT_W)))
+        err = ERROR_ACCESS_DENIED;
+    else if (exec && (!(granted & SECTION_MAP_EXECUTE) || !(allowed & PROT_X)))
+        err = ERROR_ACCESS_DENIED;
+    else if (off % MAP_GRANULARITY)
+        err = ERROR_MAPPED_ALIGNMENT;
+    else if (off >= m->size)
+        err = ERROR_INVALID_PARAMETER;
+    else if (len > m->size - off)
+        err = ERROR_ACCESS_DENIED;
+    else if ((uintptr_t)base % MAP_GRANULARITY)
+        err = ERROR_INVALID_ADDRESS;
+    if (err) {
+        object_unref(o);
+        return ws_null(err);
+    }
+    if (len == 0)
+        len = (SIZE_T)(m->size - off);
+    if (access & (FILE_MAP_READ | FILE_MAP_WRITE) || copy)
+        prot |= PROT_READ;
+    if (write || copy)
+        prot |= PROT_WRITE;
+    if (exec)
+        prot |= PROT_EXEC;
+    int fd;
+    bool owned;
+    if ((err = mapping_get_fd(m, (allowed & PROT_W) != 0, &fd, &owned))) {
+        object_unref(o);
+        return ws_null(err);
+    }
+    int flags = copy ? MAP_PRIVATE : MAP_SHARED;
+    if (base)
+        flags |= MAP_FIXED_NOREPLACE;
+    void *p = mmap(base, len, prot, flags, fd, (off_t)off);
+    int e = errno;
+    if (owned)
+        close(fd);
+    object_unref(o);
+    if (p == MAP_FAILED)
+        return ws_null(e == EEXIST ? ERROR_INVALID_ADDRESS
+                                   : e == ENOMEM ? ERROR_NOT_ENOUGH_MEMORY
+                                                 : ws_errno_to_win32(e));
+    if (base && p != base) { /* a kernel without MAP_FIXED_NOREPLACE */
+        munmap(p, len);
+        return ws_null(ERROR_INVALID_ADDRESS);
+    }
+    if ((err = views_add(p, len))) {
+        munmap(p, len);
+        return ws_null(err);
+    }
+    return p;
+}
+
+WS_EXPORT LPVOID WINAPI MapViewOfFile(HANDLE h, DWORD access, DWORD off_high,
+                                      DWORD off_low, SIZE_T len)
+{
+    return map_view(h, access, off_high, off_low, len, NULL);
+}
+
+WS_EXPORT LPVOID WINAPI MapViewOfFileEx(HANDLE h, DWORD access, DWORD off_high,
+                                        DWORD off_low, SIZE_T len, LPVOID base)
+{
+    return map_view(h, access, off_high, off_low, len, base);
+}
+
+/* Any address inside a view names it, as NtUnmapViewOfSection allows. */
+WS_EXPORT BOOL WINAPI UnmapViewOfFile(LPCVOID addr)
+{
+    pthread_mutex_lock(&views_lock);
+    ptrdiff_t i = views_find_locked(addr);
+    if (i < 0) {
+        pthread_mutex_unlock(&views_lock);
+        return ws_bool(ERROR_INVALID_ADDRESS);
+    }
+    struct view v = views[i];
+    views[i] = views[--nviews];
+    /* Unmapped under the lock, so that a concurrent MapViewOfFile that
+     * gets the same addresses cannot be registered before this one left. */
+    munmap(v.addr, v.len);
+    pthread_mutex_unlock(&views_lock);
+    return TRUE;
+}
+
+WS_EXPORT BOOL WINAPI FlushViewOfFile(LPCVOID addr, SIZE_T len)
+{
+    if (!addr)
+        return ws_bool(ERROR_INVALID_PARAMETER);
+    pthread_mutex_lock(&views_lock);
+    ptrdiff_t i = views_find_locked(addr);
+    if (i < 0) {
+        pthread_mutex_unlock(&views_lock);
+        return ws_bool(ERROR_INVALID_ADDRESS);
+    }
+    struct view v = views[i];
+    pthread_mutex_unlock(&views_lock);
+    /* From the page holding addr to addr + len (0: the end of the view). */
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    char *start = (char *)((uintptr_t)addr & ~(page - 1));
+    char *end = v.addr + v.len;
+    if (len && (size_t)(end - (const char *)addr) > len)
+        end = (char *)addr + len;
+    if (msync(start, (size_t)(end - start), MS_SYNC) < 0)
+        return ws_bool(ws_errno_to_win32(errno));
+    return TRUE;
+}

@@ -1,0 +1,246 @@
+/* Pipes: CreatePipe and PeekNamedPipe, end-of-pipe errors, access of each
+ * end, sizes, a writer thread.  (A forked child cannot use a file handle
+ * yet: file objects keep a process-private fd, see lib/file.c.) */
+#include "testutil.h"
+
+#include <string.h>
+#include <unistd.h>
+
+START_TEST(test_create_read_write)
+{
+    HANDLE r, w;
+    char buf[16];
+    DWORD n = 0;
+    SetLastError(0xdeadbeef);
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    ASSERT_LAST_ERROR(0xdeadbeef); /* success leaves the last error alone */
+    ck_assert_uint_eq(GetFileType(r), FILE_TYPE_PIPE);
+    ck_assert_uint_eq(GetFileType(w), FILE_TYPE_PIPE);
+    ck_assert(WriteFile(w, "hello", 5, &n, NULL));
+    ck_assert_uint_eq(n, 5);
+    n = 0;
+    ck_assert(ReadFile(r, buf, 3, &n, NULL));
+    ck_assert_uint_eq(n, 3);
+    ck_assert(memcmp(buf, "hel", 3) == 0);
+    ck_assert(ReadFile(r, buf, sizeof(buf), &n, NULL));
+    ck_assert_uint_eq(n, 2);
+    ck_assert(memcmp(buf, "lo", 2) == 0);
+    /* A zero-byte write succeeds while the reader is there. */
+    ck_assert(WriteFile(w, "", 0, &n, NULL));
+    ck_assert_uint_eq(n, 0);
+    /* A pipe end is waitable (synchronous handles are always signalled). */
+    ASSERT_WAIT(WaitForSingleObject(r, 0), WAIT_OBJECT_0);
+    ck_assert(CloseHandle(r));
+    ck_assert(CloseHandle(w));
+}
+END_TEST
+
+START_TEST(test_wrong_end)
+{
+    HANDLE r, w;
+    char buf[4];
+    DWORD n = 7;
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    ASSERT_FAILS(WriteFile(r, "x", 1, &n, NULL), ERROR_ACCESS_DENIED);
+    ck_assert_uint_eq(n, 0);
+    ASSERT_FAILS(ReadFile(w, buf, 1, &n, NULL), ERROR_ACCESS_DENIED);
+    DWORD avail;
+    ASSERT_FAILS(PeekNamedPipe(w, NULL, 0, NULL, &avail, NULL), ERROR_ACCESS_DENIED);
+    CloseHandle(r);
+    CloseHandle(w);
+}
+END_TEST
+
+START_TEST(test_broken_pipe)
+{
+    HANDLE r, w;
+    char buf[16];
+    DWORD n = 0, avail = 99;
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    ck_assert(WriteFile(w, "abc", 3, &n, NULL));
+    ck_assert(CloseHandle(w));
+    /* What was written before the writer went is still read... */
+    ck_assert(ReadFile(r, buf, sizeof(buf), &n, NULL));
+    ck_assert_uint_eq(n, 3);
+    /* ...then the end of the pipe is ERROR_BROKEN_PIPE, also for peeks
+     * and zero-byte reads. */
+    n = 5;
+    ASSERT_FAILS(ReadFile(r, buf, sizeof(buf), &n, NULL), ERROR_BROKEN_PIPE);
+    ck_assert_uint_eq(n, 0);
+    ASSERT_FAILS(ReadFile(r, buf, 0, &n, NULL), ERROR_BROKEN_PIPE);
+    ASSERT_FAILS(PeekNamedPipe(r, NULL, 0, NULL, &avail, NULL), ERROR_BROKEN_PIPE);
+    CloseHandle(r);
+
+    /* Writing with no reader left: ERROR_NO_DATA, and no SIGPIPE kills us. */
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    ck_assert(CloseHandle(r));
+    ASSERT_FAILS(WriteFile(w, "x", 1, &n, NULL), ERROR_NO_DATA);
+    ASSERT_FAILS(WriteFile(w, "x", 0, &n, NULL), ERROR_NO_DATA);
+    CloseHandle(w);
+}
+END_TEST
+
+START_TEST(test_peek)
+{
+    HANDLE r, w;
+    char buf[16];
+    DWORD n = 99, avail = 99, left = 99;
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    ck_assert(PeekNamedPipe(r, NULL, 0, NULL, &avail, &left));
+    ck_assert_uint_eq(avail, 0);
+    ck_assert_uint_eq(left, 0);
+    ck_assert(PeekNamedPipe(r, buf, sizeof(buf), &n, &avail, NULL));
+    ck_assert_uint_eq(n, 0);
+    ck_assert(WriteFile(w, "hello", 5, &n, NULL));
+    memset(buf, 0, sizeof(buf));
+    ck_assert(PeekNamedPipe(r, buf, 3, &n, &avail, &left));
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(avail, 5);
+    ck_assert_uint_eq(left, 0); /* byte mode */
+    ck_assert(memcmp(buf, "hel", 3) == 0);
+    /* A peek consumes nothing: a second one and the read see it all. */
+    ck_assert(PeekNamedPipe(r, buf, sizeof(buf), &n, &avail, NULL));
+    ck_assert_uint_eq(n, 5);
+    ck_assert(memcmp(buf, "hello", 5) == 0);
+    ck_assert(ReadFile(r, buf, sizeof(buf), &n, NULL));
+    ck_assert_uint_eq(n, 5);
+    ck_assert(memcmp(buf, "hello", 5) == 0);
+    /* Every out parameter is optional. */
+    ck_assert(PeekNamedPipe(r, NULL, 0, NULL, NULL, NULL));
+    CloseHandle(r);
+    CloseHandle(w);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    HANDLE r, w;
+    DWORD avail;
+    ASSERT_FAILS(PeekNamedPipe(NULL, NULL, 0, NULL, &avail, NULL), ERROR_INVALID_HANDLE);
+    HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL);
+    ASSERT_FAILS(PeekNamedPipe(e, NULL, 0, NULL, &avail, NULL), ERROR_INVALID_HANDLE);
+    CloseHandle(e);
+    /* A file handle of another kind: a disk file on standard input (each
+     * Check test runs in its own process). */
+    char path[] = "/tmp/winshim-check-pipe-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    ck_assert_int_eq(dup2(fd, 0), 0);
+    close(fd);
+    HANDLE disk = GetStdHandle(STD_INPUT_HANDLE);
+    ck_assert_uint_eq(GetFileType(disk), FILE_TYPE_DISK);
+    ASSERT_FAILS(PeekNamedPipe(disk, NULL, 0, NULL, &avail, NULL), ERROR_INVALID_FUNCTION);
+    ASSERT_FAILS(CreatePipe(NULL, &w, NULL, 0), ERROR_NOACCESS);
+    ASSERT_FAILS(CreatePipe(&r, NULL, NULL, 0), ERROR_NOACCESS);
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    CloseHandle(r);
+    CloseHandle(w);
+    ASSERT_FAILS(ReadFile(r, &avail, 1, &avail, NULL), ERROR_INVALID_HANDLE);
+}
+END_TEST
+
+START_TEST(test_inherit_flag)
+{
+    SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, TRUE};
+    HANDLE r, w;
+    DWORD flags = 0;
+    ck_assert(CreatePipe(&r, &w, &sa, 0));
+    ck_assert(GetHandleInformation(r, &flags));
+    ck_assert_uint_eq(flags & HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    ck_assert(GetHandleInformation(w, &flags));
+    ck_assert_uint_eq(flags & HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+    CloseHandle(r);
+    CloseHandle(w);
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    ck_assert(GetHandleInformation(r, &flags));
+    ck_assert_uint_eq(flags & HANDLE_FLAG_INHERIT, 0);
+    CloseHandle(r);
+    CloseHandle(w);
+}
+END_TEST
+
+/* nSize is a suggestion: a large buffer holds a large write without a
+ * reader (Linux pipes may be larger than asked, never smaller here). */
+START_TEST(test_size)
+{
+    HANDLE r, w;
+    static char big[256 * 1024];
+    DWORD n = 0, avail = 0;
+    ck_assert(CreatePipe(&r, &w, NULL, sizeof(big)));
+    memset(big, 'z', sizeof(big));
+    ck_assert(WriteFile(w, big, sizeof(big), &n, NULL));
+    ck_assert_uint_eq(n, sizeof(big));
+    ck_assert(PeekNamedPipe(r, NULL, 0, NULL, &avail, NULL));
+    ck_assert_uint_eq(avail, sizeof(big));
+    CloseHandle(r);
+    CloseHandle(w);
+}
+END_TEST
+
+struct writer_arg {
+    HANDLE w;
+    DWORD total;
+};
+
+static DWORD WINAPI writer(LPVOID p)
+{
+    struct writer_arg *a = p;
+    char chunk[1000];
+    for (DWORD i = 0; i < a->total / sizeof(chunk); i++) {
+        memset(chunk, 'a' + (int)(i % 26), sizeof(chunk));
+        DWORD n;
+        if (!WriteFile(a->w, chunk, sizeof(chunk), &n, NULL) || n != sizeof(chunk))
+            return 1;
+    }
+    CloseHandle(a->w);
+    return 0;
+}
+
+/* A writer thread streams more than the pipe holds; the reader gets every
+ * byte in order, then ERROR_BROKEN_PIPE. */
+START_TEST(test_stream_thread)
+{
+    HANDLE r;
+    struct writer_arg a = {NULL, 1000 * 1000};
+    ck_assert(CreatePipe(&r, &a.w, NULL, 4096));
+    HANDLE t = CreateThread(NULL, 0, writer, &a, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    DWORD got = 0, n;
+    char buf[777];
+    while (ReadFile(r, buf, sizeof(buf), &n, NULL)) {
+        for (DWORD i = 0; i < n; i++)
+            ck_assert_int_eq(buf[i], 'a' + (int)(((got + i) / 1000) % 26));
+        got += n;
+    }
+    ASSERT_LAST_ERROR(ERROR_BROKEN_PIPE);
+    ck_assert_uint_eq(got, a.total);
+    ASSERT_WAIT(WaitForSingleObject(t, INFINITE), WAIT_OBJECT_0);
+    DWORD code;
+    ck_assert(GetExitCodeThread(t, &code));
+    ck_assert_uint_eq(code, 0);
+    CloseHandle(t);
+    CloseHandle(r);
+}
+END_TEST
+
+static Suite *pipe_suite(void)
+{
+    Suite *s = suite_create("pipe");
+    TCase *tc = tcase_create("anonymous");
+    tcase_add_test(tc, test_create_read_write);
+    tcase_add_test(tc, test_wrong_end);
+    tcase_add_test(tc, test_broken_pipe);
+    tcase_add_test(tc, test_peek);
+    tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_inherit_flag);
+    tcase_add_test(tc, test_size);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("concurrent");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_stream_thread);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+TEST_MAIN(pipe_suite)
