@@ -124,6 +124,8 @@ const struct file_ops *const file_kinds[FILE_KIND_COUNT] = {
     [FILE_KIND_DISK] = &disk_file_ops,
     [FILE_KIND_STREAM] = &stream_file_ops,
     [FILE_KIND_PIPE] = &pipe_file_ops, /* pipe.c */
+    [FILE_KIND_CONSOLE] = &console_file_ops, /* console.c */
+    [FILE_KIND_COMM] = &comm_file_ops,       /* comm.c */
 };
 
 /* ---- the process id, cached (glibc's getpid() is a system call) ---- */

@@ -716,6 +716,34 @@ DWORD wait_object_ref(struct object *o, DWORD timeout, bool alertable);
 struct object *semaphore_new(LONG initial, LONG max, DWORD *err);
 
 /* ------------------------------------------------------------------ */
+/* devices: console (console.c), comm ports (comm.c), change
+ * notifications (change.c), device names and paths (device.c)          */
+
+/* The CreateFile hook (device.c): CreateFileA/W call it first with the
+ * name as given.  DEVICE_NOT_A_DEVICE: not CONIN$/CONOUT$/COMn, open the
+ * name as a path; anything else is CreateFile's result (0 and *out, or a
+ * Win32 error). */
+#define DEVICE_NOT_A_DEVICE ((DWORD)-1)
+DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD creation,
+                    DWORD flags, HANDLE *out);
+DWORD device_open_w(LPCWSTR name, ACCESS_MASK access, DWORD creation,
+                    DWORD flags, HANDLE *out);
+/* CONIN$ (output false) or CONOUT$: the process's controlling terminal. */
+DWORD console_open(bool output, ACCESS_MASK access, HANDLE *out);
+/* COMn through WINSHIM_COMn or /dev/ttyS(n-1) (docs/COMPATIBILITY.md). */
+DWORD comm_open(unsigned n, ACCESS_MASK access, DWORD creation, DWORD flags,
+                HANDLE *out);
+extern const struct file_ops console_file_ops, comm_file_ops;
+extern const struct object_type change_type;
+
+/* UTF-16 to UTF-8 (len units, or (size_t)-1 for NUL-terminated): bytes
+ * written without the terminator, -1 when it does not fit. */
+int utf16_to_utf8(const WCHAR *s, size_t len, char *out, size_t cap);
+/* A Windows path as a Unix path (backslashes to slashes). */
+DWORD path_a_to_unix(LPCSTR path, char *out, size_t cap);
+DWORD path_w_to_unix(LPCWSTR path, char *out, size_t cap);
+
+/* ------------------------------------------------------------------ */
 /* text (unicode.c)                                                    */
 
 /* UTF-8 (the ANSI code page here) to UTF-16; returns the length written

@@ -38,6 +38,7 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_FILE] = &file_type,
     [TYPE_FIND] = &find_type,
     [TYPE_MAPPING] = &mapping_type,
+    [TYPE_CHANGE] = &change_type,
 };
 
 #define DEFER_BATCH 256

@@ -197,6 +197,21 @@ WINBASEAPI BOOL WINAPI WriteFileEx(HANDLE hFile, LPCVOID lpBuffer,
 WINBASEAPI BOOL WINAPI FlushFileBuffers(HANDLE hFile);
 WINBASEAPI DWORD WINAPI GetFileType(HANDLE hFile);
 
+/* Change notifications (lib/change.c). */
+WINBASEAPI HANDLE WINAPI FindFirstChangeNotificationA(LPCSTR lpPathName,
+                                                      BOOL bWatchSubtree,
+                                                      DWORD dwNotifyFilter);
+WINBASEAPI HANDLE WINAPI FindFirstChangeNotificationW(LPCWSTR lpPathName,
+                                                      BOOL bWatchSubtree,
+                                                      DWORD dwNotifyFilter);
+WINBASEAPI BOOL WINAPI FindNextChangeNotification(HANDLE hChangeHandle);
+WINBASEAPI BOOL WINAPI FindCloseChangeNotification(HANDLE hChangeHandle);
+#ifdef UNICODE
+#define FindFirstChangeNotification FindFirstChangeNotificationW
+#else
+#define FindFirstChangeNotification FindFirstChangeNotificationA
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,7 @@
 
 #include <windef.h>
 #include <winbase.h>
+#include <wincon.h>
 
 #endif /* _INC_WINDOWS */
 #endif /* _WINDOWS_ */

@@ -426,6 +426,16 @@ typedef PVOID PSID;
 #define FILE_ATTRIBUTE_UNPINNED 0x00100000
 #define FILE_ATTRIBUTE_RECALL_ON_DATA_ACCESS 0x00400000
 
+/* dwNotifyFilter of FindFirstChangeNotification and ReadDirectoryChangesW. */
+#define FILE_NOTIFY_CHANGE_FILE_NAME 0x00000001
+#define FILE_NOTIFY_CHANGE_DIR_NAME 0x00000002
+#define FILE_NOTIFY_CHANGE_ATTRIBUTES 0x00000004
+#define FILE_NOTIFY_CHANGE_SIZE 0x00000008
+#define FILE_NOTIFY_CHANGE_LAST_WRITE 0x00000010
+#define FILE_NOTIFY_CHANGE_LAST_ACCESS 0x00000020
+#define FILE_NOTIFY_CHANGE_CREATION 0x00000040
+#define FILE_NOTIFY_CHANGE_SECURITY 0x00000100
+
 /* ------------------------------------------------------------------------
  * Virtual memory: page protections, allocation types, section attributes
  * ------------------------------------------------------------------------ */
