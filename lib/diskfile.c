@@ -351,8 +351,18 @@ static HANDLE create_file(const void *name, bool wide, DWORD access, DWORD share
         ws_set_last_error(ERROR_INVALID_PARAMETER);
         return INVALID_HANDLE_VALUE;
     }
+    /* CONIN$, CONOUT$ and COMn are devices, not paths (device.c). */
+    HANDLE h = INVALID_HANDLE_VALUE;
+    DWORD err = wide ? device_open_w(name, access, disposition, flags_attrs, &h)
+                     : device_open_a(name, access, disposition, flags_attrs, &h);
+    if (err != DEVICE_NOT_A_DEVICE) {
+        if (!err && sa && sa->bInheritHandle)
+            SetHandleInformation(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
+        ws_set_last_error(err);
+        return err ? INVALID_HANDLE_VALUE : h;
+    }
     struct upath p;
-    DWORD err = path_from(name, wide, 0, &p);
+    err = path_from(name, wide, 0, &p);
     if (err) {
         ws_set_last_error(err);
         return INVALID_HANDLE_VALUE;
@@ -367,7 +377,6 @@ static HANDLE create_file(const void *name, bool wide, DWORD access, DWORD share
     };
     if (r.flags & FILE_FLAG_DELETE_ON_CLOSE)
         r.access |= DELETE;
-    HANDLE h = INVALID_HANDLE_VALUE;
     bool existed = false;
     struct file_obj *f = NULL;
     if (is_nul_device(p.buf)) {

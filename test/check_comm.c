@@ -11,20 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
-/* CreateFile's hook for device names (lib/device.c), reached through the
- * static library until CreateFile itself is there. */
-extern DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD creation,
-                           DWORD flags, HANDLE *out);
-
 #define ARRIVES 20000
 
 static int master = -1;
 
 static HANDLE open_port(const char *name)
 {
-    HANDLE h = NULL;
-    DWORD err = device_open_a(name, GENERIC_READ | GENERIC_WRITE, OPEN_EXISTING, 0, &h);
-    ck_assert_msg(err == 0, "open %s: %lu", name, (unsigned long)err);
+    HANDLE h = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0,
+                           NULL);
+    ck_assert_msg(h != INVALID_HANDLE_VALUE, "open %s: %lu", name,
+                  (unsigned long)GetLastError());
     return h;
 }
 
@@ -58,22 +54,36 @@ static DWORD in_queue(HANDLE h)
 
 START_TEST(test_open)
 {
-    HANDLE h = NULL;
+    HANDLE h;
     setenv("WINSHIM_COM9", "/nonexistent/tty", 1);
-    ck_assert_uint_eq(device_open_a("COM9", GENERIC_READ, OPEN_EXISTING, 0, &h),
-                      ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(CreateFileA("COM9", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL) !=
+                     INVALID_HANDLE_VALUE,
+                 ERROR_FILE_NOT_FOUND);
     setenv("WINSHIM_COM9", "/dev/null", 1); /* not a serial device */
-    ck_assert_uint_eq(device_open_a("COM9", GENERIC_READ, OPEN_EXISTING, 0, &h),
-                      ERROR_FILE_NOT_FOUND);
-    ck_assert_uint_eq(device_open_a("COM7", GENERIC_READ, CREATE_ALWAYS, 0, &h),
-                      ERROR_FILE_NOT_FOUND);
-    /* Not device names: the hook leaves them to the path code. */
-    ck_assert_uint_eq(device_open_a("COM0", GENERIC_READ, OPEN_EXISTING, 0, &h),
-                      (DWORD)-1);
-    ck_assert_uint_eq(device_open_a("COM256", GENERIC_READ, OPEN_EXISTING, 0, &h),
-                      (DWORD)-1);
-    ck_assert_uint_eq(device_open_a("COM7x", GENERIC_READ, OPEN_EXISTING, 0, &h),
-                      (DWORD)-1);
+    ASSERT_FAILS(CreateFileA("COM9", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL) !=
+                     INVALID_HANDLE_VALUE,
+                 ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(CreateFileW(u"COM7", GENERIC_READ, 0, NULL, CREATE_ALWAYS, 0, NULL) !=
+                     INVALID_HANDLE_VALUE,
+                 ERROR_FILE_NOT_FOUND);
+    /* Not device names: CreateFile opens them as paths (here, relative
+     * ones in a fresh directory). */
+    char dir[] = "/tmp/ws-comXXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(chdir(dir), 0);
+    static const char *const paths[] = {"COM0", "COM256", "COM7x"};
+    for (int i = 0; i < 3; i++) {
+        ASSERT_FAILS(CreateFileA(paths[i], GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL) !=
+                         INVALID_HANDLE_VALUE,
+                     ERROR_FILE_NOT_FOUND);
+        h = CreateFileA(paths[i], GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+        ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+        ck_assert_uint_eq(GetFileType(h), FILE_TYPE_DISK);
+        ck_assert(CloseHandle(h));
+        ck_assert(DeleteFileA(paths[i]));
+    }
+    ck_assert_int_eq(chdir("/"), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
     h = open_port("\\\\.\\com7");
     ck_assert_uint_eq(GetFileType(h), FILE_TYPE_CHAR);
     CloseHandle(h);

@@ -12,9 +12,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-extern DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD creation,
-                           DWORD flags, HANDLE *out);
-
 #define ARRIVES 20000
 
 /* Child-side checks: the failing line number is the exit status. */
@@ -135,10 +132,12 @@ static void body_modes(void)
 
     /* CONIN$ and CONOUT$ are the same terminal. */
     HANDLE cin = NULL, cout = NULL;
-    CHILD_CHECK(device_open_a("CONIN$", GENERIC_READ | GENERIC_WRITE, OPEN_EXISTING, 0,
-                              &cin) == 0);
-    CHILD_CHECK(device_open_a("\\\\.\\conout$", GENERIC_READ | GENERIC_WRITE,
-                              OPEN_EXISTING, 0, &cout) == 0);
+    cin = CreateFileA("CONIN$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, NULL,
+                      OPEN_EXISTING, 0, NULL);
+    CHILD_CHECK(cin != INVALID_HANDLE_VALUE && GetLastError() == ERROR_SUCCESS);
+    cout = CreateFileA("\\\\.\\conout$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_WRITE,
+                       NULL, OPEN_EXISTING, 0, NULL);
+    CHILD_CHECK(cout != INVALID_HANDLE_VALUE);
     CHILD_CHECK(GetFileType(cin) == FILE_TYPE_CHAR);
     CHILD_CHECK(GetConsoleMode(cin, &m) && (m & ENABLE_LINE_INPUT));
     CHILD_CHECK(GetConsoleScreenBufferInfo(cout, &ci) && ci.dwSize.X == 101);
@@ -232,10 +231,15 @@ START_TEST(test_no_terminal)
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
         setsid(); /* no controlling terminal any more */
-        HANDLE h = NULL;
-        if (device_open_a("CONIN$", GENERIC_READ, OPEN_EXISTING, 0, &h) != ERROR_INVALID_HANDLE)
+        SetLastError(0xdeadbeef);
+        if (CreateFileA("CONIN$", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL) !=
+                INVALID_HANDLE_VALUE ||
+            GetLastError() != ERROR_INVALID_HANDLE)
             _exit(1);
-        if (device_open_a("CONOUT$", GENERIC_WRITE, OPEN_EXISTING, 0, &h) != ERROR_INVALID_HANDLE)
+        SetLastError(0xdeadbeef);
+        if (CreateFileW(u"CONOUT$", GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL) !=
+                INVALID_HANDLE_VALUE ||
+            GetLastError() != ERROR_INVALID_HANDLE)
             _exit(2);
         body_no_tty();
         _exit(0);
