@@ -52,18 +52,20 @@
 
 #include "process.h"
 
-#define PF_CHILD 0x01      /* started by our CreateProcess: waitid works */
-#define PF_TERMINATE 0x02  /* term_code holds TerminateProcess's code */
-#define PF_CODE_KNOWN 0x04 /* exit_code is the real one */
-#define PF_REGISTERED 0x08 /* in the registry (under reg_lock) */
-#define PF_REAPED 0x10     /* no zombie left to reap (under reg_lock) */
+/* flags, under the object lock: */
+#define PF_TERMINATE 0x01  /* term_code holds TerminateProcess's code */
+#define PF_CODE_KNOWN 0x02 /* exit_code is the real one */
+/* reg_flags, under reg_lock: */
+#define RF_CHILD 0x01      /* started by our CreateProcess: ours to reap */
+#define RF_REGISTERED 0x02 /* in the registry */
+#define RF_RELEASED 0x04   /* left the registry for good; pidfd closed */
 
 struct process_obj {
     struct object hdr;
     /* Shared. */
     uint32_t pid;              /* 0 until known */
     uint32_t exit_code;        /* once ended */
-    uint32_t flags;            /* PF_*, under the object lock or reg_lock */
+    uint32_t flags;            /* PF_*, under the object lock */
     uint32_t term_code;        /* PF_TERMINATE */
     _Atomic uint32_t published;/* BOX_PUBLISHED: the process set published_code */
     uint32_t published_code;
@@ -73,6 +75,7 @@ struct process_obj {
     int pidfd;                 /* -1 none */
     uint64_t watch;            /* procmon id while watched */
     struct exit_box *box;      /* a winshim child's exit box, or NULL */
+    uint32_t reg_flags;        /* RF_*, under reg_lock */
     struct process_obj *reg_next;
 };
 
@@ -158,7 +161,7 @@ static void process_make_self(void)
     struct object *o = process_object_new(getpid(), &err);
     if (!o)
         ws_panic("creating the current process object", ENOMEM);
-    self = po_of(o);
+    __atomic_store_n(&self, po_of(o), __ATOMIC_RELEASE);
 }
 
 struct object *process_self_object(void)
@@ -172,11 +175,16 @@ void process_set_exit_box(struct exit_box *box)
     my_box = box;
 }
 
+/* Into our own object only if it exists: a process that never used a
+ * process handle has nobody to read it (and exit is no time to make
+ * one). */
 void process_publish_exit(uint32_t code)
 {
-    struct process_obj *me = po_of(process_self_object());
-    me->published_code = code;
-    atomic_store_explicit(&me->published, BOX_PUBLISHED, memory_order_release);
+    struct process_obj *me = __atomic_load_n(&self, __ATOMIC_ACQUIRE);
+    if (me) {
+        me->published_code = code;
+        atomic_store_explicit(&me->published, BOX_PUBLISHED, memory_order_release);
+    }
     if (my_box) {
         my_box->code = code;
         atomic_store_explicit(&my_box->state, BOX_PUBLISHED, memory_order_release);
@@ -206,19 +214,19 @@ static void reg_add_locked(struct process_obj *p)
 {
     p->reg_next = reg[p->pid % REG_BUCKETS];
     reg[p->pid % REG_BUCKETS] = p;
-    p->flags |= PF_REGISTERED;
+    p->reg_flags |= RF_REGISTERED;
 }
 
 static void reg_remove_locked(struct process_obj *p)
 {
-    if (!(p->flags & PF_REGISTERED))
+    if (!(p->reg_flags & RF_REGISTERED))
         return;
     struct process_obj **link = &reg[p->pid % REG_BUCKETS];
     while (*link && *link != p)
         link = &(*link)->reg_next;
     if (*link)
         *link = p->reg_next;
-    p->flags &= ~(uint32_t)PF_REGISTERED;
+    p->reg_flags &= ~(uint32_t)RF_REGISTERED;
 }
 
 /* A reference and a handle count on the object of `pid`, or NULL. */
@@ -325,7 +333,9 @@ static bool process_zombie_status(struct process_obj *p, int *status)
         return false;
     /* Field 3 (state) is the first after ")"; the exit code is field 52. */
     int field = 2;
-    for (char *tok = strtok(s + 1, " \n"); tok; tok = strtok(NULL, " \n"))
+    char *save = NULL;
+    for (char *tok = strtok_r(s + 1, " \n", &save); tok;
+         tok = strtok_r(NULL, " \n", &save))
         if (++field == 52) {
             *status = atoi(tok);
             return true;
@@ -359,11 +369,11 @@ static void process_release(struct process_obj *p)
 {
     bool reap = false;
     pthread_mutex_lock(&reg_lock);
-    if (process_ended(p) && !(p->flags & PF_REAPED) &&
-        (!(p->flags & PF_CHILD) ||
-         atomic_load_explicit(&p->hdr.handles, memory_order_acquire) == 0)) {
+    bool child = p->reg_flags & RF_CHILD;
+    if (process_ended(p) && !(p->reg_flags & RF_RELEASED) &&
+        (!child || atomic_load_explicit(&p->hdr.handles, memory_order_acquire) == 0)) {
         reg_remove_locked(p);
-        p->flags |= PF_REAPED;
+        p->reg_flags |= RF_RELEASED;
         reap = true;
     }
     pthread_mutex_unlock(&reg_lock);
@@ -371,7 +381,7 @@ static void process_release(struct process_obj *p)
         return;
     obj_lock(&p->hdr);
     if (p->pidfd >= 0 && p->owner == (uint32_t)getpid()) {
-        if (p->flags & PF_CHILD) {
+        if (child) {
             siginfo_t si;
             while (waitid((idtype_t)P_PIDFD, (id_t)p->pidfd, &si, WEXITED) < 0 &&
                    errno == EINTR)
@@ -448,14 +458,14 @@ DWORD process_adopt_child(struct object *o, pid_t pid, int pidfd,
     p->box = box;
     p->thread = arena_off(thread);
     pthread_mutex_lock(&reg_lock);
-    p->flags |= PF_CHILD;
+    p->reg_flags |= RF_CHILD;
     reg_add_locked(p);
     pthread_mutex_unlock(&reg_lock);
     DWORD err = process_watch(p);
     if (err) {
         pthread_mutex_lock(&reg_lock);
         reg_remove_locked(p);
-        p->flags |= PF_REAPED; /* the caller reaps it */
+        p->reg_flags |= RF_RELEASED; /* the caller reaps it */
         pthread_mutex_unlock(&reg_lock);
     }
     return err;

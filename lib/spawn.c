@@ -346,21 +346,38 @@ struct spawn_plan {
     sigset_t mask;        /* the caller's, for the new program */
 };
 
-static _Noreturn void child_fail(const struct spawn_plan *p, int stage, int err)
+/*
+ * The child side runs between clone and execve with the parent's memory
+ * (or a copy of it taken while other threads may hold locks): it makes
+ * raw system calls only - not even libc's wrappers, which sanitizers
+ * intercept - and is not instrumented.
+ */
+#define CHILD_FN __attribute__((no_sanitize_address, no_sanitize_thread, \
+                                no_sanitize_undefined))
+
+/* The kernel's struct sigaction for rt_sigaction. */
+struct ksigaction {
+    void *handler;
+    unsigned long flags;
+    void *restorer;
+    uint64_t mask;
+};
+
+CHILD_FN static _Noreturn void child_fail(const struct spawn_plan *p, int stage, int err)
 {
     struct child_report r = {stage, err};
-    if (write(p->status_w, &r, sizeof r) < 0) {
-        /* the parent is gone: nothing to tell */
-    }
-    _exit(127);
+    syscall(SYS_write, p->status_w, &r, sizeof r);
+    syscall(SYS_exit_group, 127);
+    __builtin_unreachable();
 }
 
 /* A forked child holds copies of every fd of the parent, close-on-exec
  * ones included, until its execve; when that waits for ResumeThread they
  * must go now (another spawn's status pipe among them). */
-static void child_close_cloexec(const struct spawn_plan *p)
+CHILD_FN static void child_close_cloexec(const struct spawn_plan *p)
 {
-    int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dir = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/fd",
+                           O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
         return;
     char buf[4096];
@@ -377,26 +394,27 @@ static void child_close_cloexec(const struct spawn_plan *p)
                 fd = fd * 10 + (*c - '0');
             if (fd == dir || fd == p->status_w || fd == p->resume_r)
                 continue;
-            int fl = fcntl(fd, F_GETFD);
+            long fl = syscall(SYS_fcntl, fd, F_GETFD);
             if (fl >= 0 && (fl & FD_CLOEXEC))
-                close(fd);
+                syscall(SYS_close, fd);
         }
     }
-    close(dir);
+    syscall(SYS_close, dir);
 }
 
-static int spawn_child(void *arg)
+CHILD_FN static int spawn_child(void *arg)
 {
     const struct spawn_plan *p = arg;
 
-    for (int sig = 1; sig < NSIG; sig++) {
-        struct sigaction sa;
-        if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN &&
-            sa.sa_handler != SIG_DFL) {
-            memset(&sa, 0, sizeof sa);
-            sa.sa_handler = SIG_DFL;
-            sigaction(sig, &sa, NULL);
-        }
+    /* Caught signals back to their default (ignored ones stay ignored). */
+    for (int sig = 1; sig <= 64; sig++) {
+        struct ksigaction sa;
+        if (sig == SIGKILL || sig == SIGSTOP ||
+            syscall(SYS_rt_sigaction, sig, NULL, &sa, sizeof sa.mask) < 0 ||
+            sa.handler == (void *)SIG_IGN || sa.handler == (void *)SIG_DFL)
+            continue;
+        struct ksigaction dfl = {(void *)SIG_DFL, 0, NULL, 0};
+        syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
     }
 
     /* Standard handles: via fds >= 3 first, so that one source being
@@ -405,22 +423,22 @@ static int spawn_child(void *arg)
     for (int i = 0; i < 3; i++) {
         tmp[i] = -1;
         if (p->std_fd[i] >= 0 &&
-            (tmp[i] = fcntl(p->std_fd[i], F_DUPFD_CLOEXEC, 3)) < 0)
+            (tmp[i] = (int)syscall(SYS_fcntl, p->std_fd[i], F_DUPFD_CLOEXEC, 3)) < 0)
             child_fail(p, STAGE_SETUP, errno);
     }
     for (int i = 0; i < 3; i++)
-        if (tmp[i] >= 0 && dup2(tmp[i], i) < 0)
+        if (tmp[i] >= 0 && syscall(SYS_dup3, tmp[i], i, 0) < 0)
             child_fail(p, STAGE_SETUP, errno);
-    if (p->box_fd >= 0 && fcntl(p->box_fd, F_SETFD, 0) < 0)
+    if (p->box_fd >= 0 && syscall(SYS_fcntl, p->box_fd, F_SETFD, 0) < 0)
         child_fail(p, STAGE_SETUP, errno);
     if (p->forked)
         child_close_cloexec(p);
 
     if (p->new_group)
-        setpgid(0, 0);
+        syscall(SYS_setpgid, 0, 0);
     if (p->set_nice)
-        setpriority(PRIO_PROCESS, 0, p->nice); /* raising may be refused */
-    if (p->cwd && chdir(p->cwd) < 0)
+        syscall(SYS_setpriority, PRIO_PROCESS, 0, p->nice); /* raising may be refused */
+    if (p->cwd && syscall(SYS_chdir, p->cwd) < 0)
         child_fail(p, STAGE_CHDIR, errno);
 
     /* The pid, for the child's library to know the variable is its own. */
@@ -428,24 +446,24 @@ static int spawn_child(void *arg)
     for (int i = CMDLINE_PID_DIGITS; i-- > 0; pid /= 10)
         p->pid_slot[i] = (char)('0' + pid % 10);
 
-    sigprocmask(SIG_SETMASK, &p->mask, NULL);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &p->mask, NULL, (size_t)8);
     if (p->resume_r >= 0) {
         struct child_report ready = {STAGE_READY, 0};
-        if (write(p->status_w, &ready, sizeof ready) != sizeof ready)
-            _exit(127);
-        close(p->status_w);
+        if (syscall(SYS_write, p->status_w, &ready, sizeof ready) != sizeof ready)
+            syscall(SYS_exit_group, 127);
+        syscall(SYS_close, p->status_w);
         char c;
-        ssize_t r;
+        long r;
         do
-            r = read(p->resume_r, &c, 1);
+            r = syscall(SYS_read, p->resume_r, &c, 1);
         while (r < 0 && errno == EINTR);
         if (r != 1)
-            _exit(127); /* nobody can resume us any more */
-        close(p->resume_r);
+            syscall(SYS_exit_group, 127); /* nobody can resume us any more */
+        syscall(SYS_close, p->resume_r);
     }
-    execve(p->path, p->argv, p->envp);
+    syscall(SYS_execve, p->path, p->argv, p->envp);
     if (p->resume_r >= 0)
-        _exit(127);
+        syscall(SYS_exit_group, 127);
     child_fail(p, STAGE_EXEC, errno);
 }
 
