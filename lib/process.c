@@ -31,12 +31,13 @@
  *
  * Fields are split: pid, exit_code, flags, term_code, published and thread
  * live in the arena and may be read by other processes once the arena is
- * shared; owner, pidfd, watch, box and reg_next are process-private: they
- * mean something only in the process whose pid is in `owner`.
+ * shared; owner, pidfd, watch, box, reg_flags and reg_next are
+ * process-private: they mean something only in the process whose pid is
+ * in `owner`.
  *
- * Locks, outermost first: reg_lock (a pthread mutex); the object lock
- * (through wait_lock for state changes).  pidfd is used and closed under
- * the object lock.
+ * Locks: reg_lock (a pthread mutex) guards the registry and reg_flags; the
+ * object lock (wait_lock for state changes) guards flags, term_code and
+ * the use and closing of pidfd.  Neither is taken while the other is held.
  */
 #define _GNU_SOURCE
 #include <errno.h>
