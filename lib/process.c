@@ -202,7 +202,11 @@ static void process_on_exit(int status, void *arg)
 
 __attribute__((constructor)) static void process_install_on_exit(void)
 {
+#ifdef __GLIBC__
     on_exit(process_on_exit, NULL);
+#else
+    (void)process_on_exit; /* exit()'s status is not available: 8 bits */
+#endif
 }
 
 /* ---- the registry ---- */
@@ -409,15 +413,19 @@ static void process_exit_seen(void *ctx)
                        WEXITED | WNOWAIT | WNOHANG)) < 0 &&
            errno == EINTR)
         ;
+    int status;
     if (r == 0 && si.si_pid != 0) {
+        obj_lock(&p->hdr); /* for term_code and flags */
         code = process_code_of(p, si.si_code == CLD_EXITED, si.si_status);
+        obj_unlock(&p->hdr);
         known = true;
     } else {
-        int status;
         if (process_zombie_status(p, &status)) {
+            obj_lock(&p->hdr);
             code = process_code_of(p, WIFEXITED(status),
                                    WIFEXITED(status) ? WEXITSTATUS(status)
                                                      : WTERMSIG(status));
+            obj_unlock(&p->hdr);
             known = true;
         } else if (atomic_load_explicit(&p->published, memory_order_acquire) ==
                    BOX_PUBLISHED) {
@@ -602,12 +610,13 @@ WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
         pthread_mutex_lock(&reg_lock);
         o = reg_find_locked(pid);
         pthread_mutex_unlock(&reg_lock);
-        if (o)
-            may_control = !(po_of(o)->pidfd >= 0 &&
-                            syscall(SYS_pidfd_send_signal, po_of(o)->pidfd, 0,
-                                    NULL, 0) < 0 &&
-                            errno == EPERM);
-        else
+        if (o) {
+            obj_lock(o); /* pidfd may be closing */
+            int fd = po_of(o)->pidfd;
+            may_control = fd < 0 || syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) == 0 ||
+                          errno != EPERM;
+            obj_unlock(o);
+        } else
             err = process_open_pid(pid, &may_control, &o);
     }
     if (err)
