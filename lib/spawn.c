@@ -471,6 +471,14 @@ CHILD_FN static int spawn_child(void *arg)
 
 #define CHILD_STACK (128 * 1024)
 
+/* Sanitizer runtimes keep per-thread state that a child running on the
+ * parent's memory would corrupt: their builds copy the memory instead. */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define SPAWN_SHARE_VM 0
+#else
+#define SPAWN_SHARE_VM (CLONE_VM | CLONE_VFORK)
+#endif
+
 static DWORD report_error(const struct child_report *r)
 {
     switch (r->stage) {
@@ -506,7 +514,7 @@ static DWORD spawn_run(struct spawn_plan *p, pid_t *pid_out, int *pidfd_out)
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &p->mask);
     int pidfd = -1;
-    int flags = CLONE_PIDFD | SIGCHLD | (p->forked ? 0 : CLONE_VM | CLONE_VFORK);
+    int flags = CLONE_PIDFD | SIGCHLD | (p->forked ? 0 : SPAWN_SHARE_VM);
     pid_t pid = clone(spawn_child, (char *)stack + CHILD_STACK, flags, p, &pidfd);
     int clone_errno = errno;
     pthread_sigmask(SIG_SETMASK, &p->mask, NULL);
