@@ -556,6 +556,86 @@ START_TEST(test_std_handles)
 }
 END_TEST
 
+/* A suspended child, blocked before its execve, holds no copy of the
+ * parent's close-on-exec fds (here a pipe's write end), as a child that
+ * has exec()ed would not. */
+START_TEST(test_suspended_fds)
+{
+    find_self();
+    int p[2];
+    ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+    PROCESS_INFORMATION pi;
+    char line[PATH_MAX + 64];
+    ck_assert(start("--child exit 0", CREATE_SUSPENDED, NULL, NULL, &pi, line, sizeof line));
+    close(p[1]);
+    char c;
+    ck_assert_int_eq(read(p[0], &c, 1), 0); /* end of file: no other writer */
+    close(p[0]);
+    ck_assert_uint_eq(ResumeThread(pi.hThread), 1);
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+}
+END_TEST
+
+static int count_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        n += fcntl(fd, F_GETFD) >= 0;
+    return n;
+}
+
+/* Threads starting children at once, suspended and not: every child gets
+ * its own exit code, and no fd or handle is left behind. */
+static void *spawner(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    for (int i = 0; i < 6; i++) {
+        char args[64], line[PATH_MAX + 64];
+        DWORD want = (DWORD)(id * 100 + i + 1000);
+        snprintf(args, sizeof args, "--child exit %u", (unsigned)want);
+        int suspended = (i + id) % 2;
+        PROCESS_INFORMATION pi;
+        if (!start(args, suspended ? CREATE_SUSPENDED : 0, NULL, NULL, &pi, line, sizeof line))
+            return (void *)1;
+        if (suspended && ResumeThread(pi.hThread) != 1)
+            return (void *)2;
+        DWORD code = 0;
+        if (WaitForSingleObject(pi.hProcess, INFINITE) != WAIT_OBJECT_0 ||
+            !GetExitCodeProcess(pi.hProcess, &code) || code != want)
+            return (void *)3;
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    return NULL;
+}
+
+START_TEST(test_spawn_threads)
+{
+    find_self();
+    /* Warm up the lazily made pieces (monitor thread and its epoll fd). */
+    ck_assert_uint_eq(run("--child exit 0", 0, NULL, NULL), 0);
+    DWORD handles0, handles1;
+    ck_assert(GetProcessHandleCount(GetCurrentProcess(), &handles0));
+    int fds0 = count_fds();
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, spawner, (void *)(intptr_t)i), 0);
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        ck_assert_ptr_null(r);
+    }
+    ck_assert_int_eq(count_fds(), fds0);
+    ck_assert(GetProcessHandleCount(GetCurrentProcess(), &handles1));
+    ck_assert_uint_eq(handles1, handles0);
+    /* Every child was reaped. */
+    ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+    ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
 /* ---- finding the program ---- */
 
 static char tmpdir[64];
@@ -925,7 +1005,9 @@ static Suite *process_suite(void)
     tcase_add_test(c, test_search);
     tcase_add_test(c, test_create_errors);
     tcase_add_test(c, test_suspended);
-    tcase_set_timeout(c, 60);
+    tcase_add_test(c, test_suspended_fds);
+    tcase_add_test(c, test_spawn_threads);
+    tcase_set_timeout(c, 120);
     suite_add_tcase(s, c);
     c = tcase_create("processes");
     tcase_add_test(c, test_exit_codes);
