@@ -631,6 +631,17 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
     }
     if (err)
         goto out;
+    if (path[0] != '/') {
+        /* Found relative to our directory: the child changes its own
+         * (lpCurrentDirectory) before execve. */
+        char here[PATH_MAX], *abs;
+        if (!getcwd(here, sizeof here) || asprintf(&abs, "%s/%s", here, path) < 0) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+            goto out;
+        }
+        free(path);
+        path = abs;
+    }
     if (a->cwd) {
         struct stat st;
         if (!(cwd = spawn_unix_path(a->cwd, strlen(a->cwd)))) {

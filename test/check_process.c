@@ -688,6 +688,25 @@ START_TEST(test_search)
     /* The current directory, ".exe" appended. */
     ck_assert_uint_eq(run_line("prog --child exit 5"), 5);
     ck_assert_uint_eq(run_line("prog.exe --child exit 6"), 6);
+    /* Found in our current directory, run in another. */
+    char line[128] = "prog --child exit 13";
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, "/", &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    DWORD code;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 13);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    ck_assert(CreateProcessA("prog.exe", line, NULL, NULL, FALSE, 0, NULL, "/", &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 13);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
     /* A path: relative, with backslashes, absolute. */
     ck_assert_uint_eq(run_line(".\\prog --child exit 7"), 7);
     snprintf(p, sizeof p, "%s/prog.exe --child exit 8", tmpdir);
