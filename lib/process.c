@@ -552,8 +552,11 @@ static DWORD process_open_pid(uint32_t pid, bool *may_control, struct object **o
 {
     int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
     if (pidfd < 0)
-        return errno == ESRCH || errno == EINVAL ? ERROR_INVALID_PARAMETER
-                                                 : ws_errno_to_win32(errno);
+        /* ENOENT, EINVAL: a thread that is not a process (by kernel
+         * version) */
+        return errno == ESRCH || errno == EINVAL || errno == ENOENT
+                   ? ERROR_INVALID_PARAMETER
+                   : ws_errno_to_win32(errno);
     *may_control = syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0 ||
                    errno != EPERM;
     DWORD err;

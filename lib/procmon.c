@@ -158,8 +158,9 @@ DWORD procmon_watch(pid_t pid, int pidfd, procmon_fn fn, void *ctx,
     if (w->own_fd) {
         pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
         if (pidfd < 0) {
-            DWORD err = errno == ESRCH ? ERROR_INVALID_PARAMETER
-                                       : ws_errno_to_win32(errno);
+            DWORD err = errno == ESRCH || errno == EINVAL || errno == ENOENT
+                            ? ERROR_INVALID_PARAMETER
+                            : ws_errno_to_win32(errno);
             free(w);
             return err;
         }

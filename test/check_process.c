@@ -16,11 +16,14 @@
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 /* ---- the child side ---- */
 
@@ -895,26 +898,17 @@ START_TEST(test_open_self)
 }
 END_TEST
 
-/* fork + exec of /bin/sleep, returning once it runs sleep (before that
- * the child is a copy of this test, with Check's signal handlers). */
+/* /bin/sleep through posix_spawn: a child of ours that never was a
+ * winshim process. */
 static pid_t start_sleep(void)
 {
-    int p[2];
-    ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        execl("/bin/sleep", "sleep", "1000", (char *)NULL);
-        _exit(98);
-    }
-    ck_assert_int_gt(pid, 0);
-    close(p[1]);
-    char c;
-    ck_assert_int_eq(read(p[0], &c, 1), 0); /* end of file: it exec()ed */
-    close(p[0]);
+    pid_t pid;
+    char *argv[] = {"sleep", "1000", NULL};
+    ck_assert_int_eq(posix_spawn(&pid, "/bin/sleep", NULL, NULL, argv, environ), 0);
     return pid;
 }
 
-/* A process not started through winshim (our fork + exec of sleep). */
+/* A process not started through winshim (posix_spawn of sleep). */
 START_TEST(test_open_foreign)
 {
     pid_t pid = start_sleep();
