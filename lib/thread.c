@@ -21,6 +21,13 @@
  * SuspendThread of a running thread sends it WS_SIG_SUSPEND, whose handler
  * parks it on the suspend count's futex until ResumeThread brings the
  * count to 0.  SuspendThread returns once the target is parked.
+ *
+ * Remote threads: the main thread of a child process that CreateProcess
+ * started (thread_new_remote).  It has no ws_thread; it ends when its
+ * process does (thread_remote_exited).  A CREATE_SUSPENDED child waits
+ * before execve for one byte on a pipe whose write end, resume_fd, the
+ * thread object holds: the ResumeThread that brings the count to 0 writes
+ * the byte.  Suspending or terminating it once it runs is not supported.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,7 +40,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "process.h"
 
 #define WS_SIG_SUSPEND (SIGRTMAX - 2) /* docs/COMPATIBILITY.md */
 
@@ -49,8 +56,15 @@ struct thread_obj {
     int priority;              /* THREAD_PRIORITY_* */
     bool started;              /* the start routine was entered */
     bool cancelled;            /* terminated before it started */
+    bool remote;               /* a child process's main thread */
+    int resume_fd;             /* remote, suspended: see above.  Process-
+                                * private (an fd of the creating process);
+                                * under the object lock; -1 none */
     struct thread_obj *reg_next; /* registry chain, under reg_lock */
 };
+
+static void thread_last_close(struct object *o);
+static void thread_remote_release_locked(struct thread_obj *to);
 
 static bool thread_signaled(const struct object *o, uint64_t s, uint32_t tid)
 {
@@ -81,6 +95,7 @@ const struct object_type thread_type = {
     .implies_to = THREAD_QUERY_LIMITED_INFORMATION | THREAD_SET_LIMITED_INFORMATION,
     .signaled = thread_signaled,
     .acquire = thread_acquire,
+    .last_close = thread_last_close,
 };
 
 static struct thread_obj *to_of(struct object *o)
@@ -464,6 +479,8 @@ WS_EXPORT DWORD WINAPI SuspendThread(HANDLE h)
     obj_lock(o);
     if (st_value(obj_state(o))) {
         err = ERROR_ACCESS_DENIED; /* STATUS_THREAD_IS_TERMINATING */
+    } else if (to->remote && to->resume_fd < 0) {
+        err = ERROR_NOT_SUPPORTED; /* a child process's running thread */
     } else if ((prev = atomic_load_explicit(&to->suspend, memory_order_relaxed)) >=
                MAXIMUM_SUSPEND_COUNT) {
         err = ERROR_SIGNAL_REFUSED; /* STATUS_SUSPEND_COUNT_EXCEEDED */
@@ -506,6 +523,8 @@ WS_EXPORT DWORD WINAPI ResumeThread(HANDLE h)
         prev = atomic_load_explicit(&to->suspend, memory_order_relaxed);
         if (prev)
             atomic_store_explicit(&to->suspend, prev - 1, memory_order_release);
+        if (prev == 1 && to->remote)
+            thread_remote_release_locked(to);
         obj_unlock(o);
         if (prev == 1)
             futex_wake(&to->suspend, INT_MAX, ws_arena.shared);
@@ -514,6 +533,73 @@ WS_EXPORT DWORD WINAPI ResumeThread(HANDLE h)
     if (err)
         ws_set_last_error(err);
     return prev;
+}
+
+/* ---- a child process's main thread ---- */
+
+/* Lets a suspended child go on to execve (under the object lock). */
+static void thread_remote_release_locked(struct thread_obj *to)
+{
+    if (to->resume_fd < 0)
+        return;
+    ssize_t r;
+    do
+        r = write(to->resume_fd, "r", 1);
+    while (r < 0 && errno == EINTR);
+    close(to->resume_fd);
+    to->resume_fd = -1;
+    to->started = true;
+}
+
+struct object *thread_new_remote(int resume_fd, DWORD *err)
+{
+    struct object *o = object_new(&thread_type, 0, 0, err);
+    if (!o)
+        return NULL;
+    struct thread_obj *to = to_of(o);
+    to->remote = true;
+    to->resume_fd = resume_fd;
+    to->started = resume_fd < 0;
+    atomic_store_explicit(&to->suspend, resume_fd >= 0 ? 1 : 0,
+                          memory_order_relaxed);
+    return o;
+}
+
+void thread_remote_set_tid(struct object *o, uint32_t tid)
+{
+    atomic_store_explicit(&to_of(o)->tid, tid, memory_order_release);
+}
+
+void thread_remote_exited(struct object *o, DWORD code)
+{
+    struct thread_obj *to = to_of(o);
+    struct wait_guard g;
+    wait_lock(o, &g);
+    if (!st_value(obj_state(o))) {
+        to->exit_code = code;
+        if (to->resume_fd >= 0) { /* killed while suspended */
+            close(to->resume_fd);
+            to->resume_fd = -1;
+        }
+        obj_store_locked(o, st_with_value(obj_state(o), 1));
+        wait_wake_locked(o, &g);
+    }
+    wait_unlock(o, &g);
+}
+
+/* Nobody can resume a suspended child any more: closing the pipe makes it
+ * exit without running its program (docs/COMPATIBILITY.md). */
+static void thread_last_close(struct object *o)
+{
+    struct thread_obj *to = to_of(o);
+    if (!to->remote)
+        return;
+    obj_lock(o);
+    if (to->resume_fd >= 0) {
+        close(to->resume_fd);
+        to->resume_fd = -1;
+    }
+    obj_unlock(o);
 }
 
 /* ---- creation and exit ---- */
@@ -620,7 +706,9 @@ WS_EXPORT BOOL WINAPI TerminateThread(HANDLE h, DWORD code)
         self = o == thread_current()->self;
         obj_lock(o);
         if (!self && !st_value(obj_state(o))) {
-            if (to->started || to->cancelled) {
+            if (to->remote) {
+                err = ERROR_NOT_SUPPORTED; /* TerminateProcess ends it */
+            } else if (to->started || to->cancelled) {
                 err = to->cancelled ? ERROR_SUCCESS : ERROR_NOT_SUPPORTED;
             } else {
                 to->cancelled = true;

@@ -1,5 +1,7 @@
 /* Text conversions: the ANSI code page is UTF-8 on Linux. */
-#include "internal.h"
+#include <string.h>
+
+#include "process.h"
 
 size_t wstrlen(const WCHAR *s)
 {
@@ -58,4 +60,57 @@ int utf8_to_utf16(const char *s, WCHAR *out, size_t cap)
     }
     out[n] = 0;
     return (int)n;
+}
+
+/* UTF-16 to a malloc()ed UTF-8 string (len units; len < 0: up to the
+ * terminator).  An unpaired surrogate becomes U+FFFD, as
+ * WideCharToMultiByte does.  NULL when out of memory. */
+char *utf16_to_utf8_dup(const WCHAR *s, ptrdiff_t len, size_t *outlen)
+{
+    size_t n = len < 0 ? wstrlen(s) : (size_t)len;
+    char *out = malloc(3 * n + 1); /* a unit never takes more than 3 bytes */
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = s[i];
+        if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && s[i + 1] >= 0xdc00 &&
+            s[i + 1] < 0xe000) {
+            c = 0x10000 + ((c - 0xd800) << 10) + (s[i + 1] - 0xdc00);
+            i++;
+        } else if (c >= 0xd800 && c < 0xe000) {
+            c = 0xfffd;
+        }
+        if (c < 0x80) {
+            out[o++] = (char)c;
+        } else if (c < 0x800) {
+            out[o++] = (char)(0xc0 | (c >> 6));
+            out[o++] = (char)(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            out[o++] = (char)(0xe0 | (c >> 12));
+            out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
+            out[o++] = (char)(0x80 | (c & 0x3f));
+        } else {
+            out[o++] = (char)(0xf0 | (c >> 18));
+            out[o++] = (char)(0x80 | ((c >> 12) & 0x3f));
+            out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
+            out[o++] = (char)(0x80 | (c & 0x3f));
+        }
+    }
+    out[o] = 0;
+    if (outlen)
+        *outlen = o;
+    return out;
+}
+
+/* UTF-8 to a malloc()ed UTF-16 string; NULL when out of memory. */
+WCHAR *utf8_to_utf16_dup(const char *s)
+{
+    size_t cap = strlen(s) + 1; /* never more units than bytes */
+    WCHAR *out = malloc(cap * sizeof *out);
+    if (out && utf8_to_utf16(s, out, cap) < 0) {
+        free(out);
+        out = NULL;
+    }
+    return out;
 }

@@ -1,0 +1,1057 @@
+/*
+ * Processes: CreateProcess (command lines, search, environment, current
+ * directory, suspended start, standard handles), process and thread
+ * handles of children, exit codes, TerminateProcess, OpenProcess of any
+ * process, GetProcessHandleCount, GetCommandLine.
+ *
+ * The binary re-executes itself as the child: an argument "--child"
+ * anywhere on its command line makes it run the mode that follows instead
+ * of the Check runner (see child_main).
+ */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ---- the child side ---- */
+
+static int child_dump(int argc, char **argv)
+{
+    const char *out = getenv("CHECK_OUT");
+    FILE *f = out ? fopen(out, "w") : NULL;
+    if (!f)
+        return 90;
+    fprintf(f, "argc=%d\n", argc);
+    for (int i = 0; i < argc; i++)
+        fprintf(f, "arg[%d]=<%s>\n", i, argv[i]);
+    fprintf(f, "cmdline=<%s>\n", GetCommandLineA());
+    /* GetCommandLineW must say the same in UTF-16. */
+    const char *a = GetCommandLineA();
+    LPCWSTR w = GetCommandLineW();
+    int same = 1;
+    size_t i = 0;
+    for (; a[i] && w[i]; i++)
+        if ((unsigned char)a[i] < 0x80 && w[i] != (WCHAR)(unsigned char)a[i])
+            same = 0;
+    fprintf(f, "wide=%s\n", same ? "same" : "differs");
+    char cwd[PATH_MAX];
+    fprintf(f, "cwd=<%s>\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
+    const char *v = getenv("CHECK_VAR");
+    fprintf(f, "var=<%s>\n", v ? v : "(none)");
+    fprintf(f, "path=%s\n", getenv("PATH") ? "set" : "unset");
+    fprintf(f, "winshim_var=%s\n", getenv("WINSHIM_PROCESS") ? "set" : "unset");
+    fclose(f);
+    return 0;
+}
+
+/* Runs mode `m` (argv[k] is "--child"). */
+static int child_main(int argc, char **argv, int k)
+{
+    const char *m = k + 1 < argc ? argv[k + 1] : "";
+    const char *arg = k + 2 < argc ? argv[k + 2] : "0";
+    if (!strcmp(m, "dump"))
+        return child_dump(argc, argv);
+    if (!strcmp(m, "exit"))
+        ExitProcess((UINT)strtoul(arg, NULL, 0));
+    if (!strcmp(m, "return"))
+        return (int)strtoul(arg, NULL, 0);
+    if (!strcmp(m, "_exit"))
+        _exit((int)strtoul(arg, NULL, 0));
+    if (!strcmp(m, "terminate"))
+        TerminateProcess(GetCurrentProcess(), (UINT)strtoul(arg, NULL, 0));
+    struct rlimit nocore = {0, 0};
+    setrlimit(RLIMIT_CORE, &nocore); /* for abort and segv */
+    if (!strcmp(m, "abort"))
+        abort();
+    if (!strcmp(m, "segv"))
+        raise(SIGSEGV);
+    if (!strcmp(m, "sleep"))
+        for (;;)
+            pause();
+    if (!strcmp(m, "touch")) {
+        int fd = open(arg, O_WRONLY | O_CREAT, 0600);
+        return fd < 0 ? 91 : 0;
+    }
+    if (!strcmp(m, "stdnull")) {
+        /* STARTF_USESTDHANDLES with NULL handles: all three /dev/null. */
+        struct stat a, b;
+        if (stat("/dev/null", &b) < 0)
+            return 92;
+        for (int fd = 0; fd < 3; fd++)
+            if (fstat(fd, &a) < 0 || a.st_rdev != b.st_rdev || !S_ISCHR(a.st_mode))
+                return 93 + fd;
+        return 0;
+    }
+    return 99;
+}
+
+/* ---- helpers ---- */
+
+static char self_exe[PATH_MAX];
+
+static void find_self(void)
+{
+    ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+    ck_assert_int_gt(n, 0);
+    self_exe[n] = '\0';
+}
+
+/* Starts `"<self>" <args>`; the command line is kept in `line`. */
+static BOOL start(const char *args, DWORD flags, LPVOID env, LPCSTR cwd,
+                  PROCESS_INFORMATION *pi, char *line, size_t cap)
+{
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    snprintf(line, cap, "\"%s\" %s", self_exe, args);
+    memset(pi, 0xcc, sizeof *pi);
+    return CreateProcessA(NULL, line, NULL, NULL, FALSE, flags, env, cwd, &si, pi);
+}
+
+/* Runs a child to its end; returns its exit code. */
+static DWORD run(const char *args, DWORD flags, LPVOID env, LPCSTR cwd)
+{
+    PROCESS_INFORMATION pi;
+    char line[PATH_MAX + 512];
+    ck_assert_msg(start(args, flags, env, cwd, &pi, line, sizeof line),
+                  "CreateProcess %s: %lu", args, (unsigned long)GetLastError());
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    DWORD code = 0xcccccccc, tcode = 0xcccccccc;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ASSERT_WAIT(WaitForSingleObject(pi.hThread, INFINITE), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeThread(pi.hThread, &tcode));
+    ck_assert_uint_eq(code, tcode);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return code;
+}
+
+static char out_path[64];
+
+static void make_out(void)
+{
+    strcpy(out_path, "/tmp/winshim-proc-XXXXXX");
+    int fd = mkstemp(out_path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    setenv("CHECK_OUT", out_path, 1);
+}
+
+static char *read_out(void)
+{
+    static char buf[16384];
+    FILE *f = fopen(out_path, "r");
+    ck_assert_ptr_nonnull(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    unlink(out_path);
+    return buf;
+}
+
+#define ASSERT_HAS(text, piece) \
+    ck_assert_msg(strstr((text), (piece)) != NULL, "missing %s in:\n%s", (piece), (text))
+
+/* A command line's argv as the child saw it, given the part after the
+ * program name. */
+static char *dump_args(const char *args)
+{
+    char full[2048];
+    snprintf(full, sizeof full, "--child dump %s", args);
+    make_out();
+    ck_assert_uint_eq(run(full, 0, NULL, NULL), 0);
+    return read_out();
+}
+
+/* ---- command lines ---- */
+
+START_TEST(test_argv_rules)
+{
+    find_self();
+    char *o = dump_args("plain \"two words\" a\\\\\\\"b \"c\\\\\" d\\\\e \"q\"\"q\" \"\" \"open");
+    ASSERT_HAS(o, "argc=11\n");
+    ASSERT_HAS(o, "arg[1]=<--child>\n");
+    ASSERT_HAS(o, "arg[3]=<plain>\n");
+    ASSERT_HAS(o, "arg[4]=<two words>\n");
+    ASSERT_HAS(o, "arg[5]=<a\\\"b>\n");   /* a\\\"b -> a\"b */
+    ASSERT_HAS(o, "arg[6]=<c\\>\n");      /* "c\\" -> c\ */
+    ASSERT_HAS(o, "arg[7]=<d\\\\e>\n");   /* backslashes not before a quote */
+    ASSERT_HAS(o, "arg[8]=<q\"q>\n");     /* "" inside quotes */
+    ASSERT_HAS(o, "arg[9]=<>\n");
+    ASSERT_HAS(o, "arg[10]=<open>\n");    /* unterminated quote */
+    ASSERT_HAS(o, "wide=same\n");
+    ASSERT_HAS(o, "winshim_var=unset\n"); /* taken out before main */
+}
+END_TEST
+
+START_TEST(test_cmdline_exact)
+{
+    find_self();
+    char expect[PATH_MAX + 128];
+    PROCESS_INFORMATION pi;
+    make_out();
+    /* Odd spacing survives exactly; argv[0] keeps its quotes dropped. */
+    ck_assert(start("  --child   dump\t\"x  y\"   ", 0, NULL, NULL, &pi, expect + 9,
+                    sizeof expect - 9));
+    memcpy(expect, "cmdline=<", 9);
+    strcat(expect, ">\n");
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    char *o = read_out();
+    ASSERT_HAS(o, expect);
+    char arg0[PATH_MAX + 16];
+    snprintf(arg0, sizeof arg0, "arg[0]=<%s>\n", self_exe);
+    ASSERT_HAS(o, arg0);
+    ASSERT_HAS(o, "arg[3]=<x  y>\n");
+    ASSERT_HAS(o, "argc=4\n");
+}
+END_TEST
+
+START_TEST(test_cmdline_wide)
+{
+    find_self();
+    /* CreateProcessW: the child's command line is the W string, non-ASCII
+     * included. */
+    make_out();
+    char line[PATH_MAX + 64];
+    snprintf(line, sizeof line, "\"%s\" --child dump \xc3\xa9t\xc3\xa9 \xe2\x82\xac", self_exe);
+    WCHAR wline[PATH_MAX + 64];
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)line; *p;) {
+        if (*p < 0x80) {
+            wline[n++] = *p++;
+        } else if ((*p & 0xe0) == 0xc0) {
+            wline[n++] = (WCHAR)(((p[0] & 0x1f) << 6) | (p[1] & 0x3f));
+            p += 2;
+        } else {
+            wline[n++] = (WCHAR)(((p[0] & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f));
+            p += 3;
+        }
+    }
+    wline[n] = 0;
+    STARTUPINFOW si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    ck_assert(CreateProcessW(NULL, wline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    char *o = read_out();
+    ASSERT_HAS(o, "arg[3]=<\xc3\xa9t\xc3\xa9>\n");
+    ASSERT_HAS(o, "arg[4]=<\xe2\x82\xac>\n");
+    char expect[PATH_MAX + 80];
+    snprintf(expect, sizeof expect, "cmdline=<%s>\n", line);
+    ASSERT_HAS(o, expect);
+}
+END_TEST
+
+/* A program not started by CreateProcess: its command line is rebuilt
+ * from its argv with Windows quoting. */
+START_TEST(test_cmdline_rebuilt)
+{
+    find_self();
+    make_out();
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(self_exe, "prog name", "--child", "dump", "a b", "q\"uote", "back\\",
+              "tail\\\\ x", "", (char *)NULL);
+        _exit(98);
+    }
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    char *o = read_out();
+    ASSERT_HAS(o, "cmdline=<\"prog name\" --child dump \"a b\" \"q\\\"uote\" back\\ "
+                  "\"tail\\\\ x\" \"\">\n");
+}
+END_TEST
+
+START_TEST(test_cmdline_self)
+{
+    LPSTR a = GetCommandLineA();
+    LPWSTR w = GetCommandLineW();
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_ptr_eq(a, GetCommandLineA()); /* made once */
+    ck_assert_ptr_eq(w, GetCommandLineW());
+    size_t i = 0;
+    for (; a[i]; i++)
+        ck_assert_uint_eq(w[i], (unsigned char)a[i]);
+    ck_assert_uint_eq(w[i], 0);
+}
+END_TEST
+
+/* ---- environment and current directory ---- */
+
+START_TEST(test_environment)
+{
+    find_self();
+    char block[8192];
+    size_t n = 0;
+    const char *ld = getenv("LD_LIBRARY_PATH");
+    make_out();
+    const char *vars[] = {"CHECK_VAR=from block", "CHECK_OUT=", "LD_LIBRARY_PATH=",
+                          "WINSHIM_PROCESS=0000000001:-1:forged"};
+    for (size_t i = 0; i < 4; i++) {
+        n += (size_t)sprintf(block + n, "%s%s", vars[i],
+                             i == 1 ? out_path : i == 2 ? (ld ? ld : "") : "") + 1;
+    }
+    block[n] = '\0';
+    char args[] = "--child dump";
+    PROCESS_INFORMATION pi;
+    char line[PATH_MAX + 64];
+    ck_assert(start(args, 0, block, NULL, &pi, line, sizeof line));
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    char *o = read_out();
+    ASSERT_HAS(o, "var=<from block>\n");
+    ASSERT_HAS(o, "path=unset\n");
+    ASSERT_HAS(o, "argc=3\n"); /* the forged variable did not count */
+
+    /* UTF-16 block. */
+    make_out();
+    WCHAR wblock[8192];
+    size_t k = 0;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "CHECK_OUT=%s", out_path);
+    const char *wvars[] = {tmp, NULL, NULL};
+    char ldv[4096];
+    snprintf(ldv, sizeof ldv, "LD_LIBRARY_PATH=%s", ld ? ld : "");
+    wvars[1] = ldv;
+    for (int v = 0; v < 2; v++) {
+        for (const char *c = wvars[v]; *c; c++)
+            wblock[k++] = (unsigned char)*c;
+        wblock[k++] = 0;
+    }
+    const WCHAR uvar[] = u"CHECK_VAR=h\u00e9llo \u20ac";
+    memcpy(wblock + k, uvar, sizeof uvar);
+    k += sizeof uvar / sizeof(WCHAR);
+    wblock[k] = 0;
+    ck_assert(start(args, CREATE_UNICODE_ENVIRONMENT, wblock, NULL, &pi, line, sizeof line));
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    o = read_out();
+    ASSERT_HAS(o, "var=<h\xc3\xa9llo \xe2\x82\xac>\n");
+
+    /* NULL: ours, as it is now. */
+    make_out();
+    setenv("CHECK_VAR", "inherited", 1);
+    ck_assert_uint_eq(run(args, 0, NULL, NULL), 0);
+    o = read_out();
+    ASSERT_HAS(o, "var=<inherited>\n");
+    ASSERT_HAS(o, "path=set\n");
+}
+END_TEST
+
+START_TEST(test_current_directory)
+{
+    find_self();
+    make_out();
+    ck_assert_uint_eq(run("--child dump", 0, NULL, "/"), 0);
+    ASSERT_HAS(read_out(), "cwd=</>\n");
+    make_out();
+    ck_assert_uint_eq(run("--child dump", 0, NULL, "\\tmp"), 0); /* backslashes */
+    ASSERT_HAS(read_out(), "cwd=</tmp>\n");
+
+    PROCESS_INFORMATION pi;
+    char line[PATH_MAX + 64];
+    ASSERT_FAILS(start("--child dump", 0, NULL, "/nonexistent-winshim-dir", &pi, line,
+                       sizeof line),
+                 ERROR_DIRECTORY);
+    ASSERT_FAILS(start("--child dump", 0, NULL, "/dev/null", &pi, line, sizeof line),
+                 ERROR_DIRECTORY);
+}
+END_TEST
+
+/* ---- exit codes ---- */
+
+START_TEST(test_exit_codes)
+{
+    find_self();
+    ck_assert_uint_eq(run("--child exit 0x12345678", 0, NULL, NULL), 0x12345678);
+    ck_assert_uint_eq(run("--child exit 0", 0, NULL, NULL), 0);
+    ck_assert_uint_eq(run("--child return 300", 0, NULL, NULL), 300);
+    ck_assert_uint_eq(run("--child _exit 7", 0, NULL, NULL), 7);
+    ck_assert_uint_eq(run("--child terminate 0xC0000135", 0, NULL, NULL), 0xC0000135);
+    ck_assert_uint_eq(run("--child abort", 0, NULL, NULL), 3);
+    /* Sanitizer builds: their SIGSEGV handler must not take the signal. */
+    const char *opts[] = {"ASAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS"};
+    for (int i = 0; i < 3; i++) {
+        char v[1024];
+        const char *old = getenv(opts[i]);
+        snprintf(v, sizeof v, "%s%shandle_segv=0", old ? old : "", old ? ":" : "");
+        setenv(opts[i], v, 1);
+    }
+    ck_assert_uint_eq(run("--child segv", 0, NULL, NULL), 0xC0000005);
+}
+END_TEST
+
+START_TEST(test_handles_and_ids)
+{
+    find_self();
+    PROCESS_INFORMATION pi;
+    char line[PATH_MAX + 64];
+    ck_assert(start("--child sleep", 0, NULL, NULL, &pi, line, sizeof line));
+    ck_assert_uint_ne(pi.dwProcessId, 0);
+    ck_assert_uint_eq(pi.dwThreadId, pi.dwProcessId); /* the main thread */
+    ck_assert_uint_eq(GetProcessId(pi.hProcess), pi.dwProcessId);
+    ck_assert_uint_eq(GetThreadId(pi.hThread), pi.dwThreadId);
+    DWORD code = 0;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, STILL_ACTIVE);
+    ck_assert(GetExitCodeThread(pi.hThread, &code));
+    ck_assert_uint_eq(code, STILL_ACTIVE);
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 0), WAIT_TIMEOUT);
+    ASSERT_WAIT(WaitForSingleObject(pi.hThread, 0), WAIT_TIMEOUT);
+    /* A running child's thread cannot be suspended or terminated. */
+    ASSERT_FAILS(SuspendThread(pi.hThread) != (DWORD)-1, ERROR_NOT_SUPPORTED);
+    ASSERT_FAILS(TerminateThread(pi.hThread, 1), ERROR_NOT_SUPPORTED);
+    ck_assert_uint_eq(ResumeThread(pi.hThread), 0);
+
+    /* OpenProcess of our child: the same object. */
+    HANDLE again = OpenProcess(SYNCHRONIZE, FALSE, pi.dwProcessId);
+    ck_assert_ptr_nonnull(again);
+    ck_assert(CompareObjectHandles(again, pi.hProcess));
+
+    ck_assert(TerminateProcess(pi.hProcess, 0xDEADBEEF));
+    ASSERT_WAIT(WaitForSingleObject(again, INFINITE), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(pi.hThread, INFINITE), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0xDEADBEEF);
+    ck_assert(GetExitCodeThread(pi.hThread, &code));
+    ck_assert_uint_eq(code, 0xDEADBEEF);
+    /* Ended: TerminateProcess is refused, the code stays. */
+    ASSERT_FAILS(TerminateProcess(pi.hProcess, 5), ERROR_ACCESS_DENIED);
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0xDEADBEEF);
+    ASSERT_FAILS(SuspendThread(pi.hThread) != (DWORD)-1, ERROR_ACCESS_DENIED);
+
+    /* While a handle is open the pid stays ours (the zombie is kept)... */
+    HANDLE third = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pi.dwProcessId);
+    ck_assert_ptr_nonnull(third);
+    ck_assert(CompareObjectHandles(third, pi.hProcess));
+    CloseHandle(third);
+    CloseHandle(again);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    /* ...and goes with the last one. */
+    ASSERT_FAILS(OpenProcess(SYNCHRONIZE, FALSE, pi.dwProcessId), ERROR_INVALID_PARAMETER);
+}
+END_TEST
+
+START_TEST(test_wait_many)
+{
+    find_self();
+    PROCESS_INFORMATION a, b;
+    char line[PATH_MAX + 64];
+    ck_assert(start("--child sleep", 0, NULL, NULL, &a, line, sizeof line));
+    ck_assert(start("--child exit 4", 0, NULL, NULL, &b, line, sizeof line));
+    HANDLE both[2] = {a.hProcess, b.hProcess};
+    ASSERT_WAIT(WaitForMultipleObjects(2, both, FALSE, INFINITE), WAIT_OBJECT_0 + 1);
+    ASSERT_WAIT(WaitForMultipleObjects(2, both, TRUE, 0), WAIT_TIMEOUT);
+    ck_assert(TerminateProcess(a.hProcess, 9));
+    ASSERT_WAIT(WaitForMultipleObjects(2, both, TRUE, INFINITE), WAIT_OBJECT_0);
+    /* Process handles are never consumed by waits. */
+    ASSERT_WAIT(WaitForSingleObject(a.hProcess, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(a.hProcess, 0), WAIT_OBJECT_0);
+    DWORD code;
+    ck_assert(GetExitCodeProcess(b.hProcess, &code));
+    ck_assert_uint_eq(code, 4);
+    CloseHandle(a.hProcess);
+    CloseHandle(a.hThread);
+    CloseHandle(b.hProcess);
+    CloseHandle(b.hThread);
+}
+END_TEST
+
+/* ---- suspended start ---- */
+
+START_TEST(test_suspended)
+{
+    find_self();
+    char marker[64] = "/tmp/winshim-susp-XXXXXX";
+    int fd = mkstemp(marker);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    unlink(marker);
+    char args[128];
+    snprintf(args, sizeof args, "--child touch %s", marker);
+    PROCESS_INFORMATION pi;
+    char line[PATH_MAX + 128];
+    ck_assert(start(args, CREATE_SUSPENDED, NULL, NULL, &pi, line, sizeof line));
+    DWORD code;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, STILL_ACTIVE);
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20), WAIT_TIMEOUT);
+    ck_assert_int_ne(access(marker, F_OK), 0); /* it has not run */
+    ck_assert_uint_eq(SuspendThread(pi.hThread), 1);
+    ck_assert_uint_eq(ResumeThread(pi.hThread), 2);
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20), WAIT_TIMEOUT);
+    ck_assert_int_ne(access(marker, F_OK), 0);
+    ck_assert_uint_eq(ResumeThread(pi.hThread), 1); /* now it runs */
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0);
+    ck_assert_int_eq(access(marker, F_OK), 0);
+    unlink(marker);
+    ck_assert_uint_eq(ResumeThread(pi.hThread), 0); /* as Windows, once ended */
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+
+    /* Terminated while suspended: its program never runs. */
+    ck_assert(start(args, CREATE_SUSPENDED, NULL, NULL, &pi, line, sizeof line));
+    ck_assert(TerminateProcess(pi.hProcess, 77));
+    ASSERT_WAIT(WaitForSingleObject(pi.hThread, INFINITE), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeThread(pi.hThread, &code));
+    ck_assert_uint_eq(code, 77);
+    ck_assert_int_ne(access(marker, F_OK), 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+
+    /* Its thread handle closed before ResumeThread: it cannot be resumed
+     * and ends without running. */
+    ck_assert(start(args, CREATE_SUSPENDED, NULL, NULL, &pi, line, sizeof line));
+    CloseHandle(pi.hThread);
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 127);
+    ck_assert_int_ne(access(marker, F_OK), 0);
+    CloseHandle(pi.hProcess);
+}
+END_TEST
+
+START_TEST(test_std_handles)
+{
+    find_self();
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdInput = NULL;
+    si.hStdOutput = INVALID_HANDLE_VALUE;
+    si.hStdError = NULL;
+    char line[PATH_MAX + 64];
+    snprintf(line, sizeof line, "\"%s\" --child stdnull", self_exe);
+    PROCESS_INFORMATION pi;
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    DWORD code;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+}
+END_TEST
+
+/* A suspended child, blocked before its execve, holds no copy of the
+ * parent's close-on-exec fds (here a pipe's write end), as a child that
+ * has exec()ed would not. */
+START_TEST(test_suspended_fds)
+{
+    find_self();
+    int p[2];
+    ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+    PROCESS_INFORMATION pi;
+    char line[PATH_MAX + 64];
+    ck_assert(start("--child exit 0", CREATE_SUSPENDED, NULL, NULL, &pi, line, sizeof line));
+    close(p[1]);
+    char c;
+    ck_assert_int_eq(read(p[0], &c, 1), 0); /* end of file: no other writer */
+    close(p[0]);
+    ck_assert_uint_eq(ResumeThread(pi.hThread), 1);
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+}
+END_TEST
+
+static int count_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        n += fcntl(fd, F_GETFD) >= 0;
+    return n;
+}
+
+/* Threads starting children at once, suspended and not: every child gets
+ * its own exit code, and no fd or handle is left behind. */
+static void *spawner(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    for (int i = 0; i < 6; i++) {
+        char args[64], line[PATH_MAX + 64];
+        DWORD want = (DWORD)(id * 100 + i + 1000);
+        snprintf(args, sizeof args, "--child exit %u", (unsigned)want);
+        int suspended = (i + id) % 2;
+        PROCESS_INFORMATION pi;
+        if (!start(args, suspended ? CREATE_SUSPENDED : 0, NULL, NULL, &pi, line, sizeof line))
+            return (void *)1;
+        if (suspended && ResumeThread(pi.hThread) != 1)
+            return (void *)2;
+        DWORD code = 0;
+        if (WaitForSingleObject(pi.hProcess, INFINITE) != WAIT_OBJECT_0 ||
+            !GetExitCodeProcess(pi.hProcess, &code) || code != want)
+            return (void *)3;
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    return NULL;
+}
+
+START_TEST(test_spawn_threads)
+{
+    find_self();
+    /* Warm up the lazily made pieces (monitor thread and its epoll fd). */
+    ck_assert_uint_eq(run("--child exit 0", 0, NULL, NULL), 0);
+    DWORD handles0, handles1;
+    ck_assert(GetProcessHandleCount(GetCurrentProcess(), &handles0));
+    int fds0 = count_fds();
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, spawner, (void *)(intptr_t)i), 0);
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        ck_assert_ptr_null(r);
+    }
+    ck_assert_int_eq(count_fds(), fds0);
+    ck_assert(GetProcessHandleCount(GetCurrentProcess(), &handles1));
+    ck_assert_uint_eq(handles1, handles0);
+    /* Every child was reaped. */
+    ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+    ck_assert_int_eq(errno, ECHILD);
+}
+END_TEST
+
+/* ---- finding the program ---- */
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+    strcpy(tmpdir, "/tmp/winshim-search-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void put_link(const char *rel)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
+    ck_assert_int_eq(symlink(self_exe, p), 0);
+}
+
+static DWORD run_line(const char *line_in)
+{
+    char line[1024];
+    snprintf(line, sizeof line, "%s", line_in);
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    if (!CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+        return 0xffff0000u | GetLastError();
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    DWORD code = 0;
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return code;
+}
+
+START_TEST(test_search)
+{
+    find_self();
+    make_tmpdir();
+    char p[512];
+    put_link("prog.exe");
+    snprintf(p, sizeof p, "%s/sub dir", tmpdir);
+    ck_assert_int_eq(mkdir(p, 0700), 0);
+    put_link("sub dir/tool");
+    snprintf(p, sizeof p, "%s/pathdir", tmpdir);
+    ck_assert_int_eq(mkdir(p, 0700), 0);
+    put_link("pathdir/onpath");
+    ck_assert_int_eq(chdir(tmpdir), 0);
+
+    /* The current directory, ".exe" appended. */
+    ck_assert_uint_eq(run_line("prog --child exit 5"), 5);
+    ck_assert_uint_eq(run_line("prog.exe --child exit 6"), 6);
+    /* Found in our current directory, run in another. */
+    char line[128] = "prog --child exit 13";
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, "/", &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    DWORD code;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 13);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    ck_assert(CreateProcessA("prog.exe", line, NULL, NULL, FALSE, 0, NULL, "/", &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 13);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    /* A path: relative, with backslashes, absolute. */
+    ck_assert_uint_eq(run_line(".\\prog --child exit 7"), 7);
+    snprintf(p, sizeof p, "%s/prog.exe --child exit 8", tmpdir);
+    ck_assert_uint_eq(run_line(p), 8);
+    /* Unquoted with a space: "sub" is not there, "sub dir/tool" is. */
+    ck_assert_uint_eq(run_line("sub dir/tool --child exit 9"), 9);
+    ck_assert_uint_eq(run_line("\"sub dir/tool\" --child exit 10"), 10);
+    /* PATH. */
+    snprintf(p, sizeof p, "/nonexistent-winshim:%s/pathdir", tmpdir);
+    setenv("PATH", p, 1);
+    ck_assert_uint_eq(run_line("onpath --child exit 11"), 11);
+    /* A name with a path is not searched for. */
+    ck_assert_uint_eq(run_line("x/onpath --child exit 12"), 0xffff0000u | ERROR_FILE_NOT_FOUND);
+    ck_assert_uint_eq(run_line("nothing-like-this --child exit 1"),
+                      0xffff0000u | ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(test_create_errors)
+{
+    find_self();
+    make_tmpdir();
+    ck_assert_int_eq(chdir(tmpdir), 0);
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    char line[PATH_MAX + 64];
+    snprintf(line, sizeof line, "\"%s\" --child exit 1", self_exe);
+
+    strcpy(line, "winshim-no-such-program");
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(CreateProcessA("/nonexistent/prog", NULL, NULL, NULL, FALSE, 0, NULL, NULL,
+                                &si, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(CreateProcessA(NULL, NULL, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                 ERROR_INVALID_PARAMETER);
+    /* lpApplicationName gets no ".exe" and no search. */
+    put_link("app.exe");
+    ASSERT_FAILS(CreateProcessA("app", NULL, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ck_assert(CreateProcessA("app.exe", line, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL,
+                             NULL, &si, &pi));
+    ck_assert(TerminateProcess(pi.hProcess, 1));
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+
+    /* A directory; a file without execute permission; not a program. */
+    ck_assert_int_eq(mkdir("adir", 0700), 0);
+    ASSERT_FAILS(CreateProcessA("adir", NULL, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                 ERROR_ACCESS_DENIED);
+    int fd = open("noexec", O_WRONLY | O_CREAT, 0644);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ASSERT_FAILS(CreateProcessA("noexec", NULL, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                 ERROR_ACCESS_DENIED);
+    strcpy(line, "./noexec arg");
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                 ERROR_ACCESS_DENIED);
+    fd = open("text", O_WRONLY | O_CREAT, 0755);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, "hello\n", 6), 6);
+    close(fd);
+    ASSERT_FAILS(CreateProcessA("text", NULL, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                 ERROR_BAD_EXE_FORMAT);
+    ASSERT_FAILS(CreateProcessA("text", NULL, NULL, NULL, FALSE, CREATE_SUSPENDED, NULL,
+                                NULL, &si, &pi),
+                 ERROR_BAD_EXE_FORMAT);
+
+    /* Flags. */
+    snprintf(line, sizeof line, "\"%s\" --child exit 1", self_exe);
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0x00800000, NULL, NULL, &si,
+                                &pi),
+                 ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE,
+                                CREATE_NEW_CONSOLE | DETACHED_PROCESS, NULL, NULL, &si, &pi),
+                 ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, DEBUG_PROCESS, NULL, NULL, &si,
+                                &pi),
+                 ERROR_NOT_SUPPORTED);
+    STARTUPINFOEXA six;
+    memset(&six, 0, sizeof six);
+    six.StartupInfo.cb = sizeof six;
+    six.lpAttributeList = (LPPROC_THREAD_ATTRIBUTE_LIST)&six;
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, EXTENDED_STARTUPINFO_PRESENT,
+                                NULL, NULL, &six.StartupInfo, &pi),
+                 ERROR_NOT_SUPPORTED);
+    /* Pointers Windows would fault on. */
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, NULL, &pi),
+                 ERROR_NOACCESS);
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, NULL),
+                 ERROR_NOACCESS);
+    WCHAR wline[] = u"winshim-no-such-program";
+    STARTUPINFOW siw;
+    memset(&siw, 0, sizeof siw);
+    siw.cb = sizeof siw;
+    ASSERT_FAILS(CreateProcessW(NULL, wline, NULL, NULL, FALSE, 0, NULL, NULL, &siw, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(CreateProcessW(NULL, wline, NULL, NULL, FALSE, 0, NULL, NULL, NULL, &pi),
+                 ERROR_NOACCESS);
+
+    /* Accepted flags. */
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE,
+                             CREATE_NEW_PROCESS_GROUP | BELOW_NORMAL_PRIORITY_CLASS |
+                                 CREATE_NO_WINDOW | DETACHED_PROCESS,
+                             NULL, NULL, &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    DWORD code;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 1);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+}
+END_TEST
+
+/* ---- OpenProcess ---- */
+
+static void *tid_thread(void *arg)
+{
+    *(pid_t *)arg = gettid();
+    return NULL;
+}
+
+START_TEST(test_open_errors)
+{
+    ASSERT_FAILS(OpenProcess(PROCESS_ALL_ACCESS, FALSE, 0), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(OpenProcess(ACCESS_SYSTEM_SECURITY, FALSE, GetCurrentProcessId()),
+                 ERROR_PRIVILEGE_NOT_HELD);
+    ASSERT_FAILS(OpenProcess(0x00f00000, FALSE, GetCurrentProcessId()), ERROR_ACCESS_DENIED);
+    /* A pid nobody has: a child's, once reaped. */
+    pid_t gone = fork();
+    if (gone == 0)
+        _exit(0);
+    ck_assert_int_eq(waitpid(gone, NULL, 0), gone);
+    ASSERT_FAILS(OpenProcess(SYNCHRONIZE, FALSE, (DWORD)gone), ERROR_INVALID_PARAMETER);
+    /* A thread id that is not a process's. */
+    pthread_t t;
+    pid_t tid = 0;
+    ck_assert_int_eq(pthread_create(&t, NULL, tid_thread, &tid), 0);
+    pthread_join(t, NULL);
+    ASSERT_FAILS(OpenProcess(SYNCHRONIZE, FALSE, (DWORD)tid), ERROR_INVALID_PARAMETER);
+}
+END_TEST
+
+START_TEST(test_open_self)
+{
+    ck_assert_uint_eq(GetCurrentProcessId(), (DWORD)getpid());
+    ck_assert_uint_eq(GetProcessId(GetCurrentProcess()), (DWORD)getpid());
+    HANDLE h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, GetCurrentProcessId());
+    ck_assert_ptr_nonnull(h);
+    ck_assert(CompareObjectHandles(h, GetCurrentProcess()));
+    DWORD code;
+    ck_assert(GetExitCodeProcess(h, &code));
+    ck_assert_uint_eq(code, STILL_ACTIVE);
+    ck_assert_uint_eq(GetProcessId(h), (DWORD)getpid());
+    /* The rights the handle lacks. */
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(TerminateProcess(h, 1), ERROR_ACCESS_DENIED);
+    CloseHandle(h);
+
+    h = OpenProcess(SYNCHRONIZE, FALSE, GetCurrentProcessId());
+    ck_assert_ptr_nonnull(h);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    ASSERT_FAILS(GetExitCodeProcess(h, &code), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(GetProcessId(h), ERROR_ACCESS_DENIED);
+    DWORD n;
+    ASSERT_FAILS(GetProcessHandleCount(h, &n), ERROR_ACCESS_DENIED);
+    CloseHandle(h);
+
+    /* Generic rights map. */
+    h = OpenProcess(GENERIC_READ, FALSE, GetCurrentProcessId());
+    ck_assert_ptr_nonnull(h);
+    ck_assert(GetExitCodeProcess(h, &code)); /* QUERY_INFORMATION implies LIMITED */
+    CloseHandle(h);
+
+    ASSERT_FAILS(GetExitCodeProcess(GetCurrentProcess(), NULL), ERROR_NOACCESS);
+    ASSERT_FAILS(GetExitCodeProcess(NULL, &code), ERROR_INVALID_HANDLE);
+    HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL);
+    ASSERT_FAILS(GetExitCodeProcess(e, &code), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(TerminateProcess(e, 1), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(GetProcessId(e), ERROR_INVALID_HANDLE);
+    CloseHandle(e);
+}
+END_TEST
+
+/* /bin/sleep through posix_spawn: a child of ours that never was a
+ * winshim process. */
+static pid_t start_sleep(void)
+{
+    pid_t pid;
+    char *argv[] = {"sleep", "1000", NULL};
+    ck_assert_int_eq(posix_spawn(&pid, "/bin/sleep", NULL, NULL, argv, environ), 0);
+    return pid;
+}
+
+/* A process not started through winshim (posix_spawn of sleep). */
+START_TEST(test_open_foreign)
+{
+    pid_t pid = start_sleep();
+    HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
+                           FALSE, (DWORD)pid);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_uint_eq(GetProcessId(h), (DWORD)pid);
+    DWORD code;
+    ck_assert(GetExitCodeProcess(h, &code));
+    ck_assert_uint_eq(code, STILL_ACTIVE);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    HANDLE h2 = OpenProcess(SYNCHRONIZE, FALSE, (DWORD)pid);
+    ck_assert(CompareObjectHandles(h, h2)); /* one object per process */
+    ck_assert(TerminateProcess(h, 42));
+    ASSERT_WAIT(WaitForSingleObject(h2, INFINITE), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(h, &code));
+    ck_assert_uint_eq(code, 42);
+    /* Not reaped behind the program's back: it is still its child. */
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    CloseHandle(h);
+    CloseHandle(h2);
+
+    /* Killed by someone else: 128 + the signal. */
+    pid = start_sleep();
+    h = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, (DWORD)pid);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    ASSERT_WAIT(WaitForSingleObject(h, INFINITE), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(h, &code));
+    ck_assert_uint_eq(code, 128 + SIGTERM);
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    CloseHandle(h);
+}
+END_TEST
+
+/* Another user's process (init, as an ordinary user: root drops to
+ * nobody first, in this test's own process): only waiting and querying
+ * are allowed. */
+START_TEST(test_open_other_user)
+{
+    if (geteuid() == 0) {
+        ck_assert_int_eq(setgroups(0, NULL), 0);
+        ck_assert_int_eq(setresgid(65534, 65534, 65534), 0);
+        ck_assert_int_eq(setresuid(65534, 65534, 65534), 0);
+    }
+    /* Never aim TerminateProcess at an init that is ours to kill. */
+    struct stat st;
+    ck_assert_int_eq(stat("/proc/1", &st), 0);
+    if (st.st_uid == geteuid())
+        return;
+    ASSERT_FAILS(OpenProcess(PROCESS_TERMINATE, FALSE, 1), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(OpenProcess(PROCESS_ALL_ACCESS, FALSE, 1), ERROR_ACCESS_DENIED);
+    HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION, FALSE, 1);
+    ck_assert_ptr_nonnull(h);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    CloseHandle(h);
+    h = OpenProcess(MAXIMUM_ALLOWED, FALSE, 1);
+    ck_assert_ptr_nonnull(h);
+    ASSERT_FAILS(TerminateProcess(h, 1), ERROR_ACCESS_DENIED);
+    ck_assert_uint_eq(GetProcessId(h), 1);
+    CloseHandle(h);
+}
+END_TEST
+
+START_TEST(test_handle_count)
+{
+    DWORD n = 0xcccccccc, m = 0xcccccccc;
+    ck_assert(GetProcessHandleCount(GetCurrentProcess(), &n));
+    HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE f = CreateEventA(NULL, FALSE, FALSE, NULL);
+    ck_assert(GetProcessHandleCount(GetCurrentProcess(), &m));
+    ck_assert_uint_eq(m, n + 2);
+    CloseHandle(e);
+    ck_assert(GetProcessHandleCount(GetCurrentProcess(), &m));
+    ck_assert_uint_eq(m, n + 1);
+    CloseHandle(f);
+    ASSERT_FAILS(GetProcessHandleCount(GetCurrentProcess(), NULL), ERROR_NOACCESS);
+    ASSERT_FAILS(GetProcessHandleCount(NULL, &m), ERROR_INVALID_HANDLE);
+    /* A real handle to ourselves counts as one more. */
+    HANDLE h = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, GetCurrentProcessId());
+    ck_assert(GetProcessHandleCount(h, &m));
+    ck_assert_uint_eq(m, n + 1);
+    CloseHandle(h);
+    /* Another process's table is not reachable yet. */
+    pid_t pid = start_sleep();
+    h = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, (DWORD)pid);
+    ck_assert_ptr_nonnull(h);
+    ASSERT_FAILS(GetProcessHandleCount(h, &m), ERROR_NOT_SUPPORTED);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    CloseHandle(h);
+}
+END_TEST
+
+static Suite *process_suite(void)
+{
+    Suite *s = suite_create("process");
+    TCase *c = tcase_create("cmdline");
+    tcase_add_test(c, test_argv_rules);
+    tcase_add_test(c, test_cmdline_exact);
+    tcase_add_test(c, test_cmdline_wide);
+    tcase_add_test(c, test_cmdline_rebuilt);
+    tcase_add_test(c, test_cmdline_self);
+    tcase_set_timeout(c, 60);
+    suite_add_tcase(s, c);
+    c = tcase_create("create");
+    tcase_add_test(c, test_environment);
+    tcase_add_test(c, test_current_directory);
+    tcase_add_test(c, test_std_handles);
+    tcase_add_test(c, test_search);
+    tcase_add_test(c, test_create_errors);
+    tcase_add_test(c, test_suspended);
+    tcase_add_test(c, test_suspended_fds);
+    tcase_add_test(c, test_spawn_threads);
+    tcase_set_timeout(c, 120);
+    suite_add_tcase(s, c);
+    c = tcase_create("processes");
+    tcase_add_test(c, test_exit_codes);
+    tcase_add_test(c, test_handles_and_ids);
+    tcase_add_test(c, test_wait_many);
+    tcase_set_timeout(c, 60);
+    suite_add_tcase(s, c);
+    c = tcase_create("open");
+    tcase_add_test(c, test_open_errors);
+    tcase_add_test(c, test_open_self);
+    tcase_add_test(c, test_open_foreign);
+    tcase_add_test(c, test_open_other_user);
+    tcase_add_test(c, test_handle_count);
+    tcase_set_timeout(c, 60);
+    suite_add_tcase(s, c);
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    for (int k = 1; k < argc; k++)
+        if (!strcmp(argv[k], "--child"))
+            return child_main(argc, argv, k);
+    SRunner *sr = srunner_create(process_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
