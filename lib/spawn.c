@@ -56,15 +56,6 @@
 
 extern char **environ;
 
-/* HOOK (files issue): the fd behind a file object of this process, -1 for
- * any other object.  file.c defines the real one, which replaces this. */
-int file_fd(struct object *o);
-__attribute__((weak)) int file_fd(struct object *o)
-{
-    (void)o;
-    return -1;
-}
-
 /* dwCreationFlags CreateProcess knows.  Accepted with no effect: console
  * and window flags (there is no console object yet), WOW/DOS flags
  * (meaningless on 64-bit Windows too), error mode, job and code-authz
@@ -549,7 +540,7 @@ static DWORD spawn_run(struct spawn_plan *p, pid_t *pid_out, int *pidfd_out)
     return ERROR_SUCCESS;
 }
 
-/* The fd for one standard handle: the file's (HOOK: file_fd), or
+/* The fd for one standard handle: the file's (file_fd), or
  * /dev/null for NULL, INVALID_HANDLE_VALUE and anything that is not a
  * file of this process.  *ref keeps the object (and so its fd) alive. */
 static int spawn_std_fd(HANDLE h, int devnull, struct object **ref)
