@@ -15,6 +15,8 @@
 #include <math.h>
 #endif
 
+#include <WinSock2.h>
+#include <WS2tcpip.h>
 #include <Windows.h>
 #include <WinBase.h>
 #include <WinNT.h>
@@ -101,6 +103,29 @@ int header_compile_uses(void)
     sum += std::max(1, 2) + std::min(3, 4) + (std::numeric_limits<int>::max() > 0);
 #endif
     sum += (int)sqrt(16.0) + (int)strlen("abc") + (int)wcslen(L"ab");
+    {
+        /* Winsock: the Windows fd_set and select, in every mode. */
+        fd_set set;
+        struct timeval tv = { 0, 0 };
+        struct sockaddr_in sin;
+        struct addrinfo hints;
+        u_long nonblocking = 1;
+        SOCKET s = INVALID_SOCKET;
+        ZeroMemory(&sin, sizeof(sin));
+        ZeroMemory(&hints, sizeof(hints));
+        sin.sin_family = AF_INET;
+        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        FD_ZERO(&set);
+        FD_SET(s, &set);
+        FD_CLR(s, &set);
+        sum += FD_ISSET(s, &set) + (int)set.fd_count + (s == INVALID_SOCKET);
+        sum += (int)sizeof(hints) + (int)sizeof(WSADATA) + (int)sizeof(tv) +
+               (int)sizeof(SOCKADDR_IN6) + (int)nonblocking;
+        if (sum < 0) {
+            sum += select(0, &set, NULL, NULL, &tv) + ioctlsocket(s, FIONBIO, &nonblocking) +
+                   gethostname(buf, (int)sizeof(buf)) + closesocket(s);
+        }
+    }
     (void)start;
     (void)apc;
     return sum + (INVALID_HANDLE_VALUE == GetCurrentProcess());

@@ -45,7 +45,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/winshim-fidelity.XXXXXX") || exit 99
 [ -n "${KEEP:-}" ] && echo "header_fidelity: work directory $work" ||
     trap 'rm -rf "$work"' EXIT
 
-printf '#include <windows.h>\n#include <tchar.h>\n' >"$work/all.c"
+# winsock2.h first, as Microsoft asks (mingw's windows.h brings in winsock.h).
+printf '#include <winsock2.h>\n#include <ws2tcpip.h>\n#include <windows.h>\n#include <tchar.h>\n' >"$work/all.c"
 
 # ---- 1. names -------------------------------------------------------------
 $CC -E -dD -I"$inc" "$work/all.c" >"$work/dd.i" || exit 99
@@ -222,6 +223,8 @@ function probe(key, expr) {
     printf "P(\"%s\", %s);\n", key, expr
 }
 BEGIN {
+    print "#include <winsock2.h>"
+    print "#include <ws2tcpip.h>"
     print "#include <windows.h>"
     print "#include <tchar.h>"
     print "#include <stddef.h>"
@@ -317,6 +320,14 @@ awk -F'\t' 'NR == FNR { gone[$1] = 1; next }
     !(name in gone) { print $1 " mingw-error: " $2 }' "$work/unchecked" "$work/mingw.rejected" \
     >"$work/mingw_errors"
 
+# Deliberate differences (header_fidelity.known) are reported, not failed.
+known=$here/header_fidelity.known
+grep -v '^#' "$known" 2>/dev/null | awk 'NF { print $1 }' | sort -u >"$work/known.keys"
+awk 'NR == FNR { k[$1] = 1; next } ($1 in k)' "$work/known.keys" "$work/diff" >"$work/known.diff"
+awk 'NR == FNR { k[$1] = 1; next } !($1 in k)' "$work/known.keys" "$work/diff" >"$work/diff.left"
+mv "$work/diff.left" "$work/diff"
+cut -d' ' -f1 "$work/known.diff" | sort -u | comm -23 "$work/known.keys" - >"$work/known.stale"
+
 names_checked=$(cut -d' ' -f1 "$work/both" | sed 's/:[a-z]*$//' | sort -u | wc -l)
 values_checked=$(wc -l <"$work/both")
 names_total=$(wc -l <"$work/names")
@@ -330,6 +341,15 @@ echo "header_fidelity: checked $names_checked names ($values_checked values) aga
 if [ "$n_unchecked" -gt 0 ]; then
     echo "header_fidelity: $n_unchecked unchecked (mingw-w64 does not define them):"
     sed 's/^/    /' "$work/unchecked"
+fi
+if [ -s "$work/known.diff" ]; then
+    echo "header_fidelity: $(wc -l <"$work/known.diff") known differences (test/header_fidelity.known):"
+    sed 's/^/    /' "$work/known.diff"
+fi
+if [ -s "$work/known.stale" ]; then
+    echo "header_fidelity: STALE entries in test/header_fidelity.known (no longer differ):"
+    sed 's/^/    /' "$work/known.stale"
+    n_diff=$((n_diff + $(wc -l <"$work/known.stale")))
 fi
 if [ "$n_diff" -gt 0 ]; then
     echo "header_fidelity: $n_diff DIFFERENCES (kind:name:property ours mingw):"

@@ -1,0 +1,2 @@
+/* WinSock.h - the spelling Windows code often uses for <winsock.h>. */
+#include "winsock.h"

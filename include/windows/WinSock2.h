@@ -1,0 +1,2 @@
+/* WinSock2.h - the spelling Windows code often uses for <winsock2.h>. */
+#include "winsock2.h"

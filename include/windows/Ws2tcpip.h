@@ -1,0 +1,2 @@
+/* Ws2tcpip.h - the spelling Windows code often uses for <ws2tcpip.h>. */
+#include "ws2tcpip.h"
