@@ -252,7 +252,7 @@ enum object_type_id {
 
 extern const struct object_type *const object_types[TYPE_COUNT];
 extern const struct object_type event_type, thread_type, process_type,
-    mutex_type, semaphore_type, timer_type;
+    mutex_type, semaphore_type, timer_type, socket_type;
 /* file_type is declared with the file object below. */
 
 struct object {

@@ -39,6 +39,7 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_FIND] = &find_type,
     [TYPE_MAPPING] = &mapping_type,
     [TYPE_CHANGE] = &change_type,
+    [TYPE_SOCKET] = &socket_type,
 };
 
 #define DEFER_BATCH 256
