@@ -96,6 +96,8 @@ struct sock {
     _Atomic uint32_t flags;     /* SF_* */
     _Atomic uint32_t use;       /* SK_* and the count of running calls */
     _Atomic int so_error;       /* a failed connect's error, once read from Linux */
+    /* SO_RCVTIMEO/SO_SNDTIMEO as set: Linux rounds them to its tick. */
+    _Atomic uint32_t rcvtimeo, sndtimeo;
     /* WSAEventSelect, under es_lock. */
     aoff_t es_event;            /* the event object, with a reference */
     _Atomic uint32_t es_slot;   /* watcher slot + 1; 0 = not watched (written
@@ -589,8 +591,10 @@ WS_EXPORT int WSAAPI shutdown(SOCKET s, int how)
     if (how < SD_RECEIVE || how > SD_BOTH)
         err = WSAEINVAL;
     else if ((err = sockos_shutdown(sk->fd, how)))
-        err = wsa_error(err);
-    else
+        /* ENOTCONN after both sides closed: Linux forgets the connection,
+         * Windows still shuts the socket down. */
+        err = err == ENOTCONN && (sk_flags(sk) & SF_CONNECTED) ? 0 : wsa_error(err);
+    if (!err)
         atomic_fetch_or(&sk->flags, (how != SD_SEND ? SF_SHUT_RD : 0) |
                                         (how != SD_RECEIVE ? SF_SHUT_WR : 0));
     sock_put(sk);
@@ -813,6 +817,10 @@ WS_EXPORT int WSAAPI setsockopt(SOCKET s, int level, int name, const char *val, 
         err = WSAENOPROTOOPT;
     } else if ((err = sockos_setopt(sk->fd, level, name, val, len))) {
         err = wsa_error(err);
+    } else if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
+        uint32_t ms;
+        memcpy(&ms, val, sizeof ms);
+        atomic_store(name == SO_RCVTIMEO ? &sk->rcvtimeo : &sk->sndtimeo, ms);
     }
     sock_put(sk);
     return err ? fail(err) : 0;
@@ -845,6 +853,9 @@ WS_EXPORT int WSAAPI getsockopt(SOCKET s, int level, int name, char *val, int *l
         }
     } else if ((err = sockos_getopt(sk->fd, level, name, val, len))) {
         err = wsa_error(err);
+    } else if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
+        uint32_t ms = atomic_load(name == SO_RCVTIMEO ? &sk->rcvtimeo : &sk->sndtimeo);
+        memcpy(val, &ms, sizeof ms);
     }
     sock_put(sk);
     return err ? fail(err) : 0;
