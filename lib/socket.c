@@ -1042,7 +1042,8 @@ WS_EXPORT int WSAAPI select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex,
                 if (v[j].ready)
                     any = 1;
                 else if (p[j].revents)
-                    p[j].events = 0; /* idle socket: stop polling it */
+                    p[j].fd = -1; /* idle socket: poll reports its hang-up
+                                     whatever it is asked; stop polling it */
             }
             if (any || left == 0)
                 break;

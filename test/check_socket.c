@@ -384,6 +384,19 @@ START_TEST(nonblocking_select)
     }
     closesocket(c);
 
+    /* An unconnected stream socket is never ready (Linux polls it as hung
+     * up). */
+    SOCKET idle = socket(AF_INET, SOCK_STREAM, 0);
+    fd_set w2;
+    FD_ZERO(&rd);
+    FD_SET(idle, &rd);
+    FD_ZERO(&w2);
+    FD_SET(idle, &w2);
+    struct timeval short_wait = {0, 20000};
+    ck_assert_int_eq(select(0, &rd, &w2, NULL, &short_wait), 0);
+    ck_assert_uint_eq(rd.fd_count + w2.fd_count, 0);
+    closesocket(idle);
+
     /* select's own errors. */
     HANDLE ev = CreateEventW(NULL, TRUE, FALSE, NULL);
     FD_ZERO(&rd);
