@@ -476,28 +476,32 @@ static HANDLE change_first(const char *path, BOOL subtree, DWORD filter)
     return h;
 }
 
-WS_EXPORT HANDLE WINAPI FindFirstChangeNotificationA(LPCSTR path, BOOL subtree,
-                                                     DWORD filter)
+/* The directory as a Unix path, through path.c's drive mapping; NULL and
+ * "" are ERROR_PATH_NOT_FOUND, as Windows gives. */
+static HANDLE change_first_path(const void *path, bool wide, BOOL subtree, DWORD filter)
 {
-    char buf[PATH_MAX];
-    DWORD err = path_a_to_unix(path, buf, sizeof buf);
+    bool empty = !path || (wide ? !*(const WCHAR *)path : !*(const char *)path);
+    struct upath p;
+    DWORD err = empty ? ERROR_PATH_NOT_FOUND : path_from(path, wide, 0, &p);
     if (err) {
         ws_set_last_error(err);
         return INVALID_HANDLE_VALUE;
     }
-    return change_first(buf, subtree, filter);
+    HANDLE h = change_first(p.buf, subtree, filter);
+    path_free(&p);
+    return h;
+}
+
+WS_EXPORT HANDLE WINAPI FindFirstChangeNotificationA(LPCSTR path, BOOL subtree,
+                                                     DWORD filter)
+{
+    return change_first_path(path, false, subtree, filter);
 }
 
 WS_EXPORT HANDLE WINAPI FindFirstChangeNotificationW(LPCWSTR path, BOOL subtree,
                                                      DWORD filter)
 {
-    char buf[PATH_MAX];
-    DWORD err = path_w_to_unix(path, buf, sizeof buf);
-    if (err) {
-        ws_set_last_error(err);
-        return INVALID_HANDLE_VALUE;
-    }
-    return change_first(buf, subtree, filter);
+    return change_first_path(path, true, subtree, filter);
 }
 
 WS_EXPORT BOOL WINAPI FindNextChangeNotification(HANDLE h)

@@ -736,12 +736,6 @@ DWORD comm_open(unsigned n, ACCESS_MASK access, DWORD creation, DWORD flags,
 extern const struct file_ops console_file_ops, comm_file_ops;
 extern const struct object_type change_type;
 
-/* UTF-16 to UTF-8 (len units, or (size_t)-1 for NUL-terminated): bytes
- * written without the terminator, -1 when it does not fit. */
-int utf16_to_utf8(const WCHAR *s, size_t len, char *out, size_t cap);
-/* A Windows path as a Unix path (backslashes to slashes). */
-DWORD path_a_to_unix(LPCSTR path, char *out, size_t cap);
-DWORD path_w_to_unix(LPCWSTR path, char *out, size_t cap);
 
 /* ------------------------------------------------------------------ */
 /* text (unicode.c)                                                    */
@@ -750,6 +744,14 @@ DWORD path_w_to_unix(LPCWSTR path, char *out, size_t cap);
  * (without the terminator) or -1 when it does not fit / is malformed. */
 int utf8_to_utf16(const char *s, WCHAR *out, size_t cap);
 size_t wstrlen(const WCHAR *s);
+/* The code point at s[*i] of a UTF-16 string of n units, *i moved past it;
+ * an unpaired surrogate is U+FFFD, as WideCharToMultiByte makes it. */
+uint32_t utf16_next(const WCHAR *s, size_t n, size_t *i);
+/* A code point as UTF-8 into out; returns its length (1 to 4). */
+size_t utf8_put(uint32_t c, char out[4]);
+/* UTF-16 to UTF-8 (len units, or (size_t)-1 for NUL-terminated): bytes
+ * written without the terminator, -1 when it does not fit. */
+int utf16_to_utf8(const WCHAR *s, size_t len, char *out, size_t cap);
 
 /* ------------------------------------------------------------------ */
 /* TLS and FLS (tls.c)                                                 */

@@ -107,47 +107,14 @@ static DWORD up_append(struct upath *p, const char *s, size_t n)
     return ERROR_SUCCESS;
 }
 
-/* UTF-16 to UTF-8, one code point at a time (unpaired surrogates become
- * U+FFFD, as they have no UTF-8 form). */
-static size_t utf8_put(uint32_t c, char out[4])
-{
-    if (c < 0x80) {
-        out[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (char)(0xc0 | (c >> 6));
-        out[1] = (char)(0x80 | (c & 0x3f));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (char)(0xe0 | (c >> 12));
-        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (c & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (c >> 18));
-    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (c & 0x3f));
-    return 4;
-}
-
 DWORD path_utf16_to_utf8(const WCHAR *w, size_t n, struct upath *out)
 {
     out->buf = out->small;
     out->cap = sizeof out->small;
     out->len = 0;
     out->buf[0] = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t c = w[i];
-        if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && w[i + 1] >= 0xdc00 &&
-            w[i + 1] < 0xe000) {
-            c = 0x10000 + ((c - 0xd800) << 10) + (w[i + 1] - 0xdc00);
-            i++;
-        } else if (c >= 0xd800 && c < 0xe000) {
-            c = 0xfffd;
-        }
+    for (size_t i = 0; i < n;) {
+        uint32_t c = utf16_next(w, n, &i);
         char b[4];
         DWORD err = up_append(out, b, utf8_put(c, b));
         if (err) {

@@ -62,44 +62,66 @@ int utf8_to_utf16(const char *s, WCHAR *out, size_t cap)
     return (int)n;
 }
 
+uint32_t utf16_next(const WCHAR *s, size_t n, size_t *i)
+{
+    uint32_t c = s[(*i)++];
+    if (c >= 0xd800 && c < 0xdc00 && *i < n && s[*i] >= 0xdc00 && s[*i] < 0xe000)
+        return 0x10000 + ((c - 0xd800) << 10) + (s[(*i)++] - 0xdc00);
+    return c >= 0xd800 && c < 0xe000 ? 0xfffd : c;
+}
+
+size_t utf8_put(uint32_t c, char out[4])
+{
+    if (c < 0x80) {
+        out[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xc0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3f));
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xe0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (c & 0x3f));
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (c & 0x3f));
+    return 4;
+}
+
+int utf16_to_utf8(const WCHAR *s, size_t len, char *out, size_t cap)
+{
+    size_t n = len == (size_t)-1 ? wstrlen(s) : len, o = 0;
+    for (size_t i = 0; i < n;) {
+        char b[4];
+        size_t k = utf8_put(utf16_next(s, n, &i), b);
+        if (o + k >= cap)
+            return -1;
+        memcpy(out + o, b, k);
+        o += k;
+    }
+    if (o >= cap)
+        return -1;
+    out[o] = 0;
+    return (int)o;
+}
+
 /* UTF-16 to a malloc()ed UTF-8 string (len units; len < 0: up to the
- * terminator).  An unpaired surrogate becomes U+FFFD, as
- * WideCharToMultiByte does.  NULL when out of memory. */
+ * terminator).  NULL when out of memory. */
 char *utf16_to_utf8_dup(const WCHAR *s, ptrdiff_t len, size_t *outlen)
 {
     size_t n = len < 0 ? wstrlen(s) : (size_t)len;
     char *out = malloc(3 * n + 1); /* a unit never takes more than 3 bytes */
     if (!out)
         return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t c = s[i];
-        if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && s[i + 1] >= 0xdc00 &&
-            s[i + 1] < 0xe000) {
-            c = 0x10000 + ((c - 0xd800) << 10) + (s[i + 1] - 0xdc00);
-            i++;
-        } else if (c >= 0xd800 && c < 0xe000) {
-            c = 0xfffd;
-        }
-        if (c < 0x80) {
-            out[o++] = (char)c;
-        } else if (c < 0x800) {
-            out[o++] = (char)(0xc0 | (c >> 6));
-            out[o++] = (char)(0x80 | (c & 0x3f));
-        } else if (c < 0x10000) {
-            out[o++] = (char)(0xe0 | (c >> 12));
-            out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
-            out[o++] = (char)(0x80 | (c & 0x3f));
-        } else {
-            out[o++] = (char)(0xf0 | (c >> 18));
-            out[o++] = (char)(0x80 | ((c >> 12) & 0x3f));
-            out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
-            out[o++] = (char)(0x80 | (c & 0x3f));
-        }
-    }
-    out[o] = 0;
+    int o = utf16_to_utf8(s, n, out, 3 * n + 1);
     if (outlen)
-        *outlen = o;
+        *outlen = (size_t)o;
     return out;
 }
 

@@ -84,6 +84,17 @@ START_TEST(test_errors)
     ASSERT_FAILS(FindFirstChangeNotificationW(u"", FALSE, 1) != INVALID_HANDLE_VALUE,
                  ERROR_PATH_NOT_FOUND);
 
+    /* A Windows path: drive Z: is / by default, backslashes separate. */
+    char win[80];
+    snprintf(win, sizeof win, "Z:%s", dir);
+    for (char *c = win; *c; c++)
+        *c = *c == '/' ? '\\' : *c;
+    HANDLE z = FindFirstChangeNotificationA(win, FALSE, FILE_NOTIFY_CHANGE_FILE_NAME);
+    ck_assert_ptr_ne(z, INVALID_HANDLE_VALUE);
+    touch("by-drive");
+    ASSERT_WAIT(WaitForSingleObject(z, 5000), WAIT_OBJECT_0);
+    ck_assert(FindCloseChangeNotification(z));
+
     ASSERT_FAILS(FindNextChangeNotification(NULL), ERROR_INVALID_HANDLE);
     ASSERT_FAILS(FindNextChangeNotification(INVALID_HANDLE_VALUE), ERROR_INVALID_HANDLE);
     ASSERT_FAILS(FindCloseChangeNotification(NULL), ERROR_INVALID_HANDLE);
