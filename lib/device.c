@@ -1,7 +1,7 @@
 /*
  * Device names and paths for the device kinds: the hook CreateFile calls
- * for "CONIN$", "CONOUT$", "COMn" and "\\.\COMn" (device_open_w/_a).  No
- * object of its own, no state, no locks.
+ * for "CONIN$", "CONOUT$", "COMn", "\\.\COMn", and pipe and mailslot names
+ * (device_open_w/_a).  No object of its own, no state, no locks.
  *
  * The hook: CreateFileA/W call device_open_a/w first; DEVICE_NOT_A_DEVICE
  * means "not a device name, open it as a path"; any other value is the
@@ -42,11 +42,29 @@ static unsigned comm_number(const char *name)
     return *p ? 0 : n;
 }
 
-DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD creation,
+/* \\.\pipe\ and \\.\mailslot\ names: the client end of a named pipe,
+ * a mailslot writer (npipe.c, mailslot.c). */
+static DWORD ipc_open(const void *name, bool wide, ACCESS_MASK access,
+                      DWORD share, DWORD creation, DWORD flags, HANDLE *out)
+{
+    if (npipe_is_name(name, wide)) {
+        if (creation != OPEN_EXISTING && creation != OPEN_ALWAYS)
+            return ERROR_INVALID_PARAMETER;
+        return npipe_open(name, wide, access, flags, out);
+    }
+    if (mailslot_is_name(name, wide))
+        return mailslot_open(name, wide, access, share, creation, out);
+    return DEVICE_NOT_A_DEVICE;
+}
+
+DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD share, DWORD creation,
                     DWORD flags, HANDLE *out)
 {
     if (!name)
         return DEVICE_NOT_A_DEVICE;
+    DWORD err = ipc_open(name, false, access, share, creation, flags, out);
+    if (err != DEVICE_NOT_A_DEVICE)
+        return err;
     const char *base = !strncmp(name, "\\\\.\\", 4) ? name + 4 : name;
     bool in = name_is(base, "CONIN$"), outp = name_is(base, "CONOUT$");
     if (in || outp) {
@@ -59,11 +77,14 @@ DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD creation,
     return DEVICE_NOT_A_DEVICE;
 }
 
-DWORD device_open_w(LPCWSTR name, ACCESS_MASK access, DWORD creation,
+DWORD device_open_w(LPCWSTR name, ACCESS_MASK access, DWORD share, DWORD creation,
                     DWORD flags, HANDLE *out)
 {
     if (!name)
         return DEVICE_NOT_A_DEVICE;
+    DWORD err = ipc_open(name, true, access, share, creation, flags, out);
+    if (err != DEVICE_NOT_A_DEVICE)
+        return err;
     /* Device names are short ASCII: anything longer is a path. */
     char buf[16];
     size_t i = 0;
@@ -73,5 +94,5 @@ DWORD device_open_w(LPCWSTR name, ACCESS_MASK access, DWORD creation,
         buf[i] = (char)name[i];
     }
     buf[i] = 0;
-    return device_open_a(buf, access, creation, flags, out);
+    return device_open_a(buf, access, share, creation, flags, out);
 }

@@ -351,10 +351,10 @@ static HANDLE create_file(const void *name, bool wide, DWORD access, DWORD share
         ws_set_last_error(ERROR_INVALID_PARAMETER);
         return INVALID_HANDLE_VALUE;
     }
-    /* CONIN$, CONOUT$ and COMn are devices, not paths (device.c). */
+    /* CONIN$, CONOUT$, COMn, pipe and mailslot names are not paths (device.c). */
     HANDLE h = INVALID_HANDLE_VALUE;
-    DWORD err = wide ? device_open_w(name, access, disposition, flags_attrs, &h)
-                     : device_open_a(name, access, disposition, flags_attrs, &h);
+    DWORD err = wide ? device_open_w(name, access, share, disposition, flags_attrs, &h)
+                     : device_open_a(name, access, share, disposition, flags_attrs, &h);
     if (err != DEVICE_NOT_A_DEVICE) {
         if (!err && sa && sa->bInheritHandle)
             SetHandleInformation(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);

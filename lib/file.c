@@ -126,6 +126,8 @@ const struct file_ops *const file_kinds[FILE_KIND_COUNT] = {
     [FILE_KIND_PIPE] = &pipe_file_ops, /* pipe.c */
     [FILE_KIND_CONSOLE] = &console_file_ops, /* console.c */
     [FILE_KIND_COMM] = &comm_file_ops,       /* comm.c */
+    [FILE_KIND_NPIPE] = &npipe_file_ops,     /* npipe.c */
+    [FILE_KIND_MAILSLOT] = &mailslot_file_ops, /* mailslot.c */
 };
 
 /* ---- the process id, cached (glibc's getpid() is a system call) ---- */

@@ -521,6 +521,7 @@ enum file_kind {
     FILE_KIND_CONSOLE,  /* reserved: CONIN$, CONOUT$ */
     FILE_KIND_COMM,     /* reserved: COMn */
     FILE_KIND_SOCKET,   /* reserved */
+    FILE_KIND_NPIPE,    /* named pipes (npipe.c) */
     FILE_KIND_COUNT = 16
 };
 
@@ -551,6 +552,8 @@ struct file_ops {
 extern const struct file_ops *const file_kinds[FILE_KIND_COUNT];
 extern const struct file_ops disk_file_ops, stream_file_ops;
 extern const struct file_ops pipe_file_ops; /* pipe.c */
+extern const struct file_ops npipe_file_ops;    /* npipe.c */
+extern const struct file_ops mailslot_file_ops; /* mailslot.c */
 
 /* Flags of struct file_obj.flags besides the FILE_FLAG_* bits kept from
  * CreateFile (they use the high bits; these use low bits). */
@@ -695,6 +698,12 @@ extern const struct object_type mapping_type; /* mapping.c */
  * calls it; f keeps the caller's reference. */
 DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
                        LPOVERLAPPED ov, bool write, DWORD *done);
+/* The same for an operation that is not a transfer (ConnectNamedPipe):
+ * a worker waits until f's fd is readable and runs op, again while op
+ * returns OVERLAPPED_RETRY; op's result completes the OVERLAPPED (0 bytes). */
+DWORD overlapped_start_op(struct file_obj *f, LPOVERLAPPED ov,
+                          DWORD (*op)(struct file_obj *f));
+#define OVERLAPPED_RETRY ((DWORD)-2) /* op: not yet, wait again */
 /* The file's last handle is gone: cancels its pending transfers. */
 void overlapped_file_closed(struct file_obj *f);
 /* NTSTATUS values kept in OVERLAPPED.Internal and back. */
@@ -724,9 +733,9 @@ struct object *semaphore_new(LONG initial, LONG max, DWORD *err);
  * name as a path; anything else is CreateFile's result (0 and *out, or a
  * Win32 error). */
 #define DEVICE_NOT_A_DEVICE ((DWORD)-1)
-DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD creation,
+DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD share, DWORD creation,
                     DWORD flags, HANDLE *out);
-DWORD device_open_w(LPCWSTR name, ACCESS_MASK access, DWORD creation,
+DWORD device_open_w(LPCWSTR name, ACCESS_MASK access, DWORD share, DWORD creation,
                     DWORD flags, HANDLE *out);
 /* CONIN$ (output false) or CONOUT$: the process's controlling terminal. */
 DWORD console_open(bool output, ACCESS_MASK access, HANDLE *out);
@@ -735,6 +744,25 @@ DWORD comm_open(unsigned n, ACCESS_MASK access, DWORD creation, DWORD flags,
                 HANDLE *out);
 extern const struct file_ops console_file_ops, comm_file_ops;
 extern const struct object_type change_type;
+
+/* Named pipes (npipe.c) and mailslots (mailslot.c).  rdv_path: the file
+ * name (in the per-user rendezvous directory) of a \\.\pipe\ or
+ * \\.\mailslot\ name, with `reserve` bytes left for a suffix;
+ * ERROR_INVALID_NAME when the prefix is not the kind's. */
+enum rdv_kind { RDV_PIPE, RDV_MAILSLOT };
+DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, size_t reserve,
+               char *out, size_t cap);
+/* CreateFile's hook: is it a pipe (mailslot) name, and open its client
+ * end (a writer). */
+bool npipe_is_name(const void *name, bool wide);
+DWORD npipe_open(const void *name, bool wide, ACCESS_MASK access, DWORD flags,
+                 HANDLE *out);
+bool mailslot_is_name(const void *name, bool wide);
+DWORD mailslot_open(const void *name, bool wide, ACCESS_MASK access, DWORD share,
+                    DWORD creation, HANDLE *out);
+/* PeekNamedPipe on a named pipe (pipe.c calls it). */
+DWORD npipe_peek(struct file_obj *f, void *buf, DWORD size, DWORD *copied,
+                 DWORD *avail, DWORD *left);
 
 
 /* ------------------------------------------------------------------ */

@@ -137,6 +137,7 @@ struct ioreq {
     aoff_t port;                /* post a packet there, or 0 */
     ULONG_PTR key;
     LPOVERLAPPED_COMPLETION_ROUTINE routine; /* Ex functions */
+    DWORD (*op)(struct file_obj *f); /* overlapped_start_op: not a transfer */
     struct object *thread;      /* the issuing thread's object, for routine */
     struct apc apc;
 };
@@ -275,6 +276,17 @@ static DWORD req_run(struct ioreq *r, struct worker *w, DWORD *done)
     const struct file_ops *ops = req_ops(r);
     bool disk = r->f->kind == FILE_KIND_DISK;
     *done = 0;
+    if (r->op) {
+        /* An operation of its own (ConnectNamedPipe): wait until the fd is
+         * readable, run it, and wait again when it says OVERLAPPED_RETRY. */
+        DWORD err;
+        do {
+            if (!wait_ready(r, w))
+                return ERROR_OPERATION_ABORTED;
+            err = r->op(r->f);
+        } while (err == OVERLAPPED_RETRY);
+        return err;
+    }
     if (!disk && !wait_ready(r, w))
         return ERROR_OPERATION_ABORTED;
     DWORD err = r->write ? ops->write(r->f, r->buf, r->len, disk ? &r->at : NULL, done)
@@ -352,11 +364,12 @@ static DWORD pool_submit(struct ioreq *r)
  * never post to a completion port; routine may be NULL there. */
 static DWORD submit(struct file_obj *f, void *buf, DWORD len, LPOVERLAPPED ov,
                     bool write, bool ex, LPOVERLAPPED_COMPLETION_ROUTINE routine,
-                    DWORD *done_now)
+                    DWORD *done_now, DWORD (*op)(struct file_obj *f))
 {
     struct ioreq *r = calloc(1, sizeof *r);
     if (!r)
         return ERROR_NOT_ENOUGH_MEMORY;
+    r->op = op;
     HANDLE ev = ex ? NULL : (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1);
     if (ev) {
         struct object *o = NULL;
@@ -392,7 +405,7 @@ static DWORD submit(struct file_obj *f, void *buf, DWORD len, LPOVERLAPPED ov,
     ov->InternalHigh = 0;
     __atomic_store_n(&ov->Internal, (ULONG_PTR)NT_PENDING, __ATOMIC_RELEASE);
     file_set_signaled(f, false);
-    if (f->kind == FILE_KIND_DISK) {
+    if (f->kind == FILE_KIND_DISK && !op) {
         /* Disk transfers run at once in the caller, as Windows does for
          * cached I/O.  A success returns TRUE and completes as usual (the
          * event, the port packet or the routine still follow).  A failure
@@ -433,7 +446,14 @@ DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
                        LPOVERLAPPED ov, bool write, DWORD *done)
 {
     *done = 0;
-    return submit(f, buf, len, ov, write, false, NULL, done);
+    return submit(f, buf, len, ov, write, false, NULL, done, NULL);
+}
+
+DWORD overlapped_start_op(struct file_obj *f, LPOVERLAPPED ov,
+                          DWORD (*op)(struct file_obj *f))
+{
+    DWORD done = 0;
+    return submit(f, NULL, 0, ov, false, false, NULL, &done, op);
 }
 
 static BOOL file_io_ex(HANDLE h, void *buf, DWORD len, LPOVERLAPPED ov,
@@ -458,7 +478,7 @@ static BOOL file_io_ex(HANDLE h, void *buf, DWORD len, LPOVERLAPPED ov,
          * not say what happens otherwise; Windows (and Wine) queue the
          * transfer anyway, and so do we: at the OVERLAPPED's offset, with
          * the routine (if any) as the only notification. */
-        err = submit(f, buf, len, ov, write, true, routine, &(DWORD){0});
+        err = submit(f, buf, len, ov, write, true, routine, &(DWORD){0}, NULL);
     if (err == ERROR_IO_PENDING)
         err = ERROR_SUCCESS; /* the Ex functions say TRUE: queued */
     file_put(f);

@@ -232,7 +232,13 @@ WS_EXPORT BOOL WINAPI PeekNamedPipe(HANDLE h, LPVOID buf, DWORD size,
     int fd = -1;
     DWORD total = 0, copied = 0;
     bool hangup = false;
-    if (f->kind != FILE_KIND_PIPE)
+    DWORD msg_left = 0;
+    if (f->kind == FILE_KIND_NPIPE) {
+        if (!(granted & FILE_READ_DATA))
+            err = ERROR_ACCESS_DENIED;
+        else
+            err = npipe_peek(f, buf, size, &copied, &total, &msg_left);
+    } else if (f->kind != FILE_KIND_PIPE)
         err = ERROR_INVALID_FUNCTION; /* Wine says ERROR_NOT_SUPPORTED */
     else if (!(granted & FILE_READ_DATA))
         err = ERROR_ACCESS_DENIED;
@@ -250,6 +256,6 @@ WS_EXPORT BOOL WINAPI PeekNamedPipe(HANDLE h, LPVOID buf, DWORD size,
     if (avail)
         *avail = total;
     if (left)
-        *left = 0; /* byte mode: no message boundaries */
+        *left = msg_left; /* anonymous pipes: byte mode, no messages */
     return TRUE;
 }

@@ -115,6 +115,18 @@ static bool spawn_nice(DWORD flags, int *nice)
 static char *spawn_unix_path(const char *s, size_t len)
 {
     char *p = strndup(s, len);
+    if (p && len >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')) {
+        /* A drive path (GetModuleFileName gives one): path.c maps it. */
+        struct upath u;
+        if (!path_from_a(p, 0, &u)) {
+            char *q = strdup(u.buf);
+            path_free(&u);
+            if (q) {
+                free(p);
+                return q;
+            }
+        }
+    }
     if (p)
         for (char *c = p; *c; c++)
             if (*c == '\\')

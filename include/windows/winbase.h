@@ -13,6 +13,7 @@
 #include <fileapi.h>
 #include <handleapi.h>
 #include <ioapiset.h>
+#include <libloaderapi.h>
 #include <memoryapi.h>
 #include <namedpipeapi.h>
 #include <processenv.h>
@@ -108,6 +109,67 @@ extern "C" {
 #define PIPE_REJECT_REMOTE_CLIENTS 0x00000008
 
 #define PIPE_UNLIMITED_INSTANCES 255
+
+/* WaitNamedPipe time-outs. */
+#define NMPWAIT_WAIT_FOREVER 0xffffffff
+#define NMPWAIT_NOWAIT 0x1
+#define NMPWAIT_USE_DEFAULT_WAIT 0x0
+
+WINBASEAPI HANDLE WINAPI CreateNamedPipeA(LPCSTR lpName, DWORD dwOpenMode,
+                                          DWORD dwPipeMode, DWORD nMaxInstances,
+                                          DWORD nOutBufferSize, DWORD nInBufferSize,
+                                          DWORD nDefaultTimeOut,
+                                          LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI WaitNamedPipeA(LPCSTR lpNamedPipeName, DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI CallNamedPipeA(LPCSTR lpNamedPipeName, LPVOID lpInBuffer,
+                                      DWORD nInBufferSize, LPVOID lpOutBuffer,
+                                      DWORD nOutBufferSize, LPDWORD lpBytesRead,
+                                      DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI CallNamedPipeW(LPCWSTR lpNamedPipeName, LPVOID lpInBuffer,
+                                      DWORD nInBufferSize, LPVOID lpOutBuffer,
+                                      DWORD nOutBufferSize, LPDWORD lpBytesRead,
+                                      DWORD nTimeOut);
+WINBASEAPI BOOL WINAPI GetNamedPipeHandleStateA(HANDLE hNamedPipe, LPDWORD lpState,
+                                                LPDWORD lpCurInstances,
+                                                LPDWORD lpMaxCollectionCount,
+                                                LPDWORD lpCollectDataTimeout,
+                                                LPSTR lpUserName,
+                                                DWORD nMaxUserNameSize);
+WINBASEAPI BOOL WINAPI GetNamedPipeInfo(HANDLE hNamedPipe, LPDWORD lpFlags,
+                                        LPDWORD lpOutBufferSize,
+                                        LPDWORD lpInBufferSize,
+                                        LPDWORD lpMaxInstances);
+WINBASEAPI BOOL WINAPI GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientProcessId);
+WINBASEAPI BOOL WINAPI GetNamedPipeServerProcessId(HANDLE Pipe, PULONG ServerProcessId);
+
+#ifndef UNICODE
+#define WaitNamedPipe WaitNamedPipeA
+#define CreateNamedPipe CreateNamedPipeA
+#endif
+#ifdef UNICODE
+#define CallNamedPipe CallNamedPipeW
+#define GetNamedPipeHandleState GetNamedPipeHandleStateW
+#else
+#define CallNamedPipe CallNamedPipeA
+#define GetNamedPipeHandleState GetNamedPipeHandleStateA
+#endif
+
+/* Mailslots. */
+WINBASEAPI HANDLE WINAPI CreateMailslotA(LPCSTR lpName, DWORD nMaxMessageSize,
+                                         DWORD lReadTimeout,
+                                         LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI HANDLE WINAPI CreateMailslotW(LPCWSTR lpName, DWORD nMaxMessageSize,
+                                         DWORD lReadTimeout,
+                                         LPSECURITY_ATTRIBUTES lpSecurityAttributes);
+WINBASEAPI BOOL WINAPI GetMailslotInfo(HANDLE hMailslot, LPDWORD lpMaxMessageSize,
+                                       LPDWORD lpNextSize, LPDWORD lpMessageCount,
+                                       LPDWORD lpReadTimeout);
+WINBASEAPI BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
+#ifdef UNICODE
+#define CreateMailslot CreateMailslotW
+#else
+#define CreateMailslot CreateMailslotA
+#endif
 
 /* ------------------------------------------------------------------------
  * Processes and threads

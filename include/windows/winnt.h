@@ -260,6 +260,10 @@ static __inline PVOID RtlSecureZeroMemory(PVOID ptr, SIZE_T cnt)
 #define STATUS_PENDING ((DWORD)0x00000103)
 
 #define MAXIMUM_WAIT_OBJECTS 64
+
+/* Mailslots (GetMailslotInfo, CreateMailslot). */
+#define MAILSLOT_NO_MESSAGE ((DWORD)-1)
+#define MAILSLOT_WAIT_FOREVER ((DWORD)-1)
 #define MAXIMUM_SUSPEND_COUNT MAXCHAR
 
 /* An asynchronous procedure call, queued to a thread. */

@@ -1,0 +1,438 @@
+/*
+ * Mailslots: the FILE_KIND_MAILSLOT kind of file object.  CreateMailslotA/W
+ * makes the reader (the server end), CreateFile on \\.\mailslot\name opens
+ * writers; GetMailslotInfo and SetMailslotInfo.
+ *
+ * Rendezvous: a Unix-domain SOCK_DGRAM socket bound at
+ * <base>/mailslot/<escaped name> (npipe.c's rdv_path: per-user 0700
+ * directory, case-folded names), and beside it <name>.max, the maximum
+ * message size, written by the reader after it bound the name.  One
+ * datagram is one message.  A name whose socket refuses connections
+ * belongs to a reader that died: the next CreateMailslot takes it over, so
+ * a killed reader blocks nothing.
+ *
+ * Reader state (struct ms, f->priv, process-private like the fd): the
+ * read time-out, the maximum size, and a queue of messages already taken
+ * off the socket: GetMailslotInfo drains the socket into it to count the
+ * messages (a Unix socket can say the size of the next datagram but not
+ * how many there are).  ms->lock guards the queue and the time-out.
+ * Writers keep the maximum size they read when they opened the name.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct ms_msg {
+    struct ms_msg *next;
+    size_t len;
+    char data[];
+};
+
+struct ms {
+    pthread_mutex_t lock;
+    bool reader;
+    DWORD max_size;    /* 0: any size */
+    DWORD timeout;     /* reader: ms, MAILSLOT_WAIT_FOREVER */
+    struct ms_msg *head, *tail;
+    unsigned count;
+    char path[108];    /* reader: the socket, removed with the last handle */
+};
+
+static struct ms *ms_of(struct file_obj *f)
+{
+    return f->kind == FILE_KIND_MAILSLOT && f->fd_pid == file_pid() ? f->priv : NULL;
+}
+
+static ssize_t recv_retry(int fd, void *buf, size_t len, int flags)
+{
+    ssize_t n;
+    do
+        n = recv(fd, buf, len, flags);
+    while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/* Moves every message waiting on the socket to the queue (ms->lock held). */
+static DWORD ms_drain(struct file_obj *f, struct ms *ms)
+{
+    for (;;) {
+        ssize_t size = recv_retry(f->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+        if (size < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK ? ERROR_SUCCESS
+                                                           : ws_errno_to_win32(errno);
+        struct ms_msg *m = malloc(sizeof *m + (size_t)size + 1);
+        if (!m)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        ssize_t n = recv_retry(f->fd, m->data, (size_t)size + 1, MSG_DONTWAIT);
+        if (n < 0) {
+            free(m);
+            return errno == EAGAIN || errno == EWOULDBLOCK ? ERROR_SUCCESS
+                                                           : ws_errno_to_win32(errno);
+        }
+        m->len = (size_t)n;
+        m->next = NULL;
+        if (ms->tail)
+            ms->tail->next = m;
+        else
+            ms->head = m;
+        ms->tail = m;
+        ms->count++;
+    }
+}
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static DWORD ms_read(struct file_obj *f, void *buf, DWORD len, const int64_t *at,
+                     DWORD *done)
+{
+    (void)at;
+    struct ms *ms = ms_of(f);
+    *done = 0;
+    if (!ms)
+        return ERROR_INVALID_HANDLE;
+    if (!ms->reader)
+        return ERROR_ACCESS_DENIED;
+    uint64_t start = mono_ms();
+    for (;;) {
+        pthread_mutex_lock(&ms->lock);
+        DWORD err = ms_drain(f, ms);
+        DWORD timeout = ms->timeout;
+        if (!err && ms->head) {
+            struct ms_msg *m = ms->head;
+            if (m->len > len) {
+                err = ERROR_INSUFFICIENT_BUFFER; /* the message stays */
+            } else {
+                memcpy(buf, m->data, m->len);
+                *done = (DWORD)m->len;
+                ms->head = m->next;
+                if (!ms->head)
+                    ms->tail = NULL;
+                ms->count--;
+                free(m);
+            }
+            pthread_mutex_unlock(&ms->lock);
+            return err;
+        }
+        pthread_mutex_unlock(&ms->lock);
+        if (err)
+            return err;
+        int wait = -1;
+        if (timeout != MAILSLOT_WAIT_FOREVER) {
+            uint64_t spent = mono_ms() - start;
+            if (spent >= timeout)
+                return ERROR_SEM_TIMEOUT;
+            wait = (int)(timeout - spent);
+        }
+        struct pollfd p = {.fd = f->fd, .events = POLLIN};
+        int r = poll(&p, 1, wait);
+        if (r < 0 && errno != EINTR)
+            return ws_errno_to_win32(errno);
+    }
+}
+
+static DWORD ms_write(struct file_obj *f, const void *buf, DWORD len,
+                      const int64_t *at, DWORD *done)
+{
+    (void)at;
+    struct ms *ms = ms_of(f);
+    *done = 0;
+    if (!ms)
+        return ERROR_INVALID_HANDLE;
+    if (ms->reader)
+        return ERROR_ACCESS_DENIED;
+    if (ms->max_size && len > ms->max_size)
+        return ERROR_SEM_TIMEOUT; /* the reader never takes it: Windows times out */
+    ssize_t n;
+    do
+        n = send(f->fd, buf, len, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        /* The reader is gone: the message has nowhere to go. */
+        if (errno == ECONNREFUSED || errno == ENOTCONN || errno == EPIPE)
+            return ERROR_HANDLE_EOF;
+        return ws_errno_to_win32(errno);
+    }
+    *done = (DWORD)n;
+    return ERROR_SUCCESS;
+}
+
+static DWORD ms_get_type(struct file_obj *f)
+{
+    (void)f;
+    return FILE_TYPE_UNKNOWN;
+}
+
+static void ms_last_close(struct file_obj *f)
+{
+    struct ms *ms = ms_of(f);
+    if (!ms || !ms->reader)
+        return;
+    /* The name goes with the reader (a new reader may have taken it over
+     * only after our socket stopped answering, i.e. never while we live). */
+    char max_path[120];
+    snprintf(max_path, sizeof max_path, "%s.max", ms->path);
+    unlink(max_path);
+    unlink(ms->path);
+}
+
+static void ms_destroy(struct file_obj *f)
+{
+    struct ms *ms = f->fd_pid == file_pid() ? f->priv : NULL;
+    if (!ms)
+        return;
+    while (ms->head) {
+        struct ms_msg *m = ms->head;
+        ms->head = m->next;
+        free(m);
+    }
+    pthread_mutex_destroy(&ms->lock);
+    free(ms);
+    f->priv = NULL;
+}
+
+const struct file_ops mailslot_file_ops = {
+    .kind = FILE_KIND_MAILSLOT,
+    .read = ms_read,
+    .write = ms_write,
+    .get_type = ms_get_type,
+    .last_close = ms_last_close,
+    .destroy = ms_destroy,
+};
+
+static DWORD ms_insert(int fd, struct ms *ms, ACCESS_MASK access, bool inherit,
+                       HANDLE *out)
+{
+    struct file_obj *f;
+    DWORD err = file_new(fd, &mailslot_file_ops, access, 0, &f);
+    if (err) {
+        free(ms);
+        return err;
+    }
+    f->priv = ms;
+    if ((err = handle_insert(&f->hdr, f->access, inherit ? HANDLE_FLAG_INHERIT : 0, out))) {
+        object_handle_close(&f->hdr);
+        object_unref(&f->hdr);
+    }
+    return err;
+}
+
+static struct ms *ms_alloc(bool reader)
+{
+    struct ms *ms = calloc(1, sizeof *ms);
+    if (ms) {
+        pthread_mutex_init(&ms->lock, NULL);
+        ms->reader = reader;
+    }
+    return ms;
+}
+
+/* ---- CreateMailslot ---- */
+
+static DWORD create_mailslot(const void *name, bool wide, DWORD max_size,
+                             DWORD timeout, LPSECURITY_ATTRIBUTES sa, HANDLE *out)
+{
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, 4, a.sun_path, sizeof a.sun_path);
+    if (err)
+        return err;
+    int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return ws_errno_to_win32(errno);
+    for (int tries = 0;; tries++) {
+        if (bind(s, (struct sockaddr *)&a, sizeof a) == 0)
+            break;
+        if (errno != EADDRINUSE || tries) {
+            err = errno == EADDRINUSE ? ERROR_ALREADY_EXISTS : ws_errno_to_win32(errno);
+            close(s);
+            return err;
+        }
+        /* Taken: by a live reader, or left by a dead one (nobody answers). */
+        int probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        bool dead = probe >= 0 && connect(probe, (struct sockaddr *)&a, sizeof a) < 0 &&
+                    errno == ECONNREFUSED;
+        if (probe >= 0)
+            close(probe);
+        if (!dead) {
+            close(s);
+            return ERROR_ALREADY_EXISTS;
+        }
+        unlink(a.sun_path);
+    }
+    /* Room for many messages: Windows mailslots are bounded by memory. */
+    int big = 4 << 20;
+    setsockopt(s, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    char max_path[120], tmp[128];
+    snprintf(max_path, sizeof max_path, "%s.max", a.sun_path);
+    snprintf(tmp, sizeof tmp, "%s.tmp%u", a.sun_path, (unsigned)file_pid());
+    FILE *fp = fopen(tmp, "we");
+    if (fp) {
+        fprintf(fp, "%u\n", (unsigned)max_size);
+        fclose(fp);
+        rename(tmp, max_path);
+    }
+    struct ms *ms = ms_alloc(true);
+    if (!ms) {
+        unlink(a.sun_path);
+        close(s);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    ms->max_size = max_size;
+    ms->timeout = timeout;
+    snprintf(ms->path, sizeof ms->path, "%s", a.sun_path);
+    return ms_insert(s, ms, GENERIC_READ | SYNCHRONIZE | FILE_WRITE_ATTRIBUTES,
+                     sa && sa->bInheritHandle, out);
+}
+
+WS_EXPORT HANDLE WINAPI CreateMailslotW(LPCWSTR name, DWORD max_size, DWORD timeout,
+                                        LPSECURITY_ATTRIBUTES sa)
+{
+    HANDLE h;
+    DWORD err = create_mailslot(name, true, max_size, timeout, sa, &h);
+    if (err) {
+        ws_set_last_error(err);
+        return INVALID_HANDLE_VALUE;
+    }
+    return h;
+}
+
+WS_EXPORT HANDLE WINAPI CreateMailslotA(LPCSTR name, DWORD max_size, DWORD timeout,
+                                        LPSECURITY_ATTRIBUTES sa)
+{
+    HANDLE h;
+    DWORD err = create_mailslot(name, false, max_size, timeout, sa, &h);
+    if (err) {
+        ws_set_last_error(err);
+        return INVALID_HANDLE_VALUE;
+    }
+    return h;
+}
+
+/* ---- writers: CreateFile on \\.\mailslot\name ---- */
+
+bool mailslot_is_name(const void *name, bool wide)
+{
+    static const char p[] = "\\\\.\\mailslot\\";
+    if (!name)
+        return false;
+    for (size_t i = 0; p[i]; i++) {
+        unsigned c = wide ? ((const WCHAR *)name)[i] : ((const unsigned char *)name)[i];
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        if (c != (unsigned char)p[i])
+            return false;
+    }
+    return true;
+}
+
+DWORD mailslot_open(const void *name, bool wide, ACCESS_MASK access, DWORD share,
+                    DWORD creation, HANDLE *out)
+{
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, 4, a.sun_path, sizeof a.sun_path);
+    if (err)
+        return err == ERROR_INVALID_NAME ? ERROR_FILE_NOT_FOUND : err;
+    if (creation != OPEN_EXISTING)
+        return ERROR_INVALID_PARAMETER;
+    access = object_map_access(&file_type, access);
+    /* The reader holds the name for reading: a writer must share it. */
+    if (!(share & FILE_SHARE_READ))
+        return ERROR_SHARING_VIOLATION;
+    if (access & FILE_READ_DATA)
+        return ERROR_ACCESS_DENIED;
+    int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return ws_errno_to_win32(errno);
+    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+        close(s);
+        return ERROR_FILE_NOT_FOUND;
+    }
+    struct ms *ms = ms_alloc(false);
+    if (!ms) {
+        close(s);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    char max_path[120];
+    snprintf(max_path, sizeof max_path, "%s.max", a.sun_path);
+    FILE *fp = fopen(max_path, "re");
+    if (fp) {
+        unsigned v = 0;
+        if (fscanf(fp, "%u", &v) == 1)
+            ms->max_size = v;
+        fclose(fp);
+    }
+    return ms_insert(s, ms, access | SYNCHRONIZE, false, out);
+}
+
+/* ---- GetMailslotInfo, SetMailslotInfo ---- */
+
+static DWORD reader_get(HANDLE h, struct file_obj **fo, struct ms **mso)
+{
+    struct file_obj *f;
+    DWORD err = file_get(h, 0, &f, NULL);
+    if (err)
+        return err;
+    struct ms *ms = ms_of(f);
+    if (!ms || !ms->reader) {
+        file_put(f);
+        return ERROR_INVALID_FUNCTION;
+    }
+    *fo = f;
+    *mso = ms;
+    return ERROR_SUCCESS;
+}
+
+WS_EXPORT BOOL WINAPI GetMailslotInfo(HANDLE h, LPDWORD max_size, LPDWORD next_size,
+                                      LPDWORD count, LPDWORD timeout)
+{
+    struct file_obj *f;
+    struct ms *ms;
+    DWORD err = reader_get(h, &f, &ms);
+    if (err)
+        return ws_bool(err);
+    pthread_mutex_lock(&ms->lock);
+    err = ms_drain(f, ms);
+    if (!err) {
+        if (max_size)
+            *max_size = ms->max_size;
+        if (next_size)
+            *next_size = ms->head ? (DWORD)ms->head->len : MAILSLOT_NO_MESSAGE;
+        if (count)
+            *count = ms->count;
+        if (timeout)
+            *timeout = ms->timeout;
+    }
+    pthread_mutex_unlock(&ms->lock);
+    file_put(f);
+    return ws_bool(err);
+}
+
+WS_EXPORT BOOL WINAPI SetMailslotInfo(HANDLE h, DWORD timeout)
+{
+    struct file_obj *f;
+    struct ms *ms;
+    DWORD err = reader_get(h, &f, &ms);
+    if (err)
+        return ws_bool(err);
+    pthread_mutex_lock(&ms->lock);
+    ms->timeout = timeout;
+    pthread_mutex_unlock(&ms->lock);
+    file_put(f);
+    return TRUE;
+}
