@@ -1,0 +1,670 @@
+/* Named pipes: creation and its errors, instances, byte and message modes,
+ * ERROR_MORE_DATA, end-of-pipe errors, ConnectNamedPipe's results,
+ * WaitNamedPipe, PIPE_NOWAIT, handle state and information, transactions,
+ * overlapped connects, and pipes across processes (forked children open
+ * the name themselves), including a server that was killed. */
+#include "testutil.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *pname(const char *tag)
+{
+    static char buf[8][128];
+    static int i;
+    char *b = buf[i++ % 8];
+    snprintf(b, 128, "\\\\.\\pipe\\ck_npipe_%d_%s", (int)getpid(), tag);
+    return b;
+}
+
+static HANDLE server(const char *name, DWORD mode, DWORD max)
+{
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, mode, max, 4096, 4096, 0, NULL);
+    ck_assert_msg(s != INVALID_HANDLE_VALUE, "CreateNamedPipe: %lu",
+                  (unsigned long)GetLastError());
+    return s;
+}
+
+static HANDLE client(const char *name)
+{
+    HANDLE c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_msg(c != INVALID_HANDLE_VALUE, "CreateFile: %lu", (unsigned long)GetLastError());
+    return c;
+}
+
+START_TEST(test_create_errors)
+{
+    const char *n = pname("errors");
+    HANDLE h;
+#define ASSERT_CREATE_FAILS(call, err)                                       \
+    do {                                                                     \
+        SetLastError(0xdeadbeef);                                            \
+        h = (call);                                                          \
+        ck_assert(h == INVALID_HANDLE_VALUE);                                \
+        ASSERT_LAST_ERROR(err);                                              \
+    } while (0)
+    ASSERT_CREATE_FAILS(CreateNamedPipeA("\\\\.\\nopipe\\x", PIPE_ACCESS_DUPLEX, 0, 1, 0, 0, 0, NULL),
+                        ERROR_INVALID_NAME);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA("\\\\.\\pipe\\", PIPE_ACCESS_DUPLEX, 0, 1, 0, 0, 0, NULL),
+                        ERROR_INVALID_NAME);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(NULL, PIPE_ACCESS_DUPLEX, 0, 1, 0, 0, 0, NULL),
+                        ERROR_INVALID_NAME);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(n, 0, 0, 1, 0, 0, 0, NULL), ERROR_INVALID_PARAMETER);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, PIPE_READMODE_MESSAGE, 1, 0, 0, 0, NULL),
+                        ERROR_INVALID_PARAMETER);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, 0, 0, 0, 0, 0, NULL),
+                        ERROR_INVALID_PARAMETER);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, 0, 256, 0, 0, 0, NULL),
+                        ERROR_INVALID_PARAMETER);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, 0x100, 1, 0, 0, 0, NULL),
+                        ERROR_INVALID_PARAMETER);
+
+    /* Instances: the first one's parameters hold; the limit is enforced. */
+    SetLastError(0xdeadbeef);
+    HANDLE s1 = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, 0, 2,
+                                 0, 0, 0, NULL);
+    ck_assert(s1 != INVALID_HANDLE_VALUE);
+    ASSERT_LAST_ERROR(0xdeadbeef);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, 0,
+                                         2, 0, 0, 0, NULL),
+                        ERROR_ACCESS_DENIED);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(n, PIPE_ACCESS_INBOUND, 0, 2, 0, 0, 0, NULL),
+                        ERROR_ACCESS_DENIED);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 2, 0, 0, 0, NULL),
+                        ERROR_ACCESS_DENIED);
+    HANDLE s2 = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, 0, 2, 0, 0, 0, NULL);
+    ck_assert(s2 != INVALID_HANDLE_VALUE);
+    ASSERT_CREATE_FAILS(CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, 0, 2, 0, 0, 0, NULL),
+                        ERROR_PIPE_BUSY);
+    DWORD state = 0, inst = 0;
+    ck_assert(GetNamedPipeHandleStateA(s1, &state, &inst, NULL, NULL, NULL, 0));
+    ck_assert_uint_eq(inst, 2);
+    ck_assert_uint_eq(state, PIPE_WAIT | PIPE_READMODE_BYTE);
+    CloseHandle(s2);
+    /* A slot freed by closing is usable again. */
+    s2 = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, 0, 2, 0, 0, 0, NULL);
+    ck_assert(s2 != INVALID_HANDLE_VALUE);
+    CloseHandle(s2);
+    CloseHandle(s1);
+    /* All instances gone: the name is free for any parameters. */
+    s1 = CreateNamedPipeA(n, PIPE_ACCESS_INBOUND | FILE_FLAG_FIRST_PIPE_INSTANCE,
+                          PIPE_TYPE_MESSAGE, 1, 0, 0, 0, NULL);
+    ck_assert(s1 != INVALID_HANDLE_VALUE);
+    CloseHandle(s1);
+}
+END_TEST
+
+START_TEST(test_byte_round_trip)
+{
+    const char *n = pname("bytes");
+    HANDLE s = server(n, PIPE_TYPE_BYTE, 1);
+    ck_assert_uint_eq(GetFileType(s), FILE_TYPE_PIPE);
+    /* Names compare case-insensitively. */
+    char upper[128];
+    strcpy(upper, n);
+    for (char *p = upper; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    HANDLE c = client(upper);
+    ck_assert_uint_eq(GetFileType(c), FILE_TYPE_PIPE);
+    /* The client came first. */
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    char buf[64];
+    DWORD done = 0;
+    SetLastError(0xdeadbeef);
+    ck_assert(WriteFile(c, "hello server", 12, &done, NULL));
+    ASSERT_LAST_ERROR(0xdeadbeef);
+    ck_assert_uint_eq(done, 12);
+    ck_assert(ReadFile(s, buf, 5, &done, NULL));
+    ck_assert_uint_eq(done, 5);
+    ck_assert(memcmp(buf, "hello", 5) == 0);
+    DWORD avail = 0, left = 9;
+    ck_assert(PeekNamedPipe(s, buf, 3, &done, &avail, &left));
+    ck_assert_uint_eq(done, 3);
+    ck_assert_uint_eq(avail, 7);
+    ck_assert_uint_eq(left, 0);
+    ck_assert(memcmp(buf, " se", 3) == 0);
+    ck_assert(ReadFile(s, buf, sizeof buf, &done, NULL));
+    ck_assert_uint_eq(done, 7);
+    ck_assert(WriteFile(s, "hi", 2, &done, NULL));
+    ck_assert(ReadFile(c, buf, sizeof buf, &done, NULL));
+    ck_assert_uint_eq(done, 2);
+    /* Connecting again while connected. */
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    ck_assert(FlushFileBuffers(s));
+    CloseHandle(c);
+    CloseHandle(s);
+}
+END_TEST
+
+START_TEST(test_state_errors)
+{
+    const char *n = pname("states");
+    HANDLE s = server(n, PIPE_TYPE_BYTE, 1);
+    char buf[8];
+    DWORD done = 5;
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, &done, NULL), ERROR_PIPE_LISTENING);
+    ck_assert_uint_eq(done, 0);
+    ASSERT_FAILS(WriteFile(s, "x", 1, &done, NULL), ERROR_PIPE_LISTENING);
+    ASSERT_FAILS(DisconnectNamedPipe(s), ERROR_PIPE_LISTENING);
+    HANDLE c = client(n);
+    ASSERT_FAILS(ConnectNamedPipe(c, NULL), ERROR_INVALID_FUNCTION);
+    ASSERT_FAILS(DisconnectNamedPipe(c), ERROR_INVALID_FUNCTION);
+    /* Data written before DisconnectNamedPipe is discarded with it. */
+    ck_assert(WriteFile(c, "abc", 3, &done, NULL));
+    ck_assert(DisconnectNamedPipe(s));
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(WriteFile(s, "x", 1, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(ReadFile(c, buf, sizeof buf, &done, NULL), ERROR_BROKEN_PIPE);
+    ASSERT_FAILS(WriteFile(c, "x", 1, &done, NULL), ERROR_NO_DATA);
+    /* A disconnected instance is not listening: clients find it busy. */
+    HANDLE c2 = CreateFileA(n, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert(c2 == INVALID_HANDLE_VALUE);
+    ASSERT_LAST_ERROR(ERROR_PIPE_BUSY);
+    CloseHandle(c);
+    /* Anonymous pipes and files are not named pipe servers. */
+    HANDLE r, w;
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    ASSERT_FAILS(ConnectNamedPipe(r, NULL), ERROR_INVALID_FUNCTION);
+    ASSERT_FAILS(GetNamedPipeInfo(r, NULL, NULL, NULL, NULL), ERROR_INVALID_FUNCTION);
+    CloseHandle(r);
+    CloseHandle(w);
+    ASSERT_FAILS(ConnectNamedPipe(NULL, NULL), ERROR_INVALID_HANDLE);
+    CloseHandle(s);
+}
+END_TEST
+
+START_TEST(test_message_mode)
+{
+    const char *n = pname("messages");
+    HANDLE s = server(n, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    HANDLE c = client(n);
+    DWORD done = 0, avail = 0, left = 0;
+    char buf[64];
+    ck_assert(WriteFile(c, "hello world", 11, &done, NULL));
+    ck_assert(WriteFile(c, "xyz", 3, &done, NULL));
+    ck_assert(PeekNamedPipe(s, buf, 4, &done, &avail, &left));
+    ck_assert_uint_eq(done, 4);
+    ck_assert_uint_eq(avail, 14);
+    ck_assert_uint_eq(left, 7);
+    /* A short read: ERROR_MORE_DATA, then the rest of the same message. */
+    done = 0;
+    ASSERT_FAILS(ReadFile(s, buf, 4, &done, NULL), ERROR_MORE_DATA);
+    ck_assert_uint_eq(done, 4);
+    ck_assert(memcmp(buf, "hell", 4) == 0);
+    ck_assert(PeekNamedPipe(s, NULL, 0, NULL, &avail, &left));
+    ck_assert_uint_eq(avail, 10);
+    ck_assert_uint_eq(left, 7);
+    ASSERT_FAILS(ReadFile(s, buf, 3, &done, NULL), ERROR_MORE_DATA);
+    ck_assert(memcmp(buf, "o w", 3) == 0);
+    ck_assert(ReadFile(s, buf, sizeof buf, &done, NULL));
+    ck_assert_uint_eq(done, 4);
+    ck_assert(memcmp(buf, "orld", 4) == 0);
+    ck_assert(ReadFile(s, buf, sizeof buf, &done, NULL));
+    ck_assert_uint_eq(done, 3);
+    ck_assert(memcmp(buf, "xyz", 3) == 0);
+    /* The client reads in byte mode by default: messages run together. */
+    ck_assert(WriteFile(s, "one", 3, &done, NULL));
+    ck_assert(WriteFile(s, "two", 3, &done, NULL));
+    DWORD got = 0;
+    while (got < 6) {
+        ck_assert(ReadFile(c, buf + got, sizeof buf - got, &done, NULL));
+        got += done;
+    }
+    ck_assert(memcmp(buf, "onetwo", 6) == 0);
+    /* In message mode the client sees the boundaries. */
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    ck_assert(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    ck_assert(WriteFile(s, "three", 5, &done, NULL));
+    ck_assert(WriteFile(s, "four", 4, &done, NULL));
+    ck_assert(ReadFile(c, buf, sizeof buf, &done, NULL));
+    ck_assert_uint_eq(done, 5);
+    ck_assert(ReadFile(c, buf, sizeof buf, &done, NULL));
+    ck_assert_uint_eq(done, 4);
+    DWORD flags = 0, out = 0, in = 0, max = 0;
+    ck_assert(GetNamedPipeInfo(s, &flags, &out, &in, &max));
+    ck_assert_uint_eq(flags, PIPE_SERVER_END | PIPE_TYPE_MESSAGE);
+    ck_assert_uint_eq(out, 4096);
+    ck_assert_uint_eq(in, 4096);
+    ck_assert_uint_eq(max, 1);
+    ck_assert(GetNamedPipeInfo(c, &flags, NULL, NULL, NULL));
+    ck_assert_uint_eq(flags, PIPE_CLIENT_END | PIPE_TYPE_MESSAGE);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+END_TEST
+
+START_TEST(test_end_of_pipe)
+{
+    const char *n = pname("end");
+    HANDLE s = server(n, PIPE_TYPE_BYTE, 1);
+    HANDLE c = client(n);
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    DWORD done;
+    char buf[8];
+    ck_assert(WriteFile(c, "ab", 2, &done, NULL));
+    CloseHandle(c);
+    /* What was written before the close is still read, then the end. */
+    ck_assert(ReadFile(s, buf, sizeof buf, &done, NULL));
+    ck_assert_uint_eq(done, 2);
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, &done, NULL), ERROR_BROKEN_PIPE);
+    ASSERT_FAILS(WriteFile(s, "x", 1, &done, NULL), ERROR_NO_DATA);
+    DWORD avail;
+    ASSERT_FAILS(PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL), ERROR_BROKEN_PIPE);
+    ck_assert(DisconnectNamedPipe(s));
+    CloseHandle(s);
+}
+END_TEST
+
+START_TEST(test_client_came_and_went)
+{
+    const char *n = pname("went");
+    HANDLE s = server(n, PIPE_TYPE_BYTE | PIPE_NOWAIT, 1);
+    /* PIPE_NOWAIT: no client yet. */
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_LISTENING);
+    HANDLE c = client(n);
+    CloseHandle(c);
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_NO_DATA);
+    ck_assert(DisconnectNamedPipe(s));
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_LISTENING);
+    c = client(n);
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    char buf[4];
+    DWORD done = 9;
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, &done, NULL), ERROR_NO_DATA);
+    ck_assert_uint_eq(done, 0);
+    ck_assert(WriteFile(c, "q", 1, &done, NULL));
+    ck_assert(ReadFile(s, buf, sizeof buf, &done, NULL));
+    ck_assert_uint_eq(done, 1);
+    DWORD state = 0;
+    ck_assert(GetNamedPipeHandleStateA(s, &state, NULL, NULL, NULL, NULL, 0));
+    ck_assert_uint_eq(state, PIPE_NOWAIT);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+END_TEST
+
+START_TEST(test_busy_and_wait)
+{
+    const char *n = pname("busy");
+    ASSERT_FAILS(WaitNamedPipeA(pname("nobody"), 10), ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    HANDLE x = CreateFileA(pname("nobody"), GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert(x == INVALID_HANDLE_VALUE);
+    ASSERT_LAST_ERROR(ERROR_FILE_NOT_FOUND);
+    HANDLE s = server(n, PIPE_TYPE_BYTE, 1);
+    SetLastError(0xdeadbeef);
+    ck_assert(WaitNamedPipeA(n, NMPWAIT_USE_DEFAULT_WAIT));
+    ck_assert(WaitNamedPipeA(n, 0));
+    ASSERT_LAST_ERROR(0xdeadbeef);
+    HANDLE c = client(n);
+    SetLastError(0xdeadbeef);
+    x = CreateFileA(n, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert(x == INVALID_HANDLE_VALUE);
+    ASSERT_LAST_ERROR(ERROR_PIPE_BUSY);
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    ASSERT_FAILS(WaitNamedPipeA(n, 20), ERROR_SEM_TIMEOUT);
+    ASSERT_FAILS(WaitNamedPipeA(n, NMPWAIT_USE_DEFAULT_WAIT), ERROR_SEM_TIMEOUT);
+    ck_assert(DisconnectNamedPipe(s));
+    CloseHandle(c);
+    ASSERT_FAILS(WaitNamedPipeA(n, 10), ERROR_SEM_TIMEOUT);
+    /* ConnectNamedPipe listens again (PIPE_NOWAIT so it returns). */
+    DWORD mode = PIPE_NOWAIT;
+    ck_assert(SetNamedPipeHandleState(s, &mode, NULL, NULL));
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_LISTENING);
+    ck_assert(WaitNamedPipeA(n, NMPWAIT_WAIT_FOREVER));
+    c = client(n);
+    CloseHandle(c);
+    CloseHandle(s);
+    /* The last instance gone: the name is gone. */
+    ASSERT_FAILS(WaitNamedPipeA(n, 10), ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(test_access)
+{
+    const char *n = pname("inbound");
+    HANDLE s = CreateNamedPipeA(n, PIPE_ACCESS_INBOUND, 0, 1, 0, 0, 0, NULL);
+    ck_assert(s != INVALID_HANDLE_VALUE);
+    SetLastError(0xdeadbeef);
+    HANDLE c = CreateFileA(n, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert(c == INVALID_HANDLE_VALUE);
+    ASSERT_LAST_ERROR(ERROR_ACCESS_DENIED);
+    c = CreateFileA(n, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert(c != INVALID_HANDLE_VALUE);
+    DWORD done;
+    char buf[4];
+    ASSERT_FAILS(WriteFile(s, "x", 1, &done, NULL), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(ReadFile(c, buf, 1, &done, NULL), ERROR_ACCESS_DENIED);
+    ck_assert(WriteFile(c, "y", 1, &done, NULL));
+    ck_assert(ReadFile(s, buf, 1, &done, NULL));
+    ck_assert_int_eq(buf[0], 'y');
+    CloseHandle(c);
+    CloseHandle(s);
+
+    /* A client opened for reading only cannot change the handle state. */
+    n = pname("readonly");
+    s = server(n, PIPE_TYPE_MESSAGE, 1);
+    c = CreateFileA(n, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert(c != INVALID_HANDLE_VALUE);
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    ASSERT_FAILS(SetNamedPipeHandleState(c, &mode, NULL, NULL), ERROR_ACCESS_DENIED);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+END_TEST
+
+START_TEST(test_handle_state)
+{
+    const char *n = pname("hstate");
+    HANDLE s = server(n, PIPE_TYPE_BYTE, PIPE_UNLIMITED_INSTANCES);
+    HANDLE c = client(n);
+    DWORD mode = PIPE_READMODE_MESSAGE, count = 5, timeout = 10;
+    ASSERT_FAILS(SetNamedPipeHandleState(c, &mode, NULL, NULL), ERROR_INVALID_PARAMETER);
+    mode = PIPE_READMODE_BYTE;
+    ASSERT_FAILS(SetNamedPipeHandleState(c, &mode, &count, NULL), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(SetNamedPipeHandleState(c, NULL, NULL, &timeout), ERROR_INVALID_PARAMETER);
+    mode = 0x10;
+    ASSERT_FAILS(SetNamedPipeHandleState(c, &mode, NULL, NULL), ERROR_INVALID_PARAMETER);
+    SetLastError(0xdeadbeef);
+    ck_assert(SetNamedPipeHandleState(c, NULL, NULL, NULL));
+    ASSERT_LAST_ERROR(0xdeadbeef);
+    DWORD state = 9, inst = 0;
+    ck_assert(GetNamedPipeHandleStateW(c, &state, &inst, NULL, NULL, NULL, 0));
+    ck_assert_uint_eq(state, 0);
+    ck_assert_uint_eq(inst, 1);
+    ASSERT_FAILS(GetNamedPipeHandleStateA(c, &state, &inst, &count, NULL, NULL, 0),
+                 ERROR_INVALID_PARAMETER);
+    DWORD max = 0;
+    ck_assert(GetNamedPipeInfo(c, NULL, NULL, NULL, &max));
+    ck_assert_uint_eq(max, PIPE_UNLIMITED_INSTANCES);
+    ULONG pid = 0;
+    ck_assert(GetNamedPipeClientProcessId(s, &pid));
+    ck_assert_uint_eq(pid, (ULONG)getpid());
+    pid = 0;
+    ck_assert(GetNamedPipeServerProcessId(c, &pid));
+    ck_assert_uint_eq(pid, (ULONG)getpid());
+    HANDLE s2 = server(n, PIPE_TYPE_BYTE, PIPE_UNLIMITED_INSTANCES);
+    ASSERT_FAILS(GetNamedPipeClientProcessId(s2, &pid), ERROR_PIPE_NOT_CONNECTED);
+    ck_assert(GetNamedPipeHandleStateA(s, NULL, &inst, NULL, NULL, NULL, 0));
+    ck_assert_uint_eq(inst, 2);
+    CloseHandle(s2);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+END_TEST
+
+static DWORD WINAPI echo_server(LPVOID arg)
+{
+    HANDLE s = arg;
+    char buf[256];
+    DWORD done = 0, written;
+    if (!ConnectNamedPipe(s, NULL) && GetLastError() != ERROR_PIPE_CONNECTED)
+        return 1;
+    for (;;) {
+        if (!ReadFile(s, buf, sizeof buf, &done, NULL))
+            break;
+        buf[done] = '!';
+        if (!WriteFile(s, buf, done + 1, &written, NULL))
+            break;
+    }
+    DisconnectNamedPipe(s);
+    return 0;
+}
+
+START_TEST(test_transact_and_call)
+{
+    const char *n = pname("transact");
+    HANDLE s = server(n, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    HANDLE th = CreateThread(NULL, 0, echo_server, s, 0, NULL);
+    HANDLE c = client(n);
+    char out[64];
+    DWORD got = 0;
+    /* The client is in byte read mode: no transaction. */
+    ASSERT_FAILS(TransactNamedPipe(c, "ping", 4, out, sizeof out, &got, NULL), ERROR_BAD_PIPE);
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    ck_assert(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    SetLastError(0xdeadbeef);
+    ck_assert(TransactNamedPipe(c, "ping", 4, out, sizeof out, &got, NULL));
+    ASSERT_LAST_ERROR(0xdeadbeef);
+    ck_assert_uint_eq(got, 5);
+    ck_assert(memcmp(out, "ping!", 5) == 0);
+    ASSERT_FAILS(TransactNamedPipe(c, "pong", 4, out, 2, &got, NULL), ERROR_MORE_DATA);
+    ck_assert_uint_eq(got, 2);
+    ck_assert(ReadFile(c, out, sizeof out, &got, NULL));
+    ck_assert_uint_eq(got, 3);
+    CloseHandle(c);
+    ASSERT_WAIT(WaitForSingleObject(th, 10000), WAIT_OBJECT_0);
+    CloseHandle(th);
+    /* CallNamedPipe: connect, transact, close. */
+    th = CreateThread(NULL, 0, echo_server, s, 0, NULL);
+    ck_assert(CallNamedPipeA(n, "abc", 3, out, sizeof out, &got, NMPWAIT_WAIT_FOREVER));
+    ck_assert_uint_eq(got, 4);
+    ck_assert(memcmp(out, "abc!", 4) == 0);
+    ASSERT_WAIT(WaitForSingleObject(th, 10000), WAIT_OBJECT_0);
+    CloseHandle(th);
+    ASSERT_FAILS(CallNamedPipeA(pname("nobody"), "abc", 3, out, sizeof out, &got, 10),
+                 ERROR_FILE_NOT_FOUND);
+    CloseHandle(s);
+    /* A byte pipe has no transactions. */
+    n = pname("bytetransact");
+    s = server(n, PIPE_TYPE_BYTE, 1);
+    c = client(n);
+    ASSERT_FAILS(TransactNamedPipe(c, "x", 1, out, sizeof out, &got, NULL), ERROR_BAD_PIPE);
+    CloseHandle(c);
+    CloseHandle(s);
+}
+END_TEST
+
+START_TEST(test_wide)
+{
+    WCHAR n[128];
+    char a[128];
+    snprintf(a, sizeof a, "\\\\.\\pipe\\ck_npipe_%d_wide", (int)getpid());
+    for (int i = 0;; i++) {
+        n[i] = (WCHAR)a[i];
+        if (!a[i])
+            break;
+    }
+    HANDLE s = CreateNamedPipeW(n, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                                1, 0, 0, 0, NULL);
+    ck_assert(s != INVALID_HANDLE_VALUE);
+    ck_assert(WaitNamedPipeW(n, 0));
+    HANDLE th = CreateThread(NULL, 0, echo_server, s, 0, NULL);
+    char out[16];
+    DWORD got = 0;
+    ck_assert(CallNamedPipeW(n, "w", 1, out, sizeof out, &got, NMPWAIT_WAIT_FOREVER));
+    ck_assert_uint_eq(got, 2);
+    ASSERT_WAIT(WaitForSingleObject(th, 10000), WAIT_OBJECT_0);
+    CloseHandle(th);
+    HANDLE c = CreateFileW(n, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert(c == INVALID_HANDLE_VALUE); /* disconnected, not listening */
+    ASSERT_LAST_ERROR(ERROR_PIPE_BUSY);
+    CloseHandle(s);
+    ASSERT_FAILS(WaitNamedPipeW(n, 0), ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(CreateNamedPipeW(u"\\\\.\\mailslot\\x", PIPE_ACCESS_DUPLEX, 0, 1, 0, 0, 0, NULL) !=
+                     INVALID_HANDLE_VALUE,
+                 ERROR_INVALID_NAME);
+}
+END_TEST
+
+START_TEST(test_overlapped_connect)
+{
+    const char *n = pname("overlapped");
+    HANDLE s = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE, 1,
+                                0, 0, 0, NULL);
+    ck_assert(s != INVALID_HANDLE_VALUE);
+    OVERLAPPED ov = {0};
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ASSERT_FAILS(ConnectNamedPipe(s, &ov), ERROR_IO_PENDING);
+    ck_assert(!HasOverlappedIoCompleted(&ov));
+    DWORD done = 7;
+    ASSERT_FAILS(GetOverlappedResult(s, &ov, &done, FALSE), ERROR_IO_INCOMPLETE);
+    HANDLE c = client(n);
+    ASSERT_WAIT(WaitForSingleObject(ov.hEvent, 10000), WAIT_OBJECT_0);
+    ck_assert(GetOverlappedResult(s, &ov, &done, TRUE));
+    ck_assert_uint_eq(done, 0);
+    /* An overlapped read waits for the client's data. */
+    char buf[8];
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, NULL, &ov), ERROR_IO_PENDING);
+    ck_assert(WriteFile(c, "ov", 2, &done, NULL));
+    ck_assert(GetOverlappedResult(s, &ov, &done, TRUE));
+    ck_assert_uint_eq(done, 2);
+    /* A pending connect is cancelled. */
+    CloseHandle(c);
+    ck_assert(DisconnectNamedPipe(s));
+    ASSERT_FAILS(ConnectNamedPipe(s, &ov), ERROR_IO_PENDING);
+    ck_assert(CancelIo(s));
+    ASSERT_FAILS(GetOverlappedResult(s, &ov, &done, TRUE), ERROR_OPERATION_ABORTED);
+    /* A client already there: ERROR_PIPE_CONNECTED at once. */
+    c = client(n);
+    ASSERT_FAILS(ConnectNamedPipe(s, &ov), ERROR_PIPE_CONNECTED);
+    CloseHandle(c);
+    CloseHandle(ov.hEvent);
+    CloseHandle(s);
+}
+END_TEST
+
+/* ---- across processes ---- */
+
+static int child_client(const char *n)
+{
+    HANDLE c = INVALID_HANDLE_VALUE;
+    for (int i = 0; i < 2000 && c == INVALID_HANDLE_VALUE; i++) {
+        c = CreateFileA(n, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        if (c == INVALID_HANDLE_VALUE) {
+            if (GetLastError() == ERROR_PIPE_BUSY)
+                WaitNamedPipeA(n, NMPWAIT_WAIT_FOREVER);
+            else
+                settle_ms(5);
+        }
+    }
+    if (c == INVALID_HANDLE_VALUE)
+        return 10;
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    if (!SetNamedPipeHandleState(c, &mode, NULL, NULL))
+        return 11;
+    char buf[64];
+    DWORD got = 0;
+    if (!TransactNamedPipe(c, "from child", 10, buf, sizeof buf, &got, NULL))
+        return 12;
+    if (got != 11 || memcmp(buf, "from child!", 11))
+        return 13;
+    ULONG pid = 0;
+    if (!GetNamedPipeServerProcessId(c, &pid) || pid != (ULONG)getppid())
+        return 14;
+    CloseHandle(c);
+    return 0;
+}
+
+START_TEST(test_across_processes)
+{
+    const char *n = pname("xproc");
+    pid_t kids[3];
+    for (int i = 0; i < 3; i++) {
+        kids[i] = fork();
+        ck_assert_int_ge(kids[i], 0);
+        if (kids[i] == 0)
+            _exit(child_client(n));
+    }
+    for (int i = 0; i < 3; i++) {
+        HANDLE s = server(n, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, PIPE_UNLIMITED_INSTANCES);
+        if (!ConnectNamedPipe(s, NULL))
+            ck_assert_uint_eq(GetLastError(), ERROR_PIPE_CONNECTED);
+        ULONG pid = 0;
+        ck_assert(GetNamedPipeClientProcessId(s, &pid));
+        bool ours = false;
+        for (int k = 0; k < 3; k++)
+            ours |= pid == (ULONG)kids[k];
+        ck_assert(ours);
+        char buf[64];
+        DWORD got, written;
+        ck_assert(ReadFile(s, buf, sizeof buf, &got, NULL));
+        buf[got] = '!';
+        ck_assert(WriteFile(s, buf, got + 1, &written, NULL));
+        ASSERT_FAILS(ReadFile(s, buf, sizeof buf, &got, NULL), ERROR_BROKEN_PIPE);
+        CloseHandle(s);
+    }
+    for (int i = 0; i < 3; i++) {
+        int st = 0;
+        ck_assert_int_eq(waitpid(kids[i], &st, 0), kids[i]);
+        ck_assert(WIFEXITED(st));
+        ck_assert_int_eq(WEXITSTATUS(st), 0);
+    }
+}
+END_TEST
+
+/* A server killed with its instance open leaves nothing that blocks a new
+ * server, even one that insists on being the first instance. */
+START_TEST(test_killed_server)
+{
+    const char *n = pname("killed");
+    int ready[2];
+    ck_assert_int_eq(pipe(ready), 0);
+    pid_t kid = fork();
+    ck_assert_int_ge(kid, 0);
+    if (kid == 0) {
+        HANDLE s = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE,
+                                    PIPE_TYPE_BYTE, 1, 0, 0, 0, NULL);
+        char c = s != INVALID_HANDLE_VALUE ? 'y' : 'n';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(2);
+        for (;;)
+            pause();
+    }
+    char c = 0;
+    ck_assert_int_eq(read(ready[0], &c, 1), 1);
+    ck_assert_int_eq(c, 'y');
+    /* The child's instance is alive and listening. */
+    ck_assert(WaitNamedPipeA(n, 0));
+    SetLastError(0xdeadbeef);
+    HANDLE h = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, 1, 0, 0, 0, NULL);
+    ck_assert(h == INVALID_HANDLE_VALUE);
+    ASSERT_LAST_ERROR(ERROR_PIPE_BUSY);
+    kill(kid, SIGKILL);
+    int st;
+    ck_assert_int_eq(waitpid(kid, &st, 0), kid);
+    ASSERT_FAILS(WaitNamedPipeA(n, 0), ERROR_FILE_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    h = CreateFileA(n, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert(h == INVALID_HANDLE_VALUE);
+    ASSERT_LAST_ERROR(ERROR_FILE_NOT_FOUND);
+    h = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, PIPE_TYPE_MESSAGE,
+                         1, 0, 0, 0, NULL);
+    ck_assert(h != INVALID_HANDLE_VALUE);
+    HANDLE cl = client(n);
+    ASSERT_FAILS(ConnectNamedPipe(h, NULL), ERROR_PIPE_CONNECTED);
+    CloseHandle(cl);
+    CloseHandle(h);
+    close(ready[0]);
+    close(ready[1]);
+}
+END_TEST
+
+static Suite *npipe_suite(void)
+{
+    Suite *s = suite_create("npipe");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_create_errors);
+    tcase_add_test(tc, test_byte_round_trip);
+    tcase_add_test(tc, test_state_errors);
+    tcase_add_test(tc, test_message_mode);
+    tcase_add_test(tc, test_end_of_pipe);
+    tcase_add_test(tc, test_client_came_and_went);
+    tcase_add_test(tc, test_busy_and_wait);
+    tcase_add_test(tc, test_access);
+    tcase_add_test(tc, test_handle_state);
+    tcase_add_test(tc, test_transact_and_call);
+    tcase_add_test(tc, test_wide);
+    tcase_add_test(tc, test_overlapped_connect);
+    tcase_add_test(tc, test_across_processes);
+    tcase_add_test(tc, test_killed_server);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+TEST_MAIN(npipe_suite)
