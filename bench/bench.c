@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -566,6 +567,80 @@ static void bench_iocp(long n)
     CloseHandle(bench_port);
 }
 
+/* ---- named pipes ---- */
+
+/* A 64-byte message round trip: this thread writes, an echo thread reads
+ * and writes it back, this thread reads the answer.  The named pipe (message
+ * mode) is compared with the same echo over a raw SOCK_SEQPACKET socketpair. */
+static HANDLE np_client;
+static int raw_fds[2];
+
+static DWORD WINAPI np_echo(LPVOID arg)
+{
+    HANDLE s = arg;
+    char buf[64];
+    DWORD n, w;
+    ConnectNamedPipe(s, NULL);
+    while (ReadFile(s, buf, sizeof buf, &n, NULL) && WriteFile(s, buf, n, &w, NULL))
+        ;
+    return 0;
+}
+
+static void *raw_echo(void *arg)
+{
+    (void)arg;
+    char buf[64];
+    ssize_t n;
+    while ((n = read(raw_fds[1], buf, sizeof buf)) > 0 && write(raw_fds[1], buf, (size_t)n) == n)
+        ;
+    return NULL;
+}
+
+static void b_np_round_trip(long n)
+{
+    char buf[64] = {0};
+    DWORD got;
+    for (long i = 0; i < n; i++)
+        if (!WriteFile(np_client, buf, sizeof buf, &got, NULL) ||
+            !ReadFile(np_client, buf, sizeof buf, &got, NULL))
+            abort();
+}
+
+static void b_raw_round_trip(long n)
+{
+    char buf[64] = {0};
+    for (long i = 0; i < n; i++)
+        if (write(raw_fds[0], buf, sizeof buf) != sizeof buf ||
+            read(raw_fds[0], buf, sizeof buf) != sizeof buf)
+            abort();
+}
+
+static void bench_npipe(long n)
+{
+    char name[64];
+    snprintf(name, sizeof name, "\\\\.\\pipe\\winshim_bench_%d", (int)getpid());
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX,
+                                PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1, 4096, 4096, 0, NULL);
+    HANDLE th = CreateThread(NULL, 0, np_echo, s, 0, NULL);
+    np_client = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    DWORD mode = PIPE_READMODE_MESSAGE;
+    SetNamedPipeHandleState(np_client, &mode, NULL, NULL);
+    pthread_t rt;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, raw_fds) < 0 ||
+        pthread_create(&rt, NULL, raw_echo, NULL))
+        abort();
+    double base = best_ns_per_op(b_raw_round_trip, n);
+    row("named pipe message round trip (64 B)", best_ns_per_op(b_np_round_trip, n),
+        "vs SEQPACKET socketpair", base, "");
+    CloseHandle(np_client);
+    WaitForSingleObject(th, INFINITE);
+    CloseHandle(th);
+    CloseHandle(s);
+    close(raw_fds[0]);
+    pthread_join(rt, NULL);
+    close(raw_fds[1]);
+}
+
 int main(void)
 {
     const long N = 2000000;
@@ -618,5 +693,6 @@ int main(void)
 
     bench_usersync();
     bench_iocp(N / 4);
+    bench_npipe(N / 100);
     return 0;
 }
