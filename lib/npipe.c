@@ -349,13 +349,32 @@ static DWORD server_try_accept(struct file_obj *f, struct np *np, bool *got)
     *got = false;
     if (np->state != NP_LISTENING)
         return ERROR_SUCCESS;
+    /* Backlog 0 queues one client at most: once one is queued, the
+     * listener is shut for reading before the accept, so that no second
+     * client can queue in between and then be dropped with the listener
+     * (a shut listener refuses connections; the queued one is still
+     * accepted). */
+    struct pollfd p = {.fd = f->fd, .events = POLLIN};
+    int r;
+    do
+        r = poll(&p, 1, 0);
+    while (r < 0 && errno == EINTR);
+    if (r <= 0 || !(p.revents & POLLIN))
+        return ERROR_SUCCESS;
+    shutdown(f->fd, SHUT_RD);
     int c;
     do
         c = accept4(f->fd, NULL, NULL, SOCK_CLOEXEC);
     while (c < 0 && errno == EINTR);
-    if (c < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK ? ERROR_SUCCESS
-                                                       : ws_errno_to_win32(errno);
+    if (c < 0) {
+        /* Cannot happen (the client was queued and np->lock is held);
+         * listen anew rather than stay shut. */
+        DWORD err = ws_errno_to_win32(errno);
+        int lfd;
+        if (!sock_listen(np->dir, np->slot, &np->info, &lfd))
+            fd_replace(f, lfd);
+        return err;
+    }
     fd_replace(f, c);
     slot_set_state(np, NP_CONNECTED);
     *got = true;
@@ -878,8 +897,11 @@ DWORD npipe_open(const void *name, bool wide, ACCESS_MASK access, DWORD flags,
         s = -1;
         if (e == EAGAIN || e == EWOULDBLOCK || e == EINPROGRESS)
             any = true; /* listening, with a client queued already */
-        else if (e == ECONNREFUSED)
-            any |= slot_alive(dir, k, NULL); /* connected or disconnected */
+        else if (!any)
+            /* Refused: connected or disconnected; no socket file: between
+             * a new listener's unlink and bind.  Either way the slot's lock
+             * says whether the instance exists. */
+            any = slot_alive(dir, k, NULL);
     }
     close(info_fd);
     if (s < 0)

@@ -441,7 +441,8 @@ START_TEST(test_transact_and_call)
     CloseHandle(th);
     /* CallNamedPipe: connect, transact, close. */
     th = CreateThread(NULL, 0, echo_server, s, 0, NULL);
-    ck_assert(CallNamedPipeA(n, "abc", 3, out, sizeof out, &got, NMPWAIT_WAIT_FOREVER));
+    ck_assert_msg(CallNamedPipeA(n, "abc", 3, out, sizeof out, &got, NMPWAIT_WAIT_FOREVER),
+                  "CallNamedPipe: %lu", (unsigned long)GetLastError());
     ck_assert_uint_eq(got, 4);
     ck_assert(memcmp(out, "abc!", 4) == 0);
     ASSERT_WAIT(WaitForSingleObject(th, 10000), WAIT_OBJECT_0);
