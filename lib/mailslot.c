@@ -391,7 +391,8 @@ static DWORD reader_get(HANDLE h, struct file_obj **fo, struct ms **mso)
     struct ms *ms = ms_of(f);
     if (!ms || !ms->reader) {
         file_put(f);
-        return ERROR_INVALID_FUNCTION;
+        /* A writer: ERROR_INVALID_HANDLE as Wine (Windows unverified). */
+        return ms ? ERROR_INVALID_HANDLE : ERROR_INVALID_FUNCTION;
     }
     *fo = f;
     *mso = ms;

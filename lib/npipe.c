@@ -956,8 +956,11 @@ WS_EXPORT BOOL WINAPI ConnectNamedPipe(HANDLE h, LPOVERLAPPED ov)
         return ws_bool(err);
     struct np *np = np_of(f);
     if (!np || !np->server) {
+        /* An anonymous pipe is a connected pipe (Windows makes it a named
+         * pipe); a client end or another kind of file cannot listen. */
+        err = f->kind == FILE_KIND_PIPE ? ERROR_PIPE_CONNECTED : ERROR_INVALID_FUNCTION;
         file_put(f);
-        return ws_bool(np ? ERROR_INVALID_FUNCTION : f->kind == FILE_KIND_NPIPE ? ERROR_INVALID_HANDLE : ERROR_INVALID_FUNCTION);
+        return ws_bool(err);
     }
     pthread_mutex_lock(&np->lock);
     if (np->state == NP_DISCONNECTED) {
@@ -1004,7 +1007,8 @@ WS_EXPORT BOOL WINAPI DisconnectNamedPipe(HANDLE h)
     struct np *np = np_of(f);
     if (!np || !np->server) {
         file_put(f);
-        return ws_bool(ERROR_INVALID_FUNCTION);
+        /* A client end: Wine says ERROR_NOT_SUPPORTED (Windows unverified). */
+        return ws_bool(np ? ERROR_NOT_SUPPORTED : ERROR_INVALID_FUNCTION);
     }
     pthread_mutex_lock(&np->lock);
     bool got;
@@ -1038,7 +1042,7 @@ static DWORD wait_named_pipe(const void *name, bool wide, DWORD timeout)
     char dir[108];
     DWORD err = rdv_path(name, wide, RDV_PIPE, 5, dir, sizeof dir);
     if (err)
-        return err == ERROR_INVALID_NAME ? ERROR_BAD_PATHNAME : err;
+        return err == ERROR_INVALID_NAME ? ERROR_PATH_NOT_FOUND : err; /* as Wine */
     uint64_t start = mono_ms();
     for (bool first = true;; first = false) {
         int info_fd;
@@ -1262,12 +1266,42 @@ WS_EXPORT BOOL WINAPI GetNamedPipeHandleStateW(HANDLE h, LPDWORD state,
                             user, user_size, true);
 }
 
+/* GetNamedPipeInfo of an anonymous pipe: Windows makes the read end the
+ * server end of a one-instance byte pipe. */
+static DWORD anon_pipe_info(HANDLE h, LPDWORD flags, LPDWORD out_size,
+                            LPDWORD in_size, LPDWORD max_instances)
+{
+    struct file_obj *f;
+    ACCESS_MASK granted = 0;
+    DWORD err = file_get(h, 0, &f, &granted);
+    if (err)
+        return err;
+    if (f->kind != FILE_KIND_PIPE) {
+        file_put(f);
+        return ERROR_INVALID_FUNCTION;
+    }
+    int fd = file_fd(&f->hdr);
+    int size = fd >= 0 ? fcntl(fd, F_GETPIPE_SZ) : -1;
+    if (flags)
+        *flags = (granted & FILE_READ_DATA) ? PIPE_SERVER_END : PIPE_CLIENT_END;
+    if (out_size)
+        *out_size = size > 0 ? (DWORD)size : 0;
+    if (in_size)
+        *in_size = size > 0 ? (DWORD)size : 0;
+    if (max_instances)
+        *max_instances = 1;
+    file_put(f);
+    return ERROR_SUCCESS;
+}
+
 WS_EXPORT BOOL WINAPI GetNamedPipeInfo(HANDLE h, LPDWORD flags, LPDWORD out_size,
                                        LPDWORD in_size, LPDWORD max_instances)
 {
     struct file_obj *f;
     struct np *np;
     DWORD err = np_get(h, FILE_READ_ATTRIBUTES, &f, &np);
+    if (err == ERROR_INVALID_FUNCTION)
+        return ws_bool(anon_pipe_info(h, flags, out_size, in_size, max_instances));
     if (err)
         return ws_bool(err);
     if (flags)

@@ -66,8 +66,11 @@ START_TEST(test_create_and_errors)
     DWORD done;
     ASSERT_FAILS(ReadFile(w, buf, sizeof buf, &done, NULL), ERROR_ACCESS_DENIED);
     ASSERT_FAILS(WriteFile(m, "x", 1, &done, NULL), ERROR_ACCESS_DENIED);
-    ASSERT_FAILS(GetMailslotInfo(w, NULL, NULL, NULL, NULL), ERROR_INVALID_FUNCTION);
-    ASSERT_FAILS(SetMailslotInfo(w, 0), ERROR_INVALID_FUNCTION);
+    ASSERT_FAILS(GetMailslotInfo(w, NULL, NULL, NULL, NULL), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(SetMailslotInfo(w, 0), ERROR_INVALID_HANDLE);
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ASSERT_FAILS(GetMailslotInfo(ev, NULL, NULL, NULL, NULL), ERROR_INVALID_HANDLE);
+    CloseHandle(ev);
     ASSERT_FAILS(GetMailslotInfo(NULL, NULL, NULL, NULL, NULL), ERROR_INVALID_HANDLE);
     CloseHandle(w);
     CloseHandle(m);

@@ -152,7 +152,7 @@ START_TEST(test_state_errors)
     ASSERT_FAILS(DisconnectNamedPipe(s), ERROR_PIPE_LISTENING);
     HANDLE c = client(n);
     ASSERT_FAILS(ConnectNamedPipe(c, NULL), ERROR_INVALID_FUNCTION);
-    ASSERT_FAILS(DisconnectNamedPipe(c), ERROR_INVALID_FUNCTION);
+    ASSERT_FAILS(DisconnectNamedPipe(c), ERROR_NOT_SUPPORTED);
     /* Data written before DisconnectNamedPipe is discarded with it. */
     ck_assert(WriteFile(c, "abc", 3, &done, NULL));
     ck_assert(DisconnectNamedPipe(s));
@@ -168,10 +168,18 @@ START_TEST(test_state_errors)
     /* Anonymous pipes and files are not named pipe servers. */
     HANDLE r, w;
     ck_assert(CreatePipe(&r, &w, NULL, 0));
-    ASSERT_FAILS(ConnectNamedPipe(r, NULL), ERROR_INVALID_FUNCTION);
-    ASSERT_FAILS(GetNamedPipeInfo(r, NULL, NULL, NULL, NULL), ERROR_INVALID_FUNCTION);
+    ASSERT_FAILS(ConnectNamedPipe(r, NULL), ERROR_PIPE_CONNECTED);
+    DWORD flags = 9, max = 0;
+    ck_assert(GetNamedPipeInfo(r, &flags, NULL, NULL, &max));
+    ck_assert_uint_eq(flags, PIPE_SERVER_END);
+    ck_assert_uint_eq(max, 1);
+    ck_assert(GetNamedPipeInfo(w, &flags, NULL, NULL, NULL));
+    ck_assert_uint_eq(flags, PIPE_CLIENT_END);
     CloseHandle(r);
     CloseHandle(w);
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ASSERT_FAILS(GetNamedPipeInfo(ev, NULL, NULL, NULL, NULL), ERROR_INVALID_HANDLE);
+    CloseHandle(ev);
     ASSERT_FAILS(ConnectNamedPipe(NULL, NULL), ERROR_INVALID_HANDLE);
     CloseHandle(s);
 }
@@ -291,6 +299,7 @@ START_TEST(test_busy_and_wait)
 {
     const char *n = pname("busy");
     ASSERT_FAILS(WaitNamedPipeA(pname("nobody"), 10), ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(WaitNamedPipeA("\\\\.\\nopipe\\x", 0), ERROR_PATH_NOT_FOUND);
     SetLastError(0xdeadbeef);
     HANDLE x = CreateFileA(pname("nobody"), GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
     ck_assert(x == INVALID_HANDLE_VALUE);
