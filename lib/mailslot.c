@@ -203,7 +203,7 @@ static void ms_destroy(struct file_obj *f)
         free(m);
     }
     pthread_mutex_destroy(&ms->lock);
-    free(ms);
+    arena_free(ms, sizeof *ms);
     f->priv = NULL;
 }
 
@@ -216,15 +216,28 @@ const struct file_ops mailslot_file_ops = {
     .destroy = ms_destroy,
 };
 
-static DWORD ms_insert(int fd, struct ms *ms, ACCESS_MASK access, bool inherit,
+static DWORD ms_insert(int fd, struct ms *tmp, ACCESS_MASK access, bool inherit,
                        HANDLE *out)
 {
     struct file_obj *f;
     DWORD err = file_new(fd, &mailslot_file_ops, access, 0, &f);
+    /* Into the arena, as npipe.c's state (LeakSanitizer and deferred
+     * references at exit); process-private all the same. */
+    struct ms *ms = err ? NULL : arena_alloc(sizeof *ms);
+    if (!err && !ms) {
+        object_handle_close(&f->hdr);
+        object_unref(&f->hdr); /* closes fd */
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    }
     if (err) {
-        free(ms);
+        pthread_mutex_destroy(&tmp->lock);
+        free(tmp);
         return err;
     }
+    memcpy(ms, tmp, sizeof *ms);
+    pthread_mutex_init(&ms->lock, NULL);
+    pthread_mutex_destroy(&tmp->lock);
+    free(tmp);
     f->priv = ms;
     if ((err = handle_insert(&f->hdr, f->access, inherit ? HANDLE_FLAG_INHERIT : 0, out))) {
         object_handle_close(&f->hdr);
