@@ -219,6 +219,10 @@ struct object_type {
     uint64_t (*acquire)(const struct object *obj, uint64_t state, uint32_t tid,
                         bool *abandoned);
 
+    /* Wait-any waiters are queued at the head and so served last come,
+     * first served (completion ports, as Windows serves them). */
+    bool lifo_waiters;
+
     /* Called by the thread that waited, after a wait gave it the object
      * (mutex: record ownership); NULL for most kinds. */
     void (*acquired)(struct object *obj, uint32_t tid);
@@ -461,6 +465,12 @@ struct ws_thread {
     struct apc *apc_head, *apc_tail;
     bool alertable;
     bool exiting;              /* no more APCs are accepted */
+
+    /* The completion port this thread is associated with (iocp.c): its
+     * gate, with a reference, and whether the thread counts in the port's
+     * running count.  Touched only by the thread itself. */
+    struct object *iocp_gate;
+    bool iocp_counted;
 };
 
 /* The calling thread's state; attaches it on first use. */
@@ -707,6 +717,11 @@ void iocp_post(aoff_t port, ULONG_PTR key, DWORD bytes, LPOVERLAPPED ov,
                ULONG_PTR status);
 /* The file object is going: drop its port reference. */
 void iocp_file_destroy(struct file_obj *f);
+/* The port's running count (iocp.c): a counted thread is about to block in
+ * a wait (wait.c), wakes from it, or exits (thread.c). */
+void iocp_thread_block(struct ws_thread *t);
+void iocp_thread_unblock(struct ws_thread *t);
+void iocp_thread_exit(struct ws_thread *t);
 extern const struct object_type iocp_type;
 
 /* Waits for an object the caller holds a reference on (wait.c): the
