@@ -717,6 +717,17 @@ void iocp_post(aoff_t port, ULONG_PTR key, DWORD bytes, LPOVERLAPPED ov,
                ULONG_PTR status);
 /* The file object is going: drop its port reference. */
 void iocp_file_destroy(struct file_obj *f);
+/* A socket is going (socket.c): drop its port reference. */
+void iocp_port_unref(aoff_t port);
+/* Sockets on ports and overlapped (socket.c, sockio.c), for iocp.c,
+ * overlapped.c and file.c: a socket's port fields (with a reference on
+ * the object; ERROR_INVALID_HANDLE when h is no socket); CancelIo(Ex) of
+ * its requests; ReadFile/WriteFile on it. */
+DWORD socket_port_fields(HANDLE h, struct object **o, _Atomic aoff_t **port,
+                         ULONG_PTR **key);
+DWORD sio_cancel(HANDLE h, uint32_t tid, LPOVERLAPPED ov, bool *is_socket);
+DWORD sio_file_io(HANDLE h, void *buf, DWORD len, LPDWORD done, LPOVERLAPPED ov,
+                  bool write, bool *is_socket);
 /* The port's running count (iocp.c): a counted thread is about to block in
  * a wait (wait.c), wakes from it, or exits (thread.c). */
 void iocp_thread_block(struct ws_thread *t);

@@ -371,20 +371,27 @@ static DWORD iocp_new(DWORD concurrency, HANDLE *out)
     return err;
 }
 
-/* Associates f with p under f's object lock: a file has at most one port. */
-static DWORD iocp_associate(struct file_obj *f, struct iocp *p, ULONG_PTR key)
+/* Associates an object (a file or a socket) with p under the object's
+ * lock: it has at most one port, for life. */
+static DWORD iocp_associate(struct object *o, _Atomic aoff_t *slot,
+                            ULONG_PTR *keyslot, struct iocp *p, ULONG_PTR key)
 {
     DWORD err = ERROR_SUCCESS;
-    obj_lock(&f->hdr);
-    if (atomic_load_explicit(&f->iocp, memory_order_relaxed)) {
+    obj_lock(o);
+    if (atomic_load_explicit(slot, memory_order_relaxed)) {
         err = ERROR_INVALID_PARAMETER;
     } else {
-        object_ref(&p->hdr); /* the file's, dropped by iocp_file_destroy */
-        f->iocp_key = key;
-        atomic_store_explicit(&f->iocp, arena_off(p), memory_order_release);
+        object_ref(&p->hdr); /* the object's, dropped when it goes */
+        *keyslot = key;
+        atomic_store_explicit(slot, arena_off(p), memory_order_release);
     }
-    obj_unlock(&f->hdr);
+    obj_unlock(o);
     return err;
+}
+
+void iocp_port_unref(aoff_t port)
+{
+    object_unref(arena_ptr(port));
 }
 
 WS_EXPORT HANDLE WINAPI CreateIoCompletionPort(HANDLE file, HANDLE existing,
@@ -400,13 +407,22 @@ WS_EXPORT HANDLE WINAPI CreateIoCompletionPort(HANDLE file, HANDLE existing,
             return ws_null(err);
         return port;
     }
+    /* A file, or a socket (a SOCKET cast to HANDLE, as Windows allows). */
+    struct object *o;
+    _Atomic aoff_t *slot;
+    ULONG_PTR *keyslot;
     struct file_obj *f;
-    if ((err = file_get(file, 0, &f, NULL)))
+    if (!(err = file_get(file, 0, &f, NULL))) {
+        o = &f->hdr;
+        slot = &f->iocp;
+        keyslot = &f->iocp_key;
+    } else if (socket_port_fields(file, &o, &slot, &keyslot)) {
         return ws_null(err);
+    }
     struct iocp *p = NULL;
-    /* A file has one port for life: asked again, whatever the port. */
-    if (atomic_load_explicit(&f->iocp, memory_order_acquire)) {
-        file_put(f);
+    /* One port for life: asked again, whatever the port. */
+    if (atomic_load_explicit(slot, memory_order_acquire)) {
+        object_unref(o);
         return ws_null(ERROR_INVALID_PARAMETER);
     }
     if (existing) {
@@ -415,11 +431,11 @@ WS_EXPORT HANDLE WINAPI CreateIoCompletionPort(HANDLE file, HANDLE existing,
     } else if (!(err = iocp_new(concurrency, &port))) {
         err = iocp_get(port, &p);
     }
-    if (!err && (err = iocp_associate(f, p, key)) && !existing)
+    if (!err && (err = iocp_associate(o, slot, keyslot, p, key)) && !existing)
         CloseHandle(port);
     if (p)
         object_unref(&p->hdr);
-    file_put(f);
+    object_unref(o);
     return err ? ws_null(err) : port;
 }
 

@@ -63,6 +63,9 @@
 #define NT_FILE_LOCK_CONFLICT 0xC0000054u
 #define NT_DISK_FULL 0xC000007Fu
 #define NT_PIPE_BROKEN 0xC000014Bu
+#define NT_CONNECTION_RESET 0xC000020Du   /* sockets (sockio.c) */
+#define NT_CONNECTION_ABORTED 0xC0000241u
+#define NT_CONNECTION_REFUSED 0xC0000236u
 #define NT_FROM_WIN32 0xC0070000u /* FACILITY_NTWIN32: the error in the low word */
 
 static const struct {
@@ -78,6 +81,11 @@ static const struct {
     {ERROR_LOCK_VIOLATION, NT_FILE_LOCK_CONFLICT},
     {ERROR_DISK_FULL, NT_DISK_FULL},
     {ERROR_BROKEN_PIPE, NT_PIPE_BROKEN},
+    /* What GetQueuedCompletionStatus and GetOverlappedResult say of a
+     * socket's failed transfer (WSAGetOverlappedResult says WSAE*). */
+    {ERROR_NETNAME_DELETED, NT_CONNECTION_RESET},
+    {ERROR_CONNECTION_ABORTED, NT_CONNECTION_ABORTED},
+    {ERROR_CONNECTION_REFUSED, NT_CONNECTION_REFUSED},
 };
 
 ULONG_PTR overlapped_status_of(DWORD err)
@@ -528,8 +536,11 @@ WS_EXPORT BOOL WINAPI CancelIoEx(HANDLE h, LPOVERLAPPED ov)
 {
     struct file_obj *f;
     DWORD err = file_get(h, 0, &f, NULL);
-    if (err)
-        return ws_bool(err);
+    if (err) {
+        bool sock;
+        DWORD serr = sio_cancel(h, 0, ov, &sock); /* a socket's requests */
+        return ws_bool(sock ? serr : err);
+    }
     err = cancel(f, 0, ov);
     file_put(f);
     return ws_bool(err);
@@ -539,8 +550,11 @@ WS_EXPORT BOOL WINAPI CancelIo(HANDLE h)
 {
     struct file_obj *f;
     DWORD err = file_get(h, 0, &f, NULL);
-    if (err)
-        return ws_bool(err);
+    if (err) {
+        bool sock;
+        sio_cancel(h, thread_tid(), NULL, &sock);
+        return sock ? TRUE : ws_bool(err);
+    }
     /* CancelIo succeeds whether or not the thread had I/O pending. */
     cancel(f, thread_tid(), NULL);
     file_put(f);

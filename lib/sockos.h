@@ -85,6 +85,17 @@ int sockos_send(int fd, const void *buf, int len, int flags, const void *to,
 /* A datagram longer than len: EMSGSIZE, with the first len bytes read. */
 int sockos_recv(int fd, void *buf, int len, int flags, void *from,
                 int *fromlen, int *done);
+/* One buffer of a vectored transfer (the layout of struct iovec). */
+struct sockos_iov {
+    void *base;
+    size_t len;
+};
+/* sendmsg/recvmsg over n buffers; nonblock: MSG_DONTWAIT (EAGAIN when it
+ * would block).  recvv: a datagram cut short is EMSGSIZE with *done set. */
+int sockos_sendv(int fd, const struct sockos_iov *iov, unsigned n, int flags,
+                 const void *to, int tolen, bool nonblock, size_t *done);
+int sockos_recvv(int fd, const struct sockos_iov *iov, unsigned n, int flags,
+                 void *from, int *fromlen, bool nonblock, size_t *done);
 int sockos_name(int fd, bool peer, void *addr, int *len);
 int sockos_shutdown(int fd, int how);
 /* Options other than SO_REUSEADDR, SO_EXCLUSIVEADDRUSE and SO_ERROR

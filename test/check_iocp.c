@@ -392,6 +392,7 @@ struct cworker {
     int got;            /* packets taken */
     ULONG_PTR keys[8];
     int waits;          /* WaitForSingleObject calls returned */
+    int calls;          /* GQCS calls begun */
 };
 
 static void *cworker_main(void *arg)
@@ -402,6 +403,7 @@ static void *cworker_main(void *arg)
         DWORD n;
         ULONG_PTR key;
         LPOVERLAPPED pov;
+        __atomic_fetch_add(&w->calls, 1, __ATOMIC_RELEASE);
         if (!GetQueuedCompletionStatus(w->port, &n, &key, &pov, INFINITE))
             return (void *)-1L;
         int g = __atomic_load_n(&w->got, __ATOMIC_RELAXED);
@@ -416,8 +418,8 @@ static void *cworker_main(void *arg)
             if (act == ACT_BLOCK) {
                 if (WaitForSingleObject(w->ev, INFINITE) != WAIT_OBJECT_0)
                     return (void *)-2L;
-                __atomic_fetch_add(&w->waits, 1, __ATOMIC_RELEASE);
                 __atomic_store_n(&w->act, ACT_RUN, __ATOMIC_RELEASE);
+                __atomic_fetch_add(&w->waits, 1, __ATOMIC_RELEASE);
                 continue;
             }
             usleep(200); /* running, as far as the port can tell */
@@ -433,6 +435,15 @@ static void cworker_start(struct cworker *w, pthread_t *th, HANDLE port)
     w->ev = CreateEventA(NULL, FALSE, FALSE, NULL);
     pthread_create(th, NULL, cworker_main, w);
     while (!__atomic_load_n(&w->tid, __ATOMIC_ACQUIRE))
+        settle_ms(1);
+    wait_until_sleeping(w->tid);
+}
+
+/* w has begun its n-th GQCS call and sleeps: it sleeps in that call (it
+ * sleeps nowhere else after counting it). */
+static void wait_in_gqcs(struct cworker *w, int n)
+{
+    while (__atomic_load_n(&w->calls, __ATOMIC_ACQUIRE) < n)
         settle_ms(1);
     wait_until_sleeping(w->tid);
 }
@@ -486,9 +497,9 @@ START_TEST(test_concurrency_one)
     while (__atomic_load_n(&w2.waits, __ATOMIC_ACQUIRE) < 1)
         settle_ms(1);
     __atomic_store_n(&w1.act, ACT_GQCS, __ATOMIC_RELEASE);
-    wait_until_sleeping(w1.tid); /* back in GQCS */
+    wait_in_gqcs(&w1, 2);
     ck_assert(PostQueuedCompletionStatus(port, 0, 3, NULL));
-    wait_until_sleeping(w1.tid);
+    wait_in_gqcs(&w1, 2);
     ck_assert_int_eq(got(&w1) + got(&w2), 2);
     ck_assert_uint_eq(WaitForSingleObject(port, 0), WAIT_OBJECT_0);
 
