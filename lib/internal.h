@@ -761,6 +761,11 @@ DWORD comm_open(unsigned n, ACCESS_MASK access, DWORD creation, DWORD flags,
                 HANDLE *out);
 extern const struct file_ops console_file_ops, comm_file_ops;
 extern const struct object_type change_type;
+/* ReadDirectoryChangesW (change.c): a directory file object's last handle
+ * is gone (overlapped_file_closed calls it); CancelIo(Ex) of its waiting
+ * requests (true: some were cancelled). */
+void change_dir_closed(struct file_obj *f);
+bool change_dir_cancel(struct file_obj *f, uint32_t tid, LPOVERLAPPED ov);
 
 
 /* ------------------------------------------------------------------ */

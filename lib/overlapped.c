@@ -81,6 +81,7 @@ static const struct {
     {ERROR_LOCK_VIOLATION, NT_FILE_LOCK_CONFLICT},
     {ERROR_DISK_FULL, NT_DISK_FULL},
     {ERROR_BROKEN_PIPE, NT_PIPE_BROKEN},
+    {ERROR_NOTIFY_ENUM_DIR, 0x0000010Cu}, /* STATUS_NOTIFY_ENUM_DIR */
     /* What GetQueuedCompletionStatus and GetOverlappedResult say of a
      * socket's failed transfer (WSAGetOverlappedResult says WSAE*). */
     {ERROR_NETNAME_DELETED, NT_CONNECTION_RESET},
@@ -521,11 +522,14 @@ static DWORD cancel(struct file_obj *f, uint32_t tid, LPOVERLAPPED ov)
         next = r->next;
         req_complete(r, ERROR_OPERATION_ABORTED, 0);
     }
+    if (change_dir_cancel(f, tid, ov)) /* ReadDirectoryChangesW requests */
+        found = true;
     return found ? ERROR_SUCCESS : ERROR_NOT_FOUND;
 }
 
 void overlapped_file_closed(struct file_obj *f)
 {
+    change_dir_closed(f); /* ReadDirectoryChangesW's collection, if any */
     /* Windows cancels a file's I/O when its last handle closes; here the
      * requests' own references keep the object until they finish. */
     if (atomic_load_explicit(&pool_used, memory_order_acquire))
