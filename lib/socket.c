@@ -787,6 +787,19 @@ WS_EXPORT int WSAAPI setsockopt(SOCKET s, int level, int name, const char *val, 
     int err = sock_get(s, &sk);
     if (err)
         return fail(err);
+    if (level == SOL_SOCKET && (name == 0x700B || name == 0x7010)) {
+        /* SO_UPDATE_ACCEPT_CONTEXT (the listening SOCKET) and
+         * SO_UPDATE_CONNECT_CONTEXT (none) after AcceptEx/ConnectEx: Windows
+         * then fills in the socket's state; AcceptEx and ConnectEx here
+         * leave it complete already (sockio.c), so only the argument is
+         * checked. */
+        if (name == 0x700B && (!val || len < (int)sizeof(SOCKET)))
+            err = WSAEFAULT;
+        else if (!(sk_flags(sk) & SF_CONNECTED))
+            err = WSAENOTCONN;
+        sock_put(sk);
+        return err ? fail(err) : 0;
+    }
     if (level == SOL_SOCKET && (name == SO_REUSEADDR || name == SO_EXCLUSIVEADDRUSE)) {
         int v = 0;
         if (!val || len < (int)sizeof v) {

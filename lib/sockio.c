@@ -55,6 +55,8 @@
 #include "sock.h"
 #include "sockos.h"
 
+#include <mswsock.h>
+
 /* NTSTATUS values of socket completions (ntstatus.h). */
 #define NT_PENDING 0x00000103u
 #define NT_BUFFER_OVERFLOW 0x80000005u
@@ -65,9 +67,21 @@
 
 #define INLINE_BUFS 4
 
+enum req_kind {
+    RK_IO,       /* a send or a receive */
+    RK_ACCEPT,   /* AcceptEx: on the listening socket's read queue */
+    RK_CONNECT,  /* ConnectEx: on the socket's write queue */
+};
+
 struct sio_req {
     struct sio_req *next;
     struct sock *sk;            /* a reference */
+    enum req_kind kind;
+    bool started;               /* RK_CONNECT: the connect is under way */
+    bool handoff;               /* RK_ACCEPT accepted: receive on `acc` next */
+    struct sock *acc;           /* RK_ACCEPT: the accept socket, a reference */
+    char *abuf;                 /* RK_ACCEPT: the output buffer */
+    DWORD arecv, alocal, aremote;
     bool write;
     struct sockos_iov *iov;     /* what is left: into inl or malloc()ed */
     unsigned niov;
@@ -268,6 +282,8 @@ static struct sio_queues *queues_of(struct sock *sk)
 
 static void req_free(struct sio_req *r)
 {
+    if (r->acc)
+        object_unref(&r->acc->hdr);
     if (r->thread)
         object_unref(r->thread);
     free(r->alloc);
@@ -317,6 +333,9 @@ static void req_complete(struct sio_req *r, int err)
 
 /* One nonblocking attempt; 0 = finished, EAGAIN = would block, else the
  * WSA code it failed with. */
+static int accept_try(struct sio_req *r);
+static int connect_try(struct sio_req *r);
+
 static int req_try(struct sio_req *r)
 {
     struct sock *sk = r->sk;
@@ -324,6 +343,19 @@ static int req_try(struct sio_req *r)
         return WSA_OPERATION_ABORTED;
     int err;
     size_t n = 0;
+    if (r->kind == RK_ACCEPT) {
+        err = accept_try(r);
+        sock_leave(sk);
+        return err;
+    }
+    if (r->kind == RK_CONNECT) {
+        err = connect_try(r);
+        if (err || r->kind == RK_CONNECT) {
+            sock_leave(sk);
+            return err;
+        }
+        /* Connected, with data to send: on as a send. */
+    }
     for (;;) {
         if (r->write)
             err = sockos_sendv(sk->fd, r->iov, r->niov, r->flags,
@@ -399,6 +431,8 @@ static bool run_queue(struct sio_req **head, struct sio_req **tail,
 
 #define ENGINE_BATCH 64
 
+static int finish(struct sio_req *r, int err, DWORD *done);
+
 static void *sio_engine(void *arg)
 {
     (void)arg;
@@ -445,8 +479,10 @@ static void *sio_engine(void *arg)
                         q->rtail = NULL;
                 }
                 pthread_mutex_unlock(&q->lock);
-                for (unsigned k = 0; k < nd; k++)
-                    req_complete(done[k].r, done[k].err);
+                for (unsigned k = 0; k < nd; k++) {
+                    DWORD bytes;
+                    finish(done[k].r, done[k].err, &bytes);
+                }
             } while (more);
             object_unref(&sk->hdr);
         }
@@ -476,6 +512,68 @@ static int req_buffers(struct sio_req *r, const WSABUF *bufs, DWORD n)
     return 0;
 }
 
+/* Queues r on its socket, trying it at once unless earlier requests of
+ * its direction wait.  Returns 0 (finished; the caller completes it),
+ * WSA_IO_PENDING (queued: the engine completes it), or the WSA code it
+ * failed with (not queued). */
+static int enqueue(struct sio_req *r)
+{
+    struct sock *sk = r->sk;
+    struct sio_queues *q = queues_of(sk);
+    if (!q)
+        return WSAENOBUFS;
+    pthread_mutex_lock(&q->lock);
+    struct sio_req **head = r->write ? &q->whead : &q->rhead;
+    struct sio_req **tail = r->write ? &q->wtail : &q->rtail;
+    int err = q->closed ? WSAENOTSOCK : *head ? EAGAIN : req_try(r);
+    if (err == EAGAIN) {
+        push(head, tail, r);
+        if ((err = arm(sk, q))) {
+            /* Not waitable: take it back off (it is the tail). */
+            struct sio_req **pp = head;
+            while (*pp != r)
+                pp = &(*pp)->next;
+            *pp = NULL;
+            *tail = NULL;
+            for (struct sio_req *x = *head; x; x = x->next)
+                *tail = x;
+        } else {
+            err = WSA_IO_PENDING;
+        }
+    }
+    pthread_mutex_unlock(&q->lock);
+    return err;
+}
+
+/* r ended a step with err (taken off every queue): AcceptEx with data to
+ * receive goes on as a receive on the accepted socket, with the same
+ * OVERLAPPED and notification; anything else completes.  Returns
+ * WSA_IO_PENDING when it went on pending, else err (*done: the bytes). */
+static int finish(struct sio_req *r, int err, DWORD *done)
+{
+    while (!err && r->handoff) {
+        r->handoff = false;
+        struct sock *old = r->sk;
+        r->sk = r->acc; /* the accept socket's reference moves over */
+        r->acc = NULL;
+        object_unref(&old->hdr);
+        r->kind = RK_IO;
+        r->write = false;
+        r->inl[0].base = r->abuf;
+        r->inl[0].len = r->arecv;
+        r->iov = r->inl;
+        r->niov = 1;
+        r->flags = 0;
+        r->from = NULL;
+        err = enqueue(r);
+        if (err == WSA_IO_PENDING)
+            return err;
+    }
+    *done = (DWORD)r->done;
+    req_complete(r, err);
+    return err;
+}
+
 /* Starts an overlapped request on sk (referenced by the caller, who keeps
  * its reference).  Returns 0 when it finished at once (*now: bytes),
  * WSA_IO_PENDING, or the WSA code it failed with at once (no completion
@@ -484,9 +582,6 @@ static int submit(struct sock *sk, struct sio_req *r, LPWSAOVERLAPPED ov,
                   LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, DWORD *now)
 {
     pthread_once(&sio_once, sio_init);
-    struct sio_queues *q = queues_of(sk);
-    if (!q)
-        return WSAENOBUFS;
     r->ov = ov;
     r->tid = thread_tid();
     if (routine) {
@@ -518,36 +613,15 @@ static int submit(struct sock *sk, struct sio_req *r, LPWSAOVERLAPPED ov,
     ov->InternalHigh = 0;
     __atomic_store_n(&ov->Internal, (ULONG_PTR)NT_PENDING, __ATOMIC_RELEASE);
 
-    pthread_mutex_lock(&q->lock);
-    struct sio_req **head = r->write ? &q->whead : &q->rhead;
-    struct sio_req **tail = r->write ? &q->wtail : &q->rtail;
-    int err = q->closed ? WSAENOTSOCK : *head ? EAGAIN : req_try(r);
-    if (err == EAGAIN) {
-        push(head, tail, r);
-        if ((err = arm(sk, q))) {
-            /* Not waitable: take it back off (it is the tail). */
-            struct sio_req **pp = head;
-            while (*pp != r)
-                pp = &(*pp)->next;
-            *pp = NULL;
-            *tail = NULL;
-            for (struct sio_req *x = *head; x; x = x->next)
-                *tail = x;
-        } else {
-            err = WSA_IO_PENDING;
-        }
-    }
-    pthread_mutex_unlock(&q->lock);
+    int err = enqueue(r);
     if (err == WSA_IO_PENDING)
         return err;
-    *now = (DWORD)r->done;
-    if (!err || (err == WSAEMSGSIZE && r->done)) {
+    if (!err || (err == WSAEMSGSIZE && r->done))
         /* Finished at once: the completion follows all the same.  A
          * truncated datagram also completes (with WSAEMSGSIZE). */
-        req_complete(r, err);
-        return err;
-    }
+        return finish(r, err, now);
     /* Failed at once: the OVERLAPPED says so, nothing else follows. */
+    *now = (DWORD)r->done;
     ov->InternalHigh = r->done;
     __atomic_store_n(&ov->Internal, status_of_wsa(err), __ATOMIC_RELEASE);
     if (r->event)
@@ -817,4 +891,260 @@ DWORD sio_file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone, LPOVERLAPPED ov
     if (err != WSA_IO_PENDING && err >= WSABASEERR)
         err = overlapped_error_of(status_of_wsa((int)err));
     return err;
+}
+
+/* ---- AcceptEx, GetAcceptExSockaddrs, ConnectEx, WSAIoctl ----
+ *
+ * AcceptEx's output buffer: the first dwReceiveDataLength bytes take the
+ * data received, then come the local and the remote address areas of
+ * dwLocalAddressLength and dwRemoteAddressLength bytes.  Windows' layout
+ * of an area is private to mswsock (only GetAcceptExSockaddrs reads it);
+ * here it is an INT length, 4 bytes of padding, then the address, so that
+ * the pointers GetAcceptExSockaddrs hands out are 8-byte aligned when the
+ * buffer is.
+ */
+#define AREA_HDR 8
+
+static int addr_size(int af)
+{
+    switch (af) {
+    case AF_INET: return (int)sizeof(struct sockaddr_in);
+    case AF_INET6: return 28; /* sizeof(SOCKADDR_IN6), in ws2ipdef.h */
+    default: return 110; /* AF_UNIX: sizeof(SOCKADDR_UN) */
+    }
+}
+
+static void area_write(int fd, bool peer, char *area, DWORD size)
+{
+    INT len = (INT)(size - AREA_HDR);
+    if (sockos_name(fd, peer, area + AREA_HDR, &len))
+        len = 0;
+    memcpy(area, &len, sizeof len);
+}
+
+static int accept_try(struct sio_req *r)
+{
+    int newfd;
+    int err = sockos_accept_now(r->sk->fd, &newfd);
+    if (err == EAGAIN || err == EWOULDBLOCK)
+        return EAGAIN;
+    if (err)
+        return io_error(r->sk, err);
+    struct sock *acc = r->acc;
+    if (!sock_enter(acc)) {
+        sockos_close(newfd); /* the accept socket was closed meanwhile */
+        return WSA_OPERATION_ABORTED;
+    }
+    err = sockos_replace(newfd, acc->fd);
+    if (!err) {
+        atomic_fetch_or(&acc->flags, SF_CONNECTED);
+        area_write(acc->fd, false, r->abuf + r->arecv, r->alocal);
+        area_write(acc->fd, true, r->abuf + r->arecv + r->alocal, r->aremote);
+    }
+    sock_leave(acc);
+    if (err)
+        return wsa_error(err);
+    r->handoff = r->arecv != 0; /* Windows waits for the first data too */
+    return 0;
+}
+
+static int connect_try(struct sio_req *r)
+{
+    struct sock *sk = r->sk;
+    int err;
+    if (!r->started) {
+        /* A nonblocking connect whatever the socket's mode: the descriptor
+         * is nonblocking only for this call. */
+        bool nb = sk_flags(sk) & SF_NONBLOCK;
+        if (!nb)
+            sockos_nonblock(sk->fd, true);
+        err = sockos_connect(sk->fd, &r->to, r->tolen);
+        if (!nb)
+            sockos_nonblock(sk->fd, false);
+        if (err == EINPROGRESS || err == EAGAIN) {
+            r->started = true;
+            return EAGAIN;
+        }
+    } else {
+        err = sockos_so_error(sk->fd);
+        if (!err && !sockos_connected(sk->fd))
+            return EAGAIN;
+    }
+    if (err)
+        return io_error(sk, err);
+    atomic_fetch_or(&sk->flags, SF_CONNECTED);
+    if (r->niov) {
+        r->kind = RK_IO; /* the send buffer goes out next */
+        r->tolen = 0;
+    }
+    return 0;
+}
+
+/* A Win32-style result of the Ex functions: TRUE, or FALSE with the WSA
+ * code (WSA_IO_PENDING when under way). */
+static BOOL ex_result(int err)
+{
+    return err ? (fail(err), FALSE) : TRUE;
+}
+
+WS_EXPORT BOOL WINAPI AcceptEx(SOCKET ls, SOCKET as, PVOID buf, DWORD recvlen, DWORD llen,
+                               DWORD rlen, LPDWORD received, LPOVERLAPPED ov)
+{
+    struct sock *lsk, *ask;
+    int err = sock_get(ls, &lsk);
+    if (err)
+        return ex_result(err);
+    if ((err = sock_get(as, &ask))) {
+        sock_put(lsk);
+        return ex_result(err);
+    }
+    sock_leave(ask); /* the request keeps the reference, not a running call */
+    DWORD min = (DWORD)addr_size(lsk->af) + 16;
+    struct sio_req *r = NULL;
+    if (!(sk_flags(lsk) & SF_LISTENING) || !ov)
+        err = WSAEINVAL;
+    else if ((sk_flags(ask) & SF_CONNECTED) || sockos_bound(ask->fd) || ask->type != SOCK_STREAM)
+        err = WSAEINVAL;
+    else if (!buf || llen < min || rlen < min)
+        err = WSAEFAULT;
+    else if (!(r = calloc(1, sizeof *r)))
+        err = WSAENOBUFS;
+    if (err) {
+        object_unref(&ask->hdr);
+        sock_put(lsk);
+        return ex_result(err);
+    }
+    r->kind = RK_ACCEPT;
+    r->acc = ask;
+    r->abuf = buf;
+    r->arecv = recvlen;
+    r->alocal = llen;
+    r->aremote = rlen;
+    DWORD done = 0;
+    err = submit(lsk, r, ov, NULL, &done);
+    sock_put(lsk);
+    if (!err && received)
+        *received = done;
+    return ex_result(err);
+}
+
+WS_EXPORT VOID WINAPI GetAcceptExSockaddrs(PVOID buf, DWORD recvlen, DWORD llen, DWORD rlen,
+                                           struct sockaddr **local, LPINT local_len,
+                                           struct sockaddr **remote, LPINT remote_len)
+{
+    char *area = (char *)buf + recvlen;
+    INT len;
+    memcpy(&len, area, sizeof len);
+    *local = (struct sockaddr *)(void *)(area + AREA_HDR);
+    *local_len = len;
+    area += llen;
+    memcpy(&len, area, sizeof len);
+    *remote = (struct sockaddr *)(void *)(area + AREA_HDR);
+    *remote_len = len;
+    (void)rlen;
+}
+
+static BOOL WINAPI connect_ex(SOCKET s, const struct sockaddr *name, int namelen,
+                              PVOID sendbuf, DWORD sendlen, LPDWORD sent, LPOVERLAPPED ov)
+{
+    struct sock *sk;
+    int err = sock_get(s, &sk);
+    if (err)
+        return ex_result(err);
+    struct sio_req *r = NULL;
+    if (!ov || sk->type != SOCK_STREAM || (sk_flags(sk) & SF_LISTENING) ||
+        !sockos_bound(sk->fd))
+        err = WSAEINVAL; /* ConnectEx needs a bound, unconnected stream socket */
+    else if ((sk_flags(sk) & SF_CONNECTED) || sockos_connected(sk->fd))
+        err = WSAEISCONN;
+    else if (!name || namelen <= 0 || (size_t)namelen > sizeof r->to)
+        err = WSAEFAULT;
+    else if (!(r = calloc(1, sizeof *r)))
+        err = WSAENOBUFS;
+    if (err) {
+        sock_put(sk);
+        return ex_result(err);
+    }
+    r->kind = RK_CONNECT;
+    r->write = true;
+    memcpy(&r->to, name, (size_t)(r->tolen = namelen));
+    r->iov = r->inl;
+    if (sendbuf && sendlen) {
+        r->inl[0].base = sendbuf;
+        r->inl[0].len = sendlen;
+        r->niov = 1;
+    }
+    DWORD done = 0;
+    err = submit(sk, r, ov, NULL, &done);
+    sock_put(sk);
+    if (!err && sent)
+        *sent = done;
+    return ex_result(err);
+}
+
+static const GUID guid_acceptex = WSAID_ACCEPTEX;
+static const GUID guid_getacceptexsockaddrs = WSAID_GETACCEPTEXSOCKADDRS;
+static const GUID guid_connectex = WSAID_CONNECTEX;
+
+/* WSAIoctl: the extension functions, and the ioctlsocket commands with
+ * Windows' 32-bit argument in and out buffers.  These finish before the
+ * call returns; an OVERLAPPED or routine given with them is not used (no
+ * completion is queued). */
+WS_EXPORT int WSAAPI WSAIoctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVOID out,
+                              DWORD outlen, LPDWORD ret, LPWSAOVERLAPPED ov,
+                              LPWSAOVERLAPPED_COMPLETION_ROUTINE routine)
+{
+    (void)ov;
+    (void)routine;
+    struct sock *sk;
+    int err = sock_get(s, &sk);
+    if (err)
+        return fail(err);
+    sock_put(sk);
+    if (!ret)
+        return fail(WSAEFAULT);
+    switch (code) {
+    case SIO_GET_EXTENSION_FUNCTION_POINTER: {
+        void *fn;
+        if (!in || inlen < sizeof(GUID) || !out || outlen < sizeof fn)
+            return fail(WSAEFAULT);
+        if (!memcmp(in, &guid_acceptex, sizeof(GUID)))
+            fn = (void *)(LPFN_ACCEPTEX)AcceptEx;
+        else if (!memcmp(in, &guid_getacceptexsockaddrs, sizeof(GUID)))
+            fn = (void *)(LPFN_GETACCEPTEXSOCKADDRS)GetAcceptExSockaddrs;
+        else if (!memcmp(in, &guid_connectex, sizeof(GUID)))
+            fn = (void *)(LPFN_CONNECTEX)connect_ex;
+        else
+            return fail(WSAEINVAL);
+        memcpy(out, &fn, sizeof fn);
+        *ret = sizeof fn;
+        return 0;
+    }
+    case FIONBIO: {
+        ULONG v;
+        if (!in || inlen < sizeof v)
+            return fail(WSAEFAULT);
+        memcpy(&v, in, sizeof v);
+        u_long arg = v;
+        if (ioctlsocket(s, (LONG)code, &arg))
+            return SOCKET_ERROR;
+        *ret = 0;
+        return 0;
+    }
+    case FIONREAD:
+    case SIOCATMARK: {
+        ULONG v;
+        if (!out || outlen < sizeof v)
+            return fail(WSAEFAULT);
+        u_long arg = 0;
+        if (ioctlsocket(s, (LONG)code, &arg))
+            return SOCKET_ERROR;
+        v = (ULONG)arg;
+        memcpy(out, &v, sizeof v);
+        *ret = sizeof v;
+        return 0;
+    }
+    default:
+        return fail(WSAEINVAL);
+    }
 }

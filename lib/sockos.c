@@ -197,6 +197,28 @@ int sockos_accept(int fd, void *addr, int *len, int *newfd)
     return 0;
 }
 
+int sockos_accept_now(int fd, int *newfd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int r;
+    while ((r = poll(&p, 1, 0)) < 0)
+        if (errno != EINTR)
+            return errno;
+    if (!r)
+        return EAGAIN;
+    return sockos_accept(fd, NULL, NULL, newfd);
+}
+
+int sockos_replace(int newfd, int oldfd)
+{
+    int r;
+    while ((r = dup3(newfd, oldfd, O_CLOEXEC)) < 0 && errno == EINTR)
+        ;
+    int err = r < 0 ? errno : 0;
+    close(newfd);
+    return err;
+}
+
 static int msg_flags(int flags, int *lflags)
 {
     if (flags & ~(WS_MSG_OOB | WS_MSG_PEEK | WS_MSG_DONTROUTE | WS_MSG_WAITALL))

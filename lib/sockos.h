@@ -80,6 +80,11 @@ int sockos_connect(int fd, const void *addr, int len);
 int sockos_listen(int fd, int backlog);
 /* addr/len may be NULL; a too small *len is EFAULT, as Windows has it. */
 int sockos_accept(int fd, void *addr, int *len, int *newfd);
+/* AcceptEx: a connection already waiting (EAGAIN if none; the listening
+ * descriptor's own mode is left alone), and moving the new descriptor onto
+ * the number of the accept socket's (dup3, then close). */
+int sockos_accept_now(int fd, int *newfd);
+int sockos_replace(int newfd, int oldfd);
 int sockos_send(int fd, const void *buf, int len, int flags, const void *to,
                 int tolen, int *done);
 /* A datagram longer than len: EMSGSIZE, with the first len bytes read. */

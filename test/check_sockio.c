@@ -4,6 +4,7 @@
  * pending requests, a reset connection's codes.  Loopback only. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mswsock.h>
 
 #include "testutil.h"
 
@@ -393,6 +394,179 @@ START_TEST(test_udp)
 }
 END_TEST
 
+static void *ext_fn(SOCKET s, GUID g)
+{
+    void *fn = NULL;
+    DWORD ret = 0;
+    ck_assert_int_eq(WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &g, sizeof g, &fn,
+                              sizeof fn, &ret, NULL, NULL),
+                     0);
+    ck_assert_uint_eq(ret, sizeof fn);
+    ck_assert_ptr_nonnull(fn);
+    return fn;
+}
+
+/* AcceptEx and ConnectEx through WSAIoctl, on a completion port: ConnectEx
+ * with data, AcceptEx receiving the first data, the addresses through
+ * GetAcceptExSockaddrs; SO_UPDATE_*_CONTEXT accepted; then the sockets
+ * work as any connected pair. */
+START_TEST(test_acceptex_connectex)
+{
+    start();
+    SOCKET l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
+    int len = sizeof sa;
+    ck_assert_int_eq(getsockname(l, (struct sockaddr *)&sa, &len), 0);
+    ck_assert_int_eq(listen(l, 4), 0);
+    LPFN_ACCEPTEX accept_ex = (LPFN_ACCEPTEX)ext_fn(l, (GUID)WSAID_ACCEPTEX);
+    LPFN_CONNECTEX connect_ex = (LPFN_CONNECTEX)ext_fn(l, (GUID)WSAID_CONNECTEX);
+    LPFN_GETACCEPTEXSOCKADDRS addrs =
+        (LPFN_GETACCEPTEXSOCKADDRS)ext_fn(l, (GUID)WSAID_GETACCEPTEXSOCKADDRS);
+    ck_assert_ptr_eq((void *)accept_ex, (void *)AcceptEx);
+
+    HANDLE port = CreateIoCompletionPort((HANDLE)l, NULL, 1, 0);
+    ck_assert_ptr_nonnull(port);
+    SOCKET as = socket(AF_INET, SOCK_STREAM, 0);
+    static char out[64 + 2 * (sizeof(struct sockaddr_in) + 16)] __attribute__((aligned(8)));
+    const DWORD alen = sizeof(struct sockaddr_in) + 16;
+    OVERLAPPED aov;
+    memset(&aov, 0, sizeof aov);
+    DWORD got = 77;
+    SetLastError(0xdeadbeef);
+    ck_assert(!accept_ex(l, as, out, 5, alen, alen, &got, &aov));
+    ck_assert_int_eq(WSAGetLastError(), ERROR_IO_PENDING);
+
+    SOCKET c = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in any;
+    memset(&any, 0, sizeof any);
+    any.sin_family = AF_INET;
+    OVERLAPPED cov;
+    memset(&cov, 0, sizeof cov);
+    DWORD sent = 0;
+    /* Unbound: ConnectEx refuses it, as Windows. */
+    ASSERT_WSA_FAILS(connect_ex(c, (struct sockaddr *)&sa, sizeof sa, NULL, 0, &sent, &cov) ? 0
+                                                                                       : SOCKET_ERROR,
+                     WSAEINVAL);
+    ck_assert_int_eq(bind(c, (struct sockaddr *)&any, sizeof any), 0);
+    ck_assert_ptr_eq(CreateIoCompletionPort((HANDLE)c, port, 2, 0), port);
+    char hello[] = "hello";
+    BOOL ok = connect_ex(c, (struct sockaddr *)&sa, sizeof sa, hello, 5, &sent, &cov);
+    ck_assert(ok || WSAGetLastError() == ERROR_IO_PENDING);
+
+    int seen = 0;
+    while (seen != 3) {
+        DWORD bytes;
+        ULONG_PTR key;
+        LPOVERLAPPED pov;
+        ck_assert(GetQueuedCompletionStatus(port, &bytes, &key, &pov, 10000));
+        if (key == 1) {
+            ck_assert_ptr_eq(pov, &aov);
+            ck_assert_uint_eq(bytes, 5); /* AcceptEx waits for its data */
+            seen |= 1;
+        } else {
+            ck_assert_uint_eq(key, 2);
+            ck_assert_ptr_eq(pov, &cov);
+            ck_assert_uint_eq(bytes, 5);
+            seen |= 2;
+        }
+    }
+    ck_assert_int_eq(memcmp(out, "hello", 5), 0);
+    struct sockaddr *lp, *rp;
+    INT ll, rl;
+    addrs(out, 5, alen, alen, &lp, &ll, &rp, &rl);
+    ck_assert_int_eq(ll, (int)sizeof(struct sockaddr_in));
+    ck_assert_int_eq(rl, (int)sizeof(struct sockaddr_in));
+    ck_assert_int_eq(((struct sockaddr_in *)lp)->sin_port, sa.sin_port);
+    struct sockaddr_in cn;
+    len = sizeof cn;
+    ck_assert_int_eq(getsockname(c, (struct sockaddr *)&cn, &len), 0);
+    ck_assert_int_eq(((struct sockaddr_in *)rp)->sin_port, cn.sin_port);
+
+    ck_assert_int_eq(setsockopt(as, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, (char *)&l, sizeof l),
+                     0);
+    ck_assert_int_eq(setsockopt(c, SOL_SOCKET, SO_UPDATE_CONNECT_CONTEXT, NULL, 0), 0);
+    ck_assert_int_eq(send(as, "back", 4, 0), 4);
+    char buf[8];
+    ck_assert_int_eq(recv(c, buf, 4, MSG_WAITALL), 4);
+    ck_assert_int_eq(memcmp(buf, "back", 4), 0);
+    ck_assert_int_eq(getpeername(as, (struct sockaddr *)&cn, &len), 0);
+
+    /* Errors: not listening, a connected accept socket, short address
+     * areas, an unknown GUID, not a socket. */
+    OVERLAPPED eov;
+    memset(&eov, 0, sizeof eov);
+    SOCKET fresh = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_WSA_FAILS(AcceptEx(c, fresh, out, 0, alen, alen, &got, &eov) ? 0 : SOCKET_ERROR,
+                     WSAEINVAL);
+    ASSERT_WSA_FAILS(AcceptEx(l, as, out, 0, alen, alen, &got, &eov) ? 0 : SOCKET_ERROR,
+                     WSAEINVAL);
+    ASSERT_WSA_FAILS(AcceptEx(l, fresh, out, 0, 8, 8, &got, &eov) ? 0 : SOCKET_ERROR,
+                     WSAEFAULT);
+    ASSERT_WSA_FAILS(connect_ex(c, (struct sockaddr *)&sa, sizeof sa, NULL, 0, &sent, &eov)
+                         ? 0
+                         : SOCKET_ERROR,
+                     WSAEISCONN);
+    GUID bogus = {1, 2, 3, {4, 5, 6, 7, 8, 9, 10, 11}};
+    void *fn;
+    DWORD ret;
+    ASSERT_WSA_FAILS(WSAIoctl(l, SIO_GET_EXTENSION_FUNCTION_POINTER, &bogus, sizeof bogus, &fn,
+                              sizeof fn, &ret, NULL, NULL),
+                     WSAEINVAL);
+    ASSERT_WSA_FAILS(WSAIoctl(l, SIO_GET_EXTENSION_FUNCTION_POINTER, &bogus, 4, &fn, sizeof fn,
+                              &ret, NULL, NULL),
+                     WSAEFAULT);
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ASSERT_WSA_FAILS(WSAIoctl((SOCKET)ev, FIONREAD, NULL, 0, &fn, sizeof fn, &ret, NULL, NULL),
+                     WSAENOTSOCK);
+    ASSERT_WSA_FAILS(WSAIoctl(l, 0x12345678, NULL, 0, NULL, 0, &ret, NULL, NULL), WSAEINVAL);
+    ULONG avail = 99;
+    ck_assert_int_eq(WSAIoctl(c, FIONREAD, NULL, 0, &avail, sizeof avail, &ret, NULL, NULL), 0);
+    ck_assert_uint_eq(avail, 0);
+    ck_assert_uint_eq(ret, sizeof avail);
+    CloseHandle(ev);
+
+    /* A pending AcceptEx when the listening socket closes: aborted. */
+    memset(&aov, 0, sizeof aov);
+    ck_assert(!AcceptEx(l, fresh, out, 0, alen, alen, &got, &aov));
+    ck_assert_int_eq(WSAGetLastError(), ERROR_IO_PENDING);
+    ck_assert_int_eq(closesocket(l), 0);
+    DWORD bytes;
+    ULONG_PTR key;
+    LPOVERLAPPED pov;
+    ASSERT_FAILS(GetQueuedCompletionStatus(port, &bytes, &key, &pov, 10000),
+                 ERROR_OPERATION_ABORTED);
+    ck_assert_ptr_eq(pov, &aov);
+
+    /* ConnectEx to a port nobody listens on: refused. */
+    SOCKET d = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_eq(bind(d, (struct sockaddr *)&any, sizeof any), 0);
+    ck_assert_ptr_eq(CreateIoCompletionPort((HANDLE)d, port, 3, 0), port);
+    memset(&cov, 0, sizeof cov);
+    if (!connect_ex(d, (struct sockaddr *)&sa, sizeof sa, NULL, 0, &sent, &cov)) {
+        if (WSAGetLastError() == ERROR_IO_PENDING) {
+            ASSERT_FAILS(GetQueuedCompletionStatus(port, &bytes, &key, &pov, 10000),
+                         ERROR_CONNECTION_REFUSED);
+            ck_assert_uint_eq(key, 3);
+            DWORD fl;
+            ck_assert(!WSAGetOverlappedResult(d, &cov, &bytes, TRUE, &fl));
+        }
+        ck_assert_int_eq(WSAGetLastError(), WSAECONNREFUSED);
+    } else {
+        ck_abort_msg("ConnectEx to a closed port succeeded");
+    }
+    closesocket(d);
+    closesocket(fresh);
+    closesocket(as);
+    closesocket(c);
+    ck_assert(CloseHandle(port));
+    WSACleanup();
+}
+END_TEST
+
 static Suite *sockio_suite(void)
 {
     Suite *s = suite_create("sockio");
@@ -404,6 +578,7 @@ static Suite *sockio_suite(void)
     tcase_add_test(tc, test_close_and_reset);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_udp);
+    tcase_add_test(tc, test_acceptex_connectex);
     suite_add_tcase(s, tc);
     return s;
 }
