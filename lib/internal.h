@@ -726,6 +726,9 @@ void iocp_port_unref(aoff_t port);
 DWORD socket_port_fields(HANDLE h, struct object **o, _Atomic aoff_t **port,
                          ULONG_PTR **key);
 DWORD sio_cancel(HANDLE h, uint32_t tid, LPOVERLAPPED ov, bool *is_socket);
+/* GetOverlappedResult(Ex) without an event on a socket (not waitable):
+ * sleeps until ov is done; WAIT_OBJECT_0 or WAIT_TIMEOUT. */
+DWORD sio_wait(HANDLE h, LPOVERLAPPED ov, DWORD timeout, bool *is_socket);
 DWORD sio_file_io(HANDLE h, void *buf, DWORD len, LPDWORD done, LPOVERLAPPED ov,
                   bool write, bool *is_socket);
 /* The port's running count (iocp.c): a counted thread is about to block in

@@ -580,7 +580,10 @@ WS_EXPORT BOOL WINAPI GetOverlappedResultEx(HANDLE h, LPOVERLAPPED ov,
         if (!timeout)
             return ws_bool(ERROR_IO_INCOMPLETE);
         HANDLE target = ov->hEvent ? (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1) : h;
-        for (;;) {
+        bool sock;
+        if (!ov->hEvent && sio_wait(h, ov, timeout, &sock) == WAIT_TIMEOUT && sock)
+            return ws_bool(timeout == INFINITE ? ERROR_IO_INCOMPLETE : WAIT_TIMEOUT);
+        for (; ov_pending(ov);) { /* (a socket's wait above ends only when done) */
             DWORD r = WaitForSingleObjectEx(target, timeout, alertable);
             if (r == WAIT_FAILED)
                 return FALSE;

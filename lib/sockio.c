@@ -769,6 +769,17 @@ static bool wait_done(LPWSAOVERLAPPED ov, DWORD timeout)
     return true;
 }
 
+DWORD sio_wait(HANDLE h, LPOVERLAPPED ov, DWORD timeout, bool *is_socket)
+{
+    struct object *o = NULL;
+    ws_rcu_lock();
+    *is_socket = !handle_get(h, &socket_type, 0, &o, NULL);
+    ws_rcu_unlock();
+    if (!*is_socket)
+        return WAIT_FAILED;
+    return wait_done(ov, timeout) ? WAIT_OBJECT_0 : WAIT_TIMEOUT;
+}
+
 WS_EXPORT BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWORD done,
                                             BOOL wait, LPDWORD flags)
 {

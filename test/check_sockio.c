@@ -110,6 +110,19 @@ START_TEST(test_event_recv_pending)
     }
     WSACloseEvent(ov.hEvent);
     WSACloseEvent(so.hEvent);
+
+    /* No event: GetOverlappedResult and WSAGetOverlappedResult wait for
+     * the request itself (a socket is not waitable here). */
+    memset(&ov, 0, sizeof ov);
+    WSABUF one = {1, more};
+    flags = 0;
+    ASSERT_WSA_FAILS(WSARecv(b, &one, 1, &n, &flags, &ov, NULL), WSA_IO_PENDING);
+    ASSERT_FAILS(GetOverlappedResultEx((HANDLE)b, &ov, &n, 0, FALSE), ERROR_IO_INCOMPLETE);
+    ASSERT_FAILS(GetOverlappedResultEx((HANDLE)b, &ov, &n, 1, FALSE), WAIT_TIMEOUT);
+    ck_assert_int_eq(send(a, "!", 1, 0), 1);
+    ck_assert(GetOverlappedResult((HANDLE)b, &ov, &n, TRUE));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(more[0], '!');
     closesocket(a);
     closesocket(b);
     WSACleanup();
