@@ -233,7 +233,12 @@ static int arm(struct sock *sk, struct sio_queues *q)
         .events = want | EPOLLRDHUP | EPOLLONESHOT,
         .data.u64 = slot | ((uint64_t)sio_gens[slot] << 32),
     };
-    if (epoll_ctl(sio_epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, sk->fd, &ev))
+    int r = epoll_ctl(sio_epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, sk->fd, &ev);
+    /* AcceptEx may have put a new connection under the number (dup3),
+     * which took the old registration away: register again. */
+    if (r && !add && errno == ENOENT)
+        r = epoll_ctl(sio_epfd, EPOLL_CTL_ADD, sk->fd, &ev);
+    if (r)
         err = io_error(sk, errno);
     else
         q->armed = want;
