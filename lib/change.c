@@ -801,9 +801,13 @@ static void dreq_complete(struct dreq *r)
 {
     struct file_obj *f = r->f;
     if (!r->ov) {
+        /* The caller may wake, read err/done, free r and drop the
+         * semaphore before the release returns: hold it meanwhile. */
         struct object *sem = r->sem;
         LONG prev;
-        semaphore_release(sem, 1, &prev); /* the caller reads err/done, frees r */
+        object_ref(sem);
+        semaphore_release(sem, 1, &prev);
+        object_unref(sem);
         return;
     }
     ULONG_PTR status = r->err == ERROR_NOTIFY_ENUM_DIR ? NT_NOTIFY_ENUM_DIR

@@ -15,6 +15,15 @@
 
 static char dir[64];
 
+/* HasOverlappedIoCompleted is a plain read (the SDK's macro); polling it
+ * while another thread completes the I/O is a data race in C11 terms, so
+ * the tests read Internal atomically. */
+static int ov_done(OVERLAPPED *ov)
+{
+    return (DWORD)__atomic_load_n(&ov->Internal, __ATOMIC_ACQUIRE) != 0x103; /* STATUS_PENDING */
+}
+
+
 static void setup(void)
 {
     strcpy(dir, "/tmp/winshim-change-XXXXXX");
@@ -378,7 +387,7 @@ START_TEST(test_rdcw_actions)
     ck_assert(ReadDirectoryChangesW(h, notify_buf, sizeof notify_buf, FALSE, filter, &ret,
                                     &ov, NULL));
     ck_assert_uint_eq(WaitForSingleObject(ov.hEvent, 0), WAIT_TIMEOUT); /* reset */
-    ck_assert(!HasOverlappedIoCompleted(&ov));
+    ck_assert(!ov_done(&ov));
     DWORD bytes;
     ASSERT_FAILS(GetOverlappedResult(h, &ov, &bytes, FALSE), ERROR_IO_INCOMPLETE);
 
@@ -459,14 +468,14 @@ static void WINAPI rdcw_routine(DWORD err, DWORD bytes, LPOVERLAPPED ov)
 }
 
 struct toucher {
-    volatile int stop;
+    int stop; /* atomic */
     int made;
 };
 
 static void *touch_until_stopped(void *arg)
 {
     struct toucher *t = arg;
-    while (!t->stop && t->made < 400) {
+    while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE) && t->made < 400) {
         char name[32];
         snprintf(name, sizeof name, "t%d", t->made++);
         touch(name);
@@ -486,7 +495,7 @@ START_TEST(test_rdcw_sync_routine_cancel)
     DWORD ret = 0;
     ck_assert(ReadDirectoryChangesW(h, notify_buf, sizeof notify_buf, FALSE,
                                     FILE_NOTIFY_CHANGE_FILE_NAME, &ret, NULL, NULL));
-    t.stop = 1;
+    __atomic_store_n(&t.stop, 1, __ATOMIC_RELEASE);
     pthread_join(th, NULL);
     struct rec r[64];
     int n = parse(notify_buf, ret, r, 64, 0);
@@ -502,7 +511,7 @@ START_TEST(test_rdcw_sync_routine_cancel)
     ck_assert(ReadDirectoryChangesW(h, notify_buf, sizeof notify_buf, FALSE,
                                     FILE_NOTIFY_CHANGE_FILE_NAME, NULL, &ov, rdcw_routine));
     touch("r.txt");
-    while (!HasOverlappedIoCompleted(&ov))
+    while (!ov_done(&ov))
         settle_ms(1);
     ck_assert_int_eq(rdcw_routine_calls, 0);
     ck_assert_uint_eq(SleepEx(INFINITE, TRUE), WAIT_IO_COMPLETION);
