@@ -104,6 +104,7 @@ struct sio_req {
 };
 
 struct sio_queues {
+    struct sio_queues *all_next, *all_prev; /* sio_all, under sio_lock */
     pthread_mutex_t lock;
     struct sio_req *rhead, *rtail, *whead, *wtail;
     uint32_t slot;              /* epoll slot + 1, 0 = not registered */
@@ -147,6 +148,11 @@ static struct sock **sio_slots; /* each with a reference */
 static uint32_t *sio_gens;
 static uint32_t sio_nslots;
 static pthread_once_t sio_once = PTHREAD_ONCE_INIT;
+/* Every socket's queues, so that the records stay reachable from process
+ * memory (the socket object that points to them lives in the arena, which
+ * leak checkers do not scan, and may outlive its last handle until a
+ * deferred unreference). */
+static struct sio_queues *sio_all;
 
 static void sio_atfork_child(void)
 {
@@ -277,9 +283,17 @@ static struct sio_queues *queues_of(struct sock *sk)
         return NULL;
     pthread_mutex_init(&n->lock, NULL);
     void *expect = NULL;
+    pthread_mutex_lock(&sio_lock);
     if (__atomic_compare_exchange_n(&sk->sio, &expect, n, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_ACQUIRE))
+                                    __ATOMIC_ACQUIRE)) {
+        n->all_next = sio_all;
+        if (sio_all)
+            sio_all->all_prev = n;
+        sio_all = n;
+        pthread_mutex_unlock(&sio_lock);
         return n;
+    }
+    pthread_mutex_unlock(&sio_lock);
     pthread_mutex_destroy(&n->lock);
     free(n);
     return expect;
@@ -876,6 +890,14 @@ void sio_destroy(struct sock *sk)
 {
     struct sio_queues *q = sk->sio;
     if (q) {
+        pthread_mutex_lock(&sio_lock);
+        if (q->all_prev)
+            q->all_prev->all_next = q->all_next;
+        else
+            sio_all = q->all_next;
+        if (q->all_next)
+            q->all_next->all_prev = q->all_prev;
+        pthread_mutex_unlock(&sio_lock);
         pthread_mutex_destroy(&q->lock);
         free(q);
         sk->sio = NULL;
