@@ -355,6 +355,13 @@ static BOOL file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone,
     if (pdone)
         *pdone = 0;
     DWORD err = file_get(h, 0, &f, &granted);
+    if (err == ERROR_INVALID_HANDLE && h && h != INVALID_HANDLE_VALUE) {
+        /* hook: ReadFile/WriteFile on a socket handle (sockio.c) */
+        bool sock;
+        DWORD serr = sio_file_io(h, buf, len, pdone, ov, dir == IO_WRITE, &sock);
+        if (sock)
+            return ws_bool(serr);
+    }
     if (err)
         return ws_bool(err);
     /* Microsoft documents the byte count as required without an

@@ -219,6 +219,10 @@ struct object_type {
     uint64_t (*acquire)(const struct object *obj, uint64_t state, uint32_t tid,
                         bool *abandoned);
 
+    /* Wait-any waiters are queued at the head and so served last come,
+     * first served (completion ports, as Windows serves them). */
+    bool lifo_waiters;
+
     /* Called by the thread that waited, after a wait gave it the object
      * (mutex: record ownership); NULL for most kinds. */
     void (*acquired)(struct object *obj, uint32_t tid);
@@ -461,6 +465,12 @@ struct ws_thread {
     struct apc *apc_head, *apc_tail;
     bool alertable;
     bool exiting;              /* no more APCs are accepted */
+
+    /* The completion port this thread is associated with (iocp.c): its
+     * gate, with a reference, and whether the thread counts in the port's
+     * running count.  Touched only by the thread itself. */
+    struct object *iocp_gate;
+    bool iocp_counted;
 };
 
 /* The calling thread's state; attaches it on first use. */
@@ -716,6 +726,25 @@ void iocp_post(aoff_t port, ULONG_PTR key, DWORD bytes, LPOVERLAPPED ov,
                ULONG_PTR status);
 /* The file object is going: drop its port reference. */
 void iocp_file_destroy(struct file_obj *f);
+/* A socket is going (socket.c): drop its port reference. */
+void iocp_port_unref(aoff_t port);
+/* Sockets on ports and overlapped (socket.c, sockio.c), for iocp.c,
+ * overlapped.c and file.c: a socket's port fields (with a reference on
+ * the object; ERROR_INVALID_HANDLE when h is no socket); CancelIo(Ex) of
+ * its requests; ReadFile/WriteFile on it. */
+DWORD socket_port_fields(HANDLE h, struct object **o, _Atomic aoff_t **port,
+                         ULONG_PTR **key);
+DWORD sio_cancel(HANDLE h, uint32_t tid, LPOVERLAPPED ov, bool *is_socket);
+/* GetOverlappedResult(Ex) without an event on a socket (not waitable):
+ * sleeps until ov is done; WAIT_OBJECT_0 or WAIT_TIMEOUT. */
+DWORD sio_wait(HANDLE h, LPOVERLAPPED ov, DWORD timeout, bool *is_socket);
+DWORD sio_file_io(HANDLE h, void *buf, DWORD len, LPDWORD done, LPOVERLAPPED ov,
+                  bool write, bool *is_socket);
+/* The port's running count (iocp.c): a counted thread is about to block in
+ * a wait (wait.c), wakes from it, or exits (thread.c). */
+void iocp_thread_block(struct ws_thread *t);
+void iocp_thread_unblock(struct ws_thread *t);
+void iocp_thread_exit(struct ws_thread *t);
 extern const struct object_type iocp_type;
 
 /* Waits for an object the caller holds a reference on (wait.c): the
@@ -744,6 +773,11 @@ DWORD comm_open(unsigned n, ACCESS_MASK access, DWORD creation, DWORD flags,
                 HANDLE *out);
 extern const struct file_ops console_file_ops, comm_file_ops;
 extern const struct object_type change_type;
+/* ReadDirectoryChangesW (change.c): a directory file object's last handle
+ * is gone (overlapped_file_closed calls it); CancelIo(Ex) of its waiting
+ * requests (true: some were cancelled). */
+void change_dir_closed(struct file_obj *f);
+bool change_dir_cancel(struct file_obj *f, uint32_t tid, LPOVERLAPPED ov);
 
 /* Named pipes (npipe.c) and mailslots (mailslot.c).  rdv_path: the file
  * name (in the per-user rendezvous directory) of a \\.\pipe\ or

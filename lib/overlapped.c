@@ -63,6 +63,9 @@
 #define NT_FILE_LOCK_CONFLICT 0xC0000054u
 #define NT_DISK_FULL 0xC000007Fu
 #define NT_PIPE_BROKEN 0xC000014Bu
+#define NT_CONNECTION_RESET 0xC000020Du   /* sockets (sockio.c) */
+#define NT_CONNECTION_ABORTED 0xC0000241u
+#define NT_CONNECTION_REFUSED 0xC0000236u
 #define NT_FROM_WIN32 0xC0070000u /* FACILITY_NTWIN32: the error in the low word */
 
 static const struct {
@@ -78,6 +81,12 @@ static const struct {
     {ERROR_LOCK_VIOLATION, NT_FILE_LOCK_CONFLICT},
     {ERROR_DISK_FULL, NT_DISK_FULL},
     {ERROR_BROKEN_PIPE, NT_PIPE_BROKEN},
+    {ERROR_NOTIFY_ENUM_DIR, 0x0000010Cu}, /* STATUS_NOTIFY_ENUM_DIR */
+    /* What GetQueuedCompletionStatus and GetOverlappedResult say of a
+     * socket's failed transfer (WSAGetOverlappedResult says WSAE*). */
+    {ERROR_NETNAME_DELETED, NT_CONNECTION_RESET},
+    {ERROR_CONNECTION_ABORTED, NT_CONNECTION_ABORTED},
+    {ERROR_CONNECTION_REFUSED, NT_CONNECTION_REFUSED},
 };
 
 ULONG_PTR overlapped_status_of(DWORD err)
@@ -533,11 +542,14 @@ static DWORD cancel(struct file_obj *f, uint32_t tid, LPOVERLAPPED ov)
         next = r->next;
         req_complete(r, ERROR_OPERATION_ABORTED, 0);
     }
+    if (change_dir_cancel(f, tid, ov)) /* ReadDirectoryChangesW requests */
+        found = true;
     return found ? ERROR_SUCCESS : ERROR_NOT_FOUND;
 }
 
 void overlapped_file_closed(struct file_obj *f)
 {
+    change_dir_closed(f); /* ReadDirectoryChangesW's collection, if any */
     /* Windows cancels a file's I/O when its last handle closes; here the
      * requests' own references keep the object until they finish. */
     if (atomic_load_explicit(&pool_used, memory_order_acquire))
@@ -548,8 +560,11 @@ WS_EXPORT BOOL WINAPI CancelIoEx(HANDLE h, LPOVERLAPPED ov)
 {
     struct file_obj *f;
     DWORD err = file_get(h, 0, &f, NULL);
-    if (err)
-        return ws_bool(err);
+    if (err) {
+        bool sock;
+        DWORD serr = sio_cancel(h, 0, ov, &sock); /* a socket's requests */
+        return ws_bool(sock ? serr : err);
+    }
     err = cancel(f, 0, ov);
     file_put(f);
     return ws_bool(err);
@@ -559,8 +574,11 @@ WS_EXPORT BOOL WINAPI CancelIo(HANDLE h)
 {
     struct file_obj *f;
     DWORD err = file_get(h, 0, &f, NULL);
-    if (err)
-        return ws_bool(err);
+    if (err) {
+        bool sock;
+        sio_cancel(h, thread_tid(), NULL, &sock);
+        return sock ? TRUE : ws_bool(err);
+    }
     /* CancelIo succeeds whether or not the thread had I/O pending. */
     cancel(f, thread_tid(), NULL);
     file_put(f);
@@ -582,7 +600,10 @@ WS_EXPORT BOOL WINAPI GetOverlappedResultEx(HANDLE h, LPOVERLAPPED ov,
         if (!timeout)
             return ws_bool(ERROR_IO_INCOMPLETE);
         HANDLE target = ov->hEvent ? (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1) : h;
-        for (;;) {
+        bool sock;
+        if (!ov->hEvent && sio_wait(h, ov, timeout, &sock) == WAIT_TIMEOUT && sock)
+            return ws_bool(timeout == INFINITE ? ERROR_IO_INCOMPLETE : WAIT_TIMEOUT);
+        for (; ov_pending(ov);) { /* (a socket's wait above ends only when done) */
             DWORD r = WaitForSingleObjectEx(target, timeout, alertable);
             if (r == WAIT_FAILED)
                 return FALSE;

@@ -47,6 +47,7 @@
 #include <ws2tcpip.h>
 
 #include "sockos.h"
+#include "sock.h"
 
 _Static_assert(WS_AF_INET6 == AF_INET6 && WS_AF_INET == AF_INET && WS_AF_UNIX == AF_UNIX &&
                    WS_SOL_SOCKET == SOL_SOCKET && WS_SO_RCVTIMEO == SO_RCVTIMEO &&
@@ -75,39 +76,6 @@ _Static_assert(sizeof(struct ws_addrinfo) == sizeof(ADDRINFOA) &&
                    offsetof(struct ws_addrinfo, ai_next) == offsetof(ADDRINFOA, ai_next),
                "struct ws_addrinfo must be ADDRINFOA");
 
-#define SF_LISTENING 0x01u
-#define SF_CONNECTING 0x02u
-#define SF_CONNECTED 0x04u
-#define SF_SHUT_RD 0x08u
-#define SF_SHUT_WR 0x10u
-#define SF_NONBLOCK 0x20u
-#define SF_REUSEADDR 0x40u
-#define SF_EOF 0x80u /* the watcher saw the peer's close or an error */
-
-#define SK_CLOSED 0x80000000u
-#define SK_DONE 0x40000000u
-#define SK_COUNT 0x3fffffffu
-
-struct sock {
-    struct object hdr;
-    /* Process-private: the Linux descriptor (see the top of the file). */
-    int fd;
-    int af, type;               /* Windows values */
-    _Atomic uint32_t flags;     /* SF_* */
-    _Atomic uint32_t use;       /* SK_* and the count of running calls */
-    _Atomic int so_error;       /* a failed connect's error, once read from Linux */
-    /* SO_RCVTIMEO/SO_SNDTIMEO as set: Linux rounds them to its tick. */
-    _Atomic uint32_t rcvtimeo, sndtimeo;
-    /* WSAEventSelect, under es_lock. */
-    aoff_t es_event;            /* the event object, with a reference */
-    _Atomic uint32_t es_slot;   /* watcher slot + 1; 0 = not watched (written
-                                   under es_lock, peeked at without it) */
-    LONG es_mask;               /* lNetworkEvents */
-    LONG es_enabled;            /* events that may be recorded (re-enabled) */
-    LONG es_pending;            /* recorded, not yet enumerated */
-    int es_errors[FD_MAX_EVENTS];
-};
-
 static _Atomic int ws_started; /* WSAStartup count */
 
 /* ---- errors: errno to WSA, in one table ---- */
@@ -135,7 +103,7 @@ static const struct {
     {ESTALE, WSAESTALE},         {EREMOTE, WSAEREMOTE},       {ENOENT, WSAEINVAL},
 };
 
-static int wsa_error(int err)
+int wsa_error(int err)
 {
     for (size_t i = 0; i < sizeof wsa_map / sizeof wsa_map[0]; i++)
         if (wsa_map[i].err == err)
@@ -144,7 +112,7 @@ static int wsa_error(int err)
 }
 
 /* Sets the last error (WSAGetLastError is GetLastError) for a failure. */
-static int fail(int wsa)
+int fail(int wsa)
 {
     ws_set_last_error((DWORD)wsa);
     return SOCKET_ERROR;
@@ -165,7 +133,7 @@ static void sock_release_fd(struct sock *sk, uint32_t seen)
         sockos_close(sk->fd);
 }
 
-static bool sock_enter(struct sock *sk)
+bool sock_enter(struct sock *sk)
 {
     uint32_t v = atomic_fetch_add(&sk->use, 1) + 1;
     if (v & SK_CLOSED) {
@@ -175,7 +143,7 @@ static bool sock_enter(struct sock *sk)
     return true;
 }
 
-static void sock_leave(struct sock *sk)
+void sock_leave(struct sock *sk)
 {
     sock_release_fd(sk, atomic_fetch_sub(&sk->use, 1) - 1);
 }
@@ -186,10 +154,20 @@ static void sock_last_close(struct object *o)
 {
     struct sock *sk = (struct sock *)o;
     es_unwatch(sk);
+    sio_closed(sk); /* pending overlapped requests end aborted */
     uint32_t v = atomic_fetch_or(&sk->use, SK_CLOSED) | SK_CLOSED;
     if (v & SK_COUNT)
         sockos_shutdown(sk->fd, 2); /* wake calls blocked in the kernel */
     sock_release_fd(sk, v);
+}
+
+static void sock_destroy(struct object *o)
+{
+    struct sock *sk = (struct sock *)o;
+    sio_destroy(sk);
+    aoff_t port = atomic_load_explicit(&sk->iocp, memory_order_acquire);
+    if (port)
+        iocp_port_unref(port);
 }
 
 #define SOCKET_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1ff)
@@ -202,7 +180,23 @@ const struct object_type socket_type = {
                 STANDARD_RIGHTS_EXECUTE | 0xa0, SOCKET_ALL_ACCESS},
     .valid_access = SOCKET_ALL_ACCESS,
     .last_close = sock_last_close,
+    .destroy = sock_destroy,
 };
+
+/* CreateIoCompletionPort on a socket (iocp.c): the socket's port fields,
+ * with a reference on the object.  ERROR_INVALID_HANDLE if h is not one. */
+DWORD socket_port_fields(HANDLE h, struct object **o, _Atomic aoff_t **port,
+                         ULONG_PTR **key)
+{
+    struct sock *sk;
+    if (sock_get((SOCKET)(uintptr_t)h, &sk))
+        return ERROR_INVALID_HANDLE;
+    sock_leave(sk); /* keep the reference only */
+    *o = &sk->hdr;
+    *port = &sk->iocp;
+    *key = &sk->iocp_key;
+    return ERROR_SUCCESS;
+}
 
 /* A handle for a new descriptor; closes it on failure. */
 static int sock_wrap(int fd, int af, int type, uint32_t flags, SOCKET *out)
@@ -229,7 +223,7 @@ static int sock_wrap(int fd, int af, int type, uint32_t flags, SOCKET *out)
 }
 
 /* The socket s names, with a reference and counted in `use`. */
-static int sock_get(SOCKET s, struct sock **out)
+int sock_get(SOCKET s, struct sock **out)
 {
     struct object *o = NULL;
     if (!started())
@@ -250,18 +244,18 @@ static int sock_get(SOCKET s, struct sock **out)
     return 0;
 }
 
-static void sock_put(struct sock *sk)
+void sock_put(struct sock *sk)
 {
     sock_leave(sk);
     object_unref(&sk->hdr);
 }
 
-static bool sock_closed(struct sock *sk)
+bool sock_closed(struct sock *sk)
 {
     return atomic_load(&sk->use) & SK_CLOSED;
 }
 
-static uint32_t sk_flags(struct sock *sk)
+uint32_t sk_flags(struct sock *sk)
 {
     return atomic_load(&sk->flags);
 }
@@ -484,7 +478,7 @@ static void es_unwatch(struct sock *sk)
 
 /* A re-enabling call (recv, accept, a send that would block) lets the
  * event be recorded again. */
-static void es_reenable(struct sock *sk, LONG events)
+void es_reenable(struct sock *sk, LONG events)
 {
     if (!sk->es_slot)
         return;
@@ -638,7 +632,7 @@ WS_EXPORT int WSAAPI listen(SOCKET s, int backlog)
 
 /* A blocking call that failed because Linux's SO_RCVTIMEO/SO_SNDTIMEO ran
  * out reports EAGAIN; Windows calls that WSAETIMEDOUT. */
-static int io_error(struct sock *sk, int err)
+int io_error(struct sock *sk, int err)
 {
     if (sock_closed(sk))
         return WSAEINTR;
@@ -793,6 +787,19 @@ WS_EXPORT int WSAAPI setsockopt(SOCKET s, int level, int name, const char *val, 
     int err = sock_get(s, &sk);
     if (err)
         return fail(err);
+    if (level == SOL_SOCKET && (name == 0x700B || name == 0x7010)) {
+        /* SO_UPDATE_ACCEPT_CONTEXT (the listening SOCKET) and
+         * SO_UPDATE_CONNECT_CONTEXT (none) after AcceptEx/ConnectEx: Windows
+         * then fills in the socket's state; AcceptEx and ConnectEx here
+         * leave it complete already (sockio.c), so only the argument is
+         * checked. */
+        if (name == 0x700B && (!val || len < (int)sizeof(SOCKET)))
+            err = WSAEFAULT;
+        else if (!(sk_flags(sk) & SF_CONNECTED))
+            err = WSAENOTCONN;
+        sock_put(sk);
+        return err ? fail(err) : 0;
+    }
     if (level == SOL_SOCKET && (name == SO_REUSEADDR || name == SO_EXCLUSIVEADDRUSE)) {
         int v = 0;
         if (!val || len < (int)sizeof v) {

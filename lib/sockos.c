@@ -197,6 +197,28 @@ int sockos_accept(int fd, void *addr, int *len, int *newfd)
     return 0;
 }
 
+int sockos_accept_now(int fd, int *newfd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int r;
+    while ((r = poll(&p, 1, 0)) < 0)
+        if (errno != EINTR)
+            return errno;
+    if (!r)
+        return EAGAIN;
+    return sockos_accept(fd, NULL, NULL, newfd);
+}
+
+int sockos_replace(int newfd, int oldfd)
+{
+    int r;
+    while ((r = dup3(newfd, oldfd, O_CLOEXEC)) < 0 && errno == EINTR)
+        ;
+    int err = r < 0 ? errno : 0;
+    close(newfd);
+    return err;
+}
+
 static int msg_flags(int flags, int *lflags)
 {
     if (flags & ~(WS_MSG_OOB | WS_MSG_PEEK | WS_MSG_DONTROUTE | WS_MSG_WAITALL))
@@ -260,6 +282,69 @@ int sockos_recv(int fd, void *buf, int len, int flags, void *from, int *fromlen,
         return err;
     *done = (int)n;
     /* A datagram cut short: Windows fails the call, keeping the bytes. */
+    if (m.msg_flags & MSG_TRUNC)
+        return EMSGSIZE;
+    return 0;
+}
+
+/* The vectored forms (WSASend/WSARecv): struct sockos_iov is laid out as
+ * struct iovec (checked below); nonblock adds MSG_DONTWAIT, so that the
+ * overlapped engine never sleeps in the kernel. */
+_Static_assert(sizeof(struct sockos_iov) == sizeof(struct iovec) &&
+                   offsetof(struct sockos_iov, base) == offsetof(struct iovec, iov_base) &&
+                   offsetof(struct sockos_iov, len) == offsetof(struct iovec, iov_len),
+               "struct sockos_iov must be struct iovec");
+
+int sockos_sendv(int fd, const struct sockos_iov *iov, unsigned n, int flags,
+                 const void *to, int tolen, bool nonblock, size_t *done)
+{
+    struct sockaddr_storage ss;
+    socklen_t slen = 0;
+    int lflags, err;
+    if ((err = msg_flags(flags, &lflags)))
+        return err;
+    if (to && (err = addr_in(to, tolen, &ss, &slen)))
+        return err;
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_name = to ? &ss : NULL;
+    m.msg_namelen = slen;
+    m.msg_iov = (struct iovec *)(uintptr_t)iov;
+    m.msg_iovlen = n;
+    lflags |= MSG_NOSIGNAL | (nonblock ? MSG_DONTWAIT : 0);
+    ssize_t r;
+    while ((r = sendmsg(fd, &m, lflags)) < 0)
+        if (errno != EINTR)
+            return errno;
+    *done = (size_t)r;
+    return 0;
+}
+
+int sockos_recvv(int fd, const struct sockos_iov *iov, unsigned n, int flags,
+                 void *from, int *fromlen, bool nonblock, size_t *done)
+{
+    struct sockaddr_storage ss;
+    int lflags, err;
+    if (from && (!fromlen || *fromlen < 0))
+        return EFAULT;
+    if ((err = msg_flags(flags, &lflags)))
+        return err;
+    struct msghdr m;
+    ssize_t r;
+    do {
+        memset(&m, 0, sizeof m);
+        m.msg_name = &ss;
+        m.msg_namelen = sizeof ss;
+        m.msg_iov = (struct iovec *)(uintptr_t)iov;
+        m.msg_iovlen = n;
+        r = recvmsg(fd, &m, lflags | (nonblock ? MSG_DONTWAIT : 0));
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return errno;
+    if (from && m.msg_namelen &&
+        (err = addr_out(&ss, m.msg_namelen, from, fromlen)))
+        return err;
+    *done = (size_t)r;
     if (m.msg_flags & MSG_TRUNC)
         return EMSGSIZE;
     return 0;

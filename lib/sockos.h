@@ -80,11 +80,27 @@ int sockos_connect(int fd, const void *addr, int len);
 int sockos_listen(int fd, int backlog);
 /* addr/len may be NULL; a too small *len is EFAULT, as Windows has it. */
 int sockos_accept(int fd, void *addr, int *len, int *newfd);
+/* AcceptEx: a connection already waiting (EAGAIN if none; the listening
+ * descriptor's own mode is left alone), and moving the new descriptor onto
+ * the number of the accept socket's (dup3, then close). */
+int sockos_accept_now(int fd, int *newfd);
+int sockos_replace(int newfd, int oldfd);
 int sockos_send(int fd, const void *buf, int len, int flags, const void *to,
                 int tolen, int *done);
 /* A datagram longer than len: EMSGSIZE, with the first len bytes read. */
 int sockos_recv(int fd, void *buf, int len, int flags, void *from,
                 int *fromlen, int *done);
+/* One buffer of a vectored transfer (the layout of struct iovec). */
+struct sockos_iov {
+    void *base;
+    size_t len;
+};
+/* sendmsg/recvmsg over n buffers; nonblock: MSG_DONTWAIT (EAGAIN when it
+ * would block).  recvv: a datagram cut short is EMSGSIZE with *done set. */
+int sockos_sendv(int fd, const struct sockos_iov *iov, unsigned n, int flags,
+                 const void *to, int tolen, bool nonblock, size_t *done);
+int sockos_recvv(int fd, const struct sockos_iov *iov, unsigned n, int flags,
+                 void *from, int *fromlen, bool nonblock, size_t *done);
 int sockos_name(int fd, bool peer, void *addr, int *len);
 int sockos_shutdown(int fd, int how);
 /* Options other than SO_REUSEADDR, SO_EXCLUSIVEADDRUSE and SO_ERROR

@@ -162,6 +162,7 @@ static void thread_detach(void *p)
     while (t->nowned)
         mutex_abandon(t->owned[--t->nowned], t->tid);
     apc_drop_all(t);
+    iocp_thread_exit(t); /* no longer running for its completion port */
     reg_remove(to, t->tid);
 
     struct wait_guard g;

@@ -54,6 +54,18 @@ static void list_append(aoff_t *head, aoff_t *tail, struct wait_entry *e)
     *tail = off;
 }
 
+static void list_prepend(aoff_t *head, aoff_t *tail, struct wait_entry *e)
+{
+    aoff_t off = arena_off(e);
+    e->prev = 0;
+    e->next = *head;
+    if (*head)
+        ((struct wait_entry *)arena_ptr(*head))->prev = off;
+    else
+        *tail = off;
+    *head = off;
+}
+
 static void list_remove(aoff_t *head, aoff_t *tail, struct wait_entry *e)
 {
     if (e->prev)
@@ -287,7 +299,10 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
                 struct wait_entry *e = &w->entries[i];
                 e->waiter = arena_off(w);
                 e->index = i;
-                list_append(&o->any_head, &o->any_tail, e);
+                if (t->lifo_waiters)
+                    list_prepend(&o->any_head, &o->any_tail, e);
+                else
+                    list_append(&o->any_head, &o->any_tail, e);
                 update_queued(o);
                 *queued = i + 1;
             }
@@ -405,6 +420,11 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
     if (st == WS_WAITING && timeout == 0) /* nothing queued; an APC may alert */
         st = claim(w, WS_TIMED_OUT) ? WS_TIMED_OUT
                                     : atomic_load_explicit(&w->status, memory_order_acquire);
+    /* A thread counted as running by a completion port stops counting
+     * while it sleeps here, so that another may take a packet (iocp.c). */
+    bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
+    if (WS_UNLIKELY(iocp_blocked))
+        iocp_thread_block(t);
     while (st == WS_WAITING || st == WS_CLAIMING) {
         /* A claim in progress finishes promptly: wait for it untimed. */
         int r = futex_wait(&w->status, st, st == WS_CLAIMING ? NULL : dl,
@@ -420,6 +440,8 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
                 st = atomic_load_explicit(&w->status, memory_order_acquire);
         }
     }
+    if (WS_UNLIKELY(iocp_blocked))
+        iocp_thread_unblock(t);
     wait_unregister(w, objs, queued, all, st);
     if (alertable)
         alertable_end(t);
@@ -659,14 +681,21 @@ static void sleep_ms(DWORD ms)
 
 WS_EXPORT void WINAPI Sleep(DWORD ms)
 {
+    /* Sleeping is blocking for a completion port's running count too. */
+    struct ws_thread *t = ws_current;
+    bool iocp_blocked = ms && t && t->iocp_counted;
+    if (WS_UNLIKELY(iocp_blocked))
+        iocp_thread_block(t);
     sleep_ms(ms);
+    if (WS_UNLIKELY(iocp_blocked))
+        iocp_thread_unblock(t);
 }
 
 /* An alertable sleep is a wait on no object that only an APC ends early. */
 WS_EXPORT DWORD WINAPI SleepEx(DWORD ms, BOOL alertable)
 {
     if (!alertable) {
-        sleep_ms(ms);
+        Sleep(ms);
         return 0;
     }
     if (thread_apc_pending(thread_current()))

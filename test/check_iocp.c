@@ -379,6 +379,197 @@ START_TEST(test_many_threads)
 }
 END_TEST
 
+/* ---- the concurrency value ---- */
+
+/* A worker: takes packets from the port and, per packet, does what the
+ * main thread says (phase): stay running (a raw spin, which winshim cannot
+ * see as blocking), block in WaitForSingleObject, or call GQCS again. */
+enum { ACT_RUN, ACT_BLOCK, ACT_GQCS, ACT_EXIT };
+struct cworker {
+    HANDLE port, ev;
+    DWORD tid;
+    int act;            /* what to do after the current packet */
+    int got;            /* packets taken */
+    ULONG_PTR keys[8];
+    int waits;          /* WaitForSingleObject calls returned */
+    int calls;          /* GQCS calls begun */
+};
+
+static void *cworker_main(void *arg)
+{
+    struct cworker *w = arg;
+    __atomic_store_n(&w->tid, GetCurrentThreadId(), __ATOMIC_RELEASE);
+    for (;;) {
+        DWORD n;
+        ULONG_PTR key;
+        LPOVERLAPPED pov;
+        __atomic_fetch_add(&w->calls, 1, __ATOMIC_RELEASE);
+        if (!GetQueuedCompletionStatus(w->port, &n, &key, &pov, INFINITE))
+            return (void *)-1L;
+        int g = __atomic_load_n(&w->got, __ATOMIC_RELAXED);
+        w->keys[g] = key;
+        __atomic_store_n(&w->got, g + 1, __ATOMIC_RELEASE);
+        if (key == 0)
+            return NULL;
+        for (;;) {
+            int act = __atomic_load_n(&w->act, __ATOMIC_ACQUIRE);
+            if (act == ACT_GQCS)
+                break;
+            if (act == ACT_BLOCK) {
+                if (WaitForSingleObject(w->ev, INFINITE) != WAIT_OBJECT_0)
+                    return (void *)-2L;
+                __atomic_store_n(&w->act, ACT_RUN, __ATOMIC_RELEASE);
+                __atomic_fetch_add(&w->waits, 1, __ATOMIC_RELEASE);
+                continue;
+            }
+            usleep(200); /* running, as far as the port can tell */
+        }
+        __atomic_store_n(&w->act, ACT_RUN, __ATOMIC_RELEASE);
+    }
+}
+
+static void cworker_start(struct cworker *w, pthread_t *th, HANDLE port)
+{
+    memset(w, 0, sizeof *w);
+    w->port = port;
+    w->ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+    pthread_create(th, NULL, cworker_main, w);
+    while (!__atomic_load_n(&w->tid, __ATOMIC_ACQUIRE))
+        settle_ms(1);
+    wait_until_sleeping(w->tid);
+}
+
+/* w has begun its n-th GQCS call and sleeps: it sleeps in that call (it
+ * sleeps nowhere else after counting it). */
+static void wait_in_gqcs(struct cworker *w, int n)
+{
+    while (__atomic_load_n(&w->calls, __ATOMIC_ACQUIRE) < n)
+        settle_ms(1);
+    wait_until_sleeping(w->tid);
+}
+
+static int got(struct cworker *w)
+{
+    return __atomic_load_n(&w->got, __ATOMIC_ACQUIRE);
+}
+
+static void wait_got(struct cworker *a, struct cworker *b, int total)
+{
+    for (int i = 0; i < 20000 && got(a) + got(b) < total; i++)
+        settle_ms(1);
+    ck_assert_int_eq(got(a) + got(b), total);
+}
+
+/* Concurrency 1, two threads in GQCS, two packets: the second packet
+ * waits while the first taker runs; it goes when that thread blocks in
+ * WaitForSingleObject; a thread that calls GQCS again takes the next
+ * packet itself; blocked waiters are served last in, first out; an exiting
+ * thread stops counting. */
+START_TEST(test_concurrency_one)
+{
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    ck_assert_ptr_nonnull(port);
+    struct cworker w1, w2;
+    pthread_t t1, t2;
+    cworker_start(&w1, &t1, port);
+    cworker_start(&w2, &t2, port);
+    /* LIFO: w2 queued last, so w2 takes the first packet. */
+    ck_assert(PostQueuedCompletionStatus(port, 0, 1, NULL));
+    ck_assert(PostQueuedCompletionStatus(port, 0, 2, NULL));
+    wait_got(&w1, &w2, 1);
+    ck_assert_int_eq(got(&w2), 1);
+    ck_assert_uint_eq(w2.keys[0], 1);
+    /* w2 runs: w1 sleeps in GQCS and the second packet stays queued. */
+    wait_until_sleeping(w1.tid);
+    ck_assert_int_eq(got(&w1), 0);
+    ck_assert_uint_eq(WaitForSingleObject(port, 0), WAIT_OBJECT_0);
+
+    /* w2 blocks in WaitForSingleObject: w1 may go, and takes packet 2. */
+    __atomic_store_n(&w2.act, ACT_BLOCK, __ATOMIC_RELEASE);
+    wait_got(&w1, &w2, 2);
+    ck_assert_int_eq(got(&w1), 1);
+    ck_assert_uint_eq(w1.keys[0], 2);
+    ck_assert_uint_eq(WaitForSingleObject(port, 0), WAIT_TIMEOUT);
+
+    /* w2 wakes while w1 runs: two running, over the limit.  Packet 3
+     * waits even when w1 calls GQCS again (running is still 1). */
+    ck_assert(SetEvent(w2.ev));
+    while (__atomic_load_n(&w2.waits, __ATOMIC_ACQUIRE) < 1)
+        settle_ms(1);
+    __atomic_store_n(&w1.act, ACT_GQCS, __ATOMIC_RELEASE);
+    wait_in_gqcs(&w1, 2);
+    ck_assert(PostQueuedCompletionStatus(port, 0, 3, NULL));
+    wait_in_gqcs(&w1, 2);
+    ck_assert_int_eq(got(&w1) + got(&w2), 2);
+    ck_assert_uint_eq(WaitForSingleObject(port, 0), WAIT_OBJECT_0);
+
+    /* w2 calls GQCS again: it stops counting, and takes packet 3 itself
+     * before it would block. */
+    __atomic_store_n(&w2.act, ACT_GQCS, __ATOMIC_RELEASE);
+    wait_got(&w1, &w2, 3);
+    ck_assert_int_eq(got(&w2), 2);
+    ck_assert_uint_eq(w2.keys[1], 3);
+
+    /* w2 takes the exit packet and ends: its count goes, w1 takes the
+     * next one. */
+    ck_assert(PostQueuedCompletionStatus(port, 0, 0, NULL));
+    __atomic_store_n(&w2.act, ACT_GQCS, __ATOMIC_RELEASE);
+    wait_got(&w1, &w2, 4);
+    void *r;
+    pthread_join(t2, &r);
+    ck_assert_ptr_null(r);
+    ck_assert_int_eq(got(&w2), 3);
+    ck_assert_uint_eq(w2.keys[2], 0);
+    ck_assert(PostQueuedCompletionStatus(port, 0, 0, NULL));
+    pthread_join(t1, &r);
+    ck_assert_ptr_null(r);
+    ck_assert_int_eq(got(&w1), 2);
+    CloseHandle(w1.ev);
+    CloseHandle(w2.ev);
+    ck_assert(CloseHandle(port));
+}
+END_TEST
+
+/* A thread that took a packet counts while it runs; Sleep and a timed-out
+ * GQCS on the port do not keep it from taking the next one, and a thread
+ * that moves to another port stops counting on the first. */
+START_TEST(test_concurrency_own_thread)
+{
+    HANDLE a = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    HANDLE b = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
+    DWORD n;
+    ULONG_PTR key;
+    LPOVERLAPPED pov;
+    ck_assert(PostQueuedCompletionStatus(a, 0, 1, NULL));
+    ck_assert(PostQueuedCompletionStatus(a, 0, 2, NULL));
+    ck_assert(GetQueuedCompletionStatus(a, &n, &key, &pov, 0));
+    ck_assert_uint_eq(key, 1);
+    /* This thread runs for port a: another thread can take nothing. */
+    struct cworker w;
+    pthread_t th;
+    cworker_start(&w, &th, a);
+    ck_assert_int_eq(got(&w), 0);
+    /* This thread moves to port b (a timed-out wait): a's packet goes. */
+    ASSERT_FAILS(GetQueuedCompletionStatus(b, &n, &key, &pov, 0), WAIT_TIMEOUT);
+    for (int i = 0; i < 20000 && got(&w) < 1; i++)
+        settle_ms(1);
+    ck_assert_int_eq(got(&w), 1);
+    ck_assert_uint_eq(w.keys[0], 2);
+    /* After the timeout this thread counts for b. */
+    ck_assert(PostQueuedCompletionStatus(b, 0, 5, NULL));
+    ck_assert(GetQueuedCompletionStatus(b, &n, &key, &pov, 0));
+    ck_assert_uint_eq(key, 5);
+    __atomic_store_n(&w.act, ACT_GQCS, __ATOMIC_RELEASE);
+    ck_assert(PostQueuedCompletionStatus(a, 0, 0, NULL));
+    void *r;
+    pthread_join(th, &r);
+    ck_assert_ptr_null(r);
+    CloseHandle(w.ev);
+    ck_assert(CloseHandle(a));
+    ck_assert(CloseHandle(b));
+}
+END_TEST
+
 static Suite *iocp_suite(void)
 {
     Suite *s = suite_create("iocp");
@@ -391,6 +582,8 @@ static Suite *iocp_suite(void)
     tcase_add_test(tc, test_ex_and_alertable);
     tcase_add_test(tc, test_close_while_waiting);
     tcase_add_test(tc, test_many_threads);
+    tcase_add_test(tc, test_concurrency_one);
+    tcase_add_test(tc, test_concurrency_own_thread);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -18,6 +18,7 @@
 #include <WinSock2.h>
 #include <WS2tcpip.h>
 #include <Windows.h>
+#include <MSWSock.h>
 #include <WinBase.h>
 #include <WinNT.h>
 #include <WinDef.h>

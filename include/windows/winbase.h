@@ -186,6 +186,11 @@ WINBASEAPI BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
 /* dwCopyFlags of CopyFileEx. */
 #define COPY_FILE_FAIL_IF_EXISTS 0x00000001
 
+WINBASEAPI BOOL WINAPI ReadDirectoryChangesW(HANDLE hDirectory, LPVOID lpBuffer,
+                                            DWORD nBufferLength, BOOL bWatchSubtree,
+                                            DWORD dwNotifyFilter, LPDWORD lpBytesReturned,
+                                            LPOVERLAPPED lpOverlapped,
+                                            LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 WINBASEAPI BOOL WINAPI MoveFileA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName);
 WINBASEAPI BOOL WINAPI MoveFileW(LPCWSTR lpExistingFileName, LPCWSTR lpNewFileName);
 WINBASEAPI BOOL WINAPI MoveFileExA(LPCSTR lpExistingFileName, LPCSTR lpNewFileName,

@@ -440,6 +440,20 @@ typedef PVOID PSID;
 #define FILE_NOTIFY_CHANGE_CREATION 0x00000040
 #define FILE_NOTIFY_CHANGE_SECURITY 0x00000100
 
+/* ReadDirectoryChangesW's records. */
+#define FILE_ACTION_ADDED 0x00000001
+#define FILE_ACTION_REMOVED 0x00000002
+#define FILE_ACTION_MODIFIED 0x00000003
+#define FILE_ACTION_RENAMED_OLD_NAME 0x00000004
+#define FILE_ACTION_RENAMED_NEW_NAME 0x00000005
+
+typedef struct _FILE_NOTIFY_INFORMATION {
+    DWORD NextEntryOffset;
+    DWORD Action;
+    DWORD FileNameLength; /* bytes, without a terminator */
+    WCHAR FileName[1];
+} FILE_NOTIFY_INFORMATION, *PFILE_NOTIFY_INFORMATION;
+
 /* ------------------------------------------------------------------------
  * Virtual memory: page protections, allocation types, section attributes
  * ------------------------------------------------------------------------ */

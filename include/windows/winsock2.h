@@ -308,6 +308,30 @@ typedef struct _WSANETWORKEVENTS {
 #define WSA_WAIT_TIMEOUT (WAIT_TIMEOUT)
 #define WSA_INFINITE (INFINITE)
 
+/* ---- overlapped socket I/O ---- */
+#define WSAOVERLAPPED OVERLAPPED
+typedef struct _OVERLAPPED *LPWSAOVERLAPPED;
+
+typedef struct _WSABUF {
+    ULONG len; /* u_long is 64-bit here (winsock2.h); Windows has 32 */
+    char *buf;
+} WSABUF, *LPWSABUF;
+
+typedef void(CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError,
+                                                          DWORD cbTransferred,
+                                                          LPWSAOVERLAPPED lpOverlapped,
+                                                          DWORD dwFlags);
+
+#define IOC_UNIX 0x00000000
+#define IOC_WS2 0x08000000
+#define IOC_PROTOCOL 0x10000000
+#define IOC_VENDOR 0x18000000
+#define _WSAIO(x, y) (IOC_VOID | (x) | (y))
+#define _WSAIOR(x, y) (IOC_OUT | (x) | (y))
+#define _WSAIOW(x, y) (IOC_IN | (x) | (y))
+#define _WSAIORW(x, y) (IOC_INOUT | (x) | (y))
+#define SIO_GET_EXTENSION_FUNCTION_POINTER _WSAIORW(IOC_WS2, 6)
+
 /* ---- the calls ---- */
 WINSOCK_API_LINKAGE SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr,
                                          int *addrlen) WINSHIM_WS2_NAME(accept);
@@ -369,6 +393,33 @@ WINSOCK_API_LINKAGE int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject,
                                              LONG lNetworkEvents);
 WINSOCK_API_LINKAGE int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
                                                    LPWSANETWORKEVENTS lpNetworkEvents);
+
+WINSOCK_API_LINKAGE int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                                      LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags,
+                                      LPWSAOVERLAPPED lpOverlapped,
+                                      LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+WINSOCK_API_LINKAGE int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                                          LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags,
+                                          struct sockaddr *lpFrom, LPINT lpFromlen,
+                                          LPWSAOVERLAPPED lpOverlapped,
+                                          LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+WINSOCK_API_LINKAGE int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                                      LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
+                                      LPWSAOVERLAPPED lpOverlapped,
+                                      LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+WINSOCK_API_LINKAGE int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                                        LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
+                                        const struct sockaddr *lpTo, int iTolen,
+                                        LPWSAOVERLAPPED lpOverlapped,
+                                        LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+WINSOCK_API_LINKAGE BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped,
+                                                      LPDWORD lpcbTransfer, BOOL fWait,
+                                                      LPDWORD lpdwFlags);
+WINSOCK_API_LINKAGE int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer,
+                                       DWORD cbInBuffer, LPVOID lpvOutBuffer,
+                                       DWORD cbOutBuffer, LPDWORD lpcbBytesReturned,
+                                       LPWSAOVERLAPPED lpOverlapped,
+                                       LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
 
 #ifdef __cplusplus
 }

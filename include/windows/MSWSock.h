@@ -1,0 +1,2 @@
+/* MSWSock.h - the spelling Windows code often uses for <mswsock.h>. */
+#include "mswsock.h"

@@ -1,0 +1,2 @@
+/* Mswsock.h - another spelling of <mswsock.h>. */
+#include "mswsock.h"
