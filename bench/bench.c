@@ -20,10 +20,15 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Linux's socketpair for the raw baselines, declared by hand: <sys/socket.h>
+ * cannot meet <winsock2.h>.  AF_UNIX (1), SOCK_STREAM (1) and
+ * SOCK_SEQPACKET (5) have the same values on both. */
+extern int socketpair(int domain, int type, int protocol, int sv[2]);
+#define LINUX_SOCK_CLOEXEC 02000000
 
 #define ROUNDS 7
 
@@ -627,7 +632,7 @@ static void bench_npipe(long n)
     DWORD mode = PIPE_READMODE_MESSAGE;
     SetNamedPipeHandleState(np_client, &mode, NULL, NULL);
     pthread_t rt;
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, raw_fds) < 0 ||
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | LINUX_SOCK_CLOEXEC, 0, raw_fds) < 0 ||
         pthread_create(&rt, NULL, raw_echo, NULL))
         abort();
     double base = best_ns_per_op(b_raw_round_trip, n);
@@ -644,9 +649,6 @@ static void bench_npipe(long n)
 
 /* ---- overlapped sockets ---- */
 
-/* Not declared: <sys/socket.h> cannot meet <winsock2.h> (AF_UNIX and
- * SOCK_STREAM have the same values on both). */
-extern int socketpair(int domain, int type, int protocol, int sv[2]);
 /* lib/overlapped.c's hook for the suites: an fd as an overlapped handle. */
 HANDLE winshim_test_wrap_fd(int fd, DWORD access, DWORD flags);
 
@@ -770,7 +772,7 @@ static void bench_sockets(long n)
     BOOL one = TRUE;
     setsockopt(sk_a, IPPROTO_TCP, TCP_NODELAY, (char *)&one, sizeof one);
     sk_port = CreateIoCompletionPort((HANDLE)sk_b, NULL, 1, 0);
-    if (socketpair(1 /* AF_UNIX */, 1 /* SOCK_STREAM */, 0, raw_sv))
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, raw_sv))
         abort();
 
     double raw = best_ns_per_op(b_raw_unix_rt, n);
