@@ -22,9 +22,28 @@ static HANDLE overlapped_file(void)
     return h;
 }
 
-/* lib/overlapped.c's hook for the suites: pipe fds as overlapped handles
- * (CreatePipe is not on this branch). */
-HANDLE winshim_test_wrap_fd(int fd, DWORD access, DWORD flags);
+/* The server end of an inbound named pipe as an overlapped handle (its
+ * reads stay pending until the client writes); *writer is the client end.
+ * Names are unique per process. */
+static HANDLE pipe_reader(HANDLE *writer)
+{
+    static int counter;
+    char name[96];
+    snprintf(name, sizeof name, "\\\\.\\pipe\\ck_iocp_%d_%d", (int)getpid(),
+             __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+    HANDLE h = CreateNamedPipeA(name, PIPE_ACCESS_INBOUND | FILE_FLAG_OVERLAPPED,
+                                PIPE_TYPE_BYTE | PIPE_WAIT, 1, 4096, 4096, 0, NULL);
+    ck_assert_msg(h != INVALID_HANDLE_VALUE, "CreateNamedPipe: %lu",
+                  (unsigned long)GetLastError());
+    *writer = CreateFileA(name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_msg(*writer != INVALID_HANDLE_VALUE, "CreateFile: %lu",
+                  (unsigned long)GetLastError());
+    /* The server takes the client before any read, as a Windows server
+     * would: the client is already there. */
+    OVERLAPPED ov = {0};
+    ASSERT_FAILS(ConnectNamedPipe(h, &ov), ERROR_PIPE_CONNECTED);
+    return h;
+}
 
 /* Waits until thread `tid` sleeps (in the kernel: a futex wait here). */
 static void wait_until_sleeping(DWORD tid)
@@ -218,10 +237,8 @@ END_TEST
 /* A pending transfer that fails later is a packet carrying its error. */
 START_TEST(test_failed_packet)
 {
-    int p[2];
-    ck_assert_int_eq(pipe(p), 0);
-    HANDLE h = winshim_test_wrap_fd(p[0], GENERIC_READ | SYNCHRONIZE, FILE_FLAG_OVERLAPPED);
-    ck_assert_ptr_nonnull(h);
+    HANDLE w;
+    HANDLE h = pipe_reader(&w);
     HANDLE port = CreateIoCompletionPort(h, NULL, 0x77, 0);
     ck_assert_ptr_nonnull(port);
     char buf[4];
@@ -237,7 +254,7 @@ START_TEST(test_failed_packet)
     ck_assert_uint_eq(n, 0);
     ck_assert_uint_eq(key, 0x77);
     ck_assert_uint_eq(ov.Internal, 0xC0000120u);
-    close(p[1]);
+    ck_assert(CloseHandle(w));
     ck_assert(CloseHandle(h));
     ck_assert(CloseHandle(port));
 }

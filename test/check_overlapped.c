@@ -8,36 +8,59 @@
 #include <string.h>
 #include <unistd.h>
 
-/* lib/overlapped.c's hook for the suites (no CreateFile on this branch). */
-HANDLE winshim_test_wrap_fd(int fd, DWORD access, DWORD flags);
-
 #define RW (GENERIC_READ | GENERIC_WRITE | SYNCHRONIZE)
+#define SHARE_RW (FILE_SHARE_READ | FILE_SHARE_WRITE)
 
-/* A scratch disk file opened for overlapped I/O; *fd_out keeps a private
- * descriptor for checking the contents. */
-static HANDLE disk_file(int *fd_out, DWORD access)
+/* A scratch disk file opened with CreateFile for overlapped I/O; *fd_out
+ * keeps a private descriptor for checking the contents.  With path_out the
+ * caller gets the name (to open more handles) and unlinks it; otherwise it
+ * is unlinked at once (unlink(), the handle has no FILE_SHARE_DELETE). */
+static HANDLE disk_file(int *fd_out, DWORD access, char *path_out)
 {
     char path[] = "/tmp/winshim-check-ov-XXXXXX";
-    int fd = mkstemp(path);
+    int fd = mkostemp(path, O_CLOEXEC);
     ck_assert_int_ge(fd, 0);
-    *fd_out = open(path, O_RDWR | O_CLOEXEC);
-    ck_assert_int_ge(*fd_out, 0);
-    unlink(path);
-    HANDLE h = winshim_test_wrap_fd(fd, access, FILE_FLAG_OVERLAPPED);
-    ck_assert_ptr_nonnull(h);
+    *fd_out = fd;
+    HANDLE h = CreateFileA(path, access, SHARE_RW, NULL, OPEN_EXISTING,
+                           FILE_FLAG_OVERLAPPED, NULL);
+    ck_assert_msg(h != INVALID_HANDLE_VALUE, "CreateFile: %lu",
+                  (unsigned long)GetLastError());
+    if (path_out)
+        strcpy(path_out, path);
+    else
+        unlink(path);
     return h;
 }
 
-/* The read end of a pipe as an overlapped handle; *wfd is the write end. */
-static HANDLE pipe_reader(int *wfd)
+/* The server end of an inbound named pipe as an overlapped handle; *writer
+ * is the client end, opened for writing (synchronous).  Names are unique
+ * per process. */
+static HANDLE pipe_reader(HANDLE *writer)
 {
-    int p[2];
-    ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-    *wfd = p[1];
-    HANDLE h = winshim_test_wrap_fd(p[0], GENERIC_READ | SYNCHRONIZE,
-                                    FILE_FLAG_OVERLAPPED);
-    ck_assert_ptr_nonnull(h);
+    static int counter;
+    char name[96];
+    snprintf(name, sizeof name, "\\\\.\\pipe\\ck_overlapped_%d_%d", (int)getpid(),
+             __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+    HANDLE h = CreateNamedPipeA(name, PIPE_ACCESS_INBOUND | FILE_FLAG_OVERLAPPED,
+                                PIPE_TYPE_BYTE | PIPE_WAIT, 1, 4096, 4096, 0, NULL);
+    ck_assert_msg(h != INVALID_HANDLE_VALUE, "CreateNamedPipe: %lu",
+                  (unsigned long)GetLastError());
+    *writer = CreateFileA(name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_msg(*writer != INVALID_HANDLE_VALUE, "CreateFile: %lu",
+                  (unsigned long)GetLastError());
+    /* The server takes the client before any read, as a Windows server
+     * would: the client is already there. */
+    OVERLAPPED ov = {0};
+    ASSERT_FAILS(ConnectNamedPipe(h, &ov), ERROR_PIPE_CONNECTED);
     return h;
+}
+
+/* A synchronous write of all of s through the pipe's client end. */
+static void pipe_write(HANDLE writer, const char *s)
+{
+    DWORD n = 0;
+    ck_assert(WriteFile(writer, s, (DWORD)strlen(s), &n, NULL));
+    ck_assert_uint_eq(n, strlen(s));
 }
 
 static BOOL started(BOOL ok)
@@ -48,7 +71,7 @@ static BOOL started(BOOL ok)
 START_TEST(test_disk_event)
 {
     int fd;
-    HANDLE h = disk_file(&fd, RW);
+    HANDLE h = disk_file(&fd, RW, NULL);
     HANDLE ev = CreateEventA(NULL, TRUE, TRUE, NULL); /* reset by the I/O */
     OVERLAPPED ov = {0};
     ov.Offset = 100;
@@ -86,7 +109,7 @@ END_TEST
 START_TEST(test_disk_no_event_signals_file)
 {
     int fd;
-    HANDLE h = disk_file(&fd, RW);
+    HANDLE h = disk_file(&fd, RW, NULL);
     ck_assert_int_eq(pwrite(fd, "0123456789", 10, 0), 10);
     char buf[8] = {0};
     OVERLAPPED ov = {0};
@@ -125,7 +148,7 @@ END_TEST
 START_TEST(test_errors)
 {
     int fd;
-    HANDLE h = disk_file(&fd, GENERIC_READ | SYNCHRONIZE);
+    HANDLE h = disk_file(&fd, GENERIC_READ | SYNCHRONIZE, NULL);
     char buf[4];
     OVERLAPPED ov = {0};
     DWORD n;
@@ -152,8 +175,8 @@ END_TEST
 
 START_TEST(test_pending_and_incomplete)
 {
-    int wfd;
-    HANDLE h = pipe_reader(&wfd);
+    HANDLE w;
+    HANDLE h = pipe_reader(&w);
     HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
     char buf[16] = {0};
     OVERLAPPED ov = {0};
@@ -170,18 +193,25 @@ START_TEST(test_pending_and_incomplete)
     ASSERT_WAIT(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
     ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT); /* file reset too */
 
-    ck_assert_int_eq(write(wfd, "data", 4), 4);
+    pipe_write(w, "data");
     ck_assert(GetOverlappedResult(h, &ov, &n, TRUE));
     ck_assert_uint_eq(n, 4);
     ck_assert_str_eq(buf, "data");
     ASSERT_WAIT(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
     ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_OBJECT_0);
 
-    /* The writer goes: the read fails as a broken pipe would. */
-    close(wfd);
-    ck_assert(started(ReadFile(h, buf, sizeof buf, NULL, &ov)));
+    /* The writer goes: the read fails with ERROR_BROKEN_PIPE (at once or
+     * when the pending read ends), as on Windows, and moves no bytes. */
+    ck_assert(CloseHandle(w));
+    SetLastError(0xdeadbeef);
+    BOOL ok = ReadFile(h, buf, sizeof buf, NULL, &ov);
+    ck_assert(!ok);
     n = 5;
-    ck_assert(GetOverlappedResult(h, &ov, &n, TRUE)); /* a 0-byte read */
+    if (GetLastError() == ERROR_IO_PENDING)
+        ASSERT_FAILS(GetOverlappedResult(h, &ov, &n, TRUE), ERROR_BROKEN_PIPE);
+    else
+        ck_assert_uint_eq(GetLastError(), ERROR_BROKEN_PIPE);
+    ASSERT_FAILS(GetOverlappedResult(h, &ov, &n, FALSE), ERROR_BROKEN_PIPE);
     ck_assert_uint_eq(n, 0);
     ck_assert(CloseHandle(ev));
     ck_assert(CloseHandle(h));
@@ -202,8 +232,8 @@ static void *cancel_from_other_thread(void *arg)
 
 START_TEST(test_cancel)
 {
-    int wfd;
-    HANDLE h = pipe_reader(&wfd);
+    HANDLE w;
+    HANDLE h = pipe_reader(&w);
     char buf[8];
     OVERLAPPED ov = {0}, ov2 = {0};
     DWORD n;
@@ -233,19 +263,19 @@ START_TEST(test_cancel)
     ASSERT_FAILS(CancelIoEx(h, NULL), ERROR_NOT_FOUND);
 
     /* The pipe still works afterwards: nothing was consumed. */
-    ck_assert_int_eq(write(wfd, "ok", 2), 2);
+    pipe_write(w, "ok");
     ck_assert(started(ReadFile(h, buf, sizeof buf, NULL, &ov)));
     ck_assert(GetOverlappedResult(h, &ov, &n, TRUE));
     ck_assert_uint_eq(n, 2);
-    close(wfd);
+    ck_assert(CloseHandle(w));
     ck_assert(CloseHandle(h));
 }
 END_TEST
 
 START_TEST(test_close_cancels)
 {
-    int wfd;
-    HANDLE h = pipe_reader(&wfd);
+    HANDLE w;
+    HANDLE h = pipe_reader(&w);
     HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
     char buf[8];
     OVERLAPPED ov = {0};
@@ -255,7 +285,7 @@ START_TEST(test_close_cancels)
     ck_assert(CloseHandle(h));
     ASSERT_WAIT(WaitForSingleObject(ev, 10000), WAIT_OBJECT_0);
     ck_assert_uint_eq(ov.Internal, 0xC0000120u);
-    close(wfd);
+    ck_assert(CloseHandle(w));
     ck_assert(CloseHandle(ev));
 }
 END_TEST
@@ -277,7 +307,8 @@ static void WINAPI routine(DWORD err, DWORD bytes, LPOVERLAPPED ov)
 START_TEST(test_completion_routines)
 {
     int fd;
-    HANDLE h = disk_file(&fd, RW);
+    char path[64];
+    HANDLE h = disk_file(&fd, RW, path);
     OVERLAPPED ov = {0};
     ov.Offset = 2;
     ov.hEvent = (HANDLE)0x1234; /* free for the caller's use with Ex */
@@ -308,7 +339,8 @@ START_TEST(test_completion_routines)
     routine_calls = 2; /* keep the counts below */
 
     /* On a synchronous handle too (as Windows does), at the offset. */
-    HANDLE sync = winshim_test_wrap_fd(dup(fd), RW, 0);
+    HANDLE sync = CreateFileA(path, RW, SHARE_RW, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(sync, INVALID_HANDLE_VALUE);
     OVERLAPPED at3 = {0};
     at3.Offset = 3;
     memset(buf, 0, sizeof buf);
@@ -321,7 +353,10 @@ START_TEST(test_completion_routines)
 
     /* Errors. */
     ASSERT_FAILS(ReadFileEx(h, buf, 4, NULL, routine), ERROR_INVALID_PARAMETER);
-    HANDLE ro = winshim_test_wrap_fd(dup(fd), GENERIC_READ, FILE_FLAG_OVERLAPPED);
+    HANDLE ro = CreateFileA(path, GENERIC_READ, SHARE_RW, NULL, OPEN_EXISTING,
+                            FILE_FLAG_OVERLAPPED, NULL);
+    ck_assert_ptr_ne(ro, INVALID_HANDLE_VALUE);
+    unlink(path);
     ASSERT_FAILS(WriteFileEx(ro, buf, 4, &at3, routine), ERROR_ACCESS_DENIED);
     ck_assert(CloseHandle(ro));
     ck_assert(CloseHandle(h));
@@ -331,8 +366,8 @@ END_TEST
 
 START_TEST(test_cancelled_routine)
 {
-    int wfd;
-    HANDLE h = pipe_reader(&wfd);
+    HANDLE w;
+    HANDLE h = pipe_reader(&w);
     char buf[8];
     OVERLAPPED ov = {0};
     routine_calls = 0;
@@ -341,19 +376,19 @@ START_TEST(test_cancelled_routine)
     ASSERT_WAIT(SleepEx(10000, TRUE), WAIT_IO_COMPLETION);
     ck_assert_int_eq(routine_calls, 1);
     ck_assert_uint_eq(routine_err, ERROR_OPERATION_ABORTED);
-    close(wfd);
+    ck_assert(CloseHandle(w));
     ck_assert(CloseHandle(h));
 }
 END_TEST
 
 START_TEST(test_synchronous_handle_with_overlapped)
 {
-    int fd;
     char path[] = "/tmp/winshim-check-ov-XXXXXX";
-    int own = mkstemp(path);
-    fd = open(path, O_RDWR | O_CLOEXEC);
+    int fd = mkostemp(path, O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    HANDLE h = CreateFileA(path, RW, SHARE_RW, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
     unlink(path);
-    HANDLE h = winshim_test_wrap_fd(own, RW, 0);
     OVERLAPPED ov = {0};
     ov.Offset = 5;
     DWORD n = 0;
@@ -378,7 +413,7 @@ START_TEST(test_many_in_flight)
 {
     enum { N = 32, BLK = 512 };
     int fd;
-    HANDLE h = disk_file(&fd, RW);
+    HANDLE h = disk_file(&fd, RW, NULL);
     static char data[N][BLK], back[N][BLK];
     static OVERLAPPED ov[N];
     HANDLE ev[N];
