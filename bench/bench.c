@@ -649,9 +649,6 @@ static void bench_npipe(long n)
 
 /* ---- overlapped sockets ---- */
 
-/* lib/overlapped.c's hook for the suites: an fd as an overlapped handle. */
-HANDLE winshim_test_wrap_fd(int fd, DWORD access, DWORD flags);
-
 static SOCKET sk_a, sk_b;
 static HANDLE sk_port;
 static int raw_sv[2];
@@ -735,7 +732,15 @@ static void *pend_reader(void *arg)
     return NULL;
 }
 
-static int pend_wfd;
+static HANDLE pend_write; /* the pipe's client end */
+
+static BOOL pend_send(void)
+{
+    DWORD done = 0;
+    if (pend_read)
+        return WriteFile(pend_write, "x", 1, &done, NULL) && done == 1;
+    return send(sk_a, "x", 1, 0) == 1;
+}
 
 static void b_pending(long n)
 {
@@ -744,7 +749,7 @@ static void b_pending(long n)
     pthread_create(&t, NULL, pend_reader, NULL);
     WaitForSingleObject(pend_ack, INFINITE);
     for (long i = 0; i < n; i++) {
-        if (pend_read ? write(pend_wfd, "x", 1) != 1 : send(sk_a, "x", 1, 0) != 1)
+        if (!pend_send())
             abort();
         WaitForSingleObject(pend_ack, INFINITE);
     }
@@ -789,16 +794,20 @@ static void bench_sockets(long n)
     pend_sock = sk_b;
     pend_read = NULL;
     double eng = best_ns_per_op(b_pending, n / 20);
-    int pfd[2];
-    if (pipe(pfd))
+    char name[64];
+    snprintf(name, sizeof name, "\\\\.\\pipe\\winshim_bench_pend_%d", (int)getpid());
+    pend_read = CreateNamedPipeA(name, PIPE_ACCESS_INBOUND | FILE_FLAG_OVERLAPPED,
+                                 PIPE_TYPE_BYTE, 1, 4096, 4096, 0, NULL);
+    pend_write = CreateFileA(name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    OVERLAPPED conn = {0};
+    if (pend_read == INVALID_HANDLE_VALUE || pend_write == INVALID_HANDLE_VALUE ||
+        ConnectNamedPipe(pend_read, &conn) || GetLastError() != ERROR_PIPE_CONNECTED)
         abort();
-    pend_read = winshim_test_wrap_fd(pfd[0], GENERIC_READ, FILE_FLAG_OVERLAPPED);
-    pend_wfd = pfd[1];
     pend_port = CreateIoCompletionPort(pend_read, NULL, 2, 0);
     double pool = best_ns_per_op(b_pending, n / 20);
     row("pending recv woken, epoll engine (socket)", eng, "vs worker pool (pipe)", pool, "");
     CloseHandle(pend_read);
-    close(pfd[1]);
+    CloseHandle(pend_write);
     CloseHandle(pend_port);
     CloseHandle(pend_ack);
     close(raw_sv[0]);
