@@ -46,7 +46,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -630,22 +629,4 @@ WS_EXPORT BOOL WINAPI GetOverlappedResult(HANDLE h, LPOVERLAPPED ov,
                                           LPDWORD done, BOOL wait)
 {
     return GetOverlappedResultEx(h, ov, done, wait ? INFINITE : 0, FALSE);
-}
-
-/* ---- for the test suites ----
- *
- * Not part of the API and declared in no header: wraps an fd in a file
- * handle with CreateFile's FILE_FLAG_* bits (FILE_FLAG_OVERLAPPED), so that
- * check_overlapped and check_iocp can make overlapped handles on files and
- * pipes before CreateFile and CreatePipe exist on this branch. */
-WS_EXPORT HANDLE winshim_test_wrap_fd(int fd, DWORD access, DWORD flags);
-WS_EXPORT HANDLE winshim_test_wrap_fd(int fd, DWORD access, DWORD flags)
-{
-    struct stat st;
-    const struct file_ops *ops = &stream_file_ops;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-        ops = &disk_file_ops;
-    HANDLE h = NULL;
-    DWORD err = file_wrap_fd(fd, ops, access, flags, &h);
-    return err ? ws_null(err) : h;
 }

@@ -5,7 +5,7 @@
 # backquotes in the document; `FooA/W` stands for FooA and FooW, and
 # `Foo(Ex)A/W` for FooA, FooW, FooExA and FooExW.  Socket functions whose
 # names collide with the C library are exported as winshim_<name> and are
-# listed under <name>.  winshim_test_* are test hooks, not API.
+# listed under <name>.
 set -u
 : "${srcdir:=$(dirname "$0")/..}"
 lib=lib/.libs/libwinshim.so
@@ -14,7 +14,7 @@ if [ ! -f "$lib" ]; then
     exit 77
 fi
 doc=$srcdir/docs/COMPATIBILITY.md
-nm -D --defined-only "$lib" | awk '$2 == "T" && $3 !~ /^winshim_test_/ { print $3 }' |
+nm -D --defined-only "$lib" | awk '$2 == "T" { print $3 }' |
     sed 's/^winshim_//' | sort -u >compat_rows.exports
 grep -o '`[^`]*`' "$doc" | tr -d '`' | awk '
     function emit(w) {
