@@ -554,6 +554,12 @@ struct file_ops {
     DWORD (*get_type)(struct file_obj *f);
     /* The last handle in any process was closed (DELETE_ON_CLOSE...). */
     void (*last_close)(struct file_obj *f);
+    /* Called before an overlapped transfer is queued: an error fails the
+     * ReadFile/WriteFile at once (a named pipe server still listening:
+     * ERROR_PIPE_LISTENING, as Windows), and the kind may get ready (a
+     * pipe server takes a waiting client here, so the worker never blocks
+     * in an accept-then-recv that CancelIo cannot reach).  NULL: nothing. */
+    DWORD (*prepare)(struct file_obj *f);
     /* The object is going: release what the kind holds.  The fd itself is
      * closed by file.c afterwards (when it is this process's). */
     void (*destroy)(struct file_obj *f);

@@ -410,6 +410,14 @@ static DWORD np_io_ready(struct file_obj *f, struct np *np)
     return err;
 }
 
+/* Before an overlapped transfer is queued (file_ops.prepare): the same
+ * check and client take-over as a synchronous transfer makes. */
+static DWORD np_prepare(struct file_obj *f)
+{
+    struct np *np = np_of(f);
+    return np ? np_io_ready(f, np) : ERROR_INVALID_HANDLE;
+}
+
 /* ---- reads and writes ---- */
 
 static ssize_t recv_retry(int fd, void *buf, size_t len, int flags)
@@ -672,6 +680,7 @@ const struct file_ops npipe_file_ops = {
     .read = np_read,
     .write = np_write,
     .flush = np_flush,
+    .prepare = np_prepare,
     .get_type = np_get_type,
     .last_close = np_last_close,
     .destroy = np_destroy,

@@ -454,6 +454,12 @@ DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
                        LPOVERLAPPED ov, bool write, DWORD *done)
 {
     *done = 0;
+    const struct file_ops *ops = f->kind < FILE_KIND_COUNT ? file_kinds[f->kind] : NULL;
+    if (ops && ops->prepare) {
+        DWORD err = ops->prepare(f);
+        if (err)
+            return err;
+    }
     return submit(f, buf, len, ov, write, false, NULL, done, NULL);
 }
 

@@ -570,6 +570,45 @@ static int child_client(const char *n)
     return 0;
 }
 
+/* An overlapped read on a server end: before any client it fails with
+ * ERROR_PIPE_LISTENING; once a client came, even without ConnectNamedPipe
+ * (Windows lets the server read then), it pends until data comes, and
+ * CancelIo ends it. */
+START_TEST(test_overlapped_read_unconnected)
+{
+    const char *n = pname("ovread");
+    HANDLE s = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, 0, 1, 4096, 4096,
+                                0, NULL);
+    ck_assert_ptr_ne(s, INVALID_HANDLE_VALUE);
+    OVERLAPPED ov = {0};
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buf[16];
+    DWORD got = 0;
+    /* Before any client, overlapped or not: ERROR_PIPE_LISTENING (Wine
+     * agrees). */
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, NULL, &ov), ERROR_PIPE_LISTENING);
+    HANDLE c = client(n);
+    ck_assert(ResetEvent(ov.hEvent));
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, NULL, &ov), ERROR_IO_PENDING);
+    ck_assert(CancelIo(s));
+    ASSERT_WAIT(WaitForSingleObject(ov.hEvent, 10000), WAIT_OBJECT_0);
+    ASSERT_FAILS(GetOverlappedResult(s, &ov, &got, TRUE), ERROR_OPERATION_ABORTED);
+    ck_assert_uint_eq(got, 0);
+
+    /* The connection stands: the next read gets the client's data. */
+    ck_assert(ResetEvent(ov.hEvent));
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, NULL, &ov), ERROR_IO_PENDING);
+    DWORD n2 = 0;
+    ck_assert(WriteFile(c, "hello", 5, &n2, NULL));
+    ck_assert(GetOverlappedResult(s, &ov, &got, TRUE));
+    ck_assert_uint_eq(got, 5);
+    ck_assert(memcmp(buf, "hello", 5) == 0);
+    ck_assert(CloseHandle(ov.hEvent));
+    ck_assert(CloseHandle(c));
+    ck_assert(CloseHandle(s));
+}
+END_TEST
+
 START_TEST(test_across_processes)
 {
     const char *n = pname("xproc");
@@ -671,6 +710,7 @@ static Suite *npipe_suite(void)
     tcase_add_test(tc, test_transact_and_call);
     tcase_add_test(tc, test_wide);
     tcase_add_test(tc, test_overlapped_connect);
+    tcase_add_test(tc, test_overlapped_read_unconnected);
     tcase_add_test(tc, test_across_processes);
     tcase_add_test(tc, test_killed_server);
     suite_add_tcase(s, tc);
