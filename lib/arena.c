@@ -14,53 +14,121 @@
  * goes back when the thread exits (arena_thread_exit).  Memory is never returned to the system while the process runs
  * (a freed block may be read by a racing futex wake, which is harmless).
  *
- * Today the arena is private (MAP_PRIVATE | MAP_ANONYMOUS, reserved with
- * MAP_NORESERVE so untouched pages cost nothing).  Mapping it from a
- * /dev/shm file instead makes every object in it reachable from other
- * processes; nothing else changes.
+ * The arena is the session file that every winshim process of the user
+ * maps (shm.c), reserved with MAP_NORESERVE so untouched pages cost
+ * nothing.  The bump pointer grows the file's backing with fallocate
+ * before handing out fresh pages, so a full /dev/shm makes an allocation
+ * fail (ERROR_NOT_ENOUGH_MEMORY) instead of raising SIGBUS.  When the
+ * session cannot be used (no /dev/shm, a directory that is not ours,
+ * WINSHIM_SHM_DIR set to "", another winshim version attached) the arena
+ * is private: everything works within the process, nothing is shared.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
-#define ARENA_RESERVE ((size_t)4 << 30) /* 4 GiB: all a 32-bit offset reaches */
+#define ARENA_VERSION 2          /* bump on any change of a shared layout */
 #define ARENA_MIN_BLOCK 64
+#define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 
 struct arena ws_arena;
 static pthread_once_t arena_once = PTHREAD_ONCE_INIT;
+static pthread_once_t join_once = PTHREAD_ONCE_INIT;
 static _Atomic bool arena_ready;
+static __thread bool joining;
 
 static struct arena_header *hdr(void)
 {
     return (struct arena_header *)ws_arena.base;
 }
 
-static void arena_setup(void)
+static void header_init(struct arena_header *h)
 {
-    void *p = mmap(NULL, ARENA_RESERVE, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        ws_panic("reserving the object arena", errno);
-    ws_arena.base = p;
-    ws_arena.size = ARENA_RESERVE;
-    ws_arena.shared = false;
-    struct arena_header *h = p;
     h->magic = ARENA_MAGIC;
-    h->version = 1;
+    h->version = ARENA_VERSION;
     size_t first = (sizeof *h + ARENA_MIN_BLOCK - 1) & ~(size_t)(ARENA_MIN_BLOCK - 1);
     atomic_store_explicit(&h->top, first, memory_order_relaxed);
 }
 
+static void arena_setup(void)
+{
+    void *p = NULL;
+    bool fresh = false;
+    ws_arena.size = ARENA_RESERVE;
+    if (shm_attach(&p, &fresh)) {
+        struct arena_header *h = p;
+        if (fresh)
+            header_init(h);
+        if (h->magic == ARENA_MAGIC && h->version == ARENA_VERSION) {
+            ws_arena.base = p;
+            ws_arena.shared = true;
+            return;
+        }
+        fprintf(stderr, "winshim: another version uses the session in "
+                        "/dev/shm; named objects stay private to this process\n");
+        munmap(p, ARENA_MAP_SIZE);
+        close(shm_lock_fd);
+        shm_lock_fd = -1;
+    }
+    p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        ws_panic("reserving the object arena", errno);
+    ws_arena.base = p;
+    ws_arena.shared = false;
+    header_init(p);
+}
+
+static void arena_join(void)
+{
+    joining = true;
+    shm_attached();
+    joining = false;
+}
+
+/* Maps the arena, then joins the process table, which allocates from the
+ * arena itself (hence the `joining` escape). */
 void arena_init(void)
 {
-    if (WS_UNLIKELY(!atomic_load_explicit(&arena_ready, memory_order_acquire))) {
-        pthread_once(&arena_once, arena_setup);
-        atomic_store_explicit(&arena_ready, true, memory_order_release);
+    if (WS_LIKELY(atomic_load_explicit(&arena_ready, memory_order_acquire)))
+        return;
+    pthread_once(&arena_once, arena_setup);
+    if (joining)
+        return;
+    pthread_once(&join_once, arena_join);
+    atomic_store_explicit(&arena_ready, true, memory_order_release);
+}
+
+/* Backs [0, end) of the session file before anyone touches it. */
+static bool arena_commit(uint64_t end)
+{
+    struct arena_header *h = hdr();
+    if (!ws_arena.shared ||
+        end <= atomic_load_explicit(&h->committed, memory_order_acquire))
+        return true;
+    bool ok = true;
+    wordlock_lock(&h->grow_lock);
+    uint64_t c = atomic_load_explicit(&h->committed, memory_order_relaxed);
+    if (end > c) {
+        uint64_t want = (end + ARENA_COMMIT_STEP - 1) & ~(ARENA_COMMIT_STEP - 1);
+        if (want > ARENA_MAP_SIZE)
+            want = ARENA_MAP_SIZE;
+        if (fallocate(shm_file_fd(), 0, (off_t)c, (off_t)(want - c)) &&
+            errno != EOPNOTSUPP)
+            ok = false;
+        else
+            atomic_store_explicit(&h->committed, want, memory_order_release);
     }
+    wordlock_unlock(&h->grow_lock);
+    return ok;
 }
 
 static int size_class(size_t size)
@@ -149,13 +217,30 @@ void *arena_alloc(size_t size)
     } while (!atomic_compare_exchange_weak_explicit(
         &h->top, &top, start + block, memory_order_relaxed,
         memory_order_relaxed));
+    if (!arena_commit(start + block))
+        return NULL;
     return ws_arena.base + start;
+}
+
+void arena_atfork_child(void)
+{
+    memset(tcache, 0, sizeof tcache); /* the parent's thread owns them */
 }
 
 void arena_free(void *p, size_t size)
 {
     int c = size_class(size);
-    (void)thread_current(); /* so that thread exit returns the cache */
+    if (WS_UNLIKELY(!ws_current)) {
+        /* No thread record (a reaper while joining, a foreign thread):
+         * straight to the shared list, as no thread exit would return a
+         * cache. */
+        struct arena_header *h = hdr();
+        wordlock_lock(&h->free_lists[c].lock);
+        *(aoff_t *)p = h->free_lists[c].head;
+        h->free_lists[c].head = arena_off(p);
+        wordlock_unlock(&h->free_lists[c].lock);
+        return;
+    }
     if (tcache[c].count >= TCACHE_MAX)
         tcache_spill(c);
     *(aoff_t *)p = tcache[c].head;

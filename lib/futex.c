@@ -71,11 +71,20 @@ bool deadline_passed(const struct timespec *ts)
            (now.tv_sec == ts->tv_sec && now.tv_nsec >= ts->tv_nsec);
 }
 
-/* Drepper's "mutex 3": 0 free, 1 locked, 2 locked and maybe sleepers. */
+/* A lock holder that does not let go within this long may be dead: check. */
+#define LOCK_PATIENCE_MS 200
+
+/* Drepper's "mutex 3", with the holder's process tag in the word:
+ * 0 free, else tag << 2 | WL_LOCKED, plus WL_SLEEPERS when someone may
+ * sleep.  A waiter whose patience runs out and finds the holder's process
+ * dead breaks the lock with a compare-and-swap of the very word it saw, so
+ * a live holder is never robbed; what the lock guards is kept consistent
+ * at every store (single-store publication), so breaking it is safe. */
 void wordlock_lock(struct wordlock *l)
 {
+    const uint32_t mine = (shm_self_tag() << 2) | WL_LOCKED;
     uint32_t c = 0;
-    if (atomic_compare_exchange_strong_explicit(&l->word, &c, 1,
+    if (atomic_compare_exchange_strong_explicit(&l->word, &c, mine,
                                                 memory_order_acquire,
                                                 memory_order_relaxed))
         return;
@@ -83,21 +92,43 @@ void wordlock_lock(struct wordlock *l)
         cpu_relax();
         c = 0;
         if (atomic_load_explicit(&l->word, memory_order_relaxed) == 0 &&
-            atomic_compare_exchange_weak_explicit(&l->word, &c, 1,
+            atomic_compare_exchange_weak_explicit(&l->word, &c, mine,
                                                   memory_order_acquire,
                                                   memory_order_relaxed))
             return;
     }
-    if (c != 2)
-        c = atomic_exchange_explicit(&l->word, 2, memory_order_acquire);
-    while (c != 0) {
-        futex_wait(&l->word, 2, NULL, ws_arena.shared);
-        c = atomic_exchange_explicit(&l->word, 2, memory_order_acquire);
+    for (;;) {
+        c = atomic_load_explicit(&l->word, memory_order_relaxed);
+        if (c == 0) {
+            if (atomic_compare_exchange_weak_explicit(&l->word, &c, mine | WL_SLEEPERS,
+                                                      memory_order_acquire,
+                                                      memory_order_relaxed))
+                return;
+            continue;
+        }
+        if (!(c & WL_SLEEPERS) &&
+            !atomic_compare_exchange_weak_explicit(&l->word, &c, c | WL_SLEEPERS,
+                                                   memory_order_relaxed,
+                                                   memory_order_relaxed))
+            continue;
+        c |= WL_SLEEPERS;
+        if (!ws_arena.shared) {
+            futex_wait(&l->word, c, NULL, false);
+            continue;
+        }
+        struct timespec dl;
+        deadline_from_ms(&dl, LOCK_PATIENCE_MS);
+        if (futex_wait(&l->word, c, &dl, true) == ETIMEDOUT &&
+            shm_tag_dead(c >> 2) &&
+            atomic_compare_exchange_strong_explicit(&l->word, &c, 0,
+                                                    memory_order_acq_rel,
+                                                    memory_order_relaxed))
+            futex_wake(&l->word, INT32_MAX, true);
     }
 }
 
 void wordlock_unlock(struct wordlock *l)
 {
-    if (atomic_exchange_explicit(&l->word, 0, memory_order_release) == 2)
+    if (atomic_exchange_explicit(&l->word, 0, memory_order_release) & WL_SLEEPERS)
         futex_wake(&l->word, 1, ws_arena.shared);
 }

@@ -35,22 +35,95 @@
 
 #include "internal.h"
 
-_Atomic(struct handle_entry *) ht_chunks[HT_L1];
-static struct wordlock ht_lock;
-static uint32_t ht_top;       /* entries ever handed out; under ht_lock */
-static uint32_t free_head;    /* index + 1, 0 = empty; under ht_lock */
-static uint32_t free_tail;
-static uint32_t free_count;
+_Atomic aoff_t *_Atomic ws_ht_l1;
+static struct proc_slot *ht_slot; /* this process's */
 
 const struct object_type waitable_any = {.name = "(any waitable)"};
 
-/* ---- index allocation ----
+/* Another process may be reading or inserting into a table: everything
+ * about a table lives in its process slot, in the arena. */
+static _Atomic aoff_t *table_l1(struct proc_slot *s)
+{
+    return arena_ptr(s->ht_l1);
+}
+
+static struct handle_entry *entry_at_in(struct proc_slot *s, uint32_t i)
+{
+    aoff_t chunk = atomic_load_explicit(&table_l1(s)[i >> HT_L2_BITS],
+                                        memory_order_acquire);
+    return (struct handle_entry *)arena_ptr(chunk) + (i & (HT_L2 - 1));
+}
+
+static void fifo_push_locked(struct proc_slot *s, uint32_t i)
+{
+    entry_at_in(s, i)->next_free = 0;
+    if (s->free_tail)
+        entry_at_in(s, s->free_tail - 1)->next_free = i + 1;
+    else
+        s->free_head = i + 1;
+    s->free_tail = i + 1;
+    s->free_count++;
+}
+
+static uint32_t fifo_pop_locked(struct proc_slot *s)
+{
+    uint32_t i = s->free_head - 1;
+    s->free_head = entry_at_in(s, i)->next_free;
+    if (!s->free_head)
+        s->free_tail = 0;
+    s->free_count--;
+    return i;
+}
+
+/* One index from s's free list or past its top (allocating the chunk);
+ * the FIFO is used only once HT_REUSE_DELAY indices wait in it. */
+static DWORD index_take_locked(struct proc_slot *s, uint32_t *out)
+{
+    if (s->free_count > HT_REUSE_DELAY || (s->ht_top == HANDLE_MAX && s->free_count)) {
+        *out = fifo_pop_locked(s);
+        return ERROR_SUCCESS;
+    }
+    if (s->ht_top == HANDLE_MAX)
+        return ERROR_NO_SYSTEM_RESOURCES;
+    uint32_t i = s->ht_top;
+    if (!(i & (HT_L2 - 1))) {
+        struct handle_entry *chunk = arena_alloc(HT_L2 * sizeof *chunk);
+        if (!chunk)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        atomic_store_explicit(&table_l1(s)[i >> HT_L2_BITS], arena_off(chunk),
+                              memory_order_release);
+    }
+    s->ht_top++;
+    *out = i;
+    return ERROR_SUCCESS;
+}
+
+/* References handed over by other processes' DUPLICATE_CLOSE_SOURCE: our
+ * own readers may still use those objects, so they are dropped after one
+ * of our grace periods. */
+struct remote_unref {
+    aoff_t next;
+    aoff_t obj;
+};
+
+static void take_remote_unrefs_locked(struct proc_slot *s)
+{
+    while (s->remote_defer) {
+        struct remote_unref *r = arena_ptr(s->remote_defer);
+        s->remote_defer = r->next;
+        object_unref_deferred(arena_ptr(r->obj));
+        arena_free(r, sizeof *r);
+    }
+}
+
+/* ---- this process's index allocation ----
  *
  * The FIFO of freed indices (and the fresh indices past ht_top) are shared
- * and guarded by ht_lock; each thread takes indices from them and gives
- * them back HT_BATCH at a time, so the lock is taken once per HT_BATCH
+ * and guarded by the slot's ht_lock; each thread takes indices from them and
+ * gives them back HT_BATCH at a time, so the lock is taken once per HT_BATCH
  * creations or closes.  Delayed reuse is decided when an index leaves the
- * FIFO, so per-thread batches do not weaken it. */
+ * FIFO, so per-thread batches do not weaken it.  Other processes inserting
+ * into our table (handle_insert_into) take single indices under the lock. */
 #define HT_BATCH 32
 
 struct index_batch {
@@ -59,73 +132,35 @@ struct index_batch {
 };
 static __thread struct index_batch ht_reserve, ht_freed;
 
-static struct handle_entry *entry_at(uint32_t i)
-{
-    return &atomic_load_explicit(&ht_chunks[i >> HT_L2_BITS],
-                                 memory_order_acquire)[i & (HT_L2 - 1)];
-}
-
-static void fifo_push_locked(uint32_t i)
-{
-    entry_at(i)->next_free = 0;
-    if (free_tail)
-        entry_at(free_tail - 1)->next_free = i + 1;
-    else
-        free_head = i + 1;
-    free_tail = i + 1;
-    free_count++;
-}
-
-static uint32_t fifo_pop_locked(void)
-{
-    uint32_t i = free_head - 1;
-    free_head = entry_at(i)->next_free;
-    if (!free_head)
-        free_tail = 0;
-    free_count--;
-    return i;
-}
-
 static void flush_freed_locked(void)
 {
     for (uint32_t k = 0; k < ht_freed.n; k++)
-        fifo_push_locked(ht_freed.idx[k]);
+        fifo_push_locked(ht_slot, ht_freed.idx[k]);
     ht_freed.n = 0;
 }
 
 /* Fills this thread's reserve; an error only when nothing could be had. */
 static DWORD refill_locked(void)
 {
+    DWORD err = ERROR_SUCCESS;
     flush_freed_locked();
+    take_remote_unrefs_locked(ht_slot);
     while (ht_reserve.n < HT_BATCH) {
         uint32_t i;
-        if (free_count > HT_REUSE_DELAY || (ht_top == HANDLE_MAX && free_count)) {
-            i = fifo_pop_locked();
-        } else if (ht_top < HANDLE_MAX) {
-            i = ht_top;
-            if (!(i & (HT_L2 - 1))) {
-                struct handle_entry *chunk = calloc(HT_L2, sizeof *chunk);
-                if (!chunk)
-                    return ht_reserve.n ? ERROR_SUCCESS : ERROR_NOT_ENOUGH_MEMORY;
-                atomic_store_explicit(&ht_chunks[i >> HT_L2_BITS], chunk,
-                                      memory_order_release);
-            }
-            ht_top++;
-        } else {
+        if ((err = index_take_locked(ht_slot, &i)))
             break;
-        }
         ht_reserve.idx[ht_reserve.n++] = i;
     }
-    return ht_reserve.n ? ERROR_SUCCESS : ERROR_NO_SYSTEM_RESOURCES;
+    return ht_reserve.n ? ERROR_SUCCESS : err;
 }
 
 static DWORD index_alloc(uint32_t *index)
 {
     if (WS_UNLIKELY(!ht_reserve.n)) {
         (void)thread_current(); /* thread exit must return the reserve */
-        wordlock_lock(&ht_lock);
+        wordlock_lock(&ht_slot->ht_lock);
         DWORD err = refill_locked();
-        wordlock_unlock(&ht_lock);
+        wordlock_unlock(&ht_slot->ht_lock);
         if (err)
             return err;
     }
@@ -136,20 +171,224 @@ static DWORD index_alloc(uint32_t *index)
 static void index_free(uint32_t i)
 {
     if (WS_UNLIKELY(ht_freed.n == HT_BATCH)) {
-        wordlock_lock(&ht_lock);
+        wordlock_lock(&ht_slot->ht_lock);
         flush_freed_locked();
-        wordlock_unlock(&ht_lock);
+        take_remote_unrefs_locked(ht_slot);
+        wordlock_unlock(&ht_slot->ht_lock);
     }
     ht_freed.idx[ht_freed.n++] = i;
 }
 
 void handle_thread_exit(void)
 {
-    wordlock_lock(&ht_lock);
+    if (!ht_slot)
+        return;
+    wordlock_lock(&ht_slot->ht_lock);
     flush_freed_locked();
     while (ht_reserve.n)
-        fifo_push_locked(ht_reserve.idx[--ht_reserve.n]);
-    wordlock_unlock(&ht_lock);
+        fifo_push_locked(ht_slot, ht_reserve.idx[--ht_reserve.n]);
+    wordlock_unlock(&ht_slot->ht_lock);
+}
+
+/* ---- tables ---- */
+
+DWORD handle_table_init(struct proc_slot *s)
+{
+    void *l1 = arena_alloc(HT_L1 * sizeof(aoff_t));
+    if (!l1)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    s->ht_l1 = arena_off(l1);
+    return ERROR_SUCCESS;
+}
+
+void handle_table_bind(struct proc_slot *s)
+{
+    ht_slot = s;
+    atomic_store_explicit(&ws_ht_l1, table_l1(s), memory_order_release);
+}
+
+void handle_atfork_child(void)
+{
+    ht_reserve.n = 0; /* indices of the parent's table */
+    ht_freed.n = 0;
+    ht_slot = NULL;
+    atomic_store_explicit(&ws_ht_l1, NULL, memory_order_relaxed);
+}
+
+void handle_table_free(struct proc_slot *s)
+{
+    _Atomic aoff_t *l1 = table_l1(s);
+    if (!l1)
+        return;
+    for (uint32_t c = 0; c < HT_L1; c++) {
+        aoff_t chunk = atomic_load_explicit(&l1[c], memory_order_relaxed);
+        if (chunk)
+            arena_free(arena_ptr(chunk), HT_L2 * sizeof(struct handle_entry));
+    }
+    arena_free((void *)l1, HT_L1 * sizeof(aoff_t));
+    s->ht_l1 = 0;
+}
+
+/* Empties the table of a dead process: nobody there reads it any more, and
+ * other processes read foreign entries with object_ref_live, so the
+ * references can go at once. */
+void handle_table_reap(struct proc_slot *s)
+{
+    if (!s->ht_l1)
+        return;
+    for (uint32_t i = 0; i < s->ht_top; i++) {
+        struct handle_entry *e = entry_at_in(s, i);
+        uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+        while ((w & HE_USED) &&
+               !atomic_compare_exchange_weak_explicit(&e->word, &w, 0,
+                                                      memory_order_acq_rel,
+                                                      memory_order_acquire))
+            ;
+        if (w & HE_USED) {
+            struct object *o = he_object(w);
+            object_handle_close(o);
+            object_unref(o);
+        }
+    }
+    while (s->remote_defer) {
+        struct remote_unref *r = arena_ptr(s->remote_defer);
+        s->remote_defer = r->next;
+        object_unref(arena_ptr(r->obj));
+        arena_free(r, sizeof *r);
+    }
+    handle_table_free(s);
+}
+
+uint32_t handle_count_of(struct proc_slot *s)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->ht_top; i++)
+        if (atomic_load_explicit(&entry_at_in(s, i)->word, memory_order_relaxed) & HE_USED)
+            n++;
+    return n;
+}
+
+static void entry_publish(struct handle_entry *e, struct object *o,
+                          ACCESS_MASK access, DWORD flags, uint32_t *gen)
+{
+    uint64_t old = atomic_load_explicit(&e->word, memory_order_relaxed);
+    *gen = he_gen(old);
+    atomic_store_explicit(&e->access, access, memory_order_relaxed);
+    atomic_store_explicit(&e->word,
+                          (uint64_t)arena_off(o) | ((uint64_t)*gen << HE_GEN_SHIFT) |
+                              HE_USED |
+                              ((uint64_t)(flags & HE_FLAGS_VALID) << HE_FLAGS_SHIFT),
+                          memory_order_release);
+}
+
+DWORD handle_insert_into(struct proc_slot *s, struct object *o,
+                         ACCESS_MASK access, DWORD flags, HANDLE *out)
+{
+    if (s == ht_slot)
+        return handle_insert(o, access, flags, out);
+    uint32_t i, gen;
+    wordlock_lock(&s->ht_lock);
+    DWORD err = index_take_locked(s, &i);
+    if (!err)
+        entry_publish(entry_at_in(s, i), o, access, flags, &gen);
+    wordlock_unlock(&s->ht_lock);
+    if (!err)
+        *out = handle_value(i, gen);
+    return err;
+}
+
+DWORD handle_get_from(struct proc_slot *s, HANDLE h, struct object **out,
+                      ACCESS_MASK *access, uint32_t *flags)
+{
+    struct handle_entry *e;
+    uint64_t w;
+    for (;;) {
+        if (!entry_read_in(table_l1(s), h, &e, &w, access))
+            return ERROR_INVALID_HANDLE;
+        struct object *o = he_object(w);
+        if (!object_ref_live(o))
+            continue; /* closed under us: read again */
+        if (atomic_load_explicit(&e->word, memory_order_acquire) == w) {
+            *out = o;
+            *flags = he_flags(w);
+            return ERROR_SUCCESS;
+        }
+        object_unref(o);
+    }
+}
+
+DWORD handle_remove_from(struct proc_slot *s, HANDLE h)
+{
+    struct handle_entry *e;
+    uint64_t w;
+    ACCESS_MASK access;
+    struct remote_unref *r = arena_alloc(sizeof *r);
+    if (!r)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    do {
+        if (!entry_read_in(table_l1(s), h, &e, &w, &access) ||
+            (he_flags(w) & HANDLE_FLAG_PROTECT_FROM_CLOSE)) {
+            arena_free(r, sizeof *r);
+            return ERROR_INVALID_HANDLE;
+        }
+    } while (!atomic_compare_exchange_strong_explicit(
+        &e->word, &w, (uint64_t)((he_gen(w) + 1) & HE_GEN_MASK) << HE_GEN_SHIFT,
+        memory_order_acq_rel, memory_order_relaxed));
+    struct object *o = he_object(w);
+    object_handle_close(o);
+    r->obj = arena_off(o);
+    wordlock_lock(&s->ht_lock);
+    fifo_push_locked(s, (uint32_t)(((uintptr_t)h >> 2) - 1) & (HANDLE_MAX - 1));
+    r->next = s->remote_defer;
+    s->remote_defer = arena_off(r);
+    wordlock_unlock(&s->ht_lock);
+    return ERROR_SUCCESS;
+}
+
+/* The child's table gets every inheritable handle of ours at the same
+ * index and generation, so the values are the same; every other index
+ * below our top goes to its free list. */
+DWORD handle_inherit_into(struct proc_slot *c)
+{
+    struct proc_slot *s = ht_slot;
+    DWORD err = ERROR_SUCCESS;
+    wordlock_lock(&s->ht_lock);
+    uint32_t top = s->ht_top;
+    wordlock_unlock(&s->ht_lock);
+    ws_rcu_lock();
+    for (uint32_t i = 0; i < top && !err; i += HT_L2) {
+        struct handle_entry *chunk = arena_alloc(HT_L2 * sizeof *chunk);
+        if (!chunk) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+            break;
+        }
+        atomic_store_explicit(&table_l1(c)[i >> HT_L2_BITS], arena_off(chunk),
+                              memory_order_release);
+    }
+    if (!err) {
+        c->ht_top = top;
+        for (uint32_t i = 0; i < top; i++) {
+            struct handle_entry *e = entry_at_in(s, i), *d = entry_at_in(c, i);
+            uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+            ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
+            bool take = (w & HE_USED) && (he_flags(w) & HANDLE_FLAG_INHERIT) &&
+                        atomic_load_explicit(&e->word, memory_order_acquire) == w;
+            if (take) {
+                struct object *o = he_object(w);
+                object_ref(o);
+                object_handle_open(o);
+                atomic_store_explicit(&d->access, a, memory_order_relaxed);
+                atomic_store_explicit(&d->word, w, memory_order_release);
+            } else {
+                atomic_store_explicit(&d->word,
+                                      (uint64_t)he_gen(w) << HE_GEN_SHIFT,
+                                      memory_order_relaxed);
+                fifo_push_locked(c, i);
+            }
+        }
+    }
+    ws_rcu_unlock();
+    return err;
 }
 
 DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
@@ -159,15 +398,8 @@ DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
     DWORD err = index_alloc(&index);
     if (err)
         return err;
-    struct handle_entry *e = entry_at(index);
-    uint64_t old = atomic_load_explicit(&e->word, memory_order_relaxed);
-    uint32_t gen = he_gen(old);
-    atomic_store_explicit(&e->access, access, memory_order_relaxed);
-    atomic_store_explicit(&e->word,
-                          (uint64_t)arena_off(o) | ((uint64_t)gen << HE_GEN_SHIFT) |
-                              HE_USED |
-                              ((uint64_t)(flags & HE_FLAGS_VALID) << HE_FLAGS_SHIFT),
-                          memory_order_release);
+    uint32_t gen;
+    entry_publish(entry_at_in(ht_slot, index), o, access, flags, &gen);
     *out = handle_value(index, gen);
     return ERROR_SUCCESS;
 }
@@ -217,18 +449,40 @@ WS_EXPORT BOOL WINAPI CloseHandle(HANDLE h)
     return TRUE;
 }
 
-/* The process a DuplicateHandle process argument names; only the current
- * process is supported until handles can cross processes. */
-static DWORD dup_process(HANDLE process)
+/* The process slot a DuplicateHandle process argument names.  A process
+ * without winshim has no table we could write to: ERROR_NOT_SUPPORTED; one
+ * that has ended: ERROR_ACCESS_DENIED (STATUS_PROCESS_IS_TERMINATING). */
+static DWORD dup_process(HANDLE process, struct proc_slot **out)
 {
     struct object *p = NULL;
     DWORD err;
     ws_rcu_lock();
     err = handle_get(process, &process_type, PROCESS_DUP_HANDLE, &p, NULL);
-    if (!err && p != process_self_object())
-        err = ERROR_NOT_SUPPORTED;
+    if (!err) {
+        *out = shm_slot_of_process(p);
+        if (!*out)
+            err = st_value(obj_state(p)) ? ERROR_ACCESS_DENIED : ERROR_NOT_SUPPORTED;
+    }
     ws_rcu_unlock();
     return err;
+}
+
+/* Closes every handle of this process (process exit), as Windows does. */
+void handle_close_all(void)
+{
+    struct proc_slot *s = ht_slot;
+    if (!s)
+        return;
+    for (uint32_t i = 0; i < s->ht_top; i++) {
+        struct handle_entry *e = entry_at_in(s, i);
+        uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+        if (!(w & HE_USED))
+            continue;
+        struct object *o;
+        if (!handle_remove(handle_value(i, he_gen(w)), true, &o))
+            release_removed(o);
+    }
+    thread_flush_deferred(thread_current());
 }
 
 /* ntdef.h's DUPLICATE_SAME_ATTRIBUTES: copy the source's handle flags. */
@@ -284,22 +538,75 @@ static DWORD dup_in_place(HANDLE src, DWORD want, BOOL inherit, DWORD options,
     return ERROR_SUCCESS;
 }
 
+/* The object a source handle names, with a reference and a handle count;
+ * from another process too (its GetCurrentProcess() pseudo-handle is the
+ * process itself). */
+static DWORD dup_source(struct proc_slot *sp, HANDLE src, struct object **o,
+                        ACCESS_MASK *access, uint32_t *flags)
+{
+    DWORD err;
+    *flags = 0;
+    if (sp != shm_self()) {
+        if (src == PSEUDO_CURRENT_PROCESS) {
+            *o = arena_ptr(sp->process_obj);
+            *access = PROCESS_ALL_ACCESS;
+            if (!*o || !object_ref_live(*o))
+                return ERROR_INVALID_HANDLE;
+            err = ERROR_SUCCESS;
+        } else if (src == PSEUDO_CURRENT_THREAD) {
+            return ERROR_NOT_SUPPORTED; /* docs/COMPATIBILITY.md */
+        } else {
+            err = handle_get_from(sp, src, o, access, flags);
+        }
+        if (!err)
+            object_handle_open(*o);
+        return err;
+    }
+    ws_rcu_lock();
+    err = handle_get(src, NULL, 0, o, access);
+    if (!err && !is_pseudo(src)) {
+        struct handle_entry *e;
+        uint64_t w;
+        ACCESS_MASK a;
+        if (entry_read(src, &e, &w, &a))
+            *flags = he_flags(w);
+    }
+    if (!err) {
+        object_ref(*o);
+        object_handle_open(*o);
+    }
+    ws_rcu_unlock();
+    return err;
+}
+
+static void dup_close_source(struct proc_slot *sp, HANDLE src)
+{
+    if (sp != shm_self()) {
+        handle_remove_from(sp, src);
+        return;
+    }
+    struct object *closed;
+    if (!handle_remove(src, false, &closed))
+        release_removed(closed);
+}
+
 static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
                        LPHANDLE dst, DWORD want, BOOL inherit, DWORD options)
 {
     struct object *o = NULL;
+    struct proc_slot *sp = NULL, *dp = NULL;
     ACCESS_MASK access = 0, granted = 0;
     uint32_t src_flags = 0;
     bool close_src = (options & DUPLICATE_CLOSE_SOURCE) && !is_pseudo(src);
-    DWORD err = dup_process(src_process);
+    DWORD err = dup_process(src_process, &sp);
     if (err)
         return err;
 
     if (close_src && !dst_process)
         goto out; /* the close-only idiom */
-    if ((err = dup_process(dst_process)))
+    if ((err = dup_process(dst_process, &dp)))
         goto out;
-    if (close_src && dst) {
+    if (close_src && dst && sp == shm_self() && dp == sp) {
         struct handle_entry *e;
         uint64_t w;
         if (entry_read(src, &e, &w, &access) &&
@@ -310,25 +617,16 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
         }
     }
 
-    ws_rcu_lock();
-    err = handle_get(src, NULL, 0, &o, &access);
-    if (!err && !is_pseudo(src)) {
-        struct handle_entry *e;
-        uint64_t w;
-        ACCESS_MASK a;
-        if (entry_read(src, &e, &w, &a))
-            src_flags = he_flags(w);
-    }
-    if (!err && !(err = dup_access(o, access, want, options, &granted))) {
-        object_ref(o);
-        object_handle_open(o);
-    }
-    ws_rcu_unlock();
-    if (err)
+    if ((err = dup_source(sp, src, &o, &access, &src_flags)))
         goto out;
-
+    if ((err = dup_access(o, access, want, options, &granted))) {
+        object_handle_close(o);
+        object_unref(o);
+        goto out;
+    }
     HANDLE h;
-    if ((err = handle_insert(o, granted, dup_flags(options, inherit, src_flags), &h))) {
+    if ((err = handle_insert_into(dp, o, granted,
+                                  dup_flags(options, inherit, src_flags), &h))) {
         object_handle_close(o);
         object_unref(o);
         goto out;
@@ -338,11 +636,8 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
 out:
     /* The source goes even when duplicating failed; a protected source
      * silently stays. */
-    if (close_src) {
-        struct object *closed;
-        if (!handle_remove(src, false, &closed))
-            release_removed(closed);
-    }
+    if (close_src && sp)
+        dup_close_source(sp, src);
     return err;
 }
 

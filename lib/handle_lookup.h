@@ -23,7 +23,8 @@ struct handle_entry {
     uint32_t next_free; /* index + 1 of the next free entry; under ht_lock */
 };
 
-extern _Atomic(struct handle_entry *) ht_chunks[HT_L1];
+/* This process's first level: chunk offsets, in its process slot. */
+extern _Atomic aoff_t *_Atomic ws_ht_l1;
 
 
 
@@ -40,28 +41,30 @@ static inline HANDLE handle_value(uint32_t index, uint32_t gen)
     return (HANDLE)(uintptr_t)(((((uintptr_t)gen << 24) | index) + 1) << 2);
 }
 
-/* The entry a handle value names, with the generation it expects. */
-static inline __attribute__((always_inline)) struct handle_entry *entry_of(HANDLE h, uint32_t *gen)
+/* The entry a handle value names in a table, with the generation it
+ * expects. */
+static inline __attribute__((always_inline)) struct handle_entry *
+entry_in(_Atomic aoff_t *l1, HANDLE h, uint32_t *gen)
 {
     uintptr_t v = (uintptr_t)h >> 2;
-    if (WS_UNLIKELY(v == 0 || v > (1u << 28)))
+    if (WS_UNLIKELY(v == 0 || v > (1u << 28) || !l1))
         return NULL;
     v--;
     uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
     *gen = (uint32_t)(v >> 24);
-    struct handle_entry *chunk =
-        atomic_load_explicit(&ht_chunks[index >> HT_L2_BITS], memory_order_acquire);
+    aoff_t chunk = atomic_load_explicit(&l1[index >> HT_L2_BITS], memory_order_acquire);
     if (WS_UNLIKELY(!chunk))
         return NULL;
-    return &chunk[index & (HT_L2 - 1)];
+    return (struct handle_entry *)arena_ptr(chunk) + (index & (HT_L2 - 1));
 }
 
-/* A consistent snapshot of a live entry; false when h is not one. */
-static inline __attribute__((always_inline)) bool entry_read(HANDLE h, struct handle_entry **pe, uint64_t *pw,
-                       ACCESS_MASK *access)
+/* A consistent snapshot of a live entry of a table; false when h is not
+ * one. */
+static inline __attribute__((always_inline)) bool entry_read_in(_Atomic aoff_t *l1, HANDLE h,
+                       struct handle_entry **pe, uint64_t *pw, ACCESS_MASK *access)
 {
     uint32_t gen;
-    struct handle_entry *e = entry_of(h, &gen);
+    struct handle_entry *e = entry_in(l1, h, &gen);
     if (!e)
         return false;
     for (;;) {
@@ -76,6 +79,12 @@ static inline __attribute__((always_inline)) bool entry_read(HANDLE h, struct ha
             return true;
         }
     }
+}
+
+static inline __attribute__((always_inline)) bool entry_read(HANDLE h, struct handle_entry **pe, uint64_t *pw,
+                       ACCESS_MASK *access)
+{
+    return entry_read_in((_Atomic aoff_t *)atomic_load_explicit(&ws_ht_l1, memory_order_relaxed), h, pe, pw, access);
 }
 
 static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,

@@ -115,9 +115,15 @@ typedef uint32_t aoff_t; /* byte offset into the arena; 0 means none */
 
 struct arena {
     char *base;       /* where this process mapped it */
-    size_t size;      /* bytes reserved */
-    bool shared;      /* futexes on it must be process-shared */
+    size_t size;      /* bytes blocks may use (all a 32-bit offset reaches) */
+    bool shared;      /* mapped from the session file (shm.c) */
 };
+
+/* The mapping covers every 32-bit offset plus the largest block, so no
+ * offset read from shared memory can point outside it: the bounds check
+ * is the mapping itself. */
+#define ARENA_RESERVE ((size_t)4 << 30)
+#define ARENA_MAP_SIZE (ARENA_RESERVE + ((size_t)1 << 20))
 
 extern struct arena ws_arena;
 
@@ -125,6 +131,7 @@ void arena_init(void);
 void *arena_alloc(size_t size); /* zeroed, 64-byte aligned; NULL when full */
 void arena_free(void *p, size_t size);
 void arena_thread_exit(void); /* gives the thread's cached blocks back */
+void arena_atfork_child(void); /* forgets the forking thread's caches */
 
 static inline void *arena_ptr(aoff_t off)
 {
@@ -137,11 +144,16 @@ static inline aoff_t arena_off(const void *p)
 }
 
 /* A sleeping lock in one 32-bit word that may live in the arena.  Used for
- * the few arena-wide locks (wait-all, namespace); objects use the lock bits
- * of their state word instead (obj_lock). */
+ * the few arena-wide locks (wait-all, namespace, free lists, handle
+ * tables); objects use the lock bits of their state word instead
+ * (obj_lock).  The word names its holder's process (shm_self_tag), so a
+ * waiter that waited long can tell that the holder died and break the
+ * lock (futex.c): 0 free, else tag << 2 | WL_LOCKED | WL_SLEEPERS. */
 struct wordlock {
-    _Atomic uint32_t word; /* 0 free, 1 locked, 2 locked with sleepers */
+    _Atomic uint32_t word;
 };
+#define WL_LOCKED 1u
+#define WL_SLEEPERS 2u
 void wordlock_lock(struct wordlock *l);
 void wordlock_unlock(struct wordlock *l);
 
@@ -152,6 +164,9 @@ struct arena_header {
     uint32_t magic;
     uint32_t version;
     _Atomic uint64_t top;          /* bump allocator, bytes used */
+    _Atomic uint64_t committed;    /* bytes backed by fallocate (shared) */
+    struct wordlock grow_lock;     /* serialises fallocate */
+    aoff_t procs;                  /* struct proc_slot[PROC_SLOTS] */
     struct wordlock wait_all_lock; /* see wait.c */
     struct wordlock ns_lock;       /* see namespace.c */
     aoff_t ns_buckets;             /* aoff_t[NS_BUCKETS] */
@@ -226,6 +241,9 @@ struct object_type {
     /* Called by the thread that waited, after a wait gave it the object
      * (mutex: record ownership); NULL for most kinds. */
     void (*acquired)(struct object *obj, uint32_t tid);
+    /* Called before a thread blocks on the object (mutex: watch the
+     * owner's process, so that its death wakes us); NULL for most. */
+    void (*blocking)(struct object *obj);
 
     /* The last handle (in any process) was closed. */
     void (*last_close)(struct object *obj);
@@ -265,11 +283,11 @@ struct object {
     uint16_t obj_flags;       /* OBJ_* */
     _Atomic uint32_t refs;    /* pointer references (each handle holds one) */
     _Atomic uint32_t handles; /* open handles, all processes */
-    uint32_t reserved0;
+    _Atomic uint32_t lock_tag;/* shm_self_tag() of the lock holder, 0 */
     aoff_t any_head, any_tail;/* wait-any entries (struct wait_entry) */
     aoff_t all_head, all_tail;/* wait-all entries */
     aoff_t name;              /* struct name_rec, 0 when unnamed */
-    uint32_t reserved;
+    _Atomic uint32_t aux;     /* the type's (mutex: owner's process tag) */
 };
 
 #define OBJ_NAMED 0x0001
@@ -284,6 +302,9 @@ static inline const struct object_type *object_type_of(const struct object *o)
 struct object *object_new(const struct object_type *type, uint32_t flags,
                           uint32_t value, DWORD *err);
 void object_ref(struct object *o);
+/* A reference only if the object still has one (another process's handle
+ * read without that process's RCU protection); false if it is dying. */
+bool object_ref_live(struct object *o);
 void object_unref(struct object *o);
 /* Drops a reference after every current RCU reader is done (close path). */
 void object_unref_deferred(struct object *o);
@@ -337,6 +358,91 @@ extern const struct object_type waitable_any;
 DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
                     HANDLE *out);
 void handle_thread_exit(void); /* gives the thread's cached indices back */
+
+struct proc_slot;
+/* Tables in the process table (shm.c): made empty, bound as this
+ * process's own, emptied by a reaper, freed. */
+DWORD handle_table_init(struct proc_slot *s);
+void handle_table_bind(struct proc_slot *s);
+void handle_table_reap(struct proc_slot *s);
+void handle_table_free(struct proc_slot *s);
+void handle_close_all(void);     /* this process's, at exit */
+void handle_atfork_child(void);
+/* Another process's table: insert (the value is valid there at once),
+ * read with a reference, remove. */
+DWORD handle_insert_into(struct proc_slot *s, struct object *o,
+                         ACCESS_MASK access, DWORD flags, HANDLE *out);
+DWORD handle_get_from(struct proc_slot *s, HANDLE h, struct object **out,
+                      ACCESS_MASK *access, uint32_t *flags);
+DWORD handle_remove_from(struct proc_slot *s, HANDLE h);
+/* Copies every inheritable handle into s under the same value. */
+DWORD handle_inherit_into(struct proc_slot *s);
+uint32_t handle_count_of(struct proc_slot *s);
+
+/* ------------------------------------------------------------------ */
+/* the session segment and the process table (shm.c)                   */
+
+#define PROC_SLOTS 1024
+enum slot_state {
+    SLOT_FREE,
+    SLOT_INIT,      /* being set up by whoever claimed it */
+    SLOT_LIVE,      /* a process owns it */
+    SLOT_PREPARED,  /* made by CreateProcess for a child not attached yet */
+    SLOT_REAPING,   /* a reaper is undoing what its dead owner held */
+};
+
+struct proc_slot {
+    _Atomic uint32_t state;
+    _Atomic uint32_t gen;       /* bumped on every reuse */
+    int32_t pid;                /* everything from here is zeroed on reuse */
+    int32_t parent_pid;
+    uint64_t start_time;        /* /proc/<pid>/stat: tells pid reuse */
+    aoff_t process_obj;         /* its process object (one reference) */
+    aoff_t ht_l1;               /* handle table: aoff_t[HT_L1] chunks */
+    struct wordlock ht_lock;    /* the table's free list */
+    uint32_t ht_top, free_head, free_tail, free_count;
+    struct wordlock threads_lock;
+    aoff_t threads;             /* struct shm_thread list */
+    aoff_t remote_defer;        /* struct remote_unref list, under ht_lock */
+    uint32_t pad[16];
+};
+
+#define DEFER_BATCH 256
+
+/* What a reaper needs to know of a thread: in the arena. */
+struct shm_thread {
+    aoff_t next;                /* in the slot's list, under threads_lock */
+    uint32_t tid;
+    aoff_t waiter;              /* struct waiter */
+    _Atomic uint32_t wait_refs; /* the waiter holds references on its objs */
+    aoff_t owned;               /* aoff_t[owned_cap]: mutexes owned */
+    uint32_t nowned, owned_cap;
+    uint32_t ndefer;
+    aoff_t defer[DEFER_BATCH];  /* references to drop after a grace period */
+};
+
+bool shm_attach(void **base, bool *fresh);
+void shm_attached(void);
+extern int shm_lock_fd;
+int shm_file_fd(void);
+struct proc_slot *shm_self(void);
+struct proc_slot *shm_slot(uint32_t index);
+uint32_t shm_slot_index(const struct proc_slot *s);
+uint32_t shm_self_tag(void);            /* (gen << 11) | (index + 1) */
+bool shm_tag_dead(uint32_t tag);        /* the tagged process is gone */
+bool shm_watch_tag(uint32_t tag);       /* reap it as soon as it dies */
+DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out);
+bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen);
+struct proc_slot *shm_slot_of_pid(pid_t pid);
+struct proc_slot *shm_slot_of_process(struct object *process);
+
+/* Process objects (process.c). */
+struct object *process_object_new(pid_t pid, DWORD *err);
+void process_object_set_pid(struct object *p, pid_t pid);
+void process_object_exited(struct object *p);
+pid_t process_object_pid(struct object *p);
+void process_atfork_reset(void);
+void thread_atfork_reset(void);
 
 /* ------------------------------------------------------------------ */
 /* names (namespace.c)                                                 */
@@ -392,7 +498,7 @@ struct waiter {
     _Atomic uint32_t status; /* futex word: WS_* or the satisfying index */
     uint32_t tid;            /* the waiting thread (ownership) */
     uint32_t count;          /* objects in this wait */
-    uint32_t reserved;
+    uint32_t queued;         /* entries on lists (a reaper needs it) */
     aoff_t objs[MAXIMUM_WAIT_OBJECTS];
     struct wait_entry entries[MAXIMUM_WAIT_OBJECTS];
 };
@@ -450,13 +556,11 @@ struct ws_thread {
     uint32_t tid;
     struct waiter *waiter;     /* in the arena */
     struct object *self;       /* this thread's thread object */
-    struct object **defer;     /* pending deferred unrefs */
-    uint32_t ndefer;
-
-    /* Mutexes this thread owns, each with a reference: abandoned when the
-     * thread ends.  Touched only by the thread itself. */
-    struct object **owned;
-    uint32_t nowned, owned_cap;
+    /* The shared part: deferred unrefs and the mutexes this thread owns
+     * (each with a reference: abandoned when the thread ends), where a
+     * reaper finds them if the process dies.  Touched only by the thread
+     * itself while it lives. */
+    struct shm_thread *rec;
 
     /* User-mode APC queue (FIFO).  apc_lock is a leaf lock: nothing else is
      * taken while it is held.  alertable: the thread is in an alertable
@@ -505,6 +609,12 @@ void thread_run_apcs(struct ws_thread *t);
 void thread_own(struct ws_thread *t, struct object *mutex);
 void thread_disown(struct ws_thread *t, struct object *mutex);
 void mutex_abandon(struct object *mutex, uint32_t tid);
+/* Abandons a mutex tid owns without an ownership record (a reaper). */
+void mutex_abandon_unrecorded(struct object *mutex, uint32_t tid);
+/* A reaper takes a dead thread's waiter out of every wait list. */
+void wait_reap_waiter(struct waiter *w, struct shm_thread *r);
+/* A lock waiter broke the lock of a dead holder: make o's lists sound. */
+void wait_repair_lists(struct object *o);
 /* SignalObjectAndWait's signal half for mutexes and semaphores. */
 DWORD mutex_release(struct object *o, uint32_t tid);
 DWORD semaphore_release(struct object *o, LONG count, LONG *prev);

@@ -12,7 +12,12 @@
  * so the owner may read the count without the lock.  Ownership is
  * recorded per thread (ws_thread.owned, one reference each): when a
  * thread ends - however it was created - thread.c abandons every mutex it
- * still owns, waking the next waiter with WAIT_ABANDONED.
+ * still owns, waking the next waiter with WAIT_ABANDONED.  The list is in
+ * the thread's shared record, so that when a whole process dies, whoever
+ * reaps it (shm.c) abandons its mutexes the same way.  The object's aux
+ * word holds the owner's process tag: a thread about to block on a mutex
+ * owned in another process asks the deathwatch to reap that process the
+ * moment it dies, so the waiters wake at once.
  */
 #include "internal.h"
 
@@ -54,8 +59,19 @@ static uint64_t mutex_acquire(const struct object *o, uint64_t s, uint32_t tid,
 static void mutex_acquired(struct object *o, uint32_t tid)
 {
     uint64_t s = obj_state(o);
-    if (st_value(s) == tid && mx_count(s) == 1)
+    if (st_value(s) == tid && mx_count(s) == 1) {
+        atomic_store_explicit(&o->aux, shm_self_tag(), memory_order_relaxed);
         thread_own(thread_current(), o);
+    }
+}
+
+static void mutex_blocking(struct object *o)
+{
+    if (!ws_arena.shared || !st_value(obj_state(o)))
+        return;
+    uint32_t tag = atomic_load_explicit(&o->aux, memory_order_relaxed);
+    if (tag && tag != shm_self_tag())
+        shm_watch_tag(tag);
 }
 
 const struct object_type mutex_type = {
@@ -68,6 +84,7 @@ const struct object_type mutex_type = {
     .signaled = mutex_signaled,
     .acquire = mutex_acquire,
     .acquired = mutex_acquired,
+    .blocking = mutex_blocking,
 };
 
 /* A state change with waiters queued (or the lock held by someone)
@@ -117,6 +134,12 @@ void mutex_abandon(struct object *o, uint32_t tid)
     object_unref(o);
 }
 
+void mutex_abandon_unrecorded(struct object *o, uint32_t tid)
+{
+    if (object_type_of(o) == &mutex_type && st_value(obj_state(o)) == tid)
+        mutex_store_slow(o, tid, true, MX_ABANDONED);
+}
+
 WS_EXPORT BOOL WINAPI ReleaseMutex(HANDLE h)
 {
     struct object *o = NULL;
@@ -135,8 +158,10 @@ static struct object *mutex_make(void *ctx, DWORD *err)
     uint32_t tid = owned ? thread_tid() : 0;
     struct object *o = object_new(&mutex_type, owned ? 1u << MX_COUNT_SHIFT : 0,
                                   tid, err);
-    if (o && owned)
+    if (o && owned) {
+        atomic_store_explicit(&o->aux, shm_self_tag(), memory_order_relaxed);
         thread_own(thread_current(), o);
+    }
     return o;
 }
 

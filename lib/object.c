@@ -23,9 +23,12 @@
  * saying that someone sleeps on the futex of the word's low half.  Lock
  * hold times are a few dozen instructions, so lockers spin briefly first.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "internal.h"
+
+static _Atomic uint32_t *state_lo(struct object *o);
 
 const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_EVENT] = &event_type,
@@ -41,8 +44,6 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_CHANGE] = &change_type,
     [TYPE_SOCKET] = &socket_type,
 };
-
-#define DEFER_BATCH 256
 
 struct object *object_new(const struct object_type *type, uint32_t flags,
                           uint32_t value, DWORD *err)
@@ -66,6 +67,17 @@ void object_ref(struct object *o)
     atomic_fetch_add_explicit(&o->refs, 1, memory_order_relaxed);
 }
 
+bool object_ref_live(struct object *o)
+{
+    uint32_t r = atomic_load_explicit(&o->refs, memory_order_relaxed);
+    while (r)
+        if (atomic_compare_exchange_weak_explicit(&o->refs, &r, r + 1,
+                                                  memory_order_acquire,
+                                                  memory_order_relaxed))
+            return true;
+    return false;
+}
+
 void object_unref(struct object *o)
 {
     if (atomic_fetch_sub_explicit(&o->refs, 1, memory_order_acq_rel) != 1)
@@ -76,30 +88,29 @@ void object_unref(struct object *o)
     arena_free(o, type->size);
 }
 
+/* The batch lives in the thread's shared record, so that a reaper drops
+ * it if the process dies first.  Entries go from the top down, and the
+ * count falls before each unref, so a death mid-flush loses nothing and
+ * drops nothing twice... save the one entry being dropped. */
 void thread_flush_deferred(struct ws_thread *t)
 {
-    if (!t->ndefer)
+    struct shm_thread *r = t->rec;
+    if (!r->ndefer)
         return;
     ws_rcu_synchronize();
-    for (uint32_t i = 0; i < t->ndefer; i++)
-        object_unref(t->defer[i]);
-    t->ndefer = 0;
+    while (r->ndefer) {
+        struct object *o = arena_ptr(r->defer[r->ndefer - 1]);
+        r->ndefer--;
+        object_unref(o);
+    }
 }
 
 void object_unref_deferred(struct object *o)
 {
     struct ws_thread *t = thread_current();
-    if (WS_UNLIKELY(!t->defer)) {
-        t->defer = malloc(DEFER_BATCH * sizeof *t->defer);
-        if (!t->defer) {
-            /* No memory for the batch: pay for a grace period now. */
-            ws_rcu_synchronize();
-            object_unref(o);
-            return;
-        }
-    }
-    t->defer[t->ndefer++] = o;
-    if (t->ndefer == DEFER_BATCH)
+    struct shm_thread *r = t->rec;
+    r->defer[r->ndefer++] = arena_off(o);
+    if (r->ndefer == DEFER_BATCH)
         thread_flush_deferred(t);
 }
 
@@ -161,6 +172,28 @@ static _Atomic uint32_t *state_lo(struct object *o)
 #endif
 }
 
+#define LOCK_PATIENCE_MS 200
+
+/* The holder of o's lock has been gone for a while: if its process is
+ * dead, release the lock for it and repair the wait lists it may have
+ * been changing.  Compare-and-swap on the state we saw, so that a live
+ * holder that has just taken the lock is never robbed. */
+static void obj_lock_break(struct object *o, uint64_t seen)
+{
+    uint32_t tag = atomic_load_explicit(&o->lock_tag, memory_order_acquire);
+    if (!tag || !shm_tag_dead(tag))
+        return;
+    if (!atomic_compare_exchange_strong_explicit(
+            &o->state, &seen, seen & ~(uint64_t)ST_SLEEPERS, memory_order_acquire,
+            memory_order_relaxed))
+        return;
+    /* We hold the lock now (ST_LOCKED stayed set). */
+    atomic_store_explicit(&o->lock_tag, shm_self_tag(), memory_order_relaxed);
+    wait_repair_lists(o);
+    obj_unlock(o);
+    futex_wake(state_lo(o), INT32_MAX, true);
+}
+
 void obj_lock(struct object *o)
 {
     uint64_t s = atomic_load_explicit(&o->state, memory_order_relaxed);
@@ -170,8 +203,12 @@ void obj_lock(struct object *o)
         if (!(s & ST_LOCKED)) {
             if (atomic_compare_exchange_weak_explicit(&o->state, &s, s | want,
                                                       memory_order_acquire,
-                                                      memory_order_relaxed))
+                                                      memory_order_relaxed)) {
+                if (ws_arena.shared)
+                    atomic_store_explicit(&o->lock_tag, shm_self_tag(),
+                                          memory_order_relaxed);
                 return;
+            }
             continue;
         }
         if (spins < 64) {
@@ -187,7 +224,14 @@ void obj_lock(struct object *o)
                 continue;
             s |= ST_SLEEPERS;
         }
-        futex_wait(state_lo(o), (uint32_t)s, NULL, ws_arena.shared);
+        if (ws_arena.shared) {
+            struct timespec dl;
+            deadline_from_ms(&dl, LOCK_PATIENCE_MS);
+            if (futex_wait(state_lo(o), (uint32_t)s, &dl, true) == ETIMEDOUT)
+                obj_lock_break(o, s);
+        } else {
+            futex_wait(state_lo(o), (uint32_t)s, NULL, false);
+        }
         /* Having slept, we cannot know whether others still sleep: keep
          * the sleepers bit when we take the lock. */
         want = ST_LOCKED | ST_SLEEPERS;
@@ -197,6 +241,8 @@ void obj_lock(struct object *o)
 
 void obj_unlock(struct object *o)
 {
+    if (ws_arena.shared)
+        atomic_store_explicit(&o->lock_tag, 0, memory_order_relaxed);
     uint64_t old = atomic_fetch_and_explicit(
         &o->state, ~(uint64_t)(ST_LOCKED | ST_SLEEPERS), memory_order_release);
     if (old & ST_SLEEPERS)

@@ -153,14 +153,50 @@ static __thread struct thread_obj *pending_self; /* CreateThread's object */
 
 static void apc_drop_all(struct ws_thread *t);
 
+/* The thread's record joins its process slot's list (shm.c). */
+static struct shm_thread *record_new(uint32_t tid, struct waiter *w)
+{
+    struct shm_thread *r = arena_alloc(sizeof *r);
+    struct proc_slot *s = shm_self();
+    if (!r)
+        return NULL;
+    r->tid = tid;
+    r->waiter = arena_off(w);
+    wordlock_lock(&s->threads_lock);
+    r->next = s->threads;
+    s->threads = arena_off(r);
+    wordlock_unlock(&s->threads_lock);
+    return r;
+}
+
+static void record_free(struct shm_thread *r)
+{
+    struct proc_slot *s = shm_self();
+    aoff_t off = arena_off(r);
+    wordlock_lock(&s->threads_lock);
+    aoff_t *link = &s->threads;
+    while (*link && *link != off)
+        link = &((struct shm_thread *)arena_ptr(*link))->next;
+    if (*link)
+        *link = r->next;
+    wordlock_unlock(&s->threads_lock);
+    if (r->owned)
+        arena_free(arena_ptr(r->owned), r->owned_cap * sizeof(aoff_t));
+    arena_free(r, sizeof *r);
+}
+
 static void thread_detach(void *p)
 {
     struct ws_thread *t = p;
     struct thread_obj *to = to_of(t->self);
+    struct shm_thread *r = t->rec;
     tls_thread_detach(); /* FLS callbacks may still use this thread */
     thread_flush_deferred(t);
-    while (t->nowned)
-        mutex_abandon(t->owned[--t->nowned], t->tid);
+    while (r->nowned) {
+        struct object *m = arena_ptr(((aoff_t *)arena_ptr(r->owned))[r->nowned - 1]);
+        r->nowned--;
+        mutex_abandon(m, t->tid);
+    }
     apc_drop_all(t);
     iocp_thread_exit(t); /* no longer running for its completion port */
     reg_remove(to, t->tid);
@@ -175,33 +211,34 @@ static void thread_detach(void *p)
     t->self = NULL;
 
     thread_flush_deferred(t);
+    t->rec = NULL;
+    record_free(r);
     arena_free(t->waiter, sizeof *t->waiter);
     arena_thread_exit();
     handle_thread_exit();
-    free(t->owned);
-    free(t->defer);
     free(t);
     ws_current = NULL;
 }
 
-/* In a forked child only the forking thread lives on. */
-static void thread_atfork_child(void)
+/* In a forked child only the forking thread lives on, and it is a new
+ * thread of a new process (shm.c): it attaches afresh on its next call.
+ * What the parent's threads held stays the parent's. */
+void thread_atfork_reset(void)
 {
     memset(reg, 0, sizeof reg);
     pthread_mutex_init(&reg_lock, NULL);
     if (ws_current) {
-        ws_current->tid = (uint32_t)gettid();
-        struct thread_obj *to = to_of(ws_current->self);
-        atomic_store_explicit(&to->tid, ws_current->tid, memory_order_relaxed);
-        reg_add(to, ws_current->tid);
+        free(ws_current);
+        ws_current = NULL;
+        pthread_setspecific(thread_key, NULL);
     }
+    pending_self = NULL;
 }
 
 static void thread_make_key(void)
 {
     if (pthread_key_create(&thread_key, thread_detach))
         ws_panic("pthread_key_create", EAGAIN);
-    pthread_atfork(NULL, NULL, thread_atfork_child);
 }
 
 struct ws_thread *thread_attach(void)
@@ -220,7 +257,9 @@ struct ws_thread *thread_attach(void)
         if (to)
             to->started = true;
     }
-    if (!t->waiter || !to)
+    if (t->waiter)
+        t->rec = record_new(t->tid, t->waiter);
+    if (!t->waiter || !to || !t->rec)
         ws_panic("allocating thread state", ENOMEM);
     pending_self = NULL;
     to->wt = t;
@@ -234,32 +273,49 @@ struct ws_thread *thread_attach(void)
 
 /* ---- mutex ownership ---- */
 
+/* The list is in the thread's shared record (a reaper abandons what a
+ * dead process's threads owned); it grows by copying, and the record
+ * points at the new array only once it is complete. */
 void thread_own(struct ws_thread *t, struct object *mutex)
 {
-    if (t->nowned == t->owned_cap) {
-        uint32_t cap = t->owned_cap ? 2 * t->owned_cap : 8;
-        struct object **n = realloc(t->owned, cap * sizeof *n);
+    struct shm_thread *r = t->rec;
+    if (r->nowned == r->owned_cap) {
+        uint32_t cap = r->owned_cap ? 2 * r->owned_cap : 14;
+        aoff_t *n = arena_alloc(cap * sizeof *n);
         if (!n)
             ws_panic("recording mutex ownership", ENOMEM);
-        t->owned = n;
-        t->owned_cap = cap;
+        if (r->owned) {
+            memcpy(n, arena_ptr(r->owned), r->nowned * sizeof *n);
+            aoff_t old = r->owned;
+            uint32_t oldcap = r->owned_cap;
+            r->owned = arena_off(n);
+            r->owned_cap = cap;
+            arena_free(arena_ptr(old), oldcap * sizeof *n);
+        } else {
+            r->owned = arena_off(n);
+            r->owned_cap = cap;
+        }
     }
     object_ref(mutex);
-    t->owned[t->nowned++] = mutex;
+    aoff_t *owned = arena_ptr(r->owned);
+    owned[r->nowned] = arena_off(mutex);
+    r->nowned++;
 }
 
 void thread_disown(struct ws_thread *t, struct object *mutex)
 {
-    if (WS_LIKELY(t->nowned && t->owned[t->nowned - 1] == mutex)) {
-        t->nowned--; /* releases usually come in reverse order */
+    struct shm_thread *r = t->rec;
+    aoff_t *owned = arena_ptr(r->owned);
+    aoff_t off = arena_off(mutex);
+    if (WS_LIKELY(r->nowned && owned[r->nowned - 1] == off)) {
+        r->nowned--; /* releases usually come in reverse order */
         object_unref(mutex);
         return;
     }
-    for (uint32_t i = t->nowned; i-- > 0;)
-        if (t->owned[i] == mutex) {
-            memmove(&t->owned[i], &t->owned[i + 1],
-                    (t->nowned - i - 1) * sizeof *t->owned);
-            t->nowned--;
+    for (uint32_t i = r->nowned; i-- > 0;)
+        if (owned[i] == off) {
+            memmove(&owned[i], &owned[i + 1], (r->nowned - i - 1) * sizeof *owned);
+            r->nowned--;
             object_unref(mutex);
             return;
         }

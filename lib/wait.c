@@ -40,7 +40,16 @@
 
 #include "internal.h"
 
-/* ---- wait lists (under the object lock) ---- */
+/* waiter->queued: entries on lists, with WQ_ALL for a wait-all. */
+#define WQ_ALL 0x80000000u
+
+/* ---- wait lists (under the object lock) ----
+ *
+ * The next links are the truth and each change of them is one store, so
+ * a process killed in the middle of a change leaves a list that a walk
+ * along next links still reads correctly; prev links and the tail are
+ * rebuilt from it by whoever breaks the dead holder's lock
+ * (wait_repair_lists). */
 
 static void list_append(aoff_t *head, aoff_t *tail, struct wait_entry *e)
 {
@@ -78,6 +87,18 @@ static void list_remove(aoff_t *head, aoff_t *tail, struct wait_entry *e)
         *tail = e->prev;
 }
 
+static void list_repair(aoff_t head, aoff_t *tail)
+{
+    aoff_t prev = 0;
+    for (aoff_t off = head; off;) {
+        struct wait_entry *e = arena_ptr(off);
+        e->prev = prev;
+        prev = off;
+        off = e->next;
+    }
+    *tail = prev;
+}
+
 /* ST_QUEUED mirrors "some list is non-empty". */
 static void update_queued(struct object *o)
 {
@@ -86,6 +107,13 @@ static void update_queued(struct object *o)
                                                  : (s & ~(uint64_t)ST_QUEUED);
     if (want != s)
         obj_store_locked(o, want);
+}
+
+void wait_repair_lists(struct object *o)
+{
+    list_repair(o->any_head, &o->any_tail);
+    list_repair(o->all_head, &o->all_tail);
+    update_queued(o);
 }
 
 /* ---- locking ---- */
@@ -305,6 +333,7 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
                     list_append(&o->any_head, &o->any_tail, e);
                 update_queued(o);
                 *queued = i + 1;
+                w->queued = i + 1;
             }
             unlock_for_wake(o, lock_all);
         }
@@ -331,6 +360,7 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
             update_queued(objs[i]);
         }
         *queued = n;
+        w->queued = n | WQ_ALL;
     }
     for (uint32_t i = 0; i < n; i++)
         obj_unlock(objs[i]);
@@ -415,7 +445,15 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
         dl = &deadline;
     }
 
+    if (timeout != 0)
+        for (uint32_t i = 0; i < n; i++) {
+            const struct object_type *ty = object_type_of(objs[i]);
+            if (WS_UNLIKELY(ty->blocking != NULL))
+                ty->blocking(objs[i]);
+        }
+
     uint32_t queued;
+    w->queued = 0;
     uint32_t st = wait_register(w, objs, n, all, timeout != 0, &queued);
     if (st == WS_WAITING && timeout == 0) /* nothing queued; an APC may alert */
         st = claim(w, WS_TIMED_OUT) ? WS_TIMED_OUT
@@ -443,9 +481,44 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
     if (WS_UNLIKELY(iocp_blocked))
         iocp_thread_unblock(t);
     wait_unregister(w, objs, queued, all, st);
+    w->queued = 0;
     if (alertable)
         alertable_end(t);
     return st;
+}
+
+/* A dead thread's wait: time it out (unless someone claimed it already),
+ * take its entries off the lists, give up what it acquired but never got
+ * to record (mutexes), and drop the references it held. */
+void wait_reap_waiter(struct waiter *w, struct shm_thread *r)
+{
+    if (!atomic_load_explicit(&r->wait_refs, memory_order_acquire))
+        return;
+    uint32_t n = w->count > MAXIMUM_WAIT_OBJECTS ? MAXIMUM_WAIT_OBJECTS : w->count;
+    struct object *objs[MAXIMUM_WAIT_OBJECTS];
+    for (uint32_t i = 0; i < n; i++)
+        objs[i] = arena_ptr(w->objs[i]);
+    if (!claim(w, WS_TIMED_OUT)) {
+        /* A claimer that is itself dead never finishes: give it a moment. */
+        for (int i = 0; i < 1000 &&
+                        atomic_load_explicit(&w->status, memory_order_acquire) == WS_CLAIMING;
+             i++)
+            sched_yield();
+    }
+    uint32_t st = atomic_load_explicit(&w->status, memory_order_acquire);
+    bool all = w->queued & WQ_ALL;
+    uint32_t queued = w->queued & ~WQ_ALL;
+    if (queued > n)
+        queued = n;
+    wait_unregister(w, objs, queued, all, st);
+    w->queued = 0;
+    if (status_acquired(st))
+        for (uint32_t i = 0; i < n; i++)
+            if (all || i == (st & 0xff))
+                mutex_abandon_unrecorded(objs[i], r->tid);
+    atomic_store_explicit(&r->wait_refs, 0, memory_order_release);
+    for (uint32_t i = 0; i < n; i++)
+        object_unref(objs[i]);
 }
 
 static DWORD status_to_wait(uint32_t st)
@@ -485,8 +558,15 @@ static DWORD run_apcs(void)
 static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
                          DWORD timeout, bool alertable)
 {
-    for (uint32_t i = 0; i < n; i++)
+    struct ws_thread *t = thread_current();
+    struct waiter *w = t->waiter;
+    /* The references are written down where a reaper finds them. */
+    w->count = n;
+    for (uint32_t i = 0; i < n; i++) {
+        w->objs[i] = arena_off(objs[i]);
         object_ref(objs[i]);
+    }
+    atomic_store_explicit(&t->rec->wait_refs, 1, memory_order_release);
     ws_rcu_unlock();
     uint32_t st = wait_slow(objs, n, all, timeout, alertable);
     if (status_acquired(st)) {
@@ -495,6 +575,7 @@ static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
             if (all || i == (st & 0xff))
                 note_acquired(objs[i], tid);
     }
+    atomic_store_explicit(&t->rec->wait_refs, 0, memory_order_release);
     for (uint32_t i = 0; i < n; i++)
         object_unref(objs[i]);
     return st == WS_ALERTED ? run_apcs() : status_to_wait(st);

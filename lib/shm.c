@@ -1,0 +1,668 @@
+/*
+ * The session segment: the arena in shared memory, the process table, and
+ * crash recovery.
+ *
+ * Every winshim process of one user maps the same file,
+ * /dev/shm/winshim-<uid>/session (directory 0700, file 0600; the directory
+ * can be moved with WINSHIM_SHM_DIR), at whatever address it likes: the
+ * arena refers to everything by 32-bit offsets (arena.c).  Objects, names,
+ * wait records, handle tables and the process table all live in it, so a
+ * name created in one process is found by every other, a handle value can
+ * be written into another process's table, and a live process can clean up
+ * after a dead one.  There is no server.
+ *
+ * Membership and the files' lifetime (flock(2), which the kernel drops
+ * when a process dies, however it dies):
+ *   - every attached process holds a shared flock on the session file
+ *     through its own open file description;
+ *   - attaching and detaching are serialised by an exclusive flock on the
+ *     "lock" file beside it;
+ *   - whoever attaches and can take the session lock exclusively is alone:
+ *     the file is stale (its last user died) and is reinitialised;
+ *   - whoever detaches and can then take it exclusively is the last one
+ *     and removes both files and the directory.
+ *   After all processes exit nothing is left; if the last one is killed,
+ *   the files stay until the next winshim process of that user starts,
+ *   which reuses them (docs/ARCHITECTURE.md, "Lifetime").
+ *
+ * The process table: PROC_SLOTS slots in the arena.  A slot is FREE, LIVE
+ * (a process owns it), PREPARED (CreateProcess made it for a child that has
+ * not attached yet) or REAPING (someone is cleaning up after its owner).
+ * It holds the owner's pid and start time (so a recycled pid is not taken
+ * for the dead process), its process object, its handle table (handle.c)
+ * and the list of its threads' records (struct shm_thread: wait record,
+ * owned mutexes, deferred unreferences), which is everything a reaper
+ * needs to undo what a dead process held.
+ *
+ * Reaping a dead process (reap_slot): claim the slot (LIVE -> REAPING, one
+ * compare-and-swap, so one reaper); take each of its threads out of the
+ * wait lists; abandon the mutexes they owned (waiters anywhere get
+ * WAIT_ABANDONED at once); drop its deferred references; close every
+ * handle in its table; signal its process object; free the slot.  Reapers
+ * run (a) in every process that attaches, for every dead slot; (b) in the
+ * deathwatch thread, when the pidfd of a watched process becomes readable:
+ * a thread about to block on a mutex owned by another process watches the
+ * owner first, so its death wakes the waiters promptly without polling;
+ * (c) in a lock waiter that waited too long for a lock whose holder turns
+ * out to be dead (object.c, futex.c).
+ *
+ * Fork: a child of fork() without exec is a new process with a new slot
+ * and an empty handle table (it inherits no Win32 handles; CreateProcess
+ * is the Win32 way to make a process).  Objects the parent created stay the
+ * parent's.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static struct {
+    int fd;          /* the session file (our own description) */
+    char dir[PATH_MAX];
+    char session[PATH_MAX];
+    char lock[PATH_MAX];
+    struct proc_slot *self;
+    uint32_t self_index;
+} shm = {.fd = -1};
+
+int shm_lock_fd = -1; /* held from shm_attach to shm_attached */
+
+static void path_join(char *out, const char *dir, const char *name)
+{
+    size_t n = strnlen(dir, PATH_MAX - 16);
+    memcpy(out, dir, n);
+    out[n] = '/';
+    strcpy(out + n + 1, name);
+}
+
+/* The exclusive attach/detach lock: the "lock" file, re-opened until the
+ * file we locked is still the one at the path (a last detacher may have
+ * unlinked it meanwhile). */
+static int lock_session(void)
+{
+    for (;;) {
+        if (mkdir(shm.dir, 0700) && errno != EEXIST)
+            return -1;
+        struct stat st;
+        if (lstat(shm.dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+            (st.st_mode & 077))
+            return -1; /* not ours, or open to others: refuse to share */
+        int fd = open(shm.lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+            return -1;
+        while (flock(fd, LOCK_EX) && errno == EINTR)
+            ;
+        struct stat a, b;
+        if (!fstat(fd, &a) && !stat(shm.lock, &b) && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev)
+            return fd;
+        close(fd);
+    }
+}
+
+static void unlock_session(int fd)
+{
+    flock(fd, LOCK_UN);
+    close(fd);
+}
+
+/* Opens the session file as a member (shared flock).  *fresh: nobody else
+ * was attached, the contents are stale or new.  Called with the lock. */
+static int open_member(bool *fresh)
+{
+    int fd = open(shm.session, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 077)) {
+        close(fd);
+        return -1;
+    }
+    *fresh = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (*fresh && (ftruncate(fd, 0) || ftruncate(fd, (off_t)ARENA_MAP_SIZE))) {
+        close(fd);
+        return -1;
+    }
+    if (flock(fd, LOCK_SH)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* ---- process identity ---- */
+
+/* Field 22 of /proc/<pid>/stat: the start time in clock ticks; 0 when the
+ * process is gone. */
+static uint64_t start_time_of(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    if (!p)
+        return 0;
+    int field = 2;
+    unsigned long long v = 0;
+    for (p++; *p && field < 22; p++)
+        if (*p == ' ')
+            field++;
+    if (field == 22)
+        v = strtoull(p, NULL, 10);
+    return v;
+}
+
+static bool slot_owner_alive(const struct proc_slot *s)
+{
+    pid_t pid = s->pid;
+    if (pid <= 0)
+        return true; /* PREPARED and not yet spawned: its creator decides */
+    if (kill(pid, 0) && errno == ESRCH)
+        return false;
+    uint64_t st = start_time_of(pid);
+    return st != 0 && st == s->start_time;
+}
+
+/* ---- the table ---- */
+
+static struct proc_slot *slots(void)
+{
+    return arena_ptr(arena_hdr()->procs);
+}
+
+struct proc_slot *shm_slot(uint32_t index)
+{
+    return index < PROC_SLOTS ? &slots()[index] : NULL;
+}
+
+struct proc_slot *shm_self(void)
+{
+    return shm.self;
+}
+
+uint32_t shm_slot_index(const struct proc_slot *s)
+{
+    return (uint32_t)(s - slots());
+}
+
+/* Takes a FREE slot for `state`; NULL when the table is full. */
+static struct proc_slot *slot_claim(uint32_t state)
+{
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t expect = SLOT_FREE;
+        if (atomic_load_explicit(&t[i].state, memory_order_relaxed) == SLOT_FREE &&
+            atomic_compare_exchange_strong_explicit(&t[i].state, &expect, SLOT_INIT,
+                                                    memory_order_acq_rel,
+                                                    memory_order_relaxed)) {
+            struct proc_slot *s = &t[i];
+            uint32_t gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
+            memset((char *)s + offsetof(struct proc_slot, pid), 0,
+                   sizeof *s - offsetof(struct proc_slot, pid));
+            atomic_store_explicit(&s->gen, gen + 1, memory_order_relaxed);
+            if (handle_table_init(s)) {
+                atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+                return NULL;
+            }
+            (void)state;
+            return s;
+        }
+    }
+    return NULL;
+}
+
+DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
+{
+    struct proc_slot *s = slot_claim(state);
+    if (!s)
+        return ERROR_NO_SYSTEM_RESOURCES;
+    DWORD err;
+    struct object *p = process_object_new(pid, &err);
+    if (!p) {
+        handle_table_free(s);
+        atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+        return err;
+    }
+    s->process_obj = arena_off(p); /* the slot's reference */
+    s->pid = pid;
+    s->parent_pid = (int32_t)getpid();
+    s->start_time = pid > 0 ? start_time_of(pid) : 0;
+    atomic_store_explicit(&s->state, state, memory_order_release);
+    *out = s;
+    return ERROR_SUCCESS;
+}
+
+/* A process's first act: a slot of its own.  A child that CreateProcess
+ * prepared a slot for (WINSHIM_SLOT=<index>.<gen> in the environment)
+ * adopts it, with the handles its parent put there. */
+static struct proc_slot *slot_adopt(void)
+{
+    const char *env = getenv("WINSHIM_SLOT");
+    if (!env)
+        return NULL;
+    unsigned idx = 0, gen = 0;
+    int ok = sscanf(env, "%u.%u", &idx, &gen) == 2;
+    unsetenv("WINSHIM_SLOT");
+    if (!ok || idx >= PROC_SLOTS)
+        return NULL;
+    struct proc_slot *s = &slots()[idx];
+    uint32_t expect = SLOT_PREPARED;
+    if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
+        (s->pid != 0 && s->pid != getpid()) ||
+        !atomic_compare_exchange_strong_explicit(&s->state, &expect, SLOT_INIT,
+                                                 memory_order_acq_rel,
+                                                 memory_order_relaxed))
+        return NULL;
+    return s;
+}
+
+static void slot_register_self(void)
+{
+    pid_t pid = getpid();
+    struct proc_slot *s = slot_adopt();
+    if (s) {
+        s->pid = pid;
+        s->start_time = start_time_of(pid);
+        process_object_set_pid(arena_ptr(s->process_obj), pid);
+        atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
+    } else if (shm_slot_new(SLOT_LIVE, pid, &s)) {
+        ws_panic("the process table is full", ENOSPC);
+    }
+    shm.self = s;
+    shm.self_index = shm_slot_index(s);
+    handle_table_bind(s);
+}
+
+/* ---- reaping ---- */
+
+static void reap_thread(struct shm_thread *r)
+{
+    struct waiter *w = arena_ptr(r->waiter);
+    if (w)
+        wait_reap_waiter(w, r);
+    for (uint32_t i = r->nowned; i-- > 0;) {
+        aoff_t *owned = arena_ptr(r->owned);
+        struct object *m = arena_ptr(owned[i]);
+        r->nowned = i;
+        mutex_abandon(m, r->tid);
+        object_unref(m);
+    }
+    for (uint32_t i = r->ndefer; i-- > 0;) {
+        struct object *o = arena_ptr(r->defer[i]);
+        r->ndefer = i;
+        object_unref(o);
+    }
+}
+
+/* Undoes everything the dead owner of s held.  The caller has moved the
+ * slot to SLOT_REAPING. */
+static void reap_claimed(struct proc_slot *s)
+{
+    aoff_t next;
+    for (aoff_t off = s->threads; off; off = next) {
+        struct shm_thread *r = arena_ptr(off);
+        next = r->next;
+        reap_thread(r);
+    }
+    handle_table_reap(s);
+    for (aoff_t off = s->threads; off; off = next) {
+        struct shm_thread *r = arena_ptr(off);
+        next = r->next;
+        if (r->owned)
+            arena_free(arena_ptr(r->owned), r->owned_cap * sizeof(aoff_t));
+        if (r->waiter)
+            arena_free(arena_ptr(r->waiter), sizeof(struct waiter));
+        arena_free(r, sizeof *r);
+    }
+    s->threads = 0;
+    struct object *p = arena_ptr(s->process_obj);
+    s->process_obj = 0;
+    if (p) {
+        process_object_exited(p);
+        object_unref(p);
+    }
+    atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+}
+
+bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen)
+{
+    uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+    if ((st != SLOT_LIVE && st != SLOT_PREPARED) ||
+        atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
+        s == shm.self || slot_owner_alive(s))
+        return false;
+    if (!atomic_compare_exchange_strong_explicit(&s->state, &st, SLOT_REAPING,
+                                                 memory_order_acq_rel,
+                                                 memory_order_relaxed))
+        return false;
+    if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen) {
+        atomic_store_explicit(&s->state, st, memory_order_release);
+        return false;
+    }
+    reap_claimed(s);
+    return true;
+}
+
+static void reap_all_dead(void)
+{
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
+        if (st == SLOT_LIVE || st == SLOT_PREPARED)
+            shm_reap_if_dead(&t[i], atomic_load_explicit(&t[i].gen, memory_order_acquire));
+    }
+}
+
+/* Tags name a slot and its generation in 30 bits (lock words keep two
+ * more for themselves). */
+#define TAG_INDEX_BITS 11
+#define TAG_GEN_MASK 0x7ffffu
+
+uint32_t shm_self_tag(void)
+{
+    struct proc_slot *s = shm.self;
+    if (!s)
+        return 0;
+    uint32_t gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
+    return ((gen & TAG_GEN_MASK) << TAG_INDEX_BITS) | (shm.self_index + 1);
+}
+
+static struct proc_slot *tag_slot(uint32_t tag, uint32_t *gen)
+{
+    uint32_t idx = tag & ((1u << TAG_INDEX_BITS) - 1);
+    if (!idx || idx > PROC_SLOTS || !arena_hdr()->procs)
+        return NULL;
+    *gen = tag >> TAG_INDEX_BITS;
+    return &slots()[idx - 1];
+}
+
+/* Is the tagged process gone?  For lock waiters that waited long. */
+bool shm_tag_dead(uint32_t tag)
+{
+    uint32_t gen;
+    struct proc_slot *s = tag_slot(tag, &gen);
+    if (!s || s == shm.self)
+        return false;
+    if ((atomic_load_explicit(&s->gen, memory_order_acquire) & TAG_GEN_MASK) != gen)
+        return true; /* reaped and reused since */
+    uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+    if (st == SLOT_FREE)
+        return true;
+    if (st != SLOT_LIVE)
+        return false;
+    return !slot_owner_alive(s);
+}
+
+struct proc_slot *shm_slot_of_pid(pid_t pid)
+{
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
+        if ((st == SLOT_LIVE || st == SLOT_PREPARED) && t[i].pid == pid)
+            return &t[i];
+    }
+    return NULL;
+}
+
+struct proc_slot *shm_slot_of_process(struct object *process)
+{
+    if (process == arena_ptr(shm.self->process_obj))
+        return shm.self;
+    aoff_t off = arena_off(process);
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
+        if ((st == SLOT_LIVE || st == SLOT_PREPARED) && t[i].process_obj == off)
+            return &t[i];
+    }
+    return NULL;
+}
+
+/* ---- the deathwatch thread ---- */
+
+#define WATCH_MAX 256
+
+static struct {
+    pthread_mutex_t lock;
+    int epfd;
+    pthread_t thread;
+    bool started;
+    uint32_t n;
+    struct {
+        uint32_t index, gen;
+        int pidfd;
+    } w[WATCH_MAX];
+} dw = {.lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1};
+
+static void *deathwatch_main(void *arg)
+{
+    (void)arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    for (;;) {
+        struct epoll_event ev[16];
+        int n = epoll_wait(dw.epfd, ev, 16, -1);
+        for (int i = 0; i < n; i++) {
+            uint32_t slot = (uint32_t)(ev[i].data.u64 >> 32);
+            uint32_t gen = (uint32_t)ev[i].data.u64;
+            shm_reap_if_dead(&slots()[slot], gen);
+            pthread_mutex_lock(&dw.lock);
+            for (uint32_t k = 0; k < dw.n; k++)
+                if (dw.w[k].index == slot && dw.w[k].gen == gen) {
+                    epoll_ctl(dw.epfd, EPOLL_CTL_DEL, dw.w[k].pidfd, NULL);
+                    close(dw.w[k].pidfd);
+                    dw.w[k] = dw.w[--dw.n];
+                    break;
+                }
+            pthread_mutex_unlock(&dw.lock);
+        }
+    }
+    return NULL;
+}
+
+/* Have the deathwatch thread reap the tagged process as soon as its process
+ * dies.  Best effort: false when the process cannot be watched (then
+ * waiters are woken by whoever reaps it later). */
+bool shm_watch_tag(uint32_t tag)
+{
+    uint32_t tgen;
+    struct proc_slot *s = tag_slot(tag, &tgen);
+    if (!s || s == shm.self)
+        return s != NULL;
+    uint32_t index = shm_slot_index(s);
+    uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+    if ((gen & TAG_GEN_MASK) != tgen)
+        return true; /* already reaped */
+    pid_t pid = s->pid;
+    if (pid <= 0)
+        return false;
+    bool ok = false;
+    pthread_mutex_lock(&dw.lock);
+    for (uint32_t k = 0; k < dw.n; k++)
+        if (dw.w[k].index == index && dw.w[k].gen == gen) {
+            ok = true;
+            goto out;
+        }
+    if (dw.n == WATCH_MAX)
+        goto out;
+    if (dw.epfd < 0 && (dw.epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        goto out;
+    if (!dw.started) {
+        pthread_attr_t a;
+        pthread_attr_init(&a);
+        pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&a, 64 * 1024);
+        dw.started = pthread_create(&dw.thread, &a, deathwatch_main, NULL) == 0;
+        pthread_attr_destroy(&a);
+        if (!dw.started)
+            goto out;
+    }
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0) {
+        pthread_mutex_unlock(&dw.lock);
+        shm_reap_if_dead(s, gen); /* already gone */
+        return true;
+    }
+    /* The pid could have been recycled between reading it and opening it. */
+    if (!slot_owner_alive(s)) {
+        close(pidfd);
+        pthread_mutex_unlock(&dw.lock);
+        shm_reap_if_dead(s, gen);
+        return true;
+    }
+    struct epoll_event ev = {.events = EPOLLIN,
+                             .data.u64 = ((uint64_t)index << 32) | gen};
+    if (epoll_ctl(dw.epfd, EPOLL_CTL_ADD, pidfd, &ev)) {
+        close(pidfd);
+        goto out;
+    }
+    dw.w[dw.n].index = index;
+    dw.w[dw.n].gen = gen;
+    dw.w[dw.n].pidfd = pidfd;
+    dw.n++;
+    ok = true;
+out:
+    pthread_mutex_unlock(&dw.lock);
+    return ok;
+}
+
+/* ---- attach, detach, fork ---- */
+
+static void shm_detach(void);
+static void shm_atfork_child(void);
+
+/* Maps the session; false to fall back to a private arena. */
+bool shm_attach(void **base, bool *fresh)
+{
+    const char *dir = getenv("WINSHIM_SHM_DIR");
+    if (dir && !*dir)
+        return false;
+    if (dir && strlen(dir) >= PATH_MAX - 16)
+        return false;
+    if (dir)
+        snprintf(shm.dir, sizeof shm.dir, "%s", dir);
+    else
+        snprintf(shm.dir, sizeof shm.dir, "/dev/shm/winshim-%u", (unsigned)geteuid());
+    path_join(shm.session, shm.dir, "session");
+    path_join(shm.lock, shm.dir, "lock");
+    int lk = lock_session();
+    if (lk < 0)
+        return false;
+    int fd = open_member(fresh);
+    if (fd < 0) {
+        unlock_session(lk);
+        return false;
+    }
+    void *p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_NORESERVE, fd, 0);
+    if (p == MAP_FAILED) {
+        close(fd);
+        unlock_session(lk);
+        return false;
+    }
+    shm.fd = fd;
+    *base = p;
+    /* The caller initialises a fresh arena; we keep the lock until
+     * shm_attached, so nobody sees it half made. */
+    shm_lock_fd = lk;
+    return true;
+}
+
+int shm_file_fd(void)
+{
+    return shm.fd;
+}
+
+/* The arena is usable: join the process table. */
+void shm_attached(void)
+{
+    struct arena_header *h = arena_hdr();
+    if (!h->procs) {
+        void *t = arena_alloc(PROC_SLOTS * sizeof(struct proc_slot));
+        if (!t)
+            ws_panic("allocating the process table", ENOMEM);
+        h->procs = arena_off(t);
+    }
+    if (shm_lock_fd >= 0)
+        reap_all_dead();
+    slot_register_self();
+    if (shm_lock_fd >= 0) {
+        unlock_session(shm_lock_fd);
+        shm_lock_fd = -1;
+        atexit(shm_detach);
+        pthread_atfork(NULL, NULL, shm_atfork_child);
+    }
+}
+
+/* Normal exit: close our handles (as Windows does at process exit), then
+ * leave; the last one out removes the files.  Our threads' records stay
+ * for whoever reaps the slot once the process is really gone. */
+static void shm_detach(void)
+{
+    if (shm.fd < 0 || !shm.self)
+        return;
+    int lk = lock_session();
+    if (lk < 0)
+        return;
+    flock(shm.fd, LOCK_UN);
+    if (flock(shm.fd, LOCK_EX | LOCK_NB) == 0) {
+        unlink(shm.session);
+        unlink(shm.lock);
+        rmdir(shm.dir);
+        unlock_session(lk);
+        return;
+    }
+    flock(shm.fd, LOCK_SH);
+    unlock_session(lk);
+    handle_close_all();
+}
+
+/* The child of a fork: its own membership, slot and empty handle table. */
+static void shm_atfork_child(void)
+{
+    pthread_mutex_init(&dw.lock, NULL);
+    if (dw.epfd >= 0)
+        close(dw.epfd);
+    for (uint32_t k = 0; k < dw.n; k++)
+        close(dw.w[k].pidfd);
+    dw.epfd = -1;
+    dw.n = 0;
+    dw.started = false;
+
+    int fd = open(shm.session, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (shm.fd >= 0)
+        close(shm.fd);
+    shm.fd = -1;
+    if (fd < 0 || flock(fd, LOCK_SH)) {
+        if (fd >= 0)
+            close(fd);
+    } else {
+        shm.fd = fd;
+    }
+    arena_atfork_child();
+    handle_atfork_child();
+    thread_atfork_reset();
+    slot_register_self();
+    process_atfork_reset();
+}
