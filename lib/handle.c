@@ -259,6 +259,17 @@ void handle_table_reap(struct proc_slot *s)
     handle_table_free(s);
 }
 
+void handle_table_abandon_owned(struct proc_slot *s, uint32_t tid)
+{
+    if (!s->ht_l1)
+        return;
+    for (uint32_t i = 0; i < s->ht_top; i++) {
+        uint64_t w = atomic_load_explicit(&entry_at_in(s, i)->word, memory_order_acquire);
+        if (w & HE_USED)
+            mutex_abandon_unrecorded(he_object(w), tid);
+    }
+}
+
 uint32_t handle_count_of(struct proc_slot *s)
 {
     uint32_t n = 0;
@@ -460,6 +471,8 @@ static DWORD dup_process(HANDLE process, struct proc_slot **out)
     err = handle_get(process, &process_type, PROCESS_DUP_HANDLE, &p, NULL);
     if (!err) {
         *out = shm_slot_of_process(p);
+        if (*out != shm_self())
+            shm_deathwatch_start();
         if (!*out)
             err = st_value(obj_state(p)) ? ERROR_ACCESS_DENIED : ERROR_NOT_SUPPORTED;
     }

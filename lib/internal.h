@@ -365,6 +365,8 @@ struct proc_slot;
 DWORD handle_table_init(struct proc_slot *s);
 void handle_table_bind(struct proc_slot *s);
 void handle_table_reap(struct proc_slot *s);
+/* Abandons the mutexes in s's table that tid owns unrecorded. */
+void handle_table_abandon_owned(struct proc_slot *s, uint32_t tid);
 void handle_table_free(struct proc_slot *s);
 void handle_close_all(void);     /* this process's, at exit */
 void handle_atfork_child(void);
@@ -431,6 +433,7 @@ uint32_t shm_slot_index(const struct proc_slot *s);
 uint32_t shm_self_tag(void);            /* (gen << 11) | (index + 1) */
 bool shm_tag_dead(uint32_t tag);        /* the tagged process is gone */
 bool shm_watch_tag(uint32_t tag);       /* reap it as soon as it dies */
+void shm_deathwatch_start(void);        /* watch every other member */
 DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out);
 bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen);
 struct proc_slot *shm_slot_of_pid(pid_t pid);

@@ -218,6 +218,7 @@ DWORD ns_create(const struct ws_name *name, const struct object_type *type,
     uint32_t hash = name_hash(name);
     DWORD err = ERROR_SUCCESS;
     arena_init();
+    shm_deathwatch_start();
     ns_lock();
     aoff_t *b = buckets();
     if (!b) {
@@ -263,6 +264,7 @@ DWORD ns_open(const struct ws_name *name, const struct object_type *type,
     uint32_t hash = name_hash(name);
     DWORD err = ERROR_FILE_NOT_FOUND;
     arena_init();
+    shm_deathwatch_start();
     ns_lock();
     aoff_t *b = buckets();
     struct name_rec *r = b ? lookup_locked(b, name, hash) : NULL;

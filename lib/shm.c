@@ -145,8 +145,9 @@ static int open_member(bool *fresh)
 
 /* ---- process identity ---- */
 
-/* Field 22 of /proc/<pid>/stat: the start time in clock ticks; 0 when the
- * process is gone. */
+/* Field 22 of /proc/<pid>/stat, the start time in clock ticks; 0 when
+ * the process is gone or a zombie (it has let go of everything: for us it
+ * is dead, even before its parent collects it). */
 static uint64_t start_time_of(pid_t pid)
 {
     char path[64], buf[1024];
@@ -160,16 +161,13 @@ static uint64_t start_time_of(pid_t pid)
         return 0;
     buf[n] = 0;
     char *p = strrchr(buf, ')'); /* the command name may hold spaces */
-    if (!p)
+    if (!p || !p[1] || !p[2] || p[2] == 'Z' || p[2] == 'X' || p[2] == 'x')
         return 0;
     int field = 2;
-    unsigned long long v = 0;
     for (p++; *p && field < 22; p++)
         if (*p == ' ')
             field++;
-    if (field == 22)
-        v = strtoull(p, NULL, 10);
-    return v;
+    return field == 22 ? strtoull(p, NULL, 10) : 0;
 }
 
 static bool slot_owner_alive(const struct proc_slot *s)
@@ -324,6 +322,13 @@ static void reap_claimed(struct proc_slot *s)
         next = r->next;
         reap_thread(r);
     }
+    /* A thread killed between taking a mutex and writing it down: any
+     * mutex in the dead table still owned by one of its threads. */
+    for (aoff_t off = s->threads; off; off = next) {
+        struct shm_thread *r = arena_ptr(off);
+        next = r->next;
+        handle_table_abandon_owned(s, r->tid);
+    }
     handle_table_reap(s);
     for (aoff_t off = s->threads; off; off = next) {
         struct shm_thread *r = arena_ptr(off);
@@ -441,6 +446,7 @@ struct proc_slot *shm_slot_of_process(struct object *process)
 /* ---- the deathwatch thread ---- */
 
 #define WATCH_MAX 256
+#define DEATHWATCH_RESCAN_MS 250
 
 static struct {
     pthread_mutex_t lock;
@@ -454,6 +460,27 @@ static struct {
     } w[WATCH_MAX];
 } dw = {.lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1};
 
+static bool watch_slot_locked(uint32_t index);
+
+/* Every live member gets a pidfd in our epoll set: its death is noticed
+ * at once and reaped (names and handle counts it held go, its mutexes are
+ * abandoned).  New members are picked up at each wake, and at least four
+ * times a second: that bounds how long a process that joined and died unseen
+ * keeps its names (a quarter of a second).  Waiters on a mutex do not depend on that: they watch
+ * its owner explicitly before blocking (mutex.c). */
+static void watch_new_members(void)
+{
+    struct proc_slot *t = slots();
+    pthread_mutex_lock(&dw.lock);
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
+        if ((st == SLOT_LIVE || st == SLOT_PREPARED) && &t[i] != shm.self &&
+            t[i].pid > 0)
+            watch_slot_locked(i);
+    }
+    pthread_mutex_unlock(&dw.lock);
+}
+
 static void *deathwatch_main(void *arg)
 {
     (void)arg;
@@ -462,7 +489,7 @@ static void *deathwatch_main(void *arg)
     pthread_sigmask(SIG_BLOCK, &all, NULL);
     for (;;) {
         struct epoll_event ev[16];
-        int n = epoll_wait(dw.epfd, ev, 16, -1);
+        int n = epoll_wait(dw.epfd, ev, 16, DEATHWATCH_RESCAN_MS);
         for (int i = 0; i < n; i++) {
             uint32_t slot = (uint32_t)(ev[i].data.u64 >> 32);
             uint32_t gen = (uint32_t)ev[i].data.u64;
@@ -477,74 +504,94 @@ static void *deathwatch_main(void *arg)
                 }
             pthread_mutex_unlock(&dw.lock);
         }
+        watch_new_members();
     }
     return NULL;
 }
 
-/* Have the deathwatch thread reap the tagged process as soon as its process
- * dies.  Best effort: false when the process cannot be watched (then
- * waiters are woken by whoever reaps it later). */
+static bool deathwatch_start_locked(void)
+{
+    if (dw.started)
+        return true;
+    if (dw.epfd < 0 && (dw.epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        return false;
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&a, 64 * 1024);
+    dw.started = pthread_create(&dw.thread, &a, deathwatch_main, NULL) == 0;
+    pthread_attr_destroy(&a);
+    return dw.started;
+}
+
+/* Starts watching the other members; called when this process first
+ * touches something other processes may share (a named object, another
+ * process's handle table). */
+void shm_deathwatch_start(void)
+{
+    static _Atomic bool started;
+    if (WS_LIKELY(atomic_load_explicit(&started, memory_order_relaxed)) ||
+        !ws_arena.shared)
+        return;
+    pthread_mutex_lock(&dw.lock);
+    if (deathwatch_start_locked())
+        atomic_store_explicit(&started, true, memory_order_relaxed);
+    pthread_mutex_unlock(&dw.lock);
+    watch_new_members();
+}
+
+/* Adds slot `index` (current generation) to the epoll set; a process that
+ * is already gone is reaped on the spot (by the caller, after unlocking:
+ * returns false then). */
+static bool watch_slot_locked(uint32_t index)
+{
+    struct proc_slot *s = &slots()[index];
+    uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+    for (uint32_t k = 0; k < dw.n; k++)
+        if (dw.w[k].index == index && dw.w[k].gen == gen)
+            return true;
+    if (dw.n == WATCH_MAX || !deathwatch_start_locked())
+        return true;
+    pid_t pid = s->pid;
+    if (pid <= 0)
+        return true;
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd >= 0 && slot_owner_alive(s)) {
+        struct epoll_event ev = {.events = EPOLLIN,
+                                 .data.u64 = ((uint64_t)index << 32) | gen};
+        if (epoll_ctl(dw.epfd, EPOLL_CTL_ADD, pidfd, &ev) == 0) {
+            dw.w[dw.n].index = index;
+            dw.w[dw.n].gen = gen;
+            dw.w[dw.n].pidfd = pidfd;
+            dw.n++;
+            return true;
+        }
+        close(pidfd);
+        return true;
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+    /* Gone already: reap outside the lock (reaping takes object locks). */
+    pthread_mutex_unlock(&dw.lock);
+    shm_reap_if_dead(s, gen);
+    pthread_mutex_lock(&dw.lock);
+    return false;
+}
+
+/* Have the deathwatch thread reap the tagged process as soon as it dies. */
 bool shm_watch_tag(uint32_t tag)
 {
     uint32_t tgen;
     struct proc_slot *s = tag_slot(tag, &tgen);
     if (!s || s == shm.self)
         return s != NULL;
-    uint32_t index = shm_slot_index(s);
     uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
     if ((gen & TAG_GEN_MASK) != tgen)
         return true; /* already reaped */
-    pid_t pid = s->pid;
-    if (pid <= 0)
-        return false;
-    bool ok = false;
     pthread_mutex_lock(&dw.lock);
-    for (uint32_t k = 0; k < dw.n; k++)
-        if (dw.w[k].index == index && dw.w[k].gen == gen) {
-            ok = true;
-            goto out;
-        }
-    if (dw.n == WATCH_MAX)
-        goto out;
-    if (dw.epfd < 0 && (dw.epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
-        goto out;
-    if (!dw.started) {
-        pthread_attr_t a;
-        pthread_attr_init(&a);
-        pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-        pthread_attr_setstacksize(&a, 64 * 1024);
-        dw.started = pthread_create(&dw.thread, &a, deathwatch_main, NULL) == 0;
-        pthread_attr_destroy(&a);
-        if (!dw.started)
-            goto out;
-    }
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    if (pidfd < 0) {
-        pthread_mutex_unlock(&dw.lock);
-        shm_reap_if_dead(s, gen); /* already gone */
-        return true;
-    }
-    /* The pid could have been recycled between reading it and opening it. */
-    if (!slot_owner_alive(s)) {
-        close(pidfd);
-        pthread_mutex_unlock(&dw.lock);
-        shm_reap_if_dead(s, gen);
-        return true;
-    }
-    struct epoll_event ev = {.events = EPOLLIN,
-                             .data.u64 = ((uint64_t)index << 32) | gen};
-    if (epoll_ctl(dw.epfd, EPOLL_CTL_ADD, pidfd, &ev)) {
-        close(pidfd);
-        goto out;
-    }
-    dw.w[dw.n].index = index;
-    dw.w[dw.n].gen = gen;
-    dw.w[dw.n].pidfd = pidfd;
-    dw.n++;
-    ok = true;
-out:
+    watch_slot_locked(shm_slot_index(s));
     pthread_mutex_unlock(&dw.lock);
-    return ok;
+    return true;
 }
 
 /* ---- attach, detach, fork ---- */
