@@ -16,6 +16,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -214,6 +216,101 @@ static void b_event_pingpong(long n)
     }
     WaitForSingleObject(t, INFINITE);
     CloseHandle(t);
+}
+
+/* ---- names and processes (issue 5) ---- */
+
+static HANDLE named_keep;
+
+static void b_create_named_existing(long n)
+{
+    for (long i = 0; i < n; i++)
+        CloseHandle(CreateEventW(NULL, TRUE, FALSE, u"Local\\wsbench_named"));
+}
+
+static void b_open_close(long n)
+{
+    for (long i = 0; i < n; i++)
+        CloseHandle(OpenEventW(SYNCHRONIZE, FALSE, u"Local\\wsbench_named"));
+}
+
+/* Raw baseline: two processes on one CPU, shared-futex ping-pong. */
+static _Atomic uint32_t *xfx;
+
+static void xwait(_Atomic uint32_t *w)
+{
+    uint32_t one = 1;
+    while (!atomic_compare_exchange_strong(w, &one, 0)) {
+        syscall(SYS_futex, w, FUTEX_WAIT, 0, NULL, NULL, 0);
+        one = 1;
+    }
+}
+
+static void xpost(_Atomic uint32_t *w)
+{
+    atomic_store(w, 1);
+    syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+static void b_xproc_futex(long n)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        pin_cpu0();
+        for (long i = 0; i < n; i++) {
+            xwait(&xfx[0]);
+            xpost(&xfx[1]);
+        }
+        _exit(0);
+    }
+    for (long i = 0; i < n; i++) {
+        xpost(&xfx[0]);
+        xwait(&xfx[1]);
+    }
+    waitpid(pid, NULL, 0);
+}
+
+static void b_xproc_events(long n)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        pin_cpu0();
+        HANDLE a = OpenEventW(SYNCHRONIZE, FALSE, u"Local\\wsbench_ping");
+        HANDLE b = OpenEventW(EVENT_MODIFY_STATE, FALSE, u"Local\\wsbench_pong");
+        for (long i = 0; i < n; i++) {
+            WaitForSingleObject(a, INFINITE);
+            SetEvent(b);
+        }
+        _exit(0);
+    }
+    for (long i = 0; i < n; i++) {
+        SetEvent(pp_ev[0]);
+        WaitForSingleObject(pp_ev[1], INFINITE);
+    }
+    waitpid(pid, NULL, 0);
+}
+
+static void bench_processes(long n)
+{
+    named_keep = CreateEventW(NULL, TRUE, FALSE, u"Local\\wsbench_named");
+    row("CreateEvent(name) of an existing event+Close", best_ns_per_op(b_create_named_existing, n),
+        "vs malloc+free+atomic", best_ns_per_op(b_malloc_free_atomic, n), "target <= 300 ns");
+    row("OpenEvent+CloseHandle", best_ns_per_op(b_open_close, n),
+        "vs malloc+free+atomic", best_ns_per_op(b_malloc_free_atomic, n), "target <= 200 ns");
+    CloseHandle(named_keep);
+
+    xfx = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    HANDLE keep[2] = {pp_ev[0], pp_ev[1]};
+    pp_ev[0] = CreateEventW(NULL, FALSE, FALSE, u"Local\\wsbench_ping");
+    pp_ev[1] = CreateEventW(NULL, FALSE, FALSE, u"Local\\wsbench_pong");
+    double raw = best_ns_per_op(b_xproc_futex, 50000);
+    double ev = best_ns_per_op(b_xproc_events, 50000);
+    row("ping-pong, 2 processes, 2 named auto events", ev, "vs raw shared futex", raw,
+        "target <= 1.25x");
+    CloseHandle(pp_ev[0]);
+    CloseHandle(pp_ev[1]);
+    pp_ev[0] = keep[0];
+    pp_ev[1] = keep[1];
 }
 
 /* ---- lookup scaling: the same signalled wait from 1 and 2 threads ---- */
@@ -867,6 +964,7 @@ int main(void)
     double epp = best_ns_per_op(b_event_pingpong, 100000);
     row("ping-pong, 2 auto-reset events, one CPU", epp, "vs raw futex ping-pong",
         fpp, "target <= 1.2x");
+    bench_processes(N / 10);
 
     bench_usersync();
     bench_iocp(N / 4);
