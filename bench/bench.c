@@ -157,20 +157,26 @@ static void pin_cpu0(void)
     pthread_setaffinity_np(pthread_self(), sizeof set, &set);
 }
 
-static void fwait(_Atomic uint32_t *w)
+/* private: FUTEX_PRIVATE_FLAG (threads) or not (processes). */
+static void fwait_ex(_Atomic uint32_t *w, int private)
 {
     uint32_t one = 1;
     while (!atomic_compare_exchange_strong(w, &one, 0)) {
-        syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+        syscall(SYS_futex, w, FUTEX_WAIT | private, 0, NULL, NULL, 0);
         one = 1;
     }
 }
 
-static void fpost(_Atomic uint32_t *w)
+static void fpost_ex(_Atomic uint32_t *w, int private)
 {
     atomic_store(w, 1);
-    syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    syscall(SYS_futex, w, FUTEX_WAKE | private, 1, NULL, NULL, 0);
 }
+
+static void fwait(_Atomic uint32_t *w) { fwait_ex(w, FUTEX_PRIVATE_FLAG); }
+static void fpost(_Atomic uint32_t *w) { fpost_ex(w, FUTEX_PRIVATE_FLAG); }
+static void xwait(_Atomic uint32_t *w) { fwait_ex(w, 0); }
+static void xpost(_Atomic uint32_t *w) { fpost_ex(w, 0); }
 
 static void *futex_partner(void *arg)
 {
@@ -236,21 +242,6 @@ static void b_open_close(long n)
 
 /* Raw baseline: two processes on one CPU, shared-futex ping-pong. */
 static _Atomic uint32_t *xfx;
-
-static void xwait(_Atomic uint32_t *w)
-{
-    uint32_t one = 1;
-    while (!atomic_compare_exchange_strong(w, &one, 0)) {
-        syscall(SYS_futex, w, FUTEX_WAIT, 0, NULL, NULL, 0);
-        one = 1;
-    }
-}
-
-static void xpost(_Atomic uint32_t *w)
-{
-    atomic_store(w, 1);
-    syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
-}
 
 static void b_xproc_futex(long n)
 {

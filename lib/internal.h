@@ -358,6 +358,10 @@ extern const struct object_type waitable_any;
 DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
                     HANDLE *out);
 void handle_thread_exit(void); /* gives the thread's cached indices back */
+/* handle_insert for an object the caller holds a handle count and a
+ * reference on; both are dropped again when no handle can be made. */
+DWORD handle_insert_or_drop(struct object *o, ACCESS_MASK access, BOOL inherit,
+                            HANDLE *h);
 
 struct proc_slot;
 /* Tables in the process table (shm.c): made empty, bound as this

@@ -296,7 +296,7 @@ static DWORD parse(LPCWSTR wname, LPCSTR aname, bool ansi, struct ws_name *n,
 
 /* A handle for o, which the caller holds one handle count and reference
  * on; they are dropped again when no handle can be made. */
-static DWORD insert_or_drop(struct object *o, ACCESS_MASK access, BOOL inherit,
+DWORD handle_insert_or_drop(struct object *o, ACCESS_MASK access, BOOL inherit,
                             HANDLE *h)
 {
     DWORD err = handle_insert(o, access, inherit ? HANDLE_FLAG_INHERIT : 0, h);
@@ -326,7 +326,7 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
     if (err)
         return ws_null(err);
     HANDLE h;
-    if ((err = insert_or_drop(o, object_map_access(type, access), inherit, &h)))
+    if ((err = handle_insert_or_drop(o, object_map_access(type, access), inherit, &h)))
         return ws_null(err);
     ws_set_last_error(existed ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
     return h;
@@ -387,7 +387,7 @@ HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
         return ws_null(err);
     }
     HANDLE h;
-    if ((err = insert_or_drop(o, granted, inherit, &h)))
+    if ((err = handle_insert_or_drop(o, granted, inherit, &h)))
         return ws_null(err);
     return h;
 }

@@ -837,14 +837,8 @@ WS_EXPORT HANDLE WINAPI OpenThread(DWORD access, BOOL inherit, DWORD tid)
     if (!o)
         return ws_null(ERROR_INVALID_PARAMETER);
     HANDLE h;
-    DWORD err = handle_insert(o, object_map_access(&thread_type, access),
-                              inherit ? HANDLE_FLAG_INHERIT : 0, &h);
-    if (err) {
-        object_handle_close(o);
-        object_unref(o);
-        return ws_null(err);
-    }
-    return h;
+    DWORD err = handle_insert_or_drop(o, object_map_access(&thread_type, access), inherit, &h);
+    return err ? ws_null(err) : h;
 }
 
 /* ---- scheduling ---- */
