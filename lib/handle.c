@@ -480,7 +480,11 @@ static DWORD dup_process(HANDLE process, struct proc_slot **out)
     return err;
 }
 
-/* Closes every handle of this process (process exit), as Windows does. */
+/* Closes every handle of this process (process exit), as Windows does:
+ * the handle counts go now, so names vanish with the process; the
+ * references wait in the table's remote list for whoever reaps the slot
+ * once the process is gone, because threads of ours may still run (exit()
+ * does not stop them) and use the objects. */
 void handle_close_all(void)
 {
     struct proc_slot *s = ht_slot;
@@ -491,11 +495,20 @@ void handle_close_all(void)
         uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
         if (!(w & HE_USED))
             continue;
+        struct remote_unref *r = arena_alloc(sizeof *r);
         struct object *o;
-        if (!handle_remove(handle_value(i, he_gen(w)), true, &o))
-            release_removed(o);
+        if (!r || handle_remove(handle_value(i, he_gen(w)), true, &o)) {
+            if (r)
+                arena_free(r, sizeof *r);
+            continue;
+        }
+        object_handle_close(o);
+        r->obj = arena_off(o);
+        wordlock_lock(&s->ht_lock);
+        r->next = s->remote_defer;
+        s->remote_defer = arena_off(r);
+        wordlock_unlock(&s->ht_lock);
     }
-    thread_flush_deferred(thread_current());
 }
 
 /* ntdef.h's DUPLICATE_SAME_ATTRIBUTES: copy the source's handle flags. */
