@@ -2,6 +2,14 @@
  * Process objects: the current process, children that CreateProcess
  * started, and any process OpenProcess opened by pid (winshim or not).
  *
+ * Every winshim process of the session has one process object, its
+ * process slot's (shm.c): GetCurrentProcess names it, OpenProcess of a
+ * session member returns it, and the slot's reaper signals it when the
+ * process dies (process_object_exited), with the code the process
+ * published about itself.  The objects below that hold a pidfd are the
+ * others: children of CreateProcess (see spawn.c) and processes outside
+ * the session.
+ *
  * State value: 0 running, 1 ended (signalled; waits never consume it).
  * Once it is 1, exit_code and PF_CODE_KNOWN never change.
  *
@@ -80,6 +88,24 @@ struct process_obj {
     struct process_obj *reg_next;
 };
 
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t process_layout[] = {
+    LAYOUT_SIZE(struct process_obj),
+    LAYOUT_FIELD(struct process_obj, pid),
+    LAYOUT_FIELD(struct process_obj, exit_code),
+    LAYOUT_FIELD(struct process_obj, flags),
+    LAYOUT_FIELD(struct process_obj, term_code),
+    LAYOUT_FIELD(struct process_obj, published),
+    LAYOUT_FIELD(struct process_obj, published_code),
+    LAYOUT_FIELD(struct process_obj, thread),
+    LAYOUT_FIELD(struct process_obj, owner),
+    LAYOUT_FIELD(struct process_obj, pidfd),
+    LAYOUT_FIELD(struct process_obj, watch),
+    LAYOUT_FIELD(struct process_obj, box),
+    LAYOUT_FIELD(struct process_obj, reg_flags),
+    LAYOUT_FIELD(struct process_obj, reg_next),
+};
+
 static void process_last_close(struct object *o);
 static void process_destroy(struct object *o);
 
@@ -116,6 +142,7 @@ const struct object_type process_type = {
     .acquire = process_acquire,
     .last_close = process_last_close,
     .destroy = process_destroy,
+    TYPE_LAYOUT(process_layout),
 };
 
 static struct process_obj *po_of(struct object *o)
@@ -152,23 +179,20 @@ pid_t process_object_pid(struct object *o)
 
 /* ---- the current process ---- */
 
-static struct process_obj *self;
-static pthread_once_t self_once = PTHREAD_ONCE_INIT;
 static struct exit_box *my_box; /* from our winshim parent, or NULL */
 
-static void process_make_self(void)
-{
-    DWORD err;
-    struct object *o = process_object_new(getpid(), &err);
-    if (!o)
-        ws_panic("creating the current process object", ENOMEM);
-    __atomic_store_n(&self, po_of(o), __ATOMIC_RELEASE);
-}
-
+/* The current process's object is its process slot's (shm.c). */
 struct object *process_self_object(void)
 {
-    pthread_once(&self_once, process_make_self);
-    return &self->hdr;
+    arena_init();
+    return arena_ptr(shm_self()->process_obj);
+}
+
+/* The same without attaching: NULL before this process used winshim. */
+static struct process_obj *process_self_if_any(void)
+{
+    struct proc_slot *s = ws_arena.base ? shm_self() : NULL;
+    return s ? arena_ptr(s->process_obj) : NULL;
 }
 
 void process_set_exit_box(struct exit_box *box)
@@ -181,7 +205,7 @@ void process_set_exit_box(struct exit_box *box)
  * one). */
 void process_publish_exit(uint32_t code)
 {
-    struct process_obj *me = __atomic_load_n(&self, __ATOMIC_ACQUIRE);
+    struct process_obj *me = process_self_if_any();
     if (me) {
         me->published_code = code;
         atomic_store_explicit(&me->published, BOX_PUBLISHED, memory_order_release);
@@ -246,26 +270,13 @@ static struct object *reg_find_locked(uint32_t pid)
     return NULL;
 }
 
+/* In a child of fork() (shm.c calls this once the child has its own
+ * slot): the children and watches are the parent's, forget them. */
 void process_atfork_reset(void)
 {
-    /* The children and watches are the parent's: forget them. */
     memset(reg, 0, sizeof reg);
     pthread_mutex_init(&reg_lock, NULL);
-    if (self)
-        self->pid = (uint32_t)getpid();
-    if (self)
-        self->owner = (uint32_t)getpid();
     my_box = NULL; /* the parent's box is the parent's parent's business */
-}
-
-static void process_atfork_child(void)
-{
-    process_atfork_reset();
-}
-
-__attribute__((constructor)) static void process_install_atfork(void)
-{
-    pthread_atfork(NULL, NULL, process_atfork_child);
 }
 
 /* ---- learning the end ---- */
@@ -318,23 +329,24 @@ static uint32_t process_code_of(struct process_obj *p, bool exited, int value)
 }
 
 /* The exit status of a zombie that is not our child, from
- * /proc/<pid>/stat (field 52, a wait status); false when unknown. */
-static bool process_zombie_status(struct process_obj *p, int *status)
+ * /proc/<pid>/stat (field 52, a wait status); false when unknown.  With a
+ * pidfd: accepted if the pidfd's process is still there after the read (a
+ * pid is not reused before its zombie is reaped).  Without: accepted if
+ * the file is a zombie's. */
+static bool process_zombie_status(uint32_t pid, int pidfd, int *status)
 {
     char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%u/stat", p->pid);
+    snprintf(path, sizeof path, "/proc/%u/stat", pid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
-    /* Still there after the read: the file was this process's (a pid is
-     * not reused before its zombie is reaped). */
-    if (n <= 0 || syscall(SYS_pidfd_send_signal, p->pidfd, 0, NULL, 0) < 0)
+    if (n <= 0 || (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0))
         return false;
     buf[n] = '\0';
     char *s = strrchr(buf, ')'); /* after the command name */
-    if (!s)
+    if (!s || (pidfd < 0 && s[1] == ' ' && s[2] != 'Z'))
         return false;
     /* Field 3 (state) is the first after ")"; the exit code is field 52. */
     int field = 2;
@@ -373,6 +385,8 @@ static void process_finish(struct process_obj *p, uint32_t code, bool known)
 static void process_release(struct process_obj *p)
 {
     bool reap = false;
+    if (p->owner != (uint32_t)getpid())
+        return; /* its pidfd and registry are another process's */
     pthread_mutex_lock(&reg_lock);
     bool child = p->reg_flags & RF_CHILD;
     if (process_ended(p) && !(p->reg_flags & RF_RELEASED) &&
@@ -420,7 +434,7 @@ static void process_exit_seen(void *ctx)
         obj_unlock(&p->hdr);
         known = true;
     } else {
-        if (process_zombie_status(p, &status)) {
+        if (process_zombie_status(p->pid, p->pidfd, &status)) {
             obj_lock(&p->hdr);
             code = process_code_of(p, WIFEXITED(status),
                                    WIFEXITED(status) ? WEXITSTATUS(status)
@@ -445,7 +459,35 @@ void process_object_exited(struct object *o)
     struct process_obj *p = po_of(o);
     bool pub = atomic_load_explicit(&p->published, memory_order_acquire) ==
                BOX_PUBLISHED;
-    process_finish(p, pub ? p->published_code : 0, pub);
+    /* Its status if we are its parent or it is still a zombie (a fork()ed
+     * child that exec()ed another program never published anything). */
+    siginfo_t si;
+    int status = 0;
+    bool exited = false, have = false;
+    memset(&si, 0, sizeof si);
+    if (p->pid > 0 && waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOWAIT | WNOHANG) == 0 &&
+        si.si_pid == (pid_t)p->pid) {
+        have = true;
+        exited = si.si_code == CLD_EXITED;
+        status = si.si_status;
+    } else if (p->pid > 0 && process_zombie_status(p->pid, -1, &status)) {
+        have = true;
+        exited = WIFEXITED(status);
+        status = exited ? WEXITSTATUS(status) : WTERMSIG(status);
+    }
+    obj_lock(o);
+    uint32_t code = 0;
+    bool known = true;
+    if (have)
+        code = process_code_of(p, exited, status);
+    else if (p->flags & PF_TERMINATE)
+        code = p->term_code;
+    else if (pub)
+        code = p->published_code;
+    else
+        known = false;
+    obj_unlock(o);
+    process_finish(p, code, known);
 }
 
 static DWORD process_watch(struct process_obj *p)
@@ -482,8 +524,7 @@ DWORD process_adopt_child(struct object *o, pid_t pid, int pidfd,
 
 static void process_last_close(struct object *o)
 {
-    if (!self || o != &self->hdr)
-        process_release(po_of(o));
+    process_release(po_of(o));
 }
 
 static void process_destroy(struct object *o)
@@ -593,7 +634,9 @@ static DWORD process_open_pid(uint32_t pid, bool *may_control, struct object **o
 
 WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
 {
-    thread_current();
+    arena_init();
+    if (access == 0)
+        return ws_null(ERROR_ACCESS_DENIED);
     if (access & ACCESS_SYSTEM_SECURITY)
         return ws_null(ERROR_PRIVILEGE_NOT_HELD);
     if (access & ~(DWORD)(PROCESS_ALL_ACCESS | GENERIC_READ | GENERIC_WRITE |
@@ -605,15 +648,24 @@ WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
     struct object *o = NULL;
     bool may_control = true;
     DWORD err = ERROR_SUCCESS;
+    struct proc_slot *s;
     if (pid == (DWORD)getpid()) {
         o = process_self_object();
         object_ref(o);
         object_handle_open(o);
     } else {
+        /* Ours first (a child's object is the one its creator holds),
+         * then a session member's, then a pidfd of our own. */
         pthread_mutex_lock(&reg_lock);
         o = reg_find_locked(pid);
         pthread_mutex_unlock(&reg_lock);
-        if (o) {
+        if (!o && (s = shm_slot_of_pid((pid_t)pid)) &&
+            !shm_reap_if_dead(s, atomic_load_explicit(&s->gen, memory_order_acquire)) &&
+            shm_slot_of_pid((pid_t)pid) == s &&
+            object_ref_live(arena_ptr(s->process_obj))) {
+            o = arena_ptr(s->process_obj); /* same user: full rights */
+            object_handle_open(o);
+        } else if (o) {
             obj_lock(o); /* pidfd may be closing */
             int fd = po_of(o)->pidfd;
             may_control = fd < 0 || syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) == 0 ||
@@ -626,14 +678,13 @@ WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
         return ws_null(err);
     ACCESS_MASK granted = 0;
     HANDLE h = NULL;
-    if (!(err = process_open_access(access, may_control, &granted)))
-        err = handle_insert(o, granted, inherit ? HANDLE_FLAG_INHERIT : 0, &h);
-    if (err) {
+    if ((err = process_open_access(access, may_control, &granted))) {
         object_handle_close(o);
         object_unref(o);
         return ws_null(err);
     }
-    return h;
+    err = handle_insert_or_drop(o, granted, inherit, &h);
+    return err ? ws_null(err) : h;
 }
 
 WS_EXPORT BOOL WINAPI GetExitCodeProcess(HANDLE h, LPDWORD code)
@@ -679,16 +730,36 @@ WS_EXPORT BOOL WINAPI TerminateProcess(HANDLE h, UINT code)
         obj_lock(o);
         if (process_ended(p)) {
             err = ERROR_ACCESS_DENIED; /* as documented */
-        } else if (p->pidfd < 0 || p->owner != (uint32_t)getpid()) {
-            err = ERROR_NOT_SUPPORTED; /* another process's object */
         } else {
-            uint32_t saved_flags = p->flags, saved_code = p->term_code;
-            p->term_code = code;
-            p->flags |= PF_TERMINATE;
-            if (syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0) < 0) {
-                err = errno == ESRCH ? ERROR_ACCESS_DENIED : ws_errno_to_win32(errno);
-                p->flags = saved_flags;
-                p->term_code = saved_code;
+            /* Our pidfd, or one opened now for a session member (its slot
+             * still naming this object after the open: not a recycled
+             * pid). */
+            int fd = p->owner == (uint32_t)getpid() ? p->pidfd : -1;
+            bool own_fd = false;
+            struct proc_slot *s;
+            if (fd < 0 && (s = shm_slot_of_process(o)) && s->pid > 0) {
+                pid_t spid = s->pid;
+                fd = (int)syscall(SYS_pidfd_open, spid, 0);
+                own_fd = fd >= 0;
+                if (fd >= 0 && (shm_slot_of_process(o) != s || s->pid != spid)) {
+                    close(fd);
+                    fd = -1;
+                    own_fd = false;
+                }
+            }
+            if (fd < 0) {
+                err = ERROR_NOT_SUPPORTED; /* no way to reach it */
+            } else {
+                uint32_t saved_flags = p->flags, saved_code = p->term_code;
+                p->term_code = code;
+                p->flags |= PF_TERMINATE;
+                if (syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) < 0) {
+                    err = errno == ESRCH ? ERROR_ACCESS_DENIED : ws_errno_to_win32(errno);
+                    p->flags = saved_flags;
+                    p->term_code = saved_code;
+                }
+                if (own_fd)
+                    close(fd);
             }
         }
         obj_unlock(o);
@@ -703,29 +774,14 @@ WS_EXPORT BOOL WINAPI GetProcessHandleCount(HANDLE h, PDWORD count)
     ws_rcu_lock();
     DWORD err = handle_get(h, &process_type, PROCESS_QUERY_LIMITED_INFORMATION,
                            &o, NULL);
+    /* A winshim process's table is in the session: ours or another's. */
+    struct proc_slot *s = err ? NULL : shm_slot_of_process(o);
     ws_rcu_unlock();
-    if (!err && o != process_self_object())
-        err = ERROR_NOT_SUPPORTED; /* until handle tables are shared */
+    if (!err && !s)
+        err = ERROR_NOT_SUPPORTED; /* a process without winshim */
     if (!err && !count)
         err = ERROR_NOACCESS;
     if (!err)
-        *count = handle_count_self();
+        *count = handle_count_of(s);
     return ws_bool(err);
-}
-
-/* Walks this process's table (belongs in handle.c, which owns it; the
- * shared tables will count per process table). */
-uint32_t handle_count_self(void)
-{
-    uint32_t n = 0;
-    for (uint32_t c = 0; c < HT_L1; c++) {
-        struct handle_entry *chunk =
-            atomic_load_explicit(&ht_chunks[c], memory_order_acquire);
-        if (!chunk)
-            break;
-        for (uint32_t i = 0; i < HT_L2; i++)
-            n += (atomic_load_explicit(&chunk[i].word, memory_order_relaxed) &
-                  HE_USED) != 0;
-    }
-    return n;
 }

@@ -64,12 +64,8 @@ struct exit_box {
 };
 #define BOX_PUBLISHED 1u
 
-/* The interface the shared process table (shm.c) builds on. */
-struct object *process_object_new(pid_t pid, DWORD *err);
-void process_object_set_pid(struct object *p, pid_t pid);
-void process_object_exited(struct object *p);
-pid_t process_object_pid(struct object *p);
-void process_atfork_reset(void);
+/* process_object_new, _set_pid, _exited, _pid and process_atfork_reset,
+ * which the shared process table (shm.c) calls, are in internal.h. */
 
 /* A child that CreateProcess started: pidfd (this process's, taken over),
  * the main thread's object (a reference taken over) and the exit box
@@ -81,8 +77,6 @@ DWORD process_adopt_child(struct object *p, pid_t pid, int pidfd,
 void process_publish_exit(uint32_t code);
 /* The exit box this process got from its winshim parent (cmdline.c). */
 void process_set_exit_box(struct exit_box *box);
-/* Live handles in this process's table (GetProcessHandleCount). */
-uint32_t handle_count_self(void);
 
 /* ------------------------------------------------------------------ */
 /* a child process's main thread (thread.c)                            */

@@ -899,7 +899,8 @@ START_TEST(test_open_self)
 END_TEST
 
 /* /bin/sleep through posix_spawn: a child of ours that never was a
- * winshim process. */
+ * winshim process (a fork() child would join the session before its
+ * exec). */
 static pid_t start_sleep(void)
 {
     pid_t pid;
@@ -908,7 +909,7 @@ static pid_t start_sleep(void)
     return pid;
 }
 
-/* A process not started through winshim (posix_spawn of sleep). */
+/* A process not started through winshim (our fork + exec of sleep). */
 START_TEST(test_open_foreign)
 {
     pid_t pid = start_sleep();
@@ -994,14 +995,19 @@ START_TEST(test_handle_count)
     ck_assert(GetProcessHandleCount(h, &m));
     ck_assert_uint_eq(m, n + 1);
     CloseHandle(h);
-    /* Another process's table is not reachable yet. */
-    pid_t pid = start_sleep();
-    h = OpenProcess(PROCESS_QUERY_INFORMATION, FALSE, (DWORD)pid);
-    ck_assert_ptr_nonnull(h);
-    ASSERT_FAILS(GetProcessHandleCount(h, &m), ERROR_NOT_SUPPORTED);
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    CloseHandle(h);
+    /* A process without winshim has no handle table. */
+    find_self();
+    char line[] = "/bin/sleep 1000";
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    ck_assert_msg(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                  "CreateProcess: %lu", (unsigned long)GetLastError());
+    ASSERT_FAILS(GetProcessHandleCount(pi.hProcess, &m), ERROR_NOT_SUPPORTED);
+    ck_assert(TerminateProcess(pi.hProcess, 1));
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
 }
 END_TEST
 
