@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -50,10 +51,149 @@ static struct arena_header *hdr(void)
     return (struct arena_header *)ws_arena.base;
 }
 
+/* ---- the layout id ---- */
+
+/* FNV-1a over 32-bit words. */
+uint64_t layout_mix(uint64_t h, const uint32_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (int b = 0; b < 32; b += 8) {
+            h ^= (v[i] >> b) & 0xffu;
+            h *= 0x100000001b3ull;
+        }
+    }
+    return h;
+}
+
+static uint64_t layout_compute(void)
+{
+    static const uint32_t core[] = {
+        ARENA_VERSION, ARENA_MIN_BLOCK, ARENA_CLASSES, (uint32_t)(ARENA_MAP_SIZE >> 20),
+        PROC_SLOTS, DEFER_BATCH, MAXIMUM_WAIT_OBJECTS, TYPE_COUNT,
+        (uint32_t)sizeof(void *), (uint32_t)sizeof(ULONG_PTR),
+        LAYOUT_SIZE(struct wordlock),
+        LAYOUT_SIZE(struct arena_header),
+        LAYOUT_FIELD(struct arena_header, magic),
+        LAYOUT_FIELD(struct arena_header, version),
+        LAYOUT_FIELD(struct arena_header, top),
+        LAYOUT_FIELD(struct arena_header, committed),
+        LAYOUT_FIELD(struct arena_header, grow_lock),
+        LAYOUT_FIELD(struct arena_header, procs),
+        LAYOUT_FIELD(struct arena_header, wait_all_lock),
+        LAYOUT_FIELD(struct arena_header, ns_lock),
+        LAYOUT_FIELD(struct arena_header, ns_buckets),
+        LAYOUT_FIELD(struct arena_header, layout_id),
+        LAYOUT_FIELD(struct arena_header, free_lists),
+        LAYOUT_SIZE(struct object),
+        LAYOUT_FIELD(struct object, state),
+        LAYOUT_FIELD(struct object, type_id),
+        LAYOUT_FIELD(struct object, obj_flags),
+        LAYOUT_FIELD(struct object, refs),
+        LAYOUT_FIELD(struct object, handles),
+        LAYOUT_FIELD(struct object, lock_tag),
+        LAYOUT_FIELD(struct object, any_head),
+        LAYOUT_FIELD(struct object, any_tail),
+        LAYOUT_FIELD(struct object, all_head),
+        LAYOUT_FIELD(struct object, all_tail),
+        LAYOUT_FIELD(struct object, name),
+        LAYOUT_FIELD(struct object, aux),
+        LAYOUT_SIZE(struct proc_slot),
+        LAYOUT_FIELD(struct proc_slot, state),
+        LAYOUT_FIELD(struct proc_slot, gen),
+        LAYOUT_FIELD(struct proc_slot, pid),
+        LAYOUT_FIELD(struct proc_slot, parent_pid),
+        LAYOUT_FIELD(struct proc_slot, start_time),
+        LAYOUT_FIELD(struct proc_slot, process_obj),
+        LAYOUT_FIELD(struct proc_slot, ht_l1),
+        LAYOUT_FIELD(struct proc_slot, ht_lock),
+        LAYOUT_FIELD(struct proc_slot, ht_top),
+        LAYOUT_FIELD(struct proc_slot, free_head),
+        LAYOUT_FIELD(struct proc_slot, free_tail),
+        LAYOUT_FIELD(struct proc_slot, free_count),
+        LAYOUT_FIELD(struct proc_slot, threads_lock),
+        LAYOUT_FIELD(struct proc_slot, threads),
+        LAYOUT_FIELD(struct proc_slot, remote_defer),
+        LAYOUT_SIZE(struct shm_thread),
+        LAYOUT_FIELD(struct shm_thread, next),
+        LAYOUT_FIELD(struct shm_thread, tid),
+        LAYOUT_FIELD(struct shm_thread, waiter),
+        LAYOUT_FIELD(struct shm_thread, wait_refs),
+        LAYOUT_FIELD(struct shm_thread, owned),
+        LAYOUT_FIELD(struct shm_thread, nowned),
+        LAYOUT_FIELD(struct shm_thread, owned_cap),
+        LAYOUT_FIELD(struct shm_thread, ndefer),
+        LAYOUT_FIELD(struct shm_thread, defer),
+        LAYOUT_SIZE(struct wait_entry),
+        LAYOUT_FIELD(struct wait_entry, next),
+        LAYOUT_FIELD(struct wait_entry, prev),
+        LAYOUT_FIELD(struct wait_entry, waiter),
+        LAYOUT_FIELD(struct wait_entry, index),
+        LAYOUT_SIZE(struct waiter),
+        LAYOUT_FIELD(struct waiter, status),
+        LAYOUT_FIELD(struct waiter, tid),
+        LAYOUT_FIELD(struct waiter, count),
+        LAYOUT_FIELD(struct waiter, queued),
+        LAYOUT_FIELD(struct waiter, objs),
+        LAYOUT_FIELD(struct waiter, entries),
+        LAYOUT_SIZE(struct file_obj),
+        LAYOUT_FIELD(struct file_obj, kind),
+        LAYOUT_FIELD(struct file_obj, flags),
+        LAYOUT_FIELD(struct file_obj, access),
+        LAYOUT_FIELD(struct file_obj, share),
+        LAYOUT_FIELD(struct file_obj, path),
+        LAYOUT_FIELD(struct file_obj, path_size),
+        LAYOUT_FIELD(struct file_obj, locks),
+        LAYOUT_FIELD(struct file_obj, nlocks),
+        LAYOUT_FIELD(struct file_obj, lock_cap),
+        LAYOUT_FIELD(struct file_obj, fd),
+        LAYOUT_FIELD(struct file_obj, fd_pid),
+        LAYOUT_FIELD(struct file_obj, priv),
+        LAYOUT_FIELD(struct file_obj, iocp),
+        LAYOUT_FIELD(struct file_obj, iocp_key),
+    };
+    uint64_t h = layout_mix(0xcbf29ce484222325ull, core, sizeof core / sizeof *core);
+    h = namespace_layout_mix(h);
+    h = handle_layout_mix(h);
+    h = filelock_layout_mix(h);
+    h = iocp_layout_mix(h);
+    for (uint32_t i = 0; i < TYPE_COUNT; i++) {
+        const struct object_type *t = object_types[i];
+        if (!t)
+            continue;
+        uint32_t kind[] = {i, t->id, t->size, t->layout_len};
+        h = layout_mix(h, kind, sizeof kind / sizeof *kind);
+        if (t->layout)
+            h = layout_mix(h, t->layout, t->layout_len);
+    }
+    /* Test hook: WINSHIM_LAYOUT_SALT makes this process behave like a
+     * build with another layout (check_shm runs "two builds" with it). */
+    const char *salt = getenv("WINSHIM_LAYOUT_SALT");
+    if (salt && *salt) {
+        uint32_t s[] = {0x5a17u, (uint32_t)strtoul(salt, NULL, 0)};
+        h = layout_mix(h, s, 2);
+    }
+    return h ? h : 1;
+}
+
+static uint64_t layout_id;
+static pthread_once_t layout_once = PTHREAD_ONCE_INIT;
+
+static void layout_init(void)
+{
+    layout_id = layout_compute();
+}
+
+uint64_t arena_layout_id(void)
+{
+    pthread_once(&layout_once, layout_init);
+    return layout_id;
+}
+
 static void header_init(struct arena_header *h)
 {
     h->magic = ARENA_MAGIC;
     h->version = ARENA_VERSION;
+    h->layout_id = arena_layout_id();
     size_t first = (sizeof *h + ARENA_MIN_BLOCK - 1) & ~(size_t)(ARENA_MIN_BLOCK - 1);
     atomic_store_explicit(&h->top, first, memory_order_relaxed);
 }
@@ -67,7 +207,8 @@ static void arena_setup(void)
         struct arena_header *h = p;
         if (fresh)
             header_init(h);
-        if (h->magic == ARENA_MAGIC && h->version == ARENA_VERSION) {
+        if (h->magic == ARENA_MAGIC && h->version == ARENA_VERSION &&
+            h->layout_id == arena_layout_id()) {
             ws_arena.base = p;
             ws_arena.shared = true;
             return;

@@ -61,6 +61,16 @@ struct change_obj {
     void *priv;       /* struct change_priv */
 };
 
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t change_layout[] = {
+    LAYOUT_SIZE(struct change_obj),
+    LAYOUT_FIELD(struct change_obj, filter),
+    LAYOUT_FIELD(struct change_obj, subtree),
+    LAYOUT_FIELD(struct change_obj, pid),
+    LAYOUT_FIELD(struct change_obj, reserved),
+    LAYOUT_FIELD(struct change_obj, priv),
+};
+
 struct change_wd {
     int wd;
     char *path; /* malloc()ed; needed to watch new subdirectories */
@@ -154,6 +164,7 @@ const struct object_type change_type = {
     .acquire = change_acquire,
     .last_close = change_last_close,
     .destroy = change_destroy,
+    TYPE_LAYOUT(change_layout),
 };
 
 /* Sets the value (1 signal, 0 reset) and hands the object to waiters. */

@@ -57,6 +57,17 @@ struct file_lock {
     uint32_t pad;
 };
 
+uint64_t filelock_layout_mix(uint64_t h)
+{
+    static const uint32_t v[] = {
+        LAYOUT_SIZE(struct file_lock),
+        LAYOUT_FIELD(struct file_lock, off),
+        LAYOUT_FIELD(struct file_lock, len),
+        LAYOUT_FIELD(struct file_lock, exclusive),
+    };
+    return layout_mix(h, v, sizeof v / sizeof *v);
+}
+
 /* ---- OFD primitives ---- */
 
 static int ofd_lock(int fd, short type, int64_t off, int64_t len, bool wait)

@@ -43,6 +43,19 @@ struct find_obj {
     bool done;
 };
 
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t find_layout[] = {
+    LAYOUT_SIZE(struct find_obj),
+    LAYOUT_FIELD(struct find_obj, lock),
+    LAYOUT_FIELD(struct find_obj, pid),
+    LAYOUT_FIELD(struct find_obj, dir),
+    LAYOUT_FIELD(struct find_obj, pattern),
+    LAYOUT_FIELD(struct find_obj, case_sensitive),
+    LAYOUT_FIELD(struct find_obj, skip_dots),
+    LAYOUT_FIELD(struct find_obj, single),
+    LAYOUT_FIELD(struct find_obj, done),
+};
+
 static void find_release_locked(struct find_obj *f)
 {
     if (f->dir)
@@ -69,6 +82,7 @@ const struct object_type find_type = {
     .mapping = {SYNCHRONIZE, SYNCHRONIZE, SYNCHRONIZE, SYNCHRONIZE},
     .valid_access = SYNCHRONIZE,
     .last_close = find_last_close,
+    TYPE_LAYOUT(find_layout),
 };
 
 /* ---- matching ---- */

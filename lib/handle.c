@@ -106,6 +106,21 @@ struct remote_unref {
     aoff_t obj;
 };
 
+uint64_t handle_layout_mix(uint64_t h)
+{
+    static const uint32_t v[] = {
+        HANDLE_MAX, HT_L2,
+        LAYOUT_SIZE(struct handle_entry),
+        LAYOUT_FIELD(struct handle_entry, word),
+        LAYOUT_FIELD(struct handle_entry, access),
+        LAYOUT_FIELD(struct handle_entry, next_free),
+        LAYOUT_SIZE(struct remote_unref),
+        LAYOUT_FIELD(struct remote_unref, next),
+        LAYOUT_FIELD(struct remote_unref, obj),
+    };
+    return layout_mix(h, v, sizeof v / sizeof *v);
+}
+
 static void take_remote_unrefs_locked(struct proc_slot *s)
 {
     while (s->remote_defer) {

@@ -171,6 +171,7 @@ struct arena_header {
     struct wordlock ns_lock;       /* see namespace.c */
     aoff_t ns_buckets;             /* aoff_t[NS_BUCKETS] */
     uint32_t pad;
+    uint64_t layout_id;            /* arena_layout_id() of its builds */
     struct {
         struct wordlock lock;
         aoff_t head; /* free blocks of this size class, linked by offset */
@@ -249,7 +250,32 @@ struct object_type {
     void (*last_close)(struct object *obj);
     /* The last pointer reference went: free private resources. */
     void (*destroy)(struct object *obj);
+
+    /* The kind's own struct as LAYOUT_FIELD entries (TYPE_LAYOUT), folded
+     * into the session's layout id (arena.c); NULL for kinds that are a
+     * bare struct object. */
+    const uint32_t *layout;
+    uint32_t layout_len;
 };
+
+/* Layout ids (arena.c).  Builds whose shared structures are laid out
+ * differently must never map the same session: the id, a hash of
+ * ARENA_VERSION and of the size and offset of every field of every struct
+ * that lives in the arena, is part of the session file's name and is
+ * checked in its header.  Every struct kept in the arena lists its fields
+ * here or in its type's .layout (a new field missing from the list still
+ * changes the struct's size or a later offset in nearly every case, and
+ * ARENA_VERSION covers changes of meaning). */
+#define LAYOUT_FIELD(T, f) (uint32_t)offsetof(T, f), (uint32_t)sizeof(((T *)0)->f)
+#define LAYOUT_SIZE(T) 0xffffffffu, (uint32_t)sizeof(T)
+#define TYPE_LAYOUT(arr) .layout = (arr), .layout_len = (uint32_t)(sizeof(arr) / sizeof *(arr))
+uint64_t layout_mix(uint64_t h, const uint32_t *v, size_t n);
+uint64_t arena_layout_id(void);
+/* The arena structs private to a module, mixed into h. */
+uint64_t namespace_layout_mix(uint64_t h);
+uint64_t handle_layout_mix(uint64_t h);
+uint64_t filelock_layout_mix(uint64_t h);
+uint64_t iocp_layout_mix(uint64_t h);
 
 enum object_type_id {
     TYPE_NONE,

@@ -71,6 +71,19 @@ struct packet {
     ULONG_PTR status; /* NTSTATUS */
 };
 
+uint64_t iocp_layout_mix(uint64_t h)
+{
+    static const uint32_t v[] = {
+        LAYOUT_SIZE(struct packet),
+        LAYOUT_FIELD(struct packet, next),
+        LAYOUT_FIELD(struct packet, bytes),
+        LAYOUT_FIELD(struct packet, key),
+        LAYOUT_FIELD(struct packet, ov),
+        LAYOUT_FIELD(struct packet, status),
+    };
+    return layout_mix(h, v, sizeof v / sizeof *v);
+}
+
 /* The gate's state flags (the port's are 0). */
 #define IOCP_RUN_MASK 0x000fffffu /* running threads */
 #define IOCP_GATE 0x00100000u     /* this object is a port's gate */
@@ -136,6 +149,18 @@ static bool gate_take_more(struct object *g)
     wait_unlock(g, &wg);
     return ok;
 }
+
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t iocp_layout[] = {
+    LAYOUT_SIZE(struct iocp),
+    LAYOUT_FIELD(struct iocp, gate),
+    LAYOUT_FIELD(struct iocp, lock),
+    LAYOUT_FIELD(struct iocp, head),
+    LAYOUT_FIELD(struct iocp, tail),
+    LAYOUT_FIELD(struct iocp, closed),
+    LAYOUT_FIELD(struct iocp, concurrency),
+    IOCP_RUN_MASK, IOCP_GATE, IOCP_CLOSED,
+};
 
 static void iocp_last_close(struct object *o)
 {
@@ -217,6 +242,7 @@ const struct object_type iocp_type = {
     .acquire = iocp_acquire,
     .last_close = iocp_last_close,
     .destroy = iocp_destroy,
+    TYPE_LAYOUT(iocp_layout),
 };
 
 /* ---- packets ---- */

@@ -53,6 +53,18 @@ struct mapping_obj {
     uint32_t fd_pid;
 };
 
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t mapping_layout[] = {
+    LAYOUT_SIZE(struct mapping_obj),
+    LAYOUT_FIELD(struct mapping_obj, size),
+    LAYOUT_FIELD(struct mapping_obj, protect),
+    LAYOUT_FIELD(struct mapping_obj, sec),
+    LAYOUT_FIELD(struct mapping_obj, ino),
+    LAYOUT_FIELD(struct mapping_obj, dev),
+    LAYOUT_FIELD(struct mapping_obj, fd),
+    LAYOUT_FIELD(struct mapping_obj, fd_pid),
+};
+
 static void mapping_destroy(struct object *o)
 {
     struct mapping_obj *m = (struct mapping_obj *)o;
@@ -69,6 +81,7 @@ const struct object_type mapping_type = {
                 STANDARD_RIGHTS_EXECUTE | SECTION_MAP_EXECUTE, SECTION_ALL_ACCESS},
     .valid_access = SECTION_ALL_ACCESS | SECTION_MAP_EXECUTE_EXPLICIT,
     .destroy = mapping_destroy,
+    TYPE_LAYOUT(mapping_layout),
 };
 
 /* ---- protections ---- */

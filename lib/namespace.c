@@ -33,6 +33,20 @@ struct name_rec {
     WCHAR key[];
 };
 
+uint64_t namespace_layout_mix(uint64_t h)
+{
+    static const uint32_t v[] = {
+        NS_BUCKETS,
+        LAYOUT_SIZE(struct name_rec),
+        LAYOUT_FIELD(struct name_rec, next),
+        LAYOUT_FIELD(struct name_rec, hash),
+        LAYOUT_FIELD(struct name_rec, obj),
+        LAYOUT_FIELD(struct name_rec, len),
+        (uint32_t)offsetof(struct name_rec, key),
+    };
+    return layout_mix(h, v, sizeof v / sizeof *v);
+}
+
 static const WCHAR W_GLOBAL[] = {'G', 'l', 'o', 'b', 'a', 'l', '\\'};
 static const WCHAR W_LOCAL[] = {'L', 'o', 'c', 'a', 'l', '\\'};
 static const WCHAR W_SESSION[] = {'S', 'e', 's', 's', 'i', 'o', 'n', '\\'};

@@ -15,6 +15,12 @@ struct semaphore {
     int32_t max; /* lMaximumCount, > 0 */
 };
 
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t semaphore_layout[] = {
+    LAYOUT_SIZE(struct semaphore),
+    LAYOUT_FIELD(struct semaphore, max),
+};
+
 static bool semaphore_signaled(const struct object *o, uint64_t s, uint32_t tid)
 {
     (void)o;
@@ -41,6 +47,7 @@ const struct object_type semaphore_type = {
     .valid_access = SEMAPHORE_ALL_ACCESS,
     .signaled = semaphore_signaled,
     .acquire = semaphore_acquire,
+    TYPE_LAYOUT(semaphore_layout),
 };
 
 /* count > 0.  *prev gets the count before the release. */

@@ -3,8 +3,12 @@
  * crash recovery.
  *
  * Every winshim process of one user maps the same file,
- * /dev/shm/winshim-<uid>/session (directory 0700, file 0600; the directory
- * can be moved with WINSHIM_SHM_DIR), at whatever address it likes: the
+ * /dev/shm/winshim-<uid>/session-<layout id> (directory 0700, file 0600;
+ * the directory can be moved with WINSHIM_SHM_DIR), at whatever address it
+ * likes.  The layout id (16 hex digits, arena.c) is a hash of the shared
+ * structures' layout: builds that lay them out differently (other
+ * versions, other configurations) use other files and never meet; the id
+ * is also in the header and checked before use.  The
  * arena refers to everything by 32-bit offsets (arena.c).  Objects, names,
  * wait records, handle tables and the process table all live in it, so a
  * name created in one process is found by every other, a handle value can
@@ -16,11 +20,12 @@
  *   - every attached process holds a shared flock on the session file
  *     through its own open file description;
  *   - attaching and detaching are serialised by an exclusive flock on the
- *     "lock" file beside it;
+ *     "lock-<layout id>" file beside it;
  *   - whoever attaches and can take the session lock exclusively is alone:
  *     the file is stale (its last user died) and is reinitialised;
  *   - whoever detaches and can then take it exclusively is the last one
- *     and removes both files and the directory.
+ *     and removes both files and the directory (rmdir fails, as it
+ *     should, while another layout's files are in it).
  *   After all processes exit nothing is left; if the last one is killed,
  *   the files stay until the next winshim process of that user starts,
  *   which reuses them (docs/ARCHITECTURE.md, "Lifetime").
@@ -101,6 +106,8 @@ static int lock_session(void)
             (st.st_mode & 077))
             return -1; /* not ours, or open to others: refuse to share */
         int fd = open(shm.lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 && errno == ENOENT)
+            continue; /* the last member of another layout removed the directory */
         if (fd < 0)
             return -1;
         while (flock(fd, LOCK_EX) && errno == EINTR)
@@ -251,17 +258,19 @@ DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
 }
 
 /* A process's first act: a slot of its own.  A child that CreateProcess
- * prepared a slot for (WINSHIM_SLOT=<index>.<gen> in the environment)
- * adopts it, with the handles its parent put there. */
+ * prepared a slot for (WINSHIM_SLOT=<index>.<gen>.<layout id> in the
+ * environment) adopts it, with the handles its parent put there; a child
+ * of another layout is in another session and ignores it. */
 static struct proc_slot *slot_adopt(void)
 {
     const char *env = getenv("WINSHIM_SLOT");
     if (!env)
         return NULL;
     unsigned idx = 0, gen = 0;
-    int ok = sscanf(env, "%u.%u", &idx, &gen) == 2;
+    unsigned long long id = 0;
+    int ok = sscanf(env, "%u.%u.%llx", &idx, &gen, &id) == 3;
     unsetenv("WINSHIM_SLOT");
-    if (!ok || idx >= PROC_SLOTS)
+    if (!ok || idx >= PROC_SLOTS || id != (unsigned long long)arena_layout_id())
         return NULL;
     struct proc_slot *s = &slots()[idx];
     uint32_t expect = SLOT_PREPARED;
@@ -611,8 +620,14 @@ bool shm_attach(void **base, bool *fresh)
         snprintf(shm.dir, sizeof shm.dir, "%s", dir);
     else
         snprintf(shm.dir, sizeof shm.dir, "/dev/shm/winshim-%u", (unsigned)geteuid());
-    path_join(shm.session, shm.dir, "session");
-    path_join(shm.lock, shm.dir, "lock");
+    /* Builds with other shared layouts use other files in the same
+     * directory and never meet (the layout id, arena.c). */
+    char name[64];
+    unsigned long long id = (unsigned long long)arena_layout_id();
+    snprintf(name, sizeof name, "session-%016llx", id);
+    path_join(shm.session, shm.dir, name);
+    snprintf(name, sizeof name, "lock-%016llx", id);
+    path_join(shm.lock, shm.dir, name);
     int lk = lock_session();
     if (lk < 0)
         return false;

@@ -76,6 +76,28 @@ _Static_assert(sizeof(struct ws_addrinfo) == sizeof(ADDRINFOA) &&
                    offsetof(struct ws_addrinfo, ai_next) == offsetof(ADDRINFOA, ai_next),
                "struct ws_addrinfo must be ADDRINFOA");
 
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t socket_layout[] = {
+    LAYOUT_SIZE(struct sock),
+    LAYOUT_FIELD(struct sock, fd),
+    LAYOUT_FIELD(struct sock, af),
+    LAYOUT_FIELD(struct sock, type),
+    LAYOUT_FIELD(struct sock, flags),
+    LAYOUT_FIELD(struct sock, use),
+    LAYOUT_FIELD(struct sock, so_error),
+    LAYOUT_FIELD(struct sock, rcvtimeo),
+    LAYOUT_FIELD(struct sock, sndtimeo),
+    LAYOUT_FIELD(struct sock, es_event),
+    LAYOUT_FIELD(struct sock, es_slot),
+    LAYOUT_FIELD(struct sock, es_mask),
+    LAYOUT_FIELD(struct sock, es_enabled),
+    LAYOUT_FIELD(struct sock, es_pending),
+    LAYOUT_FIELD(struct sock, es_errors),
+    LAYOUT_FIELD(struct sock, sio),
+    LAYOUT_FIELD(struct sock, iocp),
+    LAYOUT_FIELD(struct sock, iocp_key),
+};
+
 static _Atomic int ws_started; /* WSAStartup count */
 
 /* ---- errors: errno to WSA, in one table ---- */
@@ -181,6 +203,7 @@ const struct object_type socket_type = {
     .valid_access = SOCKET_ALL_ACCESS,
     .last_close = sock_last_close,
     .destroy = sock_destroy,
+    TYPE_LAYOUT(socket_layout),
 };
 
 /* CreateIoCompletionPort on a socket (iocp.c): the socket's port fields,

@@ -63,6 +63,24 @@ struct thread_obj {
     struct thread_obj *reg_next; /* registry chain, under reg_lock */
 };
 
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t thread_layout[] = {
+    LAYOUT_SIZE(struct thread_obj),
+    LAYOUT_FIELD(struct thread_obj, tid),
+    LAYOUT_FIELD(struct thread_obj, exit_code),
+    LAYOUT_FIELD(struct thread_obj, start),
+    LAYOUT_FIELD(struct thread_obj, param),
+    LAYOUT_FIELD(struct thread_obj, wt),
+    LAYOUT_FIELD(struct thread_obj, suspend),
+    LAYOUT_FIELD(struct thread_obj, parks),
+    LAYOUT_FIELD(struct thread_obj, priority),
+    LAYOUT_FIELD(struct thread_obj, started),
+    LAYOUT_FIELD(struct thread_obj, cancelled),
+    LAYOUT_FIELD(struct thread_obj, remote),
+    LAYOUT_FIELD(struct thread_obj, resume_fd),
+    LAYOUT_FIELD(struct thread_obj, reg_next),
+};
+
 static void thread_last_close(struct object *o);
 static void thread_remote_release_locked(struct thread_obj *to);
 
@@ -96,6 +114,7 @@ const struct object_type thread_type = {
     .signaled = thread_signaled,
     .acquire = thread_acquire,
     .last_close = thread_last_close,
+    TYPE_LAYOUT(thread_layout),
 };
 
 static struct thread_obj *to_of(struct object *o)

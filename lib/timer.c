@@ -48,6 +48,18 @@ struct timer {
     struct apc apc;
 };
 
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t timer_layout[] = {
+    LAYOUT_SIZE(struct timer),
+    LAYOUT_FIELD(struct timer, due),
+    LAYOUT_FIELD(struct timer, period_ms),
+    LAYOUT_FIELD(struct timer, heap_index),
+    LAYOUT_FIELD(struct timer, routine),
+    LAYOUT_FIELD(struct timer, routine_arg),
+    LAYOUT_FIELD(struct timer, apc_thread),
+    LAYOUT_FIELD(struct timer, apc),
+};
+
 static bool timer_signaled(const struct object *o, uint64_t s, uint32_t tid)
 {
     (void)o;
@@ -77,6 +89,7 @@ const struct object_type timer_type = {
     .signaled = timer_signaled,
     .acquire = timer_acquire,
     .last_close = timer_last_close,
+    TYPE_LAYOUT(timer_layout),
 };
 
 /* ---- the service ---- */

@@ -2,8 +2,11 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -449,6 +452,109 @@ START_TEST(test_files_go_with_the_last_process)
 }
 END_TEST
 
+/* ---- layout ids ---- */
+
+/* Session files (session-<16 hex digits>) in dir. */
+static int count_sessions(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (!strncmp(e->d_name, "session-", 8) && strlen(e->d_name) == 8 + 16)
+            n++;
+    closedir(d);
+    return n;
+}
+
+#define FORGED_SESSION "session-00000000000bad1d"
+#define FORGED_SIZE 8192
+
+/* The child of test_other_layout, exec'd with WINSHIM_LAYOUT_SALT: a
+ * build with another layout.  Runs from a constructor, before Check. */
+__attribute__((constructor)) static void other_layout_child(void)
+{
+    const char *role = getenv("WSHM_OTHER_LAYOUT");
+    if (!role)
+        return;
+    const char *dir = getenv("WINSHIM_SHM_DIR");
+    char theirs[96], mine[96];
+    snprintf(theirs, sizeof theirs, "%s_a", role);
+    snprintf(mine, sizeof mine, "%s_b", role);
+    /* The parent's event is in the other session. */
+    SetLastError(0xdeadbeef);
+    if (OpenEventA(SYNCHRONIZE, FALSE, theirs) || GetLastError() != ERROR_FILE_NOT_FOUND)
+        _exit(1);
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, mine);
+    if (!e || GetLastError() != 0)
+        _exit(2);
+    /* Ours, the parent's and the forged one. */
+    if (count_sessions(dir) != 3)
+        _exit(3);
+    CloseHandle(e);
+    exit(0); /* a normal exit: the last of its layout removes its files */
+}
+
+static int child_same_layout(void *name)
+{
+    HANDLE h = OpenEventA(SYNCHRONIZE, FALSE, name);
+    return h && CloseHandle(h) ? 0 : 1;
+}
+
+START_TEST(test_other_layout)
+{
+    use_private_session();
+    ck_assert_int_eq(mkdir(session_dir, 0700), 0);
+    /* A session file of another layout id with a header that is garbage
+     * for us: never opened, never changed, never removed. */
+    char forged[256];
+    snprintf(forged, sizeof forged, "%s/%s", session_dir, FORGED_SESSION);
+    int fd = open(forged, O_RDWR | O_CREAT | O_EXCL, 0600);
+    ck_assert_int_ge(fd, 0);
+    static unsigned char junk[FORGED_SIZE];
+    memset(junk, 0xa5, sizeof junk);
+    ck_assert_int_eq(write(fd, junk, sizeof junk), FORGED_SIZE);
+    close(fd);
+
+    char base[64], name_a[96], name_b[96];
+    snprintf(base, sizeof base, "Local\\wsshm_layout_%d", (int)getpid());
+    snprintf(name_a, sizeof name_a, "%s_a", base);
+    snprintf(name_b, sizeof name_b, "%s_b", base);
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, name_a);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(count_sessions(session_dir), 2);
+    /* Our layout shares (a fork child is the same build)... */
+    ck_assert_int_eq(child_wait(child_start(child_same_layout, name_a)), 0);
+
+    /* ...another layout, in the same directory, does not meet us. */
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        setenv("WINSHIM_LAYOUT_SALT", "1", 1);
+        setenv("WSHM_OTHER_LAYOUT", base, 1);
+        execl("/proc/self/exe", "check_shm", (char *)NULL);
+        _exit(99);
+    }
+    ck_assert_int_eq(child_wait(pid), 0);
+    /* It was the last of its layout: its files are gone, ours stay. */
+    ck_assert_int_eq(count_sessions(session_dir), 2);
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_null(OpenEventA(SYNCHRONIZE, FALSE, name_b));
+    ck_assert_uint_eq(GetLastError(), ERROR_FILE_NOT_FOUND);
+
+    unsigned char back[FORGED_SIZE + 1];
+    fd = open(forged, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(read(fd, back, sizeof back), FORGED_SIZE);
+    close(fd);
+    ck_assert(memcmp(back, junk, FORGED_SIZE) == 0);
+    ck_assert(CloseHandle(e));
+    unlink(forged);
+}
+END_TEST
+
 /* The crash loop: workers hammer a named mutex, semaphore and events and
  * are killed with SIGKILL at random moments; the survivors must never
  * hang, and when everyone has gone nothing is left. */
@@ -600,6 +706,7 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_mutex_abandoned_by_killed_process);
     tcase_add_test(tc, test_name_dies_with_killed_holder);
     tcase_add_test(tc, test_files_go_with_the_last_process);
+    tcase_add_test(tc, test_other_layout);
     if (getenv("WINSHIM_CRASH_LOOP")) /* make check-crash: known to fail, see docs */
         tcase_add_test(tc, test_crash_loop);
     suite_add_tcase(s, tc);
