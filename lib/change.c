@@ -57,7 +57,7 @@ struct change_obj {
     /* Process-private (see the top of the file): only process `pid` may
      * use priv. */
     uint32_t pid;
-    uint32_t reserved;
+    uint32_t tag;     /* shm_self_tag() of process pid */
     void *priv;       /* struct change_priv */
 };
 
@@ -67,7 +67,7 @@ static const uint32_t change_layout[] = {
     LAYOUT_FIELD(struct change_obj, filter),
     LAYOUT_FIELD(struct change_obj, subtree),
     LAYOUT_FIELD(struct change_obj, pid),
-    LAYOUT_FIELD(struct change_obj, reserved),
+    LAYOUT_FIELD(struct change_obj, tag),
     LAYOUT_FIELD(struct change_obj, priv),
 };
 
@@ -128,7 +128,7 @@ static void priv_free(struct change_priv *p)
 static void change_last_close(struct object *o)
 {
     struct change_obj *c = (struct change_obj *)o;
-    if (c->pid != file_pid())
+    if (!proc_is_self(c->pid, c->tag))
         return;
     pthread_mutex_lock(&watch_lock);
     struct change_priv *p = c->priv;
@@ -147,7 +147,7 @@ static void change_last_close(struct object *o)
 static void change_destroy(struct object *o)
 {
     struct change_obj *c = (struct change_obj *)o;
-    if (c->pid == file_pid() && c->priv) {
+    if (proc_is_self(c->pid, c->tag) && c->priv) {
         priv_free(c->priv); /* never registered (creation failed) */
         c->priv = NULL;
     }
@@ -437,6 +437,7 @@ static DWORD change_create(const char *path, BOOL subtree, DWORD filter,
     c->filter = filter;
     c->subtree = subtree ? 1 : 0;
     c->pid = file_pid();
+    c->tag = shm_self_tag();
     c->priv = p;
     object_handle_open(o);
 

@@ -39,7 +39,7 @@ struct comm_priv {
 
 static int comm_fd(struct file_obj *f)
 {
-    return f->fd_pid == file_pid() ? f->fd : -1;
+    return proc_is_self(f->fd_pid, f->fd_tag) ? f->fd : -1;
 }
 
 /* ---- reading with time-outs ---- */
@@ -186,7 +186,7 @@ static DWORD comm_get_type(struct file_obj *f)
 static void comm_destroy(struct file_obj *f)
 {
     struct comm_priv *p = f->priv;
-    if (p && f->fd_pid == file_pid()) {
+    if (p && proc_is_self(f->fd_pid, f->fd_tag)) {
         pthread_mutex_destroy(&p->lock);
         arena_free(p, sizeof *p);
         f->priv = NULL;

@@ -80,7 +80,7 @@ static void file_last_close(struct object *o)
      * depend on it.  The fd number itself stays reserved until destroy,
      * pointing at /dev/null, so a thread still inside ReadFile on this
      * object cannot reach a file opened meanwhile under the same number. */
-    if (f->fd >= 0 && f->fd_pid == file_pid() && !(f->flags & FILE_OBJ_STD)) {
+    if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag) && !(f->flags & FILE_OBJ_STD)) {
         pthread_once(&null_once, null_open);
         if (null_fd < 0 || dup3(null_fd, f->fd, O_CLOEXEC) < 0) {
             close(f->fd);
@@ -101,7 +101,7 @@ static void file_destroy(struct object *o)
     /* Standard fds 0..2 stay open: the C library's stdin, stdout and stderr
      * use them too, also after the handles went (at exit, handles close
      * before stdio flushes). */
-    if (f->fd >= 0 && f->fd_pid == file_pid() && !(f->flags & FILE_OBJ_STD))
+    if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag) && !(f->flags & FILE_OBJ_STD))
         close(f->fd);
 }
 
@@ -170,6 +170,7 @@ DWORD file_new(int fd, const struct file_ops *ops, ACCESS_MASK access,
     f->access = object_map_access(&file_type, access);
     f->fd = fd;
     f->fd_pid = file_pid();
+    f->fd_tag = shm_self_tag();
     object_handle_open(o);
     *out = f;
     return ERROR_SUCCESS;
@@ -194,7 +195,7 @@ int file_fd(struct object *o)
     if (!o || o->type_id != TYPE_FILE)
         return -1;
     struct file_obj *f = (struct file_obj *)o;
-    return f->fd_pid == file_pid() ? f->fd : -1;
+    return proc_is_self(f->fd_pid, f->fd_tag) ? f->fd : -1;
 }
 
 DWORD file_get(HANDLE h, ACCESS_MASK need, struct file_obj **out,
@@ -215,7 +216,7 @@ DWORD file_get(HANDLE h, ACCESS_MASK need, struct file_obj **out,
 
 static DWORD fd_of(struct file_obj *f, int *fd)
 {
-    *fd = f->fd_pid == file_pid() ? f->fd : -1;
+    *fd = proc_is_self(f->fd_pid, f->fd_tag) ? f->fd : -1;
     return *fd < 0 ? ERROR_INVALID_HANDLE : ERROR_SUCCESS;
 }
 

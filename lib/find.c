@@ -35,6 +35,7 @@ struct find_obj {
     struct object hdr;
     struct wordlock lock; /* one FindNextFile at a time; guards what follows */
     uint32_t pid;
+    uint32_t tag;         /* shm_self_tag() of process pid */
     DIR *dir;             /* NULL once closed */
     char *pattern;        /* UTF-8, trailing dots removed */
     bool case_sensitive;
@@ -48,6 +49,7 @@ static const uint32_t find_layout[] = {
     LAYOUT_SIZE(struct find_obj),
     LAYOUT_FIELD(struct find_obj, lock),
     LAYOUT_FIELD(struct find_obj, pid),
+    LAYOUT_FIELD(struct find_obj, tag),
     LAYOUT_FIELD(struct find_obj, dir),
     LAYOUT_FIELD(struct find_obj, pattern),
     LAYOUT_FIELD(struct find_obj, case_sensitive),
@@ -68,7 +70,7 @@ static void find_release_locked(struct find_obj *f)
 static void find_last_close(struct object *o)
 {
     struct find_obj *f = (struct find_obj *)o;
-    if (f->pid != file_pid())
+    if (!proc_is_self(f->pid, f->tag))
         return; /* the stream died with its process */
     wordlock_lock(&f->lock);
     find_release_locked(f);
@@ -265,6 +267,7 @@ static HANDLE find_first(const void *name, bool wide, FINDEX_INFO_LEVELS level,
         goto fail;
     s = (struct find_obj *)o;
     s->pid = file_pid();
+    s->tag = shm_self_tag();
     object_handle_open(o); /* from here on, find_last_close cleans up */
     if (!(s->pattern = strdup(pat))) {
         err = ERROR_NOT_ENOUGH_MEMORY;
@@ -346,7 +349,7 @@ static BOOL find_next(HANDLE h, void *data, bool wide)
     if (err)
         return ws_bool(err);
     struct find_obj *f = (struct find_obj *)o;
-    if (f->pid != file_pid()) {
+    if (!proc_is_self(f->pid, f->tag)) {
         err = ERROR_INVALID_HANDLE;
     } else {
         wordlock_lock(&f->lock);

@@ -734,9 +734,10 @@ struct file_obj {
     aoff_t locks;          /* byte-range locks held (struct file_lock[]) */
     uint32_t nlocks, lock_cap;
     /* Process-private: a file descriptor is valid only in the process that
-     * opened it, and the arena will be shared between processes.  fd_pid
-     * says which process fd belongs to; any other process must not touch
-     * fd (file_fd() returns -1 there). */
+     * opened it, and the arena is shared between processes.  (fd_pid,
+     * fd_tag) say which process fd belongs to (proc_is_self); any other
+     * process must not touch fd (file_fd() returns -1 there), and a reaper
+     * dropping a dead process's last handle only drops the object. */
     int32_t fd;
     uint32_t fd_pid;
     void *priv;            /* the kind's process-private state */
@@ -745,7 +746,7 @@ struct file_obj {
      * port with release order); the file holds a reference on the port,
      * dropped by file_destroy through iocp_file_destroy. */
     _Atomic aoff_t iocp;
-    uint32_t iocp_pad;
+    uint32_t fd_tag;       /* shm_self_tag() of the fd's process */
     ULONG_PTR iocp_key;
 };
 
@@ -772,6 +773,15 @@ static inline void file_put(struct file_obj *f)
     object_unref(&f->hdr);
 }
 uint32_t file_pid(void); /* getpid(), cached and kept right across fork */
+/* Does a process-private field recorded as (pid, tag) belong to this
+ * process?  The tag (slot and generation) tells a dead process from a
+ * later one that got its pid back, which may be the reaper closing the
+ * dead one's handles; the pid tells a fork child apart when the arena is
+ * private (tag 0 in both). */
+static inline bool proc_is_self(uint32_t pid, uint32_t tag)
+{
+    return pid == file_pid() && tag == shm_self_tag();
+}
 /* Building blocks for kinds backed by an fd: one read or write (EINTR
  * retried, errno mapped), and what GetFileType says of an fd. */
 DWORD file_fd_read(int fd, void *buf, DWORD len, const int64_t *at, DWORD *done);

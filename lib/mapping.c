@@ -51,6 +51,8 @@ struct mapping_obj {
     /* Process-private: valid only in process fd_pid (see above). */
     int32_t fd;
     uint32_t fd_pid;
+    uint32_t fd_tag; /* shm_self_tag() of process fd_pid */
+    uint32_t pad;
 };
 
 /* The shared layout (internal.h, layout ids). */
@@ -63,12 +65,13 @@ static const uint32_t mapping_layout[] = {
     LAYOUT_FIELD(struct mapping_obj, dev),
     LAYOUT_FIELD(struct mapping_obj, fd),
     LAYOUT_FIELD(struct mapping_obj, fd_pid),
+    LAYOUT_FIELD(struct mapping_obj, fd_tag),
 };
 
 static void mapping_destroy(struct object *o)
 {
     struct mapping_obj *m = (struct mapping_obj *)o;
-    if (m->fd >= 0 && m->fd_pid == file_pid())
+    if (m->fd >= 0 && proc_is_self(m->fd_pid, m->fd_tag))
         close(m->fd);
 }
 
@@ -137,6 +140,7 @@ static struct object *mapping_make(void *ctx, DWORD *err)
     m->dev = (uint64_t)st.st_dev;
     m->fd = a->fd;
     m->fd_pid = file_pid();
+    m->fd_tag = shm_self_tag();
     a->fd = -1;
     return o;
 }
@@ -306,7 +310,7 @@ static DWORD mapping_get_fd(struct mapping_obj *m, bool writable, int *fd,
                             bool *owned)
 {
     *owned = false;
-    if (m->fd_pid == file_pid()) {
+    if (proc_is_self(m->fd_pid, m->fd_tag)) {
         *fd = m->fd;
         return ERROR_SUCCESS;
     }

@@ -26,8 +26,13 @@
 
 struct sock {
     struct object hdr;
-    /* Process-private: the Linux descriptor (see the top of the file). */
+    /* Process-private: the Linux descriptor (see socket.c's top),
+     * meaningful only in the process whose shm_self_tag() is `owner`.  The
+     * arena is shared, so another process may reach the object (a
+     * duplicated handle; a reaper closing a dead owner's handles): it
+     * never touches fd, sio or the watcher state there. */
     int fd;
+    uint32_t owner;
     int af, type;               /* Windows values */
     _Atomic uint32_t flags;     /* SF_* */
     _Atomic uint32_t use;       /* SK_* and the count of running calls */

@@ -7,8 +7,9 @@
  * rules hold as on Windows (closesocket on an event is WSAENOTSOCK,
  * CloseHandle on a socket closes it, a closed SOCKET is stale).  The object
  * holds the Linux descriptor in a process-private field: a descriptor
- * means something only in the process that opened it, and sockets do not
- * cross processes here.
+ * means something only in the process that opened it: the object records
+ * that process (owner), calls from any other process get WSAENOTSOCK, and
+ * a reaper closing a dead owner's handle leaves the descriptor alone.
  *
  * States (sk->flags, atomic): SF_LISTENING after listen; SF_CONNECTING from
  * a nonblocking connect until select or the event watcher sees the
@@ -80,6 +81,7 @@ _Static_assert(sizeof(struct ws_addrinfo) == sizeof(ADDRINFOA) &&
 static const uint32_t socket_layout[] = {
     LAYOUT_SIZE(struct sock),
     LAYOUT_FIELD(struct sock, fd),
+    LAYOUT_FIELD(struct sock, owner),
     LAYOUT_FIELD(struct sock, af),
     LAYOUT_FIELD(struct sock, type),
     LAYOUT_FIELD(struct sock, flags),
@@ -175,6 +177,15 @@ static void es_unwatch(struct sock *sk);
 static void sock_last_close(struct object *o)
 {
     struct sock *sk = (struct sock *)o;
+    if (sk->owner != shm_self_tag()) {
+        /* The owner is gone (a reaper runs this) or elsewhere: its kernel
+         * closed the descriptor; only the event reference is left. */
+        struct object *ev = arena_ptr(sk->es_event);
+        sk->es_event = 0;
+        if (ev)
+            object_unref(ev);
+        return;
+    }
     es_unwatch(sk);
     sio_closed(sk); /* pending overlapped requests end aborted */
     uint32_t v = atomic_fetch_or(&sk->use, SK_CLOSED) | SK_CLOSED;
@@ -186,7 +197,8 @@ static void sock_last_close(struct object *o)
 static void sock_destroy(struct object *o)
 {
     struct sock *sk = (struct sock *)o;
-    sio_destroy(sk);
+    if (sk->owner == shm_self_tag())
+        sio_destroy(sk); /* sio is the owner's heap memory */
     aoff_t port = atomic_load_explicit(&sk->iocp, memory_order_acquire);
     if (port)
         iocp_port_unref(port);
@@ -231,6 +243,7 @@ static int sock_wrap(int fd, int af, int type, uint32_t flags, SOCKET *out)
         return WSAENOBUFS;
     }
     sk->fd = fd;
+    sk->owner = shm_self_tag();
     sk->af = af;
     sk->type = type;
     atomic_store(&sk->flags, flags);
@@ -259,6 +272,10 @@ int sock_get(SOCKET s, struct sock **out)
     if (err)
         return WSAENOTSOCK;
     struct sock *sk = (struct sock *)o;
+    if (sk->owner != shm_self_tag()) {
+        object_unref(o); /* another process's socket: its fd is not ours */
+        return WSAENOTSOCK;
+    }
     if (!sock_enter(sk)) {
         object_unref(o);
         return WSAENOTSOCK;

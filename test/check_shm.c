@@ -304,6 +304,76 @@ START_TEST(test_name_dies_with_killed_holder)
 }
 END_TEST
 
+/* A killed process's file handles: the reaper (another process) drops
+ * the object and does what Windows does at the last close (delete on
+ * close), but never closes or reuses the fd number, which in the reaper's
+ * process is some file of its own. */
+static char reap_path[128];
+
+static int child_file_and_hang(void *arg)
+{
+    int *report = arg;
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, uname_("filedeath"));
+    int probe = dup(0); /* the number CreateFile's descriptor will get */
+    close(probe);
+    HANDLE f = CreateFileA(reap_path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
+                           FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    if (!e || f == INVALID_HANDLE_VALUE)
+        return 1;
+    if (write(report[1], &probe, sizeof probe) != sizeof probe)
+        return 2;
+    for (;;)
+        pause();
+}
+
+START_TEST(test_reaper_leaves_fds_alone)
+{
+    snprintf(reap_path, sizeof reap_path, "/tmp/wsshm_reap_%d", (int)getpid());
+    int report[2];
+    ck_assert_int_eq(pipe(report), 0);
+    (void)uname_("filedeath"); /* names stay the test's after the fork */
+    pid_t pid = child_start(child_file_and_hang, report);
+    int n = -1;
+    ck_assert_int_eq(read(report[0], &n, sizeof n), (ssize_t)sizeof n);
+    ck_assert_int_ge(n, 0);
+    ck_assert_int_eq(access(reap_path, F_OK), 0);
+    /* Make fd n ours: a file the reaper must leave open. */
+    char mine[160];
+    snprintf(mine, sizeof mine, "%s_mine", reap_path);
+    int m = open(mine, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    ck_assert_int_ge(m, 0);
+    ck_assert_int_eq(dup2(m, n), n);
+    struct stat before, after;
+    ck_assert_int_eq(fstat(n, &before), 0);
+    HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, uname_("filedeath"));
+    ck_assert_ptr_nonnull(e);
+    CloseHandle(e);
+    kill(pid, SIGKILL);
+    ck_assert_int_eq(child_wait(pid), 128 + SIGKILL);
+    /* Reaped when the name is gone (the deathwatch thread). */
+    for (int i = 0; i < 400; i++) {
+        e = OpenEventA(SYNCHRONIZE, FALSE, uname_("filedeath"));
+        if (!e)
+            break;
+        CloseHandle(e);
+        settle_ms(25);
+    }
+    ck_assert_ptr_null(e);
+    /* The file went with its last handle (DELETE_ON_CLOSE)... */
+    ck_assert_int_ne(access(reap_path, F_OK), 0);
+    /* ...and our fd n is still our own file. */
+    ck_assert_int_eq(fstat(n, &after), 0);
+    ck_assert(before.st_ino == after.st_ino && before.st_dev == after.st_dev);
+    ck_assert_int_eq(write(n, "x", 1), 1);
+    if (n != m)
+        close(n);
+    close(m);
+    unlink(mine);
+    close(report[0]);
+    close(report[1]);
+}
+END_TEST
+
 /* ---- handles across processes ---- */
 
 struct pipe_pair {
@@ -705,6 +775,7 @@ static Suite *shm_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_mutex_abandoned_by_killed_process);
     tcase_add_test(tc, test_name_dies_with_killed_holder);
+    tcase_add_test(tc, test_reaper_leaves_fds_alone);
     tcase_add_test(tc, test_files_go_with_the_last_process);
     tcase_add_test(tc, test_other_layout);
     if (getenv("WINSHIM_CRASH_LOOP")) /* make check-crash: known to fail, see docs */
