@@ -15,7 +15,7 @@
  * recursive, so a directory created and filled between two reads of the
  * watcher may miss the events of its first files; the creation itself
  * still signals.  The fd and the wd table are process-private (the arena
- * will be shared, an fd is not): struct change_priv, reached through
+ * is shared, an fd is not; (pid, tag) names the process, proc_is_self): struct change_priv, reached through
  * `priv`, exists only in the creating process.
  *
  * The watcher: one thread per process (started with the first object)
