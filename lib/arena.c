@@ -148,6 +148,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct file_obj, fd),
         LAYOUT_FIELD(struct file_obj, fd_pid),
         LAYOUT_FIELD(struct file_obj, fd_tag),
+        LAYOUT_FIELD(struct file_obj, fd_released),
         LAYOUT_FIELD(struct file_obj, priv),
         LAYOUT_FIELD(struct file_obj, iocp),
         LAYOUT_FIELD(struct file_obj, iocp_key),

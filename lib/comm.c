@@ -37,6 +37,8 @@ struct comm_priv {
     BYTE dtr, rts;        /* DTR_CONTROL_*, RTS_CONTROL_* */
 };
 
+/* The opener's fd only: the settings in priv are the opener's, so an
+ * inherited comm handle cannot be used (docs/COMPATIBILITY.md). */
 static int comm_fd(struct file_obj *f)
 {
     return proc_is_self(f->fd_pid, f->fd_tag) ? f->fd : -1;

@@ -47,7 +47,7 @@ static DWORD mode_extra_out = ENABLE_WRAP_AT_EOL_OUTPUT;
 
 static DWORD console_fd(struct file_obj *f, int *fd)
 {
-    *fd = proc_is_self(f->fd_pid, f->fd_tag) ? f->fd : -1;
+    *fd = file_fd_of(f);
     return *fd < 0 ? ERROR_INVALID_HANDLE : ERROR_SUCCESS;
 }
 

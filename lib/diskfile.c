@@ -23,7 +23,7 @@
 
 static int disk_fd(struct file_obj *f)
 {
-    return proc_is_self(f->fd_pid, f->fd_tag) ? f->fd : -1;
+    return file_fd_of(f);
 }
 
 /* A positioned transfer on a synchronous handle leaves the file pointer

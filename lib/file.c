@@ -26,7 +26,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,6 +69,131 @@ static void null_open(void)
     null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 }
 
+/* ---- inherited descriptors ----
+ *
+ * A child of CreateProcess with bInheritHandles shares its parent's file
+ * objects (the handle table entries are copied) and got their descriptions
+ * under the same fd numbers (spawn.c clears O_CLOEXEC on them in the child
+ * before execve).  The object's fd field is the parent's, so the child
+ * keeps its own numbers here, keyed by the object's offset: filled once
+ * while the process attaches (before any handle can be used), then only
+ * read, except that an entry's fd goes to -1 when the child is done with
+ * it (atomically: readers may race with a last close, as for the
+ * opener's fd).  Process-private. */
+struct inherited_fd {
+    aoff_t obj;
+    _Atomic int fd;
+    _Atomic bool released; /* fd reserved on /dev/null, no longer the file */
+    /* The parent's (fd, fd_pid, fd_tag) as the object had them: another
+     * object made later at the same offset is not taken for this one. */
+    int32_t parent_fd;
+    uint32_t parent_pid, parent_tag;
+};
+static struct inherited_fd *inh;
+static uint32_t ninh;
+
+void file_adopt_inherited(const char *spec)
+{
+    uint32_t cap = 1;
+    for (const char *c = spec; *c; c++)
+        cap += *c == ',';
+    struct inherited_fd *t = calloc(cap, sizeof *t);
+    if (!t)
+        return;
+    uint32_t n = 0;
+    const char *c = spec;
+    while (*c && n < cap) {
+        char *end;
+        unsigned long off = strtoul(c, &end, 10);
+        if (*end != ':')
+            break;
+        long fd = strtol(end + 1, &end, 10);
+        const struct file_obj *f = off && off < ARENA_RESERVE ? arena_ptr((aoff_t)off) : NULL;
+        if (f && f->hdr.type_id == TYPE_FILE && fd >= 0 && fd <= INT_MAX) {
+            t[n].obj = (aoff_t)off;
+            atomic_init(&t[n].fd, (int)fd);
+            t[n].parent_fd = f->fd;
+            t[n].parent_pid = f->fd_pid;
+            t[n].parent_tag = f->fd_tag;
+            n++;
+        }
+        if (*end != ',')
+            break;
+        c = end + 1;
+    }
+    inh = t;
+    ninh = n;
+}
+
+static struct inherited_fd *inherited_find(const struct file_obj *f)
+{
+    if (!ninh)
+        return NULL;
+    aoff_t off = arena_off((void *)f);
+    for (uint32_t i = 0; i < ninh; i++)
+        if (inh[i].obj == off && inh[i].parent_fd == f->fd &&
+            inh[i].parent_pid == f->fd_pid && inh[i].parent_tag == f->fd_tag)
+            return &inh[i];
+    return NULL;
+}
+
+int file_inherited_fd(const struct file_obj *f)
+{
+    struct inherited_fd *e = inherited_find(f);
+    if (!e || atomic_load_explicit(&e->released, memory_order_acquire))
+        return -1;
+    return atomic_load_explicit(&e->fd, memory_order_acquire);
+}
+
+/* As for the opener's fd: the description goes with the last handle, the
+ * number stays reserved (on /dev/null) until the last reference. */
+static void inherited_last_close(struct file_obj *f)
+{
+    struct inherited_fd *e = inherited_find(f);
+    if (!e || atomic_exchange_explicit(&e->released, true, memory_order_acq_rel))
+        return;
+    int fd = atomic_load_explicit(&e->fd, memory_order_acquire);
+    if (fd < 0)
+        return;
+    pthread_once(&null_once, null_open);
+    if (null_fd < 0 || dup3(null_fd, fd, O_CLOEXEC) < 0) {
+        atomic_store_explicit(&e->fd, -1, memory_order_release);
+        close(fd);
+    }
+}
+
+void file_handle_closed(struct file_obj *f)
+{
+    if (!atomic_load_explicit(&f->hdr.handles, memory_order_acquire))
+        return; /* that was the last handle anywhere: file_last_close did it */
+    bool own = proc_is_self(f->fd_pid, f->fd_tag);
+    if (own ? f->fd < 0 || (f->flags & FILE_OBJ_STD) ||
+                  atomic_load_explicit(&f->fd_released, memory_order_acquire)
+            : file_inherited_fd(f) < 0)
+        return; /* no fd of ours */
+    if (handle_table_refers(&f->hdr))
+        return;
+    if (!own) {
+        inherited_last_close(f);
+        return;
+    }
+    if (atomic_exchange_explicit(&f->fd_released, 1, memory_order_acq_rel))
+        return;
+    pthread_once(&null_once, null_open);
+    if (null_fd >= 0)
+        dup3(null_fd, f->fd, O_CLOEXEC); /* the number stays ours until destroy */
+}
+
+static void inherited_destroy(struct file_obj *f)
+{
+    struct inherited_fd *e = inherited_find(f);
+    if (!e)
+        return;
+    int fd = atomic_exchange_explicit(&e->fd, -1, memory_order_acq_rel);
+    if (fd >= 0)
+        close(fd);
+}
+
 static void file_last_close(struct object *o)
 {
     struct file_obj *f = (struct file_obj *)o;
@@ -86,6 +213,8 @@ static void file_last_close(struct object *o)
             close(f->fd);
             f->fd = -1;
         }
+    } else {
+        inherited_last_close(f);
     }
 }
 
@@ -103,6 +232,8 @@ static void file_destroy(struct object *o)
      * before stdio flushes). */
     if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag) && !(f->flags & FILE_OBJ_STD))
         close(f->fd);
+    else
+        inherited_destroy(f);
 }
 
 const struct object_type file_type = {
@@ -195,7 +326,7 @@ int file_fd(struct object *o)
     if (!o || o->type_id != TYPE_FILE)
         return -1;
     struct file_obj *f = (struct file_obj *)o;
-    return proc_is_self(f->fd_pid, f->fd_tag) ? f->fd : -1;
+    return file_fd_of(f);
 }
 
 DWORD file_get(HANDLE h, ACCESS_MASK need, struct file_obj **out,
@@ -216,7 +347,7 @@ DWORD file_get(HANDLE h, ACCESS_MASK need, struct file_obj **out,
 
 static DWORD fd_of(struct file_obj *f, int *fd)
 {
-    *fd = proc_is_self(f->fd_pid, f->fd_tag) ? f->fd : -1;
+    *fd = file_fd_of(f);
     return *fd < 0 ? ERROR_INVALID_HANDLE : ERROR_SUCCESS;
 }
 

@@ -374,7 +374,8 @@ DWORD handle_remove_from(struct proc_slot *s, HANDLE h)
 /* The child's table gets every inheritable handle of ours at the same
  * index and generation, so the values are the same; every other index
  * below our top goes to its free list. */
-DWORD handle_inherit_into(struct proc_slot *c)
+DWORD handle_inherit_into(struct proc_slot *c, void (*each)(struct object *o, void *ctx),
+                          void *ctx)
 {
     struct proc_slot *s = ht_slot;
     DWORD err = ERROR_SUCCESS;
@@ -405,6 +406,8 @@ DWORD handle_inherit_into(struct proc_slot *c)
                 object_handle_open(o);
                 atomic_store_explicit(&d->access, a, memory_order_relaxed);
                 atomic_store_explicit(&d->word, w, memory_order_release);
+                if (each)
+                    each(o, ctx);
             } else {
                 atomic_store_explicit(&d->word,
                                       (uint64_t)he_gen(w) << HE_GEN_SHIFT,
@@ -452,9 +455,27 @@ static DWORD handle_remove(HANDLE h, bool force, struct object **out)
     return ERROR_SUCCESS;
 }
 
+/* Does this process's table still hold a handle to o?  (A process's fd
+ * of a file object lives as long as the process has handles to it.) */
+bool handle_table_refers(struct object *o)
+{
+    struct proc_slot *s = ht_slot;
+    if (!s || !s->ht_l1)
+        return false;
+    uint32_t top = __atomic_load_n(&s->ht_top, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < top; i++) {
+        uint64_t w = atomic_load_explicit(&entry_at_in(s, i)->word, memory_order_acquire);
+        if ((w & HE_USED) && he_object(w) == o)
+            return true;
+    }
+    return false;
+}
+
 static void release_removed(struct object *o)
 {
     object_handle_close(o);
+    if (o->type_id == TYPE_FILE)
+        file_handle_closed((struct file_obj *)o);
     object_unref_deferred(o);
 }
 

@@ -407,8 +407,11 @@ DWORD handle_insert_into(struct proc_slot *s, struct object *o,
 DWORD handle_get_from(struct proc_slot *s, HANDLE h, struct object **out,
                       ACCESS_MASK *access, uint32_t *flags);
 DWORD handle_remove_from(struct proc_slot *s, HANDLE h);
-/* Copies every inheritable handle into s under the same value. */
-DWORD handle_inherit_into(struct proc_slot *s);
+/* Copies every inheritable handle into s under the same value, with the
+ * same access; each(o, ctx) is called for every object copied (may be
+ * NULL). */
+DWORD handle_inherit_into(struct proc_slot *s, void (*each)(struct object *o, void *ctx),
+                          void *ctx);
 uint32_t handle_count_of(struct proc_slot *s);
 
 /* ------------------------------------------------------------------ */
@@ -465,6 +468,14 @@ bool shm_tag_dead(uint32_t tag);        /* the tagged process is gone */
 bool shm_watch_tag(uint32_t tag);       /* reap it as soon as it dies */
 void shm_deathwatch_start(void);        /* watch every other member */
 DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out);
+/* CreateProcess with bInheritHandles (spawn.c): prepare a child's slot
+ * (ERROR_NOT_SUPPORTED on a private arena), tell it the child's pid, or
+ * give it up when no child was started; the child finds it through the
+ * environment entry shm_slot_env makes (malloc()ed). */
+DWORD shm_slot_prepare(struct proc_slot **out);
+void shm_slot_spawned(struct proc_slot *s, pid_t pid);
+void shm_slot_cancel(struct proc_slot *s);
+char *shm_slot_env(struct proc_slot *s);
 bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen);
 struct proc_slot *shm_slot_of_pid(pid_t pid);
 struct proc_slot *shm_slot_of_process(struct object *process);
@@ -748,6 +759,10 @@ struct file_obj {
     _Atomic aoff_t iocp;
     uint32_t fd_tag;       /* shm_self_tag() of the fd's process */
     ULONG_PTR iocp_key;
+    /* Set by process fd_pid when its last handle went while others keep
+     * the object: fd is reserved on /dev/null, no longer the file's. */
+    _Atomic uint32_t fd_released;
+    uint32_t pad;
 };
 
 /* Makes a file object of `ops`' kind around fd (which it takes over, also
@@ -760,8 +775,21 @@ DWORD file_wrap_fd(int fd, const struct file_ops *ops, ACCESS_MASK access,
 DWORD file_new(int fd, const struct file_ops *ops, ACCESS_MASK access,
                DWORD flags, struct file_obj **out);
 /* This process's fd of a file object, -1 if o is not an fd-backed file
- * opened in this process. */
+ * opened in (or inherited by) this process. */
 int file_fd(struct object *o);
+/* Inherited file descriptors (CreateProcess with bInheritHandles): the
+ * parent lists "<object offset>:<fd>," for every inherited file object in
+ * WINSHIM_FDS and the child (shm.c, once it adopted its slot) records them
+ * here; file_fd then finds them. */
+void file_adopt_inherited(const char *spec);
+int file_inherited_fd(const struct file_obj *f);
+/* A handle to f left this process's table (CloseHandle,
+ * DUPLICATE_CLOSE_SOURCE): when it was the process's last handle to f
+ * while other processes keep theirs, this process's fd goes now, as a
+ * Windows handle's share of the object would (a pipe then ends when every
+ * process has closed its ends, not when the last one does). */
+void file_handle_closed(struct file_obj *f);
+bool handle_table_refers(struct object *o);
 /* The gate for file handles: h must be a file object with every right in
  * `need`.  Returns the object with a reference (I/O may block, so it
  * cannot stay inside an RCU read section): drop it with file_put.
@@ -781,6 +809,13 @@ uint32_t file_pid(void); /* getpid(), cached and kept right across fork */
 static inline bool proc_is_self(uint32_t pid, uint32_t tag)
 {
     return pid == file_pid() && tag == shm_self_tag();
+}
+/* f's fd in this process: its opener's, or the one inherited; -1. */
+static inline int file_fd_of(const struct file_obj *f)
+{
+    if (proc_is_self(f->fd_pid, f->fd_tag))
+        return atomic_load_explicit(&f->fd_released, memory_order_acquire) ? -1 : f->fd;
+    return file_inherited_fd(f);
 }
 /* Building blocks for kinds backed by an fd: one read or write (EINTR
  * retried, errno mapped), and what GetFileType says of an fd. */

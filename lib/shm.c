@@ -180,8 +180,12 @@ static uint64_t start_time_of(pid_t pid)
 static bool slot_owner_alive(const struct proc_slot *s)
 {
     pid_t pid = s->pid;
-    if (pid <= 0)
-        return true; /* PREPARED and not yet spawned: its creator decides */
+    if (pid <= 0) {
+        /* PREPARED and not yet spawned: alive while its creator is (a
+         * creator that died before it knew the pid leaves it to us). */
+        pid_t parent = s->parent_pid;
+        return parent > 0 && !(kill(parent, 0) && errno == ESRCH);
+    }
     if (kill(pid, 0) && errno == ESRCH)
         return false;
     uint64_t st = start_time_of(pid);
@@ -257,6 +261,59 @@ DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
     return ERROR_SUCCESS;
 }
 
+static void reap_claimed(struct proc_slot *s);
+
+/* CreateProcess with bInheritHandles: a slot for the child, filled by
+ * handle_inherit_into before the child exists. */
+DWORD shm_slot_prepare(struct proc_slot **out)
+{
+    if (!ws_arena.shared)
+        return ERROR_NOT_SUPPORTED;
+    return shm_slot_new(SLOT_PREPARED, 0, out);
+}
+
+/* The child of a prepared slot runs as pid: from now on the slot lives
+ * and dies with it, whether or not it ever attaches (a program without
+ * winshim holds the inherited handles until it ends, as on Windows). */
+void shm_slot_spawned(struct proc_slot *s, pid_t pid)
+{
+    if (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_PREPARED || s->pid)
+        return; /* the child attached first and wrote both itself */
+    s->start_time = start_time_of(pid);
+    __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
+}
+
+/* The child was never started: close what the slot got. */
+void shm_slot_cancel(struct proc_slot *s)
+{
+    uint32_t st = SLOT_PREPARED;
+    if (atomic_compare_exchange_strong_explicit(&s->state, &st, SLOT_REAPING,
+                                                memory_order_acq_rel,
+                                                memory_order_relaxed))
+        reap_claimed(s);
+}
+
+/* The environment entry that hands a prepared slot to the child:
+ * WINSHIM_SLOT=<index>.<gen>.<layout id>. */
+char *shm_slot_env(struct proc_slot *s)
+{
+    char *e = NULL;
+    if (asprintf(&e, "WINSHIM_SLOT=%u.%u.%llx", shm_slot_index(s),
+                 atomic_load_explicit(&s->gen, memory_order_relaxed),
+                 (unsigned long long)arena_layout_id()) < 0)
+        return NULL;
+    return e;
+}
+
+/* A child that inherited handles attaches before main: its first use of
+ * an inherited handle value must find them (the handle lookup itself
+ * does not attach). */
+__attribute__((constructor)) static void shm_attach_inherited(void)
+{
+    if (getenv("WINSHIM_SLOT"))
+        arena_init();
+}
+
 /* A process's first act: a slot of its own.  A child that CreateProcess
  * prepared a slot for (WINSHIM_SLOT=<index>.<gen>.<layout id> in the
  * environment) adopts it, with the handles its parent put there; a child
@@ -287,14 +344,19 @@ static void slot_register_self(void)
 {
     pid_t pid = getpid();
     struct proc_slot *s = slot_adopt();
+    const char *fds = getenv("WINSHIM_FDS");
     if (s) {
-        s->pid = pid;
         s->start_time = start_time_of(pid);
+        s->pid = pid;
         process_object_set_pid(arena_ptr(s->process_obj), pid);
         atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
+        if (fds)
+            file_adopt_inherited(fds); /* the inherited files' fds */
     } else if (shm_slot_new(SLOT_LIVE, pid, &s)) {
         ws_panic("the process table is full", ENOSPC);
     }
+    if (fds)
+        unsetenv("WINSHIM_FDS");
     shm.self = s;
     shm.self_index = shm_slot_index(s);
     handle_table_bind(s);

@@ -286,7 +286,8 @@ static void strvec_free(struct strvec *sv)
 static bool is_ours(const char *entry)
 {
     size_t len = strlen(CMDLINE_ENV);
-    return strncmp(entry, CMDLINE_ENV, len) == 0 && entry[len] == '=';
+    return (strncmp(entry, CMDLINE_ENV, len) == 0 && entry[len] == '=') ||
+           strncmp(entry, "WINSHIM_SLOT=", 13) == 0 || strncmp(entry, "WINSHIM_FDS=", 12) == 0;
 }
 
 /* envp for the child: the block given (ANSI, or UTF-16 with
@@ -340,6 +341,8 @@ struct spawn_plan {
     const char *cwd;      /* NULL: the parent's */
     int std_fd[3];        /* -1: inherit the parent's */
     int box_fd;           /* -1: none */
+    const int *keep_fd;   /* inherited files' fds: O_CLOEXEC cleared */
+    size_t nkeep;
     int status_w;         /* close-on-exec */
     int resume_r;         /* suspended: wait for a byte; else -1 */
     bool forked;          /* no shared memory (CREATE_SUSPENDED) */
@@ -434,6 +437,9 @@ CHILD_FN static int spawn_child(void *arg)
             child_fail(p, STAGE_SETUP, errno);
     if (p->box_fd >= 0 && syscall(SYS_fcntl, p->box_fd, F_SETFD, 0) < 0)
         child_fail(p, STAGE_SETUP, errno);
+    for (size_t i = 0; i < p->nkeep; i++)
+        if (syscall(SYS_fcntl, p->keep_fd[i], F_SETFD, 0) < 0)
+            child_fail(p, STAGE_SETUP, errno);
     if (p->forked)
         child_close_cloexec(p);
 
@@ -571,6 +577,61 @@ static int spawn_std_fd(HANDLE h, int devnull, struct object **ref)
     return fd >= 0 ? fd : devnull;
 }
 
+/* bInheritHandles: the file objects among the inherited handles whose fd
+ * the child must keep (the same number: O_CLOEXEC is cleared in the
+ * child), and the WINSHIM_FDS list that tells the child which object each
+ * number belongs to (file.c). */
+struct inherit_fds {
+    int *fd;
+    size_t n, cap;
+    char *spec;
+    size_t len, spec_cap;
+    bool failed;
+};
+
+static void inherit_collect(struct object *o, void *ctx)
+{
+    struct inherit_fds *k = ctx;
+    if (o->type_id != TYPE_FILE || k->failed)
+        return;
+    struct file_obj *f = (struct file_obj *)o;
+    int fd = file_fd_of(f);
+    /* fds 0..2 are the standard handles' business (STARTF_USESTDHANDLES);
+     * a file object wrapping one is not passed under its number. */
+    if (fd < 3 || (f->flags & FILE_OBJ_STD))
+        return;
+    for (size_t i = 0; i < k->n; i++)
+        if (k->fd[i] == fd)
+            return; /* two handles to one object */
+    char item[48];
+    int len = snprintf(item, sizeof item, "%u:%d,", (unsigned)arena_off(o), fd);
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 16;
+        int *v = realloc(k->fd, cap * sizeof *v);
+        if (!v) {
+            k->failed = true;
+            return;
+        }
+        k->fd = v;
+        k->cap = cap;
+    }
+    if (k->len + (size_t)len + 1 > k->spec_cap) {
+        size_t cap = k->spec_cap ? 2 * k->spec_cap : 256;
+        while (cap < k->len + (size_t)len + 1)
+            cap *= 2;
+        char *s = realloc(k->spec, cap);
+        if (!s) {
+            k->failed = true;
+            return;
+        }
+        k->spec = s;
+        k->spec_cap = cap;
+    }
+    memcpy(k->spec + k->len, item, (size_t)len + 1);
+    k->len += (size_t)len;
+    k->fd[k->n++] = fd;
+}
+
 /* The arguments of CreateProcessA/W, in UTF-8. */
 struct spawn_args {
     const char *app;        /* may be NULL */
@@ -604,7 +665,6 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
         return ERROR_INVALID_PARAMETER;
     if (!pi)
         return ERROR_NOACCESS;
-    (void)a->inherit; /* HOOK (shared handle tables): inheritance */
 
     const char *cmdline = a->cmdline ? a->cmdline : a->app;
     char *path = NULL, *cwd = NULL;
@@ -615,6 +675,8 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
     struct exit_box *box = NULL;
     HANDLE hp = NULL, ht = NULL;
     struct object *po = NULL, *th = NULL;
+    struct proc_slot *slot = NULL;
+    struct inherit_fds keep = {0};
     struct spawn_plan plan;
     memset(&plan, 0, sizeof plan);
 
@@ -689,6 +751,30 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
                          cmdline, box_fd, &env, &plan.pid_slot)))
         goto out;
 
+    /* bInheritHandles: the child's slot gets every inheritable handle
+     * under the same value (before the process and thread handles below
+     * exist: those are never the child's), and the child finds the slot
+     * and its files' fds through the environment.  A private arena
+     * (WINSHIM_SHM_DIR="") has nothing another process could share. */
+    if (a->inherit && ws_arena.shared) {
+        char *e;
+        if ((err = shm_slot_prepare(&slot)))
+            goto out;
+        if ((err = handle_inherit_into(slot, inherit_collect, &keep)))
+            goto out;
+        if (keep.failed || !(e = shm_slot_env(slot)) || !strvec_push(&env, e)) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+            goto out;
+        }
+        if (keep.n && (asprintf(&e, "WINSHIM_FDS=%s", keep.spec) < 0 ||
+                       !strvec_push(&env, e))) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+            goto out;
+        }
+        plan.keep_fd = keep.fd;
+        plan.nkeep = keep.n;
+    }
+
     for (int i = 0; i < 3; i++)
         plan.std_fd[i] = -1;
     if (a->si_flags & STARTF_USESTDHANDLES) {
@@ -745,6 +831,10 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
     if ((err = spawn_run(&plan, &pid, &pidfd)))
         goto out;
 
+    if (slot) {
+        shm_slot_spawned(slot, pid); /* it lives and dies with the child now */
+        slot = NULL;
+    }
     thread_remote_set_tid(thread, (uint32_t)pid);
     object_ref(thread); /* the process object's */
     err = process_adopt_child(proc, pid, pidfd, thread, box);
@@ -763,6 +853,10 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
     hp = ht = NULL;
 
 out:
+    if (slot)
+        shm_slot_cancel(slot);
+    free(keep.fd);
+    free(keep.spec);
     undo_handles(hp, ht);
     if (po)
         object_unref(po);

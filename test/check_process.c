@@ -56,6 +56,50 @@ static int child_dump(int argc, char **argv)
     return 0;
 }
 
+static HANDLE arg_handle(char **argv, int argc, int i)
+{
+    return i < argc ? (HANDLE)(uintptr_t)strtoull(argv[i], NULL, 16) : NULL;
+}
+
+/* "inherit <event> <not inherited> <semaphore> <pipe writer>": the
+ * handles CreateProcess with bInheritHandles passed, under the parent's
+ * values and with its access. */
+static int child_inherit(int argc, char **argv, int k)
+{
+    HANDLE ev = arg_handle(argv, argc, k + 2), no = arg_handle(argv, argc, k + 3);
+    HANDLE sem = arg_handle(argv, argc, k + 4), w = arg_handle(argv, argc, k + 5);
+    DWORD flags = 0;
+    if (!GetHandleInformation(ev, &flags))
+        return 10;
+    SetLastError(0xdeadbeef);
+    if (WaitForSingleObject(no, 0) != WAIT_FAILED || GetLastError() != ERROR_INVALID_HANDLE)
+        return 11;
+    /* Same access: the semaphore handle has no SYNCHRONIZE. */
+    SetLastError(0xdeadbeef);
+    if (WaitForSingleObject(sem, 0) != WAIT_FAILED || GetLastError() != ERROR_ACCESS_DENIED)
+        return 12;
+    LONG prev = -1;
+    if (!ReleaseSemaphore(sem, 1, &prev) || prev != 0)
+        return 13;
+    DWORD n = 0;
+    if (!WriteFile(w, "inherited", 9, &n, NULL) || n != 9)
+        return 14;
+    if (!CloseHandle(w))
+        return 15;
+    if (!SetEvent(ev))
+        return 16;
+    return 0;
+}
+
+/* "noinherit <event>": bInheritHandles FALSE passes nothing. */
+static int child_noinherit(int argc, char **argv, int k)
+{
+    SetLastError(0xdeadbeef);
+    if (SetEvent(arg_handle(argv, argc, k + 2)) || GetLastError() != ERROR_INVALID_HANDLE)
+        return 20;
+    return 0;
+}
+
 /* Runs mode `m` (argv[k] is "--child"). */
 static int child_main(int argc, char **argv, int k)
 {
@@ -63,6 +107,10 @@ static int child_main(int argc, char **argv, int k)
     const char *arg = k + 2 < argc ? argv[k + 2] : "0";
     if (!strcmp(m, "dump"))
         return child_dump(argc, argv);
+    if (!strcmp(m, "inherit"))
+        return child_inherit(argc, argv, k);
+    if (!strcmp(m, "noinherit"))
+        return child_noinherit(argc, argv, k);
     if (!strcmp(m, "exit"))
         ExitProcess((UINT)strtoul(arg, NULL, 0));
     if (!strcmp(m, "return"))
@@ -1011,6 +1059,73 @@ START_TEST(test_handle_count)
 }
 END_TEST
 
+/* CreateProcess with bInheritHandles: inheritable handles (and only
+ * those) reach the child under the same values with the same access; an
+ * inherited event is signalled from there, an inherited pipe writer
+ * writes, and the pipe ends when the last writer, the child's included,
+ * is gone. */
+START_TEST(test_inherit_handles)
+{
+    find_self();
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE ev = CreateEventA(&sa, TRUE, FALSE, NULL);
+    HANDLE no = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE full = CreateSemaphoreA(NULL, 0, 10, NULL);
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_ptr_nonnull(no);
+    ck_assert_ptr_nonnull(full);
+    HANDLE sem = NULL;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), full, GetCurrentProcess(), &sem,
+                              SEMAPHORE_MODIFY_STATE, TRUE, 0));
+    HANDLE r, w;
+    ck_assert(CreatePipe(&r, &w, &sa, 0));
+    ck_assert(SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0));
+
+    char line[PATH_MAX + 512];
+    snprintf(line, sizeof line, "\"%s\" --child inherit %llx %llx %llx %llx", self_exe,
+             (unsigned long long)(uintptr_t)ev, (unsigned long long)(uintptr_t)no,
+             (unsigned long long)(uintptr_t)sem, (unsigned long long)(uintptr_t)w);
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    ck_assert_msg(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi),
+                  "CreateProcess: %lu", (unsigned long)GetLastError());
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20000), WAIT_OBJECT_0);
+    DWORD code = 1;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0);
+    ASSERT_WAIT(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    LONG prev = -1;
+    ck_assert(ReleaseSemaphore(full, 1, &prev));
+    ck_assert_int_eq(prev, 1); /* the child's release */
+    ck_assert(CloseHandle(w));
+    char buf[16] = {0};
+    DWORD n = 0;
+    ck_assert(ReadFile(r, buf, sizeof buf, &n, NULL));
+    ck_assert_uint_eq(n, 9);
+    ck_assert(memcmp(buf, "inherited", 9) == 0);
+    ASSERT_FAILS(ReadFile(r, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+
+    /* Without bInheritHandles nothing crosses. */
+    snprintf(line, sizeof line, "\"%s\" --child noinherit %llx", self_exe,
+             (unsigned long long)(uintptr_t)ev);
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20000), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(r);
+    CloseHandle(ev);
+    CloseHandle(no);
+    CloseHandle(sem);
+    CloseHandle(full);
+}
+END_TEST
+
 static Suite *process_suite(void)
 {
     Suite *s = suite_create("process");
@@ -1045,6 +1160,7 @@ static Suite *process_suite(void)
     tcase_add_test(c, test_open_foreign);
     tcase_add_test(c, test_open_other_user);
     tcase_add_test(c, test_handle_count);
+    tcase_add_test(c, test_inherit_handles);
     tcase_set_timeout(c, 60);
     suite_add_tcase(s, c);
     return s;
