@@ -134,7 +134,10 @@ START_TEST(test_completion_routine)
     ck_assert(SetWaitableTimer(t, &due, 0, on_timer, NULL, FALSE));
     DWORD r = WaitForSingleObjectEx(t, 10000, TRUE);
     ck_assert(r == WAIT_OBJECT_0 || r == WAIT_IO_COMPLETION);
-    SleepEx(0, TRUE);
+    /* The firing thread signals first and queues the routine next: after
+     * WAIT_OBJECT_0 the routine may not be queued yet, so wait for it. */
+    if (calls < 2)
+        ASSERT_WAIT(SleepEx(10000, TRUE), WAIT_IO_COMPLETION);
     ck_assert_int_eq(calls, 2);
     CloseHandle(t);
 }
