@@ -372,6 +372,7 @@ void arena_atfork_child(void)
 
 void arena_free(void *p, size_t size)
 {
+    ws_tsan_xproc_release(); /* another process may take the block next */
     int c = size_class(size);
     if (WS_UNLIKELY(!ws_current)) {
         /* No thread record (a reaper while joining, a foreign thread):

@@ -318,6 +318,7 @@ DWORD handle_insert_into(struct proc_slot *s, struct object *o,
     if (!err)
         entry_publish(entry_at_in(s, i), o, access, flags, &gen);
     wordlock_unlock(&s->ht_lock);
+    ws_tsan_xproc_release(); /* the other process (or its reaper) reads it */
     if (!err)
         *out = handle_value(i, gen);
     return err;
@@ -335,6 +336,7 @@ DWORD handle_get_from(struct proc_slot *s, HANDLE h, struct object **out,
         if (!object_ref_live(o))
             continue; /* closed under us: read again */
         if (atomic_load_explicit(&e->word, memory_order_acquire) == w) {
+            ws_tsan_xproc_acquire(); /* an object another process made */
             *out = o;
             *flags = he_flags(w);
             return ERROR_SUCCESS;
@@ -368,6 +370,7 @@ DWORD handle_remove_from(struct proc_slot *s, HANDLE h)
     r->next = s->remote_defer;
     s->remote_defer = arena_off(r);
     wordlock_unlock(&s->ht_lock);
+    ws_tsan_xproc_release(); /* its owner (or reaper) reads the table next */
     return ERROR_SUCCESS;
 }
 

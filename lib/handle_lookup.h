@@ -104,6 +104,7 @@ static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const st
         if (WS_UNLIKELY(!entry_read(h, &e, &w, &access)))
             return ERROR_INVALID_HANDLE;
         o = he_object(w);
+        ws_tsan_xproc_acquire(); /* another process may have put it here */
     }
     if (type) {
         const struct object_type *t = object_type_of(o);

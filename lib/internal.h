@@ -64,7 +64,18 @@ extern char ws_tsan_rcu_token;
 #define ws_rcu_lock() rcu_read_lock()
 #define ws_rcu_unlock() (__tsan_release(&ws_tsan_rcu_token), rcu_read_unlock())
 #define ws_rcu_synchronize() (synchronize_rcu(), __tsan_acquire(&ws_tsan_rcu_token))
+/* Nor can it see ordering that passes through another process (this
+ * thread publishes an object, another process takes it over and dies, our
+ * reaper thread cleans up after it).  Points where this process hands
+ * arena data to others release a token, points where it takes over what
+ * others may have touched acquire it: a conservative stand-in for the
+ * cross-process edges. */
+extern char ws_tsan_xproc_token;
+#define ws_tsan_xproc_release() __tsan_release(&ws_tsan_xproc_token)
+#define ws_tsan_xproc_acquire() __tsan_acquire(&ws_tsan_xproc_token)
 #else
+#define ws_tsan_xproc_release() ((void)0)
+#define ws_tsan_xproc_acquire() ((void)0)
 #define ws_rcu_lock() rcu_read_lock()
 #define ws_rcu_unlock() rcu_read_unlock()
 #define ws_rcu_synchronize() synchronize_rcu()

@@ -173,10 +173,12 @@ static uint32_t name_hash(const struct ws_name *n)
 void ns_lock(void)
 {
     wordlock_lock(&arena_hdr()->ns_lock);
+    ws_tsan_xproc_acquire(); /* names other processes made */
 }
 
 void ns_unlock(void)
 {
+    ws_tsan_xproc_release(); /* what other processes may now open */
     wordlock_unlock(&arena_hdr()->ns_lock);
 }
 

@@ -251,4 +251,5 @@ void obj_unlock(struct object *o)
 
 #if defined(__SANITIZE_THREAD__)
 char ws_tsan_rcu_token;
+char ws_tsan_xproc_token;
 #endif

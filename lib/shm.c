@@ -387,6 +387,7 @@ static void reap_thread(struct shm_thread *r)
  * slot to SLOT_REAPING. */
 static void reap_claimed(struct proc_slot *s)
 {
+    ws_tsan_xproc_acquire(); /* everything the dead process touched */
     aoff_t next;
     for (aoff_t off = s->threads; off; off = next) {
         struct shm_thread *r = arena_ptr(off);
