@@ -52,7 +52,7 @@ struct ms {
 
 static struct ms *ms_of(struct file_obj *f)
 {
-    return f->kind == FILE_KIND_MAILSLOT && f->fd_pid == file_pid() ? f->priv : NULL;
+    return f->kind == FILE_KIND_MAILSLOT && proc_is_self(f->fd_pid, f->fd_tag) ? f->priv : NULL;
 }
 
 static ssize_t recv_retry(int fd, void *buf, size_t len, int flags)
@@ -194,7 +194,7 @@ static void ms_last_close(struct file_obj *f)
 
 static void ms_destroy(struct file_obj *f)
 {
-    struct ms *ms = f->fd_pid == file_pid() ? f->priv : NULL;
+    struct ms *ms = proc_is_self(f->fd_pid, f->fd_tag) ? f->priv : NULL;
     if (!ms)
         return;
     while (ms->head) {

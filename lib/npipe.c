@@ -390,7 +390,7 @@ static void np_drop_rest(struct np *np)
 
 static struct np *np_of(struct file_obj *f)
 {
-    return f->kind == FILE_KIND_NPIPE && f->fd_pid == file_pid() ? f->priv : NULL;
+    return f->kind == FILE_KIND_NPIPE && proc_is_self(f->fd_pid, f->fd_tag) ? f->priv : NULL;
 }
 
 /* Before I/O on a server end: takes a waiting client, then says whether
@@ -664,7 +664,7 @@ static void np_last_close(struct file_obj *f)
 
 static void np_destroy(struct file_obj *f)
 {
-    struct np *np = f->fd_pid == file_pid() ? f->priv : NULL;
+    struct np *np = proc_is_self(f->fd_pid, f->fd_tag) ? f->priv : NULL;
     if (!np)
         return;
     if (np->slot_fd >= 0)
