@@ -598,6 +598,35 @@ static _Atomic bool std_ready;
 static pthread_mutex_t std_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t std_atfork_once = PTHREAD_ONCE_INIT;
 
+/* Standard handles the parent passed as inherited handles (file_adopt_std);
+ * read once by std_init. */
+static HANDLE std_given[3];
+
+void file_adopt_std(const char *spec)
+{
+    const char *c = spec;
+    for (int i = 0; i < 3 && *c; i++) {
+        char *end;
+        std_given[i] = (HANDLE)(uintptr_t)strtoull(c, &end, 16);
+        if (*end != ',')
+            break;
+        c = end + 1;
+    }
+}
+
+/* A given standard handle, if it names a file object in our table. */
+static HANDLE std_inherited(int i)
+{
+    HANDLE h = std_given[i];
+    struct object *o;
+    if (!h)
+        return NULL;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &file_type, 0, &o, NULL);
+    ws_rcu_unlock();
+    return err ? NULL : h;
+}
+
 static HANDLE std_wrap(int fd)
 {
     int fl = fcntl(fd, F_GETFL);
@@ -630,8 +659,10 @@ static HANDLE std_wrap(int fd)
 static void std_atfork_child(void)
 {
     pthread_mutex_init(&std_lock, NULL);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         atomic_store(&std_slots[i], NULL);
+        std_given[i] = NULL; /* the parent's handles are not the child's */
+    }
     atomic_store(&std_ready, false);
 }
 
@@ -647,8 +678,10 @@ static void std_init(void)
     pthread_once(&std_atfork_once, std_register_atfork);
     pthread_mutex_lock(&std_lock);
     if (!atomic_load_explicit(&std_ready, memory_order_relaxed)) {
-        for (int i = 0; i < 3; i++)
-            atomic_store(&std_slots[i], std_wrap(i));
+        for (int i = 0; i < 3; i++) {
+            HANDLE h = std_inherited(i);
+            atomic_store(&std_slots[i], h ? h : std_wrap(i));
+        }
         atomic_store_explicit(&std_ready, true, memory_order_release);
     }
     pthread_mutex_unlock(&std_lock);

@@ -793,6 +793,9 @@ int file_fd(struct object *o);
  * WINSHIM_FDS and the child (shm.c, once it adopted its slot) records them
  * here; file_fd then finds them. */
 void file_adopt_inherited(const char *spec);
+/* WINSHIM_STD=<in>,<out>,<err>: inherited handle values (hex, 0: none)
+ * that are the child's standard handles (STARTF_USESTDHANDLES). */
+void file_adopt_std(const char *spec);
 int file_inherited_fd(const struct file_obj *f);
 /* A handle to f left this process's table (CloseHandle,
  * DUPLICATE_CLOSE_SOURCE): when it was the process's last handle to f

@@ -352,6 +352,11 @@ static void slot_register_self(void)
         atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
         if (fds)
             file_adopt_inherited(fds); /* the inherited files' fds */
+        const char *std = getenv("WINSHIM_STD");
+        if (std) {
+            file_adopt_std(std); /* standard handles among them */
+            unsetenv("WINSHIM_STD");
+        }
     } else if (shm_slot_new(SLOT_LIVE, pid, &s)) {
         ws_panic("the process table is full", ENOSPC);
     }

@@ -287,7 +287,8 @@ static bool is_ours(const char *entry)
 {
     size_t len = strlen(CMDLINE_ENV);
     return (strncmp(entry, CMDLINE_ENV, len) == 0 && entry[len] == '=') ||
-           strncmp(entry, "WINSHIM_SLOT=", 13) == 0 || strncmp(entry, "WINSHIM_FDS=", 12) == 0;
+           strncmp(entry, "WINSHIM_SLOT=", 13) == 0 || strncmp(entry, "WINSHIM_FDS=", 12) == 0 ||
+           strncmp(entry, "WINSHIM_STD=", 12) == 0;
 }
 
 /* envp for the child: the block given (ANSI, or UTF-16 with
@@ -595,6 +596,13 @@ static void inherit_collect(struct object *o, void *ctx)
     if (o->type_id != TYPE_FILE || k->failed)
         return;
     struct file_obj *f = (struct file_obj *)o;
+    /* Kinds whose whole state is the fd.  Named pipes, mailslots and comm
+     * ports keep process-private state beside it: the child gets the
+     * handle but no fd (its I/O fails with ERROR_INVALID_HANDLE), so that
+     * it does not hold the other end open. */
+    if (f->kind != FILE_KIND_DISK && f->kind != FILE_KIND_STREAM &&
+        f->kind != FILE_KIND_PIPE && f->kind != FILE_KIND_CONSOLE)
+        return;
     int fd = file_fd_of(f);
     /* fds 0..2 are the standard handles' business (STARTF_USESTDHANDLES);
      * a file object wrapping one is not passed under its number. */
@@ -773,6 +781,29 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
         }
         plan.keep_fd = keep.fd;
         plan.nkeep = keep.n;
+        /* STARTF_USESTDHANDLES with handles the child inherited: they are
+         * its standard handles (GetStdHandle returns the same values, as
+         * on Windows), not new objects around fds 0..2. */
+        if (a->si_flags & STARTF_USESTDHANDLES) {
+            unsigned long long v[3] = {0, 0, 0};
+            for (int i = 0; i < 3; i++) {
+                struct object *o;
+                ACCESS_MASK acc;
+                uint32_t fl;
+                if (a->std[i] && a->std[i] != INVALID_HANDLE_VALUE &&
+                    !handle_get_from(slot, a->std[i], &o, &acc, &fl)) {
+                    if (o->type_id == TYPE_FILE)
+                        v[i] = (unsigned long long)(uintptr_t)a->std[i];
+                    object_unref(o);
+                }
+            }
+            if ((v[0] || v[1] || v[2]) &&
+                (asprintf(&e, "WINSHIM_STD=%llx,%llx,%llx", v[0], v[1], v[2]) < 0 ||
+                 !strvec_push(&env, e))) {
+                err = ERROR_NOT_ENOUGH_MEMORY;
+                goto out;
+            }
+        }
     }
 
     for (int i = 0; i < 3; i++)

@@ -100,6 +100,19 @@ static int child_noinherit(int argc, char **argv, int k)
     return 0;
 }
 
+/* "stdinherit <writer>": STARTF_USESTDHANDLES with an inherited pipe
+ * writer: it is our standard output, under the parent's value. */
+static int child_stdinherit(int argc, char **argv, int k)
+{
+    HANDLE w = arg_handle(argv, argc, k + 2);
+    if (GetStdHandle(STD_OUTPUT_HANDLE) != w)
+        return 30;
+    DWORD n = 0;
+    if (!WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), "std", 3, &n, NULL) || n != 3)
+        return 31;
+    return 0;
+}
+
 /* Runs mode `m` (argv[k] is "--child"). */
 static int child_main(int argc, char **argv, int k)
 {
@@ -111,6 +124,8 @@ static int child_main(int argc, char **argv, int k)
         return child_inherit(argc, argv, k);
     if (!strcmp(m, "noinherit"))
         return child_noinherit(argc, argv, k);
+    if (!strcmp(m, "stdinherit"))
+        return child_stdinherit(argc, argv, k);
     if (!strcmp(m, "exit"))
         ExitProcess((UINT)strtoul(arg, NULL, 0));
     if (!strcmp(m, "return"))
@@ -1113,6 +1128,29 @@ START_TEST(test_inherit_handles)
     snprintf(line, sizeof line, "\"%s\" --child noinherit %llx", self_exe,
              (unsigned long long)(uintptr_t)ev);
     ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20000), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(r);
+
+    /* An inherited handle given as a standard handle is the child's
+     * standard handle, value and all; the pipe ends once the parent's
+     * writer is closed and the child has exited. */
+    ck_assert(CreatePipe(&r, &w, &sa, 0));
+    ck_assert(SetHandleInformation(r, HANDLE_FLAG_INHERIT, 0));
+    snprintf(line, sizeof line, "\"%s\" --child stdinherit %llx", self_exe,
+             (unsigned long long)(uintptr_t)w);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = w;
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi));
+    ck_assert(CloseHandle(w));
+    n = 0;
+    ck_assert(ReadFile(r, buf, sizeof buf, &n, NULL));
+    ck_assert_uint_eq(n, 3);
+    ck_assert(memcmp(buf, "std", 3) == 0);
+    ASSERT_FAILS(ReadFile(r, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
     ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20000), WAIT_OBJECT_0);
     ck_assert(GetExitCodeProcess(pi.hProcess, &code));
     ck_assert_uint_eq(code, 0);
