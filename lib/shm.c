@@ -676,6 +676,19 @@ bool shm_watch_tag(uint32_t tag)
 static void shm_detach(void);
 static void shm_atfork_child(void);
 
+/* The fallback to a private arena, said once on stderr: a ported program
+ * that counts on sharing named objects with other processes would
+ * otherwise just see them missing (ERROR_FILE_NOT_FOUND elsewhere). */
+static bool shm_unusable(const char *why)
+{
+    int e = errno;
+    fprintf(stderr,
+            "winshim: %s: cannot share objects with other processes (%s: %s); "
+            "named objects stay private to this process\n",
+            shm.dir, why, strerror(e));
+    return false;
+}
+
 /* Maps the session; false to fall back to a private arena. */
 bool shm_attach(void **base, bool *fresh)
 {
@@ -698,18 +711,18 @@ bool shm_attach(void **base, bool *fresh)
     path_join(shm.lock, shm.dir, name);
     int lk = lock_session();
     if (lk < 0)
-        return false;
+        return shm_unusable("the directory is not a 0700 directory of this user");
     int fd = open_member(fresh);
     if (fd < 0) {
         unlock_session(lk);
-        return false;
+        return shm_unusable("the session file cannot be opened or is not this user's 0600 file");
     }
     void *p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_NORESERVE, fd, 0);
     if (p == MAP_FAILED) {
         close(fd);
         unlock_session(lk);
-        return false;
+        return shm_unusable("the session file cannot be mapped");
     }
     shm.fd = fd;
     *base = p;

@@ -625,6 +625,57 @@ START_TEST(test_other_layout)
 }
 END_TEST
 
+/* ---- a session directory that cannot be used ---- */
+
+/* The child of test_unusable_dir, exec'd with WINSHIM_SHM_DIR naming a
+ * directory open to others: it falls back to a private arena (named
+ * objects still work inside it) and says so once on stderr. */
+__attribute__((constructor)) static void unusable_dir_child(void)
+{
+    if (!getenv("WSHM_UNUSABLE_DIR"))
+        return;
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, "Local\\wsshm_unusable");
+    if (!e || GetLastError() != 0)
+        _exit(1);
+    HANDLE o = OpenEventA(SYNCHRONIZE, FALSE, "Local\\wsshm_unusable");
+    if (!o)
+        _exit(2);
+    _exit(0);
+}
+
+START_TEST(test_unusable_dir)
+{
+    char dir[64];
+    snprintf(dir, sizeof dir, "/dev/shm/winshim-test-open-%d", (int)getpid());
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    ck_assert_int_eq(chmod(dir, 0755), 0); /* whatever the umask */
+    int err[2];
+    ck_assert_int_eq(pipe(err), 0);
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(err[1], 2);
+        setenv("WINSHIM_SHM_DIR", dir, 1);
+        setenv("WSHM_UNUSABLE_DIR", "1", 1);
+        execl("/proc/self/exe", "check_shm", (char *)NULL);
+        _exit(99);
+    }
+    close(err[1]);
+    char msg[512] = {0};
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof msg - 1 && (n = read(err[0], msg + got, sizeof msg - 1 - got)) > 0)
+        got += (size_t)n;
+    close(err[0]);
+    ck_assert_int_eq(child_wait(pid), 0);
+    ck_assert_msg(strstr(msg, "cannot share objects with other processes") &&
+                      strstr(msg, dir),
+                  "stderr: %s", msg);
+    ck_assert_int_eq(count_sessions(dir), 0); /* nothing was created there */
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 /* The crash loop: workers hammer a named mutex, semaphore and events and
  * are killed with SIGKILL at random moments; the survivors must never
  * hang, and when everyone has gone nothing is left. */
@@ -778,6 +829,7 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_reaper_leaves_fds_alone);
     tcase_add_test(tc, test_files_go_with_the_last_process);
     tcase_add_test(tc, test_other_layout);
+    tcase_add_test(tc, test_unusable_dir);
     if (getenv("WINSHIM_CRASH_LOOP")) /* make check-crash: known to fail, see docs */
         tcase_add_test(tc, test_crash_loop);
     suite_add_tcase(s, tc);
