@@ -2,6 +2,7 @@
  * GetOverlappedResult(Ex), HasOverlappedIoCompleted, CancelIo(Ex),
  * ReadFileEx/WriteFileEx completion routines. */
 #define _GNU_SOURCE
+#include "pipeutil.h"
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -32,27 +33,9 @@ static HANDLE disk_file(int *fd_out, DWORD access, char *path_out)
     return h;
 }
 
-/* The server end of an inbound named pipe as an overlapped handle; *writer
- * is the client end, opened for writing (synchronous).  Names are unique
- * per process. */
 static HANDLE pipe_reader(HANDLE *writer)
 {
-    static int counter;
-    char name[96];
-    snprintf(name, sizeof name, "\\\\.\\pipe\\ck_overlapped_%d_%d", (int)getpid(),
-             __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
-    HANDLE h = CreateNamedPipeA(name, PIPE_ACCESS_INBOUND | FILE_FLAG_OVERLAPPED,
-                                PIPE_TYPE_BYTE | PIPE_WAIT, 1, 4096, 4096, 0, NULL);
-    ck_assert_msg(h != INVALID_HANDLE_VALUE, "CreateNamedPipe: %lu",
-                  (unsigned long)GetLastError());
-    *writer = CreateFileA(name, GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
-    ck_assert_msg(*writer != INVALID_HANDLE_VALUE, "CreateFile: %lu",
-                  (unsigned long)GetLastError());
-    /* The server takes the client before any read, as a Windows server
-     * would: the client is already there. */
-    OVERLAPPED ov = {0};
-    ASSERT_FAILS(ConnectNamedPipe(h, &ov), ERROR_PIPE_CONNECTED);
-    return h;
+    return overlapped_pipe_reader("overlapped", writer);
 }
 
 /* A synchronous write of all of s through the pipe's client end. */
