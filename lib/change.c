@@ -493,11 +493,7 @@ static HANDLE change_first(const char *path, BOOL subtree, DWORD filter)
 {
     HANDLE h = NULL;
     DWORD err = change_create(path, subtree, filter, &h);
-    if (err) {
-        ws_set_last_error(err);
-        return INVALID_HANDLE_VALUE;
-    }
-    return h;
+    return ws_handle(err, h);
 }
 
 /* The directory as a Unix path, through path.c's drive mapping; NULL and

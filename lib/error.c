@@ -42,6 +42,14 @@ HANDLE ws_null(DWORD err)
     return NULL;
 }
 
+HANDLE ws_handle(DWORD err, HANDLE h)
+{
+    if (WS_LIKELY(err == ERROR_SUCCESS))
+        return h;
+    last_error = err;
+    return INVALID_HANDLE_VALUE;
+}
+
 _Noreturn void ws_panic(const char *what, int err)
 {
     fprintf(stderr, "winshim: fatal: %s: %s\n", what, strerror(err));

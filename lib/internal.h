@@ -91,6 +91,9 @@ _Noreturn void ws_panic(const char *what, int err);
 /* Sets the last error and returns FALSE / NULL for the edge of the API. */
 BOOL ws_bool(DWORD err);
 HANDLE ws_null(DWORD err);
+/* h on success (last error untouched); INVALID_HANDLE_VALUE with the error
+ * otherwise: the failure value of CreateFile and its kin. */
+HANDLE ws_handle(DWORD err, HANDLE h);
 void ws_set_last_error(DWORD err);
 DWORD ws_errno_to_win32(int err);
 

@@ -316,25 +316,17 @@ static DWORD create_mailslot(const void *name, bool wide, DWORD max_size,
 WS_EXPORT HANDLE WINAPI CreateMailslotW(LPCWSTR name, DWORD max_size, DWORD timeout,
                                         LPSECURITY_ATTRIBUTES sa)
 {
-    HANDLE h;
+    HANDLE h = INVALID_HANDLE_VALUE;
     DWORD err = create_mailslot(name, true, max_size, timeout, sa, &h);
-    if (err) {
-        ws_set_last_error(err);
-        return INVALID_HANDLE_VALUE;
-    }
-    return h;
+    return ws_handle(err, h);
 }
 
 WS_EXPORT HANDLE WINAPI CreateMailslotA(LPCSTR name, DWORD max_size, DWORD timeout,
                                         LPSECURITY_ATTRIBUTES sa)
 {
-    HANDLE h;
+    HANDLE h = INVALID_HANDLE_VALUE;
     DWORD err = create_mailslot(name, false, max_size, timeout, sa, &h);
-    if (err) {
-        ws_set_last_error(err);
-        return INVALID_HANDLE_VALUE;
-    }
-    return h;
+    return ws_handle(err, h);
 }
 
 /* ---- writers: CreateFile on \\.\mailslot\name ---- */

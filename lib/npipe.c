@@ -839,11 +839,7 @@ WS_EXPORT HANDLE WINAPI CreateNamedPipeW(LPCWSTR name, DWORD open_mode,
     HANDLE h = INVALID_HANDLE_VALUE;
     DWORD err = create_named_pipe(name, true, open_mode, pipe_mode, max, out_size,
                                   in_size, timeout, sa, &h);
-    if (err) {
-        ws_set_last_error(err);
-        return INVALID_HANDLE_VALUE;
-    }
-    return h;
+    return ws_handle(err, h);
 }
 
 WS_EXPORT HANDLE WINAPI CreateNamedPipeA(LPCSTR name, DWORD open_mode,
@@ -854,11 +850,7 @@ WS_EXPORT HANDLE WINAPI CreateNamedPipeA(LPCSTR name, DWORD open_mode,
     HANDLE h = INVALID_HANDLE_VALUE;
     DWORD err = create_named_pipe(name, false, open_mode, pipe_mode, max, out_size,
                                   in_size, timeout, sa, &h);
-    if (err) {
-        ws_set_last_error(err);
-        return INVALID_HANDLE_VALUE;
-    }
-    return h;
+    return ws_handle(err, h);
 }
 
 /* ---- the client end: CreateFile on \\.\pipe\name ---- */
