@@ -527,11 +527,7 @@ WS_EXPORT HANDLE WINAPI FindFirstChangeNotificationW(LPCWSTR path, BOOL subtree,
 WS_EXPORT BOOL WINAPI FindNextChangeNotification(HANDLE h)
 {
     struct object *o = NULL;
-    ws_rcu_lock();
-    DWORD err = handle_get(h, &change_type, 0, &o, NULL);
-    if (!err)
-        object_ref(o);
-    ws_rcu_unlock();
+    DWORD err = handle_ref(h, &change_type, 0, &o, NULL);
     if (err)
         return ws_bool(err);
     change_set_value(o, 0);
@@ -1028,11 +1024,7 @@ WS_EXPORT BOOL WINAPI ReadDirectoryChangesW(HANDLE h, LPVOID buf, DWORD len, BOO
         r->sem = semaphore_new(0, 1, &err); /* NULL with err set */
     if (!err && ov && !routine && ov->hEvent) {
         struct object *o = NULL;
-        ws_rcu_lock();
-        err = handle_get(ov->hEvent, &event_type, EVENT_MODIFY_STATE, &o, NULL);
-        if (!err)
-            object_ref(o);
-        ws_rcu_unlock();
+        err = handle_ref(ov->hEvent, &event_type, EVENT_MODIFY_STATE, &o, NULL);
         if (!err) {
             r->event = o;
             ResetEvent(ov->hEvent);

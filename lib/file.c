@@ -333,11 +333,7 @@ DWORD file_get(HANDLE h, ACCESS_MASK need, struct file_obj **out,
                ACCESS_MASK *granted)
 {
     struct object *o = NULL;
-    ws_rcu_lock();
-    DWORD err = handle_get(h, &file_type, need, &o, granted);
-    if (!err)
-        object_ref(o);
-    ws_rcu_unlock();
+    DWORD err = handle_ref(h, &file_type, need, &o, granted);
     if (!err)
         *out = (struct file_obj *)o;
     return err;

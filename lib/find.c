@@ -341,11 +341,7 @@ WS_EXPORT HANDLE WINAPI FindFirstFileExW(LPCWSTR name, FINDEX_INFO_LEVELS level,
 static BOOL find_next(HANDLE h, void *data, bool wide)
 {
     struct object *o = NULL;
-    ws_rcu_lock();
-    DWORD err = handle_get(h, &find_type, 0, &o, NULL);
-    if (!err)
-        object_ref(o);
-    ws_rcu_unlock();
+    DWORD err = handle_ref(h, &find_type, 0, &o, NULL);
     if (err)
         return ws_bool(err);
     struct find_obj *f = (struct find_obj *)o;

@@ -119,4 +119,18 @@ static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const st
     return ERROR_SUCCESS;
 }
 
+/* handle_get, plus a reference that keeps the object past the RCU read
+ * section (for calls that may block); the caller drops it with
+ * object_unref. */
+static inline DWORD handle_ref(HANDLE h, const struct object_type *type, ACCESS_MASK need,
+                               struct object **out, ACCESS_MASK *granted)
+{
+    ws_rcu_lock();
+    DWORD err = handle_get(h, type, need, out, granted);
+    if (!err)
+        object_ref(*out);
+    ws_rcu_unlock();
+    return err;
+}
+
 #endif

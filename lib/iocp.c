@@ -361,11 +361,7 @@ static void thread_recount(struct ws_thread *t, struct object *gate)
 static DWORD iocp_get(HANDLE h, struct iocp **out)
 {
     struct object *o = NULL;
-    ws_rcu_lock();
-    DWORD err = handle_get(h, &iocp_type, IO_COMPLETION_MODIFY_STATE, &o, NULL);
-    if (!err)
-        object_ref(o);
-    ws_rcu_unlock();
+    DWORD err = handle_ref(h, &iocp_type, IO_COMPLETION_MODIFY_STATE, &o, NULL);
     *out = (struct iocp *)o;
     return err;
 }

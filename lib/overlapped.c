@@ -381,11 +381,7 @@ static DWORD submit(struct file_obj *f, void *buf, DWORD len, LPOVERLAPPED ov,
     HANDLE ev = ex ? NULL : (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1);
     if (ev) {
         struct object *o = NULL;
-        ws_rcu_lock();
-        DWORD err = handle_get(ev, &event_type, EVENT_MODIFY_STATE, &o, NULL);
-        if (!err)
-            object_ref(o);
-        ws_rcu_unlock();
+        DWORD err = handle_ref(ev, &event_type, EVENT_MODIFY_STATE, &o, NULL);
         if (err) {
             free(r);
             return err;

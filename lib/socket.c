@@ -264,11 +264,7 @@ int sock_get(SOCKET s, struct sock **out)
     struct object *o = NULL;
     if (!started())
         return WSANOTINITIALISED;
-    ws_rcu_lock();
-    DWORD err = handle_get((HANDLE)(uintptr_t)s, &socket_type, 0, &o, NULL);
-    if (!err)
-        object_ref(o);
-    ws_rcu_unlock();
+    DWORD err = handle_ref((HANDLE)(uintptr_t)s, &socket_type, 0, &o, NULL);
     if (err)
         return WSAENOTSOCK;
     struct sock *sk = (struct sock *)o;

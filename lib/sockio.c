@@ -612,11 +612,7 @@ static int submit(struct sock *sk, struct sio_req *r, LPWSAOVERLAPPED ov,
         HANDLE ev = (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1);
         if (ev) {
             struct object *o = NULL;
-            ws_rcu_lock();
-            DWORD err = handle_get(ev, &event_type, EVENT_MODIFY_STATE, &o, NULL);
-            if (!err)
-                object_ref(o);
-            ws_rcu_unlock();
+            DWORD err = handle_ref(ev, &event_type, EVENT_MODIFY_STATE, &o, NULL);
             if (err)
                 return WSA_INVALID_HANDLE;
             r->event = o;
