@@ -615,6 +615,9 @@ static Suite *mapping_suite(void)
     tcase_add_test(tc, test_outlives_creator);
     tcase_add_test(tc, test_no_holder_left);
     tcase_add_test(tc, test_dead_holders);
+    /* A hang guard only: sanitizer builds make each child's exit slow
+     * (ThreadSanitizer waits a second at exit). */
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
 }
