@@ -40,7 +40,9 @@
  * fd died with it (opening it fails, the next holder is tried), and any
  * process that meets the entry and finds the tag dead (shm_tag_dead, the
  * session's liveness check) reclaims it (HELD -> FREE by CAS on the same
- * word).  Limits: when every holder is gone, handles that never fetched an
+ * word); one that dies between claiming an entry and publishing it (a
+ * few stores) leaves it BUSY, lost to the object.  Limits: when every
+ * holder is gone, handles that never fetched an
  * fd (inherited or duplicated, no view mapped yet) can no longer map a view
  * (ERROR_INVALID_HANDLE); a process that finds every entry taken by a live
  * holder maps with a temporary fd and does not hold one; a handle closed
