@@ -479,6 +479,8 @@ static void release_removed(struct object *o)
     object_handle_close(o);
     if (o->type_id == TYPE_FILE)
         file_handle_closed((struct file_obj *)o);
+    else if (o->type_id == TYPE_MAPPING)
+        mapping_handle_closed(o);
     object_unref_deferred(o);
 }
 

@@ -908,6 +908,9 @@ static inline DWORD path_from(const void *name, bool wide, unsigned flags,
                 : path_from_a((LPCSTR)name, flags, out);
 }
 extern const struct object_type mapping_type; /* mapping.c */
+/* CloseHandle of a mapping: a holder process whose last handle to it went
+ * lets go of its fd (mapping.c). */
+void mapping_handle_closed(struct object *o);
 
 /* ------------------------------------------------------------------ */
 /* overlapped I/O (overlapped.c) and completion ports (iocp.c)          */

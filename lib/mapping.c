@@ -13,14 +13,41 @@
  * while views stay mapped: a view does not hold the object, only the pages
  * (mmap keeps the memfd's pages alive by itself).
  *
- * Processes: fd is process-private (only process fd_pid may use it).  The
- * arena is becoming shared, so another process that opened the mapping by
- * name gets its own fd to the same memfd or file from the creator's:
- * open("/proc/<fd_pid>/fd/<fd>") (same-user, ptrace-read permission), or
- * pidfd_getfd() where /proc is not mounted.  ino/dev identify the file so
- * that a reused fd number is never taken for ours.  Limits: this needs the
- * creator to be alive; and when another process drops the last reference,
- * the creator's fd stays open until the creator exits (docs/ARCHITECTURE.md).
+ * Processes and holders: an fd is per process, so the mapping records up
+ * to MAPPING_HOLDERS *holders* in the shared object: (pid, session tag, fd)
+ * of a process that keeps an fd of the backing memfd or file open.  The
+ * creator is the first holder.  A process that opens the mapping by name
+ * (OpenFileMapping, or CreateFileMapping of an existing name) or maps a view
+ * through a handle it got otherwise (inherited, duplicated into it) fetches
+ * its own fd from ANY live holder, open("/proc/<pid>/fd/<fd>") (same user,
+ * ptrace-read permission) or pidfd_getfd() where /proc is not mounted, and
+ * claims an entry for it, so the section outlives its creator as on
+ * Windows: it lives as long as some process that holds a handle also
+ * holds an fd.  ino/dev identify the file: a reused fd number, or a holder
+ * that let go while we read its entry, is never taken for ours.
+ *
+ * Holder entries: word = (gen << 2) | state, FREE -> BUSY (claimed by CAS,
+ * the claimer writes pid, tag, fd) -> HELD (release store); a reader reads
+ * the fields between two loads of word and uses them only if word did not
+ * change (a seqlock).  A holder lets go when its own last handle to the
+ * mapping is closed (mapping_handle_closed, from CloseHandle: a scan of the
+ * process's handle table, only in a holder process, as file.c does for
+ * inherited fds) or when the object is destroyed: HELD -> FREE, then it
+ * closes its fd.  Invariant: an entry HELD with a live tag names an fd of
+ * the mapping's file that its process keeps open (until it lets go).
+ *
+ * Crashes: a holder that dies without letting go leaves its entry HELD; its
+ * fd died with it (opening it fails, the next holder is tried), and any
+ * process that meets the entry and finds the tag dead (shm_tag_dead, the
+ * session's liveness check) reclaims it (HELD -> FREE by CAS on the same
+ * word); one that dies between claiming an entry and publishing it (a
+ * few stores) leaves it BUSY, lost to the object.  Limits: when every
+ * holder is gone, handles that never fetched an
+ * fd (inherited or duplicated, no view mapped yet) can no longer map a view
+ * (ERROR_INVALID_HANDLE); a process that finds every entry taken by a live
+ * holder maps with a temporary fd and does not hold one; a handle closed
+ * by another process (DUPLICATE_CLOSE_SOURCE) leaves the fd open until the
+ * holder closes another handle to the mapping, exits or the object goes.
  *
  * Views: a process-private list of (address, length) under views_lock, for
  * UnmapViewOfFile and FlushViewOfFile, which receive only an address.
@@ -40,6 +67,18 @@
 
 #define MAP_GRANULARITY 0x10000u /* dwAllocationGranularity */
 
+/* A process that keeps an fd of the backing file (see above).  pid, tag
+ * and fd are read by every process; the fd itself is usable only in
+ * process pid (whose shm_self_tag() is tag). */
+#define MAPPING_HOLDERS 8
+enum { HOLDER_FREE, HOLDER_BUSY, HOLDER_HELD };
+struct mapping_holder {
+    _Atomic uint32_t word; /* (gen << 2) | HOLDER_* */
+    _Atomic uint32_t pid;
+    _Atomic uint32_t tag;
+    _Atomic int32_t fd;
+};
+
 struct mapping_obj {
     struct object hdr;
     /* Shared, written once before the first handle exists. */
@@ -48,11 +87,7 @@ struct mapping_obj {
     uint32_t sec;      /* SEC_* */
     uint64_t ino;      /* identity of the backing file */
     uint64_t dev;
-    /* Process-private: valid only in process fd_pid (see above). */
-    int32_t fd;
-    uint32_t fd_pid;
-    uint32_t fd_tag; /* shm_self_tag() of process fd_pid */
-    uint32_t pad;
+    struct mapping_holder holders[MAPPING_HOLDERS];
 };
 
 /* The shared layout (internal.h, layout ids). */
@@ -63,16 +98,25 @@ static const uint32_t mapping_layout[] = {
     LAYOUT_FIELD(struct mapping_obj, sec),
     LAYOUT_FIELD(struct mapping_obj, ino),
     LAYOUT_FIELD(struct mapping_obj, dev),
-    LAYOUT_FIELD(struct mapping_obj, fd),
-    LAYOUT_FIELD(struct mapping_obj, fd_pid),
-    LAYOUT_FIELD(struct mapping_obj, fd_tag),
+    LAYOUT_FIELD(struct mapping_obj, holders),
+    LAYOUT_SIZE(struct mapping_holder),
+    LAYOUT_FIELD(struct mapping_holder, word),
+    LAYOUT_FIELD(struct mapping_holder, pid),
+    LAYOUT_FIELD(struct mapping_holder, tag),
+    LAYOUT_FIELD(struct mapping_holder, fd),
 };
+
+static struct mapping_holder *holder_self(struct mapping_obj *m, uint32_t *w, int *fd);
+static void holder_release(struct mapping_holder *e, uint32_t w, int fd);
 
 static void mapping_destroy(struct object *o)
 {
     struct mapping_obj *m = (struct mapping_obj *)o;
-    if (m->fd >= 0 && proc_is_self(m->fd_pid, m->fd_tag))
-        close(m->fd);
+    uint32_t w;
+    int fd;
+    struct mapping_holder *e = holder_self(m, &w, &fd);
+    if (e)
+        holder_release(e, w, fd);
 }
 
 const struct object_type mapping_type = {
@@ -113,6 +157,196 @@ static unsigned protect_bits(DWORD protect)
     }
 }
 
+/* ---- holders ---- */
+
+static uint32_t holder_next(uint32_t w, uint32_t state)
+{
+    return ((w & ~3u) + 4u) | state;
+}
+
+/* A consistent snapshot of entry e: false unless it is HELD. */
+static bool holder_read(struct mapping_holder *e, uint32_t *w, uint32_t *pid,
+                        uint32_t *tag, int *fd)
+{
+    *w = atomic_load_explicit(&e->word, memory_order_acquire);
+    if ((*w & 3u) != HOLDER_HELD)
+        return false;
+    *pid = atomic_load_explicit(&e->pid, memory_order_relaxed);
+    *tag = atomic_load_explicit(&e->tag, memory_order_relaxed);
+    *fd = atomic_load_explicit(&e->fd, memory_order_relaxed);
+    atomic_thread_fence(memory_order_acquire);
+    return atomic_load_explicit(&e->word, memory_order_relaxed) == *w;
+}
+
+/* This process's entry (and its word), or NULL. */
+static struct mapping_holder *holder_self(struct mapping_obj *m, uint32_t *w, int *fd)
+{
+    for (unsigned i = 0; i < MAPPING_HOLDERS; i++) {
+        uint32_t pid, tag;
+        if (holder_read(&m->holders[i], w, &pid, &tag, fd) && proc_is_self(pid, tag))
+            return &m->holders[i];
+    }
+    return NULL;
+}
+
+/* Makes this process a holder of fd (which the entry then owns): a free
+ * entry, or one whose process is dead.  False when every entry is held by
+ * a live process (the caller keeps fd). */
+static bool holder_claim(struct mapping_obj *m, int fd)
+{
+    for (unsigned i = 0; i < MAPPING_HOLDERS; i++) {
+        struct mapping_holder *e = &m->holders[i];
+        uint32_t w, pid, tag;
+        int hfd;
+        if (!holder_read(e, &w, &pid, &tag, &hfd)) {
+            if ((w & 3u) != HOLDER_FREE)
+                continue; /* being claimed, or changed while read */
+        } else if (!shm_tag_dead(tag)) {
+            continue;
+        }
+        if (!atomic_compare_exchange_strong_explicit(&e->word, &w,
+                                                     holder_next(w, HOLDER_BUSY),
+                                                     memory_order_acq_rel,
+                                                     memory_order_relaxed))
+            continue;
+        atomic_store_explicit(&e->pid, file_pid(), memory_order_relaxed);
+        atomic_store_explicit(&e->tag, shm_self_tag(), memory_order_relaxed);
+        atomic_store_explicit(&e->fd, fd, memory_order_relaxed);
+        atomic_store_explicit(&e->word, holder_next(w, HOLDER_HELD), memory_order_release);
+        return true;
+    }
+    return false;
+}
+
+/* Lets go of this process's entry e, read as w: closes its fd unless
+ * another thread of ours let go first. */
+static void holder_release(struct mapping_holder *e, uint32_t w, int fd)
+{
+    if (atomic_compare_exchange_strong_explicit(&e->word, &w, holder_next(w, HOLDER_FREE),
+                                                memory_order_acq_rel, memory_order_relaxed))
+        close(fd);
+}
+
+/* A dead process's entry is free again (its fd died with it). */
+static void holder_reclaim(struct mapping_holder *e, uint32_t w)
+{
+    atomic_compare_exchange_strong_explicit(&e->word, &w, holder_next(w, HOLDER_FREE),
+                                            memory_order_acq_rel, memory_order_relaxed);
+}
+
+/* Is fd the mapping's file? */
+static bool mapping_same_file(const struct mapping_obj *m, int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 && (uint64_t)st.st_ino == m->ino &&
+           (uint64_t)st.st_dev == m->dev;
+}
+
+/* Another process's fd, as a new fd of ours; -1 when it cannot be had. */
+static int holder_fetch(uint32_t pid, int fd, bool writable)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
+    int nfd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+#ifdef SYS_pidfd_getfd
+    if (nfd < 0 && errno != ENOENT) {
+        int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+        if (pidfd >= 0) {
+            nfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+            close(pidfd);
+        }
+    }
+#endif
+    return nfd;
+}
+
+/* A new fd of this process for the mapping's file (the caller closes it):
+ * a copy of our holder fd, or one fetched from any live holder, after
+ * which this process becomes a holder too (while it has a handle).
+ * ERROR_INVALID_HANDLE when no holder can give one. */
+static DWORD mapping_get_fd(struct mapping_obj *m, bool writable, int *out)
+{
+    uint32_t w, pid, tag;
+    int fd;
+    if (holder_self(m, &w, &fd)) {
+        /* A thread of ours may let go meanwhile: the copy is checked. */
+        int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (nfd >= 0 && mapping_same_file(m, nfd)) {
+            *out = nfd;
+            return ERROR_SUCCESS;
+        }
+        if (nfd >= 0)
+            close(nfd);
+    }
+    for (unsigned i = 0; i < MAPPING_HOLDERS; i++) {
+        struct mapping_holder *e = &m->holders[i];
+        if (!holder_read(e, &w, &pid, &tag, &fd) || proc_is_self(pid, tag))
+            continue;
+        if (shm_tag_dead(tag)) {
+            holder_reclaim(e, w);
+            continue;
+        }
+        int nfd = holder_fetch(pid, fd, writable);
+        if (nfd < 0)
+            continue; /* exiting, or let go of it meanwhile */
+        if (!mapping_same_file(m, nfd)) {
+            close(nfd);
+            continue;
+        }
+        if (!holder_self(m, &w, &fd)) {
+            int keep = fcntl(nfd, F_DUPFD_CLOEXEC, 0);
+            if (keep >= 0 && !holder_claim(m, keep))
+                close(keep);
+            else if (keep >= 0) {
+                /* Our last handle may have been closed while we claimed:
+                 * then nobody else lets go of the entry (see
+                 * mapping_handle_closed). */
+                atomic_thread_fence(memory_order_seq_cst);
+                struct mapping_holder *me = holder_self(m, &w, &fd);
+                if (me && !handle_table_refers(&m->hdr))
+                    holder_release(me, w, fd);
+            }
+        }
+        *out = nfd;
+        return ERROR_SUCCESS;
+    }
+    return ERROR_INVALID_HANDLE; /* no live holder */
+}
+
+void mapping_handle_closed(struct object *o)
+{
+    struct mapping_obj *m = (struct mapping_obj *)o;
+    uint32_t w;
+    int fd;
+    struct mapping_holder *e = holder_self(m, &w, &fd);
+    if (!e)
+        return;
+    atomic_thread_fence(memory_order_seq_cst);
+    if (!handle_table_refers(o))
+        holder_release(e, w, fd);
+}
+
+/* Becomes a holder of the mapping h names, if not one already: a process
+ * that opened it by name keeps the section alive from then on.  Failures
+ * are left to MapViewOfFile. */
+static void mapping_hold(HANDLE h)
+{
+    struct object *o = NULL;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &mapping_type, 0, &o, NULL);
+    if (!err)
+        object_ref(o);
+    ws_rcu_unlock();
+    if (err)
+        return;
+    struct mapping_obj *m = (struct mapping_obj *)o;
+    uint32_t w;
+    int fd;
+    if (!holder_self(m, &w, &fd) && !mapping_get_fd(m, (protect_bits(m->protect) & PROT_W) != 0, &fd))
+        close(fd);
+    object_unref(o);
+}
+
 #define SEC_KNOWN (SEC_FILE | SEC_IMAGE | SEC_PROTECTED_IMAGE | SEC_RESERVE | \
                    SEC_COMMIT | SEC_NOCACHE | SEC_WRITECOMBINE | SEC_LARGE_PAGES)
 
@@ -138,9 +372,11 @@ static struct object *mapping_make(void *ctx, DWORD *err)
     m->sec = a->sec;
     m->ino = (uint64_t)st.st_ino;
     m->dev = (uint64_t)st.st_dev;
-    m->fd = a->fd;
-    m->fd_pid = file_pid();
-    m->fd_tag = shm_self_tag();
+    /* Not visible to anyone yet: the creator is the first holder. */
+    atomic_init(&m->holders[0].pid, file_pid());
+    atomic_init(&m->holders[0].tag, shm_self_tag());
+    atomic_init(&m->holders[0].fd, a->fd);
+    atomic_init(&m->holders[0].word, HOLDER_HELD);
     a->fd = -1;
     return o;
 }
@@ -236,8 +472,11 @@ static HANDLE mapping_create(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD flags,
     HANDLE h = object_create_handle(&mapping_type, mapping_make, &a, wname,
                                     aname, ansi, SECTION_ALL_ACCESS,
                                     sa && sa->bInheritHandle);
-    if (a.fd >= 0) /* not used: the name existed, or creation failed */
+    if (a.fd >= 0) { /* not used: the name existed, or creation failed */
         close(a.fd);
+        if (h)
+            mapping_hold(h);
+    }
     return h;
 }
 
@@ -257,12 +496,18 @@ WS_EXPORT HANDLE WINAPI CreateFileMappingA(HANDLE file, LPSECURITY_ATTRIBUTES sa
 
 WS_EXPORT HANDLE WINAPI OpenFileMappingW(DWORD access, BOOL inherit, LPCWSTR name)
 {
-    return object_open_handle(&mapping_type, name, NULL, false, access, inherit);
+    HANDLE h = object_open_handle(&mapping_type, name, NULL, false, access, inherit);
+    if (h)
+        mapping_hold(h);
+    return h;
 }
 
 WS_EXPORT HANDLE WINAPI OpenFileMappingA(DWORD access, BOOL inherit, LPCSTR name)
 {
-    return object_open_handle(&mapping_type, NULL, name, true, access, inherit);
+    HANDLE h = object_open_handle(&mapping_type, NULL, name, true, access, inherit);
+    if (h)
+        mapping_hold(h);
+    return h;
 }
 
 /* ---- views ---- */
@@ -302,41 +547,6 @@ static ptrdiff_t views_find_locked(const void *p)
         if (c >= views[i].addr && c < views[i].addr + views[i].len)
             return (ptrdiff_t)i;
     return -1;
-}
-
-/* This process's fd of m: its own, or a new one reached through the
- * creator's (*owned = true: the caller closes it). */
-static DWORD mapping_get_fd(struct mapping_obj *m, bool writable, int *fd,
-                            bool *owned)
-{
-    *owned = false;
-    if (proc_is_self(m->fd_pid, m->fd_tag)) {
-        *fd = m->fd;
-        return ERROR_SUCCESS;
-    }
-    char path[64];
-    snprintf(path, sizeof(path), "/proc/%u/fd/%d", m->fd_pid, m->fd);
-    int nfd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-#ifdef SYS_pidfd_getfd
-    if (nfd < 0 && errno != ENOENT) {
-        int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)m->fd_pid, 0);
-        if (pidfd >= 0) {
-            nfd = (int)syscall(SYS_pidfd_getfd, pidfd, m->fd, 0);
-            close(pidfd);
-        }
-    }
-#endif
-    if (nfd < 0)
-        return ERROR_INVALID_HANDLE; /* the creator is gone */
-    struct stat st;
-    if (fstat(nfd, &st) < 0 || (uint64_t)st.st_ino != m->ino ||
-        (uint64_t)st.st_dev != m->dev) {
-        close(nfd);
-        return ERROR_INVALID_HANDLE;
-    }
-    *fd = nfd;
-    *owned = true;
-    return ERROR_SUCCESS;
 }
 
 static LPVOID map_view(HANDLE h, DWORD access, DWORD off_high, DWORD off_low,
@@ -394,8 +604,7 @@ static LPVOID map_view(HANDLE h, DWORD access, DWORD off_high, DWORD off_low,
     if (exec)
         prot |= PROT_EXEC;
     int fd;
-    bool owned;
-    if ((err = mapping_get_fd(m, (allowed & PROT_W) != 0, &fd, &owned))) {
+    if ((err = mapping_get_fd(m, (allowed & PROT_W) != 0, &fd))) {
         object_unref(o);
         return ws_null(err);
     }
@@ -404,8 +613,7 @@ static LPVOID map_view(HANDLE h, DWORD access, DWORD off_high, DWORD off_low,
         flags |= MAP_FIXED_NOREPLACE;
     void *p = mmap(base, len, prot, flags, fd, (off_t)off);
     int e = errno;
-    if (owned)
-        close(fd);
+    close(fd);
     object_unref(o);
     if (p == MAP_FAILED)
         return ws_null(e == EEXIST ? ERROR_INVALID_ADDRESS

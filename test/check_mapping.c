@@ -1,12 +1,15 @@
 /* File mappings: paging-file and file-backed mappings, protections
  * against file access, FILE_MAP_* against the handle and the protection,
- * views, names (and their lifetime while views remain), a forked process
- * opening a named mapping (an exec'd process will, once the arena is
- * shared). */
+ * views, names (and their lifetime while views remain), forked processes
+ * opening a named mapping, and the section outliving its creator (holders,
+ * mapping.c). */
 #include "testutil.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -364,6 +367,238 @@ START_TEST(test_file_fork_shared)
 }
 END_TEST
 
+/* ---- the section outlives its creator ---- */
+
+/* One byte through a pipe: a step of the processes below. */
+static void say(int fd)
+{
+    ck_assert_int_eq(write(fd, "s", 1), 1);
+}
+
+static BOOL heard(int fd)
+{
+    char c;
+    return read(fd, &c, 1) == 1;
+}
+
+/* A forked helper: dies with the test process, whatever happens. */
+static pid_t spawn_child(void)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0)
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+    return pid;
+}
+
+static void reap_ok(pid_t pid)
+{
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+
+/* How many memfds of mappings this process has open. */
+static int section_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char path[300], target[256];
+        snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+        ssize_t len = readlink(path, target, sizeof(target) - 1);
+        if (len > 0) {
+            target[len] = 0;
+            n += strstr(target, "winshim-section") != NULL;
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* A creates and writes, B opens and maps, A exits; C, started after that,
+ * opens by name and sees both writes; B duplicates its handle into this
+ * process, which maps through it (becoming a holder) and keeps the section
+ * after B exited too: D opens it by name and maps. */
+START_TEST(test_outlives_creator)
+{
+    const char *name = nm("outlive");
+    CloseHandle(CreateEventA(NULL, FALSE, FALSE, NULL)); /* attach: B dups to us */
+    int a_ready[2], a_go[2], b_ready[2], b_go[2];
+    ck_assert(pipe(a_ready) == 0 && pipe(a_go) == 0 && pipe(b_ready) == 0 &&
+              pipe(b_go) == 0);
+    pid_t a = spawn_child();
+    if (a == 0) {
+        HANDLE m = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                                      0x20000, name);
+        char *v = m ? MapViewOfFile(m, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+        if (!v)
+            _exit(10);
+        strcpy(v, "from A");
+        say(a_ready[1]);
+        heard(a_go[0]);
+        _exit(0); /* no CloseHandle, no UnmapViewOfFile: gone with A */
+    }
+    ck_assert(heard(a_ready[0]));
+    pid_t b = spawn_child();
+    if (b == 0) {
+        HANDLE o = OpenFileMappingA(FILE_MAP_ALL_ACCESS, FALSE, name);
+        if (!o)
+            _exit(20);
+        char *v = MapViewOfFile(o, FILE_MAP_WRITE, 0, 0x10000, 0x100);
+        if (!v)
+            _exit(21);
+        strcpy(v, "from B");
+        say(b_ready[1]);
+        heard(b_go[0]); /* A has exited */
+        HANDLE parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)getppid());
+        HANDLE theirs;
+        if (!parent || !DuplicateHandle(GetCurrentProcess(), o, parent, &theirs, 0, FALSE,
+                                        DUPLICATE_SAME_ACCESS))
+            _exit(22);
+        if (write(b_ready[1], &theirs, sizeof(theirs)) != (ssize_t)sizeof(theirs))
+            _exit(23);
+        heard(b_go[0]);
+        _exit(0);
+    }
+    ck_assert(heard(b_ready[0]));
+    say(a_go[1]);
+    reap_ok(a);
+    pid_t c = spawn_child();
+    if (c == 0) {
+        HANDLE o = OpenFileMappingA(FILE_MAP_READ, FALSE, name);
+        if (!o)
+            _exit(30);
+        char *v = MapViewOfFile(o, FILE_MAP_READ, 0, 0, 0);
+        if (!v)
+            _exit(100 + (int)GetLastError());
+        _exit(strcmp(v, "from A") || strcmp(v + 0x10000, "from B") ? 31 : 0);
+    }
+    reap_ok(c);
+    say(b_go[1]);
+    HANDLE mine;
+    ck_assert_int_eq(read(b_ready[0], &mine, sizeof(mine)), (ssize_t)sizeof(mine));
+    char *v = MapViewOfFile(mine, FILE_MAP_ALL_ACCESS, 0, 0, 0);
+    ck_assert_ptr_nonnull(v);
+    ck_assert_str_eq(v, "from A");
+    say(b_go[1]);
+    reap_ok(b);
+    /* Every other holder is gone: ours keeps the section. */
+    char *w = MapViewOfFile(mine, FILE_MAP_READ, 0, 0x10000, 0);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w, "from B");
+    pid_t d = spawn_child();
+    if (d == 0) {
+        HANDLE o = OpenFileMappingA(FILE_MAP_WRITE, FALSE, name);
+        char *x = o ? MapViewOfFile(o, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+        if (!x)
+            _exit(40);
+        strcpy(x + 100, "from D");
+        _exit(0);
+    }
+    reap_ok(d);
+    ck_assert_str_eq(v + 100, "from D");
+    ck_assert(UnmapViewOfFile(v));
+    ck_assert(UnmapViewOfFile(w));
+    ck_assert(CloseHandle(mine));
+}
+END_TEST
+
+/* A handle duplicated into a process that maps no view before every
+ * holder is gone cannot map one any more (the limit mapping.c states);
+ * closing it still works. */
+START_TEST(test_no_holder_left)
+{
+    CloseHandle(CreateEventA(NULL, FALSE, FALSE, NULL));
+    int ready[2], go[2];
+    ck_assert(pipe(ready) == 0 && pipe(go) == 0);
+    pid_t a = spawn_child();
+    if (a == 0) {
+        HANDLE m = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0,
+                                      4096, NULL);
+        HANDLE parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)getppid());
+        HANDLE theirs;
+        if (!m || !parent || !DuplicateHandle(GetCurrentProcess(), m, parent, &theirs,
+                                              0, FALSE, DUPLICATE_SAME_ACCESS))
+            _exit(10);
+        if (write(ready[1], &theirs, sizeof(theirs)) != (ssize_t)sizeof(theirs))
+            _exit(11);
+        heard(go[0]);
+        _exit(0);
+    }
+    HANDLE mine;
+    ck_assert_int_eq(read(ready[0], &mine, sizeof(mine)), (ssize_t)sizeof(mine));
+    say(go[1]);
+    reap_ok(a);
+    ASSERT_FAILS(MapViewOfFile(mine, FILE_MAP_READ, 0, 0, 0), ERROR_INVALID_HANDLE);
+    ck_assert(CloseHandle(mine));
+}
+END_TEST
+
+/* Holders that die without letting go (SIGKILL) leave their entries to be
+ * reclaimed: more of them than there are entries, then a live one that
+ * must still become a holder.  A holder lets go of its fd with its own
+ * last handle, while other processes keep the section. */
+START_TEST(test_dead_holders)
+{
+    const char *name = nm("dead");
+    HANDLE m = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, name);
+    ck_assert_ptr_nonnull(m);
+    int before = section_fds();
+    ck_assert_int_ge(before, 1);
+    for (int i = 0; i < 12; i++) {
+        int ready[2];
+        ck_assert_int_eq(pipe(ready), 0);
+        pid_t k = spawn_child();
+        if (k == 0) {
+            HANDLE o = OpenFileMappingA(FILE_MAP_WRITE, FALSE, name);
+            char *x = o ? MapViewOfFile(o, FILE_MAP_WRITE, 0, 0, 0) : NULL;
+            if (!x)
+                _exit(10);
+            x[i] = (char)('a' + i);
+            say(ready[1]);
+            for (;;)
+                pause();
+        }
+        ck_assert(heard(ready[0]));
+        kill(k, SIGKILL);
+        int status;
+        ck_assert_int_eq(waitpid(k, &status, 0), k);
+        close(ready[0]);
+        close(ready[1]);
+    }
+    int ready[2], go[2];
+    ck_assert(pipe(ready) == 0 && pipe(go) == 0);
+    pid_t x = spawn_child();
+    if (x == 0) {
+        HANDLE o = OpenFileMappingA(FILE_MAP_READ, FALSE, name);
+        if (!o)
+            _exit(20);
+        say(ready[1]);
+        heard(go[0]);
+        _exit(0);
+    }
+    ck_assert(heard(ready[0]));
+    /* Our last handle: our fd goes, X keeps the section. */
+    ck_assert(CloseHandle(m));
+    ck_assert_int_eq(section_fds(), before - 1);
+    pid_t y = spawn_child();
+    if (y == 0) {
+        HANDLE o = OpenFileMappingA(FILE_MAP_READ, FALSE, name);
+        char *v = o ? MapViewOfFile(o, FILE_MAP_READ, 0, 0, 0) : NULL;
+        if (!v)
+            _exit(30);
+        _exit(memcmp(v, "abcdefghijkl", 12) ? 31 : 0);
+    }
+    reap_ok(y);
+    say(go[1]);
+    reap_ok(x);
+}
+END_TEST
+
 static Suite *mapping_suite(void)
 {
     Suite *s = suite_create("mapping");
@@ -377,6 +612,12 @@ static Suite *mapping_suite(void)
     tc = tcase_create("processes");
     tcase_add_test(tc, test_fork_shared);
     tcase_add_test(tc, test_file_fork_shared);
+    tcase_add_test(tc, test_outlives_creator);
+    tcase_add_test(tc, test_no_holder_left);
+    tcase_add_test(tc, test_dead_holders);
+    /* A hang guard only: sanitizer builds make each child's exit slow
+     * (ThreadSanitizer waits a second at exit). */
+    tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
 }
