@@ -377,8 +377,8 @@ DWORD handle_remove_from(struct proc_slot *s, HANDLE h)
 /* The child's table gets every inheritable handle of ours at the same
  * index and generation, so the values are the same; every other index
  * below our top goes to its free list. */
-DWORD handle_inherit_into(struct proc_slot *c, void (*each)(struct object *o, void *ctx),
-                          void *ctx)
+DWORD handle_inherit_into(struct proc_slot *c, const HANDLE *only, size_t n_only,
+                          void (*each)(struct object *o, void *ctx), void *ctx)
 {
     struct proc_slot *s = ht_slot;
     DWORD err = ERROR_SUCCESS;
@@ -403,6 +403,13 @@ DWORD handle_inherit_into(struct proc_slot *c, void (*each)(struct object *o, vo
             ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
             bool take = (w & HE_USED) && (he_flags(w) & HANDLE_FLAG_INHERIT) &&
                         atomic_load_explicit(&e->word, memory_order_acquire) == w;
+            if (take && only) { /* hook for spawn.c: a handle list */
+                HANDLE v = handle_value(i, he_gen(w));
+                size_t k = 0;
+                while (k < n_only && only[k] != v)
+                    k++;
+                take = k < n_only;
+            }
             if (take) {
                 struct object *o = he_object(w);
                 object_ref(o);

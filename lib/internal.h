@@ -423,10 +423,17 @@ DWORD handle_get_from(struct proc_slot *s, HANDLE h, struct object **out,
 DWORD handle_remove_from(struct proc_slot *s, HANDLE h);
 /* Copies every inheritable handle into s under the same value, with the
  * same access; each(o, ctx) is called for every object copied (may be
- * NULL). */
-DWORD handle_inherit_into(struct proc_slot *s, void (*each)(struct object *o, void *ctx),
-                          void *ctx);
+ * NULL).  With `only` (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), just the
+ * inheritable handles among only[0..n_only). */
+DWORD handle_inherit_into(struct proc_slot *s, const HANDLE *only, size_t n_only,
+                          void (*each)(struct object *o, void *ctx), void *ctx);
 uint32_t handle_count_of(struct proc_slot *s);
+
+/* Attribute lists (attrlist.c): the handle list of l (*present false
+ * without one); ERROR_NOT_SUPPORTED when l holds any other attribute. */
+struct _PROC_THREAD_ATTRIBUTE_LIST;
+DWORD attrlist_handles(const struct _PROC_THREAD_ATTRIBUTE_LIST *l, const HANDLE **list,
+                       size_t *n, bool *present);
 
 /* ------------------------------------------------------------------ */
 /* the session segment and the process table (shm.c)                   */

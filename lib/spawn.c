@@ -654,6 +654,26 @@ struct spawn_args {
     LPPROC_THREAD_ATTRIBUTE_LIST attrs;
 };
 
+/* A handle list names only open, inheritable handles of ours: Windows
+ * fails CreateProcess with ERROR_INVALID_PARAMETER for a handle that is
+ * not inheritable (Microsoft: "must be created as inheritable"). */
+static DWORD spawn_check_list(const HANDLE *list, size_t n)
+{
+    struct proc_slot *self = shm_self();
+    for (size_t i = 0; i < n; i++) {
+        struct object *o;
+        ACCESS_MASK acc;
+        uint32_t fl;
+        DWORD err = self ? handle_get_from(self, list[i], &o, &acc, &fl) : ERROR_INVALID_HANDLE;
+        if (err)
+            return err;
+        object_unref(o);
+        if (!(fl & HANDLE_FLAG_INHERIT))
+            return ERROR_INVALID_PARAMETER;
+    }
+    return ERROR_SUCCESS;
+}
+
 static void undo_handles(HANDLE hp, HANDLE ht)
 {
     if (hp)
@@ -667,8 +687,23 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
     DWORD err;
     if ((err = spawn_check_flags(a->flags)))
         return err;
-    if ((a->flags & EXTENDED_STARTUPINFO_PRESENT) && a->attrs)
-        return ERROR_NOT_SUPPORTED; /* HOOK: attribute lists (handle lists) */
+    /* PROC_THREAD_ATTRIBUTE_HANDLE_LIST narrows bInheritHandles to the
+     * listed handles; without bInheritHandles it is ignored, as on Windows
+     * (checked under Wine).  Any other attribute: ERROR_NOT_SUPPORTED. */
+    static const HANDLE no_handles[1];
+    const HANDLE *only = NULL;
+    size_t n_only = 0;
+    if (a->attrs) {
+        bool listed;
+        if ((err = attrlist_handles(a->attrs, &only, &n_only, &listed)))
+            return err;
+        if (!listed || !a->inherit)
+            only = NULL;
+        else if ((err = spawn_check_list(only, n_only)))
+            return err;
+        else if (!only)
+            only = no_handles; /* an empty list: nothing is inherited */
+    }
     if (!a->app && !a->cmdline)
         return ERROR_INVALID_PARAMETER;
     if (!pi)
@@ -768,7 +803,7 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
         char *e;
         if ((err = shm_slot_prepare(&slot)))
             goto out;
-        if ((err = handle_inherit_into(slot, inherit_collect, &keep)))
+        if ((err = handle_inherit_into(slot, only, n_only, inherit_collect, &keep)))
             goto out;
         if (keep.failed || !(e = shm_slot_env(slot)) || !strvec_push(&env, e)) {
             err = ERROR_NOT_ENOUGH_MEMORY;

@@ -113,6 +113,20 @@ static int child_stdinherit(int argc, char **argv, int k)
     return 0;
 }
 
+/* "listed <listed event> <unlisted event>...": a handle list passed the
+ * first and none of the others (each an inheritable event of the parent's). */
+static int child_listed(int argc, char **argv, int k)
+{
+    if (!SetEvent(arg_handle(argv, argc, k + 2)))
+        return 40;
+    for (int i = k + 3; i < argc; i++) {
+        SetLastError(0xdeadbeef);
+        if (SetEvent(arg_handle(argv, argc, i)) || GetLastError() != ERROR_INVALID_HANDLE)
+            return 41;
+    }
+    return 0;
+}
+
 /* Runs mode `m` (argv[k] is "--child"). */
 static int child_main(int argc, char **argv, int k)
 {
@@ -124,6 +138,8 @@ static int child_main(int argc, char **argv, int k)
         return child_inherit(argc, argv, k);
     if (!strcmp(m, "noinherit"))
         return child_noinherit(argc, argv, k);
+    if (!strcmp(m, "listed"))
+        return child_listed(argc, argv, k);
     if (!strcmp(m, "stdinherit"))
         return child_stdinherit(argc, argv, k);
     if (!strcmp(m, "exit"))
@@ -857,10 +873,12 @@ START_TEST(test_create_errors)
     STARTUPINFOEXA six;
     memset(&six, 0, sizeof six);
     six.StartupInfo.cb = sizeof six;
+    /* Not made by InitializeProcThreadAttributeList (Windows would read
+     * garbage); real lists: test_attrlist_*, test_handle_list. */
     six.lpAttributeList = (LPPROC_THREAD_ATTRIBUTE_LIST)&six;
     ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, EXTENDED_STARTUPINFO_PRESENT,
                                 NULL, NULL, &six.StartupInfo, &pi),
-                 ERROR_NOT_SUPPORTED);
+                 ERROR_INVALID_PARAMETER);
     /* Pointers Windows would fault on. */
     ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, NULL, &pi),
                  ERROR_NOACCESS);
@@ -1079,6 +1097,251 @@ END_TEST
  * inherited event is signalled from there, an inherited pipe writer
  * writes, and the pipe ends when the last writer, the child's included,
  * is gone. */
+/* InitializeProcThreadAttributeList: the size query fails by design with
+ * ERROR_INSUFFICIENT_BUFFER and the size (24 bytes and 24 per attribute,
+ * Windows x64's); a short buffer the same; dwFlags must be 0. */
+START_TEST(test_attrlist_init)
+{
+    SIZE_T size = 0;
+    ASSERT_FAILS(InitializeProcThreadAttributeList(NULL, 1, 0, &size), ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(size, 48);
+    ASSERT_FAILS(InitializeProcThreadAttributeList(NULL, 0, 0, &size), ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(size, 24);
+    ASSERT_FAILS(InitializeProcThreadAttributeList(NULL, 3, 0, &size), ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(size, 96);
+
+    SIZE_T need = 0;
+    InitializeProcThreadAttributeList(NULL, 2, 0, &need);
+    LPPROC_THREAD_ATTRIBUTE_LIST l = malloc(need);
+    ck_assert_ptr_nonnull(l);
+    size = need - 1;
+    ASSERT_FAILS(InitializeProcThreadAttributeList(l, 2, 0, &size), ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(size, need);
+    size = need;
+    ASSERT_FAILS(InitializeProcThreadAttributeList(l, 2, 1, &size), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(InitializeProcThreadAttributeList(NULL, 2, 1, &size), ERROR_INVALID_PARAMETER);
+    size = need + 100;
+    SetLastError(0xdeadbeef);
+    ck_assert(InitializeProcThreadAttributeList(l, 2, 0, &size));
+    ck_assert_uint_eq(GetLastError(), 0xdeadbeef);
+    ck_assert_uint_eq(size, need);
+    DeleteProcThreadAttributeList(l);
+    free(l);
+}
+END_TEST
+
+/* UpdateProcThreadAttribute: the errors in Windows' order (under Wine):
+ * unknown attribute, duplicate, full list, then the value's size. */
+START_TEST(test_attrlist_update)
+{
+    SIZE_T size = 0;
+    InitializeProcThreadAttributeList(NULL, 2, 0, &size);
+    LPPROC_THREAD_ATTRIBUTE_LIST l = malloc(size);
+    ck_assert_ptr_nonnull(l);
+    ck_assert(InitializeProcThreadAttributeList(l, 2, 0, &size));
+    HANDLE hs[2] = {NULL, NULL}, parent = GetCurrentProcess();
+    USHORT node = 0;
+    SIZE_T ret = 0;
+    DWORD prev = 0;
+
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, 0x12345, hs, sizeof hs, NULL, NULL),
+                 ERROR_NOT_SUPPORTED);
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, ProcThreadAttributeValue(1, FALSE, TRUE, FALSE),
+                                           hs, sizeof hs, NULL, NULL),
+                 ERROR_NOT_SUPPORTED);
+    /* The handle list's number without its INPUT bit is no attribute. */
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, ProcThreadAttributeHandleList, hs, sizeof hs,
+                                           NULL, NULL),
+                 ERROR_NOT_SUPPORTED);
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, hs, 5, NULL,
+                                           NULL),
+                 ERROR_BAD_LENGTH);
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &parent,
+                                           4, NULL, NULL),
+                 ERROR_BAD_LENGTH);
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 2, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, hs,
+                                           sizeof hs, NULL, NULL),
+                 ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, hs,
+                                           sizeof hs, &prev, NULL),
+                 ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, hs,
+                                           sizeof hs, NULL, &ret),
+                 ERROR_INVALID_PARAMETER);
+
+    SetLastError(0xdeadbeef);
+    ck_assert(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, hs, sizeof hs,
+                                        NULL, NULL));
+    ck_assert_uint_eq(GetLastError(), 0xdeadbeef);
+    /* A duplicate wins over a bad size; REPLACE_VALUE replaces. */
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, hs, 5, NULL,
+                                           NULL),
+                 ERROR_OBJECT_NAME_EXISTS);
+    ck_assert(UpdateProcThreadAttribute(l, PROC_THREAD_ATTRIBUTE_REPLACE_VALUE,
+                                        PROC_THREAD_ATTRIBUTE_HANDLE_LIST, hs, sizeof hs[0],
+                                        NULL, NULL));
+    ck_assert(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &parent,
+                                        sizeof parent, NULL, NULL));
+    /* Full: ERROR_GEN_FAILURE even before the size is looked at. */
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_PREFERRED_NODE, &node,
+                                           sizeof node, NULL, NULL),
+                 ERROR_GEN_FAILURE);
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_PREFERRED_NODE, &node, 8,
+                                           NULL, NULL),
+                 ERROR_GEN_FAILURE);
+    ASSERT_FAILS(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, hs,
+                                           sizeof hs, NULL, NULL),
+                 ERROR_OBJECT_NAME_EXISTS);
+    DeleteProcThreadAttributeList(l);
+    free(l);
+}
+END_TEST
+
+/* Runs "listed" with the given list and bInheritHandles; returns
+ * CreateProcess's error (0: the child ran and its exit code is *code). */
+static DWORD run_listed(const HANDLE *list, SIZE_T n, BOOL inherit, HANDLE a, HANDLE b,
+                        DWORD *code, BOOL wide)
+{
+    SIZE_T size = 0;
+    InitializeProcThreadAttributeList(NULL, 1, 0, &size);
+    LPPROC_THREAD_ATTRIBUTE_LIST l = malloc(size);
+    ck_assert_ptr_nonnull(l);
+    ck_assert(InitializeProcThreadAttributeList(l, 1, 0, &size));
+    ck_assert(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, (PVOID)list,
+                                        n * sizeof(HANDLE), NULL, NULL));
+    char line[PATH_MAX + 128];
+    snprintf(line, sizeof line, "\"%s\" --child listed %llx %llx", self_exe,
+             (unsigned long long)(uintptr_t)a, (unsigned long long)(uintptr_t)b);
+    PROCESS_INFORMATION pi;
+    BOOL ok;
+    SetLastError(0xdeadbeef);
+    if (wide) {
+        STARTUPINFOEXW si;
+        memset(&si, 0, sizeof si);
+        si.StartupInfo.cb = sizeof si;
+        si.lpAttributeList = l;
+        WCHAR wline[sizeof line];
+        size_t i = 0;
+        for (; line[i]; i++)
+            wline[i] = (WCHAR)(unsigned char)line[i];
+        wline[i] = 0;
+        ok = CreateProcessW(NULL, wline, NULL, NULL, inherit, EXTENDED_STARTUPINFO_PRESENT, NULL,
+                            NULL, &si.StartupInfo, &pi);
+    } else {
+        STARTUPINFOEXA si;
+        memset(&si, 0, sizeof si);
+        si.StartupInfo.cb = sizeof si;
+        si.lpAttributeList = l;
+        ok = CreateProcessA(NULL, line, NULL, NULL, inherit, EXTENDED_STARTUPINFO_PRESENT, NULL,
+                            NULL, &si.StartupInfo, &pi);
+    }
+    DWORD err = ok ? 0 : GetLastError();
+    if (ok) {
+        ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20000), WAIT_OBJECT_0);
+        ck_assert(GetExitCodeProcess(pi.hProcess, code));
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+    }
+    DeleteProcThreadAttributeList(l);
+    free(l);
+    return err;
+}
+
+/* PROC_THREAD_ATTRIBUTE_HANDLE_LIST: only the listed handles cross, under
+ * their values; each must be an inheritable handle; without
+ * bInheritHandles the list is ignored and nothing crosses. */
+START_TEST(test_handle_list)
+{
+    find_self();
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE in1 = CreateEventA(&sa, TRUE, FALSE, NULL), in2 = CreateEventA(&sa, TRUE, FALSE, NULL);
+    HANDLE no = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ck_assert_ptr_nonnull(in1);
+    ck_assert_ptr_nonnull(in2);
+    ck_assert_ptr_nonnull(no);
+    DWORD code = 99;
+
+    HANDLE list[2] = {in1, in1};
+    ck_assert_uint_eq(run_listed(list, 1, TRUE, in1, in2, &code, FALSE), 0);
+    ck_assert_uint_eq(code, 0);
+    ASSERT_WAIT(WaitForSingleObject(in1, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(in2, 0), WAIT_TIMEOUT);
+    ck_assert(ResetEvent(in1));
+
+    /* The other way round, through CreateProcessW; a duplicate entry is
+     * accepted (as under Wine). */
+    list[0] = list[1] = in2;
+    ck_assert_uint_eq(run_listed(list, 2, TRUE, in2, in1, &code, TRUE), 0);
+    ck_assert_uint_eq(code, 0);
+    ASSERT_WAIT(WaitForSingleObject(in2, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(in1, 0), WAIT_TIMEOUT);
+    ck_assert(ResetEvent(in2));
+
+    /* An empty list: nothing, although both are inheritable. */
+    code = 99;
+    ck_assert_uint_eq(run_listed(list, 0, TRUE, NULL, in1, &code, FALSE), 0);
+    ck_assert_uint_eq(code, 40); /* SetEvent(NULL) failed first */
+
+    /* Not inheritable, or not a handle: CreateProcess fails. */
+    list[0] = no;
+    ck_assert_uint_eq(run_listed(list, 1, TRUE, no, in1, &code, FALSE),
+                      ERROR_INVALID_PARAMETER);
+    list[0] = in1;
+    list[1] = (HANDLE)(uintptr_t)0x7ff0;
+    ck_assert_uint_eq(run_listed(list, 2, TRUE, in1, in2, &code, FALSE), ERROR_INVALID_HANDLE);
+    ASSERT_WAIT(WaitForSingleObject(in1, 0), WAIT_TIMEOUT); /* no child ran */
+
+    /* bInheritHandles FALSE: the list is ignored, nothing is inherited. */
+    code = 99;
+    list[0] = no; /* not even checked */
+    ck_assert_uint_eq(run_listed(list, 1, FALSE, in1, in2, &code, FALSE), 0);
+    ck_assert_uint_eq(code, 40);
+    ASSERT_WAIT(WaitForSingleObject(in1, 0), WAIT_TIMEOUT);
+
+    CloseHandle(in1);
+    CloseHandle(in2);
+    CloseHandle(no);
+}
+END_TEST
+
+/* Attributes winshim cannot honour make CreateProcess fail, never
+ * succeed silently. */
+START_TEST(test_attrlist_unsupported)
+{
+    find_self();
+    SIZE_T size = 0;
+    InitializeProcThreadAttributeList(NULL, 1, 0, &size);
+    LPPROC_THREAD_ATTRIBUTE_LIST l = malloc(size);
+    ck_assert_ptr_nonnull(l);
+    ck_assert(InitializeProcThreadAttributeList(l, 1, 0, &size));
+    HANDLE parent = GetCurrentProcess();
+    ck_assert(UpdateProcThreadAttribute(l, 0, PROC_THREAD_ATTRIBUTE_PARENT_PROCESS, &parent,
+                                        sizeof parent, NULL, NULL));
+    char line[PATH_MAX + 64];
+    snprintf(line, sizeof line, "\"%s\" --child return 0", self_exe);
+    STARTUPINFOEXA si;
+    memset(&si, 0, sizeof si);
+    si.StartupInfo.cb = sizeof si;
+    si.lpAttributeList = l;
+    PROCESS_INFORMATION pi;
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT, NULL,
+                                NULL, &si.StartupInfo, &pi),
+                 ERROR_NOT_SUPPORTED);
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, EXTENDED_STARTUPINFO_PRESENT, NULL,
+                                NULL, &si.StartupInfo, &pi),
+                 ERROR_NOT_SUPPORTED);
+    /* Without EXTENDED_STARTUPINFO_PRESENT the list is not looked at. */
+    si.StartupInfo.cb = sizeof si.StartupInfo;
+    SetLastError(0xdeadbeef);
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si.StartupInfo, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20000), WAIT_OBJECT_0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    DeleteProcThreadAttributeList(l);
+    free(l);
+}
+END_TEST
+
 START_TEST(test_inherit_handles)
 {
     find_self();
@@ -1199,6 +1462,10 @@ static Suite *process_suite(void)
     tcase_add_test(c, test_open_other_user);
     tcase_add_test(c, test_handle_count);
     tcase_add_test(c, test_inherit_handles);
+    tcase_add_test(c, test_attrlist_init);
+    tcase_add_test(c, test_attrlist_update);
+    tcase_add_test(c, test_handle_list);
+    tcase_add_test(c, test_attrlist_unsupported);
     tcase_set_timeout(c, 60);
     suite_add_tcase(s, c);
     return s;

@@ -100,6 +100,18 @@ typedef struct _PROCESS_INFORMATION {
 typedef struct _PROC_THREAD_ATTRIBUTE_LIST *PPROC_THREAD_ATTRIBUTE_LIST,
     *LPPROC_THREAD_ATTRIBUTE_LIST;
 
+/* UpdateProcThreadAttribute dwFlags. */
+#define PROC_THREAD_ATTRIBUTE_REPLACE_VALUE 0x00000001
+
+WINBASEAPI BOOL WINAPI InitializeProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList,
+                                                         DWORD dwAttributeCount, DWORD dwFlags,
+                                                         PSIZE_T lpSize);
+WINBASEAPI BOOL WINAPI UpdateProcThreadAttribute(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList,
+                                                 DWORD dwFlags, DWORD_PTR Attribute,
+                                                 PVOID lpValue, SIZE_T cbSize,
+                                                 PVOID lpPreviousValue, PSIZE_T lpReturnSize);
+WINBASEAPI VOID WINAPI DeleteProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList);
+
 WINBASEAPI BOOL WINAPI CreateProcessA(LPCSTR lpApplicationName, LPSTR lpCommandLine,
                                       LPSECURITY_ATTRIBUTES lpProcessAttributes,
                                       LPSECURITY_ATTRIBUTES lpThreadAttributes,

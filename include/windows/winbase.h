@@ -280,6 +280,74 @@ typedef STARTUPINFOEXA STARTUPINFOEX;
 typedef LPSTARTUPINFOEXA LPSTARTUPINFOEX;
 #endif
 
+/* Attribute values for UpdateProcThreadAttribute: the attribute's number
+ * with bits saying whether it applies to a thread, is an input and is
+ * additive. */
+#define PROC_THREAD_ATTRIBUTE_NUMBER 0x0000ffff
+#define PROC_THREAD_ATTRIBUTE_THREAD 0x00010000
+#define PROC_THREAD_ATTRIBUTE_INPUT 0x00020000
+#define PROC_THREAD_ATTRIBUTE_ADDITIVE 0x00040000
+
+typedef enum _PROC_THREAD_ATTRIBUTE_NUM {
+    ProcThreadAttributeParentProcess = 0,
+    ProcThreadAttributeHandleList = 2,
+    ProcThreadAttributeGroupAffinity = 3,
+    ProcThreadAttributePreferredNode = 4,
+    ProcThreadAttributeIdealProcessor = 5,
+    ProcThreadAttributeUmsThread = 6,
+    ProcThreadAttributeMitigationPolicy = 7,
+    ProcThreadAttributeSecurityCapabilities = 9,
+    ProcThreadAttributeProtectionLevel = 11,
+    ProcThreadAttributeJobList = 13,
+    ProcThreadAttributeChildProcessPolicy = 14,
+    ProcThreadAttributeAllApplicationPackagesPolicy = 15,
+    ProcThreadAttributeWin32kFilter = 16,
+    ProcThreadAttributeSafeOpenPromptOriginClaim = 17,
+    ProcThreadAttributeDesktopAppPolicy = 18,
+    ProcThreadAttributePseudoConsole = 22,
+    ProcThreadAttributeMitigationAuditPolicy = 24
+} PROC_THREAD_ATTRIBUTE_NUM;
+
+#define ProcThreadAttributeValue(Number, Thread, Input, Additive)                 \
+    (((Number) & PROC_THREAD_ATTRIBUTE_NUMBER) |                                   \
+     ((Thread) != FALSE ? PROC_THREAD_ATTRIBUTE_THREAD : 0) |                      \
+     ((Input) != FALSE ? PROC_THREAD_ATTRIBUTE_INPUT : 0) |                        \
+     ((Additive) != FALSE ? PROC_THREAD_ATTRIBUTE_ADDITIVE : 0))
+
+#define PROC_THREAD_ATTRIBUTE_PARENT_PROCESS                                      \
+    ProcThreadAttributeValue(ProcThreadAttributeParentProcess, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_HANDLE_LIST                                         \
+    ProcThreadAttributeValue(ProcThreadAttributeHandleList, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_GROUP_AFFINITY                                      \
+    ProcThreadAttributeValue(ProcThreadAttributeGroupAffinity, TRUE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_PREFERRED_NODE                                      \
+    ProcThreadAttributeValue(ProcThreadAttributePreferredNode, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_IDEAL_PROCESSOR                                     \
+    ProcThreadAttributeValue(ProcThreadAttributeIdealProcessor, TRUE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_UMS_THREAD                                          \
+    ProcThreadAttributeValue(ProcThreadAttributeUmsThread, TRUE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_MITIGATION_POLICY                                   \
+    ProcThreadAttributeValue(ProcThreadAttributeMitigationPolicy, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_SECURITY_CAPABILITIES                               \
+    ProcThreadAttributeValue(ProcThreadAttributeSecurityCapabilities, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_PROTECTION_LEVEL                                    \
+    ProcThreadAttributeValue(ProcThreadAttributeProtectionLevel, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_JOB_LIST                                            \
+    ProcThreadAttributeValue(ProcThreadAttributeJobList, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_CHILD_PROCESS_POLICY                                \
+    ProcThreadAttributeValue(ProcThreadAttributeChildProcessPolicy, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_ALL_APPLICATION_PACKAGES_POLICY                     \
+    ProcThreadAttributeValue(ProcThreadAttributeAllApplicationPackagesPolicy, FALSE, TRUE, \
+                             FALSE)
+#define PROC_THREAD_ATTRIBUTE_WIN32K_FILTER                                       \
+    ProcThreadAttributeValue(ProcThreadAttributeWin32kFilter, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_DESKTOP_APP_POLICY                                  \
+    ProcThreadAttributeValue(ProcThreadAttributeDesktopAppPolicy, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_PSEUDOCONSOLE                                       \
+    ProcThreadAttributeValue(ProcThreadAttributePseudoConsole, FALSE, TRUE, FALSE)
+#define PROC_THREAD_ATTRIBUTE_MITIGATION_AUDIT_POLICY                             \
+    ProcThreadAttributeValue(ProcThreadAttributeMitigationAuditPolicy, FALSE, TRUE, FALSE)
+
 /* CreateThread only: dwStackSize is the reserve, not the commit, size. */
 #define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
 

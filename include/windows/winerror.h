@@ -234,6 +234,7 @@ typedef int HRESULT;
 #define ERROR_ARITHMETIC_OVERFLOW 534
 #define ERROR_PIPE_CONNECTED 535
 #define ERROR_PIPE_LISTENING 536
+#define ERROR_OBJECT_NAME_EXISTS 698 /* not in mingw-w64; the Windows SDK value */
 #define ERROR_WAIT_1 731
 #define ERROR_WAIT_2 732
 #define ERROR_WAIT_3 733
