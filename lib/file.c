@@ -297,12 +297,88 @@ static bool file_has_mine(const struct file_obj *f)
     return any;
 }
 
+/* ---- lingering ----
+ *
+ * A process whose last handle to f closes while other processes keep
+ * handles, none of which has an fd yet (DuplicateHandle into another
+ * process with DUPLICATE_CLOSE_SOURCE, then CloseHandle: the usual way of
+ * handing a pipe end over), must not let go of its fd at once: nobody
+ * could fetch one any more.  It lingers instead, still a holder, until
+ * another live process holds an fd too, the last handle anywhere is gone,
+ * or a handle comes back to this process.  The check runs at this
+ * process's next CloseHandle of a file and at each deathwatch rescan
+ * (250 ms).  A lingering object keeps a reference of this process, so it
+ * cannot be destroyed before the fd went (limit: a process that exits
+ * while an object lingers leaves that reference, and the object's arena
+ * block, until the session ends).  Process-private, under linger_lock;
+ * releases happen under it, references are dropped after it. */
+static pthread_mutex_t linger_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct file_obj **lingering;
+static size_t nlinger, linger_cap;
+static _Atomic size_t nlinger_hint;
+
+static bool linger_add(struct file_obj *f)
+{
+    pthread_mutex_lock(&linger_lock);
+    for (size_t i = 0; i < nlinger; i++)
+        if (lingering[i] == f) {
+            pthread_mutex_unlock(&linger_lock);
+            return true;
+        }
+    if (nlinger == linger_cap) {
+        size_t cap = linger_cap ? linger_cap * 2 : 8;
+        struct file_obj **v = realloc(lingering, cap * sizeof *v);
+        if (!v) {
+            pthread_mutex_unlock(&linger_lock);
+            return false;
+        }
+        lingering = v;
+        linger_cap = cap;
+    }
+    object_ref(&f->hdr);
+    lingering[nlinger++] = f;
+    atomic_store_explicit(&nlinger_hint, nlinger, memory_order_relaxed);
+    pthread_mutex_unlock(&linger_lock);
+    return true;
+}
+
+void file_linger_scan(void)
+{
+    if (!atomic_load_explicit(&nlinger_hint, memory_order_relaxed))
+        return;
+    struct file_obj *done[16];
+    size_t ndone = 0;
+    pthread_mutex_lock(&linger_lock);
+    for (size_t i = 0; i < nlinger && ndone < 16;) {
+        struct file_obj *f = lingering[i];
+        if (handle_table_refers(&f->hdr)) {
+            ; /* ours again: the fd is in use */
+        } else if (!atomic_load_explicit(&f->hdr.handles, memory_order_acquire) ||
+                   holders_other_live(f->holders)) {
+            file_release_mine(f);
+        } else {
+            i++;
+            continue;
+        }
+        done[ndone++] = f;
+        lingering[i] = lingering[--nlinger];
+    }
+    atomic_store_explicit(&nlinger_hint, nlinger, memory_order_relaxed);
+    pthread_mutex_unlock(&linger_lock);
+    for (size_t i = 0; i < ndone; i++)
+        object_unref_deferred(&done[i]->hdr);
+}
+
 void file_handle_closed(struct file_obj *f)
 {
+    file_linger_scan();
     /* Also when that was the last handle anywhere: file_last_close may
      * have run in another process, which cannot let go of our fd. */
     atomic_thread_fence(memory_order_seq_cst);
     if (!file_has_mine(f) || handle_table_refers(&f->hdr))
+        return;
+    if (atomic_load_explicit(&f->hdr.handles, memory_order_acquire) &&
+        !holders_other_live(f->holders) && linger_add(f))
         return;
     file_release_mine(f);
 }
@@ -332,6 +408,9 @@ static void side_destroy(struct file_obj *f)
  * (their fds are copies it never uses; they are left to exec or exit). */
 static void side_atfork_child(void)
 {
+    pthread_mutex_init(&linger_lock, NULL);
+    nlinger = 0;
+    atomic_store(&nlinger_hint, 0);
     pthread_rwlock_init(&side_lock, NULL);
     pthread_mutex_init(&fetch_lock, NULL);
     side_head = NULL;

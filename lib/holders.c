@@ -114,6 +114,18 @@ bool holders_release_self(struct fd_holder *h)
     return e && holders_release(e, w);
 }
 
+bool holders_other_live(struct fd_holder *h)
+{
+    for (unsigned i = 0; i < FD_HOLDERS; i++) {
+        uint32_t w, pid, tag;
+        int fd;
+        if (holder_read(&h[i], &w, &pid, &tag, &fd) && !proc_is_self(pid, tag) &&
+            !shm_tag_dead(tag))
+            return true;
+    }
+    return false;
+}
+
 int holders_getfd(uint32_t pid, uint32_t tag, int fd)
 {
 #ifdef SYS_pidfd_getfd

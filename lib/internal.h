@@ -737,6 +737,8 @@ bool holders_claim(struct fd_holder *h, int fd);
 /* Lets go of entry e read as w; false when another thread of ours did. */
 bool holders_release(struct fd_holder *e, uint32_t w);
 bool holders_release_self(struct fd_holder *h);
+/* Does a live process other than this one hold an entry? */
+bool holders_other_live(struct fd_holder *h);
 /* Takes a copy of a live holder's fd: get(ctx, pid, tag, fd) returns a new
  * fd of ours or -1 (and may check what it got); the copy is kept only if
  * the holder still held its entry after it was taken.  -1: none. */
@@ -867,6 +869,10 @@ static inline bool file_state_private(const struct file_obj *f)
  * Windows handle's share of the object would (a pipe then ends when every
  * process has closed its ends, not when the last one does). */
 void file_handle_closed(struct file_obj *f);
+/* Lets go of the fds this process kept only because no other process had
+ * one yet (file.c, "lingering"); the deathwatch thread calls it at each
+ * rescan (shm.c). */
+void file_linger_scan(void);
 bool handle_table_refers(struct object *o);
 /* The gate for file handles: h must be a file object with every right in
  * `need`.  Returns the object with a reference (I/O may block, so it

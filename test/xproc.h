@@ -15,7 +15,7 @@
 struct xproc {
     int to_child[2], to_parent[2];
     pid_t pid;
-    HANDLE proc; /* PROCESS_DUP_HANDLE on the child */
+    HANDLE proc; /* PROCESS_DUP_HANDLE | SYNCHRONIZE on the child */
 };
 
 /* Makes this process a session member now (GetCurrentProcessId does not):
@@ -44,15 +44,17 @@ static inline void xproc_start(struct xproc *x, int (*fn)(struct xproc *))
     close(x->to_parent[1]);
     char r;
     ck_assert(read(x->to_parent[0], &r, 1) == 1);
-    x->proc = OpenProcess(PROCESS_DUP_HANDLE, FALSE, (DWORD)x->pid);
+    x->proc = OpenProcess(PROCESS_DUP_HANDLE | SYNCHRONIZE, FALSE, (DWORD)x->pid);
     ck_assert_ptr_nonnull(x->proc);
 }
 
-/* The child's exit status (128 + signal when killed). */
+/* The child's exit status (128 + signal when killed), once its handles
+ * are closed too (its process object is signalled after that). */
 static inline int xproc_wait(struct xproc *x)
 {
     int st = 0;
     ck_assert(waitpid(x->pid, &st, 0) == x->pid);
+    ck_assert_uint_eq(WaitForSingleObject(x->proc, 60000), WAIT_OBJECT_0);
     CloseHandle(x->proc);
     close(x->to_child[1]);
     close(x->to_parent[0]);
