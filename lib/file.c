@@ -16,7 +16,10 @@
  * Fields: kind, flags, access, share and path are written once before the
  * first handle exists and only read afterwards; the byte-range lock list
  * is guarded by the object lock (lock.c).  fd and priv are process-private
- * (see struct file_obj): only the process fd_pid uses them.
+ * (see struct file_obj): only the process fd_pid uses them.  Every other
+ * process with a handle has its own fd of the same open file description
+ * (inherited, or fetched from a holder: the side table below), so I/O
+ * works in every process that holds a handle, as on Windows.
  *
  * Lifetime: the last handle closed (in any process) runs the kind's
  * last_close (DELETE_ON_CLOSE unlinks there) and ends the open file
@@ -300,7 +303,9 @@ static bool file_has_mine(const struct file_obj *f)
 /* ---- lingering ----
  *
  * A process whose last handle to f closes while other processes keep
- * handles, none of which has an fd yet (DuplicateHandle into another
+ * handles, none of which has an fd yet, after a handle to f was
+ * duplicated into another process (f->given; inherited handles come with
+ * their fds, so a child that never calls winshim cannot hold a pipe open) (DuplicateHandle into another
  * process with DUPLICATE_CLOSE_SOURCE, then CloseHandle: the usual way of
  * handing a pipe end over), must not let go of its fd at once: nobody
  * could fetch one any more.  It lingers instead, still a holder, until
@@ -337,6 +342,7 @@ static bool linger_add(struct file_obj *f)
     }
     object_ref(&f->hdr);
     lingering[nlinger++] = f;
+    shm_deathwatch_start(); /* its rescans end the lingering */
     atomic_store_explicit(&nlinger_hint, nlinger, memory_order_relaxed);
     pthread_mutex_unlock(&linger_lock);
     return true;
@@ -369,6 +375,12 @@ void file_linger_scan(void)
         object_unref_deferred(&done[i]->hdr);
 }
 
+void file_duplicated_out(struct file_obj *f)
+{
+    if (!atomic_load_explicit(&f->given, memory_order_relaxed))
+        atomic_store_explicit(&f->given, 1, memory_order_release);
+}
+
 void file_handle_closed(struct file_obj *f)
 {
     file_linger_scan();
@@ -377,7 +389,8 @@ void file_handle_closed(struct file_obj *f)
     atomic_thread_fence(memory_order_seq_cst);
     if (!file_has_mine(f) || handle_table_refers(&f->hdr))
         return;
-    if (atomic_load_explicit(&f->hdr.handles, memory_order_acquire) &&
+    if (atomic_load_explicit(&f->given, memory_order_acquire) &&
+        atomic_load_explicit(&f->hdr.handles, memory_order_acquire) &&
         !holders_other_live(f->holders) && linger_add(f))
         return;
     file_release_mine(f);
@@ -469,6 +482,7 @@ static const uint32_t file_layout[] = {
     LAYOUT_FIELD(struct file_obj, fd_tag),
     LAYOUT_FIELD(struct file_obj, fd_released),
     LAYOUT_FIELD(struct file_obj, serial),
+    LAYOUT_FIELD(struct file_obj, given),
     LAYOUT_FIELD(struct file_obj, holders),
     HOLDER_LAYOUT,
 };

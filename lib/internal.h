@@ -824,6 +824,10 @@ struct file_obj {
     /* Written once by the opener: with (fd_pid, fd_tag, fd) it tells this
      * object from a later one at the same offset (the side table's key). */
     uint32_t serial;
+    /* Set once a handle was duplicated into another process (which then
+     * has no fd until it fetches one): lingering applies (file.c). */
+    _Atomic uint32_t given;
+    uint32_t pad;
     /* Processes that keep an fd of this open file description (holders.c):
      * the opener, and every process that inherited or fetched one while it
      * has handles.  Another process takes its copy from any of them. */
@@ -873,6 +877,9 @@ void file_handle_closed(struct file_obj *f);
  * one yet (file.c, "lingering"); the deathwatch thread calls it at each
  * rescan (shm.c). */
 void file_linger_scan(void);
+/* DuplicateHandle put a handle to f into another process (handle.c): that
+ * process has no fd yet, so the last holder must linger. */
+void file_duplicated_out(struct file_obj *f);
 bool handle_table_refers(struct object *o);
 /* The gate for file handles: h must be a file object with every right in
  * `need`.  Returns the object with a reference (I/O may block, so it
