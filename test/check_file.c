@@ -507,8 +507,40 @@ static int child_named_pipe(struct xproc *x)
     SetLastError(0xdeadbeef);
     if (FlushFileBuffers(h) || GetLastError() != ERROR_NOT_SUPPORTED)
         return 4;
-    if (!CloseHandle(h))
+    /* The server end and a mailslot: their functions say so too. */
+    HANDLE s, ms;
+    DWORD avail = 7;
+    if (!child_get(x, &s, sizeof s) || !child_get(x, &ms, sizeof ms))
         return 5;
+    SetLastError(0xdeadbeef);
+    if (ConnectNamedPipe(s, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 6;
+    SetLastError(0xdeadbeef);
+    if (DisconnectNamedPipe(s) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 7;
+    SetLastError(0xdeadbeef);
+    if (PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 8;
+    char out[4];
+    SetLastError(0xdeadbeef);
+    if (TransactNamedPipe(s, "x", 1, out, sizeof out, &n, NULL) ||
+        GetLastError() != ERROR_NOT_SUPPORTED)
+        return 13;
+    DWORD mode = PIPE_READMODE_BYTE;
+    SetLastError(0xdeadbeef);
+    if (SetNamedPipeHandleState(s, &mode, NULL, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 14;
+    DWORD next = 0;
+    SetLastError(0xdeadbeef);
+    if (GetMailslotInfo(ms, NULL, &next, NULL, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 9;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(ms, buf, 1, &n, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 10;
+    if (GetFileType(s) != FILE_TYPE_PIPE)
+        return 11;
+    if (!CloseHandle(h) || !CloseHandle(s) || !CloseHandle(ms))
+        return 12;
     return 0;
 }
 
@@ -524,8 +556,14 @@ START_TEST(test_named_pipe_in_other_process)
     ck_assert_ptr_ne(c, INVALID_HANDLE_VALUE);
     struct xproc x;
     xproc_start(&x, child_named_pipe);
+    snprintf(name, sizeof name, "\\\\.\\mailslot\\ck_file_%d", (int)getpid());
+    HANDLE ms = CreateMailslotA(name, 0, 0, NULL);
+    ck_assert_ptr_ne(ms, INVALID_HANDLE_VALUE);
     xproc_give(&x, c, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, s, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, ms, 0, DUPLICATE_SAME_ACCESS);
     ck_assert_int_eq(xproc_wait(&x), 0);
+    CloseHandle(ms);
     /* Still the opener's to use. */
     DWORD n;
     ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
