@@ -331,6 +331,7 @@ static Suite *pipe_suite(void)
 {
     Suite *s = suite_create("pipe");
     TCase *tc = tcase_create("anonymous");
+    tcase_set_timeout(tc, 60); /* the cases with a second process */
     tcase_add_test(tc, test_create_read_write);
     tcase_add_test(tc, test_wrong_end);
     tcase_add_test(tc, test_broken_pipe);

@@ -46,6 +46,14 @@ static inline void xproc_start(struct xproc *x, int (*fn)(struct xproc *))
     ck_assert(read(x->to_parent[0], &r, 1) == 1);
     x->proc = OpenProcess(PROCESS_DUP_HANDLE | SYNCHRONIZE, FALSE, (DWORD)x->pid);
     ck_assert_ptr_nonnull(x->proc);
+    /* A duplicate into the child starts this process's deathwatch (shm.c),
+     * which reaps the child as soon as it exits: its process object is
+     * signalled only then (xproc_wait), also when no other member runs.
+     * (A child that has already exited refuses it; the watch starts all
+     * the same.) */
+    HANDLE own = NULL;
+    (void)DuplicateHandle(GetCurrentProcess(), x->proc, x->proc, &own, 0, FALSE,
+                          DUPLICATE_SAME_ACCESS);
 }
 
 /* The child's exit status (128 + signal when killed), once its handles
