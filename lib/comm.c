@@ -73,7 +73,7 @@ static DWORD comm_read(struct file_obj *f, void *buf, DWORD len,
     (void)at;
     int fd = comm_fd(f);
     if (fd < 0)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     struct comm_priv *p = f->priv;
     pthread_mutex_lock(&p->lock);
     COMMTIMEOUTS to = p->timeouts;
@@ -143,7 +143,7 @@ static DWORD comm_write(struct file_obj *f, const void *buf, DWORD len,
     (void)at;
     int fd = comm_fd(f);
     if (fd < 0)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     DWORD total = 0;
     while (total < len) {
         ssize_t n = write(fd, (const char *)buf + total, len - total);
@@ -172,7 +172,7 @@ static DWORD comm_flush(struct file_obj *f)
 {
     int fd = comm_fd(f);
     if (fd < 0)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     /* FlushFileBuffers on a port waits until the output is sent. */
     if (tcdrain(fd) < 0 && errno != EINTR)
         return ws_errno_to_win32(errno);
@@ -287,8 +287,10 @@ static DWORD comm_get(HANDLE h, struct file_obj **out, int *fd)
     if (err)
         return err;
     if (f->kind != FILE_KIND_COMM || (*fd = comm_fd(f)) < 0) {
+        /* Another process's port: its settings are the opener's. */
+        err = f->kind == FILE_KIND_COMM ? file_private_error(f) : ERROR_INVALID_HANDLE;
         file_put(f);
-        return ERROR_INVALID_HANDLE;
+        return err;
     }
     *out = f;
     return ERROR_SUCCESS;

@@ -16,7 +16,10 @@
  * Fields: kind, flags, access, share and path are written once before the
  * first handle exists and only read afterwards; the byte-range lock list
  * is guarded by the object lock (lock.c).  fd and priv are process-private
- * (see struct file_obj): only the process fd_pid uses them.
+ * (see struct file_obj): only the process fd_pid uses them.  Every other
+ * process with a handle has its own fd of the same open file description
+ * (inherited, or fetched from a holder: the side table below), so I/O
+ * works in every process that holds a handle, as on Windows.
  *
  * Lifetime: the last handle closed (in any process) runs the kind's
  * last_close (DELETE_ON_CLOSE unlinks there) and ends the open file
@@ -69,89 +72,138 @@ static void null_open(void)
     null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 }
 
-/* ---- inherited descriptors ----
+/* ---- this process's fds of other processes' file objects ----
  *
- * A child of CreateProcess with bInheritHandles shares its parent's file
- * objects (the handle table entries are copied) and got their descriptions
- * under the same fd numbers (spawn.c clears O_CLOEXEC on them in the child
- * before execve).  The object's fd field is the parent's, so the child
- * keeps its own numbers here, keyed by the object's offset: filled once
- * while the process attaches (before any handle can be used), then only
- * read, except that an entry's fd goes to -1 when the child is done with
- * it (atomically: readers may race with a last close, as for the
- * opener's fd).  Process-private. */
-struct inherited_fd {
+ * The side table: the fds this process has of file objects it did not
+ * open (or whose own fd it let go of), keyed by the object's offset and
+ * its opener's (fd, pid, tag, serial), which no later object at the same
+ * offset has.  Two ways in:
+ *   - inherited: a child of CreateProcess with bInheritHandles got the
+ *     parent's descriptions under the same fd numbers (spawn.c clears
+ *     O_CLOEXEC in the child before execve); file_adopt_inherited records
+ *     them while the process attaches, before any handle can be used;
+ *   - fetched: a handle that came otherwise (DuplicateHandle from another
+ *     process) gets its fd on first use, a pidfd_getfd copy of a live
+ *     holder's fd (holders.c): the same open file description, so the file
+ *     pointer, O_APPEND and the OFD share-mode and byte-range locks are
+ *     shared as Windows shares them between duplicated handles.
+ * Either way this process then becomes a holder itself (if an entry is
+ * free), so the object keeps working after its opener exits.
+ *
+ * An entry's fd stays this process's until its last handle to the object
+ * closes (file_handle_closed; or file_last_close when that was the last
+ * handle anywhere): the holder entry is let go of first, then the number
+ * is pointed at /dev/null (dup3), reserved until the object is destroyed
+ * here (side_destroy closes it) or, when another process destroys it,
+ * until side_prune finds the object gone.  Kinds with process-private
+ * state (file_state_private) are never fetched.
+ *
+ * Locking: side_lock (a rwlock) guards the list; readers are I/O paths of
+ * non-openers.  fetch_lock serialises fetches, so that one object gets one
+ * entry per process.  Order: fetch_lock, then side_lock.  Process-private;
+ * a forked child starts with an empty table. */
+struct side_fd {
+    struct side_fd *next;
     aoff_t obj;
+    int32_t key_fd;
+    uint32_t key_pid, key_tag, key_serial;
     _Atomic int fd;
     _Atomic bool released; /* fd reserved on /dev/null, no longer the file */
-    /* The parent's (fd, fd_pid, fd_tag) as the object had them: another
-     * object made later at the same offset is not taken for this one. */
-    int32_t parent_fd;
-    uint32_t parent_pid, parent_tag;
+    bool holder;           /* claimed a holder entry of the object */
 };
-static struct inherited_fd *inh;
-static uint32_t ninh;
+static struct side_fd *side_head;
+static pthread_rwlock_t side_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t fetch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool side_matches(const struct side_fd *e, const struct file_obj *f)
+{
+    return e->obj == arena_off((void *)f) && e->key_fd == f->fd &&
+           e->key_pid == f->fd_pid && e->key_tag == f->fd_tag &&
+           e->key_serial == f->serial;
+}
+
+static struct side_fd *side_new(const struct file_obj *f, int fd)
+{
+    struct side_fd *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->obj = arena_off((void *)f);
+    e->key_fd = f->fd;
+    e->key_pid = f->fd_pid;
+    e->key_tag = f->fd_tag;
+    e->key_serial = f->serial;
+    atomic_init(&e->fd, fd);
+    atomic_init(&e->released, false);
+    return e;
+}
+
+/* This process's live entry for f, under side_lock; NULL. */
+static struct side_fd *side_find_locked(const struct file_obj *f)
+{
+    for (struct side_fd *e = side_head; e; e = e->next)
+        if (side_matches(e, f) && !atomic_load_explicit(&e->released, memory_order_acquire))
+            return e;
+    return NULL;
+}
 
 void file_adopt_inherited(const char *spec)
 {
-    uint32_t cap = 1;
-    for (const char *c = spec; *c; c++)
-        cap += *c == ',';
-    struct inherited_fd *t = calloc(cap, sizeof *t);
-    if (!t)
-        return;
-    uint32_t n = 0;
     const char *c = spec;
-    while (*c && n < cap) {
+    pthread_rwlock_wrlock(&side_lock);
+    while (*c) {
         char *end;
         unsigned long off = strtoul(c, &end, 10);
         if (*end != ':')
             break;
         long fd = strtol(end + 1, &end, 10);
-        const struct file_obj *f = off && off < ARENA_RESERVE ? arena_ptr((aoff_t)off) : NULL;
+        struct file_obj *f = off && off < ARENA_RESERVE ? arena_ptr((aoff_t)off) : NULL;
         if (f && f->hdr.type_id == TYPE_FILE && fd >= 0 && fd <= INT_MAX) {
-            t[n].obj = (aoff_t)off;
-            atomic_init(&t[n].fd, (int)fd);
-            t[n].parent_fd = f->fd;
-            t[n].parent_pid = f->fd_pid;
-            t[n].parent_tag = f->fd_tag;
-            n++;
+            struct side_fd *e = side_new(f, (int)fd);
+            if (e) {
+                e->holder = !file_state_private(f) && holders_claim(f->holders, (int)fd);
+                e->next = side_head;
+                side_head = e;
+            }
         }
         if (*end != ',')
             break;
         c = end + 1;
     }
-    inh = t;
-    ninh = n;
+    pthread_rwlock_unlock(&side_lock);
 }
 
-static struct inherited_fd *inherited_find(const struct file_obj *f)
+/* Frees the entries of objects that another process destroyed (their fds
+ * were released here before: no thread of ours can still use them).
+ * Under side_lock, written. */
+static void side_prune_locked(void)
 {
-    if (!ninh)
-        return NULL;
-    aoff_t off = arena_off((void *)f);
-    for (uint32_t i = 0; i < ninh; i++)
-        if (inh[i].obj == off && inh[i].parent_fd == f->fd &&
-            inh[i].parent_pid == f->fd_pid && inh[i].parent_tag == f->fd_tag)
-            return &inh[i];
-    return NULL;
+    for (struct side_fd **pp = &side_head; *pp;) {
+        struct side_fd *e = *pp;
+        const struct file_obj *f = arena_ptr(e->obj);
+        bool gone = atomic_load_explicit(&e->released, memory_order_acquire) &&
+                    (f->hdr.type_id != TYPE_FILE ||
+                     !atomic_load_explicit(&f->hdr.refs, memory_order_acquire) ||
+                     !side_matches(e, f));
+        if (!gone) {
+            pp = &e->next;
+            continue;
+        }
+        *pp = e->next;
+        int fd = atomic_load_explicit(&e->fd, memory_order_relaxed);
+        if (fd >= 0)
+            close(fd);
+        free(e);
+    }
 }
 
-int file_inherited_fd(const struct file_obj *f)
+/* Lets go of this process's fd of entry e (idempotent): the holder entry
+ * first, then the description; the number stays reserved. */
+static void side_release(struct file_obj *f, struct side_fd *e)
 {
-    struct inherited_fd *e = inherited_find(f);
-    if (!e || atomic_load_explicit(&e->released, memory_order_acquire))
-        return -1;
-    return atomic_load_explicit(&e->fd, memory_order_acquire);
-}
-
-/* As for the opener's fd: the description goes with the last handle, the
- * number stays reserved (on /dev/null) until the last reference. */
-static void inherited_last_close(struct file_obj *f)
-{
-    struct inherited_fd *e = inherited_find(f);
-    if (!e || atomic_exchange_explicit(&e->released, true, memory_order_acq_rel))
+    if (atomic_exchange_explicit(&e->released, true, memory_order_acq_rel))
         return;
+    if (e->holder)
+        holders_release_self(f->holders);
     int fd = atomic_load_explicit(&e->fd, memory_order_acquire);
     if (fd < 0)
         return;
@@ -162,36 +214,219 @@ static void inherited_last_close(struct file_obj *f)
     }
 }
 
-void file_handle_closed(struct file_obj *f)
+/* Takes a copy of a holder's fd: the same open file description. */
+static int side_fetch_one(void *ctx, uint32_t pid, uint32_t tag, int fd)
 {
-    if (!atomic_load_explicit(&f->hdr.handles, memory_order_acquire))
-        return; /* that was the last handle anywhere: file_last_close did it */
-    bool own = proc_is_self(f->fd_pid, f->fd_tag);
-    if (own ? f->fd < 0 || (f->flags & FILE_OBJ_STD) ||
-                  atomic_load_explicit(&f->fd_released, memory_order_acquire)
-            : file_inherited_fd(f) < 0)
-        return; /* no fd of ours */
-    if (handle_table_refers(&f->hdr))
-        return;
-    if (!own) {
-        inherited_last_close(f);
-        return;
-    }
-    if (atomic_exchange_explicit(&f->fd_released, 1, memory_order_acq_rel))
-        return;
-    pthread_once(&null_once, null_open);
-    if (null_fd >= 0)
-        dup3(null_fd, f->fd, O_CLOEXEC); /* the number stays ours until destroy */
+    (void)ctx;
+    return holders_getfd(pid, tag, fd);
 }
 
-static void inherited_destroy(struct file_obj *f)
+static int side_fetch(struct file_obj *f)
 {
-    struct inherited_fd *e = inherited_find(f);
-    if (!e)
+    if (file_state_private(f) || !file_pid())
+        return -1;
+    pthread_mutex_lock(&fetch_lock);
+    pthread_rwlock_rdlock(&side_lock);
+    struct side_fd *e = side_find_locked(f);
+    int fd = e ? atomic_load_explicit(&e->fd, memory_order_acquire) : -1;
+    pthread_rwlock_unlock(&side_lock);
+    if (e) {
+        pthread_mutex_unlock(&fetch_lock);
+        return fd;
+    }
+    fd = holders_fetch(f->holders, side_fetch_one, NULL);
+    if (fd < 0 || !(e = side_new(f, fd))) {
+        if (fd >= 0)
+            close(fd);
+        pthread_mutex_unlock(&fetch_lock);
+        return -1;
+    }
+    e->holder = holders_claim(f->holders, fd);
+    pthread_rwlock_wrlock(&side_lock);
+    side_prune_locked();
+    e->next = side_head;
+    side_head = e;
+    pthread_rwlock_unlock(&side_lock);
+    pthread_mutex_unlock(&fetch_lock);
+    /* Our last handle may have gone while we fetched (another thread's
+     * CloseHandle, which looked for our entry before it existed): then
+     * nobody else lets go of it. */
+    atomic_thread_fence(memory_order_seq_cst);
+    if (!handle_table_refers(&f->hdr)) {
+        side_release(f, e);
+        return -1;
+    }
+    return fd;
+}
+
+int file_side_fd(const struct file_obj *f)
+{
+    pthread_rwlock_rdlock(&side_lock);
+    struct side_fd *e = side_find_locked(f);
+    int fd = e ? atomic_load_explicit(&e->fd, memory_order_acquire) : -1;
+    pthread_rwlock_unlock(&side_lock);
+    if (e)
+        return fd;
+    return side_fetch((struct file_obj *)f);
+}
+
+/* This process lets go of every fd it has of f: its own as the opener
+ * and its side entries.  Idempotent. */
+static void file_release_mine(struct file_obj *f)
+{
+    if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag) && !(f->flags & FILE_OBJ_STD) &&
+        !atomic_exchange_explicit(&f->fd_released, 1, memory_order_acq_rel)) {
+        holders_release_self(f->holders); /* before the number leaves the file */
+        pthread_once(&null_once, null_open);
+        if (null_fd >= 0)
+            dup3(null_fd, f->fd, O_CLOEXEC); /* the number stays ours until destroy */
+    }
+    pthread_rwlock_rdlock(&side_lock);
+    for (struct side_fd *e = side_head; e; e = e->next)
+        if (side_matches(e, f))
+            side_release(f, e);
+    pthread_rwlock_unlock(&side_lock);
+}
+
+/* Does this process have an fd of f that it has not let go of? */
+static bool file_has_mine(const struct file_obj *f)
+{
+    if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag) && !(f->flags & FILE_OBJ_STD) &&
+        !atomic_load_explicit(&f->fd_released, memory_order_acquire))
+        return true;
+    pthread_rwlock_rdlock(&side_lock);
+    bool any = side_find_locked(f) != NULL;
+    pthread_rwlock_unlock(&side_lock);
+    return any;
+}
+
+/* ---- lingering ----
+ *
+ * A process whose last handle to f closes while other processes keep
+ * handles, none of which has an fd yet, after a handle to f was
+ * duplicated into another process (f->given; inherited handles come with
+ * their fds, so a child that never calls winshim cannot hold a pipe open) (DuplicateHandle into another
+ * process with DUPLICATE_CLOSE_SOURCE, then CloseHandle: the usual way of
+ * handing a pipe end over), must not let go of its fd at once: nobody
+ * could fetch one any more.  It lingers instead, still a holder, until
+ * another live process holds an fd too, the last handle anywhere is gone,
+ * or a handle comes back to this process.  The check runs at this
+ * process's next CloseHandle of a file and at each deathwatch rescan
+ * (250 ms).  A lingering object keeps a reference of this process, so it
+ * cannot be destroyed before the fd went (limit: a process that exits
+ * while an object lingers leaves that reference, and the object's arena
+ * block, until the session ends).  Process-private, under linger_lock;
+ * releases happen under it, references are dropped after it. */
+static pthread_mutex_t linger_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct file_obj **lingering;
+static size_t nlinger, linger_cap;
+static _Atomic size_t nlinger_hint;
+
+static bool linger_add(struct file_obj *f)
+{
+    pthread_mutex_lock(&linger_lock);
+    for (size_t i = 0; i < nlinger; i++)
+        if (lingering[i] == f) {
+            pthread_mutex_unlock(&linger_lock);
+            return true;
+        }
+    if (nlinger == linger_cap) {
+        size_t cap = linger_cap ? linger_cap * 2 : 8;
+        struct file_obj **v = realloc(lingering, cap * sizeof *v);
+        if (!v) {
+            pthread_mutex_unlock(&linger_lock);
+            return false;
+        }
+        lingering = v;
+        linger_cap = cap;
+    }
+    object_ref(&f->hdr);
+    lingering[nlinger++] = f;
+    shm_deathwatch_start(); /* its rescans end the lingering */
+    atomic_store_explicit(&nlinger_hint, nlinger, memory_order_relaxed);
+    pthread_mutex_unlock(&linger_lock);
+    return true;
+}
+
+void file_linger_scan(void)
+{
+    if (!atomic_load_explicit(&nlinger_hint, memory_order_relaxed))
         return;
-    int fd = atomic_exchange_explicit(&e->fd, -1, memory_order_acq_rel);
-    if (fd >= 0)
-        close(fd);
+    struct file_obj *done[16];
+    size_t ndone = 0;
+    pthread_mutex_lock(&linger_lock);
+    for (size_t i = 0; i < nlinger && ndone < 16;) {
+        struct file_obj *f = lingering[i];
+        if (handle_table_refers(&f->hdr)) {
+            ; /* ours again: the fd is in use */
+        } else if (!atomic_load_explicit(&f->hdr.handles, memory_order_acquire) ||
+                   holders_other_live(f->holders)) {
+            file_release_mine(f);
+        } else {
+            i++;
+            continue;
+        }
+        done[ndone++] = f;
+        lingering[i] = lingering[--nlinger];
+    }
+    atomic_store_explicit(&nlinger_hint, nlinger, memory_order_relaxed);
+    pthread_mutex_unlock(&linger_lock);
+    for (size_t i = 0; i < ndone; i++)
+        object_unref_deferred(&done[i]->hdr);
+}
+
+void file_duplicated_out(struct file_obj *f)
+{
+    if (!atomic_load_explicit(&f->given, memory_order_relaxed))
+        atomic_store_explicit(&f->given, 1, memory_order_release);
+}
+
+void file_handle_closed(struct file_obj *f)
+{
+    file_linger_scan();
+    /* Also when that was the last handle anywhere: file_last_close may
+     * have run in another process, which cannot let go of our fd. */
+    atomic_thread_fence(memory_order_seq_cst);
+    if (!file_has_mine(f) || handle_table_refers(&f->hdr))
+        return;
+    if (atomic_load_explicit(&f->given, memory_order_acquire) &&
+        atomic_load_explicit(&f->hdr.handles, memory_order_acquire) &&
+        !holders_other_live(f->holders) && linger_add(f))
+        return;
+    file_release_mine(f);
+}
+
+/* The object is going: this process's side entries for it go too. */
+static void side_destroy(struct file_obj *f)
+{
+    pthread_rwlock_wrlock(&side_lock);
+    for (struct side_fd **pp = &side_head; *pp;) {
+        struct side_fd *e = *pp;
+        if (!side_matches(e, f)) {
+            pp = &e->next;
+            continue;
+        }
+        *pp = e->next;
+        if (e->holder && !atomic_load_explicit(&e->released, memory_order_acquire))
+            holders_release_self(f->holders);
+        int fd = atomic_load_explicit(&e->fd, memory_order_relaxed);
+        if (fd >= 0)
+            close(fd);
+        free(e);
+    }
+    pthread_rwlock_unlock(&side_lock);
+}
+
+/* A forked child has no handles: the parent's entries are not its own
+ * (their fds are copies it never uses; they are left to exec or exit). */
+static void side_atfork_child(void)
+{
+    pthread_mutex_init(&linger_lock, NULL);
+    nlinger = 0;
+    atomic_store(&nlinger_hint, 0);
+    pthread_rwlock_init(&side_lock, NULL);
+    pthread_mutex_init(&fetch_lock, NULL);
+    side_head = NULL;
 }
 
 static void file_last_close(struct object *o)
@@ -206,16 +441,9 @@ static void file_last_close(struct object *o)
      * the file's share-mode and byte-range locks and a pipe's end of file
      * depend on it.  The fd number itself stays reserved until destroy,
      * pointing at /dev/null, so a thread still inside ReadFile on this
-     * object cannot reach a file opened meanwhile under the same number. */
-    if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag) && !(f->flags & FILE_OBJ_STD)) {
-        pthread_once(&null_once, null_open);
-        if (null_fd < 0 || dup3(null_fd, f->fd, O_CLOEXEC) < 0) {
-            close(f->fd);
-            f->fd = -1;
-        }
-    } else {
-        inherited_last_close(f);
-    }
+     * object cannot reach a file opened meanwhile under the same number.
+     * Other processes' fds went with their own last handles. */
+    file_release_mine(f);
 }
 
 static void file_destroy(struct object *o)
@@ -230,11 +458,34 @@ static void file_destroy(struct object *o)
     /* Standard fds 0..2 stay open: the C library's stdin, stdout and stderr
      * use them too, also after the handles went (at exit, handles close
      * before stdio flushes). */
-    if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag) && !(f->flags & FILE_OBJ_STD))
-        close(f->fd);
-    else
-        inherited_destroy(f);
+    if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag)) {
+        if (!atomic_load_explicit(&f->fd_released, memory_order_acquire))
+            holders_release_self(f->holders);
+        if (!(f->flags & FILE_OBJ_STD))
+            close(f->fd);
+    }
+    side_destroy(f);
 }
+
+/* The shared layout (internal.h, layout ids). */
+static const uint32_t file_layout[] = {
+    LAYOUT_SIZE(struct file_obj),
+    LAYOUT_FIELD(struct file_obj, kind),
+    LAYOUT_FIELD(struct file_obj, flags),
+    LAYOUT_FIELD(struct file_obj, access),
+    LAYOUT_FIELD(struct file_obj, share),
+    LAYOUT_FIELD(struct file_obj, path),
+    LAYOUT_FIELD(struct file_obj, locks),
+    LAYOUT_FIELD(struct file_obj, fd),
+    LAYOUT_FIELD(struct file_obj, fd_pid),
+    LAYOUT_FIELD(struct file_obj, iocp),
+    LAYOUT_FIELD(struct file_obj, fd_tag),
+    LAYOUT_FIELD(struct file_obj, fd_released),
+    LAYOUT_FIELD(struct file_obj, serial),
+    LAYOUT_FIELD(struct file_obj, given),
+    LAYOUT_FIELD(struct file_obj, holders),
+    HOLDER_LAYOUT,
+};
 
 const struct object_type file_type = {
     .name = "File",
@@ -247,6 +498,7 @@ const struct object_type file_type = {
     .acquire = file_acquire,
     .last_close = file_last_close,
     .destroy = file_destroy,
+    TYPE_LAYOUT(file_layout),
 };
 
 /* ---- the kinds ---- */
@@ -269,6 +521,7 @@ static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
 static void pid_atfork_child(void)
 {
     cached_pid = (uint32_t)getpid();
+    side_atfork_child();
 }
 
 static void pid_init(void)
@@ -302,6 +555,12 @@ DWORD file_new(int fd, const struct file_ops *ops, ACCESS_MASK access,
     f->fd = fd;
     f->fd_pid = file_pid();
     f->fd_tag = shm_self_tag();
+    static _Atomic uint32_t serials;
+    f->serial = atomic_fetch_add_explicit(&serials, 1, memory_order_relaxed) + 1;
+    /* Not visible to anyone yet: the opener is the first holder.  Kinds
+     * whose state is the opener's alone are never fetched. */
+    if (fd >= 0 && !file_state_private(f))
+        holders_init_first(f->holders, fd);
     object_handle_open(o);
     *out = f;
     return ERROR_SUCCESS;
@@ -492,6 +751,11 @@ static BOOL file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone,
     }
     if (err)
         return ws_bool(err);
+    if (file_state_private(f) && !proc_is_self(f->fd_pid, f->fd_tag)) {
+        err = ERROR_NOT_SUPPORTED;
+        file_put(f); /* a named pipe, mailslot or comm port of another process */
+        return ws_bool(err);
+    }
     /* Microsoft documents the byte count as required without an
      * OVERLAPPED; Windows (and Wine) accept NULL and skip it. */
     const struct file_ops *ops = file_ops_of(f);
@@ -556,6 +820,8 @@ WS_EXPORT BOOL WINAPI FlushFileBuffers(HANDLE h)
     const struct file_ops *ops = file_ops_of(f);
     if (!(granted & FILE_WRITE_ANY))
         err = ERROR_ACCESS_DENIED;
+    else if (file_state_private(f) && !proc_is_self(f->fd_pid, f->fd_tag))
+        err = ERROR_NOT_SUPPORTED;
     else if (ops->flush)
         err = ops->flush(f);
     file_put(f);

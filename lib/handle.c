@@ -698,6 +698,9 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
         object_unref(o);
         goto out;
     }
+    /* hook: a file handle given to another process (file.c, lingering) */
+    if (dp != shm_self() && o->type_id == TYPE_FILE)
+        file_duplicated_out((struct file_obj *)o);
     HANDLE h;
     if ((err = handle_insert_into(dp, o, granted,
                                   dup_flags(options, inherit, src_flags), &h))) {

@@ -710,6 +710,44 @@ enum file_kind {
     FILE_KIND_COUNT = 16
 };
 
+/* fd holders (holders.c): up to FD_HOLDERS processes that keep an fd of
+ * a shared object's open file, recorded in the object so that any process
+ * can take its own copy from any live one (the protocol is described at
+ * the top of holders.c).  pid, tag and fd are read by every process; the
+ * fd itself is usable only in process pid (whose shm_self_tag() is tag). */
+#define FD_HOLDERS 8
+enum { HOLDER_FREE, HOLDER_BUSY, HOLDER_HELD };
+struct fd_holder {
+    _Atomic uint32_t word; /* (gen << 2) | HOLDER_* */
+    _Atomic uint32_t pid;
+    _Atomic uint32_t tag;
+    _Atomic int32_t fd;
+};
+#define HOLDER_LAYOUT                                  \
+    LAYOUT_SIZE(struct fd_holder), LAYOUT_FIELD(struct fd_holder, word), \
+        LAYOUT_FIELD(struct fd_holder, pid), LAYOUT_FIELD(struct fd_holder, tag), \
+        LAYOUT_FIELD(struct fd_holder, fd)
+/* The creator is the first holder (before the object is visible). */
+void holders_init_first(struct fd_holder *h, int fd);
+/* This process's entry (its word and fd), or NULL. */
+struct fd_holder *holders_self(struct fd_holder *h, uint32_t *w, int *fd);
+/* Makes this process a holder of fd: a free entry, or a dead process's.
+ * False when every entry is held by a live process. */
+bool holders_claim(struct fd_holder *h, int fd);
+/* Lets go of entry e read as w; false when another thread of ours did. */
+bool holders_release(struct fd_holder *e, uint32_t w);
+bool holders_release_self(struct fd_holder *h);
+/* Does a live process other than this one hold an entry? */
+bool holders_other_live(struct fd_holder *h);
+/* Takes a copy of a live holder's fd: get(ctx, pid, tag, fd) returns a new
+ * fd of ours or -1 (and may check what it got); the copy is kept only if
+ * the holder still held its entry after it was taken.  -1: none. */
+typedef int (*holders_get_fn)(void *ctx, uint32_t pid, uint32_t tag, int fd);
+int holders_fetch(struct fd_holder *h, holders_get_fn get, void *ctx);
+/* pidfd_getfd(pidfd_open(pid), fd): the same open file description (file
+ * pointer, O_APPEND, OFD locks), or -1 with errno. */
+int holders_getfd(uint32_t pid, uint32_t tag, int fd);
+
 struct file_obj;
 
 /* Operations of one kind.  Every operation returns a Win32 error; NULL
@@ -783,7 +821,17 @@ struct file_obj {
     /* Set by process fd_pid when its last handle went while others keep
      * the object: fd is reserved on /dev/null, no longer the file's. */
     _Atomic uint32_t fd_released;
+    /* Written once by the opener: with (fd_pid, fd_tag, fd) it tells this
+     * object from a later one at the same offset (the side table's key). */
+    uint32_t serial;
+    /* Set once a handle was duplicated into another process (which then
+     * has no fd until it fetches one): lingering applies (file.c). */
+    _Atomic uint32_t given;
     uint32_t pad;
+    /* Processes that keep an fd of this open file description (holders.c):
+     * the opener, and every process that inherited or fetched one while it
+     * has handles.  Another process takes its copy from any of them. */
+    struct fd_holder holders[FD_HOLDERS];
 };
 
 /* Makes a file object of `ops`' kind around fd (which it takes over, also
@@ -806,13 +854,32 @@ void file_adopt_inherited(const char *spec);
 /* WINSHIM_STD=<in>,<out>,<err>: inherited handle values (hex, 0: none)
  * that are the child's standard handles (STARTF_USESTDHANDLES). */
 void file_adopt_std(const char *spec);
-int file_inherited_fd(const struct file_obj *f);
+/* f's fd in this process when it is not the opener's (or the opener let
+ * go of its own): from the side table, else a copy fetched from a holder
+ * (holders.c) with pidfd_getfd, which this process then holds until its
+ * last handle to f closes; -1 when there is none (or f's kind keeps
+ * process-private state: file_state_private). */
+int file_side_fd(const struct file_obj *f);
+/* f's kind keeps state beyond the fd in its opener (named pipes,
+ * mailslots, comm ports): no other process can use it. */
+static inline bool file_state_private(const struct file_obj *f)
+{
+    return f->kind == FILE_KIND_NPIPE || f->kind == FILE_KIND_MAILSLOT ||
+           f->kind == FILE_KIND_COMM;
+}
 /* A handle to f left this process's table (CloseHandle,
  * DUPLICATE_CLOSE_SOURCE): when it was the process's last handle to f
  * while other processes keep theirs, this process's fd goes now, as a
  * Windows handle's share of the object would (a pipe then ends when every
  * process has closed its ends, not when the last one does). */
 void file_handle_closed(struct file_obj *f);
+/* Lets go of the fds this process kept only because no other process had
+ * one yet (file.c, "lingering"); the deathwatch thread calls it at each
+ * rescan (shm.c). */
+void file_linger_scan(void);
+/* DuplicateHandle put a handle to f into another process (handle.c): that
+ * process has no fd yet, so the last holder must linger. */
+void file_duplicated_out(struct file_obj *f);
 bool handle_table_refers(struct object *o);
 /* The gate for file handles: h must be a file object with every right in
  * `need`.  Returns the object with a reference (I/O may block, so it
@@ -834,12 +901,23 @@ static inline bool proc_is_self(uint32_t pid, uint32_t tag)
 {
     return pid == file_pid() && tag == shm_self_tag();
 }
-/* f's fd in this process: its opener's, or the one inherited; -1. */
+/* f's fd in this process: its opener's, or the one inherited or fetched
+ * from another process (file.c, the side table); -1. */
 static inline int file_fd_of(const struct file_obj *f)
 {
-    if (proc_is_self(f->fd_pid, f->fd_tag))
-        return atomic_load_explicit(&f->fd_released, memory_order_acquire) ? -1 : f->fd;
-    return file_inherited_fd(f);
+    if (proc_is_self(f->fd_pid, f->fd_tag) &&
+        !atomic_load_explicit(&f->fd_released, memory_order_acquire))
+        return f->fd;
+    return file_side_fd(f);
+}
+/* The error for a handle whose kind's private state this process lacks:
+ * ERROR_NOT_SUPPORTED for such a kind in a process other than the opener
+ * (docs/COMPATIBILITY.md), ERROR_INVALID_HANDLE otherwise. */
+static inline DWORD file_private_error(const struct file_obj *f)
+{
+    return file_state_private(f) && !proc_is_self(f->fd_pid, f->fd_tag)
+               ? ERROR_NOT_SUPPORTED
+               : ERROR_INVALID_HANDLE;
 }
 /* Building blocks for kinds backed by an fd: one read or write (EINTR
  * retried, errno mapped), and what GetFileType says of an fd. */

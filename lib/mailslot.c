@@ -106,7 +106,7 @@ static DWORD ms_read(struct file_obj *f, void *buf, DWORD len, const int64_t *at
     struct ms *ms = ms_of(f);
     *done = 0;
     if (!ms)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     if (!ms->reader)
         return ERROR_ACCESS_DENIED;
     uint64_t start = mono_ms();
@@ -154,7 +154,7 @@ static DWORD ms_write(struct file_obj *f, const void *buf, DWORD len,
     struct ms *ms = ms_of(f);
     *done = 0;
     if (!ms)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     if (ms->reader)
         return ERROR_ACCESS_DENIED;
     if (ms->max_size && len > ms->max_size)
@@ -395,9 +395,13 @@ static DWORD reader_get(HANDLE h, struct file_obj **fo, struct ms **mso)
         return err;
     struct ms *ms = ms_of(f);
     if (!ms || !ms->reader) {
+        /* A writer: ERROR_INVALID_HANDLE as Wine (Windows unverified);
+         * another process's mailslot: ERROR_NOT_SUPPORTED. */
+        err = ms ? ERROR_INVALID_HANDLE
+                 : file_private_error(f) == ERROR_NOT_SUPPORTED ? ERROR_NOT_SUPPORTED
+                                                                : ERROR_INVALID_FUNCTION;
         file_put(f);
-        /* A writer: ERROR_INVALID_HANDLE as Wine (Windows unverified). */
-        return ms ? ERROR_INVALID_HANDLE : ERROR_INVALID_FUNCTION;
+        return err;
     }
     *fo = f;
     *mso = ms;

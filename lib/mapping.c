@@ -14,7 +14,8 @@
  * (mmap keeps the memfd's pages alive by itself).
  *
  * Processes and holders: an fd is per process, so the mapping records up
- * to MAPPING_HOLDERS *holders* in the shared object: (pid, session tag, fd)
+ * to FD_HOLDERS *holders* (holders.c, shared with file objects) in the
+ * shared object: (pid, session tag, fd)
  * of a process that keeps an fd of the backing memfd or file open.  The
  * creator is the first holder.  A process that opens the mapping by name
  * (OpenFileMapping, or CreateFileMapping of an existing name) or maps a view
@@ -26,22 +27,12 @@
  * holds an fd.  ino/dev identify the file: a reused fd number, or a holder
  * that let go while we read its entry, is never taken for ours.
  *
- * Holder entries: word = (gen << 2) | state, FREE -> BUSY (claimed by CAS,
- * the claimer writes pid, tag, fd) -> HELD (release store); a reader reads
- * the fields between two loads of word and uses them only if word did not
- * change (a seqlock).  A holder lets go when its own last handle to the
- * mapping is closed (mapping_handle_closed, from CloseHandle: a scan of the
- * process's handle table, only in a holder process, as file.c does for
- * inherited fds) or when the object is destroyed: HELD -> FREE, then it
- * closes its fd.  Invariant: an entry HELD with a live tag names an fd of
- * the mapping's file that its process keeps open (until it lets go).
- *
- * Crashes: a holder that dies without letting go leaves its entry HELD; its
- * fd died with it (opening it fails, the next holder is tried), and any
- * process that meets the entry and finds the tag dead (shm_tag_dead, the
- * session's liveness check) reclaims it (HELD -> FREE by CAS on the same
- * word); one that dies between claiming an entry and publishing it (a
- * few stores) leaves it BUSY, lost to the object.  Limits: when every
+ * Holder entries (states, seqlock reads, crash reclaim): holders.c.  A
+ * holder lets go when its own last handle to the mapping is closed
+ * (mapping_handle_closed, from CloseHandle: a scan of the process's handle
+ * table, only in a holder process, as file.c does) or when the object is
+ * destroyed: HELD -> FREE, then it closes its fd.  A holder that dies
+ * without letting go is reclaimed by whoever meets its entry.  Limits: when every
  * holder is gone, handles that never fetched an
  * fd (inherited or duplicated, no view mapped yet) can no longer map a view
  * (ERROR_INVALID_HANDLE); a process that finds every entry taken by a live
@@ -67,18 +58,6 @@
 
 #define MAP_GRANULARITY 0x10000u /* dwAllocationGranularity */
 
-/* A process that keeps an fd of the backing file (see above).  pid, tag
- * and fd are read by every process; the fd itself is usable only in
- * process pid (whose shm_self_tag() is tag). */
-#define MAPPING_HOLDERS 8
-enum { HOLDER_FREE, HOLDER_BUSY, HOLDER_HELD };
-struct mapping_holder {
-    _Atomic uint32_t word; /* (gen << 2) | HOLDER_* */
-    _Atomic uint32_t pid;
-    _Atomic uint32_t tag;
-    _Atomic int32_t fd;
-};
-
 struct mapping_obj {
     struct object hdr;
     /* Shared, written once before the first handle exists. */
@@ -87,7 +66,7 @@ struct mapping_obj {
     uint32_t sec;      /* SEC_* */
     uint64_t ino;      /* identity of the backing file */
     uint64_t dev;
-    struct mapping_holder holders[MAPPING_HOLDERS];
+    struct fd_holder holders[FD_HOLDERS]; /* holders.c */
 };
 
 /* The shared layout (internal.h, layout ids). */
@@ -99,24 +78,17 @@ static const uint32_t mapping_layout[] = {
     LAYOUT_FIELD(struct mapping_obj, ino),
     LAYOUT_FIELD(struct mapping_obj, dev),
     LAYOUT_FIELD(struct mapping_obj, holders),
-    LAYOUT_SIZE(struct mapping_holder),
-    LAYOUT_FIELD(struct mapping_holder, word),
-    LAYOUT_FIELD(struct mapping_holder, pid),
-    LAYOUT_FIELD(struct mapping_holder, tag),
-    LAYOUT_FIELD(struct mapping_holder, fd),
+    HOLDER_LAYOUT,
 };
-
-static struct mapping_holder *holder_self(struct mapping_obj *m, uint32_t *w, int *fd);
-static void holder_release(struct mapping_holder *e, uint32_t w, int fd);
 
 static void mapping_destroy(struct object *o)
 {
     struct mapping_obj *m = (struct mapping_obj *)o;
     uint32_t w;
     int fd;
-    struct mapping_holder *e = holder_self(m, &w, &fd);
-    if (e)
-        holder_release(e, w, fd);
+    struct fd_holder *e = holders_self(m->holders, &w, &fd);
+    if (e && holders_release(e, w))
+        close(fd);
 }
 
 const struct object_type mapping_type = {
@@ -157,82 +129,7 @@ static unsigned protect_bits(DWORD protect)
     }
 }
 
-/* ---- holders ---- */
-
-static uint32_t holder_next(uint32_t w, uint32_t state)
-{
-    return ((w & ~3u) + 4u) | state;
-}
-
-/* A consistent snapshot of entry e: false unless it is HELD. */
-static bool holder_read(struct mapping_holder *e, uint32_t *w, uint32_t *pid,
-                        uint32_t *tag, int *fd)
-{
-    *w = atomic_load_explicit(&e->word, memory_order_acquire);
-    if ((*w & 3u) != HOLDER_HELD)
-        return false;
-    *pid = atomic_load_explicit(&e->pid, memory_order_relaxed);
-    *tag = atomic_load_explicit(&e->tag, memory_order_relaxed);
-    *fd = atomic_load_explicit(&e->fd, memory_order_relaxed);
-    atomic_thread_fence(memory_order_acquire);
-    return atomic_load_explicit(&e->word, memory_order_relaxed) == *w;
-}
-
-/* This process's entry (and its word), or NULL. */
-static struct mapping_holder *holder_self(struct mapping_obj *m, uint32_t *w, int *fd)
-{
-    for (unsigned i = 0; i < MAPPING_HOLDERS; i++) {
-        uint32_t pid, tag;
-        if (holder_read(&m->holders[i], w, &pid, &tag, fd) && proc_is_self(pid, tag))
-            return &m->holders[i];
-    }
-    return NULL;
-}
-
-/* Makes this process a holder of fd (which the entry then owns): a free
- * entry, or one whose process is dead.  False when every entry is held by
- * a live process (the caller keeps fd). */
-static bool holder_claim(struct mapping_obj *m, int fd)
-{
-    for (unsigned i = 0; i < MAPPING_HOLDERS; i++) {
-        struct mapping_holder *e = &m->holders[i];
-        uint32_t w, pid, tag;
-        int hfd;
-        if (!holder_read(e, &w, &pid, &tag, &hfd)) {
-            if ((w & 3u) != HOLDER_FREE)
-                continue; /* being claimed, or changed while read */
-        } else if (!shm_tag_dead(tag)) {
-            continue;
-        }
-        if (!atomic_compare_exchange_strong_explicit(&e->word, &w,
-                                                     holder_next(w, HOLDER_BUSY),
-                                                     memory_order_acq_rel,
-                                                     memory_order_relaxed))
-            continue;
-        atomic_store_explicit(&e->pid, file_pid(), memory_order_relaxed);
-        atomic_store_explicit(&e->tag, shm_self_tag(), memory_order_relaxed);
-        atomic_store_explicit(&e->fd, fd, memory_order_relaxed);
-        atomic_store_explicit(&e->word, holder_next(w, HOLDER_HELD), memory_order_release);
-        return true;
-    }
-    return false;
-}
-
-/* Lets go of this process's entry e, read as w: closes its fd unless
- * another thread of ours let go first. */
-static void holder_release(struct mapping_holder *e, uint32_t w, int fd)
-{
-    if (atomic_compare_exchange_strong_explicit(&e->word, &w, holder_next(w, HOLDER_FREE),
-                                                memory_order_acq_rel, memory_order_relaxed))
-        close(fd);
-}
-
-/* A dead process's entry is free again (its fd died with it). */
-static void holder_reclaim(struct mapping_holder *e, uint32_t w)
-{
-    atomic_compare_exchange_strong_explicit(&e->word, &w, holder_next(w, HOLDER_FREE),
-                                            memory_order_acq_rel, memory_order_relaxed);
-}
+/* ---- holders (holders.c) ---- */
 
 /* Is fd the mapping's file? */
 static bool mapping_same_file(const struct mapping_obj *m, int fd)
@@ -242,21 +139,27 @@ static bool mapping_same_file(const struct mapping_obj *m, int fd)
            (uint64_t)st.st_dev == m->dev;
 }
 
-/* Another process's fd, as a new fd of ours; -1 when it cannot be had. */
-static int holder_fetch(uint32_t pid, int fd, bool writable)
+struct fetch_ctx {
+    struct mapping_obj *m;
+    bool writable;
+};
+
+/* Another process's fd, as a new fd of ours checked to be the mapping's
+ * file; -1 when it cannot be had.  A new open file description through
+ * /proc is fine here (a mapping has no file pointer or locks); pidfd_getfd
+ * where /proc is not mounted. */
+static int mapping_fetch_one(void *ctx, uint32_t pid, uint32_t tag, int fd)
 {
+    struct fetch_ctx *c = ctx;
     char path[64];
     snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
-    int nfd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-#ifdef SYS_pidfd_getfd
-    if (nfd < 0 && errno != ENOENT) {
-        int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
-        if (pidfd >= 0) {
-            nfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-            close(pidfd);
-        }
+    int nfd = open(path, (c->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (nfd < 0 && errno != ENOENT)
+        nfd = holders_getfd(pid, tag, fd);
+    if (nfd >= 0 && !mapping_same_file(c->m, nfd)) {
+        close(nfd);
+        nfd = -1;
     }
-#endif
     return nfd;
 }
 
@@ -266,9 +169,9 @@ static int holder_fetch(uint32_t pid, int fd, bool writable)
  * ERROR_INVALID_HANDLE when no holder can give one. */
 static DWORD mapping_get_fd(struct mapping_obj *m, bool writable, int *out)
 {
-    uint32_t w, pid, tag;
+    uint32_t w;
     int fd;
-    if (holder_self(m, &w, &fd)) {
+    if (holders_self(m->holders, &w, &fd)) {
         /* A thread of ours may let go meanwhile: the copy is checked. */
         int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
         if (nfd >= 0 && mapping_same_file(m, nfd)) {
@@ -278,39 +181,26 @@ static DWORD mapping_get_fd(struct mapping_obj *m, bool writable, int *out)
         if (nfd >= 0)
             close(nfd);
     }
-    for (unsigned i = 0; i < MAPPING_HOLDERS; i++) {
-        struct mapping_holder *e = &m->holders[i];
-        if (!holder_read(e, &w, &pid, &tag, &fd) || proc_is_self(pid, tag))
-            continue;
-        if (shm_tag_dead(tag)) {
-            holder_reclaim(e, w);
-            continue;
+    struct fetch_ctx c = {m, writable};
+    int nfd = holders_fetch(m->holders, mapping_fetch_one, &c);
+    if (nfd < 0)
+        return ERROR_INVALID_HANDLE; /* no live holder */
+    if (!holders_self(m->holders, &w, &fd)) {
+        int keep = fcntl(nfd, F_DUPFD_CLOEXEC, 0);
+        if (keep >= 0 && !holders_claim(m->holders, keep))
+            close(keep);
+        else if (keep >= 0) {
+            /* Our last handle may have been closed while we claimed:
+             * then nobody else lets go of the entry (see
+             * mapping_handle_closed). */
+            atomic_thread_fence(memory_order_seq_cst);
+            struct fd_holder *me = holders_self(m->holders, &w, &fd);
+            if (me && !handle_table_refers(&m->hdr) && holders_release(me, w))
+                close(fd);
         }
-        int nfd = holder_fetch(pid, fd, writable);
-        if (nfd < 0)
-            continue; /* exiting, or let go of it meanwhile */
-        if (!mapping_same_file(m, nfd)) {
-            close(nfd);
-            continue;
-        }
-        if (!holder_self(m, &w, &fd)) {
-            int keep = fcntl(nfd, F_DUPFD_CLOEXEC, 0);
-            if (keep >= 0 && !holder_claim(m, keep))
-                close(keep);
-            else if (keep >= 0) {
-                /* Our last handle may have been closed while we claimed:
-                 * then nobody else lets go of the entry (see
-                 * mapping_handle_closed). */
-                atomic_thread_fence(memory_order_seq_cst);
-                struct mapping_holder *me = holder_self(m, &w, &fd);
-                if (me && !handle_table_refers(&m->hdr))
-                    holder_release(me, w, fd);
-            }
-        }
-        *out = nfd;
-        return ERROR_SUCCESS;
     }
-    return ERROR_INVALID_HANDLE; /* no live holder */
+    *out = nfd;
+    return ERROR_SUCCESS;
 }
 
 void mapping_handle_closed(struct object *o)
@@ -318,12 +208,12 @@ void mapping_handle_closed(struct object *o)
     struct mapping_obj *m = (struct mapping_obj *)o;
     uint32_t w;
     int fd;
-    struct mapping_holder *e = holder_self(m, &w, &fd);
+    struct fd_holder *e = holders_self(m->holders, &w, &fd);
     if (!e)
         return;
     atomic_thread_fence(memory_order_seq_cst);
-    if (!handle_table_refers(o))
-        holder_release(e, w, fd);
+    if (!handle_table_refers(o) && holders_release(e, w))
+        close(fd);
 }
 
 /* Becomes a holder of the mapping h names, if not one already: a process
@@ -342,7 +232,7 @@ static void mapping_hold(HANDLE h)
     struct mapping_obj *m = (struct mapping_obj *)o;
     uint32_t w;
     int fd;
-    if (!holder_self(m, &w, &fd) && !mapping_get_fd(m, (protect_bits(m->protect) & PROT_W) != 0, &fd))
+    if (!holders_self(m->holders, &w, &fd) && !mapping_get_fd(m, (protect_bits(m->protect) & PROT_W) != 0, &fd))
         close(fd);
     object_unref(o);
 }
@@ -373,10 +263,7 @@ static struct object *mapping_make(void *ctx, DWORD *err)
     m->ino = (uint64_t)st.st_ino;
     m->dev = (uint64_t)st.st_dev;
     /* Not visible to anyone yet: the creator is the first holder. */
-    atomic_init(&m->holders[0].pid, file_pid());
-    atomic_init(&m->holders[0].tag, shm_self_tag());
-    atomic_init(&m->holders[0].fd, a->fd);
-    atomic_init(&m->holders[0].word, HOLDER_HELD);
+    holders_init_first(m->holders, a->fd);
     a->fd = -1;
     return o;
 }

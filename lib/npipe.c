@@ -415,7 +415,7 @@ static DWORD np_io_ready(struct file_obj *f, struct np *np)
 static DWORD np_prepare(struct file_obj *f)
 {
     struct np *np = np_of(f);
-    return np ? np_io_ready(f, np) : ERROR_INVALID_HANDLE;
+    return np ? np_io_ready(f, np) : file_private_error(f);
 }
 
 /* ---- reads and writes ---- */
@@ -501,7 +501,7 @@ static DWORD np_read(struct file_obj *f, void *vbuf, DWORD len, const int64_t *a
     struct np *np = np_of(f);
     *done = 0;
     if (!np)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     DWORD err = np_io_ready(f, np);
     if (err)
         return err;
@@ -576,7 +576,7 @@ static DWORD np_write(struct file_obj *f, const void *buf, DWORD len,
     struct np *np = np_of(f);
     *done = 0;
     if (!np)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     DWORD err = np_io_ready(f, np);
     if (err)
         return err;
@@ -625,7 +625,7 @@ static DWORD np_flush(struct file_obj *f)
      * in the peer's socket buffer already, so there is nothing to push. */
     struct np *np = np_of(f);
     if (!np)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     if (np->server && np->state != NP_CONNECTED)
         return np->state == NP_LISTENING ? ERROR_PIPE_LISTENING : ERROR_PIPE_NOT_CONNECTED;
     return ERROR_SUCCESS;
@@ -955,7 +955,7 @@ static DWORD connect_wait_op(struct file_obj *f)
 {
     struct np *np = np_of(f);
     if (!np)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     pthread_mutex_lock(&np->lock);
     bool got = false;
     DWORD err = server_try_accept(f, np, &got);
@@ -976,6 +976,8 @@ WS_EXPORT BOOL WINAPI ConnectNamedPipe(HANDLE h, LPOVERLAPPED ov)
         /* An anonymous pipe is a connected pipe (Windows makes it a named
          * pipe); a client end or another kind of file cannot listen. */
         err = f->kind == FILE_KIND_PIPE ? ERROR_PIPE_CONNECTED : ERROR_INVALID_FUNCTION;
+        if (!np && file_private_error(f) == ERROR_NOT_SUPPORTED)
+            err = ERROR_NOT_SUPPORTED; /* another process's named pipe */
         file_put(f);
         return ws_bool(err);
     }
@@ -1023,9 +1025,12 @@ WS_EXPORT BOOL WINAPI DisconnectNamedPipe(HANDLE h)
         return ws_bool(err);
     struct np *np = np_of(f);
     if (!np || !np->server) {
+        /* A client end: Wine says ERROR_NOT_SUPPORTED (Windows unverified);
+         * so is another process's named pipe. */
+        err = np || file_private_error(f) == ERROR_NOT_SUPPORTED ? ERROR_NOT_SUPPORTED
+                                                                 : ERROR_INVALID_FUNCTION;
         file_put(f);
-        /* A client end: Wine says ERROR_NOT_SUPPORTED (Windows unverified). */
-        return ws_bool(np ? ERROR_NOT_SUPPORTED : ERROR_INVALID_FUNCTION);
+        return ws_bool(err);
     }
     pthread_mutex_lock(&np->lock);
     bool got;
@@ -1147,7 +1152,9 @@ WS_EXPORT BOOL WINAPI TransactNamedPipe(HANDLE h, LPVOID in, DWORD in_size,
     DWORD done = 0;
     if (read)
         *read = 0;
-    if (!np)
+    if (!np && file_private_error(f) == ERROR_NOT_SUPPORTED)
+        err = ERROR_NOT_SUPPORTED; /* another process's named pipe */
+    else if (!np)
         err = f->kind == FILE_KIND_PIPE ? ERROR_BAD_PIPE : ERROR_INVALID_FUNCTION;
     else if ((granted & (FILE_READ_DATA | FILE_WRITE_DATA)) !=
              (FILE_READ_DATA | FILE_WRITE_DATA))
@@ -1188,8 +1195,11 @@ static DWORD np_get(HANDLE h, ACCESS_MASK need, struct file_obj **fo, struct np 
         return err;
     struct np *np = np_of(f);
     if (!np) {
+        /* Another process's named pipe: ERROR_NOT_SUPPORTED. */
+        err = file_private_error(f) == ERROR_NOT_SUPPORTED ? ERROR_NOT_SUPPORTED
+                                                           : ERROR_INVALID_FUNCTION;
         file_put(f);
-        return ERROR_INVALID_FUNCTION;
+        return err;
     }
     if ((granted & need) != need) {
         file_put(f);
@@ -1398,7 +1408,7 @@ DWORD npipe_peek(struct file_obj *f, void *buf, DWORD size, DWORD *copied,
     struct np *np = np_of(f);
     *copied = *avail = *left = 0;
     if (!np)
-        return ERROR_INVALID_HANDLE;
+        return file_private_error(f);
     DWORD err = np_io_ready(f, np);
     if (err)
         return err;

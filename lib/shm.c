@@ -582,6 +582,7 @@ static void *deathwatch_main(void *arg)
             pthread_mutex_unlock(&dw.lock);
         }
         watch_new_members();
+        file_linger_scan(); /* hook: file.c's lingering fds */
     }
     return NULL;
 }

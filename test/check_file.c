@@ -2,6 +2,7 @@
  * shared file pointers, GetFileType, FlushFileBuffers. */
 #define _GNU_SOURCE
 #include "testutil.h"
+#include "xproc.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -228,6 +229,353 @@ START_TEST(test_std_after_fork)
 }
 END_TEST
 
+
+/* ---- file handles in other processes ---- */
+
+static char xdir[64];
+
+/* A scratch directory of this test (its own fork), as the current one. */
+static void xdir_enter(void)
+{
+    strcpy(xdir, "/tmp/winshim-check-file-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(xdir));
+    ck_assert_int_eq(chdir(xdir), 0);
+}
+
+static void xdir_leave(const char *file)
+{
+    unlink(file);
+    ck_assert_int_eq(chdir("/"), 0);
+    rmdir(xdir);
+}
+
+static DWORD file_pos(HANDLE h)
+{
+    return SetFilePointer(h, 0, NULL, FILE_CURRENT);
+}
+
+static int child_disk_io(struct xproc *x)
+{
+    HANDLE h, ro;
+    char buf[8] = {0}, step;
+    DWORD n = 0;
+    if (!child_get(x, &h, sizeof h) || !child_get(x, &ro, sizeof ro))
+        return 1;
+    /* The parent left the pointer at 2: one file pointer for both. */
+    if (file_pos(h) != 2)
+        return 2;
+    SetLastError(0xdeadbeef);
+    if (!ReadFile(h, buf, 3, &n, NULL) || n != 3 || memcmp(buf, "234", 3) ||
+        GetLastError() != 0xdeadbeef)
+        return 3;
+    if (!WriteFile(h, "AB", 2, &n, NULL) || n != 2)
+        return 4;
+    if (GetFileType(h) != FILE_TYPE_DISK || !FlushFileBuffers(h))
+        return 5;
+    /* The access of the duplicate is enforced here too. */
+    SetLastError(0xdeadbeef);
+    if (WriteFile(ro, "x", 1, &n, NULL) || GetLastError() != ERROR_ACCESS_DENIED)
+        return 6;
+    if (!ReadFile(ro, buf, 1, &n, NULL) || n != 1 || buf[0] != '7')
+        return 7;
+    if (!child_put(x, "1", 1) || !child_get(x, &step, 1))
+        return 8;
+    /* The parent moved the pointer to 1. */
+    if (!ReadFile(h, buf, 1, &n, NULL) || n != 1 || buf[0] != '1')
+        return 9;
+    if (!CloseHandle(h) || !CloseHandle(ro))
+        return 10;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(h, buf, 1, &n, NULL) || GetLastError() != ERROR_INVALID_HANDLE)
+        return 11;
+    if (!child_put(x, "2", 1))
+        return 12;
+    return 0;
+}
+
+START_TEST(test_disk_file_in_other_process)
+{
+    xdir_enter();
+    HANDLE h = CreateFileA("data", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, NULL,
+                           CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    DWORD n;
+    ck_assert(WriteFile(h, "0123456789", 10, &n, NULL));
+    ck_assert_uint_eq(SetFilePointer(h, 2, NULL, FILE_BEGIN), 2);
+    ASSERT_FAILS(CreateFileA("data", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL) != INVALID_HANDLE_VALUE,
+                 ERROR_SHARING_VIOLATION);
+    struct xproc x;
+    xproc_start(&x, child_disk_io);
+    xproc_give(&x, h, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, h, GENERIC_READ, 0);
+    char step, buf[16] = {0};
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1));
+    /* The child read 3 and wrote 2 at the shared pointer, and read 1
+     * through its read-only duplicate (the same file object). */
+    ck_assert_uint_eq(file_pos(h), 8);
+    ck_assert_uint_eq(SetFilePointer(h, 0, NULL, FILE_BEGIN), 0);
+    ck_assert(ReadFile(h, buf, 10, &n, NULL));
+    ck_assert_uint_eq(n, 10);
+    ck_assert_str_eq(buf, "01234AB789");
+    ck_assert_uint_eq(SetFilePointer(h, 1, NULL, FILE_BEGIN), 1);
+    xproc_send(x.to_child[1], "s", 1);
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1));
+    ck_assert_uint_eq(file_pos(h), 2);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    /* The share mode (FILE_SHARE_READ only) still holds after the child
+     * had its copy and let go of it. */
+    ASSERT_FAILS(CreateFileA("data", GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                             OPEN_EXISTING, 0, NULL) != INVALID_HANDLE_VALUE,
+                 ERROR_SHARING_VIOLATION);
+    ck_assert(CloseHandle(h));
+    xdir_leave("data");
+}
+END_TEST
+
+/* The opener: makes the file, gives a handle to the parent, waits. */
+static int child_opener(struct xproc *x)
+{
+    HANDLE parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE, getppid());
+    HANDLE h = CreateFileA("data", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    HANDLE theirs = NULL, unused = NULL;
+    DWORD n;
+    char step;
+    if (!parent || h == INVALID_HANDLE_VALUE || !WriteFile(h, "hello", 5, &n, NULL))
+        return 1;
+    if (!DuplicateHandle(GetCurrentProcess(), h, parent, &theirs, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS) ||
+        !DuplicateHandle(GetCurrentProcess(), h, parent, &unused, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS))
+        return 2;
+    if (!child_put(x, &theirs, sizeof theirs) || !child_put(x, &unused, sizeof unused))
+        return 3;
+    if (!child_get(x, &step, 1))
+        return 4;
+    return 0; /* exits with its handles open: the reaper closes them */
+}
+
+static int child_late_user(struct xproc *x)
+{
+    HANDLE h;
+    DWORD n;
+    if (!child_get(x, &h, sizeof h))
+        return 1;
+    if (!WriteFile(h, " world", 6, &n, NULL) || n != 6)
+        return 2;
+    return 0;
+}
+
+START_TEST(test_opener_exits)
+{
+    xdir_enter();
+    struct xproc o;
+    xproc_start(&o, child_opener);
+    HANDLE h, unused;
+    ck_assert_msg(xproc_recv(o.to_parent[0], &h, sizeof h), "opener: %d", xproc_wait(&o));
+    ck_assert(xproc_recv(o.to_parent[0], &unused, sizeof unused));
+    /* First use while the opener lives: this process becomes a holder. */
+    DWORD n;
+    char buf[16] = {0};
+    ck_assert_uint_eq(file_pos(h), 5);
+    ck_assert_uint_eq(SetFilePointer(h, 0, NULL, FILE_BEGIN), 0);
+    ck_assert(ReadFile(h, buf, 2, &n, NULL));
+    ck_assert_str_eq(buf, "he");
+    xproc_send(o.to_child[1], "x", 1);
+    ck_assert_int_eq(xproc_wait(&o), 0);
+
+    /* The opener is gone; the description lives on in this process. */
+    ck_assert(ReadFile(h, buf, 3, &n, NULL));
+    ck_assert_uint_eq(n, 3);
+    ck_assert(!memcmp(buf, "llo", 3));
+    /* And a third process takes its copy from this one. */
+    struct xproc c;
+    xproc_start(&c, child_late_user);
+    xproc_give(&c, h, 0, DUPLICATE_SAME_ACCESS);
+    ck_assert_int_eq(xproc_wait(&c), 0);
+    ck_assert_uint_eq(file_pos(h), 11);
+    memset(buf, 0, sizeof buf);
+    ck_assert(ReadFile(h, buf, sizeof buf, &n, &(OVERLAPPED){0}));
+    ck_assert_str_eq(buf, "hello world");
+    /* Both handles name one file object: the second one works too, as its
+     * fd is this process's already. */
+    ck_assert(ReadFile(unused, buf, 1, &n, &(OVERLAPPED){.Offset = 4}));
+    ck_assert_int_eq(buf[0], 'o');
+    ck_assert(CloseHandle(unused));
+    ck_assert(CloseHandle(h));
+    /* The last handle anywhere went: the share mode (none) is gone too. */
+    HANDLE again = CreateFileA("data", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(again, INVALID_HANDLE_VALUE);
+    CloseHandle(again);
+    xdir_leave("data");
+}
+END_TEST
+
+/* A handle that never had an fd in any live process cannot do I/O. */
+static int child_give_and_exit(struct xproc *x)
+{
+    HANDLE parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE, getppid());
+    HANDLE h = CreateFileA("data", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    HANDLE theirs = NULL;
+    if (!parent)
+        return 1;
+    if (h == INVALID_HANDLE_VALUE)
+        return 40 + (int)GetLastError();
+    if (!DuplicateHandle(GetCurrentProcess(), h, parent, &theirs, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS))
+        return 20 + (int)GetLastError();
+    if (!child_put(x, &theirs, sizeof theirs))
+        return 3;
+    return 0;
+}
+
+START_TEST(test_no_holder_left)
+{
+    xdir_enter();
+    struct xproc o;
+    xproc_start(&o, child_give_and_exit);
+    HANDLE h;
+    ck_assert_msg(xproc_recv(o.to_parent[0], &h, sizeof h), "opener: %d", xproc_wait(&o));
+    ck_assert_int_eq(xproc_wait(&o), 0);
+    char buf[4];
+    DWORD n = 7;
+    ASSERT_FAILS(ReadFile(h, buf, 1, &n, NULL), ERROR_INVALID_HANDLE);
+    ck_assert_uint_eq(n, 0);
+    ASSERT_FAILS(WriteFile(h, "x", 1, &n, NULL), ERROR_INVALID_HANDLE);
+    ck_assert(CloseHandle(h)); /* the handle itself is valid */
+    xdir_leave("data");
+}
+END_TEST
+
+/* DUPLICATE_CLOSE_SOURCE from another process: the parent takes the
+ * child's handle away and uses the file. */
+static int child_handle_taken(struct xproc *x)
+{
+    HANDLE h = CreateFileA("data", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    DWORD n;
+    char step;
+    if (h == INVALID_HANDLE_VALUE || !WriteFile(h, "abc", 3, &n, NULL))
+        return 1;
+    if (!child_put(x, &h, sizeof h) || !child_get(x, &step, 1))
+        return 2;
+    SetLastError(0xdeadbeef);
+    if (CloseHandle(h) || GetLastError() != ERROR_INVALID_HANDLE)
+        return 3;
+    return 0;
+}
+
+START_TEST(test_close_source_from_other_process)
+{
+    xdir_enter();
+    struct xproc x;
+    xproc_start(&x, child_handle_taken);
+    HANDLE theirs, mine = NULL;
+    ck_assert(xproc_recv(x.to_parent[0], &theirs, sizeof theirs));
+    ck_assert_msg(DuplicateHandle(x.proc, theirs, GetCurrentProcess(), &mine, 0, FALSE,
+                                  DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE),
+                  "DuplicateHandle: %lu", (unsigned long)GetLastError());
+    DWORD n;
+    ck_assert(WriteFile(mine, "def", 3, &n, NULL)); /* at the child's pointer */
+    ck_assert_uint_eq(file_pos(mine), 6);
+    xproc_send(x.to_child[1], "s", 1);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    char buf[8] = {0};
+    ck_assert(ReadFile(mine, buf, 6, &n, &(OVERLAPPED){0}));
+    ck_assert_str_eq(buf, "abcdef");
+    ck_assert(CloseHandle(mine));
+    xdir_leave("data");
+}
+END_TEST
+
+/* A named pipe's state is its opener's: another process is told so. */
+static int child_named_pipe(struct xproc *x)
+{
+    HANDLE h;
+    char buf[4];
+    DWORD n = 7;
+    if (!child_get(x, &h, sizeof h))
+        return 1;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(h, buf, 1, &n, NULL) || GetLastError() != ERROR_NOT_SUPPORTED || n)
+        return 2;
+    SetLastError(0xdeadbeef);
+    if (WriteFile(h, "x", 1, &n, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 3;
+    SetLastError(0xdeadbeef);
+    if (FlushFileBuffers(h) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 4;
+    /* The server end and a mailslot: their functions say so too. */
+    HANDLE s, ms;
+    DWORD avail = 7;
+    if (!child_get(x, &s, sizeof s) || !child_get(x, &ms, sizeof ms))
+        return 5;
+    SetLastError(0xdeadbeef);
+    if (ConnectNamedPipe(s, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 6;
+    SetLastError(0xdeadbeef);
+    if (DisconnectNamedPipe(s) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 7;
+    SetLastError(0xdeadbeef);
+    if (PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 8;
+    char out[4];
+    SetLastError(0xdeadbeef);
+    if (TransactNamedPipe(s, "x", 1, out, sizeof out, &n, NULL) ||
+        GetLastError() != ERROR_NOT_SUPPORTED)
+        return 13;
+    DWORD mode = PIPE_READMODE_BYTE;
+    SetLastError(0xdeadbeef);
+    if (SetNamedPipeHandleState(s, &mode, NULL, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 14;
+    DWORD next = 0;
+    SetLastError(0xdeadbeef);
+    if (GetMailslotInfo(ms, NULL, &next, NULL, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 9;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(ms, buf, 1, &n, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 10;
+    if (GetFileType(s) != FILE_TYPE_PIPE)
+        return 11;
+    if (!CloseHandle(h) || !CloseHandle(s) || !CloseHandle(ms))
+        return 12;
+    return 0;
+}
+
+START_TEST(test_named_pipe_in_other_process)
+{
+    char name[96];
+    snprintf(name, sizeof name, "\\\\.\\pipe\\ck_file_%d", (int)getpid());
+    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1,
+                                4096, 4096, 0, NULL);
+    ck_assert_ptr_ne(s, INVALID_HANDLE_VALUE);
+    HANDLE c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0,
+                           NULL);
+    ck_assert_ptr_ne(c, INVALID_HANDLE_VALUE);
+    struct xproc x;
+    xproc_start(&x, child_named_pipe);
+    snprintf(name, sizeof name, "\\\\.\\mailslot\\ck_file_%d", (int)getpid());
+    HANDLE ms = CreateMailslotA(name, 0, 0, NULL);
+    ck_assert_ptr_ne(ms, INVALID_HANDLE_VALUE);
+    xproc_give(&x, c, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, s, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, ms, 0, DUPLICATE_SAME_ACCESS);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    CloseHandle(ms);
+    /* Still the opener's to use. */
+    DWORD n;
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    ck_assert(WriteFile(c, "hi", 2, &n, NULL));
+    char buf[4] = {0};
+    ck_assert(ReadFile(s, buf, 2, &n, NULL));
+    ck_assert_str_eq(buf, "hi");
+    CloseHandle(c);
+    CloseHandle(s);
+}
+END_TEST
+
 static Suite *file_suite(void)
 {
     Suite *s = suite_create("file");
@@ -239,6 +587,14 @@ static Suite *file_suite(void)
     tcase_add_test(tc, test_shared_description);
     tcase_add_test(tc, test_close_std);
     tcase_add_test(tc, test_std_after_fork);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("processes");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_disk_file_in_other_process);
+    tcase_add_test(tc, test_opener_exits);
+    tcase_add_test(tc, test_no_holder_left);
+    tcase_add_test(tc, test_close_source_from_other_process);
+    tcase_add_test(tc, test_named_pipe_in_other_process);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,7 @@
 /* Pipes: CreatePipe and PeekNamedPipe, end-of-pipe errors, access of each
- * end, sizes, a writer thread.  (A forked child cannot use a file handle
- * yet: file objects keep a process-private fd, see lib/file.c.) */
+ * end, sizes, a writer thread, ends duplicated into another process. */
 #include "testutil.h"
+#include "xproc.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -224,10 +224,114 @@ START_TEST(test_stream_thread)
 }
 END_TEST
 
+/* ---- an end in another process ---- */
+
+static int child_pipe_writer(struct xproc *x)
+{
+    HANDLE w, r;
+    DWORD n = 0;
+    char buf[8] = {0}, step;
+    if (!child_get(x, &w, sizeof w) || !child_get(x, &r, sizeof r))
+        return 1;
+    if (GetFileType(w) != FILE_TYPE_PIPE)
+        return 2;
+    if (!WriteFile(w, "from child", 10, &n, NULL) || n != 10)
+        return 3;
+    /* The wrong end is refused here as in the creator. */
+    SetLastError(0xdeadbeef);
+    if (WriteFile(r, "x", 1, &n, NULL) || GetLastError() != ERROR_ACCESS_DENIED)
+        return 4;
+    if (!child_put(x, "1", 1) || !child_get(x, &step, 1))
+        return 5;
+    /* The parent wrote "pong" and closed its write end: ours keeps the pipe. */
+    if (!ReadFile(r, buf, 4, &n, NULL) || n != 4 || memcmp(buf, "pong", 4))
+        return 6;
+    /* Our last write handle goes now (not when we exit): the reader in the
+     * parent then sees the end of the pipe while we still live. */
+    if (!CloseHandle(w) || !CloseHandle(r))
+        return 7;
+    SetLastError(0xdeadbeef);
+    if (WriteFile(w, "x", 1, &n, NULL) || GetLastError() != ERROR_INVALID_HANDLE)
+        return 8;
+    if (!child_put(x, "2", 1) || !child_get(x, &step, 1))
+        return 9;
+    return 0;
+}
+
+START_TEST(test_end_in_other_process)
+{
+    /* The pipe is made after the fork: a forked child would keep copies
+     * of its fds that winshim knows nothing of (no end of pipe then). */
+    struct xproc x;
+    xproc_start(&x, child_pipe_writer);
+    HANDLE r, w;
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    xproc_give(&x, w, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, r, 0, DUPLICATE_SAME_ACCESS);
+    char step, buf[16] = {0};
+    DWORD n = 0;
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1));
+    ck_assert(ReadFile(r, buf, sizeof buf, &n, NULL));
+    ck_assert_uint_eq(n, 10);
+    ck_assert(!memcmp(buf, "from child", 10));
+    ck_assert(WriteFile(w, "pong", 4, &n, NULL));
+    ck_assert(CloseHandle(w));
+    xproc_send(x.to_child[1], "s", 1);
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1));
+    /* Every write handle, in both processes, is closed. */
+    ASSERT_FAILS(ReadFile(r, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
+    xproc_send(x.to_child[1], "s", 1);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    CloseHandle(r);
+}
+END_TEST
+
+/* The creator exits; the two ends live on in two other processes. */
+static int child_pipe_creator(struct xproc *x)
+{
+    HANDLE parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE, getppid());
+    HANDLE r, w, pr = NULL, pw = NULL;
+    DWORD n;
+    if (!parent || !CreatePipe(&r, &w, NULL, 0) || !WriteFile(w, "early", 5, &n, NULL))
+        return 1;
+    if (!DuplicateHandle(GetCurrentProcess(), r, parent, &pr, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE) ||
+        !DuplicateHandle(GetCurrentProcess(), w, parent, &pw, 0, FALSE,
+                         DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE))
+        return 2;
+    if (!child_put(x, &pr, sizeof pr) || !child_put(x, &pw, sizeof pw))
+        return 3;
+    char step;
+    return child_get(x, &step, 1) ? 0 : 4;
+}
+
+START_TEST(test_creator_exits)
+{
+    struct xproc c;
+    xproc_start(&c, child_pipe_creator);
+    HANDLE r, w;
+    ck_assert(xproc_recv(c.to_parent[0], &r, sizeof r));
+    ck_assert(xproc_recv(c.to_parent[0], &w, sizeof w));
+    char buf[16] = {0};
+    DWORD n = 0;
+    ck_assert(ReadFile(r, buf, 2, &n, NULL)); /* fetched while the creator lives */
+    ck_assert(WriteFile(w, "!", 1, &n, NULL));
+    xproc_send(c.to_child[1], "x", 1);
+    ck_assert_int_eq(xproc_wait(&c), 0);
+    ck_assert(ReadFile(r, buf, sizeof buf, &n, NULL));
+    ck_assert_uint_eq(n, 4);
+    ck_assert(!memcmp(buf, "rly!", 4));
+    ck_assert(CloseHandle(w));
+    ASSERT_FAILS(ReadFile(r, buf, sizeof buf, &n, NULL), ERROR_BROKEN_PIPE);
+    ck_assert(CloseHandle(r));
+}
+END_TEST
+
 static Suite *pipe_suite(void)
 {
     Suite *s = suite_create("pipe");
     TCase *tc = tcase_create("anonymous");
+    tcase_set_timeout(tc, 60); /* the cases with a second process */
     tcase_add_test(tc, test_create_read_write);
     tcase_add_test(tc, test_wrong_end);
     tcase_add_test(tc, test_broken_pipe);
@@ -235,6 +339,8 @@ static Suite *pipe_suite(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_inherit_flag);
     tcase_add_test(tc, test_size);
+    tcase_add_test(tc, test_end_in_other_process);
+    tcase_add_test(tc, test_creator_exits);
     suite_add_tcase(s, tc);
     tc = tcase_create("concurrent");
     tcase_set_timeout(tc, 120);
