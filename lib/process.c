@@ -665,6 +665,10 @@ WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
             object_ref_live(arena_ptr(s->process_obj))) {
             o = arena_ptr(s->process_obj); /* same user: full rights */
             object_handle_open(o);
+            /* Its object is signalled by whoever reaps it: make sure
+             * someone watches (a wait on the handle must end when the
+             * process does, even with no other member running). */
+            shm_deathwatch_start();
         } else if (o) {
             obj_lock(o); /* pidfd may be closing */
             int fd = po_of(o)->pidfd;

@@ -1100,6 +1100,35 @@ END_TEST
 /* InitializeProcThreadAttributeList: the size query fails by design with
  * ERROR_INSUFFICIENT_BUFFER and the size (24 bytes and 24 per attribute,
  * Windows x64's); a short buffer the same; dwFlags must be 0. */
+/* A forked child is a session member from the fork on; OpenProcess of it
+ * gives its slot's object, which whoever reaps the child signals.  With no
+ * other member running, the wait must still end when the child does. */
+START_TEST(test_open_member_and_wait)
+{
+    int go[2];
+    ck_assert_int_eq(pipe(go), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char c;
+        _exit(read(go[0], &c, 1) == 1 ? 7 : 1);
+    }
+    HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE, (DWORD)pid);
+    ck_assert_ptr_nonnull(h);
+    DWORD code = 0;
+    ck_assert(GetExitCodeProcess(h, &code));
+    ck_assert_uint_eq(code, STILL_ACTIVE);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    ck_assert_int_eq(write(go[1], "x", 1), 1);
+    ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(h, &code));
+    ck_assert_uint_eq(code, 7);
+    ck_assert(CloseHandle(h));
+    close(go[0]);
+    close(go[1]);
+}
+END_TEST
+
 START_TEST(test_attrlist_init)
 {
     SIZE_T size = 0;
@@ -1461,6 +1490,7 @@ static Suite *process_suite(void)
     tcase_add_test(c, test_open_foreign);
     tcase_add_test(c, test_open_other_user);
     tcase_add_test(c, test_handle_count);
+    tcase_add_test(c, test_open_member_and_wait);
     tcase_add_test(c, test_inherit_handles);
     tcase_add_test(c, test_attrlist_init);
     tcase_add_test(c, test_attrlist_update);
