@@ -378,8 +378,7 @@ static void reap_thread(struct shm_thread *r)
         aoff_t *owned = arena_ptr(r->owned);
         struct object *m = arena_ptr(owned[i]);
         r->nowned = i;
-        mutex_abandon(m, r->tid);
-        object_unref(m);
+        mutex_abandon(m, r->tid); /* drops the ownership reference itself */
     }
     for (uint32_t i = r->ndefer; i-- > 0;) {
         struct object *o = arena_ptr(r->defer[i]);

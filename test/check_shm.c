@@ -689,8 +689,10 @@ static int crash_worker(void *arg)
     HANDLE s = OpenSemaphoreA(SYNCHRONIZE | SEMAPHORE_MODIFY_STATE, FALSE, "Local\\wscrash_sem");
     HANDLE e = OpenEventA(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, "Local\\wscrash_ev");
     HANDLE ready = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, "Local\\wscrash_ready");
-    if (!m || !s || !e || !ready)
+    if (!m || !s || !e || !ready) {
+        fprintf(stderr, "worker %d: open failed %u (%p %p %p %p)\n", (int)getpid(), (unsigned)GetLastError(), m, s, e, ready);
         return 1;
+    }
     ReleaseSemaphore(ready, 1, NULL);
     CloseHandle(ready);
     for (;;) {
@@ -722,8 +724,10 @@ static int crash_session(void *arg)
         /* Kills land in the steady state: waits, acquisitions, releases
          * (docs/ARCHITECTURE.md says why not inside an Open or Close). */
         for (int i = 0; i < CRASH_WORKERS; i++)
-            if (WaitForSingleObject(ready, 20000) != WAIT_OBJECT_0)
+            if (WaitForSingleObject(ready, 20000) != WAIT_OBJECT_0) {
+                fprintf(stderr, "round %d: worker %d not ready\n", round, i);
                 return 5;
+            }
         for (int i = 0; i < CRASH_WORKERS; i++) {
             struct timespec ts = {0, (long)(rand_r(&seed) % 4000) * 1000};
             nanosleep(&ts, NULL);
@@ -732,13 +736,19 @@ static int crash_session(void *arg)
         for (int i = 0; i < CRASH_WORKERS; i++) {
             int st;
             waitpid(w[i], &st, 0);
-            if (WIFEXITED(st))
-                return 10 + WEXITSTATUS(st); /* a worker failed on its own */
+            if (WIFEXITED(st)) {
+                fprintf(stderr, "round %d: worker exited %d\n", round, WEXITSTATUS(st));
+                return 10 + WEXITSTATUS(st);
+            }
+            if (WTERMSIG(st) != SIGKILL)
+                fprintf(stderr, "round %d: worker signal %d\n", round, WTERMSIG(st)); /* a worker failed on its own */
         }
         /* Nobody holds the mutex for good: a dead owner's is abandoned. */
         DWORD r = WaitForSingleObject(m, 10000);
-        if (r != WAIT_OBJECT_0 && r != WAIT_ABANDONED)
+        if (r != WAIT_OBJECT_0 && r != WAIT_ABANDONED) {
+            fprintf(stderr, "round %d: mutex wait %u\n", round, (unsigned)r);
             return 2;
+        }
         ReleaseMutex(m);
     }
     CloseHandle(m);
