@@ -36,7 +36,7 @@
 #include "internal.h"
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
-#define ARENA_VERSION 2          /* bump on any change of a shared layout */
+#define ARENA_VERSION 3          /* bump on any change of a shared layout */
 #define ARENA_MIN_BLOCK 64
 #define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 
@@ -113,6 +113,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct proc_slot, threads_lock),
         LAYOUT_FIELD(struct proc_slot, threads),
         LAYOUT_FIELD(struct proc_slot, remote_defer),
+        LAYOUT_FIELD(struct proc_slot, reaper),
         LAYOUT_SIZE(struct shm_thread),
         LAYOUT_FIELD(struct shm_thread, next),
         LAYOUT_FIELD(struct shm_thread, tid),

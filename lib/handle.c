@@ -230,18 +230,20 @@ void handle_atfork_child(void)
     atomic_store_explicit(&ws_ht_l1, NULL, memory_order_relaxed);
 }
 
+/* The table leaves the slot before its blocks go back, so that a reaper
+ * killed half way and resumed by another frees nothing twice. */
 void handle_table_free(struct proc_slot *s)
 {
     _Atomic aoff_t *l1 = table_l1(s);
     if (!l1)
         return;
+    s->ht_l1 = 0;
     for (uint32_t c = 0; c < HT_L1; c++) {
         aoff_t chunk = atomic_load_explicit(&l1[c], memory_order_relaxed);
         if (chunk)
             arena_free(arena_ptr(chunk), HT_L2 * sizeof(struct handle_entry));
     }
     arena_free((void *)l1, HT_L1 * sizeof(aoff_t));
-    s->ht_l1 = 0;
 }
 
 /* Empties the table of a dead process: nobody there reads it any more, and

@@ -460,7 +460,8 @@ struct proc_slot {
     struct wordlock threads_lock;
     aoff_t threads;             /* struct shm_thread list */
     aoff_t remote_defer;        /* struct remote_unref list, under ht_lock */
-    uint32_t pad[16];
+    _Atomic uint32_t reaper;    /* tag of whoever reaps it, 0 (shm.c) */
+    uint32_t pad[15];
 };
 
 #define DEFER_BATCH 256

@@ -174,28 +174,89 @@ static _Atomic uint32_t *state_lo(struct object *o)
 
 #define LOCK_PATIENCE_MS 200
 
+/*
+ * On a shared arena the object lock IS lock_tag: the holder's
+ * shm_self_tag() (30 bits), or 0 when free, plus LT_SLEEPERS when somebody
+ * sleeps on it (the futex is lock_tag itself).  One compare-and-swap takes
+ * the lock and names the holder, so there is no moment where a lock is held
+ * by nobody anyone can name: a process killed while holding it, taking it
+ * or letting it go leaves the lock with its dead tag, and a waiter that
+ * waited LOCK_PATIENCE_MS breaks it (obj_lock_break).  ST_LOCKED in the
+ * state word mirrors it for the lock-free fast paths: set just after the
+ * tag is taken, cleared just before the tag is let go, so ST_LOCKED is only
+ * ever changed by whoever holds the tag.  A private arena keeps the lock in
+ * the state word (ST_LOCKED, ST_SLEEPERS), as nobody can die holding it
+ * without taking the whole arena along.
+ */
+#define LT_SLEEPERS 0x80000000u
+#define LT_TAG_MASK 0x3fffffffu
+
 /* The holder of o's lock has been gone for a while: if its process is
- * dead, release the lock for it and repair the wait lists it may have
- * been changing.  Compare-and-swap on the state we saw, so that a live
- * holder that has just taken the lock is never robbed. */
-static void obj_lock_break(struct object *o, uint64_t seen)
+ * dead, take the lock over (compare-and-swap on the exact word we saw, so
+ * a live holder that has just taken the lock is never robbed), repair the
+ * wait lists it may have been changing, and let the lock go. */
+static void obj_lock_break(struct object *o, uint32_t seen)
 {
-    uint32_t tag = atomic_load_explicit(&o->lock_tag, memory_order_acquire);
+    uint32_t tag = seen & LT_TAG_MASK;
     if (!tag || !shm_tag_dead(tag))
         return;
-    if (!atomic_compare_exchange_strong_explicit(
-            &o->state, &seen, seen & ~(uint64_t)ST_SLEEPERS, memory_order_acquire,
-            memory_order_relaxed))
+    if (!atomic_compare_exchange_strong_explicit(&o->lock_tag, &seen,
+                                                 shm_self_tag() | LT_SLEEPERS,
+                                                 memory_order_acquire,
+                                                 memory_order_relaxed))
         return;
-    /* We hold the lock now (ST_LOCKED stayed set). */
-    atomic_store_explicit(&o->lock_tag, shm_self_tag(), memory_order_relaxed);
+    atomic_fetch_or_explicit(&o->state, ST_LOCKED, memory_order_acquire);
     wait_repair_lists(o);
     obj_unlock(o);
-    futex_wake(state_lo(o), INT32_MAX, true);
+    futex_wake(&o->lock_tag, INT32_MAX, true);
+}
+
+static void obj_lock_shared(struct object *o)
+{
+    uint32_t me = shm_self_tag();
+    uint32_t want = me;
+    uint32_t t = atomic_load_explicit(&o->lock_tag, memory_order_relaxed);
+    int spins = 0;
+    for (;;) {
+        if (!(t & LT_TAG_MASK)) {
+            if (atomic_compare_exchange_weak_explicit(&o->lock_tag, &t, want,
+                                                      memory_order_acquire,
+                                                      memory_order_relaxed)) {
+                atomic_fetch_or_explicit(&o->state, ST_LOCKED, memory_order_acquire);
+                return;
+            }
+            continue;
+        }
+        if (spins < 64) {
+            spins++;
+            cpu_relax();
+            t = atomic_load_explicit(&o->lock_tag, memory_order_relaxed);
+            continue;
+        }
+        if (!(t & LT_SLEEPERS)) {
+            if (!atomic_compare_exchange_weak_explicit(&o->lock_tag, &t, t | LT_SLEEPERS,
+                                                       memory_order_relaxed,
+                                                       memory_order_relaxed))
+                continue;
+            t |= LT_SLEEPERS;
+        }
+        struct timespec dl;
+        deadline_from_ms(&dl, LOCK_PATIENCE_MS);
+        if (futex_wait(&o->lock_tag, t, &dl, true) == ETIMEDOUT)
+            obj_lock_break(o, t);
+        /* Having slept, we cannot know whether others still sleep: keep
+         * the sleepers bit when we take the lock. */
+        want = me | LT_SLEEPERS;
+        t = atomic_load_explicit(&o->lock_tag, memory_order_relaxed);
+    }
 }
 
 void obj_lock(struct object *o)
 {
+    if (ws_arena.shared && shm_self_tag()) {
+        obj_lock_shared(o);
+        return;
+    }
     uint64_t s = atomic_load_explicit(&o->state, memory_order_relaxed);
     uint64_t want = ST_LOCKED;
     int spins = 0;
@@ -203,12 +264,8 @@ void obj_lock(struct object *o)
         if (!(s & ST_LOCKED)) {
             if (atomic_compare_exchange_weak_explicit(&o->state, &s, s | want,
                                                       memory_order_acquire,
-                                                      memory_order_relaxed)) {
-                if (ws_arena.shared)
-                    atomic_store_explicit(&o->lock_tag, shm_self_tag(),
-                                          memory_order_relaxed);
+                                                      memory_order_relaxed))
                 return;
-            }
             continue;
         }
         if (spins < 64) {
@@ -224,16 +281,7 @@ void obj_lock(struct object *o)
                 continue;
             s |= ST_SLEEPERS;
         }
-        if (ws_arena.shared) {
-            struct timespec dl;
-            deadline_from_ms(&dl, LOCK_PATIENCE_MS);
-            if (futex_wait(state_lo(o), (uint32_t)s, &dl, true) == ETIMEDOUT)
-                obj_lock_break(o, s);
-        } else {
-            futex_wait(state_lo(o), (uint32_t)s, NULL, false);
-        }
-        /* Having slept, we cannot know whether others still sleep: keep
-         * the sleepers bit when we take the lock. */
+        futex_wait(state_lo(o), (uint32_t)s, NULL, false);
         want = ST_LOCKED | ST_SLEEPERS;
         s = atomic_load_explicit(&o->state, memory_order_relaxed);
     }
@@ -241,12 +289,18 @@ void obj_lock(struct object *o)
 
 void obj_unlock(struct object *o)
 {
-    if (ws_arena.shared)
-        atomic_store_explicit(&o->lock_tag, 0, memory_order_relaxed);
+    if (ws_arena.shared && shm_self_tag()) {
+        atomic_fetch_and_explicit(&o->state, ~(uint64_t)(ST_LOCKED | ST_SLEEPERS),
+                                  memory_order_release);
+        uint32_t old = atomic_exchange_explicit(&o->lock_tag, 0, memory_order_release);
+        if (old & LT_SLEEPERS)
+            futex_wake(&o->lock_tag, 1, true);
+        return;
+    }
     uint64_t old = atomic_fetch_and_explicit(
         &o->state, ~(uint64_t)(ST_LOCKED | ST_SLEEPERS), memory_order_release);
     if (old & ST_SLEEPERS)
-        futex_wake(state_lo(o), 1, ws_arena.shared);
+        futex_wake(state_lo(o), 1, false);
 }
 
 #if defined(__SANITIZE_THREAD__)

@@ -262,6 +262,7 @@ DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
 }
 
 static void reap_claimed(struct proc_slot *s);
+static bool reap_claim(struct proc_slot *s, uint32_t gen);
 
 /* CreateProcess with bInheritHandles: a slot for the child, filled by
  * handle_inherit_into before the child exists. */
@@ -286,10 +287,8 @@ void shm_slot_spawned(struct proc_slot *s, pid_t pid)
 /* The child was never started: close what the slot got. */
 void shm_slot_cancel(struct proc_slot *s)
 {
-    uint32_t st = SLOT_PREPARED;
-    if (atomic_compare_exchange_strong_explicit(&s->state, &st, SLOT_REAPING,
-                                                memory_order_acq_rel,
-                                                memory_order_relaxed))
+    if (atomic_load_explicit(&s->state, memory_order_acquire) == SLOT_PREPARED &&
+        reap_claim(s, atomic_load_explicit(&s->gen, memory_order_acquire)))
         reap_claimed(s);
 }
 
@@ -406,40 +405,62 @@ static void reap_claimed(struct proc_slot *s)
         handle_table_abandon_owned(s, r->tid);
     }
     handle_table_reap(s);
-    for (aoff_t off = s->threads; off; off = next) {
+    /* Each record leaves the list before it is freed: a resumed reaper
+     * frees nothing twice. */
+    for (aoff_t off = s->threads; off; off = s->threads) {
         struct shm_thread *r = arena_ptr(off);
-        next = r->next;
+        s->threads = r->next;
         if (r->owned)
             arena_free(arena_ptr(r->owned), r->owned_cap * sizeof(aoff_t));
         if (r->waiter)
             arena_free(arena_ptr(r->waiter), sizeof(struct waiter));
         arena_free(r, sizeof *r);
     }
-    s->threads = 0;
     struct object *p = arena_ptr(s->process_obj);
     s->process_obj = 0;
     if (p) {
         process_object_exited(p);
         object_unref(p);
     }
+    atomic_store_explicit(&s->reaper, 0, memory_order_relaxed);
     atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+}
+
+/* The right to reap s is its reaper word: one compare-and-swap from 0, or
+ * from the tag of a reaper that died (a reaper is killed like anyone
+ * else; its successor resumes, every step of reap_claimed being written
+ * so that it can be repeated).  The state follows. */
+static bool reap_claim(struct proc_slot *s, uint32_t gen)
+{
+    uint32_t me = shm_self_tag();
+    uint32_t r = atomic_load_explicit(&s->reaper, memory_order_acquire);
+    if (!me || r == me || (r && !shm_tag_dead(r)))
+        return false;
+    if (!atomic_compare_exchange_strong_explicit(&s->reaper, &r, me,
+                                                 memory_order_acq_rel,
+                                                 memory_order_relaxed))
+        return false;
+    if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen) {
+        /* Reaped and reused meanwhile: not ours to touch. */
+        uint32_t mine = me;
+        atomic_compare_exchange_strong_explicit(&s->reaper, &mine, 0,
+                                                memory_order_acq_rel,
+                                                memory_order_relaxed);
+        return false;
+    }
+    atomic_store_explicit(&s->state, SLOT_REAPING, memory_order_release);
+    return true;
 }
 
 bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen)
 {
     uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
-    if ((st != SLOT_LIVE && st != SLOT_PREPARED) ||
-        atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
-        s == shm.self || slot_owner_alive(s))
+    if ((st != SLOT_LIVE && st != SLOT_PREPARED && st != SLOT_REAPING) ||
+        atomic_load_explicit(&s->gen, memory_order_acquire) != gen || s == shm.self ||
+        (st != SLOT_REAPING && slot_owner_alive(s)))
         return false;
-    if (!atomic_compare_exchange_strong_explicit(&s->state, &st, SLOT_REAPING,
-                                                 memory_order_acq_rel,
-                                                 memory_order_relaxed))
+    if (!reap_claim(s, gen))
         return false;
-    if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen) {
-        atomic_store_explicit(&s->state, st, memory_order_release);
-        return false;
-    }
     reap_claimed(s);
     return true;
 }
@@ -449,7 +470,7 @@ static void reap_all_dead(void)
     struct proc_slot *t = slots();
     for (uint32_t i = 0; i < PROC_SLOTS; i++) {
         uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
-        if (st == SLOT_LIVE || st == SLOT_PREPARED)
+        if (st == SLOT_LIVE || st == SLOT_PREPARED || st == SLOT_REAPING)
             shm_reap_if_dead(&t[i], atomic_load_explicit(&t[i].gen, memory_order_acquire));
     }
 }
@@ -487,8 +508,8 @@ bool shm_tag_dead(uint32_t tag)
     if ((atomic_load_explicit(&s->gen, memory_order_acquire) & TAG_GEN_MASK) != gen)
         return true; /* reaped and reused since */
     uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
-    if (st == SLOT_FREE)
-        return true;
+    if (st == SLOT_FREE || st == SLOT_REAPING)
+        return true; /* a reaped slot's owner is dead: its locks are orphans */
     if (st != SLOT_LIVE)
         return false;
     return !slot_owner_alive(s);
@@ -550,9 +571,20 @@ static void watch_new_members(void)
     pthread_mutex_lock(&dw.lock);
     for (uint32_t i = 0; i < PROC_SLOTS; i++) {
         uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
-        if ((st == SLOT_LIVE || st == SLOT_PREPARED) && &t[i] != shm.self &&
-            t[i].pid > 0)
+        if (st == SLOT_REAPING) {
+            /* Its reaper may have been killed: resume (outside the lock,
+             * reaping takes object locks). */
+            uint32_t gen = atomic_load_explicit(&t[i].gen, memory_order_acquire);
+            uint32_t r = atomic_load_explicit(&t[i].reaper, memory_order_acquire);
+            if (r && r != shm_self_tag() && shm_tag_dead(r)) {
+                pthread_mutex_unlock(&dw.lock);
+                shm_reap_if_dead(&t[i], gen);
+                pthread_mutex_lock(&dw.lock);
+            }
+        } else if ((st == SLOT_LIVE || st == SLOT_PREPARED) && &t[i] != shm.self &&
+                   t[i].pid > 0) {
             watch_slot_locked(i);
+        }
     }
     pthread_mutex_unlock(&dw.lock);
 }
@@ -747,9 +779,10 @@ void shm_attached(void)
             ws_panic("allocating the process table", ENOMEM);
         h->procs = arena_off(t);
     }
+    /* Registered first: reaping needs our tag (reap_claim). */
+    slot_register_self();
     if (shm_lock_fd >= 0)
         reap_all_dead();
-    slot_register_self();
     if (shm_lock_fd >= 0) {
         unlock_session(shm_lock_fd);
         shm_lock_fd = -1;
