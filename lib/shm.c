@@ -51,6 +51,23 @@
  * (c) in a lock waiter that waited too long for a lock whose holder turns
  * out to be dead (object.c, futex.c).
  *
+ * Invariants that make every SIGKILL repairable (the crash loop,
+ * test/check_shm.c, kills at random moments):
+ *   - a slot is reaped by whoever holds its reaper word (a CAS from 0, or
+ *     from the tag of a reaper that is itself dead), and each step of
+ *     reap_claimed takes what it undoes out of the slot before undoing it,
+ *     so a reaping killed half way is resumed by the next reaper and
+ *     nothing is dropped or freed twice (at worst the one item in flight
+ *     leaks);
+ *   - a dead thread's owned mutexes are abandoned by mutex_abandon, which
+ *     drops the ownership reference itself (never a second unref here);
+ *   - an object lock on a shared arena is its lock_tag word, so it always
+ *     names its holder (object.c); a slot in REAPING counts as dead for
+ *     lock breaking, since its reaper may need the locks its owner held.
+ * Windows that still leak (docs/ARCHITECTURE.md, "Known gaps"): a kill
+ * between a handle count and its table entry, and a kill mid-claim of a
+ * waiter (WS_CLAIMING).
+ *
  * Fork: a child of fork() without exec is a new process with a new slot
  * and an empty handle table (it inherits no Win32 handles; CreateProcess
  * is the Win32 way to make a process).  Objects the parent created stay the
