@@ -136,23 +136,6 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct waiter, queued),
         LAYOUT_FIELD(struct waiter, objs),
         LAYOUT_FIELD(struct waiter, entries),
-        LAYOUT_SIZE(struct file_obj),
-        LAYOUT_FIELD(struct file_obj, kind),
-        LAYOUT_FIELD(struct file_obj, flags),
-        LAYOUT_FIELD(struct file_obj, access),
-        LAYOUT_FIELD(struct file_obj, share),
-        LAYOUT_FIELD(struct file_obj, path),
-        LAYOUT_FIELD(struct file_obj, path_size),
-        LAYOUT_FIELD(struct file_obj, locks),
-        LAYOUT_FIELD(struct file_obj, nlocks),
-        LAYOUT_FIELD(struct file_obj, lock_cap),
-        LAYOUT_FIELD(struct file_obj, fd),
-        LAYOUT_FIELD(struct file_obj, fd_pid),
-        LAYOUT_FIELD(struct file_obj, fd_tag),
-        LAYOUT_FIELD(struct file_obj, fd_released),
-        LAYOUT_FIELD(struct file_obj, priv),
-        LAYOUT_FIELD(struct file_obj, iocp),
-        LAYOUT_FIELD(struct file_obj, iocp_key),
     };
     uint64_t h = layout_mix(0xcbf29ce484222325ull, core, sizeof core / sizeof *core);
     h = namespace_layout_mix(h);

@@ -484,6 +484,11 @@ static const uint32_t file_layout[] = {
     LAYOUT_FIELD(struct file_obj, serial),
     LAYOUT_FIELD(struct file_obj, given),
     LAYOUT_FIELD(struct file_obj, holders),
+    LAYOUT_FIELD(struct file_obj, path_size),
+    LAYOUT_FIELD(struct file_obj, nlocks),
+    LAYOUT_FIELD(struct file_obj, lock_cap),
+    LAYOUT_FIELD(struct file_obj, priv),
+    LAYOUT_FIELD(struct file_obj, iocp_key),
     HOLDER_LAYOUT,
 };
 
