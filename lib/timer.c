@@ -5,19 +5,41 @@
  * (notification) timer; a synchronization timer is reset by the wait it
  * satisfies, like an auto-reset event.
  *
- * The service: a min-heap of armed timers ordered by due time
- * (CLOCK_MONOTONIC nanoseconds), one thread that sleeps until the earliest
- * due time, and one lock (svc.lock) that guards the heap and every
- * timer's arming fields (due, period, routine, heap_index, apc_thread).
- * The thread starts with the first SetWaitableTimer.  An armed timer holds
- * one reference, so the service never sees a freed timer; closing the
- * last handle cancels it (type last_close), as deleting a timer does on
- * Windows.
+ * A timer is a shared (arena) object, but an arming lives in the process
+ * that made it: a process-private struct arming (due time, period,
+ * completion routine, the APC record) in that process's service heap.
+ * What the processes share is the arming's identity, the generation
+ * t->gen.  Invariant: every SetWaitableTimer and CancelWaitableTimer, and
+ * the last CloseHandle, bumps t->gen under the object's wait lock (the
+ * Set also resets the state there); an arming records the generation it
+ * was made with, and it signals the timer (under the same lock, in the
+ * same critical section as the check), queues its routine or re-arms a
+ * periodic period only while t->gen is still that generation.  So the
+ * latest Set or Cancel wins whichever process made it: a Set from process
+ * B supersedes A's arming, a Cancel from B stops it.  A superseded arming
+ * of another process stays in that process's heap until its due time and
+ * is then dropped without effect (it holds its object reference until
+ * then); the setting or cancelling process removes its own armings at
+ * once and takes back their pending APCs.  The completion routine runs in
+ * the setting thread, as before; a routine already queued in process A is
+ * not taken back by B's Set or Cancel.  An arming dies with its process
+ * (Windows keeps the timer running in the kernel): docs/COMPATIBILITY.md.
+ *
+ * The service: a min-heap of armings ordered by due time (CLOCK_MONOTONIC
+ * nanoseconds), one thread that sleeps until the earliest due time, and
+ * one lock (svc.lock, recursive: thread_cancel_apc calls back into
+ * timer_apc_release under it) that guards the heap, the list of the process's
+ * armings and every arming's fields.  The thread starts with the first
+ * SetWaitableTimer.  An arming holds one reference on its timer (the
+ * service never sees a freed timer) and one on its APC thread; it is
+ * freed when it is neither in the heap nor queued as an APC.  Closing the
+ * last handle cancels the timer (type last_close), as deleting a timer
+ * does on Windows.
  *
  * Firing: signal the object through the wait core, queue the completion
  * routine (if any) as an APC to the thread that set the timer, re-arm a
- * periodic timer.  As on Windows the routine is queued at most once: a
- * timer that fires again before its APC ran does not queue a second one,
+ * periodic timer.  As on Windows the routine is queued at most once: an
+ * arming that fires again before its APC ran does not queue a second one,
  * and SetWaitableTimer/CancelWaitableTimer take a pending APC back.
  *
  * Absolute due times (UTC FILETIMEs) are turned into monotonic ones when
@@ -37,27 +59,31 @@
 
 #define TM_MANUAL 0x1u
 
+/* In the arena: everything here is shared. */
 struct timer {
     struct object hdr;
-    int64_t due;            /* CLOCK_MONOTONIC ns */
-    uint32_t period_ms;     /* 0: one-shot */
-    int32_t heap_index;     /* -1 when not armed */
+    uint64_t gen; /* the current arming's identity; under the wait lock */
+};
+
+/* Process-private: one Set's arming of a timer (under svc.lock). */
+struct arming {
+    struct timer *t;           /* reference */
+    uint64_t gen;              /* t->gen when it was set */
+    int64_t due;               /* CLOCK_MONOTONIC ns */
+    uint32_t period_ms;        /* 0: one-shot */
+    int32_t heap_index;        /* -1 when not in the heap */
     PTIMERAPCROUTINE routine;
     void *routine_arg;
     struct object *apc_thread; /* reference; where the routine runs */
     struct apc apc;
+    bool apc_out;              /* queued; apc.release not yet run */
+    struct arming *prev, *next; /* svc.all */
 };
 
 /* The shared layout (internal.h, layout ids). */
 static const uint32_t timer_layout[] = {
     LAYOUT_SIZE(struct timer),
-    LAYOUT_FIELD(struct timer, due),
-    LAYOUT_FIELD(struct timer, period_ms),
-    LAYOUT_FIELD(struct timer, heap_index),
-    LAYOUT_FIELD(struct timer, routine),
-    LAYOUT_FIELD(struct timer, routine_arg),
-    LAYOUT_FIELD(struct timer, apc_thread),
-    LAYOUT_FIELD(struct timer, apc),
+    LAYOUT_FIELD(struct timer, gen),
 };
 
 static bool timer_signaled(const struct object *o, uint64_t s, uint32_t tid)
@@ -97,79 +123,93 @@ const struct object_type timer_type = {
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t cond;    /* the heap's head changed */
-    struct timer **heap;
+    struct arming **heap;
     uint32_t n, cap;
+    struct arming *all;     /* every live arming of the process */
     bool running;
-} svc = {.lock = PTHREAD_MUTEX_INITIALIZER};
+} svc = {.lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP};
 
-static void heap_set(uint32_t i, struct timer *t)
+static void heap_set(uint32_t i, struct arming *a)
 {
-    svc.heap[i] = t;
-    t->heap_index = (int32_t)i;
+    svc.heap[i] = a;
+    a->heap_index = (int32_t)i;
 }
 
 static void heap_up(uint32_t i)
 {
-    struct timer *t = svc.heap[i];
-    while (i > 0 && svc.heap[(i - 1) / 2]->due > t->due) {
+    struct arming *a = svc.heap[i];
+    while (i > 0 && svc.heap[(i - 1) / 2]->due > a->due) {
         heap_set(i, svc.heap[(i - 1) / 2]);
         i = (i - 1) / 2;
     }
-    heap_set(i, t);
+    heap_set(i, a);
 }
 
 static void heap_down(uint32_t i)
 {
-    struct timer *t = svc.heap[i];
+    struct arming *a = svc.heap[i];
     for (;;) {
         uint32_t c = 2 * i + 1;
         if (c >= svc.n)
             break;
         if (c + 1 < svc.n && svc.heap[c + 1]->due < svc.heap[c]->due)
             c++;
-        if (svc.heap[c]->due >= t->due)
+        if (svc.heap[c]->due >= a->due)
             break;
         heap_set(i, svc.heap[c]);
         i = c;
     }
-    heap_set(i, t);
+    heap_set(i, a);
 }
 
-static DWORD heap_insert(struct timer *t)
+static DWORD heap_insert(struct arming *a)
 {
     if (svc.n == svc.cap) {
         uint32_t cap = svc.cap ? 2 * svc.cap : 64;
-        struct timer **h = realloc(svc.heap, cap * sizeof *h);
+        struct arming **h = realloc(svc.heap, cap * sizeof *h);
         if (!h)
             return ERROR_NOT_ENOUGH_MEMORY;
         svc.heap = h;
         svc.cap = cap;
     }
-    heap_set(svc.n++, t);
+    heap_set(svc.n++, a);
     heap_up(svc.n - 1);
     return ERROR_SUCCESS;
 }
 
-static void heap_remove(struct timer *t)
+static void heap_remove(struct arming *a)
 {
-    uint32_t i = (uint32_t)t->heap_index;
-    t->heap_index = -1;
-    struct timer *last = svc.heap[--svc.n];
-    if (last == t)
+    uint32_t i = (uint32_t)a->heap_index;
+    a->heap_index = -1;
+    struct arming *last = svc.heap[--svc.n];
+    if (last == a)
         return;
     heap_set(i, last);
     heap_up(i);
     heap_down((uint32_t)last->heap_index);
 }
 
-static void timer_set_state(struct timer *t, uint32_t value)
+/* Under svc.lock: frees a once it is neither in the heap nor queued. */
+static void arming_maybe_free(struct arming *a)
 {
-    struct wait_guard g;
-    wait_lock(&t->hdr, &g);
-    obj_store_locked(&t->hdr, st_with_value(obj_state(&t->hdr), value));
-    if (value)
-        wait_wake_locked(&t->hdr, &g);
-    wait_unlock(&t->hdr, &g);
+    if (a->heap_index >= 0 || a->apc_out)
+        return;
+    if (a->prev)
+        a->prev->next = a->next;
+    else
+        svc.all = a->next;
+    if (a->next)
+        a->next->prev = a->prev;
+    if (a->apc_thread)
+        object_unref(a->apc_thread);
+    object_unref(&a->t->hdr);
+    free(a);
+}
+
+/* Is a still the timer's current arming?  Under the wait lock. */
+static bool arming_current(const struct arming *a)
+{
+    return __atomic_load_n(&a->t->gen, __ATOMIC_RELAXED) == a->gen;
 }
 
 static void timer_apc_call(ULONG_PTR fn, ULONG_PTR arg, ULONG_PTR lo, ULONG_PTR hi)
@@ -177,38 +217,53 @@ static void timer_apc_call(ULONG_PTR fn, ULONG_PTR arg, ULONG_PTR lo, ULONG_PTR 
     ((PTIMERAPCROUTINE)fn)((LPVOID)arg, (DWORD)lo, (DWORD)hi);
 }
 
-static void timer_apc_release(struct apc *a)
+/* Runs (from thread.c, with no timer lock held) when the APC is off its
+ * queue: run, cancelled or dropped with its thread. */
+static void timer_apc_release(struct apc *ap)
 {
-    struct timer *t = (struct timer *)((char *)a - offsetof(struct timer, apc));
-    object_unref(&t->hdr);
+    struct arming *a = (struct arming *)((char *)ap - offsetof(struct arming, apc));
+    pthread_mutex_lock(&svc.lock);
+    a->apc_out = false;
+    arming_maybe_free(a);
+    pthread_mutex_unlock(&svc.lock);
 }
 
-/* Under svc.lock: the timer is due. */
-static void timer_fire(struct timer *t, int64_t now)
+/* Under svc.lock: the arming is due. */
+static void arming_fire(struct arming *a, int64_t now)
 {
-    heap_remove(t);
-    timer_set_state(t, 1);
-    if (t->routine) {
+    heap_remove(a);
+    struct timer *t = a->t;
+    struct wait_guard g;
+    wait_lock(&t->hdr, &g);
+    bool current = arming_current(a);
+    if (current) {
+        obj_store_locked(&t->hdr, st_with_value(obj_state(&t->hdr), 1));
+        wait_wake_locked(&t->hdr, &g);
+    }
+    wait_unlock(&t->hdr, &g);
+    if (!current) { /* superseded by another process's Set or Cancel */
+        arming_maybe_free(a);
+        return;
+    }
+    if (a->routine && !a->apc_out) {
         int64_t ft = time_utc_100ns();
         bool inserted;
-        object_ref(&t->hdr); /* the queued APC's */
-        if (thread_queue_apc(t->apc_thread, &t->apc, timer_apc_call,
-                             (ULONG_PTR)t->routine, (ULONG_PTR)t->routine_arg,
-                             (ULONG_PTR)(uint32_t)ft,
-                             (ULONG_PTR)(uint32_t)((uint64_t)ft >> 32),
-                             &inserted) ||
-            !inserted)
-            object_unref(&t->hdr);
+        if (!thread_queue_apc(a->apc_thread, &a->apc, timer_apc_call,
+                              (ULONG_PTR)a->routine, (ULONG_PTR)a->routine_arg,
+                              (ULONG_PTR)(uint32_t)ft,
+                              (ULONG_PTR)(uint32_t)((uint64_t)ft >> 32),
+                              &inserted) &&
+            inserted)
+            a->apc_out = true;
     }
-    if (t->period_ms) {
-        int64_t period = (int64_t)t->period_ms * 1000000;
-        t->due += period;
-        if (t->due <= now) /* fell behind: no burst of missed periods */
-            t->due = now + period;
-        if (heap_insert(t) == ERROR_SUCCESS)
-            return;
+    if (a->period_ms) {
+        int64_t period = (int64_t)a->period_ms * 1000000;
+        a->due += period;
+        if (a->due <= now) /* fell behind: no burst of missed periods */
+            a->due = now + period;
+        (void)heap_insert(a); /* out of memory: the period ends */
     }
-    object_unref(&t->hdr); /* the armed reference */
+    arming_maybe_free(a);
 }
 
 static void *timer_service(void *unused)
@@ -221,12 +276,12 @@ static void *timer_service(void *unused)
             continue;
         }
         int64_t now = time_mono_ns();
-        struct timer *t = svc.heap[0];
-        if (t->due <= now) {
-            timer_fire(t, now);
+        struct arming *a = svc.heap[0];
+        if (a->due <= now) {
+            arming_fire(a, now);
             continue;
         }
-        struct timespec ts = {t->due / 1000000000, t->due % 1000000000};
+        struct timespec ts = {a->due / 1000000000, a->due % 1000000000};
         pthread_cond_timedwait(&svc.cond, &svc.lock, &ts);
     }
     return NULL;
@@ -260,13 +315,17 @@ static DWORD service_start(void)
     return ERROR_SUCCESS;
 }
 
-/* A forked child has no service thread: its timers are disarmed. */
+/* A forked child has no service thread: its armings are the parent's
+ * (their references too), so it forgets them without dropping anything. */
 static void service_atfork_child(void)
 {
-    pthread_mutex_init(&svc.lock, NULL);
-    for (uint32_t i = 0; i < svc.n; i++)
-        svc.heap[i]->heap_index = -1;
+    pthread_mutexattr_t ma;
+    pthread_mutexattr_init(&ma);
+    pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&svc.lock, &ma);
+    pthread_mutexattr_destroy(&ma);
     svc.n = 0;
+    svc.all = NULL;
     svc.running = false;
 }
 
@@ -275,25 +334,38 @@ static void service_atfork_register(void)
     pthread_atfork(NULL, NULL, service_atfork_child);
 }
 
-/* Under svc.lock: disarms t and takes back its pending APC. */
-static void timer_disarm(struct timer *t)
+/* Under svc.lock: this process's armings of t leave the heap and their
+ * pending APCs are taken back; bumps t->gen so that other processes'
+ * armings of t no longer count (and, with reset, clears the state). */
+static void timer_disarm(struct timer *t, bool reset)
 {
-    if (t->heap_index >= 0) {
-        heap_remove(t);
-        object_unref(&t->hdr); /* the armed reference: a handle remains */
+    for (struct arming *a = svc.all, *next; a; a = next) {
+        next = a->next;
+        if (a->t != t)
+            continue;
+        if (a->heap_index >= 0)
+            heap_remove(a);
+        if (a->apc_out) {
+            /* Taken back, its release (svc.lock is recursive) frees it;
+             * an APC being run releases it itself.  Either way, a is
+             * not ours to touch any more. */
+            thread_cancel_apc(a->apc_thread, &a->apc);
+            continue;
+        }
+        arming_maybe_free(a);
     }
-    if (t->apc_thread) {
-        thread_cancel_apc(t->apc_thread, &t->apc);
-        object_unref(t->apc_thread);
-        t->apc_thread = NULL;
-    }
-    t->routine = NULL;
+    struct wait_guard g;
+    wait_lock(&t->hdr, &g);
+    __atomic_store_n(&t->gen, t->gen + 1, __ATOMIC_RELAXED);
+    if (reset)
+        obj_store_locked(&t->hdr, st_with_value(obj_state(&t->hdr), 0));
+    wait_unlock(&t->hdr, &g);
 }
 
 static void timer_last_close(struct object *o)
 {
     pthread_mutex_lock(&svc.lock);
-    timer_disarm((struct timer *)o);
+    timer_disarm((struct timer *)o, false);
     pthread_mutex_unlock(&svc.lock);
 }
 
@@ -322,6 +394,9 @@ static DWORD timer_set(HANDLE h, const LARGE_INTEGER *due, LONG period,
     }
     /* The setting thread's object, for the routine (before any lock). */
     struct object *self = routine ? thread_current()->self : NULL;
+    struct arming *a = calloc(1, sizeof *a);
+    if (!a)
+        return ERROR_NOT_ENOUGH_MEMORY;
 
     ws_rcu_lock();
     DWORD err = handle_get(h, &timer_type, TIMER_MODIFY_STATE, &o, NULL);
@@ -330,27 +405,34 @@ static DWORD timer_set(HANDLE h, const LARGE_INTEGER *due, LONG period,
         pthread_mutex_lock(&svc.lock);
         err = service_start();
         if (!err) {
-            timer_disarm(t);
-            timer_set_state(t, 0);
-            t->due = when;
-            t->period_ms = (uint32_t)period;
-            t->routine = routine;
-            t->routine_arg = arg;
+            timer_disarm(t, true);
+            object_ref(o); /* the arming's */
+            a->t = t;
+            a->gen = __atomic_load_n(&t->gen, __ATOMIC_RELAXED);
+            a->due = when;
+            a->period_ms = (uint32_t)period;
+            a->heap_index = -1;
+            a->routine = routine;
+            a->routine_arg = arg;
+            a->apc.release = timer_apc_release;
             if (routine) {
                 object_ref(self);
-                t->apc_thread = self;
+                a->apc_thread = self;
             }
-            object_ref(o); /* the armed reference */
-            if ((err = heap_insert(t))) {
-                object_unref(o);
-                timer_disarm(t);
-            } else if (t->heap_index == 0) {
+            a->next = svc.all;
+            if (svc.all)
+                svc.all->prev = a;
+            svc.all = a;
+            if ((err = heap_insert(a)))
+                arming_maybe_free(a);
+            else if (a->heap_index == 0)
                 pthread_cond_signal(&svc.cond);
-            }
+            a = NULL;
         }
         pthread_mutex_unlock(&svc.lock);
     }
     ws_rcu_unlock();
+    free(a);
     return err;
 }
 
@@ -389,7 +471,7 @@ WS_EXPORT BOOL WINAPI CancelWaitableTimer(HANDLE h)
     DWORD err = handle_get(h, &timer_type, TIMER_MODIFY_STATE, &o, NULL);
     if (!err) {
         pthread_mutex_lock(&svc.lock);
-        timer_disarm((struct timer *)o);
+        timer_disarm((struct timer *)o, false);
         pthread_mutex_unlock(&svc.lock);
     }
     ws_rcu_unlock();
@@ -400,11 +482,6 @@ static struct object *timer_make(void *ctx, DWORD *err)
 {
     bool manual = *(DWORD *)ctx & CREATE_WAITABLE_TIMER_MANUAL_RESET;
     struct object *o = object_new(&timer_type, manual ? TM_MANUAL : 0, 0, err);
-    if (o) {
-        struct timer *t = (struct timer *)o;
-        t->heap_index = -1;
-        t->apc.release = timer_apc_release;
-    }
     return o;
 }
 

@@ -3,6 +3,10 @@
  * tight side is "not before the due time". */
 #include "testutil.h"
 
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 static LARGE_INTEGER rel_ms(LONGLONG ms)
 {
     LARGE_INTEGER li;
@@ -315,6 +319,127 @@ START_TEST(test_many_timers)
 }
 END_TEST
 
+/* ---- a named timer set and cancelled from two processes ---- */
+
+static const char *xname(const char *tag)
+{
+    static char buf[4][64];
+    static int next;
+    char *b = buf[next++ % 4];
+    snprintf(b, 64, "Local\\wstimer_%d_%s", (int)getpid(), tag);
+    return b;
+}
+
+/* Runs fn(name) in a forked session member; its exit status (0 = passed). */
+static int run_child(int (*fn)(const char *), const char *name)
+{
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0)
+        _exit(fn(name));
+    int st = 0;
+    ck_assert(waitpid(pid, &st, 0) == pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int child_cancel(const char *name)
+{
+    HANDLE weak = OpenWaitableTimerA(SYNCHRONIZE, FALSE, name);
+    if (!weak)
+        return 1;
+    SetLastError(0xdeadbeef);
+    if (CancelWaitableTimer(weak) || GetLastError() != ERROR_ACCESS_DENIED)
+        return 2;
+    HANDLE h = OpenWaitableTimerA(TIMER_MODIFY_STATE, FALSE, name);
+    if (!h)
+        return 3;
+    SetLastError(0xdeadbeef);
+    if (!CancelWaitableTimer(h) || GetLastError() != 0xdeadbeef)
+        return 4;
+    return 0;
+}
+
+START_TEST(test_cancel_from_other_process)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s", xname("cancel"));
+    HANDLE t = CreateWaitableTimerA(NULL, TRUE, name);
+    ck_assert_ptr_nonnull(t);
+    LARGE_INTEGER due = rel_ms(300);
+    ULONGLONG t0 = now_ms();
+    ck_assert(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
+    ck_assert_int_eq(run_child(child_cancel, name), 0);
+    /* Only a cancel that came before the due time says anything. */
+    if (now_ms() - t0 < 250)
+        ASSERT_WAIT(WaitForSingleObject(t, 1000), WAIT_TIMEOUT);
+    else
+        fprintf(stderr, "test_cancel_from_other_process: child too slow, not checked\n");
+    CloseHandle(t);
+}
+END_TEST
+
+/* Sets the timer 100 ms ahead, sees it fire, resets it (a Set far ahead)
+ * and cancels. */
+static int child_set_short(const char *name)
+{
+    HANDLE h = OpenWaitableTimerA(TIMER_MODIFY_STATE | SYNCHRONIZE, FALSE, name);
+    if (!h)
+        return 1;
+    LARGE_INTEGER due = rel_ms(100);
+    if (!SetWaitableTimer(h, &due, 0, NULL, NULL, FALSE))
+        return 2;
+    if (WaitForSingleObject(h, 10000) != WAIT_OBJECT_0)
+        return 3;
+    due = rel_ms(60000);
+    if (!SetWaitableTimer(h, &due, 0, NULL, NULL, FALSE) ||
+        WaitForSingleObject(h, 0) != WAIT_TIMEOUT)
+        return 4;
+    if (!CancelWaitableTimer(h))
+        return 5;
+    return 0;
+}
+
+START_TEST(test_set_from_other_process_supersedes)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s", xname("super"));
+    HANDLE t = CreateWaitableTimerA(NULL, TRUE, name);
+    ck_assert_ptr_nonnull(t);
+    LARGE_INTEGER due = rel_ms(600);
+    ULONGLONG t0 = now_ms();
+    ck_assert(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
+    ck_assert_int_eq(run_child(child_set_short, name), 0);
+    /* Our arming (600 ms) was superseded by the child's Set, whenever
+     * that came: past its due time, nothing has signalled the timer. */
+    ULONGLONG waited = now_ms() - t0;
+    ASSERT_WAIT(WaitForSingleObject(t, waited < 1200 ? (DWORD)(1200 - waited) : 0),
+                WAIT_TIMEOUT);
+    CloseHandle(t);
+}
+END_TEST
+
+static int child_cancel_plain(const char *name)
+{
+    HANDLE h = OpenWaitableTimerA(TIMER_MODIFY_STATE, FALSE, name);
+    return h && CancelWaitableTimer(h) ? 0 : 1;
+}
+
+START_TEST(test_periodic_cancelled_from_other_process)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s", xname("period"));
+    HANDLE t = CreateWaitableTimerA(NULL, FALSE, name);
+    ck_assert_ptr_nonnull(t);
+    LARGE_INTEGER due = rel_ms(30);
+    ck_assert(SetWaitableTimer(t, &due, 30, NULL, NULL, FALSE));
+    ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+    ck_assert_int_eq(run_child(child_cancel_plain, name), 0);
+    (void)WaitForSingleObject(t, 0); /* a period that ended before the cancel */
+    ASSERT_WAIT(WaitForSingleObject(t, 400), WAIT_TIMEOUT);
+    CloseHandle(t);
+}
+END_TEST
+
 static Suite *timer_suite(void)
 {
     Suite *s = suite_create("timer");
@@ -334,6 +459,12 @@ static Suite *timer_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_test(tc, test_errors);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("processes");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_cancel_from_other_process);
+    tcase_add_test(tc, test_set_from_other_process_supersedes);
+    tcase_add_test(tc, test_periodic_cancelled_from_other_process);
     suite_add_tcase(s, tc);
     tc = tcase_create("threads");
     tcase_set_timeout(tc, 120);
