@@ -336,8 +336,10 @@ static void service_atfork_register(void)
 
 /* Under svc.lock: this process's armings of t leave the heap and their
  * pending APCs are taken back; bumps t->gen so that other processes'
- * armings of t no longer count (and, with reset, clears the state). */
-static void timer_disarm(struct timer *t, bool reset)
+ * armings of t no longer count (and, with reset, clears the state).
+ * Returns the new generation, read in the same wait-lock section: a Set
+ * of another process that comes between is a later one. */
+static uint64_t timer_disarm(struct timer *t, bool reset)
 {
     for (struct arming *a = svc.all, *next; a; a = next) {
         next = a->next;
@@ -356,16 +358,18 @@ static void timer_disarm(struct timer *t, bool reset)
     }
     struct wait_guard g;
     wait_lock(&t->hdr, &g);
-    __atomic_store_n(&t->gen, t->gen + 1, __ATOMIC_RELAXED);
+    uint64_t gen = __atomic_load_n(&t->gen, __ATOMIC_RELAXED) + 1;
+    __atomic_store_n(&t->gen, gen, __ATOMIC_RELAXED);
     if (reset)
         obj_store_locked(&t->hdr, st_with_value(obj_state(&t->hdr), 0));
     wait_unlock(&t->hdr, &g);
+    return gen;
 }
 
 static void timer_last_close(struct object *o)
 {
     pthread_mutex_lock(&svc.lock);
-    timer_disarm((struct timer *)o, false);
+    (void)timer_disarm((struct timer *)o, false);
     pthread_mutex_unlock(&svc.lock);
 }
 
@@ -405,10 +409,9 @@ static DWORD timer_set(HANDLE h, const LARGE_INTEGER *due, LONG period,
         pthread_mutex_lock(&svc.lock);
         err = service_start();
         if (!err) {
-            timer_disarm(t, true);
+            a->gen = timer_disarm(t, true);
             object_ref(o); /* the arming's */
             a->t = t;
-            a->gen = __atomic_load_n(&t->gen, __ATOMIC_RELAXED);
             a->due = when;
             a->period_ms = (uint32_t)period;
             a->heap_index = -1;
@@ -471,7 +474,7 @@ WS_EXPORT BOOL WINAPI CancelWaitableTimer(HANDLE h)
     DWORD err = handle_get(h, &timer_type, TIMER_MODIFY_STATE, &o, NULL);
     if (!err) {
         pthread_mutex_lock(&svc.lock);
-        timer_disarm((struct timer *)o, false);
+        (void)timer_disarm((struct timer *)o, false);
         pthread_mutex_unlock(&svc.lock);
     }
     ws_rcu_unlock();
