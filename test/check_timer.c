@@ -330,15 +330,37 @@ static const char *xname(const char *tag)
     return b;
 }
 
-/* Runs fn(name) in a forked session member; its exit status (0 = passed). */
-static int run_child(int (*fn)(const char *), const char *name)
+/* Forks a session member that waits for go() and then runs fn(name); the
+ * child is forked before the caller starts its timer thread, as
+ * ThreadSanitizer cannot start threads in the child of a multi-threaded
+ * fork. */
+struct child {
+    pid_t pid;
+    int go; /* write end */
+};
+
+static struct child child_fork(int (*fn)(const char *), const char *name)
 {
-    pid_t pid = fork();
-    ck_assert(pid >= 0);
-    if (pid == 0)
-        _exit(fn(name));
+    int p[2];
+    ck_assert(pipe(p) == 0);
+    struct child c = {fork(), p[1]};
+    ck_assert(c.pid >= 0);
+    if (c.pid == 0) {
+        close(p[1]);
+        char b;
+        _exit(read(p[0], &b, 1) == 1 ? fn(name) : 100);
+    }
+    close(p[0]);
+    return c;
+}
+
+/* Lets the child run and returns its exit status (0 = passed). */
+static int child_go_wait(struct child c)
+{
+    ck_assert(write(c.go, "g", 1) == 1);
+    close(c.go);
     int st = 0;
-    ck_assert(waitpid(pid, &st, 0) == pid);
+    ck_assert(waitpid(c.pid, &st, 0) == c.pid);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -366,9 +388,10 @@ START_TEST(test_cancel_from_other_process)
     HANDLE t = CreateWaitableTimerA(NULL, TRUE, name);
     ck_assert_ptr_nonnull(t);
     LARGE_INTEGER due = rel_ms(300);
+    struct child c = child_fork(child_cancel, name);
     ULONGLONG t0 = now_ms();
     ck_assert(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
-    ck_assert_int_eq(run_child(child_cancel, name), 0);
+    ck_assert_int_eq(child_go_wait(c), 0);
     /* Only a cancel that came before the due time says anything. */
     if (now_ms() - t0 < 250)
         ASSERT_WAIT(WaitForSingleObject(t, 1000), WAIT_TIMEOUT);
@@ -406,9 +429,10 @@ START_TEST(test_set_from_other_process_supersedes)
     HANDLE t = CreateWaitableTimerA(NULL, TRUE, name);
     ck_assert_ptr_nonnull(t);
     LARGE_INTEGER due = rel_ms(600);
+    struct child c = child_fork(child_set_short, name);
     ULONGLONG t0 = now_ms();
     ck_assert(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
-    ck_assert_int_eq(run_child(child_set_short, name), 0);
+    ck_assert_int_eq(child_go_wait(c), 0);
     /* Our arming (600 ms) was superseded by the child's Set, whenever
      * that came: past its due time, nothing has signalled the timer. */
     ULONGLONG waited = now_ms() - t0;
@@ -430,10 +454,11 @@ START_TEST(test_periodic_cancelled_from_other_process)
     snprintf(name, sizeof name, "%s", xname("period"));
     HANDLE t = CreateWaitableTimerA(NULL, FALSE, name);
     ck_assert_ptr_nonnull(t);
+    struct child c = child_fork(child_cancel_plain, name);
     LARGE_INTEGER due = rel_ms(30);
     ck_assert(SetWaitableTimer(t, &due, 30, NULL, NULL, FALSE));
     ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
-    ck_assert_int_eq(run_child(child_cancel_plain, name), 0);
+    ck_assert_int_eq(child_go_wait(c), 0);
     (void)WaitForSingleObject(t, 0); /* a period that ended before the cancel */
     ASSERT_WAIT(WaitForSingleObject(t, 400), WAIT_TIMEOUT);
     CloseHandle(t);
