@@ -385,15 +385,15 @@ START_TEST(test_cancel_from_other_process)
 {
     char name[64];
     snprintf(name, sizeof name, "%s", xname("cancel"));
+    struct child c = child_fork(child_cancel, name);
     HANDLE t = CreateWaitableTimerA(NULL, TRUE, name);
     ck_assert_ptr_nonnull(t);
-    LARGE_INTEGER due = rel_ms(300);
-    struct child c = child_fork(child_cancel, name);
+    LARGE_INTEGER due = rel_ms(600);
     ULONGLONG t0 = now_ms();
     ck_assert(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
     ck_assert_int_eq(child_go_wait(c), 0);
     /* Only a cancel that came before the due time says anything. */
-    if (now_ms() - t0 < 250)
+    if (now_ms() - t0 < 550)
         ASSERT_WAIT(WaitForSingleObject(t, 1000), WAIT_TIMEOUT);
     else
         fprintf(stderr, "test_cancel_from_other_process: child too slow, not checked\n");
@@ -426,10 +426,10 @@ START_TEST(test_set_from_other_process_supersedes)
 {
     char name[64];
     snprintf(name, sizeof name, "%s", xname("super"));
+    struct child c = child_fork(child_set_short, name);
     HANDLE t = CreateWaitableTimerA(NULL, TRUE, name);
     ck_assert_ptr_nonnull(t);
     LARGE_INTEGER due = rel_ms(600);
-    struct child c = child_fork(child_set_short, name);
     ULONGLONG t0 = now_ms();
     ck_assert(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
     ck_assert_int_eq(child_go_wait(c), 0);
@@ -452,9 +452,9 @@ START_TEST(test_periodic_cancelled_from_other_process)
 {
     char name[64];
     snprintf(name, sizeof name, "%s", xname("period"));
+    struct child c = child_fork(child_cancel_plain, name);
     HANDLE t = CreateWaitableTimerA(NULL, FALSE, name);
     ck_assert_ptr_nonnull(t);
-    struct child c = child_fork(child_cancel_plain, name);
     LARGE_INTEGER due = rel_ms(30);
     ck_assert(SetWaitableTimer(t, &due, 30, NULL, NULL, FALSE));
     ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
