@@ -490,6 +490,8 @@ static void release_removed(struct object *o)
         file_handle_closed((struct file_obj *)o);
     else if (o->type_id == TYPE_MAPPING)
         mapping_handle_closed(o);
+    else if (o->type_id == TYPE_SOCKET)
+        socket_handle_closed(o);
     object_unref_deferred(o);
 }
 

@@ -997,6 +997,9 @@ extern const struct object_type mapping_type; /* mapping.c */
 /* CloseHandle of a mapping: a holder process whose last handle to it went
  * lets go of its fd (mapping.c). */
 void mapping_handle_closed(struct object *o);
+/* CloseHandle/closesocket of a socket: a process whose last handle to it
+ * went lets go of its own descriptor (socket.c). */
+void socket_handle_closed(struct object *o);
 
 /* ------------------------------------------------------------------ */
 /* overlapped I/O (overlapped.c) and completion ports (iocp.c)          */

@@ -22,7 +22,8 @@
 
 #define SK_CLOSED 0x80000000u
 #define SK_DONE 0x40000000u
-#define SK_COUNT 0x3fffffffu
+#define SK_CLOSING 0x20000000u /* this process's view is being closed (once) */
+#define SK_COUNT 0x1fffffffu
 
 struct sock {
     struct object hdr;
@@ -56,6 +57,14 @@ struct sock {
     _Atomic aoff_t iocp;
     uint32_t iocp_pad;
     ULONG_PTR iocp_key;
+    /* Processes that keep a descriptor of this socket (holders.c): the
+     * creator first, then every process that took a pidfd_getfd copy. */
+    struct fd_holder holders[FD_HOLDERS];
+    /* Process-private, NULL in the arena object: set only in a proxy (a
+     * heap struct sock of another process's socket, see socket.c), where
+     * it names the shared object; px_next links the proxies. */
+    struct sock *real;
+    struct sock *px_next;
 };
 
 
@@ -65,6 +74,9 @@ int fail(int wsa);
 /* The socket s names, with a reference and counted in `use`; sock_put
  * undoes both.  sock_enter/sock_leave count a call on a referenced one. */
 int sock_get(SOCKET s, struct sock **out);
+/* sock_get, but WSAEOPNOTSUPP for another process's socket (overlapped
+ * I/O and completion ports stay with the process that created it). */
+int sock_get_local(SOCKET s, struct sock **out);
 void sock_put(struct sock *sk);
 bool sock_enter(struct sock *sk);
 void sock_leave(struct sock *sk);

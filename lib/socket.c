@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 
@@ -98,6 +99,7 @@ static const uint32_t socket_layout[] = {
     LAYOUT_FIELD(struct sock, sio),
     LAYOUT_FIELD(struct sock, iocp),
     LAYOUT_FIELD(struct sock, iocp_key),
+    LAYOUT_FIELD(struct sock, holders),
 };
 
 static _Atomic int ws_started; /* WSAStartup count */
@@ -153,8 +155,11 @@ static void sock_release_fd(struct sock *sk, uint32_t seen)
 {
     if ((seen & (SK_CLOSED | SK_DONE | SK_COUNT)) != SK_CLOSED)
         return;
-    if (atomic_compare_exchange_strong(&sk->use, &seen, seen | SK_DONE))
+    if (atomic_compare_exchange_strong(&sk->use, &seen, seen | SK_DONE)) {
         sockos_close(sk->fd);
+        if (sk->real)
+            free(sk); /* a proxy: unlinked, and nobody can enter it any more */
+    }
 }
 
 bool sock_enter(struct sock *sk)
@@ -174,24 +179,153 @@ void sock_leave(struct sock *sk)
 
 static void es_unwatch(struct sock *sk);
 
+/* ---- other processes' sockets: proxies ----
+ *
+ * A process that has a handle to a socket it did not create (duplicated
+ * into it, inherited, or its own created socket whose descriptor it let go
+ * of) works on a proxy: a heap struct sock of its own, with a pidfd_getfd
+ * copy of a live holder's descriptor (holders.c; the same open file
+ * description, so the same socket) and its own event-select registration.
+ * af, type, flags and the timeouts are copied from the object when the
+ * proxy is made.  This process becomes a holder too, so the socket keeps
+ * working after its creator closed it.  The proxy lives until this
+ * process's last handle to the object closes (socket_handle_closed): it is
+ * unlinked and marked SK_CLOSED under px_lock (so nobody enters it after),
+ * and the last running call closes its descriptor and frees it.
+ * Process-private; px_lock is taken before es_lock; a forked child starts
+ * with no proxies. */
+static pthread_mutex_t px_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sock *px_head;
+static pthread_once_t px_once = PTHREAD_ONCE_INIT;
+
+static void px_atfork_child(void)
+{
+    pthread_mutex_init(&px_lock, NULL);
+    px_head = NULL; /* the parent's proxies are not this process's */
+}
+
+static void px_init(void)
+{
+    pthread_atfork(NULL, NULL, px_atfork_child);
+}
+
+static int px_fetch_one(void *ctx, uint32_t pid, uint32_t tag, int fd)
+{
+    (void)ctx;
+    return holders_getfd(pid, tag, fd);
+}
+
+/* This process's proxy of real, entered (counted in its use). */
+static int px_get(struct sock *real, struct sock **out)
+{
+    pthread_once(&px_once, px_init);
+    pthread_mutex_lock(&px_lock);
+    for (struct sock *px = px_head; px; px = px->px_next)
+        if (px->real == real) {
+            bool ok = sock_enter(px);
+            pthread_mutex_unlock(&px_lock);
+            if (!ok)
+                return WSAENOTSOCK;
+            *out = px;
+            return 0;
+        }
+    int fd = holders_fetch(real->holders, px_fetch_one, NULL);
+    struct sock *px = fd >= 0 ? calloc(1, sizeof *px) : NULL;
+    if (!px) {
+        pthread_mutex_unlock(&px_lock);
+        if (fd >= 0)
+            sockos_close(fd);
+        return fd >= 0 ? WSAENOBUFS : WSAENOTSOCK; /* no live process has it */
+    }
+    px->fd = fd;
+    px->owner = shm_self_tag();
+    px->af = real->af;
+    px->type = real->type;
+    atomic_init(&px->flags, atomic_load(&real->flags));
+    atomic_init(&px->use, 1);
+    atomic_init(&px->rcvtimeo, atomic_load(&real->rcvtimeo));
+    atomic_init(&px->sndtimeo, atomic_load(&real->sndtimeo));
+    px->real = real;
+    holders_claim(real->holders, fd); /* none free: the socket still works here */
+    px->px_next = px_head;
+    px_head = px;
+    pthread_mutex_unlock(&px_lock);
+    /* Our last handle may have gone while we fetched (another thread's
+     * closesocket, which looked for the proxy before it existed). */
+    atomic_thread_fence(memory_order_seq_cst);
+    if (!handle_table_refers(&real->hdr)) {
+        sock_leave(px);
+        socket_handle_closed(&real->hdr);
+        return WSAENOTSOCK;
+    }
+    *out = px;
+    return 0;
+}
+
+/* This process lets go of its own descriptor of sk (the creator's view or
+ * a proxy): the holder entry first, then the descriptor once no call
+ * runs.  Running calls are woken (shutdown) only when this was the last
+ * handle anywhere: shutdown would end the socket for the other processes
+ * too.  Once per view (SK_CLOSING). */
+static void sock_close_mine(struct sock *sk, struct sock *real, bool last_anywhere)
+{
+    if (atomic_fetch_or(&sk->use, SK_CLOSING) & SK_CLOSING)
+        return;
+    es_unwatch(sk);
+    if (!sk->real)
+        sio_closed(sk); /* pending overlapped requests end aborted */
+    holders_release_self(real->holders); /* before the descriptor goes */
+    uint32_t v = atomic_fetch_or(&sk->use, SK_CLOSED) | SK_CLOSED;
+    if ((v & SK_COUNT) && last_anywhere)
+        sockos_shutdown(sk->fd, 2); /* wake calls blocked in the kernel */
+    sock_release_fd(sk, v);
+}
+
+void socket_handle_closed(struct object *o)
+{
+    struct sock *sk = (struct sock *)o;
+    atomic_thread_fence(memory_order_seq_cst);
+    if (handle_table_refers(o))
+        return;
+    if (sk->owner == shm_self_tag())
+        sock_close_mine(sk, sk, !atomic_load(&o->handles));
+    pthread_mutex_lock(&px_lock);
+    struct sock *px = NULL;
+    for (struct sock **pp = &px_head; *pp; pp = &(*pp)->px_next)
+        if ((*pp)->real == sk) {
+            px = *pp;
+            *pp = px->px_next;
+            break;
+        }
+    if (px)
+        atomic_fetch_or(&px->use, SK_CLOSED | SK_CLOSING); /* no new entries */
+    pthread_mutex_unlock(&px_lock);
+    if (!px)
+        return;
+    es_unwatch(px);
+    holders_release_self(sk->holders);
+    uint32_t v = atomic_load(&px->use);
+    if ((v & SK_COUNT) && !atomic_load(&o->handles))
+        sockos_shutdown(px->fd, 2);
+    sock_release_fd(px, v);
+}
+
 static void sock_last_close(struct object *o)
 {
     struct sock *sk = (struct sock *)o;
     if (sk->owner != shm_self_tag()) {
-        /* The owner is gone (a reaper runs this) or elsewhere: its kernel
-         * closed the descriptor; only the event reference is left. */
+        /* The creator's event reference: a live creator drops it when its
+         * own last handle goes (socket_handle_closed); a dead one's is
+         * dropped here. */
+        if (!shm_tag_dead(sk->owner))
+            return;
         struct object *ev = arena_ptr(sk->es_event);
         sk->es_event = 0;
         if (ev)
             object_unref(ev);
         return;
     }
-    es_unwatch(sk);
-    sio_closed(sk); /* pending overlapped requests end aborted */
-    uint32_t v = atomic_fetch_or(&sk->use, SK_CLOSED) | SK_CLOSED;
-    if (v & SK_COUNT)
-        sockos_shutdown(sk->fd, 2); /* wake calls blocked in the kernel */
-    sock_release_fd(sk, v);
+    sock_close_mine(sk, sk, true);
 }
 
 static void sock_destroy(struct object *o)
@@ -203,6 +337,7 @@ static void sock_destroy(struct object *o)
     if (port)
         iocp_port_unref(port);
 }
+
 
 #define SOCKET_ALL_ACCESS (STANDARD_RIGHTS_REQUIRED | SYNCHRONIZE | 0x1ff)
 
@@ -224,7 +359,12 @@ DWORD socket_port_fields(HANDLE h, struct object **o, _Atomic aoff_t **port,
                          ULONG_PTR **key)
 {
     struct sock *sk;
-    if (sock_get((SOCKET)(uintptr_t)h, &sk))
+    int err = sock_get((SOCKET)(uintptr_t)h, &sk);
+    if (err == 0 && sk->real) {
+        sock_put(sk);
+        return ERROR_NOT_SUPPORTED; /* another process's socket (COMPATIBILITY) */
+    }
+    if (err)
         return ERROR_INVALID_HANDLE;
     sock_leave(sk); /* keep the reference only */
     *o = &sk->hdr;
@@ -244,6 +384,7 @@ static int sock_wrap(int fd, int af, int type, uint32_t flags, SOCKET *out)
     }
     sk->fd = fd;
     sk->owner = shm_self_tag();
+    holders_init_first(sk->holders, fd);
     sk->af = af;
     sk->type = type;
     atomic_store(&sk->flags, flags);
@@ -268,22 +409,34 @@ int sock_get(SOCKET s, struct sock **out)
     if (err)
         return WSAENOTSOCK;
     struct sock *sk = (struct sock *)o;
-    if (sk->owner != shm_self_tag()) {
-        object_unref(o); /* another process's socket: its fd is not ours */
-        return WSAENOTSOCK;
+    if (sk->owner == shm_self_tag() && sock_enter(sk)) {
+        *out = sk;
+        return 0;
     }
-    if (!sock_enter(sk)) {
+    /* Another process's socket, or our own whose descriptor we let go of
+     * (a handle came back): this process's proxy, with the reference on
+     * the object kept for sock_put. */
+    int e = px_get(sk, out);
+    if (e)
         object_unref(o);
-        return WSAENOTSOCK;
+    return e;
+}
+
+int sock_get_local(SOCKET s, struct sock **out)
+{
+    int err = sock_get(s, out);
+    if (!err && (*out)->real) {
+        sock_put(*out);
+        return WSAEOPNOTSUPP;
     }
-    *out = sk;
-    return 0;
+    return err;
 }
 
 void sock_put(struct sock *sk)
 {
-    sock_leave(sk);
-    object_unref(&sk->hdr);
+    struct object *o = sk->real ? &sk->real->hdr : &sk->hdr;
+    sock_leave(sk); /* may free a closed proxy */
+    object_unref(o);
 }
 
 bool sock_closed(struct sock *sk)
@@ -602,11 +755,14 @@ WS_EXPORT SOCKET WSAAPI socket(int af, int type, int protocol)
 
 WS_EXPORT int WSAAPI closesocket(SOCKET s)
 {
-    struct sock *sk;
-    int err = sock_get(s, &sk);
-    if (err)
-        return fail(err);
-    sock_put(sk);
+    /* A socket handle, not a descriptor: closing another process's
+     * socket needs no copy of it. */
+    struct object *o = NULL;
+    if (!started())
+        return fail(WSANOTINITIALISED);
+    if (handle_ref((HANDLE)(uintptr_t)s, &socket_type, 0, &o, NULL))
+        return fail(WSAENOTSOCK);
+    object_unref(o);
     if (!CloseHandle((HANDLE)(uintptr_t)s))
         return fail(WSAENOTSOCK); /* closed by another thread meanwhile */
     return 0;

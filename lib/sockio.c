@@ -670,7 +670,7 @@ static int wsa_io(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD pdone, LPDWORD p
                   LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, bool write)
 {
     struct sock *sk;
-    int err = sock_get(s, &sk);
+    int err = sock_get_local(s, &sk);
     if (err)
         return fail(err);
     struct sio_req *r = NULL;
@@ -799,7 +799,7 @@ WS_EXPORT BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWO
                                             BOOL wait, LPDWORD flags)
 {
     struct sock *sk;
-    int err = sock_get(s, &sk);
+    int err = sock_get_local(s, &sk);
     if (err)
         return fail(err), FALSE;
     sock_put(sk);
@@ -822,7 +822,7 @@ WS_EXPORT BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWO
 DWORD sio_cancel(HANDLE h, uint32_t tid, LPOVERLAPPED ov, bool *is_socket)
 {
     struct sock *sk;
-    *is_socket = !sock_get((SOCKET)(uintptr_t)h, &sk);
+    *is_socket = !sock_get_local((SOCKET)(uintptr_t)h, &sk);
     if (!*is_socket)
         return ERROR_INVALID_HANDLE;
     struct sio_queues *q = sk->sio;
@@ -1025,10 +1025,10 @@ WS_EXPORT BOOL WINAPI AcceptEx(SOCKET ls, SOCKET as, PVOID buf, DWORD recvlen, D
                                DWORD rlen, LPDWORD received, LPOVERLAPPED ov)
 {
     struct sock *lsk, *ask;
-    int err = sock_get(ls, &lsk);
+    int err = sock_get_local(ls, &lsk);
     if (err)
         return ex_result(err);
-    if ((err = sock_get(as, &ask))) {
+    if ((err = sock_get_local(as, &ask))) {
         sock_put(lsk);
         return ex_result(err);
     }
@@ -1082,7 +1082,7 @@ static BOOL WINAPI connect_ex(SOCKET s, const struct sockaddr *name, int namelen
                               PVOID sendbuf, DWORD sendlen, LPDWORD sent, LPOVERLAPPED ov)
 {
     struct sock *sk;
-    int err = sock_get(s, &sk);
+    int err = sock_get_local(s, &sk);
     if (err)
         return ex_result(err);
     struct sio_req *r = NULL;
@@ -1131,7 +1131,7 @@ WS_EXPORT int WSAAPI WSAIoctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVO
     (void)ov;
     (void)routine;
     struct sock *sk;
-    int err = sock_get(s, &sk);
+    int err = sock_get_local(s, &sk);
     if (err)
         return fail(err);
     sock_put(sk);

@@ -4,6 +4,7 @@
 #include <ws2tcpip.h>
 
 #include "testutil.h"
+#include "xproc.h"
 
 #include <string.h>
 
@@ -714,6 +715,132 @@ START_TEST(names)
 }
 END_TEST
 
+/* A socket duplicated into another process is the same socket there: the
+ * child sends on its copy, keeps it after the parent closed the original,
+ * selects and event-selects on it; the last copy's close ends the
+ * connection. */
+static int xproc_socket_child(struct xproc *x)
+{
+    WSADATA d;
+    SOCKET s;
+    char step, buf[8];
+    if (WSAStartup(MAKEWORD(2, 2), &d) || !child_get(x, &s, sizeof s))
+        return 1;
+    if (send(s, "hello", 5, 0) != 5)
+        return 2;
+    step = 'a';
+    if (!child_put(x, &step, 1) || !child_get(x, &step, 1))
+        return 3; /* the parent closed its original meanwhile */
+    if (send(s, "world", 5, 0) != 5)
+        return 4;
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(s, &rd);
+    if (select(0, &rd, NULL, NULL, NULL) != 1 || !FD_ISSET(s, &rd))
+        return 5;
+    if (recv(s, buf, sizeof buf, 0) != 4 || memcmp(buf, "ping", 4))
+        return 6;
+    HANDLE ev = WSACreateEvent();
+    if (!ev || WSAEventSelect(s, ev, FD_READ | FD_CLOSE))
+        return 7;
+    step = 'b';
+    if (!child_put(x, &step, 1))
+        return 8;
+    if (WaitForSingleObject(ev, 30000) != WAIT_OBJECT_0)
+        return 9;
+    WSANETWORKEVENTS ne;
+    if (WSAEnumNetworkEvents(s, ev, &ne) || !(ne.lNetworkEvents & FD_READ))
+        return 10;
+    /* Overlapped I/O stays with the creating process. */
+    WSAOVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = ev;
+    WSABUF wb = {.len = sizeof buf, .buf = buf};
+    DWORD n = 0, flags = 0;
+    WSASetLastError(0xdead);
+    if (WSARecv(s, &wb, 1, &n, &flags, &ov, NULL) != SOCKET_ERROR ||
+        WSAGetLastError() != WSAEOPNOTSUPP)
+        return 11;
+    if (recv(s, buf, sizeof buf, 0) != 4 || memcmp(buf, "pong", 4))
+        return 12;
+    if (closesocket(s) || !WSACloseEvent(ev))
+        return 14;
+    WSASetLastError(0xdead);
+    if (send(s, "x", 1, 0) != SOCKET_ERROR || WSAGetLastError() != WSAENOTSOCK)
+        return 15;
+    WSASetLastError(0xdead);
+    if (closesocket(s) != SOCKET_ERROR || WSAGetLastError() != WSAENOTSOCK)
+        return 16;
+    step = 'c';
+    if (!child_put(x, &step, 1))
+        return 17;
+    WSACleanup();
+    return 0;
+}
+
+START_TEST(xproc_socket)
+{
+    start();
+    SOCKET srv, cli = connected(&srv);
+    struct xproc x;
+    char step, buf[8];
+    xproc_start(&x, xproc_socket_child);
+    xproc_give(&x, (HANDLE)cli, 0, DUPLICATE_SAME_ACCESS);
+    ck_assert_int_eq(recv(srv, buf, 5, MSG_WAITALL), 5);
+    ck_assert(!memcmp(buf, "hello", 5));
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1) && step == 'a');
+    ck_assert_int_eq(closesocket(cli), 0);
+    ASSERT_WSA_FAILS(send(cli, "x", 1, 0), WSAENOTSOCK);
+    xproc_send(x.to_child[1], &step, 1);
+    ck_assert_int_eq(recv(srv, buf, 5, MSG_WAITALL), 5);
+    ck_assert(!memcmp(buf, "world", 5));
+    ck_assert_int_eq(send(srv, "ping", 4, 0), 4);
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1) && step == 'b');
+    ck_assert_int_eq(send(srv, "pong", 4, 0), 4);
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1) && step == 'c');
+    /* The child's copy was the last descriptor: the connection ended. */
+    ck_assert_int_eq(recv(srv, buf, sizeof buf, 0), 0);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    ck_assert_int_eq(closesocket(srv), 0);
+    stop();
+}
+END_TEST
+
+/* A socket whose every descriptor is gone (its creator closed it before
+ * the receiver used it: winshim does not linger, COMPATIBILITY) is not a
+ * socket in the receiver, while the handle still closes. */
+static int xproc_orphan_child(struct xproc *x)
+{
+    WSADATA d;
+    SOCKET s;
+    char step;
+    if (WSAStartup(MAKEWORD(2, 2), &d) || !child_get(x, &s, sizeof s) || !child_get(x, &step, 1))
+        return 1;
+    WSASetLastError(0xdead);
+    if (send(s, "x", 1, 0) != SOCKET_ERROR || WSAGetLastError() != WSAENOTSOCK)
+        return 2;
+    if (closesocket(s))
+        return 3;
+    WSACleanup();
+    return 0;
+}
+
+START_TEST(xproc_socket_orphan)
+{
+    start();
+    SOCKET srv, cli = connected(&srv);
+    struct xproc x;
+    char step = 'g';
+    xproc_start(&x, xproc_orphan_child);
+    xproc_give(&x, (HANDLE)cli, 0, DUPLICATE_SAME_ACCESS);
+    ck_assert_int_eq(closesocket(cli), 0);
+    xproc_send(x.to_child[1], &step, 1);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    ck_assert_int_eq(closesocket(srv), 0);
+    stop();
+}
+END_TEST
+
 static Suite *socket_suite(void)
 {
     Suite *s = suite_create("socket");
@@ -731,6 +858,8 @@ static Suite *socket_suite(void)
     tcase_add_test(tc, event_select_connect);
     tcase_add_test(tc, close_wakes_blocked_call);
     tcase_add_test(tc, names);
+    tcase_add_test(tc, xproc_socket);
+    tcase_add_test(tc, xproc_socket_orphan);
     suite_add_tcase(s, tc);
     return s;
 }
