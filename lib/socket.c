@@ -7,8 +7,9 @@
  * rules hold as on Windows (closesocket on an event is WSAENOTSOCK,
  * CloseHandle on a socket closes it, a closed SOCKET is stale).  The object
  * holds the Linux descriptor in a process-private field: a descriptor
- * means something only in the process that opened it: the object records
- * that process (owner), calls from any other process get WSAENOTSOCK, and
+ * means something only in the process that opened it (owner, recorded in
+ * the object).  Any other process with a handle works on its own proxy
+ * with a pidfd_getfd copy of a holder's descriptor ("proxies" below), and
  * a reaper closing a dead owner's handle leaves the descriptor alone.
  *
  * States (sk->flags, atomic): SF_LISTENING after listen; SF_CONNECTING from
