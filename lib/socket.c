@@ -191,8 +191,8 @@ static void es_unwatch(struct sock *sk);
  * proxy is made.  This process becomes a holder too, so the socket keeps
  * working after its creator closed it.  The proxy lives until this
  * process's last handle to the object closes (socket_handle_closed): it is
- * unlinked and marked SK_CLOSED under px_lock (so nobody enters it after),
- * and the last running call closes its descriptor and frees it.
+ * unlinked under px_lock (so nobody enters it after), then marked
+ * SK_CLOSED, and the last running call closes its descriptor and frees it.
  * Process-private; px_lock is taken before es_lock; a forked child starts
  * with no proxies. */
 static pthread_mutex_t px_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -298,16 +298,16 @@ void socket_handle_closed(struct object *o)
             *pp = px->px_next;
             break;
         }
-    if (px)
-        atomic_fetch_or(&px->use, SK_CLOSED | SK_CLOSING); /* no new entries */
     pthread_mutex_unlock(&px_lock);
     if (!px)
-        return;
+        return; /* unlinked: nobody enters it any more */
     es_unwatch(px);
-    holders_release_self(sk->holders);
-    uint32_t v = atomic_load(&px->use);
-    if ((v & SK_COUNT) && !atomic_load(&o->handles))
-        sockos_shutdown(px->fd, 2);
+    holders_release_self(sk->holders); /* before the descriptor goes */
+    int fd = px->fd; /* px may be freed by a leaving call once closed */
+    bool last = !atomic_load(&o->handles);
+    uint32_t v = atomic_fetch_or(&px->use, SK_CLOSED | SK_CLOSING) | SK_CLOSED | SK_CLOSING;
+    if ((v & SK_COUNT) && last)
+        sockos_shutdown(fd, 2);
     sock_release_fd(px, v);
 }
 
