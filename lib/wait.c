@@ -169,6 +169,9 @@ static bool claim_begin(struct waiter *w)
 static void claim_end(struct waiter *w, uint32_t result)
 {
     atomic_store_explicit(&w->status, result, memory_order_release);
+    /* The record may be another process's, freed by its reaper once that
+     * process is gone: an ordering TSan cannot see (no-op otherwise). */
+    ws_tsan_xproc_release();
 }
 
 /* The futex wake is issued after the locks go (wait_unlock); a full batch
