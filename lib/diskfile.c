@@ -21,11 +21,6 @@
 
 #include "internal.h"
 
-static int disk_fd(struct file_obj *f)
-{
-    return file_fd_of(f);
-}
-
 /* A positioned transfer on a synchronous handle leaves the file pointer
  * after the bytes moved, as Windows does. */
 static void disk_seek_after(int fd, const int64_t *at, DWORD done)
@@ -37,7 +32,7 @@ static void disk_seek_after(int fd, const int64_t *at, DWORD done)
 static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
                        const int64_t *at, DWORD *done)
 {
-    int fd = disk_fd(f);
+    int fd = file_fd_of(f);
     if (fd < 0)
         return ERROR_INVALID_HANDLE;
     if (f->flags & FILE_OBJ_DIRECTORY)
@@ -72,7 +67,7 @@ static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
 static DWORD disk_write(struct file_obj *f, const void *buf, DWORD len,
                         const int64_t *at, DWORD *done)
 {
-    int fd = disk_fd(f);
+    int fd = file_fd_of(f);
     if (fd < 0)
         return ERROR_INVALID_HANDLE;
     if (f->flags & FILE_OBJ_DIRECTORY)
@@ -109,7 +104,7 @@ static DWORD disk_write(struct file_obj *f, const void *buf, DWORD len,
 
 static DWORD disk_flush(struct file_obj *f)
 {
-    int fd = disk_fd(f);
+    int fd = file_fd_of(f);
     if (fd < 0)
         return ERROR_INVALID_HANDLE;
     if (fsync(fd) < 0)
