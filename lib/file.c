@@ -381,8 +381,9 @@ void file_duplicated_out(struct file_obj *f)
         atomic_store_explicit(&f->given, 1, memory_order_release);
 }
 
-void file_handle_closed(struct file_obj *f)
+static void file_handle_closed(struct object *o)
 {
+    struct file_obj *f = (struct file_obj *)o;
     file_linger_scan();
     /* Also when that was the last handle anywhere: file_last_close may
      * have run in another process, which cannot let go of our fd. */
@@ -502,6 +503,7 @@ const struct object_type file_type = {
     .signaled = file_signaled,
     .acquire = file_acquire,
     .last_close = file_last_close,
+    .handle_closed = file_handle_closed,
     .destroy = file_destroy,
     TYPE_LAYOUT(file_layout),
 };

@@ -486,12 +486,9 @@ bool handle_table_refers(struct object *o)
 static void release_removed(struct object *o)
 {
     object_handle_close(o);
-    if (o->type_id == TYPE_FILE)
-        file_handle_closed((struct file_obj *)o);
-    else if (o->type_id == TYPE_MAPPING)
-        mapping_handle_closed(o);
-    else if (o->type_id == TYPE_SOCKET)
-        socket_handle_closed(o);
+    const struct object_type *t = object_type_of(o);
+    if (t->handle_closed)
+        t->handle_closed(o);
     object_unref_deferred(o);
 }
 

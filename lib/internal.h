@@ -262,6 +262,10 @@ struct object_type {
 
     /* The last handle (in any process) was closed. */
     void (*last_close)(struct object *obj);
+    /* One of this process's handles was closed (after its count was
+     * dropped): kinds with process-private fds let go of theirs at this
+     * process's last handle.  NULL: nothing to do. */
+    void (*handle_closed)(struct object *obj);
     /* The last pointer reference went: free private resources. */
     void (*destroy)(struct object *obj);
 
@@ -873,7 +877,6 @@ static inline bool file_state_private(const struct file_obj *f)
  * while other processes keep theirs, this process's fd goes now, as a
  * Windows handle's share of the object would (a pipe then ends when every
  * process has closed its ends, not when the last one does). */
-void file_handle_closed(struct file_obj *f);
 /* Lets go of the fds this process kept only because no other process had
  * one yet (file.c, "lingering"); the deathwatch thread calls it at each
  * rescan (shm.c). */
@@ -996,10 +999,8 @@ static inline DWORD path_from(const void *name, bool wide, unsigned flags,
 extern const struct object_type mapping_type; /* mapping.c */
 /* CloseHandle of a mapping: a holder process whose last handle to it went
  * lets go of its fd (mapping.c). */
-void mapping_handle_closed(struct object *o);
 /* CloseHandle/closesocket of a socket: a process whose last handle to it
  * went lets go of its own descriptor (socket.c). */
-void socket_handle_closed(struct object *o);
 
 /* ------------------------------------------------------------------ */
 /* overlapped I/O (overlapped.c) and completion ports (iocp.c)          */

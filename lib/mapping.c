@@ -91,6 +91,8 @@ static void mapping_destroy(struct object *o)
         close(fd);
 }
 
+static void mapping_handle_closed(struct object *o);
+
 const struct object_type mapping_type = {
     .name = "Section",
     .id = TYPE_MAPPING,
@@ -100,6 +102,7 @@ const struct object_type mapping_type = {
                 STANDARD_RIGHTS_EXECUTE | SECTION_MAP_EXECUTE, SECTION_ALL_ACCESS},
     .valid_access = SECTION_ALL_ACCESS | SECTION_MAP_EXECUTE_EXPLICIT,
     .destroy = mapping_destroy,
+    .handle_closed = mapping_handle_closed,
     TYPE_LAYOUT(mapping_layout),
 };
 
@@ -203,7 +206,7 @@ static DWORD mapping_get_fd(struct mapping_obj *m, bool writable, int *out)
     return ERROR_SUCCESS;
 }
 
-void mapping_handle_closed(struct object *o)
+static void mapping_handle_closed(struct object *o)
 {
     struct mapping_obj *m = (struct mapping_obj *)o;
     uint32_t w;

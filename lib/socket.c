@@ -205,6 +205,8 @@ static void px_atfork_child(void)
     px_head = NULL; /* the parent's proxies are not this process's */
 }
 
+static void socket_handle_closed(struct object *o);
+
 static void px_init(void)
 {
     pthread_atfork(NULL, NULL, px_atfork_child);
@@ -282,7 +284,7 @@ static void sock_close_mine(struct sock *sk, struct sock *real, bool last_anywhe
     sock_release_fd(sk, v);
 }
 
-void socket_handle_closed(struct object *o)
+static void socket_handle_closed(struct object *o)
 {
     struct sock *sk = (struct sock *)o;
     atomic_thread_fence(memory_order_seq_cst);
@@ -350,6 +352,7 @@ const struct object_type socket_type = {
                 STANDARD_RIGHTS_EXECUTE | 0xa0, SOCKET_ALL_ACCESS},
     .valid_access = SOCKET_ALL_ACCESS,
     .last_close = sock_last_close,
+    .handle_closed = socket_handle_closed,
     .destroy = sock_destroy,
     TYPE_LAYOUT(socket_layout),
 };
