@@ -28,6 +28,8 @@
 #include <ProcessThreadsAPI.h>
 #include <HandleAPI.h>
 #include <BaseTsd.h>
+#include <Sddl.h>
+#include <securitybaseapi.h>
 
 #ifndef STD_FIRST
 #include <stdio.h>

@@ -19,6 +19,7 @@
 #include <processenv.h>
 #include <processthreadsapi.h>
 #include <profileapi.h>
+#include <securitybaseapi.h>
 #include <synchapi.h>
 #include <sysinfoapi.h>
 
@@ -169,6 +170,37 @@ WINBASEAPI BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
 #define CreateMailslot CreateMailslotW
 #else
 #define CreateMailslot CreateMailslotA
+#endif
+
+/* ------------------------------------------------------------------------
+ * Local memory (what LocalAlloc returns, LocalFree frees: the strings and
+ * descriptors of sddl.h among them)
+ * ------------------------------------------------------------------------ */
+WINBASEAPI HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
+WINBASEAPI HLOCAL WINAPI LocalFree(HLOCAL hMem);
+
+/* ------------------------------------------------------------------------
+ * Accounts: names and SIDs.  Linux users and groups are S-1-22-1-<uid> and
+ * S-1-22-2-<gid> ("Unix User\name", "Unix Group\name").
+ * ------------------------------------------------------------------------ */
+WINADVAPI BOOL WINAPI LookupAccountNameA(LPCSTR lpSystemName, LPCSTR lpAccountName, PSID Sid,
+                                         LPDWORD cbSid, LPSTR ReferencedDomainName,
+                                         LPDWORD cchReferencedDomainName, PSID_NAME_USE peUse);
+WINADVAPI BOOL WINAPI LookupAccountNameW(LPCWSTR lpSystemName, LPCWSTR lpAccountName, PSID Sid,
+                                         LPDWORD cbSid, LPWSTR ReferencedDomainName,
+                                         LPDWORD cchReferencedDomainName, PSID_NAME_USE peUse);
+WINADVAPI BOOL WINAPI LookupAccountSidA(LPCSTR lpSystemName, PSID Sid, LPSTR Name,
+                                        LPDWORD cchName, LPSTR ReferencedDomainName,
+                                        LPDWORD cchReferencedDomainName, PSID_NAME_USE peUse);
+WINADVAPI BOOL WINAPI LookupAccountSidW(LPCWSTR lpSystemName, PSID Sid, LPWSTR Name,
+                                        LPDWORD cchName, LPWSTR ReferencedDomainName,
+                                        LPDWORD cchReferencedDomainName, PSID_NAME_USE peUse);
+#ifdef UNICODE
+#define LookupAccountName LookupAccountNameW
+#define LookupAccountSid LookupAccountSidW
+#else
+#define LookupAccountName LookupAccountNameA
+#define LookupAccountSid LookupAccountSidA
 #endif
 
 /* ------------------------------------------------------------------------

@@ -889,6 +889,440 @@ WS_IL_ void WritePointerNoFence(PVOID volatile *Destination, PVOID Value)
 #define YieldProcessor() ((void)0)
 #endif
 
+
+/* ------------------------------------------------------------------------
+ * Security identifiers, access control lists, security descriptors and
+ * access tokens (securitybaseapi.h declares the functions)
+ * ------------------------------------------------------------------------ */
+
+typedef struct _SID_IDENTIFIER_AUTHORITY {
+    BYTE Value[6];
+} SID_IDENTIFIER_AUTHORITY, *PSID_IDENTIFIER_AUTHORITY;
+
+/* Variable length: SubAuthorityCount DWORDs follow the authority. */
+typedef struct _SID {
+    BYTE Revision;
+    BYTE SubAuthorityCount;
+    SID_IDENTIFIER_AUTHORITY IdentifierAuthority;
+    DWORD SubAuthority[ANYSIZE_ARRAY];
+} SID, *PISID;
+
+#define SID_REVISION (1)
+#define SID_MAX_SUB_AUTHORITIES (15)
+#define SID_RECOMMENDED_SUB_AUTHORITIES (1)
+#define SECURITY_MAX_SID_SIZE (sizeof(SID) - sizeof(DWORD) + (SID_MAX_SUB_AUTHORITIES * sizeof(DWORD)))
+
+typedef enum _SID_NAME_USE {
+    SidTypeUser = 1,
+    SidTypeGroup,
+    SidTypeDomain,
+    SidTypeAlias,
+    SidTypeWellKnownGroup,
+    SidTypeDeletedAccount,
+    SidTypeInvalid,
+    SidTypeUnknown,
+    SidTypeComputer,
+    SidTypeLabel,
+    SidTypeLogonSession
+} SID_NAME_USE, *PSID_NAME_USE;
+
+typedef struct _SID_AND_ATTRIBUTES {
+    PSID Sid;
+    DWORD Attributes;
+} SID_AND_ATTRIBUTES, *PSID_AND_ATTRIBUTES;
+
+#define SECURITY_NULL_SID_AUTHORITY {0, 0, 0, 0, 0, 0}
+#define SECURITY_WORLD_SID_AUTHORITY {0, 0, 0, 0, 0, 1}
+#define SECURITY_LOCAL_SID_AUTHORITY {0, 0, 0, 0, 0, 2}
+#define SECURITY_CREATOR_SID_AUTHORITY {0, 0, 0, 0, 0, 3}
+#define SECURITY_NON_UNIQUE_AUTHORITY {0, 0, 0, 0, 0, 4}
+#define SECURITY_NT_AUTHORITY {0, 0, 0, 0, 0, 5}
+#define SECURITY_RESOURCE_MANAGER_AUTHORITY {0, 0, 0, 0, 0, 9}
+#define SECURITY_MANDATORY_LABEL_AUTHORITY {0, 0, 0, 0, 0, 16}
+
+#define SECURITY_NULL_RID (0x00000000)
+#define SECURITY_WORLD_RID (0x00000000)
+#define SECURITY_LOCAL_RID (0x00000000)
+#define SECURITY_LOCAL_LOGON_RID (0x00000001)
+#define SECURITY_CREATOR_OWNER_RID (0x00000000)
+#define SECURITY_CREATOR_GROUP_RID (0x00000001)
+#define SECURITY_CREATOR_OWNER_SERVER_RID (0x00000002)
+#define SECURITY_CREATOR_GROUP_SERVER_RID (0x00000003)
+#define SECURITY_CREATOR_OWNER_RIGHTS_RID (0x00000004)
+#define SECURITY_DIALUP_RID (0x00000001)
+#define SECURITY_NETWORK_RID (0x00000002)
+#define SECURITY_BATCH_RID (0x00000003)
+#define SECURITY_INTERACTIVE_RID (0x00000004)
+#define SECURITY_LOGON_IDS_RID (0x00000005)
+#define SECURITY_LOGON_IDS_RID_COUNT (3)
+#define SECURITY_SERVICE_RID (0x00000006)
+#define SECURITY_ANONYMOUS_LOGON_RID (0x00000007)
+#define SECURITY_PROXY_RID (0x00000008)
+#define SECURITY_ENTERPRISE_CONTROLLERS_RID (0x00000009)
+#define SECURITY_PRINCIPAL_SELF_RID (0x0000000A)
+#define SECURITY_AUTHENTICATED_USER_RID (0x0000000B)
+#define SECURITY_RESTRICTED_CODE_RID (0x0000000C)
+#define SECURITY_TERMINAL_SERVER_RID (0x0000000D)
+#define SECURITY_REMOTE_LOGON_RID (0x0000000E)
+#define SECURITY_THIS_ORGANIZATION_RID (0x0000000F)
+#define SECURITY_IUSER_RID (0x00000011)
+#define SECURITY_LOCAL_SYSTEM_RID (0x00000012)
+#define SECURITY_LOCAL_SERVICE_RID (0x00000013)
+#define SECURITY_NETWORK_SERVICE_RID (0x00000014)
+#define SECURITY_NT_NON_UNIQUE (0x00000015)
+#define SECURITY_BUILTIN_DOMAIN_RID (0x00000020)
+#define SECURITY_WRITE_RESTRICTED_CODE_RID (0x00000021)
+
+#define DOMAIN_USER_RID_ADMIN (0x000001F4)
+#define DOMAIN_USER_RID_GUEST (0x000001F5)
+#define DOMAIN_GROUP_RID_ADMINS (0x00000200)
+#define DOMAIN_GROUP_RID_USERS (0x00000201)
+#define DOMAIN_GROUP_RID_GUESTS (0x00000202)
+#define DOMAIN_ALIAS_RID_ADMINS (0x00000220)
+#define DOMAIN_ALIAS_RID_USERS (0x00000221)
+#define DOMAIN_ALIAS_RID_GUESTS (0x00000222)
+#define DOMAIN_ALIAS_RID_POWER_USERS (0x00000223)
+#define DOMAIN_ALIAS_RID_ACCOUNT_OPS (0x00000224)
+#define DOMAIN_ALIAS_RID_SYSTEM_OPS (0x00000225)
+#define DOMAIN_ALIAS_RID_PRINT_OPS (0x00000226)
+#define DOMAIN_ALIAS_RID_BACKUP_OPS (0x00000227)
+#define DOMAIN_ALIAS_RID_REPLICATOR (0x00000228)
+#define DOMAIN_ALIAS_RID_RAS_SERVERS (0x00000229)
+#define DOMAIN_ALIAS_RID_PREW2KCOMPACCESS (0x0000022A)
+#define DOMAIN_ALIAS_RID_REMOTE_DESKTOP_USERS (0x0000022B)
+#define DOMAIN_ALIAS_RID_NETWORK_CONFIGURATION_OPS (0x0000022C)
+#define DOMAIN_ALIAS_RID_MONITORING_USERS (0x0000022E)
+#define DOMAIN_ALIAS_RID_LOGGING_USERS (0x0000022F)
+
+#define SECURITY_MANDATORY_UNTRUSTED_RID (0x00000000)
+#define SECURITY_MANDATORY_LOW_RID (0x00001000)
+#define SECURITY_MANDATORY_MEDIUM_RID (0x00002000)
+#define SECURITY_MANDATORY_HIGH_RID (0x00003000)
+#define SECURITY_MANDATORY_SYSTEM_RID (0x00004000)
+
+/* CreateWellKnownSid's catalogue. */
+typedef enum {
+    WinNullSid = 0, WinWorldSid = 1, WinLocalSid = 2, WinCreatorOwnerSid = 3,
+    WinCreatorGroupSid = 4, WinCreatorOwnerServerSid = 5, WinCreatorGroupServerSid = 6,
+    WinNtAuthoritySid = 7, WinDialupSid = 8, WinNetworkSid = 9, WinBatchSid = 10,
+    WinInteractiveSid = 11, WinServiceSid = 12, WinAnonymousSid = 13, WinProxySid = 14,
+    WinEnterpriseControllersSid = 15, WinSelfSid = 16, WinAuthenticatedUserSid = 17,
+    WinRestrictedCodeSid = 18, WinTerminalServerSid = 19, WinRemoteLogonIdSid = 20,
+    WinLogonIdsSid = 21, WinLocalSystemSid = 22, WinLocalServiceSid = 23,
+    WinNetworkServiceSid = 24, WinBuiltinDomainSid = 25, WinBuiltinAdministratorsSid = 26,
+    WinBuiltinUsersSid = 27, WinBuiltinGuestsSid = 28, WinBuiltinPowerUsersSid = 29,
+    WinBuiltinAccountOperatorsSid = 30, WinBuiltinSystemOperatorsSid = 31,
+    WinBuiltinPrintOperatorsSid = 32, WinBuiltinBackupOperatorsSid = 33,
+    WinBuiltinReplicatorSid = 34, WinBuiltinPreWindows2000CompatibleAccessSid = 35,
+    WinBuiltinRemoteDesktopUsersSid = 36, WinBuiltinNetworkConfigurationOperatorsSid = 37,
+    WinAccountAdministratorSid = 38, WinAccountGuestSid = 39, WinAccountKrbtgtSid = 40,
+    WinAccountDomainAdminsSid = 41, WinAccountDomainUsersSid = 42,
+    WinAccountDomainGuestsSid = 43, WinAccountComputersSid = 44,
+    WinAccountControllersSid = 45, WinAccountCertAdminsSid = 46,
+    WinAccountSchemaAdminsSid = 47, WinAccountEnterpriseAdminsSid = 48,
+    WinAccountPolicyAdminsSid = 49, WinAccountRasAndIasServersSid = 50,
+    WinNTLMAuthenticationSid = 51, WinDigestAuthenticationSid = 52,
+    WinSChannelAuthenticationSid = 53, WinThisOrganizationSid = 54,
+    WinOtherOrganizationSid = 55, WinBuiltinIncomingForestTrustBuildersSid = 56,
+    WinBuiltinPerfMonitoringUsersSid = 57, WinBuiltinPerfLoggingUsersSid = 58,
+    WinBuiltinAuthorizationAccessSid = 59, WinBuiltinTerminalServerLicenseServersSid = 60,
+    WinBuiltinDCOMUsersSid = 61, WinBuiltinIUsersSid = 62, WinIUserSid = 63,
+    WinBuiltinCryptoOperatorsSid = 64, WinUntrustedLabelSid = 65, WinLowLabelSid = 66,
+    WinMediumLabelSid = 67, WinHighLabelSid = 68, WinSystemLabelSid = 69,
+    WinWriteRestrictedCodeSid = 70, WinCreatorOwnerRightsSid = 71,
+    WinCacheablePrincipalsGroupSid = 72, WinNonCacheablePrincipalsGroupSid = 73,
+    WinEnterpriseReadonlyControllersSid = 74, WinAccountReadonlyControllersSid = 75,
+    WinBuiltinEventLogReadersGroup = 76, WinNewEnterpriseReadonlyControllersSid = 77,
+    WinBuiltinCertSvcDComAccessGroup = 78, WinMediumPlusLabelSid = 79,
+    WinLocalLogonSid = 80, WinConsoleLogonSid = 81, WinThisOrganizationCertificateSid = 82,
+    WinApplicationPackageAuthoritySid = 83, WinBuiltinAnyPackageSid = 84,
+    WinCapabilityInternetClientSid = 85, WinCapabilityInternetClientServerSid = 86,
+    WinCapabilityPrivateNetworkClientServerSid = 87, WinCapabilityPicturesLibrarySid = 88,
+    WinCapabilityVideosLibrarySid = 89, WinCapabilityMusicLibrarySid = 90,
+    WinCapabilityDocumentsLibrarySid = 91, WinCapabilitySharedUserCertificatesSid = 92,
+    WinCapabilityEnterpriseAuthenticationSid = 93, WinCapabilityRemovableStorageSid = 94,
+    WinBuiltinRDSRemoteAccessServersSid = 95, WinBuiltinRDSEndpointServersSid = 96,
+    WinBuiltinRDSManagementServersSid = 97, WinUserModeDriversSid = 98,
+    WinBuiltinHyperVAdminsSid = 99, WinAccountCloneableControllersSid = 100,
+    WinBuiltinAccessControlAssistanceOperatorsSid = 101,
+    WinBuiltinRemoteManagementUsersSid = 102, WinAuthenticationAuthorityAssertedSid = 103,
+    WinAuthenticationServiceAssertedSid = 104, WinLocalAccountSid = 105,
+    WinLocalAccountAndAdministratorSid = 106, WinAccountProtectedUsersSid = 107,
+    WinCapabilityAppointmentsSid = 108, WinCapabilityContactsSid = 109,
+    WinAccountDefaultSystemManagedSid = 110, WinBuiltinDefaultSystemManagedGroupSid = 111,
+    WinBuiltinStorageReplicaAdminsSid = 112, WinAccountKeyAdminsSid = 113,
+    WinAccountEnterpriseKeyAdminsSid = 114, WinAuthenticationKeyTrustSid = 115,
+    WinAuthenticationKeyPropertyMFASid = 116, WinAuthenticationKeyPropertyAttestationSid = 117
+} WELL_KNOWN_SID_TYPE;
+
+#define SE_GROUP_MANDATORY (0x00000001)
+#define SE_GROUP_ENABLED_BY_DEFAULT (0x00000002)
+#define SE_GROUP_ENABLED (0x00000004)
+#define SE_GROUP_OWNER (0x00000008)
+#define SE_GROUP_USE_FOR_DENY_ONLY (0x00000010)
+#define SE_GROUP_INTEGRITY (0x00000020)
+#define SE_GROUP_INTEGRITY_ENABLED (0x00000040)
+#define SE_GROUP_LOGON_ID (0xC0000000)
+#define SE_GROUP_RESOURCE (0x20000000)
+
+/* An access control list: a header, then AceCount ACEs in AclSize bytes. */
+#define ACL_REVISION (2)
+#define ACL_REVISION_DS (4)
+#define ACL_REVISION1 (1)
+#define MIN_ACL_REVISION ACL_REVISION2
+#define ACL_REVISION2 (2)
+#define ACL_REVISION3 (3)
+#define ACL_REVISION4 (4)
+#define MAX_ACL_REVISION ACL_REVISION4
+
+typedef struct _ACL {
+    BYTE AclRevision;
+    BYTE Sbz1;
+    WORD AclSize;
+    WORD AceCount;
+    WORD Sbz2;
+} ACL;
+typedef ACL *PACL;
+
+typedef struct _ACE_HEADER {
+    BYTE AceType;
+    BYTE AceFlags;
+    WORD AceSize;
+} ACE_HEADER;
+typedef ACE_HEADER *PACE_HEADER;
+
+#define ACCESS_MIN_MS_ACE_TYPE (0x0)
+#define ACCESS_ALLOWED_ACE_TYPE (0x0)
+#define ACCESS_DENIED_ACE_TYPE (0x1)
+#define SYSTEM_AUDIT_ACE_TYPE (0x2)
+#define SYSTEM_ALARM_ACE_TYPE (0x3)
+#define ACCESS_MAX_MS_V2_ACE_TYPE (0x3)
+#define ACCESS_ALLOWED_COMPOUND_ACE_TYPE (0x4)
+#define ACCESS_MAX_MS_V3_ACE_TYPE (0x4)
+#define ACCESS_MIN_MS_OBJECT_ACE_TYPE (0x5)
+#define ACCESS_ALLOWED_OBJECT_ACE_TYPE (0x5)
+#define ACCESS_DENIED_OBJECT_ACE_TYPE (0x6)
+#define SYSTEM_AUDIT_OBJECT_ACE_TYPE (0x7)
+#define SYSTEM_ALARM_OBJECT_ACE_TYPE (0x8)
+#define ACCESS_MAX_MS_OBJECT_ACE_TYPE (0x8)
+#define ACCESS_MAX_MS_V4_ACE_TYPE (0x8)
+#define ACCESS_MAX_MS_ACE_TYPE (0x8)
+#define SYSTEM_MANDATORY_LABEL_ACE_TYPE (0x11)
+
+#define OBJECT_INHERIT_ACE (0x1)
+#define CONTAINER_INHERIT_ACE (0x2)
+#define NO_PROPAGATE_INHERIT_ACE (0x4)
+#define INHERIT_ONLY_ACE (0x8)
+#define INHERITED_ACE (0x10)
+#define VALID_INHERIT_FLAGS (0x1F)
+#define SUCCESSFUL_ACCESS_ACE_FLAG (0x40)
+#define FAILED_ACCESS_ACE_FLAG (0x80)
+
+/* The SID starts at SidStart and runs to the end of the ACE. */
+typedef struct _ACCESS_ALLOWED_ACE {
+    ACE_HEADER Header;
+    ACCESS_MASK Mask;
+    DWORD SidStart;
+} ACCESS_ALLOWED_ACE;
+typedef ACCESS_ALLOWED_ACE *PACCESS_ALLOWED_ACE;
+
+typedef struct _ACCESS_DENIED_ACE {
+    ACE_HEADER Header;
+    ACCESS_MASK Mask;
+    DWORD SidStart;
+} ACCESS_DENIED_ACE;
+typedef ACCESS_DENIED_ACE *PACCESS_DENIED_ACE;
+
+typedef struct _SYSTEM_AUDIT_ACE {
+    ACE_HEADER Header;
+    ACCESS_MASK Mask;
+    DWORD SidStart;
+} SYSTEM_AUDIT_ACE;
+typedef SYSTEM_AUDIT_ACE *PSYSTEM_AUDIT_ACE;
+
+typedef struct _SYSTEM_ALARM_ACE {
+    ACE_HEADER Header;
+    ACCESS_MASK Mask;
+    DWORD SidStart;
+} SYSTEM_ALARM_ACE;
+typedef SYSTEM_ALARM_ACE *PSYSTEM_ALARM_ACE;
+
+typedef enum _ACL_INFORMATION_CLASS {
+    AclRevisionInformation = 1,
+    AclSizeInformation
+} ACL_INFORMATION_CLASS;
+
+typedef struct _ACL_REVISION_INFORMATION {
+    DWORD AclRevision;
+} ACL_REVISION_INFORMATION;
+typedef ACL_REVISION_INFORMATION *PACL_REVISION_INFORMATION;
+
+typedef struct _ACL_SIZE_INFORMATION {
+    DWORD AceCount;
+    DWORD AclBytesInUse;
+    DWORD AclBytesFree;
+} ACL_SIZE_INFORMATION;
+typedef ACL_SIZE_INFORMATION *PACL_SIZE_INFORMATION;
+
+/* A security descriptor: absolute (pointers) or self-relative
+ * (SE_SELF_RELATIVE: offsets from its start, one contiguous block). */
+#define SECURITY_DESCRIPTOR_REVISION (1)
+#define SECURITY_DESCRIPTOR_REVISION1 (1)
+#define SECURITY_DESCRIPTOR_MIN_LENGTH (sizeof(SECURITY_DESCRIPTOR))
+
+typedef WORD SECURITY_DESCRIPTOR_CONTROL, *PSECURITY_DESCRIPTOR_CONTROL;
+
+#define SE_OWNER_DEFAULTED (0x0001)
+#define SE_GROUP_DEFAULTED (0x0002)
+#define SE_DACL_PRESENT (0x0004)
+#define SE_DACL_DEFAULTED (0x0008)
+#define SE_SACL_PRESENT (0x0010)
+#define SE_SACL_DEFAULTED (0x0020)
+#define SE_DACL_AUTO_INHERIT_REQ (0x0100)
+#define SE_SACL_AUTO_INHERIT_REQ (0x0200)
+#define SE_DACL_AUTO_INHERITED (0x0400)
+#define SE_SACL_AUTO_INHERITED (0x0800)
+#define SE_DACL_PROTECTED (0x1000)
+#define SE_SACL_PROTECTED (0x2000)
+#define SE_RM_CONTROL_VALID (0x4000)
+#define SE_SELF_RELATIVE (0x8000)
+
+typedef struct _SECURITY_DESCRIPTOR_RELATIVE {
+    BYTE Revision;
+    BYTE Sbz1;
+    SECURITY_DESCRIPTOR_CONTROL Control;
+    DWORD Owner;
+    DWORD Group;
+    DWORD Sacl;
+    DWORD Dacl;
+} SECURITY_DESCRIPTOR_RELATIVE, *PISECURITY_DESCRIPTOR_RELATIVE;
+
+typedef struct _SECURITY_DESCRIPTOR {
+    BYTE Revision;
+    BYTE Sbz1;
+    SECURITY_DESCRIPTOR_CONTROL Control;
+    PSID Owner;
+    PSID Group;
+    PACL Sacl;
+    PACL Dacl;
+} SECURITY_DESCRIPTOR, *PISECURITY_DESCRIPTOR;
+
+typedef DWORD SECURITY_INFORMATION, *PSECURITY_INFORMATION;
+#define OWNER_SECURITY_INFORMATION (0x00000001)
+#define GROUP_SECURITY_INFORMATION (0x00000002)
+#define DACL_SECURITY_INFORMATION (0x00000004)
+#define SACL_SECURITY_INFORMATION (0x00000008)
+#define LABEL_SECURITY_INFORMATION (0x00000010)
+#define PROTECTED_DACL_SECURITY_INFORMATION (0x80000000)
+#define PROTECTED_SACL_SECURITY_INFORMATION (0x40000000)
+#define UNPROTECTED_DACL_SECURITY_INFORMATION (0x20000000)
+#define UNPROTECTED_SACL_SECURITY_INFORMATION (0x10000000)
+
+typedef enum _SECURITY_IMPERSONATION_LEVEL {
+    SecurityAnonymous,
+    SecurityIdentification,
+    SecurityImpersonation,
+    SecurityDelegation
+} SECURITY_IMPERSONATION_LEVEL, *PSECURITY_IMPERSONATION_LEVEL;
+
+/* Access tokens: who a process or thread is. */
+#define TOKEN_ASSIGN_PRIMARY (0x0001)
+#define TOKEN_DUPLICATE (0x0002)
+#define TOKEN_IMPERSONATE (0x0004)
+#define TOKEN_QUERY (0x0008)
+#define TOKEN_QUERY_SOURCE (0x0010)
+#define TOKEN_ADJUST_PRIVILEGES (0x0020)
+#define TOKEN_ADJUST_GROUPS (0x0040)
+#define TOKEN_ADJUST_DEFAULT (0x0080)
+#define TOKEN_ADJUST_SESSIONID (0x0100)
+#define TOKEN_ALL_ACCESS_P                                                     \
+    (STANDARD_RIGHTS_REQUIRED | TOKEN_ASSIGN_PRIMARY | TOKEN_DUPLICATE |       \
+     TOKEN_IMPERSONATE | TOKEN_QUERY | TOKEN_QUERY_SOURCE |                    \
+     TOKEN_ADJUST_PRIVILEGES | TOKEN_ADJUST_GROUPS | TOKEN_ADJUST_DEFAULT)
+#define TOKEN_ALL_ACCESS (TOKEN_ALL_ACCESS_P | TOKEN_ADJUST_SESSIONID)
+#define TOKEN_READ (STANDARD_RIGHTS_READ | TOKEN_QUERY)
+#define TOKEN_WRITE                                                            \
+    (STANDARD_RIGHTS_WRITE | TOKEN_ADJUST_PRIVILEGES | TOKEN_ADJUST_GROUPS |   \
+     TOKEN_ADJUST_DEFAULT)
+#define TOKEN_EXECUTE (STANDARD_RIGHTS_EXECUTE)
+
+typedef enum _TOKEN_TYPE {
+    TokenPrimary = 1,
+    TokenImpersonation
+} TOKEN_TYPE;
+typedef TOKEN_TYPE *PTOKEN_TYPE;
+
+typedef enum _TOKEN_ELEVATION_TYPE {
+    TokenElevationTypeDefault = 1,
+    TokenElevationTypeFull,
+    TokenElevationTypeLimited
+} TOKEN_ELEVATION_TYPE, *PTOKEN_ELEVATION_TYPE;
+
+typedef enum _TOKEN_INFORMATION_CLASS {
+    TokenUser = 1,
+    TokenGroups,
+    TokenPrivileges,
+    TokenOwner,
+    TokenPrimaryGroup,
+    TokenDefaultDacl,
+    TokenSource,
+    TokenType,
+    TokenImpersonationLevel,
+    TokenStatistics,
+    TokenRestrictedSids,
+    TokenSessionId,
+    TokenGroupsAndPrivileges,
+    TokenSessionReference,
+    TokenSandBoxInert,
+    TokenAuditPolicy,
+    TokenOrigin,
+    TokenElevationType,
+    TokenLinkedToken,
+    TokenElevation,
+    TokenHasRestrictions,
+    TokenAccessInformation,
+    TokenVirtualizationAllowed,
+    TokenVirtualizationEnabled,
+    TokenIntegrityLevel,
+    TokenUIAccess,
+    TokenMandatoryPolicy,
+    TokenLogonSid,
+    TokenIsAppContainer,
+    TokenCapabilities,
+    TokenAppContainerSid,
+    TokenAppContainerNumber,
+    TokenUserClaimAttributes,
+    TokenDeviceClaimAttributes,
+    TokenRestrictedUserClaimAttributes,
+    TokenRestrictedDeviceClaimAttributes,
+    TokenDeviceGroups,
+    TokenRestrictedDeviceGroups,
+    TokenSecurityAttributes,
+    TokenIsRestricted,
+    MaxTokenInfoClass
+} TOKEN_INFORMATION_CLASS, *PTOKEN_INFORMATION_CLASS;
+
+typedef struct _TOKEN_USER {
+    SID_AND_ATTRIBUTES User;
+} TOKEN_USER, *PTOKEN_USER;
+
+typedef struct _TOKEN_GROUPS {
+    DWORD GroupCount;
+    SID_AND_ATTRIBUTES Groups[ANYSIZE_ARRAY];
+} TOKEN_GROUPS, *PTOKEN_GROUPS;
+
+typedef struct _TOKEN_OWNER {
+    PSID Owner;
+} TOKEN_OWNER, *PTOKEN_OWNER;
+
+typedef struct _TOKEN_PRIMARY_GROUP {
+    PSID PrimaryGroup;
+} TOKEN_PRIMARY_GROUP, *PTOKEN_PRIMARY_GROUP;
+
+typedef struct _TOKEN_ELEVATION {
+    DWORD TokenIsElevated;
+} TOKEN_ELEVATION, *PTOKEN_ELEVATION;
+
 #ifdef __cplusplus
 }
 #endif

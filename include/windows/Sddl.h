@@ -1,0 +1,2 @@
+/* Sddl.h - the spelling Windows code often uses for <sddl.h>. */
+#include "sddl.h"

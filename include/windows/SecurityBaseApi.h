@@ -1,0 +1,2 @@
+/* SecurityBaseApi.h - the spelling Windows code often uses for <securitybaseapi.h>. */
+#include "securitybaseapi.h"
