@@ -231,6 +231,32 @@ int main(void)
     for (unsigned i = 0; i < sizeof sddl / sizeof *sddl; i++)
         sddl_round_trip(sddl[i]);
 
+    /* 7. The process's access token (its user differs per machine: only
+     * the shape of the answers is printed). */
+    HANDLE token = NULL;
+    fails("OpenProcessToken", OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token));
+    DWORD need = 0;
+    fails("TokenUser size probe", GetTokenInformation(token, TokenUser, NULL, 0, &need));
+    TOKEN_USER *user = (TOKEN_USER *)LocalAlloc(LPTR, need);
+    fails("TokenUser", GetTokenInformation(token, TokenUser, user, need, &need));
+    printf("user SID valid %d\n", IsValidSid(user->User.Sid) ? 1 : 0);
+    LocalFree(user);
+    TOKEN_TYPE type = 0;
+    fails("TokenType", GetTokenInformation(token, TokenType, &type, sizeof type, &need));
+    printf("type %d, %lu bytes\n", type, U(need));
+    TOKEN_ELEVATION elevation;
+    fails("TokenElevation",
+          GetTokenInformation(token, TokenElevation, &elevation, sizeof elevation, &need));
+    fails("TokenType in 3 bytes", GetTokenInformation(token, TokenType, &type, 3, &need));
+    fails("TokenImpersonationLevel of a primary token",
+          GetTokenInformation(token, TokenImpersonationLevel, &type, sizeof type, &need));
+    fails("GetTokenInformation(process handle)",
+          GetTokenInformation(GetCurrentProcess(), TokenType, &type, sizeof type, &need));
+    HANDLE thread_token;
+    fails("OpenThreadToken (not impersonating)",
+          OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &thread_token));
+    fails("CloseHandle(token)", CloseHandle(token));
+
     printf("LocalFree returns NULL: %d\n", LocalFree(acl) == NULL);
     FreeSid(everyone);
     FreeSid(admins);

@@ -1144,6 +1144,9 @@ DWORD security_grant(const SECURITY_ATTRIBUTES *sa, const struct object_type *t,
 ACCESS_MASK security_access(const struct grant *g, const struct object_type *t, uint32_t uid,
                             const uint32_t *gids, uint32_t ngids, uint32_t owner);
 
+/* Access tokens (token.c): a snapshot of a process's credentials. */
+extern const struct object_type token_type;
+
 /* ------------------------------------------------------------------ */
 /* text (unicode.c)                                                    */
 

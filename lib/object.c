@@ -43,6 +43,7 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_MAPPING] = &mapping_type,
     [TYPE_CHANGE] = &change_type,
     [TYPE_SOCKET] = &socket_type,
+    [TYPE_TOKEN] = &token_type,
 };
 
 struct object *object_new(const struct object_type *type, uint32_t flags,

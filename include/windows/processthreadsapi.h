@@ -25,6 +25,17 @@ WINBASEAPI DWORD WINAPI GetProcessId(HANDLE Process);
 WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
 WINBASEAPI DWORD WINAPI GetThreadId(HANDLE Thread);
 
+/* Access tokens: the process's (a snapshot of its Linux credentials);
+ * threads never impersonate, so OpenThreadToken finds none. */
+WINADVAPI BOOL WINAPI OpenProcessToken(HANDLE ProcessHandle, DWORD DesiredAccess,
+                                       PHANDLE TokenHandle);
+WINADVAPI BOOL WINAPI OpenThreadToken(HANDLE ThreadHandle, DWORD DesiredAccess,
+                                      BOOL OpenAsSelf, PHANDLE TokenHandle);
+/* Pseudo-handles for GetTokenInformation, inline as in the SDK. */
+static __inline__ HANDLE GetCurrentProcessToken(VOID) { return (HANDLE)(LONG_PTR)-4; }
+static __inline__ HANDLE GetCurrentThreadToken(VOID) { return (HANDLE)(LONG_PTR)-5; }
+static __inline__ HANDLE GetCurrentThreadEffectiveToken(VOID) { return (HANDLE)(LONG_PTR)-6; }
+
 WINBASEAPI HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes,
                                       SIZE_T dwStackSize,
                                       LPTHREAD_START_ROUTINE lpStartAddress,
