@@ -1082,8 +1082,11 @@ static DWORD parse_ace(const char *p, const char *end, struct bytes *b)
             if (n == 6)
                 return ERROR_INVALID_ACL;
             fe[n++] = q;
-            if (q < end)
+            if (q < end) {
+                if (n == 6)
+                    return ERROR_INVALID_ACL; /* a seventh field */
                 f[n] = q + 1;
+            }
         }
     }
     if (n != 6)
@@ -1398,7 +1401,7 @@ static DWORD acl_write(struct bytes *b, const ACL *acl, WORD ctl, bool dacl)
         if (a[0] > SYSTEM_ALARM_ACE_TYPE || rd16(a + 2) < 8 + 8)
             return ERROR_NOT_SUPPORTED; /* object and other ACE kinds */
         const SID *sid = (const SID *)(a + 8);
-        if (!sid_valid(sid))
+        if (!sid_valid(sid) || 8 + sid_len(sid) > rd16(a + 2))
             return ERROR_INVALID_ACL;
         str_add(b, "(");
         str_add(b, types[a[0]]);

@@ -174,14 +174,20 @@ WS_EXPORT BOOL WINAPI OpenThreadToken(HANDLE ThreadHandle, DWORD DesiredAccess, 
 }
 
 /* The SIDs a token information class is made of. */
+/* A SID of up to two sub-authorities into buf (16 bytes).  Not through
+ * GetSidSubAuthority, which sets the last error. */
+static SID *make_sid(BYTE *buf, BYTE auth, BYTE n, DWORD r0, DWORD r1)
+{
+    const BYTE head[8] = {SID_REVISION, n, 0, 0, 0, 0, 0, auth};
+    memcpy(buf, head, 8);
+    memcpy(buf + 8, &r0, 4);
+    memcpy(buf + 12, &r1, 4);
+    return (SID *)buf;
+}
+
 static SID *unix_sid(BYTE *buf, uint32_t rid, uint32_t id)
 {
-    SID *s = (SID *)buf;
-    static SID_IDENTIFIER_AUTHORITY unix_auth = {{0, 0, 0, 0, 0, 22}};
-    InitializeSid(s, &unix_auth, 2);
-    *GetSidSubAuthority(s, 0) = rid;
-    *GetSidSubAuthority(s, 1) = id;
-    return s;
+    return make_sid(buf, 22, 2, rid, id);
 }
 
 /* The groups of TokenGroups: the primary and supplementary Linux groups,
@@ -208,14 +214,8 @@ static void token_groups(const struct token *t, struct group_list *l)
     for (uint32_t i = 0; i < t->ngroups && i < TOKEN_GROUPS_MAX; i++)
         if (t->groups[i] != t->gid)
             unix_sid(l->sid[l->n++], 2, t->groups[i]);
-    for (size_t i = 0; i < sizeof world / sizeof *world; i++) {
-        SID_IDENTIFIER_AUTHORITY a = {{0, 0, 0, 0, 0, world[i].auth}};
-        SID *s = (SID *)l->sid[l->n++];
-        InitializeSid(s, &a, world[i].n);
-        *GetSidSubAuthority(s, 0) = world[i].r0;
-        if (world[i].n > 1)
-            *GetSidSubAuthority(s, 1) = world[i].r1;
-    }
+    for (size_t i = 0; i < sizeof world / sizeof *world; i++)
+        make_sid(l->sid[l->n++], world[i].auth, world[i].n, world[i].r0, world[i].r1);
 }
 
 /* One SID after a fixed header of `head` bytes whose first pointer field

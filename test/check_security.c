@@ -446,9 +446,11 @@ static PSECURITY_DESCRIPTOR sddl_round(const char *s, const char *want)
 {
     PSECURITY_DESCRIPTOR sd = NULL;
     ULONG len = 0;
+    SetLastError(0xdeadbeef);
     ck_assert_msg(ConvertStringSecurityDescriptorToSecurityDescriptorA(s, SDDL_REVISION_1, &sd,
                                                                       &len),
                   "'%s': %lu", s, (unsigned long)GetLastError());
+    ck_assert_uint_eq(GetLastError(), 0xdeadbeef); /* success leaves it */
     ck_assert(IsValidSecurityDescriptor(sd));
     ck_assert_uint_eq(len, GetSecurityDescriptorLength(sd));
     char *out = NULL;
@@ -459,6 +461,7 @@ static PSECURITY_DESCRIPTOR sddl_round(const char *s, const char *want)
             SACL_SECURITY_INFORMATION,
         &out, &olen));
     ck_assert_str_eq(out, want ? want : s);
+    ck_assert_uint_eq(GetLastError(), 0xdeadbeef);
     ck_assert_uint_eq(olen, strlen(out) + 1);
     LocalFree(out);
     return sd;

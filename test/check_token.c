@@ -44,7 +44,9 @@ START_TEST(test_open_and_query)
     ASSERT_FAILS(GetTokenInformation(t, TokenUser, u.b, sizeof(TOKEN_USER) + 15, &len),
                  ERROR_INSUFFICIENT_BUFFER);
     ck_assert_uint_eq(len, sizeof(TOKEN_USER) + 16);
+    SetLastError(0xdeadbeef);
     ck_assert(GetTokenInformation(t, TokenUser, u.b, sizeof u, &len));
+    ck_assert_uint_eq(GetLastError(), 0xdeadbeef); /* success leaves it */
     ck_assert_uint_eq(len, sizeof(TOKEN_USER) + 16);
     uid_sid(want, sizeof want, 0, (unsigned)geteuid());
     assert_sid(u.user.User.Sid, want);
@@ -62,7 +64,9 @@ START_TEST(test_open_and_query)
      * well-known groups every user is in. */
     ASSERT_FAILS(GetTokenInformation(t, TokenGroups, NULL, 0, &len), ERROR_INSUFFICIENT_BUFFER);
     DWORD need = len;
+    SetLastError(0xdeadbeef);
     ck_assert(GetTokenInformation(t, TokenGroups, u.b, sizeof u, &len));
+    ck_assert_uint_eq(GetLastError(), 0xdeadbeef);
     ck_assert_uint_eq(len, need);
     ck_assert_uint_ge(u.groups.GroupCount, 5);
     assert_sid(u.groups.Groups[0].Sid, want);
