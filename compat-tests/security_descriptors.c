@@ -142,6 +142,25 @@ int main(void)
         LocalFree(text);
     }
 
+    /* The same descriptor in one block, as it would be stored or sent. */
+    DWORD rel_len = 0;
+    fails("MakeSelfRelativeSD size probe", MakeSelfRelativeSD(&sd, NULL, &rel_len));
+    SECURITY_DESCRIPTOR_RELATIVE *rel = (SECURITY_DESCRIPTOR_RELATIVE *)LocalAlloc(LPTR, rel_len);
+    if (MakeSelfRelativeSD(&sd, rel, &rel_len)) {
+        printf("self-relative: %lu bytes, control 0x%04x, owner at %lu, group at %lu, DACL at "
+               "%lu, valid %d, length %lu\n",
+               U(rel_len), rel->Control, U(rel->Owner), U(rel->Group), U(rel->Dacl),
+               IsValidSecurityDescriptor(rel) ? 1 : 0, U(GetSecurityDescriptorLength(rel)));
+        fails("SetSecurityDescriptorDacl on it", SetSecurityDescriptorDacl(rel, TRUE, NULL, 0));
+    }
+    LocalFree(rel);
+    fails("SetSecurityDescriptorControl(SE_DACL_PROTECTED)",
+          SetSecurityDescriptorControl(&sd, SE_DACL_PROTECTED, SE_DACL_PROTECTED));
+    fails("SetSecurityDescriptorControl(SE_DACL_PRESENT)",
+          SetSecurityDescriptorControl(&sd, SE_DACL_PRESENT, 0));
+    printf("IsWellKnownSid(everyone, WinWorldSid) %d\n",
+           IsWellKnownSid(everyone, WinWorldSid) ? 1 : 0);
+
     /* 4. Errors. */
     SECURITY_DESCRIPTOR bad;
     fails("InitializeSecurityDescriptor(revision 2)", InitializeSecurityDescriptor(&bad, 2));

@@ -365,6 +365,21 @@ WS_EXPORT BOOL WINAPI CreateWellKnownSid(WELL_KNOWN_SID_TYPE WellKnownSidType, P
     return TRUE;
 }
 
+/* Sets ERROR_SUCCESS as EqualSid does, but for a type beyond the
+ * enumeration (as Wine). */
+WS_EXPORT BOOL WINAPI IsWellKnownSid(PSID pSid, WELL_KNOWN_SID_TYPE WellKnownSidType)
+{
+    if ((unsigned)WellKnownSidType > WinAuthenticationKeyPropertyAttestationSid)
+        return FALSE;
+    ws_set_last_error(ERROR_SUCCESS);
+    if (!sid_valid(pSid) || (size_t)WellKnownSidType >= sizeof well_known / sizeof *well_known)
+        return FALSE;
+    const struct known *k = &well_known[WellKnownSidType];
+    if (!k->auth && !k->n)
+        return FALSE; /* domain-relative or not produced here */
+    return sid_is(pSid, k->auth, k->n, k->r0, k->r1);
+}
+
 /* ---- SIDs as strings ---- */
 
 /* "S-1-5-32-544", or for an authority of 2^32 or more "S-1-0x123456789ABC-..."
@@ -933,6 +948,96 @@ WS_EXPORT BOOL WINAPI GetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDe
         *pDacl = p.dacl;
         *lpbDaclDefaulted = (p.control & SE_DACL_DEFAULTED) != 0;
     }
+    return TRUE;
+}
+
+WS_EXPORT BOOL WINAPI SetSecurityDescriptorSacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                BOOL bSaclPresent, PACL pSacl,
+                                                BOOL bSaclDefaulted)
+{
+    SECURITY_DESCRIPTOR *sd = pSecurityDescriptor;
+    DWORD err = sd_writable(sd);
+    if (err)
+        return ws_bool(err);
+    if (!bSaclPresent) {
+        sd->Control &= (WORD)~SE_SACL_PRESENT;
+        return TRUE;
+    }
+    sd->Control |= SE_SACL_PRESENT;
+    sd->Sacl = pSacl;
+    if (bSaclDefaulted)
+        sd->Control |= SE_SACL_DEFAULTED;
+    else
+        sd->Control &= (WORD)~SE_SACL_DEFAULTED;
+    return TRUE;
+}
+
+WS_EXPORT BOOL WINAPI GetSecurityDescriptorSacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                LPBOOL lpbSaclPresent, PACL *pSacl,
+                                                LPBOOL lpbSaclDefaulted)
+{
+    if (((SECURITY_DESCRIPTOR *)pSecurityDescriptor)->Revision != SECURITY_DESCRIPTOR_REVISION)
+        return ws_bool(ERROR_UNKNOWN_REVISION);
+    struct sd_parts p;
+    sd_read(pSecurityDescriptor, &p);
+    *lpbSaclPresent = (p.control & SE_SACL_PRESENT) != 0;
+    if (*lpbSaclPresent) {
+        *pSacl = p.sacl;
+        *lpbSaclDefaulted = (p.control & SE_SACL_DEFAULTED) != 0;
+    }
+    return TRUE;
+}
+
+/* Only the inheritance and protection bits may be set this way (the
+ * documentation's list); the revision is not checked (as Wine). */
+WS_EXPORT BOOL WINAPI SetSecurityDescriptorControl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                   SECURITY_DESCRIPTOR_CONTROL ControlBitsOfInterest,
+                                                   SECURITY_DESCRIPTOR_CONTROL ControlBitsToSet)
+{
+    const WORD settable = SE_DACL_AUTO_INHERIT_REQ | SE_SACL_AUTO_INHERIT_REQ |
+                          SE_DACL_AUTO_INHERITED | SE_SACL_AUTO_INHERITED | SE_DACL_PROTECTED |
+                          SE_SACL_PROTECTED;
+    if ((ControlBitsOfInterest | ControlBitsToSet) & ~settable)
+        return ws_bool(ERROR_INVALID_PARAMETER);
+    SECURITY_DESCRIPTOR *sd = pSecurityDescriptor;
+    sd->Control = (WORD)((sd->Control & ~ControlBitsOfInterest) |
+                         (ControlBitsToSet & ControlBitsOfInterest));
+    return TRUE;
+}
+
+/* Owner, group, SACL, DACL after the header, as Windows lays them out.
+ * An already self-relative source is copied the same way (as Wine). */
+WS_EXPORT BOOL WINAPI MakeSelfRelativeSD(PSECURITY_DESCRIPTOR pAbsoluteSecurityDescriptor,
+                                         PSECURITY_DESCRIPTOR pSelfRelativeSecurityDescriptor,
+                                         LPDWORD lpdwBufferLength)
+{
+    struct sd_parts p;
+    sd_read(pAbsoluteSecurityDescriptor, &p);
+    DWORD need = sizeof(SECURITY_DESCRIPTOR_RELATIVE);
+    DWORD sizes[4] = {p.owner ? sid_len(p.owner) : 0, p.group ? sid_len(p.group) : 0,
+                      p.sacl ? p.sacl->AclSize : 0, p.dacl ? p.dacl->AclSize : 0};
+    for (int i = 0; i < 4; i++)
+        need += sizes[i];
+    if (*lpdwBufferLength < need || !pSelfRelativeSecurityDescriptor) {
+        *lpdwBufferLength = need;
+        return ws_bool(ERROR_INSUFFICIENT_BUFFER);
+    }
+    BYTE *out = pSelfRelativeSecurityDescriptor;
+    SECURITY_DESCRIPTOR_RELATIVE r = {
+        .Revision = ((const SECURITY_DESCRIPTOR *)pAbsoluteSecurityDescriptor)->Revision,
+        .Control = (WORD)(p.control | SE_SELF_RELATIVE),
+    };
+    const void *src[4] = {p.owner, p.group, p.sacl, p.dacl};
+    DWORD *slot[4] = {&r.Owner, &r.Group, &r.Sacl, &r.Dacl};
+    DWORD off = sizeof r;
+    for (int i = 0; i < 4; i++) {
+        if (!src[i])
+            continue;
+        memmove(out + off, src[i], sizes[i]);
+        *slot[i] = off;
+        off += sizes[i];
+    }
+    memcpy(out, &r, sizeof r);
     return TRUE;
 }
 

@@ -441,6 +441,112 @@ START_TEST(test_sd_absolute)
 }
 END_TEST
 
+START_TEST(test_sd_sacl_control_self_relative)
+{
+    SECURITY_DESCRIPTOR sd;
+    BOOL present = 7, defaulted = 7;
+    PACL sacl = (PACL)1;
+    ck_assert(InitializeSecurityDescriptor(&sd, 1));
+    ck_assert(GetSecurityDescriptorSacl(&sd, &present, &sacl, &defaulted));
+    ck_assert(!present);
+    ck_assert_ptr_eq(sacl, (PACL)1);
+
+    union {
+        ACL acl;
+        BYTE b[64];
+    } u;
+    PSID world = sid_of("WD");
+    ck_assert(InitializeAcl(&u.acl, sizeof u, ACL_REVISION));
+    ck_assert(AddAccessAllowedAce(&u.acl, ACL_REVISION, GENERIC_ALL, world));
+    ck_assert(SetSecurityDescriptorSacl(&sd, TRUE, &u.acl, TRUE));
+    ck_assert_uint_eq(sd.Control, SE_SACL_PRESENT | SE_SACL_DEFAULTED);
+    ck_assert(GetSecurityDescriptorSacl(&sd, &present, &sacl, &defaulted));
+    ck_assert(present && sacl == &u.acl && defaulted);
+    ck_assert(SetSecurityDescriptorSacl(&sd, FALSE, NULL, FALSE));
+    ck_assert_uint_eq(sd.Control, SE_SACL_DEFAULTED);
+    ck_assert(SetSecurityDescriptorSacl(&sd, TRUE, &u.acl, FALSE));
+
+    /* Control: only the inheritance and protection bits. */
+    ck_assert(SetSecurityDescriptorControl(&sd, SE_DACL_PROTECTED, SE_DACL_PROTECTED));
+    ck_assert(SetSecurityDescriptorControl(&sd, SE_DACL_PROTECTED | SE_DACL_AUTO_INHERITED,
+                                           SE_DACL_AUTO_INHERITED));
+    ck_assert_uint_eq(sd.Control, SE_SACL_PRESENT | SE_DACL_AUTO_INHERITED);
+    ck_assert(SetSecurityDescriptorControl(&sd, 0, SE_DACL_PROTECTED)); /* not of interest */
+    ck_assert_uint_eq(sd.Control, SE_SACL_PRESENT | SE_DACL_AUTO_INHERITED);
+    ASSERT_FAILS(SetSecurityDescriptorControl(&sd, SE_DACL_PRESENT, SE_DACL_PRESENT),
+                 ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(SetSecurityDescriptorControl(&sd, SE_RM_CONTROL_VALID, SE_RM_CONTROL_VALID),
+                 ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(SetSecurityDescriptorControl(&sd, SE_SELF_RELATIVE, 0), ERROR_INVALID_PARAMETER);
+
+    /* MakeSelfRelativeSD: owner, group, SACL, DACL after the header. */
+    ck_assert(SetSecurityDescriptorDacl(&sd, TRUE, &u.acl, FALSE));
+    ck_assert(SetSecurityDescriptorOwner(&sd, world, FALSE));
+    DWORD len = 0;
+    BYTE rel[256];
+    ASSERT_FAILS(MakeSelfRelativeSD(&sd, rel, &len), ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(len, 20 + 12 + 64 + 64);
+    len = 10;
+    ASSERT_FAILS(MakeSelfRelativeSD(&sd, NULL, &len), ERROR_INSUFFICIENT_BUFFER);
+    ck_assert_uint_eq(len, 160);
+    len = sizeof rel;
+    ck_assert(MakeSelfRelativeSD(&sd, rel, &len));
+    ck_assert_uint_eq(len, sizeof rel); /* left alone on success, as Wine */
+    SECURITY_DESCRIPTOR_RELATIVE *r = (SECURITY_DESCRIPTOR_RELATIVE *)rel;
+    ck_assert_uint_eq(r->Control, SE_SELF_RELATIVE | SE_SACL_PRESENT | SE_DACL_PRESENT |
+                                      SE_DACL_AUTO_INHERITED);
+    ck_assert_uint_eq(r->Owner, 20);
+    ck_assert_uint_eq(r->Group, 0);
+    ck_assert_uint_eq(r->Sacl, 32);
+    ck_assert_uint_eq(r->Dacl, 96);
+    ck_assert(IsValidSecurityDescriptor(rel));
+    ck_assert_uint_eq(GetSecurityDescriptorLength(rel), 160);
+    PACL dacl;
+    ck_assert(GetSecurityDescriptorDacl(rel, &present, &dacl, &defaulted));
+    ck_assert_ptr_eq(dacl, (PACL)(rel + 96));
+    PSID owner;
+    ck_assert(GetSecurityDescriptorOwner(rel, &owner, &defaulted));
+    ck_assert(EqualSid(owner, world));
+    /* A self-relative source is copied. */
+    BYTE rel2[256];
+    len = sizeof rel2;
+    ck_assert(MakeSelfRelativeSD(rel, rel2, &len));
+    ck_assert(memcmp(rel, rel2, 160) == 0);
+    /* Changing a self-relative descriptor in place is refused. */
+    ASSERT_FAILS(SetSecurityDescriptorSacl(rel, TRUE, NULL, FALSE), ERROR_INVALID_SECURITY_DESCR);
+    sd.Revision = 2;
+    ASSERT_FAILS(SetSecurityDescriptorSacl(&sd, TRUE, NULL, FALSE), ERROR_UNKNOWN_REVISION);
+    ASSERT_FAILS(GetSecurityDescriptorSacl(&sd, &present, &sacl, &defaulted),
+                 ERROR_UNKNOWN_REVISION);
+    /* A NULL DACL survives. */
+    InitializeSecurityDescriptor(&sd, 1);
+    SetSecurityDescriptorDacl(&sd, TRUE, NULL, FALSE);
+    len = sizeof rel;
+    ck_assert(MakeSelfRelativeSD(&sd, rel, &len));
+    ck_assert(GetSecurityDescriptorDacl(rel, &present, &dacl, &defaulted));
+    ck_assert(present);
+    ck_assert_ptr_null(dacl);
+
+    /* IsWellKnownSid */
+    SetLastError(0xdeadbeef);
+    ck_assert(IsWellKnownSid(world, WinWorldSid));
+    ck_assert_uint_eq(GetLastError(), 0);
+    ck_assert(!IsWellKnownSid(world, WinLocalSystemSid));
+    ck_assert(!IsWellKnownSid(world, WinAccountAdministratorSid));
+    SetLastError(0xdeadbeef);
+    ck_assert(!IsWellKnownSid(world, (WELL_KNOWN_SID_TYPE)500));
+    ck_assert_uint_eq(GetLastError(), 0xdeadbeef);
+    BYTE nt[SECURITY_MAX_SID_SIZE];
+    DWORD cb = sizeof nt;
+    ck_assert(CreateWellKnownSid(WinNtAuthoritySid, NULL, nt, &cb));
+    ck_assert(IsWellKnownSid(nt, WinNtAuthoritySid));
+    ck_assert(!IsWellKnownSid(nt, WinNullSid));
+    ((SID *)world)->Revision = 3;
+    ck_assert(!IsWellKnownSid(world, WinWorldSid));
+    LocalFree(world);
+}
+END_TEST
+
 /* Parses s, checks the round trip to want (NULL: s itself). */
 static PSECURITY_DESCRIPTOR sddl_round(const char *s, const char *want)
 {
@@ -903,6 +1009,7 @@ static Suite *security_suite(void)
     tcase_add_test(tc, test_well_known);
     tcase_add_test(tc, test_acl);
     tcase_add_test(tc, test_sd_absolute);
+    tcase_add_test(tc, test_sd_sacl_control_self_relative);
     tcase_add_test(tc, test_sddl);
     tcase_add_test(tc, test_lookup);
     tcase_add_test(tc, test_grant);

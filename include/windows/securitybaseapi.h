@@ -35,6 +35,18 @@ WINADVAPI BOOL WINAPI SetSecurityDescriptorGroup(PSECURITY_DESCRIPTOR pSecurityD
                                                  PSID pGroup, BOOL bGroupDefaulted);
 WINADVAPI BOOL WINAPI GetSecurityDescriptorGroup(PSECURITY_DESCRIPTOR pSecurityDescriptor,
                                                  PSID *pGroup, LPBOOL lpbGroupDefaulted);
+WINADVAPI BOOL WINAPI SetSecurityDescriptorSacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                BOOL bSaclPresent, PACL pSacl,
+                                                BOOL bSaclDefaulted);
+WINADVAPI BOOL WINAPI GetSecurityDescriptorSacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                LPBOOL lpbSaclPresent, PACL *pSacl,
+                                                LPBOOL lpbSaclDefaulted);
+WINADVAPI BOOL WINAPI SetSecurityDescriptorControl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
+                                                   SECURITY_DESCRIPTOR_CONTROL ControlBitsOfInterest,
+                                                   SECURITY_DESCRIPTOR_CONTROL ControlBitsToSet);
+WINADVAPI BOOL WINAPI MakeSelfRelativeSD(PSECURITY_DESCRIPTOR pAbsoluteSecurityDescriptor,
+                                         PSECURITY_DESCRIPTOR pSelfRelativeSecurityDescriptor,
+                                         LPDWORD lpdwBufferLength);
 
 /* Access control lists */
 WINADVAPI BOOL WINAPI InitializeAcl(PACL pAcl, DWORD nAclLength, DWORD dwAclRevision);
@@ -73,6 +85,7 @@ WINADVAPI BOOL WINAPI CopySid(DWORD nDestinationSidLength, PSID pDestinationSid,
 WINADVAPI PDWORD WINAPI GetSidSubAuthority(PSID pSid, DWORD nSubAuthority);
 WINADVAPI PUCHAR WINAPI GetSidSubAuthorityCount(PSID pSid);
 WINADVAPI PSID_IDENTIFIER_AUTHORITY WINAPI GetSidIdentifierAuthority(PSID pSid);
+WINADVAPI BOOL WINAPI IsWellKnownSid(PSID pSid, WELL_KNOWN_SID_TYPE WellKnownSidType);
 WINADVAPI BOOL WINAPI CreateWellKnownSid(WELL_KNOWN_SID_TYPE WellKnownSidType, PSID DomainSid,
                                          PSID pSid, DWORD *cbSid);
 
