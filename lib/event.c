@@ -46,19 +46,23 @@ const struct object_type event_type = {
 
 enum event_op { EV_SET, EV_RESET, EV_PULSE };
 
-static void event_change(struct object *o, enum event_op op)
+static DWORD event_change(struct object *o, enum event_op op)
 {
+    if (WS_UNLIKELY(o->obj_flags & OBJ_GRANTED))
+        return cell_event_op(o, op == EV_SET     ? CELL_SET
+                                : op == EV_RESET ? CELL_RESET
+                                                 : CELL_PULSE);
     uint32_t value = op == EV_SET;
     uint64_t s = atomic_load_explicit(&o->state, memory_order_relaxed);
     /* Nobody queued: a pulse only resets. */
     while (!(s & ST_SLOW)) {
         if (st_value(s) == value)
-            return;
+            return ERROR_SUCCESS;
         if (atomic_compare_exchange_weak_explicit(&o->state, &s,
                                                   st_with_value(s, value),
                                                   memory_order_release,
                                                   memory_order_relaxed))
-            return;
+            return ERROR_SUCCESS;
     }
     struct wait_guard g;
     wait_lock(o, &g);
@@ -68,6 +72,7 @@ static void event_change(struct object *o, enum event_op op)
     if (op == EV_PULSE)
         obj_store_locked(o, st_with_value(obj_state(o), 0));
     wait_unlock(o, &g);
+    return ERROR_SUCCESS;
 }
 
 void event_set(struct object *o)
@@ -81,7 +86,7 @@ static BOOL event_op_handle(HANDLE h, enum event_op op)
     ws_rcu_lock();
     DWORD err = handle_get(h, &event_type, EVENT_MODIFY_STATE, &o, NULL);
     if (!err)
-        event_change(o, op);
+        err = event_change(o, op);
     ws_rcu_unlock();
     return ws_bool(err);
 }

@@ -489,6 +489,8 @@ static void release_removed(struct object *o)
     const struct object_type *t = object_type_of(o);
     if (t->handle_closed)
         t->handle_closed(o);
+    if (WS_UNLIKELY(o->obj_flags & OBJ_GRANTED))
+        cell_handle_closed(o);
     object_unref_deferred(o);
 }
 

@@ -335,6 +335,7 @@ struct object {
 };
 
 #define OBJ_NAMED 0x0001
+#define OBJ_GRANTED 0x0002 /* a proxy of a granted object (cell.c) */
 
 static inline const struct object_type *object_type_of(const struct object *o)
 {
@@ -537,8 +538,11 @@ void name_free(struct ws_name *n);
  * the name.  A name held by another type gives ERROR_INVALID_HANDLE. */
 typedef struct object *(*object_maker)(void *ctx, DWORD *err);
 DWORD ns_create(const struct ws_name *name, const struct object_type *type,
-                object_maker make, void *ctx, struct object **out,
-                bool *existed);
+                object_maker make, void *ctx, const SECURITY_ATTRIBUTES *sa,
+                struct object **out, bool *existed);
+/* The namespace key of a named object that still has a handle (*key NULL
+ * when it has no name). */
+void ns_key_of(const struct object *o, const WCHAR **key, uint32_t *len);
 /* Open by name: adds a handle and a reference. */
 DWORD ns_open(const struct ws_name *name, const struct object_type *type,
               struct object **found);
@@ -594,7 +598,8 @@ void wait_unlock(struct object *o, struct wait_guard *g);
  * handle, sets the last error as Windows does.  Used by every kind. */
 HANDLE object_create_handle(const struct object_type *type, object_maker make,
                             void *ctx, LPCWSTR wname, LPCSTR aname,
-                            bool ansi, ACCESS_MASK access, BOOL inherit);
+                            bool ansi, ACCESS_MASK access,
+                            const SECURITY_ATTRIBUTES *sa);
 HANDLE object_create_flagged(const struct object_type *type, object_maker make,
                              DWORD valid, DWORD flags, LPSECURITY_ATTRIBUTES sa,
                              ACCESS_MASK access, LPCWSTR wname, LPCSTR aname,
@@ -1146,6 +1151,50 @@ ACCESS_MASK security_access(const struct grant *g, const struct object_type *t, 
 
 /* Access tokens (token.c): a snapshot of a process's credentials. */
 extern const struct object_type token_type;
+
+/* ------------------------------------------------------------------ */
+/* granted named objects (cell.c)                                      */
+
+struct cell_local;
+/* Is t a kind that can be granted to other users (event, mutex, semaphore)? */
+bool cell_kind(const struct object_type *t);
+/* Does g let in anyone but the calling user (so that the object must be
+ * a cell)? */
+bool grant_reaches_others(const struct grant *g);
+/* Under ns_lock, for a name not in the session: the granted object of that
+ * name as a new proxy (one reference, no handle, no name), or
+ * ERROR_FILE_NOT_FOUND (*stale_foreign when only another user's stale
+ * file holds the name), ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE (a name
+ * of another kind). */
+DWORD cell_lookup(const struct ws_name *name, const struct object_type *t,
+                  struct object **out, bool *stale_foreign);
+/* Under ns_lock: a new granted object (ctx as the kind's make() takes it),
+ * or the one that exists (*existed). */
+DWORD cell_create(const struct ws_name *name, const struct object_type *t, const void *ctx,
+                  const struct grant *g, struct object **out, bool *existed);
+/* Checks a request against the object's DACL for this process's user;
+ * MAXIMUM_ALLOWED gives what the DACL allows. */
+DWORD cell_check_access(struct object *o, ACCESS_MASK want, ACCESS_MASK *granted);
+void cell_handle_closed(struct object *o); /* one of this process's handles went */
+void cell_last_close(struct object *o);    /* the user's last handle went */
+void cell_sweep(void);                     /* removes this user's stale cells */
+enum { CELL_SET, CELL_RESET, CELL_PULSE };
+DWORD cell_event_op(struct object *o, int op);
+DWORD cell_semaphore_release(struct object *o, LONG n, LONG *prev);
+DWORD cell_mutex_release(struct object *o);
+/* One granted object of a wait (wait.c wait_granted). */
+struct cell_wait {
+    struct cell_local *local;
+    uint32_t since; /* an event's seq when the wait began (pulses after it count) */
+    bool slept;
+};
+DWORD cell_wait_begin(struct object *o, struct cell_wait *w);
+void cell_wait_end(struct cell_wait *w);
+bool cell_try(struct cell_wait *w, bool *abandoned);
+void cell_undo(struct cell_wait *w); /* gives back what cell_try took */
+_Atomic uint32_t *cell_sleep_begin(struct cell_wait *w, uint32_t *val);
+void cell_sleep_end(struct cell_wait *w);
+void cell_pass_wake(struct cell_wait *w);
 
 /* ------------------------------------------------------------------ */
 /* text (unicode.c)                                                    */

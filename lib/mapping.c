@@ -360,8 +360,7 @@ static HANDLE mapping_create(HANDLE file, LPSECURITY_ATTRIBUTES sa, DWORD flags,
     /* The handle gets every right a section has; the protection limits
      * what its views may do (MapViewOfFile). */
     HANDLE h = object_create_handle(&mapping_type, mapping_make, &a, wname,
-                                    aname, ansi, SECTION_ALL_ACCESS,
-                                    sa && sa->bInheritHandle);
+                                    aname, ansi, SECTION_ALL_ACCESS, sa);
     if (a.fd >= 0) { /* not used: the name existed, or creation failed */
         close(a.fd);
         if (h)

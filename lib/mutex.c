@@ -107,6 +107,8 @@ static void mutex_store_slow(struct object *o, uint32_t tid, bool release_all,
 
 DWORD mutex_release(struct object *o, uint32_t tid)
 {
+    if (WS_UNLIKELY(o->obj_flags & OBJ_GRANTED))
+        return cell_mutex_release(o);
     uint64_t s = atomic_load_explicit(&o->state, memory_order_relaxed);
     if (st_value(s) != tid)
         return ERROR_NOT_OWNER;

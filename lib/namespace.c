@@ -227,9 +227,54 @@ static DWORD take_named_locked(struct name_rec *r, const struct object_type *typ
     return ERROR_SUCCESS;
 }
 
+/* Under ns_lock: gives o (one reference, one handle count from here on)
+ * the name; false when the record cannot be allocated. */
+static bool name_insert_locked(aoff_t *b, const struct ws_name *name, uint32_t hash,
+                               struct object *o)
+{
+    struct name_rec *r = arena_alloc(rec_size(name->len));
+    if (!r)
+        return false;
+    r->hash = hash;
+    r->len = name->len;
+    memcpy(r->key, name->buf, name->len * sizeof(WCHAR));
+    r->obj = arena_off(o);
+    r->next = b[hash % NS_BUCKETS];
+    b[hash % NS_BUCKETS] = arena_off(r);
+    o->name = arena_off(r);
+    o->obj_flags |= OBJ_NAMED;
+    object_handle_open(o);
+    return true;
+}
+
+/* Under ns_lock, a name not in the session: another user's granted object
+ * of that name (cell.c), or a new object, granted to others when sa's
+ * DACL says so. */
+static DWORD make_named_locked(const struct ws_name *name, const struct object_type *type,
+                               object_maker make, void *ctx, const SECURITY_ATTRIBUTES *sa,
+                               struct object **out, bool *existed)
+{
+    DWORD err = ERROR_SUCCESS;
+    *existed = false;
+    if (cell_kind(type)) {
+        err = cell_lookup(name, type, out, NULL);
+        if (err != ERROR_FILE_NOT_FOUND) {
+            *existed = !err;
+            return err;
+        }
+        struct grant g;
+        if ((err = security_grant(sa, type, &g)))
+            return err;
+        if (grant_reaches_others(&g))
+            return cell_create(name, type, ctx, &g, out, existed);
+    }
+    *out = make(ctx, &err);
+    return err;
+}
+
 DWORD ns_create(const struct ws_name *name, const struct object_type *type,
-                object_maker make, void *ctx, struct object **out,
-                bool *existed)
+                object_maker make, void *ctx, const SECURITY_ATTRIBUTES *sa,
+                struct object **out, bool *existed)
 {
     uint32_t hash = name_hash(name);
     DWORD err = ERROR_SUCCESS;
@@ -248,28 +293,14 @@ DWORD ns_create(const struct ws_name *name, const struct object_type *type,
         ns_unlock();
         return err;
     }
-    struct object *o = make(ctx, &err);
-    if (o) {
-        r = arena_alloc(rec_size(name->len));
-        if (!r) {
-            object_unref(o);
-            o = NULL;
-            err = ERROR_NOT_ENOUGH_MEMORY;
-        }
+    struct object *o = NULL;
+    err = make_named_locked(name, type, make, ctx, sa, &o, existed);
+    if (!err && !name_insert_locked(b, name, hash, o)) {
+        object_unref(o);
+        err = ERROR_NOT_ENOUGH_MEMORY;
     }
-    if (o) {
-        r->hash = hash;
-        r->len = name->len;
-        memcpy(r->key, name->buf, name->len * sizeof(WCHAR));
-        r->obj = arena_off(o);
-        r->next = b[hash % NS_BUCKETS];
-        b[hash % NS_BUCKETS] = arena_off(r);
-        o->name = arena_off(r);
-        o->obj_flags |= OBJ_NAMED;
-        object_handle_open(o);
+    if (!err)
         *out = o;
-        *existed = false;
-    }
     ns_unlock();
     return err;
 }
@@ -284,10 +315,27 @@ DWORD ns_open(const struct ws_name *name, const struct object_type *type,
     ns_lock();
     aoff_t *b = buckets();
     struct name_rec *r = b ? lookup_locked(b, name, hash) : NULL;
-    if (r)
+    if (r) {
         err = take_named_locked(r, type, found);
+    } else if (b && cell_kind(type)) {
+        struct object *o;
+        err = cell_lookup(name, type, &o, NULL);
+        if (!err && !name_insert_locked(b, name, hash, o)) {
+            object_unref(o);
+            err = ERROR_NOT_ENOUGH_MEMORY;
+        }
+        if (!err)
+            *found = o;
+    }
     ns_unlock();
     return err;
+}
+
+void ns_key_of(const struct object *o, const WCHAR **key, uint32_t *len)
+{
+    struct name_rec *r = arena_ptr(o->name);
+    *key = r ? r->key : NULL;
+    *len = r ? r->len : 0;
 }
 
 void ns_remove_locked(struct object *o)
@@ -325,7 +373,7 @@ DWORD handle_insert_or_drop(struct object *o, ACCESS_MASK access, BOOL inherit,
 
 HANDLE object_create_handle(const struct object_type *type, object_maker make,
                             void *ctx, LPCWSTR wname, LPCSTR aname, bool ansi,
-                            ACCESS_MASK access, BOOL inherit)
+                            ACCESS_MASK access, const SECURITY_ATTRIBUTES *sa)
 {
     struct ws_name name;
     bool named, existed = false;
@@ -334,15 +382,22 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
     if (err)
         return ws_null(err);
     if (named) {
-        err = ns_create(&name, type, make, ctx, &o, &existed);
+        err = ns_create(&name, type, make, ctx, sa, &o, &existed);
         name_free(&name);
     } else if ((o = make(ctx, &err))) {
         object_handle_open(o);
     }
     if (err)
         return ws_null(err);
+    ACCESS_MASK granted = object_map_access(type, access);
+    if (existed && (o->obj_flags & OBJ_GRANTED) &&
+        (err = cell_check_access(o, granted, &granted))) {
+        object_handle_close(o);
+        object_unref(o);
+        return ws_null(err);
+    }
     HANDLE h;
-    if ((err = handle_insert_or_drop(o, object_map_access(type, access), inherit, &h)))
+    if ((err = handle_insert_or_drop(o, granted, sa && sa->bInheritHandle, &h)))
         return ws_null(err);
     ws_set_last_error(existed ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS);
     return h;
@@ -358,8 +413,7 @@ HANDLE object_create_flagged(const struct object_type *type, object_maker make,
 {
     if (flags & ~valid)
         return ws_null(ERROR_INVALID_PARAMETER);
-    return object_create_handle(type, make, &flags, wname, aname, ansi, access,
-                                sa && sa->bInheritHandle);
+    return object_create_handle(type, make, &flags, wname, aname, ansi, access, sa);
 }
 
 /* Open* checks the request against the type: no access at all, or a
@@ -397,7 +451,8 @@ HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
     name_free(&name);
     if (err)
         return ws_null(err);
-    if ((err = open_access(type, access, &granted))) {
+    if ((err = open_access(type, access, &granted)) ||
+        ((o->obj_flags & OBJ_GRANTED) && (err = cell_check_access(o, access & MAXIMUM_ALLOWED ? MAXIMUM_ALLOWED : granted, &granted)))) {
         object_handle_close(o);
         object_unref(o);
         return ws_null(err);

@@ -138,6 +138,8 @@ void object_handle_close(struct object *o)
         ns_unlock();
         if (last && type->last_close)
             type->last_close(o);
+        if (last && (o->obj_flags & OBJ_GRANTED))
+            cell_last_close(o);
         return;
     }
     if (atomic_fetch_sub_explicit(&o->handles, 1, memory_order_acq_rel) == 1 &&

@@ -53,6 +53,8 @@ const struct object_type semaphore_type = {
 /* count > 0.  *prev gets the count before the release. */
 DWORD semaphore_release(struct object *o, LONG count, LONG *prev)
 {
+    if (WS_UNLIKELY(o->obj_flags & OBJ_GRANTED))
+        return cell_semaphore_release(o, count, prev);
     const int64_t max = ((struct semaphore *)o)->max;
     uint64_t s = atomic_load_explicit(&o->state, memory_order_relaxed);
     while (!(s & ST_SLOW)) {
@@ -124,7 +126,7 @@ static HANDLE semaphore_create(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG max,
         return ws_null(ERROR_INVALID_PARAMETER);
     struct semaphore_init init = {initial, max};
     return object_create_handle(&semaphore_type, semaphore_make, &init, wname,
-                                aname, ansi, access, sa && sa->bInheritHandle);
+                                aname, ansi, access, sa);
 }
 
 WS_EXPORT HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial,

@@ -35,6 +35,9 @@
  * of objects), so wait-any needs no futex_waitv.
  */
 #include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -490,6 +493,169 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
     return st;
 }
 
+/* ---- waits that include granted objects (cell.c) ----
+ *
+ * A granted object's state is in a file of its own, which other users
+ * change without ever seeing our wait records, so it cannot queue this
+ * waiter.  The thread registers on the session objects of the wait as
+ * usual and sleeps, with futex_waitv, on its status word and on each
+ * granted object's futex word at once; woken by the latter, it tries to
+ * take the granted object and, if that works, takes itself back from the
+ * session objects with the same compare-and-swap a timeout uses.  Should
+ * a session object have claimed it first, what it took from the granted
+ * object is given back.  A wait-all including a granted object cannot be
+ * atomic across the two: ERROR_NOT_SUPPORTED. */
+
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+
+struct futex_vec {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t reserved;
+};
+
+static bool any_granted(struct object **objs, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (objs[i]->obj_flags & OBJ_GRANTED)
+            return true;
+    return false;
+}
+
+/* Returns the status as wait_slow does, or WS_FAILED with *err. */
+#define WS_FAILED 0xfffffffbu
+static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD timeout,
+                             bool alertable, DWORD *err)
+{
+    if (all) {
+        *err = ERROR_NOT_SUPPORTED;
+        return WS_FAILED;
+    }
+    struct ws_thread *t = thread_current();
+    struct waiter *w = t->waiter;
+    struct cell_wait cw[MAXIMUM_WAIT_OBJECTS];
+    struct object *aobjs[MAXIMUM_WAIT_OBJECTS];
+    uint32_t amap[MAXIMUM_WAIT_OBJECTS], na = 0, began = 0, tid = t->tid;
+    uint32_t result = WS_TIMED_OUT;
+    bool abandoned, done = false;
+    *err = ERROR_SUCCESS;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(objs[i]->obj_flags & OBJ_GRANTED)) {
+            amap[na] = i;
+            aobjs[na++] = objs[i];
+        } else if ((*err = cell_wait_begin(objs[i], &cw[i]))) {
+            break;
+        }
+        began = i + 1;
+    }
+    /* Signalled now: the lowest index wins, as Windows has it. */
+    for (uint32_t i = 0; !*err && i < n && !done; i++) {
+        if (objs[i]->obj_flags & OBJ_GRANTED)
+            done = cell_try(&cw[i], &abandoned);
+        else
+            done = try_fast(objs[i], tid, &abandoned) == FAST_ACQUIRED;
+        if (done)
+            result = i | (abandoned ? WS_ABANDONED : 0);
+    }
+    if (*err || done || timeout == 0)
+        goto out;
+
+    atomic_store_explicit(&w->status, WS_WAITING, memory_order_relaxed);
+    if (alertable)
+        alertable_begin(t, w);
+    w->tid = tid;
+    w->count = na;
+    for (uint32_t j = 0; j < na; j++)
+        w->objs[j] = arena_off(aobjs[j]);
+    struct timespec deadline, *dl = NULL;
+    if (timeout != INFINITE) {
+        deadline_from_ms(&deadline, timeout);
+        dl = &deadline;
+    }
+    for (uint32_t j = 0; j < na; j++) {
+        const struct object_type *ty = object_type_of(aobjs[j]);
+        if (ty->blocking)
+            ty->blocking(aobjs[j]);
+    }
+    uint32_t queued = 0;
+    w->queued = 0;
+    uint32_t st = na ? wait_register(w, aobjs, na, false, true, &queued)
+                     : atomic_load_explicit(&w->status, memory_order_acquire);
+    bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
+    if (iocp_blocked)
+        iocp_thread_block(t);
+    while (st == WS_WAITING) {
+        struct futex_vec v[MAXIMUM_WAIT_OBJECTS + 1];
+        uint32_t nv = 0;
+        v[nv++] = (struct futex_vec){.val = WS_WAITING,
+                                     .uaddr = (uintptr_t)&w->status,
+                                     .flags = FUTEX_32 | (ws_arena.shared ? 0 : FUTEX_PRIVATE_FLAG)};
+        for (uint32_t i = 0; i < n; i++)
+            if (objs[i]->obj_flags & OBJ_GRANTED) {
+                uint32_t val;
+                _Atomic uint32_t *word = cell_sleep_begin(&cw[i], &val);
+                v[nv++] = (struct futex_vec){.val = val, .uaddr = (uintptr_t)word,
+                                             .flags = FUTEX_32};
+            }
+        /* Tried after the words were read, so no wake-up is missed. */
+        for (uint32_t i = 0; i < n && !done; i++)
+            if ((objs[i]->obj_flags & OBJ_GRANTED) && cell_try(&cw[i], &abandoned)) {
+                if (claim(w, WS_TIMED_OUT)) {
+                    done = true;
+                    result = i | (abandoned ? WS_ABANDONED : 0);
+                } else {
+                    cell_undo(&cw[i]); /* a session object was first */
+                }
+                break;
+            }
+        long r = 0;
+        if (!done && atomic_load_explicit(&w->status, memory_order_acquire) == WS_WAITING)
+            r = syscall(SYS_futex_waitv, v, nv, 0, dl, CLOCK_MONOTONIC);
+        for (uint32_t i = 0; i < n; i++)
+            if (objs[i]->obj_flags & OBJ_GRANTED)
+                cell_sleep_end(&cw[i]);
+        st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (done)
+            break;
+        if (st == WS_WAITING && ((r < 0 && errno == ETIMEDOUT) || (dl && deadline_passed(dl)))) {
+            if (claim(w, WS_TIMED_OUT))
+                st = WS_TIMED_OUT;
+            else
+                st = atomic_load_explicit(&w->status, memory_order_acquire);
+        }
+    }
+    while (st == WS_CLAIMING) {
+        futex_wait(&w->status, st, NULL, ws_arena.shared);
+        st = atomic_load_explicit(&w->status, memory_order_acquire);
+    }
+    if (iocp_blocked)
+        iocp_thread_unblock(t);
+    if (!done) {
+        wait_unregister(w, aobjs, queued, false, st);
+        result = status_acquired(st) ? amap[st & 0xff] | (st & WS_ABANDONED) : st;
+    } else {
+        wait_unregister(w, aobjs, queued, false, WS_TIMED_OUT);
+    }
+    w->queued = 0;
+    if (alertable)
+        alertable_end(t);
+out:
+    for (uint32_t i = 0; i < began; i++)
+        if (objs[i]->obj_flags & OBJ_GRANTED) {
+            /* A mutex whose unlock woke us, taken by nobody here: the
+             * wake goes on to its next sleeper. */
+            if (cw[i].slept && (!status_acquired(result) || (result & 0xff) != i))
+                cell_pass_wake(&cw[i]);
+            cell_wait_end(&cw[i]);
+        }
+    if (*err)
+        return WS_FAILED;
+    return result;
+}
+
 /* A dead thread's wait: time it out (unless someone claimed it already),
  * take its entries off the lists, give up what it acquired but never got
  * to record (mutexes), and drop the references it held. */
@@ -545,7 +711,7 @@ static DWORD wait_failed(DWORD err)
 static void note_acquired(struct object *o, uint32_t tid)
 {
     const struct object_type *t = object_type_of(o);
-    if (WS_UNLIKELY(t->acquired != NULL))
+    if (WS_UNLIKELY(t->acquired != NULL) && !(o->obj_flags & OBJ_GRANTED))
         t->acquired(o, tid);
 }
 
@@ -571,7 +737,10 @@ static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
     }
     atomic_store_explicit(&t->rec->wait_refs, 1, memory_order_release);
     ws_rcu_unlock();
-    uint32_t st = wait_slow(objs, n, all, timeout, alertable);
+    DWORD err = ERROR_SUCCESS;
+    uint32_t st = WS_UNLIKELY(any_granted(objs, n))
+                      ? wait_granted(objs, n, all, timeout, alertable, &err)
+                      : wait_slow(objs, n, all, timeout, alertable);
     if (status_acquired(st)) {
         uint32_t tid = thread_tid();
         for (uint32_t i = 0; i < n; i++)
@@ -581,6 +750,8 @@ static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
     atomic_store_explicit(&t->rec->wait_refs, 0, memory_order_release);
     for (uint32_t i = 0; i < n; i++)
         object_unref(objs[i]);
+    if (err)
+        return wait_failed(err);
     return st == WS_ALERTED ? run_apcs() : status_to_wait(st);
 }
 

@@ -1,0 +1,932 @@
+/*
+ * Granted named objects ("cells"): named events, mutexes and semaphores
+ * whose security descriptor lets users other than their creator in.
+ *
+ * A user's ordinary objects live in that user's session (shm.c), a file
+ * only the user can open, so no other user can see or touch them.  An
+ * object whose DACL grants someone else (a NULL DACL, or an allowed ACE for
+ * Everyone, another user or a group: security.c) lives instead in a file
+ * of its own in the grant directory, /dev/shm/winshim-grants (sticky and
+ * world-writable like /tmp; WINSHIM_GRANT_DIR moves it), and the grant is
+ * the file's permissions: the mode's "other" bits for Everyone, a POSIX
+ * ACL entry for each user or group an ACE names.  So the kernel, not a
+ * user-space check, decides who may open it.  The descriptor itself is
+ * kept in the file too, and an Open* also checks the requested rights
+ * against it, in Windows' order (security_access); that check refines
+ * what the kernel allows, it never widens it.
+ *
+ * The file (struct cell) holds the object's whole state: the kind's words,
+ * futex words that waiters of every user sleep on, and for a mutex a
+ * process-shared robust pthread mutex, so that the kernel's robust-futex
+ * list abandons it when its owning thread dies, whoever that was.  Each
+ * process that holds a handle has the file open and mapped and holds a
+ * shared flock on it; the kernel drops that flock when the process dies.
+ *
+ * Names.  The file's name is "<layout id>-<64-bit hash of the namespace
+ * key>", and the key itself is in the file (a hash collision reads as the
+ * name being taken).  A file is built complete as an O_TMPFILE, flock'd,
+ * and only then linked under its name (linkat fails with EEXIST if the
+ * name exists: one object per name, first creator wins), so nobody ever
+ * opens a half-built cell.  In a user's session the object appears as a
+ * proxy: an arena object of the kind's type with OBJ_GRANTED, whose state
+ * word is permanently ST_SLOW (no fast path ever touches it) and whose aux
+ * is the cell's nonce; handles, duplication, inheritance and access masks
+ * work on the proxy like on any object, and the kind's operations and the
+ * wait core turn to this file when they meet OBJ_GRANTED.
+ *
+ * Lifetime: the name lives while anyone holds the file's shared flock.  A
+ * process lets go when its last handle to the proxy closes
+ * (cell_handle_closed): it converts its lock to an exclusive one without
+ * blocking, and if that works nobody else holds the object and it unlinks
+ * the name.  The sticky directory lets only the file's owner unlink it, so
+ * a file whose last holder was another user, or died, stays behind
+ * "stale" (nobody holds its flock): a lookup that finds it stale takes it
+ * for absent (and removes it if it is ours), and the owner's processes
+ * sweep their stale files (cell_sweep, at a proxy's last close).  Until
+ * the owner's next process does that, another user cannot create an
+ * object of that name (ERROR_ACCESS_DENIED; docs/COMPATIBILITY.md).
+ *
+ * Process-local state: one struct cell_local per (proxy, nonce) this
+ * process uses, with the fd and the mapping, pinned by every operation and
+ * wait in progress, so that a CloseHandle in another thread never unmaps
+ * a cell under a waiter.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define CELL_MAGIC 0x4c4c4543534d5357ull /* "WSMSCELL" */
+#define CELL_NAME_MAX 300                /* UTF-16 units of a namespace key */
+
+struct cell_event {
+    _Atomic uint32_t seq;       /* futex word: bumped by every set and pulse */
+    _Atomic uint32_t signaled;  /* 0 or 1 */
+    _Atomic uint32_t sleepers;  /* threads asleep on seq */
+    _Atomic uint32_t pulse_seq; /* seq of the last pulse of a manual event */
+    _Atomic uint32_t pulse_tok; /* auto event: seq of a pulse nobody took */
+    uint32_t manual;
+};
+
+struct cell_sem {
+    _Atomic uint32_t seq; /* futex word: bumped by every release */
+    _Atomic int32_t count;
+    int32_t max;
+    _Atomic uint32_t sleepers;
+};
+
+struct cell {
+    _Atomic uint64_t magic; /* CELL_MAGIC once complete */
+    uint64_t layout_id;
+    uint32_t type_id;
+    uint32_t owner;         /* uid of the creator */
+    uint32_t nonce;         /* tells this object from a later one of the name */
+    uint32_t name_len;
+    WCHAR name[CELL_NAME_MAX];
+    struct grant grant;
+    union {
+        struct cell_event ev;
+        struct cell_sem sem;
+        pthread_mutex_t mx; /* robust, recursive, process-shared */
+    } u __attribute__((aligned(64)));
+};
+
+struct cell_local {
+    struct cell_local *next;
+    aoff_t obj;        /* the proxy */
+    uint32_t nonce;
+    int fd;
+    bool writable;     /* opened and mapped read-write */
+    bool closed;       /* the process's last handle went */
+    uint32_t pins;     /* operations in progress */
+    struct cell *c;
+    char path[PATH_MAX];
+};
+
+static pthread_mutex_t cells_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cell_local *cells;
+
+/* ---- the directory and the file names ---- */
+
+static const char *grant_dir(void)
+{
+    const char *d = getenv("WINSHIM_GRANT_DIR");
+    return d && *d ? d : "/dev/shm/winshim-grants";
+}
+
+/* The directory must be a real directory, sticky and writable by all
+ * (so each user's files are his own to unlink); made if missing. */
+static bool dir_ready(void)
+{
+    const char *d = grant_dir();
+    struct stat st;
+    if (lstat(d, &st)) {
+        if (errno != ENOENT || (mkdir(d, 0700) && errno != EEXIST))
+            return false;
+        if (!lstat(d, &st) && st.st_uid == geteuid() && (st.st_mode & 01777) != 01777)
+            chmod(d, 01777);
+        if (lstat(d, &st))
+            return false;
+    }
+    return S_ISDIR(st.st_mode) && (st.st_mode & 01777) == 01777;
+}
+
+static uint64_t key_hash(const WCHAR *key, uint32_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (uint32_t i = 0; i < len; i++)
+        h = (h ^ key[i]) * 1099511628211ull;
+    return h;
+}
+
+static void cell_path(char *out, const WCHAR *key, uint32_t len)
+{
+    snprintf(out, PATH_MAX, "%s/%016llx-%016llx", grant_dir(),
+             (unsigned long long)arena_layout_id(),
+             (unsigned long long)key_hash(key, len));
+}
+
+/* ---- kinds ---- */
+
+bool cell_kind(const struct object_type *t)
+{
+    return t == &event_type || t == &mutex_type || t == &semaphore_type;
+}
+
+bool grant_reaches_others(const struct grant *g)
+{
+    uint32_t uid = geteuid();
+    if (!g->present)
+        return false;
+    if (g->null_dacl)
+        return true;
+    for (uint32_t i = 0; i < g->n && i < GRANT_MAX; i++)
+        if (g->ace[i].allow && g->ace[i].mask &&
+            (g->ace[i].who != GRANT_USER || g->ace[i].id != uid))
+            return true;
+    return false;
+}
+
+/* ---- permissions: the grant as mode bits and a POSIX ACL ---- */
+
+/* What rights r need of the file: nothing, reading, or reading and
+ * writing (every right but READ_CONTROL changes or consumes the state). */
+static unsigned perm_of(ACCESS_MASK r)
+{
+    if (r & ~(ACCESS_MASK)READ_CONTROL)
+        return 6;
+    return r ? 4 : 0;
+}
+
+struct acl_entry {
+    uint16_t tag, perm;
+    uint32_t id;
+};
+
+enum { ACL_USER_OBJ = 1, ACL_USER = 2, ACL_GROUP_OBJ = 4, ACL_GROUP = 8,
+       ACL_MASK = 0x10, ACL_OTHER = 0x20 };
+
+static int acl_cmp(const void *a, const void *b)
+{
+    const struct acl_entry *x = a, *y = b;
+    if (x->tag != y->tag)
+        return x->tag < y->tag ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Sets fd's mode and ACL from g; 0 or a Win32 error. */
+static DWORD apply_grant(int fd, const struct grant *g, const struct object_type *t,
+                         uint32_t owner)
+{
+    const uint32_t nobody = 0xfffffffeu;
+    unsigned other = perm_of(security_access(g, t, nobody, NULL, 0, owner));
+    struct acl_entry e[2 * GRANT_MAX + 5];
+    uint32_t n = 0;
+    unsigned mask = 0;
+    for (uint32_t i = 0; i < g->n && i < GRANT_MAX; i++) {
+        const struct grant_ace *a = &g->ace[i];
+        if (a->who == GRANT_WORLD || (a->who == GRANT_USER && a->id == owner))
+            continue;
+        bool dup = false;
+        for (uint32_t j = 0; j < n; j++)
+            dup |= e[j].id == a->id && e[j].tag == (a->who == GRANT_USER ? ACL_USER : ACL_GROUP);
+        if (dup)
+            continue;
+        ACCESS_MASK r = a->who == GRANT_USER
+                            ? security_access(g, t, a->id, NULL, 0, owner)
+                            : security_access(g, t, nobody, &a->id, 1, owner);
+        e[n].tag = a->who == GRANT_USER ? ACL_USER : ACL_GROUP;
+        e[n].perm = (uint16_t)perm_of(r);
+        e[n].id = a->id;
+        mask |= e[n].perm;
+        n++;
+    }
+    if (fchmod(fd, 0600 | other))
+        return ws_errno_to_win32(errno);
+    if (!n)
+        return ERROR_SUCCESS;
+    e[n++] = (struct acl_entry){ACL_USER_OBJ, 6, 0xffffffffu};
+    e[n++] = (struct acl_entry){ACL_GROUP_OBJ, 0, 0xffffffffu};
+    e[n++] = (struct acl_entry){ACL_MASK, (uint16_t)mask, 0xffffffffu};
+    e[n++] = (struct acl_entry){ACL_OTHER, (uint16_t)other, 0xffffffffu};
+    qsort(e, n, sizeof *e, acl_cmp);
+    unsigned char buf[4 + sizeof e];
+    uint32_t version = 2;
+    memcpy(buf, &version, 4);
+    memcpy(buf + 4, e, n * sizeof *e);
+    if (fsetxattr(fd, "system.posix_acl_access", buf, 4 + n * sizeof *e, 0))
+        return errno == EOPNOTSUPP ? ERROR_NOT_SUPPORTED : ws_errno_to_win32(errno);
+    return ERROR_SUCCESS;
+}
+
+/* ---- the process-local table ---- */
+
+static struct cell_local *local_find_locked(struct object *o)
+{
+    for (struct cell_local *l = cells; l; l = l->next)
+        if (l->obj == arena_off(o) && l->nonce == atomic_load(&o->aux) && !l->closed)
+            return l;
+    return NULL;
+}
+
+static void local_free(struct cell_local *l)
+{
+    munmap(l->c, sizeof(struct cell));
+    close(l->fd);
+    free(l);
+}
+
+/* Lets go of the file: if nobody else holds it, the name goes (when the
+ * file is ours to unlink). */
+static void local_release(struct cell_local *l)
+{
+    if (!flock(l->fd, LOCK_EX | LOCK_NB) && l->c->owner == geteuid()) {
+        struct stat a, b;
+        if (!fstat(l->fd, &a) && !stat(l->path, &b) && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev)
+            unlink(l->path);
+    }
+    local_free(l);
+}
+
+/* Does this process own the cell's mutex (the robust list then points
+ * into the mapping, which must stay)? */
+static bool mutex_held_here(struct cell_local *l)
+{
+    if (l->c->type_id != TYPE_MUTEX)
+        return false;
+    int owner = __atomic_load_n(&l->c->u.mx.__data.__owner, __ATOMIC_RELAXED);
+    if (owner <= 0)
+        return false;
+    char p[64];
+    snprintf(p, sizeof p, "/proc/self/task/%d", owner);
+    return access(p, F_OK) == 0;
+}
+
+/* ---- opening a cell file ---- */
+
+static void key_of(struct object *o, const WCHAR **key, uint32_t *len)
+{
+    ns_key_of(o, key, len);
+}
+
+/* Opens and maps the file at path; 0, ERROR_FILE_NOT_FOUND (absent, or
+ * stale: *stale_foreign when it is stale and not ours to remove),
+ * ERROR_ACCESS_DENIED (the kernel says no), ERROR_INVALID_HANDLE (another
+ * kind, or not a cell of this build). */
+static DWORD open_cell(const char *path, const WCHAR *key, uint32_t len, int *fd_out,
+                       struct cell **out, bool *writable, bool *stale_foreign)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        bool rw = true;
+        int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0 && errno == EACCES) {
+            rw = false;
+            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        }
+        if (fd < 0)
+            return errno == ENOENT ? ERROR_FILE_NOT_FOUND
+                                   : errno == EACCES ? ERROR_ACCESS_DENIED
+                                                     : ws_errno_to_win32(errno);
+        struct stat st;
+        if (!flock(fd, LOCK_EX | LOCK_NB)) {
+            /* Nobody holds it: stale.  Ours to remove, or left for its
+             * owner's sweep. */
+            bool mine = !fstat(fd, &st) && st.st_uid == geteuid();
+            if (mine)
+                unlink(path);
+            else if (stale_foreign)
+                *stale_foreign = true;
+            close(fd);
+            if (mine)
+                continue;
+            return ERROR_FILE_NOT_FOUND;
+        }
+        while (flock(fd, LOCK_SH) && errno == EINTR)
+            ;
+        if (fstat(fd, &st)) {
+            close(fd);
+            return ws_errno_to_win32(errno);
+        }
+        if (st.st_nlink == 0) { /* unlinked while we waited for the lock */
+            close(fd);
+            continue;
+        }
+        if ((size_t)st.st_size < sizeof(struct cell)) {
+            close(fd);
+            return ERROR_INVALID_HANDLE;
+        }
+        struct cell *c = mmap(NULL, sizeof *c, PROT_READ | (rw ? PROT_WRITE : 0), MAP_SHARED,
+                              fd, 0);
+        if (c == MAP_FAILED) {
+            close(fd);
+            return ws_errno_to_win32(errno);
+        }
+        if (atomic_load_explicit(&c->magic, memory_order_acquire) != CELL_MAGIC ||
+            c->layout_id != arena_layout_id() || c->name_len != len ||
+            memcmp(c->name, key, len * sizeof(WCHAR)) || c->type_id >= TYPE_COUNT ||
+            !object_types[c->type_id] || !cell_kind(object_types[c->type_id])) {
+            munmap(c, sizeof *c);
+            close(fd);
+            return ERROR_INVALID_HANDLE; /* a name held by something else */
+        }
+        *fd_out = fd;
+        *out = c;
+        *writable = rw;
+        return ERROR_SUCCESS;
+    }
+    return ERROR_FILE_NOT_FOUND;
+}
+
+static void our_groups(uint32_t *gids, uint32_t *n)
+{
+    gid_t g[NGROUPS_MAX + 1];
+    int k = getgroups(NGROUPS_MAX, g);
+    if (k < 0)
+        k = 0;
+    g[k++] = getegid();
+    *n = 0;
+    for (int i = 0; i < k && *n < 64; i++)
+        gids[(*n)++] = g[i];
+}
+
+static ACCESS_MASK rights_here(const struct cell *c)
+{
+    uint32_t gids[64], n;
+    our_groups(gids, &n);
+    const struct object_type *t = object_types[c->type_id];
+    return security_access(&c->grant, t, geteuid(), gids, n, c->owner);
+}
+
+/* A proxy for an opened cell, with the process-local entry; the proxy
+ * has one reference, no handle and no name yet (ns_create names it). */
+static DWORD make_proxy(const struct object_type *t, int fd, struct cell *c, bool rw,
+                        const char *path, struct object **out)
+{
+    struct cell_local *l = calloc(1, sizeof *l);
+    DWORD err = ERROR_NOT_ENOUGH_MEMORY;
+    struct object *o = l ? object_new(t, 0, 0, &err) : NULL;
+    if (!o) {
+        free(l);
+        munmap(c, sizeof *c);
+        close(fd);
+        return err;
+    }
+    atomic_store_explicit(&o->state, ST_SLOW, memory_order_relaxed);
+    atomic_store_explicit(&o->aux, c->nonce, memory_order_relaxed);
+    o->obj_flags |= OBJ_GRANTED;
+    l->obj = arena_off(o);
+    l->nonce = c->nonce;
+    l->fd = fd;
+    l->c = c;
+    l->writable = rw;
+    snprintf(l->path, sizeof l->path, "%s", path);
+    pthread_mutex_lock(&cells_lock);
+    l->next = cells;
+    cells = l;
+    pthread_mutex_unlock(&cells_lock);
+    *out = o;
+    return ERROR_SUCCESS;
+}
+
+DWORD cell_lookup(const struct ws_name *name, const struct object_type *t,
+                  struct object **out, bool *stale_foreign)
+{
+    if (name->len > CELL_NAME_MAX)
+        return ERROR_FILE_NOT_FOUND;
+    char path[PATH_MAX];
+    cell_path(path, name->buf, name->len);
+    int fd;
+    struct cell *c;
+    bool rw;
+    DWORD err = open_cell(path, name->buf, name->len, &fd, &c, &rw, stale_foreign);
+    if (err)
+        return err;
+    if (object_types[c->type_id] != t) {
+        munmap(c, sizeof *c);
+        close(fd);
+        return ERROR_INVALID_HANDLE;
+    }
+    return make_proxy(t, fd, c, rw, path, out);
+}
+
+/* The kind's initial state, from the creation parameters (ctx as the
+ * kind's make() receives it). */
+static DWORD init_state(struct cell *c, const struct object_type *t, const void *ctx)
+{
+    if (t == &event_type) {
+        DWORD flags = *(const DWORD *)ctx;
+        c->u.ev.manual = !!(flags & CREATE_EVENT_MANUAL_RESET);
+        c->u.ev.signaled = !!(flags & CREATE_EVENT_INITIAL_SET);
+        return ERROR_SUCCESS;
+    }
+    if (t == &semaphore_type) {
+        const LONG *init = ctx; /* struct semaphore_init: initial, max */
+        c->u.sem.count = init[0];
+        c->u.sem.max = init[1];
+        return ERROR_SUCCESS;
+    }
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+    pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+    int r = pthread_mutex_init(&c->u.mx, &a);
+    pthread_mutexattr_destroy(&a);
+    if (r)
+        return ws_errno_to_win32(r);
+    if (*(const DWORD *)ctx & CREATE_MUTEX_INITIAL_OWNER)
+        pthread_mutex_lock(&c->u.mx);
+    return ERROR_SUCCESS;
+}
+
+static uint32_t new_nonce(void)
+{
+    uint32_t n = 0;
+    while (!n && getentropy(&n, sizeof n) == 0)
+        ;
+    return n ? n : (((uint32_t)getpid() ^ (uint32_t)time_mono_ns()) | 1u);
+}
+
+/* Links a complete cell under the name: EEXIST when another made it first. */
+static int link_cell(int fd, const char *path)
+{
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    if (!linkat(AT_FDCWD, self, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
+        return 0;
+    if (errno == EEXIST)
+        return EEXIST;
+    if (!linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH)) /* no /proc: needs a capability */
+        return 0;
+    return errno;
+}
+
+DWORD cell_create(const struct ws_name *name, const struct object_type *t, const void *ctx,
+                  const struct grant *g, struct object **out, bool *existed)
+{
+    if (name->len > CELL_NAME_MAX)
+        return ERROR_FILENAME_EXCED_RANGE;
+    if (!dir_ready())
+        return ERROR_ACCESS_DENIED;
+    char path[PATH_MAX];
+    cell_path(path, name->buf, name->len);
+    for (int tries = 0; tries < 100; tries++) {
+        bool stale_foreign = false;
+        struct object *o;
+        DWORD err = cell_lookup(name, t, &o, &stale_foreign);
+        if (!err) {
+            *existed = true;
+            *out = o;
+            return ERROR_SUCCESS;
+        }
+        if (err != ERROR_FILE_NOT_FOUND)
+            return err;
+        if (stale_foreign)
+            return ERROR_ACCESS_DENIED; /* left by another user: his to remove */
+
+        int fd = open(grant_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return errno == EOPNOTSUPP || errno == EISDIR ? ERROR_NOT_SUPPORTED
+                                                          : ws_errno_to_win32(errno);
+        struct cell *c = MAP_FAILED;
+        if (!ftruncate(fd, sizeof *c))
+            c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (c == MAP_FAILED) {
+            err = ws_errno_to_win32(errno);
+            close(fd);
+            return err;
+        }
+        c->layout_id = arena_layout_id();
+        c->type_id = t->id;
+        c->owner = geteuid();
+        c->nonce = new_nonce();
+        c->name_len = name->len;
+        memcpy(c->name, name->buf, name->len * sizeof(WCHAR));
+        c->grant = *g;
+        err = init_state(c, t, ctx);
+        if (!err)
+            err = apply_grant(fd, g, t, c->owner);
+        if (!err && flock(fd, LOCK_SH))
+            err = ws_errno_to_win32(errno);
+        atomic_store_explicit(&c->magic, CELL_MAGIC, memory_order_release);
+        int r = err ? 0 : link_cell(fd, path);
+        if (err || r) {
+            /* An initial owner gives the mutex up before it goes. */
+            if (t == &mutex_type && !err)
+                pthread_mutex_unlock(&c->u.mx);
+            munmap(c, sizeof *c);
+            close(fd);
+            if (r == EEXIST)
+                continue; /* someone else made it: open theirs */
+            return err ? err : ws_errno_to_win32(r);
+        }
+        *existed = false;
+        return make_proxy(t, fd, c, true, path, out);
+    }
+    return ERROR_ACCESS_DENIED;
+}
+
+/* ---- using a proxy ---- */
+
+/* The local entry for o, opened from its name if this process has none
+ * yet (a handle it inherited or was given); pinned. */
+static struct cell_local *pin(struct object *o, DWORD *err)
+{
+    pthread_mutex_lock(&cells_lock);
+    struct cell_local *l = local_find_locked(o);
+    if (l)
+        l->pins++;
+    pthread_mutex_unlock(&cells_lock);
+    if (l)
+        return l;
+    const WCHAR *key;
+    uint32_t len;
+    key_of(o, &key, &len);
+    if (!key) {
+        *err = ERROR_INVALID_HANDLE;
+        return NULL;
+    }
+    char path[PATH_MAX];
+    cell_path(path, key, len);
+    int fd;
+    struct cell *c;
+    bool rw;
+    *err = open_cell(path, key, len, &fd, &c, &rw, NULL);
+    if (*err == ERROR_FILE_NOT_FOUND)
+        *err = ERROR_INVALID_HANDLE;
+    if (*err)
+        return NULL;
+    if (c->nonce != atomic_load(&o->aux) || object_types[c->type_id] != object_type_of(o)) {
+        munmap(c, sizeof *c);
+        close(fd);
+        *err = ERROR_INVALID_HANDLE; /* the name now holds a later object */
+        return NULL;
+    }
+    l = calloc(1, sizeof *l);
+    if (!l) {
+        munmap(c, sizeof *c);
+        close(fd);
+        *err = ERROR_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    l->obj = arena_off(o);
+    l->nonce = c->nonce;
+    l->fd = fd;
+    l->c = c;
+    l->writable = rw;
+    l->pins = 1;
+    snprintf(l->path, sizeof l->path, "%s", path);
+    pthread_mutex_lock(&cells_lock);
+    struct cell_local *other = local_find_locked(o);
+    if (other) { /* another thread opened it meanwhile */
+        other->pins++;
+        pthread_mutex_unlock(&cells_lock);
+        munmap(c, sizeof *c);
+        close(fd);
+        free(l);
+        return other;
+    }
+    l->next = cells;
+    cells = l;
+    pthread_mutex_unlock(&cells_lock);
+    return l;
+}
+
+static void unlink_local_locked(struct cell_local *l)
+{
+    for (struct cell_local **p = &cells; *p; p = &(*p)->next)
+        if (*p == l) {
+            *p = l->next;
+            return;
+        }
+}
+
+static void unpin(struct cell_local *l)
+{
+    pthread_mutex_lock(&cells_lock);
+    bool last = --l->pins == 0 && l->closed;
+    if (last)
+        unlink_local_locked(l);
+    pthread_mutex_unlock(&cells_lock);
+    if (last)
+        local_release(l);
+}
+
+void cell_handle_closed(struct object *o)
+{
+    if (handle_table_refers(o))
+        return;
+    pthread_mutex_lock(&cells_lock);
+    struct cell_local *l = local_find_locked(o);
+    bool now = false;
+    if (l && !mutex_held_here(l)) {
+        l->closed = true;
+        now = l->pins == 0;
+        if (now)
+            unlink_local_locked(l);
+    }
+    pthread_mutex_unlock(&cells_lock);
+    if (now)
+        local_release(l);
+}
+
+/* Removes this user's stale cells: files nobody holds. */
+void cell_sweep(void)
+{
+    DIR *d = opendir(grant_dir());
+    if (!d)
+        return;
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "%016llx-", (unsigned long long)arena_layout_id());
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)))
+            continue;
+        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        struct stat st;
+        if (fd < 0)
+            continue;
+        if (!fstat(fd, &st) && st.st_uid == geteuid() && !flock(fd, LOCK_EX | LOCK_NB))
+            unlinkat(dirfd(d), e->d_name, 0);
+        close(fd);
+    }
+    closedir(d);
+}
+
+void cell_last_close(struct object *o)
+{
+    (void)o;
+    cell_sweep();
+}
+
+DWORD cell_check_access(struct object *o, ACCESS_MASK want, ACCESS_MASK *granted)
+{
+    DWORD err;
+    struct cell_local *l = pin(o, &err);
+    if (!l)
+        return err;
+    ACCESS_MASK may = rights_here(l->c);
+    unpin(l);
+    if (want & MAXIMUM_ALLOWED) {
+        want = may;
+        if (!want)
+            return ERROR_ACCESS_DENIED;
+    }
+    if (want & ~may)
+        return ERROR_ACCESS_DENIED;
+    *granted = want;
+    return ERROR_SUCCESS;
+}
+
+static void wake(_Atomic uint32_t *word)
+{
+    futex_wake(word, INT_MAX, true);
+}
+
+/* ---- the kinds' operations ---- */
+
+DWORD cell_event_op(struct object *o, int op)
+{
+    DWORD err;
+    struct cell_local *l = pin(o, &err);
+    if (!l)
+        return err;
+    if (!l->writable) {
+        unpin(l);
+        return ERROR_ACCESS_DENIED;
+    }
+    struct cell_event *ev = &l->c->u.ev;
+    switch (op) {
+    case CELL_SET:
+        atomic_store(&ev->signaled, 1);
+        atomic_fetch_add(&ev->seq, 1);
+        wake(&ev->seq);
+        break;
+    case CELL_RESET:
+        atomic_store(&ev->signaled, 0);
+        break;
+    case CELL_PULSE:
+        /* Releases the waiters asleep now (one, for an auto-reset event)
+         * and leaves the event non-signalled. */
+        atomic_store(&ev->signaled, 0);
+        if (atomic_load(&ev->sleepers)) {
+            uint32_t s = atomic_fetch_add(&ev->seq, 1) + 1;
+            if (ev->manual)
+                atomic_store(&ev->pulse_seq, s);
+            else
+                atomic_store(&ev->pulse_tok, s);
+            wake(&ev->seq);
+        }
+        break;
+    }
+    unpin(l);
+    return ERROR_SUCCESS;
+}
+
+DWORD cell_semaphore_release(struct object *o, LONG n, LONG *prev)
+{
+    DWORD err;
+    struct cell_local *l = pin(o, &err);
+    if (!l)
+        return err;
+    if (!l->writable) {
+        unpin(l);
+        return ERROR_ACCESS_DENIED;
+    }
+    struct cell_sem *s = &l->c->u.sem;
+    int32_t v = atomic_load(&s->count);
+    do {
+        if (n <= 0 || v > s->max - n) {
+            unpin(l);
+            return n <= 0 ? ERROR_INVALID_PARAMETER : ERROR_TOO_MANY_POSTS;
+        }
+    } while (!atomic_compare_exchange_weak(&s->count, &v, v + n));
+    if (prev)
+        *prev = v;
+    atomic_fetch_add(&s->seq, 1);
+    wake(&s->seq);
+    unpin(l);
+    return ERROR_SUCCESS;
+}
+
+DWORD cell_mutex_release(struct object *o)
+{
+    DWORD err;
+    struct cell_local *l = pin(o, &err);
+    if (!l)
+        return err;
+    int r = l->writable ? pthread_mutex_unlock(&l->c->u.mx) : EPERM;
+    unpin(l);
+    return r ? ERROR_NOT_OWNER : ERROR_SUCCESS;
+}
+
+/* ---- waits (the wait core's wait_granted drives these) ---- */
+
+DWORD cell_wait_begin(struct object *o, struct cell_wait *w)
+{
+    DWORD err;
+    struct cell_local *l = pin(o, &err);
+    if (!l)
+        return err;
+    w->local = l;
+    w->since = 0;
+    if (l->c->type_id == TYPE_EVENT)
+        w->since = atomic_load(&l->c->u.ev.seq);
+    /* Every wait but one on a manual-reset event changes the state. */
+    if (!l->writable && !(l->c->type_id == TYPE_EVENT && l->c->u.ev.manual)) {
+        unpin(l);
+        return ERROR_ACCESS_DENIED;
+    }
+    return ERROR_SUCCESS;
+}
+
+void cell_wait_end(struct cell_wait *w)
+{
+    unpin(w->local);
+}
+
+bool cell_try(struct cell_wait *w, bool *abandoned)
+{
+    struct cell *c = w->local->c;
+    *abandoned = false;
+    switch (c->type_id) {
+    case TYPE_EVENT: {
+        struct cell_event *ev = &c->u.ev;
+        if (ev->manual) {
+            if (atomic_load(&ev->signaled))
+                return true;
+            return (int32_t)(atomic_load(&ev->pulse_seq) - w->since) > 0;
+        }
+        uint32_t one = 1;
+        if (atomic_compare_exchange_strong(&ev->signaled, &one, 0))
+            return true;
+        uint32_t tok = atomic_load(&ev->pulse_tok);
+        return tok && (int32_t)(tok - w->since) > 0 &&
+               atomic_compare_exchange_strong(&ev->pulse_tok, &tok, 0);
+    }
+    case TYPE_SEMAPHORE: {
+        int32_t v = atomic_load(&c->u.sem.count);
+        while (v > 0)
+            if (atomic_compare_exchange_weak(&c->u.sem.count, &v, v - 1))
+                return true;
+        return false;
+    }
+    default: {
+        int r = pthread_mutex_trylock(&c->u.mx);
+        if (r == EOWNERDEAD) {
+            pthread_mutex_consistent(&c->u.mx);
+            *abandoned = true;
+            r = 0;
+        }
+        if (!r && w->slept) {
+            /* Others may sleep too: our unlock must wake them, as
+             * glibc's own contended lock arranges. */
+            _Atomic uint32_t *word = (_Atomic uint32_t *)&c->u.mx.__data.__lock;
+            atomic_fetch_or(word, FUTEX_WAITERS);
+        }
+        return r == 0;
+    }
+    }
+}
+
+void cell_undo(struct cell_wait *w)
+{
+    struct cell *c = w->local->c;
+    switch (c->type_id) {
+    case TYPE_EVENT:
+        if (!c->u.ev.manual) {
+            atomic_store(&c->u.ev.signaled, 1);
+            atomic_fetch_add(&c->u.ev.seq, 1);
+            wake(&c->u.ev.seq);
+        }
+        break;
+    case TYPE_SEMAPHORE:
+        atomic_fetch_add(&c->u.sem.count, 1);
+        atomic_fetch_add(&c->u.sem.seq, 1);
+        wake(&c->u.sem.seq);
+        break;
+    default:
+        pthread_mutex_unlock(&c->u.mx);
+        break;
+    }
+}
+
+_Atomic uint32_t *cell_sleep_begin(struct cell_wait *w, uint32_t *val)
+{
+    struct cell *c = w->local->c;
+    w->slept = true;
+    switch (c->type_id) {
+    case TYPE_EVENT:
+        atomic_fetch_add(&c->u.ev.sleepers, 1);
+        *val = atomic_load(&c->u.ev.seq);
+        return &c->u.ev.seq;
+    case TYPE_SEMAPHORE:
+        atomic_fetch_add(&c->u.sem.sleepers, 1);
+        *val = atomic_load(&c->u.sem.seq);
+        return &c->u.sem.seq;
+    default: {
+        /* Asleep on the lock word with FUTEX_WAITERS set, so that the
+         * unlock (glibc's, or the kernel's for a dead owner) wakes us. */
+        _Atomic uint32_t *word = (_Atomic uint32_t *)&c->u.mx.__data.__lock;
+        uint32_t v = atomic_load(word);
+        while (v && !(v & FUTEX_WAITERS) &&
+               !atomic_compare_exchange_weak(word, &v, v | FUTEX_WAITERS))
+            ;
+        *val = v ? (v | FUTEX_WAITERS) : 0;
+        return word;
+    }
+    }
+}
+
+void cell_sleep_end(struct cell_wait *w)
+{
+    struct cell *c = w->local->c;
+    if (c->type_id == TYPE_EVENT)
+        atomic_fetch_sub(&c->u.ev.sleepers, 1);
+    else if (c->type_id == TYPE_SEMAPHORE)
+        atomic_fetch_sub(&c->u.sem.sleepers, 1);
+}
+
+/* Woken by a wait that did not take the mutex after all: pass the wake
+ * on, so that a sleeper the unlock meant is not left asleep. */
+void cell_pass_wake(struct cell_wait *w)
+{
+    struct cell *c = w->local->c;
+    if (c->type_id == TYPE_MUTEX)
+        wake((_Atomic uint32_t *)&c->u.mx.__data.__lock);
+}

@@ -1,0 +1,657 @@
+/* Named objects granted to other users (lib/cell.c): events, mutexes and
+ * semaphores whose DACL lets others in live in files of the grant
+ * directory, with the grant as the file's permissions.  The two-user
+ * tests run when the suite runs as root: a child re-executes this binary
+ * and becomes another user before its first winshim call. */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/internal.h"
+
+static char grant_dir[128];
+static const char *self_exe;
+#define OTHER_UID 65534u /* nobody */
+#define THIRD_UID 65533u
+
+/* ---- security attributes ---- */
+
+struct sa_buf {
+    SECURITY_ATTRIBUTES sa;
+    struct grant g;
+};
+
+/* A DACL of nothing but these ACEs: who/uid/mask triples. */
+static SECURITY_ATTRIBUTES *sa_aces(struct sa_buf *b, int n, const struct grant_ace *aces)
+{
+    memset(b, 0, sizeof *b);
+    b->g.present = 1;
+    b->g.n = (uint32_t)n;
+    for (int i = 0; i < n; i++)
+        b->g.ace[i] = aces[i];
+    b->sa.nLength = sizeof b->sa;
+    b->sa.lpSecurityDescriptor = &b->g;
+    return &b->sa;
+}
+
+static SECURITY_ATTRIBUTES *sa_null_dacl(struct sa_buf *b)
+{
+    memset(b, 0, sizeof *b);
+    b->g.present = 1;
+    b->g.null_dacl = 1;
+    b->sa.nLength = sizeof b->sa;
+    b->sa.lpSecurityDescriptor = &b->g;
+    return &b->sa;
+}
+
+static SECURITY_ATTRIBUTES *sa_world(struct sa_buf *b, ACCESS_MASK mask)
+{
+    struct grant_ace a = {.allow = 1, .who = GRANT_WORLD, .mask = mask};
+    return sa_aces(b, 1, &a);
+}
+
+/* ---- the grant directory ---- */
+
+static int cells_in_dir(void)
+{
+    DIR *d = opendir(grant_dir);
+    ck_assert_ptr_nonnull(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* The one cell file in the directory (tests make one at a time). */
+static void only_cell(char *path, size_t cap, struct stat *st)
+{
+    DIR *d = opendir(grant_dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            snprintf(path, cap, "%s/%s", grant_dir, e->d_name);
+            n++;
+        }
+    closedir(d);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(stat(path, st), 0);
+}
+
+/* ---- one user ---- */
+
+START_TEST(test_event_basic)
+{
+    struct sa_buf b;
+    SetLastError(0xdeadbeef);
+    HANDLE h = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "cell_ev");
+    ck_assert_ptr_nonnull(h);
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    char path[512];
+    struct stat st;
+    only_cell(path, sizeof path, &st);
+    ck_assert_uint_eq(st.st_mode & 0777, 0606); /* the kernel lets everyone in */
+    ck_assert_uint_eq(st.st_uid, geteuid());
+
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    ck_assert(SetEvent(h));
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_OBJECT_0); /* manual: stays */
+    HANDLE o = OpenEventA(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, "cell_ev");
+    ck_assert_ptr_nonnull(o);
+    ck_assert(ResetEvent(o));
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+
+    /* Create of the existing name: the same object. */
+    SetLastError(0xdeadbeef);
+    HANDLE c = CreateEventA(sa_null_dacl(&b), FALSE, TRUE, "cell_ev");
+    ck_assert_ptr_nonnull(c);
+    ASSERT_LAST_ERROR(ERROR_ALREADY_EXISTS);
+    ck_assert(SetEvent(c));
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_OBJECT_0);
+
+    ck_assert(CloseHandle(c));
+    ck_assert(CloseHandle(o));
+    ck_assert_int_eq(cells_in_dir(), 1);
+    ck_assert(CloseHandle(h));
+    /* The last handle took the name. */
+    ck_assert_int_eq(cells_in_dir(), 0);
+    ASSERT_FAILS(OpenEventA(SYNCHRONIZE, FALSE, "cell_ev"), ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(test_event_auto)
+{
+    struct sa_buf b;
+    HANDLE h = CreateEventA(sa_null_dacl(&b), FALSE, TRUE, "cell_auto");
+    ck_assert_ptr_nonnull(h);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT); /* consumed */
+    ck_assert(SetEvent(h));
+    ASSERT_WAIT(WaitForSingleObject(h, 10), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(h, 10), WAIT_TIMEOUT);
+    /* A pulse with nobody waiting leaves it reset. */
+    ck_assert(SetEvent(h));
+    ck_assert(PulseEvent(h));
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    CloseHandle(h);
+}
+END_TEST
+
+static DWORD WINAPI wait_infinite(void *h)
+{
+    return WaitForSingleObject(h, INFINITE);
+}
+
+/* Pulses until the waiters have gone: a pulse with nobody asleep is lost,
+ * so the test repeats it rather than guessing when they sleep. */
+static void pulse_until(HANDLE ev, HANDLE *threads, DWORD n)
+{
+    while (WaitForMultipleObjects(n, threads, TRUE, 1) == WAIT_TIMEOUT)
+        ck_assert(PulseEvent(ev));
+}
+
+START_TEST(test_event_pulse)
+{
+    struct sa_buf b;
+    HANDLE m = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "cell_pulse_m");
+    HANDLE t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = CreateThread(NULL, 0, wait_infinite, m, 0, NULL);
+    pulse_until(m, t, 3);
+    for (int i = 0; i < 3; i++) {
+        DWORD code;
+        ck_assert(GetExitCodeThread(t[i], &code));
+        ck_assert_uint_eq(code, WAIT_OBJECT_0);
+        CloseHandle(t[i]);
+    }
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_TIMEOUT); /* left reset */
+
+    /* Auto-reset: a pulse releases one waiter; two pulses, two. */
+    HANDLE a = CreateEventA(sa_null_dacl(&b), FALSE, FALSE, "cell_pulse_a");
+    HANDLE u[2];
+    for (int i = 0; i < 2; i++)
+        u[i] = CreateThread(NULL, 0, wait_infinite, a, 0, NULL);
+    pulse_until(a, u, 2);
+    ASSERT_WAIT(WaitForSingleObject(a, 0), WAIT_TIMEOUT);
+    for (int i = 0; i < 2; i++)
+        CloseHandle(u[i]);
+    CloseHandle(a);
+    CloseHandle(m);
+}
+END_TEST
+
+START_TEST(test_semaphore)
+{
+    struct sa_buf b;
+    HANDLE s = CreateSemaphoreA(sa_null_dacl(&b), 1, 2, "cell_sem");
+    ck_assert_ptr_nonnull(s);
+    ASSERT_WAIT(WaitForSingleObject(s, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(s, 0), WAIT_TIMEOUT);
+    LONG prev = -1;
+    ck_assert(ReleaseSemaphore(s, 2, &prev));
+    ck_assert_int_eq(prev, 0);
+    ASSERT_FAILS(ReleaseSemaphore(s, 1, &prev), ERROR_TOO_MANY_POSTS);
+    ASSERT_FAILS(ReleaseSemaphore(s, 0, &prev), ERROR_INVALID_PARAMETER);
+    ASSERT_WAIT(WaitForSingleObject(s, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(s, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(s, 5), WAIT_TIMEOUT);
+    /* A waiter blocked on it takes a released unit. */
+    HANDLE t = CreateThread(NULL, 0, wait_infinite, s, 0, NULL);
+    ck_assert(ReleaseSemaphore(s, 1, NULL));
+    ASSERT_WAIT(WaitForSingleObject(t, 60000), WAIT_OBJECT_0);
+    DWORD code;
+    ck_assert(GetExitCodeThread(t, &code));
+    ck_assert_uint_eq(code, WAIT_OBJECT_0);
+    CloseHandle(t);
+    CloseHandle(s);
+}
+END_TEST
+
+static DWORD WINAPI take_and_exit(void *h)
+{
+    return WaitForSingleObject(h, INFINITE); /* ends owning it */
+}
+
+START_TEST(test_mutex)
+{
+    struct sa_buf b;
+    SetLastError(0xdeadbeef);
+    HANDLE m = CreateMutexA(sa_null_dacl(&b), TRUE, "cell_mx");
+    ck_assert_ptr_nonnull(m);
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0); /* recursive */
+    ck_assert(ReleaseMutex(m));
+    ck_assert(ReleaseMutex(m));
+    ASSERT_FAILS(ReleaseMutex(m), ERROR_NOT_OWNER);
+
+    /* A thread that ends owning it abandons it. */
+    HANDLE t = CreateThread(NULL, 0, take_and_exit, m, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(t, 60000), WAIT_OBJECT_0);
+    DWORD code;
+    ck_assert(GetExitCodeThread(t, &code));
+    ck_assert_uint_eq(code, WAIT_OBJECT_0);
+    CloseHandle(t);
+    ASSERT_WAIT(WaitForSingleObject(m, 60000), WAIT_ABANDONED_0);
+    ck_assert(ReleaseMutex(m));
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0); /* usable again */
+    ck_assert(ReleaseMutex(m));
+
+    /* Another thread cannot release it. */
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+    HANDLE u = CreateThread(NULL, 0, (LPTHREAD_START_ROUTINE)(void *)ReleaseMutex, m, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(u, 60000), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeThread(u, &code));
+    ck_assert_uint_eq(code, FALSE);
+    CloseHandle(u);
+    /* A blocked waiter gets it at the release. */
+    HANDLE w = CreateThread(NULL, 0, wait_infinite, m, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(w, 20), WAIT_TIMEOUT);
+    ck_assert(ReleaseMutex(m));
+    ASSERT_WAIT(WaitForSingleObject(w, 60000), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeThread(w, &code));
+    ck_assert_uint_eq(code, WAIT_OBJECT_0);
+    CloseHandle(w);
+    ASSERT_WAIT(WaitForSingleObject(m, 60000), WAIT_ABANDONED_0); /* it ended owning it */
+    ck_assert(ReleaseMutex(m));
+    CloseHandle(m);
+}
+END_TEST
+
+START_TEST(test_mutex_killed_owner)
+{
+    struct sa_buf b;
+    HANDLE m = CreateMutexA(sa_null_dacl(&b), FALSE, "cell_mx_kill");
+    int p[2];
+    ck_assert(pipe(p) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        HANDLE c = OpenMutexA(SYNCHRONIZE, FALSE, "cell_mx_kill");
+        if (!c || WaitForSingleObject(c, INFINITE) != WAIT_OBJECT_0)
+            _exit(1);
+        char x = 'x';
+        if (write(p[1], &x, 1) != 1)
+            _exit(2);
+        pause();
+        _exit(3);
+    }
+    char x;
+    ck_assert(read(p[0], &x, 1) == 1);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_TIMEOUT);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    ASSERT_WAIT(WaitForSingleObject(m, 60000), WAIT_ABANDONED_0);
+    ck_assert(ReleaseMutex(m));
+    CloseHandle(m);
+}
+END_TEST
+
+START_TEST(test_wait_mixed)
+{
+    struct sa_buf b;
+    HANDLE h[2];
+    h[0] = CreateEventA(NULL, FALSE, FALSE, NULL); /* a session event */
+    h[1] = CreateEventA(sa_null_dacl(&b), FALSE, FALSE, "cell_mixed");
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, 0), WAIT_TIMEOUT);
+    ck_assert(SetEvent(h[1]));
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, 0), WAIT_OBJECT_0 + 1);
+    ck_assert(SetEvent(h[0]));
+    ck_assert(SetEvent(h[1]));
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, 0), WAIT_OBJECT_0); /* lowest index */
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, 0), WAIT_OBJECT_0 + 1);
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, 5), WAIT_TIMEOUT);
+
+    /* Blocked on both, woken by either. */
+    ck_assert(SetEvent(h[1]));
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, 60000), WAIT_OBJECT_0 + 1);
+    ck_assert(SetEvent(h[0]));
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, 60000), WAIT_OBJECT_0);
+
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, TRUE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_NOT_SUPPORTED);
+    CloseHandle(h[0]);
+    CloseHandle(h[1]);
+}
+END_TEST
+
+static HANDLE wake_target;
+static DWORD WINAPI set_later(void *arg)
+{
+    (void)arg;
+    settle_ms(20);
+    SetEvent(wake_target);
+    return 0;
+}
+
+START_TEST(test_wait_blocks_until_set)
+{
+    struct sa_buf b;
+    HANDLE h[2];
+    h[0] = CreateEventA(NULL, FALSE, FALSE, NULL);
+    h[1] = CreateEventA(sa_null_dacl(&b), FALSE, FALSE, "cell_block");
+    for (int k = 0; k < 2; k++) {
+        wake_target = h[k];
+        HANDLE t = CreateThread(NULL, 0, set_later, NULL, 0, NULL);
+        ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, INFINITE), WAIT_OBJECT_0 + (DWORD)k);
+        WaitForSingleObject(t, INFINITE);
+        CloseHandle(t);
+    }
+    CloseHandle(h[0]);
+    CloseHandle(h[1]);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "cell_name");
+    ck_assert_ptr_nonnull(e);
+    ASSERT_FAILS(CreateMutexA(sa_null_dacl(&b), FALSE, "cell_name"), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(CreateMutexA(NULL, FALSE, "cell_name"), ERROR_INVALID_HANDLE);
+    ASSERT_FAILS(OpenSemaphoreA(SYNCHRONIZE, FALSE, "cell_name"), ERROR_INVALID_HANDLE);
+    /* Local\ is the same namespace as no prefix. */
+    HANDLE l = OpenEventA(SYNCHRONIZE, FALSE, "Local\\cell_name");
+    ck_assert_ptr_nonnull(l);
+    CloseHandle(l);
+    /* A DACL that names only the caller grants nobody: an ordinary object. */
+    struct grant_ace self = {.allow = 1, .who = GRANT_USER, .id = geteuid(), .mask = EVENT_ALL_ACCESS};
+    HANDLE p = CreateEventA(sa_aces(&b, 1, &self), TRUE, FALSE, "cell_private");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(cells_in_dir(), 1);
+    CloseHandle(p);
+    CloseHandle(e);
+    ck_assert_int_eq(cells_in_dir(), 0);
+}
+END_TEST
+
+START_TEST(test_access_from_dacl)
+{
+    /* Everyone may wait, nobody may set: the DACL is checked on Open*. */
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_world(&b, SYNCHRONIZE), TRUE, FALSE, "cell_dacl");
+    ck_assert_ptr_nonnull(e);
+    ck_assert(SetEvent(e)); /* the creator's handle has every right */
+    ASSERT_FAILS(OpenEventA(EVENT_MODIFY_STATE, FALSE, "cell_dacl"), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, "cell_dacl"), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "cell_dacl"), ERROR_ACCESS_DENIED);
+    HANDLE w = OpenEventA(SYNCHRONIZE, FALSE, "cell_dacl");
+    ck_assert_ptr_nonnull(w);
+    ASSERT_WAIT(WaitForSingleObject(w, 0), WAIT_OBJECT_0);
+    ASSERT_FAILS(SetEvent(w), ERROR_ACCESS_DENIED);
+    HANDLE m = OpenEventA(MAXIMUM_ALLOWED, FALSE, "cell_dacl");
+    ck_assert_ptr_nonnull(m);
+    ASSERT_FAILS(ResetEvent(m), ERROR_ACCESS_DENIED);
+    CloseHandle(m);
+    CloseHandle(w);
+    CloseHandle(e);
+}
+END_TEST
+
+START_TEST(test_other_process)
+{
+    /* Another process of the user finds it by name, and the stale file a
+     * killed last holder leaves is taken for absent. */
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), FALSE, FALSE, "cell_xp");
+    pid_t pid = fork();
+    if (pid == 0) {
+        HANDLE c = OpenEventA(EVENT_MODIFY_STATE, FALSE, "cell_xp");
+        _exit(c && SetEvent(c) ? 0 : 1);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    ASSERT_WAIT(WaitForSingleObject(e, 60000), WAIT_OBJECT_0);
+    CloseHandle(e);
+    ck_assert_int_eq(cells_in_dir(), 0);
+
+}
+END_TEST
+
+START_TEST(test_stale_file)
+{
+    /* A killed last holder leaves its file behind; a lookup takes it for
+     * absent and removes it.  The child has no session (forked before the
+     * first call here, and told to stay private), so only the file speaks
+     * of it. */
+    int p[2];
+    ck_assert(pipe(p) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("WINSHIM_SHM_DIR", "", 1);
+        struct sa_buf cb;
+        HANDLE c = CreateEventA(sa_null_dacl(&cb), FALSE, FALSE, "cell_stale");
+        char x = c ? 'x' : 'n';
+        if (write(p[1], &x, 1) != 1)
+            _exit(2);
+        pause();
+        _exit(3);
+    }
+    char x;
+    ck_assert(read(p[0], &x, 1) == 1 && x == 'x');
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    ck_assert_int_eq(cells_in_dir(), 1);
+    ASSERT_FAILS(OpenEventA(SYNCHRONIZE, FALSE, "cell_stale"), ERROR_FILE_NOT_FOUND);
+    ck_assert_int_eq(cells_in_dir(), 0);
+    struct sa_buf b;
+    SetLastError(0xdeadbeef);
+    HANDLE n = CreateEventA(sa_null_dacl(&b), FALSE, FALSE, "cell_stale");
+    ck_assert_ptr_nonnull(n);
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    CloseHandle(n);
+}
+END_TEST
+
+/* ---- two users (as root) ---- */
+
+/* Runs scenario `what` in a child that is user OTHER_UID; its exit code. */
+static int as_other(const char *what)
+{
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        execl(self_exe, self_exe, "--as-other", what, (char *)NULL);
+        _exit(120);
+    }
+    int st;
+    ck_assert(waitpid(pid, &st, 0) == pid);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+#define NEED_ROOT()                                                          \
+    do {                                                                     \
+        if (geteuid() != 0) {                                                \
+            fprintf(stderr, "skipped: two-user tests need root\n");          \
+            return;                                                          \
+        }                                                                    \
+    } while (0)
+
+START_TEST(test_two_users_world)
+{
+    NEED_ROOT();
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "u_world");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(as_other("open-set"), 0);
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
+    CloseHandle(e);
+
+    /* Not granted: the other user does not see it at all. */
+    HANDLE p = CreateEventA(NULL, TRUE, FALSE, "u_world");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(as_other("not-found"), 0);
+    CloseHandle(p);
+}
+END_TEST
+
+START_TEST(test_two_users_explicit)
+{
+    NEED_ROOT();
+    struct sa_buf b;
+    /* Granted to a third user only: the other user's open fails in the
+     * kernel (the child also tries the file itself). */
+    struct grant_ace third = {.allow = 1, .who = GRANT_USER, .id = THIRD_UID, .mask = EVENT_ALL_ACCESS};
+    HANDLE e = CreateEventA(sa_aces(&b, 1, &third), TRUE, FALSE, "u_world");
+    ck_assert_ptr_nonnull(e);
+    char path[512];
+    struct stat st;
+    only_cell(path, sizeof path, &st);
+    ck_assert_uint_eq(st.st_mode & 07, 0);
+    setenv("CELL_PATH", path, 1);
+    ck_assert_int_eq(as_other("denied"), 0);
+    CloseHandle(e);
+
+    /* Granted to the other user: it opens and sets it. */
+    struct grant_ace other = {.allow = 1, .who = GRANT_USER, .id = OTHER_UID,
+                              .mask = SYNCHRONIZE | EVENT_MODIFY_STATE};
+    e = CreateEventA(sa_aces(&b, 1, &other), TRUE, FALSE, "u_world");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(as_other("open-set"), 0);
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
+    CloseHandle(e);
+
+    /* Granted to wait only: the other user may not set it. */
+    struct grant_ace sync = {.allow = 1, .who = GRANT_USER, .id = OTHER_UID, .mask = SYNCHRONIZE};
+    e = CreateEventA(sa_aces(&b, 1, &sync), TRUE, TRUE, "u_world");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(as_other("wait-only"), 0);
+    CloseHandle(e);
+}
+END_TEST
+
+START_TEST(test_two_users_abandon)
+{
+    NEED_ROOT();
+    /* The other user takes a mutex made for everyone and dies owning it. */
+    struct sa_buf b;
+    HANDLE m = CreateMutexA(sa_null_dacl(&b), FALSE, "u_mutex");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_eq(as_other("own-and-die"), 128 + SIGKILL);
+    ASSERT_WAIT(WaitForSingleObject(m, 60000), WAIT_ABANDONED_0);
+    ck_assert(ReleaseMutex(m));
+    CloseHandle(m);
+}
+END_TEST
+
+/* The child's side: becomes OTHER_UID before its first winshim call, with
+ * no shared session of its own. */
+static int other_main(const char *what)
+{
+    if (setgroups(0, NULL) || setresgid(OTHER_UID, OTHER_UID, OTHER_UID) ||
+        setresuid(OTHER_UID, OTHER_UID, OTHER_UID))
+        return 110;
+    setenv("WINSHIM_SHM_DIR", "", 1);
+    if (!strcmp(what, "open-set")) {
+        HANDLE e = OpenEventA(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, "u_world");
+        return e && SetEvent(e) ? 0 : 10;
+    }
+    if (!strcmp(what, "not-found")) {
+        SetLastError(0xdeadbeef);
+        HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, "u_world");
+        return !e && GetLastError() == ERROR_FILE_NOT_FOUND ? 0 : 11;
+    }
+    if (!strcmp(what, "denied")) {
+        const char *path = getenv("CELL_PATH");
+        if (!path || open(path, O_RDONLY) >= 0 || errno != EACCES)
+            return 12; /* the kernel itself refuses */
+        SetLastError(0xdeadbeef);
+        HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, "u_world");
+        if (e || GetLastError() != ERROR_ACCESS_DENIED)
+            return 13;
+        SetLastError(0xdeadbeef);
+        e = CreateEventA(NULL, TRUE, FALSE, "u_world"); /* the name is taken */
+        return !e && GetLastError() == ERROR_ACCESS_DENIED ? 0 : 14;
+    }
+    if (!strcmp(what, "wait-only")) {
+        SetLastError(0xdeadbeef);
+        HANDLE e = OpenEventA(EVENT_MODIFY_STATE, FALSE, "u_world");
+        if (e || GetLastError() != ERROR_ACCESS_DENIED)
+            return 15;
+        e = OpenEventA(SYNCHRONIZE, FALSE, "u_world");
+        return e && WaitForSingleObject(e, 0) == WAIT_OBJECT_0 ? 0 : 16;
+    }
+    if (!strcmp(what, "own-and-die")) {
+        HANDLE m = OpenMutexA(SYNCHRONIZE, FALSE, "u_mutex");
+        if (!m || WaitForSingleObject(m, 0) != WAIT_OBJECT_0)
+            return 17;
+        raise(SIGKILL);
+    }
+    return 119;
+}
+
+static Suite *cell_suite(void)
+{
+    Suite *s = suite_create("cell");
+    TCase *tc = tcase_create("one user");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_event_basic);
+    tcase_add_test(tc, test_event_auto);
+    tcase_add_test(tc, test_event_pulse);
+    tcase_add_test(tc, test_semaphore);
+    tcase_add_test(tc, test_mutex);
+    tcase_add_test(tc, test_mutex_killed_owner);
+    tcase_add_test(tc, test_wait_mixed);
+    tcase_add_test(tc, test_wait_blocks_until_set);
+    tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_access_from_dacl);
+    tcase_add_test(tc, test_other_process);
+    tcase_add_test(tc, test_stale_file);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("two users");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_two_users_world);
+    tcase_add_test(tc, test_two_users_explicit);
+    tcase_add_test(tc, test_two_users_abandon);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+static void clean_dir(void)
+{
+    DIR *d = opendir(grant_dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+    rmdir(grant_dir);
+}
+
+int main(int argc, char **argv)
+{
+    static char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0)
+        exe[n] = 0;
+    self_exe = exe;
+    if (argc == 3 && !strcmp(argv[1], "--as-other"))
+        return other_main(argv[2]);
+    snprintf(grant_dir, sizeof grant_dir, "/dev/shm/winshim-test-grants-%d", (int)getpid());
+    if (mkdir(grant_dir, 0700) || chmod(grant_dir, 01777)) {
+        perror(grant_dir);
+        return EXIT_FAILURE;
+    }
+    setenv("WINSHIM_GRANT_DIR", grant_dir, 1);
+    SRunner *sr = srunner_create(cell_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    clean_dir();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
