@@ -89,6 +89,13 @@ struct cell_sem {
     _Atomic uint32_t sleepers;
 };
 
+/* A section's parameters; its bytes follow the header, at CELL_DATA. */
+struct cell_section {
+    uint64_t size;
+    uint32_t protect, sec;
+};
+#define CELL_DATA 65536u /* the file offset of a granted section's bytes */
+
 struct cell {
     _Atomic uint64_t magic; /* CELL_MAGIC once complete */
     uint64_t layout_id;
@@ -102,6 +109,7 @@ struct cell {
         struct cell_event ev;
         struct cell_sem sem;
         pthread_mutex_t mx; /* robust, recursive, process-shared */
+        struct cell_section sec;
     } u __attribute__((aligned(64)));
 };
 
@@ -164,7 +172,8 @@ static void cell_path(char *out, const WCHAR *key, uint32_t len)
 
 bool cell_kind(const struct object_type *t)
 {
-    return t == &event_type || t == &mutex_type || t == &semaphore_type;
+    return t == &event_type || t == &mutex_type || t == &semaphore_type ||
+           t == &mapping_type;
 }
 
 bool grant_reaches_others(const struct grant *g)
@@ -184,10 +193,13 @@ bool grant_reaches_others(const struct grant *g)
 /* ---- permissions: the grant as mode bits and a POSIX ACL ---- */
 
 /* What rights r need of the file: nothing, reading, or reading and
- * writing (every right but READ_CONTROL changes or consumes the state). */
-static unsigned perm_of(ACCESS_MASK r)
+ * writing.  For a section, writing its pages or its size; for the other
+ * kinds every right but READ_CONTROL, since waiting consumes the state. */
+static unsigned perm_of(const struct object_type *t, ACCESS_MASK r)
 {
-    if (r & ~(ACCESS_MASK)READ_CONTROL)
+    ACCESS_MASK writes = t == &mapping_type ? (ACCESS_MASK)(SECTION_MAP_WRITE | SECTION_EXTEND_SIZE)
+                                            : ~(ACCESS_MASK)READ_CONTROL;
+    if (r & writes)
         return 6;
     return r ? 4 : 0;
 }
@@ -213,7 +225,7 @@ static DWORD apply_grant(int fd, const struct grant *g, const struct object_type
                          uint32_t owner)
 {
     const uint32_t nobody = 0xfffffffeu;
-    unsigned other = perm_of(security_access(g, t, nobody, NULL, 0, owner));
+    unsigned other = perm_of(t, security_access(g, t, nobody, NULL, 0, owner));
     struct acl_entry e[2 * GRANT_MAX + 5];
     uint32_t n = 0;
     unsigned mask = 0;
@@ -230,7 +242,7 @@ static DWORD apply_grant(int fd, const struct grant *g, const struct object_type
                             ? security_access(g, t, a->id, NULL, 0, owner)
                             : security_access(g, t, nobody, &a->id, 1, owner);
         e[n].tag = a->who == GRANT_USER ? ACL_USER : ACL_GROUP;
-        e[n].perm = (uint16_t)perm_of(r);
+        e[n].perm = (uint16_t)perm_of(t, r);
         e[n].id = a->id;
         mask |= e[n].perm;
         n++;
@@ -409,6 +421,8 @@ static DWORD make_proxy(const struct object_type *t, int fd, struct cell *c, boo
     atomic_store_explicit(&o->state, ST_SLOW, memory_order_relaxed);
     atomic_store_explicit(&o->aux, c->nonce, memory_order_relaxed);
     o->obj_flags |= OBJ_GRANTED;
+    if (t == &mapping_type)
+        mapping_proxy_init(o, c->u.sec.size, c->u.sec.protect, c->u.sec.sec);
     l->obj = arena_off(o);
     l->nonce = c->nonce;
     l->fd = fd;
@@ -452,6 +466,10 @@ static DWORD init_state(struct cell *c, const struct object_type *t, const void 
         DWORD flags = *(const DWORD *)ctx;
         c->u.ev.manual = !!(flags & CREATE_EVENT_MANUAL_RESET);
         c->u.ev.signaled = !!(flags & CREATE_EVENT_INITIAL_SET);
+        return ERROR_SUCCESS;
+    }
+    if (t == &mapping_type) {
+        mapping_section_params(ctx, &c->u.sec.size, &c->u.sec.protect, &c->u.sec.sec);
         return ERROR_SUCCESS;
     }
     if (t == &semaphore_type) {
@@ -524,8 +542,19 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
             return errno == EOPNOTSUPP || errno == EISDIR ? ERROR_NOT_SUPPORTED
                                                           : ws_errno_to_win32(errno);
         struct cell *c = MAP_FAILED;
-        if (!ftruncate(fd, sizeof *c))
+        uint64_t bytes = sizeof *c;
+        if (t == &mapping_type) {
+            uint64_t size;
+            DWORD protect, sec;
+            mapping_section_params(ctx, &size, &protect, &sec);
+            bytes = CELL_DATA + size;
+        }
+        if (!ftruncate(fd, (off_t)bytes))
             c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        else if (errno == EFBIG || errno == EINVAL || errno == ENOSPC) {
+            close(fd);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
         if (c == MAP_FAILED) {
             err = ws_errno_to_win32(errno);
             close(fd);
@@ -929,4 +958,22 @@ void cell_pass_wake(struct cell_wait *w)
     struct cell *c = w->local->c;
     if (c->type_id == TYPE_MUTEX)
         wake((_Atomic uint32_t *)&c->u.mx.__data.__lock);
+}
+
+/* ---- sections ---- */
+
+DWORD cell_section_fd(struct object *o, bool write, int *fd, uint64_t *base)
+{
+    DWORD err;
+    struct cell_local *l = pin(o, &err);
+    if (!l)
+        return err;
+    err = ERROR_SUCCESS;
+    if (write && !l->writable)
+        err = ERROR_ACCESS_DENIED;
+    else if ((*fd = fcntl(l->fd, F_DUPFD_CLOEXEC, 0)) < 0)
+        err = ws_errno_to_win32(errno);
+    *base = CELL_DATA;
+    unpin(l);
+    return err;
 }

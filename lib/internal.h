@@ -1195,6 +1195,12 @@ void cell_undo(struct cell_wait *w); /* gives back what cell_try took */
 _Atomic uint32_t *cell_sleep_begin(struct cell_wait *w, uint32_t *val);
 void cell_sleep_end(struct cell_wait *w);
 void cell_pass_wake(struct cell_wait *w);
+/* A granted section's file (a new fd) and where its bytes begin in it. */
+DWORD cell_section_fd(struct object *o, bool write, int *fd, uint64_t *base);
+/* mapping.c: the parameters CreateFileMapping gave (its make() context),
+ * and a proxy's copy of them. */
+void mapping_section_params(const void *ctx, uint64_t *size, DWORD *protect, DWORD *sec);
+void mapping_proxy_init(struct object *o, uint64_t size, DWORD protect, DWORD sec);
 
 /* ------------------------------------------------------------------ */
 /* text (unicode.c)                                                    */

@@ -235,7 +235,8 @@ static void mapping_hold(HANDLE h)
     struct mapping_obj *m = (struct mapping_obj *)o;
     uint32_t w;
     int fd;
-    if (!holders_self(m->holders, &w, &fd) && !mapping_get_fd(m, (protect_bits(m->protect) & PROT_W) != 0, &fd))
+    if (!(o->obj_flags & OBJ_GRANTED) && !holders_self(m->holders, &w, &fd) &&
+        !mapping_get_fd(m, (protect_bits(m->protect) & PROT_W) != 0, &fd))
         close(fd);
     object_unref(o);
 }
@@ -269,6 +270,22 @@ static struct object *mapping_make(void *ctx, DWORD *err)
     holders_init_first(m->holders, a->fd);
     a->fd = -1;
     return o;
+}
+
+void mapping_section_params(const void *ctx, uint64_t *size, DWORD *protect, DWORD *sec)
+{
+    const struct mapping_args *a = ctx;
+    *size = a->size;
+    *protect = a->protect;
+    *sec = a->sec;
+}
+
+void mapping_proxy_init(struct object *o, uint64_t size, DWORD protect, DWORD sec)
+{
+    struct mapping_obj *m = (struct mapping_obj *)o;
+    m->size = size;
+    m->protect = protect;
+    m->sec = sec;
 }
 
 /* The backing fd for a file handle: checks the protection against the
@@ -493,14 +510,19 @@ static LPVOID map_view(HANDLE h, DWORD access, DWORD off_high, DWORD off_low,
     if (exec)
         prot |= PROT_EXEC;
     int fd;
-    if ((err = mapping_get_fd(m, (allowed & PROT_W) != 0, &fd))) {
+    uint64_t base_off = 0;
+    if (o->obj_flags & OBJ_GRANTED)
+        err = cell_section_fd(o, write, &fd, &base_off); /* cell.c */
+    else
+        err = mapping_get_fd(m, (allowed & PROT_W) != 0, &fd);
+    if (err) {
         object_unref(o);
         return ws_null(err);
     }
     int flags = copy ? MAP_PRIVATE : MAP_SHARED;
     if (base)
         flags |= MAP_FIXED_NOREPLACE;
-    void *p = mmap(base, len, prot, flags, fd, (off_t)off);
+    void *p = mmap(base, len, prot, flags, fd, (off_t)(base_off + off));
     int e = errno;
     close(fd);
     object_unref(o);

@@ -612,8 +612,22 @@ static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD t
                 break;
             }
         long r = 0;
-        if (!done && atomic_load_explicit(&w->status, memory_order_acquire) == WS_WAITING)
+        if (!done && atomic_load_explicit(&w->status, memory_order_acquire) == WS_WAITING) {
             r = syscall(SYS_futex_waitv, v, nv, 0, dl, CLOCK_MONOTONIC);
+            if (r < 0 && errno == ENOSYS) {
+                /* A kernel before 5.16: sleep on the status word alone and
+                 * look at the granted objects every millisecond. */
+                struct timespec tick;
+                deadline_from_ms(&tick, 1);
+                if (dl && dl->tv_sec * 1000000000LL + dl->tv_nsec <
+                              tick.tv_sec * 1000000000LL + tick.tv_nsec)
+                    tick = *dl;
+                r = futex_wait(&w->status, WS_WAITING, &tick, ws_arena.shared) == ETIMEDOUT &&
+                            dl && deadline_passed(dl)
+                        ? (errno = ETIMEDOUT, -1)
+                        : 0;
+            }
+        }
         for (uint32_t i = 0; i < n; i++)
             if (objs[i]->obj_flags & OBJ_GRANTED)
                 cell_sleep_end(&cw[i]);

@@ -456,6 +456,47 @@ START_TEST(test_stale_file)
 }
 END_TEST
 
+START_TEST(test_section)
+{
+    struct sa_buf b;
+    SetLastError(0xdeadbeef);
+    HANDLE s = CreateFileMappingA(INVALID_HANDLE_VALUE, sa_null_dacl(&b), PAGE_READWRITE, 0,
+                                  200000, "cell_sec");
+    ck_assert_ptr_nonnull(s);
+    ASSERT_LAST_ERROR(ERROR_SUCCESS);
+    ck_assert_int_eq(cells_in_dir(), 1);
+    char *v = MapViewOfFile(s, FILE_MAP_WRITE, 0, 0, 0);
+    ck_assert_ptr_nonnull(v);
+    strcpy(v, "granted");
+    strcpy(v + 65536, "second");
+    /* Another process maps it by name and sees the bytes. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        HANDLE o = OpenFileMappingA(FILE_MAP_READ, FALSE, "cell_sec");
+        char *r = o ? MapViewOfFile(o, FILE_MAP_READ, 0, 65536, 100) : NULL;
+        _exit(r && !strcmp(r, "second") ? 0 : 1);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    /* Create of the name again: the same section, its size kept. */
+    SetLastError(0xdeadbeef);
+    HANDLE again = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 10, "cell_sec");
+    ck_assert_ptr_nonnull(again);
+    ASSERT_LAST_ERROR(ERROR_ALREADY_EXISTS);
+    char *w = MapViewOfFile(again, FILE_MAP_READ, 0, 0, 0);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_str_eq(w, "granted");
+    ASSERT_FAILS(MapViewOfFile(again, FILE_MAP_READ, 0, 0, 200001), ERROR_ACCESS_DENIED);
+    ck_assert(UnmapViewOfFile(w));
+    ck_assert(UnmapViewOfFile(v));
+    CloseHandle(again);
+    ASSERT_FAILS(OpenEventA(SYNCHRONIZE, FALSE, "cell_sec"), ERROR_INVALID_HANDLE);
+    CloseHandle(s);
+    ck_assert_int_eq(cells_in_dir(), 0);
+}
+END_TEST
+
 /* ---- two users (as root) ---- */
 
 /* Runs scenario `what` in a child that is user OTHER_UID; its exit code. */
@@ -533,6 +574,23 @@ START_TEST(test_two_users_explicit)
 }
 END_TEST
 
+START_TEST(test_two_users_section)
+{
+    NEED_ROOT();
+    struct sa_buf b;
+    struct grant_ace ro = {.allow = 1, .who = GRANT_USER, .id = OTHER_UID, .mask = FILE_MAP_READ};
+    HANDLE s = CreateFileMappingA(INVALID_HANDLE_VALUE, sa_aces(&b, 1, &ro), PAGE_READWRITE, 0,
+                                  4096, "u_section");
+    ck_assert_ptr_nonnull(s);
+    char *v = MapViewOfFile(s, FILE_MAP_WRITE, 0, 0, 0);
+    strcpy(v, "for you to read");
+    ck_assert_int_eq(as_other("section-read"), 0);
+    ck_assert_str_eq(v, "for you to read"); /* it could not write */
+    UnmapViewOfFile(v);
+    CloseHandle(s);
+}
+END_TEST
+
 START_TEST(test_two_users_abandon)
 {
     NEED_ROOT();
@@ -584,6 +642,20 @@ static int other_main(const char *what)
         e = OpenEventA(SYNCHRONIZE, FALSE, "u_world");
         return e && WaitForSingleObject(e, 0) == WAIT_OBJECT_0 ? 0 : 16;
     }
+    if (!strcmp(what, "section-read")) {
+        SetLastError(0xdeadbeef);
+        HANDLE s = OpenFileMappingA(FILE_MAP_WRITE, FALSE, "u_section");
+        if (s || GetLastError() != ERROR_ACCESS_DENIED)
+            return 20;
+        s = OpenFileMappingA(FILE_MAP_READ, FALSE, "u_section");
+        char *r = s ? MapViewOfFile(s, FILE_MAP_READ, 0, 0, 0) : NULL;
+        if (!r || strcmp(r, "for you to read"))
+            return 21;
+        SetLastError(0xdeadbeef);
+        return !MapViewOfFile(s, FILE_MAP_WRITE, 0, 0, 0) && GetLastError() == ERROR_ACCESS_DENIED
+                   ? 0
+                   : 22;
+    }
     if (!strcmp(what, "own-and-die")) {
         HANDLE m = OpenMutexA(SYNCHRONIZE, FALSE, "u_mutex");
         if (!m || WaitForSingleObject(m, 0) != WAIT_OBJECT_0)
@@ -610,11 +682,13 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_access_from_dacl);
     tcase_add_test(tc, test_other_process);
     tcase_add_test(tc, test_stale_file);
+    tcase_add_test(tc, test_section);
     suite_add_tcase(s, tc);
     tc = tcase_create("two users");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_two_users_world);
     tcase_add_test(tc, test_two_users_explicit);
+    tcase_add_test(tc, test_two_users_section);
     tcase_add_test(tc, test_two_users_abandon);
     suite_add_tcase(s, tc);
     return s;
