@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../lib/internal.h"
+#include "xproc.h"
 
 static char grant_dir[128];
 static const char *self_exe;
@@ -421,6 +422,45 @@ START_TEST(test_other_process)
 }
 END_TEST
 
+/* The child gets a duplicate it never opened by name: its first use opens
+ * the cell file through the proxy's name. */
+static int child_uses_duplicate(struct xproc *x)
+{
+    HANDLE m, e;
+    if (!child_get(x, &m, sizeof m) || !child_get(x, &e, sizeof e))
+        return 1;
+    if (WaitForSingleObject(m, 60000) != WAIT_OBJECT_0)
+        return 2;
+    if (!SetEvent(e))
+        return 3;
+    char c;
+    if (!child_get(x, &c, 1)) /* the parent saw the event */
+        return 4;
+    return 0; /* exits owning the mutex: abandoned */
+}
+
+START_TEST(test_duplicated)
+{
+    struct sa_buf b;
+    HANDLE m = CreateMutexA(sa_null_dacl(&b), FALSE, "cell_dup_m");
+    HANDLE e = CreateEventA(sa_null_dacl(&b), FALSE, FALSE, "cell_dup_e");
+    struct xproc x;
+    xproc_start(&x, child_uses_duplicate);
+    xproc_give(&x, m, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, e, 0, DUPLICATE_SAME_ACCESS);
+    ASSERT_WAIT(WaitForSingleObject(e, 60000), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_TIMEOUT); /* the child owns it */
+    char c = 'k';
+    xproc_send(x.to_child[1], &c, 1);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    ASSERT_WAIT(WaitForSingleObject(m, 60000), WAIT_ABANDONED_0);
+    ck_assert(ReleaseMutex(m));
+    CloseHandle(m);
+    CloseHandle(e);
+    ck_assert_int_eq(cells_in_dir(), 0);
+}
+END_TEST
+
 START_TEST(test_stale_file)
 {
     /* A killed last holder leaves its file behind; a lookup takes it for
@@ -682,6 +722,7 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_access_from_dacl);
     tcase_add_test(tc, test_other_process);
     tcase_add_test(tc, test_stale_file);
+    tcase_add_test(tc, test_duplicated);
     tcase_add_test(tc, test_section);
     suite_add_tcase(s, tc);
     tc = tcase_create("two users");
