@@ -819,7 +819,9 @@ DWORD cell_mutex_release(struct object *o)
     struct cell_local *l = pin(o, &err);
     if (!l)
         return err;
-    int r = l->writable ? pthread_mutex_unlock(&l->c->u.mx) : EPERM;
+    /* Only the owner may unlock (asking pthread to would be a misuse). */
+    int owner = __atomic_load_n(&l->c->u.mx.__data.__owner, __ATOMIC_RELAXED);
+    int r = l->writable && owner == gettid() ? pthread_mutex_unlock(&l->c->u.mx) : EPERM;
     unpin(l);
     return r ? ERROR_NOT_OWNER : ERROR_SUCCESS;
 }
