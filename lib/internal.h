@@ -535,10 +535,12 @@ void name_free(struct ws_name *n);
 /* Create-or-open in one step, under the namespace lock: returns the object
  * called `name` with a new handle count and reference (*existed = true), or
  * one that make() builds (one reference, one handle count) and that gets
- * the name.  A name held by another type gives ERROR_INVALID_HANDLE. */
+ * the name; g (the creator's DACL, security.c; NULL: none) may make it a
+ * granted object (cell.c).  A name held by another type gives ERROR_INVALID_HANDLE. */
 typedef struct object *(*object_maker)(void *ctx, DWORD *err);
+struct grant;
 DWORD ns_create(const struct ws_name *name, const struct object_type *type,
-                object_maker make, void *ctx, const SECURITY_ATTRIBUTES *sa,
+                object_maker make, void *ctx, const struct grant *g,
                 struct object **out, bool *existed);
 /* The namespace key of a named object that still has a handle (*key NULL
  * when it has no name). */

@@ -251,7 +251,7 @@ static bool name_insert_locked(aoff_t *b, const struct ws_name *name, uint32_t h
  * of that name (cell.c), or a new object, granted to others when sa's
  * DACL says so. */
 static DWORD make_named_locked(const struct ws_name *name, const struct object_type *type,
-                               object_maker make, void *ctx, const SECURITY_ATTRIBUTES *sa,
+                               object_maker make, void *ctx, const struct grant *g,
                                struct object **out, bool *existed)
 {
     DWORD err = ERROR_SUCCESS;
@@ -262,18 +262,15 @@ static DWORD make_named_locked(const struct ws_name *name, const struct object_t
             *existed = !err;
             return err;
         }
-        struct grant g;
-        if ((err = security_grant(sa, type, &g)))
-            return err;
-        if (grant_reaches_others(&g))
-            return cell_create(name, type, ctx, &g, out, existed);
+        if (g && grant_reaches_others(g))
+            return cell_create(name, type, ctx, g, out, existed);
     }
     *out = make(ctx, &err);
     return err;
 }
 
 DWORD ns_create(const struct ws_name *name, const struct object_type *type,
-                object_maker make, void *ctx, const SECURITY_ATTRIBUTES *sa,
+                object_maker make, void *ctx, const struct grant *g,
                 struct object **out, bool *existed)
 {
     uint32_t hash = name_hash(name);
@@ -294,7 +291,7 @@ DWORD ns_create(const struct ws_name *name, const struct object_type *type,
         return err;
     }
     struct object *o = NULL;
-    err = make_named_locked(name, type, make, ctx, sa, &o, existed);
+    err = make_named_locked(name, type, make, ctx, g, &o, existed);
     if (!err && !name_insert_locked(b, name, hash, o)) {
         object_unref(o);
         err = ERROR_NOT_ENOUGH_MEMORY;
@@ -378,11 +375,16 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
     struct ws_name name;
     bool named, existed = false;
     struct object *o = NULL;
-    DWORD err = parse(wname, aname, ansi, &name, &named);
+    struct grant g;
+    /* A descriptor is read even when the object gets no name: a malformed
+     * one fails the call, as Windows captures it first. */
+    DWORD err = security_grant(sa, type, &g);
+    if (!err)
+        err = parse(wname, aname, ansi, &name, &named);
     if (err)
         return ws_null(err);
     if (named) {
-        err = ns_create(&name, type, make, ctx, sa, &o, &existed);
+        err = ns_create(&name, type, make, ctx, &g, &o, &existed);
         name_free(&name);
     } else if ((o = make(ctx, &err))) {
         object_handle_open(o);

@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include <sddl.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -28,35 +30,80 @@ static const char *self_exe;
 
 struct sa_buf {
     SECURITY_ATTRIBUTES sa;
-    struct grant g;
+    SECURITY_DESCRIPTOR sd;
+    BYTE acl[1024];
+    PSECURITY_DESCRIPTOR sddl; /* LocalFree'd by sa_free */
 };
 
-/* A DACL of nothing but these ACEs: who/uid/mask triples. */
-static SECURITY_ATTRIBUTES *sa_aces(struct sa_buf *b, int n, const struct grant_ace *aces)
+/* Who an ACE is for, in these tests. */
+struct ace {
+    int who; /* GRANT_WORLD, GRANT_USER, GRANT_GROUP */
+    uint32_t id;
+    ACCESS_MASK mask;
+    bool deny;
+};
+
+static SECURITY_ATTRIBUTES *sa_of(struct sa_buf *b)
+{
+    b->sa.nLength = sizeof b->sa;
+    b->sa.lpSecurityDescriptor = b->sddl ? b->sddl : (void *)&b->sd;
+    b->sa.bInheritHandle = FALSE;
+    return &b->sa;
+}
+
+/* A descriptor whose DACL has exactly these ACEs, built with the ACL
+ * functions (SIDs from their string forms). */
+static SECURITY_ATTRIBUTES *sa_aces(struct sa_buf *b, int n, const struct ace *aces)
 {
     memset(b, 0, sizeof *b);
-    b->g.present = 1;
-    b->g.n = (uint32_t)n;
-    for (int i = 0; i < n; i++)
-        b->g.ace[i] = aces[i];
-    b->sa.nLength = sizeof b->sa;
-    b->sa.lpSecurityDescriptor = &b->g;
-    return &b->sa;
+    ck_assert(InitializeSecurityDescriptor(&b->sd, SECURITY_DESCRIPTOR_REVISION));
+    ck_assert(InitializeAcl((PACL)b->acl, sizeof b->acl, ACL_REVISION));
+    for (int i = 0; i < n; i++) {
+        char str[64];
+        if (aces[i].who == GRANT_WORLD)
+            snprintf(str, sizeof str, "S-1-1-0");
+        else
+            snprintf(str, sizeof str, "S-1-22-%d-%u", aces[i].who == GRANT_USER ? 1 : 2,
+                     (unsigned)aces[i].id);
+        PSID sid = NULL;
+        ck_assert(ConvertStringSidToSidA(str, &sid));
+        if (aces[i].deny)
+            ck_assert(AddAccessDeniedAce((PACL)b->acl, ACL_REVISION, aces[i].mask, sid));
+        else
+            ck_assert(AddAccessAllowedAce((PACL)b->acl, ACL_REVISION, aces[i].mask, sid));
+        LocalFree(sid);
+    }
+    ck_assert(SetSecurityDescriptorDacl(&b->sd, TRUE, (PACL)b->acl, FALSE));
+    return sa_of(b);
 }
 
 static SECURITY_ATTRIBUTES *sa_null_dacl(struct sa_buf *b)
 {
     memset(b, 0, sizeof *b);
-    b->g.present = 1;
-    b->g.null_dacl = 1;
-    b->sa.nLength = sizeof b->sa;
-    b->sa.lpSecurityDescriptor = &b->g;
-    return &b->sa;
+    ck_assert(InitializeSecurityDescriptor(&b->sd, SECURITY_DESCRIPTOR_REVISION));
+    ck_assert(SetSecurityDescriptorDacl(&b->sd, TRUE, NULL, FALSE));
+    return sa_of(b);
+}
+
+/* The same from SDDL, the way much Windows code writes it. */
+static SECURITY_ATTRIBUTES *sa_sddl(struct sa_buf *b, const char *sddl)
+{
+    memset(b, 0, sizeof *b);
+    ck_assert(ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1,
+                                                                     &b->sddl, NULL));
+    return sa_of(b);
+}
+
+static void sa_free(struct sa_buf *b)
+{
+    if (b->sddl)
+        LocalFree(b->sddl);
+    b->sddl = NULL;
 }
 
 static SECURITY_ATTRIBUTES *sa_world(struct sa_buf *b, ACCESS_MASK mask)
 {
-    struct grant_ace a = {.allow = 1, .who = GRANT_WORLD, .mask = mask};
+    struct ace a = {.who = GRANT_WORLD, .mask = mask};
     return sa_aces(b, 1, &a);
 }
 
@@ -368,7 +415,7 @@ START_TEST(test_names)
     ck_assert_ptr_nonnull(l);
     CloseHandle(l);
     /* A DACL that names only the caller grants nobody: an ordinary object. */
-    struct grant_ace self = {.allow = 1, .who = GRANT_USER, .id = geteuid(), .mask = EVENT_ALL_ACCESS};
+    struct ace self = {.who = GRANT_USER, .id = geteuid(), .mask = EVENT_ALL_ACCESS};
     HANDLE p = CreateEventA(sa_aces(&b, 1, &self), TRUE, FALSE, "cell_private");
     ck_assert_ptr_nonnull(p);
     ck_assert_int_eq(cells_in_dir(), 1);
@@ -585,7 +632,7 @@ START_TEST(test_two_users_explicit)
     struct sa_buf b;
     /* Granted to a third user only: the other user's open fails in the
      * kernel (the child also tries the file itself). */
-    struct grant_ace third = {.allow = 1, .who = GRANT_USER, .id = THIRD_UID, .mask = EVENT_ALL_ACCESS};
+    struct ace third = {.who = GRANT_USER, .id = THIRD_UID, .mask = EVENT_ALL_ACCESS};
     HANDLE e = CreateEventA(sa_aces(&b, 1, &third), TRUE, FALSE, "u_world");
     ck_assert_ptr_nonnull(e);
     char path[512];
@@ -597,16 +644,16 @@ START_TEST(test_two_users_explicit)
     CloseHandle(e);
 
     /* Granted to the other user: it opens and sets it. */
-    struct grant_ace other = {.allow = 1, .who = GRANT_USER, .id = OTHER_UID,
-                              .mask = SYNCHRONIZE | EVENT_MODIFY_STATE};
-    e = CreateEventA(sa_aces(&b, 1, &other), TRUE, FALSE, "u_world");
+    /* (SDDL: SY and EM are not two-letter rights; the mask in hex.) */
+    e = CreateEventA(sa_sddl(&b, "D:(A;;0x100002;;;S-1-22-1-65534)"), TRUE, FALSE, "u_world");
+    sa_free(&b);
     ck_assert_ptr_nonnull(e);
     ck_assert_int_eq(as_other("open-set"), 0);
     ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
     CloseHandle(e);
 
     /* Granted to wait only: the other user may not set it. */
-    struct grant_ace sync = {.allow = 1, .who = GRANT_USER, .id = OTHER_UID, .mask = SYNCHRONIZE};
+    struct ace sync = {.who = GRANT_USER, .id = OTHER_UID, .mask = SYNCHRONIZE};
     e = CreateEventA(sa_aces(&b, 1, &sync), TRUE, TRUE, "u_world");
     ck_assert_ptr_nonnull(e);
     ck_assert_int_eq(as_other("wait-only"), 0);
@@ -618,7 +665,7 @@ START_TEST(test_two_users_section)
 {
     NEED_ROOT();
     struct sa_buf b;
-    struct grant_ace ro = {.allow = 1, .who = GRANT_USER, .id = OTHER_UID, .mask = FILE_MAP_READ};
+    struct ace ro = {.who = GRANT_USER, .id = OTHER_UID, .mask = FILE_MAP_READ};
     HANDLE s = CreateFileMappingA(INVALID_HANDLE_VALUE, sa_aces(&b, 1, &ro), PAGE_READWRITE, 0,
                                   4096, "u_section");
     ck_assert_ptr_nonnull(s);
