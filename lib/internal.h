@@ -1138,8 +1138,8 @@ struct grant {
     struct grant_ace ace[GRANT_MAX];
 };
 /* Reads sa->lpSecurityDescriptor (sa or the descriptor NULL: g->present 0)
- * for an object of type t.  0, or ERROR_INVALID_SECURITY_DESCR for a
- * malformed descriptor, ERROR_INVALID_ACL for a malformed DACL,
+ * for an object of type t.  0, or ERROR_UNKNOWN_REVISION for a descriptor
+ * of another revision, ERROR_INVALID_ACL for a malformed DACL,
  * ERROR_NOT_SUPPORTED for more than GRANT_MAX mappable ACEs. */
 DWORD security_grant(const SECURITY_ATTRIBUTES *sa, const struct object_type *t,
                      struct grant *g);

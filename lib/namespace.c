@@ -265,6 +265,7 @@ static DWORD make_named_locked(const struct ws_name *name, const struct object_t
         if (g && grant_reaches_others(g))
             return cell_create(name, type, ctx, g, out, existed);
     }
+    err = ERROR_SUCCESS;
     *out = make(ctx, &err);
     return err;
 }

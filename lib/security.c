@@ -1908,8 +1908,10 @@ DWORD security_grant(const SECURITY_ATTRIBUTES *sa, const struct object_type *t,
     if (!sa || !sa->lpSecurityDescriptor)
         return 0;
     const void *sd = sa->lpSecurityDescriptor;
+    /* As NtCreate* capture it: another revision is STATUS_UNKNOWN_REVISION
+     * (Wine 8 agrees). */
     if (((const SECURITY_DESCRIPTOR *)sd)->Revision != SECURITY_DESCRIPTOR_REVISION)
-        return ERROR_INVALID_SECURITY_DESCR;
+        return ERROR_UNKNOWN_REVISION;
     struct sd_parts p;
     sd_read(sd, &p);
     if (!(p.control & SE_DACL_PRESENT))

@@ -425,6 +425,49 @@ START_TEST(test_names)
 }
 END_TEST
 
+START_TEST(test_sddl_and_errors)
+{
+    struct sa_buf b;
+    /* Everyone, every right, in SDDL. */
+    HANDLE e = CreateEventA(sa_sddl(&b, "D:(A;;GA;;;WD)"), TRUE, FALSE, "cell_sddl");
+    sa_free(&b);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(cells_in_dir(), 1);
+    HANDLE o = OpenEventA(EVENT_ALL_ACCESS, FALSE, "cell_sddl");
+    ck_assert_ptr_nonnull(o);
+    CloseHandle(o);
+    CloseHandle(e);
+    /* A denied ACE first takes the right it names from everyone. */
+    e = CreateEventA(sa_sddl(&b, "D:(D;;0x2;;;WD)(A;;GA;;;WD)"), TRUE, FALSE, "cell_sddl");
+    sa_free(&b);
+    ck_assert_ptr_nonnull(e);
+    ASSERT_FAILS(OpenEventA(EVENT_MODIFY_STATE, FALSE, "cell_sddl"), ERROR_ACCESS_DENIED);
+    o = OpenEventA(SYNCHRONIZE, FALSE, "cell_sddl");
+    ck_assert_ptr_nonnull(o);
+    CloseHandle(o);
+    CloseHandle(e);
+    /* The same ACE for a group the caller is in: the group's ACL entry. */
+    char sddl[96];
+    snprintf(sddl, sizeof sddl, "D:(A;;GA;;;S-1-22-2-%u)", (unsigned)getegid());
+    e = CreateEventA(sa_sddl(&b, sddl), TRUE, FALSE, "cell_group");
+    sa_free(&b);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(cells_in_dir(), 1);
+    CloseHandle(e);
+
+    /* A descriptor of another revision fails the call, named or not, as
+     * Windows captures it (STATUS_UNKNOWN_REVISION; Wine 8 agrees). */
+    SECURITY_DESCRIPTOR bad;
+    ck_assert(InitializeSecurityDescriptor(&bad, SECURITY_DESCRIPTOR_REVISION));
+    bad.Revision = 2;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, &bad, FALSE};
+    ASSERT_FAILS(CreateEventA(&sa, TRUE, FALSE, "cell_bad"), ERROR_UNKNOWN_REVISION);
+    ASSERT_FAILS(CreateEventA(&sa, TRUE, FALSE, NULL), ERROR_UNKNOWN_REVISION);
+    ASSERT_FAILS(CreateSemaphoreA(&sa, 0, 1, NULL), ERROR_UNKNOWN_REVISION);
+    ck_assert_int_eq(cells_in_dir(), 0);
+}
+END_TEST
+
 START_TEST(test_access_from_dacl)
 {
     /* Everyone may wait, nobody may set: the DACL is checked on Open*. */
@@ -767,6 +810,7 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_wait_blocks_until_set);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_access_from_dacl);
+    tcase_add_test(tc, test_sddl_and_errors);
     tcase_add_test(tc, test_other_process);
     tcase_add_test(tc, test_stale_file);
     tcase_add_test(tc, test_duplicated);

@@ -970,7 +970,7 @@ START_TEST(test_grant)
     InitializeSecurityDescriptor(&sd, 1);
     sa.lpSecurityDescriptor = &sd;
     sd.Revision = 3;
-    ck_assert_uint_eq(security_grant(&sa, &test_type, &g), ERROR_INVALID_SECURITY_DESCR);
+    ck_assert_uint_eq(security_grant(&sa, &test_type, &g), ERROR_UNKNOWN_REVISION);
     sd.Revision = 1;
     union {
         ACL acl;
