@@ -275,10 +275,11 @@ static struct cell_local *local_find_locked(struct object *o)
     return NULL;
 }
 
+static void unmap_close(int fd, struct cell *c);
+
 static void local_free(struct cell_local *l)
 {
-    munmap(l->c, sizeof(struct cell));
-    close(l->fd);
+    unmap_close(l->fd, l->c);
     free(l);
 }
 
@@ -372,8 +373,7 @@ static DWORD open_cell(const char *path, const WCHAR *key, uint32_t len, int *fd
             c->layout_id != arena_layout_id() || c->name_len != len ||
             memcmp(c->name, key, len * sizeof(WCHAR)) || c->type_id >= TYPE_COUNT ||
             !object_types[c->type_id] || !cell_kind(object_types[c->type_id])) {
-            munmap(c, sizeof *c);
-            close(fd);
+            unmap_close(fd, c);
             return ERROR_INVALID_HANDLE; /* a name held by something else */
         }
         *fd_out = fd;
@@ -404,18 +404,42 @@ static ACCESS_MASK rights_here(const struct cell *c)
     return security_access(&c->grant, t, geteuid(), gids, n, c->owner);
 }
 
+static void unmap_close(int fd, struct cell *c)
+{
+    munmap(c, sizeof *c);
+    close(fd);
+}
+
+/* A process-local entry for proxy o and the opened cell (not yet listed);
+ * NULL when out of memory. */
+static struct cell_local *local_new(struct object *o, int fd, struct cell *c, bool rw,
+                                    const char *path, uint32_t pins)
+{
+    struct cell_local *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->obj = arena_off(o);
+    l->nonce = c->nonce;
+    l->fd = fd;
+    l->c = c;
+    l->writable = rw;
+    l->pins = pins;
+    snprintf(l->path, sizeof l->path, "%s", path);
+    return l;
+}
+
 /* A proxy for an opened cell, with the process-local entry; the proxy
  * has one reference, no handle and no name yet (ns_create names it). */
 static DWORD make_proxy(const struct object_type *t, int fd, struct cell *c, bool rw,
                         const char *path, struct object **out)
 {
-    struct cell_local *l = calloc(1, sizeof *l);
     DWORD err = ERROR_NOT_ENOUGH_MEMORY;
-    struct object *o = l ? object_new(t, 0, 0, &err) : NULL;
-    if (!o) {
-        free(l);
-        munmap(c, sizeof *c);
-        close(fd);
+    struct object *o = object_new(t, 0, 0, &err);
+    struct cell_local *l = o ? local_new(o, fd, c, rw, path, 0) : NULL;
+    if (!l) {
+        if (o)
+            object_unref(o);
+        unmap_close(fd, c);
         return err;
     }
     atomic_store_explicit(&o->state, ST_SLOW, memory_order_relaxed);
@@ -423,12 +447,6 @@ static DWORD make_proxy(const struct object_type *t, int fd, struct cell *c, boo
     o->obj_flags |= OBJ_GRANTED;
     if (t == &mapping_type)
         mapping_proxy_init(o, c->u.sec.size, c->u.sec.protect, c->u.sec.sec);
-    l->obj = arena_off(o);
-    l->nonce = c->nonce;
-    l->fd = fd;
-    l->c = c;
-    l->writable = rw;
-    snprintf(l->path, sizeof l->path, "%s", path);
     pthread_mutex_lock(&cells_lock);
     l->next = cells;
     cells = l;
@@ -451,8 +469,7 @@ DWORD cell_lookup(const struct ws_name *name, const struct object_type *t,
     if (err)
         return err;
     if (object_types[c->type_id] != t) {
-        munmap(c, sizeof *c);
-        close(fd);
+        unmap_close(fd, c);
         return ERROR_INVALID_HANDLE;
     }
     return make_proxy(t, fd, c, rw, path, out);
@@ -578,8 +595,7 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
             /* An initial owner gives the mutex up before it goes. */
             if (t == &mutex_type && !err)
                 pthread_mutex_unlock(&c->u.mx);
-            munmap(c, sizeof *c);
-            close(fd);
+            unmap_close(fd, c);
             if (r == EEXIST)
                 continue; /* someone else made it: open theirs */
             return err ? err : ws_errno_to_win32(r);
@@ -621,32 +637,21 @@ static struct cell_local *pin(struct object *o, DWORD *err)
     if (*err)
         return NULL;
     if (c->nonce != atomic_load(&o->aux) || object_types[c->type_id] != object_type_of(o)) {
-        munmap(c, sizeof *c);
-        close(fd);
+        unmap_close(fd, c);
         *err = ERROR_INVALID_HANDLE; /* the name now holds a later object */
         return NULL;
     }
-    l = calloc(1, sizeof *l);
-    if (!l) {
-        munmap(c, sizeof *c);
-        close(fd);
+    if (!(l = local_new(o, fd, c, rw, path, 1))) {
+        unmap_close(fd, c);
         *err = ERROR_NOT_ENOUGH_MEMORY;
         return NULL;
     }
-    l->obj = arena_off(o);
-    l->nonce = c->nonce;
-    l->fd = fd;
-    l->c = c;
-    l->writable = rw;
-    l->pins = 1;
-    snprintf(l->path, sizeof l->path, "%s", path);
     pthread_mutex_lock(&cells_lock);
     struct cell_local *other = local_find_locked(o);
     if (other) { /* another thread opened it meanwhile */
         other->pins++;
         pthread_mutex_unlock(&cells_lock);
-        munmap(c, sizeof *c);
-        close(fd);
+        unmap_close(fd, c);
         free(l);
         return other;
     }
@@ -749,16 +754,25 @@ static void wake(_Atomic uint32_t *word)
 
 /* ---- the kinds' operations ---- */
 
+/* pin() for an operation that changes the state: the kernel must have let
+ * this process write the file. */
+static struct cell_local *pin_writable(struct object *o, DWORD *err)
+{
+    struct cell_local *l = pin(o, err);
+    if (l && !l->writable) {
+        unpin(l);
+        *err = ERROR_ACCESS_DENIED;
+        return NULL;
+    }
+    return l;
+}
+
 DWORD cell_event_op(struct object *o, int op)
 {
     DWORD err;
-    struct cell_local *l = pin(o, &err);
+    struct cell_local *l = pin_writable(o, &err);
     if (!l)
         return err;
-    if (!l->writable) {
-        unpin(l);
-        return ERROR_ACCESS_DENIED;
-    }
     struct cell_event *ev = &l->c->u.ev;
     switch (op) {
     case CELL_SET:
@@ -790,13 +804,9 @@ DWORD cell_event_op(struct object *o, int op)
 DWORD cell_semaphore_release(struct object *o, LONG n, LONG *prev)
 {
     DWORD err;
-    struct cell_local *l = pin(o, &err);
+    struct cell_local *l = pin_writable(o, &err);
     if (!l)
         return err;
-    if (!l->writable) {
-        unpin(l);
-        return ERROR_ACCESS_DENIED;
-    }
     struct cell_sem *s = &l->c->u.sem;
     int32_t v = atomic_load(&s->count);
     do {
