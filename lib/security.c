@@ -912,43 +912,60 @@ static DWORD sd_writable(const SECURITY_DESCRIPTOR *sd)
     return 0;
 }
 
+/* Set*Dacl and Set*Sacl: "not present" clears only the flag (the pointer
+ * and "defaulted" stay, as Windows leaves them). */
+static BOOL sd_set_acl(SECURITY_DESCRIPTOR *sd, BOOL present, PACL acl, BOOL defaulted,
+                       WORD present_bit, WORD defaulted_bit, PACL *field)
+{
+    DWORD err = sd_writable(sd);
+    if (err)
+        return ws_bool(err);
+    if (!present) {
+        sd->Control &= (WORD)~present_bit;
+        return TRUE;
+    }
+    sd->Control |= present_bit;
+    *field = acl;
+    if (defaulted)
+        sd->Control |= defaulted_bit;
+    else
+        sd->Control &= (WORD)~defaulted_bit;
+    return TRUE;
+}
+
+/* Get*Dacl and Get*Sacl: *acl and *defaulted are left alone when the ACL
+ * is not present. */
+static BOOL sd_get_acl(PSECURITY_DESCRIPTOR psd, LPBOOL present, PACL *acl, LPBOOL defaulted,
+                       bool dacl)
+{
+    if (((SECURITY_DESCRIPTOR *)psd)->Revision != SECURITY_DESCRIPTOR_REVISION)
+        return ws_bool(ERROR_UNKNOWN_REVISION);
+    struct sd_parts p;
+    sd_read(psd, &p);
+    WORD present_bit = dacl ? SE_DACL_PRESENT : SE_SACL_PRESENT;
+    WORD defaulted_bit = dacl ? SE_DACL_DEFAULTED : SE_SACL_DEFAULTED;
+    *present = (p.control & present_bit) != 0;
+    if (*present) {
+        *acl = dacl ? p.dacl : p.sacl;
+        *defaulted = (p.control & defaulted_bit) != 0;
+    }
+    return TRUE;
+}
+
 WS_EXPORT BOOL WINAPI SetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
                                                 BOOL bDaclPresent, PACL pDacl,
                                                 BOOL bDaclDefaulted)
 {
     SECURITY_DESCRIPTOR *sd = pSecurityDescriptor;
-    DWORD err = sd_writable(sd);
-    if (err)
-        return ws_bool(err);
-    /* Not present: only the flag goes (the pointer and "defaulted" stay,
-     * as Windows leaves them). */
-    if (!bDaclPresent) {
-        sd->Control &= (WORD)~SE_DACL_PRESENT;
-        return TRUE;
-    }
-    sd->Control |= SE_DACL_PRESENT;
-    sd->Dacl = pDacl;
-    if (bDaclDefaulted)
-        sd->Control |= SE_DACL_DEFAULTED;
-    else
-        sd->Control &= (WORD)~SE_DACL_DEFAULTED;
-    return TRUE;
+    return sd_set_acl(sd, bDaclPresent, pDacl, bDaclDefaulted, SE_DACL_PRESENT,
+                      SE_DACL_DEFAULTED, &sd->Dacl);
 }
 
 WS_EXPORT BOOL WINAPI GetSecurityDescriptorDacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
                                                 LPBOOL lpbDaclPresent, PACL *pDacl,
                                                 LPBOOL lpbDaclDefaulted)
 {
-    if (((SECURITY_DESCRIPTOR *)pSecurityDescriptor)->Revision != SECURITY_DESCRIPTOR_REVISION)
-        return ws_bool(ERROR_UNKNOWN_REVISION);
-    struct sd_parts p;
-    sd_read(pSecurityDescriptor, &p);
-    *lpbDaclPresent = (p.control & SE_DACL_PRESENT) != 0;
-    if (*lpbDaclPresent) {
-        *pDacl = p.dacl;
-        *lpbDaclDefaulted = (p.control & SE_DACL_DEFAULTED) != 0;
-    }
-    return TRUE;
+    return sd_get_acl(pSecurityDescriptor, lpbDaclPresent, pDacl, lpbDaclDefaulted, true);
 }
 
 WS_EXPORT BOOL WINAPI SetSecurityDescriptorSacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
@@ -956,36 +973,15 @@ WS_EXPORT BOOL WINAPI SetSecurityDescriptorSacl(PSECURITY_DESCRIPTOR pSecurityDe
                                                 BOOL bSaclDefaulted)
 {
     SECURITY_DESCRIPTOR *sd = pSecurityDescriptor;
-    DWORD err = sd_writable(sd);
-    if (err)
-        return ws_bool(err);
-    if (!bSaclPresent) {
-        sd->Control &= (WORD)~SE_SACL_PRESENT;
-        return TRUE;
-    }
-    sd->Control |= SE_SACL_PRESENT;
-    sd->Sacl = pSacl;
-    if (bSaclDefaulted)
-        sd->Control |= SE_SACL_DEFAULTED;
-    else
-        sd->Control &= (WORD)~SE_SACL_DEFAULTED;
-    return TRUE;
+    return sd_set_acl(sd, bSaclPresent, pSacl, bSaclDefaulted, SE_SACL_PRESENT,
+                      SE_SACL_DEFAULTED, &sd->Sacl);
 }
 
 WS_EXPORT BOOL WINAPI GetSecurityDescriptorSacl(PSECURITY_DESCRIPTOR pSecurityDescriptor,
                                                 LPBOOL lpbSaclPresent, PACL *pSacl,
                                                 LPBOOL lpbSaclDefaulted)
 {
-    if (((SECURITY_DESCRIPTOR *)pSecurityDescriptor)->Revision != SECURITY_DESCRIPTOR_REVISION)
-        return ws_bool(ERROR_UNKNOWN_REVISION);
-    struct sd_parts p;
-    sd_read(pSecurityDescriptor, &p);
-    *lpbSaclPresent = (p.control & SE_SACL_PRESENT) != 0;
-    if (*lpbSaclPresent) {
-        *pSacl = p.sacl;
-        *lpbSaclDefaulted = (p.control & SE_SACL_DEFAULTED) != 0;
-    }
-    return TRUE;
+    return sd_get_acl(pSecurityDescriptor, lpbSaclPresent, pSacl, lpbSaclDefaulted, false);
 }
 
 /* Only the inheritance and protection bits may be set this way (the
