@@ -89,6 +89,17 @@ struct cell_sem {
     _Atomic uint32_t sleepers;
 };
 
+/* A waitable timer: its generation (bumped by every Set, Cancel and last
+ * close, as timer.c's t->gen) and its signalled bit in one word, so that
+ * an arming signals it only while its generation is current, in one
+ * compare-and-swap. */
+struct cell_timer {
+    _Atomic uint64_t word;     /* gen << 1 | signalled */
+    _Atomic uint32_t seq;      /* futex word: bumped when signalled */
+    _Atomic uint32_t sleepers;
+    uint32_t manual;
+};
+
 /* A section's parameters; its bytes follow the header, at CELL_DATA. */
 struct cell_section {
     uint64_t size;
@@ -110,6 +121,7 @@ struct cell {
         struct cell_sem sem;
         pthread_mutex_t mx; /* robust, recursive, process-shared */
         struct cell_section sec;
+        struct cell_timer tm;
     } u __attribute__((aligned(64)));
 };
 
@@ -173,7 +185,7 @@ static void cell_path(char *out, const WCHAR *key, uint32_t len)
 bool cell_kind(const struct object_type *t)
 {
     return t == &event_type || t == &mutex_type || t == &semaphore_type ||
-           t == &mapping_type;
+           t == &mapping_type || t == &timer_type;
 }
 
 bool grant_reaches_others(const struct grant *g)
@@ -487,6 +499,10 @@ static DWORD init_state(struct cell *c, const struct object_type *t, const void 
     }
     if (t == &mapping_type) {
         mapping_section_params(ctx, &c->u.sec.size, &c->u.sec.protect, &c->u.sec.sec);
+        return ERROR_SUCCESS;
+    }
+    if (t == &timer_type) {
+        c->u.tm.manual = !!(*(const DWORD *)ctx & CREATE_WAITABLE_TIMER_MANUAL_RESET);
         return ERROR_SUCCESS;
     }
     if (t == &semaphore_type) {
@@ -880,6 +896,13 @@ bool cell_try(struct cell_wait *w, bool *abandoned)
         return tok && (int32_t)(tok - w->since) > 0 &&
                atomic_compare_exchange_strong(&ev->pulse_tok, &tok, 0);
     }
+    case TYPE_TIMER: {
+        uint64_t word = atomic_load(&c->u.tm.word);
+        if (!(word & 1))
+            return false;
+        return c->u.tm.manual ||
+               atomic_compare_exchange_strong(&c->u.tm.word, &word, word & ~1ull);
+    }
     case TYPE_SEMAPHORE: {
         int32_t v = atomic_load(&c->u.sem.count);
         while (v > 0)
@@ -916,6 +939,13 @@ void cell_undo(struct cell_wait *w)
             wake(&c->u.ev.seq);
         }
         break;
+    case TYPE_TIMER:
+        if (!c->u.tm.manual) {
+            atomic_fetch_or(&c->u.tm.word, 1);
+            atomic_fetch_add(&c->u.tm.seq, 1);
+            wake(&c->u.tm.seq);
+        }
+        break;
     case TYPE_SEMAPHORE:
         atomic_fetch_add(&c->u.sem.count, 1);
         atomic_fetch_add(&c->u.sem.seq, 1);
@@ -940,6 +970,10 @@ _Atomic uint32_t *cell_sleep_begin(struct cell_wait *w, uint32_t *val)
         atomic_fetch_add(&c->u.sem.sleepers, 1);
         *val = atomic_load(&c->u.sem.seq);
         return &c->u.sem.seq;
+    case TYPE_TIMER:
+        atomic_fetch_add(&c->u.tm.sleepers, 1);
+        *val = atomic_load(&c->u.tm.seq);
+        return &c->u.tm.seq;
     default: {
         /* Asleep on the lock word with FUTEX_WAITERS set, so that the
          * unlock (glibc's, or the kernel's for a dead owner) wakes us. */
@@ -961,6 +995,8 @@ void cell_sleep_end(struct cell_wait *w)
         atomic_fetch_sub(&c->u.ev.sleepers, 1);
     else if (c->type_id == TYPE_SEMAPHORE)
         atomic_fetch_sub(&c->u.sem.sleepers, 1);
+    else if (c->type_id == TYPE_TIMER)
+        atomic_fetch_sub(&c->u.tm.sleepers, 1);
 }
 
 /* Woken by a wait that did not take the mutex after all: pass the wake
@@ -970,6 +1006,42 @@ void cell_pass_wake(struct cell_wait *w)
     struct cell *c = w->local->c;
     if (c->type_id == TYPE_MUTEX)
         wake((_Atomic uint32_t *)&c->u.mx.__data.__lock);
+}
+
+/* ---- timers (timer.c keeps the armings) ---- */
+
+uint64_t cell_timer_disarm(struct object *o, bool reset)
+{
+    DWORD err;
+    struct cell_local *l = pin_writable(o, &err);
+    if (!l)
+        return UINT64_MAX; /* a generation no arming can match */
+    struct cell_timer *tm = &l->c->u.tm;
+    uint64_t w = atomic_load(&tm->word), next;
+    do
+        next = (((w >> 1) + 1) << 1) | (reset ? 0 : (w & 1));
+    while (!atomic_compare_exchange_weak(&tm->word, &w, next));
+    unpin(l);
+    return next >> 1;
+}
+
+bool cell_timer_fire(struct object *o, uint64_t gen)
+{
+    DWORD err;
+    struct cell_local *l = pin_writable(o, &err);
+    if (!l)
+        return false;
+    struct cell_timer *tm = &l->c->u.tm;
+    uint64_t w = atomic_load(&tm->word);
+    bool current;
+    while ((current = (w >> 1) == gen) && !atomic_compare_exchange_weak(&tm->word, &w, w | 1))
+        ;
+    if (current) {
+        atomic_fetch_add(&tm->seq, 1);
+        wake(&tm->seq);
+    }
+    unpin(l);
+    return current;
 }
 
 /* ---- sections ---- */

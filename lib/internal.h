@@ -1197,6 +1197,11 @@ void cell_undo(struct cell_wait *w); /* gives back what cell_try took */
 _Atomic uint32_t *cell_sleep_begin(struct cell_wait *w, uint32_t *val);
 void cell_sleep_end(struct cell_wait *w);
 void cell_pass_wake(struct cell_wait *w);
+/* A granted timer (timer.c): a Set or Cancel bumps the generation (and
+ * with reset clears the state) and returns the new one; an arming of
+ * generation gen signals it only while gen is current (false: superseded). */
+uint64_t cell_timer_disarm(struct object *o, bool reset);
+bool cell_timer_fire(struct object *o, uint64_t gen);
 /* A granted section's file (a new fd) and where its bytes begin in it. */
 DWORD cell_section_fd(struct object *o, bool write, int *fd, uint64_t *base);
 /* mapping.c: the parameters CreateFileMapping gave (its make() context),

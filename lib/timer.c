@@ -24,6 +24,9 @@
  * the setting thread, as before; a routine already queued in process A is
  * not taken back by B's Set or Cancel.  An arming dies with its process
  * (Windows keeps the timer running in the kernel): docs/COMPATIBILITY.md.
+ * A timer granted to other users (cell.c) keeps its generation and state
+ * in its cell file instead, changed with one compare-and-swap there
+ * (cell_timer_disarm, cell_timer_fire), by the same rules.
  *
  * The service: a min-heap of armings ordered by due time (CLOCK_MONOTONIC
  * nanoseconds), one thread that sleeps until the earliest due time, and
@@ -233,14 +236,19 @@ static void arming_fire(struct arming *a, int64_t now)
 {
     heap_remove(a);
     struct timer *t = a->t;
-    struct wait_guard g;
-    wait_lock(&t->hdr, &g);
-    bool current = arming_current(a);
-    if (current) {
-        obj_store_locked(&t->hdr, st_with_value(obj_state(&t->hdr), 1));
-        wait_wake_locked(&t->hdr, &g);
+    bool current;
+    if (t->hdr.obj_flags & OBJ_GRANTED) {
+        current = cell_timer_fire(&t->hdr, a->gen); /* cell.c */
+    } else {
+        struct wait_guard g;
+        wait_lock(&t->hdr, &g);
+        current = arming_current(a);
+        if (current) {
+            obj_store_locked(&t->hdr, st_with_value(obj_state(&t->hdr), 1));
+            wait_wake_locked(&t->hdr, &g);
+        }
+        wait_unlock(&t->hdr, &g);
     }
-    wait_unlock(&t->hdr, &g);
     if (!current) { /* superseded by another process's Set or Cancel */
         arming_maybe_free(a);
         return;
@@ -356,6 +364,8 @@ static uint64_t timer_disarm(struct timer *t, bool reset)
         }
         arming_maybe_free(a);
     }
+    if (t->hdr.obj_flags & OBJ_GRANTED)
+        return cell_timer_disarm(&t->hdr, reset); /* the generation is the cell's */
     struct wait_guard g;
     wait_lock(&t->hdr, &g);
     uint64_t gen = __atomic_load_n(&t->gen, __ATOMIC_RELAXED) + 1;
@@ -368,6 +378,11 @@ static uint64_t timer_disarm(struct timer *t, bool reset)
 
 static void timer_last_close(struct object *o)
 {
+    /* A granted timer's last handle of this user is not the object's:
+     * other users' armings go on; ours end at their next firing, when the
+     * proxy has no name left to find its cell by. */
+    if (o->obj_flags & OBJ_GRANTED)
+        return;
     pthread_mutex_lock(&svc.lock);
     (void)timer_disarm((struct timer *)o, false);
     pthread_mutex_unlock(&svc.lock);

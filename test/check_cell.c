@@ -627,6 +627,69 @@ START_TEST(test_section)
 }
 END_TEST
 
+static VOID CALLBACK count_routine(LPVOID arg, DWORD lo, DWORD hi)
+{
+    (void)lo;
+    (void)hi;
+    ++*(int *)arg;
+}
+
+START_TEST(test_timer)
+{
+    struct sa_buf b;
+    HANDLE t = CreateWaitableTimerA(sa_null_dacl(&b), FALSE, "cell_timer");
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(cells_in_dir(), 1);
+    ASSERT_WAIT(WaitForSingleObject(t, 0), WAIT_TIMEOUT);
+    LARGE_INTEGER due = {.QuadPart = -10000}; /* 1 ms */
+    int calls = 0;
+    ck_assert(SetWaitableTimer(t, &due, 0, count_routine, &calls, FALSE));
+    ASSERT_WAIT(WaitForSingleObject(t, 60000), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(t, 0), WAIT_TIMEOUT); /* synchronization: consumed */
+    ASSERT_WAIT(SleepEx(60000, TRUE), WAIT_IO_COMPLETION);
+    ck_assert_int_eq(calls, 1);
+
+    /* Another process's Set supersedes ours (a minute away) and its arming
+     * signals the timer for us. */
+    due.QuadPart = -600000000LL;
+    ck_assert(SetWaitableTimer(t, &due, 0, NULL, NULL, FALSE));
+    int up[2], down[2];
+    ck_assert(pipe(up) == 0 && pipe(down) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        HANDLE c = OpenWaitableTimerA(TIMER_MODIFY_STATE, FALSE, "cell_timer");
+        LARGE_INTEGER soon = {.QuadPart = -10000};
+        char x = c && SetWaitableTimer(c, &soon, 0, NULL, NULL, FALSE) ? 'x' : 'n';
+        if (write(up[1], &x, 1) != 1 || read(down[0], &x, 1) != 1) /* until the parent saw it */
+            _exit(2);
+        _exit(x == 'k' ? 0 : 1);
+    }
+    char x;
+    ck_assert(read(up[0], &x, 1) == 1 && x == 'x');
+    ASSERT_WAIT(WaitForSingleObject(t, 60000), WAIT_OBJECT_0);
+    x = 'k';
+    ck_assert(write(down[1], &x, 1) == 1);
+    int st;
+    waitpid(pid, &st, 0);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+    /* A manual-reset timer in a wait-any with a session event. */
+    HANDLE m = CreateWaitableTimerA(sa_null_dacl(&b), TRUE, "cell_mtimer");
+    HANDLE h[2] = {CreateEventA(NULL, FALSE, FALSE, NULL), m};
+    due.QuadPart = -10000;
+    ck_assert(SetWaitableTimer(m, &due, 0, NULL, NULL, FALSE));
+    ASSERT_WAIT(WaitForMultipleObjects(2, h, FALSE, 60000), WAIT_OBJECT_0 + 1);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0); /* notification: stays */
+    ck_assert(CancelWaitableTimer(m));
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0); /* Cancel leaves the state */
+    ASSERT_FAILS(CreateEventA(NULL, FALSE, FALSE, "cell_mtimer"), ERROR_INVALID_HANDLE);
+    CloseHandle(h[0]);
+    CloseHandle(m);
+    CloseHandle(t);
+    ck_assert_int_eq(cells_in_dir(), 0);
+}
+END_TEST
+
 /* ---- two users (as root) ---- */
 
 /* Runs scenario `what` in a child that is user OTHER_UID; its exit code. */
@@ -815,6 +878,7 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_stale_file);
     tcase_add_test(tc, test_duplicated);
     tcase_add_test(tc, test_section);
+    tcase_add_test(tc, test_timer);
     suite_add_tcase(s, tc);
     tc = tcase_create("two users");
     tcase_set_timeout(tc, 120);
