@@ -56,11 +56,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -81,6 +82,21 @@ struct cell_event {
     _Atomic uint32_t pulse_tok; /* auto event: seq of a pulse nobody took */
     uint32_t manual;
 };
+
+/* A mutex: its owner is a thread named by its tid and the low 32 bits of
+ * its start time (clock ticks since boot, /proc/<tid>/stat), so a reused
+ * tid is never taken for a dead owner; one compare-and-swap takes it.
+ * Nothing in the file is a pointer that any process follows (unlike a
+ * robust pthread mutex's list links, which a user allowed to write the
+ * file could aim at another process's memory). */
+struct cell_mutex {
+    _Atomic uint64_t owner; /* start << 32 | tid; 0 free; CM_ABANDONED */
+    _Atomic uint32_t seq;   /* futex word: bumped at each release */
+    _Atomic uint32_t sleepers;
+    uint32_t count;         /* recursion; only the owner writes it */
+};
+/* Free, and the next acquirer gets WAIT_ABANDONED (tid 0 is nobody's). */
+#define CM_ABANDONED (1ull << 32)
 
 struct cell_sem {
     _Atomic uint32_t seq; /* futex word: bumped by every release */
@@ -119,7 +135,7 @@ struct cell {
     union {
         struct cell_event ev;
         struct cell_sem sem;
-        pthread_mutex_t mx; /* robust, recursive, process-shared */
+        struct cell_mutex mx;
         struct cell_section sec;
         struct cell_timer tm;
     } u __attribute__((aligned(64)));
@@ -129,6 +145,7 @@ struct cell_local {
     struct cell_local *next;
     aoff_t obj;        /* the proxy */
     uint32_t nonce;
+    uint32_t type_id;  /* checked when opened: the file's copy may change */
     int fd;
     bool writable;     /* opened and mapped read-write */
     bool closed;       /* the process's last handle went */
@@ -308,18 +325,243 @@ static void local_release(struct cell_local *l)
     local_free(l);
 }
 
-/* Does this process own the cell's mutex (the robust list then points
- * into the mapping, which must stay)? */
+/* ---- mutex owners ---- */
+
+static uint64_t self_owner(void);
+static bool owner_alive(uint64_t owner);
+static void mutex_abandon_dead(struct cell_mutex *mx, uint64_t owner);
+static void unpin(struct cell_local *l);
+
+/* The low 32 bits of field 22 (starttime) of a /proc stat file. */
+static bool thread_start_ticks(const char *path, uint32_t *out)
+{
+    char buf[512];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    int e = errno;
+    close(fd);
+    if (n <= 0) {
+        errno = n < 0 ? e : ESRCH;
+        return false;
+    }
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the command may hold anything */
+    if (!p) {
+        errno = EINVAL;
+        return false;
+    }
+    /* p + 2 is field 3 (state); starttime is field 22. */
+    p += 2;
+    for (int field = 3; field < 22 && p; field++) {
+        p = strchr(p, ' ');
+        if (p)
+            p++;
+    }
+    if (!p) {
+        errno = EINVAL;
+        return false;
+    }
+    *out = (uint32_t)strtoull(p, NULL, 10);
+    return true;
+}
+
+/* The watcher: a thread with an epoll set of the pidfds of owners that
+ * waiters here sleep on.  An owner killed with its process runs no exit
+ * code, so without it a sleeper would not learn of its death; when a
+ * pidfd becomes readable, the owner's mutex is abandoned if that owner
+ * still holds it, which wakes every sleeper (one shot per watch; the
+ * sleeper removes its watch when it wakes). */
+struct owner_watch {
+    int pidfd;
+    uint64_t owner;
+    struct cell_local *local; /* pinned while watched */
+};
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_once_t once;
+    int epfd;
+} watcher = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_ONCE_INIT, -1};
+
+static void *watcher_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        struct epoll_event ev[8];
+        int n = epoll_wait(watcher.epfd, ev, 8, -1);
+        for (int i = 0; i < n; i++) {
+            pthread_mutex_lock(&watcher.lock); /* the sleeper's unwatch waits for us */
+            struct owner_watch *wt = ev[i].data.ptr;
+            if (!owner_alive(wt->owner))
+                mutex_abandon_dead(&wt->local->c->u.mx, wt->owner);
+            pthread_mutex_unlock(&watcher.lock);
+        }
+    }
+    return NULL;
+}
+
+static void watcher_start(void)
+{
+    watcher.epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (watcher.epfd < 0)
+        return;
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    pthread_t t;
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old); /* signals are the program's */
+    if (pthread_create(&t, &a, watcher_main, NULL)) {
+        close(watcher.epfd);
+        watcher.epfd = -1;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&a);
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+/* The process (or, where the kernel can, the thread) of owner as a pidfd;
+ * -1 when it is gone or cannot be watched. */
+static int owner_pidfd(uint64_t owner)
+{
+    pid_t tid = (pid_t)(uint32_t)owner;
+    int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+    if (fd >= 0 || errno != EINVAL)
+        return fd;
+    /* A kernel before 6.9 watches processes only: the thread group's. */
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+    int s = open(path, O_RDONLY | O_CLOEXEC);
+    if (s < 0)
+        return -1;
+    ssize_t n = read(s, buf, sizeof buf - 1);
+    close(s);
+    char *p = n > 0 ? (buf[n] = 0, strstr(buf, "\nTgid:")) : NULL;
+    return p ? (int)syscall(SYS_pidfd_open, (pid_t)atoi(p + 6), 0) : -1;
+}
+
+/* Before sleeping on a mutex owned by another thread: watch that owner
+ * (a thread of ours abandons at its exit, thread.c, so it needs no watch
+ * unless the kernel can watch threads).  The watch is made before the
+ * owner is checked once more, so a death just before is not missed. */
+static void owner_watch(struct cell_wait *w, uint64_t owner)
+{
+    w->watch = NULL;
+    if (!owner || owner == CM_ABANDONED || owner == self_owner())
+        return;
+    pthread_once(&watcher.once, watcher_start);
+    int fd = watcher.epfd >= 0 ? owner_pidfd(owner) : -1;
+    struct owner_watch *wt = fd >= 0 ? malloc(sizeof *wt) : NULL;
+    if (!wt) {
+        if (fd >= 0)
+            close(fd);
+        if (!owner_alive(owner))
+            mutex_abandon_dead(&w->local->c->u.mx, owner);
+        return;
+    }
+    pthread_mutex_lock(&cells_lock);
+    w->local->pins++;
+    pthread_mutex_unlock(&cells_lock);
+    *wt = (struct owner_watch){.pidfd = fd, .owner = owner, .local = w->local};
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.ptr = wt};
+    if (epoll_ctl(watcher.epfd, EPOLL_CTL_ADD, fd, &ev)) {
+        close(fd);
+        free(wt);
+        unpin(w->local);
+        wt = NULL;
+    }
+    w->watch = wt;
+    if (!owner_alive(owner))
+        mutex_abandon_dead(&w->local->c->u.mx, owner);
+}
+
+static void owner_unwatch(struct cell_wait *w)
+{
+    struct owner_watch *wt = w->watch;
+    if (!wt)
+        return;
+    w->watch = NULL;
+    pthread_mutex_lock(&watcher.lock);
+    epoll_ctl(watcher.epfd, EPOLL_CTL_DEL, wt->pidfd, NULL);
+    pthread_mutex_unlock(&watcher.lock);
+    close(wt->pidfd);
+    unpin(wt->local);
+    free(wt);
+}
+
+/* A thread of this process ends (thread.c): the granted mutexes it owns
+ * are abandoned, as Windows does when an owner thread exits. */
+void cell_thread_exit(void)
+{
+    if (!__atomic_load_n(&cells, __ATOMIC_ACQUIRE))
+        return;
+    uint64_t me = self_owner();
+    pthread_mutex_lock(&cells_lock);
+    for (struct cell_local *l = cells; l; l = l->next)
+        if (l->type_id == TYPE_MUTEX && l->writable && atomic_load(&l->c->u.mx.owner) == me) {
+            l->c->u.mx.count = 0;
+            mutex_abandon_dead(&l->c->u.mx, me);
+        }
+    pthread_mutex_unlock(&cells_lock);
+}
+
+/* This thread as a mutex owner: its tid and start time, read once. */
+static uint64_t self_owner(void)
+{
+    static __thread uint64_t id;
+    if (!id) {
+        uint32_t start = 0;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)gettid());
+        (void)thread_start_ticks(path, &start);
+        id = (uint64_t)start << 32 | (uint32_t)gettid();
+    }
+    return id;
+}
+
+/* Is the owner thread still there (the same thread, not a reused tid)?
+ * kill(0) tells whether the tid exists (EPERM for another user's); its
+ * start time, whether it is still the same thread.  A /proc that hides
+ * other users' processes (hidepid) leaves the tid's word for it. */
+static bool owner_alive(uint64_t owner)
+{
+    pid_t tid = (pid_t)(uint32_t)owner;
+    if (tid <= 0 || (kill(tid, 0) && errno == ESRCH))
+        return false;
+    char path[64];
+    uint32_t start;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)tid);
+    if (!thread_start_ticks(path, &start))
+        return true;
+    return start == (uint32_t)(owner >> 32);
+}
+
+/* A dead owner's mutex becomes free and abandoned (one compare-and-swap:
+ * one of several who notice does it). */
+static void mutex_abandon_dead(struct cell_mutex *mx, uint64_t owner)
+{
+    if (atomic_compare_exchange_strong(&mx->owner, &owner, CM_ABANDONED)) {
+        atomic_fetch_add(&mx->seq, 1);
+        futex_wake(&mx->seq, INT_MAX, true);
+    }
+}
+
+/* Does a thread of this process own the cell's mutex?  (Its handle closed,
+ * the file stays mapped until the thread releases or ends.) */
 static bool mutex_held_here(struct cell_local *l)
 {
-    if (l->c->type_id != TYPE_MUTEX)
+    if (l->type_id != TYPE_MUTEX)
         return false;
-    int owner = __atomic_load_n(&l->c->u.mx.__data.__owner, __ATOMIC_RELAXED);
-    if (owner <= 0)
-        return false;
+    uint64_t owner = atomic_load(&l->c->u.mx.owner);
     char p[64];
-    snprintf(p, sizeof p, "/proc/self/task/%d", owner);
-    return access(p, F_OK) == 0;
+    snprintf(p, sizeof p, "/proc/self/task/%u", (unsigned)(uint32_t)owner);
+    return owner && access(p, F_OK) == 0;
 }
 
 /* ---- opening a cell file ---- */
@@ -408,12 +650,12 @@ static void our_groups(uint32_t *gids, uint32_t *n)
         gids[(*n)++] = g[i];
 }
 
-static ACCESS_MASK rights_here(const struct cell *c)
+static ACCESS_MASK rights_here(const struct cell_local *l)
 {
     uint32_t gids[64], n;
     our_groups(gids, &n);
-    const struct object_type *t = object_types[c->type_id];
-    return security_access(&c->grant, t, geteuid(), gids, n, c->owner);
+    return security_access(&l->c->grant, object_types[l->type_id], geteuid(), gids, n,
+                           l->c->owner);
 }
 
 static void unmap_close(int fd, struct cell *c)
@@ -432,6 +674,7 @@ static struct cell_local *local_new(struct object *o, int fd, struct cell *c, bo
         return NULL;
     l->obj = arena_off(o);
     l->nonce = c->nonce;
+    l->type_id = object_type_of(o)->id;
     l->fd = fd;
     l->c = c;
     l->writable = rw;
@@ -511,17 +754,10 @@ static DWORD init_state(struct cell *c, const struct object_type *t, const void 
         c->u.sem.max = init[1];
         return ERROR_SUCCESS;
     }
-    pthread_mutexattr_t a;
-    pthread_mutexattr_init(&a);
-    pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-    pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
-    int r = pthread_mutex_init(&c->u.mx, &a);
-    pthread_mutexattr_destroy(&a);
-    if (r)
-        return ws_errno_to_win32(r);
-    if (*(const DWORD *)ctx & CREATE_MUTEX_INITIAL_OWNER)
-        pthread_mutex_lock(&c->u.mx);
+    if (*(const DWORD *)ctx & CREATE_MUTEX_INITIAL_OWNER) {
+        c->u.mx.owner = self_owner();
+        c->u.mx.count = 1;
+    }
     return ERROR_SUCCESS;
 }
 
@@ -608,9 +844,6 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
         atomic_store_explicit(&c->magic, CELL_MAGIC, memory_order_release);
         int r = err ? 0 : link_cell(fd, path);
         if (err || r) {
-            /* An initial owner gives the mutex up before it goes. */
-            if (t == &mutex_type && !err)
-                pthread_mutex_unlock(&c->u.mx);
             unmap_close(fd, c);
             if (r == EEXIST)
                 continue; /* someone else made it: open theirs */
@@ -750,7 +983,7 @@ DWORD cell_check_access(struct object *o, ACCESS_MASK want, ACCESS_MASK *granted
     struct cell_local *l = pin(o, &err);
     if (!l)
         return err;
-    ACCESS_MASK may = rights_here(l->c);
+    ACCESS_MASK may = rights_here(l);
     unpin(l);
     if (want & MAXIMUM_ALLOWED) {
         want = may;
@@ -845,11 +1078,18 @@ DWORD cell_mutex_release(struct object *o)
     struct cell_local *l = pin(o, &err);
     if (!l)
         return err;
-    /* Only the owner may unlock (asking pthread to would be a misuse). */
-    int owner = __atomic_load_n(&l->c->u.mx.__data.__owner, __ATOMIC_RELAXED);
-    int r = l->writable && owner == gettid() ? pthread_mutex_unlock(&l->c->u.mx) : EPERM;
+    struct cell_mutex *mx = &l->c->u.mx;
+    if (!l->writable || atomic_load(&mx->owner) != self_owner()) {
+        unpin(l);
+        return ERROR_NOT_OWNER;
+    }
+    if (--mx->count == 0) {
+        atomic_store(&mx->owner, 0);
+        atomic_fetch_add(&mx->seq, 1);
+        wake(&mx->seq);
+    }
     unpin(l);
-    return r ? ERROR_NOT_OWNER : ERROR_SUCCESS;
+    return ERROR_SUCCESS;
 }
 
 /* ---- waits (the wait core's wait_granted drives these) ---- */
@@ -862,10 +1102,10 @@ DWORD cell_wait_begin(struct object *o, struct cell_wait *w)
         return err;
     w->local = l;
     w->since = 0;
-    if (l->c->type_id == TYPE_EVENT)
+    if (l->type_id == TYPE_EVENT)
         w->since = atomic_load(&l->c->u.ev.seq);
     /* Every wait but one on a manual-reset event changes the state. */
-    if (!l->writable && !(l->c->type_id == TYPE_EVENT && l->c->u.ev.manual)) {
+    if (!l->writable && !(l->type_id == TYPE_EVENT && l->c->u.ev.manual)) {
         unpin(l);
         return ERROR_ACCESS_DENIED;
     }
@@ -881,7 +1121,7 @@ bool cell_try(struct cell_wait *w, bool *abandoned)
 {
     struct cell *c = w->local->c;
     *abandoned = false;
-    switch (c->type_id) {
+    switch (w->local->type_id) {
     case TYPE_EVENT: {
         struct cell_event *ev = &c->u.ev;
         if (ev->manual) {
@@ -911,19 +1151,22 @@ bool cell_try(struct cell_wait *w, bool *abandoned)
         return false;
     }
     default: {
-        int r = pthread_mutex_trylock(&c->u.mx);
-        if (r == EOWNERDEAD) {
-            pthread_mutex_consistent(&c->u.mx);
-            *abandoned = true;
-            r = 0;
+        struct cell_mutex *mx = &c->u.mx;
+        uint64_t me = self_owner(), owner = atomic_load(&mx->owner);
+        if (owner == me) {
+            mx->count++;
+            return true;
         }
-        if (!r && w->slept) {
-            /* Others may sleep too: our unlock must wake them, as
-             * glibc's own contended lock arranges. */
-            _Atomic uint32_t *word = (_Atomic uint32_t *)&c->u.mx.__data.__lock;
-            atomic_fetch_or(word, FUTEX_WAITERS);
+        if (owner && owner != CM_ABANDONED && !owner_alive(owner)) {
+            mutex_abandon_dead(mx, owner);
+            owner = CM_ABANDONED;
         }
-        return r == 0;
+        if ((owner && owner != CM_ABANDONED) ||
+            !atomic_compare_exchange_strong(&mx->owner, &owner, me))
+            return false;
+        mx->count = 1;
+        *abandoned = owner == CM_ABANDONED;
+        return true;
     }
     }
 }
@@ -931,7 +1174,7 @@ bool cell_try(struct cell_wait *w, bool *abandoned)
 void cell_undo(struct cell_wait *w)
 {
     struct cell *c = w->local->c;
-    switch (c->type_id) {
+    switch (w->local->type_id) {
     case TYPE_EVENT:
         if (!c->u.ev.manual) {
             atomic_store(&c->u.ev.signaled, 1);
@@ -952,7 +1195,11 @@ void cell_undo(struct cell_wait *w)
         wake(&c->u.sem.seq);
         break;
     default:
-        pthread_mutex_unlock(&c->u.mx);
+        if (--c->u.mx.count == 0) {
+            atomic_store(&c->u.mx.owner, 0);
+            atomic_fetch_add(&c->u.mx.seq, 1);
+            wake(&c->u.mx.seq);
+        }
         break;
     }
 }
@@ -961,7 +1208,7 @@ _Atomic uint32_t *cell_sleep_begin(struct cell_wait *w, uint32_t *val)
 {
     struct cell *c = w->local->c;
     w->slept = true;
-    switch (c->type_id) {
+    switch (w->local->type_id) {
     case TYPE_EVENT:
         atomic_fetch_add(&c->u.ev.sleepers, 1);
         *val = atomic_load(&c->u.ev.seq);
@@ -974,38 +1221,28 @@ _Atomic uint32_t *cell_sleep_begin(struct cell_wait *w, uint32_t *val)
         atomic_fetch_add(&c->u.tm.sleepers, 1);
         *val = atomic_load(&c->u.tm.seq);
         return &c->u.tm.seq;
-    default: {
-        /* Asleep on the lock word with FUTEX_WAITERS set, so that the
-         * unlock (glibc's, or the kernel's for a dead owner) wakes us. */
-        _Atomic uint32_t *word = (_Atomic uint32_t *)&c->u.mx.__data.__lock;
-        uint32_t v = atomic_load(word);
-        while (v && !(v & FUTEX_WAITERS) &&
-               !atomic_compare_exchange_weak(word, &v, v | FUTEX_WAITERS))
-            ;
-        *val = v ? (v | FUTEX_WAITERS) : 0;
-        return word;
-    }
+    default:
+        atomic_fetch_add(&c->u.mx.sleepers, 1);
+        *val = atomic_load(&c->u.mx.seq);
+        owner_watch(w, atomic_load(&c->u.mx.owner));
+        return &c->u.mx.seq;
     }
 }
 
 void cell_sleep_end(struct cell_wait *w)
 {
     struct cell *c = w->local->c;
-    if (c->type_id == TYPE_EVENT)
+    uint32_t type = w->local->type_id;
+    if (type == TYPE_EVENT)
         atomic_fetch_sub(&c->u.ev.sleepers, 1);
-    else if (c->type_id == TYPE_SEMAPHORE)
+    else if (type == TYPE_SEMAPHORE)
         atomic_fetch_sub(&c->u.sem.sleepers, 1);
-    else if (c->type_id == TYPE_TIMER)
+    else if (type == TYPE_TIMER)
         atomic_fetch_sub(&c->u.tm.sleepers, 1);
-}
-
-/* Woken by a wait that did not take the mutex after all: pass the wake
- * on, so that a sleeper the unlock meant is not left asleep. */
-void cell_pass_wake(struct cell_wait *w)
-{
-    struct cell *c = w->local->c;
-    if (c->type_id == TYPE_MUTEX)
-        wake((_Atomic uint32_t *)&c->u.mx.__data.__lock);
+    else if (type == TYPE_MUTEX) {
+        atomic_fetch_sub(&c->u.mx.sleepers, 1);
+        owner_unwatch(w);
+    }
 }
 
 /* ---- timers (timer.c keeps the armings) ---- */

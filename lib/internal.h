@@ -1189,6 +1189,7 @@ struct cell_wait {
     struct cell_local *local;
     uint32_t since; /* an event's seq when the wait began (pulses after it count) */
     bool slept;
+    struct owner_watch *watch; /* a mutex's owner watched while we sleep */
 };
 DWORD cell_wait_begin(struct object *o, struct cell_wait *w);
 void cell_wait_end(struct cell_wait *w);
@@ -1196,7 +1197,7 @@ bool cell_try(struct cell_wait *w, bool *abandoned);
 void cell_undo(struct cell_wait *w); /* gives back what cell_try took */
 _Atomic uint32_t *cell_sleep_begin(struct cell_wait *w, uint32_t *val);
 void cell_sleep_end(struct cell_wait *w);
-void cell_pass_wake(struct cell_wait *w);
+void cell_thread_exit(void); /* abandons the granted mutexes the thread owns */
 /* A granted timer (timer.c): a Set or Cancel bumps the generation (and
  * with reset clears the state) and returns the new one; an arming of
  * generation gen signals it only while gen is current (false: superseded). */

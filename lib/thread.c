@@ -216,6 +216,7 @@ static void thread_detach(void *p)
         r->nowned--;
         mutex_abandon(m, t->tid);
     }
+    cell_thread_exit(); /* granted mutexes (cell.c) */
     apc_drop_all(t);
     iocp_thread_exit(t); /* no longer running for its completion port */
     reg_remove(to, t->tid);

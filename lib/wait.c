@@ -658,13 +658,8 @@ static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD t
         alertable_end(t);
 out:
     for (uint32_t i = 0; i < began; i++)
-        if (objs[i]->obj_flags & OBJ_GRANTED) {
-            /* A mutex whose unlock woke us, taken by nobody here: the
-             * wake goes on to its next sleeper. */
-            if (cw[i].slept && (!status_acquired(result) || (result & 0xff) != i))
-                cell_pass_wake(&cw[i]);
+        if (objs[i]->obj_flags & OBJ_GRANTED)
             cell_wait_end(&cw[i]);
-        }
     if (*err)
         return WS_FAILED;
     return result;

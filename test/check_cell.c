@@ -690,6 +690,48 @@ START_TEST(test_timer)
 }
 END_TEST
 
+START_TEST(test_scribbled)
+{
+    /* Anyone a DACL lets write can scribble over the file: that gives odd
+     * states, never a crash (nothing in the file is followed as a pointer,
+     * and the kind is the one checked at open). */
+    struct sa_buf b;
+    HANDLE m = CreateMutexA(sa_null_dacl(&b), FALSE, "cell_scribble_m");
+    char path[512];
+    struct stat st;
+    only_cell(path, sizeof path, &st);
+    HANDLE e = CreateEventA(sa_null_dacl(&b), FALSE, TRUE, "cell_scribble_e");
+    ck_assert_ptr_nonnull(m);
+    ck_assert_ptr_nonnull(e);
+    DIR *d = opendir(grant_dir);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", grant_dir, de->d_name);
+        int fd = open(p, O_RDWR);
+        ck_assert_int_ge(fd, 0);
+        static char junk[65536];
+        memset(junk, 0xa5, sizeof junk);
+        ck_assert(pwrite(fd, junk, sizeof junk, 0) == (ssize_t)sizeof junk);
+        close(fd);
+    }
+    closedir(d);
+    DWORD r = WaitForSingleObject(m, 0);
+    ck_assert(r == WAIT_OBJECT_0 || r == WAIT_ABANDONED_0 || r == WAIT_TIMEOUT);
+    (void)ReleaseMutex(m);
+    r = WaitForSingleObject(e, 0);
+    ck_assert(r == WAIT_OBJECT_0 || r == WAIT_TIMEOUT);
+    ck_assert(SetEvent(e));
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
+    /* A new open reads the header again: it is not a cell any more. */
+    ASSERT_FAILS(OpenMutexA(SYNCHRONIZE, FALSE, "cell_scribble_x"), ERROR_FILE_NOT_FOUND);
+    CloseHandle(m);
+    CloseHandle(e);
+}
+END_TEST
+
 /* ---- two users (as root) ---- */
 
 /* Runs scenario `what` in a child that is user OTHER_UID; its exit code. */
@@ -879,6 +921,7 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_duplicated);
     tcase_add_test(tc, test_section);
     tcase_add_test(tc, test_timer);
+    tcase_add_test(tc, test_scribbled);
     suite_add_tcase(s, tc);
     tc = tcase_create("two users");
     tcase_set_timeout(tc, 120);
