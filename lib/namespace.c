@@ -378,8 +378,12 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
     struct object *o = NULL;
     struct grant g;
     /* A descriptor is read even when the object gets no name: a malformed
-     * one fails the call, as Windows captures it first. */
-    DWORD err = security_grant(sa, type, &g);
+     * one fails the call, as Windows captures it first.  (Without one,
+     * only `present` is read: the rest stays unwritten.) */
+    DWORD err = ERROR_SUCCESS;
+    g.present = 0;
+    if (sa && sa->lpSecurityDescriptor)
+        err = security_grant(sa, type, &g);
     if (!err)
         err = parse(wname, aname, ansi, &name, &named);
     if (err)
