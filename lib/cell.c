@@ -182,6 +182,18 @@ static bool dir_ready(void)
     return S_ISDIR(st.st_mode) && (st.st_mode & 01777) == 01777;
 }
 
+/* After its owner removed a cell: the directory goes too when it is empty
+ * and ours, so that nothing is left in /dev/shm once every granted object
+ * is gone.  (An administrator who made it beforehand, to own it, keeps it
+ * with a file of his own in it, such as ".keep"; creators recreate it.) */
+static void dir_gone(void)
+{
+    const char *d = grant_dir();
+    struct stat st;
+    if (!lstat(d, &st) && st.st_uid == geteuid())
+        rmdir(d); /* fails while anything is in it */
+}
+
 static uint64_t key_hash(const WCHAR *key, uint32_t len)
 {
     uint64_t h = 1469598103934665603ull;
@@ -320,7 +332,8 @@ static void local_release(struct cell_local *l)
         struct stat a, b;
         if (!fstat(l->fd, &a) && !stat(l->path, &b) && a.st_ino == b.st_ino &&
             a.st_dev == b.st_dev)
-            unlink(l->path);
+            if (!unlink(l->path))
+                dir_gone();
     }
     local_free(l);
 }
@@ -788,11 +801,13 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
 {
     if (name->len > CELL_NAME_MAX)
         return ERROR_FILENAME_EXCED_RANGE;
-    if (!dir_ready())
-        return ERROR_ACCESS_DENIED;
     char path[PATH_MAX];
     cell_path(path, name->buf, name->len);
     for (int tries = 0; tries < 100; tries++) {
+        /* Each round: the last owner of a cell may have removed the empty
+         * directory meanwhile (dir_gone). */
+        if (!dir_ready())
+            return ERROR_ACCESS_DENIED;
         bool stale_foreign = false;
         struct object *o;
         DWORD err = cell_lookup(name, t, &o, &stale_foreign);
@@ -807,6 +822,8 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
             return ERROR_ACCESS_DENIED; /* left by another user: his to remove */
 
         int fd = open(grant_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        if (fd < 0 && errno == ENOENT)
+            continue;
         if (fd < 0)
             return errno == EOPNOTSUPP || errno == EISDIR ? ERROR_NOT_SUPPORTED
                                                           : ws_errno_to_win32(errno);
@@ -845,8 +862,8 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
         int r = err ? 0 : link_cell(fd, path);
         if (err || r) {
             unmap_close(fd, c);
-            if (r == EEXIST)
-                continue; /* someone else made it: open theirs */
+            if (r == EEXIST || r == ENOENT)
+                continue; /* someone else made it (open theirs), or the directory went */
             return err ? err : ws_errno_to_win32(r);
         }
         *existed = false;
@@ -948,27 +965,33 @@ void cell_handle_closed(struct object *o)
         local_release(l);
 }
 
-/* Removes this user's stale cells: files nobody holds. */
+/* Removes this user's stale cells: files nobody holds, of any layout (the
+ * flock protocol is the same in every build; a build's own cells are
+ * never stale while it holds them). */
 void cell_sweep(void)
 {
     DIR *d = opendir(grant_dir());
     if (!d)
         return;
-    char prefix[32];
-    snprintf(prefix, sizeof prefix, "%016llx-", (unsigned long long)arena_layout_id());
+    bool removed = false;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (strncmp(e->d_name, prefix, strlen(prefix)))
-            continue;
+        unsigned long long layout, hash;
+        char rest;
+        if (sscanf(e->d_name, "%16llx-%16llx%c", &layout, &hash, &rest) != 2 ||
+            strlen(e->d_name) != 33)
+            continue; /* not a cell's name */
         int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         struct stat st;
         if (fd < 0)
             continue;
         if (!fstat(fd, &st) && st.st_uid == geteuid() && !flock(fd, LOCK_EX | LOCK_NB))
-            unlinkat(dirfd(d), e->d_name, 0);
+            removed |= unlinkat(dirfd(d), e->d_name, 0) == 0;
         close(fd);
     }
     closedir(d);
+    if (removed)
+        dir_gone();
 }
 
 void cell_last_close(struct object *o)
