@@ -142,6 +142,7 @@ static uint64_t layout_compute(void)
     h = handle_layout_mix(h);
     h = filelock_layout_mix(h);
     h = iocp_layout_mix(h);
+    h = file_kinds_layout_mix(h);
     for (uint32_t i = 0; i < TYPE_COUNT; i++) {
         const struct object_type *t = object_types[i];
         if (!t)

@@ -10,15 +10,17 @@
  * State: the line settings (DCB) live in the device's termios and are read
  * back from it, so GetCommState reports what the device really does.  The
  * time-outs (COMMTIMEOUTS) and the SetupComm queue sizes belong to the open
- * port, kept in struct comm_priv behind file_obj.priv: process-private (the
- * fd is this process's), guarded by comm_priv.lock.  The port is opened
+ * port, kept in struct comm_priv, the file's shared state (an arena block
+ * at file_obj.kstate) guarded by comm_priv.lock (a wordlock), so that a
+ * handle duplicated into or inherited by another process works there on
+ * that process's copy of the open description (file.c's side table) with
+ * the same settings, as on Windows.  The port is opened
  * non-blocking and ReadFile waits with poll(), which is how the read
  * time-outs are honoured.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -28,7 +30,7 @@
 #include "internal.h"
 
 struct comm_priv {
-    pthread_mutex_t lock;
+    struct wordlock lock;
     COMMTIMEOUTS timeouts;
     DWORD inq, outq;      /* SetupComm's recommendation, remembered */
     char xon, xoff;       /* what termios cannot hold is remembered */
@@ -37,11 +39,26 @@ struct comm_priv {
     BYTE dtr, rts;        /* DTR_CONTROL_*, RTS_CONTROL_* */
 };
 
-/* The opener's fd only: the settings in priv are the opener's, so an
- * inherited comm handle cannot be used (docs/COMPATIBILITY.md). */
-static int comm_fd(struct file_obj *f)
+static const uint32_t comm_layout[] = {
+    LAYOUT_SIZE(struct comm_priv),
+    LAYOUT_FIELD(struct comm_priv, lock),
+    LAYOUT_FIELD(struct comm_priv, timeouts),
+    LAYOUT_FIELD(struct comm_priv, inq),
+    LAYOUT_FIELD(struct comm_priv, outq),
+    LAYOUT_FIELD(struct comm_priv, xon),
+    LAYOUT_FIELD(struct comm_priv, xoff),
+    LAYOUT_FIELD(struct comm_priv, error_char),
+    LAYOUT_FIELD(struct comm_priv, eof_char),
+    LAYOUT_FIELD(struct comm_priv, evt_char),
+    LAYOUT_FIELD(struct comm_priv, xon_lim),
+    LAYOUT_FIELD(struct comm_priv, xoff_lim),
+    LAYOUT_FIELD(struct comm_priv, dtr),
+    LAYOUT_FIELD(struct comm_priv, rts),
+};
+
+static struct comm_priv *comm_priv_of(struct file_obj *f)
 {
-    return proc_is_self(f->fd_pid, f->fd_tag) ? f->fd : -1;
+    return arena_ptr(f->kstate);
 }
 
 /* ---- reading with time-outs ---- */
@@ -71,13 +88,13 @@ static DWORD comm_read(struct file_obj *f, void *buf, DWORD len,
                        const int64_t *at, DWORD *done)
 {
     (void)at;
-    int fd = comm_fd(f);
+    int fd = file_fd_of(f);
     if (fd < 0)
-        return file_private_error(f);
-    struct comm_priv *p = f->priv;
-    pthread_mutex_lock(&p->lock);
+        return ERROR_INVALID_HANDLE;
+    struct comm_priv *p = comm_priv_of(f);
+    wordlock_lock(&p->lock);
     COMMTIMEOUTS to = p->timeouts;
-    pthread_mutex_unlock(&p->lock);
+    wordlock_unlock(&p->lock);
 
     /* The cases Microsoft documents for COMMTIMEOUTS:
      *  - interval MAXDWORD, total 0/0: return what is there at once;
@@ -141,9 +158,9 @@ static DWORD comm_write(struct file_obj *f, const void *buf, DWORD len,
                         const int64_t *at, DWORD *done)
 {
     (void)at;
-    int fd = comm_fd(f);
+    int fd = file_fd_of(f);
     if (fd < 0)
-        return file_private_error(f);
+        return ERROR_INVALID_HANDLE;
     DWORD total = 0;
     while (total < len) {
         ssize_t n = write(fd, (const char *)buf + total, len - total);
@@ -170,9 +187,9 @@ static DWORD comm_write(struct file_obj *f, const void *buf, DWORD len,
 
 static DWORD comm_flush(struct file_obj *f)
 {
-    int fd = comm_fd(f);
+    int fd = file_fd_of(f);
     if (fd < 0)
-        return file_private_error(f);
+        return ERROR_INVALID_HANDLE;
     /* FlushFileBuffers on a port waits until the output is sent. */
     if (tcdrain(fd) < 0 && errno != EINTR)
         return ws_errno_to_win32(errno);
@@ -187,11 +204,10 @@ static DWORD comm_get_type(struct file_obj *f)
 
 static void comm_destroy(struct file_obj *f)
 {
-    struct comm_priv *p = f->priv;
-    if (p && proc_is_self(f->fd_pid, f->fd_tag)) {
-        pthread_mutex_destroy(&p->lock);
+    struct comm_priv *p = comm_priv_of(f);
+    if (p) {
         arena_free(p, sizeof *p);
-        f->priv = NULL;
+        f->kstate = 0;
     }
 }
 
@@ -202,6 +218,7 @@ const struct file_ops comm_file_ops = {
     .flush = comm_flush,
     .get_type = comm_get_type,
     .destroy = comm_destroy,
+    TYPE_LAYOUT(comm_layout),
 };
 
 /* ---- opening ---- */
@@ -251,24 +268,21 @@ DWORD comm_open(unsigned n, ACCESS_MASK access, DWORD creation, DWORD flags,
                          flags & FILE_FLAG_OVERLAPPED, &f);
     if (err)
         return err;
-    /* In the arena, not the C heap: the only pointer to it is in the
-     * object, which LeakSanitizer cannot see while the last reference
-     * waits in a deferred batch at exit.  (After file_new, which has
-     * made sure the arena exists.) */
+    /* In the arena: every process with a handle shares the settings.
+     * (After file_new, which has made sure the arena exists.) */
     struct comm_priv *p = arena_alloc(sizeof *p);
     if (!p) {
         object_handle_close(&f->hdr);
         object_unref(&f->hdr); /* closes fd */
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    pthread_mutex_init(&p->lock, NULL);
     p->xon = 0x11;
     p->xoff = 0x13;
     p->dtr = DTR_CONTROL_ENABLE;
     p->rts = RTS_CONTROL_ENABLE;
     p->xon_lim = 2048;
     p->xoff_lim = 512;
-    f->priv = p;
+    f->kstate = arena_off(p);
     if ((err = handle_insert(&f->hdr, f->access, 0, out))) {
         object_handle_close(&f->hdr);
         object_unref(&f->hdr);
@@ -286,11 +300,9 @@ static DWORD comm_get(HANDLE h, struct file_obj **out, int *fd)
     DWORD err = file_get(h, 0, &f, NULL);
     if (err)
         return err;
-    if (f->kind != FILE_KIND_COMM || (*fd = comm_fd(f)) < 0) {
-        /* Another process's port: its settings are the opener's. */
-        err = f->kind == FILE_KIND_COMM ? file_private_error(f) : ERROR_INVALID_HANDLE;
+    if (f->kind != FILE_KIND_COMM || (*fd = file_fd_of(f)) < 0) {
         file_put(f);
-        return err;
+        return ERROR_INVALID_HANDLE;
     }
     *out = f;
     return ERROR_SUCCESS;
@@ -341,7 +353,7 @@ WS_EXPORT BOOL WINAPI GetCommState(HANDLE h, LPDCB dcb)
     } else if (tcgetattr(fd, &t) < 0) {
         err = ws_errno_to_win32(errno);
     } else {
-        struct comm_priv *p = f->priv;
+        struct comm_priv *p = comm_priv_of(f);
         memset(dcb, 0, sizeof *dcb);
         dcb->DCBlength = sizeof *dcb;
         dcb->BaudRate = speed_to_baud(cfgetospeed(&t));
@@ -367,7 +379,7 @@ WS_EXPORT BOOL WINAPI GetCommState(HANDLE h, LPDCB dcb)
         dcb->fOutxCtsFlow = rtscts;
         dcb->fOutX = (t.c_iflag & IXON) ? 1 : 0;
         dcb->fInX = (t.c_iflag & IXOFF) ? 1 : 0;
-        pthread_mutex_lock(&p->lock);
+        wordlock_lock(&p->lock);
         dcb->fRtsControl = rtscts ? RTS_CONTROL_HANDSHAKE : p->rts;
         dcb->fDtrControl = p->dtr;
         dcb->XonChar = p->xon;
@@ -377,7 +389,7 @@ WS_EXPORT BOOL WINAPI GetCommState(HANDLE h, LPDCB dcb)
         dcb->EvtChar = p->evt_char;
         dcb->XonLim = p->xon_lim;
         dcb->XoffLim = p->xoff_lim;
-        pthread_mutex_unlock(&p->lock);
+        wordlock_unlock(&p->lock);
     }
     file_put(f);
     return ws_bool(err);
@@ -448,8 +460,8 @@ WS_EXPORT BOOL WINAPI SetCommState(HANDLE h, LPDCB dcb)
         if (tcsetattr(fd, TCSANOW, &t) < 0) {
             err = ws_errno_to_win32(errno);
         } else {
-            struct comm_priv *p = f->priv;
-            pthread_mutex_lock(&p->lock);
+            struct comm_priv *p = comm_priv_of(f);
+            wordlock_lock(&p->lock);
             p->xon = dcb->XonChar;
             p->xoff = dcb->XoffChar;
             p->error_char = dcb->ErrorChar;
@@ -459,7 +471,7 @@ WS_EXPORT BOOL WINAPI SetCommState(HANDLE h, LPDCB dcb)
             p->xoff_lim = dcb->XoffLim;
             p->dtr = (BYTE)dcb->fDtrControl;
             p->rts = (BYTE)dcb->fRtsControl;
-            pthread_mutex_unlock(&p->lock);
+            wordlock_unlock(&p->lock);
             /* The modem lines follow DTR/RTS_CONTROL_ENABLE/DISABLE on a
              * real port; a pseudo-terminal has none (ignored there). */
             int bits = TIOCM_DTR;
@@ -486,10 +498,10 @@ WS_EXPORT BOOL WINAPI GetCommTimeouts(HANDLE h, LPCOMMTIMEOUTS to)
     if (!to) {
         err = ERROR_INVALID_PARAMETER;
     } else {
-        struct comm_priv *p = f->priv;
-        pthread_mutex_lock(&p->lock);
+        struct comm_priv *p = comm_priv_of(f);
+        wordlock_lock(&p->lock);
         *to = p->timeouts;
-        pthread_mutex_unlock(&p->lock);
+        wordlock_unlock(&p->lock);
     }
     file_put(f);
     return ws_bool(err);
@@ -510,10 +522,10 @@ WS_EXPORT BOOL WINAPI SetCommTimeouts(HANDLE h, LPCOMMTIMEOUTS to)
         /* Microsoft documents this combination as invalid. */
         err = ERROR_INVALID_PARAMETER;
     } else {
-        struct comm_priv *p = f->priv;
-        pthread_mutex_lock(&p->lock);
+        struct comm_priv *p = comm_priv_of(f);
+        wordlock_lock(&p->lock);
         p->timeouts = *to;
-        pthread_mutex_unlock(&p->lock);
+        wordlock_unlock(&p->lock);
     }
     file_put(f);
     return ws_bool(err);
@@ -528,11 +540,11 @@ WS_EXPORT BOOL WINAPI SetupComm(HANDLE h, DWORD inq, DWORD outq)
         return ws_bool(err);
     /* The kernel sizes its own buffers: the request is recorded only, as
      * Microsoft allows ("the driver is free to use any buffer size"). */
-    struct comm_priv *p = f->priv;
-    pthread_mutex_lock(&p->lock);
+    struct comm_priv *p = comm_priv_of(f);
+    wordlock_lock(&p->lock);
     p->inq = inq;
     p->outq = outq;
-    pthread_mutex_unlock(&p->lock);
+    wordlock_unlock(&p->lock);
     file_put(f);
     return TRUE;
 }

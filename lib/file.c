@@ -80,8 +80,8 @@ static void null_open(void)
  * offset has.  Two ways in:
  *   - inherited: a child of CreateProcess with bInheritHandles got the
  *     parent's descriptions under the same fd numbers (spawn.c clears
- *     O_CLOEXEC in the child before execve); file_adopt_inherited records
- *     them while the process attaches, before any handle can be used;
+ *     O_CLOEXEC in the child before execve); file_adopt_fd records them
+ *     while the process attaches, before any handle can be used;
  *   - fetched: a handle that came otherwise (DuplicateHandle from another
  *     process) gets its fd on first use, a pidfd_getfd copy of a live
  *     holder's fd (holders.c): the same open file description, so the file
@@ -95,8 +95,16 @@ static void null_open(void)
  * handle anywhere): the holder entry is let go of first, then the number
  * is pointed at /dev/null (dup3), reserved until the object is destroyed
  * here (side_destroy closes it) or, when another process destroys it,
- * until side_prune finds the object gone.  Kinds with process-private
- * state (file_state_private) are never fetched.
+ * until side_prune finds the object gone.
+ *
+ * Re-pointed descriptions: a named pipe server's opener moves its fd
+ * number from the listener to a connection and to /dev/null (dup3), so a
+ * copy taken earlier may be of a description the object no longer has.
+ * Such kinds publish the current one's identity (f->fd_ident, st_ino);
+ * an entry records the identity of its copy, an entry whose identity is
+ * not the current one is stale (let go of, and a fresh copy fetched), and
+ * a holder's copy is taken only when it is of the current description
+ * (another process's older copy is passed over).
  *
  * Locking: side_lock (a rwlock) guards the list; readers are I/O paths of
  * non-openers.  fetch_lock serialises fetches, so that one object gets one
@@ -110,6 +118,7 @@ struct side_fd {
     _Atomic int fd;
     _Atomic bool released; /* fd reserved on /dev/null, no longer the file */
     bool holder;           /* claimed a holder entry of the object */
+    uint64_t ident;        /* st_ino of the copy when f->fd_ident is used */
 };
 static struct side_fd *side_head;
 static pthread_rwlock_t side_lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -120,6 +129,14 @@ static bool side_matches(const struct side_fd *e, const struct file_obj *f)
     return e->obj == arena_off((void *)f) && e->key_fd == f->fd &&
            e->key_pid == f->fd_pid && e->key_tag == f->fd_tag &&
            e->key_serial == f->serial;
+}
+
+/* The identity file_obj.fd_ident compares: st_ino (sockets' are unique
+ * while they live). */
+static uint64_t fd_ino(int fd)
+{
+    struct stat st;
+    return fstat(fd, &st) == 0 ? (uint64_t)st.st_ino : 0;
 }
 
 static struct side_fd *side_new(const struct file_obj *f, int fd)
@@ -134,42 +151,55 @@ static struct side_fd *side_new(const struct file_obj *f, int fd)
     e->key_serial = f->serial;
     atomic_init(&e->fd, fd);
     atomic_init(&e->released, false);
+    if (atomic_load_explicit(&f->fd_ident, memory_order_acquire))
+        e->ident = fd_ino(fd);
     return e;
 }
 
-/* This process's live entry for f, under side_lock; NULL. */
+static void side_release(struct file_obj *f, struct side_fd *e);
+
+/* Is e's copy of a description f no longer has (file_fd_repointed)? */
+static bool side_stale(const struct side_fd *e, const struct file_obj *f)
+{
+    uint64_t id = atomic_load_explicit(&f->fd_ident, memory_order_acquire);
+    return id && e->ident != id;
+}
+
+/* This process's live entry for f, under side_lock (read is enough); a
+ * stale one is let go of on the way.  NULL. */
 static struct side_fd *side_find_locked(const struct file_obj *f)
 {
     for (struct side_fd *e = side_head; e; e = e->next)
-        if (side_matches(e, f) && !atomic_load_explicit(&e->released, memory_order_acquire))
-            return e;
+        if (side_matches(e, f) && !atomic_load_explicit(&e->released, memory_order_acquire)) {
+            if (!side_stale(e, f))
+                return e;
+            side_release((struct file_obj *)f, e);
+        }
     return NULL;
 }
 
-void file_adopt_inherited(const char *spec)
+/* object_type.adopt_fd: an inherited fd of f (spawn.c parses WINSHIM_FDS). */
+static void file_adopt_fd(struct object *o, int fd)
 {
-    const char *c = spec;
+    struct file_obj *f = (struct file_obj *)o;
     pthread_rwlock_wrlock(&side_lock);
-    while (*c) {
-        char *end;
-        unsigned long off = strtoul(c, &end, 10);
-        if (*end != ':')
-            break;
-        long fd = strtol(end + 1, &end, 10);
-        struct file_obj *f = off && off < ARENA_RESERVE ? arena_ptr((aoff_t)off) : NULL;
-        if (f && f->hdr.type_id == TYPE_FILE && fd >= 0 && fd <= INT_MAX) {
-            struct side_fd *e = side_new(f, (int)fd);
-            if (e) {
-                e->holder = !file_state_private(f) && holders_claim(f->holders, (int)fd);
-                e->next = side_head;
-                side_head = e;
-            }
-        }
-        if (*end != ',')
-            break;
-        c = end + 1;
+    struct side_fd *e = side_new(f, fd);
+    if (e) {
+        e->holder = holders_claim(f->holders, fd);
+        e->next = side_head;
+        side_head = e;
     }
     pthread_rwlock_unlock(&side_lock);
+}
+
+/* object_type.inherit_fd: this process's fd of f, passed under its number.
+ * fds 0..2 are the standard handles' business (STARTF_USESTDHANDLES): a
+ * file object wrapping one is not passed under its number. */
+static int file_inherit_fd(struct object *o)
+{
+    struct file_obj *f = (struct file_obj *)o;
+    int fd = file_fd_of(f);
+    return fd < 3 || (f->flags & FILE_OBJ_STD) ? -1 : fd;
 }
 
 /* Frees the entries of objects that another process destroyed (their fds
@@ -214,16 +244,29 @@ static void side_release(struct file_obj *f, struct side_fd *e)
     }
 }
 
-/* Takes a copy of a holder's fd: the same open file description. */
+/* Takes a copy of a holder's fd: the same open file description, and for
+ * a re-pointing kind the current one (another holder may still have a
+ * copy of an older one). */
 static int side_fetch_one(void *ctx, uint32_t pid, uint32_t tag, int fd)
 {
-    (void)ctx;
-    return holders_getfd(pid, tag, fd);
+    const struct file_obj *f = ctx;
+    int nfd = holders_getfd(pid, tag, fd);
+    uint64_t id = atomic_load_explicit(&f->fd_ident, memory_order_acquire);
+    if (nfd >= 0 && id && fd_ino(nfd) != id) {
+        close(nfd);
+        return -1;
+    }
+    return nfd;
+}
+
+void file_fd_repointed(struct file_obj *f)
+{
+    atomic_store_explicit(&f->fd_ident, fd_ino(f->fd), memory_order_release);
 }
 
 static int side_fetch(struct file_obj *f)
 {
-    if (file_state_private(f) || !file_pid())
+    if (!file_pid())
         return -1;
     pthread_mutex_lock(&fetch_lock);
     pthread_rwlock_rdlock(&side_lock);
@@ -234,7 +277,7 @@ static int side_fetch(struct file_obj *f)
         pthread_mutex_unlock(&fetch_lock);
         return fd;
     }
-    fd = holders_fetch(f->holders, side_fetch_one, NULL);
+    fd = holders_fetch(f->holders, side_fetch_one, f);
     if (fd < 0 || !(e = side_new(f, fd))) {
         if (fd >= 0)
             close(fd);
@@ -280,6 +323,9 @@ static void file_release_mine(struct file_obj *f)
         pthread_once(&null_once, null_open);
         if (null_fd >= 0)
             dup3(null_fd, f->fd, O_CLOEXEC); /* the number stays ours until destroy */
+        const struct file_ops *ops = file_ops_of(f);
+        if (ops->let_go)
+            ops->let_go(f);
     }
     pthread_rwlock_rdlock(&side_lock);
     for (struct side_fd *e = side_head; e; e = e->next)
@@ -490,6 +536,8 @@ static const uint32_t file_layout[] = {
     LAYOUT_FIELD(struct file_obj, lock_cap),
     LAYOUT_FIELD(struct file_obj, priv),
     LAYOUT_FIELD(struct file_obj, iocp_key),
+    LAYOUT_FIELD(struct file_obj, kstate),
+    LAYOUT_FIELD(struct file_obj, fd_ident),
     HOLDER_LAYOUT,
 };
 
@@ -504,6 +552,8 @@ const struct object_type file_type = {
     .acquire = file_acquire,
     .last_close = file_last_close,
     .handle_closed = file_handle_closed,
+    .inherit_fd = file_inherit_fd,
+    .adopt_fd = file_adopt_fd,
     .destroy = file_destroy,
     TYPE_LAYOUT(file_layout),
 };
@@ -519,6 +569,17 @@ const struct file_ops *const file_kinds[FILE_KIND_COUNT] = {
     [FILE_KIND_NPIPE] = &npipe_file_ops,     /* npipe.c */
     [FILE_KIND_MAILSLOT] = &mailslot_file_ops, /* mailslot.c */
 };
+
+uint64_t file_kinds_layout_mix(uint64_t h)
+{
+    for (uint32_t i = 0; i < FILE_KIND_COUNT; i++)
+        if (file_kinds[i] && file_kinds[i]->layout) {
+            uint32_t kind[] = {i, file_kinds[i]->layout_len};
+            h = layout_mix(h, kind, 2);
+            h = layout_mix(h, file_kinds[i]->layout, file_kinds[i]->layout_len);
+        }
+    return h;
+}
 
 /* ---- the process id, cached (glibc's getpid() is a system call) ---- */
 
@@ -564,9 +625,8 @@ DWORD file_new(int fd, const struct file_ops *ops, ACCESS_MASK access,
     f->fd_tag = shm_self_tag();
     static _Atomic uint32_t serials;
     f->serial = atomic_fetch_add_explicit(&serials, 1, memory_order_relaxed) + 1;
-    /* Not visible to anyone yet: the opener is the first holder.  Kinds
-     * whose state is the opener's alone are never fetched. */
-    if (fd >= 0 && !file_state_private(f))
+    /* Not visible to anyone yet: the opener is the first holder. */
+    if (fd >= 0)
         holders_init_first(f->holders, fd);
     object_handle_open(o);
     *out = f;
@@ -758,11 +818,6 @@ static BOOL file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone,
     }
     if (err)
         return ws_bool(err);
-    if (file_state_private(f) && !proc_is_self(f->fd_pid, f->fd_tag)) {
-        err = ERROR_NOT_SUPPORTED;
-        file_put(f); /* a named pipe, mailslot or comm port of another process */
-        return ws_bool(err);
-    }
     /* Microsoft documents the byte count as required without an
      * OVERLAPPED; Windows (and Wine) accept NULL and skip it. */
     const struct file_ops *ops = file_ops_of(f);
@@ -827,8 +882,6 @@ WS_EXPORT BOOL WINAPI FlushFileBuffers(HANDLE h)
     const struct file_ops *ops = file_ops_of(f);
     if (!(granted & FILE_WRITE_ANY))
         err = ERROR_ACCESS_DENIED;
-    else if (file_state_private(f) && !proc_is_self(f->fd_pid, f->fd_tag))
-        err = ERROR_NOT_SUPPORTED;
     else if (ops->flush)
         err = ops->flush(f);
     file_put(f);

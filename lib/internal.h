@@ -266,6 +266,14 @@ struct object_type {
      * dropped): kinds with process-private fds let go of theirs at this
      * process's last handle.  NULL: nothing to do. */
     void (*handle_closed)(struct object *obj);
+    /* CreateProcess with bInheritHandles (spawn.c): the descriptor of obj
+     * that the child keeps under the same number, or -1 (none to pass).
+     * NULL: the kind passes none. */
+    int (*inherit_fd)(struct object *obj);
+    /* In that child, while it attaches (before any handle can be used):
+     * obj's descriptor arrived under number fd (WINSHIM_FDS), now this
+     * process's to keep as the kind does with a fetched one. */
+    void (*adopt_fd)(struct object *obj, int fd);
     /* The last pointer reference went: free private resources. */
     void (*destroy)(struct object *obj);
 
@@ -294,6 +302,7 @@ uint64_t namespace_layout_mix(uint64_t h);
 uint64_t handle_layout_mix(uint64_t h);
 uint64_t filelock_layout_mix(uint64_t h);
 uint64_t iocp_layout_mix(uint64_t h);
+uint64_t file_kinds_layout_mix(uint64_t h); /* file_ops.layout of every kind */
 
 enum object_type_id {
     TYPE_NONE,
@@ -785,9 +794,18 @@ struct file_ops {
      * pipe server takes a waiting client here, so the worker never blocks
      * in an accept-then-recv that CancelIo cannot reach).  NULL: nothing. */
     DWORD (*prepare)(struct file_obj *f);
+    /* The opener let go of its own fd (its last handle went, here or
+     * anywhere): release what only the opener holds beside it (a named
+     * pipe's slot lock).  Other processes may go on with their copies.
+     * NULL: nothing. */
+    void (*let_go)(struct file_obj *f);
     /* The object is going: release what the kind holds.  The fd itself is
      * closed by file.c afterwards (when it is this process's). */
     void (*destroy)(struct file_obj *f);
+    /* The kind's shared state (file_obj.kstate) as LAYOUT_FIELD entries
+     * (TYPE_LAYOUT), folded into the layout id; NULL: it has none. */
+    const uint32_t *layout;
+    uint32_t layout_len;
 };
 
 extern const struct file_ops *const file_kinds[FILE_KIND_COUNT];
@@ -839,7 +857,16 @@ struct file_obj {
     /* Set once a handle was duplicated into another process (which then
      * has no fd until it fetches one): lingering applies (file.c). */
     _Atomic uint32_t given;
-    uint32_t pad;
+    /* The kind's shared state (an arena block, e.g. a named pipe's modes
+     * and its partly read message), or 0: every process with a handle
+     * reads it, unlike priv.  Written once before the first handle. */
+    aoff_t kstate;
+    /* Kinds that re-point the opener's fd number at another description
+     * (a named pipe server: listener, connection, /dev/null) publish the
+     * identity (st_ino) of the current one here, 0 otherwise: another
+     * process's copy of an older description is stale (file.c side
+     * table) and a holder's copy is taken only when it is the current. */
+    _Atomic uint64_t fd_ident;
     /* Processes that keep an fd of this open file description (holders.c):
      * the opener, and every process that inherited or fetched one while it
      * has handles.  Another process takes its copy from any of them. */
@@ -858,10 +885,11 @@ DWORD file_new(int fd, const struct file_ops *ops, ACCESS_MASK access,
 /* This process's fd of a file object, -1 if o is not an fd-backed file
  * opened in (or inherited by) this process. */
 int file_fd(struct object *o);
-/* Inherited file descriptors (CreateProcess with bInheritHandles): the
- * parent lists "<object offset>:<fd>," for every inherited file object in
- * WINSHIM_FDS and the child (shm.c, once it adopted its slot) records them
- * here; file_fd then finds them. */
+/* Inherited descriptors (CreateProcess with bInheritHandles): the parent
+ * lists "<object offset>:<fd>," in WINSHIM_FDS for every inherited object
+ * whose type passes one (object_type.inherit_fd), and the child (shm.c,
+ * once it adopted its slot) hands each to its type's adopt_fd here
+ * (spawn.c; named for its first users, files). */
 void file_adopt_inherited(const char *spec);
 /* WINSHIM_STD=<in>,<out>,<err>: inherited handle values (hex, 0: none)
  * that are the child's standard handles (STARTF_USESTDHANDLES). */
@@ -869,16 +897,11 @@ void file_adopt_std(const char *spec);
 /* f's fd in this process when it is not the opener's (or the opener let
  * go of its own): from the side table, else a copy fetched from a holder
  * (holders.c) with pidfd_getfd, which this process then holds until its
- * last handle to f closes; -1 when there is none (or f's kind keeps
- * process-private state: file_state_private). */
+ * last handle to f closes; -1 when there is none. */
 int file_side_fd(const struct file_obj *f);
-/* f's kind keeps state beyond the fd in its opener (named pipes,
- * mailslots, comm ports): no other process can use it. */
-static inline bool file_state_private(const struct file_obj *f)
-{
-    return f->kind == FILE_KIND_NPIPE || f->kind == FILE_KIND_MAILSLOT ||
-           f->kind == FILE_KIND_COMM;
-}
+/* The opener re-pointed its fd number at another description (dup3):
+ * other processes' copies of the older one are stale from now on. */
+void file_fd_repointed(struct file_obj *f);
 /* A handle to f left this process's table (CloseHandle,
  * DUPLICATE_CLOSE_SOURCE): when it was the process's last handle to f
  * while other processes keep theirs, this process's fd goes now, as a
@@ -912,23 +935,18 @@ static inline bool proc_is_self(uint32_t pid, uint32_t tag)
 {
     return pid == file_pid() && tag == shm_self_tag();
 }
+/* Is this process f's opener, still with its own fd (the number that
+ * re-pointing kinds change)? */
+static inline bool file_is_opener(const struct file_obj *f)
+{
+    return proc_is_self(f->fd_pid, f->fd_tag) &&
+           !atomic_load_explicit(&f->fd_released, memory_order_acquire);
+}
 /* f's fd in this process: its opener's, or the one inherited or fetched
  * from another process (file.c, the side table); -1. */
 static inline int file_fd_of(const struct file_obj *f)
 {
-    if (proc_is_self(f->fd_pid, f->fd_tag) &&
-        !atomic_load_explicit(&f->fd_released, memory_order_acquire))
-        return f->fd;
-    return file_side_fd(f);
-}
-/* The error for a handle whose kind's private state this process lacks:
- * ERROR_NOT_SUPPORTED for such a kind in a process other than the opener
- * (docs/COMPATIBILITY.md), ERROR_INVALID_HANDLE otherwise. */
-static inline DWORD file_private_error(const struct file_obj *f)
-{
-    return file_state_private(f) && !proc_is_self(f->fd_pid, f->fd_tag)
-               ? ERROR_NOT_SUPPORTED
-               : ERROR_INVALID_HANDLE;
+    return file_is_opener(f) ? f->fd : file_side_fd(f);
 }
 /* Building blocks for kinds backed by an fd: one read or write (EINTR
  * retried, errno mapped), and what GetFileType says of an fd. */

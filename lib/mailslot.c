@@ -11,11 +11,16 @@
  * belongs to a reader that died: the next CreateMailslot takes it over, so
  * a killed reader blocks nothing.
  *
- * Reader state (struct ms, f->priv, process-private like the fd): the
- * read time-out, the maximum size, and a queue of messages already taken
- * off the socket: GetMailslotInfo drains the socket into it to count the
- * messages (a Unix socket can say the size of the next datagram but not
- * how many there are).  ms->lock guards the queue and the time-out.
+ * State (struct ms, the file's shared state: an arena block at f->kstate,
+ * so that a reader or writer duplicated into or inherited by another
+ * process works there on that process's copy of the socket, file.c's
+ * side table): the read time-out, the maximum size, and a queue of
+ * messages already taken off the socket (arena blocks): GetMailslotInfo
+ * drains the socket into it to count the messages (a Unix socket can say
+ * the size of the next datagram but not how many there are).  ms->lock (a
+ * wordlock) guards the queue and the time-out.  A message too big for an
+ * arena block (over 128 KiB) stays on the socket, and the ones after it:
+ * it is read from there when the queue is empty, and counted as one.
  * Writers keep the maximum size they read when they opened the name.
  */
 #define _GNU_SOURCE
@@ -35,24 +40,41 @@
 #include "internal.h"
 
 struct ms_msg {
-    struct ms_msg *next;
-    size_t len;
+    aoff_t next;
+    uint32_t len;      /* bytes of data */
+    uint32_t size;     /* of the arena block */
     char data[];
 };
 
 struct ms {
-    pthread_mutex_t lock;
-    bool reader;
-    DWORD max_size;    /* 0: any size */
-    DWORD timeout;     /* reader: ms, MAILSLOT_WAIT_FOREVER */
-    struct ms_msg *head, *tail;
-    unsigned count;
+    struct wordlock lock;
+    uint32_t reader;
+    uint32_t max_size; /* 0: any size */
+    uint32_t timeout;  /* reader: ms, MAILSLOT_WAIT_FOREVER */
+    aoff_t head, tail; /* struct ms_msg */
+    uint32_t count;
     char path[108];    /* reader: the socket, removed with the last handle */
+};
+
+static const uint32_t ms_layout[] = {
+    LAYOUT_SIZE(struct ms),
+    LAYOUT_FIELD(struct ms, lock),
+    LAYOUT_FIELD(struct ms, reader),
+    LAYOUT_FIELD(struct ms, max_size),
+    LAYOUT_FIELD(struct ms, timeout),
+    LAYOUT_FIELD(struct ms, head),
+    LAYOUT_FIELD(struct ms, tail),
+    LAYOUT_FIELD(struct ms, count),
+    LAYOUT_FIELD(struct ms, path),
+    LAYOUT_SIZE(struct ms_msg),
+    LAYOUT_FIELD(struct ms_msg, next),
+    LAYOUT_FIELD(struct ms_msg, len),
+    LAYOUT_FIELD(struct ms_msg, size),
 };
 
 static struct ms *ms_of(struct file_obj *f)
 {
-    return f->kind == FILE_KIND_MAILSLOT && proc_is_self(f->fd_pid, f->fd_tag) ? f->priv : NULL;
+    return f->kind == FILE_KIND_MAILSLOT ? arena_ptr(f->kstate) : NULL;
 }
 
 static ssize_t recv_retry(int fd, void *buf, size_t len, int flags)
@@ -64,30 +86,37 @@ static ssize_t recv_retry(int fd, void *buf, size_t len, int flags)
     return n;
 }
 
-/* Moves every message waiting on the socket to the queue (ms->lock held). */
-static DWORD ms_drain(struct file_obj *f, struct ms *ms)
+/* Moves the messages waiting on the socket to the queue (ms->lock held),
+ * up to one too big for an arena block.  *big: the size of that one, or
+ * -1. */
+static DWORD ms_drain(int fd, struct ms *ms, ssize_t *big)
 {
+    *big = -1;
     for (;;) {
-        ssize_t size = recv_retry(f->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+        ssize_t size = recv_retry(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
         if (size < 0)
             return errno == EAGAIN || errno == EWOULDBLOCK ? ERROR_SUCCESS
                                                            : ws_errno_to_win32(errno);
-        struct ms_msg *m = malloc(sizeof *m + (size_t)size + 1);
-        if (!m)
-            return ERROR_NOT_ENOUGH_MEMORY;
-        ssize_t n = recv_retry(f->fd, m->data, (size_t)size + 1, MSG_DONTWAIT);
+        size_t bytes = sizeof(struct ms_msg) + (size_t)size + 1;
+        struct ms_msg *m = arena_alloc(bytes);
+        if (!m) {
+            *big = size; /* it stays on the socket: ms_read takes it there */
+            return ERROR_SUCCESS;
+        }
+        ssize_t n = recv_retry(fd, m->data, (size_t)size + 1, MSG_DONTWAIT);
         if (n < 0) {
-            free(m);
+            arena_free(m, bytes);
             return errno == EAGAIN || errno == EWOULDBLOCK ? ERROR_SUCCESS
                                                            : ws_errno_to_win32(errno);
         }
-        m->len = (size_t)n;
-        m->next = NULL;
+        m->len = (uint32_t)n;
+        m->size = (uint32_t)bytes;
+        m->next = 0;
         if (ms->tail)
-            ms->tail->next = m;
+            ((struct ms_msg *)arena_ptr(ms->tail))->next = arena_off(m);
         else
-            ms->head = m;
-        ms->tail = m;
+            ms->head = arena_off(m);
+        ms->tail = arena_off(m);
         ms->count++;
     }
 }
@@ -105,32 +134,47 @@ static DWORD ms_read(struct file_obj *f, void *buf, DWORD len, const int64_t *at
     (void)at;
     struct ms *ms = ms_of(f);
     *done = 0;
-    if (!ms)
-        return file_private_error(f);
+    int fd = ms ? file_fd_of(f) : -1;
+    if (fd < 0)
+        return ERROR_INVALID_HANDLE;
     if (!ms->reader)
         return ERROR_ACCESS_DENIED;
     uint64_t start = mono_ms();
     for (;;) {
-        pthread_mutex_lock(&ms->lock);
-        DWORD err = ms_drain(f, ms);
+        wordlock_lock(&ms->lock);
+        ssize_t big;
+        DWORD err = ms_drain(fd, ms, &big);
         DWORD timeout = ms->timeout;
         if (!err && ms->head) {
-            struct ms_msg *m = ms->head;
+            struct ms_msg *m = arena_ptr(ms->head);
             if (m->len > len) {
                 err = ERROR_INSUFFICIENT_BUFFER; /* the message stays */
             } else {
                 memcpy(buf, m->data, m->len);
-                *done = (DWORD)m->len;
+                *done = m->len;
                 ms->head = m->next;
                 if (!ms->head)
-                    ms->tail = NULL;
+                    ms->tail = 0;
                 ms->count--;
-                free(m);
+                arena_free(m, m->size);
             }
-            pthread_mutex_unlock(&ms->lock);
+            wordlock_unlock(&ms->lock);
             return err;
         }
-        pthread_mutex_unlock(&ms->lock);
+        if (!err && big >= 0) { /* a big one, on the socket */
+            if ((size_t)big > len) {
+                err = ERROR_INSUFFICIENT_BUFFER;
+            } else {
+                ssize_t n = recv_retry(fd, buf, len, MSG_DONTWAIT);
+                if (n >= 0)
+                    *done = (DWORD)n;
+                else
+                    err = ws_errno_to_win32(errno);
+            }
+            wordlock_unlock(&ms->lock);
+            return err;
+        }
+        wordlock_unlock(&ms->lock);
         if (err)
             return err;
         int wait = -1;
@@ -140,7 +184,7 @@ static DWORD ms_read(struct file_obj *f, void *buf, DWORD len, const int64_t *at
                 return ERROR_SEM_TIMEOUT;
             wait = (int)(timeout - spent);
         }
-        struct pollfd p = {.fd = f->fd, .events = POLLIN};
+        struct pollfd p = {.fd = fd, .events = POLLIN};
         int r = poll(&p, 1, wait);
         if (r < 0 && errno != EINTR)
             return ws_errno_to_win32(errno);
@@ -153,15 +197,16 @@ static DWORD ms_write(struct file_obj *f, const void *buf, DWORD len,
     (void)at;
     struct ms *ms = ms_of(f);
     *done = 0;
-    if (!ms)
-        return file_private_error(f);
+    int fd = ms ? file_fd_of(f) : -1;
+    if (fd < 0)
+        return ERROR_INVALID_HANDLE;
     if (ms->reader)
         return ERROR_ACCESS_DENIED;
     if (ms->max_size && len > ms->max_size)
         return ERROR_SEM_TIMEOUT; /* the reader never takes it: Windows times out */
     ssize_t n;
     do
-        n = send(f->fd, buf, len, MSG_NOSIGNAL);
+        n = send(fd, buf, len, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         /* The reader is gone: the message has nowhere to go. */
@@ -194,17 +239,16 @@ static void ms_last_close(struct file_obj *f)
 
 static void ms_destroy(struct file_obj *f)
 {
-    struct ms *ms = proc_is_self(f->fd_pid, f->fd_tag) ? f->priv : NULL;
+    struct ms *ms = ms_of(f);
     if (!ms)
         return;
     while (ms->head) {
-        struct ms_msg *m = ms->head;
+        struct ms_msg *m = arena_ptr(ms->head);
         ms->head = m->next;
-        free(m);
+        arena_free(m, m->size);
     }
-    pthread_mutex_destroy(&ms->lock);
     arena_free(ms, sizeof *ms);
-    f->priv = NULL;
+    f->kstate = 0;
 }
 
 const struct file_ops mailslot_file_ops = {
@@ -214,6 +258,7 @@ const struct file_ops mailslot_file_ops = {
     .get_type = ms_get_type,
     .last_close = ms_last_close,
     .destroy = ms_destroy,
+    TYPE_LAYOUT(ms_layout),
 };
 
 static DWORD ms_insert(int fd, struct ms *tmp, ACCESS_MASK access, bool inherit,
@@ -221,8 +266,8 @@ static DWORD ms_insert(int fd, struct ms *tmp, ACCESS_MASK access, bool inherit,
 {
     struct file_obj *f;
     DWORD err = file_new(fd, &mailslot_file_ops, access, 0, &f);
-    /* Into the arena, as npipe.c's state (LeakSanitizer and deferred
-     * references at exit); process-private all the same. */
+    /* Into the arena, shared with every process that gets a handle.
+     * (After file_new, which has made sure the arena exists.) */
     struct ms *ms = err ? NULL : arena_alloc(sizeof *ms);
     if (!err && !ms) {
         object_handle_close(&f->hdr);
@@ -230,15 +275,12 @@ static DWORD ms_insert(int fd, struct ms *tmp, ACCESS_MASK access, bool inherit,
         err = ERROR_NOT_ENOUGH_MEMORY;
     }
     if (err) {
-        pthread_mutex_destroy(&tmp->lock);
         free(tmp);
         return err;
     }
     memcpy(ms, tmp, sizeof *ms);
-    pthread_mutex_init(&ms->lock, NULL);
-    pthread_mutex_destroy(&tmp->lock);
     free(tmp);
-    f->priv = ms;
+    f->kstate = arena_off(ms);
     if ((err = handle_insert(&f->hdr, f->access, inherit ? HANDLE_FLAG_INHERIT : 0, out))) {
         object_handle_close(&f->hdr);
         object_unref(&f->hdr);
@@ -249,10 +291,8 @@ static DWORD ms_insert(int fd, struct ms *tmp, ACCESS_MASK access, bool inherit,
 static struct ms *ms_alloc(bool reader)
 {
     struct ms *ms = calloc(1, sizeof *ms);
-    if (ms) {
-        pthread_mutex_init(&ms->lock, NULL);
+    if (ms)
         ms->reader = reader;
-    }
     return ms;
 }
 
@@ -395,11 +435,8 @@ static DWORD reader_get(HANDLE h, struct file_obj **fo, struct ms **mso)
         return err;
     struct ms *ms = ms_of(f);
     if (!ms || !ms->reader) {
-        /* A writer: ERROR_INVALID_HANDLE as Wine (Windows unverified);
-         * another process's mailslot: ERROR_NOT_SUPPORTED. */
-        err = ms ? ERROR_INVALID_HANDLE
-                 : file_private_error(f) == ERROR_NOT_SUPPORTED ? ERROR_NOT_SUPPORTED
-                                                                : ERROR_INVALID_FUNCTION;
+        /* A writer: ERROR_INVALID_HANDLE as Wine (Windows unverified). */
+        err = ms ? ERROR_INVALID_HANDLE : ERROR_INVALID_FUNCTION;
         file_put(f);
         return err;
     }
@@ -416,19 +453,23 @@ WS_EXPORT BOOL WINAPI GetMailslotInfo(HANDLE h, LPDWORD max_size, LPDWORD next_s
     DWORD err = reader_get(h, &f, &ms);
     if (err)
         return ws_bool(err);
-    pthread_mutex_lock(&ms->lock);
-    err = ms_drain(f, ms);
+    int fd = file_fd_of(f);
+    ssize_t big = -1;
+    wordlock_lock(&ms->lock);
+    err = fd < 0 ? ERROR_INVALID_HANDLE : ms_drain(fd, ms, &big);
     if (!err) {
         if (max_size)
             *max_size = ms->max_size;
         if (next_size)
-            *next_size = ms->head ? (DWORD)ms->head->len : MAILSLOT_NO_MESSAGE;
+            *next_size = ms->head ? ((struct ms_msg *)arena_ptr(ms->head))->len
+                         : big >= 0 ? (DWORD)big
+                                    : MAILSLOT_NO_MESSAGE;
         if (count)
-            *count = ms->count;
+            *count = ms->count + (big >= 0);
         if (timeout)
             *timeout = ms->timeout;
     }
-    pthread_mutex_unlock(&ms->lock);
+    wordlock_unlock(&ms->lock);
     file_put(f);
     return ws_bool(err);
 }
@@ -440,9 +481,9 @@ WS_EXPORT BOOL WINAPI SetMailslotInfo(HANDLE h, DWORD timeout)
     DWORD err = reader_get(h, &f, &ms);
     if (err)
         return ws_bool(err);
-    pthread_mutex_lock(&ms->lock);
+    wordlock_lock(&ms->lock);
     ms->timeout = timeout;
-    pthread_mutex_unlock(&ms->lock);
+    wordlock_unlock(&ms->lock);
     file_put(f);
     return TRUE;
 }

@@ -24,20 +24,38 @@
  * server: the next CreateNamedPipe finds no live instance and starts over
  * (stale files are reused; the last instance to close removes them).
  *
- * Instance states (server side), under np->lock:
+ * Instance states (server side, np->state), under np->lock:
  *   LISTENING     f->fd is the listening socket.  A queued client is
- *                 accepted lazily (ConnectNamedPipe, or any I/O call), the
- *                 listener is then closed so no other client can queue.
+ *                 accepted lazily (ConnectNamedPipe, or any I/O call in
+ *                 the opener), the listener is then closed so no other
+ *                 client can queue.
  *   CONNECTED     f->fd is the connected socket.
- *   DISCONNECTED  f->fd is /dev/null; ConnectNamedPipe listens again.
+ *   DISCONNECTED  f->fd is /dev/null (or, after a DisconnectNamedPipe in
+ *                 another process, the shut connection);
+ *                 ConnectNamedPipe listens again.
  * The fd number f->fd stays the same through the states (dup3 replaces what
  * it refers to), so overlapped.c's workers can poll it.  A client's f->fd is
  * its connected socket for the handle's life.
  *
+ * Other processes (DuplicateHandle, inheritance): the state of an end is
+ * shared (struct np, an arena block at f->kstate, under np->lock, a
+ * wordlock), and another process does its I/O on its own copy of the
+ * opener's description (file.c's side table: inherited, or a pidfd_getfd
+ * copy from a holder).  A server publishes the identity of its current
+ * description at each re-pointing (file_fd_repointed), so a copy of the
+ * listener or of a finished connection is never used for a later one.
+ * What needs the opener's fd number stays the opener's: taking a client
+ * (a queued client waits for the opener's next call; another process sees
+ * ERROR_PIPE_LISTENING until then) and ConnectNamedPipe of a listening or
+ * disconnected instance (ERROR_NOT_SUPPORTED elsewhere:
+ * docs/COMPATIBILITY.md).  The slot lock is the opener's: when the
+ * opener's last handle goes while another process keeps the end
+ * (npipe_let_go), the instance's slot and listener name are given up.
+ *
  * Message pipes: one WriteFile is one SEQPACKET record.  A read shorter
- * than the message takes the whole record into np->rest and hands it out
- * piecewise (ERROR_MORE_DATA until the last piece): rest is process-private
- * like the fd.  All of struct np is process-private (f->priv).
+ * than the message takes the whole record into np->rest (an arena block,
+ * so the next read in any process gets the rest) and hands it out
+ * piecewise (ERROR_MORE_DATA until the last piece).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -74,18 +92,39 @@ struct np_info {
     uint32_t timeout;
 };
 
-/* Process-private state of one end (f->priv). */
+/* The shared state of one end (an arena block, f->kstate): every process
+ * with a handle reads it; changes are made under lock. */
 struct np {
-    pthread_mutex_t lock;
-    bool server;
-    enum np_state state;   /* server only */
-    int slot, slot_fd;     /* server: instance k and its locked slot file */
+    struct wordlock lock;
+    uint32_t server;
+    uint32_t state;        /* enum np_state, server only */
+    int32_t slot;          /* server: instance k */
+    /* Process-private: the opener's locked slot file (used only where
+     * file_is_opener, like file_obj.fd); -1 once given up. */
+    int32_t slot_fd;
     struct np_info info;
-    DWORD read_mode;       /* PIPE_READMODE_* */
-    DWORD wait_mode;       /* PIPE_WAIT or PIPE_NOWAIT */
-    char *rest;            /* rest of a message read in part */
-    size_t rest_len, rest_off;
+    uint32_t read_mode;    /* PIPE_READMODE_* */
+    uint32_t wait_mode;    /* PIPE_WAIT or PIPE_NOWAIT */
+    aoff_t rest;           /* a message read in part: rest_len bytes of a */
+    uint32_t rest_len, rest_off, rest_cap; /* rest_cap-byte arena block */
     char dir[108];         /* the name's directory */
+};
+
+static const uint32_t np_layout[] = {
+    LAYOUT_SIZE(struct np),
+    LAYOUT_FIELD(struct np, lock),
+    LAYOUT_FIELD(struct np, server),
+    LAYOUT_FIELD(struct np, state),
+    LAYOUT_FIELD(struct np, slot),
+    LAYOUT_FIELD(struct np, slot_fd),
+    LAYOUT_FIELD(struct np, info),
+    LAYOUT_FIELD(struct np, read_mode),
+    LAYOUT_FIELD(struct np, wait_mode),
+    LAYOUT_FIELD(struct np, rest),
+    LAYOUT_FIELD(struct np, rest_len),
+    LAYOUT_FIELD(struct np, rest_off),
+    LAYOUT_FIELD(struct np, rest_cap),
+    LAYOUT_FIELD(struct np, dir),
 };
 
 /* ---- the rendezvous directory ---- */
@@ -251,11 +290,31 @@ static bool slot_alive(const char *dir, int k, char *state)
     return alive;
 }
 
-static void slot_set_state(struct np *np, enum np_state s)
+static void slot_write(int fd, enum np_state s)
+{
+    char c = (char)s;
+    if (pwrite(fd, &c, 1, 0) != 1) { /* only WaitNamedPipe reads it */ }
+}
+
+/* Under np->lock.  The slot file is written through the opener's fd, or
+ * by name from another process while the opener keeps the slot (it gives
+ * it up under np->lock: npipe_let_go). */
+static void slot_set_state(struct file_obj *f, struct np *np, enum np_state s)
 {
     np->state = s;
-    char c = (char)s;
-    if (pwrite(np->slot_fd, &c, 1, 0) != 1) { /* only WaitNamedPipe reads it */ }
+    if (np->slot_fd < 0)
+        return;
+    if (proc_is_self(f->fd_pid, f->fd_tag)) {
+        slot_write(np->slot_fd, s);
+        return;
+    }
+    char path[128];
+    snprintf(path, sizeof path, "%s/s%d", np->dir, np->slot);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        slot_write(fd, s);
+        close(fd);
+    }
 }
 
 static unsigned slots_alive(const char *dir, unsigned limit, bool *listening)
@@ -332,10 +391,12 @@ static int null_fd(void)
     return open("/dev/null", O_RDWR | O_CLOEXEC);
 }
 
-/* Makes f->fd refer to what `fd` refers to, and closes fd. */
+/* Makes the opener's f->fd refer to what `fd` refers to, and closes fd;
+ * other processes' copies of the old description are stale from now. */
 static void fd_replace(struct file_obj *f, int fd)
 {
-    if (fd >= 0 && dup3(fd, f->fd, O_CLOEXEC) >= 0) { /* replaced */ }
+    if (fd >= 0 && dup3(fd, f->fd, O_CLOEXEC) >= 0)
+        file_fd_repointed(f);
     if (fd >= 0)
         close(fd);
 }
@@ -347,8 +408,8 @@ static void fd_replace(struct file_obj *f, int fd)
 static DWORD server_try_accept(struct file_obj *f, struct np *np, bool *got)
 {
     *got = false;
-    if (np->state != NP_LISTENING)
-        return ERROR_SUCCESS;
+    if (np->state != NP_LISTENING || !file_is_opener(f))
+        return ERROR_SUCCESS; /* only the opener's number can be re-pointed */
     /* Backlog 0 queues one client at most: once one is queued, the
      * listener is shut for reading before the accept, so that no second
      * client can queue in between and then be dropped with the listener
@@ -376,21 +437,29 @@ static DWORD server_try_accept(struct file_obj *f, struct np *np, bool *got)
         return err;
     }
     fd_replace(f, c);
-    slot_set_state(np, NP_CONNECTED);
+    slot_set_state(f, np, NP_CONNECTED);
     *got = true;
     return ERROR_SUCCESS;
 }
 
 static void np_drop_rest(struct np *np)
 {
-    free(np->rest);
-    np->rest = NULL;
-    np->rest_len = np->rest_off = 0;
+    if (np->rest)
+        arena_free(arena_ptr(np->rest), np->rest_cap);
+    np->rest = 0;
+    np->rest_len = np->rest_off = np->rest_cap = 0;
 }
 
 static struct np *np_of(struct file_obj *f)
 {
-    return f->kind == FILE_KIND_NPIPE && proc_is_self(f->fd_pid, f->fd_tag) ? f->priv : NULL;
+    return f->kind == FILE_KIND_NPIPE ? arena_ptr(f->kstate) : NULL;
+}
+
+/* This process's fd of the end (the opener's, or its own copy). */
+static DWORD np_fd(struct file_obj *f, int *fd)
+{
+    *fd = file_fd_of(f);
+    return *fd < 0 ? ERROR_INVALID_HANDLE : ERROR_SUCCESS;
 }
 
 /* Before I/O on a server end: takes a waiting client, then says whether
@@ -399,14 +468,14 @@ static DWORD np_io_ready(struct file_obj *f, struct np *np)
 {
     if (!np->server)
         return ERROR_SUCCESS;
-    pthread_mutex_lock(&np->lock);
+    wordlock_lock(&np->lock);
     bool got;
     DWORD err = server_try_accept(f, np, &got);
     if (!err && np->state == NP_LISTENING)
         err = ERROR_PIPE_LISTENING;
     else if (!err && np->state == NP_DISCONNECTED)
         err = ERROR_PIPE_NOT_CONNECTED;
-    pthread_mutex_unlock(&np->lock);
+    wordlock_unlock(&np->lock);
     return err;
 }
 
@@ -415,7 +484,7 @@ static DWORD np_io_ready(struct file_obj *f, struct np *np)
 static DWORD np_prepare(struct file_obj *f)
 {
     struct np *np = np_of(f);
-    return np ? np_io_ready(f, np) : file_private_error(f);
+    return np ? np_io_ready(f, np) : ERROR_INVALID_HANDLE;
 }
 
 /* ---- reads and writes ---- */
@@ -443,8 +512,8 @@ static DWORD take_rest(struct np *np, char *buf, DWORD len, DWORD *done)
 {
     size_t left = np->rest_len - np->rest_off;
     size_t n = left < len ? left : len;
-    memcpy(buf, np->rest + np->rest_off, n);
-    np->rest_off += n;
+    memcpy(buf, (char *)arena_ptr(np->rest) + np->rest_off, n);
+    np->rest_off += (uint32_t)n;
     *done = (DWORD)n;
     if (np->rest_off == np->rest_len) {
         np_drop_rest(np);
@@ -471,16 +540,18 @@ static DWORD read_message(struct np *np, int fd, char *buf, DWORD len, int flags
         *done = (DWORD)n;
         return ERROR_SUCCESS;
     }
-    char *m = malloc((size_t)size);
+    /* In the arena: another process's next read takes the rest. */
+    char *m = arena_alloc((size_t)size);
     if (!m)
-        return ERROR_NOT_ENOUGH_MEMORY;
+        return ERROR_NOT_ENOUGH_MEMORY; /* over 128 KiB: docs/COMPATIBILITY.md */
     ssize_t n = recv_retry(fd, m, (size_t)size, MSG_DONTWAIT);
     if (n <= 0) {
-        free(m);
+        arena_free(m, (size_t)size);
         return n == 0 ? ERROR_BROKEN_PIPE : recv_error(errno, true);
     }
-    np->rest = m;
-    np->rest_len = (size_t)n;
+    np->rest = arena_off(m);
+    np->rest_cap = (uint32_t)size;
+    np->rest_len = (uint32_t)n;
     np->rest_off = 0;
     return take_rest(np, buf, len, done);
 }
@@ -501,19 +572,19 @@ static DWORD np_read(struct file_obj *f, void *vbuf, DWORD len, const int64_t *a
     struct np *np = np_of(f);
     *done = 0;
     if (!np)
-        return file_private_error(f);
+        return ERROR_INVALID_HANDLE;
     DWORD err = np_io_ready(f, np);
-    if (err)
+    int fd;
+    if (err || (err = np_fd(f, &fd)))
         return err;
     bool nowait = np->wait_mode == PIPE_NOWAIT;
-    pthread_mutex_lock(&np->lock);
+    wordlock_lock(&np->lock);
     if (np->rest) {
         err = take_rest(np, buf, len, done);
-        pthread_mutex_unlock(&np->lock);
+        wordlock_unlock(&np->lock);
         return err;
     }
-    pthread_mutex_unlock(&np->lock);
-    int fd = f->fd;
+    wordlock_unlock(&np->lock);
     if (len == 0 || np->info.pipe_type == PIPE_TYPE_BYTE) {
         if (len == 0) {
             if (!nowait)
@@ -537,7 +608,7 @@ static DWORD np_read(struct file_obj *f, void *vbuf, DWORD len, const int64_t *a
     /* A message pipe: wait for a message, then take it under the lock. */
     if (!nowait)
         wait_readable(fd);
-    pthread_mutex_lock(&np->lock);
+    wordlock_lock(&np->lock);
     if (np->rest) {
         err = take_rest(np, buf, len, done);
     } else {
@@ -554,7 +625,7 @@ static DWORD np_read(struct file_obj *f, void *vbuf, DWORD len, const int64_t *a
         if (err == ERROR_IO_PENDING) /* someone else took the message */
             err = ERROR_NO_DATA;
     }
-    pthread_mutex_unlock(&np->lock);
+    wordlock_unlock(&np->lock);
     if (err == ERROR_NO_DATA && !nowait)
         return np_read(f, vbuf, len, at, done);
     return err;
@@ -576,16 +647,17 @@ static DWORD np_write(struct file_obj *f, const void *buf, DWORD len,
     struct np *np = np_of(f);
     *done = 0;
     if (!np)
-        return file_private_error(f);
+        return ERROR_INVALID_HANDLE;
     DWORD err = np_io_ready(f, np);
-    if (err)
+    int fd;
+    if (err || (err = np_fd(f, &fd)))
         return err;
     bool nowait = np->wait_mode == PIPE_NOWAIT;
     int flags = MSG_NOSIGNAL | (nowait ? MSG_DONTWAIT : 0);
     if (len == 0) {
         /* Nothing is sent (a zero-length message cannot be told from the
          * end of the pipe here), but a pipe whose reader is gone fails. */
-        struct pollfd p = {.fd = f->fd, .events = 0};
+        struct pollfd p = {.fd = fd, .events = 0};
         if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)))
             return ERROR_NO_DATA;
         return ERROR_SUCCESS;
@@ -593,7 +665,7 @@ static DWORD np_write(struct file_obj *f, const void *buf, DWORD len,
     if (np->info.pipe_type == PIPE_TYPE_MESSAGE) {
         ssize_t n;
         do
-            n = send(f->fd, buf, len, flags);
+            n = send(fd, buf, len, flags);
         while (n < 0 && errno == EINTR);
         if (n < 0)
             return nowait && (errno == EAGAIN || errno == EWOULDBLOCK) ? ERROR_SUCCESS
@@ -605,7 +677,7 @@ static DWORD np_write(struct file_obj *f, const void *buf, DWORD len,
     while (total < len) {
         ssize_t n;
         do
-            n = send(f->fd, (const char *)buf + total, len - total, flags);
+            n = send(fd, (const char *)buf + total, len - total, flags);
         while (n < 0 && errno == EINTR);
         if (n < 0) {
             if (nowait && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -625,7 +697,7 @@ static DWORD np_flush(struct file_obj *f)
      * in the peer's socket buffer already, so there is nothing to push. */
     struct np *np = np_of(f);
     if (!np)
-        return file_private_error(f);
+        return ERROR_INVALID_HANDLE;
     if (np->server && np->state != NP_CONNECTED)
         return np->state == NP_LISTENING ? ERROR_PIPE_LISTENING : ERROR_PIPE_NOT_CONNECTED;
     return ERROR_SUCCESS;
@@ -642,19 +714,33 @@ static DWORD np_get_type(struct file_obj *f)
  * fd), its files are removed, and the name with the last instance. */
 static void np_last_close(struct file_obj *f)
 {
+    int fd = np_of(f) ? file_fd_of(f) : -1;
+    if (fd >= 0)
+        shutdown(fd, SHUT_RDWR);
+}
+
+/* The opener lets go of its fd (its last handle went; other processes
+ * may keep the end): the slot is given up with it, so that the instance
+ * no longer counts and its name can go, and the listener's socket file
+ * is removed (a client finds it gone).  Another process that keeps a
+ * connected end goes on with its copy. */
+static void np_let_go(struct file_obj *f)
+{
     struct np *np = np_of(f);
-    if (!np)
+    if (!np || !np->server)
         return;
-    shutdown(f->fd, SHUT_RDWR);
-    if (!np->server)
+    wordlock_lock(&np->lock);
+    int slot_fd = np->slot_fd;
+    np->slot_fd = -1;
+    wordlock_unlock(&np->lock);
+    if (slot_fd < 0)
         return;
     int info_fd;
     bool locked = info_lock(np->dir, false, LOCK_EX, &info_fd) == ERROR_SUCCESS;
     char path[128];
     snprintf(path, sizeof path, "%s/i%d", np->dir, np->slot);
     unlink(path);
-    close(np->slot_fd); /* releases the slot */
-    np->slot_fd = -1;
+    close(slot_fd); /* releases the slot */
     if (locked) {
         if (!slots_alive(np->dir, np->info.max_instances, NULL))
             name_remove(np->dir);
@@ -664,15 +750,14 @@ static void np_last_close(struct file_obj *f)
 
 static void np_destroy(struct file_obj *f)
 {
-    struct np *np = proc_is_self(f->fd_pid, f->fd_tag) ? f->priv : NULL;
+    struct np *np = np_of(f);
     if (!np)
         return;
-    if (np->slot_fd >= 0)
+    if (np->slot_fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag))
         close(np->slot_fd);
     np_drop_rest(np);
-    pthread_mutex_destroy(&np->lock);
     arena_free(np, sizeof *np);
-    f->priv = NULL;
+    f->kstate = 0;
 }
 
 const struct file_ops npipe_file_ops = {
@@ -683,7 +768,9 @@ const struct file_ops npipe_file_ops = {
     .prepare = np_prepare,
     .get_type = np_get_type,
     .last_close = np_last_close,
+    .let_go = np_let_go,
     .destroy = np_destroy,
+    TYPE_LAYOUT(np_layout),
 };
 
 static struct np *np_alloc(bool server, const struct np_info *info, const char *dir)
@@ -691,7 +778,6 @@ static struct np *np_alloc(bool server, const struct np_info *info, const char *
     struct np *np = calloc(1, sizeof *np);
     if (!np)
         return NULL;
-    pthread_mutex_init(&np->lock, NULL);
     np->server = server;
     np->slot = -1;
     np->slot_fd = -1;
@@ -705,11 +791,8 @@ static DWORD np_insert(int fd, struct np *tmp, ACCESS_MASK access, DWORD flags,
 {
     struct file_obj *f;
     DWORD err = file_new(fd, &npipe_file_ops, access, flags & FILE_FLAG_OVERLAPPED, &f);
-    /* The state moves into the arena, not the C heap: the only pointer to
-     * it is in the object, which LeakSanitizer cannot see while the last
-     * reference waits in a deferred batch at exit (as comm.c).  It stays
-     * process-private all the same.  (After file_new, which has made sure
-     * the arena exists.) */
+    /* The state moves into the arena, shared with every process that gets
+     * a handle.  (After file_new, which has made sure the arena exists.) */
     struct np *np = err ? NULL : arena_alloc(sizeof *np);
     if (!err && !np) {
         object_handle_close(&f->hdr);
@@ -719,15 +802,14 @@ static DWORD np_insert(int fd, struct np *tmp, ACCESS_MASK access, DWORD flags,
     if (err) {
         if (tmp->slot_fd >= 0)
             close(tmp->slot_fd);
-        pthread_mutex_destroy(&tmp->lock);
         free(tmp);
         return err;
     }
     memcpy(np, tmp, sizeof *np);
-    pthread_mutex_init(&np->lock, NULL);
-    pthread_mutex_destroy(&tmp->lock);
     free(tmp);
-    f->priv = np;
+    f->kstate = arena_off(np);
+    if (np->server)
+        file_fd_repointed(f); /* its copies are checked from now on */
     if ((err = handle_insert(&f->hdr, f->access, inherit ? HANDLE_FLAG_INHERIT : 0, out))) {
         object_handle_close(&f->hdr);
         object_unref(&f->hdr);
@@ -810,7 +892,8 @@ static DWORD create_named_pipe(const void *name, bool wide, DWORD open_mode,
         np->slot_fd = slot_fd;
         np->read_mode = pipe_mode & PIPE_READMODE_MESSAGE;
         np->wait_mode = pipe_mode & PIPE_NOWAIT;
-        slot_set_state(np, NP_LISTENING);
+        np->state = NP_LISTENING;
+        slot_write(slot_fd, NP_LISTENING);
     } else {
         if (lfd >= 0)
             close(lfd);
@@ -942,7 +1025,7 @@ DWORD npipe_open(const void *name, bool wide, ACCESS_MASK access, DWORD flags,
  * already (Windows: the client closed its end before the call). */
 static DWORD connected_result(struct file_obj *f)
 {
-    struct pollfd p = {.fd = f->fd, .events = POLLIN | POLLRDHUP};
+    struct pollfd p = {.fd = file_fd_of(f), .events = POLLIN | POLLRDHUP};
     if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP)))
         return ERROR_NO_DATA;
     return ERROR_PIPE_CONNECTED;
@@ -955,13 +1038,13 @@ static DWORD connect_wait_op(struct file_obj *f)
 {
     struct np *np = np_of(f);
     if (!np)
-        return file_private_error(f);
-    pthread_mutex_lock(&np->lock);
+        return ERROR_INVALID_HANDLE;
+    wordlock_lock(&np->lock);
     bool got = false;
     DWORD err = server_try_accept(f, np, &got);
     if (!err && !got)
         err = np->state == NP_LISTENING ? OVERLAPPED_RETRY : ERROR_SUCCESS;
-    pthread_mutex_unlock(&np->lock);
+    wordlock_unlock(&np->lock);
     return err;
 }
 
@@ -976,17 +1059,19 @@ WS_EXPORT BOOL WINAPI ConnectNamedPipe(HANDLE h, LPOVERLAPPED ov)
         /* An anonymous pipe is a connected pipe (Windows makes it a named
          * pipe); a client end or another kind of file cannot listen. */
         err = f->kind == FILE_KIND_PIPE ? ERROR_PIPE_CONNECTED : ERROR_INVALID_FUNCTION;
-        if (!np && file_private_error(f) == ERROR_NOT_SUPPORTED)
-            err = ERROR_NOT_SUPPORTED; /* another process's named pipe */
         file_put(f);
         return ws_bool(err);
     }
-    pthread_mutex_lock(&np->lock);
-    if (np->state == NP_DISCONNECTED) {
+    wordlock_lock(&np->lock);
+    if (np->state != NP_CONNECTED && !file_is_opener(f)) {
+        /* Listening again needs the opener's fd number (overlapped
+         * workers poll it): docs/COMPATIBILITY.md. */
+        err = ERROR_NOT_SUPPORTED;
+    } else if (np->state == NP_DISCONNECTED) {
         int lfd;
         if (!(err = sock_listen(np->dir, np->slot, &np->info, &lfd))) {
             fd_replace(f, lfd);
-            slot_set_state(np, NP_LISTENING);
+            slot_set_state(f, np, NP_LISTENING);
         }
     } else if (np->state == NP_CONNECTED) {
         err = connected_result(f);
@@ -995,8 +1080,8 @@ WS_EXPORT BOOL WINAPI ConnectNamedPipe(HANDLE h, LPOVERLAPPED ov)
         if (!(err = server_try_accept(f, np, &got)) && got)
             err = connected_result(f);
     }
-    bool waiting = !err;
-    pthread_mutex_unlock(&np->lock);
+    bool waiting = !err; /* only in the opener: the others are connected */
+    wordlock_unlock(&np->lock);
     if (waiting && np->wait_mode == PIPE_NOWAIT)
         err = ERROR_PIPE_LISTENING;
     else if (waiting && (f->flags & FILE_FLAG_OVERLAPPED) && ov)
@@ -1025,27 +1110,36 @@ WS_EXPORT BOOL WINAPI DisconnectNamedPipe(HANDLE h)
         return ws_bool(err);
     struct np *np = np_of(f);
     if (!np || !np->server) {
-        /* A client end: Wine says ERROR_NOT_SUPPORTED (Windows unverified);
-         * so is another process's named pipe. */
-        err = np || file_private_error(f) == ERROR_NOT_SUPPORTED ? ERROR_NOT_SUPPORTED
-                                                                 : ERROR_INVALID_FUNCTION;
+        /* A client end: Wine says ERROR_NOT_SUPPORTED (Windows unverified). */
+        err = np ? ERROR_NOT_SUPPORTED : ERROR_INVALID_FUNCTION;
         file_put(f);
         return ws_bool(err);
     }
-    pthread_mutex_lock(&np->lock);
+    /* Another process's copy of the connection (fetched before the lock:
+     * a fetch may block on another process). */
+    int fd = file_fd_of(f);
+    wordlock_lock(&np->lock);
     bool got;
     err = server_try_accept(f, np, &got);
     if (!err && np->state == NP_LISTENING)
         err = ERROR_PIPE_LISTENING;
     else if (!err && np->state == NP_CONNECTED) {
         /* The client's reads see the end, its writes fail; data not read
-         * yet is discarded, as Windows does. */
-        shutdown(f->fd, SHUT_RDWR);
-        fd_replace(f, null_fd());
-        np_drop_rest(np);
-        slot_set_state(np, NP_DISCONNECTED);
+         * yet is discarded, as Windows does.  From another process the
+         * opener's number keeps the shut connection until its
+         * ConnectNamedPipe listens again. */
+        if (fd < 0)
+            err = ERROR_INVALID_HANDLE;
+        else
+            shutdown(fd, SHUT_RDWR);
+        if (!err && file_is_opener(f))
+            fd_replace(f, null_fd());
+        if (!err) {
+            np_drop_rest(np);
+            slot_set_state(f, np, NP_DISCONNECTED);
+        }
     }
-    pthread_mutex_unlock(&np->lock);
+    wordlock_unlock(&np->lock);
     file_put(f);
     return ws_bool(err);
 }
@@ -1152,9 +1246,7 @@ WS_EXPORT BOOL WINAPI TransactNamedPipe(HANDLE h, LPVOID in, DWORD in_size,
     DWORD done = 0;
     if (read)
         *read = 0;
-    if (!np && file_private_error(f) == ERROR_NOT_SUPPORTED)
-        err = ERROR_NOT_SUPPORTED; /* another process's named pipe */
-    else if (!np)
+    if (!np)
         err = f->kind == FILE_KIND_PIPE ? ERROR_BAD_PIPE : ERROR_INVALID_FUNCTION;
     else if ((granted & (FILE_READ_DATA | FILE_WRITE_DATA)) !=
              (FILE_READ_DATA | FILE_WRITE_DATA))
@@ -1167,7 +1259,9 @@ WS_EXPORT BOOL WINAPI TransactNamedPipe(HANDLE h, LPVOID in, DWORD in_size,
     else if (!(err = np_io_ready(f, np))) {
         /* Unread data in the pipe: the transaction cannot start. */
         char c;
-        if (np->rest || recv_retry(f->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+        int fd;
+        if (!(err = np_fd(f, &fd)) &&
+            (np->rest || recv_retry(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0))
             err = ERROR_PIPE_BUSY;
     }
     if (!err)
@@ -1195,11 +1289,8 @@ static DWORD np_get(HANDLE h, ACCESS_MASK need, struct file_obj **fo, struct np 
         return err;
     struct np *np = np_of(f);
     if (!np) {
-        /* Another process's named pipe: ERROR_NOT_SUPPORTED. */
-        err = file_private_error(f) == ERROR_NOT_SUPPORTED ? ERROR_NOT_SUPPORTED
-                                                           : ERROR_INVALID_FUNCTION;
         file_put(f);
-        return err;
+        return ERROR_INVALID_FUNCTION;
     }
     if ((granted & need) != need) {
         file_put(f);
@@ -1228,10 +1319,10 @@ WS_EXPORT BOOL WINAPI SetNamedPipeHandleState(HANDLE h, LPDWORD mode,
                        np->info.pipe_type != PIPE_TYPE_MESSAGE)))
         err = ERROR_INVALID_PARAMETER;
     else if (mode) {
-        pthread_mutex_lock(&np->lock);
+        wordlock_lock(&np->lock);
         np->read_mode = *mode & PIPE_READMODE_MESSAGE;
         np->wait_mode = *mode & PIPE_NOWAIT;
-        pthread_mutex_unlock(&np->lock);
+        wordlock_unlock(&np->lock);
     }
     file_put(f);
     return ws_bool(err);
@@ -1353,20 +1444,21 @@ static BOOL peer_pid(HANDLE h, bool want_server, PULONG pid)
     if (!pid)
         err = ERROR_INVALID_PARAMETER;
     else if (np->server && !want_server) {
-        pthread_mutex_lock(&np->lock);
+        wordlock_lock(&np->lock);
         bool got;
         err = server_try_accept(f, np, &got);
         if (!err && np->state != NP_CONNECTED)
             err = ERROR_PIPE_NOT_CONNECTED;
-        pthread_mutex_unlock(&np->lock);
+        wordlock_unlock(&np->lock);
     }
     if (!err) {
+        int fd = -1;
         if (np->server && want_server) {
-            *pid = file_pid();
+            *pid = f->fd_pid; /* the instance's creator */
         } else {
             struct ucred cred;
             socklen_t len = sizeof cred;
-            if (getsockopt(f->fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+            if (np_fd(f, &fd) || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
                 err = ERROR_PIPE_NOT_CONNECTED;
             else
                 *pid = (ULONG)cred.pid;
@@ -1384,12 +1476,13 @@ WS_EXPORT BOOL WINAPI GetNamedPipeClientProcessId(HANDLE h, PULONG pid)
     if (err)
         return ws_bool(err);
     bool server = np->server;
+    uint32_t opener = f->fd_pid;
     file_put(f);
     if (!server) {
-        /* The client asks for its own id. */
+        /* A client end: the process that opened it. */
         if (!pid)
             return ws_bool(ERROR_INVALID_PARAMETER);
-        *pid = file_pid();
+        *pid = opener;
         return TRUE;
     }
     return peer_pid(h, false, pid);
@@ -1408,38 +1501,39 @@ DWORD npipe_peek(struct file_obj *f, void *buf, DWORD size, DWORD *copied,
     struct np *np = np_of(f);
     *copied = *avail = *left = 0;
     if (!np)
-        return file_private_error(f);
+        return ERROR_INVALID_HANDLE;
     DWORD err = np_io_ready(f, np);
-    if (err)
+    int fd;
+    if (err || (err = np_fd(f, &fd)))
         return err;
-    pthread_mutex_lock(&np->lock);
+    wordlock_lock(&np->lock);
     int inq = 0;
-    if (ioctl(f->fd, FIONREAD, &inq) < 0)
+    if (ioctl(fd, FIONREAD, &inq) < 0)
         inq = 0;
-    size_t rest = np->rest ? np->rest_len - np->rest_off : 0;
+    size_t rest = np->rest ? (size_t)(np->rest_len - np->rest_off) : 0;
     *avail = (DWORD)(rest + (size_t)inq);
     size_t msg = rest;
     if (!rest && inq > 0) {
-        ssize_t n = recv_retry(f->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+        ssize_t n = recv_retry(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
         msg = n > 0 ? (size_t)n : 0;
     }
     if (!*avail) {
-        struct pollfd p = {.fd = f->fd, .events = POLLIN | POLLRDHUP};
+        struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
         if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP)))
             err = ERROR_BROKEN_PIPE;
     }
     if (!err && buf && size) {
         if (rest) {
             size_t n = rest < size ? rest : size;
-            memcpy(buf, np->rest + np->rest_off, n);
+            memcpy(buf, (char *)arena_ptr(np->rest) + np->rest_off, n);
             *copied = (DWORD)n;
         } else if (inq > 0) {
-            ssize_t n = recv_retry(f->fd, buf, size, MSG_PEEK | MSG_DONTWAIT);
+            ssize_t n = recv_retry(fd, buf, size, MSG_PEEK | MSG_DONTWAIT);
             *copied = n > 0 ? (DWORD)n : 0;
         }
     }
     if (np->info.pipe_type == PIPE_TYPE_MESSAGE && msg)
         *left = (DWORD)(msg - *copied);
-    pthread_mutex_unlock(&np->lock);
+    wordlock_unlock(&np->lock);
     return err;
 }

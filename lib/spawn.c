@@ -593,20 +593,11 @@ struct inherit_fds {
 static void inherit_collect(struct object *o, void *ctx)
 {
     struct inherit_fds *k = ctx;
-    if (o->type_id != TYPE_FILE || k->failed)
+    const struct object_type *t = object_types[o->type_id];
+    if (!t->inherit_fd || k->failed)
         return;
-    struct file_obj *f = (struct file_obj *)o;
-    /* Kinds whose whole state is the fd.  Named pipes, mailslots and comm
-     * ports keep process-private state beside it: the child gets the
-     * handle but no fd (its I/O fails with ERROR_INVALID_HANDLE), so that
-     * it does not hold the other end open. */
-    if (f->kind != FILE_KIND_DISK && f->kind != FILE_KIND_STREAM &&
-        f->kind != FILE_KIND_PIPE && f->kind != FILE_KIND_CONSOLE)
-        return;
-    int fd = file_fd_of(f);
-    /* fds 0..2 are the standard handles' business (STARTF_USESTDHANDLES);
-     * a file object wrapping one is not passed under its number. */
-    if (fd < 3 || (f->flags & FILE_OBJ_STD))
+    int fd = t->inherit_fd(o);
+    if (fd < 0)
         return;
     for (size_t i = 0; i < k->n; i++)
         if (k->fd[i] == fd)
@@ -638,6 +629,30 @@ static void inherit_collect(struct object *o, void *ctx)
     memcpy(k->spec + k->len, item, (size_t)len + 1);
     k->len += (size_t)len;
     k->fd[k->n++] = fd;
+}
+
+void file_adopt_inherited(const char *spec)
+{
+    const char *c = spec;
+    while (*c) {
+        char *end;
+        unsigned long off = strtoul(c, &end, 10);
+        if (*end != ':')
+            break;
+        long fd = strtol(end + 1, &end, 10);
+        struct object *o = off && off < ARENA_RESERVE ? arena_ptr((aoff_t)off) : NULL;
+        const struct object_type *t =
+            o && o->type_id < TYPE_COUNT ? object_types[o->type_id] : NULL;
+        if (t && t->adopt_fd && fd >= 0 && fd <= INT_MAX) {
+            /* Ours now, not our children's: a child of ours is passed
+             * what it inherits anew. */
+            fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+            t->adopt_fd(o, (int)fd);
+        }
+        if (*end != ',')
+            break;
+        c = end + 1;
+    }
 }
 
 /* The arguments of CreateProcessA/W, in UTF-8. */

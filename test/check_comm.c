@@ -3,6 +3,7 @@
  * error codes. */
 #define _GNU_SOURCE
 #include "testutil.h"
+#include "xproc.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -312,6 +313,58 @@ START_TEST(test_not_a_port)
 }
 END_TEST
 
+
+/* A port duplicated into another process: the same settings (the child's
+ * time-outs are the parent's), I/O on the same device. */
+static int child_port(struct xproc *x)
+{
+    HANDLE h;
+    char buf[8], step;
+    DWORD n = 0;
+    COMMTIMEOUTS to;
+    if (!child_get(x, &h, sizeof h))
+        return 1;
+    if (!GetCommTimeouts(h, &to) || to.ReadTotalTimeoutConstant != 4321)
+        return 2;
+    COMMTIMEOUTS all = {0, 0, 30000, 0, 0}; /* wait for every byte asked for */
+    if (!SetCommTimeouts(h, &all))
+        return 3;
+    if (!child_put(x, "t", 1) || !child_get(x, &step, 1)) /* the master wrote "dev" */
+        return 4;
+    if (!ReadFile(h, buf, 3, &n, NULL))
+        return 5;
+    if (n != 3 || memcmp(buf, "dev", 3))
+        return 6;
+    if (!WriteFile(h, "up", 2, &n, NULL) || n != 2)
+        return 7;
+    SetLastError(0xdeadbeef);
+    if (SetCommTimeouts(h, NULL) || GetLastError() != ERROR_INVALID_PARAMETER)
+        return 8;
+    return CloseHandle(h) ? 0 : 9;
+}
+
+START_TEST(test_port_in_other_process)
+{
+    HANDLE h = open_port("COM7");
+    COMMTIMEOUTS to = {0, 0, 4321, 0, 0};
+    ck_assert(SetCommTimeouts(h, &to));
+    struct xproc x;
+    xproc_start(&x, child_port);
+    xproc_give(&x, h, 0, DUPLICATE_SAME_ACCESS);
+    char step;
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1));
+    ck_assert(GetCommTimeouts(h, &to));
+    ck_assert_uint_eq(to.ReadTotalTimeoutConstant, 30000); /* the child's setting */
+    master_write("dev");
+    xproc_send(x.to_child[1], "w", 1);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    char buf[4] = {0};
+    ck_assert_int_eq(read(master, buf, 2), 2);
+    ck_assert(memcmp(buf, "up", 2) == 0);
+    CloseHandle(h);
+}
+END_TEST
+
 static Suite *comm_suite(void)
 {
     Suite *s = suite_create("comm");
@@ -323,6 +376,7 @@ static Suite *comm_suite(void)
     tcase_add_test(tc, test_timeouts);
     tcase_add_test(tc, test_queues);
     tcase_add_test(tc, test_not_a_port);
+    tcase_add_test(tc, test_port_in_other_process);
     suite_add_tcase(s, tc);
     return s;
 }

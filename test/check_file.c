@@ -490,92 +490,6 @@ START_TEST(test_close_source_from_other_process)
 }
 END_TEST
 
-/* A named pipe's state is its opener's: another process is told so. */
-static int child_named_pipe(struct xproc *x)
-{
-    HANDLE h;
-    char buf[4];
-    DWORD n = 7;
-    if (!child_get(x, &h, sizeof h))
-        return 1;
-    SetLastError(0xdeadbeef);
-    if (ReadFile(h, buf, 1, &n, NULL) || GetLastError() != ERROR_NOT_SUPPORTED || n)
-        return 2;
-    SetLastError(0xdeadbeef);
-    if (WriteFile(h, "x", 1, &n, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
-        return 3;
-    SetLastError(0xdeadbeef);
-    if (FlushFileBuffers(h) || GetLastError() != ERROR_NOT_SUPPORTED)
-        return 4;
-    /* The server end and a mailslot: their functions say so too. */
-    HANDLE s, ms;
-    DWORD avail = 7;
-    if (!child_get(x, &s, sizeof s) || !child_get(x, &ms, sizeof ms))
-        return 5;
-    SetLastError(0xdeadbeef);
-    if (ConnectNamedPipe(s, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
-        return 6;
-    SetLastError(0xdeadbeef);
-    if (DisconnectNamedPipe(s) || GetLastError() != ERROR_NOT_SUPPORTED)
-        return 7;
-    SetLastError(0xdeadbeef);
-    if (PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
-        return 8;
-    char out[4];
-    SetLastError(0xdeadbeef);
-    if (TransactNamedPipe(s, "x", 1, out, sizeof out, &n, NULL) ||
-        GetLastError() != ERROR_NOT_SUPPORTED)
-        return 13;
-    DWORD mode = PIPE_READMODE_BYTE;
-    SetLastError(0xdeadbeef);
-    if (SetNamedPipeHandleState(s, &mode, NULL, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
-        return 14;
-    DWORD next = 0;
-    SetLastError(0xdeadbeef);
-    if (GetMailslotInfo(ms, NULL, &next, NULL, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
-        return 9;
-    SetLastError(0xdeadbeef);
-    if (ReadFile(ms, buf, 1, &n, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
-        return 10;
-    if (GetFileType(s) != FILE_TYPE_PIPE)
-        return 11;
-    if (!CloseHandle(h) || !CloseHandle(s) || !CloseHandle(ms))
-        return 12;
-    return 0;
-}
-
-START_TEST(test_named_pipe_in_other_process)
-{
-    char name[96];
-    snprintf(name, sizeof name, "\\\\.\\pipe\\ck_file_%d", (int)getpid());
-    HANDLE s = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_WAIT, 1,
-                                4096, 4096, 0, NULL);
-    ck_assert_ptr_ne(s, INVALID_HANDLE_VALUE);
-    HANDLE c = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0,
-                           NULL);
-    ck_assert_ptr_ne(c, INVALID_HANDLE_VALUE);
-    struct xproc x;
-    xproc_start(&x, child_named_pipe);
-    snprintf(name, sizeof name, "\\\\.\\mailslot\\ck_file_%d", (int)getpid());
-    HANDLE ms = CreateMailslotA(name, 0, 0, NULL);
-    ck_assert_ptr_ne(ms, INVALID_HANDLE_VALUE);
-    xproc_give(&x, c, 0, DUPLICATE_SAME_ACCESS);
-    xproc_give(&x, s, 0, DUPLICATE_SAME_ACCESS);
-    xproc_give(&x, ms, 0, DUPLICATE_SAME_ACCESS);
-    ck_assert_int_eq(xproc_wait(&x), 0);
-    CloseHandle(ms);
-    /* Still the opener's to use. */
-    DWORD n;
-    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
-    ck_assert(WriteFile(c, "hi", 2, &n, NULL));
-    char buf[4] = {0};
-    ck_assert(ReadFile(s, buf, 2, &n, NULL));
-    ck_assert_str_eq(buf, "hi");
-    CloseHandle(c);
-    CloseHandle(s);
-}
-END_TEST
-
 static Suite *file_suite(void)
 {
     Suite *s = suite_create("file");
@@ -594,7 +508,6 @@ static Suite *file_suite(void)
     tcase_add_test(tc, test_opener_exits);
     tcase_add_test(tc, test_no_holder_left);
     tcase_add_test(tc, test_close_source_from_other_process);
-    tcase_add_test(tc, test_named_pipe_in_other_process);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,9 @@
 /* Mailslots: creation and its errors, writers through CreateFile,
  * GetMailslotInfo's counts, SetMailslotInfo and read time-outs, the
- * maximum message size, a writer in another process, a killed reader. */
+ * maximum message size, a writer in another process, a killed reader;
+ * readers and writers duplicated into or inherited by another process. */
 #include "testutil.h"
+#include "xproc.h"
 
 #include <signal.h>
 #include <string.h>
@@ -256,6 +258,108 @@ START_TEST(test_killed_reader)
 }
 END_TEST
 
+
+/* A reader and a writer duplicated into another process: the queue, the
+ * counts and the time-out are the same object's there. */
+static int child_mailslot(struct xproc *x)
+{
+    HANDLE r, w;
+    char buf[16];
+    DWORD n = 0, next = 0, count = 0, timeout = 0;
+    if (!child_get(x, &r, sizeof r) || !child_get(x, &w, sizeof w))
+        return 1;
+    if (!GetMailslotInfo(r, NULL, &next, &count, &timeout) || next != 3 || count != 2 ||
+        timeout != 0)
+        return 2;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(r, buf, 2, &n, NULL) || GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+        return 3;
+    if (!ReadFile(r, buf, sizeof buf, &n, NULL) || n != 3 || memcmp(buf, "one", 3))
+        return 4;
+    if (!SetMailslotInfo(r, 25))
+        return 5;
+    if (!WriteFile(w, "from child", 10, &n, NULL) || n != 10)
+        return 6;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(w, buf, sizeof buf, &n, NULL) || GetLastError() != ERROR_ACCESS_DENIED)
+        return 7;
+    SetLastError(0xdeadbeef);
+    if (GetMailslotInfo(w, NULL, &next, NULL, NULL) || GetLastError() != ERROR_INVALID_HANDLE)
+        return 8;
+    SetLastError(0xdeadbeef);
+    if (WriteFile(r, "x", 1, &n, NULL) || GetLastError() != ERROR_ACCESS_DENIED)
+        return 9;
+    return CloseHandle(r) && CloseHandle(w) ? 0 : 10;
+}
+
+START_TEST(test_ends_in_other_process)
+{
+    const char *n = mname("xdup");
+    HANDLE r = CreateMailslotA(n, 0, 0, NULL);
+    ck_assert(r != INVALID_HANDLE_VALUE);
+    HANDLE w = writer(n);
+    DWORD got;
+    ck_assert(WriteFile(w, "one", 3, &got, NULL));
+    ck_assert(WriteFile(w, "second", 6, &got, NULL));
+    struct xproc x;
+    xproc_start(&x, child_mailslot);
+    xproc_give(&x, r, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, w, 0, DUPLICATE_SAME_ACCESS);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    DWORD next = 0, count = 0, timeout = 0;
+    ck_assert(GetMailslotInfo(r, NULL, &next, &count, &timeout));
+    ck_assert_uint_eq(count, 2);
+    ck_assert_uint_eq(next, 6);
+    ck_assert_uint_eq(timeout, 25); /* the child's setting */
+    char buf[16] = {0};
+    ck_assert(ReadFile(r, buf, sizeof buf, &got, NULL));
+    ck_assert_uint_eq(got, 6);
+    ck_assert(memcmp(buf, "second", 6) == 0);
+    ck_assert(ReadFile(r, buf, sizeof buf, &got, NULL));
+    ck_assert_uint_eq(got, 10);
+    ck_assert(memcmp(buf, "from child", 10) == 0);
+    ASSERT_FAILS(ReadFile(r, buf, sizeof buf, &got, NULL), ERROR_SEM_TIMEOUT);
+    CloseHandle(w);
+    CloseHandle(r);
+}
+END_TEST
+
+/* Inherited: the reader arrives with its socket, and keeps it after the
+ * parent closed its handle. */
+static int xchild(int argc, char **argv)
+{
+    if (argc != 1)
+        return 90;
+    HANDLE r = xchild_handle(argv[0]);
+    char buf[8];
+    DWORD n = 0, count = 9;
+    if (!GetMailslotInfo(r, NULL, NULL, &count, NULL) || count != 1)
+        return 1;
+    if (!ReadFile(r, buf, sizeof buf, &n, NULL) || n != 4 || memcmp(buf, "kept", 4))
+        return 2;
+    return CloseHandle(r) ? 0 : 3;
+}
+
+START_TEST(test_inherited_reader)
+{
+    const char *n = mname("xinherit");
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE r = CreateMailslotA(n, 0, 0, &sa);
+    ck_assert(r != INVALID_HANDLE_VALUE);
+    HANDLE w = writer(n);
+    DWORD got;
+    ck_assert(WriteFile(w, "kept", 4, &got, NULL));
+    char args[32];
+    snprintf(args, sizeof args, "%llx", (unsigned long long)(uintptr_t)r);
+    PROCESS_INFORMATION pi;
+    ck_assert_msg(xproc_spawn(args, TRUE, &pi), "CreateProcess: %lu",
+                  (unsigned long)GetLastError());
+    ck_assert(CloseHandle(r));
+    ck_assert_uint_eq(xproc_spawn_wait(&pi), 0);
+    CloseHandle(w);
+}
+END_TEST
+
 static Suite *mailslot_suite(void)
 {
     Suite *s = suite_create("mailslot");
@@ -267,7 +371,12 @@ static Suite *mailslot_suite(void)
     tcase_add_test(tc, test_across_processes);
     tcase_add_test(tc, test_killed_reader);
     suite_add_tcase(s, tc);
+    tc = tcase_create("processes");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_ends_in_other_process);
+    tcase_add_test(tc, test_inherited_reader);
+    suite_add_tcase(s, tc);
     return s;
 }
 
-TEST_MAIN(mailslot_suite)
+TEST_MAIN_XCHILD(mailslot_suite, xchild)

@@ -2,8 +2,10 @@
  * ERROR_MORE_DATA, end-of-pipe errors, ConnectNamedPipe's results,
  * WaitNamedPipe, PIPE_NOWAIT, handle state and information, transactions,
  * overlapped connects, and pipes across processes (forked children open
- * the name themselves), including a server that was killed. */
+ * the name themselves), including a server that was killed; ends
+ * duplicated into or inherited by another process. */
 #include "testutil.h"
+#include "xproc.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -693,6 +695,266 @@ START_TEST(test_killed_server)
 }
 END_TEST
 
+
+/* ---- ends in other processes ---- */
+
+/* The client end of a message pipe in another process: the read mode it
+ * sets is the parent's too, it reads part of a message (the parent's own
+ * handle gets the rest), peeks, and fails as an end there should. */
+static int child_client_end(struct xproc *x)
+{
+    HANDLE c, ro;
+    char buf[16], step;
+    DWORD n = 0, mode = PIPE_READMODE_MESSAGE, avail = 0, left = 0, flags = 0;
+    ULONG pid = 0;
+    if (!child_get(x, &c, sizeof c) || !child_get(x, &ro, sizeof ro))
+        return 1;
+    if (!SetNamedPipeHandleState(c, &mode, NULL, NULL))
+        return 2;
+    if (!WriteFile(c, "hello", 5, &n, NULL) || n != 5)
+        return 3;
+    if (!child_get(x, &step, 1)) /* the parent wrote "0123456789" */
+        return 4;
+    if (!PeekNamedPipe(c, buf, 2, &n, &avail, &left) || n != 2 || avail != 10 || left != 8)
+        return 5;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(c, buf, 4, &n, NULL) || GetLastError() != ERROR_MORE_DATA || n != 4 ||
+        memcmp(buf, "0123", 4))
+        return 6;
+    if (!GetNamedPipeInfo(c, &flags, NULL, NULL, NULL) ||
+        flags != (PIPE_CLIENT_END | PIPE_TYPE_MESSAGE))
+        return 7;
+    if (!GetNamedPipeClientProcessId(c, &pid) || pid != (ULONG)getppid())
+        return 8; /* the process that opened the end */
+    if (!GetNamedPipeServerProcessId(c, &pid) || pid != (ULONG)getppid())
+        return 9;
+    SetLastError(0xdeadbeef);
+    if (DisconnectNamedPipe(c) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 10;
+    SetLastError(0xdeadbeef);
+    if (ConnectNamedPipe(c, NULL) || GetLastError() != ERROR_INVALID_FUNCTION)
+        return 11;
+    SetLastError(0xdeadbeef);
+    if (WriteFile(ro, "x", 1, &n, NULL) || GetLastError() != ERROR_ACCESS_DENIED)
+        return 12;
+    SetLastError(0xdeadbeef);
+    if (SetNamedPipeHandleState(ro, &mode, NULL, NULL) || GetLastError() != ERROR_ACCESS_DENIED)
+        return 13;
+    if (GetFileType(c) != FILE_TYPE_PIPE)
+        return 14;
+    return CloseHandle(c) && CloseHandle(ro) ? 0 : 15;
+}
+
+START_TEST(test_client_end_in_other_process)
+{
+    const char *n = pname("xclient");
+    HANDLE s = server(n, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 1);
+    HANDLE c = client(n);
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    struct xproc x;
+    xproc_start(&x, child_client_end);
+    xproc_give(&x, c, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, c, GENERIC_READ, 0);
+    char buf[16] = {0};
+    DWORD got = 0, state = 0;
+    ck_assert(ReadFile(s, buf, sizeof buf, &got, NULL));
+    ck_assert_uint_eq(got, 5);
+    ck_assert(memcmp(buf, "hello", 5) == 0);
+    ck_assert(GetNamedPipeHandleStateA(c, &state, NULL, NULL, NULL, NULL, 0));
+    ck_assert_uint_eq(state, PIPE_READMODE_MESSAGE); /* the child's setting */
+    ck_assert(WriteFile(s, "0123456789", 10, &got, NULL));
+    xproc_send(x.to_child[1], "w", 1);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    /* The rest of the message the child read in part. */
+    memset(buf, 0, sizeof buf);
+    ck_assert(ReadFile(c, buf, sizeof buf, &got, NULL));
+    ck_assert_uint_eq(got, 6);
+    ck_assert(memcmp(buf, "456789", 6) == 0);
+    ck_assert(CloseHandle(c));
+    ASSERT_FAILS(ReadFile(s, buf, 1, &got, NULL), ERROR_BROKEN_PIPE);
+    ck_assert(CloseHandle(s));
+}
+END_TEST
+
+/* The server end in another process: it reads and writes the connection,
+ * disconnects it, cannot listen again (the opener can), and follows the
+ * opener's next connection. */
+static int child_server_end(struct xproc *x)
+{
+    HANDLE s;
+    char buf[16], step;
+    DWORD n = 0, avail = 0;
+    if (!child_get(x, &s, sizeof s))
+        return 1;
+    if (!ReadFile(s, buf, sizeof buf, &n, NULL) || n != 3 || memcmp(buf, "abc", 3))
+        return 2;
+    if (!WriteFile(s, "xyz", 3, &n, NULL) || n != 3)
+        return 3;
+    if (!child_get(x, &step, 1)) /* the parent has read it */
+        return 4;
+    if (!DisconnectNamedPipe(s))
+        return 5;
+    SetLastError(0xdeadbeef);
+    if (ReadFile(s, buf, 1, &n, NULL) || GetLastError() != ERROR_PIPE_NOT_CONNECTED)
+        return 6;
+    SetLastError(0xdeadbeef);
+    if (ConnectNamedPipe(s, NULL) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 7;
+    if (!child_put(x, "d", 1) || !child_get(x, &step, 1)) /* a new client wrote */
+        return 8;
+    if (!PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL) || avail != 5)
+        return 9;
+    if (!ReadFile(s, buf, sizeof buf, &n, NULL) || n != 5 || memcmp(buf, "again", 5))
+        return 10;
+    SetLastError(0xdeadbeef);
+    if (ConnectNamedPipe(s, NULL) || GetLastError() != ERROR_PIPE_CONNECTED)
+        return 11;
+    return CloseHandle(s) ? 0 : 12;
+}
+
+START_TEST(test_server_end_in_other_process)
+{
+    const char *n = pname("xserver");
+    HANDLE s = server(n, PIPE_TYPE_BYTE, 1);
+    HANDLE c = client(n);
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    struct xproc x;
+    xproc_start(&x, child_server_end);
+    xproc_give(&x, s, 0, DUPLICATE_SAME_ACCESS);
+    char buf[8] = {0}, step;
+    DWORD got = 0;
+    ck_assert(WriteFile(c, "abc", 3, &got, NULL));
+    ck_assert(ReadFile(c, buf, 3, &got, NULL));
+    ck_assert_uint_eq(got, 3);
+    ck_assert(memcmp(buf, "xyz", 3) == 0);
+    xproc_send(x.to_child[1], "r", 1);
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1)); /* disconnected there */
+    ASSERT_FAILS(ReadFile(c, buf, 1, &got, NULL), ERROR_BROKEN_PIPE);
+    ASSERT_FAILS(ReadFile(s, buf, 1, &got, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ck_assert(CloseHandle(c));
+    /* The opener listens again (PIPE_NOWAIT: ConnectNamedPipe returns at
+     * once; the mode is the child's handle's too). */
+    DWORD mode = PIPE_NOWAIT;
+    ck_assert(SetNamedPipeHandleState(s, &mode, NULL, NULL));
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_LISTENING);
+    HANDLE c2 = client(n);
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    ck_assert(WriteFile(c2, "again", 5, &got, NULL));
+    xproc_send(x.to_child[1], "g", 1);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    ck_assert(CloseHandle(c2));
+    ck_assert(CloseHandle(s));
+}
+END_TEST
+
+/* The opener hands its server end over (DUPLICATE_CLOSE_SOURCE) and
+ * exits: the connection goes on in the other process, the instance's
+ * name goes with the opener. */
+static int child_hands_over(struct xproc *x)
+{
+    const char *n = pname("xhand");
+    HANDLE s = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+                                1, 0, 0, 0, NULL);
+    if (s == INVALID_HANDLE_VALUE)
+        return 1;
+    char step;
+    if (!child_put(x, &s, sizeof s) || !child_get(x, &step, 1))
+        return 2;
+    SetLastError(0xdeadbeef);
+    if (ConnectNamedPipe(s, NULL) || GetLastError() != ERROR_PIPE_CONNECTED)
+        return 3;
+    if (!child_put(x, "c", 1) || !child_get(x, &step, 1))
+        return 4; /* the parent took the handle away */
+    return 0;
+}
+
+START_TEST(test_opener_hands_over_and_exits)
+{
+    char name[128];
+    struct xproc x;
+    xproc_start(&x, child_hands_over);
+    snprintf(name, sizeof name, "\\\\.\\pipe\\ck_npipe_%d_xhand", (int)x.pid);
+    HANDLE theirs, s = NULL;
+    ck_assert(xproc_recv(x.to_parent[0], &theirs, sizeof theirs));
+    HANDLE c = client(name);
+    xproc_send(x.to_child[1], "c", 1);
+    char step;
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1));
+    ck_assert(DuplicateHandle(x.proc, theirs, GetCurrentProcess(), &s, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE));
+    /* Used once before the opener goes, so this process has its copy
+     * (docs/COMPATIBILITY.md: a receiver that never used its handle before
+     * every holder exited finds nothing). */
+    DWORD avail = 7;
+    ck_assert(PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL));
+    ck_assert_uint_eq(avail, 0);
+    xproc_send(x.to_child[1], "x", 1);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    DWORD got = 0, mode = PIPE_READMODE_MESSAGE;
+    ck_assert(SetNamedPipeHandleState(c, &mode, NULL, NULL));
+    ck_assert(WriteFile(c, "after", 5, &got, NULL));
+    char buf[8] = {0};
+    SetLastError(0xdeadbeef);
+    ck_assert(!ReadFile(s, buf, 2, &got, NULL));
+    ASSERT_LAST_ERROR(ERROR_MORE_DATA);
+    ck_assert(ReadFile(s, buf + 2, sizeof buf - 2, &got, NULL));
+    ck_assert(memcmp(buf, "after", 5) == 0);
+    ck_assert(WriteFile(s, "back", 4, &got, NULL));
+    ck_assert(ReadFile(c, buf, sizeof buf, &got, NULL));
+    ck_assert_uint_eq(got, 4);
+    /* The instance went with its creator: the name is free. */
+    ASSERT_FAILS(WaitNamedPipeA(name, 0), ERROR_FILE_NOT_FOUND);
+    ck_assert(CloseHandle(s));
+    ASSERT_FAILS(ReadFile(c, buf, 1, &got, NULL), ERROR_BROKEN_PIPE);
+    ck_assert(CloseHandle(c));
+}
+END_TEST
+
+/* Inherited through CreateProcess: both ends arrive with their
+ * descriptors, also when the parent closes its handles at once. */
+static int xchild(int argc, char **argv)
+{
+    if (argc != 2)
+        return 90;
+    HANDLE s = xchild_handle(argv[0]), c = xchild_handle(argv[1]);
+    char buf[8] = {0};
+    DWORD n = 0;
+    if (!ReadFile(s, buf, sizeof buf, &n, NULL) || n != 4 || memcmp(buf, "ping", 4))
+        return 1;
+    if (!WriteFile(s, "pong", 4, &n, NULL))
+        return 2;
+    if (!ReadFile(c, buf, sizeof buf, &n, NULL) || n != 4 || memcmp(buf, "pong", 4))
+        return 3;
+    SetLastError(0xdeadbeef);
+    if (ReadFile((HANDLE)(uintptr_t)0x7ff0, buf, 1, &n, NULL) ||
+        GetLastError() != ERROR_INVALID_HANDLE)
+        return 4; /* not inherited: nothing there */
+    return CloseHandle(s) && CloseHandle(c) ? 0 : 5;
+}
+
+START_TEST(test_inherited_ends)
+{
+    const char *n = pname("xinherit");
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE s = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX, PIPE_TYPE_MESSAGE, 1, 0, 0, 0, &sa);
+    ck_assert_ptr_ne(s, INVALID_HANDLE_VALUE);
+    HANDLE c = CreateFileA(n, GENERIC_READ | GENERIC_WRITE, 0, &sa, OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(c, INVALID_HANDLE_VALUE);
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_CONNECTED);
+    DWORD got;
+    ck_assert(WriteFile(c, "ping", 4, &got, NULL));
+    char args[64];
+    snprintf(args, sizeof args, "%llx %llx", (unsigned long long)(uintptr_t)s,
+             (unsigned long long)(uintptr_t)c);
+    PROCESS_INFORMATION pi;
+    ck_assert_msg(xproc_spawn(args, TRUE, &pi), "CreateProcess: %lu",
+                  (unsigned long)GetLastError());
+    ck_assert(CloseHandle(s));
+    ck_assert(CloseHandle(c));
+    ck_assert_uint_eq(xproc_spawn_wait(&pi), 0);
+}
+END_TEST
+
 static Suite *npipe_suite(void)
 {
     Suite *s = suite_create("npipe");
@@ -714,7 +976,14 @@ static Suite *npipe_suite(void)
     tcase_add_test(tc, test_across_processes);
     tcase_add_test(tc, test_killed_server);
     suite_add_tcase(s, tc);
+    tc = tcase_create("processes");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_client_end_in_other_process);
+    tcase_add_test(tc, test_server_end_in_other_process);
+    tcase_add_test(tc, test_opener_hands_over_and_exits);
+    tcase_add_test(tc, test_inherited_ends);
+    suite_add_tcase(s, tc);
     return s;
 }
 
-TEST_MAIN(npipe_suite)
+TEST_MAIN_XCHILD(npipe_suite, xchild)

@@ -8,6 +8,9 @@
 #include "testutil.h"
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -100,5 +103,51 @@ static inline bool child_put(struct xproc *x, const void *v, size_t n)
 {
     return write(x->to_parent[1], v, n) == (ssize_t)n;
 }
+
+/* A child made by CreateProcess, re-executing this test binary: main
+ * (TEST_MAIN_XCHILD) hands "--xchild <args>" to the suite's child
+ * function, whose result is the exit code.  Handle values go in args
+ * (hex); with `inherit` the child gets every inheritable handle. */
+static inline bool xproc_spawn(const char *args, BOOL inherit, PROCESS_INFORMATION *pi)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    ck_assert_int_gt(n, 0);
+    self[n] = 0;
+    char line[4096 + 256];
+    snprintf(line, sizeof line, "\"%s\" --xchild %s", self, args);
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    return CreateProcessA(NULL, line, NULL, NULL, inherit, 0, NULL, NULL, &si, pi);
+}
+
+/* The CreateProcess child's exit code, once it has exited. */
+static inline DWORD xproc_spawn_wait(PROCESS_INFORMATION *pi)
+{
+    DWORD code = 999;
+    ck_assert_uint_eq(WaitForSingleObject(pi->hProcess, 60000), WAIT_OBJECT_0);
+    ck_assert(GetExitCodeProcess(pi->hProcess, &code));
+    CloseHandle(pi->hProcess);
+    CloseHandle(pi->hThread);
+    return code;
+}
+
+static inline HANDLE xchild_handle(const char *arg)
+{
+    return (HANDLE)(uintptr_t)strtoull(arg, NULL, 16);
+}
+
+#define TEST_MAIN_XCHILD(make_suite, child_fn)                               \
+    int main(int argc, char **argv)                                          \
+    {                                                                        \
+        if (argc >= 2 && !strcmp(argv[1], "--xchild"))                       \
+            return child_fn(argc - 2, argv + 2);                             \
+        SRunner *sr = srunner_create(make_suite());                          \
+        srunner_run_all(sr, CK_NORMAL);                                      \
+        int failed = srunner_ntests_failed(sr);                              \
+        srunner_free(sr);                                                    \
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;                         \
+    }
 
 #endif
