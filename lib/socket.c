@@ -218,6 +218,62 @@ static int px_fetch_one(void *ctx, uint32_t pid, uint32_t tag, int fd)
     return holders_getfd(pid, tag, fd);
 }
 
+/* A new proxy of real around fd (this process's descriptor of it), with
+ * `use` running calls, linked in (px_lock held).  NULL: no memory. */
+static struct sock *px_new_locked(struct sock *real, int fd, uint32_t use)
+{
+    struct sock *px = calloc(1, sizeof *px);
+    if (!px)
+        return NULL;
+    px->fd = fd;
+    px->owner = shm_self_tag();
+    px->af = real->af;
+    px->type = real->type;
+    atomic_init(&px->flags, atomic_load(&real->flags));
+    atomic_init(&px->use, use);
+    atomic_init(&px->rcvtimeo, atomic_load(&real->rcvtimeo));
+    atomic_init(&px->sndtimeo, atomic_load(&real->sndtimeo));
+    px->real = real;
+    holders_claim(real->holders, fd); /* none free: the socket still works here */
+    px->px_next = px_head;
+    px_head = px;
+    return px;
+}
+
+/* object_type.inherit_fd: this process's descriptor of the socket (its
+ * own, or its proxy's), passed to a child of CreateProcess under its
+ * number; -1 when it has none yet (the child then fetches one). */
+static int sock_inherit_fd(struct object *o)
+{
+    struct sock *sk = (struct sock *)o;
+    if (sk->owner == shm_self_tag())
+        return atomic_load(&sk->use) & SK_CLOSING ? -1 : sk->fd;
+    pthread_once(&px_once, px_init);
+    int fd = -1;
+    pthread_mutex_lock(&px_lock);
+    for (struct sock *px = px_head; px; px = px->px_next)
+        if (px->real == sk && !(atomic_load(&px->use) & SK_CLOSING))
+            fd = px->fd;
+    pthread_mutex_unlock(&px_lock);
+    return fd;
+}
+
+/* object_type.adopt_fd: the inherited descriptor becomes this process's
+ * proxy at once (before any handle can be used), so the child works on
+ * the socket also when every other process has closed it meanwhile. */
+static void sock_adopt_fd(struct object *o, int fd)
+{
+    struct sock *sk = (struct sock *)o;
+    pthread_once(&px_once, px_init);
+    pthread_mutex_lock(&px_lock);
+    bool have = false;
+    for (struct sock *px = px_head; px; px = px->px_next)
+        have |= px->real == sk;
+    if (have || !px_new_locked(sk, fd, 0))
+        sockos_close(fd); /* two entries for one socket: the first counts */
+    pthread_mutex_unlock(&px_lock);
+}
+
 /* This process's proxy of real, entered (counted in its use). */
 static int px_get(struct sock *real, struct sock **out)
 {
@@ -233,25 +289,13 @@ static int px_get(struct sock *real, struct sock **out)
             return 0;
         }
     int fd = holders_fetch(real->holders, px_fetch_one, NULL);
-    struct sock *px = fd >= 0 ? calloc(1, sizeof *px) : NULL;
+    struct sock *px = fd >= 0 ? px_new_locked(real, fd, 1) : NULL;
     if (!px) {
         pthread_mutex_unlock(&px_lock);
         if (fd >= 0)
             sockos_close(fd);
         return fd >= 0 ? WSAENOBUFS : WSAENOTSOCK; /* no live process has it */
     }
-    px->fd = fd;
-    px->owner = shm_self_tag();
-    px->af = real->af;
-    px->type = real->type;
-    atomic_init(&px->flags, atomic_load(&real->flags));
-    atomic_init(&px->use, 1);
-    atomic_init(&px->rcvtimeo, atomic_load(&real->rcvtimeo));
-    atomic_init(&px->sndtimeo, atomic_load(&real->sndtimeo));
-    px->real = real;
-    holders_claim(real->holders, fd); /* none free: the socket still works here */
-    px->px_next = px_head;
-    px_head = px;
     pthread_mutex_unlock(&px_lock);
     /* Our last handle may have gone while we fetched (another thread's
      * closesocket, which looked for the proxy before it existed). */
@@ -353,6 +397,8 @@ const struct object_type socket_type = {
     .valid_access = SOCKET_ALL_ACCESS,
     .last_close = sock_last_close,
     .handle_closed = socket_handle_closed,
+    .inherit_fd = sock_inherit_fd,
+    .adopt_fd = sock_adopt_fd,
     .destroy = sock_destroy,
     TYPE_LAYOUT(socket_layout),
 };
@@ -394,7 +440,9 @@ static int sock_wrap(int fd, int af, int type, uint32_t flags, SOCKET *out)
     atomic_store(&sk->flags, flags);
     object_handle_open(&sk->hdr);
     HANDLE h;
-    if ((err = handle_insert(&sk->hdr, SOCKET_ALL_ACCESS, 0, &h))) {
+    /* Inheritable, as Windows makes the sockets of socket() and accept()
+     * (WSA_FLAG_NO_HANDLE_INHERIT is WSASocket's way out). */
+    if ((err = handle_insert(&sk->hdr, SOCKET_ALL_ACCESS, HANDLE_FLAG_INHERIT, &h))) {
         object_handle_close(&sk->hdr);
         object_unref(&sk->hdr);
         return WSAEMFILE;

@@ -841,6 +841,62 @@ START_TEST(xproc_socket_orphan)
 }
 END_TEST
 
+
+/* Inherited through CreateProcess: sockets are inheritable by default (as
+ * on Windows) and arrive with their descriptor, also when the parent
+ * closes its handle at once. */
+static int xchild(int argc, char **argv)
+{
+    WSADATA d;
+    if (argc != 2 || WSAStartup(MAKEWORD(2, 2), &d))
+        return 90;
+    SOCKET s = (SOCKET)strtoull(argv[0], NULL, 16), no = (SOCKET)strtoull(argv[1], NULL, 16);
+    char buf[8] = {0};
+    if (recv(s, buf, sizeof buf, 0) != 4 || memcmp(buf, "ping", 4))
+        return 1;
+    if (send(s, "pong", 4, 0) != 4)
+        return 2;
+    WSASetLastError(0xdead);
+    if (send(no, "x", 1, 0) != SOCKET_ERROR || WSAGetLastError() != WSAENOTSOCK)
+        return 3; /* not inheritable: not there */
+    if (closesocket(s))
+        return 4;
+    WSASetLastError(0xdead);
+    if (closesocket(s) != SOCKET_ERROR || WSAGetLastError() != WSAENOTSOCK)
+        return 5;
+    WSACleanup();
+    return 0;
+}
+
+START_TEST(inherited_socket)
+{
+    start();
+    SOCKET srv, cli = connected(&srv);
+    SOCKET no = socket(AF_INET, SOCK_DGRAM, 0);
+    ck_assert(no != INVALID_SOCKET);
+    DWORD flags = 0;
+    ck_assert(GetHandleInformation((HANDLE)srv, &flags));
+    ck_assert_uint_eq(flags, HANDLE_FLAG_INHERIT);
+    ck_assert(SetHandleInformation((HANDLE)no, HANDLE_FLAG_INHERIT, 0));
+    ck_assert(SetHandleInformation((HANDLE)cli, HANDLE_FLAG_INHERIT, 0));
+    ck_assert_int_eq(send(cli, "ping", 4, 0), 4);
+    char args[64];
+    snprintf(args, sizeof args, "%llx %llx", (unsigned long long)srv, (unsigned long long)no);
+    PROCESS_INFORMATION pi;
+    ck_assert_msg(xproc_spawn(args, TRUE, &pi), "CreateProcess: %lu",
+                  (unsigned long)GetLastError());
+    ck_assert_int_eq(closesocket(srv), 0);
+    char buf[8] = {0};
+    ck_assert_int_eq(recv(cli, buf, sizeof buf, 0), 4);
+    ck_assert(memcmp(buf, "pong", 4) == 0);
+    ck_assert_uint_eq(xproc_spawn_wait(&pi), 0);
+    ck_assert_int_eq(recv(cli, buf, sizeof buf, 0), 0); /* every end is closed */
+    ck_assert_int_eq(closesocket(cli), 0);
+    ck_assert_int_eq(closesocket(no), 0);
+    stop();
+}
+END_TEST
+
 static Suite *socket_suite(void)
 {
     Suite *s = suite_create("socket");
@@ -860,8 +916,9 @@ static Suite *socket_suite(void)
     tcase_add_test(tc, names);
     tcase_add_test(tc, xproc_socket);
     tcase_add_test(tc, xproc_socket_orphan);
+    tcase_add_test(tc, inherited_socket);
     suite_add_tcase(s, tc);
     return s;
 }
 
-TEST_MAIN(socket_suite)
+TEST_MAIN_XCHILD(socket_suite, xchild)
