@@ -366,21 +366,26 @@ static void slot_register_self(void)
         s->pid = pid;
         process_object_set_pid(arena_ptr(s->process_obj), pid);
         atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
+    }
+    bool prepared = s != NULL; /* a child of CreateProcess: it inherited */
+    if (!s && shm_slot_new(SLOT_LIVE, pid, &s))
+        ws_panic("the process table is full", ENOSPC);
+    shm.self = s;
+    shm.self_index = shm_slot_index(s);
+    handle_table_bind(s);
+    /* Once our tag is known: an inherited descriptor makes this process a
+     * holder, recorded under its tag (holders.c). */
+    if (prepared) {
         if (fds)
-            file_adopt_inherited(fds); /* the inherited files' fds */
+            file_adopt_inherited(fds); /* the inherited descriptors */
         const char *std = getenv("WINSHIM_STD");
         if (std) {
             file_adopt_std(std); /* standard handles among them */
             unsetenv("WINSHIM_STD");
         }
-    } else if (shm_slot_new(SLOT_LIVE, pid, &s)) {
-        ws_panic("the process table is full", ENOSPC);
     }
     if (fds)
         unsetenv("WINSHIM_FDS");
-    shm.self = s;
-    shm.self_index = shm_slot_index(s);
-    handle_table_bind(s);
 }
 
 /* ---- reaping ---- */
