@@ -114,6 +114,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct proc_slot, threads),
         LAYOUT_FIELD(struct proc_slot, remote_defer),
         LAYOUT_FIELD(struct proc_slot, reaper),
+        LAYOUT_FIELD(struct proc_slot, inbox_key),
         LAYOUT_SIZE(struct shm_thread),
         LAYOUT_FIELD(struct shm_thread, next),
         LAYOUT_FIELD(struct shm_thread, tid),

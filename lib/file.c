@@ -178,18 +178,22 @@ static struct side_fd *side_find_locked(const struct file_obj *f)
     return NULL;
 }
 
-/* object_type.adopt_fd: an inherited fd of f (spawn.c parses WINSHIM_FDS). */
+/* object_type.adopt_fd: an fd of f inherited (spawn.c parses
+ * WINSHIM_FDS) or given to this process's inbox (holders.c).  One that
+ * comes when this process has its own already is not needed. */
 static void file_adopt_fd(struct object *o, int fd)
 {
     struct file_obj *f = (struct file_obj *)o;
     pthread_rwlock_wrlock(&side_lock);
-    struct side_fd *e = side_new(f, fd);
+    struct side_fd *e = file_is_opener(f) || side_find_locked(f) ? NULL : side_new(f, fd);
     if (e) {
         e->holder = holders_claim(f->holders, fd);
         e->next = side_head;
         side_head = e;
     }
     pthread_rwlock_unlock(&side_lock);
+    if (!e)
+        close(fd);
 }
 
 /* object_type.inherit_fd: this process's fd of f, passed under its number.
@@ -268,6 +272,7 @@ static int side_fetch(struct file_obj *f)
 {
     if (!file_pid())
         return -1;
+    holders_inbox_drain(); /* given to us already? (not under our locks) */
     pthread_mutex_lock(&fetch_lock);
     pthread_rwlock_rdlock(&side_lock);
     struct side_fd *e = side_find_locked(f);
@@ -348,13 +353,16 @@ static bool file_has_mine(const struct file_obj *f)
 
 /* ---- lingering ----
  *
- * A process whose last handle to f closes while other processes keep
- * handles, none of which has an fd yet, after a handle to f was
- * duplicated into another process (f->given; inherited handles come with
- * their fds, so a child that never calls winshim cannot hold a pipe open) (DuplicateHandle into another
- * process with DUPLICATE_CLOSE_SOURCE, then CloseHandle: the usual way of
- * handing a pipe end over), must not let go of its fd at once: nobody
- * could fetch one any more.  It lingers instead, still a holder, until
+ * A handle duplicated into another process normally brings its fd along
+ * (file_duplicated: the receiver's inbox, holders.c).  Where that could
+ * not be done (the receiver has no inbox: a prepared child not started
+ * yet; its inbox was full), f->given is set, and a process whose last
+ * handle to f closes while other processes keep handles, none of which
+ * has an fd yet (DuplicateHandle into another process with
+ * DUPLICATE_CLOSE_SOURCE, then CloseHandle: the usual way of handing a
+ * pipe end over), must not let go of its fd at once: nobody could fetch
+ * one any more.  (Inherited handles come with their fds, so a child that
+ * never calls winshim cannot hold a pipe open this way.)  It lingers instead, still a holder, until
  * another live process holds an fd too, the last handle anywhere is gone,
  * or a handle comes back to this process.  The check runs at this
  * process's next CloseHandle of a file and at each deathwatch rescan
@@ -421,8 +429,16 @@ void file_linger_scan(void)
         object_unref_deferred(&done[i]->hdr);
 }
 
-void file_duplicated_out(struct file_obj *f)
+/* object_type.duplicated: a handle to f went to another process, which
+ * gets our fd in its inbox at once (holders.c); where it has none, this
+ * process lingers instead.  A handle that came to us from another
+ * process: our copy is taken now, while the source surely has one. */
+static void file_duplicated(struct object *o, struct proc_slot *to)
 {
+    struct file_obj *f = (struct file_obj *)o;
+    int fd = file_fd_of(f);
+    if (to == shm_self() || holders_give(to, o, fd))
+        return;
     if (!atomic_load_explicit(&f->given, memory_order_relaxed))
         atomic_store_explicit(&f->given, 1, memory_order_release);
 }
@@ -430,6 +446,7 @@ void file_duplicated_out(struct file_obj *f)
 static void file_handle_closed(struct object *o)
 {
     struct file_obj *f = (struct file_obj *)o;
+    holders_inbox_drain(); /* an fd given for this handle is let go of below */
     file_linger_scan();
     /* Also when that was the last handle anywhere: file_last_close may
      * have run in another process, which cannot let go of our fd. */
@@ -554,6 +571,7 @@ const struct object_type file_type = {
     .handle_closed = file_handle_closed,
     .inherit_fd = file_inherit_fd,
     .adopt_fd = file_adopt_fd,
+    .duplicated = file_duplicated,
     .destroy = file_destroy,
     TYPE_LAYOUT(file_layout),
 };

@@ -701,16 +701,21 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
         object_unref(o);
         goto out;
     }
-    /* hook: a file handle given to another process (file.c, lingering) */
-    if (dp != shm_self() && o->type_id == TYPE_FILE)
-        file_duplicated_out((struct file_obj *)o);
     HANDLE h;
+    object_ref(o); /* ours for the hook below: the new handle may go at once */
     if ((err = handle_insert_into(dp, o, granted,
                                   dup_flags(options, inherit, src_flags), &h))) {
         object_handle_close(o);
         object_unref(o);
+        object_unref(o);
         goto out;
     }
+    /* hook: a handle crossed processes; kinds backed by a descriptor pass
+     * it along now (object_type.duplicated; holders.c, inboxes) */
+    const struct object_type *t = object_type_of(o);
+    if (sp != dp && t->duplicated)
+        t->duplicated(o, dp);
+    object_unref(o);
     if (dst)
         *dst = h; /* with no lpTargetHandle the duplicate exists unseen */
 out:

@@ -231,6 +231,7 @@ static inline uint64_t st_with_value(uint64_t s, uint32_t v)
 }
 
 struct object;
+struct proc_slot;
 
 struct object_type {
     const char *name;
@@ -274,6 +275,11 @@ struct object_type {
      * obj's descriptor arrived under number fd (WINSHIM_FDS), now this
      * process's to keep as the kind does with a fetched one. */
     void (*adopt_fd)(struct object *obj, int fd);
+    /* DuplicateHandle put a handle to obj into another process `to` (the
+     * giver then sends its descriptor to `to`'s inbox: holders_give), or
+     * into this one from another (this process takes its descriptor now,
+     * while the source surely has one).  NULL: nothing to pass. */
+    void (*duplicated)(struct object *obj, struct proc_slot *to);
     /* The last pointer reference went: free private resources. */
     void (*destroy)(struct object *obj);
 
@@ -475,7 +481,11 @@ struct proc_slot {
     aoff_t threads;             /* struct shm_thread list */
     aoff_t remote_defer;        /* struct remote_unref list, under ht_lock */
     _Atomic uint32_t reaper;    /* tag of whoever reaps it, 0 (shm.c) */
-    uint32_t pad[15];
+    /* The secret part of its inbox's name (holders.c), written by the
+     * owner before it binds the inbox; 0: none.  Only this user's
+     * processes can read the arena, so nobody else can take the name. */
+    _Atomic uint32_t inbox_key[2];
+    uint32_t pad[13];
 };
 
 #define DEFER_BATCH 256
@@ -499,6 +509,7 @@ int shm_file_fd(void);
 struct proc_slot *shm_self(void);
 struct proc_slot *shm_slot(uint32_t index);
 uint32_t shm_slot_index(const struct proc_slot *s);
+uint32_t shm_slot_tag(const struct proc_slot *s); /* its owner's shm_self_tag() */
 uint32_t shm_self_tag(void);            /* (gen << 11) | (index + 1) */
 bool shm_tag_dead(uint32_t tag);        /* the tagged process is gone */
 bool shm_watch_tag(uint32_t tag);       /* reap it as soon as it dies */
@@ -768,6 +779,20 @@ int holders_fetch(struct fd_holder *h, holders_get_fn get, void *ctx);
 /* pidfd_getfd(pidfd_open(pid), fd): the same open file description (file
  * pointer, O_APPEND, OFD locks), or -1 with errno. */
 int holders_getfd(uint32_t pid, uint32_t tag, int fd);
+/* Inboxes (holders.c): every session member has a Unix datagram socket
+ * (abstract name: user, session, tag) on which other processes of the
+ * user give it descriptors of objects they duplicated handles to into it
+ * (SCM_RIGHTS), so that the receiver has the object's descriptor at once,
+ * held by the kernel until it takes it, whatever becomes of the giver.
+ * holders_inbox_open: once this process's tag is known (shm.c; again in a
+ * forked child).  holders_give: o's descriptor fd to the process of slot
+ * `to`; false when it has no inbox or it is full.  holders_inbox_drain:
+ * takes every descriptor given to this process and hands each to its
+ * object type's adopt_fd (kinds call it before they fetch a descriptor
+ * and when a handle of theirs closes). */
+void holders_inbox_open(void);
+bool holders_give(struct proc_slot *to, struct object *o, int fd);
+void holders_inbox_drain(void);
 
 struct file_obj;
 
@@ -911,9 +936,6 @@ void file_fd_repointed(struct file_obj *f);
  * one yet (file.c, "lingering"); the deathwatch thread calls it at each
  * rescan (shm.c). */
 void file_linger_scan(void);
-/* DuplicateHandle put a handle to f into another process (handle.c): that
- * process has no fd yet, so the last holder must linger. */
-void file_duplicated_out(struct file_obj *f);
 bool handle_table_refers(struct object *o);
 /* The gate for file handles: h must be a file object with every right in
  * `need`.  Returns the object with a reference (I/O may block, so it

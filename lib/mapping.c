@@ -92,6 +92,9 @@ static void mapping_destroy(struct object *o)
 }
 
 static void mapping_handle_closed(struct object *o);
+static int mapping_inherit_fd(struct object *o);
+static void mapping_adopt_fd(struct object *o, int fd);
+static void mapping_duplicated(struct object *o, struct proc_slot *to);
 
 const struct object_type mapping_type = {
     .name = "Section",
@@ -103,6 +106,9 @@ const struct object_type mapping_type = {
     .valid_access = SECTION_ALL_ACCESS | SECTION_MAP_EXECUTE_EXPLICIT,
     .destroy = mapping_destroy,
     .handle_closed = mapping_handle_closed,
+    .inherit_fd = mapping_inherit_fd,
+    .adopt_fd = mapping_adopt_fd,
+    .duplicated = mapping_duplicated,
     TYPE_LAYOUT(mapping_layout),
 };
 
@@ -184,6 +190,16 @@ static DWORD mapping_get_fd(struct mapping_obj *m, bool writable, int *out)
         if (nfd >= 0)
             close(nfd);
     }
+    holders_inbox_drain(); /* given to us already? */
+    if (holders_self(m->holders, &w, &fd)) {
+        int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (nfd >= 0 && mapping_same_file(m, nfd)) {
+            *out = nfd;
+            return ERROR_SUCCESS;
+        }
+        if (nfd >= 0)
+            close(nfd);
+    }
     struct fetch_ctx c = {m, writable};
     int nfd = holders_fetch(m->holders, mapping_fetch_one, &c);
     if (nfd < 0)
@@ -211,12 +227,55 @@ static void mapping_handle_closed(struct object *o)
     struct mapping_obj *m = (struct mapping_obj *)o;
     uint32_t w;
     int fd;
+    holders_inbox_drain(); /* an fd given for this handle goes below */
     struct fd_holder *e = holders_self(m->holders, &w, &fd);
     if (!e)
         return;
     atomic_thread_fence(memory_order_seq_cst);
     if (!handle_table_refers(o) && holders_release(e, w))
         close(fd);
+}
+
+/* object_type.inherit_fd: our holder fd, passed to a child under its
+ * number (the child holds it from then on: mapping_adopt_fd). */
+static int mapping_inherit_fd(struct object *o)
+{
+    struct mapping_obj *m = (struct mapping_obj *)o;
+    uint32_t w;
+    int fd;
+    return holders_self(m->holders, &w, &fd) ? fd : -1;
+}
+
+/* object_type.adopt_fd: an fd of the section inherited or given to our
+ * inbox (holders.c): this process holds it, unless it holds one already
+ * or every entry is taken by a live holder. */
+static void mapping_adopt_fd(struct object *o, int fd)
+{
+    struct mapping_obj *m = (struct mapping_obj *)o;
+    uint32_t w;
+    int mine;
+    if (holders_self(m->holders, &w, &mine) || !mapping_same_file(m, fd) ||
+        !holders_claim(m->holders, fd))
+        close(fd);
+}
+
+/* object_type.duplicated: the receiver of a handle gets our fd at once
+ * (its inbox), so it can map a view even when every holder has gone
+ * before it used the handle; a handle that came to us from another
+ * process: we hold an fd from now on, while the source surely has one. */
+static void mapping_duplicated(struct object *o, struct proc_slot *to)
+{
+    struct mapping_obj *m = (struct mapping_obj *)o;
+    uint32_t w;
+    int fd;
+    bool writable = (protect_bits(m->protect) & PROT_W) != 0;
+    bool mine = holders_self(m->holders, &w, &fd) != NULL;
+    if (!mine && mapping_get_fd(m, writable, &fd))
+        return; /* no holder left: nothing to pass */
+    if (to != shm_self())
+        holders_give(to, o, fd);
+    if (!mine)
+        close(fd); /* a copy; mapping_get_fd made us a holder if it could */
 }
 
 /* Becomes a holder of the mapping h names, if not one already: a process

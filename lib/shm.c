@@ -373,6 +373,7 @@ static void slot_register_self(void)
     shm.self = s;
     shm.self_index = shm_slot_index(s);
     handle_table_bind(s);
+    holders_inbox_open(); /* others may give us descriptors from now */
     /* Once our tag is known: an inherited descriptor makes this process a
      * holder, recorded under its tag (holders.c). */
     if (prepared) {
@@ -518,6 +519,12 @@ static struct proc_slot *tag_slot(uint32_t tag, uint32_t *gen)
         return NULL;
     *gen = tag >> TAG_INDEX_BITS;
     return &slots()[idx - 1];
+}
+
+uint32_t shm_slot_tag(const struct proc_slot *s)
+{
+    uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+    return ((gen & TAG_GEN_MASK) << TAG_INDEX_BITS) | (shm_slot_index(s) + 1);
 }
 
 /* Is the tagged process gone?  For lock waiters that waited long. */

@@ -266,7 +266,8 @@ static void sock_adopt_fd(struct object *o, int fd)
     struct sock *sk = (struct sock *)o;
     pthread_once(&px_once, px_init);
     pthread_mutex_lock(&px_lock);
-    bool have = false;
+    /* Given (holders.c, inbox) while this process has its own: not needed. */
+    bool have = sk->owner == shm_self_tag() && !(atomic_load(&sk->use) & SK_CLOSING);
     for (struct sock *px = px_head; px; px = px->px_next)
         have |= px->real == sk;
     if (have || !px_new_locked(sk, fd, 0))
@@ -274,10 +275,30 @@ static void sock_adopt_fd(struct object *o, int fd)
     pthread_mutex_unlock(&px_lock);
 }
 
+static int px_get(struct sock *real, struct sock **out);
+
+/* object_type.duplicated: a handle went to another process, which gets
+ * our descriptor in its inbox at once (holders.c), so the socket works
+ * there also when every process that had one closed it before the
+ * receiver's first call; a handle that came to us from another process:
+ * our proxy is made now, while the source surely has a descriptor. */
+static void sock_duplicated(struct object *o, struct proc_slot *to)
+{
+    struct sock *sk = (struct sock *)o;
+    if (to != shm_self()) {
+        holders_give(to, o, sock_inherit_fd(o));
+        return;
+    }
+    struct sock *px;
+    if (sk->owner != shm_self_tag() && !px_get(sk, &px))
+        sock_leave(px);
+}
+
 /* This process's proxy of real, entered (counted in its use). */
 static int px_get(struct sock *real, struct sock **out)
 {
     pthread_once(&px_once, px_init);
+    holders_inbox_drain(); /* given to us already? (before px_lock) */
     pthread_mutex_lock(&px_lock);
     for (struct sock *px = px_head; px; px = px->px_next)
         if (px->real == real) {
@@ -331,6 +352,7 @@ static void sock_close_mine(struct sock *sk, struct sock *real, bool last_anywhe
 static void socket_handle_closed(struct object *o)
 {
     struct sock *sk = (struct sock *)o;
+    holders_inbox_drain(); /* a descriptor given for this handle goes below */
     atomic_thread_fence(memory_order_seq_cst);
     if (handle_table_refers(o))
         return;
@@ -399,6 +421,7 @@ const struct object_type socket_type = {
     .handle_closed = socket_handle_closed,
     .inherit_fd = sock_inherit_fd,
     .adopt_fd = sock_adopt_fd,
+    .duplicated = sock_duplicated,
     .destroy = sock_destroy,
     TYPE_LAYOUT(socket_layout),
 };

@@ -806,9 +806,9 @@ START_TEST(xproc_socket)
 }
 END_TEST
 
-/* A socket whose every descriptor is gone (its creator closed it before
- * the receiver used it: winshim does not linger, COMPATIBILITY) is not a
- * socket in the receiver, while the handle still closes. */
+/* A socket whose creator closed it before the receiver of a duplicate
+ * used it is still the socket there (the descriptor came with the handle:
+ * holders.c, inboxes), as on Windows. */
 static int xproc_orphan_child(struct xproc *x)
 {
     WSADATA d;
@@ -816,11 +816,13 @@ static int xproc_orphan_child(struct xproc *x)
     char step;
     if (WSAStartup(MAKEWORD(2, 2), &d) || !child_get(x, &s, sizeof s) || !child_get(x, &step, 1))
         return 1;
-    WSASetLastError(0xdead);
-    if (send(s, "x", 1, 0) != SOCKET_ERROR || WSAGetLastError() != WSAENOTSOCK)
+    if (send(s, "x", 1, 0) != 1)
         return 2;
     if (closesocket(s))
         return 3;
+    WSASetLastError(0xdead);
+    if (send(s, "x", 1, 0) != SOCKET_ERROR || WSAGetLastError() != WSAENOTSOCK)
+        return 4;
     WSACleanup();
     return 0;
 }
@@ -830,17 +832,18 @@ START_TEST(xproc_socket_orphan)
     start();
     SOCKET srv, cli = connected(&srv);
     struct xproc x;
-    char step = 'g';
+    char step = 'g', buf[4];
     xproc_start(&x, xproc_orphan_child);
     xproc_give(&x, (HANDLE)cli, 0, DUPLICATE_SAME_ACCESS);
     ck_assert_int_eq(closesocket(cli), 0);
     xproc_send(x.to_child[1], &step, 1);
     ck_assert_int_eq(xproc_wait(&x), 0);
+    ck_assert_int_eq(recv(srv, buf, sizeof buf, 0), 1);
+    ck_assert_int_eq(recv(srv, buf, sizeof buf, 0), 0); /* the last descriptor went */
     ck_assert_int_eq(closesocket(srv), 0);
     stop();
 }
 END_TEST
-
 
 /* Inherited through CreateProcess: sockets are inheritable by default (as
  * on Windows) and arrive with their descriptor, also when the parent
