@@ -15,11 +15,13 @@
  *
  * Fields: kind, flags, access, share and path are written once before the
  * first handle exists and only read afterwards; the byte-range lock list
- * is guarded by the object lock (lock.c).  fd and priv are process-private
- * (see struct file_obj): only the process fd_pid uses them.  Every other
+ * is guarded by the object lock (lock.c).  fd is process-private (see
+ * struct file_obj): only the process fd_pid uses it.  Every other
  * process with a handle has its own fd of the same open file description
- * (inherited, or fetched from a holder: the side table below), so I/O
- * works in every process that holds a handle, as on Windows.
+ * (inherited, given with a duplicated handle, or fetched from a holder:
+ * the side table below), so I/O works in every process that holds a
+ * handle, as on Windows; a kind's state beside the fd is shared in the
+ * arena (kstate), so this holds for every kind.
  *
  * Lifetime: the last handle closed (in any process) runs the kind's
  * last_close (DELETE_ON_CLOSE unlinks there) and ends the open file
@@ -551,7 +553,6 @@ static const uint32_t file_layout[] = {
     LAYOUT_FIELD(struct file_obj, path_size),
     LAYOUT_FIELD(struct file_obj, nlocks),
     LAYOUT_FIELD(struct file_obj, lock_cap),
-    LAYOUT_FIELD(struct file_obj, priv),
     LAYOUT_FIELD(struct file_obj, iocp_key),
     LAYOUT_FIELD(struct file_obj, kstate),
     LAYOUT_FIELD(struct file_obj, fd_ident),

@@ -865,7 +865,6 @@ struct file_obj {
      * dropping a dead process's last handle only drops the object. */
     int32_t fd;
     uint32_t fd_pid;
-    void *priv;            /* the kind's process-private state */
     /* Completion port (iocp.c): the port's offset and the key, set once
      * under the object lock by CreateIoCompletionPort (key first, then the
      * port with release order); the file holds a reference on the port,
