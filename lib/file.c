@@ -364,9 +364,10 @@ static bool file_has_mine(const struct file_obj *f)
  * DUPLICATE_CLOSE_SOURCE, then CloseHandle: the usual way of handing a
  * pipe end over), must not let go of its fd at once: nobody could fetch
  * one any more.  (Inherited handles come with their fds, so a child that
- * never calls winshim cannot hold a pipe open this way.)  It lingers instead, still a holder, until
- * another live process holds an fd too, the last handle anywhere is gone,
- * or a handle comes back to this process.  The check runs at this
+ * never calls winshim cannot hold a pipe open this way.)  It lingers
+ * instead, still a holder, until another live process holds an fd too,
+ * the last handle anywhere is gone, or a handle comes back to this
+ * process.  The check runs at this
  * process's next CloseHandle of a file and at each deathwatch rescan
  * (250 ms).  A lingering object keeps a reference of this process, so it
  * cannot be destroyed before the fd went (limit: a process that exits

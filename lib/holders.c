@@ -34,8 +34,9 @@
  * process that duplicates a handle into another GIVES it its descriptor
  * at once (object_type.duplicated -> holders_give): an SCM_RIGHTS datagram
  * to the receiver's inbox, a Unix datagram socket bound under an abstract
- * name made of a random key the receiver keeps in its process slot.  From then on the kernel holds the descriptor for the receiver,
- * whatever becomes of the giver.  The receiver takes what its inbox holds
+ * name made of a random key the receiver keeps in its process slot.  From
+ * then on the kernel holds the descriptor for the receiver, whatever
+ * becomes of the giver.  The receiver takes what its inbox holds
  * (holders_inbox_drain) before it would fetch a descriptor and whenever a
  * handle of such a kind closes, and hands each to its type's adopt_fd (as
  * an inherited one) if the process still has a handle to that object.
@@ -60,7 +61,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-
 
 static uint32_t holder_next(uint32_t w, uint32_t state)
 {
@@ -333,9 +333,8 @@ static bool inbox_recv(int s, struct inbox_msg *m, int *fd, uid_t *uid)
             *uid = cr.uid;
         }
     }
-    if (n != (ssize_t)sizeof *m || (mh.msg_flags & MSG_CTRUNC)) {
+    if (n != (ssize_t)sizeof *m || (mh.msg_flags & MSG_CTRUNC))
         m->magic = 0; /* not ours: dropped */
-    }
     return true;
 }
 

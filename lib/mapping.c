@@ -180,18 +180,9 @@ static DWORD mapping_get_fd(struct mapping_obj *m, bool writable, int *out)
 {
     uint32_t w;
     int fd;
+    holders_inbox_drain(); /* given to us with a handle? (holders.c) */
     if (holders_self(m->holders, &w, &fd)) {
         /* A thread of ours may let go meanwhile: the copy is checked. */
-        int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-        if (nfd >= 0 && mapping_same_file(m, nfd)) {
-            *out = nfd;
-            return ERROR_SUCCESS;
-        }
-        if (nfd >= 0)
-            close(nfd);
-    }
-    holders_inbox_drain(); /* given to us already? */
-    if (holders_self(m->holders, &w, &fd)) {
         int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
         if (nfd >= 0 && mapping_same_file(m, nfd)) {
             *out = nfd;
