@@ -438,8 +438,8 @@ WS_EXPORT HANDLE WINAPI CreateIoCompletionPort(HANDLE file, HANDLE existing,
         o = &f->hdr;
         slot = &f->iocp;
         keyslot = &f->iocp_key;
-    } else if (socket_port_fields(file, &o, &slot, &keyslot)) {
-        return ws_null(err);
+    } else if ((err = socket_port_fields(file, &o, &slot, &keyslot))) {
+        return ws_null(err); /* not a socket, or another process's */
     }
     struct iocp *p = NULL;
     /* One port for life: asked again, whatever the port. */
