@@ -74,10 +74,17 @@ int fail(int wsa);
 /* The socket s names, with a reference and counted in `use`; sock_put
  * undoes both.  sock_enter/sock_leave count a call on a referenced one. */
 int sock_get(SOCKET s, struct sock **out);
-/* sock_get, but WSAEOPNOTSUPP for another process's socket (overlapped
- * I/O and completion ports stay with the process that created it). */
+/* sock_get, but WSAEOPNOTSUPP for another process's socket (completion
+ * port associations, and AcceptEx's accept socket, whose descriptor
+ * number is replaced, stay with the process that created it). */
 int sock_get_local(SOCKET s, struct sock **out);
 void sock_put(struct sock *sk);
+/* Keeps sk (the object, or a proxy) past the call that got it, for
+ * overlapped requests and the engine's table: the object's reference, and
+ * for a proxy a count in its `use` too (its descriptor stays open and it
+ * is not freed before sock_unhold).  The caller holds sk already. */
+void sock_hold(struct sock *sk);
+void sock_unhold(struct sock *sk);
 bool sock_enter(struct sock *sk);
 void sock_leave(struct sock *sk);
 bool sock_closed(struct sock *sk);
@@ -90,7 +97,8 @@ void es_reenable(struct sock *sk, LONG events);
 
 /* Overlapped I/O (sockio.c). */
 void sio_destroy(struct sock *sk); /* the object is going */
-/* The last handle is gone: abort the pending requests. */
+/* This process's view closes (the last handle anywhere, or this
+ * process's last handle to a proxy): abort the pending requests. */
 void sio_closed(struct sock *sk);
 
 #endif

@@ -158,9 +158,32 @@ static void sock_release_fd(struct sock *sk, uint32_t seen)
         return;
     if (atomic_compare_exchange_strong(&sk->use, &seen, seen | SK_DONE)) {
         sockos_close(sk->fd);
-        if (sk->real)
+        if (sk->real) {
+            sio_destroy(sk); /* its overlapped queues (none pending: held) */
             free(sk); /* a proxy: unlinked, and nobody can enter it any more */
+        }
     }
+}
+
+void sock_hold(struct sock *sk)
+{
+    if (!sk->real) {
+        object_ref(&sk->hdr);
+        return;
+    }
+    object_ref(&sk->real->hdr);
+    atomic_fetch_add(&sk->use, 1);
+}
+
+void sock_unhold(struct sock *sk)
+{
+    if (!sk->real) {
+        object_unref(&sk->hdr);
+        return;
+    }
+    struct sock *real = sk->real;
+    sock_leave(sk); /* may free a closed proxy */
+    object_unref(&real->hdr);
 }
 
 bool sock_enter(struct sock *sk)
@@ -370,6 +393,7 @@ static void socket_handle_closed(struct object *o)
     if (!px)
         return; /* unlinked: nobody enters it any more */
     es_unwatch(px);
+    sio_closed(px); /* its pending overlapped requests end aborted */
     holders_release_self(sk->holders); /* before the descriptor goes */
     int fd = px->fd; /* px may be freed by a leaving call once closed */
     bool last = !atomic_load(&o->handles);

@@ -36,6 +36,13 @@
  * packet unless the event's low bit is set -- or the routine, as an APC to
  * the issuing thread, with the WSA error code.
  *
+ * Other processes: a duplicated or inherited socket's requests run on that
+ * process's proxy (socket.c), with its own queues and its own engine; a
+ * proxy is kept by sock_hold (its use count) while requests or the engine
+ * hold it, and its last handle's close aborts them (sio_closed).  Packets
+ * go to a completion port only in the process that associated it (a
+ * proxy has no association: the OVERLAPPED pointers are this process's).
+ *
  * Locking: each socket's queues have a mutex (struct sio_queues.lock, in
  * the process-private record sk->sio); the epoll slot table has sio_lock.
  * Order: a socket's lock, then sio_lock.  The engine takes sio_lock only to
@@ -230,7 +237,7 @@ static int arm(struct sock *sk, struct sio_queues *q)
             memset(sio_gens + sio_nslots, 0, (n - sio_nslots) * sizeof *g);
             sio_nslots = n;
         }
-        object_ref(&sk->hdr);
+        sock_hold(sk);
         sio_slots[slot] = sk;
         q->slot = slot + 1;
     }
@@ -339,7 +346,7 @@ static void req_complete(struct sio_req *r, int err)
         iocp_post(r->port, r->key, done, ov, status);
     struct sock *sk = r->sk;
     r->sk = NULL;
-    object_unref(&sk->hdr);
+    sock_unhold(sk);
     if (r->routine) {
         bool inserted;
         if (!thread_queue_apc(r->thread, &r->apc, req_apc_call, (ULONG_PTR)r->routine,
@@ -470,7 +477,7 @@ static void *sio_engine(void *arg)
             pthread_mutex_lock(&sio_lock);
             struct sock *sk = slot < sio_nslots && sio_gens[slot] == gen ? sio_slots[slot] : NULL;
             if (sk)
-                object_ref(&sk->hdr);
+                sock_hold(sk);
             pthread_mutex_unlock(&sio_lock);
             if (!sk)
                 continue;
@@ -503,7 +510,7 @@ static void *sio_engine(void *arg)
                     finish(done[k].r, done[k].err, &bytes);
                 }
             } while (more);
-            object_unref(&sk->hdr);
+            sock_unhold(sk);
         }
     }
     return NULL;
@@ -575,7 +582,7 @@ static int finish(struct sio_req *r, int err, DWORD *done)
         struct sock *old = r->sk;
         r->sk = r->acc; /* the accept socket's reference moves over */
         r->acc = NULL;
-        object_unref(&old->hdr);
+        sock_unhold(old); /* the listener: maybe a proxy */
         r->kind = RK_IO;
         r->write = false;
         r->inl[0].base = r->abuf;
@@ -623,7 +630,7 @@ static int submit(struct sock *sk, struct sio_req *r, LPWSAOVERLAPPED ov,
             r->key = sk->iocp_key;
         }
     }
-    object_ref(&sk->hdr);
+    sock_hold(sk);
     r->sk = sk;
     ov->InternalHigh = 0;
     __atomic_store_n(&ov->Internal, (ULONG_PTR)NT_PENDING, __ATOMIC_RELEASE);
@@ -642,7 +649,7 @@ static int submit(struct sock *sk, struct sio_req *r, LPWSAOVERLAPPED ov,
     if (r->event)
         object_unref(r->event);
     r->sk = NULL;
-    object_unref(&sk->hdr);
+    sock_unhold(sk);
     req_free(r);
     return err;
 }
@@ -670,7 +677,7 @@ static int wsa_io(SOCKET s, LPWSABUF bufs, DWORD nbufs, LPDWORD pdone, LPDWORD p
                   LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, bool write)
 {
     struct sock *sk;
-    int err = sock_get_local(s, &sk);
+    int err = sock_get(s, &sk);
     if (err)
         return fail(err);
     struct sio_req *r = NULL;
@@ -799,7 +806,7 @@ WS_EXPORT BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWO
                                             BOOL wait, LPDWORD flags)
 {
     struct sock *sk;
-    int err = sock_get_local(s, &sk);
+    int err = sock_get(s, &sk);
     if (err)
         return fail(err), FALSE;
     sock_put(sk);
@@ -822,7 +829,7 @@ WS_EXPORT BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED ov, LPDWO
 DWORD sio_cancel(HANDLE h, uint32_t tid, LPOVERLAPPED ov, bool *is_socket)
 {
     struct sock *sk;
-    *is_socket = !sock_get_local((SOCKET)(uintptr_t)h, &sk);
+    *is_socket = !sock_get((SOCKET)(uintptr_t)h, &sk);
     if (!*is_socket)
         return ERROR_INVALID_HANDLE;
     struct sio_queues *q = sk->sio;
@@ -879,7 +886,7 @@ void sio_closed(struct sock *sk)
         req_complete(x, WSA_OPERATION_ABORTED);
     }
     if (ref)
-        object_unref(&sk->hdr);
+        sock_unhold(sk);
 }
 
 void sio_destroy(struct sock *sk)
@@ -1025,9 +1032,11 @@ WS_EXPORT BOOL WINAPI AcceptEx(SOCKET ls, SOCKET as, PVOID buf, DWORD recvlen, D
                                DWORD rlen, LPDWORD received, LPOVERLAPPED ov)
 {
     struct sock *lsk, *ask;
-    int err = sock_get_local(ls, &lsk);
+    int err = sock_get(ls, &lsk);
     if (err)
         return ex_result(err);
+    /* The accept socket's descriptor number takes the connection (dup3):
+     * only its creator's number is the object's. */
     if ((err = sock_get_local(as, &ask))) {
         sock_put(lsk);
         return ex_result(err);
@@ -1082,7 +1091,7 @@ static BOOL WINAPI connect_ex(SOCKET s, const struct sockaddr *name, int namelen
                               PVOID sendbuf, DWORD sendlen, LPDWORD sent, LPOVERLAPPED ov)
 {
     struct sock *sk;
-    int err = sock_get_local(s, &sk);
+    int err = sock_get(s, &sk);
     if (err)
         return ex_result(err);
     struct sio_req *r = NULL;
@@ -1131,7 +1140,7 @@ WS_EXPORT int WSAAPI WSAIoctl(SOCKET s, DWORD code, LPVOID in, DWORD inlen, LPVO
     (void)ov;
     (void)routine;
     struct sock *sk;
-    int err = sock_get_local(s, &sk);
+    int err = sock_get(s, &sk);
     if (err)
         return fail(err);
     sock_put(sk);

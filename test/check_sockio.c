@@ -1,12 +1,14 @@
 /* Overlapped socket I/O: WSARecv/WSASend (and the From/To forms) with an
  * event, a completion port and a completion routine, WSAGetOverlappedResult,
  * ReadFile/WriteFile on a socket handle, CancelIoEx, closesocket under
- * pending requests, a reset connection's codes.  Loopback only. */
+ * pending requests, a reset connection's codes; overlapped I/O on sockets
+ * duplicated into another process.  Loopback only. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mswsock.h>
 
 #include "testutil.h"
+#include "xproc.h"
 
 #include <string.h>
 
@@ -588,6 +590,122 @@ START_TEST(test_acceptex_connectex)
 }
 END_TEST
 
+
+/* Overlapped I/O on sockets duplicated into another process: ReadFile
+ * and WSARecv there, CancelIoEx, AcceptEx on the duplicated listener; what
+ * stays with the creating process fails as COMPATIBILITY says. */
+static int child_overlapped(struct xproc *x)
+{
+    WSADATA d;
+    SOCKET l, b, u;
+    char buf[64], step;
+    if (WSAStartup(MAKEWORD(2, 2), &d) || !child_get(x, &l, sizeof l) ||
+        !child_get(x, &b, sizeof b) || !child_get(x, &u, sizeof u))
+        return 1;
+    /* ReadFile on the SOCKET, overlapped (the parent sent "data"). */
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = WSACreateEvent();
+    DWORD n = 0, flags = 0;
+    if (!ReadFile((HANDLE)b, buf, 4, &n, &ov) && GetLastError() != ERROR_IO_PENDING)
+        return 2;
+    if (!WSAGetOverlappedResult(b, &ov, &n, TRUE, &flags) || n != 4 || memcmp(buf, "data", 4))
+        return 3;
+    /* A pending WSARecv, cancelled. */
+    WSABUF rb = {sizeof buf, buf};
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = WSACreateEvent();
+    WSASetLastError(0xdead);
+    if (WSARecv(b, &rb, 1, &n, &flags, &ov, NULL) != SOCKET_ERROR ||
+        WSAGetLastError() != WSA_IO_PENDING)
+        return 4;
+    if (!CancelIoEx((HANDLE)b, &ov) || WaitForSingleObject(ov.hEvent, 30000) != WAIT_OBJECT_0)
+        return 5;
+    WSASetLastError(0xdead);
+    if (WSAGetOverlappedResult(b, &ov, &n, FALSE, &flags) ||
+        WSAGetLastError() != WSA_OPERATION_ABORTED)
+        return 6;
+    SetLastError(0xdeadbeef);
+    if (CancelIoEx((HANDLE)b, &ov) || GetLastError() != ERROR_NOT_FOUND)
+        return 7;
+    /* AcceptEx on the duplicated listener, into a socket of ours. */
+    LPFN_ACCEPTEX accept_ex = NULL;
+    GUID g = WSAID_ACCEPTEX;
+    DWORD ret = 0;
+    if (WSAIoctl(l, SIO_GET_EXTENSION_FUNCTION_POINTER, &g, sizeof g, &accept_ex,
+                 sizeof accept_ex, &ret, NULL, NULL) || !accept_ex)
+        return 8;
+    SOCKET acc = socket(AF_INET, SOCK_STREAM, 0);
+    DWORD alen = sizeof(struct sockaddr_in) + 16;
+    memset(&ov, 0, sizeof ov);
+    ov.hEvent = WSACreateEvent();
+    WSASetLastError(0xdead);
+    if (acc == INVALID_SOCKET || accept_ex(l, acc, buf, 0, alen, alen, &n, &ov) ||
+        WSAGetLastError() != WSA_IO_PENDING)
+        return 9;
+    /* The accept socket must be this process's own. */
+    OVERLAPPED ov2;
+    memset(&ov2, 0, sizeof ov2);
+    WSASetLastError(0xdead);
+    if (accept_ex(l, u, buf, 0, alen, alen, &n, &ov2) || WSAGetLastError() != WSAEOPNOTSUPP)
+        return 10;
+    if (!child_put(x, "a", 1)) /* the parent connects */
+        return 11;
+    if (!WSAGetOverlappedResult(l, &ov, &n, TRUE, &flags))
+        return 12;
+    if (send(acc, "hi", 2, 0) != 2)
+        return 13;
+    /* A completion port is the associating process's. */
+    SetLastError(0xdeadbeef);
+    if (CreateIoCompletionPort((HANDLE)b, NULL, 0, 0) || GetLastError() != ERROR_NOT_SUPPORTED)
+        return 14;
+    if (!child_get(x, &step, 1))
+        return 15;
+    closesocket(acc);
+    closesocket(l);
+    closesocket(b);
+    closesocket(u);
+    WSACleanup();
+    return 0;
+}
+
+START_TEST(test_other_process)
+{
+    start();
+    SOCKET l = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
+    int len = sizeof sa;
+    ck_assert_int_eq(getsockname(l, (struct sockaddr *)&sa, &len), 0);
+    ck_assert_int_eq(listen(l, 4), 0);
+    SOCKET a, b, u = socket(AF_INET, SOCK_STREAM, 0);
+    tcp_pair(&a, &b);
+    ck_assert_int_eq(send(a, "data", 4, 0), 4);
+    struct xproc x;
+    xproc_start(&x, child_overlapped);
+    xproc_give(&x, (HANDLE)l, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, (HANDLE)b, 0, DUPLICATE_SAME_ACCESS);
+    xproc_give(&x, (HANDLE)u, 0, DUPLICATE_SAME_ACCESS);
+    char step, buf[4] = {0};
+    ck_assert_msg(xproc_recv(x.to_parent[0], &step, 1), "child: %d", xproc_wait(&x));
+    SOCKET c = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_eq(connect(c, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(recv(c, buf, 2, MSG_WAITALL), 2);
+    ck_assert(memcmp(buf, "hi", 2) == 0);
+    xproc_send(x.to_child[1], "e", 1);
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    closesocket(c);
+    closesocket(a);
+    closesocket(b);
+    closesocket(u);
+    closesocket(l);
+    WSACleanup();
+}
+END_TEST
+
 static Suite *sockio_suite(void)
 {
     Suite *s = suite_create("sockio");
@@ -600,6 +718,7 @@ static Suite *sockio_suite(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_udp);
     tcase_add_test(tc, test_acceptex_connectex);
+    tcase_add_test(tc, test_other_process);
     suite_add_tcase(s, tc);
     return s;
 }
