@@ -50,7 +50,7 @@
  * disconnected instance (ERROR_NOT_SUPPORTED elsewhere:
  * docs/COMPATIBILITY.md).  The slot lock is the opener's: when the
  * opener's last handle goes while another process keeps the end
- * (npipe_let_go), the instance's slot and listener name are given up.
+ * (np_let_go), the instance's slot and listener name are given up.
  *
  * Message pipes: one WriteFile is one SEQPACKET record.  A read shorter
  * than the message takes the whole record into np->rest (an arena block,
@@ -298,7 +298,7 @@ static void slot_write(int fd, enum np_state s)
 
 /* Under np->lock.  The slot file is written through the opener's fd, or
  * by name from another process while the opener keeps the slot (it gives
- * it up under np->lock: npipe_let_go). */
+ * it up under np->lock: np_let_go). */
 static void slot_set_state(struct file_obj *f, struct np *np, enum np_state s)
 {
     np->state = s;

@@ -35,19 +35,26 @@ static void start(void)
     ck_assert_int_eq(WSAStartup(MAKEWORD(2, 2), &d), 0);
 }
 
-/* A connected TCP pair over 127.0.0.1. */
-static void tcp_pair(SOCKET *a, SOCKET *b)
+/* A TCP listener on 127.0.0.1 and its address. */
+static SOCKET loopback_listener(struct sockaddr_in *sa)
 {
     SOCKET l = socket(AF_INET, SOCK_STREAM, 0);
     ck_assert(l != INVALID_SOCKET);
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(bind(l, (struct sockaddr *)sa, sizeof *sa), 0);
+    int len = sizeof *sa;
+    ck_assert_int_eq(getsockname(l, (struct sockaddr *)sa, &len), 0);
+    ck_assert_int_eq(listen(l, 4), 0);
+    return l;
+}
+
+/* A connected TCP pair over 127.0.0.1. */
+static void tcp_pair(SOCKET *a, SOCKET *b)
+{
     struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
-    int len = sizeof sa;
-    ck_assert_int_eq(getsockname(l, (struct sockaddr *)&sa, &len), 0);
-    ck_assert_int_eq(listen(l, 1), 0);
+    SOCKET l = loopback_listener(&sa);
     *a = socket(AF_INET, SOCK_STREAM, 0);
     ck_assert(*a != INVALID_SOCKET);
     ck_assert_int_eq(connect(*a, (struct sockaddr *)&sa, sizeof sa), 0);
@@ -436,15 +443,8 @@ static void *ext_fn(SOCKET s, GUID g)
 START_TEST(test_acceptex_connectex)
 {
     start();
-    SOCKET l = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
-    int len = sizeof sa;
-    ck_assert_int_eq(getsockname(l, (struct sockaddr *)&sa, &len), 0);
-    ck_assert_int_eq(listen(l, 4), 0);
+    SOCKET l = loopback_listener(&sa);
     LPFN_ACCEPTEX accept_ex = (LPFN_ACCEPTEX)ext_fn(l, (GUID)WSAID_ACCEPTEX);
     LPFN_CONNECTEX connect_ex = (LPFN_CONNECTEX)ext_fn(l, (GUID)WSAID_CONNECTEX);
     LPFN_GETACCEPTEXSOCKADDRS addrs =
@@ -505,7 +505,7 @@ START_TEST(test_acceptex_connectex)
     ck_assert_int_eq(rl, (int)sizeof(struct sockaddr_in));
     ck_assert_int_eq(((struct sockaddr_in *)lp)->sin_port, sa.sin_port);
     struct sockaddr_in cn;
-    len = sizeof cn;
+    int len = sizeof cn;
     ck_assert_int_eq(getsockname(c, (struct sockaddr *)&cn, &len), 0);
     ck_assert_int_eq(((struct sockaddr_in *)rp)->sin_port, cn.sin_port);
 
@@ -672,15 +672,8 @@ static int child_overlapped(struct xproc *x)
 START_TEST(test_other_process)
 {
     start();
-    SOCKET l = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(bind(l, (struct sockaddr *)&sa, sizeof sa), 0);
-    int len = sizeof sa;
-    ck_assert_int_eq(getsockname(l, (struct sockaddr *)&sa, &len), 0);
-    ck_assert_int_eq(listen(l, 4), 0);
+    SOCKET l = loopback_listener(&sa);
     SOCKET a, b, u = socket(AF_INET, SOCK_STREAM, 0);
     tcp_pair(&a, &b);
     ck_assert_int_eq(send(a, "data", 4, 0), 4);
