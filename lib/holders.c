@@ -341,7 +341,10 @@ static bool inbox_recv(int s, struct inbox_msg *m, int *fd, uid_t *uid)
 void holders_inbox_drain(void)
 {
     int s = atomic_load_explicit(&inbox_fd, memory_order_acquire);
-    if (s < 0 || draining)
+    /* Not inside an RCU read section: adopting may close a handle, whose
+     * deferred references may wait for a grace period.  A fetch there
+     * goes on without (spawn.c drains before it enters one). */
+    if (s < 0 || draining || rcu_read_ongoing())
         return;
     draining = true;
     struct inbox_msg m;

@@ -818,6 +818,7 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
         char *e;
         if ((err = shm_slot_prepare(&slot)))
             goto out;
+        holders_inbox_drain(); /* fds given with handles: passed on too */
         if ((err = handle_inherit_into(slot, only, n_only, inherit_collect, &keep)))
             goto out;
         if (keep.failed || !(e = shm_slot_env(slot)) || !strvec_push(&env, e)) {
