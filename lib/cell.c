@@ -261,12 +261,11 @@ static int acl_cmp(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Sets fd's mode and ACL from g; 0 or a Win32 error. */
-static DWORD apply_grant(int fd, const struct grant *g, const struct object_type *t,
-                         uint32_t owner)
+DWORD grant_apply(int fd, const char *path, const struct grant *g, const struct object_type *t,
+                  uint32_t owner, unsigned cap)
 {
     const uint32_t nobody = 0xfffffffeu;
-    unsigned other = perm_of(t, security_access(g, t, nobody, NULL, 0, owner));
+    unsigned other = perm_of(t, security_access(g, t, nobody, NULL, 0, owner)) & cap;
     struct acl_entry e[2 * GRANT_MAX + 5];
     uint32_t n = 0;
     unsigned mask = 0;
@@ -283,12 +282,12 @@ static DWORD apply_grant(int fd, const struct grant *g, const struct object_type
                             ? security_access(g, t, a->id, NULL, 0, owner)
                             : security_access(g, t, nobody, &a->id, 1, owner);
         e[n].tag = a->who == GRANT_USER ? ACL_USER : ACL_GROUP;
-        e[n].perm = (uint16_t)perm_of(t, r);
+        e[n].perm = (uint16_t)(perm_of(t, r) & cap);
         e[n].id = a->id;
         mask |= e[n].perm;
         n++;
     }
-    if (fchmod(fd, 0600 | other))
+    if (path ? chmod(path, 0600 | other) : fchmod(fd, 0600 | other))
         return ws_errno_to_win32(errno);
     if (!n)
         return ERROR_SUCCESS;
@@ -301,7 +300,9 @@ static DWORD apply_grant(int fd, const struct grant *g, const struct object_type
     uint32_t version = 2;
     memcpy(buf, &version, 4);
     memcpy(buf + 4, e, n * sizeof *e);
-    if (fsetxattr(fd, "system.posix_acl_access", buf, 4 + n * sizeof *e, 0))
+    size_t len = 4 + n * sizeof *e;
+    if (path ? setxattr(path, "system.posix_acl_access", buf, len, 0)
+             : fsetxattr(fd, "system.posix_acl_access", buf, len, 0))
         return errno == EOPNOTSUPP ? ERROR_NOT_SUPPORTED : ws_errno_to_win32(errno);
     return ERROR_SUCCESS;
 }
@@ -855,7 +856,7 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
         c->grant = *g;
         err = init_state(c, t, ctx);
         if (!err)
-            err = apply_grant(fd, g, t, c->owner);
+            err = grant_apply(fd, NULL, g, t, c->owner, 6);
         if (!err && flock(fd, LOCK_SH))
             err = ws_errno_to_win32(errno);
         atomic_store_explicit(&c->magic, CELL_MAGIC, memory_order_release);

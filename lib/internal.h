@@ -1134,7 +1134,7 @@ bool change_dir_cancel(struct file_obj *f, uint32_t tid, LPOVERLAPPED ov);
  * \\.\mailslot\ name, with `reserve` bytes left for a suffix;
  * ERROR_INVALID_NAME when the prefix is not the kind's. */
 enum rdv_kind { RDV_PIPE, RDV_MAILSLOT };
-DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, size_t reserve,
+DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, bool shared, size_t reserve,
                char *out, size_t cap);
 /* CreateFile's hook: is it a pipe (mailslot) name, and open its client
  * end (a writer). */
@@ -1202,6 +1202,12 @@ bool cell_kind(const struct object_type *t);
 /* Does g let in anyone but the calling user (so that the object must be
  * a cell)? */
 bool grant_reaches_others(const struct grant *g);
+/* The grant as a file's permissions (fd, or path when not NULL): the
+ * owner rw, "other" what the DACL gives users it does not name, a POSIX
+ * ACL entry for each user or group it names; each capped at cap (6 rw,
+ * 4 r).  ERROR_NOT_SUPPORTED on a file system without ACLs. */
+DWORD grant_apply(int fd, const char *path, const struct grant *g, const struct object_type *t,
+                  uint32_t owner, unsigned cap);
 /* Under ns_lock, for a name not in the session: the granted object of that
  * name as a new proxy (one reference, no handle, no name), or
  * ERROR_FILE_NOT_FOUND (*stale_foreign when only another user's stale

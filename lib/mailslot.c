@@ -302,7 +302,7 @@ static DWORD create_mailslot(const void *name, bool wide, DWORD max_size,
                              DWORD timeout, LPSECURITY_ATTRIBUTES sa, HANDLE *out)
 {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
-    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, 4, a.sun_path, sizeof a.sun_path);
+    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, false, 4, a.sun_path, sizeof a.sun_path);
     if (err)
         return err;
     int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -390,7 +390,7 @@ DWORD mailslot_open(const void *name, bool wide, ACCESS_MASK access, DWORD share
                     DWORD creation, HANDLE *out)
 {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
-    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, 4, a.sun_path, sizeof a.sun_path);
+    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, false, 4, a.sun_path, sizeof a.sun_path);
     if (err)
         return err == ERROR_INVALID_NAME ? ERROR_FILE_NOT_FOUND : err;
     if (creation != OPEN_EXISTING)

@@ -162,7 +162,50 @@ static bool prefix_is(const WCHAR *s, const char *p)
     return true;
 }
 
-DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, size_t reserve,
+/* Pipes and mailslots granted to other users (their SECURITY_ATTRIBUTES
+ * let someone else in: security.c) meet in a shared base instead,
+ * $WINSHIM_PIPE_SHARED_DIR or /tmp/winshim-pipes, sticky and writable by
+ * everyone like /tmp, so each user creates names and only their creator
+ * removes them.  A name's directory there is its creator's (0711: others
+ * may reach the files they know, not list them), and the grant is the
+ * permissions of what is in it (cell.c's grant_apply): the info and slot
+ * files readable, a listening socket writable (connect needs that) by the
+ * users the DACL lets in.  The DACL itself is kept in the info file, after
+ * the parameters, and a client's requested access is checked against it
+ * as well. */
+static const char *shared_base(void)
+{
+    const char *d = getenv("WINSHIM_PIPE_SHARED_DIR");
+    return d && *d ? d : "/tmp/winshim-pipes";
+}
+
+/* A sticky directory writable by all (made so when missing). */
+static DWORD dir_ensure_shared(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0) {
+        if (errno != ENOENT || (mkdir(path, 0700) < 0 && errno != EEXIST))
+            return ws_errno_to_win32(errno);
+        if (!lstat(path, &st) && st.st_uid == geteuid() && (st.st_mode & 01777) != 01777)
+            chmod(path, 01777);
+        if (lstat(path, &st) < 0)
+            return ws_errno_to_win32(errno);
+    }
+    return S_ISDIR(st.st_mode) && (st.st_mode & 01777) == 01777 ? ERROR_SUCCESS
+                                                                : ERROR_ACCESS_DENIED;
+}
+
+/* Is dir a name's directory in the shared base? */
+static bool dir_is_shared(const char *dir)
+{
+    const char *b = shared_base();
+    size_t n = strlen(b);
+    return !strncmp(dir, b, n) && dir[n] == '/';
+}
+
+#define NP_GRANT_OFFSET 64 /* where the DACL (struct grant) is in the info file */
+
+DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, bool shared, size_t reserve,
                char *out, size_t cap)
 {
     WCHAR w[600];
@@ -183,7 +226,7 @@ DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, size_t reserve,
     if (!*rest)
         return ERROR_INVALID_NAME;
     char base[80];
-    const char *env = getenv("WINSHIM_PIPE_DIR");
+    const char *env = shared ? shared_base() : getenv("WINSHIM_PIPE_DIR");
     if (env && *env) {
         if (strlen(env) >= sizeof base)
             return ERROR_FILENAME_EXCED_RANGE;
@@ -191,13 +234,14 @@ DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, size_t reserve,
     } else {
         snprintf(base, sizeof base, "/tmp/winshim-%u", (unsigned)geteuid());
     }
-    DWORD err = dir_ensure(base);
+    DWORD (*ensure)(const char *) = shared ? dir_ensure_shared : dir_ensure;
+    DWORD err = ensure(base);
     if (err)
         return err;
     int n = snprintf(out, cap, "%s/%s", base, kind == RDV_PIPE ? "pipe" : "mailslot");
     if (n < 0 || (size_t)n >= cap)
         return ERROR_FILENAME_EXCED_RANGE;
-    if ((err = dir_ensure(out)))
+    if ((err = ensure(out)))
         return err;
     /* The escaped name: [0-9A-Z-] as is, every other unit as %XXXX.  When
      * that is too long for a socket address, a 128-bit hash of the folded
@@ -246,9 +290,12 @@ static DWORD info_lock(const char *dir, bool create, int how, int *out)
     for (;;) {
         if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
             return ws_errno_to_win32(errno);
-        int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+        /* Readers need no more than reading: another user's granted pipe
+         * lets them read its info file, never write it. */
+        int fd = open(path, (create ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC, 0600);
         if (fd < 0)
             return errno == ENOENT || errno == ENOTDIR ? ERROR_FILE_NOT_FOUND
+                   : errno == EACCES                   ? ERROR_ACCESS_DENIED
                                                        : ws_errno_to_win32(errno);
         while (flock(fd, how) < 0)
             if (errno != EINTR) {
@@ -334,18 +381,17 @@ static unsigned slots_alive(const char *dir, unsigned limit, bool *listening)
 }
 
 /* With the info lock held exclusively and no instance left: the name's
- * files go. */
+ * files go (every one: a granted pipe's temporary socket names too). */
 static void name_remove(const char *dir)
 {
-    char path[128];
-    for (int k = 0; k < NP_SLOTS; k++) {
-        snprintf(path, sizeof path, "%s/s%d", dir, k);
-        unlink(path);
-        snprintf(path, sizeof path, "%s/i%d", dir, k);
-        unlink(path);
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+                unlinkat(dirfd(d), e->d_name, 0);
+        closedir(d);
     }
-    snprintf(path, sizeof path, "%s/info", dir);
-    unlink(path);
     rmdir(dir);
 }
 
@@ -376,9 +422,40 @@ static DWORD sock_listen(const char *dir, int k, const struct np_info *info, int
     int s = socket(AF_UNIX, sock_type(info) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (s < 0)
         return ws_errno_to_win32(errno);
-    unlink(a.sun_path); /* a dead instance's socket, or our own previous one */
-    if (bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 0) < 0) {
-        err = ws_errno_to_win32(errno);
+    if (!dir_is_shared(dir)) {
+        unlink(a.sun_path); /* a dead instance's socket, or our own previous one */
+        if (bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 0) < 0) {
+            err = ws_errno_to_win32(errno);
+            close(s);
+            return err;
+        }
+        *out = s;
+        return ERROR_SUCCESS;
+    }
+    /* A granted pipe: bound under a temporary name, given the grant, and
+     * only then put in place (rename replaces a dead instance's socket)
+     * and listening, so nobody connects before the permissions say so. */
+    struct grant g;
+    char info_path[128];
+    snprintf(info_path, sizeof info_path, "%s/info", dir);
+    int ifd = open(info_path, O_RDONLY | O_CLOEXEC);
+    bool have = ifd >= 0 && pread(ifd, &g, sizeof g, NP_GRANT_OFFSET) == (ssize_t)sizeof g;
+    if (ifd >= 0)
+        close(ifd);
+    struct sockaddr_un t = a;
+    int n = snprintf(t.sun_path, sizeof t.sun_path, "%s/t%d.%d", dir, k, (int)getpid());
+    if (!have || n < 0 || (size_t)n >= sizeof t.sun_path)
+        err = have ? ERROR_FILENAME_EXCED_RANGE : ERROR_FILE_NOT_FOUND;
+    if (!err) {
+        unlink(t.sun_path);
+        if (bind(s, (struct sockaddr *)&t, sizeof t) < 0)
+            err = ws_errno_to_win32(errno);
+        else if ((err = grant_apply(-1, t.sun_path, &g, &file_type, geteuid(), 6)) ||
+                 (rename(t.sun_path, a.sun_path) < 0 && (err = ws_errno_to_win32(errno))) ||
+                 (listen(s, 0) < 0 && (err = ws_errno_to_win32(errno))))
+            unlink(t.sun_path);
+    }
+    if (err) {
         close(s);
         return err;
     }
@@ -834,9 +911,14 @@ static DWORD create_named_pipe(const void *name, bool wide, DWORD open_mode,
         (pipe_mode & ~(DWORD)NP_MODE_VALID) || max < 1 || max > NP_SLOTS ||
         ((pipe_mode & PIPE_READMODE_MESSAGE) && !(pipe_mode & PIPE_TYPE_MESSAGE)))
         return ERROR_INVALID_PARAMETER;
-    char dir[108];
-    DWORD err = rdv_path(name, wide, RDV_PIPE, 5, dir, sizeof dir);
+    struct grant g;
+    g.present = 0;
+    DWORD err = sa && sa->lpSecurityDescriptor ? security_grant(sa, &file_type, &g) : 0;
     if (err)
+        return err;
+    bool shared = grant_reaches_others(&g);
+    char dir[108];
+    if ((err = rdv_path(name, wide, RDV_PIPE, shared, 5, dir, sizeof dir)))
         return err;
     struct np_info want = {
         .magic = NP_INFO_MAGIC,
@@ -850,6 +932,11 @@ static DWORD create_named_pipe(const void *name, bool wide, DWORD open_mode,
     int info_fd;
     if ((err = info_lock(dir, true, LOCK_EX, &info_fd)))
         return err;
+    struct stat dst;
+    if (shared && (lstat(dir, &dst) < 0 || dst.st_uid != geteuid())) {
+        close(info_fd); /* another user's pipe: creating instances is his */
+        return ERROR_ACCESS_DENIED;
+    }
     struct np_info have;
     unsigned alive = 0;
     if (info_read(info_fd, &have))
@@ -863,7 +950,12 @@ static DWORD create_named_pipe(const void *name, bool wide, DWORD open_mode,
         else if (alive >= have.max_instances)
             err = ERROR_PIPE_BUSY;
         want = have;
-    } else if (pwrite(info_fd, &want, sizeof want, 0) != (ssize_t)sizeof want) {
+    } else if (pwrite(info_fd, &want, sizeof want, 0) != (ssize_t)sizeof want ||
+               (shared && pwrite(info_fd, &g, sizeof g, NP_GRANT_OFFSET) != (ssize_t)sizeof g)) {
+        err = ws_errno_to_win32(errno);
+    } else if (shared &&
+               !(err = grant_apply(info_fd, NULL, &g, &file_type, geteuid(), 4)) &&
+               chmod(dir, 0711) < 0) {
         err = ws_errno_to_win32(errno);
     }
     int slot_fd = -1, k = 0, lfd = -1;
@@ -875,8 +967,12 @@ static DWORD create_named_pipe(const void *name, bool wide, DWORD open_mode,
             err = ws_errno_to_win32(errno);
             break;
         }
-        if (flock(slot_fd, LOCK_EX | LOCK_NB) == 0)
+        if (flock(slot_fd, LOCK_EX | LOCK_NB) == 0) {
+            /* Clients read a granted pipe's slots (WaitNamedPipe). */
+            if (shared)
+                err = grant_apply(slot_fd, NULL, &g, &file_type, geteuid(), 4);
             break;
+        }
         close(slot_fd);
         slot_fd = -1;
     }
@@ -953,22 +1049,58 @@ bool npipe_is_name(const void *name, bool wide)
     return prefix_is(w, "\\\\.\\pipe\\");
 }
 
+/* The name's directory and its info file, share-locked: the user's own
+ * pipe of that name, else one granted in the shared base.  A granted
+ * pipe the kernel keeps us out of is ERROR_ACCESS_DENIED. */
+static DWORD name_find(const void *name, bool wide, char *dir, size_t cap, int *info_fd)
+{
+    DWORD err = rdv_path(name, wide, RDV_PIPE, false, 5, dir, cap);
+    if (err)
+        return err;
+    if (!info_lock(dir, false, LOCK_SH, info_fd))
+        return ERROR_SUCCESS;
+    if (rdv_path(name, wide, RDV_PIPE, true, 5, dir, cap))
+        return ERROR_FILE_NOT_FOUND;
+    err = info_lock(dir, false, LOCK_SH, info_fd);
+    return err == ERROR_ACCESS_DENIED ? err : err ? ERROR_FILE_NOT_FOUND : ERROR_SUCCESS;
+}
+
+/* A granted pipe's DACL against what a client asks for. */
+static DWORD granted_check(int info_fd, ACCESS_MASK access)
+{
+    struct grant g;
+    struct stat st;
+    if (pread(info_fd, &g, sizeof g, NP_GRANT_OFFSET) != (ssize_t)sizeof g || fstat(info_fd, &st))
+        return ERROR_ACCESS_DENIED;
+    uint32_t gids[64];
+    gid_t list[64];
+    int n = getgroups(63, list);
+    uint32_t ng = 0;
+    for (int i = 0; i < n; i++)
+        gids[ng++] = list[i];
+    gids[ng++] = getegid();
+    ACCESS_MASK may = security_access(&g, &file_type, geteuid(), gids, ng, st.st_uid);
+    return (access & ~(ACCESS_MASK)SYNCHRONIZE & ~may) ? ERROR_ACCESS_DENIED : ERROR_SUCCESS;
+}
+
 DWORD npipe_open(const void *name, bool wide, ACCESS_MASK access, DWORD flags,
                  HANDLE *out)
 {
     char dir[108];
-    DWORD err = rdv_path(name, wide, RDV_PIPE, 5, dir, sizeof dir);
+    int info_fd;
+    DWORD err = name_find(name, wide, dir, sizeof dir, &info_fd);
     if (err)
         return err == ERROR_INVALID_NAME ? ERROR_FILE_NOT_FOUND : err;
-    int info_fd;
-    if ((err = info_lock(dir, false, LOCK_SH, &info_fd)))
-        return ERROR_FILE_NOT_FOUND;
     struct np_info info;
     if (!info_read(info_fd, &info)) {
         close(info_fd);
         return ERROR_FILE_NOT_FOUND;
     }
     access = object_map_access(&file_type, access);
+    if (dir_is_shared(dir) && (err = granted_check(info_fd, access))) {
+        close(info_fd);
+        return err;
+    }
     /* The client reads what the server writes (outbound) and the reverse. */
     if (((access & FILE_READ_DATA) && !(info.open_mode & PIPE_ACCESS_OUTBOUND)) ||
         ((access & FILE_WRITE_DATA) && !(info.open_mode & PIPE_ACCESS_INBOUND))) {
@@ -995,6 +1127,10 @@ DWORD npipe_open(const void *name, bool wide, ACCESS_MASK access, DWORD flags,
         int e = errno;
         close(s);
         s = -1;
+        if (e == EACCES) { /* a granted pipe's socket the kernel keeps us from */
+            err = ERROR_ACCESS_DENIED;
+            break;
+        }
         if (e == EAGAIN || e == EWOULDBLOCK || e == EINPROGRESS)
             any = true; /* listening, with a client queued already */
         else if (!any)
@@ -1156,9 +1292,12 @@ static uint64_t mono_ms(void)
 static DWORD wait_named_pipe(const void *name, bool wide, DWORD timeout)
 {
     char dir[108];
-    DWORD err = rdv_path(name, wide, RDV_PIPE, 5, dir, sizeof dir);
+    DWORD err = rdv_path(name, wide, RDV_PIPE, false, 5, dir, sizeof dir);
     if (err)
         return err == ERROR_INVALID_NAME ? ERROR_PATH_NOT_FOUND : err; /* as Wine */
+    int found_fd; /* the user's own pipe of the name, else a granted one */
+    if (!name_find(name, wide, dir, sizeof dir, &found_fd))
+        close(found_fd);
     uint64_t start = mono_ms();
     for (bool first = true;; first = false) {
         int info_fd;

@@ -22,6 +22,8 @@
 #include "xproc.h"
 
 static char grant_dir[128];
+static char pipe_dir[128];  /* WINSHIM_PIPE_SHARED_DIR */
+static char other_home[128]; /* the other user's own pipe directory */
 static const char *self_exe;
 #define OTHER_UID 65534u /* nobody */
 #define THIRD_UID 65533u
@@ -751,6 +753,51 @@ START_TEST(test_scribbled)
 }
 END_TEST
 
+START_TEST(test_pipe_granted)
+{
+    /* A pipe whose DACL lets others in lives in the shared base; the
+     * user's own clients find it there too. */
+    struct sa_buf b;
+    HANDLE srv = CreateNamedPipeA("\\\\.\\pipe\\cellpipe", PIPE_ACCESS_DUPLEX,
+                                  PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 512, 512, 0,
+                                  sa_null_dacl(&b));
+    ck_assert_ptr_ne(srv, INVALID_HANDLE_VALUE);
+    char path[256];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/pipe/CELLPIPE", pipe_dir);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0711);
+    snprintf(path, sizeof path, "%s/pipe/CELLPIPE/i0", pipe_dir);
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert(S_ISSOCK(st.st_mode));
+    ck_assert_uint_eq(st.st_mode & 07, 06); /* everyone may connect */
+    HANDLE cli = CreateFileA("\\\\.\\pipe\\cellpipe", GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                             OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(cli, INVALID_HANDLE_VALUE);
+    ck_assert(ConnectNamedPipe(srv, NULL) || GetLastError() == ERROR_PIPE_CONNECTED);
+    DWORD n = 0;
+    ck_assert(WriteFile(cli, "hello", 5, &n, NULL) && n == 5);
+    char buf[16] = {0};
+    ck_assert(ReadFile(srv, buf, sizeof buf, &n, NULL) && n == 5);
+    ck_assert_str_eq(buf, "hello");
+    ck_assert(WaitNamedPipeA("\\\\.\\pipe\\cellpipe", 0) ||
+              GetLastError() == ERROR_SEM_TIMEOUT);
+    /* A second instance by the same user, with the same grant. */
+    HANDLE srv2 = CreateNamedPipeA("\\\\.\\pipe\\cellpipe", PIPE_ACCESS_DUPLEX,
+                                   PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE, 2, 512, 512, 0,
+                                   sa_null_dacl(&b));
+    ck_assert_ptr_ne(srv2, INVALID_HANDLE_VALUE);
+    CloseHandle(srv2);
+    CloseHandle(cli);
+    CloseHandle(srv);
+    snprintf(path, sizeof path, "%s/pipe/CELLPIPE", pipe_dir);
+    ck_assert_int_eq(stat(path, &st), -1); /* the last instance took the name */
+    ASSERT_FAILS(CreateFileA("\\\\.\\pipe\\cellpipe", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0,
+                             NULL) != INVALID_HANDLE_VALUE,
+                 ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
 /* ---- two users (as root) ---- */
 
 /* Runs scenario `what` in a child that is user OTHER_UID; its exit code. */
@@ -759,7 +806,7 @@ static int as_other(const char *what)
     pid_t pid = fork();
     ck_assert(pid >= 0);
     if (pid == 0) {
-        execl(self_exe, self_exe, "--as-other", what, (char *)NULL);
+        execl(self_exe, self_exe, "--as-other", what, other_home, (char *)NULL);
         _exit(120);
     }
     int st;
@@ -845,6 +892,45 @@ START_TEST(test_two_users_section)
 }
 END_TEST
 
+START_TEST(test_two_users_pipe)
+{
+    NEED_ROOT();
+    struct sa_buf b;
+    /* Granted to everyone: the other user connects and writes. */
+    HANDLE srv = CreateNamedPipeA("\\\\.\\pipe\\upipe", PIPE_ACCESS_INBOUND, PIPE_TYPE_MESSAGE,
+                                  1, 512, 512, 0, sa_sddl(&b, "D:(A;;GA;;;WD)"));
+    sa_free(&b);
+    ck_assert_ptr_ne(srv, INVALID_HANDLE_VALUE);
+    ck_assert_int_eq(as_other("pipe-write"), 0);
+    /* The client came, wrote and went: as on Windows the connect says so
+     * (ERROR_NO_DATA), and what it wrote is there to read. */
+    SetLastError(0xdeadbeef);
+    BOOL ok = ConnectNamedPipe(srv, NULL);
+    ck_assert_msg(ok || GetLastError() == ERROR_PIPE_CONNECTED || GetLastError() == ERROR_NO_DATA,
+                  "ConnectNamedPipe: %lu", (unsigned long)GetLastError());
+    char buf[32] = {0};
+    DWORD n = 0;
+    ck_assert(ReadFile(srv, buf, sizeof buf, &n, NULL));
+    ck_assert_str_eq(buf, "from nobody");
+    CloseHandle(srv);
+
+    /* Granted to a third user only: the kernel keeps the other out. */
+    struct ace third = {.who = GRANT_USER, .id = THIRD_UID, .mask = GENERIC_ALL};
+    srv = CreateNamedPipeA("\\\\.\\pipe\\upipe", PIPE_ACCESS_INBOUND, PIPE_TYPE_MESSAGE, 1,
+                           512, 512, 0, sa_aces(&b, 1, &third));
+    ck_assert_ptr_ne(srv, INVALID_HANDLE_VALUE);
+    ck_assert_int_eq(as_other("pipe-denied"), 0);
+    CloseHandle(srv);
+
+    /* Not granted: another user's own pipe of that name is not found. */
+    srv = CreateNamedPipeA("\\\\.\\pipe\\upipe", PIPE_ACCESS_INBOUND, PIPE_TYPE_MESSAGE, 1,
+                           512, 512, 0, NULL);
+    ck_assert_ptr_ne(srv, INVALID_HANDLE_VALUE);
+    ck_assert_int_eq(as_other("pipe-not-found"), 0);
+    CloseHandle(srv);
+}
+END_TEST
+
 START_TEST(test_two_users_abandon)
 {
     NEED_ROOT();
@@ -867,6 +953,7 @@ static int other_main(const char *what)
         setresuid(OTHER_UID, OTHER_UID, OTHER_UID))
         return 110;
     setenv("WINSHIM_SHM_DIR", "", 1);
+    setenv("WINSHIM_PIPE_DIR", other_home, 1);
     if (!strcmp(what, "open-set")) {
         HANDLE e = OpenEventA(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, "u_world");
         return e && SetEvent(e) ? 0 : 10;
@@ -910,6 +997,17 @@ static int other_main(const char *what)
                    ? 0
                    : 22;
     }
+    if (!strcmp(what, "pipe-write")) {
+        HANDLE c = CreateFileA("\\\\.\\pipe\\upipe", GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        DWORD n;
+        return c != INVALID_HANDLE_VALUE && WriteFile(c, "from nobody", 11, &n, NULL) ? 0 : 30;
+    }
+    if (!strcmp(what, "pipe-denied") || !strcmp(what, "pipe-not-found")) {
+        SetLastError(0xdeadbeef);
+        HANDLE c = CreateFileA("\\\\.\\pipe\\upipe", GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+        DWORD want = what[5] == 'd' ? ERROR_ACCESS_DENIED : ERROR_FILE_NOT_FOUND;
+        return c == INVALID_HANDLE_VALUE && GetLastError() == want ? 0 : 31;
+    }
     if (!strcmp(what, "own-and-die")) {
         HANDLE m = OpenMutexA(SYNCHRONIZE, FALSE, "u_mutex");
         if (!m || WaitForSingleObject(m, 0) != WAIT_OBJECT_0)
@@ -941,12 +1039,14 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_section);
     tcase_add_test(tc, test_timer);
     tcase_add_test(tc, test_scribbled);
+    tcase_add_test(tc, test_pipe_granted);
     suite_add_tcase(s, tc);
     tc = tcase_create("two users");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_two_users_world);
     tcase_add_test(tc, test_two_users_explicit);
     tcase_add_test(tc, test_two_users_section);
+    tcase_add_test(tc, test_two_users_pipe);
     tcase_add_test(tc, test_two_users_abandon);
     suite_add_tcase(s, tc);
     return s;
@@ -972,18 +1072,31 @@ int main(int argc, char **argv)
     if (n > 0)
         exe[n] = 0;
     self_exe = exe;
-    if (argc == 3 && !strcmp(argv[1], "--as-other"))
+    if (argc == 4 && !strcmp(argv[1], "--as-other")) {
+        snprintf(other_home, sizeof other_home, "%s", argv[3]);
         return other_main(argv[2]);
+    }
     snprintf(grant_dir, sizeof grant_dir, "/dev/shm/winshim-test-grants-%d", (int)getpid());
     if (mkdir(grant_dir, 0700) || chmod(grant_dir, 01777)) {
         perror(grant_dir);
         return EXIT_FAILURE;
     }
     setenv("WINSHIM_GRANT_DIR", grant_dir, 1);
+    snprintf(pipe_dir, sizeof pipe_dir, "/tmp/winshim-test-pipes-%d", (int)getpid());
+    setenv("WINSHIM_PIPE_SHARED_DIR", pipe_dir, 1);
+    snprintf(other_home, sizeof other_home, "/tmp/winshim-test-other-%d", (int)getpid());
+    if (mkdir(other_home, 0700) || (geteuid() == 0 && chown(other_home, OTHER_UID, OTHER_UID))) {
+        perror(other_home);
+        return EXIT_FAILURE;
+    }
     SRunner *sr = srunner_create(cell_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     clean_dir();
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", pipe_dir, other_home);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s and %s\n", pipe_dir, other_home);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
