@@ -307,6 +307,20 @@ DWORD grant_apply(int fd, const char *path, const struct grant *g, const struct 
     return ERROR_SUCCESS;
 }
 
+static void our_groups(uint32_t *gids, uint32_t *n);
+
+DWORD grant_check_file(int fd, off_t at, const struct object_type *t, ACCESS_MASK want)
+{
+    struct grant g;
+    struct stat st;
+    if (pread(fd, &g, sizeof g, at) != (ssize_t)sizeof g || fstat(fd, &st))
+        return ERROR_ACCESS_DENIED;
+    uint32_t gids[64], n;
+    our_groups(gids, &n);
+    ACCESS_MASK may = security_access(&g, t, geteuid(), gids, n, st.st_uid);
+    return (want & ~(ACCESS_MASK)SYNCHRONIZE & ~may) ? ERROR_ACCESS_DENIED : ERROR_SUCCESS;
+}
+
 /* ---- the process-local table ---- */
 
 static struct cell_local *local_find_locked(struct object *o)

@@ -1208,6 +1208,10 @@ bool grant_reaches_others(const struct grant *g);
  * 4 r).  ERROR_NOT_SUPPORTED on a file system without ACLs. */
 DWORD grant_apply(int fd, const char *path, const struct grant *g, const struct object_type *t,
                   uint32_t owner, unsigned cap);
+/* The DACL kept at offset `at` of a file (owned by the object's creator)
+ * against the rights a client of this process's user asks for
+ * (SYNCHRONIZE aside): 0 or ERROR_ACCESS_DENIED. */
+DWORD grant_check_file(int fd, off_t at, const struct object_type *t, ACCESS_MASK want);
 /* Under ns_lock, for a name not in the session: the granted object of that
  * name as a new proxy (one reference, no handle, no name), or
  * ERROR_FILE_NOT_FOUND (*stale_foreign when only another user's stale

@@ -39,6 +39,8 @@
 
 #include "internal.h"
 
+#define MS_GRANT_OFFSET 64 /* a granted mailslot's DACL in its .max file */
+
 struct ms_msg {
     aoff_t next;
     uint32_t len;      /* bytes of data */
@@ -298,17 +300,63 @@ static struct ms *ms_alloc(bool reader)
 
 /* ---- CreateMailslot ---- */
 
+/* Does a reader live at a? (A dead one's socket file refuses.) */
+static bool reader_dead(const struct sockaddr_un *a)
+{
+    int probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    bool dead = probe >= 0 && connect(probe, (const struct sockaddr *)a, sizeof *a) < 0 &&
+                errno == ECONNREFUSED;
+    if (probe >= 0)
+        close(probe);
+    return dead;
+}
+
+/* A mailslot granted to other users (its DACL lets them in): in the shared
+ * base (npipe.c), its socket bound under a temporary name, given the
+ * grant's permissions (writers need write permission on it) and only then
+ * linked under the name, which fails if the name is taken. */
+static DWORD bind_granted(int s, const struct sockaddr_un *a, const struct grant *g)
+{
+    struct sockaddr_un t = *a;
+    int n = snprintf(t.sun_path, sizeof t.sun_path, "%s.t%u", a->sun_path, (unsigned)getpid());
+    if (n < 0 || (size_t)n >= sizeof t.sun_path)
+        return ERROR_FILENAME_EXCED_RANGE;
+    unlink(t.sun_path);
+    if (bind(s, (struct sockaddr *)&t, sizeof t) < 0)
+        return ws_errno_to_win32(errno);
+    DWORD err = grant_apply(-1, t.sun_path, g, &file_type, geteuid(), 6);
+    for (int tries = 0; !err; tries++) {
+        if (link(t.sun_path, a->sun_path) == 0)
+            break;
+        if (errno != EEXIST || tries || !reader_dead(a))
+            err = errno == EEXIST || !tries ? ERROR_ALREADY_EXISTS : ws_errno_to_win32(errno);
+        else if (unlink(a->sun_path) < 0 && errno != ENOENT)
+            err = ERROR_ACCESS_DENIED; /* another user's dead mailslot: his to remove */
+    }
+    unlink(t.sun_path);
+    return err;
+}
+
 static DWORD create_mailslot(const void *name, bool wide, DWORD max_size,
                              DWORD timeout, LPSECURITY_ATTRIBUTES sa, HANDLE *out)
 {
-    struct sockaddr_un a = {.sun_family = AF_UNIX};
-    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, false, 4, a.sun_path, sizeof a.sun_path);
+    struct grant g;
+    g.present = 0;
+    DWORD err = sa && sa->lpSecurityDescriptor ? security_grant(sa, &file_type, &g) : 0;
     if (err)
+        return err;
+    bool shared = grant_reaches_others(&g);
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    if ((err = rdv_path(name, wide, RDV_MAILSLOT, shared, 10, a.sun_path, sizeof a.sun_path)))
         return err;
     int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0)
         return ws_errno_to_win32(errno);
-    for (int tries = 0;; tries++) {
+    if (shared && (err = bind_granted(s, &a, &g))) {
+        close(s);
+        return err;
+    }
+    for (int tries = 0; !shared; tries++) {
         if (bind(s, (struct sockaddr *)&a, sizeof a) == 0)
             break;
         if (errno != EADDRINUSE || tries) {
@@ -317,12 +365,7 @@ static DWORD create_mailslot(const void *name, bool wide, DWORD max_size,
             return err;
         }
         /* Taken: by a live reader, or left by a dead one (nobody answers). */
-        int probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        bool dead = probe >= 0 && connect(probe, (struct sockaddr *)&a, sizeof a) < 0 &&
-                    errno == ECONNREFUSED;
-        if (probe >= 0)
-            close(probe);
-        if (!dead) {
+        if (!reader_dead(&a)) {
             close(s);
             return ERROR_ALREADY_EXISTS;
         }
@@ -334,11 +377,21 @@ static DWORD create_mailslot(const void *name, bool wide, DWORD max_size,
     char max_path[120], tmp[128];
     snprintf(max_path, sizeof max_path, "%s.max", a.sun_path);
     snprintf(tmp, sizeof tmp, "%s.tmp%u", a.sun_path, (unsigned)file_pid());
-    FILE *fp = fopen(tmp, "we");
-    if (fp) {
-        fprintf(fp, "%u\n", (unsigned)max_size);
-        fclose(fp);
-        rename(tmp, max_path);
+    /* The maximum as text; a granted mailslot's DACL after it, at
+     * MS_GRANT_OFFSET, with the file readable by the users it lets in. */
+    int mfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (mfd >= 0) {
+        char text[16];
+        int len = snprintf(text, sizeof text, "%u\n", (unsigned)max_size);
+        bool ok = write(mfd, text, (size_t)len) == len;
+        if (shared)
+            ok = ok && pwrite(mfd, &g, sizeof g, MS_GRANT_OFFSET) == (ssize_t)sizeof g &&
+                 !grant_apply(mfd, NULL, &g, &file_type, geteuid(), 4);
+        close(mfd);
+        if (ok)
+            rename(tmp, max_path);
+        else
+            unlink(tmp);
     }
     struct ms *ms = ms_alloc(true);
     if (!ms) {
@@ -390,7 +443,7 @@ DWORD mailslot_open(const void *name, bool wide, ACCESS_MASK access, DWORD share
                     DWORD creation, HANDLE *out)
 {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
-    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, false, 4, a.sun_path, sizeof a.sun_path);
+    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, false, 10, a.sun_path, sizeof a.sun_path);
     if (err)
         return err == ERROR_INVALID_NAME ? ERROR_FILE_NOT_FOUND : err;
     if (creation != OPEN_EXISTING)
@@ -405,8 +458,27 @@ DWORD mailslot_open(const void *name, bool wide, ACCESS_MASK access, DWORD share
     if (s < 0)
         return ws_errno_to_win32(errno);
     if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
-        close(s);
-        return ERROR_FILE_NOT_FOUND;
+        /* Not the user's own: one granted to us in the shared base?  The
+         * kernel and then the DACL kept beside it have their say. */
+        struct sockaddr_un b = {.sun_family = AF_UNIX};
+        err = ERROR_FILE_NOT_FOUND;
+        if (!rdv_path(name, wide, RDV_MAILSLOT, true, 10, b.sun_path, sizeof b.sun_path) &&
+            connect(s, (struct sockaddr *)&b, sizeof b) == 0) {
+            char dacl_path[120];
+            snprintf(dacl_path, sizeof dacl_path, "%s.max", b.sun_path);
+            int dfd = open(dacl_path, O_RDONLY | O_CLOEXEC);
+            err = dfd < 0 ? ERROR_ACCESS_DENIED
+                          : grant_check_file(dfd, MS_GRANT_OFFSET, &file_type, access);
+            if (dfd >= 0)
+                close(dfd);
+            a = b;
+        } else if (errno == EACCES) {
+            err = ERROR_ACCESS_DENIED;
+        }
+        if (err) {
+            close(s);
+            return err;
+        }
     }
     struct ms *ms = ms_alloc(false);
     if (!ms) {

@@ -1065,24 +1065,6 @@ static DWORD name_find(const void *name, bool wide, char *dir, size_t cap, int *
     return err == ERROR_ACCESS_DENIED ? err : err ? ERROR_FILE_NOT_FOUND : ERROR_SUCCESS;
 }
 
-/* A granted pipe's DACL against what a client asks for. */
-static DWORD granted_check(int info_fd, ACCESS_MASK access)
-{
-    struct grant g;
-    struct stat st;
-    if (pread(info_fd, &g, sizeof g, NP_GRANT_OFFSET) != (ssize_t)sizeof g || fstat(info_fd, &st))
-        return ERROR_ACCESS_DENIED;
-    uint32_t gids[64];
-    gid_t list[64];
-    int n = getgroups(63, list);
-    uint32_t ng = 0;
-    for (int i = 0; i < n; i++)
-        gids[ng++] = list[i];
-    gids[ng++] = getegid();
-    ACCESS_MASK may = security_access(&g, &file_type, geteuid(), gids, ng, st.st_uid);
-    return (access & ~(ACCESS_MASK)SYNCHRONIZE & ~may) ? ERROR_ACCESS_DENIED : ERROR_SUCCESS;
-}
-
 DWORD npipe_open(const void *name, bool wide, ACCESS_MASK access, DWORD flags,
                  HANDLE *out)
 {
@@ -1097,7 +1079,8 @@ DWORD npipe_open(const void *name, bool wide, ACCESS_MASK access, DWORD flags,
         return ERROR_FILE_NOT_FOUND;
     }
     access = object_map_access(&file_type, access);
-    if (dir_is_shared(dir) && (err = granted_check(info_fd, access))) {
+    if (dir_is_shared(dir) &&
+        (err = grant_check_file(info_fd, NP_GRANT_OFFSET, &file_type, access))) {
         close(info_fd);
         return err;
     }

@@ -798,6 +798,34 @@ START_TEST(test_pipe_granted)
 }
 END_TEST
 
+START_TEST(test_mailslot_granted)
+{
+    struct sa_buf b;
+    HANDLE r = CreateMailslotA("\\\\.\\mailslot\\cellslot", 0, 0, sa_null_dacl(&b));
+    ck_assert_ptr_ne(r, INVALID_HANDLE_VALUE);
+    char path[256];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/mailslot/CELLSLOT", pipe_dir);
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert(S_ISSOCK(st.st_mode));
+    ck_assert_uint_eq(st.st_mode & 07, 06);
+    ASSERT_FAILS(CreateMailslotA("\\\\.\\mailslot\\cellslot", 0, 0, sa_null_dacl(&b)) !=
+                     INVALID_HANDLE_VALUE,
+                 ERROR_ALREADY_EXISTS);
+    HANDLE w = CreateFileA("\\\\.\\mailslot\\cellslot", GENERIC_WRITE, FILE_SHARE_READ, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_ne(w, INVALID_HANDLE_VALUE);
+    DWORD n;
+    ck_assert(WriteFile(w, "slot", 4, &n, NULL) && n == 4);
+    char buf[16] = {0};
+    ck_assert(ReadFile(r, buf, sizeof buf, &n, NULL) && n == 4);
+    ck_assert_str_eq(buf, "slot");
+    CloseHandle(w);
+    CloseHandle(r);
+    ck_assert_int_eq(lstat(path, &st), -1);
+}
+END_TEST
+
 /* ---- two users (as root) ---- */
 
 /* Runs scenario `what` in a child that is user OTHER_UID; its exit code. */
@@ -931,6 +959,27 @@ START_TEST(test_two_users_pipe)
 }
 END_TEST
 
+START_TEST(test_two_users_mailslot)
+{
+    NEED_ROOT();
+    struct sa_buf b;
+    HANDLE r = CreateMailslotA("\\\\.\\mailslot\\uslot", 0, 0, sa_null_dacl(&b));
+    ck_assert_ptr_ne(r, INVALID_HANDLE_VALUE);
+    ck_assert_int_eq(as_other("slot-write"), 0);
+    char buf[32] = {0};
+    DWORD n;
+    ck_assert(ReadFile(r, buf, sizeof buf, &n, NULL));
+    ck_assert_str_eq(buf, "from nobody");
+    CloseHandle(r);
+    /* Granted to a third user only. */
+    struct ace third = {.who = GRANT_USER, .id = THIRD_UID, .mask = GENERIC_ALL};
+    r = CreateMailslotA("\\\\.\\mailslot\\uslot", 0, 0, sa_aces(&b, 1, &third));
+    ck_assert_ptr_ne(r, INVALID_HANDLE_VALUE);
+    ck_assert_int_eq(as_other("slot-denied"), 0);
+    CloseHandle(r);
+}
+END_TEST
+
 START_TEST(test_two_users_abandon)
 {
     NEED_ROOT();
@@ -1008,6 +1057,18 @@ static int other_main(const char *what)
         DWORD want = what[5] == 'd' ? ERROR_ACCESS_DENIED : ERROR_FILE_NOT_FOUND;
         return c == INVALID_HANDLE_VALUE && GetLastError() == want ? 0 : 31;
     }
+    if (!strcmp(what, "slot-write")) {
+        HANDLE w = CreateFileA("\\\\.\\mailslot\\uslot", GENERIC_WRITE, FILE_SHARE_READ, NULL,
+                               OPEN_EXISTING, 0, NULL);
+        DWORD n;
+        return w != INVALID_HANDLE_VALUE && WriteFile(w, "from nobody", 11, &n, NULL) ? 0 : 40;
+    }
+    if (!strcmp(what, "slot-denied")) {
+        SetLastError(0xdeadbeef);
+        HANDLE w = CreateFileA("\\\\.\\mailslot\\uslot", GENERIC_WRITE, FILE_SHARE_READ, NULL,
+                               OPEN_EXISTING, 0, NULL);
+        return w == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED ? 0 : 41;
+    }
     if (!strcmp(what, "own-and-die")) {
         HANDLE m = OpenMutexA(SYNCHRONIZE, FALSE, "u_mutex");
         if (!m || WaitForSingleObject(m, 0) != WAIT_OBJECT_0)
@@ -1040,6 +1101,7 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_timer);
     tcase_add_test(tc, test_scribbled);
     tcase_add_test(tc, test_pipe_granted);
+    tcase_add_test(tc, test_mailslot_granted);
     suite_add_tcase(s, tc);
     tc = tcase_create("two users");
     tcase_set_timeout(tc, 120);
@@ -1047,6 +1109,7 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_two_users_explicit);
     tcase_add_test(tc, test_two_users_section);
     tcase_add_test(tc, test_two_users_pipe);
+    tcase_add_test(tc, test_two_users_mailslot);
     tcase_add_test(tc, test_two_users_abandon);
     suite_add_tcase(s, tc);
     return s;
