@@ -22,8 +22,12 @@
  * then); the setting or cancelling process removes its own armings at
  * once and takes back their pending APCs.  The completion routine runs in
  * the setting thread, as before; a routine already queued in process A is
- * not taken back by B's Set or Cancel.  An arming dies with its process
- * (Windows keeps the timer running in the kernel): docs/COMPATIBILITY.md.
+ * not taken back by B's Set or Cancel.  An arming dies with its process,
+ * but the due time, the period and the firing count are in the shared
+ * timer, and a process that blocks on the timer arms a shadow of the
+ * current arming (timer_blocking); each firing is done once, by the first
+ * arming to reach it (t->seq), so the timer fires for its waiters after
+ * its setter exited, as Windows' kernel timer does.
  * A timer granted to other users (cell.c) keeps its generation and state
  * in its cell file instead, changed with one compare-and-swap there
  * (cell_timer_disarm, cell_timer_fire), by the same rules.
@@ -62,16 +66,21 @@
 
 #define TM_MANUAL 0x1u
 
-/* In the arena: everything here is shared. */
+/* In the arena: everything here is shared, and changed under the wait
+ * lock. */
 struct timer {
     struct object hdr;
-    uint64_t gen; /* the current arming's identity; under the wait lock */
+    uint64_t gen;      /* the current arming's identity */
+    int64_t next_due;  /* CLOCK_MONOTONIC ns of its next firing; 0: none */
+    uint32_t period_ms;
+    uint32_t seq;      /* firings of this generation so far */
 };
 
 /* Process-private: one Set's arming of a timer (under svc.lock). */
 struct arming {
     struct timer *t;           /* reference */
     uint64_t gen;              /* t->gen when it was set */
+    uint32_t seq;              /* the firing it waits for (t->seq) */
     int64_t due;               /* CLOCK_MONOTONIC ns */
     uint32_t period_ms;        /* 0: one-shot */
     int32_t heap_index;        /* -1 when not in the heap */
@@ -87,6 +96,9 @@ struct arming {
 static const uint32_t timer_layout[] = {
     LAYOUT_SIZE(struct timer),
     LAYOUT_FIELD(struct timer, gen),
+    LAYOUT_FIELD(struct timer, next_due),
+    LAYOUT_FIELD(struct timer, period_ms),
+    LAYOUT_FIELD(struct timer, seq),
 };
 
 static bool timer_signaled(const struct object *o, uint64_t s, uint32_t tid)
@@ -106,6 +118,7 @@ static uint64_t timer_acquire(const struct object *o, uint64_t s, uint32_t tid,
 }
 
 static void timer_last_close(struct object *o);
+static void timer_blocking(struct object *o);
 
 const struct object_type timer_type = {
     .name = "Timer",
@@ -118,6 +131,7 @@ const struct object_type timer_type = {
     .signaled = timer_signaled,
     .acquire = timer_acquire,
     .last_close = timer_last_close,
+    .blocking = timer_blocking,
     TYPE_LAYOUT(timer_layout),
 };
 
@@ -236,24 +250,41 @@ static void arming_fire(struct arming *a, int64_t now)
 {
     heap_remove(a);
     struct timer *t = a->t;
-    bool current;
+    bool current, fired = true;
+    int64_t next = 0;
     if (t->hdr.obj_flags & OBJ_GRANTED) {
         current = cell_timer_fire(&t->hdr, a->gen); /* cell.c */
+        if (a->period_ms) {
+            int64_t period = (int64_t)a->period_ms * 1000000;
+            next = a->due + period <= now ? now + period : a->due + period;
+        }
     } else {
+        /* Every process that armed the timer, or waits on it (a shadow
+         * arming: timer_blocking), fires its firing number a->seq; the
+         * first one does it, the others find t->seq moved on and only
+         * follow (the setter's arming still queues its routine). */
         struct wait_guard g;
         wait_lock(&t->hdr, &g);
         current = arming_current(a);
-        if (current) {
+        if (current && t->seq == a->seq) {
             obj_store_locked(&t->hdr, st_with_value(obj_state(&t->hdr), 1));
             wait_wake_locked(&t->hdr, &g);
+            t->seq++;
+            int64_t period = (int64_t)t->period_ms * 1000000;
+            t->next_due = !period                        ? 0
+                          : t->next_due + period <= now ? now + period /* no burst */
+                                                        : t->next_due + period;
         }
+        fired = current && t->seq != a->seq;
+        next = current ? t->next_due : 0;
+        a->seq = t->seq;
         wait_unlock(&t->hdr, &g);
     }
     if (!current) { /* superseded by another process's Set or Cancel */
         arming_maybe_free(a);
         return;
     }
-    if (a->routine && !a->apc_out) {
+    if (fired && a->routine && !a->apc_out) {
         int64_t ft = time_utc_100ns();
         bool inserted;
         if (!thread_queue_apc(a->apc_thread, &a->apc, timer_apc_call,
@@ -264,12 +295,9 @@ static void arming_fire(struct arming *a, int64_t now)
             inserted)
             a->apc_out = true;
     }
-    if (a->period_ms) {
-        int64_t period = (int64_t)a->period_ms * 1000000;
-        a->due += period;
-        if (a->due <= now) /* fell behind: no burst of missed periods */
-            a->due = now + period;
-        (void)heap_insert(a); /* out of memory: the period ends */
+    if (next) {
+        a->due = next;
+        (void)heap_insert(a); /* out of memory: the period ends here */
     }
     arming_maybe_free(a);
 }
@@ -347,7 +375,7 @@ static void service_atfork_register(void)
  * armings of t no longer count (and, with reset, clears the state).
  * Returns the new generation, read in the same wait-lock section: a Set
  * of another process that comes between is a later one. */
-static uint64_t timer_disarm(struct timer *t, bool reset)
+static uint64_t timer_disarm(struct timer *t, bool reset, int64_t due, uint32_t period_ms)
 {
     for (struct arming *a = svc.all, *next; a; a = next) {
         next = a->next;
@@ -370,6 +398,9 @@ static uint64_t timer_disarm(struct timer *t, bool reset)
     wait_lock(&t->hdr, &g);
     uint64_t gen = __atomic_load_n(&t->gen, __ATOMIC_RELAXED) + 1;
     __atomic_store_n(&t->gen, gen, __ATOMIC_RELAXED);
+    t->next_due = due;
+    t->period_ms = period_ms;
+    t->seq = 0;
     if (reset)
         obj_store_locked(&t->hdr, st_with_value(obj_state(&t->hdr), 0));
     wait_unlock(&t->hdr, &g);
@@ -384,7 +415,48 @@ static void timer_last_close(struct object *o)
     if (o->obj_flags & OBJ_GRANTED)
         return;
     pthread_mutex_lock(&svc.lock);
-    (void)timer_disarm((struct timer *)o, false);
+    (void)timer_disarm((struct timer *)o, false, 0, 0);
+    pthread_mutex_unlock(&svc.lock);
+}
+
+/* A thread is about to block on t: if t is armed and no arming of its
+ * generation lives in this process (it was set in another process, which
+ * may be gone by the due time), a shadow arming here fires it too - at
+ * most one process does each firing (t->seq).  So a timer fires while
+ * anyone waits for it, whoever set it, as Windows' kernel timer does. */
+static void timer_blocking(struct object *o)
+{
+    struct timer *t = (struct timer *)o;
+    if (o->obj_flags & OBJ_GRANTED)
+        return; /* a granted timer's arming lives with its setter (cell.c) */
+    pthread_mutex_lock(&svc.lock);
+    struct wait_guard g;
+    wait_lock(o, &g);
+    uint64_t gen = t->gen;
+    int64_t due = t->next_due;
+    uint32_t seq = t->seq;
+    wait_unlock(o, &g);
+    bool have = false;
+    for (struct arming *a = svc.all; a && !have; a = a->next)
+        have = a->t == t && a->gen == gen && a->heap_index >= 0;
+    struct arming *a = !have && due && !service_start() ? calloc(1, sizeof *a) : NULL;
+    if (a) {
+        object_ref(o); /* the arming's */
+        a->t = t;
+        a->gen = gen;
+        a->seq = seq;
+        a->due = due;
+        a->heap_index = -1;
+        a->apc.release = timer_apc_release;
+        a->next = svc.all;
+        if (svc.all)
+            svc.all->prev = a;
+        svc.all = a;
+        if (heap_insert(a))
+            arming_maybe_free(a);
+        else if (a->heap_index == 0)
+            pthread_cond_signal(&svc.cond);
+    }
     pthread_mutex_unlock(&svc.lock);
 }
 
@@ -424,7 +496,7 @@ static DWORD timer_set(HANDLE h, const LARGE_INTEGER *due, LONG period,
         pthread_mutex_lock(&svc.lock);
         err = service_start();
         if (!err) {
-            a->gen = timer_disarm(t, true);
+            a->gen = timer_disarm(t, true, when, (uint32_t)period);
             object_ref(o); /* the arming's */
             a->t = t;
             a->due = when;
@@ -489,7 +561,7 @@ WS_EXPORT BOOL WINAPI CancelWaitableTimer(HANDLE h)
     DWORD err = handle_get(h, &timer_type, TIMER_MODIFY_STATE, &o, NULL);
     if (!err) {
         pthread_mutex_lock(&svc.lock);
-        (void)timer_disarm((struct timer *)o, false);
+        (void)timer_disarm((struct timer *)o, false, 0, 0);
         pthread_mutex_unlock(&svc.lock);
     }
     ws_rcu_unlock();

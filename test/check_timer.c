@@ -3,6 +3,8 @@
  * tight side is "not before the due time". */
 #include "testutil.h"
 
+#include <string.h>
+
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -465,6 +467,41 @@ START_TEST(test_periodic_cancelled_from_other_process)
 }
 END_TEST
 
+/* Sets the timer and leaves at once: its arming goes with it. */
+static int child_set_and_exit(const char *name)
+{
+    HANDLE h = OpenWaitableTimerA(TIMER_MODIFY_STATE, FALSE, name);
+    LARGE_INTEGER due = rel_ms(50);
+    LONG period = strstr(name, "periodic") ? 20 : 0;
+    return h && SetWaitableTimer(h, &due, period, NULL, NULL, FALSE) ? 0 : 1;
+}
+
+START_TEST(test_set_by_process_that_exits)
+{
+    /* As a kernel timer on Windows: it fires for its waiters although the
+     * process that set it has gone (the waiter's shadow arming). */
+    char name[64];
+    snprintf(name, sizeof name, "%s", xname("exits"));
+    struct child c = child_fork(child_set_and_exit, name);
+    HANDLE t = CreateWaitableTimerA(NULL, FALSE, name);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(child_go_wait(c), 0);
+    ASSERT_WAIT(WaitForSingleObject(t, 60000), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(t, 0), WAIT_TIMEOUT); /* one firing, consumed */
+
+    snprintf(name, sizeof name, "%s", xname("periodic"));
+    c = child_fork(child_set_and_exit, name);
+    HANDLE p = CreateWaitableTimerA(NULL, FALSE, name);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(child_go_wait(c), 0);
+    for (int i = 0; i < 3; i++)
+        ASSERT_WAIT(WaitForSingleObject(p, 60000), WAIT_OBJECT_0);
+    ck_assert(CancelWaitableTimer(p));
+    CloseHandle(p);
+    CloseHandle(t);
+}
+END_TEST
+
 static Suite *timer_suite(void)
 {
     Suite *s = suite_create("timer");
@@ -490,6 +527,7 @@ static Suite *timer_suite(void)
     tcase_add_test(tc, test_cancel_from_other_process);
     tcase_add_test(tc, test_set_from_other_process_supersedes);
     tcase_add_test(tc, test_periodic_cancelled_from_other_process);
+    tcase_add_test(tc, test_set_by_process_that_exits);
     suite_add_tcase(s, tc);
     tc = tcase_create("threads");
     tcase_set_timeout(tc, 120);
