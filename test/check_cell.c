@@ -336,18 +336,16 @@ START_TEST(test_mutex)
 }
 END_TEST
 
-START_TEST(test_mutex_killed_owner)
+/* A child that runs fn, tells the parent how it went and then waits to be
+ * killed (SIGKILL: it runs no exit code), holding whatever fn took. */
+static pid_t child_holding(bool (*fn)(void))
 {
-    struct sa_buf b;
-    HANDLE m = CreateMutexA(sa_null_dacl(&b), FALSE, "cell_mx_kill");
     int p[2];
     ck_assert(pipe(p) == 0);
     pid_t pid = fork();
+    ck_assert(pid >= 0);
     if (pid == 0) {
-        HANDLE c = OpenMutexA(SYNCHRONIZE, FALSE, "cell_mx_kill");
-        if (!c || WaitForSingleObject(c, INFINITE) != WAIT_OBJECT_0)
-            _exit(1);
-        char x = 'x';
+        char x = fn() ? 'x' : 'n';
         if (write(p[1], &x, 1) != 1)
             _exit(2);
         pause();
@@ -355,10 +353,30 @@ START_TEST(test_mutex_killed_owner)
     }
     close(p[1]); /* a child that dies early gives end of file */
     char x;
-    ck_assert(read(p[0], &x, 1) == 1);
-    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_TIMEOUT);
+    ck_assert(read(p[0], &x, 1) == 1 && x == 'x');
+    close(p[0]);
+    return pid;
+}
+
+static void kill_child(pid_t pid)
+{
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);
+}
+
+static bool take_kill_mutex(void)
+{
+    HANDLE c = OpenMutexA(SYNCHRONIZE, FALSE, "cell_mx_kill");
+    return c && WaitForSingleObject(c, INFINITE) == WAIT_OBJECT_0;
+}
+
+START_TEST(test_mutex_killed_owner)
+{
+    struct sa_buf b;
+    HANDLE m = CreateMutexA(sa_null_dacl(&b), FALSE, "cell_mx_kill");
+    pid_t pid = child_holding(take_kill_mutex);
+    ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_TIMEOUT);
+    kill_child(pid);
     ASSERT_WAIT(WaitForSingleObject(m, 60000), WAIT_ABANDONED_0);
     ck_assert(ReleaseMutex(m));
     CloseHandle(m);
@@ -570,30 +588,21 @@ START_TEST(test_duplicated)
 }
 END_TEST
 
+static bool make_stale_event(void)
+{
+    setenv("WINSHIM_SHM_DIR", "", 1);
+    struct sa_buf cb;
+    return CreateEventA(sa_null_dacl(&cb), FALSE, FALSE, "cell_stale") != NULL;
+}
+
 START_TEST(test_stale_file)
 {
     /* A killed last holder leaves its file behind; a lookup takes it for
      * absent and removes it.  The child has no session (forked before the
      * first call here, and told to stay private), so only the file speaks
      * of it. */
-    int p[2];
-    ck_assert(pipe(p) == 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("WINSHIM_SHM_DIR", "", 1);
-        struct sa_buf cb;
-        HANDLE c = CreateEventA(sa_null_dacl(&cb), FALSE, FALSE, "cell_stale");
-        char x = c ? 'x' : 'n';
-        if (write(p[1], &x, 1) != 1)
-            _exit(2);
-        pause();
-        _exit(3);
-    }
-    close(p[1]); /* a child that dies early gives end of file */
-    char x;
-    ck_assert(read(p[0], &x, 1) == 1 && x == 'x');
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    pid_t pid = child_holding(make_stale_event);
+    kill_child(pid);
     ck_assert_int_eq(cells_in_dir(), 1);
     ASSERT_FAILS(OpenEventA(SYNCHRONIZE, FALSE, "cell_stale"), ERROR_FILE_NOT_FOUND);
     ck_assert_int_eq(cells_in_dir(), 0);
