@@ -480,20 +480,22 @@ START_TEST(test_set_by_process_that_exits)
 {
     /* As a kernel timer on Windows: it fires for its waiters although the
      * process that set it has gone (the waiter's shadow arming). */
-    char name[64];
+    char name[64], pname[64];
     snprintf(name, sizeof name, "%s", xname("exits"));
+    snprintf(pname, sizeof pname, "%s", xname("periodic"));
+    /* Both children are forked before this process has a timer thread
+     * (ThreadSanitizer refuses threads in a child of a threaded fork). */
     struct child c = child_fork(child_set_and_exit, name);
+    struct child c2 = child_fork(child_set_and_exit, pname);
     HANDLE t = CreateWaitableTimerA(NULL, FALSE, name);
     ck_assert_ptr_nonnull(t);
     ck_assert_int_eq(child_go_wait(c), 0);
     ASSERT_WAIT(WaitForSingleObject(t, 60000), WAIT_OBJECT_0);
     ASSERT_WAIT(WaitForSingleObject(t, 0), WAIT_TIMEOUT); /* one firing, consumed */
 
-    snprintf(name, sizeof name, "%s", xname("periodic"));
-    c = child_fork(child_set_and_exit, name);
-    HANDLE p = CreateWaitableTimerA(NULL, FALSE, name);
+    HANDLE p = CreateWaitableTimerA(NULL, FALSE, pname);
     ck_assert_ptr_nonnull(p);
-    ck_assert_int_eq(child_go_wait(c), 0);
+    ck_assert_int_eq(child_go_wait(c2), 0);
     for (int i = 0; i < 3; i++)
         ASSERT_WAIT(WaitForSingleObject(p, 60000), WAIT_OBJECT_0);
     ck_assert(CancelWaitableTimer(p));
