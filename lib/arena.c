@@ -36,7 +36,7 @@
 #include "internal.h"
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
-#define ARENA_VERSION 3          /* bump on any change of a shared layout */
+#define ARENA_VERSION 4          /* bump on any change of a shared layout or meaning */
 #define ARENA_MIN_BLOCK 64
 #define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 

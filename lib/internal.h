@@ -461,11 +461,14 @@ DWORD attrlist_handles(const struct _PROC_THREAD_ATTRIBUTE_LIST *l, const HANDLE
 #define PROC_SLOTS 1024
 enum slot_state {
     SLOT_FREE,
-    SLOT_INIT,      /* being set up by whoever claimed it */
-    SLOT_LIVE,      /* a process owns it */
+    SLOT_LIVE = 2,  /* a process owns it */
     SLOT_PREPARED,  /* made by CreateProcess for a child not attached yet */
     SLOT_REAPING,   /* a reaper is undoing what its dead owner held */
 };
+/* Being set up: SLOT_INIT_BY | the claimer's pid, written by the one
+ * compare-and-swap that claims the slot, so a claimer killed half way is
+ * known and its slot reclaimed (shm.c). */
+#define SLOT_INIT_BY 0x40000000u
 
 struct proc_slot {
     _Atomic uint32_t state;
@@ -501,6 +504,28 @@ struct shm_thread {
     uint32_t ndefer;
     aoff_t defer[DEFER_BATCH];  /* references to drop after a grace period */
 };
+
+/* Test-only fault injection: WINSHIM_FAULT=<point name>, read once when
+ * the process joins the session (and again in a forked child), kills the
+ * process with SIGKILL at that point.  One predictable branch when off. */
+enum ws_fault_point {
+    FAULT_NONE,
+    FAULT_SLOT_INIT,       /* slot_claim: the slot is INIT, nothing in it */
+    FAULT_OPEN_COUNTED,    /* Create/Open: count taken, no handle yet */
+    FAULT_INSERT_INDEX,    /* handle_insert: index chosen, not published */
+    FAULT_INSERT_PUBLISHED, /* handle_insert: published, intent not cleared */
+    FAULT_CLOSE_REMOVED,   /* CloseHandle: entry emptied, count not dropped */
+    FAULT_DUP_COUNTED,     /* DuplicateHandle: source counted, not inserted */
+    FAULT_CLAIMING,        /* a claimer holds a waiter in WS_CLAIMING */
+    FAULT_COUNT
+};
+extern int ws_fault_at;
+_Noreturn void ws_fault_hit(void);
+static inline void ws_fault(int point)
+{
+    if (WS_UNLIKELY(ws_fault_at == point))
+        ws_fault_hit();
+}
 
 bool shm_attach(void **base, bool *fresh);
 void shm_attached(void);

@@ -30,9 +30,10 @@
  *   the files stay until the next winshim process of that user starts,
  *   which reuses them (docs/ARCHITECTURE.md, "Lifetime").
  *
- * The process table: PROC_SLOTS slots in the arena.  A slot is FREE, LIVE
- * (a process owns it), PREPARED (CreateProcess made it for a child that has
- * not attached yet) or REAPING (someone is cleaning up after its owner).
+ * The process table: PROC_SLOTS slots in the arena.  A slot is FREE, INIT
+ * (SLOT_INIT_BY | the pid of whoever is setting it up), LIVE (a process
+ * owns it), PREPARED (CreateProcess made it for a child that has not
+ * attached yet) or REAPING (someone is cleaning up after its owner).
  * It holds the owner's pid and start time (so a recycled pid is not taken
  * for the dead process), its process object, its handle table (handle.c)
  * and the list of its threads' records (struct shm_thread: wait record,
@@ -64,6 +65,16 @@
  *   - an object lock on a shared arena is its lock_tag word, so it always
  *     names its holder (object.c); a slot in REAPING counts as dead for
  *     lock breaking, since its reaper may need the locks its owner held.
+ *   - a slot is claimed (FREE -> INIT) by one compare-and-swap that writes
+ *     the claimer's pid into the state word, and its generation moves
+ *     before anything else is written: a claimer killed while setting it
+ *     up leaves INIT by a dead pid, which every reaper (attach, deathwatch
+ *     rescan) reclaims like a dead member's slot;
+ *   - a full table never stops an attach: without a free slot (so without
+ *     a tag to reap with), the attacher takes a dead member's slot over
+ *     (slot_take_over: the reaper word with a pid tag, then the slot is
+ *     the attacher's at a new generation) and reaps what is left in it
+ *     as its owner; a member preparing a child's slot reaps first.
  * Windows that still leak (docs/ARCHITECTURE.md, "Known gaps"): a kill
  * between a handle count and its table entry, and a kill mid-claim of a
  * waiter (WS_CLAIMING).
@@ -231,35 +242,53 @@ uint32_t shm_slot_index(const struct proc_slot *s)
     return (uint32_t)(s - slots());
 }
 
-/* Takes a FREE slot for `state`; NULL when the table is full. */
-static struct proc_slot *slot_claim(uint32_t state)
+/* A slot being set up (SLOT_INIT_BY | pid) whose claimer is gone (or a
+ * zombie): nobody will finish it. */
+static bool init_claimer_dead(uint32_t st)
+{
+    return start_time_of((pid_t)(st & ~SLOT_INIT_BY)) == 0;
+}
+
+/* Takes a FREE slot; NULL when the table is full.  The claim writes our
+ * pid into the state word itself, so a claimer killed anywhere before the
+ * slot goes LIVE leaves a slot a reaper can tell is orphaned (INIT by a
+ * dead pid) and reclaim; the generation moves first, so a reaper that
+ * looked at the slot before it was claimed fails its generation check. */
+static struct proc_slot *slot_claim(void)
 {
     struct proc_slot *t = slots();
+    uint32_t init = SLOT_INIT_BY | (uint32_t)getpid();
     for (uint32_t i = 0; i < PROC_SLOTS; i++) {
         uint32_t expect = SLOT_FREE;
         if (atomic_load_explicit(&t[i].state, memory_order_relaxed) == SLOT_FREE &&
-            atomic_compare_exchange_strong_explicit(&t[i].state, &expect, SLOT_INIT,
+            atomic_compare_exchange_strong_explicit(&t[i].state, &expect, init,
                                                     memory_order_acq_rel,
                                                     memory_order_relaxed)) {
             struct proc_slot *s = &t[i];
-            uint32_t gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
+            atomic_fetch_add_explicit(&s->gen, 1, memory_order_acq_rel);
+            ws_fault(FAULT_SLOT_INIT);
             memset((char *)s + offsetof(struct proc_slot, pid), 0,
                    sizeof *s - offsetof(struct proc_slot, pid));
-            atomic_store_explicit(&s->gen, gen + 1, memory_order_relaxed);
             if (handle_table_init(s)) {
                 atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
                 return NULL;
             }
-            (void)state;
             return s;
         }
     }
     return NULL;
 }
 
+static void reap_all_dead(void);
+
 DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
 {
-    struct proc_slot *s = slot_claim(state);
+    struct proc_slot *s = slot_claim();
+    if (!s && shm.self) {
+        /* Full: dead members' slots may be waiting for a reaper. */
+        reap_all_dead();
+        s = slot_claim();
+    }
     if (!s)
         return ERROR_NO_SYSTEM_RESOURCES;
     DWORD err;
@@ -349,11 +378,68 @@ static struct proc_slot *slot_adopt(void)
     uint32_t expect = SLOT_PREPARED;
     if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
         (s->pid != 0 && s->pid != getpid()) ||
-        !atomic_compare_exchange_strong_explicit(&s->state, &expect, SLOT_INIT,
+        !atomic_compare_exchange_strong_explicit(&s->state, &expect,
+                                                 SLOT_INIT_BY | (uint32_t)getpid(),
                                                  memory_order_acq_rel,
                                                  memory_order_relaxed))
         return NULL;
     return s;
+}
+
+static void reap_contents(struct proc_slot *s);
+static bool slot_dead(struct proc_slot *s, uint32_t st);
+
+/* Tags in a reaper word that name a process by pid: a process without a
+ * slot of its own (taking one over, below). */
+#define PID_TAG 0x80000000u
+
+/* The table is full and we have no slot, so no tag to reap with: take a
+ * slot whose owner is dead and reap it in place as its new owner.  The
+ * reaper word (our pid tag) makes us the only taker; then the slot gets
+ * our pid at a new generation and goes LIVE, so our tag names a live
+ * process and our locks are never broken, and what the dead owner left in
+ * it is reaped with that tag.  Killed at any point, the slot is LIVE (or
+ * still the dead owner's) with a dead pid, and an ordinary reaper finishes
+ * the job: reap_contents can be resumed. */
+static struct proc_slot *slot_take_over(void)
+{
+    pid_t pid = getpid();
+    uint32_t me = PID_TAG | (uint32_t)pid;
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        struct proc_slot *s = &t[i];
+        uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+        uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+        uint32_t r = atomic_load_explicit(&s->reaper, memory_order_acquire);
+        if (!slot_dead(s, st) || (r && !shm_tag_dead(r)) ||
+            !atomic_compare_exchange_strong_explicit(&s->reaper, &r, me,
+                                                     memory_order_acq_rel,
+                                                     memory_order_relaxed))
+            continue;
+        if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
+            atomic_load_explicit(&s->state, memory_order_acquire) != st) {
+            atomic_compare_exchange_strong_explicit(&s->reaper, &me, 0,
+                                                    memory_order_acq_rel,
+                                                    memory_order_relaxed);
+            continue;
+        }
+        s->start_time = start_time_of(pid);
+        __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
+        s->parent_pid = (int32_t)getppid();
+        atomic_store_explicit(&s->gen, gen + 1, memory_order_release);
+        atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
+        atomic_store_explicit(&s->reaper, 0, memory_order_release);
+        shm.self = s; /* our tag, for the locks reaping takes */
+        shm.self_index = i;
+        reap_contents(s);
+        DWORD err;
+        struct object *p = process_object_new(pid, &err);
+        if (!p || handle_table_init(s))
+            ws_panic("taking over a dead process's slot", ENOMEM);
+        s->process_obj = arena_off(p);
+        return s;
+    }
+    return NULL;
 }
 
 static void slot_register_self(void)
@@ -368,7 +454,7 @@ static void slot_register_self(void)
         atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
     }
     bool prepared = s != NULL; /* a child of CreateProcess: it inherited */
-    if (!s && shm_slot_new(SLOT_LIVE, pid, &s))
+    if (!s && shm_slot_new(SLOT_LIVE, pid, &s) && !(s = slot_take_over()))
         ws_panic("the process table is full", ENOSPC);
     shm.self = s;
     shm.self_index = shm_slot_index(s);
@@ -409,9 +495,9 @@ static void reap_thread(struct shm_thread *r)
     }
 }
 
-/* Undoes everything the dead owner of s held.  The caller has moved the
- * slot to SLOT_REAPING. */
-static void reap_claimed(struct proc_slot *s)
+/* Undoes everything the dead owner of s held, leaving the slot empty;
+ * every step can be resumed by another reaper. */
+static void reap_contents(struct proc_slot *s)
 {
     ws_tsan_xproc_acquire(); /* everything the dead process touched */
     aoff_t next;
@@ -445,6 +531,12 @@ static void reap_claimed(struct proc_slot *s)
         process_object_exited(p);
         object_unref(p);
     }
+}
+
+/* The caller has moved the slot to SLOT_REAPING. */
+static void reap_claimed(struct proc_slot *s)
+{
+    reap_contents(s);
     atomic_store_explicit(&s->reaper, 0, memory_order_relaxed);
     atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
 }
@@ -463,8 +555,10 @@ static bool reap_claim(struct proc_slot *s, uint32_t gen)
                                                  memory_order_acq_rel,
                                                  memory_order_relaxed))
         return false;
-    if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen) {
-        /* Reaped and reused meanwhile: not ours to touch. */
+    uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+    if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen || st == SLOT_FREE ||
+        ((st & SLOT_INIT_BY) && !init_claimer_dead(st))) {
+        /* Reaped (and maybe reused) meanwhile: not ours to touch. */
         uint32_t mine = me;
         atomic_compare_exchange_strong_explicit(&s->reaper, &mine, 0,
                                                 memory_order_acq_rel,
@@ -475,12 +569,28 @@ static bool reap_claim(struct proc_slot *s, uint32_t gen)
     return true;
 }
 
+/* Is the owner of s (in state st) gone for good?  A slot being set up
+ * counts when its claimer died; one being reaped, when its reaper did. */
+static bool slot_dead(struct proc_slot *s, uint32_t st)
+{
+    if (s == shm.self)
+        return false;
+    if (st & SLOT_INIT_BY)
+        return init_claimer_dead(st);
+    if (st == SLOT_REAPING) {
+        uint32_t r = atomic_load_explicit(&s->reaper, memory_order_acquire);
+        return !r || shm_tag_dead(r);
+    }
+    return (st == SLOT_LIVE || st == SLOT_PREPARED) && !slot_owner_alive(s);
+}
+
 bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen)
 {
     uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
-    if ((st != SLOT_LIVE && st != SLOT_PREPARED && st != SLOT_REAPING) ||
+    if ((st != SLOT_LIVE && st != SLOT_PREPARED && st != SLOT_REAPING &&
+         !(st & SLOT_INIT_BY)) ||
         atomic_load_explicit(&s->gen, memory_order_acquire) != gen || s == shm.self ||
-        (st != SLOT_REAPING && slot_owner_alive(s)))
+        (st != SLOT_REAPING && !slot_dead(s, st)))
         return false;
     if (!reap_claim(s, gen))
         return false;
@@ -493,7 +603,8 @@ static void reap_all_dead(void)
     struct proc_slot *t = slots();
     for (uint32_t i = 0; i < PROC_SLOTS; i++) {
         uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
-        if (st == SLOT_LIVE || st == SLOT_PREPARED || st == SLOT_REAPING)
+        if (st == SLOT_LIVE || st == SLOT_PREPARED || st == SLOT_REAPING ||
+            (st & SLOT_INIT_BY))
             shm_reap_if_dead(&t[i], atomic_load_explicit(&t[i].gen, memory_order_acquire));
     }
 }
@@ -530,6 +641,8 @@ uint32_t shm_slot_tag(const struct proc_slot *s)
 /* Is the tagged process gone?  For lock waiters that waited long. */
 bool shm_tag_dead(uint32_t tag)
 {
+    if (tag & PID_TAG) /* a reaper without a slot (slot_take_over) */
+        return start_time_of((pid_t)(tag & ~PID_TAG)) == 0;
     uint32_t gen;
     struct proc_slot *s = tag_slot(tag, &gen);
     if (!s || s == shm.self)
@@ -539,6 +652,8 @@ bool shm_tag_dead(uint32_t tag)
     uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
     if (st == SLOT_FREE || st == SLOT_REAPING)
         return true; /* a reaped slot's owner is dead: its locks are orphans */
+    if (st & SLOT_INIT_BY)
+        return init_claimer_dead(st);
     if (st != SLOT_LIVE)
         return false;
     return !slot_owner_alive(s);
@@ -613,6 +728,12 @@ static void watch_new_members(void)
         } else if ((st == SLOT_LIVE || st == SLOT_PREPARED) && &t[i] != shm.self &&
                    t[i].pid > 0) {
             watch_slot_locked(i);
+        } else if ((st & SLOT_INIT_BY) && init_claimer_dead(st)) {
+            /* Its claimer was killed setting it up: reclaim it. */
+            uint32_t gen = atomic_load_explicit(&t[i].gen, memory_order_acquire);
+            pthread_mutex_unlock(&dw.lock);
+            shm_reap_if_dead(&t[i], gen);
+            pthread_mutex_lock(&dw.lock);
         }
     }
     pthread_mutex_unlock(&dw.lock);
@@ -732,6 +853,38 @@ bool shm_watch_tag(uint32_t tag)
     return true;
 }
 
+/* ---- fault injection (tests) ---- */
+
+int ws_fault_at;
+
+static const char *const fault_names[FAULT_COUNT] = {
+    [FAULT_SLOT_INIT] = "slot_init",
+    [FAULT_OPEN_COUNTED] = "open_counted",
+    [FAULT_INSERT_INDEX] = "insert_index",
+    [FAULT_INSERT_PUBLISHED] = "insert_published",
+    [FAULT_CLOSE_REMOVED] = "close_removed",
+    [FAULT_DUP_COUNTED] = "dup_counted",
+    [FAULT_CLAIMING] = "claiming",
+};
+
+/* WINSHIM_FAULT=<name>: the crash tests' way to kill a process exactly in
+ * one of the windows the recovery protocol must close. */
+static void fault_read_env(void)
+{
+    const char *e = getenv("WINSHIM_FAULT");
+    ws_fault_at = FAULT_NONE;
+    for (int i = 1; e && i < FAULT_COUNT; i++)
+        if (fault_names[i] && !strcmp(e, fault_names[i]))
+            ws_fault_at = i;
+}
+
+_Noreturn void ws_fault_hit(void)
+{
+    raise(SIGKILL);
+    for (;;)
+        pause();
+}
+
 /* ---- attach, detach, fork ---- */
 
 static void shm_detach(void);
@@ -808,6 +961,7 @@ void shm_attached(void)
             ws_panic("allocating the process table", ENOMEM);
         h->procs = arena_off(t);
     }
+    fault_read_env();
     /* Registered first: reaping needs our tag (reap_claim). */
     slot_register_self();
     if (shm_lock_fd >= 0)
@@ -868,6 +1022,8 @@ static void shm_atfork_child(void)
     arena_atfork_child();
     handle_atfork_child();
     thread_atfork_reset();
+    shm.self = NULL; /* the parent's: never reap or lock with its tag */
+    fault_read_env();
     slot_register_self();
     process_atfork_reset();
 }

@@ -522,6 +522,74 @@ START_TEST(test_files_go_with_the_last_process)
 }
 END_TEST
 
+/* ---- a process table full of dead slots ---- */
+
+/* The child of test_full_table_of_dead_slots, exec'd: attaches through
+ * the ordinary path to a table where every slot but its parent's is dead
+ * or orphaned, and must get one and work. */
+__attribute__((constructor)) static void full_table_child(void)
+{
+    const char *name = getenv("WSHM_FULL_TABLE");
+    if (!name)
+        return;
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, name);
+    if (!e || GetLastError() != 0)
+        _exit(1);
+    HANDLE o = OpenEventA(SYNCHRONIZE, FALSE, name);
+    if (!o || !CloseHandle(o) || !CloseHandle(e))
+        _exit(2);
+    exit(0);
+}
+
+static int child_named_event(void *name)
+{
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, name);
+    return e && GetLastError() == 0 && CloseHandle(e) ? 0 : 1;
+}
+
+#define TABLE_SLOTS 1024 /* PROC_SLOTS */
+
+START_TEST(test_full_table_of_dead_slots)
+{
+    use_private_session();
+    /* Attach (an unnamed object: no deathwatch, so nobody reaps). */
+    HANDLE keep = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ck_assert_ptr_nonnull(keep);
+    /* Half the table: children killed while claiming their slot (left in
+     * INIT); the rest: children that died without leaving.  A forked
+     * child claims its slot in the fork itself. */
+    setenv("WINSHIM_FAULT", "slot_init", 1);
+    for (int i = 0; i < TABLE_SLOTS / 2; i++) {
+        pid_t pid = fork();
+        ck_assert(pid >= 0);
+        if (pid == 0)
+            _exit(0); /* not reached: killed in fork() */
+        ck_assert_int_eq(child_wait(pid), 128 + SIGKILL);
+    }
+    unsetenv("WINSHIM_FAULT");
+    for (int i = 0; i < TABLE_SLOTS / 2 - 1; i++) {
+        pid_t pid = fork();
+        ck_assert(pid >= 0);
+        if (pid == 0)
+            _exit(0);
+        ck_assert_int_eq(child_wait(pid), 0);
+    }
+    /* Full of dead and orphaned slots: a forked child takes one over... */
+    ck_assert_int_eq(child_wait(child_start(child_named_event, (void *)uname_("full_a"))), 0);
+    /* ...and so does a new program, which then reaps the rest. */
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        setenv("WSHM_FULL_TABLE", uname_("full_b"), 1);
+        execl("/proc/self/exe", "check_shm", (char *)NULL);
+        _exit(99);
+    }
+    ck_assert_int_eq(child_wait(pid), 0);
+    ck_assert_int_eq(child_wait(child_start(child_named_event, (void *)uname_("full_c"))), 0);
+    ck_assert(CloseHandle(keep));
+}
+END_TEST
+
 /* ---- layout ids ---- */
 
 /* Session files (session-<16 hex digits>) in dir. */
@@ -849,6 +917,7 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_files_go_with_the_last_process);
     tcase_add_test(tc, test_other_layout);
     tcase_add_test(tc, test_unusable_dir);
+    tcase_add_test(tc, test_full_table_of_dead_slots);
     suite_add_tcase(s, tc);
     /* Its own case, so that make check-crash can run it alone and long. */
     tc = tcase_create("crash_loop");
