@@ -11,7 +11,9 @@
  * atomic.  Each thread keeps a small cache of free blocks per class (no
  * lock); a full cache is spilled to the shared list in one locked step, an
  * empty one takes blocks from the shared list one at a time, and the cache
- * goes back when the thread exits (arena_thread_exit).  Memory is never returned to the system while the process runs
+ * goes back when the thread exits (arena_thread_exit).  The caches live in
+ * the thread's shared record (struct shm_thread), so a reaper gives back
+ * those of a killed process's threads (arena_cache_reap).  Memory is never returned to the system while the process runs
  * (a freed block may be read by a racing futex wake, which is harmless).
  *
  * The arena is the session file that every winshim process of the user
@@ -125,6 +127,8 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct shm_thread, owned_cap),
         LAYOUT_FIELD(struct shm_thread, ndefer),
         LAYOUT_FIELD(struct shm_thread, defer),
+        LAYOUT_FIELD(struct shm_thread, cache),
+        LAYOUT_FIELD(struct shm_thread, ncache),
         LAYOUT_SIZE(struct wait_entry),
         LAYOUT_FIELD(struct wait_entry, next),
         LAYOUT_FIELD(struct wait_entry, prev),
@@ -270,45 +274,63 @@ static int size_class(size_t size)
 
 #define TCACHE_MAX 32
 
-static __thread struct {
-    aoff_t head;
-    uint32_t count;
-} tcache[ARENA_CLASSES];
+/* The calling thread's caches: in its shared record (struct shm_thread),
+ * so a reaper gives them back when the process is killed; NULL before the
+ * thread has a record and after it has given them back. */
+static __thread struct shm_thread *tc;
+
+void arena_thread_bind(struct shm_thread *r)
+{
+    tc = r;
+}
 
 static void *tcache_pop(int c)
 {
-    aoff_t off = tcache[c].head;
+    aoff_t off = tc->cache[c];
     if (!off)
         return NULL;
     void *p = arena_ptr(off);
-    tcache[c].head = *(aoff_t *)p;
-    tcache[c].count--;
+    tc->cache[c] = *(aoff_t *)p;
+    tc->ncache[c]--;
     return p;
 }
 
-/* Moves the whole cache of class c to the shared list. */
-static void tcache_spill(int c)
+/* Moves r's whole cache of class c to the shared list.  The chain leaves
+ * the record before it joins the list: a process killed in between loses
+ * that one batch (at most TCACHE_MAX blocks) but a reaper never frees a
+ * block twice. */
+static void cache_spill(struct shm_thread *r, int c)
 {
     struct arena_header *h = hdr();
-    aoff_t first = tcache[c].head, last = first;
+    aoff_t first = r->cache[c], last = first;
     if (!first)
         return;
+    r->cache[c] = 0;
+    r->ncache[c] = 0;
     while (*(aoff_t *)arena_ptr(last))
         last = *(aoff_t *)arena_ptr(last);
     wordlock_lock(&h->free_lists[c].lock);
     *(aoff_t *)arena_ptr(last) = h->free_lists[c].head;
     h->free_lists[c].head = first;
     wordlock_unlock(&h->free_lists[c].lock);
-    tcache[c].head = 0;
-    tcache[c].count = 0;
 }
 
 void arena_thread_exit(void)
 {
-    if (!ws_arena.base)
+    struct shm_thread *r = tc;
+    if (!ws_arena.base || !r)
         return;
+    tc = NULL; /* later frees of this thread go to the shared lists */
     for (int c = 0; c < ARENA_CLASSES; c++)
-        tcache_spill(c);
+        cache_spill(r, c);
+}
+
+/* A dead thread's caches (a reaper): a push links the block before the
+ * head names it, so the chain from the head is always whole. */
+void arena_cache_reap(struct shm_thread *r)
+{
+    for (int c = 0; c < ARENA_CLASSES; c++)
+        cache_spill(r, c);
 }
 
 void *arena_alloc(size_t size)
@@ -319,7 +341,7 @@ void *arena_alloc(size_t size)
         return NULL;
     size_t block = (size_t)ARENA_MIN_BLOCK << c;
 
-    void *cached = tcache_pop(c);
+    void *cached = tc ? tcache_pop(c) : NULL;
     if (cached) {
         memset(cached, 0, block);
         return cached;
@@ -353,17 +375,16 @@ void *arena_alloc(size_t size)
 
 void arena_atfork_child(void)
 {
-    memset(tcache, 0, sizeof tcache); /* the parent's thread owns them */
+    tc = NULL; /* the parent's thread's record owns them */
 }
 
 void arena_free(void *p, size_t size)
 {
     ws_tsan_xproc_release(); /* another process may take the block next */
     int c = size_class(size);
-    if (WS_UNLIKELY(!ws_current)) {
-        /* No thread record (a reaper while joining, a foreign thread):
-         * straight to the shared list, as no thread exit would return a
-         * cache. */
+    if (WS_UNLIKELY(!tc)) {
+        /* No thread record (a reaper while joining, a foreign thread, a
+         * thread giving its record back): straight to the shared list. */
         struct arena_header *h = hdr();
         wordlock_lock(&h->free_lists[c].lock);
         *(aoff_t *)p = h->free_lists[c].head;
@@ -371,9 +392,9 @@ void arena_free(void *p, size_t size)
         wordlock_unlock(&h->free_lists[c].lock);
         return;
     }
-    if (tcache[c].count >= TCACHE_MAX)
-        tcache_spill(c);
-    *(aoff_t *)p = tcache[c].head;
-    tcache[c].head = arena_off(p);
-    tcache[c].count++;
+    if (tc->ncache[c] >= TCACHE_MAX)
+        cache_spill(tc, c);
+    *(aoff_t *)p = tc->cache[c];
+    tc->cache[c] = arena_off(p);
+    tc->ncache[c]++;
 }

@@ -145,6 +145,11 @@ void arena_init(void);
 void *arena_alloc(size_t size); /* zeroed, 64-byte aligned; NULL when full */
 void arena_free(void *p, size_t size);
 void arena_thread_exit(void); /* gives the thread's cached blocks back */
+struct shm_thread;
+/* The thread's free-block caches live in its shared record, where a
+ * reaper finds them (arena_cache_reap) if the process is killed. */
+void arena_thread_bind(struct shm_thread *r);
+void arena_cache_reap(struct shm_thread *r);
 void arena_atfork_child(void); /* forgets the forking thread's caches */
 
 static inline void *arena_ptr(aoff_t off)
@@ -503,6 +508,8 @@ struct shm_thread {
     uint32_t nowned, owned_cap;
     uint32_t ndefer;
     aoff_t defer[DEFER_BATCH];  /* references to drop after a grace period */
+    aoff_t cache[ARENA_CLASSES]; /* free blocks cached per size class */
+    uint32_t ncache[ARENA_CLASSES];
 };
 
 /* Test-only fault injection: WINSHIM_FAULT=<point name>, read once when

@@ -43,7 +43,8 @@
  * Reaping a dead process (reap_slot): claim the slot (LIVE -> REAPING, one
  * compare-and-swap, so one reaper); take each of its threads out of the
  * wait lists; abandon the mutexes they owned (waiters anywhere get
- * WAIT_ABANDONED at once); drop its deferred references; close every
+ * WAIT_ABANDONED at once); drop its deferred references; give back its
+ * threads' caches of free blocks (arena.c keeps them in shm_thread); close every
  * handle in its table; signal its process object; free the slot.  Reapers
  * run (a) in every process that attaches, for every dead slot; (b) in the
  * deathwatch thread, when the pidfd of a watched process becomes readable:
@@ -493,6 +494,7 @@ static void reap_thread(struct shm_thread *r)
         r->ndefer = i;
         object_unref(o);
     }
+    arena_cache_reap(r); /* its free-block caches */
 }
 
 /* Undoes everything the dead owner of s held, leaving the slot empty;

@@ -232,9 +232,9 @@ static void thread_detach(void *p)
 
     thread_flush_deferred(t);
     t->rec = NULL;
+    arena_thread_exit(); /* the caches live in the record: give them back first */
     record_free(r);
     arena_free(t->waiter, sizeof *t->waiter);
-    arena_thread_exit();
     handle_thread_exit();
     free(t);
     ws_current = NULL;
@@ -281,6 +281,7 @@ struct ws_thread *thread_attach(void)
         t->rec = record_new(t->tid, t->waiter);
     if (!t->waiter || !to || !t->rec)
         ws_panic("allocating thread state", ENOMEM);
+    arena_thread_bind(t->rec);
     pending_self = NULL;
     to->wt = t;
     atomic_store_explicit(&to->tid, t->tid, memory_order_release);

@@ -590,6 +590,85 @@ START_TEST(test_full_table_of_dead_slots)
 }
 END_TEST
 
+/* ---- a killed thread's free-block caches ---- */
+
+/* The arena's bump pointer, read from the session file: the second word
+ * of struct arena_header (lib/internal.h), after magic and version. */
+static uint64_t arena_top(const char *dir)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    char path[512] = {0};
+    while ((e = readdir(d)))
+        if (!strncmp(e->d_name, "session-", 8))
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    closedir(d);
+    int fd = open(path, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    uint64_t top = 0;
+    ck_assert_int_eq(pread(fd, &top, sizeof top, 8), (ssize_t)sizeof top);
+    close(fd);
+    return top;
+}
+
+#define CACHE_NAMES 20
+
+/* Owns the test's mutex (so that the parent's wait on it reaps us at
+ * once), frees CACHE_NAMES name records (closing the last handle of a
+ * named object frees its name at once, into this thread's cache), then
+ * waits to be killed with them cached. */
+static int child_cache_and_hang(void *arg)
+{
+    int round = (int)(intptr_t)arg;
+    HANDLE m = OpenMutexA(SYNCHRONIZE, FALSE, uname_("cache_mx"));
+    HANDLE ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, uname_("cache_ready"));
+    if (!m || !ready || WaitForSingleObject(m, 20000) != WAIT_OBJECT_0)
+        return 1;
+    HANDLE e[CACHE_NAMES];
+    for (int i = 0; i < CACHE_NAMES; i++) {
+        char n[128];
+        snprintf(n, sizeof n, "%s_%d_%02d_padding_to_a_larger_record", uname_("cache"), round, i);
+        if (!(e[i] = CreateEventA(NULL, TRUE, FALSE, n)))
+            return 2;
+    }
+    for (int i = 0; i < CACHE_NAMES; i++)
+        if (!CloseHandle(e[i]))
+            return 3;
+    SetEvent(ready);
+    for (;;)
+        pause();
+}
+
+START_TEST(test_killed_thread_caches_come_back)
+{
+    use_private_session();
+    HANDLE m = CreateMutexA(NULL, FALSE, uname_("cache_mx"));
+    HANDLE ready = CreateEventA(NULL, FALSE, FALSE, uname_("cache_ready"));
+    ck_assert(m && ready);
+    uint64_t top_before = 0;
+    enum { WARM = 40, ROUNDS = 100 };
+    for (int round = 0; round < ROUNDS; round++) {
+        if (round == WARM)
+            top_before = arena_top(session_dir);
+        pid_t pid = child_start(child_cache_and_hang, (void *)(intptr_t)round);
+        ASSERT_WAIT(WaitForSingleObject(ready, 20000), WAIT_OBJECT_0);
+        kill(pid, SIGKILL);
+        ck_assert_int_eq(child_wait(pid), 128 + SIGKILL);
+        /* Waiting on the dead owner's mutex reaps it on the spot. */
+        ASSERT_WAIT(WaitForSingleObject(m, 20000), WAIT_ABANDONED);
+        ck_assert(ReleaseMutex(m));
+    }
+    uint64_t grown = arena_top(session_dir) - top_before;
+    /* Lost caches would have taken (ROUNDS - WARM) * CACHE_NAMES blocks of
+     * 256 bytes from the bump pointer; recovered ones are reused. */
+    ck_assert_msg(grown < (uint64_t)(ROUNDS - WARM) * CACHE_NAMES * 256 / 4,
+                  "the arena grew by %llu bytes", (unsigned long long)grown);
+    CloseHandle(ready);
+    CloseHandle(m);
+}
+END_TEST
+
 /* ---- layout ids ---- */
 
 /* Session files (session-<16 hex digits>) in dir. */
@@ -918,6 +997,7 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_other_layout);
     tcase_add_test(tc, test_unusable_dir);
     tcase_add_test(tc, test_full_table_of_dead_slots);
+    tcase_add_test(tc, test_killed_thread_caches_come_back);
     suite_add_tcase(s, tc);
     /* Its own case, so that make check-crash can run it alone and long. */
     tc = tcase_create("crash_loop");
