@@ -117,7 +117,18 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct proc_slot, remote_defer),
         LAYOUT_FIELD(struct proc_slot, reaper),
         LAYOUT_FIELD(struct proc_slot, inbox_key),
+        LAYOUT_FIELD(struct proc_slot, reap_obj),
+        LAYOUT_FIELD(struct proc_slot, reap_index),
+        LAYOUT_FIELD(struct proc_slot, reap_word),
         LAYOUT_SIZE(struct shm_thread),
+        LAYOUT_SIZE(struct handle_intent),
+        LAYOUT_FIELD(struct handle_intent, obj),
+        LAYOUT_FIELD(struct handle_intent, op),
+        LAYOUT_FIELD(struct handle_intent, slot),
+        LAYOUT_FIELD(struct handle_intent, slot_gen),
+        LAYOUT_FIELD(struct handle_intent, index),
+        LAYOUT_FIELD(struct handle_intent, word),
+        LAYOUT_FIELD(struct shm_thread, intent),
         LAYOUT_FIELD(struct shm_thread, next),
         LAYOUT_FIELD(struct shm_thread, tid),
         LAYOUT_FIELD(struct shm_thread, waiter),
@@ -282,6 +293,13 @@ static __thread struct shm_thread *tc;
 void arena_thread_bind(struct shm_thread *r)
 {
     tc = r;
+}
+
+struct shm_thread *arena_thread_unbind(void)
+{
+    struct shm_thread *r = tc;
+    tc = NULL;
+    return r;
 }
 
 static void *tcache_pop(int c)

@@ -26,6 +26,26 @@
  *   - Writers (insert, close, flag changes) serialise on ht_lock for the
  *     free list; an entry's word changes only by compare-and-swap, so two
  *     racing closes of one handle cannot both succeed.
+ *   - Every handle count is, at every instant, either in a table entry or
+ *     in some thread's intent record (struct handle_intent in its shared
+ *     shm_thread), so a process killed anywhere leaves nothing a reaper
+ *     cannot account for (handle_intent_reap).  Making a handle: take the
+ *     count and reference, write the intent (object), pick the index and
+ *     write it with the entry's word before publication, publish, clear.
+ *     Removing one: write the intent (object, index, the entry's word),
+ *     empty the entry with a compare-and-swap to a word that names the
+ *     remover (its record's offset in the object bits, HE_USED clear),
+ *     then drop the count; object_handle_close clears the intent just
+ *     before its decrement.  The reaper decides from the entry: still the
+ *     word before publication -> undo (drop the count and reference);
+ *     emptied by this very remover -> finish (drop them); anything else ->
+ *     the entry holds or held the count and whoever emptied it dropped it.
+ *     Where it cannot read the entry safely (another process's table
+ *     being reaped) it leaves the count: a leak, never a double drop.  Two
+ *     one-instruction gaps remain on the leak side: between a count's
+ *     increment and the intent's store, and between the intent's clearing
+ *     and the decrement.  A reaper emptying a dead table keeps the same
+ *     record in the slot (reap_obj), so the next reaper finishes it.
  *   - Freeing bumps the generation; a freed index goes to the tail of a FIFO
  *     list and is reused only once HT_REUSE_DELAY others are free (or the
  *     table is full): a stale handle reads as invalid rather than as
@@ -73,6 +93,99 @@ static uint32_t fifo_pop_locked(struct proc_slot *s)
         s->free_tail = 0;
     s->free_count--;
     return i;
+}
+
+/* ---- intents (see the invariants above) ---- */
+
+/* The word a removed entry gets: the next generation, unused, and in the
+ * object bits who emptied it (a thread record's offset, or ~0 for a
+ * reaper), so a reaper can tell its own removal from another's. */
+#define REMOVER_REAPER 0xffffffffu
+static uint64_t he_removed(uint64_t w, uint32_t remover)
+{
+    return ((uint64_t)((he_gen(w) + 1) & HE_GEN_MASK) << HE_GEN_SHIFT) | remover;
+}
+
+static struct handle_intent *my_intent(void)
+{
+    return &thread_current()->rec->intent;
+}
+
+static void intent_set(struct handle_intent *in, struct object *o, uint32_t op,
+                       struct proc_slot *s, uint32_t index, uint64_t word)
+{
+    in->op = op;
+    in->slot = s && s != ht_slot ? shm_slot_index(s) + 1 : 0;
+    in->slot_gen = s ? atomic_load_explicit(&s->gen, memory_order_relaxed) : 0;
+    in->word = word;
+    atomic_store_explicit(&in->index, index, memory_order_release);
+    atomic_store_explicit(&in->obj, arena_off(o), memory_order_release);
+}
+
+static void intent_clear(struct handle_intent *in)
+{
+    atomic_store_explicit(&in->obj, 0, memory_order_release);
+}
+
+void handle_intent_begin(struct object *o)
+{
+    intent_set(my_intent(), o, INTENT_INSERT, NULL, 0, 0);
+}
+
+/* The word of entry index - 1 of the table an intent names, if it can be
+ * read safely: the dead process's own table (we reap it), or a live
+ * table that is still the same one after the read (a table is freed only
+ * once its slot has left LIVE, PREPARED and INIT). */
+static bool slot_table_live(struct proc_slot *t, uint32_t gen)
+{
+    uint32_t st = atomic_load_explicit(&t->state, memory_order_acquire);
+    return atomic_load_explicit(&t->gen, memory_order_acquire) == gen &&
+           (st == SLOT_LIVE || st == SLOT_PREPARED || (st & SLOT_INIT_BY));
+}
+
+static bool entry_word_at(struct proc_slot *t, uint32_t i, uint64_t *w)
+{
+    _Atomic aoff_t *l1 = table_l1(t);
+    if (!l1 || i >= HANDLE_MAX ||
+        !atomic_load_explicit(&l1[i >> HT_L2_BITS], memory_order_acquire))
+        return false;
+    *w = atomic_load_explicit(&entry_at_in(t, i)->word, memory_order_acquire);
+    return true;
+}
+
+static bool intent_entry(struct proc_slot *dead, const struct handle_intent *in,
+                         uint64_t *w)
+{
+    uint32_t index = atomic_load_explicit(&in->index, memory_order_acquire);
+    if (!index)
+        return false;
+    if (!in->slot)
+        return entry_word_at(dead, index - 1, w);
+    struct proc_slot *t = shm_slot(in->slot - 1);
+    return t && slot_table_live(t, in->slot_gen) && entry_word_at(t, index - 1, w) &&
+           slot_table_live(t, in->slot_gen);
+}
+
+void handle_intent_reap(struct proc_slot *dead, struct shm_thread *r)
+{
+    struct handle_intent *in = &r->intent;
+    struct object *o = arena_ptr(atomic_load_explicit(&in->obj, memory_order_acquire));
+    if (!o)
+        return;
+    uint64_t w = 0;
+    bool drop;
+    if (in->op == INTENT_INSERT)
+        drop = !atomic_load_explicit(&in->index, memory_order_acquire) ||
+               (intent_entry(dead, in, &w) && w == in->word);
+    else
+        drop = intent_entry(dead, in, &w) && w == he_removed(in->word, arena_off(r));
+    /* Cleared first: a reaper killed here leaks the count rather than
+     * letting its successor drop it twice. */
+    intent_clear(in);
+    if (drop) {
+        object_handle_close(o);
+        object_unref(o);
+    }
 }
 
 /* One index from s's free list or past its top (allocating the chunk);
@@ -253,14 +366,33 @@ void handle_table_reap(struct proc_slot *s)
 {
     if (!s->ht_l1)
         return;
+    /* An entry a killed reaper emptied without dropping its count. */
+    struct object *left = arena_ptr(atomic_load_explicit(&s->reap_obj, memory_order_acquire));
+    if (left) {
+        uint64_t w = 0;
+        bool drop = s->reap_index && entry_word_at(s, s->reap_index - 1, &w) &&
+                    w == he_removed(s->reap_word, REMOVER_REAPER);
+        atomic_store_explicit(&s->reap_obj, 0, memory_order_release);
+        if (drop) {
+            object_handle_close(left);
+            object_unref(left);
+        }
+    }
     for (uint32_t i = 0; i < s->ht_top; i++) {
         struct handle_entry *e = entry_at_in(s, i);
         uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
-        while ((w & HE_USED) &&
-               !atomic_compare_exchange_weak_explicit(&e->word, &w, 0,
+        while (w & HE_USED) {
+            s->reap_word = w;
+            s->reap_index = i + 1;
+            atomic_store_explicit(&s->reap_obj, (aoff_t)(w & HE_OFF_MASK),
+                                  memory_order_release);
+            if (atomic_compare_exchange_weak_explicit(&e->word, &w,
+                                                      he_removed(w, REMOVER_REAPER),
                                                       memory_order_acq_rel,
                                                       memory_order_acquire))
-            ;
+                break;
+        }
+        atomic_store_explicit(&s->reap_obj, 0, memory_order_release);
         if (w & HE_USED) {
             struct object *o = he_object(w);
             object_handle_close(o);
@@ -315,10 +447,17 @@ DWORD handle_insert_into(struct proc_slot *s, struct object *o,
     if (s == ht_slot)
         return handle_insert(o, access, flags, out);
     uint32_t i, gen;
+    struct handle_intent *in = my_intent();
+    intent_set(in, o, INTENT_INSERT, s, 0, 0); /* now bound for s's table */
     wordlock_lock(&s->ht_lock);
     DWORD err = index_take_locked(s, &i);
-    if (!err)
-        entry_publish(entry_at_in(s, i), o, access, flags, &gen);
+    if (!err) {
+        struct handle_entry *e = entry_at_in(s, i);
+        intent_set(in, o, INTENT_INSERT, s, i + 1,
+                   atomic_load_explicit(&e->word, memory_order_relaxed));
+        entry_publish(e, o, access, flags, &gen);
+    }
+    intent_clear(in); /* on failure the caller drops the count */
     wordlock_unlock(&s->ht_lock);
     ws_tsan_xproc_release(); /* the other process (or its reaper) reads it */
     if (!err)
@@ -355,20 +494,24 @@ DWORD handle_remove_from(struct proc_slot *s, HANDLE h)
     struct remote_unref *r = arena_alloc(sizeof *r);
     if (!r)
         return ERROR_NOT_ENOUGH_MEMORY;
+    struct handle_intent *in = my_intent();
+    uint32_t i = (uint32_t)(((uintptr_t)h >> 2) - 1) & (HANDLE_MAX - 1);
     do {
         if (!entry_read_in(table_l1(s), h, &e, &w, &access) ||
             (he_flags(w) & HANDLE_FLAG_PROTECT_FROM_CLOSE)) {
+            intent_clear(in);
             arena_free(r, sizeof *r);
             return ERROR_INVALID_HANDLE;
         }
+        intent_set(in, he_object(w), INTENT_REMOVE, s, i + 1, w);
     } while (!atomic_compare_exchange_strong_explicit(
-        &e->word, &w, (uint64_t)((he_gen(w) + 1) & HE_GEN_MASK) << HE_GEN_SHIFT,
+        &e->word, &w, he_removed(w, arena_off(thread_current()->rec)),
         memory_order_acq_rel, memory_order_relaxed));
     struct object *o = he_object(w);
     object_handle_close(o);
     r->obj = arena_off(o);
     wordlock_lock(&s->ht_lock);
-    fifo_push_locked(s, (uint32_t)(((uintptr_t)h >> 2) - 1) & (HANDLE_MAX - 1));
+    fifo_push_locked(s, i);
     r->next = s->remote_defer;
     s->remote_defer = arena_off(r);
     wordlock_unlock(&s->ht_lock);
@@ -383,6 +526,7 @@ DWORD handle_inherit_into(struct proc_slot *c, const HANDLE *only, size_t n_only
                           void (*each)(struct object *o, void *ctx), void *ctx)
 {
     struct proc_slot *s = ht_slot;
+    struct handle_intent *in = my_intent();
     DWORD err = ERROR_SUCCESS;
     wordlock_lock(&s->ht_lock);
     uint32_t top = s->ht_top;
@@ -416,8 +560,11 @@ DWORD handle_inherit_into(struct proc_slot *c, const HANDLE *only, size_t n_only
                 struct object *o = he_object(w);
                 object_ref(o);
                 object_handle_open(o);
+                intent_set(in, o, INTENT_INSERT, c, i + 1,
+                           atomic_load_explicit(&d->word, memory_order_relaxed));
                 atomic_store_explicit(&d->access, a, memory_order_relaxed);
                 atomic_store_explicit(&d->word, w, memory_order_release);
+                intent_clear(in);
                 if (each)
                     each(o, ctx);
             } else {
@@ -436,11 +583,22 @@ DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
                     HANDLE *out)
 {
     uint32_t index;
+    struct handle_intent *in = my_intent();
+    if (atomic_load_explicit(&in->obj, memory_order_relaxed) != arena_off(o))
+        intent_set(in, o, INTENT_INSERT, NULL, 0, 0); /* a caller without one */
     DWORD err = index_alloc(&index);
-    if (err)
+    if (err) {
+        intent_clear(in); /* the caller drops the count */
         return err;
+    }
     uint32_t gen;
-    entry_publish(entry_at_in(ht_slot, index), o, access, flags, &gen);
+    struct handle_entry *e = entry_at_in(ht_slot, index);
+    in->word = atomic_load_explicit(&e->word, memory_order_relaxed);
+    atomic_store_explicit(&in->index, index + 1, memory_order_release);
+    ws_fault(FAULT_INSERT_INDEX);
+    entry_publish(e, o, access, flags, &gen);
+    ws_fault(FAULT_INSERT_PUBLISHED);
+    intent_clear(in);
     *out = handle_value(index, gen);
     return ERROR_SUCCESS;
 }
@@ -452,17 +610,21 @@ static DWORD handle_remove(HANDLE h, bool force, struct object **out)
     struct handle_entry *e;
     uint64_t w;
     ACCESS_MASK access;
+    struct ws_thread *t = thread_current();
+    struct handle_intent *in = &t->rec->intent;
+    uint32_t i = (uint32_t)(((uintptr_t)h >> 2) - 1) & (HANDLE_MAX - 1);
     do {
-        if (!entry_read(h, &e, &w, &access))
+        if (!entry_read(h, &e, &w, &access) ||
+            (!force && (he_flags(w) & HANDLE_FLAG_PROTECT_FROM_CLOSE))) {
+            intent_clear(in);
             return ERROR_INVALID_HANDLE;
-        if (!force && (he_flags(w) & HANDLE_FLAG_PROTECT_FROM_CLOSE))
-            return ERROR_INVALID_HANDLE;
+        }
+        intent_set(in, he_object(w), INTENT_REMOVE, NULL, i + 1, w);
     } while (!atomic_compare_exchange_strong_explicit(
-        &e->word, &w,
-        (uint64_t)((he_gen(w) + 1) & HE_GEN_MASK) << HE_GEN_SHIFT,
+        &e->word, &w, he_removed(w, arena_off(t->rec)),
         memory_order_acq_rel, memory_order_relaxed));
-
-    index_free((uint32_t)(((uintptr_t)h >> 2) - 1) & (HANDLE_MAX - 1));
+    ws_fault(FAULT_CLOSE_REMOVED);
+    index_free(i);
     *out = he_object(w);
     return ERROR_SUCCESS;
 }
@@ -635,8 +797,10 @@ static DWORD dup_source(struct proc_slot *sp, HANDLE src, struct object **o,
         } else {
             err = handle_get_from(sp, src, o, access, flags);
         }
-        if (!err)
+        if (!err) {
             object_handle_open(*o);
+            handle_intent_begin(*o);
+        }
         return err;
     }
     ws_rcu_lock();
@@ -651,6 +815,7 @@ static DWORD dup_source(struct proc_slot *sp, HANDLE src, struct object **o,
     if (!err) {
         object_ref(*o);
         object_handle_open(*o);
+        handle_intent_begin(*o);
     }
     ws_rcu_unlock();
     return err;
@@ -696,6 +861,7 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
 
     if ((err = dup_source(sp, src, &o, &access, &src_flags)))
         goto out;
+    ws_fault(FAULT_DUP_COUNTED);
     if ((err = dup_access(o, access, want, options, &granted))) {
         object_handle_close(o);
         object_unref(o);

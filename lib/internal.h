@@ -149,6 +149,7 @@ struct shm_thread;
 /* The thread's free-block caches live in its shared record, where a
  * reaper finds them (arena_cache_reap) if the process is killed. */
 void arena_thread_bind(struct shm_thread *r);
+struct shm_thread *arena_thread_unbind(void); /* until bound again */
 void arena_cache_reap(struct shm_thread *r);
 void arena_atfork_child(void); /* forgets the forking thread's caches */
 
@@ -423,6 +424,13 @@ extern const struct object_type waitable_any;
 DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
                     HANDLE *out);
 void handle_thread_exit(void); /* gives the thread's cached indices back */
+/* The calling thread has just taken a handle count and reference on o for
+ * a handle it is about to make (the intent record, handle.c). */
+void handle_intent_begin(struct object *o);
+/* A reaper finishes or undoes a dead thread's count in flight. */
+struct proc_slot;
+struct shm_thread;
+void handle_intent_reap(struct proc_slot *dead, struct shm_thread *r);
 /* handle_insert for an object the caller holds a handle count and a
  * reference on; both are dropped again when no handle can be made. */
 DWORD handle_insert_or_drop(struct object *o, ACCESS_MASK access, BOOL inherit,
@@ -493,13 +501,35 @@ struct proc_slot {
      * owner before it binds the inbox; 0: none.  Only this user's
      * processes can read the arena, so nobody else can take the name. */
     _Atomic uint32_t inbox_key[2];
-    uint32_t pad[13];
+    /* The entry a reaper is emptying (handle_table_reap): its object, index
+     * + 1 and word, so a reaper killed between emptying it and dropping
+     * the count is finished by the next one. */
+    _Atomic aoff_t reap_obj;
+    uint32_t reap_index;
+    uint64_t reap_word;
+    uint32_t pad[8];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
 };
 
 #define DEFER_BATCH 256
 
+/* A handle count (with its reference) in flight between an object and a
+ * handle table, written by the thread that moves it so that a reaper can
+ * finish or undo the move if the process is killed half way (handle.c). */
+enum { INTENT_INSERT = 1, INTENT_REMOVE };
+struct handle_intent {
+    _Atomic aoff_t obj;         /* the object; 0: nothing in flight */
+    uint32_t op;                /* INTENT_INSERT or INTENT_REMOVE */
+    uint32_t slot;              /* the table's slot index + 1; 0: our own */
+    uint32_t slot_gen;          /* ...and its generation */
+    _Atomic uint32_t index;     /* entry index + 1, once known (after word) */
+    uint32_t pad;
+    uint64_t word;              /* INSERT: the entry before publication;
+                                   REMOVE: the entry being removed */
+};
+
 /* What a reaper needs to know of a thread: in the arena. */
 struct shm_thread {
+    struct handle_intent intent;
     aoff_t next;                /* in the slot's list, under threads_lock */
     uint32_t tid;
     aoff_t waiter;              /* struct waiter */

@@ -223,6 +223,7 @@ static DWORD take_named_locked(struct name_rec *r, const struct object_type *typ
         return ERROR_INVALID_HANDLE;
     object_ref(o);
     object_handle_open(o);
+    handle_intent_begin(o);
     *out = o;
     return ERROR_SUCCESS;
 }
@@ -240,10 +241,14 @@ static bool name_insert_locked(aoff_t *b, const struct ws_name *name, uint32_t h
     memcpy(r->key, name->buf, name->len * sizeof(WCHAR));
     r->obj = arena_off(o);
     r->next = b[hash % NS_BUCKETS];
-    b[hash % NS_BUCKETS] = arena_off(r);
+    /* Counted (and in the intent record) before it is named, and named by
+     * one last store: a process killed in between leaves an object its
+     * reaper can drop, never a name with no count. */
+    object_handle_open(o);
+    handle_intent_begin(o);
     o->name = arena_off(r);
     o->obj_flags |= OBJ_NAMED;
-    object_handle_open(o);
+    b[hash % NS_BUCKETS] = arena_off(r);
     return true;
 }
 
@@ -277,6 +282,7 @@ DWORD ns_create(const struct ws_name *name, const struct object_type *type,
     uint32_t hash = name_hash(name);
     DWORD err = ERROR_SUCCESS;
     arena_init();
+    (void)thread_current(); /* its intent record, before the lock */
     shm_deathwatch_start();
     ns_lock();
     aoff_t *b = buckets();
@@ -309,6 +315,7 @@ DWORD ns_open(const struct ws_name *name, const struct object_type *type,
     uint32_t hash = name_hash(name);
     DWORD err = ERROR_FILE_NOT_FOUND;
     arena_init();
+    (void)thread_current(); /* its intent record, before the lock */
     shm_deathwatch_start();
     ns_lock();
     aoff_t *b = buckets();
@@ -341,9 +348,10 @@ void ns_remove_locked(struct object *o)
     struct name_rec *r = arena_ptr(o->name);
     aoff_t *b = arena_ptr(arena_hdr()->ns_buckets);
     aoff_t *link = &b[r->hash % NS_BUCKETS];
-    while (*link != o->name)
+    while (*link && *link != o->name)
         link = &((struct name_rec *)arena_ptr(*link))->next;
-    *link = r->next;
+    if (*link) /* else its creator was killed before publishing it */
+        *link = r->next;
     o->name = 0;
     arena_free(r, rec_size(r->len));
 }
@@ -393,6 +401,7 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
         name_free(&name);
     } else if ((o = make(ctx, &err))) {
         object_handle_open(o);
+        handle_intent_begin(o);
     }
     if (err)
         return ws_null(err);
@@ -458,6 +467,7 @@ HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
     name_free(&name);
     if (err)
         return ws_null(err);
+    ws_fault(FAULT_OPEN_COUNTED);
     if ((err = open_access(type, access, &granted)) ||
         ((o->obj_flags & OBJ_GRANTED) && (err = cell_check_access(o, access & MAXIMUM_ALLOWED ? MAXIMUM_ALLOWED : granted, &granted)))) {
         object_handle_close(o);

@@ -120,9 +120,21 @@ void object_handle_open(struct object *o)
     atomic_fetch_add_explicit(&o->handles, 1, memory_order_relaxed);
 }
 
+/* The count being dropped is the one the calling thread's intent record
+ * stands for (handle.c): the record goes just before the decrement, so a
+ * kill in between leaks the count instead of having it dropped twice. */
+static inline void intent_done(struct object *o)
+{
+    struct ws_thread *t = ws_current;
+    if (t && t->rec &&
+        atomic_load_explicit(&t->rec->intent.obj, memory_order_relaxed) == arena_off(o))
+        atomic_store_explicit(&t->rec->intent.obj, 0, memory_order_release);
+}
+
 void object_handle_close(struct object *o)
 {
     const struct object_type *type = object_type_of(o);
+    intent_done(o);
     if (o->obj_flags & OBJ_NAMED) {
         uint32_t h = atomic_load_explicit(&o->handles, memory_order_relaxed);
         while (h > 1)

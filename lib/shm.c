@@ -76,9 +76,12 @@
  *     (slot_take_over: the reaper word with a pid tag, then the slot is
  *     the attacher's at a new generation) and reaps what is left in it
  *     as its owner; a member preparing a child's slot reaps first.
+ *   - a handle count is always in a table entry or in the intent record of
+ *     the thread moving it (handle.c), which a reaper finishes or undoes
+ *     (handle_intent_reap) before it empties the dead table; a reaper
+ *     emptying a table keeps the entry in flight in the slot (reap_obj);
  * Windows that still leak (docs/ARCHITECTURE.md, "Known gaps"): a kill
- * between a handle count and its table entry, and a kill mid-claim of a
- * waiter (WS_CLAIMING).
+ * mid-claim of a waiter (WS_CLAIMING).
  *
  * Fork: a child of fork() without exec is a new process with a new slot
  * and an empty handle table (it inherits no Win32 handles; CreateProcess
@@ -222,6 +225,10 @@ static bool slot_owner_alive(const struct proc_slot *s)
 }
 
 /* ---- the table ---- */
+
+/* The table is one arena block: at most the largest class (64 << 11). */
+_Static_assert(PROC_SLOTS * sizeof(struct proc_slot) <= ((size_t)64 << (ARENA_CLASSES - 1)),
+               "the process table must fit one arena block");
 
 static struct proc_slot *slots(void)
 {
@@ -478,8 +485,9 @@ static void slot_register_self(void)
 
 /* ---- reaping ---- */
 
-static void reap_thread(struct shm_thread *r)
+static void reap_thread(struct proc_slot *s, struct shm_thread *r)
 {
+    handle_intent_reap(s, r); /* a handle count it had in flight */
     struct waiter *w = arena_ptr(r->waiter);
     if (w)
         wait_reap_waiter(w, r);
@@ -501,12 +509,16 @@ static void reap_thread(struct shm_thread *r)
  * every step can be resumed by another reaper. */
 static void reap_contents(struct proc_slot *s)
 {
+    /* What a dead process held goes straight back to the shared free
+     * lists, not into the reaping thread's caches (a deathwatch thread
+     * that hoards them would make everyone else grow the arena). */
+    struct shm_thread *cache = arena_thread_unbind();
     ws_tsan_xproc_acquire(); /* everything the dead process touched */
     aoff_t next;
     for (aoff_t off = s->threads; off; off = next) {
         struct shm_thread *r = arena_ptr(off);
         next = r->next;
-        reap_thread(r);
+        reap_thread(s, r);
     }
     /* A thread killed between taking a mutex and writing it down: any
      * mutex in the dead table still owned by one of its threads. */
@@ -533,6 +545,7 @@ static void reap_contents(struct proc_slot *s)
         process_object_exited(p);
         object_unref(p);
     }
+    arena_thread_bind(cache);
 }
 
 /* The caller has moved the slot to SLOT_REAPING. */

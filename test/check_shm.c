@@ -522,6 +522,53 @@ START_TEST(test_files_go_with_the_last_process)
 }
 END_TEST
 
+/* ---- handle counts in flight ---- */
+
+/* The child of test_count_in_flight_killed: killed (WINSHIM_FAULT) inside
+ * an Open, a Close or a DuplicateHandle of the parent's named event, with
+ * a handle count between the object and its table. */
+static int child_killed_in_flight(void *arg)
+{
+    const char *fault = arg;
+    HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, uname_("inflight"));
+    if (!e)
+        return 1;
+    if (!strcmp(fault, "close_removed"))
+        CloseHandle(e);
+    HANDLE d;
+    if (!strcmp(fault, "dup_counted"))
+        DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &d, 0, FALSE,
+                        DUPLICATE_SAME_ACCESS);
+    return 2; /* the fault point was not reached */
+}
+
+START_TEST(test_count_in_flight_killed)
+{
+    static const char *const faults[] = {"open_counted", "insert_index", "insert_published",
+                                         "close_removed", "dup_counted"};
+    for (size_t k = 0; k < sizeof faults / sizeof *faults; k++) {
+        HANDLE e = CreateEventA(NULL, TRUE, FALSE, uname_("inflight"));
+        ck_assert_ptr_nonnull(e);
+        setenv("WINSHIM_FAULT", faults[k], 1);
+        pid_t pid = child_start(child_killed_in_flight, (void *)faults[k]);
+        unsetenv("WINSHIM_FAULT");
+        ck_assert_msg(child_wait(pid) == 128 + SIGKILL, "%s: not killed there", faults[k]);
+        /* Once the child is reaped, ours is the only count: closing it
+         * removes the name. */
+        ck_assert(CloseHandle(e));
+        HANDLE o = NULL;
+        for (int i = 0; i < 400; i++) {
+            if (!(o = OpenEventA(SYNCHRONIZE, FALSE, uname_("inflight"))))
+                break;
+            CloseHandle(o);
+            settle_ms(25);
+        }
+        ck_assert_msg(!o && GetLastError() == ERROR_FILE_NOT_FOUND,
+                      "%s: the name outlived every handle", faults[k]);
+    }
+}
+END_TEST
+
 /* ---- a process table full of dead slots ---- */
 
 /* The child of test_full_table_of_dead_slots, exec'd: attaches through
@@ -997,6 +1044,7 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_other_layout);
     tcase_add_test(tc, test_unusable_dir);
     tcase_add_test(tc, test_full_table_of_dead_slots);
+    tcase_add_test(tc, test_count_in_flight_killed);
     tcase_add_test(tc, test_killed_thread_caches_come_back);
     suite_add_tcase(s, tc);
     /* Its own case, so that make check-crash can run it alone and long. */
