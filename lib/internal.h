@@ -353,6 +353,13 @@ struct object {
     aoff_t all_head, all_tail;/* wait-all entries */
     aoff_t name;              /* struct name_rec, 0 when unnamed */
     _Atomic uint32_t aux;     /* the type's (mutex: owner's process tag) */
+    /* The claim in progress on this object (wait.c), under its lock: the
+     * claimed wait_entry, the claimer's status value (0: none) and the
+     * state it consumes, so whoever breaks a killed claimer's lock can
+     * finish the claim. */
+    aoff_t claim_entry;
+    _Atomic uint32_t claim_by;
+    uint64_t claim_prev;
 };
 
 #define OBJ_NAMED 0x0001
@@ -530,6 +537,7 @@ struct handle_intent {
 /* What a reaper needs to know of a thread: in the arena. */
 struct shm_thread {
     struct handle_intent intent;
+    _Atomic aoff_t claiming;    /* the waiter it last claimed (wait.c), 0 */
     aoff_t next;                /* in the slot's list, under threads_lock */
     uint32_t tid;
     aoff_t waiter;              /* struct waiter */
@@ -643,7 +651,10 @@ void ns_unlock(void);
 #define WS_WAITING 0xffffffffu
 #define WS_TIMED_OUT 0xfffffffeu
 #define WS_ALERTED 0xfffffffdu
-#define WS_CLAIMING 0xfffffffcu /* a claimer is still using the record */
+/* A claimer is still using the record: WS_CLAIM_BIT | the claimer's
+ * thread id, so that the claim can be told from any other (wait.c). */
+#define WS_CLAIM_BIT 0x80000000u
+#define WS_CLAIM_MASK 0xc0000000u
 #define WS_ABANDONED 0x100u /* or-ed into an index: WAIT_ABANDONED_0 + i */
 
 struct wait_entry {
@@ -657,6 +668,7 @@ struct waiter {
     uint32_t tid;            /* the waiting thread (ownership) */
     uint32_t count;          /* objects in this wait */
     uint32_t queued;         /* entries on lists (a reaper needs it) */
+    uint32_t claim_result;   /* a claim's result, for finishing it (wait.c) */
     aoff_t objs[MAXIMUM_WAIT_OBJECTS];
     struct wait_entry entries[MAXIMUM_WAIT_OBJECTS];
 };
@@ -770,6 +782,8 @@ void thread_disown(struct ws_thread *t, struct object *mutex);
 void mutex_abandon(struct object *mutex, uint32_t tid);
 /* Abandons a mutex tid owns without an ownership record (a reaper). */
 void mutex_abandon_unrecorded(struct object *mutex, uint32_t tid);
+/* A reaper wakes the waiter a dead thread was claiming (wait.c). */
+void wait_reap_claiming(struct shm_thread *r);
 /* A reaper takes a dead thread's waiter out of every wait list. */
 void wait_reap_waiter(struct waiter *w, struct shm_thread *r);
 /* A lock waiter broke the lock of a dead holder: make o's lists sound. */

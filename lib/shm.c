@@ -80,8 +80,11 @@
  *     the thread moving it (handle.c), which a reaper finishes or undoes
  *     (handle_intent_reap) before it empties the dead table; a reaper
  *     emptying a table keeps the entry in flight in the slot (reap_obj);
- * Windows that still leak (docs/ARCHITECTURE.md, "Known gaps"): a kill
- * mid-claim of a waiter (WS_CLAIMING).
+ *   - a claim in progress on an object is recorded in the object (entry,
+ *     claimer, state seen) under its lock, so whoever breaks a killed
+ *     claimer's lock finishes it, and in the claimer's shm_thread (the
+ *     waiter), so its reaper wakes that waiter, which after bounded
+ *     patience takes its objects' locks and publishes the result (wait.c).
  *
  * Fork: a child of fork() without exec is a new process with a new slot
  * and an empty handle table (it inherits no Win32 handles; CreateProcess
@@ -488,6 +491,7 @@ static void slot_register_self(void)
 static void reap_thread(struct proc_slot *s, struct shm_thread *r)
 {
     handle_intent_reap(s, r); /* a handle count it had in flight */
+    wait_reap_claiming(r);    /* a waiter it was claiming */
     struct waiter *w = arena_ptr(r->waiter);
     if (w)
         wait_reap_waiter(w, r);

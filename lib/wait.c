@@ -10,7 +10,9 @@
  *     state for the waiter (resets the auto-reset event, takes the mutex for
  *     waiter->tid), unlinks the claimed entries, then publishes the result
  *     with a release store.  The waiter waits out WS_CLAIMING, so it never
- *     reuses its record while the claimer still reads it.  A timeout is the
+ *     reuses its record while the claimer still reads it.  (WS_CLAIMING is
+ *     WS_CLAIM_BIT | the claimer's thread id; a claimer killed mid-claim is
+ *     finished by others, "claims a killed claimer left" below.)  A timeout is the
  *     waiter's own CAS to WS_TIMED_OUT; exactly one CAS wins, so an object
  *     is never consumed for a waiter that went away.
  *   - A blocked wait-any waiter has one wait_entry on the any-list of each
@@ -112,10 +114,13 @@ static void update_queued(struct object *o)
         obj_store_locked(o, want);
 }
 
+static void claim_roll_forward(struct object *o);
+
 void wait_repair_lists(struct object *o)
 {
     list_repair(o->any_head, &o->any_tail);
     list_repair(o->all_head, &o->all_tail);
+    claim_roll_forward(o); /* a claim the dead holder left half done */
     update_queued(o);
 }
 
@@ -161,12 +166,123 @@ static bool claim(struct waiter *w, uint32_t result)
         &w->status, &expect, result, memory_order_acq_rel, memory_order_relaxed);
 }
 
-/* Another thread claims in two steps: WS_CLAIMING (the waiter can no
- * longer time out, and must not reuse its record yet), then the result,
- * published once the claimer is done with the record. */
-static bool claim_begin(struct waiter *w)
+/* ---- claims a killed claimer left ----
+ *
+ * A claim is WS_WAITING -> the claimer's id (WS_CLAIM_BIT | its thread id)
+ * -> the result.  Before its compare-and-swap the claimer writes on every
+ * object it will consume, under that object's lock, the claimed entry, its
+ * id and the state it saw (claim_record); it clears that record once the
+ * object is consumed and the entry unlinked.  A claimer killed in between
+ * leaves the record behind its dead lock, and whoever breaks that lock
+ * finishes the object's part (claim_roll_forward, from wait_repair_lists):
+ * nobody has touched the object since the claimer saw it, so "consumed
+ * already" is exactly "the state is no longer the one recorded", and
+ * "unlinked already" is "the entry is not on the list".  A record whose
+ * compare-and-swap failed names a claim the waiter's status does not hold
+ * and is just dropped.  The waiter, finding its claim unfinished after
+ * CLAIM_PATIENCE_MS, takes each of its objects' locks once (breaking dead
+ * holders' locks, lock breaking being bounded patience too): a live
+ * claimer would have published its result before letting its lock go, so
+ * if the status still names the claim then, the claimer is dead, every
+ * object of the claim has been finished, and the waiter publishes the
+ * result itself: claim_result, written by a wait-all claimer before its
+ * compare-and-swap (it holds all the waiter's objects, so no other claimer
+ * can race it) and by the lock breaker for a wait-any. */
+#define CLAIM_PATIENCE_MS 200
+
+static bool st_claiming(uint32_t st)
 {
-    return claim(w, WS_CLAIMING);
+    return (st & WS_CLAIM_MASK) == WS_CLAIM_BIT;
+}
+
+static uint32_t claim_id(void)
+{
+    static __thread uint32_t unattached; /* a thread without winshim state */
+    struct ws_thread *t = ws_current;
+    uint32_t tid = t ? t->tid : unattached;
+    if (!tid)
+        tid = unattached = (uint32_t)syscall(SYS_gettid);
+    return WS_CLAIM_BIT | (tid & ~WS_CLAIM_MASK);
+}
+
+/* The claimer's shared record names the waiter it is claiming, so that
+ * its reaper wakes that waiter (which then finishes the claim) even if the
+ * waiter sleeps with no timeout. */
+static void claiming_set(struct waiter *w)
+{
+    struct ws_thread *t = ws_current;
+    if (t && t->rec)
+        atomic_store_explicit(&t->rec->claiming, arena_off(w), memory_order_release);
+}
+
+void wait_reap_claiming(struct shm_thread *r)
+{
+    struct waiter *w = arena_ptr(atomic_exchange_explicit(&r->claiming, 0,
+                                                          memory_order_acq_rel));
+    if (w) /* a freed record's futex word: a harmless wake */
+        futex_wake(&w->status, INT32_MAX, ws_arena.shared);
+}
+
+static void claim_record(struct object *o, struct wait_entry *e, uint64_t seen,
+                         uint32_t id)
+{
+    o->claim_prev = seen;
+    o->claim_entry = arena_off(e);
+    atomic_store_explicit(&o->claim_by, id, memory_order_release);
+}
+
+static void claim_unrecord(struct object *o)
+{
+    atomic_store_explicit(&o->claim_by, 0, memory_order_release);
+}
+
+static bool entry_linked(aoff_t head, aoff_t off)
+{
+    for (aoff_t x = head; x; x = ((struct wait_entry *)arena_ptr(x))->next)
+        if (x == off)
+            return true;
+    return false;
+}
+
+/* Under o's lock, taken from a dead holder: finish its claim on o. */
+static void claim_roll_forward(struct object *o)
+{
+    uint32_t id = atomic_load_explicit(&o->claim_by, memory_order_acquire);
+    if (!id)
+        return;
+    struct wait_entry *e = arena_ptr(o->claim_entry);
+    struct waiter *w = e ? arena_ptr(e->waiter) : NULL;
+    if (w && atomic_load_explicit(&w->status, memory_order_acquire) == id) {
+        bool all = w->queued & WQ_ALL, abandoned = false;
+        const uint64_t keep = ST_LOCKED | ST_SLEEPERS | ST_QUEUED;
+        uint64_t prev = o->claim_prev;
+        uint64_t next = object_type_of(o)->acquire(o, prev, w->tid, &abandoned);
+        if ((obj_state(o) & ~keep) == (prev & ~keep))
+            obj_store_locked(o, next);
+        aoff_t *head = all ? &o->all_head : &o->any_head;
+        aoff_t *tail = all ? &o->all_tail : &o->any_tail;
+        if (entry_linked(*head, arena_off(e)))
+            list_remove(head, tail, e);
+        if (!all)
+            w->claim_result = e->index | (abandoned ? WS_ABANDONED : 0);
+    }
+    claim_unrecord(o);
+}
+
+/* The waiter's side: its claim has not ended for a while. */
+static uint32_t claim_stalled(struct waiter *w, struct object **objs, uint32_t n,
+                              uint32_t st)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        obj_lock(objs[i]); /* breaks a dead claimer's lock, finishing its part */
+        obj_unlock(objs[i]);
+    }
+    uint32_t expect = st;
+    if (atomic_compare_exchange_strong_explicit(&w->status, &expect, w->claim_result,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire))
+        return w->claim_result;
+    return expect;
 }
 
 static void claim_end(struct waiter *w, uint32_t result)
@@ -191,6 +307,7 @@ static void wake_later(struct wait_guard *g, struct waiter *w)
 static void wake_any_locked(struct object *o, struct wait_guard *g)
 {
     const struct object_type *t = object_type_of(o);
+    const uint32_t id = claim_id();
     for (aoff_t off = o->any_head; off;) {
         struct wait_entry *e = arena_ptr(off);
         struct waiter *w = arena_ptr(e->waiter);
@@ -202,15 +319,21 @@ static void wake_any_locked(struct object *o, struct wait_guard *g)
             continue;
         bool abandoned = false;
         uint64_t next = t->acquire(o, s, w->tid, &abandoned);
-        if (claim_begin(w)) {
+        claim_record(o, e, s, id);
+        claiming_set(w);
+        if (claim(w, id)) {
+            ws_fault(FAULT_CLAIMING);
             /* The claimer unlinks what it claimed; the waiter unlinks the
              * rest (wait_unregister). */
             uint32_t result = e->index | (abandoned ? WS_ABANDONED : 0);
             list_remove(&o->any_head, &o->any_tail, e);
             obj_store_locked(o, next);
             update_queued(o);
+            claim_unrecord(o);
             claim_end(w, result);
             wake_later(g, w);
+        } else {
+            claim_unrecord(o);
         }
     }
 }
@@ -255,14 +378,27 @@ static void wake_all_locked(struct object *o, struct wait_guard *g)
         uint64_t next[MAXIMUM_WAIT_OBJECTS];
         uint32_t result;
         bool ready = all_acquirable(objs, n, w->tid, next, &result);
-        if (ready && claim_begin(w)) {
+        if (ready) {
+            const uint32_t id = claim_id();
+            for (uint32_t i = 0; i < n; i++)
+                claim_record(objs[i], &w->entries[i], obj_state(objs[i]), id);
+            w->claim_result = result;
+            claiming_set(w);
+            bool claimed = claim(w, id);
+            if (claimed)
+                ws_fault(FAULT_CLAIMING);
             for (uint32_t i = 0; i < n; i++) {
-                list_remove(&objs[i]->all_head, &objs[i]->all_tail, &w->entries[i]);
-                obj_store_locked(objs[i], next[i]);
-                update_queued(objs[i]);
+                if (claimed) {
+                    list_remove(&objs[i]->all_head, &objs[i]->all_tail, &w->entries[i]);
+                    obj_store_locked(objs[i], next[i]);
+                    update_queued(objs[i]);
+                }
+                claim_unrecord(objs[i]);
             }
-            claim_end(w, result);
-            wake_later(g, w);
+            if (claimed) {
+                claim_end(w, result);
+                wake_later(g, w);
+            }
         }
         for (uint32_t i = 0; i < n; i++)
             if (objs[i] != o)
@@ -469,12 +605,18 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
     bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
     if (WS_UNLIKELY(iocp_blocked))
         iocp_thread_block(t);
-    while (st == WS_WAITING || st == WS_CLAIMING) {
-        /* A claim in progress finishes promptly: wait for it untimed. */
-        int r = futex_wait(&w->status, st, st == WS_CLAIMING ? NULL : dl,
+    while (st == WS_WAITING || st_claiming(st)) {
+        /* A claim in progress finishes promptly, unless its claimer was
+         * killed: then the claim is finished here. */
+        struct timespec patience;
+        if (st_claiming(st))
+            deadline_from_ms(&patience, CLAIM_PATIENCE_MS);
+        int r = futex_wait(&w->status, st, st_claiming(st) ? &patience : dl,
                            ws_arena.shared);
         uint32_t was = st;
         st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (st_claiming(st) && st == was && r == ETIMEDOUT)
+            st = claim_stalled(w, objs, n, st);
         if (st != WS_WAITING || was != WS_WAITING)
             continue;
         if (r == ETIMEDOUT || (dl && deadline_passed(dl))) {
@@ -641,9 +783,14 @@ static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD t
                 st = atomic_load_explicit(&w->status, memory_order_acquire);
         }
     }
-    while (st == WS_CLAIMING) {
-        futex_wait(&w->status, st, NULL, ws_arena.shared);
+    while (st_claiming(st)) { /* as in wait_slow: a killed claimer is finished here */
+        struct timespec patience;
+        deadline_from_ms(&patience, CLAIM_PATIENCE_MS);
+        int pr = futex_wait(&w->status, st, &patience, ws_arena.shared);
+        uint32_t was = st;
         st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (st == was && pr == ETIMEDOUT)
+            st = claim_stalled(w, aobjs, na, st);
     }
     if (iocp_blocked)
         iocp_thread_unblock(t);
@@ -677,11 +824,15 @@ void wait_reap_waiter(struct waiter *w, struct shm_thread *r)
     for (uint32_t i = 0; i < n; i++)
         objs[i] = arena_ptr(w->objs[i]);
     if (!claim(w, WS_TIMED_OUT)) {
-        /* A claimer that is itself dead never finishes: give it a moment. */
+        /* A claim in progress: let it end, or finish it if its claimer
+         * is dead too. */
         for (int i = 0; i < 1000 &&
-                        atomic_load_explicit(&w->status, memory_order_acquire) == WS_CLAIMING;
+                        st_claiming(atomic_load_explicit(&w->status, memory_order_acquire));
              i++)
             sched_yield();
+        uint32_t st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (st_claiming(st))
+            claim_stalled(w, objs, n, st);
     }
     uint32_t st = atomic_load_explicit(&w->status, memory_order_acquire);
     bool all = w->queued & WQ_ALL;

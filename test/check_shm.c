@@ -569,6 +569,74 @@ START_TEST(test_count_in_flight_killed)
 }
 END_TEST
 
+/* ---- a claimer killed mid-claim ---- */
+
+struct claim_wait {
+    HANDLE h[2];
+    DWORD n;
+    DWORD result;
+};
+
+static void *claim_wait_thread(void *p)
+{
+    struct claim_wait *c = p;
+    c->result = WaitForMultipleObjects(c->n, c->h, TRUE, 60000);
+    return NULL;
+}
+
+/* Sets the events, with WINSHIM_FAULT=claiming: killed in the middle of
+ * claiming the parent's waiter (holding the events' locks). */
+static int child_claim_and_die(void *arg)
+{
+    DWORD n = (DWORD)(uintptr_t)arg;
+    for (DWORD i = 0; i < n; i++) {
+        char tag[16];
+        snprintf(tag, sizeof tag, "claim%u", (unsigned)i);
+        HANDLE e = OpenEventA(EVENT_MODIFY_STATE, FALSE, uname_(tag));
+        if (!e || !SetEvent(e))
+            return 1;
+    }
+    return 2; /* no claim was made: the waiter was not queued yet */
+}
+
+START_TEST(test_claimer_killed_mid_claim)
+{
+    /* A wait-any on one auto-reset event, then a wait-all on two. */
+    for (DWORD n = 1; n <= 2; n++) {
+        bool killed = false;
+        for (int attempt = 0; attempt < 20 && !killed; attempt++) {
+            struct claim_wait c = {.n = n, .result = 0xcccccccc};
+            for (DWORD i = 0; i < n; i++) {
+                char tag[16];
+                snprintf(tag, sizeof tag, "claim%u", (unsigned)i);
+                c.h[i] = CreateEventA(NULL, FALSE, FALSE, uname_(tag));
+                ck_assert_ptr_nonnull(c.h[i]);
+            }
+            pthread_t t;
+            pthread_create(&t, NULL, claim_wait_thread, &c);
+            settle_ms(100); /* the waiter blocks */
+            setenv("WINSHIM_FAULT", "claiming", 1);
+            pid_t pid = child_start(child_claim_and_die, (void *)(uintptr_t)n);
+            unsetenv("WINSHIM_FAULT");
+            int st = child_wait(pid);
+            ck_assert_msg(st == 128 + SIGKILL || st == 2, "child %d", st);
+            killed = st == 128 + SIGKILL;
+            /* Either way the waiter wakes, with the events consumed: the
+             * dead claimer's claim is finished by whoever breaks its lock. */
+            double t0 = now_s();
+            pthread_join(t, NULL);
+            ck_assert_uint_eq(c.result, WAIT_OBJECT_0);
+            ck_assert_msg(now_s() - t0 < 30.0, "woken after %.1f s", now_s() - t0);
+            for (DWORD i = 0; i < n; i++) {
+                ASSERT_WAIT(WaitForSingleObject(c.h[i], 0), WAIT_TIMEOUT);
+                ck_assert(CloseHandle(c.h[i]));
+            }
+        }
+        ck_assert_msg(killed, "never killed mid-claim (n=%u)", (unsigned)n);
+    }
+}
+END_TEST
+
 /* ---- a process table full of dead slots ---- */
 
 /* The child of test_full_table_of_dead_slots, exec'd: attaches through
@@ -1045,6 +1113,7 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_unusable_dir);
     tcase_add_test(tc, test_full_table_of_dead_slots);
     tcase_add_test(tc, test_count_in_flight_killed);
+    tcase_add_test(tc, test_claimer_killed_mid_claim);
     tcase_add_test(tc, test_killed_thread_caches_come_back);
     suite_add_tcase(s, tc);
     /* Its own case, so that make check-crash can run it alone and long. */
