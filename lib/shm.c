@@ -26,9 +26,12 @@
  *   - whoever detaches and can then take it exclusively is the last one
  *     and removes both files and the directory (rmdir fails, as it
  *     should, while another layout's files are in it).
+ *   - an attacher also removes the files of any other layout that nobody
+ *     holds a flock on (sweep_stale_sessions says why that is safe).
  *   After all processes exit nothing is left; if the last one is killed,
  *   the files stay until the next winshim process of that user starts,
- *   which reuses them (docs/ARCHITECTURE.md, "Lifetime").
+ *   which reuses them, or removes them if it is of another layout
+ *   (docs/ARCHITECTURE.md, "Lifetime").
  *
  * The process table: PROC_SLOTS slots in the arena.  A slot is FREE, INIT
  * (SLOT_INIT_BY | the pid of whoever is setting it up), LIVE (a process
@@ -965,6 +968,69 @@ bool shm_attach(void **base, bool *fresh)
     return true;
 }
 
+/* Session files of other layouts (other builds) whose last member was
+ * killed: nobody would ever remove them.  Every layout follows the same
+ * protocol (this file's top comment): a member holds a shared flock on
+ * session-<id>; attach and detach run under an exclusive flock on
+ * lock-<id>, and whoever takes that lock re-checks that the file it locked
+ * is still the one at the path.  So holding lock-<id> exclusively and then
+ * getting an exclusive flock on session-<id> means nobody is a member and
+ * nobody is attaching or detaching: removing both files is exactly what
+ * that layout's last detacher does, and its next attacher, finding the
+ * lock file it locked unlinked, makes a new one and starts a fresh
+ * session.  The other layout's lock is only tried (LOCK_NB): two attachers
+ * of different layouts sweeping each other's files never wait for each
+ * other while holding their own.  The files' contents (any layout) are
+ * never read or written.  A lock file left without its session (a
+ * detacher killed between the two unlinks) goes the same way. */
+static void sweep_stale_sessions(void)
+{
+    DIR *d = opendir(shm.dir);
+    if (!d)
+        return;
+    const char *mine = strrchr(shm.session, '/') + 1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name, *id;
+        if (!strncmp(n, "session-", 8) && strlen(n) == 8 + 16)
+            id = n + 8;
+        else if (!strncmp(n, "lock-", 5) && strlen(n) == 5 + 16)
+            id = n + 5;
+        else
+            continue;
+        if (!strcmp(id, mine + 8))
+            continue; /* ours */
+        char sp[PATH_MAX], lp[PATH_MAX], name[64];
+        snprintf(name, sizeof name, "session-%s", id);
+        path_join(sp, shm.dir, name);
+        snprintf(name, sizeof name, "lock-%s", id);
+        path_join(lp, shm.dir, name);
+        int lk = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (lk < 0)
+            continue;
+        struct stat a, b;
+        if (flock(lk, LOCK_EX | LOCK_NB) || fstat(lk, &a) || stat(lp, &b) ||
+            a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+            close(lk); /* busy, or removed meanwhile */
+            continue;
+        }
+        int fd = open(sp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0 && errno == ENOENT) {
+            unlink(lp); /* a lock without its session */
+        } else if (fd >= 0) {
+            struct stat st;
+            if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+                !flock(fd, LOCK_EX | LOCK_NB)) {
+                unlink(sp);
+                unlink(lp);
+            }
+            close(fd);
+        }
+        close(lk);
+    }
+    closedir(d);
+}
+
 int shm_file_fd(void)
 {
     return shm.fd;
@@ -983,8 +1049,10 @@ void shm_attached(void)
     fault_read_env();
     /* Registered first: reaping needs our tag (reap_claim). */
     slot_register_self();
-    if (shm_lock_fd >= 0)
+    if (shm_lock_fd >= 0) {
         reap_all_dead();
+        sweep_stale_sessions();
+    }
     if (shm_lock_fd >= 0) {
         unlock_session(shm_lock_fd);
         shm_lock_fd = -1;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -835,12 +836,17 @@ static int child_same_layout(void *name)
     return h && CloseHandle(h) ? 0 : 1;
 }
 
+#define STALE_SESSION "session-00000000000dead1"
+#define STALE_LOCK "lock-00000000000dead1"
+#define ORPHAN_LOCK "lock-00000000000dead2"
+
 START_TEST(test_other_layout)
 {
     use_private_session();
     ck_assert_int_eq(mkdir(session_dir, 0700), 0);
     /* A session file of another layout id with a header that is garbage
-     * for us: never opened, never changed, never removed. */
+     * for us, with a member (our shared flock through a descriptor of its
+     * own): never changed, never removed. */
     char forged[256];
     snprintf(forged, sizeof forged, "%s/%s", session_dir, FORGED_SESSION);
     int fd = open(forged, O_RDWR | O_CREAT | O_EXCL, 0600);
@@ -848,7 +854,21 @@ START_TEST(test_other_layout)
     static unsigned char junk[FORGED_SIZE];
     memset(junk, 0xa5, sizeof junk);
     ck_assert_int_eq(write(fd, junk, sizeof junk), FORGED_SIZE);
-    close(fd);
+    ck_assert_int_eq(flock(fd, LOCK_SH), 0);
+    /* Another layout's session whose last member was killed (nobody holds
+     * it), and a lock file left without its session: both are removed by
+     * the next attacher, whatever its layout. */
+    char stale[256], stale_lock[256], orphan[256];
+    snprintf(stale, sizeof stale, "%s/%s", session_dir, STALE_SESSION);
+    snprintf(stale_lock, sizeof stale_lock, "%s/%s", session_dir, STALE_LOCK);
+    snprintf(orphan, sizeof orphan, "%s/%s", session_dir, ORPHAN_LOCK);
+    const char *made[] = {stale, stale_lock, orphan};
+    for (int i = 0; i < 3; i++) {
+        int m = open(made[i], O_RDWR | O_CREAT | O_EXCL, 0600);
+        ck_assert_int_ge(m, 0);
+        ck_assert_int_eq(write(m, junk, 64), 64);
+        close(m);
+    }
 
     char base[64], name_a[96], name_b[96];
     snprintf(base, sizeof base, "Local\\wsshm_layout_%d", (int)getpid());
@@ -857,6 +877,8 @@ START_TEST(test_other_layout)
     HANDLE e = CreateEventA(NULL, TRUE, FALSE, name_a);
     ck_assert_ptr_nonnull(e);
     ck_assert_int_eq(count_sessions(session_dir), 2);
+    for (int i = 0; i < 3; i++)
+        ck_assert_msg(access(made[i], F_OK) != 0, "%s left behind", made[i]);
     /* Our layout shares (a fork child is the same build)... */
     ck_assert_int_eq(child_wait(child_start(child_same_layout, name_a)), 0);
 
@@ -883,6 +905,7 @@ START_TEST(test_other_layout)
     close(fd);
     ck_assert(memcmp(back, junk, FORGED_SIZE) == 0);
     ck_assert(CloseHandle(e));
+    close(fd); /* its member leaves */
     unlink(forged);
 }
 END_TEST
