@@ -403,13 +403,9 @@ static struct proc_slot *slot_adopt(void)
 static void reap_contents(struct proc_slot *s);
 static bool slot_dead(struct proc_slot *s, uint32_t st);
 
-/* Tags in a reaper word that name a process by pid: a process without a
- * slot of its own (taking one over, below). */
-#define PID_TAG 0x80000000u
-
 /* The table is full and we have no slot, so no tag to reap with: take a
  * slot whose owner is dead and reap it in place as its new owner.  The
- * reaper word (our pid tag) makes us the only taker; then the slot gets
+ * reaper word (our tag, by pid) makes us the only taker; then the slot gets
  * our pid at a new generation and goes LIVE, so our tag names a live
  * process and our locks are never broken, and what the dead owner left in
  * it is reaped with that tag.  Killed at any point, the slot is LIVE (or
@@ -418,7 +414,7 @@ static bool slot_dead(struct proc_slot *s, uint32_t st);
 static struct proc_slot *slot_take_over(void)
 {
     pid_t pid = getpid();
-    uint32_t me = PID_TAG | (uint32_t)pid;
+    uint32_t me = shm_self_tag(); /* by pid: we have no slot */
     struct proc_slot *t = slots();
     for (uint32_t i = 0; i < PROC_SLOTS; i++) {
         struct proc_slot *s = &t[i];
@@ -632,15 +628,37 @@ static void reap_all_dead(void)
 }
 
 /* Tags name a slot and its generation in 30 bits (lock words keep two
- * more for themselves). */
+ * more for themselves).  A process without a slot yet (attaching, a
+ * forked child registering, one taking a dead slot over) still takes
+ * locks: its tag names it by pid, with an index past the table
+ * (TAG_PID_BASE + the pid's low bits, the rest in the generation bits),
+ * so that a lock it holds when killed can be broken too. */
 #define TAG_INDEX_BITS 11
 #define TAG_GEN_MASK 0x7ffffu
+#define TAG_PID_BASE (PROC_SLOTS + 1)
+#define TAG_PID_LOW 9
+_Static_assert(TAG_PID_BASE + (1u << TAG_PID_LOW) <= (1u << TAG_INDEX_BITS),
+               "pid tags fit the index bits");
+
+static uint32_t pid_tag(pid_t pid)
+{
+    uint32_t p = (uint32_t)pid;
+    return (((p >> TAG_PID_LOW) & TAG_GEN_MASK) << TAG_INDEX_BITS) |
+           (TAG_PID_BASE + (p & ((1u << TAG_PID_LOW) - 1)));
+}
+
+static pid_t tag_pid(uint32_t tag)
+{
+    uint32_t idx = tag & ((1u << TAG_INDEX_BITS) - 1);
+    return (pid_t)((((tag >> TAG_INDEX_BITS) & TAG_GEN_MASK) << TAG_PID_LOW) |
+                   (idx - TAG_PID_BASE));
+}
 
 uint32_t shm_self_tag(void)
 {
     struct proc_slot *s = shm.self;
     if (!s)
-        return 0;
+        return pid_tag(getpid());
     uint32_t gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
     return ((gen & TAG_GEN_MASK) << TAG_INDEX_BITS) | (shm.self_index + 1);
 }
@@ -663,8 +681,9 @@ uint32_t shm_slot_tag(const struct proc_slot *s)
 /* Is the tagged process gone?  For lock waiters that waited long. */
 bool shm_tag_dead(uint32_t tag)
 {
-    if (tag & PID_TAG) /* a reaper without a slot (slot_take_over) */
-        return start_time_of((pid_t)(tag & ~PID_TAG)) == 0;
+    uint32_t idx = tag & ((1u << TAG_INDEX_BITS) - 1);
+    if (idx >= TAG_PID_BASE) /* a process without a slot */
+        return start_time_of(tag_pid(tag)) == 0;
     uint32_t gen;
     struct proc_slot *s = tag_slot(tag, &gen);
     if (!s || s == shm.self)

@@ -981,6 +981,31 @@ static int crash_worker(void *arg)
     ReleaseSemaphore(ready, 1, NULL);
     CloseHandle(ready);
     for (;;) {
+        /* Handle churn: kills also land inside Create, Open, Duplicate
+         * and Close, with a handle count between an object and a table. */
+        HANDLE t = NULL, d = NULL;
+        switch (rand_r(&seed) % 4) {
+        case 0:
+            t = OpenMutexA(SYNCHRONIZE, FALSE, "Local\\wscrash_mx");
+            break;
+        case 1:
+            t = CreateEventA(NULL, TRUE, FALSE, "Local\\wscrash_churn");
+            break;
+        case 2:
+            DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &d, 0, FALSE,
+                            DUPLICATE_SAME_ACCESS);
+            break;
+        default:
+            t = OpenEventA(SYNCHRONIZE, FALSE, "Local\\wscrash_ev");
+            if (t && DuplicateHandle(GetCurrentProcess(), t, GetCurrentProcess(), &d, 0,
+                                     FALSE, DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE))
+                t = NULL;
+            break;
+        }
+        if (t)
+            CloseHandle(t);
+        if (d)
+            CloseHandle(d);
         HANDLE both[2] = {m, s};
         DWORD r = WaitForMultipleObjects(2, both, (rand_r(&seed) & 1), 1000);
         if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED_0)
@@ -1008,13 +1033,19 @@ static int crash_session(void *arg)
         pid_t w[CRASH_WORKERS];
         for (int i = 0; i < CRASH_WORKERS; i++)
             w[i] = child_start(crash_worker, (void *)(uintptr_t)(seed + round * 7 + i));
-        /* Kills land in the steady state: waits, acquisitions, releases
-         * (docs/ARCHITECTURE.md says why not inside an Open or Close). */
+        /* Kills land in waits, acquisitions, releases and handle churn. */
         for (int i = 0; i < CRASH_WORKERS; i++)
             if (WaitForSingleObject(ready, 20000) != WAIT_OBJECT_0) {
                 fprintf(stderr, "round %d: worker %d not ready\n", round, i);
                 return 5;
             }
+        /* And one more, killed while it starts: inside its slot's claim,
+         * its first Opens. */
+        pid_t early = child_start(crash_worker, (void *)(uintptr_t)(seed + round * 7 + 5));
+        struct timespec ts0 = {0, (long)(rand_r(&seed) % 3000) * 1000};
+        nanosleep(&ts0, NULL);
+        kill(early, SIGKILL);
+        waitpid(early, NULL, 0);
         for (int i = 0; i < CRASH_WORKERS; i++) {
             struct timespec ts = {0, (long)(rand_r(&seed) % 4000) * 1000};
             nanosleep(&ts, NULL);
@@ -1042,16 +1073,31 @@ static int crash_session(void *arg)
     CloseHandle(s);
     CloseHandle(e);
     CloseHandle(ready);
-    /* Every worker's handles went with it (reaped by our deathwatch): with
-     * ours closed, the names are free. */
-    for (int i = 0; i < 200; i++) {
-        HANDLE t = OpenMutexA(SYNCHRONIZE, FALSE, "Local\\wscrash_mx");
-        if (!t)
-            return GetLastError() == ERROR_FILE_NOT_FOUND ? 0 : 3;
-        CloseHandle(t);
-        settle_ms(25);
+    /* Every worker's handles went with it (reaped by our deathwatch), also
+     * the counts a kill caught between an object and a table: with ours
+     * closed, the names are free. */
+    static const char *const names[] = {"Local\\wscrash_mx", "Local\\wscrash_sem",
+                                        "Local\\wscrash_ev", "Local\\wscrash_churn"};
+    for (int k = 0; k < 4; k++) {
+        int i;
+        for (i = 0; i < 200; i++) {
+            HANDLE t = k == 0   ? OpenMutexA(SYNCHRONIZE, FALSE, names[k])
+                       : k == 1 ? OpenSemaphoreA(SYNCHRONIZE, FALSE, names[k])
+                                : OpenEventA(SYNCHRONIZE, FALSE, names[k]);
+            if (!t) {
+                if (GetLastError() != ERROR_FILE_NOT_FOUND)
+                    return 3;
+                break;
+            }
+            CloseHandle(t);
+            settle_ms(25);
+        }
+        if (i == 200) {
+            fprintf(stderr, "%s outlived every handle\n", names[k]);
+            return 4;
+        }
     }
-    return 4;
+    return 0;
 }
 
 START_TEST(test_crash_loop)
