@@ -179,12 +179,14 @@ void handle_intent_reap(struct proc_slot *dead, struct shm_thread *r)
                (intent_entry(dead, in, &w) && w == in->word);
     else
         drop = intent_entry(dead, in, &w) && w == he_removed(in->word, arena_off(r));
-    /* Cleared first: a reaper killed here leaks the count rather than
-     * letting its successor drop it twice. */
-    intent_clear(in);
     if (drop) {
-        object_handle_close(o);
+        /* The intent goes just before the decrement: a reaper killed
+         * before it is succeeded by one that finds the same intent. */
+        object_handle_close_rec(o, &in->obj);
+        intent_clear(in);
         object_unref(o);
+    } else {
+        intent_clear(in);
     }
 }
 
@@ -372,11 +374,11 @@ void handle_table_reap(struct proc_slot *s)
         uint64_t w = 0;
         bool drop = s->reap_index && entry_word_at(s, s->reap_index - 1, &w) &&
                     w == he_removed(s->reap_word, REMOVER_REAPER);
+        if (drop)
+            object_handle_close_rec(left, &s->reap_obj);
         atomic_store_explicit(&s->reap_obj, 0, memory_order_release);
-        if (drop) {
-            object_handle_close(left);
+        if (drop)
             object_unref(left);
-        }
     }
     for (uint32_t i = 0; i < s->ht_top; i++) {
         struct handle_entry *e = entry_at_in(s, i);
@@ -392,12 +394,12 @@ void handle_table_reap(struct proc_slot *s)
                                                       memory_order_acquire))
                 break;
         }
-        atomic_store_explicit(&s->reap_obj, 0, memory_order_release);
         if (w & HE_USED) {
             struct object *o = he_object(w);
-            object_handle_close(o);
+            object_handle_close_rec(o, &s->reap_obj); /* clears it */
             object_unref(o);
         }
+        atomic_store_explicit(&s->reap_obj, 0, memory_order_release);
     }
     while (s->remote_defer) {
         struct remote_unref *r = arena_ptr(s->remote_defer);

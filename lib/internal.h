@@ -384,6 +384,9 @@ void object_unref_deferred(struct object *o);
 /* Handle count bookkeeping; object_handle_close may remove the name. */
 void object_handle_open(struct object *o);
 void object_handle_close(struct object *o);
+/* object_handle_close for a count a record (an intent, a reaper's) stands
+ * for: the record is cleared just before the decrement (object.c). */
+void object_handle_close_rec(struct object *o, _Atomic aoff_t *rec);
 
 /* Maps GENERIC_* rights; returns the specific mask. */
 ACCESS_MASK object_map_access(const struct object_type *type, ACCESS_MASK a);

@@ -120,29 +120,33 @@ void object_handle_open(struct object *o)
     atomic_fetch_add_explicit(&o->handles, 1, memory_order_relaxed);
 }
 
-/* The count being dropped is the one the calling thread's intent record
- * stands for (handle.c): the record goes just before the decrement, so a
- * kill in between leaks the count instead of having it dropped twice. */
-static inline void intent_done(struct object *o)
-{
-    struct ws_thread *t = ws_current;
-    if (t && t->rec &&
-        atomic_load_explicit(&t->rec->intent.obj, memory_order_relaxed) == arena_off(o))
-        atomic_store_explicit(&t->rec->intent.obj, 0, memory_order_release);
-}
-
-void object_handle_close(struct object *o)
+/* Drops a handle count.  `rec`, when it names o, is the record that
+ * accounts for this count while it is in flight (a thread's intent, or a
+ * reaper's record in the slot, handle.c): it is cleared just before the
+ * decrement, and stands again if the decrement does not happen there, so
+ * a kill anywhere (also while waiting for the namespace lock) leaves the
+ * count accounted for, save the instruction between the two. */
+void object_handle_close_rec(struct object *o, _Atomic aoff_t *rec)
 {
     const struct object_type *type = object_type_of(o);
-    intent_done(o);
+    const aoff_t self = arena_off(o);
+    if (rec && atomic_load_explicit(rec, memory_order_relaxed) != self)
+        rec = NULL;
     if (o->obj_flags & OBJ_NAMED) {
         uint32_t h = atomic_load_explicit(&o->handles, memory_order_relaxed);
-        while (h > 1)
+        while (h > 1) {
+            if (rec)
+                atomic_store_explicit(rec, 0, memory_order_release);
             if (atomic_compare_exchange_weak_explicit(&o->handles, &h, h - 1,
                                                       memory_order_acq_rel,
                                                       memory_order_relaxed))
                 return;
+            if (rec)
+                atomic_store_explicit(rec, self, memory_order_release);
+        }
         ns_lock();
+        if (rec)
+            atomic_store_explicit(rec, 0, memory_order_release);
         bool last = atomic_fetch_sub_explicit(&o->handles, 1,
                                               memory_order_acq_rel) == 1;
         if (last)
@@ -154,9 +158,18 @@ void object_handle_close(struct object *o)
             cell_last_close(o);
         return;
     }
+    if (rec)
+        atomic_store_explicit(rec, 0, memory_order_release);
     if (atomic_fetch_sub_explicit(&o->handles, 1, memory_order_acq_rel) == 1 &&
         type->last_close)
         type->last_close(o);
+}
+
+/* The calling thread's own count: its intent record, if it names o. */
+void object_handle_close(struct object *o)
+{
+    struct ws_thread *t = ws_current;
+    object_handle_close_rec(o, t && t->rec ? &t->rec->intent.obj : NULL);
 }
 
 ACCESS_MASK object_map_access(const struct object_type *type, ACCESS_MASK a)

@@ -436,6 +436,8 @@ static struct proc_slot *slot_take_over(void)
         s->start_time = start_time_of(pid);
         __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
         s->parent_pid = (int32_t)getppid();
+        atomic_store_explicit(&s->inbox_key[0], 0, memory_order_relaxed); /* the dead one's */
+        atomic_store_explicit(&s->inbox_key[1], 0, memory_order_relaxed);
         atomic_store_explicit(&s->gen, gen + 1, memory_order_release);
         atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
         atomic_store_explicit(&s->reaper, 0, memory_order_release);
