@@ -130,6 +130,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct handle_intent, slot),
         LAYOUT_FIELD(struct handle_intent, slot_gen),
         LAYOUT_FIELD(struct handle_intent, index),
+        LAYOUT_FIELD(struct handle_intent, counted),
         LAYOUT_FIELD(struct handle_intent, word),
         LAYOUT_FIELD(struct shm_thread, intent),
         LAYOUT_FIELD(struct shm_thread, claiming),

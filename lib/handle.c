@@ -118,6 +118,7 @@ static void intent_set(struct handle_intent *in, struct object *o, uint32_t op,
     in->slot = s && s != ht_slot ? shm_slot_index(s) + 1 : 0;
     in->slot_gen = s ? atomic_load_explicit(&s->gen, memory_order_relaxed) : 0;
     in->word = word;
+    atomic_store_explicit(&in->counted, 1, memory_order_relaxed);
     atomic_store_explicit(&in->index, index, memory_order_release);
     atomic_store_explicit(&in->obj, arena_off(o), memory_order_release);
 }
@@ -127,9 +128,21 @@ static void intent_clear(struct handle_intent *in)
     atomic_store_explicit(&in->obj, 0, memory_order_release);
 }
 
-void handle_intent_begin(struct object *o)
+/* The intent first, marked not counted, then the increment and the mark
+ * in adjacent instructions: a reaper never drops a count that was not
+ * taken, and only a kill between those two instructions leaks one. */
+static void intent_count(struct handle_intent *in, struct object *o,
+                         struct proc_slot *s, uint32_t index, uint64_t word)
 {
-    intent_set(my_intent(), o, INTENT_INSERT, NULL, 0, 0);
+    intent_set(in, o, INTENT_INSERT, s, index, word);
+    atomic_store_explicit(&in->counted, 0, memory_order_release);
+    atomic_fetch_add_explicit(&o->handles, 1, memory_order_relaxed); /* object_handle_open */
+    atomic_store_explicit(&in->counted, 1, memory_order_release);
+}
+
+void handle_intent_open(struct object *o)
+{
+    intent_count(my_intent(), o, NULL, 0, 0);
 }
 
 /* The word of entry index - 1 of the table an intent names, if it can be
@@ -175,8 +188,9 @@ void handle_intent_reap(struct proc_slot *dead, struct shm_thread *r)
     uint64_t w = 0;
     bool drop;
     if (in->op == INTENT_INSERT)
-        drop = !atomic_load_explicit(&in->index, memory_order_acquire) ||
-               (intent_entry(dead, in, &w) && w == in->word);
+        drop = atomic_load_explicit(&in->counted, memory_order_acquire) &&
+               (!atomic_load_explicit(&in->index, memory_order_acquire) ||
+                (intent_entry(dead, in, &w) && w == in->word));
     else
         drop = intent_entry(dead, in, &w) && w == he_removed(in->word, arena_off(r));
     if (drop) {
@@ -561,9 +575,8 @@ DWORD handle_inherit_into(struct proc_slot *c, const HANDLE *only, size_t n_only
             if (take) {
                 struct object *o = he_object(w);
                 object_ref(o);
-                object_handle_open(o);
-                intent_set(in, o, INTENT_INSERT, c, i + 1,
-                           atomic_load_explicit(&d->word, memory_order_relaxed));
+                intent_count(in, o, c, i + 1,
+                             atomic_load_explicit(&d->word, memory_order_relaxed));
                 atomic_store_explicit(&d->access, a, memory_order_relaxed);
                 atomic_store_explicit(&d->word, w, memory_order_release);
                 intent_clear(in);
@@ -800,8 +813,7 @@ static DWORD dup_source(struct proc_slot *sp, HANDLE src, struct object **o,
             err = handle_get_from(sp, src, o, access, flags);
         }
         if (!err) {
-            object_handle_open(*o);
-            handle_intent_begin(*o);
+            handle_intent_open(*o);
         }
         return err;
     }
@@ -816,8 +828,7 @@ static DWORD dup_source(struct proc_slot *sp, HANDLE src, struct object **o,
     }
     if (!err) {
         object_ref(*o);
-        object_handle_open(*o);
-        handle_intent_begin(*o);
+        handle_intent_open(*o);
     }
     ws_rcu_unlock();
     return err;

@@ -434,9 +434,10 @@ extern const struct object_type waitable_any;
 DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
                     HANDLE *out);
 void handle_thread_exit(void); /* gives the thread's cached indices back */
-/* The calling thread has just taken a handle count and reference on o for
- * a handle it is about to make (the intent record, handle.c). */
-void handle_intent_begin(struct object *o);
+/* Takes a handle count on o (the caller holds a reference for it) for a
+ * handle the calling thread is about to make, recording it in the
+ * thread's intent record next to the increment (handle.c). */
+void handle_intent_open(struct object *o);
 /* A reaper finishes or undoes a dead thread's count in flight. */
 struct proc_slot;
 struct shm_thread;
@@ -532,7 +533,7 @@ struct handle_intent {
     uint32_t slot;              /* the table's slot index + 1; 0: our own */
     uint32_t slot_gen;          /* ...and its generation */
     _Atomic uint32_t index;     /* entry index + 1, once known (after word) */
-    uint32_t pad;
+    _Atomic uint32_t counted;   /* INSERT: the count is taken (0 just before) */
     uint64_t word;              /* INSERT: the entry before publication;
                                    REMOVE: the entry being removed */
 };

@@ -222,8 +222,7 @@ static DWORD take_named_locked(struct name_rec *r, const struct object_type *typ
     if (object_type_of(o) != type)
         return ERROR_INVALID_HANDLE;
     object_ref(o);
-    object_handle_open(o);
-    handle_intent_begin(o);
+    handle_intent_open(o);
     *out = o;
     return ERROR_SUCCESS;
 }
@@ -244,8 +243,7 @@ static bool name_insert_locked(aoff_t *b, const struct ws_name *name, uint32_t h
     /* Counted (and in the intent record) before it is named, and named by
      * one last store: a process killed in between leaves an object its
      * reaper can drop, never a name with no count. */
-    object_handle_open(o);
-    handle_intent_begin(o);
+    handle_intent_open(o);
     o->name = arena_off(r);
     o->obj_flags |= OBJ_NAMED;
     b[hash % NS_BUCKETS] = arena_off(r);
@@ -400,8 +398,7 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
         err = ns_create(&name, type, make, ctx, &g, &o, &existed);
         name_free(&name);
     } else if ((o = make(ctx, &err))) {
-        object_handle_open(o);
-        handle_intent_begin(o);
+        handle_intent_open(o);
     }
     if (err)
         return ws_null(err);
