@@ -29,9 +29,11 @@
  *   - Every handle count is, at every instant, either in a table entry or
  *     in some thread's intent record (struct handle_intent in its shared
  *     shm_thread), so a process killed anywhere leaves nothing a reaper
- *     cannot account for (handle_intent_reap).  Making a handle: take the
- *     count and reference, write the intent (object), pick the index and
- *     write it with the entry's word before publication, publish, clear.
+ *     cannot account for (handle_intent_reap).  Making a handle: with a
+ *     reference held, write the intent (object, marked not counted), take
+ *     the count and mark it counted in the next instruction
+ *     (intent_count), pick the index and write it with the entry's word
+ *     before publication, publish, clear.
  *     Removing one: write the intent (object, index, the entry's word),
  *     empty the entry with a compare-and-swap to a word that names the
  *     remover (its record's offset in the object bits, HE_USED clear),
@@ -43,7 +45,7 @@
  *     Where it cannot read the entry safely (another process's table
  *     being reaped) it leaves the count: a leak, never a double drop.  Two
  *     one-instruction gaps remain on the leak side: between a count's
- *     increment and the intent's store, and between the intent's clearing
+ *     increment and its "counted" mark, and between the intent's clearing
  *     and the decrement.  A reaper emptying a dead table keeps the same
  *     record in the slot (reap_obj), so the next reaper finishes it.
  *   - Freeing bumps the generation; a freed index goes to the tail of a FIFO
