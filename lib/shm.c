@@ -1026,7 +1026,15 @@ static void sweep_stale_sessions(void)
         path_join(sp, shm.dir, name);
         snprintf(name, sizeof name, "lock-%s", id);
         path_join(lp, shm.dir, name);
-        int lk = open(lp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        /* A lock file made here (the session had none) goes again if the
+         * session turns out busy: its layout's attachers re-check the
+         * file they locked, so they never depend on ours. */
+        bool created = false;
+        int lk = open(lp, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (lk < 0 && errno == ENOENT) {
+            lk = open(lp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+            created = lk >= 0;
+        }
         if (lk < 0)
             continue;
         struct stat a, b;
@@ -1043,6 +1051,8 @@ static void sweep_stale_sessions(void)
             if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
                 !flock(fd, LOCK_EX | LOCK_NB)) {
                 unlink(sp);
+                unlink(lp);
+            } else if (created) {
                 unlink(lp);
             }
             close(fd);

@@ -899,11 +899,15 @@ START_TEST(test_other_layout)
     ck_assert_uint_eq(GetLastError(), ERROR_FILE_NOT_FOUND);
 
     unsigned char back[FORGED_SIZE + 1];
-    fd = open(forged, O_RDONLY);
-    ck_assert_int_ge(fd, 0);
-    ck_assert_int_eq(read(fd, back, sizeof back), FORGED_SIZE);
-    close(fd);
+    int rfd = open(forged, O_RDONLY);
+    ck_assert_int_ge(rfd, 0);
+    ck_assert_int_eq(read(rfd, back, sizeof back), FORGED_SIZE);
+    close(rfd);
     ck_assert(memcmp(back, junk, FORGED_SIZE) == 0);
+    /* No lock file was left for it by our sweep. */
+    char forged_lock[256];
+    snprintf(forged_lock, sizeof forged_lock, "%s/lock-00000000000bad1d", session_dir);
+    ck_assert_int_ne(access(forged_lock, F_OK), 0);
     ck_assert(CloseHandle(e));
     close(fd); /* its member leaves */
     unlink(forged);
