@@ -1214,8 +1214,12 @@ bool change_dir_cancel(struct file_obj *f, uint32_t tid, LPOVERLAPPED ov);
  * \\.\mailslot\ name, with `reserve` bytes left for a suffix;
  * ERROR_INVALID_NAME when the prefix is not the kind's. */
 enum rdv_kind { RDV_PIPE, RDV_MAILSLOT };
-DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, bool shared, size_t reserve,
-               char *out, size_t cap);
+/* The user's own directory (made if missing), or the shared base of names
+ * granted to other users: made if missing by a creator, only looked at by
+ * a client (ERROR_FILE_NOT_FOUND when it does not exist). */
+enum rdv_where { RDV_OWN, RDV_SHARED_MAKE, RDV_SHARED_LOOK };
+DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, enum rdv_where where,
+               size_t reserve, char *out, size_t cap);
 /* CreateFile's hook: is it a pipe (mailslot) name, and open its client
  * end (a writer). */
 bool npipe_is_name(const void *name, bool wide);

@@ -347,7 +347,8 @@ static DWORD create_mailslot(const void *name, bool wide, DWORD max_size,
         return err;
     bool shared = grant_reaches_others(&g);
     struct sockaddr_un a = {.sun_family = AF_UNIX};
-    if ((err = rdv_path(name, wide, RDV_MAILSLOT, shared, 10, a.sun_path, sizeof a.sun_path)))
+    if ((err = rdv_path(name, wide, RDV_MAILSLOT, shared ? RDV_SHARED_MAKE : RDV_OWN, 10,
+                        a.sun_path, sizeof a.sun_path)))
         return err;
     int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0)
@@ -443,7 +444,7 @@ DWORD mailslot_open(const void *name, bool wide, ACCESS_MASK access, DWORD share
                     DWORD creation, HANDLE *out)
 {
     struct sockaddr_un a = {.sun_family = AF_UNIX};
-    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, false, 10, a.sun_path, sizeof a.sun_path);
+    DWORD err = rdv_path(name, wide, RDV_MAILSLOT, RDV_OWN, 10, a.sun_path, sizeof a.sun_path);
     if (err)
         return err == ERROR_INVALID_NAME ? ERROR_FILE_NOT_FOUND : err;
     if (creation != OPEN_EXISTING)
@@ -462,7 +463,7 @@ DWORD mailslot_open(const void *name, bool wide, ACCESS_MASK access, DWORD share
          * kernel and then the DACL kept beside it have their say. */
         struct sockaddr_un b = {.sun_family = AF_UNIX};
         err = ERROR_FILE_NOT_FOUND;
-        if (!rdv_path(name, wide, RDV_MAILSLOT, true, 10, b.sun_path, sizeof b.sun_path) &&
+        if (!rdv_path(name, wide, RDV_MAILSLOT, RDV_SHARED_LOOK, 10, b.sun_path, sizeof b.sun_path) &&
             connect(s, (struct sockaddr *)&b, sizeof b) == 0) {
             char dacl_path[120];
             snprintf(dacl_path, sizeof dacl_path, "%s.max", b.sun_path);

@@ -179,11 +179,14 @@ static const char *shared_base(void)
     return d && *d ? d : "/tmp/winshim-pipes";
 }
 
-/* A sticky directory writable by all (made so when missing). */
-static DWORD dir_ensure_shared(const char *path)
+/* A sticky directory writable by all (made so when missing, unless only
+ * looking: a client's lookup leaves nothing behind). */
+static DWORD dir_ensure_shared(const char *path, bool make)
 {
     struct stat st;
     if (lstat(path, &st) < 0) {
+        if (errno == ENOENT && !make)
+            return ERROR_FILE_NOT_FOUND;
         if (errno != ENOENT || (mkdir(path, 0700) < 0 && errno != EEXIST))
             return ws_errno_to_win32(errno);
         if (!lstat(path, &st) && st.st_uid == geteuid() && (st.st_mode & 01777) != 01777)
@@ -205,9 +208,10 @@ static bool dir_is_shared(const char *dir)
 
 #define NP_GRANT_OFFSET 64 /* where the DACL (struct grant) is in the info file */
 
-DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, bool shared, size_t reserve,
-               char *out, size_t cap)
+DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, enum rdv_where where,
+               size_t reserve, char *out, size_t cap)
 {
+    bool shared = where != RDV_OWN;
     WCHAR w[600];
     if (!name)
         return ERROR_INVALID_NAME;
@@ -234,14 +238,14 @@ DWORD rdv_path(const void *name, bool wide, enum rdv_kind kind, bool shared, siz
     } else {
         snprintf(base, sizeof base, "/tmp/winshim-%u", (unsigned)geteuid());
     }
-    DWORD (*ensure)(const char *) = shared ? dir_ensure_shared : dir_ensure;
-    DWORD err = ensure(base);
+    bool make = where == RDV_SHARED_MAKE;
+    DWORD err = shared ? dir_ensure_shared(base, make) : dir_ensure(base);
     if (err)
         return err;
     int n = snprintf(out, cap, "%s/%s", base, kind == RDV_PIPE ? "pipe" : "mailslot");
     if (n < 0 || (size_t)n >= cap)
         return ERROR_FILENAME_EXCED_RANGE;
-    if ((err = ensure(out)))
+    if ((err = shared ? dir_ensure_shared(out, make) : dir_ensure(out)))
         return err;
     /* The escaped name: [0-9A-Z-] as is, every other unit as %XXXX.  When
      * that is too long for a socket address, a 128-bit hash of the folded
@@ -918,7 +922,8 @@ static DWORD create_named_pipe(const void *name, bool wide, DWORD open_mode,
         return err;
     bool shared = grant_reaches_others(&g);
     char dir[108];
-    if ((err = rdv_path(name, wide, RDV_PIPE, shared, 5, dir, sizeof dir)))
+    if ((err = rdv_path(name, wide, RDV_PIPE, shared ? RDV_SHARED_MAKE : RDV_OWN, 5, dir,
+                        sizeof dir)))
         return err;
     struct np_info want = {
         .magic = NP_INFO_MAGIC,
@@ -1054,12 +1059,12 @@ bool npipe_is_name(const void *name, bool wide)
  * pipe the kernel keeps us out of is ERROR_ACCESS_DENIED. */
 static DWORD name_find(const void *name, bool wide, char *dir, size_t cap, int *info_fd)
 {
-    DWORD err = rdv_path(name, wide, RDV_PIPE, false, 5, dir, cap);
+    DWORD err = rdv_path(name, wide, RDV_PIPE, RDV_OWN, 5, dir, cap);
     if (err)
         return err;
     if (!info_lock(dir, false, LOCK_SH, info_fd))
         return ERROR_SUCCESS;
-    if (rdv_path(name, wide, RDV_PIPE, true, 5, dir, cap))
+    if (rdv_path(name, wide, RDV_PIPE, RDV_SHARED_LOOK, 5, dir, cap))
         return ERROR_FILE_NOT_FOUND;
     err = info_lock(dir, false, LOCK_SH, info_fd);
     return err == ERROR_ACCESS_DENIED ? err : err ? ERROR_FILE_NOT_FOUND : ERROR_SUCCESS;
@@ -1275,7 +1280,7 @@ static uint64_t mono_ms(void)
 static DWORD wait_named_pipe(const void *name, bool wide, DWORD timeout)
 {
     char dir[108];
-    DWORD err = rdv_path(name, wide, RDV_PIPE, false, 5, dir, sizeof dir);
+    DWORD err = rdv_path(name, wide, RDV_PIPE, RDV_OWN, 5, dir, sizeof dir);
     if (err)
         return err == ERROR_INVALID_NAME ? ERROR_PATH_NOT_FOUND : err; /* as Wine */
     int found_fd; /* the user's own pipe of the name, else a granted one */

@@ -764,6 +764,18 @@ END_TEST
 
 START_TEST(test_pipe_granted)
 {
+    /* A client's lookup of a name nobody made leaves no shared base
+     * behind (it is made by the first granted pipe). */
+    struct stat st;
+    ck_assert_int_eq(stat(pipe_dir, &st), -1);
+    ASSERT_FAILS(CreateFileA("\\\\.\\pipe\\nobody_made", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0,
+                             NULL) != INVALID_HANDLE_VALUE,
+                 ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(CreateFileA("\\\\.\\mailslot\\nobody_made", GENERIC_WRITE, FILE_SHARE_READ, NULL,
+                             OPEN_EXISTING, 0, NULL) != INVALID_HANDLE_VALUE,
+                 ERROR_FILE_NOT_FOUND);
+    ck_assert_int_eq(stat(pipe_dir, &st), -1);
+
     /* A pipe whose DACL lets others in lives in the shared base; the
      * user's own clients find it there too. */
     struct sa_buf b;
@@ -772,7 +784,6 @@ START_TEST(test_pipe_granted)
                                   sa_null_dacl(&b));
     ck_assert_ptr_ne(srv, INVALID_HANDLE_VALUE);
     char path[256];
-    struct stat st;
     snprintf(path, sizeof path, "%s/pipe/CELLPIPE", pipe_dir);
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_uint_eq(st.st_mode & 0777, 0711);
