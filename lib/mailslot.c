@@ -458,7 +458,11 @@ DWORD mailslot_open(const void *name, bool wide, ACCESS_MASK access, DWORD share
     int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s < 0)
         return ws_errno_to_win32(errno);
-    if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+    int r;
+    do
+        r = connect(s, (struct sockaddr *)&a, sizeof a);
+    while (r < 0 && errno == EINTR);
+    if (r < 0) {
         /* Not the user's own: one granted to us in the shared base?  The
          * kernel and then the DACL kept beside it have their say. */
         struct sockaddr_un b = {.sun_family = AF_UNIX};
