@@ -230,63 +230,6 @@ static int msg_flags(int flags, int *lflags)
     return 0;
 }
 
-int sockos_send(int fd, const void *buf, int len, int flags, const void *to,
-                int tolen, int *done)
-{
-    struct sockaddr_storage ss;
-    socklen_t slen = 0;
-    int lflags, err;
-    if (len < 0 || (len && !buf))
-        return EFAULT;
-    if ((err = msg_flags(flags, &lflags)))
-        return err;
-    if (to && (err = addr_in(to, tolen, &ss, &slen)))
-        return err;
-    /* Windows has no SIGPIPE. */
-    lflags |= MSG_NOSIGNAL;
-    ssize_t n;
-    while ((n = sendto(fd, buf, (size_t)len, lflags, to ? (struct sockaddr *)&ss : NULL,
-                       slen)) < 0)
-        if (errno != EINTR)
-            return errno;
-    *done = (int)n;
-    return 0;
-}
-
-int sockos_recv(int fd, void *buf, int len, int flags, void *from, int *fromlen,
-                int *done)
-{
-    struct sockaddr_storage ss;
-    int lflags, err;
-    if (len < 0 || (len && !buf))
-        return EFAULT;
-    if (from && (!fromlen || *fromlen < 0))
-        return EFAULT;
-    if ((err = msg_flags(flags, &lflags)))
-        return err;
-    struct iovec iov = {.iov_base = buf, .iov_len = (size_t)len};
-    struct msghdr m;
-    ssize_t n;
-    do {
-        memset(&m, 0, sizeof m);
-        m.msg_name = &ss;
-        m.msg_namelen = sizeof ss;
-        m.msg_iov = &iov;
-        m.msg_iovlen = 1;
-        n = recvmsg(fd, &m, lflags);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return errno;
-    if (from && m.msg_namelen &&
-        (err = addr_out(&ss, m.msg_namelen, from, fromlen)))
-        return err;
-    *done = (int)n;
-    /* A datagram cut short: Windows fails the call, keeping the bytes. */
-    if (m.msg_flags & MSG_TRUNC)
-        return EMSGSIZE;
-    return 0;
-}
-
 /* The vectored forms (WSASend/WSARecv): struct sockos_iov is laid out as
  * struct iovec (checked below); nonblock adds MSG_DONTWAIT, so that the
  * overlapped engine never sleeps in the kernel. */
@@ -348,6 +291,32 @@ int sockos_recvv(int fd, const struct sockos_iov *iov, unsigned n, int flags,
     if (m.msg_flags & MSG_TRUNC)
         return EMSGSIZE;
     return 0;
+}
+
+/* send/recv and their To/From forms: the vectored calls on one buffer
+ * (Windows has no SIGPIPE: sockos_sendv sends with MSG_NOSIGNAL). */
+int sockos_send(int fd, const void *buf, int len, int flags, const void *to,
+                int tolen, int *done)
+{
+    if (len < 0 || (len && !buf))
+        return EFAULT;
+    struct sockos_iov iov = {.base = (void *)(uintptr_t)buf, .len = (size_t)len};
+    size_t n = 0;
+    int err = sockos_sendv(fd, &iov, 1, flags, to, tolen, false, &n);
+    *done = (int)n;
+    return err;
+}
+
+int sockos_recv(int fd, void *buf, int len, int flags, void *from, int *fromlen,
+                int *done)
+{
+    if (len < 0 || (len && !buf))
+        return EFAULT;
+    struct sockos_iov iov = {.base = buf, .len = (size_t)len};
+    size_t n = 0;
+    int err = sockos_recvv(fd, &iov, 1, flags, from, fromlen, false, &n);
+    *done = (int)n;
+    return err;
 }
 
 int sockos_name(int fd, bool peer, void *addr, int *len)
