@@ -1511,6 +1511,20 @@ WS_EXPORT BOOL WINAPI GetNamedPipeHandleStateW(HANDLE h, LPDWORD state,
                             user, user_size, true);
 }
 
+/* GetNamedPipeInfo's outputs, each optional. */
+static void put_pipe_info(LPDWORD flags, LPDWORD out_size, LPDWORD in_size, LPDWORD max_instances,
+                          DWORD f, DWORD out, DWORD in, DWORD max)
+{
+    if (flags)
+        *flags = f;
+    if (out_size)
+        *out_size = out;
+    if (in_size)
+        *in_size = in;
+    if (max_instances)
+        *max_instances = max;
+}
+
 /* GetNamedPipeInfo of an anonymous pipe: Windows makes the read end the
  * server end of a one-instance byte pipe. */
 static DWORD anon_pipe_info(HANDLE h, LPDWORD flags, LPDWORD out_size,
@@ -1527,14 +1541,9 @@ static DWORD anon_pipe_info(HANDLE h, LPDWORD flags, LPDWORD out_size,
     }
     int fd = file_fd(&f->hdr);
     int size = fd >= 0 ? fcntl(fd, F_GETPIPE_SZ) : -1;
-    if (flags)
-        *flags = (granted & FILE_READ_DATA) ? PIPE_SERVER_END : PIPE_CLIENT_END;
-    if (out_size)
-        *out_size = size > 0 ? (DWORD)size : 0;
-    if (in_size)
-        *in_size = size > 0 ? (DWORD)size : 0;
-    if (max_instances)
-        *max_instances = 1;
+    DWORD bytes = size > 0 ? (DWORD)size : 0;
+    put_pipe_info(flags, out_size, in_size, max_instances,
+                  (granted & FILE_READ_DATA) ? PIPE_SERVER_END : PIPE_CLIENT_END, bytes, bytes, 1);
     file_put(f);
     return ERROR_SUCCESS;
 }
@@ -1549,14 +1558,9 @@ WS_EXPORT BOOL WINAPI GetNamedPipeInfo(HANDLE h, LPDWORD flags, LPDWORD out_size
         return ws_bool(anon_pipe_info(h, flags, out_size, in_size, max_instances));
     if (err)
         return ws_bool(err);
-    if (flags)
-        *flags = (np->server ? PIPE_SERVER_END : PIPE_CLIENT_END) | np->info.pipe_type;
-    if (out_size)
-        *out_size = np->info.out_size;
-    if (in_size)
-        *in_size = np->info.in_size;
-    if (max_instances)
-        *max_instances = np->info.max_instances;
+    put_pipe_info(flags, out_size, in_size, max_instances,
+                  (np->server ? PIPE_SERVER_END : PIPE_CLIENT_END) | np->info.pipe_type,
+                  np->info.out_size, np->info.in_size, np->info.max_instances);
     file_put(f);
     return TRUE;
 }
