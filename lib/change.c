@@ -877,6 +877,19 @@ static struct dirwatch *dw_find(struct file_obj *f)
     return NULL;
 }
 
+/* Frees a watch that is in no list (its records, if any, cleared). */
+static void dirwatch_free(struct dirwatch *w)
+{
+    free(w->recs);
+    free(w->from.name);
+    close(w->p.ifd);
+    for (size_t i = 0; i < w->p.nwds; i++)
+        free(w->p.wds[i].path);
+    free(w->p.wds);
+    free(w->root);
+    free(w);
+}
+
 /* Under watch_lock: the collection of f, started now if needed. */
 static DWORD dw_start_locked(struct file_obj *f, int fd, BOOL subtree, DWORD filter,
                              DWORD keep, struct dirwatch **out)
@@ -917,12 +930,7 @@ static DWORD dw_start_locked(struct file_obj *f, int fd, BOOL subtree, DWORD fil
     if (!err && epoll_ctl(watch_epoll, EPOLL_CTL_ADD, w->p.ifd, &ev) < 0)
         err = ws_errno_to_win32(errno);
     if (err) {
-        close(w->p.ifd);
-        for (size_t i = 0; i < w->p.nwds; i++)
-            free(w->p.wds[i].path);
-        free(w->p.wds);
-        free(w->root);
-        free(w);
+        dirwatch_free(w);
         return err;
     }
     w->p.registered = true;
@@ -958,14 +966,7 @@ void change_dir_closed(struct file_obj *f)
     if (!w)
         return;
     recs_clear(w);
-    free(w->recs);
-    free(w->from.name);
-    close(w->p.ifd);
-    for (size_t i = 0; i < w->p.nwds; i++)
-        free(w->p.wds[i].path);
-    free(w->p.wds);
-    free(w->root);
-    free(w);
+    dirwatch_free(w);
 }
 
 bool change_dir_cancel(struct file_obj *f, uint32_t tid, LPOVERLAPPED ov)
