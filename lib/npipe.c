@@ -645,18 +645,26 @@ static void wait_readable(int fd)
         ;
 }
 
+/* The start of a read or a write: the end's shared state, connected (or
+ * the instance's state as an error), and this process's descriptor. */
+static DWORD np_io_begin(struct file_obj *f, struct np **np, int *fd)
+{
+    if (!(*np = np_of(f)))
+        return ERROR_INVALID_HANDLE;
+    DWORD err = np_io_ready(f, *np);
+    return err ? err : np_fd(f, fd);
+}
+
 static DWORD np_read(struct file_obj *f, void *vbuf, DWORD len, const int64_t *at,
                      DWORD *done)
 {
     (void)at;
     char *buf = vbuf;
-    struct np *np = np_of(f);
-    *done = 0;
-    if (!np)
-        return ERROR_INVALID_HANDLE;
-    DWORD err = np_io_ready(f, np);
+    struct np *np;
     int fd;
-    if (err || (err = np_fd(f, &fd)))
+    *done = 0;
+    DWORD err = np_io_begin(f, &np, &fd);
+    if (err)
         return err;
     bool nowait = np->wait_mode == PIPE_NOWAIT;
     wordlock_lock(&np->lock);
@@ -725,13 +733,11 @@ static DWORD np_write(struct file_obj *f, const void *buf, DWORD len,
                       const int64_t *at, DWORD *done)
 {
     (void)at;
-    struct np *np = np_of(f);
-    *done = 0;
-    if (!np)
-        return ERROR_INVALID_HANDLE;
-    DWORD err = np_io_ready(f, np);
+    struct np *np;
     int fd;
-    if (err || (err = np_fd(f, &fd)))
+    *done = 0;
+    DWORD err = np_io_begin(f, &np, &fd);
+    if (err)
         return err;
     bool nowait = np->wait_mode == PIPE_NOWAIT;
     int flags = MSG_NOSIGNAL | (nowait ? MSG_DONTWAIT : 0);
