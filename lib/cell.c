@@ -435,19 +435,10 @@ static void watcher_start(void)
     watcher.epfd = epoll_create1(EPOLL_CLOEXEC);
     if (watcher.epfd < 0)
         return;
-    pthread_attr_t a;
-    pthread_attr_init(&a);
-    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-    pthread_t t;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old); /* signals are the program's */
-    if (pthread_create(&t, &a, watcher_main, NULL)) {
+    if (service_thread_start(watcher_main, NULL, 0)) {
         close(watcher.epfd);
         watcher.epfd = -1;
     }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&a);
 }
 
 #ifndef PIDFD_THREAD

@@ -379,16 +379,7 @@ static DWORD watcher_start_locked(void)
     watch_epoll = epoll_create1(EPOLL_CLOEXEC);
     if (watch_epoll < 0)
         return ws_errno_to_win32(errno);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old); /* signals go to user threads */
-    pthread_t t;
-    int rc = pthread_create(&t, &attr, watcher_main, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&attr);
+    int rc = service_thread_start(watcher_main, NULL, 0);
     if (rc) {
         close(watch_epoll);
         watch_epoll = -1;

@@ -1368,6 +1368,11 @@ int utf16_to_utf8(const WCHAR *s, size_t len, char *out, size_t cap);
  * destructor covers threads that have no ws_thread. */
 void tls_thread_detach(void);
 
+/* A detached internal thread (a watcher, an engine, a timer service)
+ * that takes no signal: signals are the program's.  stack 0: the
+ * default.  0 or pthread_create's error. */
+int service_thread_start(void *(*fn)(void *), void *arg, size_t stack);
+
 #include "handle_lookup.h"
 
 #endif

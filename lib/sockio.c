@@ -189,17 +189,7 @@ static int engine_start_locked(void)
     if (fd < 0)
         return WSAENOBUFS;
     sio_epfd = fd;
-    pthread_t t;
-    pthread_attr_t attr;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old); /* the engine takes no signal */
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int r = pthread_create(&t, &attr, sio_engine, NULL);
-    pthread_attr_destroy(&attr);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (r) {
+    if (service_thread_start(sio_engine, NULL, 0)) {
         close(fd);
         sio_epfd = -1;
         return WSAENOBUFS;

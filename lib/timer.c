@@ -334,18 +334,7 @@ static DWORD service_start(void)
     pthread_cond_init(&svc.cond, &ca);
     pthread_condattr_destroy(&ca);
 
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old); /* signals are the program's */
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_attr_setstacksize(&attr, 64 * 1024);
-    pthread_t pt;
-    int r = pthread_create(&pt, &attr, timer_service, NULL);
-    pthread_attr_destroy(&attr);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (r)
+    if (service_thread_start(timer_service, NULL, 64 * 1024))
         return ERROR_NOT_ENOUGH_MEMORY;
     svc.running = true;
     return ERROR_SUCCESS;
