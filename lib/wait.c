@@ -566,6 +566,31 @@ static void alertable_end(struct ws_thread *t)
     wordlock_unlock(&t->apc_lock);
 }
 
+/* The waiter's own timeout: its compare-and-swap, or the status a claimer
+ * got in first. */
+static uint32_t time_out(struct waiter *w)
+{
+    return claim(w, WS_TIMED_OUT) ? WS_TIMED_OUT
+                                  : atomic_load_explicit(&w->status, memory_order_acquire);
+}
+
+/* Waits out a claim in progress (st): it finishes promptly, unless its
+ * claimer was killed, and then it is finished here after
+ * CLAIM_PATIENCE_MS.  Returns the status it ends with. */
+static uint32_t wait_out_claim(struct waiter *w, struct object **objs, uint32_t n, uint32_t st)
+{
+    while (st_claiming(st)) {
+        struct timespec patience;
+        deadline_from_ms(&patience, CLAIM_PATIENCE_MS);
+        int r = futex_wait(&w->status, st, &patience, ws_arena.shared);
+        uint32_t was = st;
+        st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (st == was && r == ETIMEDOUT)
+            st = claim_stalled(w, objs, n, st);
+    }
+    return st;
+}
+
 /* The blocking path.  The caller holds a reference on every object.
  * n = 0 is an alertable sleep. */
 static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
@@ -598,34 +623,19 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
     w->queued = 0;
     uint32_t st = wait_register(w, objs, n, all, timeout != 0, &queued);
     if (st == WS_WAITING && timeout == 0) /* nothing queued; an APC may alert */
-        st = claim(w, WS_TIMED_OUT) ? WS_TIMED_OUT
-                                    : atomic_load_explicit(&w->status, memory_order_acquire);
+        st = time_out(w);
     /* A thread counted as running by a completion port stops counting
      * while it sleeps here, so that another may take a packet (iocp.c). */
     bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
     if (WS_UNLIKELY(iocp_blocked))
         iocp_thread_block(t);
-    while (st == WS_WAITING || st_claiming(st)) {
-        /* A claim in progress finishes promptly, unless its claimer was
-         * killed: then the claim is finished here. */
-        struct timespec patience;
-        if (st_claiming(st))
-            deadline_from_ms(&patience, CLAIM_PATIENCE_MS);
-        int r = futex_wait(&w->status, st, st_claiming(st) ? &patience : dl,
-                           ws_arena.shared);
-        uint32_t was = st;
+    while (st == WS_WAITING) {
+        int r = futex_wait(&w->status, st, dl, ws_arena.shared);
         st = atomic_load_explicit(&w->status, memory_order_acquire);
-        if (st_claiming(st) && st == was && r == ETIMEDOUT)
-            st = claim_stalled(w, objs, n, st);
-        if (st != WS_WAITING || was != WS_WAITING)
-            continue;
-        if (r == ETIMEDOUT || (dl && deadline_passed(dl))) {
-            if (claim(w, WS_TIMED_OUT))
-                st = WS_TIMED_OUT;
-            else
-                st = atomic_load_explicit(&w->status, memory_order_acquire);
-        }
+        if (st == WS_WAITING && (r == ETIMEDOUT || (dl && deadline_passed(dl))))
+            st = time_out(w);
     }
+    st = wait_out_claim(w, objs, n, st);
     if (WS_UNLIKELY(iocp_blocked))
         iocp_thread_unblock(t);
     wait_unregister(w, objs, queued, all, st);
@@ -776,22 +786,10 @@ static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD t
         st = atomic_load_explicit(&w->status, memory_order_acquire);
         if (done)
             break;
-        if (st == WS_WAITING && ((r < 0 && errno == ETIMEDOUT) || (dl && deadline_passed(dl)))) {
-            if (claim(w, WS_TIMED_OUT))
-                st = WS_TIMED_OUT;
-            else
-                st = atomic_load_explicit(&w->status, memory_order_acquire);
-        }
+        if (st == WS_WAITING && ((r < 0 && errno == ETIMEDOUT) || (dl && deadline_passed(dl))))
+            st = time_out(w);
     }
-    while (st_claiming(st)) { /* as in wait_slow: a killed claimer is finished here */
-        struct timespec patience;
-        deadline_from_ms(&patience, CLAIM_PATIENCE_MS);
-        int pr = futex_wait(&w->status, st, &patience, ws_arena.shared);
-        uint32_t was = st;
-        st = atomic_load_explicit(&w->status, memory_order_acquire);
-        if (st == was && pr == ETIMEDOUT)
-            st = claim_stalled(w, aobjs, na, st);
-    }
+    st = wait_out_claim(w, aobjs, na, st);
     if (iocp_blocked)
         iocp_thread_unblock(t);
     if (!done) {
