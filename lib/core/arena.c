@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/hooks.h"
 #include "core/names.h"
 #include "core/object.h"
 #include "core/shm.h"
@@ -166,9 +167,8 @@ static uint64_t layout_compute(void)
     uint64_t h = layout_mix(0xcbf29ce484222325ull, core, sizeof core / sizeof *core);
     h = namespace_layout_mix(h);
     h = handle_layout_mix(h);
-    h = filelock_layout_mix(h);
-    h = iocp_layout_mix(h);
-    h = file_kinds_layout_mix(h);
+    for (const layout_mixer *m = ws_layout_mixers; *m; m++)
+        h = (*m)(h);
     for (uint32_t i = 0; i < TYPE_COUNT; i++) {
         const struct object_type *t = object_types[i];
         if (!t)

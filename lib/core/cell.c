@@ -74,12 +74,11 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/futex.h"
+#include "core/handle.h"
 #include "core/names.h"
 #include "core/object.h"
 #include "core/security.h"
 #include "core/self.h"
-#include "io/file.h"
-#include "io/path.h"
 
 #define CELL_MAGIC 0x4c4c4543534d5357ull /* "WSMSCELL" */
 #define CELL_NAME_MAX 300                /* UTF-16 units of a namespace key */
@@ -223,8 +222,8 @@ static void cell_path(char *out, const WCHAR *key, uint32_t len)
 
 bool cell_kind(const struct object_type *t)
 {
-    return t == &event_type || t == &mutex_type || t == &semaphore_type ||
-           t == &mapping_type || t == &timer_type;
+    return t->id == TYPE_EVENT || t->id == TYPE_MUTEX || t->id == TYPE_SEMAPHORE ||
+           t->id == TYPE_MAPPING || t->id == TYPE_TIMER;
 }
 
 bool grant_reaches_others(const struct grant *g)
@@ -248,7 +247,7 @@ bool grant_reaches_others(const struct grant *g)
  * kinds every right but READ_CONTROL, since waiting consumes the state. */
 static unsigned perm_of(const struct object_type *t, ACCESS_MASK r)
 {
-    ACCESS_MASK writes = t == &mapping_type ? (ACCESS_MASK)(SECTION_MAP_WRITE | SECTION_EXTEND_SIZE)
+    ACCESS_MASK writes = t->id == TYPE_MAPPING ? (ACCESS_MASK)(SECTION_MAP_WRITE | SECTION_EXTEND_SIZE)
                                             : ~(ACCESS_MASK)READ_CONTROL;
     if (r & writes)
         return 6;
@@ -729,8 +728,8 @@ static DWORD make_proxy(const struct object_type *t, int fd, struct cell *c, boo
     atomic_store_explicit(&o->state, ST_SLOW, memory_order_relaxed);
     atomic_store_explicit(&o->aux, c->nonce, memory_order_relaxed);
     o->obj_flags |= OBJ_GRANTED;
-    if (t == &mapping_type)
-        mapping_proxy_init(o, c->u.sec.size, c->u.sec.protect, c->u.sec.sec);
+    if (t->id == TYPE_MAPPING)
+        ws_hooks.section_proxy_init(o, c->u.sec.size, c->u.sec.protect, c->u.sec.sec);
     pthread_mutex_lock(&cells_lock);
     l->next = cells;
     cells = l;
@@ -763,21 +762,21 @@ DWORD cell_lookup(const struct ws_name *name, const struct object_type *t,
  * kind's make() receives it). */
 static DWORD init_state(struct cell *c, const struct object_type *t, const void *ctx)
 {
-    if (t == &event_type) {
+    if (t->id == TYPE_EVENT) {
         DWORD flags = *(const DWORD *)ctx;
         c->u.ev.manual = !!(flags & CREATE_EVENT_MANUAL_RESET);
         c->u.ev.signaled = !!(flags & CREATE_EVENT_INITIAL_SET);
         return ERROR_SUCCESS;
     }
-    if (t == &mapping_type) {
-        mapping_section_params(ctx, &c->u.sec.size, &c->u.sec.protect, &c->u.sec.sec);
+    if (t->id == TYPE_MAPPING) {
+        ws_hooks.section_params(ctx, &c->u.sec.size, &c->u.sec.protect, &c->u.sec.sec);
         return ERROR_SUCCESS;
     }
-    if (t == &timer_type) {
+    if (t->id == TYPE_TIMER) {
         c->u.tm.manual = !!(*(const DWORD *)ctx & CREATE_WAITABLE_TIMER_MANUAL_RESET);
         return ERROR_SUCCESS;
     }
-    if (t == &semaphore_type) {
+    if (t->id == TYPE_SEMAPHORE) {
         const LONG *init = ctx; /* struct semaphore_init: initial, max */
         c->u.sem.count = init[0];
         c->u.sem.max = init[1];
@@ -845,10 +844,10 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
                                                           : ws_errno_to_win32(errno);
         struct cell *c = MAP_FAILED;
         uint64_t bytes = sizeof *c;
-        if (t == &mapping_type) {
+        if (t->id == TYPE_MAPPING) {
             uint64_t size;
             DWORD protect, sec;
-            mapping_section_params(ctx, &size, &protect, &sec);
+            ws_hooks.section_params(ctx, &size, &protect, &sec);
             bytes = CELL_DATA + size;
         }
         if (!ftruncate(fd, (off_t)bytes))

@@ -63,7 +63,6 @@
 #include "core/object.h"
 #include "core/self.h"
 #include "core/shm.h"
-#include "io/file.h"
 
 _Atomic aoff_t *_Atomic ws_ht_l1;
 static struct proc_slot *ht_slot; /* this process's */
@@ -440,8 +439,12 @@ void handle_table_abandon_owned(struct proc_slot *s, uint32_t tid)
         return;
     for (uint32_t i = 0; i < s->ht_top; i++) {
         uint64_t w = atomic_load_explicit(&entry_at_in(s, i)->word, memory_order_acquire);
-        if (w & HE_USED)
-            mutex_abandon_unrecorded(he_object(w), tid);
+        if (w & HE_USED) {
+            struct object *o = he_object(w);
+            const struct object_type *t = object_type_of(o);
+            if (t->abandon)
+                t->abandon(o, tid, false);
+        }
     }
 }
 
@@ -706,7 +709,7 @@ static DWORD dup_process(HANDLE process, struct proc_slot **out)
     struct object *p = NULL;
     DWORD err;
     ws_rcu_lock();
-    err = handle_get(process, &process_type, PROCESS_DUP_HANDLE, &p, NULL);
+    err = handle_get(process, ws_hooks.process_type, PROCESS_DUP_HANDLE, &p, NULL);
     if (!err) {
         *out = shm_slot_of_process(p);
         if (*out != shm_self())

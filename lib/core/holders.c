@@ -52,6 +52,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -64,7 +65,28 @@
 #include "core/holders.h"
 #include "core/object.h"
 #include "core/shm.h"
-#include "io/file.h"
+
+/* ---- the process id, cached (glibc's getpid() is a system call) ---- */
+
+static uint32_t cached_pid;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void pid_atfork_child(void)
+{
+    cached_pid = (uint32_t)getpid();
+}
+
+static void pid_init(void)
+{
+    cached_pid = (uint32_t)getpid();
+    pthread_atfork(NULL, NULL, pid_atfork_child);
+}
+
+uint32_t ws_pid(void)
+{
+    pthread_once(&pid_once, pid_init);
+    return cached_pid;
+}
 
 static uint32_t holder_next(uint32_t w, uint32_t state)
 {
@@ -87,7 +109,7 @@ static bool holder_read(struct fd_holder *e, uint32_t *w, uint32_t *pid,
 
 void holders_init_first(struct fd_holder *h, int fd)
 {
-    atomic_init(&h[0].pid, file_pid());
+    atomic_init(&h[0].pid, ws_pid());
     atomic_init(&h[0].tag, shm_self_tag());
     atomic_init(&h[0].fd, fd);
     atomic_init(&h[0].word, HOLDER_HELD);
@@ -97,7 +119,7 @@ struct fd_holder *holders_self(struct fd_holder *h, uint32_t *w, int *fd)
 {
     for (unsigned i = 0; i < FD_HOLDERS; i++) {
         uint32_t pid, tag;
-        if (holder_read(&h[i], w, &pid, &tag, fd) && proc_is_self(pid, tag))
+        if (holder_read(&h[i], w, &pid, &tag, fd) && holder_is_self(pid, tag))
             return &h[i];
     }
     return NULL;
@@ -120,7 +142,7 @@ bool holders_claim(struct fd_holder *h, int fd)
                                                      memory_order_acq_rel,
                                                      memory_order_relaxed))
             continue;
-        atomic_store_explicit(&e->pid, file_pid(), memory_order_relaxed);
+        atomic_store_explicit(&e->pid, ws_pid(), memory_order_relaxed);
         atomic_store_explicit(&e->tag, shm_self_tag(), memory_order_relaxed);
         atomic_store_explicit(&e->fd, fd, memory_order_relaxed);
         atomic_store_explicit(&e->word, holder_next(w, HOLDER_HELD), memory_order_release);
@@ -149,7 +171,7 @@ bool holders_other_live(struct fd_holder *h)
     for (unsigned i = 0; i < FD_HOLDERS; i++) {
         uint32_t w, pid, tag;
         int fd;
-        if (holder_read(&h[i], &w, &pid, &tag, &fd) && !proc_is_self(pid, tag) &&
+        if (holder_read(&h[i], &w, &pid, &tag, &fd) && !holder_is_self(pid, tag) &&
             !shm_tag_dead(tag))
             return true;
     }
@@ -186,7 +208,7 @@ int holders_fetch(struct fd_holder *h, holders_get_fn get, void *ctx)
         struct fd_holder *e = &h[i];
         uint32_t w, pid, tag;
         int fd;
-        if (!holder_read(e, &w, &pid, &tag, &fd) || proc_is_self(pid, tag))
+        if (!holder_read(e, &w, &pid, &tag, &fd) || holder_is_self(pid, tag))
             continue;
         if (shm_tag_dead(tag)) {
             atomic_compare_exchange_strong_explicit(&e->word, &w, holder_next(w, HOLDER_FREE),

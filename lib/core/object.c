@@ -34,28 +34,9 @@
 #include "core/security.h"
 #include "core/self.h"
 #include "core/shm.h"
-#include "io/device.h"
-#include "io/file.h"
-#include "io/overlapped.h"
-#include "io/path.h"
 
 static _Atomic uint32_t *state_lo(struct object *o);
 
-const struct object_type *const object_types[TYPE_COUNT] = {
-    [TYPE_EVENT] = &event_type,
-    [TYPE_THREAD] = &thread_type,
-    [TYPE_PROCESS] = &process_type,
-    [TYPE_MUTEX] = &mutex_type,
-    [TYPE_SEMAPHORE] = &semaphore_type,
-    [TYPE_TIMER] = &timer_type,
-    [TYPE_IOCP] = &iocp_type,
-    [TYPE_FILE] = &file_type,
-    [TYPE_FIND] = &find_type,
-    [TYPE_MAPPING] = &mapping_type,
-    [TYPE_CHANGE] = &change_type,
-    [TYPE_SOCKET] = &socket_type,
-    [TYPE_TOKEN] = &token_type,
-};
 
 struct object *object_new(const struct object_type *type, uint32_t flags,
                           uint32_t value, DWORD *err)

@@ -64,7 +64,7 @@
  *     so a reaping killed half way is resumed by the next reaper and
  *     nothing is dropped or freed twice (at worst the one item in flight
  *     leaks);
- *   - a dead thread's owned mutexes are abandoned by mutex_abandon, which
+ *   - a dead thread's owned mutexes are abandoned by their type's abandon, which
  *     drops the ownership reference itself (never a second unref here);
  *   - an object lock on a shared arena is its lock_tag word, so it always
  *     names its holder (object.c); a slot in REAPING counts as dead for
@@ -117,7 +117,6 @@
 #include "core/self.h"
 #include "core/shm.h"
 #include "core/wait.h"
-#include "io/file.h"
 
 static struct {
     int fd;          /* the session file (our own description) */
@@ -313,7 +312,7 @@ DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
     if (!s)
         return ERROR_NO_SYSTEM_RESOURCES;
     DWORD err;
-    struct object *p = process_object_new(pid, &err);
+    struct object *p = ws_hooks.process_object_new(pid, &err);
     if (!p) {
         handle_table_free(s);
         atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
@@ -452,7 +451,7 @@ static struct proc_slot *slot_take_over(void)
         shm.self_index = i;
         reap_contents(s);
         DWORD err;
-        struct object *p = process_object_new(pid, &err);
+        struct object *p = ws_hooks.process_object_new(pid, &err);
         if (!p || handle_table_init(s))
             ws_panic("taking over a dead process's slot", ENOMEM);
         s->process_obj = arena_off(p);
@@ -469,7 +468,7 @@ static void slot_register_self(void)
     if (s) {
         s->start_time = start_time_of(pid);
         s->pid = pid;
-        process_object_set_pid(arena_ptr(s->process_obj), pid);
+        ws_hooks.process_object_set_pid(arena_ptr(s->process_obj), pid);
         atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
     }
     bool prepared = s != NULL; /* a child of CreateProcess: it inherited */
@@ -483,10 +482,10 @@ static void slot_register_self(void)
      * holder, recorded under its tag (holders.c). */
     if (prepared) {
         if (fds)
-            file_adopt_inherited(fds); /* the inherited descriptors */
+            ws_hooks.adopt_inherited(fds); /* the inherited descriptors */
         const char *std = getenv("WINSHIM_STD");
         if (std) {
-            file_adopt_std(std); /* standard handles among them */
+            ws_hooks.adopt_std(std); /* standard handles among them */
             unsetenv("WINSHIM_STD");
         }
     }
@@ -507,7 +506,7 @@ static void reap_thread(struct proc_slot *s, struct shm_thread *r)
         aoff_t *owned = arena_ptr(r->owned);
         struct object *m = arena_ptr(owned[i]);
         r->nowned = i;
-        mutex_abandon(m, r->tid); /* drops the ownership reference itself */
+        object_type_of(m)->abandon(m, r->tid, true); /* drops the ownership reference */
     }
     for (uint32_t i = r->ndefer; i-- > 0;) {
         struct object *o = arena_ptr(r->defer[i]);
@@ -554,7 +553,7 @@ static void reap_contents(struct proc_slot *s)
     struct object *p = arena_ptr(s->process_obj);
     s->process_obj = 0;
     if (p) {
-        process_object_exited(p);
+        ws_hooks.process_object_exited(p);
         object_unref(p);
     }
     arena_thread_bind(cache);
@@ -813,7 +812,7 @@ static void *deathwatch_main(void *arg)
             pthread_mutex_unlock(&dw.lock);
         }
         watch_new_members();
-        file_linger_scan(); /* hook: file.c's lingering fds */
+        ws_hooks.linger_scan(); /* file.c's lingering fds */
     }
     return NULL;
 }
@@ -1146,9 +1145,16 @@ static void shm_atfork_child(void)
     }
     arena_atfork_child();
     handle_atfork_child();
-    thread_atfork_reset();
+    ws_hooks.thread_atfork_reset();
     shm.self = NULL; /* the parent's: never reap or lock with its tag */
     fault_read_env();
     slot_register_self();
-    process_atfork_reset();
+    ws_hooks.process_atfork_reset();
+}
+
+/* The current process's object is its slot's (GetCurrentProcess). */
+struct object *process_self_object(void)
+{
+    arena_init();
+    return arena_ptr(shm_self()->process_obj);
 }

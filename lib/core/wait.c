@@ -52,7 +52,6 @@
 #include "core/self.h"
 #include "core/shm.h"
 #include "core/wait.h"
-#include "io/overlapped.h"
 #include "core/handle_lookup.h"
 
 /* waiter->queued: entries on lists, with WQ_ALL for a wait-all. */
@@ -638,7 +637,7 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
      * while it sleeps here, so that another may take a packet (iocp.c). */
     bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
     if (WS_UNLIKELY(iocp_blocked))
-        iocp_thread_block(t);
+        ws_hooks.thread_blocking(t);
     while (st == WS_WAITING) {
         int r = futex_wait(&w->status, st, dl, ws_arena.shared);
         st = atomic_load_explicit(&w->status, memory_order_acquire);
@@ -647,7 +646,7 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
     }
     st = wait_out_claim(w, objs, n, st);
     if (WS_UNLIKELY(iocp_blocked))
-        iocp_thread_unblock(t);
+        ws_hooks.thread_unblocked(t);
     wait_unregister(w, objs, queued, all, st);
     w->queued = 0;
     if (alertable)
@@ -748,7 +747,7 @@ static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD t
                      : atomic_load_explicit(&w->status, memory_order_acquire);
     bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
     if (iocp_blocked)
-        iocp_thread_block(t);
+        ws_hooks.thread_blocking(t);
     while (st == WS_WAITING) {
         struct futex_vec v[MAXIMUM_WAIT_OBJECTS + 1];
         uint32_t nv = 0;
@@ -801,7 +800,7 @@ static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD t
     }
     st = wait_out_claim(w, aobjs, na, st);
     if (iocp_blocked)
-        iocp_thread_unblock(t);
+        ws_hooks.thread_unblocked(t);
     if (!done) {
         wait_unregister(w, aobjs, queued, false, st);
         result = status_acquired(st) ? amap[st & 0xff] | (st & WS_ABANDONED) : st;
@@ -852,7 +851,8 @@ void wait_reap_waiter(struct waiter *w, struct shm_thread *r)
     if (status_acquired(st))
         for (uint32_t i = 0; i < n; i++)
             if (all || i == (st & 0xff))
-                mutex_abandon_unrecorded(objs[i], r->tid);
+                if (object_type_of(objs[i])->abandon)
+                    object_type_of(objs[i])->abandon(objs[i], r->tid, false);
     atomic_store_explicit(&r->wait_refs, 0, memory_order_release);
     for (uint32_t i = 0; i < n; i++)
         object_unref(objs[i]);
@@ -1051,21 +1051,14 @@ WS_EXPORT DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD timeout)
 }
 
 /* The signal half of SignalObjectAndWait: what SetEvent, ReleaseMutex or
- * ReleaseSemaphore(1) would do, with the right each needs. */
+ * ReleaseSemaphore(1) would do, with the right each needs (the kind's
+ * signal operation). */
 static DWORD signal_object(struct object *o, ACCESS_MASK granted)
 {
     const struct object_type *t = object_type_of(o);
-    LONG prev;
-    if (t == &event_type)
-        return (granted & EVENT_MODIFY_STATE) ? (event_set(o), ERROR_SUCCESS)
-                                              : ERROR_ACCESS_DENIED;
-    if (t == &semaphore_type)
-        return (granted & SEMAPHORE_MODIFY_STATE) ? semaphore_release(o, 1, &prev)
-                                                  : ERROR_ACCESS_DENIED;
-    if (t == &mutex_type)
-        return (granted & SYNCHRONIZE) ? mutex_release(o, thread_tid())
-                                       : ERROR_ACCESS_DENIED;
-    return ERROR_INVALID_HANDLE; /* STATUS_OBJECT_TYPE_MISMATCH */
+    if (!t->signal)
+        return ERROR_INVALID_HANDLE; /* STATUS_OBJECT_TYPE_MISMATCH */
+    return t->signal(o, granted);
 }
 
 WS_EXPORT DWORD WINAPI SignalObjectAndWait(HANDLE to_signal, HANDLE to_wait,
@@ -1108,10 +1101,10 @@ WS_EXPORT void WINAPI Sleep(DWORD ms)
     struct ws_thread *t = ws_current;
     bool iocp_blocked = ms && t && t->iocp_counted;
     if (WS_UNLIKELY(iocp_blocked))
-        iocp_thread_block(t);
+        ws_hooks.thread_blocking(t);
     sleep_ms(ms);
     if (WS_UNLIKELY(iocp_blocked))
-        iocp_thread_unblock(t);
+        ws_hooks.thread_unblocked(t);
 }
 
 /* An alertable sleep is a wait on no object that only an APC ends early. */

@@ -55,6 +55,7 @@
 #include "io/file.h"
 #include "io/overlapped.h"
 #include "io/path.h"
+#include "sync/sync.h"
 
 #define CHANGE_VALID_FILTER                                                   \
     (FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_DIR_NAME |             \

@@ -1,14 +1,12 @@
 /*
- * Devices.
+ * Devices: the console (console.c), comm ports (comm.c), change
+ * notifications (change.c), and CreateFile's hook for device names (device.c).
  */
 #ifndef WINSHIM_IO_DEVICE_H
 #define WINSHIM_IO_DEVICE_H
 
 #include "io/file.h"
 
-/* ------------------------------------------------------------------ */
-/* devices: console (console.c), comm ports (comm.c), change
- * notifications (change.c), device names and paths (device.c)          */
 
 /* The CreateFile hook (device.c): CreateFileA/W call it first with the
  * name as given.  DEVICE_NOT_A_DEVICE: not CONIN$/CONOUT$/COMn, open the

@@ -26,6 +26,7 @@
 #include "io/device.h"
 #include "io/file.h"
 #include "io/path.h"
+#include "sync/sync.h"
 
 /* A positioned transfer on a synchronous handle leaves the file pointer
  * after the bytes moved, as Windows does. */

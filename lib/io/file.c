@@ -48,7 +48,7 @@
 #include "io/device.h"
 #include "io/file.h"
 #include "io/overlapped.h"
-#include "net/sock.h"
+#include "sync/sync.h"
 
 /* ---- the object type ---- */
 
@@ -613,25 +613,21 @@ uint64_t file_kinds_layout_mix(uint64_t h)
 
 /* ---- the process id, cached (glibc's getpid() is a system call) ---- */
 
-static uint32_t cached_pid;
 static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
 
-static void pid_atfork_child(void)
-{
-    cached_pid = (uint32_t)getpid();
-    side_atfork_child();
-}
-
+/* ws_pid() registers its own fork handler first (pid_init calls it
+ * before registering this one), so the side table is reset with the
+ * child's pid already right. */
 static void pid_init(void)
 {
-    cached_pid = (uint32_t)getpid();
-    pthread_atfork(NULL, NULL, pid_atfork_child);
+    (void)ws_pid();
+    pthread_atfork(NULL, NULL, side_atfork_child);
 }
 
 uint32_t file_pid(void)
 {
     pthread_once(&pid_once, pid_init);
-    return cached_pid;
+    return ws_pid();
 }
 
 /* ---- creation and the gate ---- */
@@ -842,7 +838,7 @@ static BOOL file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone,
     if (err == ERROR_INVALID_HANDLE && h && h != INVALID_HANDLE_VALUE) {
         /* hook: ReadFile/WriteFile on a socket handle (sockio.c) */
         bool sock;
-        DWORD serr = sio_file_io(h, buf, len, pdone, ov, dir == IO_WRITE, &sock);
+        DWORD serr = ws_socket_io.file_io(h, buf, len, pdone, ov, dir == IO_WRITE, &sock);
         if (sock)
             return ws_bool(serr);
     }

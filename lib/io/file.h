@@ -1,31 +1,31 @@
 /*
- * Files.
+ * The file object every I/O kind builds on (file.c): the per-kind
+ * operations table, descriptors across processes, attributes, and what
+ * the layer registers with core (lib/kinds.c).
  */
 #ifndef WINSHIM_IO_FILE_H
 #define WINSHIM_IO_FILE_H
 
 #include "core/holders.h"
 
-/* ------------------------------------------------------------------ */
-/* files (file.c): the file object every I/O kind builds on             */
-
 /*
  * A file object is one open file description: CreateFile makes a new one
  * (its own file pointer); DuplicateHandle and inheritance share it.  What
- * it is backed by is a *kind* with its own operations: a disk file today,
- * later pipes, mailslots, the console, comm devices and sockets.  The kind
- * is stored as a small number, not as a pointer, because the object lives
- * in the arena, which other processes will map at other addresses (and
+ * it is backed by is a *kind* with its own operations (file_ops): disk
+ * files, inherited streams, anonymous and named pipes, mailslots, the
+ * console, comm devices.  Sockets are their own object type (net/).  The
+ * kind is stored as a small number, not as a pointer, because the object
+ * lives in the arena, which other processes map at other addresses (and
  * with the library at another address too).
  */
 enum file_kind {
-    FILE_KIND_DISK,     /* regular files and directories (file.c) */
+    FILE_KIND_DISK,     /* regular files and directories (diskfile.c) */
     FILE_KIND_STREAM,   /* any other inherited fd: tty, pipe, socket (std handles) */
-    FILE_KIND_PIPE,     /* reserved: anonymous and named pipes */
-    FILE_KIND_MAILSLOT, /* reserved */
-    FILE_KIND_CONSOLE,  /* reserved: CONIN$, CONOUT$ */
-    FILE_KIND_COMM,     /* reserved: COMn */
-    FILE_KIND_SOCKET,   /* reserved */
+    FILE_KIND_PIPE,     /* anonymous pipes (pipe.c) */
+    FILE_KIND_MAILSLOT, /* mailslots (mailslot.c) */
+    FILE_KIND_CONSOLE,  /* CONIN$, CONOUT$ (console.c) */
+    FILE_KIND_COMM,     /* COMn (comm.c) */
+    FILE_KIND_SOCKET,   /* unused: sockets are their own type (net/socket.c) */
     FILE_KIND_NPIPE,    /* named pipes (npipe.c) */
     FILE_KIND_COUNT = 16
 };
@@ -172,7 +172,6 @@ void file_fd_repointed(struct file_obj *f);
  * one yet (file.c, "lingering"); the deathwatch thread calls it at each
  * rescan (shm.c). */
 void file_linger_scan(void);
-bool handle_table_refers(struct object *o);
 /* The gate for file handles: h must be a file object with every right in
  * `need`.  Returns the object with a reference (I/O may block, so it
  * cannot stay inside an RCU read section): drop it with file_put.
@@ -248,5 +247,18 @@ void filelock_gate_release(int fd);
 extern const struct object_type file_type;
 extern const struct object_type find_type; /* find.c */
 
+
+/* File mappings (mapping.c), and what a granted cell keeps of one
+ * (core/hooks.h: section_params, section_proxy_init). */
+extern const struct object_type mapping_type;
+void mapping_section_params(const void *ctx, uint64_t *size, DWORD *protect, DWORD *sec);
+void mapping_proxy_init(struct object *o, uint64_t size, DWORD protect, DWORD sec);
+
+/* Shared structs of the I/O layer folded into the layout id (lib/kinds.c
+ * registers them): byte-range lock records, completion packets, and the
+ * file_ops.layout of every file kind. */
+uint64_t filelock_layout_mix(uint64_t h);
+uint64_t iocp_layout_mix(uint64_t h);
+uint64_t file_kinds_layout_mix(uint64_t h);
 
 #endif

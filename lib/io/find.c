@@ -34,7 +34,6 @@
 #include "core/unicode.h"
 #include "io/file.h"
 #include "io/path.h"
-#include "net/sock.h"
 
 /* Process-private (only process `pid` touches dir and pattern), kept in
  * the object itself so that nothing but the stream and the pattern is

@@ -25,7 +25,6 @@
 #include "core/unicode.h"
 #include "io/file.h"
 #include "io/path.h"
-#include "net/sock.h"
 
 /* ---- helpers ---- */
 

@@ -446,7 +446,7 @@ WS_EXPORT HANDLE WINAPI CreateIoCompletionPort(HANDLE file, HANDLE existing,
         o = &f->hdr;
         slot = &f->iocp;
         keyslot = &f->iocp_key;
-    } else if ((err = socket_port_fields(file, &o, &slot, &keyslot))) {
+    } else if ((err = ws_socket_io.port_fields(file, &o, &slot, &keyslot))) {
         return ws_null(err); /* not a socket, or another process's */
     }
     struct iocp *p = NULL;

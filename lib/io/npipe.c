@@ -84,6 +84,7 @@
 #include "io/device.h"
 #include "io/file.h"
 #include "io/overlapped.h"
+#include "sync/sync.h"
 
 #define NP_SLOTS PIPE_UNLIMITED_INSTANCES /* at most this many instances */
 #define NP_INFO_MAGIC 0x57534e50u         /* "WSNP" */

@@ -57,7 +57,7 @@
 #include "io/device.h"
 #include "io/file.h"
 #include "io/overlapped.h"
-#include "net/sock.h"
+#include "sync/sync.h"
 
 #define POOL_MAX 32
 
@@ -572,7 +572,7 @@ WS_EXPORT BOOL WINAPI CancelIoEx(HANDLE h, LPOVERLAPPED ov)
     DWORD err = file_get(h, 0, &f, NULL);
     if (err) {
         bool sock;
-        DWORD serr = sio_cancel(h, 0, ov, &sock); /* a socket's requests */
+        DWORD serr = ws_socket_io.cancel(h, 0, ov, &sock); /* a socket's requests */
         return ws_bool(sock ? serr : err);
     }
     err = cancel(f, 0, ov);
@@ -586,7 +586,7 @@ WS_EXPORT BOOL WINAPI CancelIo(HANDLE h)
     DWORD err = file_get(h, 0, &f, NULL);
     if (err) {
         bool sock;
-        sio_cancel(h, thread_tid(), NULL, &sock);
+        ws_socket_io.cancel(h, thread_tid(), NULL, &sock);
         return sock ? TRUE : ws_bool(err);
     }
     /* CancelIo succeeds whether or not the thread had I/O pending. */
@@ -611,7 +611,7 @@ WS_EXPORT BOOL WINAPI GetOverlappedResultEx(HANDLE h, LPOVERLAPPED ov,
             return ws_bool(ERROR_IO_INCOMPLETE);
         HANDLE target = ov->hEvent ? (HANDLE)((ULONG_PTR)ov->hEvent & ~(ULONG_PTR)1) : h;
         bool sock;
-        if (!ov->hEvent && sio_wait(h, ov, timeout, &sock) == WAIT_TIMEOUT && sock)
+        if (!ov->hEvent && ws_socket_io.wait(h, ov, timeout, &sock) == WAIT_TIMEOUT && sock)
             return ws_bool(timeout == INFINITE ? ERROR_IO_INCOMPLETE : WAIT_TIMEOUT);
         for (; ov_pending(ov);) { /* (a socket's wait above ends only when done) */
             DWORD r = WaitForSingleObjectEx(target, timeout, alertable);

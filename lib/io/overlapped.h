@@ -1,13 +1,11 @@
 /*
- * Overlapped I/O and completion ports.
+ * Overlapped I/O (overlapped.c) and completion ports (iocp.c), and what
+ * they need of sockets (ws_socket_io, registered in lib/kinds.c).
  */
 #ifndef WINSHIM_IO_OVERLAPPED_H
 #define WINSHIM_IO_OVERLAPPED_H
 
 #include "io/file.h"
-
-/* ------------------------------------------------------------------ */
-/* overlapped I/O (overlapped.c) and completion ports (iocp.c)          */
 
 /* ReadFile/WriteFile on a handle opened with FILE_FLAG_OVERLAPPED: 0 when
  * the transfer finished at once (disk files; *done is the byte count),
@@ -36,18 +34,23 @@ void iocp_post(aoff_t port, ULONG_PTR key, DWORD bytes, LPOVERLAPPED ov,
 void iocp_file_destroy(struct file_obj *f);
 /* A socket is going (socket.c): drop its port reference. */
 void iocp_port_unref(aoff_t port);
-/* Sockets on ports and overlapped (socket.c, sockio.c), for iocp.c,
- * overlapped.c and file.c: a socket's port fields (with a reference on
- * the object; ERROR_INVALID_HANDLE when h is no socket); CancelIo(Ex) of
- * its requests; ReadFile/WriteFile on it. */
-DWORD socket_port_fields(HANDLE h, struct object **o, _Atomic aoff_t **port,
+/* What iocp.c, overlapped.c and file.c need of sockets, which stand
+ * above this layer (net/socket.c, net/sockio.c): lib/kinds.c registers
+ * them.  port_fields: a socket's port fields (with a reference on the
+ * object; ERROR_INVALID_HANDLE when h is no socket); cancel: CancelIo(Ex)
+ * of its requests; wait: GetOverlappedResult(Ex) without an event on a
+ * socket (not waitable) sleeps until ov is done (WAIT_OBJECT_0 or
+ * WAIT_TIMEOUT); file_io: ReadFile/WriteFile on it.  *is_socket says
+ * whether h was one. */
+struct socket_io_hooks {
+    DWORD (*port_fields)(HANDLE h, struct object **o, _Atomic aoff_t **port,
                          ULONG_PTR **key);
-DWORD sio_cancel(HANDLE h, uint32_t tid, LPOVERLAPPED ov, bool *is_socket);
-/* GetOverlappedResult(Ex) without an event on a socket (not waitable):
- * sleeps until ov is done; WAIT_OBJECT_0 or WAIT_TIMEOUT. */
-DWORD sio_wait(HANDLE h, LPOVERLAPPED ov, DWORD timeout, bool *is_socket);
-DWORD sio_file_io(HANDLE h, void *buf, DWORD len, LPDWORD done, LPOVERLAPPED ov,
-                  bool write, bool *is_socket);
+    DWORD (*cancel)(HANDLE h, uint32_t tid, LPOVERLAPPED ov, bool *is_socket);
+    DWORD (*wait)(HANDLE h, LPOVERLAPPED ov, DWORD timeout, bool *is_socket);
+    DWORD (*file_io)(HANDLE h, void *buf, DWORD len, LPDWORD done,
+                     LPOVERLAPPED ov, bool write, bool *is_socket);
+};
+extern const struct socket_io_hooks ws_socket_io;
 /* The port's running count (iocp.c): a counted thread is about to block in
  * a wait (wait.c), wakes from it, or exits (thread.c). */
 struct ws_thread;
@@ -56,11 +59,6 @@ void iocp_thread_unblock(struct ws_thread *t);
 void iocp_thread_exit(struct ws_thread *t);
 extern const struct object_type iocp_type;
 
-/* Waits for an object the caller holds a reference on (wait.c): the
- * WaitForSingleObjectEx results, WAIT_IO_COMPLETION after running APCs. */
-DWORD wait_object_ref(struct object *o, DWORD timeout, bool alertable);
-/* A handle-less semaphore (semaphore.c), for objects built on one. */
-struct object *semaphore_new(LONG initial, LONG max, DWORD *err);
 
 
 #endif

@@ -1,13 +1,10 @@
 /*
- * Paths (path.c).
+ * Windows paths to Unix paths and back (path.c), with the drive mapping.
  */
 #ifndef WINSHIM_IO_PATH_H
 #define WINSHIM_IO_PATH_H
 
 #include "core/base.h"
-
-/* ------------------------------------------------------------------ */
-/* paths (path.c): Windows paths to Unix paths and back                */
 
 /* A UTF-8 path; small paths need no allocation.  Release with path_free. */
 struct upath {
@@ -37,7 +34,6 @@ static inline DWORD path_from(const void *name, bool wide, unsigned flags,
     return wide ? path_from_w((LPCWSTR)name, flags, out)
                 : path_from_a((LPCSTR)name, flags, out);
 }
-extern const struct object_type mapping_type; /* mapping.c */
 /* CloseHandle of a mapping: a holder process whose last handle to it went
  * lets go of its fd (mapping.c). */
 /* CloseHandle/closesocket of a socket: a process whose last handle to it

@@ -1,5 +1,5 @@
 /*
- * Pipes: the FILE_KIND_PIPE kind of file object.  Today anonymous pipes
+ * Pipes: the FILE_KIND_PIPE kind of file object: anonymous pipes
  * (CreatePipe) on a Linux pipe2() pair, and PeekNamedPipe.
  *
  * Object: each end is its own file object (file.c) whose process-private fd

@@ -103,4 +103,14 @@ void sio_destroy(struct sock *sk); /* the object is going */
  * process's last handle to a proxy): abort the pending requests. */
 void sio_closed(struct sock *sk);
 
+extern const struct object_type socket_type;
+
+/* Sockets as the I/O layer sees them (io/overlapped.h, ws_socket_io). */
+DWORD socket_port_fields(HANDLE h, struct object **o, _Atomic aoff_t **port,
+                         ULONG_PTR **key);
+DWORD sio_cancel(HANDLE h, uint32_t tid, LPOVERLAPPED ov, bool *is_socket);
+DWORD sio_wait(HANDLE h, LPOVERLAPPED ov, DWORD timeout, bool *is_socket);
+DWORD sio_file_io(HANDLE h, void *buf, DWORD len, LPDWORD done, LPOVERLAPPED ov,
+                  bool write, bool *is_socket);
+
 #endif

@@ -61,6 +61,7 @@
 #include <ws2tcpip.h>
 
 #include "net/sockos.h"
+#include "sync/sync.h"
 
 _Static_assert(WS_AF_INET6 == AF_INET6 && WS_AF_INET == AF_INET && WS_AF_UNIX == AF_UNIX &&
                    WS_SOL_SOCKET == SOL_SOCKET && WS_SO_RCVTIMEO == SO_RCVTIMEO &&

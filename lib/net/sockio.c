@@ -66,6 +66,7 @@
 #include "io/overlapped.h"
 #include "net/sock.h"
 #include "net/sockos.h"
+#include "sync/sync.h"
 
 #include <mswsock.h>
 

@@ -189,13 +189,6 @@ pid_t process_object_pid(struct object *o)
 
 static struct exit_box *my_box; /* from our winshim parent, or NULL */
 
-/* The current process's object is its process slot's (shm.c). */
-struct object *process_self_object(void)
-{
-    arena_init();
-    return arena_ptr(shm_self()->process_obj);
-}
-
 /* The same without attaching: NULL before this process used winshim. */
 static struct process_obj *process_self_if_any(void)
 {

@@ -1,8 +1,8 @@
 /*
  * Private declarations of the process files: process objects (process.c),
  * CreateProcess (spawn.c), command lines (cmdline.c) and the process-exit
- * monitor (procmon.c).  Kept out of internal.h so that the files that
- * only need objects and handles do not see them.
+ * monitor (procmon.c); threads (thread.c), TLS (tls.c) and tokens
+ * (token.c), as far as other files use them.
  */
 #ifndef WINSHIM_PROCESS_H
 #define WINSHIM_PROCESS_H
@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "core/object.h"
+#include "core/self.h"
 
 /* ------------------------------------------------------------------ */
 /* the process-exit monitor (procmon.c)                                */
@@ -64,8 +65,6 @@ struct exit_box {
 };
 #define BOX_PUBLISHED 1u
 
-/* process_object_new, _set_pid, _exited, _pid and process_atfork_reset,
- * which the shared process table (shm.c) calls, are in internal.h. */
 
 /* A child that CreateProcess started: pidfd (this process's, taken over),
  * the main thread's object (a reference taken over) and the exit box
@@ -89,5 +88,30 @@ struct object *thread_new_remote(int resume_fd, DWORD *err);
 void thread_remote_set_tid(struct object *thread, uint32_t tid);
 /* The process ended: the thread ends with it, with the same code. */
 void thread_remote_exited(struct object *thread, DWORD code);
+
+/* ------------------------------------------------------------------ */
+/* the kinds of this layer, and what lib/kinds.c registers of them     */
+
+extern const struct object_type thread_type, process_type, token_type;
+
+/* Process objects (process.c), called by the session through ws_hooks. */
+struct object *process_object_new(pid_t pid, DWORD *err);
+void process_object_set_pid(struct object *p, pid_t pid);
+void process_object_exited(struct object *p);
+pid_t process_object_pid(struct object *p);
+void process_atfork_reset(void);
+
+/* Threads (thread.c): the calling thread's record and object, made on
+ * its first call (core/self.h thread_current); a forked child's reset;
+ * the live record of a thread object (its lock held). */
+struct ws_thread *thread_attach(void);
+void thread_atfork_reset(void);
+struct ws_thread *thread_record_of(struct object *thread);
+
+/* TLS and FLS (tls.c): runs the exiting thread's FLS callbacks and frees
+ * its slots.  The thread teardown calls it first, so that, as on Windows,
+ * the callbacks have run before the thread object is signalled; tls.c's
+ * own key destructor covers threads that have no ws_thread. */
+void tls_thread_detach(void);
 
 #endif

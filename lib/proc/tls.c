@@ -34,6 +34,7 @@
 #include "core/arena.h"
 #include "core/error.h"
 #include "core/self.h"
+#include "proc/process.h"
 
 #define TLS_INLINE TLS_MINIMUM_AVAILABLE
 #define TLS_EXPANSION 1024

@@ -24,6 +24,7 @@
 #include "core/security.h"
 #include "core/self.h"
 #include "core/shm.h"
+#include "proc/process.h"
 
 #define TOKEN_GROUPS_MAX 64 /* supplementary groups kept (Linux allows 65536) */
 

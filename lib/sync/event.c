@@ -17,6 +17,7 @@
 #include "core/self.h"
 #include "core/wait.h"
 #include "core/handle_lookup.h"
+#include "sync/sync.h"
 
 #define EV_MANUAL 0x1u
 #define EVENT_QUERY_STATE_RIGHT 0x0001 /* ntddk.h EVENT_QUERY_STATE */
@@ -37,6 +38,8 @@ static uint64_t event_acquire(const struct object *o, uint64_t s, uint32_t tid,
     return (st_flags(s) & EV_MANUAL) ? s : st_with_value(s, 0);
 }
 
+static DWORD event_signal(struct object *o, ACCESS_MASK granted);
+
 const struct object_type event_type = {
     .name = "Event",
     .id = TYPE_EVENT,
@@ -47,6 +50,7 @@ const struct object_type event_type = {
     .valid_access = EVENT_ALL_ACCESS,
     .signaled = event_signaled,
     .acquire = event_acquire,
+    .signal = event_signal,
 };
 
 enum event_op { EV_SET, EV_RESET, EV_PULSE };
@@ -83,6 +87,14 @@ static DWORD event_change(struct object *o, enum event_op op)
 void event_set(struct object *o)
 {
     event_change(o, EV_SET);
+}
+
+static DWORD event_signal(struct object *o, ACCESS_MASK granted)
+{
+    if (!(granted & EVENT_MODIFY_STATE))
+        return ERROR_ACCESS_DENIED;
+    event_set(o);
+    return ERROR_SUCCESS;
 }
 
 static BOOL event_op_handle(HANDLE h, enum event_op op)

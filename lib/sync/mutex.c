@@ -27,6 +27,7 @@
 #include "core/shm.h"
 #include "core/wait.h"
 #include "core/handle_lookup.h"
+#include "sync/sync.h"
 
 #define MX_ABANDONED 0x1u
 #define MX_COUNT_SHIFT 1
@@ -81,6 +82,9 @@ static void mutex_blocking(struct object *o)
         shm_watch_tag(tag);
 }
 
+static DWORD mutex_signal(struct object *o, ACCESS_MASK granted);
+static void mutex_abandon(struct object *o, uint32_t tid, bool recorded);
+
 const struct object_type mutex_type = {
     .name = "Mutant",
     .id = TYPE_MUTEX,
@@ -92,6 +96,8 @@ const struct object_type mutex_type = {
     .acquire = mutex_acquire,
     .acquired = mutex_acquired,
     .blocking = mutex_blocking,
+    .signal = mutex_signal,
+    .abandon = mutex_abandon,
 };
 
 /* A state change with waiters queued (or the lock held by someone)
@@ -112,7 +118,7 @@ static void mutex_store_slow(struct object *o, uint32_t tid, bool release_all,
     wait_unlock(o, &g);
 }
 
-DWORD mutex_release(struct object *o, uint32_t tid)
+static DWORD mutex_release(struct object *o, uint32_t tid)
 {
     if (WS_UNLIKELY(o->obj_flags & OBJ_GRANTED))
         return cell_mutex_release(o);
@@ -137,16 +143,26 @@ DWORD mutex_release(struct object *o, uint32_t tid)
 
 /* tid ended while owning o: free it, marked abandoned, and wake the next
  * owner.  Drops the ownership reference. */
-void mutex_abandon(struct object *o, uint32_t tid)
+/* recorded: from tid's ownership list, whose reference goes with it;
+ * otherwise a reaper's find in a dead table, abandoned only if tid still
+ * owns it. */
+static void mutex_abandon(struct object *o, uint32_t tid, bool recorded)
 {
-    mutex_store_slow(o, tid, true, MX_ABANDONED);
-    object_unref(o);
+    if (recorded) {
+        mutex_store_slow(o, tid, true, MX_ABANDONED);
+        object_unref(o);
+    } else if (st_value(obj_state(o)) == tid) {
+        mutex_store_slow(o, tid, true, MX_ABANDONED);
+    }
 }
 
-void mutex_abandon_unrecorded(struct object *o, uint32_t tid)
+/* SignalObjectAndWait's release: NtReleaseMutant asks for no access
+ * right, but the handle must allow a wait. */
+static DWORD mutex_signal(struct object *o, ACCESS_MASK granted)
 {
-    if (object_type_of(o) == &mutex_type && st_value(obj_state(o)) == tid)
-        mutex_store_slow(o, tid, true, MX_ABANDONED);
+    if (!(granted & SYNCHRONIZE))
+        return ERROR_ACCESS_DENIED;
+    return mutex_release(o, thread_tid());
 }
 
 WS_EXPORT BOOL WINAPI ReleaseMutex(HANDLE h)

@@ -13,8 +13,8 @@
 #include "core/object.h"
 #include "core/self.h"
 #include "core/wait.h"
-#include "io/overlapped.h"
 #include "core/handle_lookup.h"
+#include "sync/sync.h"
 
 struct semaphore {
     struct object hdr;
@@ -43,6 +43,8 @@ static uint64_t semaphore_acquire(const struct object *o, uint64_t s,
     return st_with_value(s, st_value(s) - 1);
 }
 
+static DWORD semaphore_signal(struct object *o, ACCESS_MASK granted);
+
 const struct object_type semaphore_type = {
     .name = "Semaphore",
     .id = TYPE_SEMAPHORE,
@@ -53,6 +55,7 @@ const struct object_type semaphore_type = {
     .valid_access = SEMAPHORE_ALL_ACCESS,
     .signaled = semaphore_signaled,
     .acquire = semaphore_acquire,
+    .signal = semaphore_signal,
     TYPE_LAYOUT(semaphore_layout),
 };
 
@@ -86,6 +89,14 @@ DWORD semaphore_release(struct object *o, LONG count, LONG *prev)
     }
     wait_unlock(o, &g);
     return err;
+}
+
+static DWORD semaphore_signal(struct object *o, ACCESS_MASK granted)
+{
+    LONG prev;
+    if (!(granted & SEMAPHORE_MODIFY_STATE))
+        return ERROR_ACCESS_DENIED;
+    return semaphore_release(o, 1, &prev);
 }
 
 WS_EXPORT BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG prev_out)

@@ -69,6 +69,7 @@
 #include "core/self.h"
 #include "core/wait.h"
 #include "core/handle_lookup.h"
+#include "sync/sync.h"
 
 #define TM_MANUAL 0x1u
 
