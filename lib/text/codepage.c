@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <limits.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,58 +46,60 @@ struct codepage {
     const char *desc;   /* GetCPInfoEx's CodePageName after the number */
     WCHAR udef;         /* UnicodeDefaultChar */
     bool glyphs;        /* an OEM code page: MB_USEGLYPHCHARS applies */
+    const char *lead;   /* lead byte ranges beyond the ones iconv shows */
 };
 
 static const struct codepage cp_table[] = {
-    {65001, CPK_UTF8, NULL, "UTF-8", 0xfffd, false},
-    {65000, CPK_UTF7, "UTF-7", "UTF-7", 0xfffd, false},
-    {42, CPK_SYMBOL, NULL, "Symbol", '?', false},
-    {437, CPK_SBCS, "CP437", "OEM - United States", '?', true},
-    {737, CPK_SBCS, "CP737", "OEM - Greek 437G", '?', true},
-    {775, CPK_SBCS, "CP775", "OEM - Baltic", '?', true},
-    {850, CPK_SBCS, "CP850", "OEM - Multilingual Latin I", '?', true},
-    {852, CPK_SBCS, "CP852", "OEM - Latin II", '?', true},
-    {855, CPK_SBCS, "CP855", "OEM - Cyrillic", '?', true},
-    {857, CPK_SBCS, "CP857", "OEM - Turkish", '?', true},
-    {860, CPK_SBCS, "CP860", "OEM - Portuguese", '?', true},
-    {861, CPK_SBCS, "CP861", "OEM - Icelandic", '?', true},
-    {862, CPK_SBCS, "CP862", "OEM - Hebrew", '?', true},
-    {863, CPK_SBCS, "CP863", "OEM - Canadian French", '?', true},
-    {865, CPK_SBCS, "CP865", "OEM - Nordic", '?', true},
-    {866, CPK_SBCS, "CP866", "OEM - Russian", '?', true},
-    {869, CPK_SBCS, "CP869", "OEM - Modern Greek", '?', true},
-    {874, CPK_SBCS, "CP874", "ANSI/OEM - Thai", '?', false},
-    {932, CPK_DBCS, "CP932", "ANSI/OEM - Japanese Shift-JIS", 0x30fb, false},
-    {936, CPK_DBCS, "CP936", "ANSI/OEM - Simplified Chinese GBK", '?', false},
-    {949, CPK_DBCS, "CP949", "ANSI/OEM - Korean", '?', false},
-    {950, CPK_DBCS, "CP950", "ANSI/OEM - Traditional Chinese Big5", '?', false},
-    {1250, CPK_SBCS, "CP1250", "ANSI - Central Europe", '?', false},
-    {1251, CPK_SBCS, "CP1251", "ANSI - Cyrillic", '?', false},
-    {1252, CPK_SBCS, "CP1252", "ANSI - Latin I", '?', false},
-    {1253, CPK_SBCS, "CP1253", "ANSI - Greek", '?', false},
-    {1254, CPK_SBCS, "CP1254", "ANSI - Turkish", '?', false},
-    {1255, CPK_SBCS, "CP1255", "ANSI - Hebrew", '?', false},
-    {1256, CPK_SBCS, "CP1256", "ANSI - Arabic", '?', false},
-    {1257, CPK_SBCS, "CP1257", "ANSI - Baltic", '?', false},
-    {1258, CPK_SBCS, "CP1258", "ANSI/OEM - Viet Nam", '?', false},
-    {10000, CPK_SBCS, "MACINTOSH", "MAC - Roman", '?', false},
-    {20127, CPK_SBCS, "ANSI_X3.4-1968", "US-ASCII", '?', false},
-    {20866, CPK_SBCS, "KOI8-R", "Russian - KOI8", '?', false},
-    {21866, CPK_SBCS, "KOI8-U", "Ukrainian - KOI8-U", '?', false},
-    {28591, CPK_SBCS, "ISO-8859-1", "ISO 8859-1 Latin I", '?', false},
-    {28592, CPK_SBCS, "ISO-8859-2", "ISO 8859-2 Central Europe", '?', false},
-    {28593, CPK_SBCS, "ISO-8859-3", "ISO 8859-3 Latin 3", '?', false},
-    {28594, CPK_SBCS, "ISO-8859-4", "ISO 8859-4 Baltic", '?', false},
-    {28595, CPK_SBCS, "ISO-8859-5", "ISO 8859-5 Cyrillic", '?', false},
-    {28596, CPK_SBCS, "ISO-8859-6", "ISO 8859-6 Arabic", '?', false},
-    {28597, CPK_SBCS, "ISO-8859-7", "ISO 8859-7 Greek", '?', false},
-    {28598, CPK_SBCS, "ISO-8859-8", "ISO 8859-8 Hebrew: Visual Ordering", '?', false},
-    {28599, CPK_SBCS, "ISO-8859-9", "ISO 8859-9 Latin 5", '?', false},
-    {28603, CPK_SBCS, "ISO-8859-13", "ISO 8859-13 Latin 7", '?', false},
-    {28605, CPK_SBCS, "ISO-8859-15", "ISO 8859-15 Latin 9", '?', false},
-    {51932, CPK_DBCS, "EUC-JP", "EUC - Japanese", '?', false},
-    {51949, CPK_DBCS, "EUC-KR", "EUC - Korean", '?', false},
-    {54936, CPK_GB18030, "GB18030", "GB18030 Simplified Chinese (4 byte)", '?', false},
+    {65001, CPK_UTF8, NULL, "UTF-8", 0xfffd, false, NULL},
+    {65000, CPK_UTF7, "UTF-7", "UTF-7", 0xfffd, false, NULL},
+    {42, CPK_SYMBOL, NULL, "Symbol", '?', false, NULL},
+    {437, CPK_SBCS, "CP437", "OEM - United States", '?', true, NULL},
+    {737, CPK_SBCS, "CP737", "OEM - Greek 437G", '?', true, NULL},
+    {775, CPK_SBCS, "CP775", "OEM - Baltic", '?', true, NULL},
+    {850, CPK_SBCS, "CP850", "OEM - Multilingual Latin I", '?', true, NULL},
+    {852, CPK_SBCS, "CP852", "OEM - Latin II", '?', true, NULL},
+    {855, CPK_SBCS, "CP855", "OEM - Cyrillic", '?', true, NULL},
+    {857, CPK_SBCS, "CP857", "OEM - Turkish", '?', true, NULL},
+    {860, CPK_SBCS, "CP860", "OEM - Portuguese", '?', true, NULL},
+    {861, CPK_SBCS, "CP861", "OEM - Icelandic", '?', true, NULL},
+    {862, CPK_SBCS, "CP862", "OEM - Hebrew", '?', true, NULL},
+    {863, CPK_SBCS, "CP863", "OEM - Canadian French", '?', true, NULL},
+    {865, CPK_SBCS, "CP865", "OEM - Nordic", '?', true, NULL},
+    {866, CPK_SBCS, "CP866", "OEM - Russian", '?', true, NULL},
+    {869, CPK_SBCS, "CP869", "OEM - Modern Greek", '?', true, NULL},
+    {874, CPK_SBCS, "CP874", "ANSI/OEM - Thai", '?', false, NULL},
+    {932, CPK_DBCS, "CP932", "ANSI/OEM - Japanese Shift-JIS", 0x30fb, false, NULL},
+    {936, CPK_DBCS, "CP936", "ANSI/OEM - Simplified Chinese GBK", '?', false, NULL},
+    /* Windows counts the rows glibc leaves empty as lead bytes too. */
+    {949, CPK_DBCS, "CP949", "ANSI/OEM - Korean", '?', false, "\x81\xfe"},
+    {950, CPK_DBCS, "CP950", "ANSI/OEM - Traditional Chinese Big5", '?', false, "\x81\xfe"},
+    {1250, CPK_SBCS, "CP1250", "ANSI - Central Europe", '?', false, NULL},
+    {1251, CPK_SBCS, "CP1251", "ANSI - Cyrillic", '?', false, NULL},
+    {1252, CPK_SBCS, "CP1252", "ANSI - Latin I", '?', false, NULL},
+    {1253, CPK_SBCS, "CP1253", "ANSI - Greek", '?', false, NULL},
+    {1254, CPK_SBCS, "CP1254", "ANSI - Turkish", '?', false, NULL},
+    {1255, CPK_SBCS, "CP1255", "ANSI - Hebrew", '?', false, NULL},
+    {1256, CPK_SBCS, "CP1256", "ANSI - Arabic", '?', false, NULL},
+    {1257, CPK_SBCS, "CP1257", "ANSI - Baltic", '?', false, NULL},
+    {1258, CPK_SBCS, "CP1258", "ANSI/OEM - Viet Nam", '?', false, NULL},
+    {10000, CPK_SBCS, "MACINTOSH", "MAC - Roman", '?', false, NULL},
+    {20127, CPK_SBCS, "ANSI_X3.4-1968", "US-ASCII", '?', false, NULL},
+    {20866, CPK_SBCS, "KOI8-R", "Russian - KOI8", '?', false, NULL},
+    {21866, CPK_SBCS, "KOI8-U", "Ukrainian - KOI8-U", '?', false, NULL},
+    {28591, CPK_SBCS, "ISO-8859-1", "ISO 8859-1 Latin I", '?', false, NULL},
+    {28592, CPK_SBCS, "ISO-8859-2", "ISO 8859-2 Central Europe", '?', false, NULL},
+    {28593, CPK_SBCS, "ISO-8859-3", "ISO 8859-3 Latin 3", '?', false, NULL},
+    {28594, CPK_SBCS, "ISO-8859-4", "ISO 8859-4 Baltic", '?', false, NULL},
+    {28595, CPK_SBCS, "ISO-8859-5", "ISO 8859-5 Cyrillic", '?', false, NULL},
+    {28596, CPK_SBCS, "ISO-8859-6", "ISO 8859-6 Arabic", '?', false, NULL},
+    {28597, CPK_SBCS, "ISO-8859-7", "ISO 8859-7 Greek", '?', false, NULL},
+    {28598, CPK_SBCS, "ISO-8859-8", "ISO 8859-8 Hebrew: Visual Ordering", '?', false, NULL},
+    {28599, CPK_SBCS, "ISO-8859-9", "ISO 8859-9 Latin 5", '?', false, NULL},
+    {28603, CPK_SBCS, "ISO-8859-13", "ISO 8859-13 Latin 7", '?', false, NULL},
+    {28605, CPK_SBCS, "ISO-8859-15", "ISO 8859-15 Latin 9", '?', false, NULL},
+    {51932, CPK_DBCS, "EUC-JP", "EUC - Japanese", '?', false, NULL},
+    {51949, CPK_DBCS, "EUC-KR", "EUC - Korean", '?', false, NULL},
+    {54936, CPK_GB18030, "GB18030", "GB18030 Simplified Chinese (4 byte)", '?', false, NULL},
 };
 #define CP_COUNT (sizeof cp_table / sizeof *cp_table)
 
@@ -175,6 +178,9 @@ static void cp_learn(const struct codepage *cp, struct cp_state *st)
                 bit_set(st->undefined, b);
         }
     }
+    for (const char *r = cp->lead; r && r[0]; r += 2)
+        for (unsigned b = (unsigned char)r[0]; b <= (unsigned char)r[1]; b++)
+            bit_set(st->lead, b);
     iconv_close(cd);
 }
 
@@ -433,7 +439,12 @@ static size_t wc_best_fit(const struct codepage *cp, struct cp_state *st, const 
     iconv_t cd = cd_take(cp, st, FROM_WIDE_FIT);
     if (cd == (iconv_t)-1)
         return 0;
+    /* glibc transliterates by the thread's LC_CTYPE: C.UTF-8's table
+     * (diacritics dropped), whatever locale the program set. */
+    locale_t l = text_utf8_locale(), old = l ? uselocale(l) : (locale_t)0;
     size_t k = wc_one(cd, u, units, out, cap);
+    if (l)
+        uselocale(old);
     cd_give(st, FROM_WIDE_FIT, cd);
     if (k == 1 && (out[0] == '?' || (cp->kind != CPK_SBCS && bit_get(st->lead, (unsigned char)out[0]))))
         return 0;

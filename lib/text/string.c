@@ -27,15 +27,18 @@ static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
 static void utf8_locale_make(void)
 {
     utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (!utf8_locale)
+        utf8_locale = newlocale(LC_CTYPE_MASK, "C.utf8", (locale_t)0);
 }
 
 /* NULL (a zero locale_t) without a C.UTF-8 locale (glibc before 2.35
  * without the locale installed): ASCII only. */
-static locale_t text_locale(void)
+locale_t text_utf8_locale(void)
 {
     pthread_once(&utf8_once, utf8_locale_make);
     return utf8_locale;
 }
+#define text_locale text_utf8_locale
 
 static bool is_surrogate(uint32_t c) { return c >= 0xd800 && c < 0xe000; }
 

@@ -12,6 +12,11 @@
  * surrogates map to themselves. */
 WCHAR text_upper(WCHAR c);
 WCHAR text_lower(WCHAR c);
+/* glibc's C.UTF-8 locale (string.c); a zero locale_t where glibc has
+ * none. */
+#include <locale.h>
+locale_t text_utf8_locale(void);
+
 /* Is c a combining mark (the ranges Unicode reserves for them)?  A letter
  * or digit (IsCharAlphaNumericW)? */
 bool text_is_mark(WCHAR c);
