@@ -38,13 +38,12 @@ locale_t text_utf8_locale(void)
     pthread_once(&utf8_once, utf8_locale_make);
     return utf8_locale;
 }
-#define text_locale text_utf8_locale
 
 static bool is_surrogate(uint32_t c) { return c >= 0xd800 && c < 0xe000; }
 
 WCHAR text_upper(WCHAR c)
 {
-    locale_t l = text_locale();
+    locale_t l = text_utf8_locale();
     if (!l)
         return c >= 'a' && c <= 'z' ? (WCHAR)(c - 32) : c;
     wint_t u = is_surrogate(c) ? c : towupper_l(c, l);
@@ -53,7 +52,7 @@ WCHAR text_upper(WCHAR c)
 
 WCHAR text_lower(WCHAR c)
 {
-    locale_t l = text_locale();
+    locale_t l = text_utf8_locale();
     if (!l)
         return c >= 'A' && c <= 'Z' ? (WCHAR)(c + 32) : c;
     wint_t u = is_surrogate(c) ? c : towlower_l(c, l);
@@ -71,7 +70,7 @@ enum cls { CLS_ALPHA, CLS_ALNUM, CLS_UPPER, CLS_LOWER };
 
 static bool text_is(WCHAR c, enum cls k)
 {
-    locale_t l = text_locale();
+    locale_t l = text_utf8_locale();
     if (!l || c < 0x80) {
         bool up = c >= 'A' && c <= 'Z', lo = c >= 'a' && c <= 'z', dig = c >= '0' && c <= '9';
         switch (k) {
