@@ -136,6 +136,10 @@ START_TEST(test_dbcs)
     ck_assert_uint_eq(w[0], 0x3042);
     ck_assert_uint_eq(w[1], 0x30fb);
     ck_assert_uint_eq(w[2], 'A');
+    FILL(w);
+    ck_assert_int_eq(mb(932, 0, "\x82", -1, w, 16), 2); /* the terminator survives */
+    ck_assert_uint_eq(w[0], 0x30fb);
+    ck_assert_uint_eq(w[1], 0);
     ck_assert_int_eq(mb(932, 0, "\x82", 1, w, 16), 1); /* a lead byte at the end */
     ck_assert_uint_eq(w[0], 0x30fb);
     ASSERT_FAILS(mb(932, MB_ERR_INVALID_CHARS, "\x82", 1, w, 16), ERROR_NO_UNICODE_TRANSLATION);

@@ -144,6 +144,18 @@ START_TEST(test_compare)
     ck_assert_int_eq(CompareStringW(0x409, 0, u"abc", 4, u"abc", 3), CSTR_EQUAL); /* NUL */
     ck_assert_int_eq(CompareStringW(0x409, NORM_IGNORENONSPACE, u"e\u0301", -1, u"e", -1),
                      CSTR_EQUAL);
+    /* Diacritics after letters, before case (checked under Wine). */
+    ck_assert_int_eq(CompareStringW(0x409, 0, u"é", -1, u"f", -1), CSTR_LESS_THAN);
+    ck_assert_int_eq(CompareStringW(0x409, 0, u"é", -1, u"e", -1), CSTR_GREATER_THAN);
+    ck_assert_int_eq(CompareStringW(0x409, 0, u"eé", -1, u"ée", -1), CSTR_LESS_THAN);
+    ck_assert_int_eq(CompareStringW(0x409, 0, u"É", -1, u"é", -1), CSTR_GREATER_THAN);
+    ck_assert_int_eq(CompareStringW(0x409, NORM_IGNORECASE, u"É", -1, u"é", -1), CSTR_EQUAL);
+    ck_assert_int_eq(CompareStringW(0x409, NORM_IGNORENONSPACE, u"é", -1, u"e", -1), CSTR_EQUAL);
+    ck_assert_int_eq(CompareStringW(0x409, 0, u"ß", -1, u"ss", -1), CSTR_EQUAL);
+    ck_assert_int_eq(CompareStringW(0x409, 0, u"ü", -1, u"ue", -1), CSTR_LESS_THAN);
+    ck_assert_int_eq(CompareStringW(0x409, 0, u"coöp", -1, u"coop", -1), CSTR_GREATER_THAN);
+    ck_assert_int_eq(CompareStringW(0x409, 0, u"α", -1, u"z", -1), CSTR_GREATER_THAN);
+    ck_assert_int_eq(CompareStringW(0x409, 0, u"€", -1, u"1", -1), CSTR_LESS_THAN);
     ck_assert_int_eq(CompareStringW(0x409, NORM_IGNORESYMBOLS, u"a-b.c", -1, u"abc", -1),
                      CSTR_EQUAL);
     ck_assert_int_eq(CompareStringW(0x409, NORM_IGNOREWIDTH, u"\uff21", -1, u"A", -1), CSTR_EQUAL);

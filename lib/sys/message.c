@@ -91,7 +91,8 @@ static DWORD fmt_parse(const WCHAR *s, size_t len, struct fmt *f, int *stars)
     memset(f, 0, sizeof *f);
     f->width = f->prec = -1;
     *stars = 0;
-    while (i < len && strchr("-+ #0", (char)s[i]) && s[i] && k < sizeof f->flags - 1) {
+    while (i < len && s[i] && s[i] < 0x80 && strchr("-+ #0", (char)s[i]) &&
+           k < sizeof f->flags - 1) {
         if (s[i] == '-')
             f->left = true;
         f->flags[k++] = (char)s[i++];

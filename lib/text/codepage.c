@@ -117,11 +117,6 @@ static const WCHAR oem_glyphs[32] = {
 enum cp_dir { TO_WIDE, FROM_WIDE, FROM_WIDE_FIT, CP_DIRS };
 #define CP_POOL 4
 
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define WIDE_ICONV "UTF-16LE"
-#else
-#define WIDE_ICONV "UTF-16BE"
-#endif
 
 struct cp_state {
     bool learned;
@@ -317,7 +312,8 @@ static DWORD mb_iconv(const struct codepage *cp, struct cp_state *st, DWORD flag
             w = (WCHAR)b; /* as Windows: a stray byte ends the base64 run */
             iconv(cd, NULL, NULL, NULL, NULL);
         } else if (bit_get(st->lead, b)) {
-            skip = left >= 2 && cp->kind == CPK_DBCS ? 2 : 1;
+            /* the bad trail byte goes too, unless it is a terminator */
+            skip = left >= 2 && in[1] && cp->kind == CPK_DBCS ? 2 : 1;
         } else if (b >= 0x80 && b < 0xa0) {
             w = (WCHAR)b;
             invalid = false;

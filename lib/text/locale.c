@@ -10,13 +10,16 @@
  * returns are Windows' for that locale (locale_table), not glibc's, so
  * they do not depend on which glibc locales are installed.
  *
- * Comparison is an approximation of Windows' word sort with no tables:
- * characters compare case-blind first (punctuation and symbols before
- * digits before letters; ASCII letters alphabetically, other characters by
- * code point), then lower case before upper case, then, in word sort, the
- * string with fewer hyphens and apostrophes first (they are otherwise
- * ignored).  docs/COMPATIBILITY.md lists what differs.
+ * Comparison is an approximation of Windows' word sort with no tables of
+ * ours (text_compare): letters compare case-blind and without their
+ * diacritics first (punctuation and symbols before digits before letters;
+ * Latin letters alphabetically, other characters by code point), then
+ * diacritics, then case (lower first), then, in word sort, the hyphens and
+ * apostrophes that are otherwise ignored.  docs/COMPATIBILITY.md lists
+ * what differs.
  */
+#include <iconv.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -413,17 +416,76 @@ WS_EXPORT int WINAPI GetLocaleInfoA(LCID Locale, LCTYPE LCType, LPSTR lpLCData, 
      LINGUISTIC_IGNOREDIACRITIC | NORM_IGNOREKANATYPE | NORM_IGNOREWIDTH |                     \
      NORM_LINGUISTIC_CASING | SORT_STRINGSORT | SORT_DIGITSASNUMBERS | LOCALE_USE_CP_ACP)
 
+/* Latin letters with diacritics sort with their base letters (é next to
+ * e, ß as ss), the diacritic counting only when the letters are equal.
+ * The base letters are learned once from glibc's transliteration to ASCII
+ * in C.UTF-8, not from a table of ours: one or two ASCII letters, else
+ * the character sorts on its own. */
+#define LATIN_FIRST 0x00c0
+#define LATIN_LAST 0x024f
+static char latin_base[LATIN_LAST - LATIN_FIRST + 1][3];
+static pthread_once_t latin_once = PTHREAD_ONCE_INIT;
+
+static void latin_learn(void)
+{
+    iconv_t cd = iconv_open("ASCII//TRANSLIT", WIDE_ICONV);
+    locale_t l = text_utf8_locale();
+    if (cd == (iconv_t)-1 || !l) {
+        if (cd != (iconv_t)-1)
+            iconv_close(cd);
+        return;
+    }
+    locale_t old = uselocale(l);
+    for (unsigned c = LATIN_FIRST; c <= LATIN_LAST; c++) {
+        WCHAR w = (WCHAR)c;
+        char out[8], *ip = (char *)&w, *op = out;
+        size_t il = sizeof w, ol = sizeof out;
+        iconv(cd, NULL, NULL, NULL, NULL);
+        if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1)
+            continue;
+        size_t n = (size_t)(op - out);
+        bool letters = n >= 1 && n <= 2;
+        for (size_t k = 0; k < n; k++)
+            letters &= (out[k] | 0x20) >= 'a' && (out[k] | 0x20) <= 'z';
+        if (letters)
+            memcpy(latin_base[c - LATIN_FIRST], out, n);
+    }
+    uselocale(old);
+    iconv_close(cd);
+}
+
+static const char *latin_base_of(WCHAR c)
+{
+    if (c < LATIN_FIRST || c > LATIN_LAST)
+        return NULL;
+    pthread_once(&latin_once, latin_learn);
+    return latin_base[c - LATIN_FIRST][0] ? latin_base[c - LATIN_FIRST] : NULL;
+}
+
+/* One sort element: the letter it sorts as, the character it came from,
+ * and its diacritic (0: none). */
+struct cmp_item {
+    WCHAR base, orig, diacritic;
+};
+
 struct cmp_iter {
     const WCHAR *s;
     int n, i;
     DWORD flags;
-    int word; /* hyphens and apostrophes passed over (word sort) */
+    int word;          /* hyphens and apostrophes passed over (word sort) */
+    int marks;         /* combining marks passed over */
+    struct cmp_item next; /* the second letter of an expansion (ß: s s) */
 };
 
-/* The next character that counts, after the width and kana foldings the
- * flags ask for; -1 at the end. */
-static int cmp_next(struct cmp_iter *it)
+/* The next element that counts, after the width and kana foldings the
+ * flags ask for; false at the end. */
+static bool cmp_next(struct cmp_iter *it, struct cmp_item *out)
 {
+    if (it->next.base) {
+        *out = it->next;
+        it->next.base = 0;
+        return true;
+    }
     while (it->i < it->n) {
         WCHAR c = it->s[it->i++];
         if (!c)
@@ -436,17 +498,28 @@ static int cmp_next(struct cmp_iter *it)
         }
         if ((it->flags & NORM_IGNOREKANATYPE) && c >= 0x30a1 && c <= 0x30f6)
             c = (WCHAR)(c - 0x60);
-        if ((it->flags & (NORM_IGNORENONSPACE | LINGUISTIC_IGNOREDIACRITIC)) && text_is_mark(c))
+        if (text_is_mark(c)) { /* a diacritic of its own */
+            it->marks++;
             continue;
-        if ((it->flags & NORM_IGNORESYMBOLS) && !text_is_mark(c) && !text_is_alnum(c))
+        }
+        if ((it->flags & NORM_IGNORESYMBOLS) && !text_is_alnum(c))
             continue;
         if (!(it->flags & SORT_STRINGSORT) && (c == '-' || c == '\'')) {
             it->word++;
             continue;
         }
-        return c;
+        const char *b = latin_base_of(c);
+        *out = (struct cmp_item){.base = c, .orig = c};
+        if (b) {
+            out->base = (WCHAR)b[0];
+            /* ß and æ are ss and ae outright; é is e with a diacritic */
+            out->diacritic = b[1] ? 0 : text_lower(c);
+            if (b[1])
+                it->next = (struct cmp_item){.base = (WCHAR)b[1], .orig = c};
+        }
+        return true;
     }
-    return -1;
+    return false;
 }
 
 static uint32_t cmp_weight(WCHAR c)
@@ -461,7 +534,7 @@ static uint32_t cmp_weight(WCHAR c)
     return (text_is_alnum(l) ? 0x40000u : 0x10000u) + l;
 }
 
-static bool is_digit(int c) { return c >= '0' && c <= '9'; }
+static bool is_digit(WCHAR c) { return c >= '0' && c <= '9'; }
 
 /* SORT_DIGITSASNUMBERS: the digit runs that start at the iterators'
  * last characters, compared by value (the iterators move past them). */
@@ -485,35 +558,48 @@ static int cmp_number(struct cmp_iter *a, struct cmp_iter *b)
     return 0;
 }
 
+static int cstr(int r) { return r < 0 ? CSTR_LESS_THAN : r > 0 ? CSTR_GREATER_THAN : CSTR_EQUAL; }
+
+/* Levels, each deciding only when the ones before it found the strings
+ * equal: the letters; the diacritics (the first that differs, none
+ * first; then the number of combining marks); case (lower first); in
+ * word sort the number of hyphens and apostrophes. */
 int text_compare(const WCHAR *a, int na, const WCHAR *b, int nb, DWORD flags)
 {
-    struct cmp_iter x = {a, na, 0, flags, 0}, y = {b, nb, 0, flags, 0};
-    int case_order = 0;
+    struct cmp_iter x = {.s = a, .n = na, .flags = flags}, y = {.s = b, .n = nb, .flags = flags};
+    int diacritic = 0, case_order = 0;
     bool ignore_case = flags & (NORM_IGNORECASE | LINGUISTIC_IGNORECASE);
+    bool ignore_marks = flags & (NORM_IGNORENONSPACE | LINGUISTIC_IGNOREDIACRITIC);
     for (;;) {
-        int c = cmp_next(&x), d = cmp_next(&y);
-        if (c < 0 || d < 0) {
-            if (c >= 0 || d >= 0)
-                return c < 0 ? CSTR_LESS_THAN : CSTR_GREATER_THAN;
+        struct cmp_item c, d;
+        bool more_x = cmp_next(&x, &c), more_y = cmp_next(&y, &d);
+        if (!more_x || !more_y) {
+            if (more_x || more_y)
+                return more_x ? CSTR_GREATER_THAN : CSTR_LESS_THAN;
             break;
         }
-        if ((flags & SORT_DIGITSASNUMBERS) && is_digit(c) && is_digit(d)) {
+        if ((flags & SORT_DIGITSASNUMBERS) && is_digit(c.orig) && is_digit(d.orig)) {
             int r = cmp_number(&x, &y);
             if (r)
-                return r < 0 ? CSTR_LESS_THAN : CSTR_GREATER_THAN;
+                return cstr(r);
             continue;
         }
-        uint32_t wc = cmp_weight((WCHAR)c), wd = cmp_weight((WCHAR)d);
+        uint32_t wc = cmp_weight(c.base), wd = cmp_weight(d.base);
         if (wc != wd)
             return wc < wd ? CSTR_LESS_THAN : CSTR_GREATER_THAN;
-        if (!case_order && !ignore_case && c != d) /* lower case first */
-            case_order = text_lower((WCHAR)c) == c ? -1 : 1;
+        if (!diacritic && c.diacritic != d.diacritic)
+            diacritic = c.diacritic < d.diacritic ? -1 : 1;
+        bool lc = text_lower(c.orig) == c.orig, ld = text_lower(d.orig) == d.orig;
+        if (!case_order && lc != ld)
+            case_order = lc ? -1 : 1;
     }
-    if (case_order)
-        return case_order < 0 ? CSTR_LESS_THAN : CSTR_GREATER_THAN;
-    if (x.word != y.word)
-        return x.word < y.word ? CSTR_LESS_THAN : CSTR_GREATER_THAN;
-    return CSTR_EQUAL;
+    if (!ignore_marks && diacritic)
+        return cstr(diacritic);
+    if (!ignore_marks && x.marks != y.marks)
+        return cstr(x.marks - y.marks);
+    if (!ignore_case && case_order)
+        return cstr(case_order);
+    return cstr(x.word - y.word);
 }
 
 static int compare_w(const struct locale_def *d, DWORD flags, const WCHAR *a, int na,

@@ -27,6 +27,13 @@ bool text_is_alnum(WCHAR c);
  * terminator that *wn does not count.  NULL when out of memory. */
 WCHAR *text_utf8_to_wide(const char *s, int n, int *wn);
 
+/* iconv's name of WCHAR strings. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WIDE_ICONV "UTF-16LE"
+#else
+#define WIDE_ICONV "UTF-16BE"
+#endif
+
 /* The CompareString core (locale.c): CSTR_* of two counted strings. */
 int text_compare(const WCHAR *a, int na, const WCHAR *b, int nb, DWORD flags);
 
