@@ -17,8 +17,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../text/text.h"
-#include "sys.h"
+#include "core/error.h"
+#include "core/unicode.h"
+#include "sys/message.h"
+#include "text/text.h"
 
 #define HARD_BREAK 0xffff /* a %n in the text while a width applies */
 #define MAX_ARGS 128      /* %99 with two '*' reads argument 101 */

@@ -8,7 +8,7 @@
  *
  * Kept as data in winerror.h's order; message_system_text searches it.
  */
-#include "sys.h"
+#include "sys/message.h"
 
 struct sys_message {
     DWORD id;

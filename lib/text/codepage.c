@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "text.h"
+#include "text/text.h"
 
 enum cp_kind {
     CPK_UTF8,   /* CP_UTF8 and the code pages that are UTF-8 here */

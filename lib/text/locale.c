@@ -26,7 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "text.h"
+#include "text/text.h"
 
 struct locale_def {
     LCID lcid;

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "text.h"
+#include "text/text.h"
 
 static locale_t utf8_locale;
 static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;

@@ -2,10 +2,12 @@
  * The text layer (lib/text/): code pages, case mapping and comparison,
  * locales.  What its files offer each other and lib/sys/message.c.
  */
-#ifndef WINSHIM_TEXT_H
-#define WINSHIM_TEXT_H
+#ifndef WINSHIM_TEXT_TEXT_H
+#define WINSHIM_TEXT_TEXT_H
 
-#include "../internal.h"
+#include "core/base.h"
+#include "core/error.h"
+#include "core/unicode.h"
 
 /* Simple case mapping of one UTF-16 unit (string.c): glibc's towupper /
  * towlower of the C.UTF-8 locale, whatever locale the program set;
