@@ -113,6 +113,7 @@ static void loader_leave(void)
 
 struct image {
     char *base;
+    uintptr_t bias;      /* dlpi_addr: what ELF addresses are relative to */
     bool exe;
     char path[PATH_MAX]; /* as ld.so names it; the executable's from /proc */
 };
@@ -163,6 +164,7 @@ static int image_cb(struct dl_phdr_info *info, size_t size, void *arg)
     if (q->name && !dllpath_matches(q->name, path))
         return 0;
     q->out->base = (char *)lo;
+    q->out->bias = info->dlpi_addr;
     q->out->exe = exe;
     snprintf(q->out->path, sizeof q->out->path, "%s", path);
     return 1;
@@ -238,6 +240,55 @@ static void *image_symbol(const struct image *img, void *dl, const char *name)
     if (!sym || !image_at(sym, &where) || where.base != img->base)
         return NULL;
     return sym;
+}
+
+/* A function in the static symbol table (.symtab) of img's file.  A DLL
+ * built with -fvisibility=hidden (as Windows sources often are, so that
+ * only __declspec(dllexport) is exported) has no DllMain in its dynamic
+ * symbols; unless the file was stripped, .symtab still names it. */
+static void *symtab_function(const struct image *img, const char *name)
+{
+    int fd = open(img->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    void *map = MAP_FAILED;
+    if (!fstat(fd, &st) && st.st_size >= (off_t)sizeof(ElfW(Ehdr)))
+        map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return NULL;
+    const char *file = map;
+    size_t size = (size_t)st.st_size, len = strlen(name);
+    const ElfW(Ehdr) *eh = map;
+    void *found = NULL;
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_shentsize != sizeof(ElfW(Shdr)) ||
+        eh->e_shoff > size || eh->e_shnum > (size - eh->e_shoff) / sizeof(ElfW(Shdr)))
+        goto out;
+    const ElfW(Shdr) *sh = (const ElfW(Shdr) *)(file + eh->e_shoff);
+    for (unsigned i = 0; i < eh->e_shnum && !found; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+            continue;
+        const ElfW(Shdr) *strs = &sh[sh[i].sh_link];
+        if (sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset ||
+            strs->sh_offset > size || strs->sh_size > size - strs->sh_offset)
+            continue;
+        const ElfW(Sym) *sym = (const ElfW(Sym) *)(file + sh[i].sh_offset);
+        const char *str = file + strs->sh_offset;
+        size_t n = sh[i].sh_size / sizeof *sym;
+        for (size_t j = 0; j < n; j++) {
+            if (ELF64_ST_TYPE(sym[j].st_info) != STT_FUNC || sym[j].st_shndx == SHN_UNDEF ||
+                sym[j].st_name >= strs->sh_size || strs->sh_size - sym[j].st_name <= len ||
+                memcmp(str + sym[j].st_name, name, len + 1))
+                continue;
+            found = (void *)(img->bias + sym[j].st_value);
+            break;
+        }
+    }
+out:
+    munmap(map, size);
+    struct image where;
+    return found && image_at(found, &where) && where.base == img->base ? found : NULL;
 }
 
 /* ---- the list ---- */
@@ -482,8 +533,12 @@ static DWORD module_attach(void *h, const struct image *img, DWORD flags, HMODUL
     m->dl = h;
     m->refs = 1;
     m->thread_calls = true;
-    if (!(flags & DONT_RESOLVE_DLL_REFERENCES))
-        m->entry = (dll_entry)image_symbol(img, h, "DllMain");
+    if (!(flags & DONT_RESOLVE_DLL_REFERENCES)) {
+        void *f = image_symbol(img, h, "DllMain");
+        if (!f)
+            f = symtab_function(img, "DllMain");
+        memcpy(&m->entry, &f, sizeof f); /* an object pointer to a function pointer */
+    }
     module_append(m);
     if (m->entry) {
         if (!exit_hooked && !atexit(module_process_exit))

@@ -247,6 +247,25 @@ START_TEST(test_load_plugin)
 }
 END_TEST
 
+START_TEST(test_hidden_dllmain)
+{
+    /* Built -fvisibility=hidden: DllMain is not exported (as on Windows,
+     * where it is the entry point, not an export), yet it is called. */
+    sink_on();
+    char dir[256];
+    plug_dir(dir, sizeof dir);
+    ck_assert(SetDllDirectoryA(dir));
+    HMODULE h = LoadLibraryA("winplug_hidden.dll");
+    ck_assert_ptr_nonnull(h);
+    ck_assert_int_eq(sink[DLL_PROCESS_ATTACH], 1);
+    ASSERT_FAILS(GetProcAddress(h, "DllMain"), ERROR_PROC_NOT_FOUND);
+    ck_assert_ptr_nonnull(GetProcAddress(h, "PlugAdd"));
+    ck_assert_ptr_nonnull(GetProcAddress(h, "plug_answer"));
+    ck_assert(FreeLibrary(h));
+    ck_assert_int_eq(sink[DLL_PROCESS_DETACH], 1);
+}
+END_TEST
+
 START_TEST(test_refcounts)
 {
     sink_on();
@@ -814,6 +833,7 @@ static Suite *module_suite(void)
     tcase_add_test(basic, test_proc_address_kernel32);
     tcase_add_test(basic, test_executable);
     tcase_add_test(basic, test_load_plugin);
+    tcase_add_test(basic, test_hidden_dllmain);
     tcase_add_test(basic, test_refcounts);
     tcase_add_test(basic, test_handle_ex_references);
     tcase_add_test(basic, test_attach_fails);
