@@ -546,6 +546,10 @@ static DWORD module_attach(void *h, const struct image *img, DWORD flags, HMODUL
         walking++;
         BOOL ok = m->entry((HINSTANCE)m->base, DLL_PROCESS_ATTACH, NULL);
         walking--;
+        if (m->gone) { /* its DllMain freed it: nothing left to attach */
+            sweep();
+            return ERROR_DLL_INIT_FAILED;
+        }
         if (!ok) {
             /* As documented: DLL_PROCESS_DETACH at once, then unloaded. */
             m->entry((HINSTANCE)m->base, DLL_PROCESS_DETACH, NULL);
