@@ -31,9 +31,9 @@
  *     then the current directory, which SetDllDirectory with any non-NULL
  *     argument removes, as the documentation says.
  *
- * Lock: dir_lock (a pthread mutex, a leaf) guards dll_dir, dll_dir_set,
- * the user directory list and default_flags.  Searches copy what they
- * need under it and try files without it.
+ * Lock: dir_lock (a pthread mutex, a leaf) guards dll_dir, the user
+ * directory list and default_flags.  Searches copy what they need under
+ * it and try files without it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
