@@ -218,6 +218,7 @@ START_TEST(test_load_plugin)
     /* Its own exports only: TlsAlloc is winshim's, not the plug-in's. */
     ASSERT_FAILS(GetProcAddress(h, "TlsAlloc"), ERROR_PROC_NOT_FOUND);
     ASSERT_FAILS(GetProcAddress(h, "PlugMissing"), ERROR_PROC_NOT_FOUND);
+    ck_assert_ptr_null(dlerror()); /* the loader leaves no message of its own */
 
     ck_assert_ptr_eq(GetModuleHandleA("winplug.dll"), h);
     ck_assert_ptr_eq(GetModuleHandleA("WINPLUG.DLL"), h);

@@ -234,9 +234,13 @@ static void *image_symbol(const struct image *img, void *dl, const char *name)
     void *h = dl;
     if (!h)
         h = img->exe ? dlopen(NULL, RTLD_LAZY) : dlopen(img->path, RTLD_LAZY | RTLD_NOLOAD);
-    if (!h)
+    if (!h) {
+        dlerror();
         return NULL;
+    }
     void *sym = dlsym(h, name);
+    if (!sym)
+        dlerror(); /* the program's dlerror() is its own business */
     if (h != dl)
         dlclose(h);
     struct image where;
@@ -471,8 +475,10 @@ static DWORD find_loaded(const struct dll_name *d, HMODULE *out)
         if (access(path, F_OK))
             continue;
         void *h = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
-        if (!h)
+        if (!h) {
+            dlerror();
             continue;
+        }
         struct link_map *lm = NULL;
         bool found = !dlinfo(h, RTLD_DI_LINKMAP, &lm) && lm && image_at(lm->l_ld, &img);
         dlclose(h);
@@ -555,7 +561,9 @@ static DWORD module_attach(void *h, const struct image *img, DWORD flags, HMODUL
         }
         if (!ok) {
             /* As documented: DLL_PROCESS_DETACH at once, then unloaded. */
+            walking++;
             m->entry((HINSTANCE)m->base, DLL_PROCESS_DETACH, NULL);
+            walking--;
             m->gone = true;
             dlclose(h);
             sweep();
@@ -574,8 +582,10 @@ static DWORD load_try(const char *path, void *arg)
     struct load_ctx *c = arg;
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
     bool fresh = !h;
-    if (!h)
+    if (!h) {
+        dlerror(); /* no stale message for the program's own dlerror() */
         h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    }
     if (!h) {
         const char *msg = dlerror();
         size_t n = strlen(path);
