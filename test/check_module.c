@@ -11,10 +11,13 @@
 #include "testutil.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 #include <fcntl.h>
+#include <link.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -168,6 +171,55 @@ START_TEST(test_proc_address_kernel32)
     ASSERT_FAILS(GetProcAddress(k, (LPCSTR)60000), ERROR_PROC_NOT_FOUND);
     ASSERT_FAILS(GetProcAddress(k, (LPCSTR)1), ERROR_PROC_NOT_FOUND);
     ASSERT_FAILS(GetProcAddress(k, NULL), ERROR_PROC_NOT_FOUND);
+}
+END_TEST
+
+/* Every function libwinshim's file exports dynamically (its .dynsym; the
+ * executable's when linked statically) is found through kernel32.dll, and
+ * is the very function: winshim_<name> under <name> for the socket calls
+ * the C library also has. */
+START_TEST(test_proc_address_every_export)
+{
+    HMODULE k = GetModuleHandleA("kernel32.dll");
+    Dl_info di;
+    ck_assert(dladdr((const void *)&CreateEventA, &di));
+    bool in_exe = (void *)k == base_of((const void *)&base_of); /* libwinshim.a */
+    int fd = open(in_exe ? "/proc/self/exe" : di.dli_fname, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    struct stat st;
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    const char *file = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    ck_assert(file != MAP_FAILED);
+    close(fd);
+    const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)file;
+    const ElfW(Shdr) *sh = (const ElfW(Shdr) *)(file + eh->e_shoff);
+    void *self = in_exe ? dlopen(NULL, RTLD_LAZY) : dlopen(di.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    ck_assert_ptr_nonnull(self);
+    int checked = 0;
+    for (int i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_DYNSYM)
+            continue;
+        const ElfW(Sym) *sym = (const ElfW(Sym) *)(file + sh[i].sh_offset);
+        const char *str = file + sh[sh[i].sh_link].sh_offset;
+        for (size_t j = 0; j < sh[i].sh_size / sizeof *sym; j++) {
+            if (ELF64_ST_TYPE(sym[j].st_info) != STT_FUNC || sym[j].st_shndx == SHN_UNDEF ||
+                ELF64_ST_BIND(sym[j].st_info) != STB_GLOBAL)
+                continue;
+            const char *name = str + sym[j].st_name;
+            void *want = dlsym(self, name);
+            if (!strncmp(name, "winshim_", 8))
+                name += 8;
+            FARPROC got = GetProcAddress(k, name);
+            ck_assert_msg(got && ADDR(got) == ADDR(want), "%s: %p, want %p", name,
+                          (void *)ADDR(got), want);
+            checked++;
+        }
+    }
+    dlclose(self);
+    munmap((void *)file, (size_t)st.st_size);
+    /* A shared libwinshim exports all of its 300-odd functions; an
+     * executable linked with libwinshim.a only the members it took. */
+    ck_assert_int_gt(checked, in_exe ? 0 : 300);
 }
 END_TEST
 
@@ -833,6 +885,7 @@ static Suite *module_suite(void)
     TCase *processes = tcase_create("processes");
     tcase_add_test(basic, test_system_names);
     tcase_add_test(basic, test_proc_address_kernel32);
+    tcase_add_test(basic, test_proc_address_every_export);
     tcase_add_test(basic, test_executable);
     tcase_add_test(basic, test_load_plugin);
     tcase_add_test(basic, test_hidden_dllmain);
