@@ -869,8 +869,8 @@ WS_EXPORT HMODULE WINAPI GetModuleHandleW(LPCWSTR name)
 /* By name.  libwinshim's exports answer for every system DLL name; a
  * socket function that the C library also has is found under its link
  * name, winshim_<name> (winsock2.h).  Ordinals (a "name" below 0x10000):
- * shared objects have none, ERROR_PROC_NOT_FOUND (check_module,
- * "errors"). */
+ * shared objects have none: ERROR_PROC_NOT_FOUND, what Windows gives for
+ * an ordinal a module lacks (check_module test_proc_address_kernel32). */
 WS_EXPORT FARPROC WINAPI GetProcAddress(HMODULE h, LPCSTR name)
 {
     if ((uintptr_t)h & 3)
