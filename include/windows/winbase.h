@@ -607,6 +607,22 @@ WINBASEAPI BOOL WINAPI SetupComm(HANDLE hFile, DWORD dwInQueue, DWORD dwOutQueue
 WINBASEAPI BOOL WINAPI ClearCommError(HANDLE hFile, LPDWORD lpErrors, LPCOMSTAT lpStat);
 WINBASEAPI BOOL WINAPI EscapeCommFunction(HANDLE hFile, DWORD dwFunc);
 
+/* ------------------------------------------------------------------------
+ * The DLL directory (libloaderapi.h has the rest of the loader)
+ * ------------------------------------------------------------------------ */
+
+WINBASEAPI BOOL WINAPI SetDllDirectoryA(LPCSTR lpPathName);
+WINBASEAPI BOOL WINAPI SetDllDirectoryW(LPCWSTR lpPathName);
+WINBASEAPI DWORD WINAPI GetDllDirectoryA(DWORD nBufferLength, LPSTR lpBuffer);
+WINBASEAPI DWORD WINAPI GetDllDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
+#ifdef UNICODE
+#define SetDllDirectory SetDllDirectoryW
+#define GetDllDirectory GetDllDirectoryW
+#else
+#define SetDllDirectory SetDllDirectoryA
+#define GetDllDirectory GetDllDirectoryA
+#endif
+
 #ifdef __cplusplus
 }
 #endif

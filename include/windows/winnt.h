@@ -63,6 +63,28 @@ extern "C" {
 #define DECLSPEC_NOTHROW
 #endif
 
+/* __declspec(...) of Windows sources as GCC attributes: dllexport is
+ * default visibility (so a DLL built with -fvisibility=hidden still exports
+ * it), dllimport is nothing.  Others: align(n), noreturn, noinline,
+ * nothrow, selectany, thread, deprecated, naked.  An unknown one is a
+ * compile error naming WINSHIM_DECLSPEC_<it>. */
+#ifndef __declspec
+#define __declspec(x) WINSHIM_DECLSPEC_##x
+#define WINSHIM_DECLSPEC_dllexport __attribute__((visibility("default")))
+#define WINSHIM_DECLSPEC_dllimport
+#define WINSHIM_DECLSPEC_align(n) __attribute__((aligned(n)))
+#define WINSHIM_DECLSPEC_noreturn __attribute__((noreturn))
+#define WINSHIM_DECLSPEC_noinline __attribute__((noinline))
+#define WINSHIM_DECLSPEC_nothrow __attribute__((nothrow))
+#define WINSHIM_DECLSPEC_selectany __attribute__((weak))
+#define WINSHIM_DECLSPEC_thread __thread
+#define WINSHIM_DECLSPEC_deprecated __attribute__((deprecated))
+#define WINSHIM_DECLSPEC_naked __attribute__((naked))
+#endif
+#ifndef DECLSPEC_EXPORT
+#define DECLSPEC_EXPORT __declspec(dllexport)
+#endif
+
 #ifndef NTAPI
 #define NTAPI
 #endif
@@ -248,6 +270,15 @@ static __inline PVOID RtlSecureZeroMemory(PVOID ptr, SIZE_T cnt)
 
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
 #define UNREFERENCED_LOCAL_VARIABLE(v) ((void)(v))
+
+/* ------------------------------------------------------------------------
+ * DllMain's reasons (fdwReason)
+ * ------------------------------------------------------------------------ */
+
+#define DLL_PROCESS_DETACH 0
+#define DLL_PROCESS_ATTACH 1
+#define DLL_THREAD_ATTACH 2
+#define DLL_THREAD_DETACH 3
 
 /* ------------------------------------------------------------------------
  * Waits
