@@ -1373,6 +1373,16 @@ void tls_thread_detach(void);
  * default.  0 or pthread_create's error. */
 int service_thread_start(void *(*fn)(void *), void *arg, size_t stack);
 
+/* ------------------------------------------------------------------ */
+/* startup information (proc/startup.c)                                */
+
+/* The environment entry that hands a child its STARTUPINFO and error
+ * mode (malloc; NULL when out of memory); the child writes its pid at
+ * startup_env_pid_slot(entry) before execve. */
+char *startup_env_a(const STARTUPINFOA *si, DWORD creation_flags);
+char *startup_env_w(const STARTUPINFOW *si, DWORD creation_flags);
+char *startup_env_pid_slot(char *entry);
+
 #include "handle_lookup.h"
 
 #endif
