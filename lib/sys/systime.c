@@ -3,7 +3,7 @@
  *
  * A FILETIME counts 100-ns intervals since 1601-01-01 UTC; a SYSTEMTIME
  * spells one out field by field.  The calendar arithmetic is our own
- * (proleptic Gregorian, 1601 to 30827) so that every FILETIME converts,
+ * (proleptic Gregorian, 1601 to 30828) so that every FILETIME converts,
  * far outside what time_t and timegm cover.
  *
  * Time zones come from the system's tz database through glibc: the zone
@@ -52,7 +52,7 @@
 /* Seconds from 1601-01-01 to 1970-01-01. */
 #define EPOCH_SECS 11644473600LL
 #define YEAR_MIN 1601
-#define YEAR_MAX 30827
+#define YEAR_MAX 30828 /* up to 30828-09-14 02:48:05.477, the last FILETIME below 2^63 */
 
 /* ---- the calendar ---- */
 
@@ -127,9 +127,14 @@ static DWORD st_to_ticks(const SYSTEMTIME *st, int64_t *t)
         st->wDay < 1 || st->wDay > month_days(st->wYear, st->wMonth) || st->wHour > 23 ||
         st->wMinute > 59 || st->wSecond > 59 || st->wMilliseconds > 999)
         return ERROR_INVALID_PARAMETER;
-    *t = days_from_civil(st->wYear, st->wMonth, st->wDay) * TICKS_PER_DAY +
-         ((st->wHour * 60 + st->wMinute) * 60 + st->wSecond) * TICKS_PER_SEC +
-         st->wMilliseconds * 10000LL;
+    int64_t day;
+    if (__builtin_mul_overflow(days_from_civil(st->wYear, st->wMonth, st->wDay),
+                               TICKS_PER_DAY, &day))
+        return ERROR_INVALID_PARAMETER;
+    int64_t in_day = ((st->wHour * 60 + st->wMinute) * 60 + st->wSecond) * TICKS_PER_SEC +
+                     st->wMilliseconds * 10000LL;
+    if (__builtin_add_overflow(day, in_day, t))
+        return ERROR_INVALID_PARAMETER; /* past 2^63 - 1 */
     return ERROR_SUCCESS;
 }
 
