@@ -451,9 +451,10 @@ WS_EXPORT DWORD WINAPI ExpandEnvironmentStringsW(LPCWSTR src, LPWSTR dst, DWORD 
     return expand_w(src, dst, size);
 }
 
-/* The ANSI form expands whole and copies all or nothing: too small a
- * buffer gets an empty string and the result is one more than the
- * length with its terminator (Windows' own, pinned by Wine's tests). */
+/* The ANSI form expands whole and copies all or nothing, and wants room
+ * for one unit more than the result: a buffer of fewer than length + 2
+ * gets an empty string and the result is length + 2; otherwise the
+ * result is length + 1 (Windows' own, pinned by Wine's tests). */
 WS_EXPORT DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR src, LPSTR dst, DWORD size)
 {
     int n = 0;
@@ -473,7 +474,7 @@ WS_EXPORT DWORD WINAPI ExpandEnvironmentStringsA(LPCSTR src, LPSTR dst, DWORD si
     }
     size_t len = strlen(u);
     DWORD r;
-    if (len + 1 <= size) {
+    if (len + 2 <= size) {
         memcpy(dst, u, len + 1);
         r = (DWORD)len + 1;
     } else {
