@@ -58,8 +58,9 @@ extern char **environ;
 
 /* dwCreationFlags CreateProcess knows.  Accepted with no effect: console
  * and window flags (there is no console object yet), WOW/DOS flags
- * (meaningless on 64-bit Windows too), error mode, job and code-authz
- * flags, affinity, profiling.  Refused with ERROR_NOT_SUPPORTED: debugging
+ * (meaningless on 64-bit Windows too), job and code-authz flags,
+ * affinity, profiling; CREATE_DEFAULT_ERROR_MODE goes to the child with
+ * its STARTUPINFO (proc/startup.c).  Refused with ERROR_NOT_SUPPORTED: debugging
  * and protected/secure processes. */
 #define PRIORITY_FLAGS (NORMAL_PRIORITY_CLASS | IDLE_PRIORITY_CLASS | HIGH_PRIORITY_CLASS | \
                         REALTIME_PRIORITY_CLASS | BELOW_NORMAL_PRIORITY_CLASS |        \
