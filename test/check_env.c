@@ -216,11 +216,11 @@ START_TEST(test_errors)
     ASSERT_FAILS(GetEnvironmentVariableA("WsNoSuchVariable", buf, sizeof buf),
                  ERROR_ENVVAR_NOT_FOUND);
     ASSERT_FAILS(SetEnvironmentVariableA("", "x"), ERROR_INVALID_PARAMETER);
-    ASSERT_FAILS(SetEnvironmentVariableA(NULL, "x"), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(SetEnvironmentVariableA(NULL, "x"), ERROR_ENVVAR_NOT_FOUND);
     ASSERT_FAILS(SetEnvironmentVariableA("A=B", "x"), ERROR_INVALID_PARAMETER);
     ASSERT_FAILS(SetEnvironmentVariableA("=C:", "C:\\"), ERROR_INVALID_PARAMETER);
     ASSERT_FAILS(SetEnvironmentVariableW(W("A=B"), W("x")), ERROR_INVALID_PARAMETER);
-    ASSERT_FAILS(SetEnvironmentVariableW(NULL, NULL), ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(SetEnvironmentVariableW(NULL, NULL), ERROR_ENVVAR_NOT_FOUND);
 }
 END_TEST
 

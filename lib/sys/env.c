@@ -104,7 +104,7 @@ static char *env_get(const char *name, size_t len, DWORD *err)
 
 static bool name_valid(const char *name)
 {
-    return name && *name && !strchr(name, '=');
+    return *name && !strchr(name, '=');
 }
 
 /* Under env_lock: removes every entry that matches name without case. */
@@ -128,6 +128,8 @@ static void env_remove_locked(const char *name)
 /* value NULL: delete (deleting a missing variable succeeds). */
 static DWORD env_set(const char *name, const char *value)
 {
+    if (!name)
+        return ERROR_ENVVAR_NOT_FOUND; /* as Wine; Windows crashes or says so */
     if (!name_valid(name))
         return ERROR_INVALID_PARAMETER;
     DWORD err = ERROR_SUCCESS;
@@ -204,7 +206,7 @@ WS_EXPORT BOOL WINAPI SetEnvironmentVariableA(LPCSTR name, LPCSTR value)
 WS_EXPORT BOOL WINAPI SetEnvironmentVariableW(LPCWSTR name, LPCWSTR value)
 {
     if (!name)
-        return ws_bool(ERROR_INVALID_PARAMETER);
+        return ws_bool(ERROR_ENVVAR_NOT_FOUND);
     char *n = w_to_u(name, wstrlen(name));
     char *v = value ? w_to_u(value, wstrlen(value)) : NULL;
     DWORD err = !n || (value && !v) ? ERROR_NOT_ENOUGH_MEMORY : env_set(n, v);
