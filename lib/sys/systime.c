@@ -141,13 +141,11 @@ static DWORD st_to_ticks(const SYSTEMTIME *st, int64_t *t)
 /* ---- the current zone ---- */
 
 /* The UTC offset (seconds east) and abbreviation at unix time s. */
-static long zone_offset(time_t s, int *isdst, char *abbr, size_t cap)
+static long zone_offset(time_t s, char *abbr, size_t cap)
 {
     struct tm tm;
     if (!localtime_r(&s, &tm))
         return 0;
-    if (isdst)
-        *isdst = tm.tm_isdst > 0;
     if (abbr)
         snprintf(abbr, cap, "%s", tm.tm_zone ? tm.tm_zone : "");
     return tm.tm_gmtoff;
@@ -157,10 +155,10 @@ static long zone_offset(time_t s, int *isdst, char *abbr, size_t cap)
  * given that hi's does. */
 static time_t zone_change(time_t lo, time_t hi)
 {
-    long before = zone_offset(lo, NULL, NULL, 0);
+    long before = zone_offset(lo, NULL, 0);
     while (hi - lo > 1) {
         time_t mid = lo + (hi - lo) / 2;
-        if (zone_offset(mid, NULL, NULL, 0) == before)
+        if (zone_offset(mid, NULL, 0) == before)
             lo = mid;
         else
             hi = mid;
@@ -201,20 +199,19 @@ static DWORD zone_year(int year, TIME_ZONE_INFORMATION *tzi)
     time_t start = (time_t)((days_from_civil(year, 1, 1) * 86400) - EPOCH_SECS);
     time_t end = (time_t)((days_from_civil(year + 1, 1, 1) * 86400) - EPOCH_SECS);
     char std_name[64], dst_name[64];
-    long lo = zone_offset(start, NULL, std_name, sizeof std_name), hi = lo;
+    long lo = zone_offset(start, std_name, sizeof std_name), hi = lo;
     strcpy(dst_name, std_name);
     time_t to_hi = 0, to_lo = 0; /* the first change to each offset */
     long prev = lo;
     for (time_t t = start; t < end;) {
         time_t next = t + 7 * 86400 < end ? t + 7 * 86400 : end;
-        if (zone_offset(next, NULL, NULL, 0) == prev) {
+        if (zone_offset(next, NULL, 0) == prev) {
             t = next;
             continue;
         }
         time_t at = zone_change(t, next);
-        long now = zone_offset(at, NULL, NULL, 0);
         char name[64];
-        zone_offset(at, NULL, name, sizeof name);
+        long now = zone_offset(at, name, sizeof name);
         if (now > prev) {
             if (!to_hi) {
                 to_hi = at;
@@ -238,7 +235,7 @@ static DWORD zone_year(int year, TIME_ZONE_INFORMATION *tzi)
     if (!to_hi) {
         /* No daylight time: the offset and name in force at the year's
          * end, which is where a zone that changed for good ended up. */
-        lo = zone_offset(end - 1, NULL, std_name, sizeof std_name);
+        lo = zone_offset(end - 1, std_name, sizeof std_name);
         tzi->Bias = (LONG)(-lo / 60);
         put_name(tzi->StandardName, 32, std_name);
         put_name(tzi->DaylightName, 32, std_name);
@@ -253,7 +250,8 @@ static DWORD zone_year(int year, TIME_ZONE_INFORMATION *tzi)
     return TIME_ZONE_ID_STANDARD;
 }
 
-/* The tz database name of the current zone ("" when unknown). */
+/* The tz database name of the current zone: TZ's, /etc/localtime's link,
+ * /etc/timezone's, else UTC, glibc's default. */
 static void zone_key(char *out, size_t cap)
 {
     const char *tz = getenv("TZ");
@@ -379,7 +377,7 @@ static const TIME_ZONE_INFORMATION *tz_for(const TIME_ZONE_INFORMATION *tz, int6
 static int64_t local_offset_now(void)
 {
     tzset();
-    return (int64_t)zone_offset(time(NULL), NULL, NULL, 0) * TICKS_PER_SEC;
+    return (int64_t)zone_offset(time(NULL), NULL, 0) * TICKS_PER_SEC;
 }
 
 /* ---- exported: conversions ---- */
@@ -438,7 +436,7 @@ WS_EXPORT void WINAPI GetLocalTime(LPSYSTEMTIME st)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     tzset();
-    long off = zone_offset(ts.tv_sec, NULL, NULL, 0);
+    long off = zone_offset(ts.tv_sec, NULL, 0);
     st_from_ticks(((int64_t)ts.tv_sec + off + EPOCH_SECS) * TICKS_PER_SEC + ts.tv_nsec / 100, st);
 }
 
@@ -497,7 +495,7 @@ WS_EXPORT DWORD WINAPI GetTimeZoneInformation(LPTIME_ZONE_INFORMATION tzi)
     DWORD id = zone_year(current_year(), &z);
     if (id != TIME_ZONE_ID_UNKNOWN) {
         tzset();
-        long off = zone_offset(time(NULL), NULL, NULL, 0);
+        long off = zone_offset(time(NULL), NULL, 0);
         id = off == -(long)(z.Bias + z.DaylightBias) * 60 ? TIME_ZONE_ID_DAYLIGHT
                                                            : TIME_ZONE_ID_STANDARD;
     }
