@@ -19,6 +19,15 @@ WINBASEAPI ULONGLONG WINAPI GetTickCount64(VOID);
 
 WINBASEAPI VOID WINAPI GetSystemTimeAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
 
+/* System and local time (lib/sys/systime.c). */
+WINBASEAPI VOID WINAPI GetSystemTimePreciseAsFileTime(LPFILETIME lpSystemTimeAsFileTime);
+WINBASEAPI VOID WINAPI GetSystemTime(LPSYSTEMTIME lpSystemTime);
+WINBASEAPI VOID WINAPI GetLocalTime(LPSYSTEMTIME lpSystemTime);
+WINBASEAPI BOOL WINAPI SetSystemTime(CONST SYSTEMTIME *lpSystemTime);
+WINBASEAPI BOOL WINAPI SetLocalTime(CONST SYSTEMTIME *lpSystemTime);
+WINBASEAPI BOOL WINAPI GetSystemTimeAdjustment(PDWORD lpTimeAdjustment, PDWORD lpTimeIncrement,
+                                               PBOOL lpTimeAdjustmentDisabled);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,9 @@
 #include <securitybaseapi.h>
 #include <synchapi.h>
 #include <sysinfoapi.h>
+/* issue 15: time zones, debugging */
+#include <timezoneapi.h>
+#include <debugapi.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -622,6 +625,15 @@ WINBASEAPI DWORD WINAPI GetDllDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
 #define SetDllDirectory SetDllDirectoryA
 #define GetDllDirectory GetDllDirectoryA
 #endif
+/* ---- issue 15: error modes (SetErrorMode, SetThreadErrorMode) ---- */
+#define SEM_FAILCRITICALERRORS 0x0001
+#define SEM_NOGPFAULTERRORBOX 0x0002
+#define SEM_NOALIGNMENTFAULTEXCEPT 0x0004
+#define SEM_NOOPENFILEERRORBOX 0x8000
+/* GetTimeZoneInformation's results (TIME_ZONE_ID_INVALID: timezoneapi.h). */
+#define TIME_ZONE_ID_UNKNOWN 0
+#define TIME_ZONE_ID_STANDARD 1
+#define TIME_ZONE_ID_DAYLIGHT 2
 
 #ifdef __cplusplus
 }

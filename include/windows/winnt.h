@@ -284,11 +284,14 @@ static __inline PVOID RtlSecureZeroMemory(PVOID ptr, SIZE_T cnt)
  * Waits
  * ------------------------------------------------------------------------ */
 
+/* ntstatus.h has these and the rest (WIN32_NO_STATUS: only there). */
+#ifndef WIN32_NO_STATUS
 #define STATUS_WAIT_0 ((DWORD)0x00000000)
 #define STATUS_ABANDONED_WAIT_0 ((DWORD)0x00000080)
 #define STATUS_USER_APC ((DWORD)0x000000C0)
 #define STATUS_TIMEOUT ((DWORD)0x00000102)
 #define STATUS_PENDING ((DWORD)0x00000103)
+#endif
 
 #define MAXIMUM_WAIT_OBJECTS 64
 
