@@ -1148,6 +1148,7 @@ static void shm_detach(void)
 {
     if (shm.fd < 0 || !shm.self)
         return;
+    ws_hooks.process_exit();
     handle_close_all();
     int lk = lock_session();
     if (lk < 0)
