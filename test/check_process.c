@@ -807,6 +807,45 @@ START_TEST(test_search)
 }
 END_TEST
 
+/* A CreateProcess that fails zeroes all of PROCESS_INFORMATION, as Windows
+ * does (CreateProcessInternalW clears it first): a caller that closes
+ * pi.hProcess after a failure closes NULL, not garbage. */
+START_TEST(test_create_failure_zeroes_pi)
+{
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    char line[] = "winshim-no-such-program";
+    memset(&pi, 0xcc, sizeof pi);
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ck_assert_ptr_null(pi.hProcess);
+    ck_assert_ptr_null(pi.hThread);
+    ck_assert_uint_eq(pi.dwProcessId, 0);
+    ck_assert_uint_eq(pi.dwThreadId, 0);
+    memset(&pi, 0xcc, sizeof pi);
+    ASSERT_FAILS(CreateProcessA("/nonexistent/prog", NULL, NULL, NULL, FALSE,
+                                CREATE_SUSPENDED, NULL, NULL, &si, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ck_assert_ptr_null(pi.hProcess);
+    ck_assert_ptr_null(pi.hThread);
+    ck_assert_uint_eq(pi.dwProcessId, 0);
+    ck_assert_uint_eq(pi.dwThreadId, 0);
+    STARTUPINFOW siw;
+    memset(&siw, 0, sizeof siw);
+    siw.cb = sizeof siw;
+    WCHAR wline[] = u"winshim-no-such-program";
+    memset(&pi, 0xcc, sizeof pi);
+    ASSERT_FAILS(CreateProcessW(NULL, wline, NULL, NULL, FALSE, 0, NULL, NULL, &siw, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ck_assert_ptr_null(pi.hProcess);
+    ck_assert_ptr_null(pi.hThread);
+    ck_assert_uint_eq(pi.dwProcessId, 0);
+    ck_assert_uint_eq(pi.dwThreadId, 0);
+}
+END_TEST
+
 START_TEST(test_create_errors)
 {
     find_self();
@@ -1473,6 +1512,7 @@ static Suite *process_suite(void)
     tcase_add_test(c, test_std_handles);
     tcase_add_test(c, test_search);
     tcase_add_test(c, test_create_errors);
+    tcase_add_test(c, test_create_failure_zeroes_pi);
     tcase_add_test(c, test_suspended);
     tcase_add_test(c, test_suspended_fds);
     tcase_add_test(c, test_spawn_threads);

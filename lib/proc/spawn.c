@@ -710,6 +710,10 @@ static void undo_handles(HANDLE hp, HANDLE ht)
 static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
 {
     DWORD err;
+    /* Windows clears all four fields first, so a failure leaves them zero
+     * (test_create_failure_zeroes_pi). */
+    if (pi)
+        memset(pi, 0, sizeof *pi);
     if ((err = spawn_check_flags(a->flags)))
         return err;
     /* PROC_THREAD_ATTRIBUTE_HANDLE_LIST narrows bInheritHandles to the
