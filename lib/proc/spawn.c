@@ -721,6 +721,10 @@ static void undo_handles(HANDLE hp, HANDLE ht)
 static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
 {
     DWORD err;
+    /* Windows clears all four fields first, so a failure leaves them zero
+     * (test_create_failure_zeroes_pi). */
+    if (pi)
+        memset(pi, 0, sizeof *pi);
     if ((err = spawn_check_flags(a->flags)))
         return err;
     /* PROC_THREAD_ATTRIBUTE_HANDLE_LIST narrows bInheritHandles to the
@@ -831,19 +835,35 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
                          &plan.startup_pid_slot)))
         goto out;
 
+    /* The child's slot, with its handle table, exists before the child
+     * does, as a Windows process has its table before it runs: the
+     * child finds it through the environment, and DuplicateHandle into
+     * pi.hProcess writes into it from the moment we return.  A private
+     * arena (WINSHIM_SHM_DIR="") has nothing another process could
+     * share.  Without bInheritHandles a full process table only costs
+     * that (the child attaches with a slot of its own). */
+    arena_init();
+    if (ws_arena.shared) {
+        char *e;
+        if ((err = shm_slot_prepare(&slot)) && !a->inherit)
+            err = ERROR_SUCCESS;
+        if (err)
+            goto out;
+        if (slot && (!(e = shm_slot_env(slot)) || !strvec_push(&env, e))) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+            goto out;
+        }
+    }
     /* bInheritHandles: the child's slot gets every inheritable handle
      * under the same value (before the process and thread handles below
-     * exist: those are never the child's), and the child finds the slot
-     * and its files' fds through the environment.  A private arena
-     * (WINSHIM_SHM_DIR="") has nothing another process could share. */
-    if (a->inherit && ws_arena.shared) {
+     * exist: those are never the child's), and the child finds its files'
+     * fds through the environment. */
+    if (a->inherit && slot) {
         char *e;
-        if ((err = shm_slot_prepare(&slot)))
-            goto out;
         holders_inbox_drain(); /* fds given with handles: passed on too */
         if ((err = handle_inherit_into(slot, only, n_only, inherit_collect, &keep)))
             goto out;
-        if (keep.failed || !(e = shm_slot_env(slot)) || !strvec_push(&env, e)) {
+        if (keep.failed) {
             err = ERROR_NOT_ENOUGH_MEMORY;
             goto out;
         }
@@ -898,6 +918,8 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
      * arena or handle table fails without a process running. */
     if (!(po = process_object_new(0, &err)))
         goto out;
+    if (slot)
+        shm_slot_set_creator(slot, po);
     if (!(th = thread_new_remote(resume[1], &err)))
         goto out;
     resume[1] = -1; /* the thread object's now */

@@ -1,11 +1,6 @@
 /*
- * Error modes and the debugging helpers.
- *
- * Error modes: the process mode (SetErrorMode) and each thread's
- * (SetThreadErrorMode) are kept and reported as Windows does, and a child
- * that CreateProcess starts inherits the process mode unless
- * CREATE_DEFAULT_ERROR_MODE (lib/proc/startup.c carries it).  Linux shows
- * no error boxes, so no mode changes what happens on an error.
+ * The debugging helpers (the error modes, errhandlingapi.h's, are in
+ * core/error.c with the last error).
  *
  * OutputDebugStringA/W write the string as given (no newline added) to:
  *   - the file WINSHIM_DEBUG_OUTPUT names (appended, one write per call),
@@ -30,38 +25,6 @@
 
 #include "core/error.h"
 #include "core/unicode.h"
-
-/* ---- error modes ---- */
-
-#define THREAD_MODES (SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX)
-
-static _Atomic UINT process_mode;
-static __thread DWORD thread_mode;
-
-WS_EXPORT UINT WINAPI SetErrorMode(UINT mode)
-{
-    return atomic_exchange_explicit(&process_mode, mode, memory_order_relaxed);
-}
-
-WS_EXPORT UINT WINAPI GetErrorMode(void)
-{
-    return atomic_load_explicit(&process_mode, memory_order_relaxed);
-}
-
-WS_EXPORT BOOL WINAPI SetThreadErrorMode(DWORD mode, LPDWORD old)
-{
-    if (mode & ~(DWORD)THREAD_MODES)
-        return ws_bool(ERROR_INVALID_PARAMETER);
-    if (old)
-        *old = thread_mode;
-    thread_mode = mode;
-    return TRUE;
-}
-
-WS_EXPORT DWORD WINAPI GetThreadErrorMode(void)
-{
-    return thread_mode;
-}
 
 /* ---- debuggers ---- */
 
