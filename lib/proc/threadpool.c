@@ -1085,6 +1085,7 @@ WS_EXPORT PTP_WAIT WINAPI CreateThreadpoolWait(PTP_WAIT_CALLBACK fn, PVOID ctx,
 static int wait_set(struct tp_object *o, HANDLE h, int64_t deadline, DWORD timeout_ms)
 {
     HANDLE dup = NULL;
+    DWORD saved = GetLastError(); /* our own calls leave it as it was */
     if (h && !DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &dup, 0, FALSE,
                               DUPLICATE_SAME_ACCESS))
         return -1;
@@ -1103,6 +1104,7 @@ static int wait_set(struct tp_object *o, HANDLE h, int64_t deadline, DWORD timeo
         ws_set_last_error(err);
         return -1;
     }
+    ws_set_last_error(saved);
     return was;
 }
 
@@ -1123,6 +1125,10 @@ WS_EXPORT VOID WINAPI SetThreadpoolWait(PTP_WAIT wa, HANDLE h, PFILETIME timeout
 BOOL tp_wait_register(PTP_WAIT wa, HANDLE h, DWORD timeout_ms)
 {
     struct tp_object *o = (struct tp_object *)wa;
+    if (!h) {
+        ws_set_last_error(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
     int64_t deadline = timeout_ms == INFINITE ? INT64_MAX
                                               : time_mono_ns() + (int64_t)timeout_ms * 1000000;
     return wait_set(o, h, deadline, timeout_ms) != -1;
@@ -1197,6 +1203,10 @@ static DWORD pool_port_locked(struct _TP_POOL *p)
 static struct tp_object *io_new(HANDLE file, PTP_WIN32_IO_CALLBACK fn, void *ctx,
                                 PTP_CALLBACK_ENVIRON env, DWORD *err)
 {
+    if (!file || file == INVALID_HANDLE_VALUE) { /* not a file: no port to ask */
+        *err = ERROR_INVALID_HANDLE;
+        return NULL;
+    }
     struct io_binding *bind = calloc(1, sizeof *bind);
     if (!bind) {
         *err = ERROR_NOT_ENOUGH_MEMORY;
@@ -1230,8 +1240,12 @@ WS_EXPORT PTP_IO WINAPI CreateThreadpoolIo(HANDLE file, PTP_WIN32_IO_CALLBACK fn
                                            PTP_CALLBACK_ENVIRON env)
 {
     DWORD err;
+    DWORD saved = GetLastError();
     struct tp_object *o = io_new(file, fn, ctx, env, &err);
-    return o ? (PTP_IO)o : ws_null(err);
+    if (!o)
+        return ws_null(err);
+    ws_set_last_error(saved);
+    return (PTP_IO)o;
 }
 
 PTP_IO tp_io_bind(HANDLE file, PTP_WIN32_IO_CALLBACK cb, void *ctx, DWORD *err)

@@ -78,6 +78,7 @@ static struct completion *completion_new(HANDLE arg, DWORD *err)
         *err = ERROR_NOT_ENOUGH_MEMORY;
         return NULL;
     }
+    DWORD saved = GetLastError(); /* CreateEvent sets it on success */
     c->own = arg == INVALID_HANDLE_VALUE;
     c->event = c->own ? CreateEventW(NULL, TRUE, FALSE, NULL) : arg;
     if (c->own && !c->event) {
@@ -85,6 +86,7 @@ static struct completion *completion_new(HANDLE arg, DWORD *err)
         free(c);
         return NULL;
     }
+    ws_set_last_error(saved);
     atomic_init(&c->left, 1); /* the deleting call's own count */
     return c;
 }
