@@ -446,9 +446,11 @@ static void callback_run_locked(struct tp_object *o, ULONG_PTR a, ULONG_PTR b, U
     o->pool->completed++;
     obj_quiet_locked(o);
     obj_unref_locked(o, &d);
-    unlock();
-    defer_run(&d);
-    lock();
+    if (d.done || d.free_obj || d.free_pool) {
+        unlock();
+        defer_run(&d);
+        lock();
+    }
 }
 
 static struct tp_item *queue_take_locked(struct _TP_POOL *p)
