@@ -37,7 +37,9 @@
  *
  * Lifetime.  An object has a count of references: one for the program
  * (dropped by Close*, or by CloseThreadpoolCleanupGroupMembers), one per
- * queued item and one per running callback.  It is freed when the count
+ * queued item, one per running callback, and one while a wait is
+ * registered (dropped by the wait thread when it next wakes, so that the
+ * pointers it waited with stay valid until it has looked at them).  It is freed when the count
  * reaches zero, after its close-notification (tp_object_close_notify) has
  * been taken to run once tp_lock is released.  Hence:
  *  - a callback that closes its own object: the running reference keeps it
@@ -152,11 +154,16 @@ struct _TP_CALLBACK_INSTANCE {
     bool disassociated;
 };
 
+struct wait_dead {                   /* a registration the wait thread ends */
+    HANDLE dup;
+    struct tp_object *obj;           /* with the registration's reference */
+};
+
 struct wait_thread {
     HANDLE control;                  /* auto-reset: the slots changed */
     struct tp_object *slot[WAIT_SLOTS];
     unsigned used;
-    HANDLE *dead;                    /* duplicates to close */
+    struct wait_dead *dead;          /* unset since the last wake */
     unsigned ndead, cap;
     struct wait_thread *next;
 };
@@ -936,17 +943,17 @@ WS_EXPORT VOID WINAPI CloseThreadpoolTimer(PTP_TIMER t)
 
 /* ---- waits: up to 63 per wait thread --------------------------------- */
 
-static void wait_thread_bury_locked(struct wait_thread *w, HANDLE h)
+static void wait_thread_bury_locked(struct wait_thread *w, struct tp_object *o)
 {
     if (w->ndead == w->cap) {
         unsigned cap = w->cap ? w->cap * 2 : 8;
-        HANDLE *n = realloc(w->dead, cap * sizeof *n);
+        struct wait_dead *n = realloc(w->dead, cap * sizeof *n);
         if (!n)
             ws_panic("wait thread", ENOMEM);
         w->dead = n;
         w->cap = cap;
     }
-    w->dead[w->ndead++] = h;
+    w->dead[w->ndead++] = (struct wait_dead){.dup = o->wdup, .obj = o};
 }
 
 static void wait_unset_locked(struct tp_object *o)
@@ -958,7 +965,7 @@ static void wait_unset_locked(struct tp_object *o)
     w->slot[i] = w->slot[--w->used];
     w->slot[i]->wslot = i;
     w->slot[w->used] = NULL;
-    wait_thread_bury_locked(w, o->wdup);
+    wait_thread_bury_locked(w, o);
     o->wt = NULL;
     o->wdup = NULL;
     SetEvent(w->control);
@@ -985,6 +992,7 @@ static DWORD wait_register_locked(struct tp_object *o, HANDLE dup)
         w->next = wait_threads;
         wait_threads = w;
     }
+    o->refs++; /* the registration's: dropped by the wait thread */
     o->wt = w;
     o->wslot = w->used;
     o->wgen = ++wait_gen;
@@ -1021,10 +1029,15 @@ static void *wait_main(void *arg)
     uint64_t gen[MAXIMUM_WAIT_OBJECTS];
     lock();
     for (;;) {
+        /* Registrations unset since the last wake: no pointer of the last
+         * round (who[]) is used after this point, so they may go. */
         while (w->ndead) {
-            HANDLE dead = w->dead[--w->ndead];
+            struct wait_dead dead = w->dead[--w->ndead];
+            struct defer d = {0};
+            obj_unref_locked(dead.obj, &d);
             unlock();
-            CloseHandle(dead);
+            CloseHandle(dead.dup);
+            defer_run(&d);
             lock();
         }
         if (!w->used) { /* leave: nobody can pick this thread any more */
