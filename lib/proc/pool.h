@@ -28,9 +28,6 @@ void tp_object_set_flags(void *obj, unsigned flags);
  */
 bool tp_object_close_notify(void *obj, void (*done)(void *), void *arg);
 
-/* true while the calling thread runs a callback of obj. */
-bool tp_object_in_callback(void *obj);
-
 /* Registers a wait with a timeout in ms from now (INFINITE: none), as
  * RegisterWaitForSingleObject does; FALSE with the last error set. */
 BOOL tp_wait_register(PTP_WAIT wa, HANDLE h, DWORD timeout_ms);

@@ -380,10 +380,9 @@ static void item_unlink_locked(struct tp_item *it)
     it->obj->pending--;
 }
 
-/* Drops o's queued items; returns how many. */
-static unsigned obj_cancel_locked(struct tp_object *o, struct defer *d)
+/* Drops o's queued items (the caller holds a reference on o). */
+static void obj_cancel_locked(struct tp_object *o)
 {
-    unsigned n = 0;
     struct _TP_POOL *p = o->pool;
     for (int i = 0; i < 3 && o->pending; i++) {
         struct tp_item *it = p->queue[i].next;
@@ -392,15 +391,12 @@ static unsigned obj_cancel_locked(struct tp_object *o, struct defer *d)
             if (it->obj == o) {
                 item_unlink_locked(it);
                 free(it);
-                n++;
                 o->refs--; /* never the last: the caller holds one */
             }
             it = next;
         }
     }
     obj_quiet_locked(o);
-    (void)d;
-    return n;
 }
 
 static void instance_finish(struct _TP_CALLBACK_INSTANCE *in)
@@ -582,10 +578,9 @@ static void obj_close(struct tp_object *o)
 
 static void obj_wait_callbacks(struct tp_object *o, BOOL cancel)
 {
-    struct defer d = {0};
     lock();
     if (cancel)
-        obj_cancel_locked(o, &d);
+        obj_cancel_locked(o);
     /* A callback waiting for its own object would wait for itself. */
     unsigned self = tp_current && tp_current->obj == o && !tp_current->disassociated;
     while (o->pending || o->running > self)
@@ -599,11 +594,6 @@ void tp_object_set_flags(void *obj, unsigned flags)
     lock();
     o->flags |= flags;
     unlock();
-}
-
-bool tp_object_in_callback(void *obj)
-{
-    return tp_current && tp_current->obj == obj;
 }
 
 bool tp_object_close_notify(void *obj, void (*done)(void *), void *arg)
@@ -1064,8 +1054,12 @@ static void *wait_main(void *arg)
         unlock();
         DWORD r = WaitForMultipleObjectsEx(n, h, FALSE, ms, FALSE);
         lock();
-        if (r == WAIT_FAILED)
-            ws_panic("thread pool wait", (int)GetLastError());
+        if (r == WAIT_FAILED) { /* handles torn down at exit: keep out of the way */
+            unlock();
+            Sleep(10);
+            lock();
+            continue;
+        }
         DWORD i = r >= WAIT_ABANDONED_0 && r < WAIT_ABANDONED_0 + n ? r - WAIT_ABANDONED_0
                   : r < n ? r - WAIT_OBJECT_0 : 0;
         if (i > 0 && who[i]->wt == w && who[i]->wgen == gen[i])
@@ -1175,10 +1169,10 @@ static void *io_main(void *arg)
         LPOVERLAPPED ov = NULL;
         BOOL ok = GetQueuedCompletionStatus(p->port, &bytes, &key, &ov, INFINITE);
         DWORD status = ok ? 0 : GetLastError();
-        if (!ok && !ov)
-            ws_panic("thread pool completion port", (int)status);
         lock();
-        if (!key && !ov && p->dead)
+        /* Our wake-up for a dead pool; or the port is gone: the handle
+         * table is torn down at exit (ERROR_ABANDONED_WAIT_0). */
+        if ((!key && !ov && p->dead) || (!ok && !ov))
             break;
         struct io_binding *bind = (struct io_binding *)key;
         struct tp_object *o = bind ? bind->obj : NULL;
