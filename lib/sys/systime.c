@@ -556,40 +556,37 @@ WS_EXPORT BOOL WINAPI GetTimeZoneInformationForYear(USHORT year,
     return TRUE;
 }
 
-WS_EXPORT BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION *tz,
-                                                      const SYSTEMTIME *utc,
-                                                      LPSYSTEMTIME local)
+/* UTC to the zone's local time (to_local) or back: the bias in force at
+ * that instant (tz_daylight says which rule reads `t` as what). */
+static BOOL tz_convert(const TIME_ZONE_INFORMATION *tz, const SYSTEMTIME *in,
+                       LPSYSTEMTIME out, bool to_local)
 {
     int64_t t;
-    DWORD err = st_to_ticks(utc, &t);
+    DWORD err = st_to_ticks(in, &t);
     if (err)
         return ws_bool(err);
     TIME_ZONE_INFORMATION buf;
     tz = tz_for(tz, t, &buf);
     if (!tz_valid(tz))
         return ws_bool(ERROR_INVALID_PARAMETER);
-    int64_t l = t - tz_bias(tz, tz_daylight(tz, t, true)) * TICKS_PER_MIN;
-    if (l < 0)
+    int64_t bias = tz_bias(tz, tz_daylight(tz, t, to_local)) * TICKS_PER_MIN;
+    int64_t r = to_local ? t - bias : t + bias;
+    if (r < 0)
         return ws_bool(ERROR_INVALID_PARAMETER);
-    st_from_ticks(l, local);
+    st_from_ticks(r, out);
     return TRUE;
+}
+
+WS_EXPORT BOOL WINAPI SystemTimeToTzSpecificLocalTime(const TIME_ZONE_INFORMATION *tz,
+                                                      const SYSTEMTIME *utc,
+                                                      LPSYSTEMTIME local)
+{
+    return tz_convert(tz, utc, local, true);
 }
 
 WS_EXPORT BOOL WINAPI TzSpecificLocalTimeToSystemTime(const TIME_ZONE_INFORMATION *tz,
                                                       const SYSTEMTIME *local,
                                                       LPSYSTEMTIME utc)
 {
-    int64_t t;
-    DWORD err = st_to_ticks(local, &t);
-    if (err)
-        return ws_bool(err);
-    TIME_ZONE_INFORMATION buf;
-    tz = tz_for(tz, t, &buf);
-    if (!tz_valid(tz))
-        return ws_bool(ERROR_INVALID_PARAMETER);
-    int64_t u = t + tz_bias(tz, tz_daylight(tz, t, false)) * TICKS_PER_MIN;
-    if (u < 0)
-        return ws_bool(ERROR_INVALID_PARAMETER);
-    st_from_ticks(u, utc);
-    return TRUE;
+    return tz_convert(tz, local, utc, false);
 }

@@ -284,37 +284,22 @@ WS_EXPORT LPSTR WINAPI CharLowerA(LPSTR lpsz) { return char_case_a(lpsz, false);
 WS_EXPORT LPWSTR WINAPI CharUpperW(LPWSTR lpsz) { return char_case_w(lpsz, true); }
 WS_EXPORT LPWSTR WINAPI CharLowerW(LPWSTR lpsz) { return char_case_w(lpsz, false); }
 
-WS_EXPORT DWORD WINAPI CharUpperBuffA(LPSTR lpsz, DWORD cchLength)
+/* CharUpperBuff/CharLowerBuff: cch characters in place; returns cch. */
+static DWORD case_buff(void *s, DWORD cch, bool wide, bool upper)
 {
-    if (!lpsz)
+    if (!s)
         return 0;
-    case_utf8(lpsz, cchLength, true);
-    return cchLength;
+    if (wide)
+        case_wide(s, cch, upper);
+    else
+        case_utf8(s, cch, upper);
+    return cch;
 }
 
-WS_EXPORT DWORD WINAPI CharLowerBuffA(LPSTR lpsz, DWORD cchLength)
-{
-    if (!lpsz)
-        return 0;
-    case_utf8(lpsz, cchLength, false);
-    return cchLength;
-}
-
-WS_EXPORT DWORD WINAPI CharUpperBuffW(LPWSTR lpsz, DWORD cchLength)
-{
-    if (!lpsz)
-        return 0;
-    case_wide(lpsz, cchLength, true);
-    return cchLength;
-}
-
-WS_EXPORT DWORD WINAPI CharLowerBuffW(LPWSTR lpsz, DWORD cchLength)
-{
-    if (!lpsz)
-        return 0;
-    case_wide(lpsz, cchLength, false);
-    return cchLength;
-}
+WS_EXPORT DWORD WINAPI CharUpperBuffA(LPSTR lpsz, DWORD cchLength) { return case_buff(lpsz, cchLength, false, true); }
+WS_EXPORT DWORD WINAPI CharLowerBuffA(LPSTR lpsz, DWORD cchLength) { return case_buff(lpsz, cchLength, false, false); }
+WS_EXPORT DWORD WINAPI CharUpperBuffW(LPWSTR lpsz, DWORD cchLength) { return case_buff(lpsz, cchLength, true, true); }
+WS_EXPORT DWORD WINAPI CharLowerBuffW(LPWSTR lpsz, DWORD cchLength) { return case_buff(lpsz, cchLength, true, false); }
 
 /* One UTF-8 character (a malformed sequence as far as utf8_next takes
  * it); the terminator is never passed. */
