@@ -1,0 +1,3 @@
+/* pshpack4.h - structures declared after this are packed to 4 bytes until
+ * poppack.h.  No include guard: it is included once per use. */
+#pragma pack(push, 4)
