@@ -19,8 +19,8 @@
  * S-1-22-1-<uid> ("Unix User\name") and S-1-22-2-<gid> ("Unix Group\name");
  * S-1-5-18 (SYSTEM) is uid 0.  Memory returned to the caller (SIDs from
  * AllocateAndInitializeSid and ConvertStringSidToSid, strings and
- * descriptors from the Convert* functions) comes from LocalAlloc, which is
- * malloc; FreeSid and LocalFree are free.
+ * descriptors from the Convert* functions) comes from LocalAlloc (lib/mem,
+ * the process heap); FreeSid is LocalFree.
  */
 #include <errno.h>
 #include <grp.h>
@@ -37,31 +37,6 @@
 #define UNIX_USER_RID 1  /* S-1-22-1-<uid> */
 #define UNIX_GROUP_RID 2 /* S-1-22-2-<gid> */
 #define UNIX_AUTHORITY 22
-
-/* ------------------------------------------------------------------ */
-/* Local memory                                                        */
-
-WS_EXPORT HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes)
-{
-    if (uFlags & ~(UINT)LMEM_VALID_FLAGS)
-        return ws_null(ERROR_INVALID_PARAMETER);
-    /* A moveable block is a handle that LocalLock turns into a pointer;
-     * winshim has no LocalLock, so it cannot hand one out. */
-    if (uFlags & LMEM_MOVEABLE)
-        return ws_null(ERROR_NOT_SUPPORTED);
-    /* Windows returns a real (empty) block for 0 bytes. */
-    void *p = (uFlags & LMEM_ZEROINIT) ? calloc(1, uBytes ? uBytes : 1)
-                                       : malloc(uBytes ? uBytes : 1);
-    if (!p)
-        return ws_null(ERROR_NOT_ENOUGH_MEMORY);
-    return p;
-}
-
-WS_EXPORT HLOCAL WINAPI LocalFree(HLOCAL hMem)
-{
-    free(hMem);
-    return NULL;
-}
 
 /* ------------------------------------------------------------------ */
 /* SIDs                                                                */
@@ -170,7 +145,7 @@ WS_EXPORT BOOL WINAPI AllocateAndInitializeSid(PSID_IDENTIFIER_AUTHORITY pIdenti
         return ws_bool(ERROR_INVALID_PARAMETER);
     const DWORD sub[8] = {nSubAuthority0, nSubAuthority1, nSubAuthority2, nSubAuthority3,
                           nSubAuthority4, nSubAuthority5, nSubAuthority6, nSubAuthority7};
-    SID *s = malloc(GetSidLengthRequired(nSubAuthorityCount));
+    SID *s = LocalAlloc(LMEM_FIXED, GetSidLengthRequired(nSubAuthorityCount));
     if (!s)
         return ws_bool(ERROR_NOT_ENOUGH_MEMORY);
     s->Revision = SID_REVISION;
@@ -184,7 +159,7 @@ WS_EXPORT BOOL WINAPI AllocateAndInitializeSid(PSID_IDENTIFIER_AUTHORITY pIdenti
 
 WS_EXPORT PVOID WINAPI FreeSid(PSID pSid)
 {
-    free(pSid);
+    LocalFree(pSid);
     return NULL;
 }
 
@@ -504,7 +479,7 @@ static DWORD sid_parse(const char *p, const char *end, struct sidbuf *buf, SID *
 /* A copy of s in LocalAlloc memory. */
 static void *sid_dup(const SID *s)
 {
-    void *p = malloc(sid_len(s));
+    void *p = LocalAlloc(LMEM_FIXED, sid_len(s));
     if (p)
         memcpy(p, s, sid_len(s));
     return p;
@@ -514,7 +489,7 @@ static void *sid_dup(const SID *s)
 static WCHAR *ascii_to_w(const char *s)
 {
     size_t n = strlen(s);
-    WCHAR *w = malloc((n + 1) * sizeof(WCHAR));
+    WCHAR *w = LocalAlloc(LMEM_FIXED, (n + 1) * sizeof(WCHAR));
     if (w)
         for (size_t i = 0; i <= n; i++)
             w[i] = (WCHAR)(unsigned char)s[i];
@@ -547,7 +522,7 @@ static DWORD sid_to_string(PSID sid, char **out)
         return ERROR_INVALID_PARAMETER;
     char buf[SID_STRING_MAX];
     size_t n = sid_format(sid, buf);
-    char *s = malloc(n + 1);
+    char *s = LocalAlloc(LMEM_FIXED, n + 1);
     if (!s)
         return ERROR_NOT_ENOUGH_MEMORY;
     memcpy(s, buf, n + 1);
@@ -567,7 +542,7 @@ WS_EXPORT BOOL WINAPI ConvertSidToStringSidW(PSID Sid, LPWSTR *StringSid)
     if (err)
         return ws_bool(err);
     *StringSid = ascii_to_w(s);
-    free(s);
+    LocalFree(s);
     return ws_bool(*StringSid ? 0 : ERROR_NOT_ENOUGH_MEMORY);
 }
 
@@ -1379,7 +1354,7 @@ static DWORD sddl_parse_clean(const char *str, void **out, ULONG *outlen)
         for (int i = 0; i < 4; i++)
             if (have[i] && !null[i])
                 total += parts[i].n;
-        SECURITY_DESCRIPTOR_RELATIVE *sd = calloc(1, total);
+        SECURITY_DESCRIPTOR_RELATIVE *sd = LocalAlloc(LPTR, total);
         if (!sd) {
             err = ERROR_NOT_ENOUGH_MEMORY;
         } else {
@@ -1558,7 +1533,13 @@ static DWORD sddl_write(PSECURITY_DESCRIPTOR psd, DWORD rev, SECURITY_INFORMATIO
         return err;
     }
     *z = 0;
-    *out = (char *)b.p;
+    char *r = LocalAlloc(LMEM_FIXED, b.n); /* the caller's, freed with LocalFree */
+    if (r)
+        memcpy(r, b.p, b.n);
+    free(b.p);
+    if (!r)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    *out = r;
     if (outlen)
         *outlen = (ULONG)b.n; /* with the terminator, as Windows counts */
     return 0;
@@ -1584,7 +1565,7 @@ WS_EXPORT BOOL WINAPI ConvertSecurityDescriptorToStringSecurityDescriptorW(
     if (err)
         return ws_bool(err);
     *StringSecurityDescriptor = ascii_to_w(s);
-    free(s);
+    LocalFree(s);
     return ws_bool(*StringSecurityDescriptor ? 0 : ERROR_NOT_ENOUGH_MEMORY);
 }
 
