@@ -1111,6 +1111,10 @@ DWORD path_error(int err, const char *upath);
 /* An absolute Unix path as "X:\..." (UTF-8). */
 DWORD path_to_windows(const char *unix_path, struct upath *out);
 DWORD path_utf16_to_utf8(const WCHAR *w, size_t n, struct upath *out);
+/* The Unix directory drive `letter` ('A'..'Z', either case) maps to, NULL
+ * when there is no such drive; and WINSHIM_CASE_INSENSITIVE (sysinfo.c). */
+const char *path_drive_root(int letter);
+bool path_case_insensitive(void);
 /* Hands a UTF-8 string back through an A or W buffer of `size` characters,
  * Windows style: the length without the terminator when it fits, else the
  * size needed with it (nothing written). */
