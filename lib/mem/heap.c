@@ -38,7 +38,10 @@
  * large list; HEAP_NO_SERIALIZE (at creation or per call) skips it, as on
  * Windows, and the caller serialises.  HeapLock takes the same mutex and
  * records its owner, so the owner's own Heap* calls do not take it again
- * (Windows' heap lock is a critical section: recursive).  heaps_lock
+ * (Windows' heap lock is a critical section: recursive).  A pthread mutex
+ * rather than a futex word of our own: glibc takes it without atomic
+ * instructions while the process has one thread, and costs the same
+ * (two atomic instructions) otherwise.  heaps_lock
  * guards the list of heaps (GetProcessHeaps, HeapDestroy) and is never
  * taken under a heap's mutex.
  */
