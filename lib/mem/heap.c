@@ -824,8 +824,7 @@ WS_EXPORT DWORD WINAPI GetProcessHeaps(DWORD n, PHANDLE out)
         total++;
     }
     pthread_mutex_unlock(&heaps_lock);
-    /* As Windows: the count of heaps; the array is filled only when it
-     * holds them all. */
+    /* As Windows: the count of heaps, the array filled up to its size. */
     return total;
 }
 

@@ -76,10 +76,7 @@ static size_t nregs, regs_cap;
 
 static size_t page_size(void)
 {
-    static size_t ps;
-    if (!ps)
-        ps = (size_t)sysconf(_SC_PAGESIZE);
-    return ps;
+    return (size_t)getpagesize(); /* glibc keeps it: no system call */
 }
 
 static uintptr_t page_down(uintptr_t a)
