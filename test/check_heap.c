@@ -335,6 +335,53 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* The process heap's per-thread caches: a freed small block is free for
+ * every function, comes back to the thread that freed it, and the caches
+ * of exited threads go back to the heap. */
+START_TEST(test_process_heap_cache)
+{
+    HANDLE ph = GetProcessHeap();
+    void *p = HeapAlloc(ph, 0, 40);
+    ck_assert(HeapFree(ph, 0, p));
+    ASSERT_FAILS(HeapFree(ph, 0, p), ERROR_INVALID_PARAMETER); /* double free */
+    SetLastError(0xdeadbeef);
+    ck_assert_uint_eq(HeapSize(ph, 0, p), (SIZE_T)-1);
+    ASSERT_LAST_ERROR(ERROR_INVALID_PARAMETER);
+    ck_assert(!HeapValidate(ph, 0, p));
+    ASSERT_FAILS(HeapReAlloc(ph, 0, p, 80), ERROR_INVALID_PARAMETER);
+    ck_assert_ptr_eq(HeapAlloc(ph, 0, 48), p); /* the same class, this thread */
+    ck_assert_uint_eq(HeapSize(ph, 0, p), 48);
+    HeapFree(ph, 0, p);
+    shared = ph;
+    HANDLE t[4];
+    for (int i = 0; i < 4; i++)
+        t[i] = CreateThread(NULL, 0, churn, (LPVOID)(uintptr_t)(i + 11), 0, NULL);
+    ck_assert_uint_eq(WaitForMultipleObjects(4, t, TRUE, 60000), WAIT_OBJECT_0);
+    for (int i = 0; i < 4; i++) {
+        DWORD code = 99;
+        GetExitCodeThread(t[i], &code);
+        ck_assert_uint_eq(code, 0);
+        CloseHandle(t[i]);
+    }
+    ck_assert(HeapValidate(ph, 0, NULL));
+    /* A walk sees every block this thread holds as busy, none twice. */
+    void *mine[8];
+    for (int i = 0; i < 8; i++)
+        mine[i] = HeapAlloc(ph, 0, 24);
+    HeapFree(ph, 0, mine[3]);
+    PROCESS_HEAP_ENTRY e;
+    e.lpData = NULL;
+    int seen = 0, seen_freed = 0;
+    while (HeapWalk(ph, &e))
+        if (e.wFlags & PROCESS_HEAP_ENTRY_BUSY)
+            for (int i = 0; i < 8; i++)
+                if (e.lpData == mine[i])
+                    (*(i == 3 ? &seen_freed : &seen))++;
+    ck_assert_int_eq(seen, 7);
+    ck_assert_int_eq(seen_freed, 0);
+}
+END_TEST
+
 static DWORD WINAPI try_alloc(LPVOID arg)
 {
     return HeapAlloc((HANDLE)arg, 0, 8) != NULL;
@@ -378,6 +425,7 @@ static Suite *heap_suite(void)
     tc = tcase_create("threads");
     tcase_add_test(tc, test_threads);
     tcase_add_test(tc, test_heap_lock);
+    tcase_add_test(tc, test_process_heap_cache);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
