@@ -476,7 +476,9 @@ static void tcache_flush(void *arg)
 {
     struct tcache *t = arg;
     struct heap *h = process_heap;
-    pthread_mutex_lock(&h->lock);
+    /* A thread that exits holding HeapLock leaves the heap locked, as on
+     * Windows; it must not wait for itself here. */
+    bool locked = heap_enter(h, 0);
     for (unsigned c = 0; c < TC_CLASSES; c++) {
         struct block *b = t->head[c];
         while (b) {
@@ -488,7 +490,7 @@ static void tcache_flush(void *arg)
         t->head[c] = NULL;
         t->n[c] = 0;
     }
-    pthread_mutex_unlock(&h->lock);
+    heap_leave(h, locked);
 }
 
 static bool tcache_on(struct heap *h)
