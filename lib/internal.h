@@ -1127,8 +1127,6 @@ static inline DWORD path_from(const void *name, bool wide, unsigned flags,
                 : path_from_a((LPCSTR)name, flags, out);
 }
 extern const struct object_type mapping_type; /* mapping.c */
-/* The view of this process holding p: its address and length (VirtualQuery). */
-bool mapping_view_at(const void *p, void **base, size_t *len);
 /* CloseHandle of a mapping: a holder process whose last handle to it went
  * lets go of its fd (mapping.c). */
 /* CloseHandle/closesocket of a socket: a process whose last handle to it

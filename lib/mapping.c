@@ -505,18 +505,6 @@ static ptrdiff_t views_find_locked(const void *p)
     return -1;
 }
 
-bool mapping_view_at(const void *p, void **base, size_t *len)
-{
-    pthread_mutex_lock(&views_lock);
-    ptrdiff_t i = views_find_locked(p);
-    if (i >= 0) {
-        *base = views[i].addr;
-        *len = views[i].len;
-    }
-    pthread_mutex_unlock(&views_lock);
-    return i >= 0;
-}
-
 static LPVOID map_view(HANDLE h, DWORD access, DWORD off_high, DWORD off_low,
                        SIZE_T len, LPVOID base)
 {

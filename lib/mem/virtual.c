@@ -28,10 +28,11 @@
  *      through VirtualProtect / VirtualLock, which act on it as Linux has it.
  *
  * VirtualQuery answers from the record for reservations and from
- * /proc/self/maps for everything else: views of mapping.c (MEM_MAPPED),
- * pages of executable files and the libraries (MEM_IMAGE: a file of which
- * some mapping is executable; its AllocationBase is the mapping at file
- * offset 0), other file mappings (MEM_MAPPED), anonymous memory (the
+ * /proc/self/maps for everything else: pages of executable files and the
+ * libraries (MEM_IMAGE: a file of which some mapping is executable; its
+ * AllocationBase is the mapping at file offset 0), views of mapping.c and
+ * other file mappings (MEM_MAPPED: a memfd or a file; its AllocationBase
+ * is the Linux mapping, which is the view), anonymous memory (the
  * stacks, malloc, heaps of heap.c: MEM_PRIVATE; PROT_NONE anonymous memory
  * is reserved, not committed), and gaps (MEM_FREE).
  *
@@ -291,7 +292,7 @@ static DWORD self_process(HANDLE h, ACCESS_MASK need)
     struct object *o = NULL;
     ws_rcu_lock();
     DWORD err = handle_get(h, &process_type, need, &o, NULL);
-    bool self = !err && (o == process_self_object() || process_object_pid(o) == getpid());
+    bool self = !err && o == process_self_object(); /* one object per process */
     ws_rcu_unlock();
     if (err)
         return err;
@@ -543,19 +544,16 @@ static DWORD query_maps(uintptr_t a, MEMORY_BASIC_INFORMATION *m)
         } else {
             break;
         }
-    void *vbase;
-    size_t vlen;
     m->Protect = protect_of_perms(v.perms);
     m->State = MEM_COMMIT;
-    if (mapping_view_at((void *)a, &vbase, &vlen)) {
-        m->Type = MEM_MAPPED;
-        m->AllocationBase = vbase;
-        if (end > (uintptr_t)vbase + vlen)
-            end = (uintptr_t)vbase + vlen;
-    } else if (v.inode && v.path[0] == '/') {
+    if (v.inode && v.path[0] == '/') {
+        /* A file: an image when some mapping of it is executable, else a
+         * view (MapViewOfFile's memfd or file, another mmap of a file),
+         * whose mapping is its allocation. */
         uintptr_t base;
-        m->Type = image_base(f, v.inode, v.path, &base) ? MEM_IMAGE : MEM_MAPPED;
-        m->AllocationBase = (void *)(base ? base : v.start);
+        bool image = image_base(f, v.inode, v.path, &base);
+        m->Type = image ? MEM_IMAGE : MEM_MAPPED;
+        m->AllocationBase = (void *)(image && base ? base : v.start);
     } else {
         m->Type = MEM_PRIVATE;
         m->AllocationBase = (void *)v.start;
