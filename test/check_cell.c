@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../lib/internal.h"
+#include "../lib/core/security.h"
 #include "xproc.h"
 
 static char grant_dir[128];

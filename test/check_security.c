@@ -9,7 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/internal.h"
+#include "../lib/core/security.h"
+#include "../lib/sync/sync.h"
 
 static SID_IDENTIFIER_AUTHORITY world_auth = {SECURITY_WORLD_SID_AUTHORITY};
 static SID_IDENTIFIER_AUTHORITY nt_auth = {SECURITY_NT_AUTHORITY};

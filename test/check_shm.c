@@ -709,7 +709,7 @@ END_TEST
 /* ---- a killed thread's free-block caches ---- */
 
 /* The arena's bump pointer, read from the session file: the second word
- * of struct arena_header (lib/internal.h), after magic and version. */
+ * of struct arena_header (lib/core/arena.h), after magic and version. */
 static uint64_t arena_top(const char *dir)
 {
     DIR *d = opendir(dir);

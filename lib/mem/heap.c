@@ -65,8 +65,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../internal.h"
-#include "mem.h"
+#include "core/error.h"
+#include "mem/mem.h"
 
 #define HEAP_MAGIC 0x48656170u         /* "Heap" */
 #define BLOCK_BUSY 0xB5u

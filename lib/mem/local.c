@@ -29,8 +29,8 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "../internal.h"
-#include "mem.h"
+#include "core/error.h"
+#include "mem/mem.h"
 
 #define ENTRY_MAGIC 0x4C6D656Du /* "Lmem" */
 #define PREFIX 16u              /* moveable data: the entry pointer first */

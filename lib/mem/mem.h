@@ -6,7 +6,7 @@
 #ifndef WINSHIM_MEM_H
 #define WINSHIM_MEM_H
 
-#include "../internal.h"
+#include "core/base.h"
 
 struct heap;
 

@@ -51,8 +51,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../internal.h"
-#include "mem.h"
+#include "core/error.h"
+#include "core/handle_lookup.h"
+#include "core/hooks.h"
+#include "mem/mem.h"
 
 #define GRANULE ((uintptr_t)0x10000)
 #define PG_COMMIT 0x40000000u
@@ -291,7 +293,7 @@ static DWORD self_process(HANDLE h, ACCESS_MASK need)
 {
     struct object *o = NULL;
     ws_rcu_lock();
-    DWORD err = handle_get(h, &process_type, need, &o, NULL);
+    DWORD err = handle_get(h, ws_hooks.process_type, need, &o, NULL);
     bool self = !err && o == process_self_object(); /* one object per process */
     ws_rcu_unlock();
     if (err)

@@ -32,7 +32,11 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
-#include "../internal.h"
+#include "core/error.h"
+#include "core/handle_lookup.h"
+#include "core/unicode.h"
+#include "io/path.h"
+#include "proc/process.h"
 
 #define WS_MAJOR 10
 #define WS_MINOR 0

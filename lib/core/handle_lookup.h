@@ -1,0 +1,139 @@
+/*
+ * The handle table's lookup path, inlined into every API entry point
+ * (handle.c owns the table and explains it).  Private to lib/.
+ */
+#ifndef WINSHIM_HANDLE_LOOKUP_H
+#define WINSHIM_HANDLE_LOOKUP_H
+
+#include "core/handle.h"
+#include "core/self.h"
+
+#define HT_L2_BITS 12
+#define HT_L2 (1u << HT_L2_BITS)
+#define HT_L1 (HANDLE_MAX / HT_L2)
+#define HT_REUSE_DELAY 1024
+
+#define HE_OFF_MASK 0xffffffffull
+#define HE_GEN_SHIFT 32
+#define HE_GEN_MASK 0xfull
+#define HE_USED (1ull << 36)
+#define HE_FLAGS_SHIFT 40
+#define HE_FLAGS_VALID (HANDLE_FLAG_INHERIT | HANDLE_FLAG_PROTECT_FROM_CLOSE)
+
+struct handle_entry {
+    _Atomic uint64_t word;
+    _Atomic uint32_t access;
+    uint32_t next_free; /* index + 1 of the next free entry; under ht_lock */
+};
+
+/* This process's first level: chunk offsets, in its process slot. */
+extern _Atomic aoff_t *_Atomic ws_ht_l1;
+
+
+
+static inline uint32_t he_gen(uint64_t w) { return (uint32_t)(w >> HE_GEN_SHIFT) & HE_GEN_MASK; }
+static inline uint32_t he_flags(uint64_t w) { return (uint32_t)(w >> HE_FLAGS_SHIFT) & 0xff; }
+static inline uint64_t he_with_flags(uint64_t w, uint64_t flags)
+{
+    return (w & ~((uint64_t)0xff << HE_FLAGS_SHIFT)) | (flags << HE_FLAGS_SHIFT);
+}
+static inline struct object *he_object(uint64_t w) { return arena_ptr((aoff_t)(w & HE_OFF_MASK)); }
+
+static inline HANDLE handle_value(uint32_t index, uint32_t gen)
+{
+    return (HANDLE)(uintptr_t)(((((uintptr_t)gen << 24) | index) + 1) << 2);
+}
+
+/* The entry a handle value names in a table, with the generation it
+ * expects. */
+static inline __attribute__((always_inline)) struct handle_entry *
+entry_in(_Atomic aoff_t *l1, HANDLE h, uint32_t *gen)
+{
+    uintptr_t v = (uintptr_t)h >> 2;
+    if (WS_UNLIKELY(v == 0 || v > (1u << 28) || !l1))
+        return NULL;
+    v--;
+    uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
+    *gen = (uint32_t)(v >> 24);
+    aoff_t chunk = atomic_load_explicit(&l1[index >> HT_L2_BITS], memory_order_acquire);
+    if (WS_UNLIKELY(!chunk))
+        return NULL;
+    return (struct handle_entry *)arena_ptr(chunk) + (index & (HT_L2 - 1));
+}
+
+/* A consistent snapshot of a live entry of a table; false when h is not
+ * one. */
+static inline __attribute__((always_inline)) bool entry_read_in(_Atomic aoff_t *l1, HANDLE h,
+                       struct handle_entry **pe, uint64_t *pw, ACCESS_MASK *access)
+{
+    uint32_t gen;
+    struct handle_entry *e = entry_in(l1, h, &gen);
+    if (!e)
+        return false;
+    for (;;) {
+        uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+        if (!(w & HE_USED) || he_gen(w) != gen)
+            return false;
+        ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
+        if (WS_LIKELY(atomic_load_explicit(&e->word, memory_order_relaxed) == w)) {
+            *pe = e;
+            *pw = w;
+            *access = a;
+            return true;
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) bool entry_read(HANDLE h, struct handle_entry **pe, uint64_t *pw,
+                       ACCESS_MASK *access)
+{
+    return entry_read_in((_Atomic aoff_t *)atomic_load_explicit(&ws_ht_l1, memory_order_relaxed), h, pe, pw, access);
+}
+
+static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
+                 struct object **out, ACCESS_MASK *granted)
+{
+    struct object *o;
+    ACCESS_MASK access;
+    if (WS_UNLIKELY(h == PSEUDO_CURRENT_PROCESS)) {
+        o = process_self_object();
+        access = PROCESS_ALL_ACCESS;
+    } else if (WS_UNLIKELY(h == PSEUDO_CURRENT_THREAD)) {
+        o = thread_current()->self;
+        access = THREAD_ALL_ACCESS;
+    } else {
+        struct handle_entry *e;
+        uint64_t w;
+        if (WS_UNLIKELY(!entry_read(h, &e, &w, &access)))
+            return ERROR_INVALID_HANDLE;
+        o = he_object(w);
+        ws_tsan_xproc_acquire(); /* another process may have put it here */
+    }
+    if (type) {
+        const struct object_type *t = object_type_of(o);
+        if (type == &waitable_any ? !t->signaled : t != type)
+            return ERROR_INVALID_HANDLE;
+    }
+    if (WS_UNLIKELY((access & need) != need))
+        return ERROR_ACCESS_DENIED;
+    *out = o;
+    if (granted)
+        *granted = access;
+    return ERROR_SUCCESS;
+}
+
+/* handle_get, plus a reference that keeps the object past the RCU read
+ * section (for calls that may block); the caller drops it with
+ * object_unref. */
+static inline DWORD handle_ref(HANDLE h, const struct object_type *type, ACCESS_MASK need,
+                               struct object **out, ACCESS_MASK *granted)
+{
+    ws_rcu_lock();
+    DWORD err = handle_get(h, type, need, out, granted);
+    if (!err)
+        object_ref(*out);
+    ws_rcu_unlock();
+    return err;
+}
+
+#endif

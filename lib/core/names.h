@@ -1,0 +1,61 @@
+/*
+ * Names (namespace.c): parsing, the name table, and the shared create-or-open
+ * and open paths every named kind uses.
+ */
+#ifndef WINSHIM_CORE_NAMES_H
+#define WINSHIM_CORE_NAMES_H
+
+#include "core/object.h"
+
+/* A canonical object name (namespace prefix resolved), UTF-16. */
+#define NAME_MAX_W 32766 /* longer W names are cut, as Windows does */
+struct ws_name {
+    WCHAR *buf;                   /* small, or malloc()ed for long names */
+    uint32_t len;
+    WCHAR small[MAX_PATH + 32];
+};
+
+/* Parses a Win32 object name; *named=false for NULL or "".  Release the
+ * result with name_free. */
+DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named);
+DWORD name_parse_a(LPCSTR name, struct ws_name *out, bool *named);
+void name_free(struct ws_name *n);
+
+/* Create-or-open in one step, under the namespace lock: returns the object
+ * called `name` with a new handle count and reference (*existed = true), or
+ * one that make() builds (one reference, one handle count) and that gets
+ * the name; g (the creator's DACL, security.c; NULL: none) may make it a
+ * granted object (cell.c).  A name held by another type gives ERROR_INVALID_HANDLE. */
+typedef struct object *(*object_maker)(void *ctx, DWORD *err);
+struct grant;
+DWORD ns_create(const struct ws_name *name, const struct object_type *type,
+                object_maker make, void *ctx, const struct grant *g,
+                struct object **out, bool *existed);
+/* The namespace key of a named object that still has a handle (*key NULL
+ * when it has no name). */
+void ns_key_of(const struct object *o, const WCHAR **key, uint32_t *len);
+/* Open by name: adds a handle and a reference. */
+DWORD ns_open(const struct ws_name *name, const struct object_type *type,
+              struct object **found);
+/* Called with the namespace lock held when the handle count hits 0. */
+void ns_remove_locked(struct object *o);
+void ns_lock(void);
+void ns_unlock(void);
+
+
+/* Creates a handle-less waitable object's common creation path for the
+ * Create* functions: names it (or finds the existing one), inserts a
+ * handle, sets the last error as Windows does.  Used by every kind. */
+HANDLE object_create_handle(const struct object_type *type, object_maker make,
+                            void *ctx, LPCWSTR wname, LPCSTR aname,
+                            bool ansi, ACCESS_MASK access,
+                            const SECURITY_ATTRIBUTES *sa);
+HANDLE object_create_flagged(const struct object_type *type, object_maker make,
+                             DWORD valid, DWORD flags, LPSECURITY_ATTRIBUTES sa,
+                             ACCESS_MASK access, LPCWSTR wname, LPCSTR aname,
+                             bool ansi);
+HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
+                          LPCSTR aname, bool ansi, ACCESS_MASK access,
+                          BOOL inherit);
+
+#endif

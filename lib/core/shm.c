@@ -1,0 +1,1160 @@
+/*
+ * The session segment: the arena in shared memory, the process table, and
+ * crash recovery.
+ *
+ * Every winshim process of one user maps the same file,
+ * /dev/shm/winshim-<uid>/session-<layout id> (directory 0700, file 0600;
+ * the directory can be moved with WINSHIM_SHM_DIR), at whatever address it
+ * likes.  The layout id (16 hex digits, arena.c) is a hash of the shared
+ * structures' layout: builds that lay them out differently (other
+ * versions, other configurations) use other files and never meet; the id
+ * is also in the header and checked before use.  The
+ * arena refers to everything by 32-bit offsets (arena.c).  Objects, names,
+ * wait records, handle tables and the process table all live in it, so a
+ * name created in one process is found by every other, a handle value can
+ * be written into another process's table, and a live process can clean up
+ * after a dead one.  There is no server.
+ *
+ * Membership and the files' lifetime (flock(2), which the kernel drops
+ * when a process dies, however it dies):
+ *   - every attached process holds a shared flock on the session file
+ *     through its own open file description;
+ *   - attaching and detaching are serialised by an exclusive flock on the
+ *     "lock-<layout id>" file beside it;
+ *   - whoever attaches and can take the session lock exclusively is alone:
+ *     the file is stale (its last user died) and is reinitialised;
+ *   - whoever detaches and can then take it exclusively is the last one
+ *     and removes both files and the directory (rmdir fails, as it
+ *     should, while another layout's files are in it).
+ *   - an attacher also removes the files of any other layout that nobody
+ *     holds a flock on (sweep_stale_sessions says why that is safe).
+ *   After all processes exit nothing is left; if the last one is killed,
+ *   the files stay until the next winshim process of that user starts,
+ *   which reuses them, or removes them if it is of another layout
+ *   (docs/ARCHITECTURE.md, "Lifetime").
+ *
+ * The process table: PROC_SLOTS slots in the arena.  A slot is FREE, INIT
+ * (SLOT_INIT_BY | the pid of whoever is setting it up), LIVE (a process
+ * owns it), PREPARED (CreateProcess made it for a child that has not
+ * attached yet) or REAPING (someone is cleaning up after its owner).
+ * It holds the owner's pid and start time (so a recycled pid is not taken
+ * for the dead process), its process object, its handle table (handle.c)
+ * and the list of its threads' records (struct shm_thread: wait record,
+ * owned mutexes, deferred unreferences), which is everything a reaper
+ * needs to undo what a dead process held.
+ *
+ * Reaping a dead process (reap_slot): claim the slot (LIVE -> REAPING, one
+ * compare-and-swap, so one reaper); take each of its threads out of the
+ * wait lists; abandon the mutexes they owned (waiters anywhere get
+ * WAIT_ABANDONED at once); drop its deferred references; give back its
+ * threads' caches of free blocks (arena.c keeps them in shm_thread); close every
+ * handle in its table; signal its process object; free the slot.  Reapers
+ * run (a) in every process that attaches, for every dead slot; (b) in the
+ * deathwatch thread, when the pidfd of a watched process becomes readable:
+ * a thread about to block on a mutex owned by another process watches the
+ * owner first, so its death wakes the waiters promptly without polling;
+ * (c) in a lock waiter that waited too long for a lock whose holder turns
+ * out to be dead (object.c, futex.c).
+ *
+ * Invariants that make every SIGKILL repairable (the crash loop,
+ * test/check_shm.c, kills at random moments):
+ *   - a slot is reaped by whoever holds its reaper word (a CAS from 0, or
+ *     from the tag of a reaper that is itself dead), and each step of
+ *     reap_claimed takes what it undoes out of the slot before undoing it,
+ *     so a reaping killed half way is resumed by the next reaper and
+ *     nothing is dropped or freed twice (at worst the one item in flight
+ *     leaks);
+ *   - a dead thread's owned mutexes are abandoned by their type's abandon, which
+ *     drops the ownership reference itself (never a second unref here);
+ *   - an object lock on a shared arena is its lock_tag word, so it always
+ *     names its holder (object.c); a slot in REAPING counts as dead for
+ *     lock breaking, since its reaper may need the locks its owner held.
+ *   - a slot is claimed (FREE -> INIT) by one compare-and-swap that writes
+ *     the claimer's pid into the state word, and its generation moves
+ *     before anything else is written: a claimer killed while setting it
+ *     up leaves INIT by a dead pid, which every reaper (attach, deathwatch
+ *     rescan) reclaims like a dead member's slot;
+ *   - a full table never stops an attach: without a free slot (so without
+ *     a tag to reap with), the attacher takes a dead member's slot over
+ *     (slot_take_over: the reaper word with a pid tag, then the slot is
+ *     the attacher's at a new generation) and reaps what is left in it
+ *     as its owner; a member preparing a child's slot reaps first.
+ *   - a handle count is always in a table entry or in the intent record of
+ *     the thread moving it (handle.c), which a reaper finishes or undoes
+ *     (handle_intent_reap) before it empties the dead table; a reaper
+ *     emptying a table keeps the entry in flight in the slot (reap_obj);
+ *   - a claim in progress on an object is recorded in the object (entry,
+ *     claimer, state seen) under its lock, so whoever breaks a killed
+ *     claimer's lock finishes it, and in the claimer's shm_thread (the
+ *     waiter), so its reaper wakes that waiter, which after bounded
+ *     patience takes its objects' locks and publishes the result (wait.c).
+ *
+ * Fork: a child of fork() without exec is a new process with a new slot
+ * and an empty handle table (it inherits no Win32 handles; CreateProcess
+ * is the Win32 way to make a process).  Objects the parent created stay the
+ * parent's.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/handle.h"
+#include "core/holders.h"
+#include "core/object.h"
+#include "core/self.h"
+#include "core/shm.h"
+#include "core/wait.h"
+
+static struct {
+    int fd;          /* the session file (our own description) */
+    char dir[PATH_MAX];
+    char session[PATH_MAX];
+    char lock[PATH_MAX];
+    struct proc_slot *self;
+    uint32_t self_index;
+} shm = {.fd = -1};
+
+int shm_lock_fd = -1; /* held from shm_attach to shm_attached */
+
+static void path_join(char *out, const char *dir, const char *name)
+{
+    size_t n = strnlen(dir, PATH_MAX - 16);
+    memcpy(out, dir, n);
+    out[n] = '/';
+    strcpy(out + n + 1, name);
+}
+
+/* The exclusive attach/detach lock: the "lock" file, re-opened until the
+ * file we locked is still the one at the path (a last detacher may have
+ * unlinked it meanwhile). */
+static int lock_session(void)
+{
+    for (;;) {
+        if (mkdir(shm.dir, 0700) && errno != EEXIST)
+            return -1;
+        struct stat st;
+        if (lstat(shm.dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+            (st.st_mode & 077))
+            return -1; /* not ours, or open to others: refuse to share */
+        int fd = open(shm.lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 && errno == ENOENT)
+            continue; /* the last member of another layout removed the directory */
+        if (fd < 0)
+            return -1;
+        while (flock(fd, LOCK_EX) && errno == EINTR)
+            ;
+        struct stat a, b;
+        if (!fstat(fd, &a) && !stat(shm.lock, &b) && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev)
+            return fd;
+        close(fd);
+    }
+}
+
+static void unlock_session(int fd)
+{
+    flock(fd, LOCK_UN);
+    close(fd);
+}
+
+/* Opens the session file as a member (shared flock).  *fresh: nobody else
+ * was attached, the contents are stale or new.  Called with the lock. */
+static int open_member(bool *fresh)
+{
+    int fd = open(shm.session, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 077)) {
+        close(fd);
+        return -1;
+    }
+    *fresh = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (*fresh && (ftruncate(fd, 0) || ftruncate(fd, (off_t)ARENA_MAP_SIZE))) {
+        close(fd);
+        return -1;
+    }
+    if (flock(fd, LOCK_SH)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* ---- process identity ---- */
+
+/* Field 22 of /proc/<pid>/stat, the start time in clock ticks; 0 when
+ * the process is gone or a zombie (it has let go of everything: for us it
+ * is dead, even before its parent collects it). */
+static uint64_t start_time_of(pid_t pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    if (!p || !p[1] || !p[2] || p[2] == 'Z' || p[2] == 'X' || p[2] == 'x')
+        return 0;
+    int field = 2;
+    for (p++; *p && field < 22; p++)
+        if (*p == ' ')
+            field++;
+    return field == 22 ? strtoull(p, NULL, 10) : 0;
+}
+
+static bool slot_owner_alive(const struct proc_slot *s)
+{
+    pid_t pid = s->pid;
+    if (pid <= 0) {
+        /* PREPARED and not yet spawned: alive while its creator is (a
+         * creator that died before it knew the pid leaves it to us). */
+        pid_t parent = s->parent_pid;
+        return parent > 0 && !(kill(parent, 0) && errno == ESRCH);
+    }
+    if (kill(pid, 0) && errno == ESRCH)
+        return false;
+    uint64_t st = start_time_of(pid);
+    return st != 0 && st == s->start_time;
+}
+
+/* ---- the table ---- */
+
+/* The table is one arena block: at most the largest class (64 << 11). */
+_Static_assert(PROC_SLOTS * sizeof(struct proc_slot) <= ((size_t)64 << (ARENA_CLASSES - 1)),
+               "the process table must fit one arena block");
+
+static struct proc_slot *slots(void)
+{
+    return arena_ptr(arena_hdr()->procs);
+}
+
+struct proc_slot *shm_slot(uint32_t index)
+{
+    return index < PROC_SLOTS ? &slots()[index] : NULL;
+}
+
+struct proc_slot *shm_self(void)
+{
+    return shm.self;
+}
+
+uint32_t shm_slot_index(const struct proc_slot *s)
+{
+    return (uint32_t)(s - slots());
+}
+
+/* A slot being set up (SLOT_INIT_BY | pid) whose claimer is gone (or a
+ * zombie): nobody will finish it. */
+static bool init_claimer_dead(uint32_t st)
+{
+    return start_time_of((pid_t)(st & ~SLOT_INIT_BY)) == 0;
+}
+
+/* Takes a FREE slot; NULL when the table is full.  The claim writes our
+ * pid into the state word itself, so a claimer killed anywhere before the
+ * slot goes LIVE leaves a slot a reaper can tell is orphaned (INIT by a
+ * dead pid) and reclaim; the generation moves first, so a reaper that
+ * looked at the slot before it was claimed fails its generation check. */
+static struct proc_slot *slot_claim(void)
+{
+    struct proc_slot *t = slots();
+    uint32_t init = SLOT_INIT_BY | (uint32_t)getpid();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t expect = SLOT_FREE;
+        if (atomic_load_explicit(&t[i].state, memory_order_relaxed) == SLOT_FREE &&
+            atomic_compare_exchange_strong_explicit(&t[i].state, &expect, init,
+                                                    memory_order_acq_rel,
+                                                    memory_order_relaxed)) {
+            struct proc_slot *s = &t[i];
+            atomic_fetch_add_explicit(&s->gen, 1, memory_order_acq_rel);
+            ws_fault(FAULT_SLOT_INIT);
+            memset((char *)s + offsetof(struct proc_slot, pid), 0,
+                   sizeof *s - offsetof(struct proc_slot, pid));
+            if (handle_table_init(s)) {
+                atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+                return NULL;
+            }
+            return s;
+        }
+    }
+    return NULL;
+}
+
+static void reap_all_dead(void);
+
+DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
+{
+    struct proc_slot *s = slot_claim();
+    if (!s && shm.self) {
+        /* Full: dead members' slots may be waiting for a reaper. */
+        reap_all_dead();
+        s = slot_claim();
+    }
+    if (!s)
+        return ERROR_NO_SYSTEM_RESOURCES;
+    DWORD err;
+    struct object *p = ws_hooks.process_object_new(pid, &err);
+    if (!p) {
+        handle_table_free(s);
+        atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+        return err;
+    }
+    s->process_obj = arena_off(p); /* the slot's reference */
+    s->pid = pid;
+    s->parent_pid = (int32_t)getpid();
+    s->start_time = pid > 0 ? start_time_of(pid) : 0;
+    atomic_store_explicit(&s->state, state, memory_order_release);
+    *out = s;
+    return ERROR_SUCCESS;
+}
+
+static void reap_claimed(struct proc_slot *s);
+static bool reap_claim(struct proc_slot *s, uint32_t gen);
+
+/* CreateProcess with bInheritHandles: a slot for the child, filled by
+ * handle_inherit_into before the child exists. */
+DWORD shm_slot_prepare(struct proc_slot **out)
+{
+    if (!ws_arena.shared)
+        return ERROR_NOT_SUPPORTED;
+    return shm_slot_new(SLOT_PREPARED, 0, out);
+}
+
+/* The child of a prepared slot runs as pid: from now on the slot lives
+ * and dies with it, whether or not it ever attaches (a program without
+ * winshim holds the inherited handles until it ends, as on Windows). */
+void shm_slot_spawned(struct proc_slot *s, pid_t pid)
+{
+    if (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_PREPARED || s->pid)
+        return; /* the child attached first and wrote both itself */
+    s->start_time = start_time_of(pid);
+    __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
+}
+
+/* The child was never started: close what the slot got. */
+void shm_slot_cancel(struct proc_slot *s)
+{
+    if (atomic_load_explicit(&s->state, memory_order_acquire) == SLOT_PREPARED &&
+        reap_claim(s, atomic_load_explicit(&s->gen, memory_order_acquire)))
+        reap_claimed(s);
+}
+
+/* The environment entry that hands a prepared slot to the child:
+ * WINSHIM_SLOT=<index>.<gen>.<layout id>. */
+char *shm_slot_env(struct proc_slot *s)
+{
+    char *e = NULL;
+    if (asprintf(&e, "WINSHIM_SLOT=%u.%u.%llx", shm_slot_index(s),
+                 atomic_load_explicit(&s->gen, memory_order_relaxed),
+                 (unsigned long long)arena_layout_id()) < 0)
+        return NULL;
+    return e;
+}
+
+/* A child that inherited handles attaches before main: its first use of
+ * an inherited handle value must find them (the handle lookup itself
+ * does not attach). */
+__attribute__((constructor)) static void shm_attach_inherited(void)
+{
+    if (getenv("WINSHIM_SLOT"))
+        arena_init();
+}
+
+/* A process's first act: a slot of its own.  A child that CreateProcess
+ * prepared a slot for (WINSHIM_SLOT=<index>.<gen>.<layout id> in the
+ * environment) adopts it, with the handles its parent put there; a child
+ * of another layout is in another session and ignores it. */
+static struct proc_slot *slot_adopt(void)
+{
+    const char *env = getenv("WINSHIM_SLOT");
+    if (!env)
+        return NULL;
+    unsigned idx = 0, gen = 0;
+    unsigned long long id = 0;
+    int ok = sscanf(env, "%u.%u.%llx", &idx, &gen, &id) == 3;
+    unsetenv("WINSHIM_SLOT");
+    if (!ok || idx >= PROC_SLOTS || id != (unsigned long long)arena_layout_id())
+        return NULL;
+    struct proc_slot *s = &slots()[idx];
+    uint32_t expect = SLOT_PREPARED;
+    if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
+        (s->pid != 0 && s->pid != getpid()) ||
+        !atomic_compare_exchange_strong_explicit(&s->state, &expect,
+                                                 SLOT_INIT_BY | (uint32_t)getpid(),
+                                                 memory_order_acq_rel,
+                                                 memory_order_relaxed))
+        return NULL;
+    return s;
+}
+
+static void reap_contents(struct proc_slot *s);
+static bool slot_dead(struct proc_slot *s, uint32_t st);
+
+/* The table is full and we have no slot, so no tag to reap with: take a
+ * slot whose owner is dead and reap it in place as its new owner.  The
+ * reaper word (our tag, by pid) makes us the only taker; then the slot gets
+ * our pid at a new generation and goes LIVE, so our tag names a live
+ * process and our locks are never broken, and what the dead owner left in
+ * it is reaped with that tag.  Killed at any point, the slot is LIVE (or
+ * still the dead owner's) with a dead pid, and an ordinary reaper finishes
+ * the job: reap_contents can be resumed. */
+static struct proc_slot *slot_take_over(void)
+{
+    pid_t pid = getpid();
+    uint32_t me = shm_self_tag(); /* by pid: we have no slot */
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        struct proc_slot *s = &t[i];
+        uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+        uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+        uint32_t r = atomic_load_explicit(&s->reaper, memory_order_acquire);
+        if (!slot_dead(s, st) || (r && !shm_tag_dead(r)) ||
+            !atomic_compare_exchange_strong_explicit(&s->reaper, &r, me,
+                                                     memory_order_acq_rel,
+                                                     memory_order_relaxed))
+            continue;
+        if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
+            atomic_load_explicit(&s->state, memory_order_acquire) != st) {
+            atomic_compare_exchange_strong_explicit(&s->reaper, &me, 0,
+                                                    memory_order_acq_rel,
+                                                    memory_order_relaxed);
+            continue;
+        }
+        s->start_time = start_time_of(pid);
+        __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
+        s->parent_pid = (int32_t)getppid();
+        atomic_store_explicit(&s->inbox_key[0], 0, memory_order_relaxed); /* the dead one's */
+        atomic_store_explicit(&s->inbox_key[1], 0, memory_order_relaxed);
+        atomic_store_explicit(&s->gen, gen + 1, memory_order_release);
+        atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
+        atomic_store_explicit(&s->reaper, 0, memory_order_release);
+        shm.self = s; /* our tag, for the locks reaping takes */
+        shm.self_index = i;
+        reap_contents(s);
+        DWORD err;
+        struct object *p = ws_hooks.process_object_new(pid, &err);
+        if (!p || handle_table_init(s))
+            ws_panic("taking over a dead process's slot", ENOMEM);
+        s->process_obj = arena_off(p);
+        return s;
+    }
+    return NULL;
+}
+
+static void slot_register_self(void)
+{
+    pid_t pid = getpid();
+    struct proc_slot *s = slot_adopt();
+    const char *fds = getenv("WINSHIM_FDS");
+    if (s) {
+        s->start_time = start_time_of(pid);
+        s->pid = pid;
+        ws_hooks.process_object_set_pid(arena_ptr(s->process_obj), pid);
+        atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
+    }
+    bool prepared = s != NULL; /* a child of CreateProcess: it inherited */
+    if (!s && shm_slot_new(SLOT_LIVE, pid, &s) && !(s = slot_take_over()))
+        ws_panic("the process table is full", ENOSPC);
+    shm.self = s;
+    shm.self_index = shm_slot_index(s);
+    handle_table_bind(s);
+    holders_inbox_open(); /* others may give us descriptors from now */
+    /* Once our tag is known: an inherited descriptor makes this process a
+     * holder, recorded under its tag (holders.c). */
+    if (prepared) {
+        if (fds)
+            ws_hooks.adopt_inherited(fds); /* the inherited descriptors */
+        const char *std = getenv("WINSHIM_STD");
+        if (std) {
+            ws_hooks.adopt_std(std); /* standard handles among them */
+            unsetenv("WINSHIM_STD");
+        }
+    }
+    if (fds)
+        unsetenv("WINSHIM_FDS");
+}
+
+/* ---- reaping ---- */
+
+static void reap_thread(struct proc_slot *s, struct shm_thread *r)
+{
+    handle_intent_reap(s, r); /* a handle count it had in flight */
+    wait_reap_claiming(r);    /* a waiter it was claiming */
+    struct waiter *w = arena_ptr(r->waiter);
+    if (w)
+        wait_reap_waiter(w, r);
+    for (uint32_t i = r->nowned; i-- > 0;) {
+        aoff_t *owned = arena_ptr(r->owned);
+        struct object *m = arena_ptr(owned[i]);
+        r->nowned = i;
+        object_type_of(m)->abandon(m, r->tid, true); /* drops the ownership reference */
+    }
+    for (uint32_t i = r->ndefer; i-- > 0;) {
+        struct object *o = arena_ptr(r->defer[i]);
+        r->ndefer = i;
+        object_unref(o);
+    }
+    arena_cache_reap(r); /* its free-block caches */
+}
+
+/* Undoes everything the dead owner of s held, leaving the slot empty;
+ * every step can be resumed by another reaper. */
+static void reap_contents(struct proc_slot *s)
+{
+    /* What a dead process held goes straight back to the shared free
+     * lists, not into the reaping thread's caches (a deathwatch thread
+     * that hoards them would make everyone else grow the arena). */
+    struct shm_thread *cache = arena_thread_unbind();
+    ws_tsan_xproc_acquire(); /* everything the dead process touched */
+    aoff_t next;
+    for (aoff_t off = s->threads; off; off = next) {
+        struct shm_thread *r = arena_ptr(off);
+        next = r->next;
+        reap_thread(s, r);
+    }
+    /* A thread killed between taking a mutex and writing it down: any
+     * mutex in the dead table still owned by one of its threads. */
+    for (aoff_t off = s->threads; off; off = next) {
+        struct shm_thread *r = arena_ptr(off);
+        next = r->next;
+        handle_table_abandon_owned(s, r->tid);
+    }
+    handle_table_reap(s);
+    /* Each record leaves the list before it is freed: a resumed reaper
+     * frees nothing twice. */
+    for (aoff_t off = s->threads; off; off = s->threads) {
+        struct shm_thread *r = arena_ptr(off);
+        s->threads = r->next;
+        if (r->owned)
+            arena_free(arena_ptr(r->owned), r->owned_cap * sizeof(aoff_t));
+        if (r->waiter)
+            arena_free(arena_ptr(r->waiter), sizeof(struct waiter));
+        arena_free(r, sizeof *r);
+    }
+    struct object *p = arena_ptr(s->process_obj);
+    s->process_obj = 0;
+    if (p) {
+        ws_hooks.process_object_exited(p);
+        object_unref(p);
+    }
+    arena_thread_bind(cache);
+}
+
+/* The caller has moved the slot to SLOT_REAPING. */
+static void reap_claimed(struct proc_slot *s)
+{
+    reap_contents(s);
+    atomic_store_explicit(&s->reaper, 0, memory_order_relaxed);
+    atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+}
+
+/* The right to reap s is its reaper word: one compare-and-swap from 0, or
+ * from the tag of a reaper that died (a reaper is killed like anyone
+ * else; its successor resumes, every step of reap_claimed being written
+ * so that it can be repeated).  The state follows. */
+static bool reap_claim(struct proc_slot *s, uint32_t gen)
+{
+    uint32_t me = shm_self_tag();
+    uint32_t r = atomic_load_explicit(&s->reaper, memory_order_acquire);
+    if (!me || r == me || (r && !shm_tag_dead(r)))
+        return false;
+    if (!atomic_compare_exchange_strong_explicit(&s->reaper, &r, me,
+                                                 memory_order_acq_rel,
+                                                 memory_order_relaxed))
+        return false;
+    uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+    if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen || st == SLOT_FREE ||
+        ((st & SLOT_INIT_BY) && !init_claimer_dead(st))) {
+        /* Reaped (and maybe reused) meanwhile: not ours to touch. */
+        uint32_t mine = me;
+        atomic_compare_exchange_strong_explicit(&s->reaper, &mine, 0,
+                                                memory_order_acq_rel,
+                                                memory_order_relaxed);
+        return false;
+    }
+    atomic_store_explicit(&s->state, SLOT_REAPING, memory_order_release);
+    return true;
+}
+
+/* Is the owner of s (in state st) gone for good?  A slot being set up
+ * counts when its claimer died; one being reaped, when its reaper did. */
+static bool slot_dead(struct proc_slot *s, uint32_t st)
+{
+    if (s == shm.self)
+        return false;
+    if (st & SLOT_INIT_BY)
+        return init_claimer_dead(st);
+    if (st == SLOT_REAPING) {
+        uint32_t r = atomic_load_explicit(&s->reaper, memory_order_acquire);
+        return !r || shm_tag_dead(r);
+    }
+    return (st == SLOT_LIVE || st == SLOT_PREPARED) && !slot_owner_alive(s);
+}
+
+bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen)
+{
+    uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+    if ((st != SLOT_LIVE && st != SLOT_PREPARED && st != SLOT_REAPING &&
+         !(st & SLOT_INIT_BY)) ||
+        atomic_load_explicit(&s->gen, memory_order_acquire) != gen || s == shm.self ||
+        (st != SLOT_REAPING && !slot_dead(s, st)))
+        return false;
+    if (!reap_claim(s, gen))
+        return false;
+    reap_claimed(s);
+    return true;
+}
+
+static void reap_all_dead(void)
+{
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
+        if (st == SLOT_LIVE || st == SLOT_PREPARED || st == SLOT_REAPING ||
+            (st & SLOT_INIT_BY))
+            shm_reap_if_dead(&t[i], atomic_load_explicit(&t[i].gen, memory_order_acquire));
+    }
+}
+
+/* Tags name a slot and its generation in 30 bits (lock words keep two
+ * more for themselves).  A process without a slot yet (attaching, a
+ * forked child registering, one taking a dead slot over) still takes
+ * locks: its tag names it by pid, with an index past the table
+ * (TAG_PID_BASE + the pid's low bits, the rest in the generation bits),
+ * so that a lock it holds when killed can be broken too. */
+#define TAG_INDEX_BITS 11
+#define TAG_GEN_MASK 0x7ffffu
+#define TAG_PID_BASE (PROC_SLOTS + 1)
+#define TAG_PID_LOW 9
+_Static_assert(TAG_PID_BASE + (1u << TAG_PID_LOW) <= (1u << TAG_INDEX_BITS),
+               "pid tags fit the index bits");
+
+static uint32_t pid_tag(pid_t pid)
+{
+    uint32_t p = (uint32_t)pid;
+    return (((p >> TAG_PID_LOW) & TAG_GEN_MASK) << TAG_INDEX_BITS) |
+           (TAG_PID_BASE + (p & ((1u << TAG_PID_LOW) - 1)));
+}
+
+static pid_t tag_pid(uint32_t tag)
+{
+    uint32_t idx = tag & ((1u << TAG_INDEX_BITS) - 1);
+    return (pid_t)((((tag >> TAG_INDEX_BITS) & TAG_GEN_MASK) << TAG_PID_LOW) |
+                   (idx - TAG_PID_BASE));
+}
+
+uint32_t shm_self_tag(void)
+{
+    struct proc_slot *s = shm.self;
+    if (!s)
+        return pid_tag(getpid());
+    uint32_t gen = atomic_load_explicit(&s->gen, memory_order_relaxed);
+    return ((gen & TAG_GEN_MASK) << TAG_INDEX_BITS) | (shm.self_index + 1);
+}
+
+static struct proc_slot *tag_slot(uint32_t tag, uint32_t *gen)
+{
+    uint32_t idx = tag & ((1u << TAG_INDEX_BITS) - 1);
+    if (!idx || idx > PROC_SLOTS || !arena_hdr()->procs)
+        return NULL;
+    *gen = tag >> TAG_INDEX_BITS;
+    return &slots()[idx - 1];
+}
+
+uint32_t shm_slot_tag(const struct proc_slot *s)
+{
+    uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+    return ((gen & TAG_GEN_MASK) << TAG_INDEX_BITS) | (shm_slot_index(s) + 1);
+}
+
+/* Is the tagged process gone?  For lock waiters that waited long. */
+bool shm_tag_dead(uint32_t tag)
+{
+    uint32_t idx = tag & ((1u << TAG_INDEX_BITS) - 1);
+    if (idx >= TAG_PID_BASE) /* a process without a slot */
+        return start_time_of(tag_pid(tag)) == 0;
+    uint32_t gen;
+    struct proc_slot *s = tag_slot(tag, &gen);
+    if (!s || s == shm.self)
+        return false;
+    if ((atomic_load_explicit(&s->gen, memory_order_acquire) & TAG_GEN_MASK) != gen)
+        return true; /* reaped and reused since */
+    uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+    if (st == SLOT_FREE || st == SLOT_REAPING)
+        return true; /* a reaped slot's owner is dead: its locks are orphans */
+    if (st & SLOT_INIT_BY)
+        return init_claimer_dead(st);
+    if (st != SLOT_LIVE)
+        return false;
+    return !slot_owner_alive(s);
+}
+
+struct proc_slot *shm_slot_of_pid(pid_t pid)
+{
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
+        if ((st == SLOT_LIVE || st == SLOT_PREPARED) && t[i].pid == pid)
+            return &t[i];
+    }
+    return NULL;
+}
+
+struct proc_slot *shm_slot_of_process(struct object *process)
+{
+    if (process == arena_ptr(shm.self->process_obj))
+        return shm.self;
+    aoff_t off = arena_off(process);
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
+        if ((st == SLOT_LIVE || st == SLOT_PREPARED) && t[i].process_obj == off)
+            return &t[i];
+    }
+    return NULL;
+}
+
+/* ---- the deathwatch thread ---- */
+
+#define WATCH_MAX 256
+#define DEATHWATCH_RESCAN_MS 250
+
+static struct {
+    pthread_mutex_t lock;
+    int epfd;
+    pthread_t thread;
+    bool started;
+    uint32_t n;
+    struct {
+        uint32_t index, gen;
+        int pidfd;
+    } w[WATCH_MAX];
+} dw = {.lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1};
+
+static bool watch_slot_locked(uint32_t index);
+
+/* Every live member gets a pidfd in our epoll set: its death is noticed
+ * at once and reaped (names and handle counts it held go, its mutexes are
+ * abandoned).  New members are picked up at each wake, and at least four
+ * times a second: that bounds how long a process that joined and died unseen
+ * keeps its names (a quarter of a second).  Waiters on a mutex do not depend on that: they watch
+ * its owner explicitly before blocking (mutex.c). */
+static void watch_new_members(void)
+{
+    struct proc_slot *t = slots();
+    pthread_mutex_lock(&dw.lock);
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
+        if (st == SLOT_REAPING) {
+            /* Its reaper may have been killed: resume (outside the lock,
+             * reaping takes object locks). */
+            uint32_t gen = atomic_load_explicit(&t[i].gen, memory_order_acquire);
+            uint32_t r = atomic_load_explicit(&t[i].reaper, memory_order_acquire);
+            if (r && r != shm_self_tag() && shm_tag_dead(r)) {
+                pthread_mutex_unlock(&dw.lock);
+                shm_reap_if_dead(&t[i], gen);
+                pthread_mutex_lock(&dw.lock);
+            }
+        } else if ((st == SLOT_LIVE || st == SLOT_PREPARED) && &t[i] != shm.self &&
+                   t[i].pid > 0) {
+            watch_slot_locked(i);
+        } else if ((st & SLOT_INIT_BY) && init_claimer_dead(st)) {
+            /* Its claimer was killed setting it up: reclaim it. */
+            uint32_t gen = atomic_load_explicit(&t[i].gen, memory_order_acquire);
+            pthread_mutex_unlock(&dw.lock);
+            shm_reap_if_dead(&t[i], gen);
+            pthread_mutex_lock(&dw.lock);
+        }
+    }
+    pthread_mutex_unlock(&dw.lock);
+}
+
+static void *deathwatch_main(void *arg)
+{
+    (void)arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    for (;;) {
+        struct epoll_event ev[16];
+        int n = epoll_wait(dw.epfd, ev, 16, DEATHWATCH_RESCAN_MS);
+        for (int i = 0; i < n; i++) {
+            uint32_t slot = (uint32_t)(ev[i].data.u64 >> 32);
+            uint32_t gen = (uint32_t)ev[i].data.u64;
+            shm_reap_if_dead(&slots()[slot], gen);
+            pthread_mutex_lock(&dw.lock);
+            for (uint32_t k = 0; k < dw.n; k++)
+                if (dw.w[k].index == slot && dw.w[k].gen == gen) {
+                    epoll_ctl(dw.epfd, EPOLL_CTL_DEL, dw.w[k].pidfd, NULL);
+                    close(dw.w[k].pidfd);
+                    dw.w[k] = dw.w[--dw.n];
+                    break;
+                }
+            pthread_mutex_unlock(&dw.lock);
+        }
+        watch_new_members();
+        ws_hooks.linger_scan(); /* file.c's lingering fds */
+    }
+    return NULL;
+}
+
+static bool deathwatch_start_locked(void)
+{
+    if (dw.started)
+        return true;
+    if (dw.epfd < 0 && (dw.epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        return false;
+    pthread_attr_t a;
+    pthread_attr_init(&a);
+    pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&a, 64 * 1024);
+    dw.started = pthread_create(&dw.thread, &a, deathwatch_main, NULL) == 0;
+    pthread_attr_destroy(&a);
+    return dw.started;
+}
+
+/* Starts watching the other members; called when this process first
+ * touches something other processes may share (a named object, another
+ * process's handle table). */
+void shm_deathwatch_start(void)
+{
+    static _Atomic bool started;
+    if (WS_LIKELY(atomic_load_explicit(&started, memory_order_relaxed)) ||
+        !ws_arena.shared)
+        return;
+    pthread_mutex_lock(&dw.lock);
+    if (deathwatch_start_locked())
+        atomic_store_explicit(&started, true, memory_order_relaxed);
+    pthread_mutex_unlock(&dw.lock);
+    watch_new_members();
+}
+
+/* Adds slot `index` (current generation) to the epoll set; a process that
+ * is already gone is reaped on the spot (by the caller, after unlocking:
+ * returns false then). */
+static bool watch_slot_locked(uint32_t index)
+{
+    struct proc_slot *s = &slots()[index];
+    uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+    for (uint32_t k = 0; k < dw.n; k++)
+        if (dw.w[k].index == index && dw.w[k].gen == gen)
+            return true;
+    if (dw.n == WATCH_MAX || !deathwatch_start_locked())
+        return true;
+    pid_t pid = s->pid;
+    if (pid <= 0)
+        return true;
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd >= 0 && slot_owner_alive(s)) {
+        struct epoll_event ev = {.events = EPOLLIN,
+                                 .data.u64 = ((uint64_t)index << 32) | gen};
+        if (epoll_ctl(dw.epfd, EPOLL_CTL_ADD, pidfd, &ev) == 0) {
+            dw.w[dw.n].index = index;
+            dw.w[dw.n].gen = gen;
+            dw.w[dw.n].pidfd = pidfd;
+            dw.n++;
+            return true;
+        }
+        close(pidfd);
+        return true;
+    }
+    if (pidfd >= 0)
+        close(pidfd);
+    /* Gone already: reap outside the lock (reaping takes object locks). */
+    pthread_mutex_unlock(&dw.lock);
+    shm_reap_if_dead(s, gen);
+    pthread_mutex_lock(&dw.lock);
+    return false;
+}
+
+/* Have the deathwatch thread reap the tagged process as soon as it dies. */
+bool shm_watch_tag(uint32_t tag)
+{
+    uint32_t tgen;
+    struct proc_slot *s = tag_slot(tag, &tgen);
+    if (!s || s == shm.self)
+        return s != NULL;
+    uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+    if ((gen & TAG_GEN_MASK) != tgen)
+        return true; /* already reaped */
+    pthread_mutex_lock(&dw.lock);
+    watch_slot_locked(shm_slot_index(s));
+    pthread_mutex_unlock(&dw.lock);
+    return true;
+}
+
+/* ---- fault injection (tests) ---- */
+
+int ws_fault_at;
+
+static const char *const fault_names[FAULT_COUNT] = {
+    [FAULT_SLOT_INIT] = "slot_init",
+    [FAULT_OPEN_COUNTED] = "open_counted",
+    [FAULT_INSERT_INDEX] = "insert_index",
+    [FAULT_INSERT_PUBLISHED] = "insert_published",
+    [FAULT_CLOSE_REMOVED] = "close_removed",
+    [FAULT_DUP_COUNTED] = "dup_counted",
+    [FAULT_CLAIMING] = "claiming",
+};
+
+/* WINSHIM_FAULT=<name>: the crash tests' way to kill a process exactly in
+ * one of the windows the recovery protocol must close. */
+static void fault_read_env(void)
+{
+    const char *e = getenv("WINSHIM_FAULT");
+    ws_fault_at = FAULT_NONE;
+    for (int i = 1; e && i < FAULT_COUNT; i++)
+        if (fault_names[i] && !strcmp(e, fault_names[i]))
+            ws_fault_at = i;
+}
+
+_Noreturn void ws_fault_hit(void)
+{
+    raise(SIGKILL);
+    for (;;)
+        pause();
+}
+
+/* ---- attach, detach, fork ---- */
+
+static void shm_detach(void);
+static void shm_atfork_child(void);
+
+/* The fallback to a private arena, said once on stderr: a ported program
+ * that counts on sharing named objects with other processes would
+ * otherwise just see them missing (ERROR_FILE_NOT_FOUND elsewhere). */
+static bool shm_unusable(const char *why)
+{
+    int e = errno;
+    fprintf(stderr,
+            "winshim: %s: cannot share objects with other processes (%s: %s); "
+            "named objects stay private to this process\n",
+            shm.dir, why, strerror(e));
+    return false;
+}
+
+/* Maps the session; false to fall back to a private arena. */
+bool shm_attach(void **base, bool *fresh)
+{
+    const char *dir = getenv("WINSHIM_SHM_DIR");
+    if (dir && !*dir)
+        return false;
+    if (dir && strlen(dir) >= PATH_MAX - 16)
+        return false;
+    if (dir)
+        snprintf(shm.dir, sizeof shm.dir, "%s", dir);
+    else
+        snprintf(shm.dir, sizeof shm.dir, "/dev/shm/winshim-%u", (unsigned)geteuid());
+    /* Builds with other shared layouts use other files in the same
+     * directory and never meet (the layout id, arena.c). */
+    char name[64];
+    unsigned long long id = (unsigned long long)arena_layout_id();
+    snprintf(name, sizeof name, "session-%016llx", id);
+    path_join(shm.session, shm.dir, name);
+    snprintf(name, sizeof name, "lock-%016llx", id);
+    path_join(shm.lock, shm.dir, name);
+    int lk = lock_session();
+    if (lk < 0)
+        return shm_unusable("the directory is not a 0700 directory of this user");
+    int fd = open_member(fresh);
+    if (fd < 0) {
+        unlock_session(lk);
+        return shm_unusable("the session file cannot be opened or is not this user's 0600 file");
+    }
+    void *p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_NORESERVE, fd, 0);
+    if (p == MAP_FAILED) {
+        close(fd);
+        unlock_session(lk);
+        return shm_unusable("the session file cannot be mapped");
+    }
+    shm.fd = fd;
+    *base = p;
+    /* The caller initialises a fresh arena; we keep the lock until
+     * shm_attached, so nobody sees it half made. */
+    shm_lock_fd = lk;
+    return true;
+}
+
+/* Session files of other layouts (other builds) whose last member was
+ * killed: nobody would ever remove them.  Every layout follows the same
+ * protocol (this file's top comment): a member holds a shared flock on
+ * session-<id>; attach and detach run under an exclusive flock on
+ * lock-<id>, and whoever takes that lock re-checks that the file it locked
+ * is still the one at the path.  So holding lock-<id> exclusively and then
+ * getting an exclusive flock on session-<id> means nobody is a member and
+ * nobody is attaching or detaching: removing both files is exactly what
+ * that layout's last detacher does, and its next attacher, finding the
+ * lock file it locked unlinked, makes a new one and starts a fresh
+ * session.  The other layout's lock is only tried (LOCK_NB): two attachers
+ * of different layouts sweeping each other's files never wait for each
+ * other while holding their own.  The files' contents (any layout) are
+ * never read or written.  A lock file left without its session (a
+ * detacher killed between the two unlinks) goes the same way. */
+static void sweep_stale_sessions(void)
+{
+    DIR *d = opendir(shm.dir);
+    if (!d)
+        return;
+    const char *mine = strrchr(shm.session, '/') + 1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        const char *n = e->d_name, *id;
+        if (!strncmp(n, "session-", 8) && strlen(n) == 8 + 16)
+            id = n + 8;
+        else if (!strncmp(n, "lock-", 5) && strlen(n) == 5 + 16)
+            id = n + 5;
+        else
+            continue;
+        if (!strcmp(id, mine + 8))
+            continue; /* ours */
+        char sp[PATH_MAX], lp[PATH_MAX], name[64];
+        snprintf(name, sizeof name, "session-%s", id);
+        path_join(sp, shm.dir, name);
+        snprintf(name, sizeof name, "lock-%s", id);
+        path_join(lp, shm.dir, name);
+        /* A lock file made here (the session had none) goes again if the
+         * session turns out busy: its layout's attachers re-check the
+         * file they locked, so they never depend on ours. */
+        bool created = false;
+        int lk = open(lp, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (lk < 0 && errno == ENOENT) {
+            lk = open(lp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+            created = lk >= 0;
+        }
+        if (lk < 0)
+            continue;
+        struct stat a, b;
+        if (flock(lk, LOCK_EX | LOCK_NB) || fstat(lk, &a) || stat(lp, &b) ||
+            a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+            close(lk); /* busy, or removed meanwhile */
+            continue;
+        }
+        int fd = open(sp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0 && errno == ENOENT) {
+            unlink(lp); /* a lock without its session */
+        } else if (fd >= 0) {
+            struct stat st;
+            if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+                !flock(fd, LOCK_EX | LOCK_NB)) {
+                unlink(sp);
+                unlink(lp);
+            } else if (created) {
+                unlink(lp);
+            }
+            close(fd);
+        }
+        close(lk);
+    }
+    closedir(d);
+}
+
+int shm_file_fd(void)
+{
+    return shm.fd;
+}
+
+/* The arena is usable: join the process table. */
+void shm_attached(void)
+{
+    struct arena_header *h = arena_hdr();
+    if (!h->procs) {
+        void *t = arena_alloc(PROC_SLOTS * sizeof(struct proc_slot));
+        if (!t)
+            ws_panic("allocating the process table", ENOMEM);
+        h->procs = arena_off(t);
+    }
+    fault_read_env();
+    /* Registered first: reaping needs our tag (reap_claim). */
+    slot_register_self();
+    if (shm_lock_fd >= 0) {
+        reap_all_dead();
+        sweep_stale_sessions();
+    }
+    if (shm_lock_fd >= 0) {
+        unlock_session(shm_lock_fd);
+        shm_lock_fd = -1;
+        atexit(shm_detach);
+        pthread_atfork(NULL, NULL, shm_atfork_child);
+    }
+}
+
+/* Normal exit: close our handles (as Windows does at process exit), then
+ * leave; the last one out removes the files.  Our threads' records stay
+ * for whoever reaps the slot once the process is really gone. */
+static void shm_detach(void)
+{
+    if (shm.fd < 0 || !shm.self)
+        return;
+    int lk = lock_session();
+    if (lk < 0)
+        return;
+    flock(shm.fd, LOCK_UN);
+    if (flock(shm.fd, LOCK_EX | LOCK_NB) == 0) {
+        unlink(shm.session);
+        unlink(shm.lock);
+        rmdir(shm.dir);
+        unlock_session(lk);
+        return;
+    }
+    flock(shm.fd, LOCK_SH);
+    unlock_session(lk);
+    handle_close_all();
+}
+
+/* The child of a fork: its own membership, slot and empty handle table. */
+static void shm_atfork_child(void)
+{
+    pthread_mutex_init(&dw.lock, NULL);
+    if (dw.epfd >= 0)
+        close(dw.epfd);
+    for (uint32_t k = 0; k < dw.n; k++)
+        close(dw.w[k].pidfd);
+    dw.epfd = -1;
+    dw.n = 0;
+    dw.started = false;
+
+    int fd = open(shm.session, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (shm.fd >= 0)
+        close(shm.fd);
+    shm.fd = -1;
+    if (fd < 0 || flock(fd, LOCK_SH)) {
+        if (fd >= 0)
+            close(fd);
+    } else {
+        shm.fd = fd;
+    }
+    arena_atfork_child();
+    handle_atfork_child();
+    ws_hooks.thread_atfork_reset();
+    shm.self = NULL; /* the parent's: never reap or lock with its tag */
+    fault_read_env();
+    slot_register_self();
+    ws_hooks.process_atfork_reset();
+}
+
+/* The current process's object is its slot's (GetCurrentProcess). */
+struct object *process_self_object(void)
+{
+    arena_init();
+    return arena_ptr(shm_self()->process_obj);
+}

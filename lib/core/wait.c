@@ -1,0 +1,1125 @@
+/*
+ * The wait core: WaitForSingleObject(Ex), WaitForMultipleObjects(Ex),
+ * Sleep(Ex), shared by every waitable kind through its type descriptor.
+ *
+ * Model (after Linux's ntsync driver):
+ *   - A thread's wait record (struct waiter, in the arena) holds a status
+ *     word.  It is WS_WAITING while the thread waits; whoever satisfies the
+ *     wait claims it with ONE compare-and-swap from WS_WAITING to
+ *     WS_CLAIMING and, in the same critical section, consumes the object
+ *     state for the waiter (resets the auto-reset event, takes the mutex for
+ *     waiter->tid), unlinks the claimed entries, then publishes the result
+ *     with a release store.  The waiter waits out WS_CLAIMING, so it never
+ *     reuses its record while the claimer still reads it.  (WS_CLAIMING is
+ *     WS_CLAIM_BIT | the claimer's thread id; a claimer killed mid-claim is
+ *     finished by others, "claims a killed claimer left" below.)  A timeout is the
+ *     waiter's own CAS to WS_TIMED_OUT; exactly one CAS wins, so an object
+ *     is never consumed for a waiter that went away.
+ *   - A blocked wait-any waiter has one wait_entry on the any-list of each
+ *     object; a wait-all waiter has one on the all-list of each object.
+ *     The lists are changed only under the object's lock.
+ *   - State changes that may wake someone happen under wait_lock(o):
+ *     the object lock, plus the arena-wide wait-all lock when o has
+ *     wait-all waiters (o->all_head != 0, read under the object lock).
+ *     Waking a wait-all waiter needs the locks of all its objects; every
+ *     thread that holds more than one object lock holds the wait-all lock
+ *     first, so object locks have no order among themselves and cannot
+ *     deadlock.  A thread holding one object lock takes no other lock.
+ *   - Lock-free fast paths (signalled waits, sets with nobody queued) only
+ *     compare-and-swap a state word whose ST_LOCKED and ST_QUEUED bits are
+ *     clear, so a queued waiter never misses a state change, and an object
+ *     locked for a wait-all check cannot change under it: nobody ever sees
+ *     a wait-all half done.
+ *   - PulseEvent sets, wakes and resets inside one critical section, so it
+ *     releases exactly the waiters queued at that instant.
+ *
+ * The waiter sleeps on its own status word (one futex, whatever the number
+ * of objects), so wait-any needs no futex_waitv.
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/cell.h"
+#include "core/error.h"
+#include "core/futex.h"
+#include "core/handle.h"
+#include "core/object.h"
+#include "core/self.h"
+#include "core/shm.h"
+#include "core/wait.h"
+#include "core/handle_lookup.h"
+
+/* waiter->queued: entries on lists, with WQ_ALL for a wait-all. */
+#define WQ_ALL 0x80000000u
+
+/* ---- wait lists (under the object lock) ----
+ *
+ * The next links are the truth and each change of them is one store, so
+ * a process killed in the middle of a change leaves a list that a walk
+ * along next links still reads correctly; prev links and the tail are
+ * rebuilt from it by whoever breaks the dead holder's lock
+ * (wait_repair_lists). */
+
+static void list_append(aoff_t *head, aoff_t *tail, struct wait_entry *e)
+{
+    aoff_t off = arena_off(e);
+    e->next = 0;
+    e->prev = *tail;
+    if (*tail)
+        ((struct wait_entry *)arena_ptr(*tail))->next = off;
+    else
+        *head = off;
+    *tail = off;
+}
+
+static void list_prepend(aoff_t *head, aoff_t *tail, struct wait_entry *e)
+{
+    aoff_t off = arena_off(e);
+    e->prev = 0;
+    e->next = *head;
+    if (*head)
+        ((struct wait_entry *)arena_ptr(*head))->prev = off;
+    else
+        *tail = off;
+    *head = off;
+}
+
+static void list_remove(aoff_t *head, aoff_t *tail, struct wait_entry *e)
+{
+    if (e->prev)
+        ((struct wait_entry *)arena_ptr(e->prev))->next = e->next;
+    else
+        *head = e->next;
+    if (e->next)
+        ((struct wait_entry *)arena_ptr(e->next))->prev = e->prev;
+    else
+        *tail = e->prev;
+}
+
+static void list_repair(aoff_t head, aoff_t *tail)
+{
+    aoff_t prev = 0;
+    for (aoff_t off = head; off;) {
+        struct wait_entry *e = arena_ptr(off);
+        e->prev = prev;
+        prev = off;
+        off = e->next;
+    }
+    *tail = prev;
+}
+
+/* ST_QUEUED mirrors "some list is non-empty". */
+static void update_queued(struct object *o)
+{
+    uint64_t s = obj_state(o);
+    uint64_t want = (o->any_head || o->all_head) ? (s | ST_QUEUED)
+                                                 : (s & ~(uint64_t)ST_QUEUED);
+    if (want != s)
+        obj_store_locked(o, want);
+}
+
+static void claim_roll_forward(struct object *o);
+
+void wait_repair_lists(struct object *o)
+{
+    list_repair(o->any_head, &o->any_tail);
+    list_repair(o->all_head, &o->all_tail);
+    claim_roll_forward(o); /* a claim the dead holder left half done */
+    update_queued(o);
+}
+
+/* ---- locking ---- */
+
+static bool lock_for_wake(struct object *o)
+{
+    obj_lock(o);
+    if (WS_LIKELY(!o->all_head))
+        return false;
+    obj_unlock(o);
+    wordlock_lock(&arena_hdr()->wait_all_lock);
+    obj_lock(o);
+    return true;
+}
+
+static void unlock_for_wake(struct object *o, bool all)
+{
+    obj_unlock(o);
+    if (all)
+        wordlock_unlock(&arena_hdr()->wait_all_lock);
+}
+
+void wait_lock(struct object *o, struct wait_guard *g)
+{
+    g->nwake = 0;
+    g->all = lock_for_wake(o);
+}
+
+void wait_unlock(struct object *o, struct wait_guard *g)
+{
+    unlock_for_wake(o, g->all);
+    for (uint32_t i = 0; i < g->nwake; i++)
+        futex_wake(&g->wake[i]->status, 1, ws_arena.shared);
+}
+
+/* ---- waking ---- */
+
+static bool claim(struct waiter *w, uint32_t result)
+{
+    uint32_t expect = WS_WAITING;
+    return atomic_compare_exchange_strong_explicit(
+        &w->status, &expect, result, memory_order_acq_rel, memory_order_relaxed);
+}
+
+/* ---- claims a killed claimer left ----
+ *
+ * A claim is WS_WAITING -> the claimer's id (WS_CLAIM_BIT | its thread id)
+ * -> the result.  Before its compare-and-swap the claimer writes on every
+ * object it will consume, under that object's lock, the claimed entry, its
+ * id and the state it saw (claim_record); it clears that record once the
+ * object is consumed and the entry unlinked.  A claimer killed in between
+ * leaves the record behind its dead lock, and whoever breaks that lock
+ * finishes the object's part (claim_roll_forward, from wait_repair_lists):
+ * nobody has touched the object since the claimer saw it, so "consumed
+ * already" is exactly "the state is no longer the one recorded", and
+ * "unlinked already" is "the entry is not on the list".  A record whose
+ * compare-and-swap failed names a claim the waiter's status does not hold
+ * and is just dropped.  The waiter, finding its claim unfinished after
+ * CLAIM_PATIENCE_MS, takes each of its objects' locks once (breaking dead
+ * holders' locks, lock breaking being bounded patience too): a live
+ * claimer would have published its result before letting its lock go, so
+ * if the status still names the claim then, the claimer is dead, every
+ * object of the claim has been finished, and the waiter publishes the
+ * result itself: claim_result, written by a wait-all claimer before its
+ * compare-and-swap (it holds all the waiter's objects, so no other claimer
+ * can race it) and by the lock breaker for a wait-any. */
+#define CLAIM_PATIENCE_MS 200
+
+static bool st_claiming(uint32_t st)
+{
+    return (st & WS_CLAIM_MASK) == WS_CLAIM_BIT;
+}
+
+static uint32_t claim_id(void)
+{
+    static __thread uint32_t unattached; /* a thread without winshim state */
+    struct ws_thread *t = ws_current;
+    uint32_t tid = t ? t->tid : unattached;
+    if (!tid)
+        tid = unattached = (uint32_t)syscall(SYS_gettid);
+    return WS_CLAIM_BIT | (tid & ~WS_CLAIM_MASK);
+}
+
+/* The claimer's shared record names the waiter it is claiming, so that
+ * its reaper wakes that waiter (which then finishes the claim) even if the
+ * waiter sleeps with no timeout. */
+static void claiming_set(struct waiter *w)
+{
+    struct ws_thread *t = ws_current;
+    if (t && t->rec)
+        atomic_store_explicit(&t->rec->claiming, arena_off(w), memory_order_release);
+}
+
+void wait_reap_claiming(struct shm_thread *r)
+{
+    struct waiter *w = arena_ptr(atomic_exchange_explicit(&r->claiming, 0,
+                                                          memory_order_acq_rel));
+    if (w) /* a freed record's futex word: a harmless wake */
+        futex_wake(&w->status, INT32_MAX, ws_arena.shared);
+}
+
+static void claim_record(struct object *o, struct wait_entry *e, uint64_t seen,
+                         uint32_t id)
+{
+    o->claim_prev = seen;
+    o->claim_entry = arena_off(e);
+    atomic_store_explicit(&o->claim_by, id, memory_order_release);
+}
+
+static void claim_unrecord(struct object *o)
+{
+    atomic_store_explicit(&o->claim_by, 0, memory_order_release);
+}
+
+static bool entry_linked(aoff_t head, aoff_t off)
+{
+    for (aoff_t x = head; x; x = ((struct wait_entry *)arena_ptr(x))->next)
+        if (x == off)
+            return true;
+    return false;
+}
+
+/* Under o's lock, taken from a dead holder: finish its claim on o. */
+static void claim_roll_forward(struct object *o)
+{
+    uint32_t id = atomic_load_explicit(&o->claim_by, memory_order_acquire);
+    if (!id)
+        return;
+    struct wait_entry *e = arena_ptr(o->claim_entry);
+    struct waiter *w = e ? arena_ptr(e->waiter) : NULL;
+    if (w && atomic_load_explicit(&w->status, memory_order_acquire) == id) {
+        bool all = w->queued & WQ_ALL, abandoned = false;
+        const uint64_t keep = ST_LOCKED | ST_SLEEPERS | ST_QUEUED;
+        uint64_t prev = o->claim_prev;
+        uint64_t next = object_type_of(o)->acquire(o, prev, w->tid, &abandoned);
+        if ((obj_state(o) & ~keep) == (prev & ~keep))
+            obj_store_locked(o, next);
+        aoff_t *head = all ? &o->all_head : &o->any_head;
+        aoff_t *tail = all ? &o->all_tail : &o->any_tail;
+        if (entry_linked(*head, arena_off(e)))
+            list_remove(head, tail, e);
+        if (!all)
+            w->claim_result = e->index | (abandoned ? WS_ABANDONED : 0);
+    }
+    claim_unrecord(o);
+}
+
+/* The waiter's side: its claim has not ended for a while. */
+static uint32_t claim_stalled(struct waiter *w, struct object **objs, uint32_t n,
+                              uint32_t st)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        obj_lock(objs[i]); /* breaks a dead claimer's lock, finishing its part */
+        obj_unlock(objs[i]);
+    }
+    uint32_t expect = st;
+    if (atomic_compare_exchange_strong_explicit(&w->status, &expect, w->claim_result,
+                                                memory_order_acq_rel,
+                                                memory_order_acquire))
+        return w->claim_result;
+    return expect;
+}
+
+static void claim_end(struct waiter *w, uint32_t result)
+{
+    atomic_store_explicit(&w->status, result, memory_order_release);
+    /* The record may be another process's, freed by its reaper once that
+     * process is gone: an ordering TSan cannot see (no-op otherwise). */
+    ws_tsan_xproc_release();
+}
+
+/* The futex wake is issued after the locks go (wait_unlock); a full batch
+ * wakes at once.  A late wake of a waiter that has moved on is a harmless
+ * spurious wake-up: waiters re-check their status word. */
+static void wake_later(struct wait_guard *g, struct waiter *w)
+{
+    if (g->nwake < WAKE_BATCH)
+        g->wake[g->nwake++] = w;
+    else
+        futex_wake(&w->status, 1, ws_arena.shared);
+}
+
+static void wake_any_locked(struct object *o, struct wait_guard *g)
+{
+    const struct object_type *t = object_type_of(o);
+    const uint32_t id = claim_id();
+    for (aoff_t off = o->any_head; off;) {
+        struct wait_entry *e = arena_ptr(off);
+        struct waiter *w = arena_ptr(e->waiter);
+        off = e->next;
+        if (atomic_load_explicit(&w->status, memory_order_relaxed) != WS_WAITING)
+            continue;
+        uint64_t s = obj_state(o);
+        if (!t->signaled(o, s, w->tid))
+            continue;
+        bool abandoned = false;
+        uint64_t next = t->acquire(o, s, w->tid, &abandoned);
+        claim_record(o, e, s, id);
+        claiming_set(w);
+        if (claim(w, id)) {
+            ws_fault(FAULT_CLAIMING);
+            /* The claimer unlinks what it claimed; the waiter unlinks the
+             * rest (wait_unregister). */
+            uint32_t result = e->index | (abandoned ? WS_ABANDONED : 0);
+            list_remove(&o->any_head, &o->any_tail, e);
+            obj_store_locked(o, next);
+            update_queued(o);
+            claim_unrecord(o);
+            claim_end(w, result);
+            wake_later(g, w);
+        } else {
+            claim_unrecord(o);
+        }
+    }
+}
+
+/* With every object locked: can tid take them all at once?  Then next[]
+ * holds their states afterwards and *result the wait-all status (the
+ * first abandoned mutex, if any, as WAIT_ABANDONED_0 + i). */
+static bool all_acquirable(struct object **objs, uint32_t n, uint32_t tid,
+                           uint64_t *next, uint32_t *result)
+{
+    *result = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct object_type *t = object_type_of(objs[i]);
+        uint64_t s = obj_state(objs[i]);
+        bool abandoned = false;
+        if (!t->signaled(objs[i], s, tid))
+            return false;
+        next[i] = t->acquire(objs[i], s, tid, &abandoned);
+        if (abandoned && !(*result & WS_ABANDONED))
+            *result = WS_ABANDONED | i;
+    }
+    return true;
+}
+
+/* With the wait-all lock and o's lock held: every wait-all waiter queued
+ * on o whose objects are now all signalled takes them all. */
+static void wake_all_locked(struct object *o, struct wait_guard *g)
+{
+    for (aoff_t off = o->all_head; off;) {
+        struct wait_entry *e = arena_ptr(off);
+        struct waiter *w = arena_ptr(e->waiter);
+        off = e->next;
+        if (atomic_load_explicit(&w->status, memory_order_relaxed) != WS_WAITING)
+            continue;
+        struct object *objs[MAXIMUM_WAIT_OBJECTS];
+        const uint32_t n = w->count;
+        for (uint32_t i = 0; i < n; i++) {
+            objs[i] = arena_ptr(w->objs[i]);
+            if (objs[i] != o)
+                obj_lock(objs[i]);
+        }
+        uint64_t next[MAXIMUM_WAIT_OBJECTS];
+        uint32_t result;
+        bool ready = all_acquirable(objs, n, w->tid, next, &result);
+        if (ready) {
+            const uint32_t id = claim_id();
+            for (uint32_t i = 0; i < n; i++)
+                claim_record(objs[i], &w->entries[i], obj_state(objs[i]), id);
+            w->claim_result = result;
+            claiming_set(w);
+            bool claimed = claim(w, id);
+            if (claimed)
+                ws_fault(FAULT_CLAIMING);
+            for (uint32_t i = 0; i < n; i++) {
+                if (claimed) {
+                    list_remove(&objs[i]->all_head, &objs[i]->all_tail, &w->entries[i]);
+                    obj_store_locked(objs[i], next[i]);
+                    update_queued(objs[i]);
+                }
+                claim_unrecord(objs[i]);
+            }
+            if (claimed) {
+                claim_end(w, result);
+                wake_later(g, w);
+            }
+        }
+        for (uint32_t i = 0; i < n; i++)
+            if (objs[i] != o)
+                obj_unlock(objs[i]);
+    }
+}
+
+void wait_wake_locked(struct object *o, struct wait_guard *g)
+{
+    if (g->all)
+        wake_all_locked(o, g);
+    wake_any_locked(o, g);
+}
+
+/* ---- waiting ---- */
+
+enum fast_result { FAST_ACQUIRED, FAST_NOT_SIGNALED, FAST_SLOW };
+
+/* One lock-free attempt on one object; no system call, and no write at
+ * all when acquiring leaves the state unchanged (a manual-reset event). */
+static inline __attribute__((always_inline)) enum fast_result try_fast(struct object *o, uint32_t tid, bool *abandoned)
+{
+    const struct object_type *t = object_type_of(o);
+    uint64_t s = atomic_load_explicit(&o->state, memory_order_acquire);
+    for (int tries = 0; tries < 8; tries++) {
+        if (s & ST_SLOW)
+            return FAST_SLOW;
+        if (!t->signaled(o, s, tid))
+            return FAST_NOT_SIGNALED;
+        *abandoned = false;
+        uint64_t next = t->acquire(o, s, tid, abandoned);
+        if (next == s ||
+            atomic_compare_exchange_weak_explicit(&o->state, &s, next,
+                                                  memory_order_acquire,
+                                                  memory_order_acquire))
+            return FAST_ACQUIRED;
+    }
+    return FAST_SLOW;
+}
+
+/* Checks, and with `queue` registers, under the locks; returns the status
+ * (WS_WAITING when queued and not yet satisfied).  *queued tells how many
+ * entries went on lists. */
+static uint32_t wait_register(struct waiter *w, struct object **objs,
+                              uint32_t n, bool all, bool queue,
+                              uint32_t *queued)
+{
+    *queued = 0;
+    if (!all) {
+        for (uint32_t i = 0; i < n; i++) {
+            struct object *o = objs[i];
+            bool lock_all = lock_for_wake(o);
+            if (atomic_load_explicit(&w->status, memory_order_acquire) != WS_WAITING) {
+                unlock_for_wake(o, lock_all);
+                break;
+            }
+            const struct object_type *t = object_type_of(o);
+            uint64_t s = obj_state(o);
+            if (t->signaled(o, s, w->tid)) {
+                bool abandoned = false;
+                uint64_t next = t->acquire(o, s, w->tid, &abandoned);
+                if (claim(w, i | (abandoned ? WS_ABANDONED : 0)))
+                    obj_store_locked(o, next);
+                unlock_for_wake(o, lock_all);
+                break;
+            }
+            if (queue) {
+                struct wait_entry *e = &w->entries[i];
+                e->waiter = arena_off(w);
+                e->index = i;
+                if (t->lifo_waiters)
+                    list_prepend(&o->any_head, &o->any_tail, e);
+                else
+                    list_append(&o->any_head, &o->any_tail, e);
+                update_queued(o);
+                *queued = i + 1;
+                w->queued = i + 1;
+            }
+            unlock_for_wake(o, lock_all);
+        }
+        return atomic_load_explicit(&w->status, memory_order_acquire);
+    }
+
+    struct wordlock *global = &arena_hdr()->wait_all_lock;
+    wordlock_lock(global);
+    for (uint32_t i = 0; i < n; i++)
+        obj_lock(objs[i]);
+    uint64_t next[MAXIMUM_WAIT_OBJECTS];
+    uint32_t result;
+    bool ready = all_acquirable(objs, n, w->tid, next, &result);
+    if (ready) {
+        for (uint32_t i = 0; i < n; i++)
+            obj_store_locked(objs[i], next[i]);
+        atomic_store_explicit(&w->status, result, memory_order_relaxed);
+    } else if (queue) {
+        for (uint32_t i = 0; i < n; i++) {
+            struct wait_entry *e = &w->entries[i];
+            e->waiter = arena_off(w);
+            e->index = i;
+            list_append(&objs[i]->all_head, &objs[i]->all_tail, e);
+            update_queued(objs[i]);
+        }
+        *queued = n;
+        w->queued = n | WQ_ALL;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        obj_unlock(objs[i]);
+    wordlock_unlock(global);
+    return atomic_load_explicit(&w->status, memory_order_acquire);
+}
+
+/* The wait got its object(s): an index, possibly or-ed with WS_ABANDONED. */
+static bool status_acquired(uint32_t st)
+{
+    return st < 2 * WS_ABANDONED;
+}
+
+/* Takes the waiter's entries off the lists, except those its claimer
+ * already unlinked: the claimed entry of a wait-any, every entry of a
+ * wait-all. */
+
+static void wait_unregister(struct waiter *w, struct object **objs,
+                            uint32_t queued, bool all, uint32_t st)
+{
+    if (!all) {
+        uint32_t claimed = status_acquired(st) ? (st & 0xff) : UINT32_MAX;
+        for (uint32_t i = 0; i < queued; i++) {
+            if (i == claimed)
+                continue;
+            bool lock_all = lock_for_wake(objs[i]);
+            list_remove(&objs[i]->any_head, &objs[i]->any_tail, &w->entries[i]);
+            update_queued(objs[i]);
+            unlock_for_wake(objs[i], lock_all);
+        }
+        return;
+    }
+    if (!queued || status_acquired(st))
+        return;
+    struct wordlock *global = &arena_hdr()->wait_all_lock;
+    wordlock_lock(global);
+    for (uint32_t i = 0; i < queued; i++) {
+        obj_lock(objs[i]);
+        list_remove(&objs[i]->all_head, &objs[i]->all_tail, &w->entries[i]);
+        update_queued(objs[i]);
+        obj_unlock(objs[i]);
+    }
+    wordlock_unlock(global);
+}
+
+/* An alertable wait lets QueueUserAPC claim the waiter with WS_ALERTED
+ * (thread.c); APCs already queued alert it at once. */
+static void alertable_begin(struct ws_thread *t, struct waiter *w)
+{
+    wordlock_lock(&t->apc_lock);
+    t->alertable = true;
+    if (t->apc_head)
+        claim(w, WS_ALERTED);
+    wordlock_unlock(&t->apc_lock);
+}
+
+static void alertable_end(struct ws_thread *t)
+{
+    wordlock_lock(&t->apc_lock);
+    t->alertable = false;
+    wordlock_unlock(&t->apc_lock);
+}
+
+/* The waiter's own timeout: its compare-and-swap, or the status a claimer
+ * got in first. */
+static uint32_t time_out(struct waiter *w)
+{
+    return claim(w, WS_TIMED_OUT) ? WS_TIMED_OUT
+                                  : atomic_load_explicit(&w->status, memory_order_acquire);
+}
+
+/* Waits out a claim in progress (st): it finishes promptly, unless its
+ * claimer was killed, and then it is finished here after
+ * CLAIM_PATIENCE_MS.  Returns the status it ends with. */
+static uint32_t wait_out_claim(struct waiter *w, struct object **objs, uint32_t n, uint32_t st)
+{
+    while (st_claiming(st)) {
+        struct timespec patience;
+        deadline_from_ms(&patience, CLAIM_PATIENCE_MS);
+        int r = futex_wait(&w->status, st, &patience, ws_arena.shared);
+        uint32_t was = st;
+        st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (st == was && r == ETIMEDOUT)
+            st = claim_stalled(w, objs, n, st);
+    }
+    return st;
+}
+
+/* The blocking path.  The caller holds a reference on every object.
+ * n = 0 is an alertable sleep. */
+static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
+                          DWORD timeout, bool alertable)
+{
+    struct ws_thread *t = thread_current();
+    struct waiter *w = t->waiter;
+    atomic_store_explicit(&w->status, WS_WAITING, memory_order_relaxed);
+    if (alertable)
+        alertable_begin(t, w);
+    w->tid = t->tid;
+    w->count = n;
+    for (uint32_t i = 0; i < n; i++)
+        w->objs[i] = arena_off(objs[i]);
+
+    struct timespec deadline, *dl = NULL;
+    if (timeout != INFINITE && timeout != 0) {
+        deadline_from_ms(&deadline, timeout);
+        dl = &deadline;
+    }
+
+    if (timeout != 0)
+        for (uint32_t i = 0; i < n; i++) {
+            const struct object_type *ty = object_type_of(objs[i]);
+            if (WS_UNLIKELY(ty->blocking != NULL))
+                ty->blocking(objs[i]);
+        }
+
+    uint32_t queued;
+    w->queued = 0;
+    uint32_t st = wait_register(w, objs, n, all, timeout != 0, &queued);
+    if (st == WS_WAITING && timeout == 0) /* nothing queued; an APC may alert */
+        st = time_out(w);
+    /* A thread counted as running by a completion port stops counting
+     * while it sleeps here, so that another may take a packet (iocp.c). */
+    bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
+    if (WS_UNLIKELY(iocp_blocked))
+        ws_hooks.thread_blocking(t);
+    while (st == WS_WAITING) {
+        int r = futex_wait(&w->status, st, dl, ws_arena.shared);
+        st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (st == WS_WAITING && (r == ETIMEDOUT || (dl && deadline_passed(dl))))
+            st = time_out(w);
+    }
+    st = wait_out_claim(w, objs, n, st);
+    if (WS_UNLIKELY(iocp_blocked))
+        ws_hooks.thread_unblocked(t);
+    wait_unregister(w, objs, queued, all, st);
+    w->queued = 0;
+    if (alertable)
+        alertable_end(t);
+    return st;
+}
+
+/* ---- waits that include granted objects (cell.c) ----
+ *
+ * A granted object's state is in a file of its own, which other users
+ * change without ever seeing our wait records, so it cannot queue this
+ * waiter.  The thread registers on the session objects of the wait as
+ * usual and sleeps, with futex_waitv, on its status word and on each
+ * granted object's futex word at once; woken by the latter, it tries to
+ * take the granted object and, if that works, takes itself back from the
+ * session objects with the same compare-and-swap a timeout uses.  Should
+ * a session object have claimed it first, what it took from the granted
+ * object is given back.  A wait-all including a granted object cannot be
+ * atomic across the two: ERROR_NOT_SUPPORTED. */
+
+#ifndef SYS_futex_waitv
+#define SYS_futex_waitv 449
+#endif
+
+struct futex_vec {
+    uint64_t val;
+    uint64_t uaddr;
+    uint32_t flags;
+    uint32_t reserved;
+};
+
+static bool any_granted(struct object **objs, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (objs[i]->obj_flags & OBJ_GRANTED)
+            return true;
+    return false;
+}
+
+/* Returns the status as wait_slow does, or WS_FAILED with *err. */
+#define WS_FAILED 0xfffffffbu
+static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD timeout,
+                             bool alertable, DWORD *err)
+{
+    if (all) {
+        *err = ERROR_NOT_SUPPORTED;
+        return WS_FAILED;
+    }
+    struct ws_thread *t = thread_current();
+    struct waiter *w = t->waiter;
+    struct cell_wait cw[MAXIMUM_WAIT_OBJECTS];
+    struct object *aobjs[MAXIMUM_WAIT_OBJECTS];
+    uint32_t amap[MAXIMUM_WAIT_OBJECTS], na = 0, began = 0, tid = t->tid;
+    uint32_t result = WS_TIMED_OUT;
+    bool abandoned, done = false;
+    *err = ERROR_SUCCESS;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(objs[i]->obj_flags & OBJ_GRANTED)) {
+            amap[na] = i;
+            aobjs[na++] = objs[i];
+        } else if ((*err = cell_wait_begin(objs[i], &cw[i]))) {
+            break;
+        }
+        began = i + 1;
+    }
+    /* Signalled now: the lowest index wins, as Windows has it. */
+    for (uint32_t i = 0; !*err && i < n && !done; i++) {
+        if (objs[i]->obj_flags & OBJ_GRANTED)
+            done = cell_try(&cw[i], &abandoned);
+        else
+            done = try_fast(objs[i], tid, &abandoned) == FAST_ACQUIRED;
+        if (done)
+            result = i | (abandoned ? WS_ABANDONED : 0);
+    }
+    if (*err || done || timeout == 0)
+        goto out;
+
+    atomic_store_explicit(&w->status, WS_WAITING, memory_order_relaxed);
+    if (alertable)
+        alertable_begin(t, w);
+    w->tid = tid;
+    w->count = na;
+    for (uint32_t j = 0; j < na; j++)
+        w->objs[j] = arena_off(aobjs[j]);
+    struct timespec deadline, *dl = NULL;
+    if (timeout != INFINITE) {
+        deadline_from_ms(&deadline, timeout);
+        dl = &deadline;
+    }
+    for (uint32_t j = 0; j < na; j++) {
+        const struct object_type *ty = object_type_of(aobjs[j]);
+        if (ty->blocking)
+            ty->blocking(aobjs[j]);
+    }
+    uint32_t queued = 0;
+    w->queued = 0;
+    uint32_t st = na ? wait_register(w, aobjs, na, false, true, &queued)
+                     : atomic_load_explicit(&w->status, memory_order_acquire);
+    bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
+    if (iocp_blocked)
+        ws_hooks.thread_blocking(t);
+    while (st == WS_WAITING) {
+        struct futex_vec v[MAXIMUM_WAIT_OBJECTS + 1];
+        uint32_t nv = 0;
+        v[nv++] = (struct futex_vec){.val = WS_WAITING,
+                                     .uaddr = (uintptr_t)&w->status,
+                                     .flags = FUTEX_32 | (ws_arena.shared ? 0 : FUTEX_PRIVATE_FLAG)};
+        for (uint32_t i = 0; i < n; i++)
+            if (objs[i]->obj_flags & OBJ_GRANTED) {
+                uint32_t val;
+                _Atomic uint32_t *word = cell_sleep_begin(&cw[i], &val);
+                v[nv++] = (struct futex_vec){.val = val, .uaddr = (uintptr_t)word,
+                                             .flags = FUTEX_32};
+            }
+        /* Tried after the words were read, so no wake-up is missed. */
+        for (uint32_t i = 0; i < n && !done; i++)
+            if ((objs[i]->obj_flags & OBJ_GRANTED) && cell_try(&cw[i], &abandoned)) {
+                if (claim(w, WS_TIMED_OUT)) {
+                    done = true;
+                    result = i | (abandoned ? WS_ABANDONED : 0);
+                } else {
+                    cell_undo(&cw[i]); /* a session object was first */
+                }
+                break;
+            }
+        long r = 0;
+        if (!done && atomic_load_explicit(&w->status, memory_order_acquire) == WS_WAITING) {
+            r = syscall(SYS_futex_waitv, v, nv, 0, dl, CLOCK_MONOTONIC);
+            if (r < 0 && errno == ENOSYS) {
+                /* A kernel before 5.16: sleep on the status word alone and
+                 * look at the granted objects every millisecond. */
+                struct timespec tick;
+                deadline_from_ms(&tick, 1);
+                if (dl && dl->tv_sec * 1000000000LL + dl->tv_nsec <
+                              tick.tv_sec * 1000000000LL + tick.tv_nsec)
+                    tick = *dl;
+                r = futex_wait(&w->status, WS_WAITING, &tick, ws_arena.shared) == ETIMEDOUT &&
+                            dl && deadline_passed(dl)
+                        ? (errno = ETIMEDOUT, -1)
+                        : 0;
+            }
+        }
+        for (uint32_t i = 0; i < n; i++)
+            if (objs[i]->obj_flags & OBJ_GRANTED)
+                cell_sleep_end(&cw[i]);
+        st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (done)
+            break;
+        if (st == WS_WAITING && ((r < 0 && errno == ETIMEDOUT) || (dl && deadline_passed(dl))))
+            st = time_out(w);
+    }
+    st = wait_out_claim(w, aobjs, na, st);
+    if (iocp_blocked)
+        ws_hooks.thread_unblocked(t);
+    if (!done) {
+        wait_unregister(w, aobjs, queued, false, st);
+        result = status_acquired(st) ? amap[st & 0xff] | (st & WS_ABANDONED) : st;
+    } else {
+        wait_unregister(w, aobjs, queued, false, WS_TIMED_OUT);
+    }
+    w->queued = 0;
+    if (alertable)
+        alertable_end(t);
+out:
+    for (uint32_t i = 0; i < began; i++)
+        if (objs[i]->obj_flags & OBJ_GRANTED)
+            cell_wait_end(&cw[i]);
+    if (*err)
+        return WS_FAILED;
+    return result;
+}
+
+/* A dead thread's wait: time it out (unless someone claimed it already),
+ * take its entries off the lists, give up what it acquired but never got
+ * to record (mutexes), and drop the references it held. */
+void wait_reap_waiter(struct waiter *w, struct shm_thread *r)
+{
+    if (!atomic_load_explicit(&r->wait_refs, memory_order_acquire))
+        return;
+    uint32_t n = w->count > MAXIMUM_WAIT_OBJECTS ? MAXIMUM_WAIT_OBJECTS : w->count;
+    struct object *objs[MAXIMUM_WAIT_OBJECTS];
+    for (uint32_t i = 0; i < n; i++)
+        objs[i] = arena_ptr(w->objs[i]);
+    if (!claim(w, WS_TIMED_OUT)) {
+        /* A claim in progress: let it end, or finish it if its claimer
+         * is dead too. */
+        for (int i = 0; i < 1000 &&
+                        st_claiming(atomic_load_explicit(&w->status, memory_order_acquire));
+             i++)
+            sched_yield();
+        uint32_t st = atomic_load_explicit(&w->status, memory_order_acquire);
+        if (st_claiming(st))
+            claim_stalled(w, objs, n, st);
+    }
+    uint32_t st = atomic_load_explicit(&w->status, memory_order_acquire);
+    bool all = w->queued & WQ_ALL;
+    uint32_t queued = w->queued & ~WQ_ALL;
+    if (queued > n)
+        queued = n;
+    wait_unregister(w, objs, queued, all, st);
+    w->queued = 0;
+    if (status_acquired(st))
+        for (uint32_t i = 0; i < n; i++)
+            if (all || i == (st & 0xff))
+                if (object_type_of(objs[i])->abandon)
+                    object_type_of(objs[i])->abandon(objs[i], r->tid, false);
+    atomic_store_explicit(&r->wait_refs, 0, memory_order_release);
+    for (uint32_t i = 0; i < n; i++)
+        object_unref(objs[i]);
+}
+
+static DWORD status_to_wait(uint32_t st)
+{
+    if (st == WS_TIMED_OUT)
+        return WAIT_TIMEOUT;
+    if (st == WS_ALERTED)
+        return WAIT_IO_COMPLETION;
+    if (st & WS_ABANDONED)
+        return WAIT_ABANDONED_0 + (st & 0xff);
+    return WAIT_OBJECT_0 + st;
+}
+
+static DWORD wait_failed(DWORD err)
+{
+    ws_set_last_error(err);
+    return WAIT_FAILED;
+}
+
+/* The waiting thread got o: the type may want to know (mutex ownership). */
+static void note_acquired(struct object *o, uint32_t tid)
+{
+    const struct object_type *t = object_type_of(o);
+    if (WS_UNLIKELY(t->acquired != NULL) && !(o->obj_flags & OBJ_GRANTED))
+        t->acquired(o, tid);
+}
+
+/* Runs the APCs of an alerted wait, after every lock and reference of the
+ * wait is gone. */
+static DWORD run_apcs(void)
+{
+    thread_run_apcs(thread_current());
+    return WAIT_IO_COMPLETION;
+}
+
+/* Called inside ws_rcu_lock(); leaves it. */
+static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
+                         DWORD timeout, bool alertable)
+{
+    struct ws_thread *t = thread_current();
+    struct waiter *w = t->waiter;
+    /* The references are written down where a reaper finds them. */
+    w->count = n;
+    for (uint32_t i = 0; i < n; i++) {
+        w->objs[i] = arena_off(objs[i]);
+        object_ref(objs[i]);
+    }
+    atomic_store_explicit(&t->rec->wait_refs, 1, memory_order_release);
+    ws_rcu_unlock();
+    DWORD err = ERROR_SUCCESS;
+    uint32_t st = WS_UNLIKELY(any_granted(objs, n))
+                      ? wait_granted(objs, n, all, timeout, alertable, &err)
+                      : wait_slow(objs, n, all, timeout, alertable);
+    if (status_acquired(st)) {
+        uint32_t tid = thread_tid();
+        for (uint32_t i = 0; i < n; i++)
+            if (all || i == (st & 0xff))
+                note_acquired(objs[i], tid);
+    }
+    atomic_store_explicit(&t->rec->wait_refs, 0, memory_order_release);
+    for (uint32_t i = 0; i < n; i++)
+        object_unref(objs[i]);
+    if (err)
+        return wait_failed(err);
+    return st == WS_ALERTED ? run_apcs() : status_to_wait(st);
+}
+
+/* Waits for one object already looked up; called inside ws_rcu_lock(),
+ * leaves it.  The signalled case is one load (or one compare-and-swap):
+ * no lock, no system call.  Objects are checked before APCs, as Windows
+ * does: a signalled object wins over a queued APC. */
+static inline __attribute__((always_inline)) DWORD wait_object(struct object *o, DWORD timeout, bool alertable)
+{
+    bool abandoned = false;
+    uint32_t tid = thread_tid();
+    enum fast_result r = try_fast(o, tid, &abandoned);
+    if (WS_LIKELY(r == FAST_ACQUIRED)) {
+        note_acquired(o, tid);
+        ws_rcu_unlock();
+        return abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0;
+    }
+    if (alertable && thread_apc_pending(thread_current())) {
+        ws_rcu_unlock();
+        return run_apcs();
+    }
+    if (r == FAST_NOT_SIGNALED && timeout == 0) {
+        ws_rcu_unlock();
+        return WAIT_TIMEOUT;
+    }
+    return finish_slow(&o, 1, false, timeout, alertable);
+}
+
+DWORD wait_object_ref(struct object *o, DWORD timeout, bool alertable)
+{
+    ws_rcu_lock();
+    return wait_object(o, timeout, alertable);
+}
+
+static DWORD wait_one(HANDLE h, DWORD timeout, bool alertable)
+{
+    struct object *o = NULL;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &waitable_any, SYNCHRONIZE, &o, NULL);
+    if (WS_UNLIKELY(err)) {
+        ws_rcu_unlock();
+        return wait_failed(err);
+    }
+    return wait_object(o, timeout, alertable);
+}
+
+static bool is_pseudo_handle(HANDLE h)
+{
+    return h == PSEUDO_CURRENT_PROCESS || h == PSEUDO_CURRENT_THREAD;
+}
+
+/* WaitForMultipleObjects.  Unlike WaitForSingleObject it refuses the
+ * pseudo-handles (ERROR_INVALID_HANDLE), as Windows' NtWaitForMultipleObjects
+ * does; a wait-all naming one object twice is ERROR_INVALID_PARAMETER. */
+static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
+                       bool alertable)
+{
+    struct object *objs[MAXIMUM_WAIT_OBJECTS];
+    DWORD err = ERROR_SUCCESS;
+    bool abandoned = false;
+
+    if (n == 0 || n > MAXIMUM_WAIT_OBJECTS)
+        return wait_failed(ERROR_INVALID_PARAMETER);
+    if (!handles)
+        return wait_failed(ERROR_NOACCESS);
+    uint32_t tid = thread_tid();
+
+    ws_rcu_lock();
+    for (DWORD i = 0; i < n && !err; i++)
+        err = is_pseudo_handle(handles[i])
+                  ? ERROR_INVALID_HANDLE
+                  : handle_get(handles[i], &waitable_any, SYNCHRONIZE, &objs[i], NULL);
+    for (DWORD i = 0; all && !err && i < n; i++)
+        for (DWORD j = 0; j < i && !err; j++)
+            if (objs[i] == objs[j])
+                err = ERROR_INVALID_PARAMETER;
+    if (err) {
+        ws_rcu_unlock();
+        return wait_failed(err);
+    }
+    if (n == 1)
+        all = FALSE;
+    if (!all) {
+        DWORD i;
+        for (i = 0; i < n; i++) {
+            enum fast_result r = try_fast(objs[i], tid, &abandoned);
+            if (r == FAST_ACQUIRED) {
+                note_acquired(objs[i], tid);
+                ws_rcu_unlock();
+                return (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + i;
+            }
+            if (r == FAST_SLOW)
+                break;
+        }
+        if (alertable && thread_apc_pending(thread_current())) {
+            ws_rcu_unlock();
+            return run_apcs();
+        }
+        if (i == n && timeout == 0) {
+            ws_rcu_unlock();
+            return WAIT_TIMEOUT;
+        }
+    }
+    return finish_slow(objs, n, all, timeout, alertable);
+}
+
+WS_EXPORT DWORD WINAPI WaitForMultipleObjectsEx(DWORD n, const HANDLE *handles,
+                                                BOOL all, DWORD timeout,
+                                                BOOL alertable)
+{
+    return wait_many(n, handles, all, timeout, alertable);
+}
+
+WS_EXPORT DWORD WINAPI WaitForMultipleObjects(DWORD n, const HANDLE *handles,
+                                              BOOL all, DWORD timeout)
+{
+    return wait_many(n, handles, all, timeout, false);
+}
+
+WS_EXPORT DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD timeout,
+                                             BOOL alertable)
+{
+    return wait_one(h, timeout, alertable);
+}
+
+WS_EXPORT DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD timeout)
+{
+    return wait_one(h, timeout, false);
+}
+
+/* The signal half of SignalObjectAndWait: what SetEvent, ReleaseMutex or
+ * ReleaseSemaphore(1) would do, with the right each needs (the kind's
+ * signal operation). */
+static DWORD signal_object(struct object *o, ACCESS_MASK granted)
+{
+    const struct object_type *t = object_type_of(o);
+    if (!t->signal)
+        return ERROR_INVALID_HANDLE; /* STATUS_OBJECT_TYPE_MISMATCH */
+    return t->signal(o, granted);
+}
+
+WS_EXPORT DWORD WINAPI SignalObjectAndWait(HANDLE to_signal, HANDLE to_wait,
+                                           DWORD timeout, BOOL alertable)
+{
+    struct object *s = NULL, *w = NULL;
+    ACCESS_MASK granted = 0;
+    ws_rcu_lock();
+    DWORD err = handle_get(to_signal, NULL, 0, &s, &granted);
+    if (!err)
+        err = handle_get(to_wait, &waitable_any, SYNCHRONIZE, &w, NULL);
+    if (!err)
+        err = signal_object(s, granted);
+    if (err) {
+        ws_rcu_unlock();
+        return wait_failed(err);
+    }
+    return wait_object(w, timeout, alertable);
+}
+
+static void sleep_ms(DWORD ms)
+{
+    if (ms == 0) {
+        sched_yield();
+        return;
+    }
+    if (ms == INFINITE) {
+        for (;;)
+            pause();
+    }
+    struct timespec deadline;
+    deadline_from_ms(&deadline, ms);
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
+        ;
+}
+
+WS_EXPORT void WINAPI Sleep(DWORD ms)
+{
+    /* Sleeping is blocking for a completion port's running count too. */
+    struct ws_thread *t = ws_current;
+    bool iocp_blocked = ms && t && t->iocp_counted;
+    if (WS_UNLIKELY(iocp_blocked))
+        ws_hooks.thread_blocking(t);
+    sleep_ms(ms);
+    if (WS_UNLIKELY(iocp_blocked))
+        ws_hooks.thread_unblocked(t);
+}
+
+/* An alertable sleep is a wait on no object that only an APC ends early. */
+WS_EXPORT DWORD WINAPI SleepEx(DWORD ms, BOOL alertable)
+{
+    if (!alertable) {
+        Sleep(ms);
+        return 0;
+    }
+    if (thread_apc_pending(thread_current()))
+        return run_apcs();
+    uint32_t st = wait_slow(NULL, 0, false, ms, true);
+    if (st == WS_ALERTED)
+        return run_apcs();
+    if (ms == 0)
+        sched_yield();
+    return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * The wait core (wait.c): waiters, wait entries, the object wait lock and
+ * wake-ups, after Linux's ntsync.
+ */
+#ifndef WINSHIM_CORE_WAIT_H
+#define WINSHIM_CORE_WAIT_H
+
+#include "core/object.h"
+
+/* Status word values of a waiter; an index 0..63 means "satisfied by
+ * object index" (wait-any) or "all acquired" (wait-all, index 0). */
+#define WS_WAITING 0xffffffffu
+#define WS_TIMED_OUT 0xfffffffeu
+#define WS_ALERTED 0xfffffffdu
+/* A claimer is still using the record: WS_CLAIM_BIT | the claimer's
+ * thread id, so that the claim can be told from any other (wait.c). */
+#define WS_CLAIM_BIT 0x80000000u
+#define WS_CLAIM_MASK 0xc0000000u
+#define WS_ABANDONED 0x100u /* or-ed into an index: WAIT_ABANDONED_0 + i */
+
+struct wait_entry {
+    aoff_t next, prev; /* in the object's any or all list */
+    aoff_t waiter;     /* struct waiter */
+    uint32_t index;    /* position in the wait */
+};
+
+struct waiter {
+    _Atomic uint32_t status; /* futex word: WS_* or the satisfying index */
+    uint32_t tid;            /* the waiting thread (ownership) */
+    uint32_t count;          /* objects in this wait */
+    uint32_t queued;         /* entries on lists (a reaper needs it) */
+    uint32_t claim_result;   /* a claim's result, for finishing it (wait.c) */
+    aoff_t objs[MAXIMUM_WAIT_OBJECTS];
+    struct wait_entry entries[MAXIMUM_WAIT_OBJECTS];
+};
+
+/* A state change that may wake waiters happens between wait_lock and
+ * wait_unlock: the object lock, plus the wait-all lock when wait-all
+ * waiters count on the object.  wait_wake_locked hands the object to the
+ * waiters it can now satisfy; their futex wakes are issued by wait_unlock,
+ * after the locks are released, so a woken thread never runs into a lock
+ * its waker still holds. */
+#define WAKE_BATCH 16
+struct wait_guard {
+    bool all;          /* the wait-all lock is held */
+    uint32_t nwake;
+    struct waiter *wake[WAKE_BATCH];
+};
+void wait_lock(struct object *o, struct wait_guard *g);
+void wait_wake_locked(struct object *o, struct wait_guard *g);
+void wait_unlock(struct object *o, struct wait_guard *g);
+
+
+
+/* Waits for an object the caller holds a reference on (wait.c): the
+ * WaitForSingleObjectEx results, WAIT_IO_COMPLETION after running APCs. */
+DWORD wait_object_ref(struct object *o, DWORD timeout, bool alertable);
+
+#endif

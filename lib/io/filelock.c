@@ -1,0 +1,444 @@
+/*
+ * Windows byte-range locks and share modes on Linux open-file-description
+ * locks (fcntl F_OFD_*).  An OFD lock belongs to one open file description
+ * -- one file object -- in whatever process, conflicts with the locks of
+ * every other description of the same file (also in this process), and
+ * vanishes when the description's last fd closes or its process dies: no
+ * state to clean up after a crash.  docs/ARCHITECTURE.md, "Files", draws
+ * the layout of the lock space.
+ *
+ * Byte-range locks (LockFile/LockFileEx/UnlockFile/UnlockFileEx): a Windows
+ * lock over [off, off+len) holds an OFD lock over the same bytes, F_WRLCK
+ * for an exclusive lock, F_RDLCK for a shared one, so that the kernel
+ * arbitrates between file objects.  Windows locks are stackable (two shared
+ * locks of one handle on one range need two unlocks) and must be unlocked
+ * with the exact range, while OFD locks of one description merge; so each
+ * file object also keeps the list of its Windows locks (in the arena, under
+ * the object lock), and after an unlock the bytes of the removed lock are
+ * set to what the remaining locks need: unlocked, shared or exclusive.
+ * Windows locks are mandatory: disk reads and writes call filelock_check.
+ *
+ * Share modes: the last 64 KiB below 2^63 are not file data but a
+ * reservation.  Byte SHARE_BASE + i stands for one of six facts about an
+ * open description: it has read, write or delete access (ACC_*), or it
+ * denies others read, write or delete (DENY_*, a share bit not given).
+ * Each open holds a shared OFD lock on the bytes of its facts; a new open
+ * conflicts when, for an access it wants, some description holds the
+ * matching DENY byte, or, for a share bit it withholds, some description
+ * holds the matching ACC byte.  Testing (F_OFD_GETLK) and taking the locks
+ * happen under an exclusive flock() of the file -- the gate -- so two
+ * racing opens cannot both pass.  flock() and fcntl() locks are
+ * independent on Linux; the gate is held for two or three system calls.
+ *
+ * Limits (docs/COMPATIBILITY.md): OFD read locks need an fd open for
+ * reading, so a handle on a file the user may write but not read takes no
+ * share-mode locks and imposes no deny modes; lock ranges are clipped
+ * below the reservation.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/error.h"
+#include "core/object.h"
+#include "io/file.h"
+
+#define SHARE_BASE ((int64_t)0x7fffffffffff0000LL)
+#define LOCK_SPACE_END SHARE_BASE
+enum { ACC_READ, ACC_WRITE, ACC_DELETE, DENY_READ, DENY_WRITE, DENY_DELETE };
+
+#define ACCESS_READ_BITS (FILE_READ_DATA | FILE_EXECUTE)
+#define ACCESS_WRITE_BITS (FILE_WRITE_DATA | FILE_APPEND_DATA)
+
+struct file_lock {
+    uint64_t off, len;
+    uint32_t exclusive;
+    uint32_t pad;
+};
+
+uint64_t filelock_layout_mix(uint64_t h)
+{
+    static const uint32_t v[] = {
+        LAYOUT_SIZE(struct file_lock),
+        LAYOUT_FIELD(struct file_lock, off),
+        LAYOUT_FIELD(struct file_lock, len),
+        LAYOUT_FIELD(struct file_lock, exclusive),
+    };
+    return layout_mix(h, v, sizeof v / sizeof *v);
+}
+
+/* ---- OFD primitives ---- */
+
+static int ofd_lock(int fd, short type, int64_t off, int64_t len, bool wait)
+{
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = off,
+                       .l_len = len};
+    int r;
+    do
+        r = fcntl(fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl);
+    while (r < 0 && errno == EINTR);
+    return r < 0 ? errno : 0;
+}
+
+/* Does another description hold a lock over the bytes that conflicts
+ * with `type`?  (F_RDLCK: is anything exclusive there; F_WRLCK: anything.) */
+static int ofd_busy(int fd, short type, int64_t off, int64_t len, bool *busy)
+{
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = off,
+                       .l_len = len};
+    if (fcntl(fd, F_OFD_GETLK, &fl) < 0)
+        return errno;
+    *busy = fl.l_type != F_UNLCK;
+    return 0;
+}
+
+/* Clip a Windows range (64-bit unsigned) to the lock space; false when
+ * nothing of it is left. */
+static bool clip(uint64_t off, uint64_t len, int64_t *o, int64_t *l)
+{
+    if (!len || off >= (uint64_t)LOCK_SPACE_END)
+        return false;
+    uint64_t room = (uint64_t)LOCK_SPACE_END - off;
+    *o = (int64_t)off;
+    *l = (int64_t)(len < room ? len : room);
+    return true;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    if (!alen || !blen)
+        return false;
+    uint64_t aend = a + alen < a ? UINT64_MAX : a + alen;
+    uint64_t bend = b + blen < b ? UINT64_MAX : b + blen;
+    return a < bend && b < aend;
+}
+
+/* ---- the per-object list (under the object lock) ---- */
+
+static struct file_lock *locks_of(struct file_obj *f)
+{
+    return arena_ptr(f->locks);
+}
+
+static size_t locks_bytes(uint32_t n)
+{
+    return (size_t)n * sizeof(struct file_lock);
+}
+
+static DWORD locks_add(struct file_obj *f, const struct file_lock *l)
+{
+    if (f->nlocks == f->lock_cap) {
+        uint32_t cap = f->lock_cap ? f->lock_cap * 2 : 4;
+        struct file_lock *nl = arena_alloc(locks_bytes(cap));
+        if (!nl)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        if (f->locks) {
+            memcpy(nl, locks_of(f), locks_bytes(f->nlocks));
+            arena_free(locks_of(f), locks_bytes(f->lock_cap));
+        }
+        f->locks = arena_off(nl);
+        f->lock_cap = cap;
+    }
+    locks_of(f)[f->nlocks] = *l;
+    /* filelock_check peeks at the count without the lock. */
+    __atomic_store_n(&f->nlocks, f->nlocks + 1, __ATOMIC_RELEASE);
+    return ERROR_SUCCESS;
+}
+
+static void locks_remove(struct file_obj *f, uint32_t i)
+{
+    struct file_lock *l = locks_of(f);
+    l[i] = l[f->nlocks - 1];
+    __atomic_store_n(&f->nlocks, f->nlocks - 1, __ATOMIC_RELEASE);
+}
+
+void filelock_release_all(struct file_obj *f)
+{
+    if (f->locks)
+        arena_free(locks_of(f), locks_bytes(f->lock_cap));
+    f->locks = 0;
+    f->lock_cap = 0;
+    __atomic_store_n(&f->nlocks, 0, __ATOMIC_RELEASE);
+}
+
+/* The strongest own lock over [off, off+len), other than entry `skip`:
+ * 0 none, 1 shared, 2 exclusive. */
+static int own_cover(struct file_obj *f, uint64_t off, uint64_t len, int64_t skip)
+{
+    int best = 0;
+    struct file_lock *l = locks_of(f);
+    for (uint32_t i = 0; i < f->nlocks; i++) {
+        if ((int64_t)i == skip || !overlaps(l[i].off, l[i].len, off, len))
+            continue;
+        int k = l[i].exclusive ? 2 : 1;
+        if (k > best)
+            best = k;
+    }
+    return best;
+}
+
+/* Sets the OFD state of each piece of [off, off+len) to what the own locks
+ * (except `skip`) need there.  Pieces are cut at every own lock edge. */
+static int ofd_restore(struct file_obj *f, int fd, uint64_t off, uint64_t len,
+                       int64_t skip)
+{
+    int first = 0;
+    uint64_t end = off + len;
+    uint64_t pos = off;
+    struct file_lock *l = locks_of(f);
+    while (pos < end) {
+        uint64_t next = end;
+        for (uint32_t i = 0; i < f->nlocks; i++) {
+            if ((int64_t)i == skip || !l[i].len)
+                continue;
+            uint64_t e = l[i].off + l[i].len;
+            if (l[i].off > pos && l[i].off < next)
+                next = l[i].off;
+            if (e > pos && e < next)
+                next = e;
+        }
+        int cover = own_cover(f, pos, next - pos, skip);
+        int64_t o, n;
+        if (clip(pos, next - pos, &o, &n)) {
+            int e = ofd_lock(fd, cover == 2 ? F_WRLCK : cover == 1 ? F_RDLCK : F_UNLCK,
+                             o, n, false);
+            if (e && !first)
+                first = e;
+        }
+        pos = next;
+    }
+    return first;
+}
+
+/* ---- LockFile / UnlockFile ---- */
+
+static bool own_exclusive_over(struct file_obj *f, uint64_t off, uint64_t len)
+{
+    struct file_lock *l = locks_of(f);
+    for (uint32_t i = 0; i < f->nlocks; i++)
+        if (l[i].exclusive && overlaps(l[i].off, l[i].len, off, len))
+            return true;
+    return false;
+}
+
+static DWORD lock_errno(int e)
+{
+    if (e == EAGAIN || e == EACCES || e == EDEADLK)
+        return ERROR_LOCK_VIOLATION;
+    return ws_errno_to_win32(e);
+}
+
+DWORD filelock_lock(struct file_obj *f, uint64_t off, uint64_t len,
+                    bool exclusive, bool wait)
+{
+    int fd = file_fd(&f->hdr);
+    if (fd < 0)
+        return ERROR_INVALID_HANDLE;
+    if (len && off + len - 1 < off)
+        return ERROR_INVALID_PARAMETER; /* the range wraps past 2^64 */
+    struct file_lock nl = {.off = off, .len = len, .exclusive = exclusive};
+    int64_t o = 0, n = 0;
+    bool real = clip(off, len, &o, &n);
+    DWORD err;
+
+    obj_lock(&f->hdr);
+    /* An exclusive lock may not overlap any lock of this handle; a shared
+     * one may overlap anything of its own. */
+    bool own_any = own_cover(f, off, len, -1) != 0;
+    bool own_excl = own_exclusive_over(f, off, len);
+    if (exclusive && own_any) {
+        obj_unlock(&f->hdr);
+        return ERROR_LOCK_VIOLATION;
+    }
+    if (real && !exclusive && own_excl) {
+        /* Shared over bytes partly under an own exclusive lock: record it
+         * and let each piece take what the list needs (exclusive stays
+         * exclusive, the rest becomes shared); no waiting here. */
+        if ((err = locks_add(f, &nl))) {
+            obj_unlock(&f->hdr);
+            return err;
+        }
+        int e = ofd_restore(f, fd, off, len, -1);
+        if (e) {
+            locks_remove(f, f->nlocks - 1);
+            ofd_restore(f, fd, off, len, -1);
+        }
+        obj_unlock(&f->hdr);
+        return e ? lock_errno(e) : ERROR_SUCCESS;
+    }
+    obj_unlock(&f->hdr);
+
+    /* Nothing of our own is exclusive here: the kernel's lock is the
+     * whole answer (own shared bytes merge with a new shared lock). */
+    if (real) {
+        int e = ofd_lock(fd, exclusive ? F_WRLCK : F_RDLCK, o, n, wait);
+        if (e)
+            return lock_errno(e);
+    }
+    obj_lock(&f->hdr);
+    err = locks_add(f, &nl);
+    if (err && real)
+        ofd_restore(f, fd, off, len, -1);
+    obj_unlock(&f->hdr);
+    return err;
+}
+
+DWORD filelock_unlock(struct file_obj *f, uint64_t off, uint64_t len)
+{
+    int fd = file_fd(&f->hdr);
+    if (fd < 0)
+        return ERROR_INVALID_HANDLE;
+    obj_lock(&f->hdr);
+    struct file_lock *l = locks_of(f);
+    int64_t found = -1;
+    /* Exclusive entries first: of a shared and an exclusive lock on one
+     * range, the first unlock removes the exclusive one. */
+    for (uint32_t i = 0; i < f->nlocks; i++)
+        if (l[i].off == off && l[i].len == len && (found < 0 || l[i].exclusive))
+            found = i;
+    if (found < 0) {
+        obj_unlock(&f->hdr);
+        return ERROR_NOT_LOCKED;
+    }
+    if (len)
+        ofd_restore(f, fd, off, len, found);
+    locks_remove(f, (uint32_t)found);
+    obj_unlock(&f->hdr);
+    return ERROR_SUCCESS;
+}
+
+/* ---- the mandatory check of reads and writes ---- */
+
+DWORD filelock_check(struct file_obj *f, const int64_t *at, DWORD len, bool write)
+{
+    int fd = file_fd(&f->hdr);
+    if (fd < 0 || !len)
+        return ERROR_SUCCESS;
+    /* Own shared locks forbid writing, also to their owner. */
+    if (write && __atomic_load_n(&f->nlocks, __ATOMIC_ACQUIRE)) {
+        int64_t off = at ? *at : (int64_t)lseek(fd, 0, SEEK_CUR);
+        obj_lock(&f->hdr);
+        struct file_lock *l = locks_of(f);
+        bool denied = false;
+        for (uint32_t i = 0; off >= 0 && i < f->nlocks && !denied; i++)
+            denied = !l[i].exclusive && overlaps(l[i].off, l[i].len, (uint64_t)off, len);
+        obj_unlock(&f->hdr);
+        if (denied)
+            return ERROR_LOCK_VIOLATION;
+    }
+    /* Nobody else can hold locks when this open shares neither reading nor
+     * writing: every other open with data access was refused. */
+    if ((f->flags & FILE_OBJ_SHARE_LOCKED) &&
+        !(f->share & (FILE_SHARE_READ | FILE_SHARE_WRITE)))
+        return ERROR_SUCCESS;
+    /* One system call: the range relative to the file pointer when no
+     * offset is given (no lseek to learn it). */
+    struct flock fl = {.l_type = write ? F_WRLCK : F_RDLCK,
+                       .l_whence = at ? SEEK_SET : SEEK_CUR,
+                       .l_start = at ? *at : 0,
+                       .l_len = len};
+    if (at && *at >= LOCK_SPACE_END)
+        return ERROR_SUCCESS;
+    if (fcntl(fd, F_OFD_GETLK, &fl) < 0)
+        return ERROR_SUCCESS; /* a file that cannot be locked has no locks */
+    return fl.l_type != F_UNLCK ? ERROR_LOCK_VIOLATION : ERROR_SUCCESS;
+}
+
+/* ---- share modes ---- */
+
+static int gate_lock(int fd)
+{
+    int r;
+    do
+        r = flock(fd, LOCK_EX);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+
+static void gate_unlock(int fd)
+{
+    flock(fd, LOCK_UN);
+}
+
+/* The facts an open asserts, as a mask of 1 << ACC_* / DENY_*. */
+static unsigned share_facts(ACCESS_MASK access, DWORD share)
+{
+    unsigned m = 0;
+    if (access & ACCESS_READ_BITS)
+        m |= 1u << ACC_READ;
+    if (access & ACCESS_WRITE_BITS)
+        m |= 1u << ACC_WRITE;
+    if (access & DELETE)
+        m |= 1u << ACC_DELETE;
+    if (!m)
+        return 0; /* attribute-only opens neither conflict nor deny */
+    if (!(share & FILE_SHARE_READ))
+        m |= 1u << DENY_READ;
+    if (!(share & FILE_SHARE_WRITE))
+        m |= 1u << DENY_WRITE;
+    if (!(share & FILE_SHARE_DELETE))
+        m |= 1u << DENY_DELETE;
+    return m;
+}
+
+/* Under the gate: would an open asserting `facts` conflict with an
+ * existing one? */
+static DWORD share_conflict(int fd, unsigned facts)
+{
+    for (int i = 0; i < 3; i++) {
+        int probe = -1;
+        if (facts & (1u << (ACC_READ + i)))
+            probe = DENY_READ + i; /* we want it: is it denied? */
+        bool busy = false;
+        if (probe >= 0 && !ofd_busy(fd, F_WRLCK, SHARE_BASE + probe, 1, &busy) && busy)
+            return ERROR_SHARING_VIOLATION;
+        if (facts & (1u << (DENY_READ + i))) {
+            busy = false;
+            if (!ofd_busy(fd, F_WRLCK, SHARE_BASE + ACC_READ + i, 1, &busy) && busy)
+                return ERROR_SHARING_VIOLATION;
+        }
+    }
+    return ERROR_SUCCESS;
+}
+
+DWORD filelock_share_acquire(int fd, ACCESS_MASK access, DWORD share, bool *held)
+{
+    *held = false;
+    unsigned facts = share_facts(access, share);
+    if (!facts)
+        return ERROR_SUCCESS;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY || (fl & O_PATH))
+        return ERROR_SUCCESS; /* cannot hold read locks: see the limits */
+    if (gate_lock(fd) < 0)
+        return ERROR_SUCCESS; /* no flock here (some network file systems) */
+    DWORD err = share_conflict(fd, facts);
+    for (int i = 0; !err && i < 6; i++)
+        if ((facts & (1u << i)) && ofd_lock(fd, F_RDLCK, SHARE_BASE + i, 1, false))
+            err = ERROR_SUCCESS; /* a file system without OFD locks */
+    gate_unlock(fd);
+    *held = !err;
+    return err;
+}
+
+DWORD filelock_share_probe(int fd, ACCESS_MASK access, DWORD share, bool keep_gate)
+{
+    unsigned facts = share_facts(access, share);
+    if (!facts)
+        return ERROR_SUCCESS;
+    if (gate_lock(fd) < 0)
+        return ERROR_SUCCESS;
+    DWORD err = share_conflict(fd, facts);
+    if (err || !keep_gate)
+        gate_unlock(fd);
+    return err;
+}
+
+void filelock_gate_release(int fd)
+{
+    gate_unlock(fd);
+}

@@ -1,0 +1,117 @@
+/*
+ * Private declarations of the process files: process objects (process.c),
+ * CreateProcess (spawn.c), command lines (cmdline.c) and the process-exit
+ * monitor (procmon.c); threads (thread.c), TLS (tls.c) and tokens
+ * (token.c), as far as other files use them.
+ */
+#ifndef WINSHIM_PROCESS_H
+#define WINSHIM_PROCESS_H
+
+#include <sys/types.h>
+
+#include "core/object.h"
+#include "core/self.h"
+
+/* ------------------------------------------------------------------ */
+/* the process-exit monitor (procmon.c)                                */
+
+/*
+ * One thread per process, started on first use, sleeping in epoll_wait on
+ * the pidfds of every watched process.  fn(ctx) runs once, on that thread,
+ * when the process has ended (its pidfd became readable); the monitor
+ * takes no lock of winshim's while it calls fn.
+ *
+ * pidfd >= 0: the caller's; it must stay open until fn has run or
+ * procmon_cancel returned true.  pidfd < 0: the monitor opens one for pid
+ * and closes it itself (ERROR_INVALID_PARAMETER when pid does not exist).
+ * *id (never 0) names the watch for procmon_cancel.
+ */
+typedef void (*procmon_fn)(void *ctx);
+DWORD procmon_watch(pid_t pid, int pidfd, procmon_fn fn, void *ctx,
+                    uint64_t *id);
+/* true: fn will never run.  false: fn has run, or is running and has
+ * returned by the time procmon_cancel does (unless called from fn). */
+bool procmon_cancel(uint64_t id);
+
+/* ------------------------------------------------------------------ */
+/* command lines (cmdline.c)                                           */
+
+/* argv from a command line by the Microsoft C runtime's rules: one
+ * malloc()ed block (free it with free), NULL-terminated. */
+char **cmdline_to_argv(const char *cmdline, int *argc);
+/* The command line that cmdline_to_argv turns back into argv (malloc). */
+char *cmdline_from_argv(char *const *argv, int argc);
+
+/* The environment variable that carries a child's exact command line and
+ * its exit box (see spawn.c): "<pid>:<fd>:<command line>", the pid
+ * written by the child itself before execve, as CMDLINE_PID_DIGITS
+ * zero-padded digits. */
+#define CMDLINE_ENV "WINSHIM_PROCESS"
+#define CMDLINE_PID_DIGITS 10
+
+/* ------------------------------------------------------------------ */
+/* process objects (process.c)                                         */
+
+/*
+ * A child's exit box: a shared page (a memfd the child inherits through
+ * CMDLINE_ENV) where a winshim child writes its full 32-bit exit code
+ * before it ends, since a Linux exit status keeps only 8 bits.  The shared
+ * process table replaces it once every process object lives in shared
+ * memory (the child then writes its own object's published code).
+ */
+struct exit_box {
+    _Atomic uint32_t state; /* BOX_PUBLISHED once code is valid */
+    uint32_t code;
+};
+#define BOX_PUBLISHED 1u
+
+
+/* A child that CreateProcess started: pidfd (this process's, taken over),
+ * the main thread's object (a reference taken over) and the exit box
+ * mapping (taken over; may be NULL).  Registers it for OpenProcess and
+ * watches it. */
+DWORD process_adopt_child(struct object *p, pid_t pid, int pidfd,
+                          struct object *thread, struct exit_box *box);
+/* The process publishes its own exit code (ExitProcess, exit()). */
+void process_publish_exit(uint32_t code);
+/* The exit box this process got from its winshim parent (cmdline.c). */
+void process_set_exit_box(struct exit_box *box);
+
+/* ------------------------------------------------------------------ */
+/* a child process's main thread (thread.c)                            */
+
+/* A thread object for the main thread of a child process.  resume_fd >= 0:
+ * created suspended (count 1); the first ResumeThread that brings the
+ * count to 0 writes one byte to resume_fd and closes it, which lets the
+ * child go on to execve.  The fd is this process's (process-private). */
+struct object *thread_new_remote(int resume_fd, DWORD *err);
+void thread_remote_set_tid(struct object *thread, uint32_t tid);
+/* The process ended: the thread ends with it, with the same code. */
+void thread_remote_exited(struct object *thread, DWORD code);
+
+/* ------------------------------------------------------------------ */
+/* the kinds of this layer, and what lib/kinds.c registers of them     */
+
+extern const struct object_type thread_type, process_type, token_type;
+
+/* Process objects (process.c), called by the session through ws_hooks. */
+struct object *process_object_new(pid_t pid, DWORD *err);
+void process_object_set_pid(struct object *p, pid_t pid);
+void process_object_exited(struct object *p);
+pid_t process_object_pid(struct object *p);
+void process_atfork_reset(void);
+
+/* Threads (thread.c): the calling thread's record and object, made on
+ * its first call (core/self.h thread_current); a forked child's reset;
+ * the live record of a thread object (its lock held). */
+struct ws_thread *thread_attach(void);
+void thread_atfork_reset(void);
+struct ws_thread *thread_record_of(struct object *thread);
+
+/* TLS and FLS (tls.c): runs the exiting thread's FLS callbacks and frees
+ * its slots.  The thread teardown calls it first, so that, as on Windows,
+ * the callbacks have run before the thread object is signalled; tls.c's
+ * own key destructor covers threads that have no ws_thread. */
+void tls_thread_detach(void);
+
+#endif
