@@ -615,6 +615,31 @@ START_TEST(test_stale_file)
 }
 END_TEST
 
+/* The only member of a session of its own exits normally with a granted
+ * event open: exit closes its handles, and the cell file goes with the
+ * last one (issue 18, D1b: the last member's exit used to skip that). */
+static int child_last_member_exits(void)
+{
+    char dir[96];
+    snprintf(dir, sizeof dir, "/dev/shm/winshim-cell-last-%d", (int)getpid());
+    setenv("WINSHIM_SHM_DIR", dir, 1);
+    struct sa_buf b;
+    return CreateEventA(sa_null_dacl(&b), FALSE, FALSE, "cell_last") ? 0 : 1;
+}
+
+START_TEST(test_last_member_exit)
+{
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0)
+        exit(child_last_member_exits());
+    int st;
+    ck_assert(waitpid(pid, &st, 0) == pid);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    ck_assert_int_eq(cells_in_dir(), 0);
+}
+END_TEST
+
 START_TEST(test_section)
 {
     struct sa_buf b;
@@ -1116,6 +1141,7 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_sddl_and_errors);
     tcase_add_test(tc, test_other_process);
     tcase_add_test(tc, test_stale_file);
+    tcase_add_test(tc, test_last_member_exit);
     tcase_add_test(tc, test_duplicated);
     tcase_add_test(tc, test_section);
     tcase_add_test(tc, test_timer);

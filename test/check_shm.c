@@ -523,6 +523,62 @@ START_TEST(test_files_go_with_the_last_process)
 }
 END_TEST
 
+/* A member of the session that says it is attached, then exits normally
+ * when the start pipe closes, all of them at the same time. */
+struct together {
+    int ready;      /* write end: one byte once attached */
+    int go;         /* read end: EOF is the start */
+    int parent_end; /* the ends the parent keeps, closed here */
+    int go_write;
+};
+
+static int child_exits_with_others(void *arg)
+{
+    struct together *t = arg;
+    close(t->parent_end);
+    close(t->go_write);
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, "Local\\wsshm_together");
+    if (!e)
+        return 1;
+    char c = 'r';
+    if (write(t->ready, &c, 1) != 1)
+        return 2;
+    while (read(t->go, &c, 1) < 0 && errno == EINTR)
+        ;
+    return 0; /* exit() with the handle open */
+}
+
+START_TEST(test_simultaneous_exits)
+{
+    /* Members that exit normally at the same moment used to each decide
+     * that another was the last (its shared flock was still held), and
+     * the session files stayed (issue 18, D1).  This process never joins
+     * the session. */
+    use_private_session();
+    enum { ROUNDS = 10, MEMBERS = 20 };
+    for (int r = 0; r < ROUNDS; r++) {
+        int ready[2], go[2];
+        ck_assert_int_eq(pipe(ready), 0);
+        ck_assert_int_eq(pipe(go), 0);
+        struct together t = {ready[1], go[0], ready[0], go[1]};
+        pid_t pids[MEMBERS];
+        for (int i = 0; i < MEMBERS; i++)
+            pids[i] = child_start_ex(child_exits_with_others, &t, true);
+        close(ready[1]);
+        close(go[0]);
+        for (int i = 0; i < MEMBERS; i++) {
+            char c;
+            ck_assert_int_eq(read(ready[0], &c, 1), 1);
+        }
+        close(go[1]); /* all at once */
+        for (int i = 0; i < MEMBERS; i++)
+            ck_assert_int_eq(child_wait(pids[i]), 0);
+        close(ready[0]);
+        ck_assert_msg(!dir_exists(session_dir), "round %d: %s left behind", r, session_dir);
+    }
+}
+END_TEST
+
 /* ---- handle counts in flight ---- */
 
 /* The child of test_count_in_flight_killed: killed (WINSHIM_FAULT) inside
@@ -1182,6 +1238,7 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_name_dies_with_killed_holder);
     tcase_add_test(tc, test_reaper_leaves_fds_alone);
     tcase_add_test(tc, test_files_go_with_the_last_process);
+    tcase_add_test(tc, test_simultaneous_exits);
     tcase_add_test(tc, test_other_layout);
     tcase_add_test(tc, test_unusable_dir);
     tcase_add_test(tc, test_full_table_of_dead_slots);

@@ -30,6 +30,9 @@
 #include <BaseTsd.h>
 #include <Sddl.h>
 #include <securitybaseapi.h>
+#include <WinNls.h>
+#include <StringApiSet.h>
+#include <WinUser.h>
 
 #ifndef STD_FIRST
 #include <stdio.h>
@@ -128,6 +131,18 @@ int header_compile_uses(void)
             sum += select(0, &set, NULL, NULL, &tv) + ioctlsocket(s, FIONBIO, &nonblocking) +
                    gethostname(buf, (int)sizeof(buf)) + closesocket(s);
         }
+    }
+    if (sum < 0) {
+        /* Text: the generic names in both builds, and LANGID macros. */
+        CPINFO cp;
+        TCHAR upper[] = TEXT("abc");
+        sum += MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, "a", -1, NULL, 0) +
+               CompareString(LOCALE_USER_DEFAULT, NORM_IGNORECASE, text, -1, upper, -1) +
+               lstrlen(text) + (int)GetCPInfo(CP_ACP, &cp) + (CharUpper(upper) == upper) +
+               (int)FormatMessage(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+                                  NULL, ERROR_ACCESS_DENIED,
+                                  MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), text, 4, NULL) +
+               (int)LANGIDFROMLCID(GetThreadLocale());
     }
     (void)start;
     (void)apc;

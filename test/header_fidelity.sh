@@ -46,7 +46,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/winshim-fidelity.XXXXXX") || exit 99
     trap 'rm -rf "$work"' EXIT
 
 # winsock2.h first, as Microsoft asks (mingw's windows.h brings in winsock.h).
-printf '#include <winsock2.h>\n#include <ws2tcpip.h>\n#include <windows.h>\n#include <mswsock.h>\n#include <sddl.h>\n#include <tchar.h>\n' >"$work/all.c"
+printf '#include <winsock2.h>\n#include <ws2tcpip.h>\n#include <windows.h>\n#include <mswsock.h>\n#include <sddl.h>\n#include <tchar.h>\n#include <winnls.h>\n#include <stringapiset.h>\n#include <winuser.h>\n' >"$work/all.c"
 
 # ---- 1. names -------------------------------------------------------------
 $CC -E -dD -I"$inc" "$work/all.c" >"$work/dd.i" || exit 99

@@ -13,6 +13,8 @@
 
 #include <windef.h>
 #include <winbase.h>
+#include <winuser.h>
+#include <winnls.h>
 #include <wincon.h>
 
 /* Windows' <windows.h> brings in Winsock 1.1 unless WIN32_LEAN_AND_MEAN.

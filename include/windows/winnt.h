@@ -63,6 +63,28 @@ extern "C" {
 #define DECLSPEC_NOTHROW
 #endif
 
+/* __declspec(...) of Windows sources as GCC attributes: dllexport is
+ * default visibility (so a DLL built with -fvisibility=hidden still exports
+ * it), dllimport is nothing.  Others: align(n), noreturn, noinline,
+ * nothrow, selectany, thread, deprecated, naked.  An unknown one is a
+ * compile error naming WINSHIM_DECLSPEC_<it>. */
+#ifndef __declspec
+#define __declspec(x) WINSHIM_DECLSPEC_##x
+#define WINSHIM_DECLSPEC_dllexport __attribute__((visibility("default")))
+#define WINSHIM_DECLSPEC_dllimport
+#define WINSHIM_DECLSPEC_align(n) __attribute__((aligned(n)))
+#define WINSHIM_DECLSPEC_noreturn __attribute__((noreturn))
+#define WINSHIM_DECLSPEC_noinline __attribute__((noinline))
+#define WINSHIM_DECLSPEC_nothrow __attribute__((nothrow))
+#define WINSHIM_DECLSPEC_selectany __attribute__((weak))
+#define WINSHIM_DECLSPEC_thread __thread
+#define WINSHIM_DECLSPEC_deprecated __attribute__((deprecated))
+#define WINSHIM_DECLSPEC_naked __attribute__((naked))
+#endif
+#ifndef DECLSPEC_EXPORT
+#define DECLSPEC_EXPORT __declspec(dllexport)
+#endif
+
 #ifndef NTAPI
 #define NTAPI
 #endif
@@ -248,6 +270,15 @@ static __inline PVOID RtlSecureZeroMemory(PVOID ptr, SIZE_T cnt)
 
 #define UNREFERENCED_PARAMETER(p) ((void)(p))
 #define UNREFERENCED_LOCAL_VARIABLE(v) ((void)(v))
+
+/* ------------------------------------------------------------------------
+ * DllMain's reasons (fdwReason)
+ * ------------------------------------------------------------------------ */
+
+#define DLL_PROCESS_DETACH 0
+#define DLL_PROCESS_ATTACH 1
+#define DLL_THREAD_ATTACH 2
+#define DLL_THREAD_DETACH 3
 
 /* ------------------------------------------------------------------------
  * Waits
@@ -1617,6 +1648,87 @@ typedef LPOSVERSIONINFOEXA LPOSVERSIONINFOEX;
 
 NTSYSAPI ULONGLONG NTAPI VerSetConditionMask(ULONGLONG ConditionMask, DWORD TypeMask,
                                             BYTE Condition);
+
+/* ------------------------------------------------------------------------
+ * Language and locale identifiers (lib/text/locale.c)
+ * ------------------------------------------------------------------------ */
+
+/* Counted (not necessarily NUL-terminated) strings, as the NLS functions
+ * take them. */
+typedef const CHAR *PCNZCH;
+typedef const WCHAR *PCNZWCH;
+
+#define LANG_NEUTRAL 0x00
+#define LANG_INVARIANT 0x7f
+#define LANG_CHINESE 0x04
+#define LANG_CZECH 0x05
+#define LANG_DANISH 0x06
+#define LANG_GERMAN 0x07
+#define LANG_GREEK 0x08
+#define LANG_ENGLISH 0x09
+#define LANG_SPANISH 0x0a
+#define LANG_FINNISH 0x0b
+#define LANG_FRENCH 0x0c
+#define LANG_HUNGARIAN 0x0e
+#define LANG_ITALIAN 0x10
+#define LANG_JAPANESE 0x11
+#define LANG_KOREAN 0x12
+#define LANG_DUTCH 0x13
+#define LANG_NORWEGIAN 0x14
+#define LANG_POLISH 0x15
+#define LANG_PORTUGUESE 0x16
+#define LANG_RUSSIAN 0x19
+#define LANG_SWEDISH 0x1d
+#define LANG_TURKISH 0x1f
+#define LANG_UKRAINIAN 0x22
+
+#define SUBLANG_NEUTRAL 0x00
+#define SUBLANG_DEFAULT 0x01
+#define SUBLANG_SYS_DEFAULT 0x02
+#define SUBLANG_CUSTOM_DEFAULT 0x03
+#define SUBLANG_CUSTOM_UNSPECIFIED 0x04
+#define SUBLANG_UI_CUSTOM_DEFAULT 0x05
+#define SUBLANG_CHINESE_TRADITIONAL 0x01
+#define SUBLANG_CHINESE_SIMPLIFIED 0x02
+#define SUBLANG_ENGLISH_US 0x01
+#define SUBLANG_ENGLISH_UK 0x02
+#define SUBLANG_ENGLISH_AUS 0x03
+#define SUBLANG_ENGLISH_CAN 0x04
+#define SUBLANG_FRENCH 0x01
+#define SUBLANG_GERMAN 0x01
+#define SUBLANG_ITALIAN 0x01
+#define SUBLANG_JAPANESE_JAPAN 0x01
+#define SUBLANG_KOREAN 0x01
+#define SUBLANG_PORTUGUESE 0x02
+#define SUBLANG_PORTUGUESE_BRAZILIAN 0x01
+#define SUBLANG_SPANISH 0x01
+#define SUBLANG_SPANISH_MODERN 0x03
+
+#define SORT_DEFAULT 0x0
+
+#define MAKELANGID(p, s) ((((WORD)(s)) << 10) | (WORD)(p))
+#define PRIMARYLANGID(lgid) ((WORD)(lgid) & 0x3ff)
+#define SUBLANGID(lgid) ((WORD)(lgid) >> 10)
+
+#define NLS_VALID_LOCALE_MASK 0x000fffff
+#define MAKELCID(lgid, srtid) ((DWORD)((((DWORD)((WORD)(srtid))) << 16) | ((DWORD)((WORD)(lgid)))))
+#define MAKESORTLCID(lgid, srtid, ver) \
+    ((DWORD)((MAKELCID(lgid, srtid)) | (((DWORD)((WORD)(ver))) << 20)))
+#define LANGIDFROMLCID(lcid) ((WORD)(lcid))
+#define SORTIDFROMLCID(lcid) ((WORD)((((DWORD)(lcid)) >> 16) & 0xf))
+#define SORTVERSIONFROMLCID(lcid) ((WORD)((((DWORD)(lcid)) >> 20) & 0xf))
+
+#define LANG_SYSTEM_DEFAULT (MAKELANGID(LANG_NEUTRAL, SUBLANG_SYS_DEFAULT))
+#define LANG_USER_DEFAULT (MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT))
+#define LOCALE_SYSTEM_DEFAULT (MAKELCID(LANG_SYSTEM_DEFAULT, SORT_DEFAULT))
+#define LOCALE_USER_DEFAULT (MAKELCID(LANG_USER_DEFAULT, SORT_DEFAULT))
+#define LOCALE_CUSTOM_DEFAULT (MAKELCID(MAKELANGID(LANG_NEUTRAL, SUBLANG_CUSTOM_DEFAULT), SORT_DEFAULT))
+#define LOCALE_CUSTOM_UNSPECIFIED \
+    (MAKELCID(MAKELANGID(LANG_NEUTRAL, SUBLANG_CUSTOM_UNSPECIFIED), SORT_DEFAULT))
+#define LOCALE_CUSTOM_UI_DEFAULT \
+    (MAKELCID(MAKELANGID(LANG_NEUTRAL, SUBLANG_UI_CUSTOM_DEFAULT), SORT_DEFAULT))
+#define LOCALE_NEUTRAL (MAKELCID(MAKELANGID(LANG_NEUTRAL, SUBLANG_NEUTRAL), SORT_DEFAULT))
+#define LOCALE_INVARIANT (MAKELCID(MAKELANGID(LANG_INVARIANT, SUBLANG_NEUTRAL), SORT_DEFAULT))
 
 #ifdef __cplusplus
 }

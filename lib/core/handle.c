@@ -744,6 +744,10 @@ void handle_close_all(void)
             continue;
         }
         object_handle_close(o);
+        /* A granted object's file lives outside the arena: its last
+         * holder's exit removes it, as CloseHandle would (issue 18, D1b). */
+        if (WS_UNLIKELY(o->obj_flags & OBJ_GRANTED))
+            cell_handle_closed(o);
         r->obj = arena_off(o);
         wordlock_lock(&s->ht_lock);
         r->next = s->remote_defer;

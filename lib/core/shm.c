@@ -1098,18 +1098,63 @@ void shm_attached(void)
     }
 }
 
-/* Normal exit: close our handles (as Windows does at process exit), then
- * leave; the last one out removes the files.  Our threads' records stay
- * for whoever reaps the slot once the process is really gone. */
+/* Does every other member's slot say it is leaving (or its owner is
+ * gone, or being reaped)?  A slot prepared for a child that has not attached yet counts
+ * as staying: the child will need the session. */
+static bool others_all_leaving(void)
+{
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        struct proc_slot *s = &t[i];
+        uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+        /* A slot being reaped has a dead owner (its reaper is a member
+         * with a slot of its own). */
+        if (s == shm.self || st == SLOT_FREE || st == SLOT_REAPING)
+            continue;
+        if (st == SLOT_LIVE && atomic_load_explicit(&s->leaving, memory_order_acquire))
+            continue;
+        if (!slot_dead(s, st))
+            return false;
+    }
+    return true;
+}
+
+/* Called with the attach/detach lock, our shared flock dropped: are we
+ * the last member?  Yes when the session flock can be taken exclusively.
+ * A member that detached just before us still holds its shared flock
+ * until its process has ended; when every other member is such a leaver
+ * (or dead), we are the last one out once their flocks go, so we wait for
+ * that, a bounded while (a leaver is in its last atexit handlers), instead
+ * of both deciding that somebody else is last (test_simultaneous_exits). */
+static bool last_member_out(void)
+{
+    for (int i = 0; i < 400; i++) { /* 2 s */
+        if (flock(shm.fd, LOCK_EX | LOCK_NB) == 0)
+            return true;
+        if (!others_all_leaving())
+            return false;
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}
+
+/* Normal exit: close our handles (as Windows does at process exit; the
+ * last member too, so that what lives outside the arena, such as a
+ * granted object's file, goes with them), then leave; the last one out
+ * removes the files.  Our threads' records stay for whoever reaps the
+ * slot once the process is really gone. */
 static void shm_detach(void)
 {
     if (shm.fd < 0 || !shm.self)
         return;
+    handle_close_all();
     int lk = lock_session();
     if (lk < 0)
         return;
+    atomic_store_explicit(&shm.self->leaving, 1, memory_order_release);
     flock(shm.fd, LOCK_UN);
-    if (flock(shm.fd, LOCK_EX | LOCK_NB) == 0) {
+    if (last_member_out()) {
         unlink(shm.session);
         unlink(shm.lock);
         rmdir(shm.dir);
@@ -1118,7 +1163,6 @@ static void shm_detach(void)
     }
     flock(shm.fd, LOCK_SH);
     unlock_session(lk);
-    handle_close_all();
 }
 
 /* The child of a fork: its own membership, slot and empty handle table. */

@@ -43,7 +43,11 @@ struct proc_slot {
     _Atomic aoff_t reap_obj;
     uint32_t reap_index;
     uint64_t reap_word;
-    uint32_t pad[8];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
+    /* Set by the owner's normal exit once it has closed its handles and
+     * left (shm.c, shm_detach): its shared flock only waits for the
+     * process to end. */
+    _Atomic uint32_t leaving;
+    uint32_t pad[7];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
 };
 
 #define DEFER_BATCH 256

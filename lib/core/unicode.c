@@ -1,4 +1,6 @@
-/* Text conversions: the ANSI code page is UTF-8 on Linux. */
+/* The one UTF-8 / UTF-16 core of the library: the ANSI code page is UTF-8
+ * on Linux, and MultiByteToWideChar / WideCharToMultiByte (text/codepage.c)
+ * build their CP_UTF8 paths on these functions. */
 #include <string.h>
 
 #include "core/unicode.h"
@@ -12,55 +14,74 @@ size_t wstrlen(const WCHAR *s)
     return n;
 }
 
-/* A malformed sequence becomes U+FFFD, as MultiByteToWideChar does without
- * MB_ERR_INVALID_CHARS: the ANSI functions never fail on bad bytes. */
+/* The decoder every UTF-8 path shares (MultiByteToWideChar's CP_UTF8, the
+ * ANSI functions).  A malformed sequence yields U+FFFD and sets *bad; how
+ * far it moves follows Windows (and Wine, which was checked against it):
+ * the lead byte and each continuation byte that still fits a valid
+ * sequence are consumed, and so is the byte that first shows the value to
+ * be an overlong form or a surrogate; a byte that shows it to be beyond
+ * U+10FFFF, or that is no continuation byte, starts the next character.
+ * So "\xED\xA0\x80" gives two U+FFFD and "\xF4\x90\x80\x80" three
+ * (test/check_codepage.c, utf8_invalid). */
+uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i, bool *bad)
+{
+    uint32_t res = s[(*i)++];
+    int len;
+    if (res < 0x80)
+        return res;
+    if (res >= 0xc2 && res <= 0xdf)
+        len = 1;
+    else if (res >= 0xe0 && res <= 0xef)
+        len = 2;
+    else if (res >= 0xf0 && res <= 0xf4)
+        len = 3;
+    else
+        goto malformed;
+    res &= 0x3f >> len;
+    while (len > 0) {
+        uint32_t c;
+        if (*i >= n || (c = s[*i] ^ 0x80u) >= 0x40)
+            goto malformed;
+        res = (res << 6) | c;
+        if (len == 2 && res >= 0x110000 >> 6)
+            goto malformed; /* not consumed */
+        (*i)++;
+        if ((len == 3 && res < 0x10000 >> 12) || (len == 2 && res < 0x800 >> 6) ||
+            (len == 2 && res >= 0xd800 >> 6 && res <= 0xdfff >> 6))
+            goto malformed;
+        len--;
+    }
+    return res;
+malformed:
+    *bad = true;
+    return 0xfffd;
+}
+
 int utf8_to_utf16(const char *s, WCHAR *out, size_t cap)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = 0;
-    while (*p) {
-        uint32_t c;
-        int extra;
-        if (*p < 0x80) {
-            c = *p;
-            extra = 0;
-        } else if ((*p & 0xe0) == 0xc0) {
-            c = *p & 0x1f;
-            extra = 1;
-        } else if ((*p & 0xf0) == 0xe0) {
-            c = *p & 0x0f;
-            extra = 2;
-        } else if ((*p & 0xf8) == 0xf0) {
-            c = *p & 0x07;
-            extra = 3;
-        } else {
-            c = 0xfffd;
-            extra = -1;
-        }
-        p++;
-        for (int i = 0; i < extra; i++, p++) {
-            if ((*p & 0xc0) != 0x80) {
-                c = 0xfffd; /* resume at the byte that broke the sequence */
-                break;
-            }
-            c = (c << 6) | (*p & 0x3f);
-        }
-        if (c >= 0x110000 || (c >= 0xd800 && c < 0xe000))
-            c = 0xfffd;
-        if (c >= 0x10000) {
-            if (n + 2 >= cap)
-                return -1;
-            c -= 0x10000;
-            out[n++] = (WCHAR)(0xd800 | (c >> 10));
-            out[n++] = (WCHAR)(0xdc00 | (c & 0x3ff));
-        } else {
-            if (n + 1 >= cap)
-                return -1;
-            out[n++] = (WCHAR)c;
-        }
+    size_t len = strlen(s), i = 0, n = 0;
+    bool bad = false;
+    while (i < len) {
+        uint32_t c = utf8_next(p, len, &i, &bad);
+        if (n + utf16_width(c) >= cap)
+            return -1;
+        n += utf16_put(c, out + n);
     }
     out[n] = 0;
     return (int)n;
+}
+
+size_t utf16_put(uint32_t c, WCHAR *out)
+{
+    if (c < 0x10000) {
+        out[0] = (WCHAR)c;
+        return 1;
+    }
+    c -= 0x10000;
+    out[0] = (WCHAR)(0xd800 | (c >> 10));
+    out[1] = (WCHAR)(0xdc00 | (c & 0x3ff));
+    return 2;
 }
 
 uint32_t utf16_next(const WCHAR *s, size_t n, size_t *i)

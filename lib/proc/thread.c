@@ -50,6 +50,7 @@
 #include "core/shm.h"
 #include "core/wait.h"
 #include "io/overlapped.h"
+#include "proc/module.h"
 #include "proc/process.h"
 #include "core/handle_lookup.h"
 
@@ -225,6 +226,7 @@ static void thread_detach(void *p)
     struct ws_thread *t = p;
     struct thread_obj *to = to_of(t->self);
     struct shm_thread *r = t->rec;
+    module_thread_detach(); /* DllMain may still use TLS and the thread */
     tls_thread_detach(); /* FLS callbacks may still use this thread */
     thread_flush_deferred(t);
     while (r->nowned) {
@@ -537,8 +539,10 @@ static void *thread_trampoline(void *arg)
     bool run = !to->cancelled;
     to->started = true;
     obj_unlock(&to->hdr);
-    if (run)
+    if (run) {
+        module_thread_attach(); /* DLL_THREAD_ATTACH (module.c) */
         to->exit_code = to->start(to->param);
+    }
     return NULL;
 }
 

@@ -1,0 +1,2 @@
+/* StringApiSet.h - the spelling Windows code often uses for <stringapiset.h>. */
+#include "stringapiset.h"

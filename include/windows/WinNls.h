@@ -1,0 +1,2 @@
+/* WinNls.h - the spelling Windows code often uses for <winnls.h>. */
+#include "winnls.h"

@@ -1,0 +1,2 @@
+/* Winnls.h - the spelling Windows code often uses for <winnls.h>. */
+#include "winnls.h"
