@@ -940,6 +940,183 @@ static void bench_heaps(long n)
     HeapDestroy(bench_heap);
 }
 
+/* ---- the thread pool (issue 16) ----
+ * Against a plain pthread work queue in the same run: a mutex, a condition
+ * variable, a malloc()ed node per item and the same number of workers. */
+
+struct pq_node {
+    struct pq_node *next;
+    void (*fn)(void);
+};
+static struct {
+    pthread_mutex_t mx;
+    pthread_cond_t cv;
+    struct pq_node *head, **tail;
+    long left;             /* items to run before the queue's workers leave */
+} pq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &pq.head, 0};
+static _Atomic uint32_t tp_fx;
+static _Atomic long tp_count;
+static long tp_target;
+
+static void *pq_worker(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&pq.mx);
+    while (pq.left > 0) {
+        struct pq_node *n = pq.head;
+        if (!n) {
+            pthread_cond_wait(&pq.cv, &pq.mx);
+            continue;
+        }
+        if (!(pq.head = n->next))
+            pq.tail = &pq.head;
+        pq.left--;
+        pthread_mutex_unlock(&pq.mx);
+        n->fn();
+        free(n);
+        pthread_mutex_lock(&pq.mx);
+    }
+    pthread_cond_broadcast(&pq.cv);
+    pthread_mutex_unlock(&pq.mx);
+    return NULL;
+}
+
+static void pq_submit(void (*fn)(void))
+{
+    struct pq_node *n = malloc(sizeof *n);
+    n->fn = fn;
+    n->next = NULL;
+    pthread_mutex_lock(&pq.mx);
+    *pq.tail = n;
+    pq.tail = &n->next;
+    pthread_cond_signal(&pq.cv);
+    pthread_mutex_unlock(&pq.mx);
+}
+
+static void count_and_post(void)
+{
+    if (atomic_fetch_add(&tp_count, 1) + 1 == tp_target)
+        fpost(&tp_fx);
+}
+
+static void pq_run(long n, int workers, int one_at_a_time)
+{
+    pthread_t t[8];
+    pq.left = n;
+    atomic_store(&tp_count, 0);
+    tp_target = one_at_a_time ? 1 : n;
+    for (int i = 0; i < workers; i++)
+        pthread_create(&t[i], NULL, pq_worker, NULL);
+    for (long i = 0; i < n; i++) {
+        if (one_at_a_time) {
+            atomic_store(&tp_count, 0);
+            pq_submit(count_and_post);
+            fwait(&tp_fx);
+        } else {
+            pq_submit(count_and_post);
+        }
+    }
+    if (!one_at_a_time)
+        fwait(&tp_fx);
+    for (int i = 0; i < workers; i++)
+        pthread_join(t[i], NULL);
+}
+
+static void b_pq_latency(long n) { pq_run(n, 1, 1); }
+static void b_pq_throughput(long n) { pq_run(n, 2, 0); }
+
+static VOID CALLBACK tp_cb(PTP_CALLBACK_INSTANCE inst, PVOID ctx, PTP_WORK w)
+{
+    (void)inst;
+    (void)ctx;
+    (void)w;
+    count_and_post();
+}
+
+static PTP_WORK tp_work;
+
+static void b_tp_latency(long n)
+{
+    tp_target = 1;
+    for (long i = 0; i < n; i++) {
+        atomic_store(&tp_count, 0);
+        SubmitThreadpoolWork(tp_work);
+        fwait(&tp_fx);
+    }
+}
+
+static void b_tp_throughput(long n)
+{
+    atomic_store(&tp_count, 0);
+    tp_target = n;
+    for (long i = 0; i < n; i++)
+        SubmitThreadpoolWork(tp_work);
+    fwait(&tp_fx);
+    WaitForThreadpoolWorkCallbacks(tp_work, FALSE);
+}
+
+static VOID CALLBACK rw_cb(PVOID ctx, BOOLEAN fired)
+{
+    (void)ctx;
+    (void)fired;
+}
+
+static long proc_status(const char *key)
+{
+    char line[256];
+    long v = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, key, strlen(key)))
+            v = atol(line + strlen(key));
+    fclose(f);
+    return v;
+}
+
+static void bench_threadpool(long n)
+{
+    PTP_POOL pool = CreateThreadpool(NULL);
+    SetThreadpoolThreadMaximum(pool, 1); /* one worker, as the queue has */
+    TP_CALLBACK_ENVIRON env;
+    InitializeThreadpoolEnvironment(&env);
+    SetThreadpoolCallbackPool(&env, pool);
+    tp_work = CreateThreadpoolWork(tp_cb, NULL, &env);
+    double pl = best_ns_per_op(b_pq_latency, n / 10);
+    double tl = best_ns_per_op(b_tp_latency, n / 10);
+    row("thread pool: submit -> callback -> back", tl, "vs pthread work queue", pl, "");
+    SetThreadpoolThreadMaximum(pool, 2);
+    double pt = best_ns_per_op(b_pq_throughput, n);
+    double tt = best_ns_per_op(b_tp_throughput, n);
+    row("thread pool: callbacks, 2 threads", tt, "vs pthread work queue", pt, "");
+    printf("%-44s %9.2f M/s   %6.2fx %-26s\n", "thread pool: callbacks per second", 1e3 / tt,
+           pt / tt, "of pthread work queue's");
+    CloseThreadpoolWork(tp_work);
+    CloseThreadpool(pool);
+
+    /* 10,000 registered waits: threads and memory they take, and the time
+     * to register and unregister them all. */
+    enum { NW = 10000 };
+    static HANDLE evs[NW], waits[NW];
+    for (int i = 0; i < NW; i++)
+        evs[i] = CreateEventW(NULL, FALSE, FALSE, NULL);
+    long th0 = proc_status("Threads:"), rss0 = proc_status("VmRSS:");
+    double t0 = now_ns();
+    for (int i = 0; i < NW; i++)
+        RegisterWaitForSingleObject(&waits[i], evs[i], rw_cb, NULL, INFINITE, 0);
+    double t1 = now_ns();
+    long th1 = proc_status("Threads:"), rss1 = proc_status("VmRSS:");
+    for (int i = 0; i < NW; i++)
+        UnregisterWaitEx(waits[i], INVALID_HANDLE_VALUE);
+    double t2 = now_ns();
+    printf("%-44s %9.1f ns/op  register, %.1f ns/op unregister; %ld threads (%.0f waits each), "
+           "%ld KiB RSS\n", "10,000 registered waits", (t1 - t0) / NW, (t2 - t1) / NW, th1 - th0,
+           th1 > th0 ? (double)NW / (th1 - th0) : 0.0, rss1 - rss0);
+    for (int i = 0; i < NW; i++)
+        CloseHandle(evs[i]);
+}
+
 int main(void)
 {
     const long N = 2000000;
@@ -994,6 +1171,7 @@ int main(void)
 
     bench_usersync();
     bench_iocp(N / 4);
+    bench_threadpool(N / 10);
     bench_npipe(N / 100);
     bench_sockets(N / 20);
     return 0;

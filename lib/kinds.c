@@ -21,6 +21,7 @@
 #include "io/file.h"
 #include "io/overlapped.h"
 #include "net/sock.h"
+#include "proc/module.h"
 #include "proc/process.h"
 #include "sync/sync.h"
 
@@ -55,6 +56,7 @@ const struct core_hooks ws_hooks = {
     .process_object_set_pid = process_object_set_pid,
     .process_object_exited = process_object_exited,
     .process_atfork_reset = process_atfork_reset,
+    .process_exit = module_process_exit,
     .thread_blocking = iocp_thread_block,
     .thread_unblocked = iocp_thread_unblock,
     .adopt_inherited = file_adopt_inherited,

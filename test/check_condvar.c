@@ -1,6 +1,7 @@
 /* Condition variables: InitializeConditionVariable, SleepConditionVariableCS,
  * SleepConditionVariableSRW, WakeConditionVariable, WakeAllConditionVariable. */
 #include "testutil.h"
+#include "unaligned.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -331,6 +332,90 @@ START_TEST(test_cs_recursion)
 }
 END_TEST
 
+/* A CONDITION_VARIABLE with its CRITICAL_SECTION or SRWLOCK at odd
+ * offsets (a packed struct): time-outs, wake-all and single wake-ups with
+ * sleeping threads; these used to abort the process ("futex wait:
+ * Invalid argument"). */
+static void *cv_unaligned_cs_waiter(void *arg)
+{
+    struct packed_locks *p = arg;
+    CRITICAL_SECTION *cs = PACKED_MEMBER(p, CRITICAL_SECTION, cs);
+    EnterCriticalSection(cs);
+    while (!*PACKED_MEMBER(p, LONG, ready))
+        ck_assert(SleepConditionVariableCS(PACKED_MEMBER(p, CONDITION_VARIABLE, cv), cs,
+                                           INFINITE));
+    (*PACKED_MEMBER(p, LONG, woken))++;
+    LeaveCriticalSection(cs);
+    return NULL;
+}
+
+static void *cv_unaligned_srw_waiter(void *arg)
+{
+    struct packed_locks *p = arg;
+    SRWLOCK *l = PACKED_MEMBER(p, SRWLOCK, srw);
+    LONG *avail = PACKED_MEMBER(p, LONG, ready);
+    AcquireSRWLockExclusive(l);
+    while (!*avail)
+        ck_assert(SleepConditionVariableSRW(PACKED_MEMBER(p, CONDITION_VARIABLE, cv), l,
+                                            INFINITE, 0));
+    (*avail)--;
+    (*PACKED_MEMBER(p, LONG, woken))++;
+    ReleaseSRWLockExclusive(l);
+    return NULL;
+}
+
+START_TEST(test_unaligned)
+{
+    struct packed_locks *p = packed_at(_i);
+    CONDITION_VARIABLE *cv = PACKED_MEMBER(p, CONDITION_VARIABLE, cv);
+    CRITICAL_SECTION *cs = PACKED_MEMBER(p, CRITICAL_SECTION, cs);
+    SRWLOCK *l = PACKED_MEMBER(p, SRWLOCK, srw);
+    ck_assert_uint_eq((uintptr_t)cv % 8, unaligned_expected(_i));
+    InitializeConditionVariable(cv);
+    InitializeCriticalSection(cs);
+    InitializeSRWLock(l);
+
+    EnterCriticalSection(cs);
+    ASSERT_FAILS(SleepConditionVariableCS(cv, cs, 20), ERROR_TIMEOUT);
+    LeaveCriticalSection(cs);
+    AcquireSRWLockShared(l);
+    ASSERT_FAILS(SleepConditionVariableSRW(cv, l, 20, CONDITION_VARIABLE_LOCKMODE_SHARED),
+                 ERROR_TIMEOUT);
+    ReleaseSRWLockShared(l);
+
+    /* Wake-all: four sleepers on the critical section. */
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, cv_unaligned_cs_waiter, p), 0);
+    settle_ms(50);
+    EnterCriticalSection(cs);
+    *PACKED_MEMBER(p, LONG, ready) = 1;
+    WakeAllConditionVariable(cv);
+    LeaveCriticalSection(cs);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+    ck_assert_int_eq(*PACKED_MEMBER(p, LONG, woken), 4);
+
+    /* Single wake-ups: four sleepers on the SRW lock, one token each. */
+    *PACKED_MEMBER(p, LONG, ready) = 0;
+    *PACKED_MEMBER(p, LONG, woken) = 0;
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, cv_unaligned_srw_waiter, p), 0);
+    settle_ms(50);
+    for (int i = 0; i < 4; i++) {
+        AcquireSRWLockExclusive(l);
+        (*PACKED_MEMBER(p, LONG, ready))++;
+        WakeConditionVariable(cv);
+        ReleaseSRWLockExclusive(l);
+    }
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+    ck_assert_int_eq(*PACKED_MEMBER(p, LONG, woken), 4);
+    ck_assert_int_eq(cs->LockCount, -1);
+    DeleteCriticalSection(cs);
+}
+END_TEST
+
 static Suite *condvar_suite(void)
 {
     Suite *s = suite_create("condvar");
@@ -354,6 +439,7 @@ static Suite *condvar_suite(void)
     tcase_add_test(threads, test_wake_all_shared);
     tcase_add_test(threads, test_wake_single);
     tcase_add_test(threads, test_cs_recursion);
+    tcase_add_loop_test(threads, test_unaligned, 0, UNALIGNED_CASES);
     suite_add_tcase(s, threads);
     return s;
 }

@@ -1,6 +1,7 @@
 /* Critical sections: Initialize*, Enter, TryEnter, Leave, Delete,
  * SetCriticalSectionSpinCount, and the fields Windows programs peek at. */
 #include "testutil.h"
+#include "unaligned.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -329,6 +330,48 @@ START_TEST(test_leave_from_other_thread)
 }
 END_TEST
 
+/* A CRITICAL_SECTION at an odd offset (a packed struct): its LockCount,
+ * the futex word, is not 4-byte aligned; contended, with sleepers. */
+static void *cs_unaligned_worker(void *arg)
+{
+    struct packed_locks *p = arg;
+    CRITICAL_SECTION *cs = PACKED_MEMBER(p, CRITICAL_SECTION, cs);
+    LONG *count = PACKED_MEMBER(p, LONG, count);
+    for (int i = 0; i < 20000; i++) {
+        EnterCriticalSection(cs);
+        EnterCriticalSection(cs); /* recursion */
+        LONG c = *count;
+        if (i % 1000 == 0)
+            sched_yield();
+        *count = c + 1;
+        LeaveCriticalSection(cs);
+        LeaveCriticalSection(cs);
+    }
+    return NULL;
+}
+
+START_TEST(test_unaligned)
+{
+    struct packed_locks *p = packed_at(_i);
+    CRITICAL_SECTION *cs = PACKED_MEMBER(p, CRITICAL_SECTION, cs);
+    ck_assert_uint_eq((uintptr_t)&cs->LockCount % 8, unaligned_expected(_i));
+    ck_assert(InitializeCriticalSectionAndSpinCount(cs, 0));
+    EnterCriticalSection(cs);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, cs_unaligned_worker, p), 0);
+    settle_ms(50);
+    ck_assert_int_lt(cs->LockCount, -2); /* held, with sleepers */
+    LeaveCriticalSection(cs);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+    ck_assert_int_eq(*PACKED_MEMBER(p, LONG, count), 4 * 20000);
+    ck_assert_int_eq(cs->LockCount, -1);
+    ck_assert_int_eq(cs->RecursionCount, 0);
+    DeleteCriticalSection(cs);
+}
+END_TEST
+
 static Suite *critsec_suite(void)
 {
     Suite *s = suite_create("critsec");
@@ -353,6 +396,7 @@ static Suite *critsec_suite(void)
     tcase_add_test(threads, test_counter_spin);
     tcase_add_test(threads, test_waiter_lock_count);
     tcase_add_test(threads, test_leave_from_other_thread);
+    tcase_add_loop_test(threads, test_unaligned, 0, UNALIGNED_CASES);
     suite_add_tcase(s, threads);
     return s;
 }

@@ -3,6 +3,7 @@
  * stored pointer values are what Wine 8 gives (Win32 probes run under it),
  * except where a comment says otherwise. */
 #include "testutil.h"
+#include "unaligned.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -372,6 +373,49 @@ START_TEST(test_async_race)
 }
 END_TEST
 
+static LONG unaligned_calls[1];
+
+/* An INIT_ONCE at an odd offset (a packed struct): threads that find the
+ * initialisation running sleep on it until it completes. */
+static BOOL CALLBACK once_unaligned_init(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+    (void)once;
+    (void)ctx;
+    settle_ms(50);
+    __atomic_fetch_add((LONG *)param, 1, __ATOMIC_RELAXED);
+    return TRUE;
+}
+
+static void *once_unaligned_worker(void *arg)
+{
+    struct packed_locks *p = arg;
+    BOOL ok = InitOnceExecuteOnce(PACKED_MEMBER(p, INIT_ONCE, once), once_unaligned_init,
+                                  unaligned_calls, NULL);
+    return ok ? arg : NULL;
+}
+
+START_TEST(test_unaligned)
+{
+    struct packed_locks *p = packed_at(_i);
+    INIT_ONCE *once = PACKED_MEMBER(p, INIT_ONCE, once);
+    ck_assert_uint_eq((uintptr_t)once % 8, unaligned_expected(_i));
+    InitOnceInitialize(once);
+    *unaligned_calls = 0;
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, once_unaligned_worker, p), 0);
+    for (int i = 0; i < 4; i++) {
+        void *r = NULL;
+        ck_assert_int_eq(pthread_join(t[i], &r), 0);
+        ck_assert_ptr_eq(r, p);
+    }
+    ck_assert_int_eq(*unaligned_calls, 1);
+    BOOL pending = TRUE;
+    ck_assert(InitOnceBeginInitialize(once, INIT_ONCE_CHECK_ONLY, &pending, NULL));
+    ck_assert(!pending);
+}
+END_TEST
+
 static Suite *initonce_suite(void)
 {
     Suite *s = suite_create("initonce");
@@ -399,6 +443,7 @@ static Suite *initonce_suite(void)
     tcase_add_test(threads, test_concurrent_execute_once);
     tcase_add_test(threads, test_waiters_retry_after_failure);
     tcase_add_test(threads, test_async_race);
+    tcase_add_loop_test(threads, test_unaligned, 0, UNALIGNED_CASES);
     suite_add_tcase(s, threads);
     return s;
 }

@@ -342,6 +342,30 @@ START_TEST(test_refcounts)
 }
 END_TEST
 
+static VOID CALLBACK free_when_returns(PTP_CALLBACK_INSTANCE inst, PVOID mod, PTP_WORK work)
+{
+    (void)work;
+    FreeLibraryWhenCallbackReturns(inst, (HMODULE)mod);
+}
+
+START_TEST(test_free_library_when_callback_returns)
+{
+    sink_on();
+    HMODULE h = load_plug();
+    ck_assert_ptr_eq(LoadLibraryA("winplug.dll"), h); /* the callback's reference */
+    PTP_WORK w = CreateThreadpoolWork(free_when_returns, h, NULL);
+    ck_assert_ptr_nonnull(w);
+    SubmitThreadpoolWork(w);
+    WaitForThreadpoolWorkCallbacks(w, FALSE);
+    CloseThreadpoolWork(w);
+    ck_assert_ptr_eq(GetModuleHandleA("winplug.dll"), h); /* ours is left */
+    ck_assert_int_eq(sink[DLL_PROCESS_DETACH], 0);
+    ck_assert(FreeLibrary(h));
+    ck_assert_int_eq(sink[DLL_PROCESS_DETACH], 1);
+    ASSERT_FAILS(GetModuleHandleA("winplug.dll"), ERROR_MOD_NOT_FOUND);
+}
+END_TEST
+
 START_TEST(test_handle_ex_references)
 {
     sink_on();
@@ -890,6 +914,7 @@ static Suite *module_suite(void)
     tcase_add_test(basic, test_load_plugin);
     tcase_add_test(basic, test_hidden_dllmain);
     tcase_add_test(basic, test_refcounts);
+    tcase_add_test(basic, test_free_library_when_callback_returns);
     tcase_add_test(basic, test_handle_ex_references);
     tcase_add_test(basic, test_attach_fails);
     tcase_add_test(basic, test_dont_resolve);

@@ -160,8 +160,8 @@ START_TEST(test_state_errors)
     ck_assert(DisconnectNamedPipe(s));
     ASSERT_FAILS(ReadFile(s, buf, sizeof buf, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
     ASSERT_FAILS(WriteFile(s, "x", 1, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
-    ASSERT_FAILS(ReadFile(c, buf, sizeof buf, &done, NULL), ERROR_BROKEN_PIPE);
-    ASSERT_FAILS(WriteFile(c, "x", 1, &done, NULL), ERROR_NO_DATA);
+    ASSERT_FAILS(ReadFile(c, buf, sizeof buf, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(WriteFile(c, "x", 1, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
     /* A disconnected instance is not listening: clients find it busy. */
     HANDLE c2 = CreateFileA(n, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
     ck_assert(c2 == INVALID_HANDLE_VALUE);
@@ -611,6 +611,143 @@ START_TEST(test_overlapped_read_unconnected)
 }
 END_TEST
 
+/* After DisconnectNamedPipe, as Windows and Wine give: the client's reads
+ * and writes, PeekNamedPipe on it and a second DisconnectNamedPipe fail
+ * with ERROR_PIPE_NOT_CONNECTED (also after the instance serves another
+ * client), PeekNamedPipe on a server not connected with ERROR_BAD_PIPE,
+ * and the client's handle is not signalled by calls that completed
+ * nothing.  The server's close instead breaks the pipe. */
+START_TEST(test_disconnected_client)
+{
+    const char *n = pname("cut");
+    HANDLE s = server(n, PIPE_TYPE_BYTE | PIPE_NOWAIT, 1);
+    char buf[8];
+    DWORD done = 0, avail = 0;
+    ASSERT_FAILS(PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL), ERROR_BAD_PIPE);
+    HANDLE c = client(n);
+    ck_assert(WriteFile(c, "abc", 3, &done, NULL));
+    ASSERT_WAIT(WaitForSingleObject(c, 0), WAIT_OBJECT_0);
+    ck_assert(DisconnectNamedPipe(s));
+    done = 5;
+    ASSERT_FAILS(WriteFile(c, "x", 1, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ck_assert_uint_eq(done, 0);
+    ASSERT_FAILS(ReadFile(c, buf, sizeof buf, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(DisconnectNamedPipe(s), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_WAIT(WaitForSingleObject(c, 0), WAIT_TIMEOUT);
+    ASSERT_FAILS(PeekNamedPipe(c, NULL, 0, NULL, &avail, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(PeekNamedPipe(s, NULL, 0, NULL, &avail, NULL), ERROR_BAD_PIPE);
+    ASSERT_FAILS(DisconnectNamedPipe(c), ERROR_NOT_SUPPORTED);
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(WriteFile(s, "x", 1, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
+
+    /* The instance listens again and serves another client: the first
+     * one's end stays disconnected. */
+    ASSERT_FAILS(ConnectNamedPipe(s, NULL), ERROR_PIPE_LISTENING);
+    HANDLE c2 = client(n);
+    ck_assert(WriteFile(c2, "hi", 2, &done, NULL));
+    ck_assert(ReadFile(s, buf, sizeof buf, &done, NULL));
+    ck_assert_uint_eq(done, 2);
+    ASSERT_FAILS(WriteFile(c, "x", 1, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(ReadFile(c, buf, sizeof buf, &done, NULL), ERROR_PIPE_NOT_CONNECTED);
+    ck_assert(CloseHandle(c));
+
+    /* A successful transfer signals the handle again. */
+    ck_assert(WriteFile(c2, "x", 1, &done, NULL));
+    ASSERT_WAIT(WaitForSingleObject(c2, 0), WAIT_OBJECT_0);
+    /* The server's close is not a disconnection. */
+    ck_assert(ReadFile(s, buf, sizeof buf, &done, NULL));
+    ck_assert(CloseHandle(s));
+    ASSERT_FAILS(ReadFile(c2, buf, sizeof buf, &done, NULL), ERROR_BROKEN_PIPE);
+    ASSERT_FAILS(WriteFile(c2, "x", 1, &done, NULL), ERROR_NO_DATA);
+    ASSERT_FAILS(PeekNamedPipe(c2, NULL, 0, NULL, &avail, NULL), ERROR_BROKEN_PIPE);
+    ASSERT_WAIT(WaitForSingleObject(c2, 0), WAIT_TIMEOUT);
+    ck_assert(CloseHandle(c2));
+}
+END_TEST
+
+/* Overlapped transfers on a pipe that cannot carry data fail at once, as
+ * on Windows: nothing pending, no event set, no completion packet.  A
+ * disconnected end: ERROR_PIPE_NOT_CONNECTED; the other end closed: a read
+ * ERROR_BROKEN_PIPE, a write ERROR_NO_DATA. */
+static void assert_nothing_queued(HANDLE port, HANDLE ev)
+{
+    DWORD n = 7;
+    ULONG_PTR key = 7;
+    LPOVERLAPPED pov = (LPOVERLAPPED)1;
+    ASSERT_WAIT(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+    ASSERT_FAILS(GetQueuedCompletionStatus(port, &n, &key, &pov, 0), WAIT_TIMEOUT);
+    ck_assert_ptr_null(pov);
+}
+
+static void ov_pair(const char *n, HANDLE *s, HANDLE *c, HANDLE port)
+{
+    *s = CreateNamedPipeA(n, PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE, 1,
+                          4096, 4096, 0, NULL);
+    ck_assert_ptr_ne(*s, INVALID_HANDLE_VALUE);
+    *c = CreateFileA(n, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                     FILE_FLAG_OVERLAPPED, NULL);
+    ck_assert_ptr_ne(*c, INVALID_HANDLE_VALUE);
+    ck_assert(CreateIoCompletionPort(*s, port, 1, 0) == port);
+    ck_assert(CreateIoCompletionPort(*c, port, 2, 0) == port);
+    OVERLAPPED ov = {0};
+    ASSERT_FAILS(ConnectNamedPipe(*s, &ov), ERROR_PIPE_CONNECTED);
+}
+
+START_TEST(test_overlapped_on_ended_pipe)
+{
+    const char *n = pname("ovend");
+    HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 0);
+    ck_assert_ptr_nonnull(port);
+    OVERLAPPED ov = {0};
+    ov.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+    char buf[8];
+    DWORD done = 0;
+    HANDLE s, c;
+
+    ov_pair(n, &s, &c, port);
+    ck_assert(DisconnectNamedPipe(s));
+    ASSERT_FAILS(WriteFile(c, "abc", 3, &done, &ov), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(ReadFile(c, buf, sizeof buf, &done, &ov), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(WriteFile(s, "abc", 3, &done, &ov), ERROR_PIPE_NOT_CONNECTED);
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, &done, &ov), ERROR_PIPE_NOT_CONNECTED);
+    assert_nothing_queued(port, ov.hEvent);
+    ck_assert(CloseHandle(c));
+    ck_assert(CloseHandle(s));
+
+    /* The server closed: the client's end is broken. */
+    ov_pair(n, &s, &c, port);
+    ck_assert(CloseHandle(s));
+    ASSERT_FAILS(WriteFile(c, "abc", 3, &done, &ov), ERROR_NO_DATA);
+    ASSERT_FAILS(ReadFile(c, buf, sizeof buf, &done, &ov), ERROR_BROKEN_PIPE);
+    assert_nothing_queued(port, ov.hEvent);
+    ck_assert(CloseHandle(c));
+
+    /* The client closed: the server's end is broken; data it left is
+     * still read first. */
+    ov_pair(n, &s, &c, port);
+    ck_assert(WriteFile(c, "xy", 2, &done, &ov) || GetLastError() == ERROR_IO_PENDING);
+    DWORD n2 = 0;
+    ULONG_PTR key = 0;
+    LPOVERLAPPED pov = NULL;
+    ck_assert(GetQueuedCompletionStatus(port, &n2, &key, &pov, 10000));
+    ck_assert(CloseHandle(c));
+    ck_assert(ResetEvent(ov.hEvent));
+    ASSERT_FAILS(WriteFile(s, "abc", 3, &done, &ov), ERROR_NO_DATA);
+    assert_nothing_queued(port, ov.hEvent);
+    if (!ReadFile(s, buf, sizeof buf, &done, &ov))
+        ASSERT_LAST_ERROR(ERROR_IO_PENDING);
+    ck_assert(GetOverlappedResult(s, &ov, &done, TRUE));
+    ck_assert_uint_eq(done, 2);
+    ck_assert(GetQueuedCompletionStatus(port, &n2, &key, &pov, 10000));
+    ck_assert(ResetEvent(ov.hEvent));
+    ASSERT_FAILS(ReadFile(s, buf, sizeof buf, &done, &ov), ERROR_BROKEN_PIPE);
+    assert_nothing_queued(port, ov.hEvent);
+    ck_assert(CloseHandle(s));
+    ck_assert(CloseHandle(ov.hEvent));
+    ck_assert(CloseHandle(port));
+}
+END_TEST
+
 START_TEST(test_across_processes)
 {
     const char *n = pname("xproc");
@@ -829,7 +966,7 @@ START_TEST(test_server_end_in_other_process)
     ck_assert(memcmp(buf, "xyz", 3) == 0);
     xproc_send(x.to_child[1], "r", 1);
     ck_assert(xproc_recv(x.to_parent[0], &step, 1)); /* disconnected there */
-    ASSERT_FAILS(ReadFile(c, buf, 1, &got, NULL), ERROR_BROKEN_PIPE);
+    ASSERT_FAILS(ReadFile(c, buf, 1, &got, NULL), ERROR_PIPE_NOT_CONNECTED);
     ASSERT_FAILS(ReadFile(s, buf, 1, &got, NULL), ERROR_PIPE_NOT_CONNECTED);
     ck_assert(CloseHandle(c));
     /* The opener listens again (PIPE_NOWAIT: ConnectNamedPipe returns at
@@ -967,6 +1104,8 @@ static Suite *npipe_suite(void)
     tcase_add_test(tc, test_wide);
     tcase_add_test(tc, test_overlapped_connect);
     tcase_add_test(tc, test_overlapped_read_unconnected);
+    tcase_add_test(tc, test_disconnected_client);
+    tcase_add_test(tc, test_overlapped_on_ended_pipe);
     tcase_add_test(tc, test_across_processes);
     tcase_add_test(tc, test_killed_server);
     suite_add_tcase(s, tc);

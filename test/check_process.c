@@ -127,6 +127,28 @@ static int child_listed(int argc, char **argv, int k)
     return 0;
 }
 
+/* "dupped <file>": waits for the parent to write a handle value into the
+ * file (it duplicated the handle into us after CreateProcess), then sets
+ * the event it names.  0, or 50 + the last error. */
+static int child_dupped(const char *file)
+{
+    unsigned long long v = 0;
+    for (int i = 0; i < 2000 && !v; i++) {
+        FILE *f = fopen(file, "r");
+        if (f) {
+            if (fscanf(f, "%llx", &v) != 1)
+                v = 0;
+            fclose(f);
+        }
+        if (!v)
+            usleep(5000);
+    }
+    if (!v)
+        return 49;
+    SetLastError(0xdeadbeef);
+    return SetEvent((HANDLE)(uintptr_t)v) ? 0 : 50 + (int)GetLastError();
+}
+
 /* Runs mode `m` (argv[k] is "--child"). */
 static int child_main(int argc, char **argv, int k)
 {
@@ -142,6 +164,8 @@ static int child_main(int argc, char **argv, int k)
         return child_listed(argc, argv, k);
     if (!strcmp(m, "stdinherit"))
         return child_stdinherit(argc, argv, k);
+    if (!strcmp(m, "dupped"))
+        return child_dupped(arg);
     if (!strcmp(m, "exit"))
         ExitProcess((UINT)strtoul(arg, NULL, 0));
     if (!strcmp(m, "return"))
@@ -807,6 +831,45 @@ START_TEST(test_search)
 }
 END_TEST
 
+/* A CreateProcess that fails zeroes all of PROCESS_INFORMATION, as Windows
+ * does (CreateProcessInternalW clears it first): a caller that closes
+ * pi.hProcess after a failure closes NULL, not garbage. */
+START_TEST(test_create_failure_zeroes_pi)
+{
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    char line[] = "winshim-no-such-program";
+    memset(&pi, 0xcc, sizeof pi);
+    ASSERT_FAILS(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ck_assert_ptr_null(pi.hProcess);
+    ck_assert_ptr_null(pi.hThread);
+    ck_assert_uint_eq(pi.dwProcessId, 0);
+    ck_assert_uint_eq(pi.dwThreadId, 0);
+    memset(&pi, 0xcc, sizeof pi);
+    ASSERT_FAILS(CreateProcessA("/nonexistent/prog", NULL, NULL, NULL, FALSE,
+                                CREATE_SUSPENDED, NULL, NULL, &si, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ck_assert_ptr_null(pi.hProcess);
+    ck_assert_ptr_null(pi.hThread);
+    ck_assert_uint_eq(pi.dwProcessId, 0);
+    ck_assert_uint_eq(pi.dwThreadId, 0);
+    STARTUPINFOW siw;
+    memset(&siw, 0, sizeof siw);
+    siw.cb = sizeof siw;
+    WCHAR wline[] = u"winshim-no-such-program";
+    memset(&pi, 0xcc, sizeof pi);
+    ASSERT_FAILS(CreateProcessW(NULL, wline, NULL, NULL, FALSE, 0, NULL, NULL, &siw, &pi),
+                 ERROR_FILE_NOT_FOUND);
+    ck_assert_ptr_null(pi.hProcess);
+    ck_assert_ptr_null(pi.hThread);
+    ck_assert_uint_eq(pi.dwProcessId, 0);
+    ck_assert_uint_eq(pi.dwThreadId, 0);
+}
+END_TEST
+
 START_TEST(test_create_errors)
 {
     find_self();
@@ -1076,7 +1139,8 @@ START_TEST(test_handle_count)
     ck_assert(GetProcessHandleCount(h, &m));
     ck_assert_uint_eq(m, n + 1);
     CloseHandle(h);
-    /* A process without winshim has no handle table. */
+    /* A child of CreateProcess has a handle table from the start, as on
+     * Windows, also when its program is not a winshim one: empty here. */
     find_self();
     char line[] = "/bin/sleep 1000";
     STARTUPINFOA si;
@@ -1085,10 +1149,100 @@ START_TEST(test_handle_count)
     PROCESS_INFORMATION pi;
     ck_assert_msg(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi),
                   "CreateProcess: %lu", (unsigned long)GetLastError());
-    ASSERT_FAILS(GetProcessHandleCount(pi.hProcess, &m), ERROR_NOT_SUPPORTED);
+    m = 7;
+    ck_assert(GetProcessHandleCount(pi.hProcess, &m));
+    ck_assert_uint_eq(m, 0);
     ck_assert(TerminateProcess(pi.hProcess, 1));
     CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
+}
+END_TEST
+
+/* DuplicateHandle into a child works from the moment CreateProcess
+ * returns, as on Windows (the child has a handle table before it runs):
+ * suspended or not, inheriting or not, through pi.hProcess or a handle
+ * OpenProcess gives; the child sets the event through the value, the
+ * parent's wait ends.  Out of the child too, before it ran. */
+START_TEST(test_duplicate_into_new_child)
+{
+    find_self();
+    make_tmpdir();
+    for (int round = 0; round < 4; round++) {
+        int suspended = round & 1, inherit = (round & 2) != 0;
+        char file[PATH_MAX], line[2 * PATH_MAX + 64];
+        snprintf(file, sizeof file, "%s/dupped%d", tmpdir, round);
+        unlink(file);
+        snprintf(line, sizeof line, "\"%s\" --child dupped %s", self_exe, file);
+        HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+        ck_assert_ptr_nonnull(ev);
+        STARTUPINFOA si;
+        memset(&si, 0, sizeof si);
+        si.cb = sizeof si;
+        PROCESS_INFORMATION pi;
+        ck_assert_msg(CreateProcessA(NULL, line, NULL, NULL, inherit,
+                                     suspended ? CREATE_SUSPENDED : 0, NULL, NULL, &si, &pi),
+                      "CreateProcess: %lu", (unsigned long)GetLastError());
+        HANDLE in = NULL;
+        SetLastError(0xdeadbeef);
+        ck_assert_msg(DuplicateHandle(GetCurrentProcess(), ev, pi.hProcess, &in, 0, FALSE,
+                                      DUPLICATE_SAME_ACCESS),
+                      "round %d: DuplicateHandle: %lu", round, (unsigned long)GetLastError());
+        ck_assert_ptr_nonnull(in);
+        /* Out of the child again, before it has run a line (suspended). */
+        HANDLE back = NULL;
+        ck_assert(DuplicateHandle(pi.hProcess, in, GetCurrentProcess(), &back, 0, FALSE,
+                                  DUPLICATE_SAME_ACCESS));
+        ck_assert(CompareObjectHandles(back, ev));
+        ck_assert(CloseHandle(back));
+        /* Through OpenProcess of the child's pid as well. */
+        HANDLE hp = OpenProcess(PROCESS_DUP_HANDLE, FALSE, pi.dwProcessId);
+        ck_assert_ptr_nonnull(hp);
+        HANDLE in2 = NULL;
+        ck_assert(DuplicateHandle(GetCurrentProcess(), ev, hp, &in2, SYNCHRONIZE, FALSE, 0));
+        ck_assert_ptr_ne(in2, in);
+        ck_assert(DuplicateHandle(hp, in2, NULL, NULL, 0, FALSE, DUPLICATE_CLOSE_SOURCE));
+        ck_assert(CloseHandle(hp));
+        FILE *f = fopen(file, "w");
+        ck_assert_ptr_nonnull(f);
+        fprintf(f, "%llx\n", (unsigned long long)(uintptr_t)in);
+        fclose(f);
+        if (suspended)
+            ck_assert_uint_eq(ResumeThread(pi.hThread), 1);
+        ASSERT_WAIT(WaitForSingleObject(ev, 20000), WAIT_OBJECT_0);
+        ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20000), WAIT_OBJECT_0);
+        DWORD code = 1;
+        ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+        ck_assert_msg(code == 0, "round %d: child exit %lu", round, (unsigned long)code);
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+        CloseHandle(ev);
+    }
+    /* 300 ms later as well (the report). */
+    char file[PATH_MAX], line[2 * PATH_MAX + 64];
+    snprintf(file, sizeof file, "%s/dupped-late", tmpdir);
+    snprintf(line, sizeof line, "\"%s\" --child dupped %s", self_exe, file);
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    PROCESS_INFORMATION pi;
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    settle_ms(300);
+    HANDLE in = NULL;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), ev, pi.hProcess, &in, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS));
+    FILE *f = fopen(file, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "%llx\n", (unsigned long long)(uintptr_t)in);
+    fclose(f);
+    ASSERT_WAIT(WaitForSingleObject(ev, 20000), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20000), WAIT_OBJECT_0);
+    DWORD code = 1;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    CloseHandle(ev);
 }
 END_TEST
 
@@ -1473,6 +1627,7 @@ static Suite *process_suite(void)
     tcase_add_test(c, test_std_handles);
     tcase_add_test(c, test_search);
     tcase_add_test(c, test_create_errors);
+    tcase_add_test(c, test_create_failure_zeroes_pi);
     tcase_add_test(c, test_suspended);
     tcase_add_test(c, test_suspended_fds);
     tcase_add_test(c, test_spawn_threads);
@@ -1492,6 +1647,7 @@ static Suite *process_suite(void)
     tcase_add_test(c, test_handle_count);
     tcase_add_test(c, test_open_member_and_wait);
     tcase_add_test(c, test_inherit_handles);
+    tcase_add_test(c, test_duplicate_into_new_child);
     tcase_add_test(c, test_attrlist_init);
     tcase_add_test(c, test_attrlist_update);
     tcase_add_test(c, test_handle_list);

@@ -1,6 +1,7 @@
 /* Slim reader/writer locks: InitializeSRWLock, Acquire/Release/TryAcquire
  * in shared and exclusive mode. */
 #include "testutil.h"
+#include "unaligned.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -229,6 +230,55 @@ START_TEST(test_writer_blocks_readers)
 }
 END_TEST
 
+/* An SRWLOCK at an odd offset (a packed struct): writers and readers
+ * contend and sleep on it; it used to abort the process ("futex wait:
+ * Invalid argument"). */
+static void *srw_unaligned_worker(void *arg)
+{
+    struct packed_locks *p = arg;
+    SRWLOCK *l = PACKED_MEMBER(p, SRWLOCK, srw);
+    LONG *count = PACKED_MEMBER(p, LONG, count);
+    for (int i = 0; i < 20000; i++) {
+        AcquireSRWLockExclusive(l);
+        LONG c = *count;
+        if (i % 1000 == 0)
+            sched_yield(); /* let the others find it held and sleep */
+        *count = c + 1;
+        ReleaseSRWLockExclusive(l);
+        if (i % 64 == 0) {
+            AcquireSRWLockShared(l);
+            ck_assert_int_ge(*count, 1);
+            ReleaseSRWLockShared(l);
+        }
+    }
+    return NULL;
+}
+
+START_TEST(test_unaligned)
+{
+    struct packed_locks *p = packed_at(_i);
+    SRWLOCK *l = PACKED_MEMBER(p, SRWLOCK, srw);
+    ck_assert_uint_eq((uintptr_t)l % 8, unaligned_expected(_i));
+    InitializeSRWLock(l);
+    /* Held exclusively while the threads start: they sleep on it. */
+    AcquireSRWLockExclusive(l);
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, srw_unaligned_worker, p), 0);
+    settle_ms(50);
+    ReleaseSRWLockExclusive(l);
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+    ck_assert_int_eq(*PACKED_MEMBER(p, LONG, count), 4 * 20000);
+    AcquireSRWLockShared(l);
+    ck_assert(!TryAcquireSRWLockExclusive(l));
+    ReleaseSRWLockShared(l);
+    ck_assert(TryAcquireSRWLockExclusive(l));
+    ReleaseSRWLockExclusive(l);
+    ck_assert_ptr_null(l->Ptr);
+}
+END_TEST
+
 static Suite *srwlock_suite(void)
 {
     Suite *s = suite_create("srwlock");
@@ -250,6 +300,7 @@ static Suite *srwlock_suite(void)
     tcase_add_test(threads, test_readers_share);
     tcase_add_test(threads, test_writer_preference);
     tcase_add_test(threads, test_writer_blocks_readers);
+    tcase_add_loop_test(threads, test_unaligned, 0, UNALIGNED_CASES);
     suite_add_tcase(s, threads);
     return s;
 }

@@ -33,6 +33,27 @@
 #include <WinNls.h>
 #include <StringApiSet.h>
 #include <WinUser.h>
+/* issue 15: headers windows.h does not include, and the SDK's packing
+ * pair around a structure. */
+#include <timezoneapi.h>
+#include <debugapi.h>
+#include <TlHelp32.h>
+#include <process.h>
+typedef LONG NTSTATUS;
+#include <ntstatus.h>
+#include <pshpack1.h>
+typedef struct { BYTE b; DWORD d; } PACKED1;
+#include <poppack.h>
+#include <pshpack2.h>
+typedef struct { BYTE b; DWORD d; } PACKED2;
+#include <poppack.h>
+#include <pshpack4.h>
+#include <pshpack8.h>
+typedef struct { BYTE b; ULONGLONG q; } PACKED8;
+#include <poppack.h>
+typedef struct { BYTE b; ULONGLONG q; } PACKED4;
+#include <poppack.h>
+typedef struct { BYTE b; ULONGLONG q; } UNPACKED;
 
 #ifndef STD_FIRST
 #include <stdio.h>
@@ -143,6 +164,28 @@ int header_compile_uses(void)
                                   NULL, ERROR_ACCESS_DENIED,
                                   MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), text, 4, NULL) +
                (int)LANGIDFROMLCID(GetThreadLocale());
+    }
+    {
+        /* issue 15: packing, the status codes, the tool help and time
+         * zone structures, the CRT thread entry, the pointer helpers. */
+        typedef char packed1[sizeof(PACKED1) == 5 ? 1 : -1];
+        typedef char packed2[sizeof(PACKED2) == 6 ? 1 : -1];
+        typedef char packed4[sizeof(PACKED4) == 12 ? 1 : -1];
+        typedef char packed8[sizeof(PACKED8) == 16 && sizeof(UNPACKED) == 16 ? 1 : -1];
+        PROCESSENTRY32 pe;
+        THREADENTRY32 te;
+        TIME_ZONE_INFORMATION tzi;
+        HANDLE h = UlongToHandle(0x40);
+        NTSTATUS st = STATUS_ACCESS_VIOLATION;
+        sum += (int)sizeof(packed1) + (int)sizeof(packed2) + (int)sizeof(packed4) +
+               (int)sizeof(packed8);
+        sum += (int)sizeof(pe) + (int)sizeof(te) + (int)sizeof(tzi) + (st < 0) +
+               (int)HandleToUlong(h) + (int)PtrToUlong(h) + (WAIT_OBJECT_0 == STATUS_WAIT_0);
+        if (sum < 0) {
+            _beginthreadex(NULL, 0, NULL, NULL, 0, NULL);
+            OutputDebugString(TEXT("x"));
+            sum += (int)GetTimeZoneInformation(&tzi) + IsDebuggerPresent();
+        }
     }
     (void)start;
     (void)apc;

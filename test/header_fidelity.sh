@@ -46,7 +46,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/winshim-fidelity.XXXXXX") || exit 99
     trap 'rm -rf "$work"' EXIT
 
 # winsock2.h first, as Microsoft asks (mingw's windows.h brings in winsock.h).
-printf '#include <winsock2.h>\n#include <ws2tcpip.h>\n#include <windows.h>\n#include <mswsock.h>\n#include <sddl.h>\n#include <tchar.h>\n#include <winnls.h>\n#include <stringapiset.h>\n#include <winuser.h>\n' >"$work/all.c"
+# The headers windows.h does not include follow it; ntstatus.h's values
+# need NTSTATUS, which a program defines (as winternl.h does).
+extra='#include <winnls.h>\n#include <stringapiset.h>\n#include <winuser.h>\ntypedef LONG NTSTATUS;\n#include <ntstatus.h>\n#include <tlhelp32.h>\n#include <process.h>\n'
+printf '#include <winsock2.h>\n#include <ws2tcpip.h>\n#include <windows.h>\n#include <mswsock.h>\n#include <sddl.h>\n#include <tchar.h>\n'"$extra" >"$work/all.c"
 
 # ---- 1. names -------------------------------------------------------------
 $CC -E -dD -I"$inc" "$work/all.c" >"$work/dd.i" || exit 99
@@ -228,6 +231,10 @@ BEGIN {
     print "#include <windows.h>"
     print "#include <mswsock.h>"
     print "#include <tchar.h>"
+    print "typedef LONG NTSTATUS;"
+    print "#include <ntstatus.h>"
+    print "#include <tlhelp32.h>"
+    print "#include <process.h>"
     print "#include <stddef.h>"
     print "#define K(v) __builtin_constant_p((long long)(v))"
     print "#define V(v) ((unsigned long long)__builtin_choose_expr(K(v), (long long)(v), 0LL))"

@@ -17,7 +17,7 @@ allowed() {
     user|sync|mem|text) echo "core" ;;
     io) echo "core sync" ;;
     net) echo "core sync io" ;;
-    proc) echo "core sync io mem text" ;;
+    proc) echo "core sync io mem text user" ;;
     sys) echo "core sync io proc mem text" ;;
     *) echo "?" ;;
     esac

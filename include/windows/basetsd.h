@@ -100,6 +100,13 @@ typedef unsigned short UHALF_PTR, *PUHALF_PTR;
 #define LongToPtr(l) ((PVOID)(LONG_PTR)(l))
 #define UintToPtr(u) ((PVOID)(UINT_PTR)(u))
 #define IntToPtr(i) ((PVOID)(INT_PTR)(i))
+/* issue 15: the rest of the SDK's set, and its alternative spellings. */
+#define ULongToPtr(ul) ((PVOID)(ULONG_PTR)(ul))
+#define UIntToPtr(ui) ((PVOID)(UINT_PTR)(ui))
+#define PtrToUshort(p) ((unsigned short)(ULONG_PTR)(p))
+#define PtrToShort(p) ((short)(LONG_PTR)(p))
+#define HandleToUlong(h) HandleToULong(h)
+#define UlongToHandle(ul) ULongToHandle(ul)
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,12 @@ extern "C" {
 WINBASEAPI DWORD WINAPI GetLastError(VOID);
 WINBASEAPI VOID WINAPI SetLastError(DWORD dwErrCode);
 
+/* Error modes (lib/sys/debug.c). */
+WINBASEAPI UINT WINAPI SetErrorMode(UINT uMode);
+WINBASEAPI UINT WINAPI GetErrorMode(VOID);
+WINBASEAPI BOOL WINAPI SetThreadErrorMode(DWORD dwNewMode, LPDWORD lpOldMode);
+WINBASEAPI DWORD WINAPI GetThreadErrorMode(VOID);
+
 #ifdef __cplusplus
 }
 #endif

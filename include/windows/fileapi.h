@@ -80,6 +80,12 @@ WINBASEAPI BOOL WINAPI GetFileTime(HANDLE hFile, LPFILETIME lpCreationTime,
 WINBASEAPI BOOL WINAPI SetFileTime(HANDLE hFile, CONST FILETIME *lpCreationTime,
                                    CONST FILETIME *lpLastAccessTime,
                                    CONST FILETIME *lpLastWriteTime);
+/* FILETIME arithmetic (lib/sys/systime.c). */
+WINBASEAPI LONG WINAPI CompareFileTime(CONST FILETIME *lpFileTime1, CONST FILETIME *lpFileTime2);
+WINBASEAPI BOOL WINAPI FileTimeToLocalFileTime(CONST FILETIME *lpFileTime,
+                                               LPFILETIME lpLocalFileTime);
+WINBASEAPI BOOL WINAPI LocalFileTimeToFileTime(CONST FILETIME *lpLocalFileTime,
+                                               LPFILETIME lpFileTime);
 WINBASEAPI BOOL WINAPI LockFile(HANDLE hFile, DWORD dwFileOffsetLow,
                                 DWORD dwFileOffsetHigh,
                                 DWORD nNumberOfBytesToLockLow,

@@ -1,2 +1,5 @@
-/* poppack.h - ends the packing a pshpackN.h began.  No include guard. */
+/*
+ * poppack.h - restores the packing that the matching pshpackN.h pushed.
+ * No include guard: each inclusion pops once.
+ */
 #pragma pack(pop)

@@ -148,17 +148,22 @@ WINBASEAPI BOOL WINAPI GetProcessHandleCount(HANDLE hProcess, PDWORD pdwHandleCo
  * header exists here. */
 WINBASEAPI LPSTR WINAPI GetCommandLineA(VOID);
 WINBASEAPI LPWSTR WINAPI GetCommandLineW(VOID);
+/* What the parent passed in CreateProcess (lib/proc/startup.c). */
+WINBASEAPI VOID WINAPI GetStartupInfoA(LPSTARTUPINFOA lpStartupInfo);
+WINBASEAPI VOID WINAPI GetStartupInfoW(LPSTARTUPINFOW lpStartupInfo);
 
 #ifdef UNICODE
 typedef STARTUPINFOW STARTUPINFO;
 typedef LPSTARTUPINFOW LPSTARTUPINFO;
 #define CreateProcess CreateProcessW
 #define GetCommandLine GetCommandLineW
+#define GetStartupInfo GetStartupInfoW
 #else
 typedef STARTUPINFOA STARTUPINFO;
 typedef LPSTARTUPINFOA LPSTARTUPINFO;
 #define CreateProcess CreateProcessA
 #define GetCommandLine GetCommandLineA
+#define GetStartupInfo GetStartupInfoA
 #endif
 
 WINBASEAPI BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress,

@@ -1,3 +1,6 @@
-/* pshpack1.h - structures declared after this are packed to 1 bytes until
- * poppack.h.  No include guard: it is included once per use. */
+/*
+ * pshpack1.h - structures declared after this pack to 1 bytes, until
+ * poppack.h restores the previous packing.  No include guard: each
+ * inclusion pushes once.
+ */
 #pragma pack(push, 1)

@@ -1,3 +1,6 @@
-/* pshpack8.h - structures declared after this are packed to 8 bytes until
- * poppack.h.  No include guard: it is included once per use. */
+/*
+ * pshpack8.h - structures declared after this pack to 8 bytes, until
+ * poppack.h restores the previous packing.  No include guard: each
+ * inclusion pushes once.
+ */
 #pragma pack(push, 8)

@@ -26,6 +26,11 @@
 #include <synchapi.h>
 #include <sysinfoapi.h>
 #include <wow64apiset.h>
+/* issue 15: time zones, debugging */
+#include <timezoneapi.h>
+#include <debugapi.h>
+#include <threadpoolapiset.h>
+#include <threadpoollegacyapiset.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -713,6 +718,55 @@ WINBASEAPI DWORD WINAPI GetDllDirectoryW(DWORD nBufferLength, LPWSTR lpBuffer);
 #define SetDllDirectory SetDllDirectoryA
 #define GetDllDirectory GetDllDirectoryA
 #endif
+/* ---- issue 15: error modes (SetErrorMode, SetThreadErrorMode) ---- */
+#define SEM_FAILCRITICALERRORS 0x0001
+#define SEM_NOGPFAULTERRORBOX 0x0002
+#define SEM_NOALIGNMENTFAULTEXCEPT 0x0004
+#define SEM_NOOPENFILEERRORBOX 0x8000
+/* GetTimeZoneInformation's results (TIME_ZONE_ID_INVALID: timezoneapi.h). */
+#define TIME_ZONE_ID_UNKNOWN 0
+#define TIME_ZONE_ID_STANDARD 1
+#define TIME_ZONE_ID_DAYLIGHT 2
+
+/* ------------------------------------------------------------------------
+ * Thread pool (lib/proc/threadpool.c, legacypool.c, timerqueue.c): the
+ * registered waits, BindIoCompletionCallback and the timer-queue calls
+ * the SDK keeps in winbase.h, and the callback environment's inline
+ * setters.
+ * ------------------------------------------------------------------------ */
+
+WINBASEAPI BOOL WINAPI RegisterWaitForSingleObject(PHANDLE phNewWaitObject, HANDLE hObject,
+                                                   WAITORTIMERCALLBACK Callback, PVOID Context,
+                                                   ULONG dwMilliseconds, ULONG dwFlags);
+WINBASEAPI BOOL WINAPI UnregisterWait(HANDLE WaitHandle);
+WINBASEAPI BOOL WINAPI BindIoCompletionCallback(HANDLE FileHandle,
+                                                LPOVERLAPPED_COMPLETION_ROUTINE Function,
+                                                ULONG Flags);
+WINBASEAPI HANDLE WINAPI SetTimerQueueTimer(HANDLE TimerQueue, WAITORTIMERCALLBACK Callback,
+                                            PVOID Parameter, DWORD DueTime, DWORD Period,
+                                            BOOL PreferIo);
+WINBASEAPI BOOL WINAPI CancelTimerQueueTimer(HANDLE TimerQueue, HANDLE Timer);
+WINBASEAPI BOOL WINAPI DeleteTimerQueue(HANDLE TimerQueue);
+
+static __inline VOID InitializeThreadpoolEnvironment(PTP_CALLBACK_ENVIRON pcbe)
+{ TpInitializeCallbackEnviron(pcbe); }
+static __inline VOID SetThreadpoolCallbackPool(PTP_CALLBACK_ENVIRON pcbe, PTP_POOL ptpp)
+{ TpSetCallbackThreadpool(pcbe, ptpp); }
+static __inline VOID SetThreadpoolCallbackCleanupGroup(PTP_CALLBACK_ENVIRON pcbe,
+                                                       PTP_CLEANUP_GROUP ptpcg,
+                                                       PTP_CLEANUP_GROUP_CANCEL_CALLBACK pfng)
+{ TpSetCallbackCleanupGroup(pcbe, ptpcg, pfng); }
+static __inline VOID SetThreadpoolCallbackRunsLong(PTP_CALLBACK_ENVIRON pcbe)
+{ TpSetCallbackLongFunction(pcbe); }
+static __inline VOID SetThreadpoolCallbackLibrary(PTP_CALLBACK_ENVIRON pcbe, PVOID mod)
+{ TpSetCallbackRaceWithDll(pcbe, mod); }
+static __inline VOID SetThreadpoolCallbackPriority(PTP_CALLBACK_ENVIRON pcbe,
+                                                   TP_CALLBACK_PRIORITY Priority)
+{ TpSetCallbackPriority(pcbe, Priority); }
+static __inline VOID SetThreadpoolCallbackPersistent(PTP_CALLBACK_ENVIRON pcbe)
+{ TpSetCallbackPersistent(pcbe); }
+static __inline VOID DestroyThreadpoolEnvironment(PTP_CALLBACK_ENVIRON pcbe)
+{ TpDestroyCallbackEnviron(pcbe); }
 
 #ifdef __cplusplus
 }

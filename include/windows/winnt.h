@@ -284,11 +284,14 @@ static __inline PVOID RtlSecureZeroMemory(PVOID ptr, SIZE_T cnt)
  * Waits
  * ------------------------------------------------------------------------ */
 
+/* ntstatus.h has these and the rest (WIN32_NO_STATUS: only there). */
+#ifndef WIN32_NO_STATUS
 #define STATUS_WAIT_0 ((DWORD)0x00000000)
 #define STATUS_ABANDONED_WAIT_0 ((DWORD)0x00000080)
 #define STATUS_USER_APC ((DWORD)0x000000C0)
 #define STATUS_TIMEOUT ((DWORD)0x00000102)
 #define STATUS_PENDING ((DWORD)0x00000103)
+#endif
 
 #define MAXIMUM_WAIT_OBJECTS 64
 
@@ -638,6 +641,127 @@ typedef DWORD (NTAPI *PRTL_RUN_ONCE_INIT_FN)(PRTL_RUN_ONCE RunOnce,
  * FlsAlloc hands out up to 4079 slots (1..4079) all the same. */
 typedef VOID (NTAPI *PFLS_CALLBACK_FUNCTION)(PVOID lpFlsData);
 #define FLS_MAXIMUM_AVAILABLE 128
+
+/* ------------------------------------------------------------------------
+ * Thread pool types (lib/proc/threadpool.c, legacypool.c, timerqueue.c)
+ *
+ * The legacy callbacks and WT_* flags of QueueUserWorkItem, timer queues
+ * and RegisterWaitForSingleObject; the Vista pool's opaque objects and
+ * its callback environment, version 3 (Windows 7 and later, what
+ * _WIN32_WINNT >= 0x0601 gives with the SDK and mingw-w64).  The Tp*
+ * environment helpers are inline, as in the SDK.
+ * ------------------------------------------------------------------------ */
+typedef VOID (NTAPI *WORKERCALLBACKFUNC)(PVOID);
+typedef VOID (NTAPI *APC_CALLBACK_FUNCTION)(DWORD, PVOID, PVOID);
+typedef VOID (NTAPI *WAITORTIMERCALLBACKFUNC)(PVOID, BOOLEAN);
+typedef WAITORTIMERCALLBACKFUNC WAITORTIMERCALLBACK;
+
+#define WT_EXECUTEDEFAULT 0x00000000
+#define WT_EXECUTEINIOTHREAD 0x00000001
+#define WT_EXECUTEINUITHREAD 0x00000002
+#define WT_EXECUTEINWAITTHREAD 0x00000004
+#define WT_EXECUTEONLYONCE 0x00000008
+#define WT_EXECUTEINTIMERTHREAD 0x00000020
+#define WT_EXECUTELONGFUNCTION 0x00000010
+#define WT_EXECUTEINPERSISTENTIOTHREAD 0x00000040
+#define WT_EXECUTEINPERSISTENTTHREAD 0x00000080
+#define WT_TRANSFER_IMPERSONATION 0x00000100
+#define WT_SET_MAX_THREADPOOL_THREADS(Flags, Limit) ((Flags) |= (Limit) << 16)
+#define WT_EXECUTEDELETEWAIT 0x00000008
+#define WT_EXECUTEINLONGTHREAD 0x00000010
+
+typedef DWORD TP_VERSION, *PTP_VERSION;
+typedef struct _TP_CALLBACK_INSTANCE TP_CALLBACK_INSTANCE, *PTP_CALLBACK_INSTANCE;
+typedef VOID (NTAPI *PTP_SIMPLE_CALLBACK)(PTP_CALLBACK_INSTANCE Instance, PVOID Context);
+typedef struct _TP_POOL TP_POOL, *PTP_POOL;
+
+typedef enum _TP_CALLBACK_PRIORITY {
+    TP_CALLBACK_PRIORITY_HIGH,
+    TP_CALLBACK_PRIORITY_NORMAL,
+    TP_CALLBACK_PRIORITY_LOW,
+    TP_CALLBACK_PRIORITY_INVALID,
+    TP_CALLBACK_PRIORITY_COUNT = TP_CALLBACK_PRIORITY_INVALID
+} TP_CALLBACK_PRIORITY;
+
+typedef struct _TP_POOL_STACK_INFORMATION {
+    SIZE_T StackReserve;
+    SIZE_T StackCommit;
+} TP_POOL_STACK_INFORMATION, *PTP_POOL_STACK_INFORMATION;
+
+typedef struct _TP_CLEANUP_GROUP TP_CLEANUP_GROUP, *PTP_CLEANUP_GROUP;
+typedef VOID (NTAPI *PTP_CLEANUP_GROUP_CANCEL_CALLBACK)(PVOID ObjectContext,
+                                                        PVOID CleanupContext);
+
+struct _ACTIVATION_CONTEXT;
+typedef struct _TP_CALLBACK_ENVIRON_V3 {
+    TP_VERSION Version;
+    PTP_POOL Pool;
+    PTP_CLEANUP_GROUP CleanupGroup;
+    PTP_CLEANUP_GROUP_CANCEL_CALLBACK CleanupGroupCancelCallback;
+    PVOID RaceDll;
+    struct _ACTIVATION_CONTEXT *ActivationContext;
+    PTP_SIMPLE_CALLBACK FinalizationCallback;
+    union {
+        DWORD Flags;
+        struct {
+            DWORD LongFunction : 1;
+            DWORD Persistent : 1;
+            DWORD Private : 30;
+        } s;
+    } u;
+    TP_CALLBACK_PRIORITY CallbackPriority;
+    DWORD Size;
+} TP_CALLBACK_ENVIRON_V3;
+typedef TP_CALLBACK_ENVIRON_V3 TP_CALLBACK_ENVIRON, *PTP_CALLBACK_ENVIRON;
+
+typedef struct _TP_WORK TP_WORK, *PTP_WORK;
+typedef VOID (NTAPI *PTP_WORK_CALLBACK)(PTP_CALLBACK_INSTANCE Instance, PVOID Context,
+                                        PTP_WORK Work);
+typedef struct _TP_TIMER TP_TIMER, *PTP_TIMER;
+typedef VOID (NTAPI *PTP_TIMER_CALLBACK)(PTP_CALLBACK_INSTANCE Instance, PVOID Context,
+                                         PTP_TIMER Timer);
+typedef DWORD TP_WAIT_RESULT;
+typedef struct _TP_WAIT TP_WAIT, *PTP_WAIT;
+typedef VOID (NTAPI *PTP_WAIT_CALLBACK)(PTP_CALLBACK_INSTANCE Instance, PVOID Context,
+                                        PTP_WAIT Wait, TP_WAIT_RESULT WaitResult);
+typedef struct _TP_IO TP_IO, *PTP_IO;
+
+static __inline VOID TpInitializeCallbackEnviron(PTP_CALLBACK_ENVIRON cbe)
+{
+    cbe->Version = 3;
+    cbe->Pool = NULL;
+    cbe->CleanupGroup = NULL;
+    cbe->CleanupGroupCancelCallback = NULL;
+    cbe->RaceDll = NULL;
+    cbe->ActivationContext = NULL;
+    cbe->FinalizationCallback = NULL;
+    cbe->u.Flags = 0;
+    cbe->CallbackPriority = TP_CALLBACK_PRIORITY_NORMAL;
+    cbe->Size = sizeof(TP_CALLBACK_ENVIRON);
+}
+static __inline VOID TpSetCallbackThreadpool(PTP_CALLBACK_ENVIRON cbe, PTP_POOL pool)
+{ cbe->Pool = pool; }
+static __inline VOID TpSetCallbackCleanupGroup(PTP_CALLBACK_ENVIRON cbe, PTP_CLEANUP_GROUP group,
+                                               PTP_CLEANUP_GROUP_CANCEL_CALLBACK cancel)
+{ cbe->CleanupGroup = group; cbe->CleanupGroupCancelCallback = cancel; }
+static __inline VOID TpSetCallbackActivationContext(PTP_CALLBACK_ENVIRON cbe,
+                                                    struct _ACTIVATION_CONTEXT *actx)
+{ cbe->ActivationContext = actx; }
+static __inline VOID TpSetCallbackNoActivationContext(PTP_CALLBACK_ENVIRON cbe)
+{ cbe->ActivationContext = (struct _ACTIVATION_CONTEXT *)(LONG_PTR)-1; }
+static __inline VOID TpSetCallbackLongFunction(PTP_CALLBACK_ENVIRON cbe)
+{ cbe->u.s.LongFunction = 1; }
+static __inline VOID TpSetCallbackRaceWithDll(PTP_CALLBACK_ENVIRON cbe, PVOID h)
+{ cbe->RaceDll = h; }
+static __inline VOID TpSetCallbackFinalizationCallback(PTP_CALLBACK_ENVIRON cbe,
+                                                       PTP_SIMPLE_CALLBACK fini)
+{ cbe->FinalizationCallback = fini; }
+static __inline VOID TpSetCallbackPriority(PTP_CALLBACK_ENVIRON cbe, TP_CALLBACK_PRIORITY prio)
+{ cbe->CallbackPriority = prio; }
+static __inline VOID TpSetCallbackPersistent(PTP_CALLBACK_ENVIRON cbe)
+{ cbe->u.s.Persistent = 1; }
+static __inline VOID TpDestroyCallbackEnviron(PTP_CALLBACK_ENVIRON cbe)
+{ UNREFERENCED_PARAMETER(cbe); }
 
 /* ------------------------------------------------------------------------
  * Interlocked operations, memory barriers

@@ -129,6 +129,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct proc_slot, reap_index),
         LAYOUT_FIELD(struct proc_slot, reap_word),
         LAYOUT_FIELD(struct proc_slot, leaving),
+        LAYOUT_FIELD(struct proc_slot, creator_obj),
         LAYOUT_SIZE(struct shm_thread),
         LAYOUT_SIZE(struct handle_intent),
         LAYOUT_FIELD(struct handle_intent, obj),

@@ -111,3 +111,41 @@ DWORD ws_errno_to_win32(int err)
             return errno_map[i].win32;
     return ERROR_GEN_FAILURE;
 }
+
+/* ---- error modes ----
+ *
+ * The process mode (SetErrorMode) and each thread's (SetThreadErrorMode)
+ * are kept and reported as Windows does, and a child that CreateProcess
+ * starts inherits the process mode unless CREATE_DEFAULT_ERROR_MODE
+ * (proc/startup.c carries it).  Linux shows no error boxes, so no mode
+ * changes what happens on an error. */
+
+#define THREAD_MODES (SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX)
+
+static _Atomic UINT process_mode;
+static __thread DWORD thread_mode;
+
+WS_EXPORT UINT WINAPI SetErrorMode(UINT mode)
+{
+    return atomic_exchange_explicit(&process_mode, mode, memory_order_relaxed);
+}
+
+WS_EXPORT UINT WINAPI GetErrorMode(void)
+{
+    return atomic_load_explicit(&process_mode, memory_order_relaxed);
+}
+
+WS_EXPORT BOOL WINAPI SetThreadErrorMode(DWORD mode, LPDWORD old)
+{
+    if (mode & ~(DWORD)THREAD_MODES)
+        return ws_bool(ERROR_INVALID_PARAMETER);
+    if (old)
+        *old = thread_mode;
+    thread_mode = mode;
+    return TRUE;
+}
+
+WS_EXPORT DWORD WINAPI GetThreadErrorMode(void)
+{
+    return thread_mode;
+}

@@ -34,6 +34,9 @@ struct core_hooks {
     void (*process_object_set_pid)(struct object *o, pid_t pid);
     void (*process_object_exited)(struct object *o);
     void (*process_atfork_reset)(void);
+    /* Normal exit, before the session closes the process's handles:
+     * DLLs get DLL_PROCESS_DETACH first, as on Windows (proc/module.c). */
+    void (*process_exit)(void);
 
     /* Completion ports (io/iocp.c): a thread counted in a port's running
      * count is about to block in a wait, and woke from it. */

@@ -330,8 +330,10 @@ DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
 static void reap_claimed(struct proc_slot *s);
 static bool reap_claim(struct proc_slot *s, uint32_t gen);
 
-/* CreateProcess with bInheritHandles: a slot for the child, filled by
- * handle_inherit_into before the child exists. */
+/* CreateProcess: a slot for the child before the child exists, as a new
+ * Windows process has a handle table before it runs a line; filled by
+ * handle_inherit_into (bInheritHandles) and by DuplicateHandle into the
+ * creator's process object (shm_slot_set_creator). */
 DWORD shm_slot_prepare(struct proc_slot **out)
 {
     if (!ws_arena.shared)
@@ -348,6 +350,30 @@ void shm_slot_spawned(struct proc_slot *s, pid_t pid)
         return; /* the child attached first and wrote both itself */
     s->start_time = start_time_of(pid);
     __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
+}
+
+/* The process object CreateProcess returns for the child of prepared
+ * slot s: shm_slot_of_process finds the slot by it, until the slot is
+ * reaped or the object destroyed. */
+void shm_slot_set_creator(struct proc_slot *s, struct object *process)
+{
+    atomic_store_explicit(&s->creator_obj, arena_off(process), memory_order_release);
+}
+
+/* A process object is being destroyed: no slot may name it any more (a
+ * later object at the same offset is someone else). */
+void shm_slot_forget_creator(struct object *process)
+{
+    if (!shm.self)
+        return;
+    aoff_t off = arena_off(process);
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        aoff_t c = off;
+        atomic_compare_exchange_strong_explicit(&t[i].creator_obj, &c, 0,
+                                                memory_order_acq_rel,
+                                                memory_order_relaxed);
+    }
 }
 
 /* The child was never started: close what the slot got. */
@@ -550,6 +576,7 @@ static void reap_contents(struct proc_slot *s)
             arena_free(arena_ptr(r->waiter), sizeof(struct waiter));
         arena_free(r, sizeof *r);
     }
+    atomic_store_explicit(&s->creator_obj, 0, memory_order_release);
     struct object *p = arena_ptr(s->process_obj);
     s->process_obj = 0;
     if (p) {
@@ -727,7 +754,12 @@ struct proc_slot *shm_slot_of_process(struct object *process)
     struct proc_slot *t = slots();
     for (uint32_t i = 0; i < PROC_SLOTS; i++) {
         uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
-        if ((st == SLOT_LIVE || st == SLOT_PREPARED) && t[i].process_obj == off)
+        /* SLOT_INIT_BY too: a child adopting its prepared slot passes
+         * through it (a free slot names no object, so a slot being set up
+         * from free matches nothing). */
+        if ((st == SLOT_LIVE || st == SLOT_PREPARED || (st & SLOT_INIT_BY)) &&
+            (t[i].process_obj == off ||
+             atomic_load_explicit(&t[i].creator_obj, memory_order_acquire) == off))
             return &t[i];
     }
     return NULL;
@@ -1148,6 +1180,7 @@ static void shm_detach(void)
 {
     if (shm.fd < 0 || !shm.self)
         return;
+    ws_hooks.process_exit();
     handle_close_all();
     int lk = lock_session();
     if (lk < 0)

@@ -47,7 +47,14 @@ struct proc_slot {
      * left (shm.c, shm_detach): its shared flock only waits for the
      * process to end. */
     _Atomic uint32_t leaving;
-    uint32_t pad[7];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
+    /* The process object CreateProcess returned for this process, when
+     * it was started by one: DuplicateHandle into or out of that handle
+     * reaches this table from the moment CreateProcess returns, before
+     * the child has run (shm_slot_of_process).  No reference: the object
+     * clears it when it is destroyed (shm_slot_forget_creator), and
+     * nobody can name it after that. */
+    _Atomic aoff_t creator_obj;
+    uint32_t pad[5];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
 };
 
 #define DEFER_BATCH 256
@@ -118,12 +125,14 @@ bool shm_tag_dead(uint32_t tag);        /* the tagged process is gone */
 bool shm_watch_tag(uint32_t tag);       /* reap it as soon as it dies */
 void shm_deathwatch_start(void);        /* watch every other member */
 DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out);
-/* CreateProcess with bInheritHandles (spawn.c): prepare a child's slot
+/* CreateProcess (spawn.c): prepare a child's slot
  * (ERROR_NOT_SUPPORTED on a private arena), tell it the child's pid, or
  * give it up when no child was started; the child finds it through the
  * environment entry shm_slot_env makes (malloc()ed). */
 DWORD shm_slot_prepare(struct proc_slot **out);
 void shm_slot_spawned(struct proc_slot *s, pid_t pid);
+void shm_slot_set_creator(struct proc_slot *s, struct object *process);
+void shm_slot_forget_creator(struct object *process);
 void shm_slot_cancel(struct proc_slot *s);
 char *shm_slot_env(struct proc_slot *s);
 bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen);

@@ -50,12 +50,14 @@ struct file_ops {
     DWORD (*get_type)(struct file_obj *f);
     /* The last handle in any process was closed (DELETE_ON_CLOSE...). */
     void (*last_close)(struct file_obj *f);
-    /* Called before an overlapped transfer is queued: an error fails the
-     * ReadFile/WriteFile at once (a named pipe server still listening:
-     * ERROR_PIPE_LISTENING, as Windows), and the kind may get ready (a
-     * pipe server takes a waiting client here, so the worker never blocks
-     * in an accept-then-recv that CancelIo cannot reach).  NULL: nothing. */
-    DWORD (*prepare)(struct file_obj *f);
+    /* Called before an overlapped transfer (a write when `write`) is
+     * queued: an error fails the ReadFile/WriteFile at once, with nothing
+     * queued (a named pipe server still listening: ERROR_PIPE_LISTENING; a
+     * pipe whose other end left: ERROR_BROKEN_PIPE, ERROR_NO_DATA, as
+     * Windows), and the kind may get ready (a pipe server takes a waiting
+     * client here, so the worker never blocks in an accept-then-recv that
+     * CancelIo cannot reach).  NULL: nothing. */
+    DWORD (*prepare)(struct file_obj *f, bool write);
     /* The opener let go of its own fd (its last handle went, here or
      * anywhere): release what only the opener holds beside it (a named
      * pipe's slot lock).  Other processes may go on with their copies.

@@ -13,9 +13,12 @@
  *           LOCK_EX while an instance is created or removed, LOCK_SH while
  *           a client looks for an instance.
  *   s<k>    instance k's slot file, flock'd LOCK_EX by the process that
- *           owns the instance for as long as the instance lives; its first
- *           byte is the instance state (L listening, C connected,
- *           D disconnected) for WaitNamedPipe.
+ *           owns the instance for as long as the instance lives; it holds
+ *           a struct np_slot: the instance state (L listening, C connected,
+ *           D disconnected) for WaitNamedPipe, the instance's identity and
+ *           its count of DisconnectNamedPipe calls, by which a client tells
+ *           a disconnection (ERROR_PIPE_NOT_CONNECTED) from the server's
+ *           close (ERROR_BROKEN_PIPE, ERROR_NO_DATA): see client_was_cut.
  *   i<k>    instance k's Unix-domain listening socket (SOCK_STREAM for byte
  *           pipes, SOCK_SEQPACKET for message pipes), backlog 0: exactly one
  *           client can queue on it, the next one is refused (ERROR_PIPE_BUSY).
@@ -102,13 +105,24 @@ struct np_info {
     uint32_t timeout;
 };
 
+/* A slot file's contents. */
+struct np_slot {
+    uint8_t state;         /* enum np_state */
+    uint8_t pad[3];
+    uint32_t cuts;         /* DisconnectNamedPipe calls of the instance */
+    uint64_t id;           /* the instance's identity (its creation time) */
+};
+
 /* The shared state of one end (an arena block, f->kstate): every process
  * with a handle reads it; changes are made under lock. */
 struct np {
     struct wordlock lock;
     uint32_t server;
     uint32_t state;        /* enum np_state, server only */
-    int32_t slot;          /* server: instance k */
+    int32_t slot;          /* instance k (a client: the one it reached) */
+    uint32_t cuts;         /* server: its DisconnectNamedPipe calls; client:
+                            * the count when its connection began */
+    uint64_t id;           /* the instance's np_slot.id */
     /* Process-private: the opener's locked slot file (used only where
      * file_is_opener, like file_obj.fd); -1 once given up. */
     int32_t slot_fd;
@@ -126,6 +140,8 @@ static const uint32_t np_layout[] = {
     LAYOUT_FIELD(struct np, server),
     LAYOUT_FIELD(struct np, state),
     LAYOUT_FIELD(struct np, slot),
+    LAYOUT_FIELD(struct np, cuts),
+    LAYOUT_FIELD(struct np, id),
     LAYOUT_FIELD(struct np, slot_fd),
     LAYOUT_FIELD(struct np, info),
     LAYOUT_FIELD(struct np, read_mode),
@@ -335,26 +351,39 @@ static bool info_read(int fd, struct np_info *info)
            info->max_instances <= NP_SLOTS;
 }
 
+/* Instance k's slot file (*alive: its slot lock is held, when asked). */
+static bool slot_read(const char *dir, int k, struct np_slot *out, bool *alive)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/s%d", dir, k);
+    memset(out, 0, sizeof *out);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    if (alive)
+        *alive = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+    bool ok = pread(fd, out, sizeof *out, 0) == (ssize_t)sizeof *out;
+    close(fd);
+    return ok;
+}
+
 /* Is instance k alive (its slot lock held)?  *state gets its state byte.
  * Called with the info lock held, so no instance comes or goes meanwhile. */
 static bool slot_alive(const char *dir, int k, char *state)
 {
-    char path[128];
-    snprintf(path, sizeof path, "%s/s%d", dir, k);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool alive = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
-    if (alive && state && pread(fd, state, 1, 0) != 1)
-        *state = 0;
-    close(fd);
+    struct np_slot sl;
+    bool alive = false;
+    slot_read(dir, k, &sl, &alive);
+    if (state)
+        *state = alive ? (char)sl.state : 0;
     return alive;
 }
 
-static void slot_write(int fd, enum np_state s)
+/* One write, so that a reader sees the state and the count together. */
+static void slot_write(int fd, const struct np *np)
 {
-    char c = (char)s;
-    if (pwrite(fd, &c, 1, 0) != 1) { /* only WaitNamedPipe reads it */ }
+    struct np_slot sl = {.state = (uint8_t)np->state, .cuts = np->cuts, .id = np->id};
+    if (pwrite(fd, &sl, sizeof sl, 0) != (ssize_t)sizeof sl) { /* read as "not cut" */ }
 }
 
 /* Under np->lock.  The slot file is written through the opener's fd, or
@@ -366,16 +395,46 @@ static void slot_set_state(struct file_obj *f, struct np *np, enum np_state s)
     if (np->slot_fd < 0)
         return;
     if (proc_is_self(f->fd_pid, f->fd_tag)) {
-        slot_write(np->slot_fd, s);
+        slot_write(np->slot_fd, np);
         return;
     }
     char path[128];
     snprintf(path, sizeof path, "%s/s%d", np->dir, np->slot);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd >= 0) {
-        slot_write(fd, s);
+        slot_write(fd, np);
         close(fd);
     }
+}
+
+/* A client whose end has come to an end: was its connection cut by
+ * DisconnectNamedPipe (the instance it reached has counted a disconnection
+ * since), rather than ended by the server's close (which counts none)?
+ * Asked only once the socket says the end came, so it costs nothing on a
+ * working pipe.  Windows discards the data a disconnected client had not
+ * read; here such data is still read first (docs/COMPATIBILITY.md). */
+static bool client_was_cut(const struct np *np)
+{
+    struct np_slot sl;
+    return !np->server && np->slot >= 0 && slot_read(np->dir, np->slot, &sl, NULL) &&
+           sl.id == np->id && sl.cuts != np->cuts;
+}
+
+/* The client's record of the instance it has just reached (info lock held,
+ * so the instance stays): its identity, and the disconnections counted
+ * before this connection began.  `before` was read just before connect():
+ * an instance then connected to another client must have cut it before
+ * ours could begin (counted once more); one listening or disconnected had
+ * counted all.  A cut counted after that is ours. */
+static void client_record(struct np *np, int k, const struct np_slot *before)
+{
+    struct np_slot now;
+    slot_read(np->dir, k, &now, NULL);
+    np->slot = k;
+    np->id = now.id;
+    np->cuts = now.cuts;
+    if (before->id == now.id)
+        np->cuts = before->cuts + (before->state == NP_CONNECTED);
 }
 
 static unsigned slots_alive(const char *dir, unsigned limit, bool *listening)
@@ -570,16 +629,6 @@ static DWORD np_io_ready(struct file_obj *f, struct np *np)
     return err;
 }
 
-/* Before an overlapped transfer is queued (file_ops.prepare): the same
- * check and client take-over as a synchronous transfer makes. */
-static DWORD np_prepare(struct file_obj *f)
-{
-    struct np *np = np_of(f);
-    return np ? np_io_ready(f, np) : ERROR_INVALID_HANDLE;
-}
-
-/* ---- reads and writes ---- */
-
 static ssize_t recv_retry(int fd, void *buf, size_t len, int flags)
 {
     ssize_t n;
@@ -588,6 +637,69 @@ static ssize_t recv_retry(int fd, void *buf, size_t len, int flags)
     while (n < 0 && errno == EINTR);
     return n;
 }
+
+/* An end the other side has left: a client cut by DisconnectNamedPipe is
+ * ERROR_PIPE_NOT_CONNECTED (Windows' STATUS_PIPE_DISCONNECTED), anything
+ * else keeps the error the socket gave (ERROR_BROKEN_PIPE for a read,
+ * ERROR_NO_DATA for a write). */
+static DWORD np_end_error(const struct np *np, DWORD err, bool write)
+{
+    if (err == (write ? ERROR_NO_DATA : ERROR_BROKEN_PIPE) && client_was_cut(np))
+        return ERROR_PIPE_NOT_CONNECTED;
+    return err;
+}
+
+/* Windows clears a file object's signal when a transfer starts and sets it
+ * when one completes; a transfer that fails at once leaves it clear, so a
+ * wait on the handle does not return for a call that completed nothing
+ * (test_disconnected_client).  For synchronous calls; overlapped.c does
+ * the same for queued transfers. */
+static DWORD np_sync_done(struct file_obj *f, DWORD err)
+{
+    bool done = !err || err == ERROR_MORE_DATA;
+    if ((st_value(obj_state(&f->hdr)) != 0) != done)
+        file_set_signaled(f, done);
+    return err;
+}
+
+/* Has the other side left an end with nothing left to read (a read) or
+ * to take data (a write)?  The error a transfer would then give. */
+static DWORD np_ended(struct np *np, int fd, bool write)
+{
+    if (write) {
+        struct pollfd p = {.fd = fd, .events = 0};
+        if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)))
+            return np_end_error(np, ERROR_NO_DATA, true);
+        return ERROR_SUCCESS;
+    }
+    wordlock_lock(&np->lock);
+    bool rest = np->rest != 0;
+    wordlock_unlock(&np->lock);
+    char c;
+    if (!rest && recv_retry(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0)
+        return np_end_error(np, ERROR_BROKEN_PIPE, false);
+    return ERROR_SUCCESS;
+}
+
+/* Before an overlapped transfer is queued (file_ops.prepare): the same
+ * check and client take-over as a synchronous transfer makes, and an end
+ * the other side has left fails at once, as on Windows (nothing is
+ * queued, no completion follows: test_overlapped_on_ended_pipe). */
+static DWORD np_prepare(struct file_obj *f, bool write)
+{
+    struct np *np = np_of(f);
+    if (!np)
+        return ERROR_INVALID_HANDLE;
+    int fd;
+    DWORD err = np_io_ready(f, np);
+    if (!err && !(err = np_fd(f, &fd)))
+        err = np_ended(np, fd, write);
+    if (err && st_value(obj_state(&f->hdr)))
+        file_set_signaled(f, false);
+    return err;
+}
+
+/* ---- reads and writes ---- */
 
 static DWORD recv_error(int e, bool nowait)
 {
@@ -665,8 +777,8 @@ static DWORD np_io_begin(struct file_obj *f, struct np **np, int *fd)
     return err ? err : np_fd(f, fd);
 }
 
-static DWORD np_read(struct file_obj *f, void *vbuf, DWORD len, const int64_t *at,
-                     DWORD *done)
+static DWORD np_do_read(struct file_obj *f, void *vbuf, DWORD len, const int64_t *at,
+                        DWORD *done)
 {
     (void)at;
     char *buf = vbuf;
@@ -726,8 +838,18 @@ static DWORD np_read(struct file_obj *f, void *vbuf, DWORD len, const int64_t *a
     }
     wordlock_unlock(&np->lock);
     if (err == ERROR_NO_DATA && !nowait)
-        return np_read(f, vbuf, len, at, done);
+        return np_do_read(f, vbuf, len, at, done);
     return err;
+}
+
+static DWORD np_read(struct file_obj *f, void *buf, DWORD len, const int64_t *at,
+                     DWORD *done)
+{
+    DWORD err = np_do_read(f, buf, len, at, done);
+    struct np *np = np_of(f);
+    if (np)
+        err = np_end_error(np, err, false);
+    return f->flags & FILE_FLAG_OVERLAPPED ? err : np_sync_done(f, err);
 }
 
 static DWORD send_error(int e)
@@ -739,8 +861,8 @@ static DWORD send_error(int e)
     return ws_errno_to_win32(e);
 }
 
-static DWORD np_write(struct file_obj *f, const void *buf, DWORD len,
-                      const int64_t *at, DWORD *done)
+static DWORD np_do_write(struct file_obj *f, const void *buf, DWORD len,
+                         const int64_t *at, DWORD *done)
 {
     (void)at;
     struct np *np;
@@ -786,6 +908,16 @@ static DWORD np_write(struct file_obj *f, const void *buf, DWORD len,
     }
     *done = total;
     return ERROR_SUCCESS;
+}
+
+static DWORD np_write(struct file_obj *f, const void *buf, DWORD len,
+                      const int64_t *at, DWORD *done)
+{
+    DWORD err = np_do_write(f, buf, len, at, done);
+    struct np *np = np_of(f);
+    if (np)
+        err = np_end_error(np, err, true);
+    return f->flags & FILE_FLAG_OVERLAPPED ? err : np_sync_done(f, err);
 }
 
 static DWORD np_flush(struct file_obj *f)
@@ -1010,7 +1142,12 @@ static DWORD create_named_pipe(const void *name, bool wide, DWORD open_mode,
         np->read_mode = pipe_mode & PIPE_READMODE_MESSAGE;
         np->wait_mode = pipe_mode & PIPE_NOWAIT;
         np->state = NP_LISTENING;
-        slot_write(slot_fd, NP_LISTENING);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        np->id = ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
+                 ((uint64_t)getpid() << 44);
+        np->cuts = 0;
+        slot_write(slot_fd, np);
     } else {
         if (lfd >= 0)
             close(lfd);
@@ -1111,12 +1248,14 @@ DWORD npipe_open(const void *name, bool wide, ACCESS_MASK access, DWORD flags,
         close(info_fd);
         return ERROR_ACCESS_DENIED;
     }
-    int s = -1;
+    int s = -1, k = 0;
     bool any = false;
-    for (int k = 0; k < (int)info.max_instances && s < 0; k++) {
+    struct np_slot before;
+    for (; k < (int)info.max_instances && s < 0; k++) {
         struct sockaddr_un a;
         if (sock_addr(dir, k, &a))
             break;
+        slot_read(dir, k, &before, NULL);
         s = socket(AF_UNIX, sock_type(&info) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (s < 0) {
             err = ws_errno_to_win32(errno);
@@ -1143,13 +1282,15 @@ DWORD npipe_open(const void *name, bool wide, ACCESS_MASK access, DWORD flags,
              * says whether the instance exists. */
             any = slot_alive(dir, k, NULL);
     }
+    struct np *np = s >= 0 ? np_alloc(false, &info, dir) : NULL;
+    if (np)
+        client_record(np, k, &before);
     close(info_fd);
     if (s < 0)
         return err ? err : any ? ERROR_PIPE_BUSY : ERROR_FILE_NOT_FOUND;
     int fl = fcntl(s, F_GETFL);
     if (fl >= 0)
         fcntl(s, F_SETFL, fl & ~O_NONBLOCK);
-    struct np *np = np_alloc(false, &info, dir);
     if (!np) {
         close(s);
         return ERROR_NOT_ENOUGH_MEMORY;
@@ -1263,21 +1404,25 @@ WS_EXPORT BOOL WINAPI DisconnectNamedPipe(HANDLE h)
     err = server_try_accept(f, np, &got);
     if (!err && np->state == NP_LISTENING)
         err = ERROR_PIPE_LISTENING;
+    else if (!err && np->state == NP_DISCONNECTED)
+        err = ERROR_PIPE_NOT_CONNECTED; /* as Windows: nothing to cut */
     else if (!err && np->state == NP_CONNECTED) {
         /* The client's reads see the end, its writes fail; data not read
-         * yet is discarded, as Windows does.  From another process the
-         * opener's number keeps the shut connection until its
+         * yet is discarded, as Windows does.  The cut is counted in the
+         * slot file before the socket is shut, so that the client, once
+         * it sees the end, finds it there (client_was_cut).  From another
+         * process the opener's number keeps the shut connection until its
          * ConnectNamedPipe listens again. */
         if (fd < 0)
             err = ERROR_INVALID_HANDLE;
-        else
-            shutdown(fd, SHUT_RDWR);
-        if (!err && file_is_opener(f))
-            fd_replace(f, null_fd());
         if (!err) {
+            np->cuts++;
             np_drop_rest(np);
             slot_set_state(f, np, NP_DISCONNECTED);
+            shutdown(fd, SHUT_RDWR);
         }
+        if (!err && file_is_opener(f))
+            fd_replace(f, null_fd());
     }
     wordlock_unlock(&np->lock);
     file_put(f);
@@ -1650,6 +1795,8 @@ DWORD npipe_peek(struct file_obj *f, void *buf, DWORD size, DWORD *copied,
     if (!np)
         return ERROR_INVALID_HANDLE;
     DWORD err = np_io_ready(f, np);
+    if (err == ERROR_PIPE_LISTENING || err == ERROR_PIPE_NOT_CONNECTED)
+        return ERROR_BAD_PIPE; /* a server end with no client: as Windows */
     int fd;
     if (err || (err = np_fd(f, &fd)))
         return err;
@@ -1667,7 +1814,7 @@ DWORD npipe_peek(struct file_obj *f, void *buf, DWORD size, DWORD *copied,
     if (!*avail) {
         struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
         if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLRDHUP)))
-            err = ERROR_BROKEN_PIPE;
+            err = np_end_error(np, ERROR_BROKEN_PIPE, false);
     }
     if (!err && buf && size) {
         if (rest) {

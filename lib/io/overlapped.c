@@ -461,9 +461,14 @@ DWORD overlapped_start(struct file_obj *f, void *buf, DWORD len,
     *done = 0;
     const struct file_ops *ops = f->kind < FILE_KIND_COUNT ? file_kinds[f->kind] : NULL;
     if (ops && ops->prepare) {
-        DWORD err = ops->prepare(f);
-        if (err)
+        /* A transfer refused at once: nothing is queued or signalled, and
+         * the OVERLAPPED says STATUS_PENDING, as ReadFile/WriteFile leave
+         * it on Windows (and Wine) before the call fails. */
+        DWORD err = ops->prepare(f, write);
+        if (err) {
+            __atomic_store_n(&ov->Internal, (ULONG_PTR)NT_PENDING, __ATOMIC_RELEASE);
             return err;
+        }
     }
     return submit(f, buf, len, ov, write, false, NULL, done, NULL);
 }

@@ -396,7 +396,11 @@ void module_thread_detach(void)
     loader_leave();
 }
 
-static void module_process_exit(void)
+/* Also called by the session's exit (ws_hooks.process_exit) before it
+ * closes the process's handles, whichever atexit handler runs first:
+ * Windows notifies DLLs before the handles go.  A second call finds no
+ * module attached. */
+void module_process_exit(void)
 {
     atomic_store(&process_exiting, true);
     loader_enter();

@@ -13,6 +13,9 @@
  * before its TLS and FLS go (thread.c). */
 void module_thread_attach(void);
 void module_thread_detach(void);
+/* Process exit: DLL_PROCESS_DETACH (lpReserved non-NULL) to every module
+ * still attached, once. */
+void module_process_exit(void);
 
 /* A module name as the loader reads it: the files to try, in order, and
  * the directory the name gave (absolute Unix path; NULL for a bare

@@ -531,6 +531,7 @@ static void process_last_close(struct object *o)
 static void process_destroy(struct object *o)
 {
     struct process_obj *p = po_of(o);
+    shm_slot_forget_creator(o); /* a child's slot named it (spawn.c) */
     if (p->owner == (uint32_t)getpid()) {
         if (p->pidfd >= 0)
             close(p->pidfd);

@@ -114,4 +114,11 @@ struct ws_thread *thread_record_of(struct object *thread);
  * own key destructor covers threads that have no ws_thread. */
 void tls_thread_detach(void);
 
+/* Startup information (startup.c): the environment entry that hands a
+ * child its STARTUPINFO and error mode (malloc; NULL when out of memory);
+ * the child writes its pid at startup_env_pid_slot(entry) before execve. */
+char *startup_env_a(const STARTUPINFOA *si, DWORD creation_flags);
+char *startup_env_w(const STARTUPINFOW *si, DWORD creation_flags);
+char *startup_env_pid_slot(char *entry);
+
 #endif

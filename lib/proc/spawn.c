@@ -68,8 +68,9 @@ extern char **environ;
 
 /* dwCreationFlags CreateProcess knows.  Accepted with no effect: console
  * and window flags (there is no console object yet), WOW/DOS flags
- * (meaningless on 64-bit Windows too), error mode, job and code-authz
- * flags, affinity, profiling.  Refused with ERROR_NOT_SUPPORTED: debugging
+ * (meaningless on 64-bit Windows too), job and code-authz flags,
+ * affinity, profiling; CREATE_DEFAULT_ERROR_MODE goes to the child with
+ * its STARTUPINFO (proc/startup.c).  Refused with ERROR_NOT_SUPPORTED: debugging
  * and protected/secure processes. */
 #define PRIORITY_FLAGS (NORMAL_PRIORITY_CLASS | IDLE_PRIORITY_CLASS | HIGH_PRIORITY_CLASS | \
                         REALTIME_PRIORITY_CLASS | BELOW_NORMAL_PRIORITY_CLASS |        \
@@ -298,14 +299,16 @@ static bool is_ours(const char *entry)
     size_t len = strlen(CMDLINE_ENV);
     return (strncmp(entry, CMDLINE_ENV, len) == 0 && entry[len] == '=') ||
            strncmp(entry, "WINSHIM_SLOT=", 13) == 0 || strncmp(entry, "WINSHIM_FDS=", 12) == 0 ||
-           strncmp(entry, "WINSHIM_STD=", 12) == 0;
+           strncmp(entry, "WINSHIM_STD=", 12) == 0 || strncmp(entry, "WINSHIM_STARTUP=", 16) == 0;
 }
 
 /* envp for the child: the block given (ANSI, or UTF-16 with
- * CREATE_UNICODE_ENVIRONMENT) or ours, and CMDLINE_ENV last;
- * *pid_slot is where the child writes its pid. */
+ * CREATE_UNICODE_ENVIRONMENT) or ours, then the startup information
+ * (proc/startup.c) and CMDLINE_ENV last; *pid_slot and *startup_pid_slot
+ * are where the child writes its pid. */
 static DWORD spawn_env(const void *block, bool unicode, const char *cmdline,
-                       int box_fd, struct strvec *env, char **pid_slot)
+                       int box_fd, const char *startup, struct strvec *env,
+                       char **pid_slot, char **startup_pid_slot)
 {
     bool ok = true;
     if (!block) {
@@ -325,6 +328,10 @@ static DWORD spawn_env(const void *block, bool unicode, const char *cmdline,
             if (!is_ours(a))
                 ok = strvec_push(env, strdup(a));
     }
+    char *st = ok ? strdup(startup) : NULL;
+    if (!st || !strvec_push(env, st))
+        return ERROR_NOT_ENOUGH_MEMORY;
+    *startup_pid_slot = startup_env_pid_slot(st);
     char *ours = NULL;
     if (ok && asprintf(&ours, "%s=%0*d:%d:%s", CMDLINE_ENV, CMDLINE_PID_DIGITS, 0,
                        box_fd, cmdline) < 0)
@@ -349,6 +356,7 @@ struct spawn_plan {
     char **argv;
     char **envp;
     char *pid_slot;
+    char *startup_pid_slot;
     const char *cwd;      /* NULL: the parent's */
     int std_fd[3];        /* -1: inherit the parent's */
     int box_fd;           /* -1: none */
@@ -463,8 +471,10 @@ CHILD_FN static int spawn_child(void *arg)
 
     /* The pid, for the child's library to know the variable is its own. */
     long pid = syscall(SYS_getpid);
-    for (int i = CMDLINE_PID_DIGITS; i-- > 0; pid /= 10)
+    for (int i = CMDLINE_PID_DIGITS; i-- > 0; pid /= 10) {
         p->pid_slot[i] = (char)('0' + pid % 10);
+        p->startup_pid_slot[i] = p->pid_slot[i]; /* as many digits */
+    }
 
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &p->mask, NULL, (size_t)8);
     if (p->resume_r >= 0) {
@@ -677,6 +687,7 @@ struct spawn_args {
     DWORD si_flags;
     HANDLE std[3];
     LPPROC_THREAD_ATTRIBUTE_LIST attrs;
+    const char *startup;    /* the startup information entry */
 };
 
 /* A handle list names only open, inheritable handles of ours: Windows
@@ -710,6 +721,10 @@ static void undo_handles(HANDLE hp, HANDLE ht)
 static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
 {
     DWORD err;
+    /* Windows clears all four fields first, so a failure leaves them zero
+     * (test_create_failure_zeroes_pi). */
+    if (pi)
+        memset(pi, 0, sizeof *pi);
     if ((err = spawn_check_flags(a->flags)))
         return err;
     /* PROC_THREAD_ATTRIBUTE_HANDLE_LIST narrows bInheritHandles to the
@@ -816,22 +831,39 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
         goto out;
     }
     if ((err = spawn_env(a->env, (a->flags & CREATE_UNICODE_ENVIRONMENT) != 0,
-                         cmdline, box_fd, &env, &plan.pid_slot)))
+                         cmdline, box_fd, a->startup, &env, &plan.pid_slot,
+                         &plan.startup_pid_slot)))
         goto out;
 
+    /* The child's slot, with its handle table, exists before the child
+     * does, as a Windows process has its table before it runs: the
+     * child finds it through the environment, and DuplicateHandle into
+     * pi.hProcess writes into it from the moment we return.  A private
+     * arena (WINSHIM_SHM_DIR="") has nothing another process could
+     * share.  Without bInheritHandles a full process table only costs
+     * that (the child attaches with a slot of its own). */
+    arena_init();
+    if (ws_arena.shared) {
+        char *e;
+        if ((err = shm_slot_prepare(&slot)) && !a->inherit)
+            err = ERROR_SUCCESS;
+        if (err)
+            goto out;
+        if (slot && (!(e = shm_slot_env(slot)) || !strvec_push(&env, e))) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+            goto out;
+        }
+    }
     /* bInheritHandles: the child's slot gets every inheritable handle
      * under the same value (before the process and thread handles below
-     * exist: those are never the child's), and the child finds the slot
-     * and its files' fds through the environment.  A private arena
-     * (WINSHIM_SHM_DIR="") has nothing another process could share. */
-    if (a->inherit && ws_arena.shared) {
+     * exist: those are never the child's), and the child finds its files'
+     * fds through the environment. */
+    if (a->inherit && slot) {
         char *e;
-        if ((err = shm_slot_prepare(&slot)))
-            goto out;
         holders_inbox_drain(); /* fds given with handles: passed on too */
         if ((err = handle_inherit_into(slot, only, n_only, inherit_collect, &keep)))
             goto out;
-        if (keep.failed || !(e = shm_slot_env(slot)) || !strvec_push(&env, e)) {
+        if (keep.failed) {
             err = ERROR_NOT_ENOUGH_MEMORY;
             goto out;
         }
@@ -886,6 +918,8 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
      * arena or handle table fails without a process running. */
     if (!(po = process_object_new(0, &err)))
         goto out;
+    if (slot)
+        shm_slot_set_creator(slot, po);
     if (!(th = thread_new_remote(resume[1], &err)))
         goto out;
     resume[1] = -1; /* the thread object's now */
@@ -1000,7 +1034,11 @@ WS_EXPORT BOOL WINAPI CreateProcessA(LPCSTR app, LPSTR cmdline,
                   (flags & EXTENDED_STARTUPINFO_PRESENT)
                       ? ((LPSTARTUPINFOEXA)si)->lpAttributeList
                       : NULL);
-    return ws_bool(spawn(&a, pi));
+    char *startup = startup_env_a(si, flags);
+    a.startup = startup;
+    DWORD err = startup ? spawn(&a, pi) : ERROR_NOT_ENOUGH_MEMORY;
+    free(startup);
+    return ws_bool(err);
 }
 
 WS_EXPORT BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline,
@@ -1020,8 +1058,10 @@ WS_EXPORT BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline,
     char *u_app = app ? utf16_to_utf8_dup(app, -1, NULL) : NULL;
     char *u_cmd = cmdline ? utf16_to_utf8_dup(cmdline, -1, NULL) : NULL;
     char *u_cwd = cwd ? utf16_to_utf8_dup(cwd, -1, NULL) : NULL;
+    char *startup = startup_env_w(si, flags);
+    a.startup = startup;
     DWORD err;
-    if ((app && !u_app) || (cmdline && !u_cmd) || (cwd && !u_cwd)) {
+    if ((app && !u_app) || (cmdline && !u_cmd) || (cwd && !u_cwd) || !startup) {
         err = ERROR_NOT_ENOUGH_MEMORY;
     } else {
         a.app = u_app;
@@ -1032,5 +1072,6 @@ WS_EXPORT BOOL WINAPI CreateProcessW(LPCWSTR app, LPWSTR cmdline,
     free(u_app);
     free(u_cmd);
     free(u_cwd);
+    free(startup);
     return ws_bool(err);
 }

@@ -104,7 +104,7 @@ static bool srw_try_exclusive(SRWLOCK *l, uint32_t *s, uint32_t keep)
 /* Wakes one writer; false if none was asleep. */
 static bool srw_wake_writer(SRWLOCK *l)
 {
-    return futex_wake_bits(srw_state(l), 1, false, SRW_WAKE_WRITER) > 0;
+    return usync_wake_bits(srw_state(l), 1, SRW_WAKE_WRITER) > 0;
 }
 
 /* Called by a release that left the lock free with waiters (s). */
@@ -130,7 +130,7 @@ static void srw_wake(SRWLOCK *l, uint32_t s)
     if (s == SRW_READERS_WAITING &&
         atomic_compare_exchange_strong_explicit(st, &s, 0, memory_order_relaxed,
                                                 memory_order_relaxed))
-        futex_wake_bits(st, INT32_MAX, false, SRW_WAKE_READERS);
+        usync_wake_bits(st, INT32_MAX, SRW_WAKE_READERS);
 }
 
 static void srw_shared_slow(SRWLOCK *l)
@@ -151,8 +151,7 @@ static void srw_shared_slow(SRWLOCK *l)
                                                    memory_order_relaxed,
                                                    memory_order_relaxed))
             continue;
-        futex_wait_bits(srw_state(l), s | SRW_READERS_WAITING, NULL, false,
-                        SRW_WAKE_READERS);
+        usync_wait_bits(srw_state(l), s | SRW_READERS_WAITING, NULL, SRW_WAKE_READERS);
         s = srw_spin(l);
     }
 }
@@ -171,8 +170,7 @@ static void srw_exclusive_slow(SRWLOCK *l)
                                                    memory_order_relaxed))
             continue;
         keep = SRW_WRITERS_WAITING;
-        futex_wait_bits(srw_state(l), s | SRW_WRITERS_WAITING, NULL, false,
-                        SRW_WAKE_WRITER);
+        usync_wait_bits(srw_state(l), s | SRW_WRITERS_WAITING, NULL, SRW_WAKE_WRITER);
         s = srw_spin(l);
     }
 }

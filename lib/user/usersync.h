@@ -22,17 +22,36 @@ static inline _Atomic uint32_t *ptr_words(void *p)
     return (_Atomic uint32_t *)p;
 }
 
-/* Waits on a private futex word until woken, the value differs or the
- * deadline (NULL: none) passes.  Returns ETIMEDOUT only for a timeout. */
+#define USYNC_ANY 0xffffffffu /* every waiter's bit mask */
+
+/* A primitive need not be aligned: Windows lets one live in a packed
+ * struct at any offset.  Its state word is then changed by the same
+ * atomic instructions (x86-64 makes locked operations atomic at any
+ * alignment), but the kernel refuses a futex that is not 4-byte aligned,
+ * so its sleepers park in waitaddr.c's table of waiters keyed by address
+ * instead (usync_wait_bits, usync_wake_bits): the value compared under the bucket's lock, exact wakes, the
+ * same bit masks.  The aligned case is unchanged (one untaken branch on
+ * paths that sleep or wake already). */
+/* Waits on a private futex word until woken (by a wake sharing a bit with
+ * `bits`), the value differs or the deadline (NULL: none) passes.  Returns
+ * ETIMEDOUT only for a timeout.  Out of line, as the futex call it wraps,
+ * so that the fast paths it is inlined beside keep their registers. */
+int usync_wait_bits(_Atomic uint32_t *w, uint32_t expected,
+                    const struct timespec *deadline, uint32_t bits);
+
+/* Wakes up to `count` waiters whose mask shares a bit with `bits`;
+ * returns how many it woke. */
+int usync_wake_bits(_Atomic uint32_t *w, int count, uint32_t bits);
+
 static inline int usync_wait(_Atomic uint32_t *w, uint32_t expected,
                              const struct timespec *deadline)
 {
-    return futex_wait(w, expected, deadline, false);
+    return usync_wait_bits(w, expected, deadline, USYNC_ANY);
 }
 
 static inline int usync_wake(_Atomic uint32_t *w, int count)
 {
-    return futex_wake(w, count, false);
+    return usync_wake_bits(w, count, USYNC_ANY);
 }
 
 /* An absolute deadline for a millisecond timeout; NULL for INFINITE. */

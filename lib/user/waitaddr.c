@@ -24,6 +24,11 @@
  * wake at worst wakes nothing.  A waiter that times out takes the lock and
  * unlinks itself, unless a waker has already done so, in which case the
  * wait succeeds.
+ *
+ * The same table parks the threads of the other user-mode primitives
+ * whose futex word is not 4-byte aligned (a lock in a packed struct, legal
+ * on Windows; the kernel refuses such a futex): usync_wait_bits and
+ * usync_wake_bits, with a futex-like bit mask and count (usersync.h).
  */
 #include <string.h>
 
@@ -36,6 +41,7 @@
 struct addr_waiter {
     struct addr_waiter *next, *prev;
     const volatile void *addr;
+    uint32_t bits;          /* woken only by a wake sharing a bit */
     _Atomic uint32_t woken; /* futex word: 0 waiting, 1 woken */
 };
 
@@ -80,24 +86,24 @@ static uint64_t addr_load(const volatile void *addr, SIZE_T size)
     return v;
 }
 
-static DWORD addr_wait(const volatile void *addr, const void *cmp, SIZE_T size,
-                       DWORD ms)
+/* Sleeps while the `size` bytes at addr hold `want` (compared under the
+ * bucket's lock), until a wake sharing a bit with `bits` or the deadline
+ * (NULL: none; one passed already: no sleep).  0 when woken or the value
+ * differed, ETIMEDOUT. */
+static int addr_park(const volatile void *addr, SIZE_T size, uint64_t want,
+                     const struct timespec *deadline, uint32_t bits)
 {
-    uint64_t want = 0;
-    memcpy(&want, cmp, size);
-    struct timespec ts;
-    const struct timespec *deadline = usync_deadline(&ts, ms);
     struct addr_bucket *b = bucket_of(addr);
-    struct addr_waiter w = {.addr = addr};
+    struct addr_waiter w = {.addr = addr, .bits = bits};
 
     wordlock_lock(&b->lock);
     if (addr_load(addr, size) != want) {
         wordlock_unlock(&b->lock);
-        return ERROR_SUCCESS;
+        return 0;
     }
-    if (ms == 0) {
+    if (deadline && deadline_passed(deadline)) {
         wordlock_unlock(&b->lock);
-        return ERROR_TIMEOUT;
+        return ETIMEDOUT;
     }
     w.prev = b->tail;
     if (b->tail)
@@ -108,36 +114,77 @@ static DWORD addr_wait(const volatile void *addr, const void *cmp, SIZE_T size,
     wordlock_unlock(&b->lock);
 
     while (!atomic_load_explicit(&w.woken, memory_order_acquire)) {
-        if (usync_wait(&w.woken, 0, deadline) != ETIMEDOUT)
+        if (futex_wait(&w.woken, 0, deadline, false) != ETIMEDOUT)
             continue;
         wordlock_lock(&b->lock);
         bool woken = atomic_load_explicit(&w.woken, memory_order_relaxed);
         if (!woken)
             bucket_unlink(b, &w);
         wordlock_unlock(&b->lock);
-        return woken ? ERROR_SUCCESS : ERROR_TIMEOUT;
+        return woken ? 0 : ETIMEDOUT;
     }
-    return ERROR_SUCCESS;
+    return 0;
 }
 
-static void addr_wake(const volatile void *addr, bool all)
+/* Wakes up to `count` waiters of addr whose bits share one with `bits`;
+ * returns how many. */
+static int addr_unpark(const volatile void *addr, int count, uint32_t bits)
 {
     struct addr_bucket *b = bucket_of(addr);
+    int n = 0;
     wordlock_lock(&b->lock);
     struct addr_waiter *w = b->head;
-    while (w) {
+    while (w && n < count) {
         struct addr_waiter *next = w->next;
-        if (w->addr == addr) {
+        if (w->addr == addr && (w->bits & bits)) {
             bucket_unlink(b, w);
             /* After this store w may be gone: use only its address. */
             atomic_store_explicit(&w->woken, 1, memory_order_release);
-            usync_wake(&w->woken, 1);
-            if (!all)
-                break;
+            futex_wake(&w->woken, 1, false);
+            n++;
         }
         w = next;
     }
     wordlock_unlock(&b->lock);
+    return n;
+}
+
+static bool usync_aligned(const volatile void *w)
+{
+    return ((uintptr_t)w & 3) == 0;
+}
+
+int usync_wait_bits(_Atomic uint32_t *w, uint32_t expected,
+                    const struct timespec *deadline, uint32_t bits)
+{
+    if (WS_UNLIKELY(!usync_aligned(w)))
+        return addr_park(w, sizeof *w, expected, deadline, bits);
+    return futex_wait_bits(w, expected, deadline, false, bits);
+}
+
+int usync_wake_bits(_Atomic uint32_t *w, int count, uint32_t bits)
+{
+    if (WS_UNLIKELY(!usync_aligned(w)))
+        return addr_unpark(w, count, bits);
+    return futex_wake_bits(w, count, false, bits);
+}
+
+static DWORD addr_wait(const volatile void *addr, const void *cmp, SIZE_T size,
+                       DWORD ms)
+{
+    uint64_t want = 0;
+    memcpy(&want, cmp, size);
+    struct timespec ts;
+    if (ms == 0) /* compared all the same: ERROR_SUCCESS when it differs */
+        deadline_from_ms(&ts, 0);
+    const struct timespec *deadline = ms == 0 ? &ts : usync_deadline(&ts, ms);
+    return addr_park(addr, size, want, deadline, USYNC_ANY) == ETIMEDOUT ? ERROR_TIMEOUT
+                                                                         : ERROR_SUCCESS;
+}
+
+static void addr_wake(const volatile void *addr, bool all)
+{
+    addr_unpark(addr, all ? INT32_MAX : 1, USYNC_ANY);
 }
 
 /* A NULL Address or CompareAddress gives ERROR_NOACCESS (Windows faults);

@@ -1,0 +1,1 @@
+#include <tlhelp32.h>
