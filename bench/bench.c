@@ -906,6 +906,40 @@ static void bench_sockets(long n)
     WSACleanup();
 }
 
+/* ---- heaps: HeapAlloc+HeapFree against malloc+free ---- */
+
+static HANDLE bench_heap;
+
+static void b_malloc_free(long n)
+{
+    for (long i = 0; i < n; i++) {
+        void *p = malloc((size_t)(16 + (i & 255)));
+        sink = (uintptr_t)p;
+        free(p);
+    }
+}
+
+static void b_heap_alloc_free(long n)
+{
+    for (long i = 0; i < n; i++) {
+        void *p = HeapAlloc(bench_heap, 0, (size_t)(16 + (i & 255)));
+        sink = (uintptr_t)p;
+        HeapFree(bench_heap, 0, p);
+    }
+}
+
+static void bench_heaps(long n)
+{
+    double mf = best_ns_per_op(b_malloc_free, n);
+    bench_heap = GetProcessHeap();
+    row("HeapAlloc+HeapFree, process heap", best_ns_per_op(b_heap_alloc_free, n),
+        "vs malloc+free", mf, "");
+    bench_heap = HeapCreate(HEAP_NO_SERIALIZE, 0, 0);
+    row("HeapAlloc+HeapFree, HEAP_NO_SERIALIZE heap", best_ns_per_op(b_heap_alloc_free, n),
+        "vs malloc+free", mf, "");
+    HeapDestroy(bench_heap);
+}
+
 /* ---- the thread pool (issue 16) ----
  * Against a plain pthread work queue in the same run: a mutex, a condition
  * variable, a malloc()ed node per item and the same number of workers. */
@@ -1125,6 +1159,7 @@ int main(void)
            "target ~1x (no shared write)");
 
     bench_kernel_sync(N);
+    bench_heaps(N);
     bench_files(N / 20);
 
     pin_cpu0();

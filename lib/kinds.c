@@ -64,6 +64,8 @@ const struct core_hooks ws_hooks = {
     .linger_scan = file_linger_scan,
     .section_params = mapping_section_params,
     .section_proxy_init = mapping_proxy_init,
+    .local_alloc = LocalAlloc,
+    .local_free = LocalFree,
 };
 
 const struct socket_io_hooks ws_socket_io = {

@@ -31,26 +31,6 @@ static void assert_sid_string(PSID sid, const char *want)
     LocalFree(s);
 }
 
-/* ---- LocalAlloc ---- */
-
-START_TEST(test_local_alloc)
-{
-    BYTE *p = LocalAlloc(LPTR, 64);
-    ck_assert_ptr_nonnull(p);
-    for (int i = 0; i < 64; i++)
-        ck_assert_int_eq(p[i], 0);
-    SetLastError(0xdeadbeef);
-    ck_assert_ptr_null(LocalFree(p));
-    ck_assert_uint_eq(GetLastError(), 0xdeadbeef);
-    p = LocalAlloc(LMEM_FIXED, 0); /* a real, empty block */
-    ck_assert_ptr_nonnull(p);
-    LocalFree(p);
-    ck_assert_ptr_null(LocalFree(NULL));
-    ASSERT_FAILS(LocalAlloc(LHND, 16), ERROR_NOT_SUPPORTED);
-    ASSERT_FAILS(LocalAlloc(0x1, 16), ERROR_INVALID_PARAMETER);
-}
-END_TEST
-
 /* ---- SIDs ---- */
 
 START_TEST(test_sid_basics)
@@ -1004,7 +984,6 @@ static Suite *security_suite(void)
 {
     Suite *s = suite_create("security");
     TCase *tc = tcase_create("security");
-    tcase_add_test(tc, test_local_alloc);
     tcase_add_test(tc, test_sid_basics);
     tcase_add_test(tc, test_sid_strings);
     tcase_add_test(tc, test_well_known);

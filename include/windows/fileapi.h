@@ -218,6 +218,52 @@ WINBASEAPI BOOL WINAPI FindCloseChangeNotification(HANDLE hChangeHandle);
 #define FindFirstChangeNotification FindFirstChangeNotificationA
 #endif
 
+/* Drives and volumes (lib/sys/sysinfo.c): drive letters are path.c's. */
+WINBASEAPI BOOL WINAPI GetDiskFreeSpaceA(LPCSTR lpRootPathName, LPDWORD lpSectorsPerCluster,
+                                         LPDWORD lpBytesPerSector,
+                                         LPDWORD lpNumberOfFreeClusters,
+                                         LPDWORD lpTotalNumberOfClusters);
+WINBASEAPI BOOL WINAPI GetDiskFreeSpaceW(LPCWSTR lpRootPathName, LPDWORD lpSectorsPerCluster,
+                                         LPDWORD lpBytesPerSector,
+                                         LPDWORD lpNumberOfFreeClusters,
+                                         LPDWORD lpTotalNumberOfClusters);
+WINBASEAPI BOOL WINAPI GetDiskFreeSpaceExA(LPCSTR lpDirectoryName,
+                                           PULARGE_INTEGER lpFreeBytesAvailableToCaller,
+                                           PULARGE_INTEGER lpTotalNumberOfBytes,
+                                           PULARGE_INTEGER lpTotalNumberOfFreeBytes);
+WINBASEAPI BOOL WINAPI GetDiskFreeSpaceExW(LPCWSTR lpDirectoryName,
+                                           PULARGE_INTEGER lpFreeBytesAvailableToCaller,
+                                           PULARGE_INTEGER lpTotalNumberOfBytes,
+                                           PULARGE_INTEGER lpTotalNumberOfFreeBytes);
+WINBASEAPI UINT WINAPI GetDriveTypeA(LPCSTR lpRootPathName);
+WINBASEAPI UINT WINAPI GetDriveTypeW(LPCWSTR lpRootPathName);
+WINBASEAPI DWORD WINAPI GetLogicalDrives(VOID);
+WINBASEAPI BOOL WINAPI GetVolumeInformationA(LPCSTR lpRootPathName, LPSTR lpVolumeNameBuffer,
+                                             DWORD nVolumeNameSize,
+                                             LPDWORD lpVolumeSerialNumber,
+                                             LPDWORD lpMaximumComponentLength,
+                                             LPDWORD lpFileSystemFlags,
+                                             LPSTR lpFileSystemNameBuffer,
+                                             DWORD nFileSystemNameSize);
+WINBASEAPI BOOL WINAPI GetVolumeInformationW(LPCWSTR lpRootPathName,
+                                             LPWSTR lpVolumeNameBuffer, DWORD nVolumeNameSize,
+                                             LPDWORD lpVolumeSerialNumber,
+                                             LPDWORD lpMaximumComponentLength,
+                                             LPDWORD lpFileSystemFlags,
+                                             LPWSTR lpFileSystemNameBuffer,
+                                             DWORD nFileSystemNameSize);
+#ifdef UNICODE
+#define GetDiskFreeSpace GetDiskFreeSpaceW
+#define GetDiskFreeSpaceEx GetDiskFreeSpaceExW
+#define GetDriveType GetDriveTypeW
+#define GetVolumeInformation GetVolumeInformationW
+#else
+#define GetDiskFreeSpace GetDiskFreeSpaceA
+#define GetDiskFreeSpaceEx GetDiskFreeSpaceExA
+#define GetDriveType GetDriveTypeA
+#define GetVolumeInformation GetVolumeInformationA
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -166,6 +166,9 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 #define GetStartupInfo GetStartupInfoA
 #endif
 
+WINBASEAPI BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress,
+                                             SIZE_T dwSize);
+
 /* Thread-local storage: TLS_MINIMUM_AVAILABLE (64) + 1024 slots. */
 WINBASEAPI DWORD WINAPI TlsAlloc(VOID);
 WINBASEAPI BOOL WINAPI TlsFree(DWORD dwTlsIndex);

@@ -14,6 +14,7 @@
 #include <fibersapi.h>
 #include <fileapi.h>
 #include <handleapi.h>
+#include <heapapi.h>
 #include <ioapiset.h>
 #include <libloaderapi.h>
 #include <memoryapi.h>
@@ -24,6 +25,7 @@
 #include <securitybaseapi.h>
 #include <synchapi.h>
 #include <sysinfoapi.h>
+#include <wow64apiset.h>
 /* issue 15: time zones, debugging */
 #include <timezoneapi.h>
 #include <debugapi.h>
@@ -185,6 +187,95 @@ WINBASEAPI BOOL WINAPI SetMailslotInfo(HANDLE hMailslot, DWORD lReadTimeout);
  * ------------------------------------------------------------------------ */
 WINBASEAPI HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes);
 WINBASEAPI HLOCAL WINAPI LocalFree(HLOCAL hMem);
+
+/* ------------------------------------------------------------------------
+ * Local and global memory, memory status, versions, names, drives
+ * (winshim: lib/mem/local.c, lib/sys/sysinfo.c)
+ * ------------------------------------------------------------------------ */
+#define GMEM_FIXED 0x0000
+#define GMEM_MOVEABLE 0x0002
+#define GMEM_NOCOMPACT 0x0010
+#define GMEM_NODISCARD 0x0020
+#define GMEM_ZEROINIT 0x0040
+#define GMEM_MODIFY 0x0080
+#define GMEM_DISCARDABLE 0x0100
+#define GMEM_NOT_BANKED 0x1000
+#define GMEM_SHARE 0x2000
+#define GMEM_DDESHARE 0x2000
+#define GMEM_NOTIFY 0x4000
+#define GMEM_LOWER GMEM_NOT_BANKED
+#define GMEM_VALID_FLAGS 0x7F72
+#define GMEM_INVALID_HANDLE 0x8000
+#define GHND (GMEM_MOVEABLE | GMEM_ZEROINIT)
+#define GPTR (GMEM_FIXED | GMEM_ZEROINIT)
+/* GlobalFlags / LocalFlags: the lock count in the low byte and these. */
+#define GMEM_DISCARDED 0x4000
+#define GMEM_LOCKCOUNT 0x00FF
+#define LMEM_DISCARDED 0x4000
+#define LMEM_LOCKCOUNT 0x00FF
+
+WINBASEAPI HLOCAL WINAPI LocalReAlloc(HLOCAL hMem, SIZE_T uBytes, UINT uFlags);
+WINBASEAPI LPVOID WINAPI LocalLock(HLOCAL hMem);
+WINBASEAPI BOOL WINAPI LocalUnlock(HLOCAL hMem);
+WINBASEAPI HLOCAL WINAPI LocalHandle(LPCVOID pMem);
+WINBASEAPI UINT WINAPI LocalFlags(HLOCAL hMem);
+WINBASEAPI SIZE_T WINAPI LocalSize(HLOCAL hMem);
+#define LocalDiscard(h) LocalReAlloc((h), 0, LMEM_MOVEABLE)
+
+WINBASEAPI HGLOBAL WINAPI GlobalAlloc(UINT uFlags, SIZE_T dwBytes);
+WINBASEAPI HGLOBAL WINAPI GlobalReAlloc(HGLOBAL hMem, SIZE_T dwBytes, UINT uFlags);
+WINBASEAPI HGLOBAL WINAPI GlobalFree(HGLOBAL hMem);
+WINBASEAPI LPVOID WINAPI GlobalLock(HGLOBAL hMem);
+WINBASEAPI BOOL WINAPI GlobalUnlock(HGLOBAL hMem);
+WINBASEAPI HGLOBAL WINAPI GlobalHandle(LPCVOID pMem);
+WINBASEAPI UINT WINAPI GlobalFlags(HGLOBAL hMem);
+WINBASEAPI SIZE_T WINAPI GlobalSize(HGLOBAL hMem);
+#define GlobalDiscard(h) GlobalReAlloc((h), 0, GMEM_MOVEABLE)
+
+typedef struct _MEMORYSTATUS {
+    DWORD dwLength;
+    DWORD dwMemoryLoad;
+    SIZE_T dwTotalPhys;
+    SIZE_T dwAvailPhys;
+    SIZE_T dwTotalPageFile;
+    SIZE_T dwAvailPageFile;
+    SIZE_T dwTotalVirtual;
+    SIZE_T dwAvailVirtual;
+} MEMORYSTATUS, *LPMEMORYSTATUS;
+WINBASEAPI VOID WINAPI GlobalMemoryStatus(LPMEMORYSTATUS lpBuffer);
+
+WINBASEAPI DWORD WINAPI GetActiveProcessorCount(WORD GroupNumber);
+WINBASEAPI DWORD WINAPI GetMaximumProcessorCount(WORD GroupNumber);
+
+WINBASEAPI BOOL WINAPI VerifyVersionInfoA(LPOSVERSIONINFOEXA lpVersionInformation,
+                                          DWORD dwTypeMask, DWORDLONG dwlConditionMask);
+WINBASEAPI BOOL WINAPI VerifyVersionInfoW(LPOSVERSIONINFOEXW lpVersionInformation,
+                                          DWORD dwTypeMask, DWORDLONG dwlConditionMask);
+
+#define MAX_COMPUTERNAME_LENGTH 15
+WINBASEAPI BOOL WINAPI GetComputerNameA(LPSTR lpBuffer, LPDWORD nSize);
+WINBASEAPI BOOL WINAPI GetComputerNameW(LPWSTR lpBuffer, LPDWORD nSize);
+WINBASEAPI BOOL WINAPI GetUserNameA(LPSTR lpBuffer, LPDWORD pcbBuffer);
+WINBASEAPI BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer);
+
+/* GetDriveType results. */
+#define DRIVE_UNKNOWN 0
+#define DRIVE_NO_ROOT_DIR 1
+#define DRIVE_REMOVABLE 2
+#define DRIVE_FIXED 3
+#define DRIVE_REMOTE 4
+#define DRIVE_CDROM 5
+#define DRIVE_RAMDISK 6
+
+#ifdef UNICODE
+#define VerifyVersionInfo VerifyVersionInfoW
+#define GetComputerName GetComputerNameW
+#define GetUserName GetUserNameW
+#else
+#define VerifyVersionInfo VerifyVersionInfoA
+#define GetComputerName GetComputerNameA
+#define GetUserName GetUserNameA
+#endif
 
 /* ------------------------------------------------------------------------
  * Accounts: names and SIDs.  Linux users and groups are S-1-22-1-<uid> and

@@ -54,6 +54,12 @@ struct core_hooks {
      * parameters (its make() context), and a proxy object's copy. */
     void (*section_params)(const void *ctx, uint64_t *size, DWORD *protect, DWORD *sec);
     void (*section_proxy_init)(struct object *o, uint64_t size, DWORD protect, DWORD sec);
+
+    /* Local memory (mem/local.c): what core's security functions hand to
+     * the caller (SIDs, strings, descriptors) is LocalAlloc's, freed with
+     * LocalFree. */
+    HLOCAL (WINAPI *local_alloc)(UINT flags, SIZE_T bytes);
+    HLOCAL (WINAPI *local_free)(HLOCAL mem);
 };
 
 extern const struct core_hooks ws_hooks;

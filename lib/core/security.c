@@ -19,8 +19,8 @@
  * S-1-22-1-<uid> ("Unix User\name") and S-1-22-2-<gid> ("Unix Group\name");
  * S-1-5-18 (SYSTEM) is uid 0.  Memory returned to the caller (SIDs from
  * AllocateAndInitializeSid and ConvertStringSidToSid, strings and
- * descriptors from the Convert* functions) comes from LocalAlloc, which is
- * malloc; FreeSid and LocalFree are free.
+ * descriptors from the Convert* functions) comes from LocalAlloc (mem/local.c,
+ * the process heap, reached through ws_hooks); FreeSid is LocalFree.
  */
 #include <errno.h>
 #include <grp.h>
@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/hooks.h"
 #include "core/object.h"
 #include "core/security.h"
 #include "core/unicode.h"
@@ -40,31 +41,6 @@
 #define UNIX_USER_RID 1  /* S-1-22-1-<uid> */
 #define UNIX_GROUP_RID 2 /* S-1-22-2-<gid> */
 #define UNIX_AUTHORITY 22
-
-/* ------------------------------------------------------------------ */
-/* Local memory                                                        */
-
-WS_EXPORT HLOCAL WINAPI LocalAlloc(UINT uFlags, SIZE_T uBytes)
-{
-    if (uFlags & ~(UINT)LMEM_VALID_FLAGS)
-        return ws_null(ERROR_INVALID_PARAMETER);
-    /* A moveable block is a handle that LocalLock turns into a pointer;
-     * winshim has no LocalLock, so it cannot hand one out. */
-    if (uFlags & LMEM_MOVEABLE)
-        return ws_null(ERROR_NOT_SUPPORTED);
-    /* Windows returns a real (empty) block for 0 bytes. */
-    void *p = (uFlags & LMEM_ZEROINIT) ? calloc(1, uBytes ? uBytes : 1)
-                                       : malloc(uBytes ? uBytes : 1);
-    if (!p)
-        return ws_null(ERROR_NOT_ENOUGH_MEMORY);
-    return p;
-}
-
-WS_EXPORT HLOCAL WINAPI LocalFree(HLOCAL hMem)
-{
-    free(hMem);
-    return NULL;
-}
 
 /* ------------------------------------------------------------------ */
 /* SIDs                                                                */
@@ -173,7 +149,7 @@ WS_EXPORT BOOL WINAPI AllocateAndInitializeSid(PSID_IDENTIFIER_AUTHORITY pIdenti
         return ws_bool(ERROR_INVALID_PARAMETER);
     const DWORD sub[8] = {nSubAuthority0, nSubAuthority1, nSubAuthority2, nSubAuthority3,
                           nSubAuthority4, nSubAuthority5, nSubAuthority6, nSubAuthority7};
-    SID *s = malloc(GetSidLengthRequired(nSubAuthorityCount));
+    SID *s = ws_hooks.local_alloc(LMEM_FIXED, GetSidLengthRequired(nSubAuthorityCount));
     if (!s)
         return ws_bool(ERROR_NOT_ENOUGH_MEMORY);
     s->Revision = SID_REVISION;
@@ -187,7 +163,7 @@ WS_EXPORT BOOL WINAPI AllocateAndInitializeSid(PSID_IDENTIFIER_AUTHORITY pIdenti
 
 WS_EXPORT PVOID WINAPI FreeSid(PSID pSid)
 {
-    free(pSid);
+    ws_hooks.local_free(pSid);
     return NULL;
 }
 
@@ -507,7 +483,7 @@ static DWORD sid_parse(const char *p, const char *end, struct sidbuf *buf, SID *
 /* A copy of s in LocalAlloc memory. */
 static void *sid_dup(const SID *s)
 {
-    void *p = malloc(sid_len(s));
+    void *p = ws_hooks.local_alloc(LMEM_FIXED, sid_len(s));
     if (p)
         memcpy(p, s, sid_len(s));
     return p;
@@ -517,7 +493,7 @@ static void *sid_dup(const SID *s)
 static WCHAR *ascii_to_w(const char *s)
 {
     size_t n = strlen(s);
-    WCHAR *w = malloc((n + 1) * sizeof(WCHAR));
+    WCHAR *w = ws_hooks.local_alloc(LMEM_FIXED, (n + 1) * sizeof(WCHAR));
     if (w)
         for (size_t i = 0; i <= n; i++)
             w[i] = (WCHAR)(unsigned char)s[i];
@@ -550,7 +526,7 @@ static DWORD sid_to_string(PSID sid, char **out)
         return ERROR_INVALID_PARAMETER;
     char buf[SID_STRING_MAX];
     size_t n = sid_format(sid, buf);
-    char *s = malloc(n + 1);
+    char *s = ws_hooks.local_alloc(LMEM_FIXED, n + 1);
     if (!s)
         return ERROR_NOT_ENOUGH_MEMORY;
     memcpy(s, buf, n + 1);
@@ -570,7 +546,7 @@ WS_EXPORT BOOL WINAPI ConvertSidToStringSidW(PSID Sid, LPWSTR *StringSid)
     if (err)
         return ws_bool(err);
     *StringSid = ascii_to_w(s);
-    free(s);
+    ws_hooks.local_free(s);
     return ws_bool(*StringSid ? 0 : ERROR_NOT_ENOUGH_MEMORY);
 }
 
@@ -1382,7 +1358,7 @@ static DWORD sddl_parse_clean(const char *str, void **out, ULONG *outlen)
         for (int i = 0; i < 4; i++)
             if (have[i] && !null[i])
                 total += parts[i].n;
-        SECURITY_DESCRIPTOR_RELATIVE *sd = calloc(1, total);
+        SECURITY_DESCRIPTOR_RELATIVE *sd = ws_hooks.local_alloc(LPTR, total);
         if (!sd) {
             err = ERROR_NOT_ENOUGH_MEMORY;
         } else {
@@ -1561,7 +1537,13 @@ static DWORD sddl_write(PSECURITY_DESCRIPTOR psd, DWORD rev, SECURITY_INFORMATIO
         return err;
     }
     *z = 0;
-    *out = (char *)b.p;
+    char *r = ws_hooks.local_alloc(LMEM_FIXED, b.n); /* the caller's, freed with LocalFree */
+    if (r)
+        memcpy(r, b.p, b.n);
+    free(b.p);
+    if (!r)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    *out = r;
     if (outlen)
         *outlen = (ULONG)b.n; /* with the terminator, as Windows counts */
     return 0;
@@ -1587,7 +1569,7 @@ WS_EXPORT BOOL WINAPI ConvertSecurityDescriptorToStringSecurityDescriptorW(
     if (err)
         return ws_bool(err);
     *StringSecurityDescriptor = ascii_to_w(s);
-    free(s);
+    ws_hooks.local_free(s);
     return ws_bool(*StringSecurityDescriptor ? 0 : ERROR_NOT_ENOUGH_MEMORY);
 }
 

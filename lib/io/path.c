@@ -73,6 +73,17 @@ static const char *drive_of(WCHAR letter)
     return drive_root[letter - 'A'];
 }
 
+const char *path_drive_root(int letter)
+{
+    return drive_of((WCHAR)letter);
+}
+
+bool path_case_insensitive(void)
+{
+    pthread_once(&drives_once, drives_init);
+    return case_insensitive;
+}
+
 void path_free(struct upath *p)
 {
     if (p->buf && p->buf != p->small)

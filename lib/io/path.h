@@ -27,6 +27,10 @@ DWORD path_utf16_to_utf8(const WCHAR *w, size_t n, struct upath *out);
  * Windows style: the length without the terminator when it fits, else the
  * size needed with it (nothing written). */
 DWORD path_copy_out(const char *s, bool wide, void *buf, DWORD size);
+/* The Unix directory drive `letter` ('A'..'Z', either case) maps to, NULL
+ * when there is no such drive; and WINSHIM_CASE_INSENSITIVE (sys/sysinfo.c). */
+const char *path_drive_root(int letter);
+bool path_case_insensitive(void);
 /* The path argument of an A or W function. */
 static inline DWORD path_from(const void *name, bool wide, unsigned flags,
                               struct upath *out)
