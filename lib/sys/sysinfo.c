@@ -478,54 +478,51 @@ static DWORD version_fill(DWORD size, DWORD plain, DWORD exsize, DWORD *fields, 
     return 0;
 }
 
+/* The fields after dwOSVersionInfoSize, the same in the A and W forms up
+ * to szCSDVersion (whose size differs), and the EX forms' tail after it. */
+struct version_tail {
+    WORD sp_major, sp_minor, suite;
+    BYTE product, reserved;
+};
+
+static BOOL version_put(DWORD size, DWORD base_size, DWORD ex_size, DWORD *head, void *csd,
+                        size_t csd_bytes, struct version_tail *tail)
+{
+    DWORD f[4];
+    bool ex;
+    DWORD err = version_fill(size, base_size, ex_size, f, &ex);
+    if (err)
+        return ws_bool(err);
+    memcpy(head, f, sizeof f); /* major, minor, build, platform */
+    memset(csd, 0, csd_bytes);
+    if (ex)
+        *tail = (struct version_tail){.suite = VER_SUITE_SINGLEUSERTS,
+                                      .product = VER_NT_WORKSTATION};
+    return TRUE;
+}
+
+_Static_assert(offsetof(OSVERSIONINFOEXA, wReserved) - offsetof(OSVERSIONINFOEXA, wServicePackMajor) ==
+                   offsetof(struct version_tail, reserved) &&
+               offsetof(OSVERSIONINFOEXW, wReserved) - offsetof(OSVERSIONINFOEXW, wServicePackMajor) ==
+                   offsetof(struct version_tail, reserved),
+               "the EX tail");
+
 WS_EXPORT BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA v)
 {
     if (!v)
         return ws_bool(ERROR_NOACCESS);
-    DWORD f[4];
-    bool ex;
-    DWORD err = version_fill(v->dwOSVersionInfoSize, sizeof(OSVERSIONINFOA),
-                             sizeof(OSVERSIONINFOEXA), f, &ex);
-    if (err)
-        return ws_bool(err);
-    v->dwMajorVersion = f[0];
-    v->dwMinorVersion = f[1];
-    v->dwBuildNumber = f[2];
-    v->dwPlatformId = f[3];
-    memset(v->szCSDVersion, 0, sizeof v->szCSDVersion);
-    if (ex) {
-        OSVERSIONINFOEXA *x = (OSVERSIONINFOEXA *)v;
-        x->wServicePackMajor = x->wServicePackMinor = 0;
-        x->wSuiteMask = VER_SUITE_SINGLEUSERTS;
-        x->wProductType = VER_NT_WORKSTATION;
-        x->wReserved = 0;
-    }
-    return TRUE;
+    return version_put(v->dwOSVersionInfoSize, sizeof(OSVERSIONINFOA), sizeof(OSVERSIONINFOEXA),
+                       &v->dwMajorVersion, v->szCSDVersion, sizeof v->szCSDVersion,
+                       (struct version_tail *)&((OSVERSIONINFOEXA *)v)->wServicePackMajor);
 }
 
 WS_EXPORT BOOL WINAPI GetVersionExW(LPOSVERSIONINFOW v)
 {
     if (!v)
         return ws_bool(ERROR_NOACCESS);
-    DWORD f[4];
-    bool ex;
-    DWORD err = version_fill(v->dwOSVersionInfoSize, sizeof(OSVERSIONINFOW),
-                             sizeof(OSVERSIONINFOEXW), f, &ex);
-    if (err)
-        return ws_bool(err);
-    v->dwMajorVersion = f[0];
-    v->dwMinorVersion = f[1];
-    v->dwBuildNumber = f[2];
-    v->dwPlatformId = f[3];
-    memset(v->szCSDVersion, 0, sizeof v->szCSDVersion);
-    if (ex) {
-        OSVERSIONINFOEXW *x = (OSVERSIONINFOEXW *)v;
-        x->wServicePackMajor = x->wServicePackMinor = 0;
-        x->wSuiteMask = VER_SUITE_SINGLEUSERTS;
-        x->wProductType = VER_NT_WORKSTATION;
-        x->wReserved = 0;
-    }
-    return TRUE;
+    return version_put(v->dwOSVersionInfoSize, sizeof(OSVERSIONINFOW), sizeof(OSVERSIONINFOEXW),
+                       &v->dwMajorVersion, v->szCSDVersion, sizeof v->szCSDVersion,
+                       (struct version_tail *)&((OSVERSIONINFOEXW *)v)->wServicePackMajor);
 }
 
 /* The type bits in the order of their 3-bit fields in a condition mask. */
