@@ -14,6 +14,7 @@
 #include <grp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -640,6 +641,66 @@ START_TEST(test_last_member_exit)
 }
 END_TEST
 
+/* Holds an exclusive flock on a cell file that its creator has closed:
+ * what a grantee can do to the owner (issue 18, D3). */
+static int child_locks_cell(void *arg)
+{
+    const char *path = arg;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0 || flock(fd, LOCK_SH))
+        return 1;
+    printf("x\n"); /* tell the parent, through the pipe below */
+    fflush(stdout);
+    char c;
+    if (read(0, &c, 1) != 1) /* the creator has closed its handle */
+        return 2;
+    if (flock(fd, LOCK_EX))
+        return 3;
+    printf("y\n");
+    fflush(stdout);
+    while (read(0, &c, 1) < 0)
+        ;
+    return 0;
+}
+
+START_TEST(test_locked_cell)
+{
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "cell_locked");
+    ck_assert_ptr_nonnull(e);
+    static char path[256];
+    struct stat st;
+    only_cell(path, sizeof path, &st);
+    int to[2], from[2];
+    ck_assert(pipe(to) == 0 && pipe(from) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        close(to[1]);
+        close(from[0]);
+        _exit(child_locks_cell(path));
+    }
+    close(to[0]);
+    close(from[1]);
+    char line[4];
+    ck_assert_int_eq(read(from[0], line, 2), 2); /* it holds a shared lock */
+    CloseHandle(e); /* the file stays: another process holds it */
+    ck_assert(write(to[1], "c", 1) == 1);
+    ck_assert_int_eq(read(from[0], line, 2), 2); /* now exclusively */
+    /* Not a hang: a bounded wait, then the object is refused. */
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_null(OpenEventA(SYNCHRONIZE, FALSE, "cell_locked"));
+    ASSERT_LAST_ERROR(ERROR_ACCESS_DENIED);
+    close(to[1]); /* let it go */
+    int ws;
+    ck_assert(waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    close(from[0]);
+    /* Its lock gone, the stale file is taken for absent. */
+    ASSERT_FAILS(OpenEventA(SYNCHRONIZE, FALSE, "cell_locked"), ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
 START_TEST(test_section)
 {
     struct sa_buf b;
@@ -895,6 +956,25 @@ static int as_other(const char *what)
         }                                                                    \
     } while (0)
 
+START_TEST(test_two_users_fifo)
+{
+    NEED_ROOT();
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "u_fifo");
+    ck_assert_ptr_nonnull(e);
+    static char path[256];
+    struct stat st;
+    only_cell(path, sizeof path, &st);
+    CloseHandle(e);
+    ck_assert_int_eq(cells_in_dir(), 0);
+    mkdir(grant_dir, 0700); /* the last cell took it with it */
+    ck_assert_int_eq(chmod(grant_dir, 01777), 0);
+    ck_assert_int_eq(mkfifo(path, 0644), 0);
+    ck_assert_int_eq(as_other("fifo"), 0);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_two_users_world)
 {
     NEED_ROOT();
@@ -1057,6 +1137,14 @@ static int other_main(const char *what)
         HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, "u_world");
         return !e && GetLastError() == ERROR_FILE_NOT_FOUND ? 0 : 11;
     }
+    if (!strcmp(what, "fifo")) {
+        /* The open of a FIFO planted at the cell's path (readable only)
+         * used to block for ever, with the namespace lock held. */
+        alarm(20);
+        SetLastError(0xdeadbeef);
+        HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, "u_fifo");
+        return !e && GetLastError() == ERROR_INVALID_HANDLE ? 0 : 17;
+    }
     if (!strcmp(what, "denied")) {
         const char *path = getenv("CELL_PATH");
         if (!path || open(path, O_RDONLY) >= 0 || errno != EACCES)
@@ -1142,6 +1230,7 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_other_process);
     tcase_add_test(tc, test_stale_file);
     tcase_add_test(tc, test_last_member_exit);
+    tcase_add_test(tc, test_locked_cell);
     tcase_add_test(tc, test_duplicated);
     tcase_add_test(tc, test_section);
     tcase_add_test(tc, test_timer);
@@ -1152,6 +1241,7 @@ static Suite *cell_suite(void)
     tc = tcase_create("two users");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_two_users_world);
+    tcase_add_test(tc, test_two_users_fifo);
     tcase_add_test(tc, test_two_users_explicit);
     tcase_add_test(tc, test_two_users_section);
     tcase_add_test(tc, test_two_users_pipe);

@@ -599,25 +599,50 @@ static void key_of(struct object *o, const WCHAR **key, uint32_t *len)
     ns_key_of(o, key, len);
 }
 
+/* A shared flock on a cell file, waited for a bounded while: the only
+ * legitimate exclusive holder is a last closer checking whether the name
+ * is stale, for an instant; a grantee holding one longer must not block
+ * us (issue 18, D3). */
+static bool cell_lock_shared(int fd)
+{
+    for (int i = 0; i < 200; i++) { /* 1 s */
+        if (!flock(fd, LOCK_SH | LOCK_NB))
+            return true;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return false;
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}
+
 /* Opens and maps the file at path; 0, ERROR_FILE_NOT_FOUND (absent, or
  * stale: *stale_foreign when it is stale and not ours to remove),
- * ERROR_ACCESS_DENIED (the kernel says no), ERROR_INVALID_HANDLE (another
- * kind, or not a cell of this build). */
+ * ERROR_ACCESS_DENIED (the kernel says no, or another process holds the
+ * file locked for longer than a closer would), ERROR_INVALID_HANDLE
+ * (another kind, not a cell of this build, or not a regular file of the
+ * user the cell names as its owner: a FIFO or a file planted at the
+ * computable path).  O_NONBLOCK: a FIFO planted there must not block the
+ * open (D4). */
 static DWORD open_cell(const char *path, const WCHAR *key, uint32_t len, int *fd_out,
                        struct cell **out, bool *writable, bool *stale_foreign)
 {
     for (int tries = 0; tries < 100; tries++) {
         bool rw = true;
-        int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
         if (fd < 0 && errno == EACCES) {
             rw = false;
-            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
         }
         if (fd < 0)
             return errno == ENOENT ? ERROR_FILE_NOT_FOUND
                                    : errno == EACCES ? ERROR_ACCESS_DENIED
                                                      : ws_errno_to_win32(errno);
         struct stat st;
+        if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+            close(fd);
+            return ERROR_INVALID_HANDLE;
+        }
         if (!flock(fd, LOCK_EX | LOCK_NB)) {
             /* Nobody holds it: stale.  Ours to remove, or left for its
              * owner's sweep. */
@@ -631,8 +656,10 @@ static DWORD open_cell(const char *path, const WCHAR *key, uint32_t len, int *fd
                 continue;
             return ERROR_FILE_NOT_FOUND;
         }
-        while (flock(fd, LOCK_SH) && errno == EINTR)
-            ;
+        if (!cell_lock_shared(fd)) {
+            close(fd);
+            return ERROR_ACCESS_DENIED;
+        }
         if (fstat(fd, &st)) {
             close(fd);
             return ws_errno_to_win32(errno);
@@ -654,7 +681,8 @@ static DWORD open_cell(const char *path, const WCHAR *key, uint32_t len, int *fd
         if (atomic_load_explicit(&c->magic, memory_order_acquire) != CELL_MAGIC ||
             c->layout_id != arena_layout_id() || c->name_len != len ||
             memcmp(c->name, key, len * sizeof(WCHAR)) || c->type_id >= TYPE_COUNT ||
-            !object_types[c->type_id] || !cell_kind(object_types[c->type_id])) {
+            !object_types[c->type_id] || !cell_kind(object_types[c->type_id]) ||
+            c->owner != st.st_uid) {
             unmap_close(fd, c);
             return ERROR_INVALID_HANDLE; /* a name held by something else */
         }
