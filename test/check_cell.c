@@ -1163,7 +1163,20 @@ static int other_main(const char *what)
         if (e || GetLastError() != ERROR_ACCESS_DENIED)
             return 15;
         e = OpenEventA(SYNCHRONIZE, FALSE, "u_world");
-        return e && WaitForSingleObject(e, 0) == WAIT_OBJECT_0 ? 0 : 16;
+        if (!e || WaitForSingleObject(e, 0) != WAIT_OBJECT_0)
+            return 16;
+        /* A duplicate asking for more than the source has is checked
+         * against the DACL (it used to become EVENT_ALL_ACCESS). */
+        HANDLE d = NULL;
+        SetLastError(0xdeadbeef);
+        if (DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &d,
+                            EVENT_MODIFY_STATE, FALSE, 0) ||
+            GetLastError() != ERROR_ACCESS_DENIED)
+            return 18;
+        if (!DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &d, SYNCHRONIZE,
+                             FALSE, 0))
+            return 19;
+        return 0;
     }
     if (!strcmp(what, "section-read")) {
         SetLastError(0xdeadbeef);

@@ -761,7 +761,10 @@ void handle_close_all(void)
 
 /* The access a duplicate gets: the source's, or the request mapped and
  * masked to the type (ACCESS_SYSTEM_SECURITY needs a privilege we never
- * hold: ERROR_ACCESS_DENIED, as Windows gives for an access of ~0). */
+ * hold: ERROR_ACCESS_DENIED, as Windows gives for an access of ~0).
+ * Rights beyond the source handle's are checked against the object's
+ * DACL, as Windows' access check does; only an object granted to other
+ * users has a DACL that can refuse this user something (issue 18, D5). */
 static DWORD dup_access(const struct object *o, ACCESS_MASK src, DWORD want,
                         DWORD options, ACCESS_MASK *out)
 {
@@ -771,7 +774,14 @@ static DWORD dup_access(const struct object *o, ACCESS_MASK src, DWORD want,
     }
     if (want & ACCESS_SYSTEM_SECURITY)
         return ERROR_ACCESS_DENIED;
-    *out = object_map_access(object_type_of(o), want);
+    ACCESS_MASK a = object_map_access(object_type_of(o), want);
+    if (WS_UNLIKELY((o->obj_flags & OBJ_GRANTED) && (a & ~src))) {
+        ACCESS_MASK extra;
+        DWORD err = cell_check_access((struct object *)o, a & ~src, &extra);
+        if (err)
+            return err;
+    }
+    *out = a;
     return ERROR_SUCCESS;
 }
 
