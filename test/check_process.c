@@ -1657,14 +1657,4 @@ static Suite *process_suite(void)
     return s;
 }
 
-int main(int argc, char **argv)
-{
-    for (int k = 1; k < argc; k++)
-        if (!strcmp(argv[k], "--child"))
-            return child_main(argc, argv, k);
-    SRunner *sr = srunner_create(process_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+TEST_MAIN_WITH_CHILD(process_suite, child_main)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* expr must fail (FALSE/NULL/0) and leave exactly `err` as the last error. */
 #define ASSERT_FAILS(expr, err)                                              \
@@ -46,6 +47,22 @@ static inline int event_is_set(HANDLE h, int manual)
 #define TEST_MAIN(make_suite)                                                \
     int main(void)                                                           \
     {                                                                        \
+        SRunner *sr = srunner_create(make_suite());                          \
+        srunner_run_all(sr, CK_NORMAL);                                      \
+        int failed = srunner_ntests_failed(sr);                              \
+        srunner_free(sr);                                                    \
+        return failed ? EXIT_FAILURE : EXIT_SUCCESS;                         \
+    }
+
+/* The same for a suite whose tests start this executable again as a
+ * child process: `--child` anywhere in argv runs child_main(argc, argv,
+ * its index) instead. */
+#define TEST_MAIN_WITH_CHILD(make_suite, child_main)                         \
+    int main(int argc, char **argv)                                          \
+    {                                                                        \
+        for (int k = 1; k < argc; k++)                                       \
+            if (!strcmp(argv[k], "--child"))                                 \
+                return child_main(argc, argv, k);                            \
         SRunner *sr = srunner_create(make_suite());                          \
         srunner_run_all(sr, CK_NORMAL);                                      \
         int failed = srunner_ntests_failed(sr);                              \
