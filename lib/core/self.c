@@ -22,6 +22,8 @@
 
 __thread struct ws_thread *ws_current;
 
+static void apc_unlink_locked(struct ws_thread *t, struct apc *a);
+
 /* ---- mutex ownership ---- */
 
 /* The list is in the thread's shared record (a reaper abandons what a
@@ -138,7 +140,7 @@ void thread_cancel_apc(struct object *o, struct apc *a)
 
 /* ---- APCs: the consumer side ---- */
 
-void apc_unlink_locked(struct ws_thread *t, struct apc *a)
+static void apc_unlink_locked(struct ws_thread *t, struct apc *a)
 {
     struct apc *prev = NULL;
     for (struct apc *p = t->apc_head; p; prev = p, p = p->next)

@@ -80,9 +80,8 @@ void thread_run_apcs(struct ws_thread *t);
 /* Ownership bookkeeping for mutexes (self.c; sync/mutex.c calls it). */
 void thread_own(struct ws_thread *t, struct object *mutex);
 void thread_disown(struct ws_thread *t, struct object *mutex);
-/* The APC queue under t->apc_lock (self.c): unlink one record; drop
- * every record at thread exit (no more are accepted). */
-void apc_unlink_locked(struct ws_thread *t, struct apc *a);
+/* The thread is ending: every APC still queued is dropped (released,
+ * never run) and no more are accepted (self.c). */
 void apc_drop_all(struct ws_thread *t);
 /* A reaper wakes the waiter a dead thread was claiming (wait.c). */
 void wait_reap_claiming(struct shm_thread *r);

@@ -204,7 +204,8 @@ bool dllpath_matches(const struct dll_name *d, const char *path)
 
 /* ---- the search ---- */
 
-DWORD dllpath_app_dir(char *out, size_t cap)
+/* The executable's directory. */
+static DWORD dllpath_app_dir(char *out, size_t cap)
 {
     ssize_t n = readlink("/proc/self/exe", out, cap - 1);
     if (n < 0)

@@ -32,8 +32,6 @@ DWORD dllpath_parse(const char *utf8, struct dll_name *out);
 void dllpath_free(struct dll_name *d);
 /* Is path's last component one of d's files (ignoring ASCII case)? */
 bool dllpath_matches(const struct dll_name *d, const char *path);
-/* The executable's directory. */
-DWORD dllpath_app_dir(char *out, size_t cap);
 /* Flags that contradict each other or the name: ERROR_INVALID_PARAMETER
  * (checked first, as Windows does, before a loaded module is looked for). */
 DWORD dllpath_check(const struct dll_name *d, DWORD flags);
