@@ -361,7 +361,7 @@ START_TEST(test_unaligned)
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(pthread_create(&t[i], NULL, cs_unaligned_worker, p), 0);
     settle_ms(50);
-    ck_assert_int_lt(cs->LockCount, -2); /* held, with sleepers */
+    ck_assert_int_lt(__atomic_load_n(&cs->LockCount, __ATOMIC_RELAXED), -2); /* held, with sleepers */
     LeaveCriticalSection(cs);
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(pthread_join(t[i], NULL), 0);

@@ -73,7 +73,15 @@ static void bucket_unlink(struct addr_bucket *b, struct addr_waiter *w)
 /* Loads `size` bytes at addr; an aligned load is a single atomic one. */
 static uint64_t addr_load(const volatile void *addr, SIZE_T size)
 {
-    if (((uintptr_t)addr & (size - 1)) == 0) {
+    /* Unaligned: x86 loads atomically at any alignment, as the unaligned
+     * lock operations that write these bytes rely on (user/usersync.h), so
+     * the same atomic load reads them; elsewhere a byte copy. */
+#if defined(__x86_64__) || defined(__i386__)
+    const bool atomic_here = true;
+#else
+    const bool atomic_here = ((uintptr_t)addr & (size - 1)) == 0;
+#endif
+    if (atomic_here) {
         switch (size) {
         case 1: return __atomic_load_n((const volatile uint8_t *)addr, __ATOMIC_RELAXED);
         case 2: return __atomic_load_n((const volatile uint16_t *)addr, __ATOMIC_RELAXED);
