@@ -144,6 +144,13 @@ enum object_type_id {
     TYPE_SOCKET = 12,    /* winsock */
     TYPE_JOB = 13,
     TYPE_TOKEN = 14,
+    /* Reserved for this round's kinds, one per branch: */
+    TYPE_SNAPSHOT = 15,  /* CreateToolhelp32Snapshot */
+    TYPE_MEMNOTIFY = 16, /* CreateMemoryResourceNotification */
+    TYPE_EVENTLOG = 17,  /* RegisterEventSource, OpenEventLog */
+    TYPE_WINSTA = 18,    /* window stations */
+    TYPE_DESKTOP = 19,   /* desktops */
+    TYPE_UPDATERES = 20, /* BeginUpdateResource */
     TYPE_COUNT = 32
 };
 
