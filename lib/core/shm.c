@@ -651,6 +651,48 @@ bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen)
     return true;
 }
 
+/* A process is dead (its pidfd said so).  Windows signals a process
+ * object only once the process's handles are closed and the mutexes it
+ * owned abandoned, so whoever learns of a death first finishes the
+ * reaping of the process's slot before telling anyone: here, or by
+ * waiting for the reaper already at work (bounded, in case that one
+ * dies and nobody resumes: then this caller does).  The slot is found
+ * by the pid, or by `process`, the object the caller is about to signal
+ * (CreateProcess's, which a prepared slot names). */
+void shm_finish_death(pid_t pid, struct object *process)
+{
+    if (!shm.self || pid <= 0)
+        return;
+    aoff_t poff = process ? arena_off(process) : 0;
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        struct proc_slot *s = &t[i];
+        uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+        uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+        bool mine;
+        if (st & SLOT_INIT_BY)
+            mine = (pid_t)(st & ~SLOT_INIT_BY) == pid;
+        else if (st == SLOT_LIVE || st == SLOT_PREPARED || st == SLOT_REAPING)
+            mine = __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE) == pid ||
+                   (poff && atomic_load_explicit(&s->creator_obj,
+                                                 memory_order_acquire) == poff);
+        else
+            continue;
+        if (!mine || s == shm.self)
+            continue;
+        for (int waited = 0; waited < 10000; waited++) { /* ~10 s */
+            if (shm_reap_if_dead(s, gen))
+                break;
+            st = atomic_load_explicit(&s->state, memory_order_acquire);
+            if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
+                st == SLOT_FREE || (st != SLOT_REAPING && !slot_dead(s, st)))
+                break; /* reaped, or alive (a recycled pid's new owner) */
+            struct timespec ms = {0, 1000000};
+            nanosleep(&ms, NULL);
+        }
+    }
+}
+
 static void reap_all_dead(void)
 {
     struct proc_slot *t = slots();

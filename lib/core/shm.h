@@ -136,6 +136,7 @@ void shm_slot_forget_creator(struct object *process);
 void shm_slot_cancel(struct proc_slot *s);
 char *shm_slot_env(struct proc_slot *s);
 bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen);
+void shm_finish_death(pid_t pid, struct object *process);
 struct proc_slot *shm_slot_of_pid(pid_t pid);
 struct proc_slot *shm_slot_of_process(struct object *process);
 

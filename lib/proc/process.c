@@ -448,6 +448,8 @@ static void process_exit_seen(void *ctx)
             known = true;
         }
     }
+    /* Its handles closed, its mutexes abandoned, before anyone learns. */
+    shm_finish_death((pid_t)p->pid, &p->hdr);
     process_finish(p, code, known);
     process_release(p);
     object_unref(&p->hdr); /* the watch's */
