@@ -590,7 +590,7 @@ static int child_killed_in_flight(void *arg)
     HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, uname_("inflight"));
     if (!e)
         return 1;
-    if (!strcmp(fault, "close_removed"))
+    if (!strcmp(fault, "close_removed") || !strcmp(fault, "down_held"))
         CloseHandle(e);
     HANDLE d;
     if (!strcmp(fault, "dup_counted"))
@@ -602,7 +602,8 @@ static int child_killed_in_flight(void *arg)
 START_TEST(test_count_in_flight_killed)
 {
     static const char *const faults[] = {"open_counted", "insert_index", "insert_published",
-                                         "close_removed", "dup_counted"};
+                                         "close_removed", "dup_counted", "up_held",
+                                         "down_held"};
     for (size_t k = 0; k < sizeof faults / sizeof *faults; k++) {
         HANDLE e = CreateEventA(NULL, TRUE, FALSE, uname_("inflight"));
         ck_assert_ptr_nonnull(e);

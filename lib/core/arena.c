@@ -43,7 +43,7 @@
 #include "core/wait.h"
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
-#define ARENA_VERSION 4          /* bump on any change of a shared layout or meaning */
+#define ARENA_VERSION 5          /* bump on any change of a shared layout or meaning */
 #define ARENA_MIN_BLOCK 64
 #define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 
@@ -125,21 +125,25 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct proc_slot, remote_defer),
         LAYOUT_FIELD(struct proc_slot, reaper),
         LAYOUT_FIELD(struct proc_slot, inbox_key),
-        LAYOUT_FIELD(struct proc_slot, reap_obj),
+        LAYOUT_FIELD(struct proc_slot, reap_rec),
         LAYOUT_FIELD(struct proc_slot, reap_index),
         LAYOUT_FIELD(struct proc_slot, reap_word),
         LAYOUT_FIELD(struct proc_slot, leaving),
         LAYOUT_FIELD(struct proc_slot, creator_obj),
         LAYOUT_SIZE(struct shm_thread),
         LAYOUT_SIZE(struct handle_intent),
-        LAYOUT_FIELD(struct handle_intent, obj),
+        LAYOUT_SIZE(struct count_rec),
+        LAYOUT_FIELD(struct count_rec, obj),
+        LAYOUT_FIELD(struct count_rec, state),
+        LAYOUT_FIELD(struct count_rec, owner),
+        LAYOUT_FIELD(struct handle_intent, cr),
         LAYOUT_FIELD(struct handle_intent, op),
         LAYOUT_FIELD(struct handle_intent, slot),
         LAYOUT_FIELD(struct handle_intent, slot_gen),
         LAYOUT_FIELD(struct handle_intent, index),
-        LAYOUT_FIELD(struct handle_intent, counted),
         LAYOUT_FIELD(struct handle_intent, word),
         LAYOUT_FIELD(struct shm_thread, intent),
+        LAYOUT_FIELD(struct shm_thread, scratch),
         LAYOUT_FIELD(struct shm_thread, claiming),
         LAYOUT_FIELD(struct shm_thread, next),
         LAYOUT_FIELD(struct shm_thread, tid),

@@ -224,7 +224,8 @@ static size_t rec_size(uint32_t len)
 }
 
 /* Under ns_lock: a new handle count and reference on the named object,
- * which must be of `type`. */
+ * which must be of `type`.  ERROR_RETRY (with *out referenced, no count)
+ * when someone is changing its count: see take_named_retry. */
 static DWORD take_named_locked(struct name_rec *r, const struct object_type *type,
                                struct object **out)
 {
@@ -232,9 +233,18 @@ static DWORD take_named_locked(struct name_rec *r, const struct object_type *typ
     if (object_type_of(o) != type)
         return ERROR_INVALID_HANDLE;
     object_ref(o);
-    handle_intent_open(o);
     *out = o;
-    return ERROR_SUCCESS;
+    return handle_intent_try_open(o) ? ERROR_SUCCESS : ERROR_RETRY;
+}
+
+/* After ERROR_RETRY: the namespace lock goes, the count's changer is
+ * waited for (never under the lock: a dead one's reaper needs it), and
+ * the caller looks the name up again. */
+static void take_named_retry(struct object *o)
+{
+    ns_unlock();
+    object_handle_wait_free(o);
+    object_unref(o);
 }
 
 /* Under ns_lock: gives o (one reference, one handle count from here on)
@@ -292,6 +302,7 @@ DWORD ns_create(const struct ws_name *name, const struct object_type *type,
     arena_init();
     (void)thread_current(); /* its intent record, before the lock */
     shm_deathwatch_start();
+again:
     ns_lock();
     aoff_t *b = buckets();
     if (!b) {
@@ -301,6 +312,10 @@ DWORD ns_create(const struct ws_name *name, const struct object_type *type,
     struct name_rec *r = lookup_locked(b, name, hash);
     if (r) {
         err = take_named_locked(r, type, out);
+        if (err == ERROR_RETRY) {
+            take_named_retry(*out);
+            goto again;
+        }
         *existed = !err;
         ns_unlock();
         return err;
@@ -325,11 +340,16 @@ DWORD ns_open(const struct ws_name *name, const struct object_type *type,
     arena_init();
     (void)thread_current(); /* its intent record, before the lock */
     shm_deathwatch_start();
+again:
     ns_lock();
     aoff_t *b = buckets();
     struct name_rec *r = b ? lookup_locked(b, name, hash) : NULL;
     if (r) {
         err = take_named_locked(r, type, found);
+        if (err == ERROR_RETRY) {
+            take_named_retry(*found);
+            goto again;
+        }
     } else if (b && cell_kind(type)) {
         struct object *o;
         err = cell_lookup(name, type, &o, NULL);

@@ -82,7 +82,10 @@
  *   - a handle count is always in a table entry or in the intent record of
  *     the thread moving it (handle.c), which a reaper finishes or undoes
  *     (handle_intent_reap) before it empties the dead table; a reaper
- *     emptying a table keeps the entry in flight in the slot (reap_obj);
+ *     emptying a table keeps the entry in flight in the slot (reap_rec);
+ *     every count change names its record in the count word itself, so
+ *     whether it was made is never in doubt (object.c, "Handle counts"),
+ *     and a reaper settles the dead records before changing any count;
  *   - a claim in progress on an object is recorded in the object (entry,
  *     claimer, state seen) under its lock, so whoever breaks a killed
  *     claimer's lock finishes it, and in the claimer's shm_thread (the
@@ -552,6 +555,16 @@ static void reap_contents(struct proc_slot *s)
     struct shm_thread *cache = arena_thread_unbind();
     ws_tsan_xproc_acquire(); /* everything the dead process touched */
     aoff_t next;
+    /* First the handle counts its threads (or a reaper before us) were
+     * changing, before we change any: a count word a dead record holds
+     * is let go of (object.c, "Handle counts"). */
+    for (aoff_t off = s->threads; off; off = next) {
+        struct shm_thread *r = arena_ptr(off);
+        next = r->next;
+        count_rec_settle(&r->intent.cr);
+        count_rec_settle(&r->scratch);
+    }
+    count_rec_settle(&s->reap_rec);
     for (aoff_t off = s->threads; off; off = next) {
         struct shm_thread *r = arena_ptr(off);
         next = r->next;
@@ -753,6 +766,17 @@ uint32_t shm_slot_tag(const struct proc_slot *s)
 {
     uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
     return ((gen & TAG_GEN_MASK) << TAG_INDEX_BITS) | (shm_slot_index(s) + 1);
+}
+
+void shm_reap_tag(uint32_t tag)
+{
+    uint32_t gen;
+    struct proc_slot *s = tag_slot(tag, &gen);
+    if (!s)
+        return;
+    uint32_t g = atomic_load_explicit(&s->gen, memory_order_acquire);
+    if ((g & TAG_GEN_MASK) == gen)
+        shm_reap_if_dead(s, g);
 }
 
 /* Is the tagged process gone?  For lock waiters that waited long. */
@@ -987,6 +1011,8 @@ static const char *const fault_names[FAULT_COUNT] = {
     [FAULT_INSERT_PUBLISHED] = "insert_published",
     [FAULT_CLOSE_REMOVED] = "close_removed",
     [FAULT_DUP_COUNTED] = "dup_counted",
+    [FAULT_UP_HELD] = "up_held",
+    [FAULT_DOWN_HELD] = "down_held",
     [FAULT_CLAIMING] = "claiming",
 };
 

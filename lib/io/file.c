@@ -426,7 +426,7 @@ void file_linger_scan(void)
         struct file_obj *f = lingering[i];
         if (handle_table_refers(&f->hdr)) {
             ; /* ours again: the fd is in use */
-        } else if (!atomic_load_explicit(&f->hdr.handles, memory_order_acquire) ||
+        } else if (!object_handle_count(&f->hdr) ||
                    holders_other_live(f->holders)) {
             file_release_mine(f);
         } else {
@@ -467,7 +467,7 @@ static void file_handle_closed(struct object *o)
     if (!file_has_mine(f) || handle_table_refers(&f->hdr))
         return;
     if (atomic_load_explicit(&f->given, memory_order_acquire) &&
-        atomic_load_explicit(&f->hdr.handles, memory_order_acquire) &&
+        object_handle_count(&f->hdr) &&
         !holders_other_live(f->holders) && linger_add(f))
         return;
     file_release_mine(f);
