@@ -224,8 +224,18 @@ static void arena_setup(void)
     ws_arena.size = ARENA_RESERVE;
     if (shm_attach(&p, &fresh)) {
         struct arena_header *h = p;
-        if (fresh)
+        /* A fresh session's first pages are backed before the header is
+         * written: a full /dev/shm fails here, not with SIGBUS. */
+        if (fresh && fallocate(shm_file_fd(), 0, 0, (off_t)ARENA_COMMIT_STEP) &&
+            errno != EOPNOTSUPP) {
+            munmap(p, ARENA_MAP_SIZE);
+            shm_give_up("no room in the directory for a session");
+            goto private;
+        }
+        if (fresh) {
             header_init(h);
+            atomic_store_explicit(&h->committed, ARENA_COMMIT_STEP, memory_order_release);
+        }
         if (h->magic == ARENA_MAGIC && h->version == ARENA_VERSION &&
             h->layout_id == arena_layout_id()) {
             ws_arena.base = p;
@@ -238,6 +248,7 @@ static void arena_setup(void)
         close(shm_lock_fd);
         shm_lock_fd = -1;
     }
+private:
     p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
@@ -247,10 +258,29 @@ static void arena_setup(void)
     header_init(p);
 }
 
+/* The calling thread's free-block caches (below). */
+static __thread struct shm_thread *tc;
+
+void arena_go_private(void)
+{
+    munmap(ws_arena.base, ARENA_MAP_SIZE);
+    void *p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        ws_panic("reserving the object arena", errno);
+    ws_arena.base = p;
+    ws_arena.shared = false;
+    header_init(p);
+    tc = NULL;
+}
+
 static void arena_join(void)
 {
     joining = true;
-    shm_attached();
+    if (!shm_attached()) {
+        arena_go_private();
+        shm_attached();
+    }
     joining = false;
 }
 
@@ -301,11 +331,9 @@ static int size_class(size_t size)
 
 #define TCACHE_MAX 32
 
-/* The calling thread's caches: in its shared record (struct shm_thread),
- * so a reaper gives them back when the process is killed; NULL before the
- * thread has a record and after it has given them back. */
-static __thread struct shm_thread *tc;
-
+/* The calling thread's caches (tc, above): in its shared record (struct
+ * shm_thread), so a reaper gives them back when the process is killed;
+ * NULL before the thread has a record and after it has given them back. */
 void arena_thread_bind(struct shm_thread *r)
 {
     tc = r;

@@ -34,6 +34,8 @@ void arena_thread_bind(struct shm_thread *r);
 struct shm_thread *arena_thread_unbind(void); /* until bound again */
 void arena_cache_reap(struct shm_thread *r);
 void arena_atfork_child(void); /* forgets the forking thread's caches */
+/* The session could not take us: a fresh private arena replaces it. */
+void arena_go_private(void);
 
 static inline void *arena_ptr(aoff_t off)
 {

@@ -481,15 +481,24 @@ static struct proc_slot *slot_take_over(void)
         reap_contents(s);
         DWORD err;
         struct object *p = ws_hooks.process_object_new(pid, &err);
-        if (!p || handle_table_init(s))
-            ws_panic("taking over a dead process's slot", ENOMEM);
+        if (!p || handle_table_init(s)) {
+            /* No room left in the arena: the slot goes back, empty. */
+            if (p)
+                object_unref(p);
+            handle_table_free(s);
+            shm.self = NULL;
+            atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+            return NULL;
+        }
         s->process_obj = arena_off(p);
         return s;
     }
     return NULL;
 }
 
-static void slot_register_self(void)
+/* Our slot; false when the table is full of live members (none dead to
+ * take over) or the arena has no room for our process object. */
+static bool slot_register_self(void)
 {
     pid_t pid = getpid();
     struct proc_slot *s = slot_adopt();
@@ -502,7 +511,7 @@ static void slot_register_self(void)
     }
     bool prepared = s != NULL; /* a child of CreateProcess: it inherited */
     if (!s && shm_slot_new(SLOT_LIVE, pid, &s) && !(s = slot_take_over()))
-        ws_panic("the process table is full", ENOSPC);
+        return false;
     shm.self = s;
     shm.self_index = shm_slot_index(s);
     handle_table_bind(s);
@@ -520,6 +529,7 @@ static void slot_register_self(void)
     }
     if (fds)
         unsetenv("WINSHIM_FDS");
+    return true;
 }
 
 /* ---- reaping ---- */
@@ -1173,19 +1183,42 @@ int shm_file_fd(void)
     return shm.fd;
 }
 
+void shm_give_up(const char *why)
+{
+    errno = ENOSPC;
+    shm_unusable(why);
+    if (shm.fd >= 0)
+        close(shm.fd); /* our shared flock goes with it */
+    shm.fd = -1;
+    if (shm_lock_fd >= 0)
+        unlock_session(shm_lock_fd);
+    shm_lock_fd = -1;
+}
+
+/* The session cannot take us (a full /dev/shm, a process table full of
+ * live members): said, and let go of; a private arena never fails so. */
+static bool join_failed(const char *why)
+{
+    if (!ws_arena.shared)
+        ws_panic(why, ENOMEM);
+    shm_give_up(why);
+    return false;
+}
+
 /* The arena is usable: join the process table. */
-void shm_attached(void)
+bool shm_attached(void)
 {
     struct arena_header *h = arena_hdr();
     if (!h->procs) {
         void *t = arena_alloc(PROC_SLOTS * sizeof(struct proc_slot));
         if (!t)
-            ws_panic("allocating the process table", ENOMEM);
+            return join_failed("no room for the process table");
         h->procs = arena_off(t);
     }
     fault_read_env();
     /* Registered first: reaping needs our tag (reap_claim). */
-    slot_register_self();
+    if (!slot_register_self())
+        return join_failed("the process table is full");
     if (shm_lock_fd >= 0) {
         reap_all_dead();
         sweep_stale_sessions();
@@ -1196,6 +1229,7 @@ void shm_attached(void)
         atexit(shm_detach);
         pthread_atfork(NULL, NULL, shm_atfork_child);
     }
+    return true;
 }
 
 /* Does every other member's slot say it is leaving (or its owner is
@@ -1293,7 +1327,12 @@ static void shm_atfork_child(void)
     ws_hooks.thread_atfork_reset();
     shm.self = NULL; /* the parent's: never reap or lock with its tag */
     fault_read_env();
-    slot_register_self();
+    if (!slot_register_self()) {
+        /* The table is full: this child goes on alone, privately. */
+        join_failed("the process table is full");
+        arena_go_private();
+        shm_attached();
+    }
     ws_hooks.process_atfork_reset();
 }
 

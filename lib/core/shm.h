@@ -115,7 +115,11 @@ static inline void ws_fault(int point)
 }
 
 bool shm_attach(void **base, bool *fresh);
-void shm_attached(void);
+/* Joins the process table; false (said on stderr, the session let go of)
+ * when the session cannot take this process: the caller goes private. */
+bool shm_attached(void);
+/* Lets go of a session mapped but not joined, saying why on stderr. */
+void shm_give_up(const char *why);
 extern int shm_lock_fd;
 int shm_file_fd(void);
 struct proc_slot *shm_self(void);
