@@ -136,7 +136,7 @@ static void round_of(const char *how, int round)
     snprintf(args, sizeof args, "holder %s %s", tag, how);
     spawn(args, &holder);
     HANDLE both[2] = {ready, holder.hProcess};
-    DWORD r = WaitForMultipleObjects(2, both, FALSE, 10000);
+    DWORD r = WaitForMultipleObjects(2, both, FALSE, 30000);
     ck_assert_msg(r == WAIT_OBJECT_0, "holder not ready: %#lx", (unsigned long)r);
     snprintf(args, sizeof args, "waiter %s", tag);
     spawn(args, &waiter);

@@ -72,9 +72,9 @@ struct arena_header {
     struct wordlock grow_lock;     /* serialises fallocate */
     aoff_t procs;                  /* struct proc_slot[PROC_SLOTS] */
     struct wordlock wait_all_lock; /* see wait.c */
-    struct wordlock ns_lock;       /* see namespace.c */
-    aoff_t ns_buckets;             /* aoff_t[NS_BUCKETS] */
-    uint32_t pad;
+    struct wordlock ns_lock;       /* the name table's growth (namespace.c) */
+    aoff_t ns_stripes;             /* struct ns_stripe[NS_STRIPES] */
+    _Atomic uint64_t ns_table;     /* the name table (namespace.c) */
     uint64_t layout_id;            /* arena_layout_id() of its builds */
     struct {
         struct wordlock lock;

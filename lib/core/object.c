@@ -230,20 +230,21 @@ void object_handle_close_rec(struct object *o, struct count_rec *rec)
     uint32_t n;
     rec_pending(rec, o, CR_DOWN_PENDING);
     if (o->obj_flags & OBJ_NAMED) {
+        uint32_t stripe;
         for (;;) {
             if (hc_try(o, rec, -1, 2, &n))
                 return;
-            ns_lock();
+            stripe = ns_lock_of(o);
             uint64_t w = atomic_load_explicit(&o->handles, memory_order_acquire);
             if (!HC_HOLDER(w) && HC_COUNT(w) == 1 && hc_try(o, rec, -1, 1, &n))
                 break;
-            ns_unlock();
+            ns_unlock_of(stripe);
             object_handle_wait_free(o);
         }
         bool last = n == 0;
         if (last)
             ns_remove_locked(o);
-        ns_unlock();
+        ns_unlock_of(stripe);
         if (last && type->last_close)
             type->last_close(o);
         if (last && (o->obj_flags & OBJ_GRANTED))

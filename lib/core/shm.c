@@ -797,10 +797,13 @@ bool shm_tag_dead(uint32_t tag)
         return start_time_of(tag_pid(tag)) == 0;
     uint32_t gen;
     struct proc_slot *s = tag_slot(tag, &gen);
-    if (!s || s == shm.self)
+    if (!s)
         return false;
     if ((atomic_load_explicit(&s->gen, memory_order_acquire) & TAG_GEN_MASK) != gen)
-        return true; /* reaped and reused since */
+        return true; /* reaped and reused since: also when by us, a dead
+                        owner's slot taken over (its locks are orphans) */
+    if (s == shm.self)
+        return false;
     uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
     if (st == SLOT_FREE || st == SLOT_REAPING)
         return true; /* a reaped slot's owner is dead: its locks are orphans */
