@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <ftw.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -698,6 +699,46 @@ START_TEST(test_notify_other_process)
 }
 END_TEST
 
+/* `--child exit`: leaves its event-log handles and a notification
+ * registration open and returns from main; exit closes them. */
+static int child_main(int argc, char **argv, int k)
+{
+    (void)argc;
+    (void)argv;
+    (void)k;
+    HANDLE c = OpenEventLogA(NULL, "Application");
+    HANDLE cev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    if (!c || !cev || !NotifyChangeEventLog(c, cev))
+        return 2;
+    HANDLE s = RegisterEventSourceA(NULL, "Leaver");
+    if (!s || !ReportEventA(s, EVENTLOG_INFORMATION_TYPE, 0, 1, NULL, 0, 0, NULL, NULL))
+        return 3;
+    return 0;
+}
+
+START_TEST(test_exit_with_open_handles)
+{
+    char self[PATH_MAX], line[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    ck_assert_int_gt(n, 0);
+    self[n] = 0;
+    snprintf(line, sizeof line, "\"%s\" --child exit", self);
+    STARTUPINFOA si = {.cb = sizeof si};
+    PROCESS_INFORMATION pi;
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, INFINITE), WAIT_OBJECT_0);
+    DWORD code = 0xcccccccc;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    HANDLE h = OpenEventLogA(NULL, "Application");
+    ck_assert_uint_eq(count_of(h), 1);
+    /* CloseHandle closes an event-log handle too (a winshim difference). */
+    ck_assert(CloseHandle(h));
+}
+END_TEST
+
 static Suite *eventlog_suite(void)
 {
     Suite *s = suite_create("eventlog");
@@ -722,8 +763,9 @@ static Suite *eventlog_suite(void)
     tcase_add_test(processes, test_concurrent_writers);
     tcase_add_test(processes, test_clear_while_writing);
     tcase_add_test(processes, test_notify_other_process);
+    tcase_add_test(processes, test_exit_with_open_handles);
     suite_add_tcase(s, processes);
     return s;
 }
 
-TEST_MAIN(eventlog_suite)
+TEST_MAIN_WITH_CHILD(eventlog_suite, child_main)
