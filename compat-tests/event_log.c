@@ -188,13 +188,15 @@ static void QueryEvents(DWORD start)
                     bDecreasing = FALSE;
                 dwPrevious = r->RecordNumber;
                 if (strcmp((const char *)(r + 1), PROVIDER_NAME) == 0) {
+                    DWORD pid = 0;
                     copies[nFound] = (PBYTE)malloc(r->Length);
                     memcpy(copies[nFound], r, r->Length);
                     found[nFound] = (EVENTLOGRECORD *)copies[nFound];
-                    /* Someone else's record under our name: skip it. */
-                    if (found[nFound]->DataLength >= sizeof(DWORD) &&
-                        *(DWORD *)(copies[nFound] + found[nFound]->DataOffset) ==
-                            GetCurrentProcessId())
+                    /* Someone else's record under our name: skip it.  The
+                     * data follows the strings, so it may be unaligned. */
+                    if (found[nFound]->DataLength >= sizeof(DWORD))
+                        memcpy(&pid, copies[nFound] + found[nFound]->DataOffset, sizeof pid);
+                    if (pid == GetCurrentProcessId())
                         nFound++;
                     else
                         free(copies[nFound]);

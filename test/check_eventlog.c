@@ -560,7 +560,9 @@ static DWORD check_records(HANDLE h, DWORD first, int *seen, int writers, int pe
             int w = (int)(e->EventID / 100000), k = (int)(e->EventID % 100000);
             ck_assert(w >= 0 && w < writers && k < per);
             ck_assert_uint_eq(e->EventCategory, w);
-            ck_assert_int_eq(*(DWORD *)(buf + off + e->DataOffset), e->EventID);
+            DWORD id; /* data follows the strings: not aligned */
+            memcpy(&id, buf + off + e->DataOffset, sizeof id);
+            ck_assert_uint_eq(id, e->EventID);
             char s[32];
             snprintf(s, sizeof s, "w%d k%d", w, k);
             ck_assert(!lstrcmpW(rec_string(e, 0), W(s)));
@@ -602,6 +604,48 @@ START_TEST(test_concurrent_writers)
         ck_assert_int_eq(seen[i], 1);
     free(seen);
     ck_assert(CloseEventLog(r));
+}
+END_TEST
+
+/* Threads: two share one handle, two have their own; a third reads. */
+static HANDLE shared_src;
+
+static DWORD WINAPI writer_thread(LPVOID arg)
+{
+    int w = (int)(INT_PTR)arg;
+    HANDLE h = w < 2 ? shared_src : RegisterEventSourceA(NULL, "Thread");
+    for (int k = 0; k < PER_WRITER; k++) {
+        char s[32];
+        snprintf(s, sizeof s, "w%d k%d", w, k);
+        LPCSTR strs[1] = {s};
+        DWORD id = (DWORD)(w * 100000 + k);
+        if (!ReportEventA(h, EVENTLOG_INFORMATION_TYPE, (WORD)w, id, NULL, 1, sizeof id, strs, &id))
+            return 1;
+    }
+    if (w >= 2)
+        DeregisterEventSource(h);
+    return 0;
+}
+
+START_TEST(test_threads)
+{
+    setenv("WINSHIM_EVENTLOG_SYSLOG", "0", 1);
+    shared_src = RegisterEventSourceA(NULL, "Thread");
+    HANDLE t[WRITERS];
+    for (int w = 0; w < WRITERS; w++)
+        t[w] = CreateThread(NULL, 0, writer_thread, (LPVOID)(INT_PTR)w, 0, NULL);
+    ck_assert_uint_eq(WaitForMultipleObjects(WRITERS, t, TRUE, INFINITE), WAIT_OBJECT_0);
+    for (int w = 0; w < WRITERS; w++) {
+        DWORD code;
+        ck_assert(GetExitCodeThread(t[w], &code));
+        ck_assert_uint_eq(code, 0);
+        CloseHandle(t[w]);
+    }
+    int *seen = calloc(WRITERS * PER_WRITER, sizeof *seen);
+    ck_assert_uint_eq(check_records(shared_src, 1, seen, WRITERS, PER_WRITER),
+                      WRITERS * PER_WRITER + 1);
+    free(seen);
+    ck_assert(DeregisterEventSource(shared_src));
 }
 END_TEST
 
@@ -761,6 +805,7 @@ static Suite *eventlog_suite(void)
     tcase_add_checked_fixture(processes, setup, teardown);
     tcase_set_timeout(processes, 60);
     tcase_add_test(processes, test_concurrent_writers);
+    tcase_add_test(processes, test_threads);
     tcase_add_test(processes, test_clear_while_writing);
     tcase_add_test(processes, test_notify_other_process);
     tcase_add_test(processes, test_exit_with_open_handles);
