@@ -429,6 +429,35 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* A writer killed inside write(2) leaves part of a record: readers stop
+ * before it and the next writer cuts it off. */
+START_TEST(test_torn_tail)
+{
+    HANDLE h = RegisterEventSourceA(NULL, "Torn");
+    ck_assert(ReportEventA(h, EVENTLOG_INFORMATION_TYPE, 0, 1, NULL, 0, 0, NULL, NULL));
+    ck_assert(ReportEventA(h, EVENTLOG_INFORMATION_TYPE, 0, 2, NULL, 0, 0, NULL, NULL));
+    int fd = open(spath("Application.log"), O_WRONLY | O_APPEND);
+    ck_assert_int_ge(fd, 0);
+    DWORD half[6] = {0x100, 0x654c664c, 3, 0, 0, 3};
+    ck_assert_int_eq(write(fd, half, sizeof half), (int)sizeof half);
+    close(fd);
+    HANDLE r = OpenEventLogA(NULL, "Application");
+    ck_assert_uint_eq(count_of(r), 2);
+    ck_assert(ReportEventA(h, EVENTLOG_INFORMATION_TYPE, 0, 3, NULL, 0, 0, NULL, NULL));
+    ck_assert_uint_eq(count_of(r), 3);
+    BYTE buf[4096];
+    for (DWORD i = 1; i <= 3; i++) {
+        EVENTLOGRECORD *e = read_one(r, EVENTLOG_SEQUENTIAL_READ | EVENTLOG_FORWARDS_READ, 0, buf);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_uint_eq(e->RecordNumber, i);
+        ck_assert_uint_eq(e->EventID, i);
+    }
+    ck_assert_ptr_null(read_one(r, EVENTLOG_SEQUENTIAL_READ | EVENTLOG_FORWARDS_READ, 0, buf));
+    CloseEventLog(r);
+    DeregisterEventSource(h);
+}
+END_TEST
+
 /* ---- backups and clearing ---- */
 
 START_TEST(test_backup_clear)
@@ -516,6 +545,53 @@ START_TEST(test_backup_clear)
     close(fd);
     ASSERT_FAILS(OpenBackupEventLogA(NULL, spath("text.evt")), ERROR_EVENTLOG_FILE_CORRUPT);
     ck_assert(CloseEventLog(reader));
+    ck_assert(DeregisterEventSource(h));
+}
+END_TEST
+
+/* A backup that wrapped around the end of its circular buffer, as
+ * Windows writes them once a log is full: the records from StartOffset
+ * to the end of the file, then from the header on. */
+START_TEST(test_wrapped_backup)
+{
+    HANDLE h = RegisterEventSourceA(NULL, "Wrap");
+    LPCSTR s[1] = {"a string long enough to matter"};
+    for (DWORD i = 1; i <= 3; i++)
+        ck_assert(ReportEventA(h, EVENTLOG_WARNING_TYPE, 0, i, NULL, 1, 0, s, NULL));
+    ck_assert(BackupEventLogA(h, spath("flat.evt")));
+    static BYTE flat[8192], wrapped[8192];
+    int fd = open(spath("flat.evt"), O_RDONLY);
+    ssize_t n = read(fd, flat, sizeof flat);
+    close(fd);
+    ck_assert_int_gt(n, 0x30 + 0x28);
+    DWORD hdr[12];
+    memcpy(hdr, flat, sizeof hdr);
+    DWORD r = hdr[5] - 0x30;               /* bytes of records */
+    DWORD first;                           /* length of the first record */
+    memcpy(&first, flat + 0x30, sizeof first);
+    DWORD c = r + 0x28 + 16;               /* the circular area */
+    DWORD split = first + 8;               /* the second record straddles */
+    DWORD start = 0x30 + c - split;
+    for (DWORD k = 0; k < r + 0x28; k++)
+        wrapped[0x30 + (start - 0x30 + k) % c] = flat[0x30 + k];
+    hdr[4] = start;                        /* StartOffset */
+    hdr[5] = 0x30 + (start - 0x30 + r) % c; /* EndOffset: the EOF record */
+    hdr[8] = 0x30 + c;                     /* MaxSize */
+    memcpy(wrapped, hdr, sizeof hdr);
+    fd = open(spath("wrapped.evt"), O_CREAT | O_WRONLY, 0600);
+    ck_assert_int_eq(write(fd, wrapped, 0x30 + c), (int)(0x30 + c));
+    close(fd);
+    HANDLE b = OpenBackupEventLogA(NULL, spath("wrapped.evt"));
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(count_of(b), 3);
+    ck_assert_uint_eq(oldest_of(b), 1);
+    BYTE buf[4096];
+    DWORD rd, need;
+    ck_assert(ReadEventLogW(b, EVENTLOG_SEQUENTIAL_READ | EVENTLOG_FORWARDS_READ, 0, buf,
+                            sizeof buf, &rd, &need));
+    ck_assert_uint_eq(rd, r);
+    ck_assert_mem_eq(buf, flat + 0x30, r);
+    ck_assert(CloseEventLog(b));
     ck_assert(DeregisterEventSource(h));
 }
 END_TEST
@@ -794,6 +870,8 @@ static Suite *eventlog_suite(void)
     tcase_add_test(basic, test_logs);
     tcase_add_test(basic, test_info);
     tcase_add_test(basic, test_backup_clear);
+    tcase_add_test(basic, test_torn_tail);
+    tcase_add_test(basic, test_wrapped_backup);
     suite_add_tcase(s, basic);
 
     TCase *errors = tcase_create("errors");
