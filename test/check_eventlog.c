@@ -292,8 +292,16 @@ START_TEST(test_logs)
     ck_assert(CloseEventLog(me));
     ck_assert_ptr_nonnull(me = RegisterEventSourceA(comp + 2, "x"));
     ck_assert(DeregisterEventSource(me));
-    ck_assert(CloseEventLog(sec));
+    /* A duplicate in the same process is the same log handle. */
+    HANDLE dup;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), sys, GetCurrentProcess(), &dup, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS));
     ck_assert(CloseEventLog(sys));
+    ck_assert_uint_eq(count_of(dup), 1);
+    ck_assert(ReportEventA(dup, EVENTLOG_WARNING_TYPE, 0, 3, NULL, 0, 0, NULL, NULL));
+    ck_assert_uint_eq(count_of(dup), 2);
+    ck_assert(CloseEventLog(sec));
+    sys = dup;
     ck_assert(CloseEventLog(unknown));
     ck_assert(DeregisterEventSource(src));
 }
