@@ -768,6 +768,61 @@ static __inline VOID SetThreadpoolCallbackPersistent(PTP_CALLBACK_ENVIRON pcbe)
 static __inline VOID DestroyThreadpoolEnvironment(PTP_CALLBACK_ENVIRON pcbe)
 { TpDestroyCallbackEnviron(pcbe); }
 
+/* Event logging (sys/eventlog.c); EVENTLOGRECORD is in winnt.h. */
+WINADVAPI BOOL WINAPI ClearEventLogA(HANDLE hEventLog, LPCSTR lpBackupFileName);
+WINADVAPI BOOL WINAPI ClearEventLogW(HANDLE hEventLog, LPCWSTR lpBackupFileName);
+WINADVAPI BOOL WINAPI BackupEventLogA(HANDLE hEventLog, LPCSTR lpBackupFileName);
+WINADVAPI BOOL WINAPI BackupEventLogW(HANDLE hEventLog, LPCWSTR lpBackupFileName);
+WINADVAPI BOOL WINAPI CloseEventLog(HANDLE hEventLog);
+WINADVAPI BOOL WINAPI DeregisterEventSource(HANDLE hEventLog);
+WINADVAPI BOOL WINAPI NotifyChangeEventLog(HANDLE hEventLog, HANDLE hEvent);
+WINADVAPI BOOL WINAPI GetNumberOfEventLogRecords(HANDLE hEventLog, PDWORD NumberOfRecords);
+WINADVAPI BOOL WINAPI GetOldestEventLogRecord(HANDLE hEventLog, PDWORD OldestRecord);
+WINADVAPI HANDLE WINAPI OpenEventLogA(LPCSTR lpUNCServerName, LPCSTR lpSourceName);
+WINADVAPI HANDLE WINAPI OpenEventLogW(LPCWSTR lpUNCServerName, LPCWSTR lpSourceName);
+WINADVAPI HANDLE WINAPI RegisterEventSourceA(LPCSTR lpUNCServerName, LPCSTR lpSourceName);
+WINADVAPI HANDLE WINAPI RegisterEventSourceW(LPCWSTR lpUNCServerName, LPCWSTR lpSourceName);
+WINADVAPI HANDLE WINAPI OpenBackupEventLogA(LPCSTR lpUNCServerName, LPCSTR lpFileName);
+WINADVAPI HANDLE WINAPI OpenBackupEventLogW(LPCWSTR lpUNCServerName, LPCWSTR lpFileName);
+WINADVAPI BOOL WINAPI ReadEventLogA(HANDLE hEventLog, DWORD dwReadFlags, DWORD dwRecordOffset,
+                                    LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                                    DWORD *pnBytesRead, DWORD *pnMinNumberOfBytesNeeded);
+WINADVAPI BOOL WINAPI ReadEventLogW(HANDLE hEventLog, DWORD dwReadFlags, DWORD dwRecordOffset,
+                                    LPVOID lpBuffer, DWORD nNumberOfBytesToRead,
+                                    DWORD *pnBytesRead, DWORD *pnMinNumberOfBytesNeeded);
+WINADVAPI BOOL WINAPI ReportEventA(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwEventID,
+                                   PSID lpUserSid, WORD wNumStrings, DWORD dwDataSize,
+                                   LPCSTR *lpStrings, LPVOID lpRawData);
+WINADVAPI BOOL WINAPI ReportEventW(HANDLE hEventLog, WORD wType, WORD wCategory, DWORD dwEventID,
+                                   PSID lpUserSid, WORD wNumStrings, DWORD dwDataSize,
+                                   LPCWSTR *lpStrings, LPVOID lpRawData);
+#ifdef UNICODE
+#define ClearEventLog ClearEventLogW
+#define BackupEventLog BackupEventLogW
+#define OpenEventLog OpenEventLogW
+#define RegisterEventSource RegisterEventSourceW
+#define OpenBackupEventLog OpenBackupEventLogW
+#define ReadEventLog ReadEventLogW
+#define ReportEvent ReportEventW
+#else
+#define ClearEventLog ClearEventLogA
+#define BackupEventLog BackupEventLogA
+#define OpenEventLog OpenEventLogA
+#define RegisterEventSource RegisterEventSourceA
+#define OpenBackupEventLog OpenBackupEventLogA
+#define ReadEventLog ReadEventLogA
+#define ReportEvent ReportEventA
+#endif
+
+#define EVENTLOG_FULL_INFO 0
+
+typedef struct _EVENTLOG_FULL_INFORMATION {
+    DWORD dwFull;
+} EVENTLOG_FULL_INFORMATION, *LPEVENTLOG_FULL_INFORMATION;
+
+WINADVAPI BOOL WINAPI GetEventLogInformation(HANDLE hEventLog, DWORD dwInfoLevel, LPVOID lpBuffer,
+                                             DWORD cbBufSize, LPDWORD pcbBytesNeeded);
+
 #ifdef __cplusplus
 }
 #endif
