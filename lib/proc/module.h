@@ -44,4 +44,13 @@ DWORD dllpath_check(const struct dll_name *d, DWORD flags);
 typedef DWORD dllpath_try_fn(const char *path, void *ctx);
 DWORD dllpath_each(const struct dll_name *d, DWORD flags, dllpath_try_fn *fn, void *ctx);
 
+/* A LOAD_LIBRARY_AS_DATAFILE (or _AS_IMAGE_RESOURCE) handle's mapping: the
+ * file's bytes as on disk, valid until FreeLibrary (resource.c); false
+ * for any other HMODULE. */
+bool module_datafile(HMODULE h, const uint8_t **p, size_t *len);
+
+/* BeginUpdateResource's kind (resource.c), for kinds.c. */
+struct object_type;
+extern const struct object_type updres_type;
+
 #endif
