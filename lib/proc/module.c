@@ -64,6 +64,7 @@
 #include "core/unicode.h"
 #include "io/path.h"
 #include "proc/module.h"
+#include "proc/peres.h"
 
 typedef BOOL(WINAPI *dll_entry)(HINSTANCE, DWORD, LPVOID);
 
@@ -665,6 +666,11 @@ static DWORD datafile_try(const char *path, void *arg)
     close(fd);
     if (p == MAP_FAILED)
         return ws_errno_to_win32(e);
+    struct pe_file pe;
+    if (!memcmp(magic, "MZ", 2) && pe_parse(p, (size_t)st.st_size, &pe)) {
+        munmap(p, (size_t)st.st_size);
+        return ERROR_BAD_EXE_FORMAT; /* "MZ" but no PE headers */
+    }
     struct module *m = calloc(1, sizeof *m);
     if (!m) {
         munmap(p, (size_t)st.st_size);
@@ -701,7 +707,7 @@ static HMODULE load_library(const void *name, bool wide, HANDLE file, DWORD flag
     DWORD err = name_utf8(name, wide, buf, sizeof buf);
     struct dll_name d;
     if (!err)
-        err = dllpath_parse(buf, &d);
+        err = (flags & DATAFILE_FLAGS) ? dllpath_parse_datafile(buf, &d) : dllpath_parse(buf, &d);
     if (err)
         return (HMODULE)ws_null(err);
     if ((err = dllpath_check(&d, flags))) {

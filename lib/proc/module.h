@@ -29,6 +29,8 @@ struct dll_name {
     bool system;   /* kernel32.dll and the other names of libwinshim */
 };
 DWORD dllpath_parse(const char *utf8, struct dll_name *out);
+/* The same for LOAD_LIBRARY_AS_DATAFILE: the file as named comes first. */
+DWORD dllpath_parse_datafile(const char *utf8, struct dll_name *out);
 void dllpath_free(struct dll_name *d);
 /* Is path's last component one of d's files (ignoring ASCII case)? */
 bool dllpath_matches(const struct dll_name *d, const char *path);
