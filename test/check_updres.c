@@ -608,6 +608,76 @@ START_TEST(update_threads)
 }
 END_TEST
 
+/* Truncated and scribbled-on files: whatever they hold, the reader and
+ * the writer stay inside the file (no crash; ASan builds check reads). */
+static BOOL CALLBACK any_lang(HMODULE h, LPCSTR type, LPCSTR name, WORD lang, LONG_PTR p)
+{
+    HRSRC r = FindResourceExA(h, type, name, lang);
+    if (r && SizeofResource(h, r)) {
+        const volatile unsigned char *d = LoadResource(h, r);
+        if (d)
+            (void)d[SizeofResource(h, r) - 1];
+    }
+    return TRUE;
+}
+
+static BOOL CALLBACK any_name(HMODULE h, LPCSTR type, LPSTR name, LONG_PTR p)
+{
+    EnumResourceLanguagesA(h, type, name, any_lang, p);
+    return TRUE;
+}
+
+static BOOL CALLBACK any_type(HMODULE h, LPSTR type, LONG_PTR p)
+{
+    EnumResourceNamesA(h, type, any_name, p);
+    return TRUE;
+}
+
+START_TEST(corrupt_files)
+{
+    char src[512], path[512];
+    snprintf(src, sizeof src, "%s/res64.dll", PE_DIR);
+    snprintf(path, sizeof path, "%s/bad.dll", work);
+    size_t len;
+    unsigned char *orig = slurp(src, &len);
+    for (int round = 0; round < 120; round++) {
+        size_t n = len;
+        unsigned char *p = malloc(len);
+        memcpy(p, orig, len);
+        if (round < 60) {
+            n = 0x40 + (len - 0x40) * (size_t)round / 60; /* truncated */
+        } else {
+            /* 16 bytes scribbled on, somewhere in the last 1.5 KiB (the
+             * resource section) or in the headers. */
+            unsigned seed = (unsigned)round * 2654435761u;
+            size_t at = round % 3 ? len - 1536 + seed % 1520 : 0x80 + seed % 0x180;
+            for (int i = 0; i < 16; i++)
+                p[at + i] = (unsigned char)(seed >> (i % 4 * 8)) ^ (unsigned char)i;
+        }
+        FILE *f = fopen(path, "wb");
+        fwrite(p, 1, n, f);
+        fclose(f);
+        free(p);
+        HMODULE h = LoadLibraryExA(path, NULL, LOAD_LIBRARY_AS_DATAFILE);
+        if (h) {
+            EnumResourceTypesA(h, any_type, 0);
+            ck_assert(FreeLibrary(h));
+        }
+        HANDLE u = BeginUpdateResourceA(path, FALSE);
+        if (u) {
+            UpdateResourceA(u, (LPCSTR)RT_RCDATA, MAKEINTRESOURCEA(9), EN, "new", 4);
+            if (EndUpdateResourceA(u, FALSE)) {
+                /* What was written is a file the reader accepts. */
+                h = load_data(path);
+                ck_assert_str_eq(res_text(h, (LPCSTR)RT_RCDATA, MAKEINTRESOURCEA(9), EN), "new");
+                ck_assert(FreeLibrary(h));
+            }
+        }
+    }
+    free(orig);
+}
+END_TEST
+
 /* ---- Windows' loader (Wine) on the rewritten files ---- */
 
 static void to_windows(const char *unix_path, char *out, size_t cap)
@@ -695,6 +765,7 @@ static Suite *updres_suite(void)
     tcase_add_test(up, update_delete_existing);
     tcase_add_test(up, update_errors);
     tcase_add_test(up, update_threads);
+    tcase_add_test(up, corrupt_files);
     suite_add_tcase(s, up);
     TCase *wine = tcase_create("wine");
     tcase_add_checked_fixture(wine, setup, teardown);

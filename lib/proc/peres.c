@@ -423,7 +423,10 @@ DWORD pe_rewrite(uint8_t **buf, size_t *len, struct res_item *items, size_t n)
     uint8_t *f = *buf;
     uint32_t opt = pe.opt;
     uint32_t salign = rd32(f + opt + OPT_SECTION_ALIGN), falign = rd32(f + opt + OPT_FILE_ALIGN);
-    if (!salign || !falign)
+    /* The specification's alignments: powers of two, FileAlignment at
+     * most 64 KiB, SectionAlignment at least FileAlignment. */
+    if (!falign || (falign & (falign - 1)) || falign > 0x10000 || salign < falign ||
+        (salign & (salign - 1)))
         return ERROR_BAD_EXE_FORMAT;
 
     /* The last section by address and by file offset; the resource one. */
@@ -432,6 +435,11 @@ DWORD pe_rewrite(uint8_t **buf, size_t *len, struct res_item *items, size_t n)
     for (int i = 0; i < pe.nsect; i++) {
         const uint8_t *s = f + pe.sect + (size_t)i * SECT_SIZE;
         uint32_t vs = rd32(s + 8), va = rd32(s + 12), raw = rd32(s + 16), ptr = rd32(s + 20);
+        /* Each section's data lies in the file, its pages below 2 GiB
+         * (what the writer may grow stays addressable). */
+        if ((raw && (uint64_t)ptr + raw > *len) ||
+            (uint64_t)va + (vs > raw ? vs : raw) + salign > 0x7fffffffu)
+            return ERROR_BAD_EXE_FORMAT;
         uint32_t vend = va + align_up(vs > raw ? vs : raw, salign);
         if (vend >= end_va)
             end_va = vend, last_va = i;
@@ -459,9 +467,15 @@ DWORD pe_rewrite(uint8_t **buf, size_t *len, struct res_item *items, size_t n)
         ptr = align_up((uint32_t)(*len > end_raw ? *len : end_raw), falign);
     }
     uint32_t tsize;
+    if (*len > 0x7fffffffu)
+        return ERROR_BAD_EXE_FORMAT;
     uint8_t *table = build_table(items, n, va, &tsize);
     if (!table)
         return ERROR_NOT_ENOUGH_MEMORY;
+    if ((uint64_t)va + tsize + salign > 0xffffffffu || (uint64_t)ptr + tsize + falign > 0xffffffffu) {
+        free(table);
+        return ERROR_NOT_ENOUGH_MEMORY; /* beyond what a PE image can address */
+    }
     uint32_t raw = align_up(tsize, falign);
     size_t nlen = (size_t)ptr + raw;
     uint8_t *nf = malloc(nlen);
