@@ -419,7 +419,8 @@ DWORD pe_rewrite(uint8_t **buf, size_t *len, struct res_item *items, size_t n)
         return err;
     if (pe.ndirs <= DIR_RESOURCE)
         return ERROR_BAD_EXE_FORMAT;
-    qsort(items, n, sizeof *items, item_cmp);
+    if (n)
+        qsort(items, n, sizeof *items, item_cmp);
     uint8_t *f = *buf;
     uint32_t opt = pe.opt;
     uint32_t salign = rd32(f + opt + OPT_SECTION_ALIGN), falign = rd32(f + opt + OPT_FILE_ALIGN);
