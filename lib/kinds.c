@@ -41,6 +41,7 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_SOCKET] = &socket_type,
     [TYPE_TOKEN] = &token_type,
     [TYPE_EVENTLOG] = &evlog_type,
+    [TYPE_UPDATERES] = &updres_type,
 };
 const layout_mixer ws_layout_mixers[] = {
     filelock_layout_mix,
