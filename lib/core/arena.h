@@ -72,7 +72,7 @@ struct arena_header {
     struct wordlock wait_all_lock; /* see wait.c */
     struct wordlock ns_lock;       /* see namespace.c */
     aoff_t ns_buckets;             /* aoff_t[NS_BUCKETS] */
-    uint32_t pad;
+    _Atomic aoff_t file_locks;     /* io/filelock.c: lock counts by file */
     uint64_t layout_id;            /* arena_layout_id() of its builds */
     struct {
         struct wordlock lock;

@@ -29,11 +29,18 @@
 #include "sync/sync.h"
 
 /* A positioned transfer on a synchronous handle leaves the file pointer
- * after the bytes moved, as Windows does. */
-static void disk_seek_after(int fd, const int64_t *at, DWORD done)
+ * after the bytes moved, as Windows does: kept in the shared object until
+ * something uses the pointer (file.c, file_sync_pointer), so a database's
+ * pread/pwrite need no lseek.  A standard handle's fd is also the C
+ * library's: its offset is written at once. */
+static void disk_seek_after(struct file_obj *f, int fd, const int64_t *at, DWORD done)
 {
-    if (at)
+    if (!at)
+        return;
+    if (f->flags & FILE_OBJ_STD)
         lseek(fd, (off_t)(*at + done), SEEK_SET);
+    else
+        atomic_store_explicit(&f->ptr_pending, *at + done + 1, memory_order_release);
 }
 
 static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
@@ -44,6 +51,8 @@ static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
         return ERROR_INVALID_HANDLE;
     if (f->flags & FILE_OBJ_DIRECTORY)
         return ERROR_INVALID_FUNCTION;
+    if (!at)
+        file_sync_pointer(f, fd);
     DWORD err;
     if (len && (err = filelock_check(f, at, len, false)))
         return err;
@@ -64,7 +73,7 @@ static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
         total += n;
         pos += n;
     }
-    disk_seek_after(fd, at, total);
+    disk_seek_after(f, fd, at, total);
     *done = total;
     /* A positioned read that finds nothing is an error on Windows (a read
      * at the file pointer just returns 0 bytes). */
@@ -82,6 +91,8 @@ static DWORD disk_write(struct file_obj *f, const void *buf, DWORD len,
     DWORD err;
     int64_t end;
     struct stat st;
+    if (!at)
+        file_sync_pointer(f, fd);
     if (!at && (f->flags & FILE_OBJ_APPEND_ONLY) && fstat(fd, &st) == 0) {
         end = st.st_size; /* O_APPEND writes land at the end, not the pointer */
         if (len && (err = filelock_check(f, &end, len, true)))
@@ -104,7 +115,7 @@ static DWORD disk_write(struct file_obj *f, const void *buf, DWORD len,
         total += n;
         pos += n;
     }
-    disk_seek_after(fd, at, total);
+    disk_seek_after(f, fd, at, total);
     *done = total;
     return ERROR_SUCCESS;
 }
@@ -319,6 +330,8 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     if ((err = file_new(fd, ops, r->access, objflags, &f)))
         return err;
     f->share = r->share;
+    if (ops == &disk_file_ops && !S_ISDIR(st.st_mode))
+        filelock_bind(f, &st);
     if ((r->flags & FILE_FLAG_DELETE_ON_CLOSE) && (err = keep_path(f, r->path))) {
         object_handle_close(&f->hdr);
         object_unref(&f->hdr);
@@ -751,7 +764,7 @@ static DWORD lock_handle(HANDLE h, uint64_t off, uint64_t len, bool exclusive,
     DWORD err = file_get(h, 0, &f, &granted);
     if (err)
         return err;
-    fd = file_fd(&f->hdr);
+    fd = file_fd_of(f); /* not file_fd: a lock leaves the file pointer alone */
     if (!(granted & (FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA)))
         err = ERROR_ACCESS_DENIED;
     else if (fd < 0 || f->kind != FILE_KIND_DISK || (f->flags & FILE_OBJ_DIRECTORY))
