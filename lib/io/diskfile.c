@@ -206,17 +206,21 @@ static DWORD keep_path(struct file_obj *f, const char *p)
  * O_RDONLY otherwise, O_PATH as the last resort for an attribute-only
  * handle on an unreadable file. */
 static int open_fd(const char *path, bool write, bool read_only_ok, int extra,
-                   mode_t mode)
+                   mode_t mode, int *flags)
 {
     /* O_NONBLOCK: a FIFO must not block the open (it is cleared after). */
     int base = O_CLOEXEC | O_NOCTTY | O_NONBLOCK | extra;
-    int fd = open(path, base | (write ? O_RDWR : O_RDONLY), mode);
+    *flags = base | (write ? O_RDWR : O_RDONLY);
+    int fd = open(path, *flags, mode);
     if (fd < 0 && write && errno == EACCES)
-        fd = open(path, base | O_WRONLY, mode);
+        fd = open(path, *flags = base | O_WRONLY, mode);
     if (fd < 0 && !write && errno == EACCES && read_only_ok && !(extra & O_CREAT))
-        fd = open(path, O_CLOEXEC | O_PATH);
+        fd = open(path, *flags = O_CLOEXEC | O_PATH);
     if (fd < 0 && errno == EISDIR)
-        fd = open(path, O_CLOEXEC | O_RDONLY | O_DIRECTORY);
+        fd = open(path, *flags = O_CLOEXEC | O_RDONLY | O_DIRECTORY);
+    /* What F_GETFL would say (the open-only flags aside), so that the
+     * caller needs not ask. */
+    *flags &= ~(O_CLOEXEC | O_NOCTTY | O_CREAT | O_EXCL);
     return fd;
 }
 
@@ -229,21 +233,21 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     int extra = (r->flags & FILE_FLAG_WRITE_THROUGH) ? O_DSYNC : 0;
     mode_t mode = (r->attrs & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
     bool created = false;
-    int fd = -1;
+    int fd = -1, fl = -1;
     *existed = false;
 
     for (int tries = 0; fd < 0 && tries < 100; tries++) {
         switch (r->disposition) {
         case CREATE_NEW:
             fd = open_fd(r->path, want_write || !attr_only, false,
-                         extra | O_CREAT | O_EXCL, mode);
+                         extra | O_CREAT | O_EXCL, mode, &fl);
             if (fd < 0)
                 return errno == EEXIST ? ERROR_FILE_EXISTS : path_error(errno, r->path);
             created = true;
             break;
         case CREATE_ALWAYS:
         case OPEN_ALWAYS:
-            fd = open_fd(r->path, want_write, attr_only, extra, 0);
+            fd = open_fd(r->path, want_write, attr_only, extra, 0, &fl);
             if (fd >= 0) {
                 *existed = true;
                 break;
@@ -251,13 +255,13 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
             if (errno != ENOENT)
                 return path_error(errno, r->path);
             fd = open_fd(r->path, want_write || !attr_only, false,
-                         extra | O_CREAT | O_EXCL, mode);
+                         extra | O_CREAT | O_EXCL, mode, &fl);
             if (fd < 0 && errno != EEXIST)
                 return path_error(errno, r->path);
             created = fd >= 0;
             break; /* EEXIST: it appeared meanwhile; open it */
         default: /* OPEN_EXISTING, TRUNCATE_EXISTING */
-            fd = open_fd(r->path, want_write, attr_only, extra, 0);
+            fd = open_fd(r->path, want_write, attr_only, extra, 0, &fl);
             if (fd < 0)
                 return path_error(errno, r->path);
             *existed = true;
@@ -295,13 +299,17 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     }
     bool held = false;
     if (!err)
-        err = filelock_share_acquire(fd, r->access, r->share, &held);
+        err = filelock_share_acquire(fd, fl, r->access, r->share, &held);
     if (!err && *existed && !S_ISDIR(st.st_mode) &&
         (r->disposition == CREATE_ALWAYS || r->disposition == TRUNCATE_EXISTING) &&
         ftruncate(fd, 0) < 0)
         err = ws_errno_to_win32(errno);
-    if (!err && (created || (*existed && r->disposition == CREATE_ALWAYS)))
-        attrs_store(r->path, fd, (r->attrs & ATTRS_STORED) | FILE_ATTRIBUTE_ARCHIVE);
+    /* A file just made has no attribute to remove: ARCHIVE alone (the
+     * default) needs no system call there. */
+    DWORD bits = (r->attrs & ATTRS_STORED) | FILE_ATTRIBUTE_ARCHIVE;
+    if (!err && ((created && bits != FILE_ATTRIBUTE_ARCHIVE) ||
+                 (*existed && r->disposition == CREATE_ALWAYS)))
+        attrs_store(r->path, fd, bits);
     if (err) {
         close(fd);
         if (created)
@@ -309,7 +317,6 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
         return err;
     }
 
-    int fl = fcntl(fd, F_GETFL);
     if (fl >= 0 && !(fl & O_PATH)) {
         fl &= ~O_NONBLOCK;
         if ((r->access & FILE_APPEND_DATA) && !(r->access & FILE_WRITE_DATA)) {

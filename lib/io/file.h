@@ -257,9 +257,10 @@ void filelock_release_all(struct file_obj *f); /* the object is going */
  * before its first handle). */
 struct stat;
 void filelock_bind(struct file_obj *f, const struct stat *st);
-/* Share modes: takes the share-mode locks of a new open on fd, or fails
- * with ERROR_SHARING_VIOLATION (*held: locks were taken). */
-DWORD filelock_share_acquire(int fd, ACCESS_MASK access, DWORD share, bool *held);
+/* Share modes: takes the share-mode locks of a new open on fd (whose
+ * F_GETFL flags are fl, or -1: unknown), or fails with
+ * ERROR_SHARING_VIOLATION (*held: locks were taken). */
+DWORD filelock_share_acquire(int fd, int fl, ACCESS_MASK access, DWORD share, bool *held);
 /* Would an open of fd's file with access/share conflict?  With keep_gate
  * and no conflict, the file's gate stays held (no open can slip in) until
  * filelock_gate_release: DeleteFile and MoveFile act under it. */

@@ -506,40 +506,62 @@ static unsigned share_facts(ACCESS_MASK access, DWORD share)
 }
 
 /* Under the gate: would an open asserting `facts` conflict with an
- * existing one? */
+ * existing one?  The bytes to probe (for an access it wants, the matching
+ * DENY byte; for a share bit it withholds, the matching ACC byte) are
+ * asked in contiguous runs, one F_OFD_GETLK each: a run holds only bytes
+ * to probe, so any lock found in it is a conflict (an exclusive open for
+ * reading and writing asks once, bytes 0..4). */
 static DWORD share_conflict(int fd, unsigned facts)
 {
+    unsigned probe = 0;
     for (int i = 0; i < 3; i++) {
-        int probe = -1;
         if (facts & (1u << (ACC_READ + i)))
-            probe = DENY_READ + i; /* we want it: is it denied? */
-        bool busy = false;
-        if (probe >= 0 && !ofd_busy(fd, F_WRLCK, SHARE_BASE + probe, 1, &busy) && busy)
-            return ERROR_SHARING_VIOLATION;
-        if (facts & (1u << (DENY_READ + i))) {
-            busy = false;
-            if (!ofd_busy(fd, F_WRLCK, SHARE_BASE + ACC_READ + i, 1, &busy) && busy)
-                return ERROR_SHARING_VIOLATION;
+            probe |= 1u << (DENY_READ + i); /* we want it: is it denied? */
+        if (facts & (1u << (DENY_READ + i)))
+            probe |= 1u << (ACC_READ + i); /* we deny it: does anyone have it? */
+    }
+    for (int i = 0; i < 6;) {
+        if (!(probe & (1u << i))) {
+            i++;
+            continue;
         }
+        int j = i;
+        while (j < 6 && (probe & (1u << j)))
+            j++;
+        bool busy = false;
+        if (!ofd_busy(fd, F_WRLCK, SHARE_BASE + i, j - i, &busy) && busy)
+            return ERROR_SHARING_VIOLATION;
+        i = j;
     }
     return ERROR_SUCCESS;
 }
 
-DWORD filelock_share_acquire(int fd, ACCESS_MASK access, DWORD share, bool *held)
+DWORD filelock_share_acquire(int fd, int fl, ACCESS_MASK access, DWORD share, bool *held)
 {
     *held = false;
     unsigned facts = share_facts(access, share);
     if (!facts)
         return ERROR_SUCCESS;
-    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0)
+        fl = fcntl(fd, F_GETFL);
     if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY || (fl & O_PATH))
         return ERROR_SUCCESS; /* cannot hold read locks: see the limits */
     if (gate_lock(fd) < 0)
         return ERROR_SUCCESS; /* no flock here (some network file systems) */
     DWORD err = share_conflict(fd, facts);
-    for (int i = 0; !err && i < 6; i++)
-        if ((facts & (1u << i)) && ofd_lock(fd, F_RDLCK, SHARE_BASE + i, 1, false))
-            err = ERROR_SUCCESS; /* a file system without OFD locks */
+    /* One shared OFD lock per run of fact bytes (they merge anyway). */
+    for (int i = 0; !err && i < 6;) {
+        if (!(facts & (1u << i))) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 6 && (facts & (1u << j)))
+            j++;
+        ofd_lock(fd, F_RDLCK, SHARE_BASE + i, j - i, false); /* fails only
+                                        * where there are no OFD locks at all */
+        i = j;
+    }
     gate_unlock(fd);
     *held = !err;
     return err;
