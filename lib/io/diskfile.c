@@ -246,6 +246,17 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
             created = true;
             break;
         case CREATE_ALWAYS:
+            /* Usually made anew (a journal, an output file): creating
+             * first saves a failed open; EEXIST goes on as OPEN_ALWAYS. */
+            fd = open_fd(r->path, want_write || !attr_only, false,
+                         extra | O_CREAT | O_EXCL, mode, &fl);
+            if (fd >= 0) {
+                created = true;
+                break;
+            }
+            if (errno != EEXIST)
+                return path_error(errno, r->path);
+            /* fall through */
         case OPEN_ALWAYS:
             fd = open_fd(r->path, want_write, attr_only, extra, 0, &fl);
             if (fd >= 0) {
