@@ -224,6 +224,13 @@ static int open_fd(const char *path, bool write, bool read_only_ok, int extra,
     return fd;
 }
 
+/* An O_CREAT | O_EXCL open failed: ENOENT there can only be a missing
+ * directory (a dangling link at the name is EEXIST), no stat needed. */
+static DWORD create_error(int e, const char *path)
+{
+    return e == ENOENT ? ERROR_PATH_NOT_FOUND : path_error(e, path);
+}
+
 static DWORD create_open(const struct create_req *r, struct file_obj **out,
                          bool *existed)
 {
@@ -242,7 +249,7 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
             fd = open_fd(r->path, want_write || !attr_only, false,
                          extra | O_CREAT | O_EXCL, mode, &fl);
             if (fd < 0)
-                return errno == EEXIST ? ERROR_FILE_EXISTS : path_error(errno, r->path);
+                return errno == EEXIST ? ERROR_FILE_EXISTS : create_error(errno, r->path);
             created = true;
             break;
         case CREATE_ALWAYS:
@@ -255,7 +262,7 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
                 break;
             }
             if (errno != EEXIST)
-                return path_error(errno, r->path);
+                return create_error(errno, r->path);
             /* fall through */
         case OPEN_ALWAYS:
             fd = open_fd(r->path, want_write, attr_only, extra, 0, &fl);
