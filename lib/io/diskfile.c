@@ -208,8 +208,9 @@ static DWORD keep_path(struct file_obj *f, const char *p)
 static int open_fd(const char *path, bool write, bool read_only_ok, int extra,
                    mode_t mode, int *flags)
 {
-    /* O_NONBLOCK: a FIFO must not block the open (it is cleared after). */
-    int base = O_CLOEXEC | O_NOCTTY | O_NONBLOCK | extra;
+    /* O_NONBLOCK: a FIFO must not block the open (it is cleared after);
+     * O_CREAT | O_EXCL makes a regular file, which needs none. */
+    int base = O_CLOEXEC | O_NOCTTY | ((extra & O_EXCL) ? 0 : O_NONBLOCK) | extra;
     *flags = base | (write ? O_RDWR : O_RDONLY);
     int fd = open(path, *flags, mode);
     if (fd < 0 && write && errno == EACCES)
@@ -336,12 +337,13 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     }
 
     if (fl >= 0 && !(fl & O_PATH)) {
-        fl &= ~O_NONBLOCK;
+        int want = fl & ~O_NONBLOCK;
         if ((r->access & FILE_APPEND_DATA) && !(r->access & FILE_WRITE_DATA)) {
             objflags |= FILE_OBJ_APPEND_ONLY;
-            fl |= O_APPEND;
+            want |= O_APPEND;
         }
-        fcntl(fd, F_SETFL, fl);
+        if (want != fl)
+            fcntl(fd, F_SETFL, want);
     }
     if (held)
         objflags |= FILE_OBJ_SHARE_LOCKED;
