@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -37,7 +38,7 @@
 #define DB_PAGE 4096
 #define DB_LOCK_OFF 0x40000000u /* the lock bytes, past the data (SQLite's) */
 
-static char db_path[256], jr_path[256];
+static char db_path[256], jr_path[300];
 static WCHAR db_wpath[256], jr_wpath[256];
 static char page[DB_PAGE];
 
@@ -151,6 +152,96 @@ static double cpu_per_txn(void (*txn)(long), long n, int rounds)
     return best;
 }
 
+/* ---- the file path, call by call (ns/op, best of 5) ---- */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static double best_of(void (*fn)(long), long n)
+{
+    double best = 1e30;
+    fn(n / 10);
+    for (int r = 0; r < 5; r++) {
+        double t0 = now();
+        fn(n);
+        double t = (now() - t0) / n;
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
+static void c_attr_missing(long n)
+{
+    for (long i = 0; i < n; i++)
+        if (GetFileAttributesW(jr_wpath) != INVALID_FILE_ATTRIBUTES)
+            abort();
+}
+
+static void p_stat_missing(long n)
+{
+    struct stat st;
+    for (long i = 0; i < n; i++)
+        if (stat(jr_path, &st) == 0)
+            abort();
+}
+
+static void c_read_at(long n)
+{
+    DWORD done;
+    for (long i = 0; i < n; i++) {
+        OVERLAPPED ov = {.Offset = page_of(i, 0) * DB_PAGE};
+        if (!ReadFile(db_h, page, DB_PAGE, &done, &ov))
+            abort();
+    }
+}
+
+static void p_pread(long n)
+{
+    for (long i = 0; i < n; i++)
+        if (pread(db_fd, page, DB_PAGE, (off_t)page_of(i, 0) * DB_PAGE) != DB_PAGE)
+            abort();
+}
+
+static void c_create_delete(long n)
+{
+    for (long i = 0; i < n; i++) {
+        HANDLE j = CreateFileW(jr_wpath, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+                               CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (j == INVALID_HANDLE_VALUE)
+            abort();
+        CloseHandle(j);
+        if (!DeleteFileW(jr_wpath))
+            abort();
+    }
+}
+
+static void p_create_delete(long n)
+{
+    for (long i = 0; i < n; i++) {
+        int j = open(jr_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (j < 0)
+            abort();
+        close(j);
+        if (unlink(jr_path) < 0)
+            abort();
+    }
+}
+
+static void bench_file_calls(long n)
+{
+    row("GetFileAttributesW, missing file", best_of(c_attr_missing, n),
+        "vs stat, missing file", best_of(p_stat_missing, n), "");
+    row("ReadFile 4 KiB at an OVERLAPPED offset", best_of(c_read_at, n), "vs pread",
+        best_of(p_pread, n), "");
+    row("CreateFile(CREATE_ALWAYS)+Close+DeleteFile", best_of(c_create_delete, n / 10),
+        "vs open(O_CREAT)+close+unlink", best_of(p_create_delete, n / 10), "");
+}
+
 void bench_db(long n)
 {
     const char *dir = getenv("TMPDIR");
@@ -188,6 +279,7 @@ void bench_db(long n)
         if (wr < w)
             w = wr;
     }
+    bench_file_calls(n * 10);
     row("db workload: 1 txn (CPU time, user+sys)", w, "vs POSIX calls, same files", p,
         "target <= 1.05x");
     CloseHandle(db_h);
