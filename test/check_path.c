@@ -225,8 +225,7 @@ START_TEST(test_conversion)
 {
     WCHAR w[1200];
     /* ASCII paths of 259 and of 900 characters (past the stack buffer):
-     * directories of 49-character
-     * names, then a file. */
+     * directories of 49-character names, then a file. */
     for (int len = 259; len <= 900; len += 641) {
         char dir[1000] = "";
         size_t k = 0, dl = 0;
