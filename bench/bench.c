@@ -100,9 +100,12 @@ void row_unit(const char *name, double value, const char *unit, const char *base
         if (ratio)
             printf("%-44s %10.1f %-6s %-30s %10.1f %6.2fx  %s\n", name, value, unit, base,
                    base_value, ratio, target);
+        else if (base_value)
+            printf("%-44s %10.1f %-6s %-30s %10.1f %7s  %s\n", name, value, unit, base,
+                   base_value, "-", target);
         else
-            printf("%-44s %10.1f %-6s %-30s %10s %7s  %s\n", name, value, unit, base,
-                   base_value ? "" : "-", "-", target);
+            printf("%-44s %10.1f %-6s %-30s %10s %7s  %s\n", name, value, unit, base, "-",
+                   "-", target);
         fflush(stdout);
     }
 }
