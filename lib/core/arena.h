@@ -74,6 +74,7 @@ struct arena_header {
     struct wordlock wait_all_lock; /* see wait.c */
     struct wordlock ns_lock;       /* the name table's growth (namespace.c) */
     aoff_t ns_stripes;             /* struct ns_stripe[NS_STRIPES] */
+    _Atomic aoff_t file_locks;     /* io/filelock.c: lock counts by file */
     _Atomic uint64_t ns_table;     /* the name table (namespace.c) */
     uint64_t layout_id;            /* arena_layout_id() of its builds */
     struct {
