@@ -89,6 +89,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct arena_header, wait_all_lock),
         LAYOUT_FIELD(struct arena_header, ns_lock),
         LAYOUT_FIELD(struct arena_header, ns_stripes),
+        LAYOUT_FIELD(struct arena_header, file_locks),
         LAYOUT_FIELD(struct arena_header, ns_table),
         LAYOUT_FIELD(struct arena_header, layout_id),
         LAYOUT_FIELD(struct arena_header, free_lists),
