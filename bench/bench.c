@@ -389,6 +389,55 @@ static void b_xproc_events(long n)
     waitpid(pid, NULL, 0);
 }
 
+/* Names at scale (issue 19, D8): creating and closing a new name while
+ * `held` other names exist, for a flat cost from a thousand to a million. */
+static long fresh_serial;
+
+static void swprintf_ascii(WCHAR *out, size_t cap, const char *fmt, long v)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, fmt, v);
+    size_t i = 0;
+    for (; buf[i] && i + 1 < cap; i++)
+        out[i] = (WCHAR)buf[i];
+    out[i] = 0;
+}
+
+static void b_create_fresh_name(long n)
+{
+    WCHAR name[48];
+    for (long i = 0; i < n; i++) {
+        swprintf_ascii(name, 48, "Local\\wsbench_fresh_%ld", fresh_serial++);
+        CloseHandle(CreateEventW(NULL, TRUE, FALSE, name));
+    }
+}
+
+static double names_held_cost(long held, HANDLE **keep)
+{
+    WCHAR name[48];
+    *keep = malloc(held * sizeof **keep);
+    for (long i = 0; i < held; i++) {
+        swprintf_ascii(name, 48, "Local\\wsbench_held_%ld", i);
+        (*keep)[i] = CreateEventW(NULL, TRUE, FALSE, name);
+    }
+    return best_ns_per_op(b_create_fresh_name, 20000);
+}
+
+static void bench_names_at_scale(void)
+{
+    HANDLE *small, *big;
+    double few = names_held_cost(1000, &small);
+    for (long i = 0; i < 1000; i++)
+        CloseHandle(small[i]);
+    free(small);
+    double lots = names_held_cost(1000000, &big);
+    for (long i = 0; i < 1000000; i++)
+        CloseHandle(big[i]);
+    free(big);
+    row("CreateEvent(new name)+Close, 10^6 names held", lots, "vs 10^3 names held", few,
+        "target <= 1.5x");
+}
+
 static void bench_processes(long n)
 {
     named_keep = CreateEventW(NULL, TRUE, FALSE, u"Local\\wsbench_named");
@@ -1239,13 +1288,16 @@ int main(int argc, char **argv)
             out_form = OUT_JSON;
         else if (!strcmp(argv[i], "--csv"))
             out_form = OUT_CSV;
-        else if (!strcmp(argv[i], "--db-only") || !strcmp(argv[i], "--db-posix")) {
+        else if (!strcmp(argv[i], "--names")) {
+            bench_names_at_scale(); /* just the names row */
+            return 0;
+        } else if (!strcmp(argv[i], "--db-only") || !strcmp(argv[i], "--db-posix")) {
             /* Just one side of the database workload, for strace -c/perf. */
             bench_db_only(i + 1 < argc ? atol(argv[i + 1]) : 10000,
                           !strcmp(argv[i], "--db-posix"));
             return 0;
         } else {
-            fprintf(stderr, "usage: bench [--json | --csv | --db-only N | --db-posix N]\n");
+            fprintf(stderr, "usage: bench [--json | --csv | --names | --db-only N | --db-posix N]\n");
             return 2;
         }
     }
@@ -1301,6 +1353,7 @@ int main(int argc, char **argv)
     row("ping-pong, 2 auto-reset events, one CPU", epp, "vs raw futex ping-pong",
         fpp, "target <= 1.2x");
     bench_processes(N / 10);
+    bench_names_at_scale();
 
     bench_usersync();
     bench_iocp(N / 4);

@@ -74,6 +74,57 @@ static int child_open_and_set(void *name)
     return SetEvent(h) ? 0 : 2;
 }
 
+/* ---- the name table grows under concurrent use ---- */
+
+#define GROW_NAMES 40000
+
+static int child_grow_names(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    char name[64];
+    static HANDLE h[GROW_NAMES];
+    for (int i = 0; i < GROW_NAMES; i++) {
+        snprintf(name, sizeof name, "%s_%d_%d", uname_("grow"), id, i);
+        if (!(h[i] = CreateEventA(NULL, TRUE, FALSE, name)) || GetLastError())
+            return 1;
+        /* And the parent's names, while the table doubles under us. */
+        snprintf(name, sizeof name, "%s_p_%d", uname_("grow"), i);
+        HANDLE o = OpenEventA(SYNCHRONIZE, FALSE, name);
+        if (!o || !CloseHandle(o))
+            return 2;
+    }
+    for (int i = 0; i < GROW_NAMES; i++) {
+        snprintf(name, sizeof name, "%s_%d_%d", uname_("grow"), id, i);
+        HANDLE o = OpenEventA(SYNCHRONIZE, FALSE, name);
+        if (!o || !CloseHandle(o) || !CloseHandle(h[i]))
+            return 3;
+    }
+    return 0;
+}
+
+START_TEST(test_names_grow_across)
+{
+    char name[64];
+    static HANDLE h[GROW_NAMES];
+    for (int i = 0; i < GROW_NAMES; i++) {
+        snprintf(name, sizeof name, "%s_p_%d", uname_("grow"), i);
+        h[i] = CreateEventA(NULL, TRUE, FALSE, name);
+        ck_assert_ptr_nonnull(h[i]);
+    }
+    pid_t a = child_start(child_grow_names, (void *)1);
+    pid_t b = child_start(child_grow_names, (void *)2);
+    ck_assert_int_eq(child_wait(a), 0);
+    ck_assert_int_eq(child_wait(b), 0);
+    for (int i = 0; i < GROW_NAMES; i++) {
+        snprintf(name, sizeof name, "%s_1_%d", uname_("grow"), i);
+        ASSERT_FAILS(OpenEventA(SYNCHRONIZE, FALSE, name), ERROR_FILE_NOT_FOUND);
+        ck_assert(CloseHandle(h[i]));
+        snprintf(name, sizeof name, "%s_p_%d", uname_("grow"), i);
+        ASSERT_FAILS(OpenEventA(SYNCHRONIZE, FALSE, name), ERROR_FILE_NOT_FOUND);
+    }
+}
+END_TEST
+
 START_TEST(test_named_event_across)
 {
     HANDLE e = CreateEventA(NULL, TRUE, FALSE, uname_("ev"));
@@ -1375,6 +1426,7 @@ static Suite *shm_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_named_event_across);
     tcase_add_test(tc, test_collisions_across);
+    tcase_add_test(tc, test_names_grow_across);
     suite_add_tcase(s, tc);
     tc = tcase_create("waits");
     tcase_set_timeout(tc, 60);
