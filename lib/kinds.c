@@ -41,6 +41,7 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_SOCKET] = &socket_type,
     [TYPE_TOKEN] = &token_type,
     [TYPE_SNAPSHOT] = &snapshot_type,
+    [TYPE_MEMNOTIFY] = &memnotify_type,
 };
 const layout_mixer ws_layout_mixers[] = {
     filelock_layout_mix,

@@ -9,5 +9,7 @@
 
 /* CreateToolhelp32Snapshot (toolhelp.c) */
 extern const struct object_type snapshot_type;
+/* CreateMemoryResourceNotification (memnotify.c) */
+extern const struct object_type memnotify_type;
 
 #endif
