@@ -1861,6 +1861,8 @@ typedef const WCHAR *PCNZWCH;
  * header type (bit 0) and the first entry's address (bits 4..63).  The
  * functions are in interlockedapi.h (and the Rtl* names just below).
  */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+
 #ifndef _SLIST_HEADER_
 #define _SLIST_HEADER_
 typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
