@@ -196,9 +196,14 @@ static DWORD WINAPI stress_thread(LPVOID arg)
                 claim(s, p, me);
                 batch[n++] = p;
             }
+            /* Next is written atomically: a pop that read the header
+             * before these items were popped may still read their Next
+             * (the race slist.c documents; its compare-and-swap then
+             * fails), and ThreadSanitizer would report a plain write. */
             for (int i = 0; i < n; i++) {
                 unclaim(s, batch[i], me);
-                batch[i]->entry.Next = i + 1 < n ? &batch[i + 1]->entry : NULL;
+                __atomic_store_n(&batch[i]->entry.Next,
+                                 i + 1 < n ? &batch[i + 1]->entry : NULL, __ATOMIC_RELAXED);
             }
             if (n)
                 InterlockedPushListSListEx(&s->head, &batch[0]->entry,

@@ -23,7 +23,11 @@
  * VirtualFree) while other threads may pop from the list; freeing them to
  * a heap (HeapFree, free) keeps the memory mapped and is fine.  Entries
  * must be aligned on MEMORY_ALLOCATION_ALIGNMENT (16): the low four bits
- * of an entry's address are not stored.
+ * of an entry's address are not stored.  A program that links entries
+ * itself (for InterlockedPushListSListEx) while other threads pop writes
+ * Next where such a stale pop may read it: the same harmless race, which
+ * ThreadSanitizer reports unless that write is atomic (check_slist
+ * test_stress writes it with __atomic_store_n).
  *
  * The 16-byte compare-and-swap: on x86-64 __sync_bool_compare_and_swap on
  * an unsigned __int128 in functions compiled for the cx16 target (the
