@@ -31,8 +31,12 @@
  * The copy is process-private (malloc, reached through `priv`, like the
  * change notification's inotify state): a snapshot handle duplicated into
  * another process reads as an empty snapshot there (ERROR_NO_MORE_FILES).
- * priv is freed with the object's last reference in the creating process;
- * a lock in it serialises the cursors.
+ * priv is freed when the last handle goes (last_close, in the creating
+ * process; references may outlive it by a grace period, and an object's
+ * destruction is batched, so waiting for it would keep the copy long
+ * after CloseHandle).  snap_lock, one per process, guards every priv
+ * pointer and every cursor: a walk that holds it never sees its copy
+ * freed under it.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -78,8 +82,22 @@ struct snap_list {
     size_t n, cap, cur;
 };
 
+static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t snap_atfork_once = PTHREAD_ONCE_INIT;
+
+/* A fork child owns none of the copies (their pid is the parent's); its
+ * lock starts free even if a parent thread held it at the fork. */
+static void snap_atfork_child(void)
+{
+    pthread_mutex_init(&snap_lock, NULL);
+}
+
+static void snap_atfork_register(void)
+{
+    pthread_atfork(NULL, NULL, snap_atfork_child);
+}
+
 struct snap_priv {
-    pthread_mutex_t lock;
     struct snap_list procs;   /* struct snap_proc */
     struct snap_list threads; /* THREADENTRY32 */
     struct snap_list mods;    /* struct snap_mod */
@@ -108,17 +126,19 @@ static void snap_priv_free(struct snap_priv *p)
     free(p->threads.v);
     free(p->mods.v);
     free(p->heaps.v);
-    pthread_mutex_destroy(&p->lock);
     free(p);
 }
 
-static void snap_destroy(struct object *o)
+static void snap_last_close(struct object *o)
 {
     struct snap_obj *s = (struct snap_obj *)o;
-    if (proc_is_self(s->pid, s->tag)) {
-        snap_priv_free(s->priv);
-        s->priv = NULL;
-    }
+    if (!proc_is_self(s->pid, s->tag))
+        return;
+    pthread_mutex_lock(&snap_lock);
+    struct snap_priv *p = s->priv;
+    s->priv = NULL;
+    pthread_mutex_unlock(&snap_lock);
+    snap_priv_free(p);
 }
 
 /* Snapshots have no specific rights; handles get STANDARD_RIGHTS_ALL. */
@@ -129,7 +149,7 @@ const struct object_type snapshot_type = {
     .mapping = {STANDARD_RIGHTS_READ, STANDARD_RIGHTS_WRITE, STANDARD_RIGHTS_EXECUTE,
                 STANDARD_RIGHTS_ALL},
     .valid_access = STANDARD_RIGHTS_ALL,
-    .destroy = snap_destroy,
+    .last_close = snap_last_close,
     TYPE_LAYOUT(snap_layout),
 };
 
@@ -538,10 +558,10 @@ static DWORD snap_collect(struct snap_priv *p, DWORD flags, DWORD pid)
 
 static DWORD snap_create(DWORD flags, DWORD pid, HANDLE *out)
 {
+    pthread_once(&snap_atfork_once, snap_atfork_register);
     struct snap_priv *p = calloc(1, sizeof *p);
     if (!p)
         return ERROR_NOT_ENOUGH_MEMORY;
-    pthread_mutex_init(&p->lock, NULL);
     DWORD err = snap_collect(p, flags, pid);
     if (err) {
         snap_priv_free(p);
@@ -598,22 +618,21 @@ static BOOL snap_step(HANDLE h, enum snap_which which, bool first, void *out,
     else if (which == SNAP_HEAPS ? *(SIZE_T *)out < need : *(DWORD *)out < need)
         err = ERROR_BAD_LENGTH;
     struct snap_obj *s = (struct snap_obj *)o;
-    struct snap_priv *p = proc_is_self(s->pid, s->tag) ? s->priv : NULL;
-    if (!err && !p)
-        err = ERROR_NO_MORE_FILES;
     if (!err) {
-        struct snap_list *l = which == SNAP_PROCS     ? &p->procs
+        pthread_mutex_lock(&snap_lock);
+        struct snap_priv *p = proc_is_self(s->pid, s->tag) ? s->priv : NULL;
+        struct snap_list *l = !p                      ? NULL
+                              : which == SNAP_PROCS   ? &p->procs
                               : which == SNAP_THREADS ? &p->threads
                               : which == SNAP_MODS    ? &p->mods
                                                       : &p->heaps;
-        pthread_mutex_lock(&p->lock);
-        if (first)
+        if (l && first)
             l->cur = 0;
-        if (l->cur < l->n)
+        if (l && l->cur < l->n)
             copy((char *)l->v + l->cur++ * elem, out, wide);
         else
             err = ERROR_NO_MORE_FILES;
-        pthread_mutex_unlock(&p->lock);
+        pthread_mutex_unlock(&snap_lock);
     }
     object_unref(o);
     return ws_bool(err);
