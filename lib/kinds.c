@@ -25,6 +25,7 @@
 #include "proc/process.h"
 #include "sync/sync.h"
 #include "sys/eventlog.h"
+#include "sys/sys.h"
 
 const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_EVENT] = &event_type,
@@ -42,6 +43,8 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_TOKEN] = &token_type,
     [TYPE_EVENTLOG] = &evlog_type,
     [TYPE_UPDATERES] = &updres_type,
+    [TYPE_SNAPSHOT] = &snapshot_type,
+    [TYPE_MEMNOTIFY] = &memnotify_type,
 };
 const layout_mixer ws_layout_mixers[] = {
     filelock_layout_mix,

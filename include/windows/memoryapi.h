@@ -62,6 +62,16 @@ WINBASEAPI BOOL WINAPI VirtualLock(LPVOID lpAddress, SIZE_T dwSize);
 WINBASEAPI BOOL WINAPI VirtualUnlock(LPVOID lpAddress, SIZE_T dwSize);
 WINBASEAPI SIZE_T WINAPI GetLargePageMinimum(VOID);
 
+typedef enum _MEMORY_RESOURCE_NOTIFICATION_TYPE {
+    LowMemoryResourceNotification,
+    HighMemoryResourceNotification
+} MEMORY_RESOURCE_NOTIFICATION_TYPE;
+
+WINBASEAPI HANDLE WINAPI CreateMemoryResourceNotification(
+    MEMORY_RESOURCE_NOTIFICATION_TYPE NotificationType);
+WINBASEAPI BOOL WINAPI QueryMemoryResourceNotification(HANDLE ResourceNotificationHandle,
+                                                       PBOOL ResourceState);
+
 #ifdef UNICODE
 #define CreateFileMapping CreateFileMappingW
 #define OpenFileMapping OpenFileMappingW

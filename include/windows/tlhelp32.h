@@ -1,8 +1,8 @@
 /*
- * tlhelp32.h - the Tool Help snapshot structures and constants.  The
- * snapshot functions themselves (CreateToolhelp32Snapshot, Process32First
- * ...) come with the toolhelp issue: until then only the types and
- * constants are here, so that code declaring them compiles.
+ * tlhelp32.h - Tool Help snapshots: CreateToolhelp32Snapshot and the
+ * walks over its processes, threads, modules and heap lists
+ * (lib/sys/toolhelp.c).  Heap32First/Next and
+ * Toolhelp32ReadProcessMemory are not provided.
  */
 #ifndef _INC_TOOLHELP32
 #define _INC_TOOLHELP32
@@ -112,7 +112,25 @@ typedef struct tagMODULEENTRY32 {
     char szExePath[MAX_PATH];
 } MODULEENTRY32, *PMODULEENTRY32, *LPMODULEENTRY32;
 
+HANDLE WINAPI CreateToolhelp32Snapshot(DWORD dwFlags, DWORD th32ProcessID);
+BOOL WINAPI Heap32ListFirst(HANDLE hSnapshot, LPHEAPLIST32 lphl);
+BOOL WINAPI Heap32ListNext(HANDLE hSnapshot, LPHEAPLIST32 lphl);
+BOOL WINAPI Process32FirstW(HANDLE hSnapshot, LPPROCESSENTRY32W lppe);
+BOOL WINAPI Process32NextW(HANDLE hSnapshot, LPPROCESSENTRY32W lppe);
+BOOL WINAPI Process32First(HANDLE hSnapshot, LPPROCESSENTRY32 lppe);
+BOOL WINAPI Process32Next(HANDLE hSnapshot, LPPROCESSENTRY32 lppe);
+BOOL WINAPI Thread32First(HANDLE hSnapshot, LPTHREADENTRY32 lpte);
+BOOL WINAPI Thread32Next(HANDLE hSnapshot, LPTHREADENTRY32 lpte);
+BOOL WINAPI Module32FirstW(HANDLE hSnapshot, LPMODULEENTRY32W lpme);
+BOOL WINAPI Module32NextW(HANDLE hSnapshot, LPMODULEENTRY32W lpme);
+BOOL WINAPI Module32First(HANDLE hSnapshot, LPMODULEENTRY32 lpme);
+BOOL WINAPI Module32Next(HANDLE hSnapshot, LPMODULEENTRY32 lpme);
+
 #ifdef UNICODE
+#define Process32First Process32FirstW
+#define Process32Next Process32NextW
+#define Module32First Module32FirstW
+#define Module32Next Module32NextW
 #define PROCESSENTRY32 PROCESSENTRY32W
 #define PPROCESSENTRY32 PPROCESSENTRY32W
 #define LPPROCESSENTRY32 LPPROCESSENTRY32W

@@ -15,6 +15,7 @@
 #include <fileapi.h>
 #include <handleapi.h>
 #include <heapapi.h>
+#include <interlockedapi.h>
 #include <ioapiset.h>
 #include <libloaderapi.h>
 #include <memoryapi.h>

@@ -1896,6 +1896,56 @@ typedef struct _EVENTLOGRECORD {
 } EVENTLOGRECORD, *PEVENTLOGRECORD;
 
 #define MAXLOGICALLOGNAMESIZE 256
+/*
+ * Interlocked singly linked lists (SLists), the x64 layout: entries and
+ * the header are 16-byte aligned; the header's first quadword holds the
+ * depth (low 16 bits) and a sequence number (48 bits), the second the
+ * header type (bit 0) and the first entry's address (bits 4..63).  The
+ * functions are in interlockedapi.h (and the Rtl* names just below).
+ */
+#define MEMORY_ALLOCATION_ALIGNMENT 16
+
+#ifndef _SLIST_HEADER_
+#define _SLIST_HEADER_
+typedef struct DECLSPEC_ALIGN(16) _SLIST_ENTRY {
+    struct _SLIST_ENTRY *Next;
+} SLIST_ENTRY, *PSLIST_ENTRY;
+
+typedef union DECLSPEC_ALIGN(16) _SLIST_HEADER {
+    __extension__ struct {
+        ULONGLONG Alignment;
+        ULONGLONG Region;
+    } DUMMYSTRUCTNAME;
+    struct {
+        ULONGLONG Depth : 16;
+        ULONGLONG Sequence : 9;
+        ULONGLONG NextEntry : 39;
+        ULONGLONG HeaderType : 1;
+        ULONGLONG Init : 1;
+        ULONGLONG Reserved : 59;
+        ULONGLONG Region : 3;
+    } Header8;
+    struct {
+        ULONGLONG Depth : 16;
+        ULONGLONG Sequence : 48;
+        ULONGLONG HeaderType : 1;
+        ULONGLONG Reserved : 3;
+        ULONGLONG NextEntry : 60;
+    } HeaderX64;
+} SLIST_HEADER, *PSLIST_HEADER;
+#endif /* _SLIST_HEADER_ */
+
+NTSYSAPI VOID NTAPI RtlInitializeSListHead(PSLIST_HEADER ListHead);
+NTSYSAPI PSLIST_ENTRY NTAPI RtlFirstEntrySList(const SLIST_HEADER *ListHead);
+NTSYSAPI PSLIST_ENTRY NTAPI RtlInterlockedPopEntrySList(PSLIST_HEADER ListHead);
+NTSYSAPI PSLIST_ENTRY NTAPI RtlInterlockedPushEntrySList(PSLIST_HEADER ListHead,
+                                                         PSLIST_ENTRY ListEntry);
+NTSYSAPI PSLIST_ENTRY NTAPI RtlInterlockedPushListSListEx(PSLIST_HEADER ListHead,
+                                                          PSLIST_ENTRY List,
+                                                          PSLIST_ENTRY ListEnd,
+                                                          DWORD Count);
+NTSYSAPI PSLIST_ENTRY NTAPI RtlInterlockedFlushSList(PSLIST_HEADER ListHead);
+NTSYSAPI WORD NTAPI RtlQueryDepthSList(PSLIST_HEADER ListHead);
 
 #ifdef __cplusplus
 }
