@@ -44,7 +44,6 @@
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
 #define ARENA_VERSION 5          /* bump on any change of a shared layout or meaning */
-#define ARENA_MIN_BLOCK 64
 #define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 
 struct arena ws_arena;

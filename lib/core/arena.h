@@ -62,6 +62,8 @@ void wordlock_lock(struct wordlock *l);
 void wordlock_unlock(struct wordlock *l);
 
 #define ARENA_CLASSES 12 /* blocks of 64 << class bytes, up to 128 KiB */
+#define ARENA_MIN_BLOCK 64
+
 
 /* The arena's first bytes: arena-wide state. */
 struct arena_header {
@@ -86,6 +88,15 @@ struct arena_header {
 static inline struct arena_header *arena_hdr(void)
 {
     return (struct arena_header *)ws_arena.base;
+}
+
+/* An offset read from shared memory that another process of the user may
+ * have scribbled on: inside what the arena handed out, block-aligned (so
+ * a futex word in it is aligned too).  Reapers check before following. */
+static inline bool arena_off_plausible(aoff_t off)
+{
+    return off && !(off % ARENA_MIN_BLOCK) &&
+           off < atomic_load_explicit(&arena_hdr()->top, memory_order_acquire);
 }
 
 

@@ -202,9 +202,12 @@ void handle_intent_reap(struct proc_slot *dead, struct shm_thread *r)
 {
     struct handle_intent *in = &r->intent;
     count_rec_settle(&r->scratch); /* made or not, no intent to finish */
-    struct object *o = arena_ptr(atomic_load_explicit(&in->cr.obj, memory_order_acquire));
-    if (!o)
+    aoff_t off = atomic_load_explicit(&in->cr.obj, memory_order_acquire);
+    if (!object_plausible(off)) {
+        intent_clear(in);
         return;
+    }
+    struct object *o = arena_ptr(off);
     uint32_t st = count_rec_settle(&in->cr);
     uint64_t w = 0;
     bool drop;
@@ -436,7 +439,7 @@ void handle_table_reap(struct proc_slot *s)
                                                       memory_order_acquire))
                 break;
         }
-        if (w & HE_USED) {
+        if ((w & HE_USED) && object_plausible((aoff_t)(w & HE_OFF_MASK))) {
             struct object *o = he_object(w);
             object_handle_close_rec(o, rr);
             atomic_store_explicit(&rr->obj, 0, memory_order_release);
@@ -459,7 +462,7 @@ void handle_table_abandon_owned(struct proc_slot *s, uint32_t tid)
         return;
     for (uint32_t i = 0; i < s->ht_top; i++) {
         uint64_t w = atomic_load_explicit(&entry_at_in(s, i)->word, memory_order_acquire);
-        if (w & HE_USED) {
+        if ((w & HE_USED) && object_plausible((aoff_t)(w & HE_OFF_MASK))) {
             struct object *o = he_object(w);
             const struct object_type *t = object_type_of(o);
             if (t->abandon)

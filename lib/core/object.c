@@ -57,6 +57,14 @@ struct object *object_new(const struct object_type *type, uint32_t flags,
     return o;
 }
 
+bool object_plausible(aoff_t off)
+{
+    if (!arena_off_plausible(off))
+        return false;
+    const struct object *o = arena_ptr(off);
+    return o->type_id < TYPE_COUNT && object_types[o->type_id];
+}
+
 void object_ref(struct object *o)
 {
     atomic_fetch_add_explicit(&o->refs, 1, memory_order_relaxed);
@@ -92,6 +100,8 @@ void thread_flush_deferred(struct ws_thread *t)
     struct shm_thread *r = t->rec;
     if (!r->ndefer)
         return;
+    if (r->ndefer > DEFER_BATCH) /* scribbled on by another process */
+        r->ndefer = DEFER_BATCH;
     ws_rcu_synchronize();
     while (r->ndefer) {
         struct object *o = arena_ptr(r->defer[r->ndefer - 1]);
@@ -274,10 +284,11 @@ void object_handle_close(struct object *o)
 
 uint32_t count_rec_settle(struct count_rec *rec)
 {
-    struct object *o = arena_ptr(atomic_load_explicit(&rec->obj, memory_order_acquire));
+    aoff_t off = atomic_load_explicit(&rec->obj, memory_order_acquire);
     uint32_t st = atomic_load_explicit(&rec->state, memory_order_acquire);
-    if (!o)
+    if (!object_plausible(off))
         return 0;
+    struct object *o = arena_ptr(off);
     uint64_t w = atomic_load_explicit(&o->handles, memory_order_acquire);
     if (HC_HOLDER(w) == arena_off(rec)) {
         if (st == CR_UP_PENDING || st == CR_DOWN_PENDING) {

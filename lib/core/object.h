@@ -217,6 +217,11 @@ struct count_rec {
     uint32_t owner;          /* tag of the slot the record belongs to */
 };
 
+/* An object offset read from memory another process of the user may have
+ * scribbled on (a dead process's records): a block holding a kind this
+ * build knows.  Reapers check before they follow one. */
+bool object_plausible(aoff_t off);
+
 static inline uint32_t object_handle_count(const struct object *o)
 {
     return (uint32_t)atomic_load_explicit(&((struct object *)o)->handles,

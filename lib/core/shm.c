@@ -538,19 +538,29 @@ static void reap_thread(struct proc_slot *s, struct shm_thread *r)
 {
     handle_intent_reap(s, r); /* a handle count it had in flight */
     wait_reap_claiming(r);    /* a waiter it was claiming */
-    struct waiter *w = arena_ptr(r->waiter);
+    /* Every count and offset here was written by the dead process and may
+     * have been scribbled on by another of the user's: checked first. */
+    struct waiter *w = arena_off_plausible(r->waiter) ? arena_ptr(r->waiter) : NULL;
     if (w)
         wait_reap_waiter(w, r);
+    if (!arena_off_plausible(r->owned) || r->nowned > r->owned_cap)
+        r->nowned = 0;
     for (uint32_t i = r->nowned; i-- > 0;) {
         aoff_t *owned = arena_ptr(r->owned);
-        struct object *m = arena_ptr(owned[i]);
+        aoff_t off = owned[i];
         r->nowned = i;
-        object_type_of(m)->abandon(m, r->tid, true); /* drops the ownership reference */
+        if (object_plausible(off)) {
+            struct object *m = arena_ptr(off);
+            object_type_of(m)->abandon(m, r->tid, true); /* drops the ownership reference */
+        }
     }
+    if (r->ndefer > DEFER_BATCH)
+        r->ndefer = DEFER_BATCH;
     for (uint32_t i = r->ndefer; i-- > 0;) {
-        struct object *o = arena_ptr(r->defer[i]);
+        aoff_t off = r->defer[i];
         r->ndefer = i;
-        object_unref(o);
+        if (object_plausible(off))
+            object_unref(arena_ptr(off));
     }
     arena_cache_reap(r); /* its free-block caches */
 }
