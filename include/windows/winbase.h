@@ -31,6 +31,8 @@
 #include <debugapi.h>
 #include <threadpoolapiset.h>
 #include <threadpoollegacyapiset.h>
+#include <processtopologyapi.h>
+#include <realtimeapiset.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -767,6 +769,15 @@ static __inline VOID SetThreadpoolCallbackPersistent(PTP_CALLBACK_ENVIRON pcbe)
 { TpSetCallbackPersistent(pcbe); }
 static __inline VOID DestroyThreadpoolEnvironment(PTP_CALLBACK_ENVIRON pcbe)
 { TpDestroyCallbackEnviron(pcbe); }
+
+/* CPU affinity of processes and threads (lib/proc/threadctl.c). */
+WINBASEAPI BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess,
+                                              PDWORD_PTR lpProcessAffinityMask,
+                                              PDWORD_PTR lpSystemAffinityMask);
+WINBASEAPI BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess,
+                                              DWORD_PTR dwProcessAffinityMask);
+WINBASEAPI DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread,
+                                                  DWORD_PTR dwThreadAffinityMask);
 
 #ifdef __cplusplus
 }

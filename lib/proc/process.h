@@ -107,6 +107,9 @@ void process_atfork_reset(void);
 struct ws_thread *thread_attach(void);
 void thread_atfork_reset(void);
 struct ws_thread *thread_record_of(struct object *thread);
+/* TerminateThread's end of the calling thread (thread.c); core calls it
+ * through ws_hooks.thread_terminate.  Never returns. */
+void thread_terminate_self(struct ws_thread *t);
 
 /* TLS and FLS (tls.c): runs the exiting thread's FLS callbacks and frees
  * its slots.  The thread teardown calls it first, so that, as on Windows,
