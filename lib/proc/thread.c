@@ -173,6 +173,31 @@ struct ws_thread *thread_record_of(struct object *o)
     return to_of(o)->wt;
 }
 
+void thread_object_facts(struct object *o, struct thread_facts *f)
+{
+    struct thread_obj *to = to_of(o);
+    obj_lock(o);
+    f->ended = st_value(obj_state(o)) != 0;
+    f->tid = f->ended ? 0 : atomic_load_explicit(&to->tid, memory_order_relaxed);
+    f->pid = to->pid;
+    f->created = to->created;
+    f->exited = to->exited;
+    f->kernel_100ns = to->kernel_100ns;
+    f->user_100ns = to->user_100ns;
+    obj_unlock(o);
+}
+
+uint32_t thread_object_ideal(struct object *o, const uint32_t *set)
+{
+    struct thread_obj *to = to_of(o);
+    obj_lock(o);
+    uint32_t old = to->ideal;
+    if (set)
+        to->ideal = *set;
+    obj_unlock(o);
+    return old;
+}
+
 /* ---- the registry: thread id -> live thread object (OpenThread) ---- */
 
 #define REG_BUCKETS 256
@@ -212,6 +237,19 @@ static struct object *reg_find(uint32_t tid)
         }
     pthread_mutex_unlock(&reg_lock);
     return o;
+}
+
+int thread_priority_of_tid(uint32_t tid)
+{
+    int p = THREAD_PRIORITY_NORMAL;
+    pthread_mutex_lock(&reg_lock);
+    for (struct thread_obj *to = reg[tid % REG_BUCKETS]; to; to = to->reg_next)
+        if (atomic_load_explicit(&to->tid, memory_order_relaxed) == tid) {
+            p = to->priority;
+            break;
+        }
+    pthread_mutex_unlock(&reg_lock);
+    return p;
 }
 
 /* ---- attaching and detaching threads ---- */
@@ -606,6 +644,7 @@ struct object *thread_new_remote(int resume_fd, DWORD *err)
         return NULL;
     struct thread_obj *to = to_of(o);
     to->remote = true;
+    to->created = time_utc_100ns();
     to->resume_fd = resume_fd;
     to->started = resume_fd < 0;
     atomic_store_explicit(&to->suspend, resume_fd >= 0 ? 1 : 0,
@@ -615,6 +654,7 @@ struct object *thread_new_remote(int resume_fd, DWORD *err)
 
 void thread_remote_set_tid(struct object *o, uint32_t tid)
 {
+    to_of(o)->pid = tid; /* a main thread's id is its process's */
     atomic_store_explicit(&to_of(o)->tid, tid, memory_order_release);
 }
 
@@ -1313,16 +1353,9 @@ static bool priority_valid(int p)
 }
 
 /* The Windows level is kept and reported as set; the Linux nice value
+ * (process_thread_nice: the priority class's base plus the level)
  * follows it as far as the process may (raising priority needs
  * CAP_SYS_NICE or RLIMIT_NICE: docs/COMPATIBILITY.md). */
-static int priority_nice(int p)
-{
-    switch (p) {
-    case THREAD_PRIORITY_IDLE: return 19;
-    case THREAD_PRIORITY_TIME_CRITICAL: return -20;
-    default: return -5 * p;
-    }
-}
 
 WS_EXPORT BOOL WINAPI SetThreadPriority(HANDLE h, int priority)
 {
@@ -1336,7 +1369,7 @@ WS_EXPORT BOOL WINAPI SetThreadPriority(HANDLE h, int priority)
         struct thread_obj *to = to_of(o);
         to->priority = priority;
         if (to->wt)
-            setpriority(PRIO_PROCESS, (id_t)to->wt->tid, priority_nice(priority));
+            setpriority(PRIO_PROCESS, (id_t)to->wt->tid, process_thread_nice(priority));
         obj_unlock(o);
     }
     ws_rcu_unlock();
