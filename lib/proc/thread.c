@@ -42,6 +42,7 @@
 #include <sys/time.h>
 #include <time.h>
 #include <ucontext.h>
+#include <unwind.h>
 #include <unistd.h>
 
 #include "core/arena.h"
@@ -692,16 +693,9 @@ static void thread_last_close(struct object *o)
 
 /* ---- creation and exit ---- */
 
-/* The return address of the start routine's call lies between these two
- * labels of thread_trampoline: the termination check does not count it
- * as a frame of winshim's (see "termination"). */
-static const void *start_call_lo, *start_call_hi;
-
 static void *thread_trampoline(void *arg)
 {
     struct thread_obj *to = arg;
-    __atomic_store_n(&start_call_lo, &&call_start, __ATOMIC_RELAXED);
-    __atomic_store_n(&start_call_hi, &&call_done, __ATOMIC_RELAXED);
     pending_self = to;
     thread_current(); /* attaches with `to` and publishes the id */
     futex_wake(&to->tid, 1, ws_arena.shared);
@@ -713,13 +707,7 @@ static void *thread_trampoline(void *arg)
     obj_unlock(&to->hdr);
     if (run) {
         module_thread_attach(); /* DLL_THREAD_ATTACH (module.c) */
-        DWORD code;
-    call_start:
-        __asm__ volatile("" ::: "memory");
-        code = to->start(to->param);
-        __asm__ volatile("" ::: "memory");
-    call_done:
-        to->exit_code = code;
+        to->exit_code = to->start(to->param);
     }
     return NULL;
 }
@@ -813,44 +801,66 @@ WS_EXPORT void WINAPI ExitThread(DWORD code)
  *
  * Winshim's own state must stay sound, since other threads share it: the
  * handler ends the thread only where it holds none of winshim's locks or
- * references.  That is judged from the interrupted context: its
- * instruction pointer is outside libwinshim's code, and so is every
- * return address in the 1 KiB of stack above its stack pointer (which
- * would be winshim calling into libc: syscall, malloc, a pthread lock),
- * except the start routine's return into thread_trampoline.  A thread
+ * references.  That is judged by walking the interrupted thread's frames
+ * with libgcc's unwinder from the signal's context: the innermost frame
+ * that is not in libc (or the loader, liburcu, libgcc_s) must be the
+ * program's, not libwinshim's (winshim calling into libc - a system
+ * call, malloc, a pthread lock - counts as inside).  A thread
  * blocked in a winshim wait is claimed with WS_ALERTED instead: the wait
  * unwinds and thread_run_apcs ends the thread through
  * ws_hooks.thread_terminate (core/self.c); Sleep ends it likewise.  Any
  * other point inside winshim is left to finish: a POSIX timer re-sends
  * the signal every TERM_RETRY_NS until the thread is at such a point.
  * Where libwinshim is linked statically into the program, its code
- * cannot be told from the program's: the stack check is skipped
- * (docs/COMPATIBILITY.md).
+ * cannot be told from the program's: the frame check is skipped, and
+ * only waits and sleeps are safe points (docs/COMPATIBILITY.md).
  *
  * TerminateThread returns at once (asynchronous, as on Windows); wait on
  * the thread to know that it ended.
  */
 
 #define TERM_RETRY_NS 5000000L
-#define TERM_SCAN_BYTES 1024
+#define TERM_MAX_FRAMES 48
 
-static uintptr_t lib_lo, lib_hi; /* libwinshim's executable segment */
+/* Executable segments: libwinshim's, and those of the libraries winshim
+ * calls into (libc, the dynamic loader, liburcu, libgcc_s), through
+ * whose frames the check walks on to their caller. */
+#define SYS_RANGES 16
+static uintptr_t lib_lo, lib_hi;
+static uintptr_t sys_lo[SYS_RANGES], sys_hi[SYS_RANGES];
+static unsigned nsys;
+
+static bool is_system_library(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    static const char *const names[] = {"libc.so", "ld-linux", "libpthread.so",
+                                        "liburcu", "libgcc_s.so", "librt.so"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strncmp(base, names[i], strlen(names[i])))
+            return true;
+    return false;
+}
 
 static int lib_range_cb(struct dl_phdr_info *info, size_t size, void *arg)
 {
     (void)size;
     uintptr_t fn = (uintptr_t)arg;
+    const char *name = info->dlpi_name ? info->dlpi_name : "";
     for (int i = 0; i < info->dlpi_phnum; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
             continue;
         uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
         if (fn >= lo && fn < hi) {
-            if (info->dlpi_name && info->dlpi_name[0]) { /* a library: ours */
+            if (name[0]) { /* a library: ours */
                 lib_lo = lo;
                 lib_hi = hi;
             }
-            return 1;
+        } else if (name[0] && nsys < SYS_RANGES && is_system_library(name)) {
+            sys_lo[nsys] = lo;
+            sys_hi[nsys] = hi;
+            nsys++;
         }
     }
     return 0;
@@ -866,38 +876,64 @@ static bool in_lib(uintptr_t a)
     return a >= lib_lo && a < lib_hi;
 }
 
-#if defined(__x86_64__)
-/* Async-signal-safe: reads the interrupted thread's own stack. */
-static bool stopped_outside_lib(const ucontext_t *uc, const struct thread_obj *to)
+static bool in_system(uintptr_t a)
 {
-    if (!lib_hi)
-        return true;
-    uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    if (in_lib(pc))
-        return false;
-    uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-    uintptr_t end = sp + TERM_SCAN_BYTES;
-    if (to->stack_hi && (end > to->stack_hi || sp > to->stack_hi))
-        end = to->stack_hi;
-    if (!to->stack_hi || sp < to->stack_lo)
-        return false; /* an unknown stack (sigaltstack): not judged */
-    uintptr_t lo = (uintptr_t)__atomic_load_n(&start_call_lo, __ATOMIC_RELAXED);
-    uintptr_t hi = (uintptr_t)__atomic_load_n(&start_call_hi, __ATOMIC_RELAXED);
-    for (uintptr_t a = sp & ~(uintptr_t)7; a + 8 <= end; a += 8) {
-        uintptr_t v = *(const uintptr_t *)a;
-        if (in_lib(v) && !(v >= lo && v <= hi + 16))
-            return false;
-    }
-    return true;
+    for (unsigned i = 0; i < nsys; i++)
+        if (a >= sys_lo[i] && a < sys_hi[i])
+            return true;
+    return false;
 }
-#else
+
+/* The walk of the interrupted thread's frames (libgcc's unwinder, which
+ * finds frames through _dl_find_object: no lock, no allocation). */
+struct frame_walk {
+    uintptr_t pc;   /* the interrupted instruction */
+    bool started;   /* past the handler's own frames */
+    int verdict;    /* 0 undecided, 1 outside winshim, -1 inside */
+    int frames;
+};
+
+static _Unwind_Reason_Code frame_step(struct _Unwind_Context *ctx, void *arg)
+{
+    struct frame_walk *w = arg;
+    int before = 0;
+    uintptr_t ip = (uintptr_t)_Unwind_GetIPInfo(ctx, &before);
+    if (!w->started) {
+        if (ip != w->pc)
+            return ++w->frames > TERM_MAX_FRAMES ? _URC_END_OF_STACK : _URC_NO_REASON;
+        w->started = true;
+    } else if (ip) {
+        ip--; /* a return address: the call is before it */
+    }
+    if (in_lib(ip)) {
+        w->verdict = -1;
+        return _URC_END_OF_STACK;
+    }
+    if (!in_system(ip)) { /* the program's own code */
+        w->verdict = 1;
+        return _URC_END_OF_STACK;
+    }
+    return ++w->frames > TERM_MAX_FRAMES ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+/* Whether the interrupted thread runs the program's code (perhaps through
+ * libc), not winshim's.  Undecided walks count as inside. */
 static bool stopped_outside_lib(const ucontext_t *uc, const struct thread_obj *to)
 {
     (void)to;
-    (void)uc;
-    return !lib_hi; /* no judgement elsewhere: waits and sleeps only */
-}
+    if (!lib_hi)
+        return false; /* statically linked: not known (docs/COMPATIBILITY.md) */
+#if defined(__x86_64__)
+    struct frame_walk w = {.pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]};
+#elif defined(__aarch64__)
+    struct frame_walk w = {.pc = (uintptr_t)uc->uc_mcontext.pc};
+#else
+    struct frame_walk w = {.pc = 0};
+    return false;
 #endif
+    _Unwind_Backtrace(frame_step, &w);
+    return w.verdict == 1;
+}
 
 /* Records of terminated threads, freed by a later call on a live thread
  * (the dying thread may not call free: it may have stopped in malloc). */
