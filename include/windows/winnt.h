@@ -1911,10 +1911,10 @@ typedef struct DECLSPEC_ALIGN(16) _CONTEXT {
     DWORD64 Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi;
     DWORD64 R8, R9, R10, R11, R12, R13, R14, R15;
     DWORD64 Rip;
-    union {
+    __extension__ union {
         XMM_SAVE_AREA32 FltSave;
         XMM_SAVE_AREA32 FloatSave;
-        struct {
+        __extension__ struct {
             M128A Header[2];
             M128A Legacy[8];
             M128A Xmm0, Xmm1, Xmm2, Xmm3, Xmm4, Xmm5, Xmm6, Xmm7;

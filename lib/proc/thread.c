@@ -1225,7 +1225,7 @@ static DWORD ctx_target(struct object *o, bool *resume)
         bool ready = __atomic_load_n(&to->uctx, __ATOMIC_ACQUIRE) != NULL;
         uint32_t parks = atomic_load_explicit(&to->parks, memory_order_acquire);
         if (st_value(obj_state(o)) || to->terminating)
-            err = ERROR_ACCESS_DENIED; /* STATUS_THREAD_IS_TERMINATING */
+            err = ERROR_GEN_FAILURE; /* as Wine: STATUS_UNSUCCESSFUL */
         else if (to->remote || (to->pid && to->pid != (uint32_t)getpid()))
             err = ERROR_NOT_SUPPORTED; /* another process's thread */
         obj_unlock(o);
@@ -1282,7 +1282,7 @@ static DWORD ctx_op(HANDLE h, CONTEXT *get, const CONTEXT *set)
         obj_lock(o);
         ucontext_t *uc = __atomic_load_n(&to->uctx, __ATOMIC_ACQUIRE);
         if (!uc || !atomic_load_explicit(&to->suspend, memory_order_relaxed))
-            err = ERROR_ACCESS_DENIED; /* ended meanwhile */
+            err = ERROR_GEN_FAILURE; /* ended meanwhile */
         else if (get)
             ctx_from_uc(get, uc);
         else
