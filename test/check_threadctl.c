@@ -250,6 +250,41 @@ START_TEST(test_terminate_errors)
 }
 END_TEST
 
+/* A thread that is mostly inside winshim calls is stopped between them
+ * (the signal is re-sent until it is out). */
+static DWORD WINAPI calls_winshim(LPVOID p)
+{
+    HANDLE ev = (HANDLE)p;
+    for (;;) {
+        SetEvent(ev);
+        ResetEvent(ev);
+        InterlockedIncrement(&spins);
+    }
+    return 0;
+}
+
+START_TEST(test_terminate_in_winshim_calls)
+{
+    NEEDS_SHARED_WINSHIM();
+    HANDLE ev = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE t[4];
+    for (int i = 0; i < 4; i++)
+        t[i] = CreateThread(NULL, 0, calls_winshim, ev, 0, NULL);
+    wait_spinning();
+    for (int i = 0; i < 4; i++)
+        ck_assert(TerminateThread(t[i], 30 + i));
+    ASSERT_WAIT(WaitForMultipleObjects(4, t, TRUE, 20000), WAIT_OBJECT_0);
+    for (int i = 0; i < 4; i++) {
+        ck_assert_uint_eq(exit_code_of(t[i]), 30 + i);
+        CloseHandle(t[i]);
+    }
+    /* The event they were changing still works. */
+    ck_assert(SetEvent(ev));
+    ASSERT_WAIT(WaitForSingleObject(ev, 0), WAIT_OBJECT_0);
+    CloseHandle(ev);
+}
+END_TEST
+
 /* Many threads that take and release a mutex, wait on events and sleep,
  * terminated wherever they are; every one ends, the mutex is never lost
  * (released or abandoned), and the survivors go on. */
@@ -766,6 +801,7 @@ static Suite *threadctl_suite(void)
     tcase_add_test(term, test_terminate_suspended);
     tcase_add_test(term, test_terminate_runs_no_callbacks);
     tcase_add_test(term, test_terminate_errors);
+    tcase_add_test(term, test_terminate_in_winshim_calls);
     tcase_add_test(term, test_terminate_stress);
     suite_add_tcase(s, term);
     TCase *ctx = tcase_create("context");
