@@ -437,6 +437,36 @@ START_TEST(test_context_running_and_self)
     ck_assert_uint_eq(exit_code_of(t), 8);
     CloseHandle(t);
 
+    /* Suspended inside a winshim wait: readable, but it may not be moved
+     * before the wait is over (docs/COMPATIBILITY.md). */
+    ready_event = CreateEventA(NULL, FALSE, FALSE, NULL);
+    HANDLE ev = CreateEventA(NULL, FALSE, FALSE, NULL);
+    t = CreateThread(NULL, 0, wait_event, ev, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(ready_event, 10000), WAIT_OBJECT_0);
+    settle_ms(5);
+    ck_assert_uint_eq(SuspendThread(t), 0);
+    c.ContextFlags = CONTEXT_FULL;
+    ck_assert(GetThreadContext(t, &c));
+    ck_assert(SetThreadContext(t, &c)); /* no change */
+    if (GetThreadContext(t, &c) && (c.ContextFlags = CONTEXT_CONTROL, c.Rip += 1, 1)) {
+        SetLastError(0xdeadbeef);
+        BOOL moved = SetThreadContext(t, &c);
+        /* Refused if it was still in the wait (it almost surely is). */
+        ck_assert(moved || GetLastError() == ERROR_NOT_SUPPORTED);
+        if (!moved) {
+            ck_assert_uint_eq(ResumeThread(t), 1);
+            ck_assert(SetEvent(ev));
+            ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+            ck_assert_uint_eq(exit_code_of(t), 7);
+        } else {
+            ck_assert(TerminateThread(t, 7)); /* its Rip is no good now */
+            ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+        }
+    }
+    CloseHandle(t);
+    CloseHandle(ev);
+    CloseHandle(ready_event);
+
     /* The caller: a context of this call. */
     memset(&c, 0, sizeof c);
     c.ContextFlags = CONTEXT_FULL;

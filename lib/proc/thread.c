@@ -84,6 +84,8 @@ struct thread_obj {
     /* Thread control (see "termination" and "context" below). */
     uint32_t term_code;        /* TerminateThread's code, under the lock */
     bool terminating;          /* TerminateThread asked, under the lock */
+    bool park_outside;         /* parked at the program's code (or before
+                                * its start): its context may change */
     bool kill_timer_set;       /* kill_timer exists (under the lock) */
     timer_t kill_timer;        /* process-private: re-sends the signal */
     void *uctx;                /* process-private: the parked thread's
@@ -112,6 +114,7 @@ static const uint32_t thread_layout[] = {
     LAYOUT_FIELD(struct thread_obj, pid),
     LAYOUT_FIELD(struct thread_obj, term_code),
     LAYOUT_FIELD(struct thread_obj, terminating),
+    LAYOUT_FIELD(struct thread_obj, park_outside),
     LAYOUT_FIELD(struct thread_obj, kill_timer_set),
     LAYOUT_FIELD(struct thread_obj, kill_timer),
     LAYOUT_FIELD(struct thread_obj, uctx),
@@ -474,20 +477,33 @@ static void thread_park(struct thread_obj *to, void *uc)
 }
 
 /* Async-signal-safe: a thread-local load, atomics and futex calls. */
+static bool stopped_outside_lib(const ucontext_t *uc);
+
+/* Whether the thread stopped where a new context may be given to it:
+ * at the program's code, or before its start routine.  Inside winshim
+ * (a wait, a lock held) it may not: the call must finish first. */
 static void suspend_handler(int sig, siginfo_t *si, void *uc)
 {
     (void)sig;
     (void)si;
     int saved = errno;
-    if (ws_current && ws_current->self)
-        thread_park(to_of(ws_current->self), uc);
+    if (ws_current && ws_current->self) {
+        struct thread_obj *to = to_of(ws_current->self);
+        __atomic_store_n(&to->park_outside,
+                         !__atomic_load_n(&to->started, __ATOMIC_RELAXED) ||
+                             stopped_outside_lib(uc),
+                         __ATOMIC_RELAXED);
+        thread_park(to, uc);
+    }
     errno = saved;
 }
 
 static void terminate_handler(int sig, siginfo_t *si, void *uc);
+static void lib_range_find(void);
 
 static void signals_install(void)
 {
+    lib_range_find();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = suspend_handler;
@@ -855,6 +871,8 @@ static int lib_range_cb(struct dl_phdr_info *info, size_t size, void *arg)
 
 static void lib_range_find(void)
 {
+    if (lib_hi || nsys)
+        return; /* once, from signals_install */
     dl_iterate_phdr(lib_range_cb, (void *)(uintptr_t)&TerminateThread);
 }
 
@@ -1011,9 +1029,7 @@ static void terminate_handler(int sig, siginfo_t *si, void *uc)
  * (under its object lock). */
 static DWORD thread_terminate_start_locked(struct thread_obj *to, DWORD code)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, lib_range_find);
-    signals_once();
+    signals_once(); /* finds the libraries too */
     if (to->terminating)
         return ERROR_SUCCESS; /* the first code stands */
     pid_t tid = (pid_t)to->wt->tid;
@@ -1085,7 +1101,9 @@ WS_EXPORT BOOL WINAPI TerminateThread(HANDLE h, DWORD code)
  * values; they are not changed by SetThreadContext); FLOATING_POINT: the
  * FXSAVE image (FltSave, x87 and XMM0-15) and MxCsr; DEBUG_REGISTERS:
  * Dr0-Dr7 read as 0 (user space cannot see them), and can be set only to
- * 0.  The YMM/ZMM upper halves are kept as they are. */
+ * 0.  The YMM/ZMM upper halves are kept as they are.  A thread parked
+ * inside winshim (park_outside false) is not given a changed context: the
+ * call it is in must unwind (its wait registration, its locks). */
 
 #if defined(__x86_64__)
 
@@ -1198,6 +1216,29 @@ static void ctx_to_uc(const CONTEXT *c, ucontext_t *uc)
     }
 }
 
+/* Whether applying c would change a register of uc. */
+static bool ctx_changes(const CONTEXT *c, const ucontext_t *uc)
+{
+    CONTEXT now;
+    memset(&now, 0, sizeof now);
+    now.ContextFlags = c->ContextFlags;
+    ctx_from_uc(&now, uc);
+    DWORD f = c->ContextFlags;
+    if (CTX_HAS(f, CONTEXT_CONTROL) &&
+        (now.Rip != c->Rip || now.Rsp != c->Rsp || now.EFlags != c->EFlags))
+        return true;
+    if (CTX_HAS(f, CONTEXT_INTEGER))
+        for (int i = 0; i < 16; i++)
+            if (i != 4 && *ctx_int_field(&now, i) != *ctx_int_field((CONTEXT *)c, i))
+                return true;
+    if (CTX_HAS(f, CONTEXT_FLOATING_POINT) &&
+        (now.MxCsr != c->MxCsr ||
+         memcmp(&now.FltSave.FloatRegisters, &c->FltSave.FloatRegisters,
+                sizeof now.FltSave.FloatRegisters + sizeof now.FltSave.XmmRegisters)))
+        return true;
+    return false;
+}
+
 /* The thread parked with a context, suspended for the call if it was
  * running (*resume: the caller resumes it).  Under no lock. */
 static DWORD ctx_target(struct object *o, bool *resume)
@@ -1271,6 +1312,9 @@ static DWORD ctx_op(HANDLE h, CONTEXT *get, const CONTEXT *set)
             err = ERROR_GEN_FAILURE; /* ended meanwhile */
         else if (get)
             ctx_from_uc(get, uc);
+        else if (!__atomic_load_n(&to->park_outside, __ATOMIC_RELAXED) &&
+                 ctx_changes(set, uc))
+            err = ERROR_NOT_SUPPORTED; /* stopped inside winshim */
         else
             ctx_to_uc(set, uc);
         obj_unlock(o);
