@@ -546,7 +546,7 @@ static DWORD thread_suspend_obj(struct object *o, DWORD *prev_out)
         err = ERROR_ACCESS_DENIED; /* STATUS_THREAD_IS_TERMINATING */
     } else if (to->remote && to->resume_fd < 0) {
         err = ERROR_NOT_SUPPORTED; /* a child process's running thread */
-    } else if (to->pid && to->pid != (uint32_t)getpid()) {
+    } else if (!to->remote && to->pid && to->pid != (uint32_t)getpid()) {
         err = ERROR_NOT_SUPPORTED; /* another process's thread */
     } else if ((prev = atomic_load_explicit(&to->suspend, memory_order_relaxed)) >=
                MAXIMUM_SUSPEND_COUNT) {
