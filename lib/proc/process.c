@@ -487,11 +487,10 @@ void process_object_exited(struct object *o)
     int status = 0;
     bool exited = false, have = false;
     memset(&si, 0, sizeof si);
-    /* Its CPU times while the zombie is there (GetProcessTimes). */
+    /* GetProcessTimes of an ended process: the end time only (reading
+     * /proc here slowed the session's reaping; docs/COMPATIBILITY.md). */
     int64_t created = 0;
     uint64_t kernel = 0, user = 0;
-    if (p->pid > 0)
-        proc_stat_times((pid_t)p->pid, 0, &created, &kernel, &user);
     if (p->pid > 0 && waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOWAIT | WNOHANG) == 0 &&
         si.si_pid == (pid_t)p->pid) {
         have = true;

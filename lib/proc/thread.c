@@ -192,7 +192,8 @@ uint32_t thread_object_ideal(struct object *o, const uint32_t *set)
 {
     struct thread_obj *to = to_of(o);
     obj_lock(o);
-    uint32_t old = to->ideal;
+    uint32_t old = to->ideal == UINT32_MAX ? atomic_load_explicit(&to->tid, memory_order_relaxed)
+                                            : to->ideal;
     if (set)
         to->ideal = *set;
     obj_unlock(o);
@@ -406,8 +407,7 @@ struct ws_thread *thread_attach(void)
     to->pid = (uint32_t)getpid();
     if (!to->created)
         to->created = time_utc_100ns();
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    to->ideal = ncpu > 0 ? t->tid % (uint32_t)(ncpu > 64 ? 64 : ncpu) : 0;
+    to->ideal = UINT32_MAX; /* not set: threadctl.c derives one from the id */
     to->wt = t;
     atomic_store_explicit(&to->tid, t->tid, memory_order_release);
     t->self = &to->hdr; /* the running thread's reference */

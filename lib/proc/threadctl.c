@@ -383,7 +383,7 @@ static DWORD ideal_swap(HANDLE h, const uint32_t *set, uint32_t *old)
     if (set && *set >= cpu_count())
         err = ERROR_INVALID_PARAMETER;
     else
-        *old = thread_object_ideal(o, set);
+        *old = thread_object_ideal(o, set) % cpu_count(); /* unset: the id's */
     object_unref(o);
     return err;
 }
