@@ -57,6 +57,7 @@ const struct core_hooks ws_hooks = {
     .thread_attach = thread_attach,
     .thread_atfork_reset = thread_atfork_reset,
     .thread_record = thread_record_of,
+    .thread_terminate = thread_terminate_self,
     .process_type = &process_type,
     .process_object_new = process_object_new,
     .process_object_set_pid = process_object_set_pid,

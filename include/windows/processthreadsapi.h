@@ -166,6 +166,42 @@ typedef LPSTARTUPINFOA LPSTARTUPINFO;
 #define GetStartupInfo GetStartupInfoA
 #endif
 
+/* Thread control (lib/proc/threadctl.c): the registers of a suspended
+ * thread, CPU affinity and ideal processor, priority class, times. */
+WINBASEAPI BOOL WINAPI GetThreadContext(HANDLE hThread, LPCONTEXT lpContext);
+WINBASEAPI BOOL WINAPI SetThreadContext(HANDLE hThread, CONST CONTEXT *lpContext);
+WINBASEAPI DWORD WINAPI GetCurrentProcessorNumber(VOID);
+WINBASEAPI VOID WINAPI GetCurrentProcessorNumberEx(PPROCESSOR_NUMBER ProcNumber);
+WINBASEAPI DWORD WINAPI SetThreadIdealProcessor(HANDLE hThread, DWORD dwIdealProcessor);
+WINBASEAPI BOOL WINAPI SetThreadIdealProcessorEx(HANDLE hThread,
+                                                 PPROCESSOR_NUMBER lpIdealProcessor,
+                                                 PPROCESSOR_NUMBER lpPreviousIdealProcessor);
+WINBASEAPI BOOL WINAPI GetThreadIdealProcessorEx(HANDLE hThread,
+                                                 PPROCESSOR_NUMBER lpIdealProcessor);
+WINBASEAPI DWORD WINAPI GetPriorityClass(HANDLE hProcess);
+WINBASEAPI BOOL WINAPI SetPriorityClass(HANDLE hProcess, DWORD dwPriorityClass);
+WINBASEAPI BOOL WINAPI GetThreadTimes(HANDLE hThread, LPFILETIME lpCreationTime,
+                                      LPFILETIME lpExitTime, LPFILETIME lpKernelTime,
+                                      LPFILETIME lpUserTime);
+WINBASEAPI BOOL WINAPI GetProcessTimes(HANDLE hProcess, LPFILETIME lpCreationTime,
+                                       LPFILETIME lpExitTime, LPFILETIME lpKernelTime,
+                                       LPFILETIME lpUserTime);
+WINBASEAPI BOOL WINAPI GetSystemTimes(PFILETIME lpIdleTime, PFILETIME lpKernelTime,
+                                      PFILETIME lpUserTime);
+WINBASEAPI HANDLE WINAPI CreateRemoteThread(HANDLE hProcess,
+                                            LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                            SIZE_T dwStackSize,
+                                            LPTHREAD_START_ROUTINE lpStartAddress,
+                                            LPVOID lpParameter, DWORD dwCreationFlags,
+                                            LPDWORD lpThreadId);
+WINBASEAPI HANDLE WINAPI CreateRemoteThreadEx(HANDLE hProcess,
+                                              LPSECURITY_ATTRIBUTES lpThreadAttributes,
+                                              SIZE_T dwStackSize,
+                                              LPTHREAD_START_ROUTINE lpStartAddress,
+                                              LPVOID lpParameter, DWORD dwCreationFlags,
+                                              LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList,
+                                              LPDWORD lpThreadId);
+
 WINBASEAPI BOOL WINAPI FlushInstructionCache(HANDLE hProcess, LPCVOID lpBaseAddress,
                                              SIZE_T dwSize);
 

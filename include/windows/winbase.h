@@ -32,6 +32,8 @@
 #include <debugapi.h>
 #include <threadpoolapiset.h>
 #include <threadpoollegacyapiset.h>
+#include <processtopologyapi.h>
+#include <realtimeapiset.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -852,6 +854,14 @@ typedef struct _EVENTLOG_FULL_INFORMATION {
 
 WINADVAPI BOOL WINAPI GetEventLogInformation(HANDLE hEventLog, DWORD dwInfoLevel, LPVOID lpBuffer,
                                              DWORD cbBufSize, LPDWORD pcbBytesNeeded);
+/* CPU affinity of processes and threads (lib/proc/threadctl.c). */
+WINBASEAPI BOOL WINAPI GetProcessAffinityMask(HANDLE hProcess,
+                                              PDWORD_PTR lpProcessAffinityMask,
+                                              PDWORD_PTR lpSystemAffinityMask);
+WINBASEAPI BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess,
+                                              DWORD_PTR dwProcessAffinityMask);
+WINBASEAPI DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread,
+                                                  DWORD_PTR dwThreadAffinityMask);
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,9 @@ struct core_hooks {
     /* The live record of a thread object of this process, NULL once the
      * thread ended; the caller holds the object's lock. */
     struct ws_thread *(*thread_record)(struct object *thread);
+    /* Ends the calling thread for TerminateThread (never returns); core
+     * calls it from thread_run_apcs when t->terminating is set. */
+    void (*thread_terminate)(struct ws_thread *t);
 
     /* Processes (proc/process.c): the object of a process slot. */
     const struct object_type *process_type; /* DuplicateHandle's process handles */

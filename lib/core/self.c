@@ -192,6 +192,8 @@ bool thread_apc_pending(struct ws_thread *t)
 /* Every APC queued, including those the APCs queue, in FIFO order. */
 void thread_run_apcs(struct ws_thread *t)
 {
+    if (WS_UNLIKELY(atomic_load_explicit(&t->terminating, memory_order_acquire)))
+        ws_hooks.thread_terminate(t); /* TerminateThread: does not return */
     for (;;) {
         wordlock_lock(&t->apc_lock);
         struct apc *a = t->apc_head;

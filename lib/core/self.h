@@ -48,6 +48,13 @@ struct ws_thread {
      * running count.  Touched only by the thread itself. */
     struct object *iocp_gate;
     bool iocp_counted;
+
+    /* TerminateThread reached this thread inside a wait (proc/thread.c):
+     * the wait was claimed with WS_ALERTED, and thread_run_apcs ends the
+     * thread, through ws_hooks.thread_terminate, once the wait has let
+     * go of every lock and reference, instead of running APCs. */
+    _Atomic bool terminating;
+    struct ws_thread *grave_next; /* proc/thread.c, once the thread ended */
 };
 
 /* The calling thread's state; attaches it on first use. */

@@ -1079,6 +1079,15 @@ WS_EXPORT DWORD WINAPI SignalObjectAndWait(HANDLE to_signal, HANDLE to_wait,
     return wait_object(w, timeout, alertable);
 }
 
+/* A sleep holds nothing: TerminateThread's signal ends the thread here
+ * (self.h, terminating). */
+static void sleep_interrupted(void)
+{
+    struct ws_thread *t = ws_current;
+    if (t && atomic_load_explicit(&t->terminating, memory_order_acquire))
+        ws_hooks.thread_terminate(t);
+}
+
 static void sleep_ms(DWORD ms)
 {
     if (ms == 0) {
@@ -1086,13 +1095,15 @@ static void sleep_ms(DWORD ms)
         return;
     }
     if (ms == INFINITE) {
-        for (;;)
+        for (;;) {
             pause();
+            sleep_interrupted();
+        }
     }
     struct timespec deadline;
     deadline_from_ms(&deadline, ms);
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
-        ;
+        sleep_interrupted();
 }
 
 WS_EXPORT void WINAPI Sleep(DWORD ms)

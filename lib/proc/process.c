@@ -60,6 +60,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/handle.h"
 #include "core/object.h"
@@ -87,6 +88,8 @@ struct process_obj {
     _Atomic uint32_t published;/* BOX_PUBLISHED: the process set published_code */
     uint32_t published_code;
     aoff_t thread;             /* main thread object (one reference), or 0 */
+    int64_t created, exited;   /* FILETIMEs of start and end, once ended */
+    uint64_t kernel_100ns, user_100ns; /* CPU times at the end, if known */
     /* Process-private (see above). */
     uint32_t owner;
     int pidfd;                 /* -1 none */
@@ -106,6 +109,10 @@ static const uint32_t process_layout[] = {
     LAYOUT_FIELD(struct process_obj, published),
     LAYOUT_FIELD(struct process_obj, published_code),
     LAYOUT_FIELD(struct process_obj, thread),
+    LAYOUT_FIELD(struct process_obj, created),
+    LAYOUT_FIELD(struct process_obj, exited),
+    LAYOUT_FIELD(struct process_obj, kernel_100ns),
+    LAYOUT_FIELD(struct process_obj, user_100ns),
     LAYOUT_FIELD(struct process_obj, owner),
     LAYOUT_FIELD(struct process_obj, pidfd),
     LAYOUT_FIELD(struct process_obj, watch),
@@ -183,6 +190,20 @@ void process_object_set_pid(struct object *o, pid_t pid)
 pid_t process_object_pid(struct object *o)
 {
     return (pid_t)po_of(o)->pid;
+}
+
+bool process_object_end(struct object *o, int64_t *created, int64_t *exited,
+                        uint64_t *kernel, uint64_t *user)
+{
+    struct process_obj *p = po_of(o);
+    obj_lock(o);
+    bool ended = st_value(obj_state(o)) != 0;
+    *created = p->created;
+    *exited = p->exited;
+    *kernel = p->kernel_100ns;
+    *user = p->user_100ns;
+    obj_unlock(o);
+    return ended;
 }
 
 /* ---- the current process ---- */
@@ -468,6 +489,10 @@ void process_object_exited(struct object *o)
     int status = 0;
     bool exited = false, have = false;
     memset(&si, 0, sizeof si);
+    /* GetProcessTimes of an ended process: the end time only (reading
+     * /proc here slowed the session's reaping; docs/COMPATIBILITY.md). */
+    int64_t created = 0;
+    uint64_t kernel = 0, user = 0;
     if (p->pid > 0 && waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOWAIT | WNOHANG) == 0 &&
         si.si_pid == (pid_t)p->pid) {
         have = true;
@@ -479,6 +504,10 @@ void process_object_exited(struct object *o)
         status = exited ? WEXITSTATUS(status) : WTERMSIG(status);
     }
     obj_lock(o);
+    p->created = created;
+    p->exited = time_utc_100ns();
+    p->kernel_100ns = kernel;
+    p->user_100ns = user;
     uint32_t code = 0;
     bool known = true;
     if (have)

@@ -99,6 +99,39 @@ struct object *process_object_new(pid_t pid, DWORD *err);
 void process_object_set_pid(struct object *p, pid_t pid);
 void process_object_exited(struct object *p);
 pid_t process_object_pid(struct object *p);
+/* Whether the process ended; then its start and end times and CPU times
+ * (FILETIME units; 0 when they could not be read at its end). */
+bool process_object_end(struct object *p, int64_t *created, int64_t *exited,
+                        uint64_t *kernel, uint64_t *user);
+
+/* ------------------------------------------------------------------ */
+/* thread control (threadctl.c, with what thread.c tells it)           */
+
+/* /proc/PID[/task/TID]/stat (tid 0: the process): creation time as a
+ * FILETIME value, kernel and user CPU time in 100 ns units.  false when
+ * it cannot be read. */
+bool proc_stat_times(pid_t pid, pid_t tid, int64_t *created, uint64_t *kernel,
+                     uint64_t *user);
+/* The nice value of a thread at Windows priority `priority` in this
+ * process's priority class (threadctl.c). */
+int process_thread_nice(int priority);
+
+/* A thread object's facts for threadctl.c (thread.c): its thread id while
+ * it runs (0 once ended) and its process's pid; creation and end times
+ * and, once ended, its CPU times. */
+struct thread_facts {
+    uint32_t tid, pid;
+    bool ended;
+    int64_t created, exited;
+    uint64_t kernel_100ns, user_100ns;
+};
+void thread_object_facts(struct object *thread, struct thread_facts *f);
+/* Swaps the recorded ideal processor (set: the new one) and returns the
+ * old one. */
+uint32_t thread_object_ideal(struct object *thread, const uint32_t *set);
+/* The Windows priority of a thread of this process (registry), or
+ * THREAD_PRIORITY_NORMAL for one winshim does not know. */
+int thread_priority_of_tid(uint32_t tid);
 void process_atfork_reset(void);
 
 /* Threads (thread.c): the calling thread's record and object, made on
@@ -107,6 +140,9 @@ void process_atfork_reset(void);
 struct ws_thread *thread_attach(void);
 void thread_atfork_reset(void);
 struct ws_thread *thread_record_of(struct object *thread);
+/* TerminateThread's end of the calling thread (thread.c); core calls it
+ * through ws_hooks.thread_terminate.  Never returns. */
+void thread_terminate_self(struct ws_thread *t);
 
 /* TLS and FLS (tls.c): runs the exiting thread's FLS callbacks and frees
  * its slots.  The thread teardown calls it first, so that, as on Windows,

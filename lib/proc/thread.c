@@ -32,16 +32,22 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unwind.h>
 #include <unistd.h>
 
 #include "core/arena.h"
 #include "core/cell.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "core/futex.h"
 #include "core/handle.h"
@@ -55,10 +61,12 @@
 #include "core/handle_lookup.h"
 
 #define WS_SIG_SUSPEND (SIGRTMAX - 2) /* docs/COMPATIBILITY.md */
+#define WS_SIG_TERMINATE (SIGRTMAX - 3) /* docs/COMPATIBILITY.md */
 
 struct thread_obj {
     struct object hdr;
     _Atomic uint32_t tid;      /* published by the new thread (futex word) */
+    uint32_t pid;              /* the process that runs it (getpid) */
     uint32_t exit_code;
     LPTHREAD_START_ROUTINE start;
     void *param;
@@ -73,6 +81,18 @@ struct thread_obj {
                                 * private (an fd of the creating process);
                                 * under the object lock; -1 none */
     struct thread_obj *reg_next; /* registry chain, under reg_lock */
+    /* Thread control (see "termination" and "context" below). */
+    uint32_t term_code;        /* TerminateThread's code, under the lock */
+    bool terminating;          /* TerminateThread asked, under the lock */
+    bool park_outside;         /* parked at the program's code (or before
+                                * its start): its context may change */
+    bool kill_timer_set;       /* kill_timer exists (under the lock) */
+    timer_t kill_timer;        /* process-private: re-sends the signal */
+    void *uctx;                /* process-private: the parked thread's
+                                * ucontext_t, while it is parked */
+    uint32_t ideal;            /* SetThreadIdealProcessor's number */
+    int64_t created, exited;   /* FILETIME values; exited once ended */
+    uint64_t kernel_100ns, user_100ns; /* CPU times, once ended */
 };
 
 /* The shared layout (core/object.h, layout ids). */
@@ -91,9 +111,22 @@ static const uint32_t thread_layout[] = {
     LAYOUT_FIELD(struct thread_obj, remote),
     LAYOUT_FIELD(struct thread_obj, resume_fd),
     LAYOUT_FIELD(struct thread_obj, reg_next),
+    LAYOUT_FIELD(struct thread_obj, pid),
+    LAYOUT_FIELD(struct thread_obj, term_code),
+    LAYOUT_FIELD(struct thread_obj, terminating),
+    LAYOUT_FIELD(struct thread_obj, park_outside),
+    LAYOUT_FIELD(struct thread_obj, kill_timer_set),
+    LAYOUT_FIELD(struct thread_obj, kill_timer),
+    LAYOUT_FIELD(struct thread_obj, uctx),
+    LAYOUT_FIELD(struct thread_obj, ideal),
+    LAYOUT_FIELD(struct thread_obj, created),
+    LAYOUT_FIELD(struct thread_obj, exited),
+    LAYOUT_FIELD(struct thread_obj, kernel_100ns),
+    LAYOUT_FIELD(struct thread_obj, user_100ns),
 };
 
 static void thread_last_close(struct object *o);
+static void graves_free(void);
 static void thread_remote_release_locked(struct thread_obj *to);
 
 static bool thread_signaled(const struct object *o, uint64_t s, uint32_t tid)
@@ -141,6 +174,32 @@ struct ws_thread *thread_record_of(struct object *o)
     return to_of(o)->wt;
 }
 
+void thread_object_facts(struct object *o, struct thread_facts *f)
+{
+    struct thread_obj *to = to_of(o);
+    obj_lock(o);
+    f->ended = st_value(obj_state(o)) != 0;
+    f->tid = f->ended ? 0 : atomic_load_explicit(&to->tid, memory_order_relaxed);
+    f->pid = to->pid;
+    f->created = to->created;
+    f->exited = to->exited;
+    f->kernel_100ns = to->kernel_100ns;
+    f->user_100ns = to->user_100ns;
+    obj_unlock(o);
+}
+
+uint32_t thread_object_ideal(struct object *o, const uint32_t *set)
+{
+    struct thread_obj *to = to_of(o);
+    obj_lock(o);
+    uint32_t old = to->ideal == UINT32_MAX ? atomic_load_explicit(&to->tid, memory_order_relaxed)
+                                            : to->ideal;
+    if (set)
+        to->ideal = *set;
+    obj_unlock(o);
+    return old;
+}
+
 /* ---- the registry: thread id -> live thread object (OpenThread) ---- */
 
 #define REG_BUCKETS 256
@@ -180,6 +239,19 @@ static struct object *reg_find(uint32_t tid)
         }
     pthread_mutex_unlock(&reg_lock);
     return o;
+}
+
+int thread_priority_of_tid(uint32_t tid)
+{
+    int p = THREAD_PRIORITY_NORMAL;
+    pthread_mutex_lock(&reg_lock);
+    for (struct thread_obj *to = reg[tid % REG_BUCKETS]; to; to = to->reg_next)
+        if (atomic_load_explicit(&to->tid, memory_order_relaxed) == tid) {
+            p = to->priority;
+            break;
+        }
+    pthread_mutex_unlock(&reg_lock);
+    return p;
 }
 
 /* ---- attaching and detaching threads ---- */
@@ -222,6 +294,43 @@ static void record_free(struct shm_thread *r)
     arena_free(r, sizeof *r);
 }
 
+/* The thread is about to end: its times, the exit code TerminateThread
+ * asked for (terminated), the object signalled, the running thread's
+ * reference dropped.  No libc allocation: the termination path runs it
+ * in a signal handler. */
+static void thread_end_object(struct thread_obj *to, bool terminated)
+{
+    struct timespec cpu;
+    struct rusage ru;
+    int64_t total = 0;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
+        total = (int64_t)cpu.tv_sec * 10000000 + cpu.tv_nsec / 100;
+    int64_t kernel = 0;
+    if (getrusage(RUSAGE_THREAD, &ru) == 0)
+        kernel = (int64_t)ru.ru_stime.tv_sec * 10000000 + ru.ru_stime.tv_usec * 10;
+    if (kernel > total)
+        kernel = total;
+    struct wait_guard g;
+    wait_lock(&to->hdr, &g);
+    bool timer = to->kill_timer_set;
+    to->kill_timer_set = false;
+    if (terminated)
+        to->exit_code = to->term_code;
+    to->exited = time_utc_100ns();
+    to->kernel_100ns = (uint64_t)kernel;
+    to->user_100ns = (uint64_t)(total - kernel);
+    to->wt = NULL;
+    obj_store_locked(&to->hdr, st_with_value(obj_state(&to->hdr), 1));
+    wait_wake_locked(&to->hdr, &g);
+    wait_unlock(&to->hdr, &g);
+    if (timer)
+        timer_delete(to->kill_timer);
+    /* A SuspendThread waiting for this thread to park gives up. */
+    atomic_fetch_add_explicit(&to->parks, 1, memory_order_release);
+    futex_wake(&to->parks, INT_MAX, ws_arena.shared);
+    object_unref(&to->hdr);
+}
+
 static void thread_detach(void *p)
 {
     struct ws_thread *t = p;
@@ -239,14 +348,7 @@ static void thread_detach(void *p)
     apc_drop_all(t);
     iocp_thread_exit(t); /* no longer running for its completion port */
     reg_remove(to, t->tid);
-
-    struct wait_guard g;
-    wait_lock(&to->hdr, &g);
-    to->wt = NULL;
-    obj_store_locked(&to->hdr, st_with_value(obj_state(&to->hdr), 1));
-    wait_wake_locked(&to->hdr, &g);
-    wait_unlock(&to->hdr, &g);
-    object_unref(&to->hdr);
+    thread_end_object(to, false);
     t->self = NULL;
 
     thread_flush_deferred(t);
@@ -283,6 +385,7 @@ static void thread_make_key(void)
 struct ws_thread *thread_attach(void)
 {
     DWORD err;
+    graves_free();
     arena_init();
     pthread_once(&thread_key_once, thread_make_key);
     struct ws_thread *t = calloc(1, sizeof *t);
@@ -302,6 +405,10 @@ struct ws_thread *thread_attach(void)
         ws_panic("allocating thread state", ENOMEM);
     arena_thread_bind(t->rec);
     pending_self = NULL;
+    to->pid = (uint32_t)getpid();
+    if (!to->created)
+        to->created = time_utc_100ns();
+    to->ideal = UINT32_MAX; /* not set: threadctl.c derives one from the id */
     to->wt = t;
     atomic_store_explicit(&to->tid, t->tid, memory_order_release);
     t->self = &to->hdr; /* the running thread's reference */
@@ -352,60 +459,96 @@ WS_EXPORT DWORD WINAPI QueueUserAPC(PAPCFUNC fn, HANDLE h, ULONG_PTR data)
 
 /* ---- suspension ---- */
 
-static void thread_park(struct thread_obj *to)
+/* Parks the calling thread while its suspend count is not 0.  uc: the
+ * ucontext_t it was stopped in, which GetThreadContext reads and
+ * SetThreadContext writes while the thread is parked (the handler's
+ * return resumes the thread from it), or NULL.  A TerminateThread ends
+ * the park: its signal, blocked in the handler, arrives once the handler
+ * returns. */
+static void thread_park(struct thread_obj *to, void *uc)
 {
+    __atomic_store_n(&to->uctx, uc, __ATOMIC_RELAXED);
     atomic_fetch_add_explicit(&to->parks, 1, memory_order_release);
     futex_wake(&to->parks, INT_MAX, ws_arena.shared);
     uint32_t n;
-    while ((n = atomic_load_explicit(&to->suspend, memory_order_acquire)))
+    while ((n = atomic_load_explicit(&to->suspend, memory_order_acquire)) &&
+           !__atomic_load_n(&to->terminating, __ATOMIC_ACQUIRE))
         futex_wait(&to->suspend, n, NULL, ws_arena.shared);
+    __atomic_store_n(&to->uctx, NULL, __ATOMIC_RELEASE);
 }
 
 /* Async-signal-safe: a thread-local load, atomics and futex calls. */
-static void suspend_handler(int sig)
+static bool stopped_outside_lib(const ucontext_t *uc);
+
+/* Whether the thread stopped where a new context may be given to it:
+ * at the program's code, or before its start routine.  Inside winshim
+ * (a wait, a lock held) it may not: the call must finish first. */
+static void suspend_handler(int sig, siginfo_t *si, void *uc)
 {
     (void)sig;
+    (void)si;
     int saved = errno;
-    if (ws_current && ws_current->self)
-        thread_park(to_of(ws_current->self));
+    if (ws_current && ws_current->self) {
+        struct thread_obj *to = to_of(ws_current->self);
+        __atomic_store_n(&to->park_outside,
+                         !__atomic_load_n(&to->started, __ATOMIC_RELAXED) ||
+                             stopped_outside_lib(uc),
+                         __ATOMIC_RELAXED);
+        thread_park(to, uc);
+    }
     errno = saved;
 }
 
-static void suspend_install(void)
+static void terminate_handler(int sig, siginfo_t *si, void *uc);
+static void lib_range_find(void);
+
+static void signals_install(void)
 {
+    lib_range_find();
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = suspend_handler;
-    sa.sa_flags = SA_RESTART;
+    sa.sa_sigaction = suspend_handler;
+    sa.sa_flags = SA_RESTART | SA_SIGINFO;
     sigfillset(&sa.sa_mask);
     sigaction(WS_SIG_SUSPEND, &sa, NULL);
+    sa.sa_sigaction = terminate_handler;
+    sigaction(WS_SIG_TERMINATE, &sa, NULL);
 }
 
-WS_EXPORT DWORD WINAPI SuspendThread(HANDLE h)
+static void signals_once(void)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
-    struct object *o = NULL;
-    DWORD prev = (DWORD)-1;
-    pthread_once(&once, suspend_install);
-    struct ws_thread *self = thread_current();
-    ws_rcu_lock();
-    DWORD err = handle_get(h, &thread_type, THREAD_SUSPEND_RESUME, &o, NULL);
-    if (err) {
-        ws_rcu_unlock();
-        ws_set_last_error(err);
-        return (DWORD)-1;
-    }
-    struct thread_obj *to = to_of(o);
-    object_ref(o);
-    ws_rcu_unlock();
+    pthread_once(&once, signals_install);
+}
 
+/* The calling thread suspends itself: through its own signal, so that
+ * it parks with a context to read and write, unless it blocks that
+ * signal. */
+static void suspend_self(struct thread_obj *to)
+{
+    sigset_t cur;
+    pthread_sigmask(SIG_SETMASK, NULL, &cur);
+    if (sigismember(&cur, WS_SIG_SUSPEND) ||
+        syscall(SYS_tgkill, getpid(), (pid_t)gettid(), WS_SIG_SUSPEND))
+        thread_park(to, NULL);
+}
+
+/* SuspendThread on an object looked up (a reference held). */
+static DWORD thread_suspend_obj(struct object *o, DWORD *prev_out)
+{
+    struct ws_thread *self = thread_current();
+    struct thread_obj *to = to_of(o);
+    DWORD err = ERROR_SUCCESS, prev = 0;
     bool signal = false;
     uint32_t parks = 0;
+    signals_once();
     obj_lock(o);
-    if (st_value(obj_state(o))) {
+    if (st_value(obj_state(o)) || to->terminating) {
         err = ERROR_ACCESS_DENIED; /* STATUS_THREAD_IS_TERMINATING */
     } else if (to->remote && to->resume_fd < 0) {
         err = ERROR_NOT_SUPPORTED; /* a child process's running thread */
+    } else if (!to->remote && to->pid && to->pid != (uint32_t)getpid()) {
+        err = ERROR_NOT_SUPPORTED; /* another process's thread */
     } else if ((prev = atomic_load_explicit(&to->suspend, memory_order_relaxed)) >=
                MAXIMUM_SUSPEND_COUNT) {
         err = ERROR_SIGNAL_REFUSED; /* STATUS_SUSPEND_COUNT_EXCEEDED */
@@ -419,20 +562,53 @@ WS_EXPORT DWORD WINAPI SuspendThread(HANDLE h)
         }
     }
     obj_unlock(o);
-    if (err) {
-        object_unref(o);
-        ws_set_last_error(err);
-        return (DWORD)-1;
-    }
+    if (err)
+        return err;
     if (o == self->self && prev == 0) /* suspending itself */
-        thread_park(to);
+        suspend_self(to);
     /* Return once the target has stopped (or was resumed meanwhile). */
     while (signal &&
            atomic_load_explicit(&to->parks, memory_order_acquire) == parks &&
            atomic_load_explicit(&to->suspend, memory_order_relaxed) &&
            !st_value(obj_state(o)))
         futex_wait(&to->parks, parks, NULL, ws_arena.shared);
-    object_unref(o);
+    *prev_out = prev;
+    return ERROR_SUCCESS;
+}
+
+static DWORD thread_resume_obj(struct object *o)
+{
+    struct thread_obj *to = to_of(o);
+    obj_lock(o);
+    DWORD prev = atomic_load_explicit(&to->suspend, memory_order_relaxed);
+    if (prev)
+        atomic_store_explicit(&to->suspend, prev - 1, memory_order_release);
+    if (prev == 1 && to->remote)
+        thread_remote_release_locked(to);
+    obj_unlock(o);
+    if (prev == 1)
+        futex_wake(&to->suspend, INT_MAX, ws_arena.shared);
+    return prev;
+}
+
+WS_EXPORT DWORD WINAPI SuspendThread(HANDLE h)
+{
+    struct object *o = NULL;
+    DWORD prev = (DWORD)-1;
+    thread_current();
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &thread_type, THREAD_SUSPEND_RESUME, &o, NULL);
+    if (!err)
+        object_ref(o);
+    ws_rcu_unlock();
+    if (!err) {
+        err = thread_suspend_obj(o, &prev);
+        object_unref(o);
+    }
+    if (err) {
+        ws_set_last_error(err);
+        return (DWORD)-1;
+    }
     return prev;
 }
 
@@ -442,18 +618,8 @@ WS_EXPORT DWORD WINAPI ResumeThread(HANDLE h)
     DWORD prev = (DWORD)-1;
     ws_rcu_lock();
     DWORD err = handle_get(h, &thread_type, THREAD_SUSPEND_RESUME, &o, NULL);
-    if (!err) {
-        struct thread_obj *to = to_of(o);
-        obj_lock(o);
-        prev = atomic_load_explicit(&to->suspend, memory_order_relaxed);
-        if (prev)
-            atomic_store_explicit(&to->suspend, prev - 1, memory_order_release);
-        if (prev == 1 && to->remote)
-            thread_remote_release_locked(to);
-        obj_unlock(o);
-        if (prev == 1)
-            futex_wake(&to->suspend, INT_MAX, ws_arena.shared);
-    }
+    if (!err)
+        prev = thread_resume_obj(o);
     ws_rcu_unlock();
     if (err)
         ws_set_last_error(err);
@@ -483,6 +649,7 @@ struct object *thread_new_remote(int resume_fd, DWORD *err)
         return NULL;
     struct thread_obj *to = to_of(o);
     to->remote = true;
+    to->created = time_utc_100ns();
     to->resume_fd = resume_fd;
     to->started = resume_fd < 0;
     atomic_store_explicit(&to->suspend, resume_fd >= 0 ? 1 : 0,
@@ -492,6 +659,7 @@ struct object *thread_new_remote(int resume_fd, DWORD *err)
 
 void thread_remote_set_tid(struct object *o, uint32_t tid)
 {
+    to_of(o)->pid = tid; /* a main thread's id is its process's */
     atomic_store_explicit(&to_of(o)->tid, tid, memory_order_release);
 }
 
@@ -535,7 +703,8 @@ static void *thread_trampoline(void *arg)
     pending_self = to;
     thread_current(); /* attaches with `to` and publishes the id */
     futex_wake(&to->tid, 1, ws_arena.shared);
-    thread_park(to); /* CREATE_SUSPENDED: until ResumeThread */
+    if (atomic_load_explicit(&to->suspend, memory_order_acquire))
+        suspend_self(to); /* CREATE_SUSPENDED: until ResumeThread */
     obj_lock(&to->hdr);
     bool run = !to->cancelled;
     to->started = true;
@@ -557,10 +726,13 @@ WS_EXPORT HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES sa, SIZE_T stack,
     if (flags & ~(DWORD)(STACK_SIZE_PARAM_IS_A_RESERVATION | CREATE_SUSPENDED))
         return ws_null(ERROR_INVALID_PARAMETER);
 
+    if (flags & CREATE_SUSPENDED)
+        signals_once();
     struct object *o = object_new(&thread_type, 0, 0, &err);
     if (!o)
         return ws_null(err);
     struct thread_obj *to = to_of(o);
+    to->created = time_utc_100ns();
     to->start = start;
     to->param = param;
     atomic_store_explicit(&to->suspend, (flags & CREATE_SUSPENDED) ? 1 : 0,
@@ -617,15 +789,276 @@ WS_EXPORT void WINAPI ExitThread(DWORD code)
     pthread_exit(NULL);
 }
 
-/* A running thread cannot be stopped safely at an arbitrary instruction
- * on Linux (it may hold libc's or our locks): supported are the caller
- * itself, a CREATE_SUSPENDED thread that has not started, and a thread
- * that already ended (nothing changes).  Others: ERROR_NOT_SUPPORTED
- * (docs/COMPATIBILITY.md). */
+/* ---- termination ----
+ *
+ * TerminateThread stops a running thread of this process where it is,
+ * with WS_SIG_TERMINATE.  What ends with it, as on Windows: the thread
+ * object is signalled with the exit code, the winshim mutexes it owns
+ * are abandoned (WAIT_ABANDONED to the next waiter), its queued APCs are
+ * dropped, its handle-table and arena caches and its wait record go back
+ * to the process.  What does not, as on Windows: no DLL_THREAD_DETACH,
+ * no FLS callbacks, no TLS (pthread key) destructors, no cancellation
+ * handlers or C++ unwinding (the thread leaves through the exit system
+ * call, not pthread_exit); its stack and libc's thread descriptor are
+ * never freed; a CRITICAL_SECTION, SRW lock or libc lock (malloc's,
+ * stdio's) it holds stays held.
+ *
+ * Winshim's own state must stay sound, since other threads share it: the
+ * handler ends the thread only where it holds none of winshim's locks or
+ * references.  That is judged by walking the interrupted thread's frames
+ * with libgcc's unwinder from the signal's context: the innermost frame
+ * that is not in libc (or the loader, liburcu, libgcc_s) must be the
+ * program's, not libwinshim's (winshim calling into libc - a system
+ * call, malloc, a pthread lock - counts as inside).  A thread
+ * blocked in a winshim wait is claimed with WS_ALERTED instead: the wait
+ * unwinds and thread_run_apcs ends the thread through
+ * ws_hooks.thread_terminate (core/self.c); Sleep ends it likewise.  Any
+ * other point inside winshim is left to finish: a POSIX timer re-sends
+ * the signal every TERM_RETRY_NS until the thread is at such a point.
+ * Where libwinshim is linked statically into the program, its code
+ * cannot be told from the program's: the frame check is skipped, and
+ * only waits and sleeps are safe points (docs/COMPATIBILITY.md).
+ *
+ * TerminateThread returns at once (asynchronous, as on Windows); wait on
+ * the thread to know that it ended.
+ */
+
+#define TERM_RETRY_NS 5000000L
+#define TERM_MAX_FRAMES 48
+
+/* Executable segments: libwinshim's, and those of the libraries winshim
+ * calls into (libc, the dynamic loader, liburcu, libgcc_s), through
+ * whose frames the check walks on to their caller. */
+#define SYS_RANGES 16
+static uintptr_t lib_lo, lib_hi;
+static uintptr_t sys_lo[SYS_RANGES], sys_hi[SYS_RANGES];
+static unsigned nsys;
+
+static bool is_system_library(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    static const char *const names[] = {"libc.so", "ld-linux", "libpthread.so",
+                                        "liburcu", "libgcc_s.so", "librt.so"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strncmp(base, names[i], strlen(names[i])))
+            return true;
+    return false;
+}
+
+static int lib_range_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    uintptr_t fn = (uintptr_t)arg;
+    const char *name = info->dlpi_name ? info->dlpi_name : "";
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+            continue;
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        if (fn >= lo && fn < hi) {
+            if (name[0]) { /* a library: ours */
+                lib_lo = lo;
+                lib_hi = hi;
+            }
+        } else if (name[0] && nsys < SYS_RANGES && is_system_library(name)) {
+            sys_lo[nsys] = lo;
+            sys_hi[nsys] = hi;
+            nsys++;
+        }
+    }
+    return 0;
+}
+
+static void lib_range_find(void)
+{
+    if (lib_hi || nsys)
+        return; /* once, from signals_install */
+    dl_iterate_phdr(lib_range_cb, (void *)(uintptr_t)&TerminateThread);
+}
+
+static bool in_lib(uintptr_t a)
+{
+    return a >= lib_lo && a < lib_hi;
+}
+
+static bool in_system(uintptr_t a)
+{
+    for (unsigned i = 0; i < nsys; i++)
+        if (a >= sys_lo[i] && a < sys_hi[i])
+            return true;
+    return false;
+}
+
+/* The walk of the interrupted thread's frames (libgcc's unwinder, which
+ * finds frames through _dl_find_object: no lock, no allocation). */
+struct frame_walk {
+    uintptr_t pc;   /* the interrupted instruction */
+    bool started;   /* past the handler's own frames */
+    int verdict;    /* 0 undecided, 1 outside winshim, -1 inside */
+    int frames;
+};
+
+static _Unwind_Reason_Code frame_step(struct _Unwind_Context *ctx, void *arg)
+{
+    struct frame_walk *w = arg;
+    int before = 0;
+    uintptr_t ip = (uintptr_t)_Unwind_GetIPInfo(ctx, &before);
+    if (!w->started) {
+        if (ip != w->pc)
+            return ++w->frames > TERM_MAX_FRAMES ? _URC_END_OF_STACK : _URC_NO_REASON;
+        w->started = true;
+    } else if (ip) {
+        ip--; /* a return address: the call is before it */
+    }
+    if (in_lib(ip)) {
+        w->verdict = -1;
+        return _URC_END_OF_STACK;
+    }
+    if (!in_system(ip)) { /* the program's own code */
+        w->verdict = 1;
+        return _URC_END_OF_STACK;
+    }
+    return ++w->frames > TERM_MAX_FRAMES ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+/* Whether the interrupted thread runs the program's code (perhaps through
+ * libc), not winshim's.  Undecided walks count as inside. */
+static bool stopped_outside_lib(const ucontext_t *uc)
+{
+    if (!lib_hi)
+        return false; /* statically linked: not known (docs/COMPATIBILITY.md) */
+#if defined(__x86_64__)
+    struct frame_walk w = {.pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]};
+#elif defined(__aarch64__)
+    struct frame_walk w = {.pc = (uintptr_t)uc->uc_mcontext.pc};
+#else
+    struct frame_walk w = {.pc = 0};
+    return false;
+#endif
+    _Unwind_Backtrace(frame_step, &w);
+    return w.verdict == 1;
+}
+
+/* Records of terminated threads, freed by a later call on a live thread
+ * (the dying thread may not call free: it may have stopped in malloc). */
+static _Atomic(struct ws_thread *) graves;
+
+static void graves_free(void)
+{
+    struct ws_thread *t = atomic_exchange_explicit(&graves, NULL, memory_order_acquire);
+    while (t) {
+        struct ws_thread *next = t->grave_next;
+        struct apc *a = t->apc_head;
+        while (a) {
+            struct apc *n = a->next;
+            a->release(a);
+            a = n;
+        }
+        free(t);
+        t = next;
+    }
+}
+
+/* Ends the calling thread for TerminateThread, at a point where it holds
+ * nothing of winshim's (see above); also core's ws_hooks.thread_terminate. */
+void thread_terminate_self(struct ws_thread *t)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, NULL);
+    struct thread_obj *to = to_of(t->self);
+    struct shm_thread *r = t->rec;
+    thread_flush_deferred(t);
+    while (r->nowned) {
+        struct object *m = arena_ptr(((aoff_t *)arena_ptr(r->owned))[r->nowned - 1]);
+        r->nowned--;
+        object_type_of(m)->abandon(m, t->tid, true);
+    }
+    cell_thread_exit(); /* granted mutexes (cell.c) */
+    /* The APCs never run; they are released with the record, later. */
+    wordlock_lock(&t->apc_lock);
+    t->exiting = true;
+    for (struct apc *a = t->apc_head; a; a = a->next)
+        a->queued = false;
+    t->apc_tail = NULL;
+    wordlock_unlock(&t->apc_lock);
+    iocp_thread_exit(t);
+    reg_remove(to, t->tid);
+    thread_end_object(to, true);
+    t->self = NULL;
+    thread_flush_deferred(t);
+    t->rec = NULL;
+    arena_thread_exit();
+    record_free(r);
+    arena_free(t->waiter, sizeof *t->waiter);
+    t->waiter = NULL;
+    handle_thread_exit();
+    ws_current = NULL;
+    struct ws_thread *head = atomic_load_explicit(&graves, memory_order_relaxed);
+    do
+        t->grave_next = head;
+    while (!atomic_compare_exchange_weak_explicit(&graves, &head, t,
+                                                  memory_order_release,
+                                                  memory_order_relaxed));
+    for (;;)
+        syscall(SYS_exit, 0); /* this thread only; nothing of libc's runs */
+}
+
+static void terminate_handler(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)si;
+    int saved = errno;
+    struct ws_thread *t = ws_current;
+    if (t && t->self && t->waiter &&
+        __atomic_load_n(&to_of(t->self)->terminating, __ATOMIC_ACQUIRE)) {
+        /* From now on every safe point that looks ends the thread. */
+        atomic_store_explicit(&t->terminating, true, memory_order_release);
+        uint32_t expect = WS_WAITING;
+        if (atomic_compare_exchange_strong_explicit(&t->waiter->status, &expect,
+                                                    WS_ALERTED, memory_order_acq_rel,
+                                                    memory_order_relaxed))
+            futex_wake(&t->waiter->status, 1, ws_arena.shared);
+        else if (stopped_outside_lib(uc))
+            thread_terminate_self(t);
+    }
+    errno = saved;
+}
+
+/* Starts the termination of another running thread of this process
+ * (under its object lock). */
+static DWORD thread_terminate_start_locked(struct thread_obj *to, DWORD code)
+{
+    signals_once(); /* finds the libraries too */
+    if (to->terminating)
+        return ERROR_SUCCESS; /* the first code stands */
+    pid_t tid = (pid_t)to->wt->tid;
+    struct sigevent sev;
+    memset(&sev, 0, sizeof sev);
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = WS_SIG_TERMINATE;
+    sev._sigev_un._tid = tid;
+    if (timer_create(CLOCK_MONOTONIC, &sev, &to->kill_timer))
+        return ws_errno_to_win32(errno);
+    to->kill_timer_set = true;
+    struct itimerspec its = {{0, TERM_RETRY_NS}, {0, TERM_RETRY_NS}};
+    timer_settime(to->kill_timer, 0, &its, NULL);
+    to->term_code = code;
+    __atomic_store_n(&to->terminating, true, __ATOMIC_RELEASE);
+    syscall(SYS_tgkill, getpid(), tid, WS_SIG_TERMINATE);
+    return ERROR_SUCCESS;
+}
+
+/* Supported: the caller itself (as ExitThread), a CREATE_SUSPENDED thread
+ * that has not started, a running or suspended thread of this process
+ * (see "termination"), a thread that already ended (nothing changes).
+ * Another process's thread: ERROR_NOT_SUPPORTED (docs/COMPATIBILITY.md). */
 WS_EXPORT BOOL WINAPI TerminateThread(HANDLE h, DWORD code)
 {
     struct object *o = NULL;
     bool self = false, wake = false;
+    graves_free();
     ws_rcu_lock();
     DWORD err = handle_get(h, &thread_type, THREAD_TERMINATE, &o, NULL);
     if (!err) {
@@ -633,15 +1066,18 @@ WS_EXPORT BOOL WINAPI TerminateThread(HANDLE h, DWORD code)
         self = o == thread_current()->self;
         obj_lock(o);
         if (!self && !st_value(obj_state(o))) {
-            if (to->remote) {
-                err = ERROR_NOT_SUPPORTED; /* TerminateProcess ends it */
-            } else if (to->started || to->cancelled) {
-                err = to->cancelled ? ERROR_SUCCESS : ERROR_NOT_SUPPORTED;
-            } else {
+            if (to->remote || (to->pid && to->pid != (uint32_t)getpid())) {
+                err = ERROR_NOT_SUPPORTED; /* another process's thread */
+            } else if (to->cancelled) {
+                err = ERROR_SUCCESS;
+            } else if (!to->started) {
                 to->cancelled = true;
                 to->exit_code = code;
                 atomic_store_explicit(&to->suspend, 0, memory_order_release);
                 wake = true;
+            } else if (to->wt) {
+                err = thread_terminate_start_locked(to, code);
+                wake = true; /* out of a suspension */
             }
         }
         obj_unlock(o);
@@ -653,6 +1089,270 @@ WS_EXPORT BOOL WINAPI TerminateThread(HANDLE h, DWORD code)
         ExitThread(code);
     return ws_bool(err);
 }
+
+/* ---- context ----
+ *
+ * GetThreadContext and SetThreadContext work on a thread of this process
+ * parked by SuspendThread: the handler that parked it holds the
+ * ucontext_t the kernel saved, and returning from the handler resumes the
+ * thread from it.  A thread that is not suspended is suspended for the
+ * call and resumed after it (its context is a snapshot, as on Windows).
+ * CONTEXT_CONTROL: Rip, Rsp, EFlags, SegCs, SegSs; CONTEXT_INTEGER: Rax
+ * to R15 with Rbp; CONTEXT_SEGMENTS: SegDs, SegEs, SegFs, SegGs (Linux's
+ * values; they are not changed by SetThreadContext); FLOATING_POINT: the
+ * FXSAVE image (FltSave, x87 and XMM0-15) and MxCsr; DEBUG_REGISTERS:
+ * Dr0-Dr7 read as 0 (user space cannot see them), and can be set only to
+ * 0.  The YMM/ZMM upper halves are kept as they are.  A thread parked
+ * inside winshim (park_outside false) is not given a changed context: the
+ * call it is in must unwind (its wait registration, its locks). */
+
+#if defined(__x86_64__)
+
+#define CTX_ARCH(f) (((f) & CONTEXT_AMD64) != 0)
+#define CTX_HAS(f, part) (((f) & (part) & ~CONTEXT_AMD64) != 0)
+
+static const int ctx_int_regs[16] = {
+    REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+    REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+};
+
+static DWORD64 *ctx_int_field(CONTEXT *c, int i)
+{
+    return &c->Rax + i;
+}
+
+static void ctx_from_uc(CONTEXT *c, const ucontext_t *uc)
+{
+    DWORD f = c->ContextFlags;
+    const greg_t *g = uc->uc_mcontext.gregs;
+    uint64_t csgsfs = (uint64_t)g[REG_CSGSFS];
+    if (CTX_HAS(f, CONTEXT_CONTROL)) {
+        c->Rip = (DWORD64)g[REG_RIP];
+        c->Rsp = (DWORD64)g[REG_RSP];
+        c->EFlags = (DWORD)g[REG_EFL];
+        c->SegCs = (WORD)csgsfs;
+        c->SegSs = (WORD)(csgsfs >> 48);
+    }
+    if (CTX_HAS(f, CONTEXT_INTEGER))
+        for (int i = 0; i < 16; i++)
+            if (i != 4) /* Rsp is CONTEXT_CONTROL's */
+                *ctx_int_field(c, i) = (DWORD64)g[ctx_int_regs[i]];
+    if (CTX_HAS(f, CONTEXT_SEGMENTS)) {
+        unsigned short ds, es;
+        __asm__("mov %%ds, %0" : "=r"(ds));
+        __asm__("mov %%es, %0" : "=r"(es));
+        c->SegDs = ds;
+        c->SegEs = es;
+        c->SegGs = (WORD)(csgsfs >> 16);
+        c->SegFs = (WORD)(csgsfs >> 32);
+    }
+    if (CTX_HAS(f, CONTEXT_FLOATING_POINT)) {
+        if (uc->uc_mcontext.fpregs) {
+            memcpy(&c->FltSave, uc->uc_mcontext.fpregs, sizeof c->FltSave);
+            c->MxCsr = c->FltSave.MxCsr;
+        } else {
+            memset(&c->FltSave, 0, sizeof c->FltSave);
+            c->FltSave.ControlWord = INITIAL_FPCSR;
+            c->FltSave.MxCsr = c->MxCsr = INITIAL_MXCSR;
+        }
+    }
+    if (CTX_HAS(f, CONTEXT_DEBUG_REGISTERS))
+        c->Dr0 = c->Dr1 = c->Dr2 = c->Dr3 = c->Dr6 = c->Dr7 = 0;
+}
+
+/* The XSAVE header behind the FXSAVE image, when the kernel wrote one:
+ * its XSTATE_BV must name x87 and SSE for sigreturn to load them. */
+static void uc_mark_fp_used(ucontext_t *uc)
+{
+    unsigned char *fx = (unsigned char *)uc->uc_mcontext.fpregs;
+    uint32_t magic1;
+    memcpy(&magic1, fx + 464, sizeof magic1); /* sw_reserved.magic1 */
+    if (magic1 != 0x46505853u)                /* FP_XSTATE_MAGIC1 */
+        return;
+    uint64_t bv;
+    memcpy(&bv, fx + 512, sizeof bv);
+    bv |= 3; /* x87, SSE */
+    memcpy(fx + 512, &bv, sizeof bv);
+}
+
+static DWORD ctx_check(const CONTEXT *c)
+{
+    DWORD f = c->ContextFlags;
+    if (CTX_HAS(f, CONTEXT_DEBUG_REGISTERS) &&
+        (c->Dr0 | c->Dr1 | c->Dr2 | c->Dr3 | c->Dr7))
+        return ERROR_NOT_SUPPORTED; /* hardware breakpoints */
+    return ERROR_SUCCESS;
+}
+
+static void ctx_to_uc(const CONTEXT *c, ucontext_t *uc)
+{
+    DWORD f = c->ContextFlags;
+    greg_t *g = uc->uc_mcontext.gregs;
+    if (CTX_HAS(f, CONTEXT_CONTROL)) {
+        g[REG_RIP] = (greg_t)c->Rip;
+        g[REG_RSP] = (greg_t)c->Rsp;
+        /* The flags a program may change; the kernel keeps the rest. */
+        const uint64_t user_flags = 0x00254fd5; /* CF PF AF ZF SF TF DF OF AC ID */
+        g[REG_EFL] = (greg_t)(((uint64_t)g[REG_EFL] & ~user_flags) |
+                              (c->EFlags & user_flags));
+    }
+    if (CTX_HAS(f, CONTEXT_INTEGER))
+        for (int i = 0; i < 16; i++)
+            if (i != 4)
+                g[ctx_int_regs[i]] = (greg_t) * ctx_int_field((CONTEXT *)c, i);
+    if (CTX_HAS(f, CONTEXT_FLOATING_POINT) && uc->uc_mcontext.fpregs) {
+        unsigned char *fx = (unsigned char *)uc->uc_mcontext.fpregs;
+        uint32_t mask;
+        memcpy(&mask, fx + 28, sizeof mask); /* MXCSR_MASK */
+        if (!mask)
+            mask = 0xffbf;
+        uint32_t sw[12];
+        memcpy(sw, fx + 464, sizeof sw); /* the kernel's software bytes */
+        memcpy(fx, &c->FltSave, sizeof c->FltSave);
+        memcpy(fx + 464, sw, sizeof sw);
+        uint32_t mxcsr = c->MxCsr & mask;
+        memcpy(fx + 24, &mxcsr, sizeof mxcsr);
+        memcpy(fx + 28, &mask, sizeof mask);
+        uc_mark_fp_used(uc);
+    }
+}
+
+/* Whether applying c would change a register of uc. */
+static bool ctx_changes(const CONTEXT *c, const ucontext_t *uc)
+{
+    CONTEXT now;
+    memset(&now, 0, sizeof now);
+    now.ContextFlags = c->ContextFlags;
+    ctx_from_uc(&now, uc);
+    DWORD f = c->ContextFlags;
+    if (CTX_HAS(f, CONTEXT_CONTROL) &&
+        (now.Rip != c->Rip || now.Rsp != c->Rsp || now.EFlags != c->EFlags))
+        return true;
+    if (CTX_HAS(f, CONTEXT_INTEGER))
+        for (int i = 0; i < 16; i++)
+            if (i != 4 && *ctx_int_field(&now, i) != *ctx_int_field((CONTEXT *)c, i))
+                return true;
+    if (CTX_HAS(f, CONTEXT_FLOATING_POINT) &&
+        (now.MxCsr != c->MxCsr ||
+         memcmp(&now.FltSave.FloatRegisters, &c->FltSave.FloatRegisters,
+                sizeof now.FltSave.FloatRegisters + sizeof now.FltSave.XmmRegisters)))
+        return true;
+    return false;
+}
+
+/* The thread parked with a context, suspended for the call if it was
+ * running (*resume: the caller resumes it).  Under no lock. */
+static DWORD ctx_target(struct object *o, bool *resume)
+{
+    struct thread_obj *to = to_of(o);
+    *resume = false;
+    for (;;) {
+        obj_lock(o);
+        DWORD err = ERROR_SUCCESS;
+        bool suspended = atomic_load_explicit(&to->suspend, memory_order_relaxed) != 0;
+        bool ready = __atomic_load_n(&to->uctx, __ATOMIC_ACQUIRE) != NULL;
+        uint32_t parks = atomic_load_explicit(&to->parks, memory_order_acquire);
+        if (st_value(obj_state(o)) || to->terminating)
+            err = ERROR_GEN_FAILURE; /* as Wine: STATUS_UNSUCCESSFUL */
+        else if (to->remote || (to->pid && to->pid != (uint32_t)getpid()))
+            err = ERROR_NOT_SUPPORTED; /* another process's thread */
+        obj_unlock(o);
+        if (err || (suspended && ready))
+            return err;
+        if (!suspended) {
+            DWORD prev;
+            if ((err = thread_suspend_obj(o, &prev)))
+                return err;
+            *resume = true;
+            continue;
+        }
+        /* Suspended, not parked yet (CREATE_SUSPENDED, a thread that
+         * blocks the signal): wait for it to park. */
+        struct timespec patience;
+        deadline_from_ms(&patience, 100);
+        if (futex_wait(&to->parks, parks, &patience, ws_arena.shared) == ETIMEDOUT &&
+            atomic_load_explicit(&to->parks, memory_order_acquire) == parks)
+            return ERROR_NOT_SUPPORTED; /* parked without a context */
+    }
+}
+
+static DWORD ctx_self_get(CONTEXT *c)
+{
+    ucontext_t uc;
+    if (getcontext(&uc))
+        return ws_errno_to_win32(errno);
+    ctx_from_uc(c, &uc);
+    return ERROR_SUCCESS;
+}
+
+static DWORD ctx_op(HANDLE h, CONTEXT *get, const CONTEXT *set)
+{
+    struct object *o = NULL;
+    thread_current();
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &thread_type, get ? THREAD_GET_CONTEXT : THREAD_SET_CONTEXT,
+                           &o, NULL);
+    if (!err)
+        object_ref(o);
+    ws_rcu_unlock();
+    if (err)
+        return err;
+    const CONTEXT *c = get ? get : set;
+    bool resume = false;
+    if (!c)
+        err = ERROR_NOACCESS;
+    else if (set && (err = ctx_check(set)))
+        ;
+    else if (o == thread_current()->self)
+        err = get ? ctx_self_get(get) : ERROR_NOT_SUPPORTED;
+    else if (!(err = ctx_target(o, &resume))) {
+        struct thread_obj *to = to_of(o);
+        obj_lock(o);
+        ucontext_t *uc = __atomic_load_n(&to->uctx, __ATOMIC_ACQUIRE);
+        if (!uc || !atomic_load_explicit(&to->suspend, memory_order_relaxed))
+            err = ERROR_GEN_FAILURE; /* ended meanwhile */
+        else if (get)
+            ctx_from_uc(get, uc);
+        else if (!__atomic_load_n(&to->park_outside, __ATOMIC_RELAXED) &&
+                 ctx_changes(set, uc))
+            err = ERROR_NOT_SUPPORTED; /* stopped inside winshim */
+        else
+            ctx_to_uc(set, uc);
+        obj_unlock(o);
+    }
+    if (resume)
+        thread_resume_obj(o);
+    object_unref(o);
+    return err;
+}
+
+WS_EXPORT BOOL WINAPI GetThreadContext(HANDLE h, LPCONTEXT c)
+{
+    return ws_bool(ctx_op(h, c, NULL));
+}
+
+WS_EXPORT BOOL WINAPI SetThreadContext(HANDLE h, const CONTEXT *c)
+{
+    return ws_bool(ctx_op(h, NULL, c));
+}
+
+#else /* not x86-64: the CONTEXT layout is x64's (docs/COMPATIBILITY.md) */
+
+WS_EXPORT BOOL WINAPI GetThreadContext(HANDLE h, LPCONTEXT c)
+{
+    (void)h;
+    (void)c;
+    return ws_bool(ERROR_NOT_SUPPORTED);
+}
+
+WS_EXPORT BOOL WINAPI SetThreadContext(HANDLE h, const CONTEXT *c)
+{
+    (void)h;
+    (void)c;
+    return ws_bool(ERROR_NOT_SUPPORTED);
+}
+
+#endif
 
 WS_EXPORT BOOL WINAPI GetExitCodeThread(HANDLE h, LPDWORD code)
 {
@@ -720,16 +1420,9 @@ static bool priority_valid(int p)
 }
 
 /* The Windows level is kept and reported as set; the Linux nice value
+ * (process_thread_nice: the priority class's base plus the level)
  * follows it as far as the process may (raising priority needs
  * CAP_SYS_NICE or RLIMIT_NICE: docs/COMPATIBILITY.md). */
-static int priority_nice(int p)
-{
-    switch (p) {
-    case THREAD_PRIORITY_IDLE: return 19;
-    case THREAD_PRIORITY_TIME_CRITICAL: return -20;
-    default: return -5 * p;
-    }
-}
 
 WS_EXPORT BOOL WINAPI SetThreadPriority(HANDLE h, int priority)
 {
@@ -743,7 +1436,7 @@ WS_EXPORT BOOL WINAPI SetThreadPriority(HANDLE h, int priority)
         struct thread_obj *to = to_of(o);
         to->priority = priority;
         if (to->wt)
-            setpriority(PRIO_PROCESS, (id_t)to->wt->tid, priority_nice(priority));
+            setpriority(PRIO_PROCESS, (id_t)to->wt->tid, process_thread_nice(priority));
         obj_unlock(o);
     }
     ws_rcu_unlock();
