@@ -39,6 +39,7 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_CHANGE] = &change_type,
     [TYPE_SOCKET] = &socket_type,
     [TYPE_TOKEN] = &token_type,
+    [TYPE_JOB] = &job_type,
 };
 const layout_mixer ws_layout_mixers[] = {
     filelock_layout_mix,

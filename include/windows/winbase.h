@@ -16,6 +16,8 @@
 #include <handleapi.h>
 #include <heapapi.h>
 #include <ioapiset.h>
+#include <jobapi.h>
+#include <jobapi2.h>
 #include <libloaderapi.h>
 #include <memoryapi.h>
 #include <namedpipeapi.h>
@@ -767,6 +769,18 @@ static __inline VOID SetThreadpoolCallbackPersistent(PTP_CALLBACK_ENVIRON pcbe)
 { TpSetCallbackPersistent(pcbe); }
 static __inline VOID DestroyThreadpoolEnvironment(PTP_CALLBACK_ENVIRON pcbe)
 { TpDestroyCallbackEnviron(pcbe); }
+
+/* Job objects (jobapi2.h has the rest). */
+WINBASEAPI HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES lpJobAttributes, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenJobObjectA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                        LPCSTR lpName);
+#ifdef UNICODE
+#define CreateJobObject CreateJobObjectW
+#define OpenJobObject OpenJobObjectW
+#else
+#define CreateJobObject CreateJobObjectA
+#define OpenJobObject OpenJobObjectA
+#endif
 
 #ifdef __cplusplus
 }

@@ -87,6 +87,7 @@ struct process_obj {
     _Atomic uint32_t published;/* BOX_PUBLISHED: the process set published_code */
     uint32_t published_code;
     aoff_t thread;             /* main thread object (one reference), or 0 */
+    aoff_t job;                /* innermost job (one reference), or 0; job.c */
     /* Process-private (see above). */
     uint32_t owner;
     int pidfd;                 /* -1 none */
@@ -106,6 +107,7 @@ static const uint32_t process_layout[] = {
     LAYOUT_FIELD(struct process_obj, published),
     LAYOUT_FIELD(struct process_obj, published_code),
     LAYOUT_FIELD(struct process_obj, thread),
+    LAYOUT_FIELD(struct process_obj, job),
     LAYOUT_FIELD(struct process_obj, owner),
     LAYOUT_FIELD(struct process_obj, pidfd),
     LAYOUT_FIELD(struct process_obj, watch),
@@ -183,6 +185,29 @@ void process_object_set_pid(struct object *o, pid_t pid)
 pid_t process_object_pid(struct object *o)
 {
     return (pid_t)po_of(o)->pid;
+}
+
+_Atomic aoff_t *process_job_slot(struct object *o)
+{
+    return (_Atomic aoff_t *)&po_of(o)->job;
+}
+
+bool process_has_ended(struct object *o)
+{
+    return process_ended(po_of(o));
+}
+
+bool process_mark_terminate(struct object *o, uint32_t code)
+{
+    struct process_obj *p = po_of(o);
+    obj_lock(o);
+    bool live = !process_ended(p);
+    if (live && !(p->flags & PF_TERMINATE)) {
+        p->term_code = code;
+        p->flags |= PF_TERMINATE;
+    }
+    obj_unlock(o);
+    return live;
 }
 
 /* ---- the current process ---- */
@@ -378,6 +403,8 @@ static void process_finish(struct process_obj *p, uint32_t code, bool known)
     wait_unlock(&p->hdr, &g);
     if (now && p->thread)
         thread_remote_exited(arena_ptr(p->thread), code);
+    if (now)
+        job_process_ended(&p->hdr, code);
 }
 
 /* The zombie of an ended child whose last handle is gone is reaped, and
