@@ -26,7 +26,7 @@
  * What Linux enforces (docs/COMPATIBILITY.md): membership, termination,
  * kill-on-close, the active-process limit, breakaway and the messages are
  * winshim's own bookkeeping on pidfds; the per-process memory limit is
- * RLIMIT_AS (prlimit) on each member; limits that need the kernel's help
+ * RLIMIT_DATA (prlimit) on each member; limits that need the kernel's help
  * with the whole tree (job memory, CPU rate, time and working-set limits,
  * priority and affinity) fail with ERROR_NOT_SUPPORTED.
  *
@@ -66,6 +66,7 @@
 
 struct job_member {
     aoff_t process; /* the process object (one reference); 0: free entry */
+    aoff_t twin;    /* its twin (one reference), or 0: see process_twin */
     uint32_t pid;
     uint64_t start; /* start time in /proc (clock ticks): the identity */
 };
@@ -109,6 +110,7 @@ static const uint32_t job_layout[] = {
     LAYOUT_FIELD(struct job_obj, m),
     LAYOUT_SIZE(struct job_member),
     LAYOUT_FIELD(struct job_member, process),
+    LAYOUT_FIELD(struct job_member, twin),
     LAYOUT_FIELD(struct job_member, pid),
     LAYOUT_FIELD(struct job_member, start),
 };
@@ -271,6 +273,28 @@ static void job_post_done(struct post *p)
 
 /* ---- membership ---- */
 
+/*
+ * A winshim child has two process objects: the one its creator's
+ * CreateProcess returned (the slot's creator object) and the one its own
+ * slot holds (GetCurrentProcess in the child, OpenProcess by pid).  Both
+ * stand for the process: a job marks both, so that the child sees its job
+ * and either object's end counts it out.  The twin of p, with a
+ * reference, or NULL.
+ */
+static struct object *process_twin(struct object *p)
+{
+    struct proc_slot *s = shm_slot_of_process(p);
+    if (!s)
+        return NULL;
+    aoff_t own = s->process_obj;
+    aoff_t cr = atomic_load_explicit(&s->creator_obj, memory_order_acquire);
+    aoff_t other = arena_off(p) == own ? cr : arena_off(p) == cr ? own : 0;
+    if (!other || other == arena_off(p))
+        return NULL;
+    struct object *o = arena_ptr(other);
+    return object_ref_live(o) ? o : NULL;
+}
+
 /* Exception codes (NTSTATUS errors and the breakpoint) are what Windows
  * reports as an abnormal end. */
 static bool exit_is_abnormal(uint32_t code)
@@ -284,19 +308,27 @@ void job_process_ended(struct object *p, uint32_t code)
     aoff_t first = atomic_exchange_explicit(slot, 0, memory_order_acq_rel);
     if (!first)
         return;
-    uint32_t pid = (uint32_t)process_object_pid(p);
+    /* The pid from the entry: a twin may not know it (process_twin). */
+    uint32_t pid = 0;
     struct usage u;
-    proc_usage(pid, &u); /* a zombie still has its numbers */
+    memset(&u, 0, sizeof u);
+    aoff_t me = arena_off(p), other = 0;
     for (aoff_t off = first; off;) {
         struct job_obj *j = arena_ptr(off);
         bool found = false, zero = false;
+        struct job_member e = {0};
         obj_lock(&j->hdr);
         for (int i = 0; i < JOB_MAX_MEMBERS; i++)
-            if (j->m[i].process == arena_off(p)) {
-                j->m[i].process = 0;
+            if (j->m[i].process && (j->m[i].process == me || j->m[i].twin == me)) {
+                e = j->m[i];
+                memset(&j->m[i], 0, sizeof j->m[i]);
                 found = true;
                 break;
             }
+        if (found && !pid) {
+            pid = e.pid;
+            proc_usage(pid, &u); /* a zombie still has its numbers */
+        }
         if (found) {
             j->active_processes--;
             zero = j->active_processes == 0;
@@ -315,11 +347,25 @@ void job_process_ended(struct object *p, uint32_t code)
                      pid);
             if (zero)
                 job_post(&post, JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO, 0);
-            object_unref(p); /* the entry's */
+            other = e.process == me ? e.twin : e.process;
+            if (e.twin)
+                object_unref(arena_ptr(e.twin)); /* the entry's */
+            object_unref(arena_ptr(e.process));
         }
         job_post_done(&post);
     }
     object_unref(arena_ptr(first)); /* the process's */
+    /* The twin's mark goes too (it may be gone already: then its word
+     * was cleared by its own end or destruction). */
+    if (other) {
+        struct object *o = arena_ptr(other);
+        if (object_ref_live(o)) {
+            aoff_t t = atomic_exchange_explicit(process_job_slot(o), 0, memory_order_acq_rel);
+            if (t)
+                object_unref(arena_ptr(t));
+            object_unref(o);
+        }
+    }
 }
 
 /* Whether `j` or one of its ancestors is `anc`. */
@@ -332,9 +378,12 @@ static bool job_within(struct job_obj *j, struct job_obj *anc)
 }
 
 /* Kills one member (the job's code as its exit code). */
-static void member_kill(aoff_t proc, uint32_t pid, uint64_t start, uint32_t code)
+static void member_kill(aoff_t proc, aoff_t twin, uint32_t pid, uint64_t start,
+                        uint32_t code)
 {
     struct object *p = arena_ptr(proc);
+    if (twin)
+        process_mark_terminate(arena_ptr(twin), code);
     if (!process_mark_terminate(p, code))
         return;
     struct job_member m = {.process = proc, .pid = pid, .start = start};
@@ -355,11 +404,15 @@ static void job_kill_all(struct job_obj *j, uint32_t code)
         if (j->m[i].process) {
             snap[n] = j->m[i];
             object_ref(arena_ptr(snap[n].process));
+            if (snap[n].twin)
+                object_ref(arena_ptr(snap[n].twin));
             n++;
         }
     obj_unlock(&j->hdr);
     for (int i = 0; i < n; i++) {
-        member_kill(snap[i].process, snap[i].pid, snap[i].start, code);
+        member_kill(snap[i].process, snap[i].twin, snap[i].pid, snap[i].start, code);
+        if (snap[i].twin)
+            object_unref(arena_ptr(snap[i].twin));
         object_unref(arena_ptr(snap[i].process));
     }
 }
@@ -367,7 +420,8 @@ static void job_kill_all(struct job_obj *j, uint32_t code)
 /* Puts p into the jobs from `inner` up to (not including) `stop`, checking
  * every active-process limit first.  The caller made sure p is in no job
  * of that range. */
-static DWORD job_join(struct job_obj *inner, struct job_obj *stop, struct object *p)
+static DWORD job_join(struct job_obj *inner, struct job_obj *stop, struct object *p,
+                      struct object *twin)
 {
     uint32_t pid = (uint32_t)process_object_pid(p);
     uint64_t start = proc_start_time(pid);
@@ -397,6 +451,9 @@ static DWORD job_join(struct job_obj *inner, struct job_obj *stop, struct object
             if (!j->m[i].process) {
                 object_ref(p);
                 j->m[i].process = arena_off(p);
+                if (twin)
+                    object_ref(twin);
+                j->m[i].twin = twin ? arena_off(twin) : 0;
                 j->m[i].pid = pid;
                 j->m[i].start = start;
                 break;
@@ -406,16 +463,27 @@ static DWORD job_join(struct job_obj *inner, struct job_obj *stop, struct object
         uint64_t mem = (j->limit_flags & JOB_OBJECT_LIMIT_PROCESS_MEMORY)
                            ? j->process_memory_limit
                            : 0;
-        struct post post = job_port_locked(j);
         obj_unlock(&j->hdr);
         if (mem) {
             struct rlimit rl = {mem, mem};
-            prlimit((pid_t)pid, RLIMIT_AS, &rl, NULL);
+            prlimit((pid_t)pid, RLIMIT_DATA, &rl, NULL);
         }
+    }
+    return ERROR_SUCCESS;
+}
+
+/* NEW_PROCESS to the ports of the jobs p joined, once it is marked as
+ * theirs (whoever gets the message may ask IsProcessInJob at once). */
+static void job_announce(struct job_obj *inner, struct job_obj *stop, uint32_t pid)
+{
+    for (struct job_obj *j = inner; j && j != stop;
+         j = j->parent ? arena_ptr(j->parent) : NULL) {
+        obj_lock(&j->hdr);
+        struct post post = job_port_locked(j);
+        obj_unlock(&j->hdr);
         job_post(&post, JOB_OBJECT_MSG_NEW_PROCESS, pid);
         job_post_done(&post);
     }
-    return ERROR_SUCCESS;
 }
 
 /* Serialises assignments (which read and change a process's job word and
@@ -456,11 +524,20 @@ static DWORD job_assign(struct job_obj *j, struct object *p)
         obj_unlock(&cur->hdr);
         nest = true;
     }
-    if (!(err = job_join(j, cur, p))) {
+    struct object *twin = process_twin(p);
+    if (!(err = job_join(j, cur, p, twin))) {
         object_ref(&j->hdr);
         atomic_store_explicit(slot, arena_off(j), memory_order_release);
         if (cur)
             object_unref(&cur->hdr); /* the process's, now j's (parent) */
+        if (twin) {
+            object_ref(&j->hdr);
+            aoff_t old = atomic_exchange_explicit(process_job_slot(twin), arena_off(j),
+                                                  memory_order_acq_rel);
+            if (old)
+                object_unref(arena_ptr(old));
+        }
+        job_announce(j, cur, (uint32_t)process_object_pid(p));
     } else if (nest) {
         obj_lock(&j->hdr);
         j->parent = 0;
@@ -470,6 +547,8 @@ static DWORD job_assign(struct job_obj *j, struct object *p)
         obj_unlock(&cur->hdr);
         object_unref(&cur->hdr);
     }
+    if (twin)
+        object_unref(twin);
 out:
     pthread_mutex_unlock(&assign_lock);
     /* A process that ended meanwhile may have missed the count-out. */
@@ -597,9 +676,12 @@ WS_EXPORT BOOL WINAPI AssignProcessToJobObject(HANDLE job, HANDLE process)
         if (err == ERROR_NOT_ENOUGH_QUOTA) {
             /* Over the active-process limit: "the process is terminated
              * and the association fails". */
-            struct job_member m = {.pid = (uint32_t)process_object_pid(po)};
-            m.start = proc_start_time(m.pid);
-            member_kill(arena_off(po), m.pid, m.start, ERROR_NOT_ENOUGH_QUOTA);
+            uint32_t pid = (uint32_t)process_object_pid(po);
+            struct object *twin = process_twin(po);
+            member_kill(arena_off(po), twin ? arena_off(twin) : 0, pid, proc_start_time(pid),
+                        ERROR_NOT_ENOUGH_QUOTA);
+            if (twin)
+                object_unref(twin);
         }
         /* Someone must see members and holders die (process.c's objects
          * of session members are signalled by the session's reaper). */
@@ -610,6 +692,20 @@ WS_EXPORT BOOL WINAPI AssignProcessToJobObject(HANDLE job, HANDLE process)
     if (jo)
         object_unref(jo);
     return ws_bool(err);
+}
+
+/* A third object for a member (a pidfd object OpenProcess made while the
+ * member's slot was changing state) carries no mark: its pid and start
+ * time may still match an entry. */
+static bool job_has_pid(struct job_obj *j, uint32_t pid)
+{
+    uint64_t start = pid ? proc_start_time(pid) : 0;
+    bool found = false;
+    obj_lock(&j->hdr);
+    for (int i = 0; i < JOB_MAX_MEMBERS && start; i++)
+        found |= j->m[i].process && j->m[i].pid == pid && j->m[i].start == start;
+    obj_unlock(&j->hdr);
+    return found;
 }
 
 WS_EXPORT BOOL WINAPI IsProcessInJob(HANDLE process, HANDLE job, PBOOL result)
@@ -626,6 +722,8 @@ WS_EXPORT BOOL WINAPI IsProcessInJob(HANDLE process, HANDLE job, PBOOL result)
         aoff_t off = atomic_load_explicit(process_job_slot(po), memory_order_acquire);
         *result = off && (!jo || job_within(arena_ptr(off), job_of(jo)));
         pthread_mutex_unlock(&assign_lock);
+        if (!*result && jo)
+            *result = job_has_pid(job_of(jo), (uint32_t)process_object_pid(po));
     }
     if (jo)
         object_unref(jo);
@@ -761,7 +859,8 @@ WS_EXPORT BOOL WINAPI QueryInformationJobObject(HANDLE job, JOBOBJECTINFOCLASS c
                                                                : ERROR_NOT_SUPPORTED;
         break;
     }
-    if (!err && cls != JobObjectBasicProcessIdList && len != need)
+    /* A larger buffer is fine; the size written is returned (Wine). */
+    if (!err && cls != JobObjectBasicProcessIdList && len < need)
         err = ERROR_BAD_LENGTH;
     if (!err && !buf)
         err = ERROR_NOACCESS;
@@ -840,7 +939,7 @@ static DWORD job_set_limits(struct job_obj *j, const JOBOBJECT_EXTENDED_LIMIT_IN
     obj_unlock(&j->hdr);
     for (int i = 0; mem && i < n; i++) {
         struct rlimit rl = {mem, mem};
-        prlimit((pid_t)pids[i], RLIMIT_AS, &rl, NULL);
+        prlimit((pid_t)pids[i], RLIMIT_DATA, &rl, NULL);
     }
     return ERROR_SUCCESS;
 }
@@ -851,7 +950,7 @@ static DWORD job_set_port(struct job_obj *j, const JOBOBJECT_ASSOCIATE_COMPLETIO
     DWORD err = handle_ref(a->CompletionPort, &iocp_type, IO_COMPLETION_MODIFY_STATE,
                            &port, NULL);
     if (err)
-        return err == ERROR_INVALID_HANDLE ? ERROR_INVALID_PARAMETER : err;
+        return err;
     uint32_t pids[JOB_MAX_MEMBERS];
     int n = 0;
     obj_lock(&j->hdr);
@@ -903,7 +1002,7 @@ WS_EXPORT BOOL WINAPI SetInformationJobObject(HANDLE job, JOBOBJECTINFOCLASS cls
         break;
     }
     if (!err && len != need)
-        err = ERROR_BAD_LENGTH;
+        err = ERROR_INVALID_PARAMETER; /* as Wine; Windows unverified */
     if (!err && !buf)
         err = ERROR_NOACCESS;
     if (!err) {

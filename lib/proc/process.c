@@ -391,6 +391,9 @@ static void process_finish(struct process_obj *p, uint32_t code, bool known)
 {
     struct wait_guard g;
     bool now = false;
+    /* Its jobs count it out before anyone sees it ended (job.c; once). */
+    if (!process_ended(p))
+        job_process_ended(&p->hdr, code);
     wait_lock(&p->hdr, &g);
     if (!process_ended(p)) {
         now = true;
@@ -403,8 +406,6 @@ static void process_finish(struct process_obj *p, uint32_t code, bool known)
     wait_unlock(&p->hdr, &g);
     if (now && p->thread)
         thread_remote_exited(arena_ptr(p->thread), code);
-    if (now)
-        job_process_ended(&p->hdr, code);
 }
 
 /* The zombie of an ended child whose last handle is gone is reaped, and
@@ -567,6 +568,8 @@ static void process_destroy(struct object *o)
     }
     if (p->thread)
         object_unref(arena_ptr(p->thread));
+    if (p->job) /* a twin's mark (job.c) that no end cleared */
+        object_unref(arena_ptr(p->job));
 }
 
 /* ---- the API ---- */
