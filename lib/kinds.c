@@ -45,6 +45,7 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_UPDATERES] = &updres_type,
     [TYPE_SNAPSHOT] = &snapshot_type,
     [TYPE_MEMNOTIFY] = &memnotify_type,
+    [TYPE_JOB] = &job_type,
 };
 const layout_mixer ws_layout_mixers[] = {
     filelock_layout_mix,

@@ -17,6 +17,8 @@
 #include <heapapi.h>
 #include <interlockedapi.h>
 #include <ioapiset.h>
+#include <jobapi.h>
+#include <jobapi2.h>
 #include <libloaderapi.h>
 #include <memoryapi.h>
 #include <namedpipeapi.h>
@@ -862,6 +864,18 @@ WINBASEAPI BOOL WINAPI SetProcessAffinityMask(HANDLE hProcess,
                                               DWORD_PTR dwProcessAffinityMask);
 WINBASEAPI DWORD_PTR WINAPI SetThreadAffinityMask(HANDLE hThread,
                                                   DWORD_PTR dwThreadAffinityMask);
+
+/* Job objects (jobapi2.h has the rest). */
+WINBASEAPI HANDLE WINAPI CreateJobObjectA(LPSECURITY_ATTRIBUTES lpJobAttributes, LPCSTR lpName);
+WINBASEAPI HANDLE WINAPI OpenJobObjectA(DWORD dwDesiredAccess, BOOL bInheritHandle,
+                                        LPCSTR lpName);
+#ifdef UNICODE
+#define CreateJobObject CreateJobObjectW
+#define OpenJobObject OpenJobObjectW
+#else
+#define CreateJobObject CreateJobObjectA
+#define OpenJobObject OpenJobObjectA
+#endif
 
 #ifdef __cplusplus
 }

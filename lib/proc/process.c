@@ -90,6 +90,7 @@ struct process_obj {
     aoff_t thread;             /* main thread object (one reference), or 0 */
     int64_t created, exited;   /* FILETIMEs of start and end, once ended */
     uint64_t kernel_100ns, user_100ns; /* CPU times at the end, if known */
+    aoff_t job;                /* innermost job (one reference), or 0; job.c */
     /* Process-private (see above). */
     uint32_t owner;
     int pidfd;                 /* -1 none */
@@ -113,6 +114,7 @@ static const uint32_t process_layout[] = {
     LAYOUT_FIELD(struct process_obj, exited),
     LAYOUT_FIELD(struct process_obj, kernel_100ns),
     LAYOUT_FIELD(struct process_obj, user_100ns),
+    LAYOUT_FIELD(struct process_obj, job),
     LAYOUT_FIELD(struct process_obj, owner),
     LAYOUT_FIELD(struct process_obj, pidfd),
     LAYOUT_FIELD(struct process_obj, watch),
@@ -204,6 +206,29 @@ bool process_object_end(struct object *o, int64_t *created, int64_t *exited,
     *user = p->user_100ns;
     obj_unlock(o);
     return ended;
+}
+
+_Atomic aoff_t *process_job_slot(struct object *o)
+{
+    return (_Atomic aoff_t *)&po_of(o)->job;
+}
+
+bool process_has_ended(struct object *o)
+{
+    return process_ended(po_of(o));
+}
+
+bool process_mark_terminate(struct object *o, uint32_t code)
+{
+    struct process_obj *p = po_of(o);
+    obj_lock(o);
+    bool live = !process_ended(p);
+    if (live && !(p->flags & PF_TERMINATE)) {
+        p->term_code = code;
+        p->flags |= PF_TERMINATE;
+    }
+    obj_unlock(o);
+    return live;
 }
 
 /* ---- the current process ---- */
@@ -387,6 +412,9 @@ static void process_finish(struct process_obj *p, uint32_t code, bool known)
 {
     struct wait_guard g;
     bool now = false;
+    /* Its jobs count it out before anyone sees it ended (job.c; once). */
+    if (!process_ended(p))
+        job_process_ended(&p->hdr, code);
     wait_lock(&p->hdr, &g);
     if (!process_ended(p)) {
         now = true;
@@ -571,6 +599,8 @@ static void process_destroy(struct object *o)
     }
     if (p->thread)
         object_unref(arena_ptr(p->thread));
+    if (p->job) /* a twin's mark (job.c) that no end cleared */
+        object_unref(arena_ptr(p->job));
 }
 
 /* ---- the API ---- */

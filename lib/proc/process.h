@@ -132,6 +132,28 @@ uint32_t thread_object_ideal(struct object *thread, const uint32_t *set);
 /* The Windows priority of a thread of this process (registry), or
  * THREAD_PRIORITY_NORMAL for one winshim does not know. */
 int thread_priority_of_tid(uint32_t tid);
+/* Jobs (job.c): the process object's innermost-job word (an arena offset
+ * holding one reference on the job, 0 when in no job); whether the
+ * process has ended; and TerminateProcess's first half: records `code`
+ * as the exit code a SIGKILL will report (false: already ended). */
+_Atomic aoff_t *process_job_slot(struct object *p);
+bool process_has_ended(struct object *p);
+bool process_mark_terminate(struct object *p, uint32_t code);
+
+/* ------------------------------------------------------------------ */
+/* job objects (job.c)                                                 */
+
+extern const struct object_type job_type;
+/* A process object ended with `code` (process.c, once per object): its
+ * jobs count it out and post their messages. */
+void job_process_ended(struct object *p, uint32_t code);
+/* CreateProcess (spawn.c): before the child exists, whether the caller's
+ * job lets it start one with these flags (ERROR_ACCESS_DENIED for a
+ * breakaway the job does not allow); after, puts the child `p` into the
+ * caller's job (unless it broke away); an error means the child must be
+ * killed and CreateProcess fail with it. */
+DWORD job_spawn_check(DWORD creation_flags);
+DWORD job_spawned(struct object *p, DWORD creation_flags);
 void process_atfork_reset(void);
 
 /* Threads (thread.c): the calling thread's record and object, made on

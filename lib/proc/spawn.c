@@ -68,9 +68,9 @@ extern char **environ;
 
 /* dwCreationFlags CreateProcess knows.  Accepted with no effect: console
  * and window flags (there is no console object yet), WOW/DOS flags
- * (meaningless on 64-bit Windows too), job and code-authz flags,
+ * (meaningless on 64-bit Windows too), code-authz flags,
  * affinity, profiling; CREATE_DEFAULT_ERROR_MODE goes to the child with
- * its STARTUPINFO (proc/startup.c).  Refused with ERROR_NOT_SUPPORTED: debugging
+ * its STARTUPINFO (proc/startup.c); CREATE_BREAKAWAY_FROM_JOB is job.c's.  Refused with ERROR_NOT_SUPPORTED: debugging
  * and protected/secure processes. */
 #define PRIORITY_FLAGS (NORMAL_PRIORITY_CLASS | IDLE_PRIORITY_CLASS | HIGH_PRIORITY_CLASS | \
                         REALTIME_PRIORITY_CLASS | BELOW_NORMAL_PRIORITY_CLASS |        \
@@ -725,7 +725,7 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
      * (test_create_failure_zeroes_pi). */
     if (pi)
         memset(pi, 0, sizeof *pi);
-    if ((err = spawn_check_flags(a->flags)))
+    if ((err = spawn_check_flags(a->flags)) || (err = job_spawn_check(a->flags)))
         return err;
     /* PROC_THREAD_ATTRIBUTE_HANDLE_LIST narrows bInheritHandles to the
      * listed handles; without bInheritHandles it is ignored, as on Windows
@@ -965,6 +965,12 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
     object_ref(thread); /* the process object's */
     err = process_adopt_child(proc, pid, pidfd, thread, box);
     box = NULL; /* the process object's, as is pidfd */
+    if (!err && (err = job_spawned(proc, a->flags))) {
+        /* The caller's job refused it (active-process limit): the process
+         * object keeps watching it, the handles go. */
+        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        goto out;
+    }
     if (err) {
         siginfo_t si;
         syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
