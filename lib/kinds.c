@@ -64,6 +64,7 @@ const struct core_hooks ws_hooks = {
     .linger_scan = file_linger_scan,
     .section_params = mapping_section_params,
     .section_proxy_init = mapping_proxy_init,
+    .thread_identity = token_thread_identity,
     .local_alloc = LocalAlloc,
     .local_free = LocalFree,
 };

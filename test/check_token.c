@@ -77,9 +77,14 @@ START_TEST(test_open_and_query)
     assert_sid(u.groups.Groups[n - 1].Sid, "S-1-5-11");
     for (DWORD i = 0; i < n; i++) {
         ck_assert(IsValidSid(u.groups.Groups[i].Sid));
+        /* Root is also an administrator, the owner group as on Windows. */
+        DWORD owner = geteuid() == 0 && i == n - 5 ? SE_GROUP_OWNER : 0;
         ck_assert_uint_eq(u.groups.Groups[i].Attributes,
-                          SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED);
+                          SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED |
+                              owner);
     }
+    if (geteuid() == 0)
+        assert_sid(u.groups.Groups[n - 5].Sid, "S-1-5-32-544");
     gid_t sup[64];
     int ns = getgroups(64, sup);
     if (ns > 0) {
@@ -108,9 +113,9 @@ START_TEST(test_open_and_query)
     /* Classes with no answer, and invalid ones. */
     ASSERT_FAILS(GetTokenInformation(t, TokenImpersonationLevel, u.b, sizeof u, &len),
                  ERROR_INVALID_PARAMETER);
-    ASSERT_FAILS(GetTokenInformation(t, TokenPrivileges, u.b, sizeof u, &len),
+    ASSERT_FAILS(GetTokenInformation(t, TokenDefaultDacl, u.b, sizeof u, &len),
                  ERROR_NOT_SUPPORTED);
-    ASSERT_FAILS(GetTokenInformation(t, TokenIntegrityLevel, u.b, sizeof u, &len),
+    ASSERT_FAILS(GetTokenInformation(t, TokenLinkedToken, u.b, sizeof u, &len),
                  ERROR_NOT_SUPPORTED);
     ASSERT_FAILS(GetTokenInformation(t, (TOKEN_INFORMATION_CLASS)0, u.b, sizeof u, &len),
                  ERROR_INVALID_PARAMETER);
@@ -185,7 +190,7 @@ START_TEST(test_errors)
     ASSERT_FAILS(OpenProcessToken(p, TOKEN_QUERY, &t), ERROR_ACCESS_DENIED);
     CloseHandle(p);
 
-    /* Threads never impersonate. */
+    /* This thread does not impersonate. */
     ASSERT_FAILS(OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, FALSE, &t), ERROR_NO_TOKEN);
     ASSERT_FAILS(OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &t), ERROR_NO_TOKEN);
     ASSERT_FAILS(OpenThreadToken(NULL, TOKEN_QUERY, TRUE, &t), ERROR_INVALID_HANDLE);

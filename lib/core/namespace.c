@@ -19,6 +19,7 @@
  * (object_handle_close), so a lookup can never find a dying object.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/cell.h"
@@ -455,6 +456,20 @@ static DWORD open_access(const struct object_type *type, DWORD want,
     return ERROR_SUCCESS;
 }
 
+/* An object of the user's session has the default DACL (the creating
+ * user and SYSTEM): a thread impersonating anyone else is refused, and
+ * one impersonating at the identification level opens nothing. */
+static DWORD session_open_as(void)
+{
+    uint32_t uid, gids[64], n;
+    DWORD err = ws_hooks.thread_identity(&uid, gids, &n);
+    if (err == ERROR_NO_TOKEN)
+        return ERROR_SUCCESS;
+    if (err)
+        return err;
+    return uid == (uint32_t)geteuid() || uid == 0 ? ERROR_SUCCESS : ERROR_ACCESS_DENIED;
+}
+
 HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
                           LPCSTR aname, bool ansi, ACCESS_MASK access,
                           BOOL inherit)
@@ -476,6 +491,7 @@ HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
         return ws_null(err);
     ws_fault(FAULT_OPEN_COUNTED);
     if ((err = open_access(type, access, &granted)) ||
+        (!(o->obj_flags & OBJ_GRANTED) && (err = session_open_as())) ||
         ((o->obj_flags & OBJ_GRANTED) && (err = cell_check_access(o, access & MAXIMUM_ALLOWED ? MAXIMUM_ALLOWED : granted, &granted)))) {
         object_handle_close(o);
         object_unref(o);

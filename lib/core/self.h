@@ -48,6 +48,12 @@ struct ws_thread {
      * running count.  Touched only by the thread itself. */
     struct object *iocp_gate;
     bool iocp_counted;
+
+    /* The token this thread impersonates (proc/token.c), with a
+     * reference, or NULL.  Set by the thread itself or by SetThreadToken
+     * from another thread of the process; a replaced token is dropped with
+     * object_unref_deferred, so a reader under ws_rcu_lock may use it. */
+    struct object *_Atomic imp_token;
 };
 
 /* The calling thread's state; attaches it on first use. */
