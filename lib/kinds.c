@@ -24,6 +24,7 @@
 #include "proc/module.h"
 #include "proc/process.h"
 #include "sync/sync.h"
+#include "sys/winsta.h"
 
 const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_EVENT] = &event_type,
@@ -39,6 +40,8 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_CHANGE] = &change_type,
     [TYPE_SOCKET] = &socket_type,
     [TYPE_TOKEN] = &token_type,
+    [TYPE_WINSTA] = &winsta_type,
+    [TYPE_DESKTOP] = &desktop_type,
 };
 const layout_mixer ws_layout_mixers[] = {
     filelock_layout_mix,

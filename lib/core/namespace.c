@@ -345,6 +345,24 @@ DWORD ns_open(const struct ws_name *name, const struct object_type *type,
     return err;
 }
 
+void ns_enum(const struct object_type *type, const WCHAR *prefix, uint32_t plen,
+             void (*fn)(const struct object *o, void *ctx), void *ctx)
+{
+    arena_init();
+    ns_lock();
+    aoff_t *b = buckets();
+    for (uint32_t i = 0; b && i < NS_BUCKETS; i++)
+        for (aoff_t off = b[i]; off;) {
+            struct name_rec *r = arena_ptr(off);
+            struct object *o = arena_ptr(r->obj);
+            if (object_type_of(o) == type && r->len >= plen &&
+                !memcmp(r->key, prefix, plen * sizeof(WCHAR)))
+                fn(o, ctx);
+            off = r->next;
+        }
+    ns_unlock();
+}
+
 void ns_key_of(const struct object *o, const WCHAR **key, uint32_t *len)
 {
     struct name_rec *r = arena_ptr(o->name);
