@@ -749,8 +749,7 @@ WS_EXPORT BOOL WINAPI RevertToSelf(VOID)
     return TRUE;
 }
 
-/* The record of a thread of this process, its object locked by the
- * caller; NULL once the thread ended or for another process's thread. */
+/* A reference on the thread object a handle names, if it grants need. */
 static DWORD thread_of(HANDLE h, ACCESS_MASK need, struct object **out)
 {
     arena_init();
@@ -904,7 +903,7 @@ static DWORD put_one_sid(void *out, DWORD cap, DWORD *len, DWORD head, const SID
     return 0;
 }
 
-/* A TOKEN_GROUPS of entries [from, to) of l, or of the SIDs given. */
+/* A TOKEN_GROUPS of the n SIDs given with their attributes. */
 static DWORD put_groups(void *out, DWORD cap, DWORD *len, uint32_t n, const BYTE *const *sids,
                         const DWORD *attrs)
 {
