@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 /* Linux's socketpair for the raw baselines, declared by hand: <sys/socket.h>
  * cannot meet <winsock2.h>.  AF_UNIX (1), SOCK_STREAM (1) and
  * SOCK_SEQPACKET (5) have the same values on both. */
@@ -57,11 +59,117 @@ static double best_ns_per_op(bench_fn fn, long iters)
     return best;
 }
 
-static void row(const char *name, double ns, const char *base, double base_ns,
-                const char *target)
+/* ---- the table ----
+ *
+ * Every measurement is a row: name, value and unit, the raw baseline it
+ * is compared with (measured in the same run) and its value, the ratio
+ * and the target.  The text form prints each row as it is measured; with
+ * --json or --csv nothing is printed until the end, then the whole table
+ * in that form (for comparing commits: bench --json > a.json). */
+
+enum out_form { OUT_TEXT, OUT_JSON, OUT_CSV };
+static enum out_form out_form = OUT_TEXT;
+
+struct bench_row {
+    char name[64], unit[8], base[40], target[40];
+    double value, base_value, ratio;
+};
+static struct bench_row rows[128];
+static int nrows;
+
+static void print_header(void)
 {
-    printf("%-44s %9.1f ns/op  %6.2fx %-26s %s\n", name, ns, ns / base_ns, base,
-           target);
+    printf("%-44s %10s %-6s %-30s %10s %7s  %s\n", "row", "winshim", "unit",
+           "baseline", "value", "ratio", "target");
+}
+
+void row_unit(const char *name, double value, const char *unit, const char *base,
+              double base_value, double ratio, const char *target)
+{
+    if (nrows < (int)(sizeof rows / sizeof *rows)) {
+        struct bench_row *r = &rows[nrows++];
+        snprintf(r->name, sizeof r->name, "%s", name);
+        snprintf(r->unit, sizeof r->unit, "%s", unit);
+        snprintf(r->base, sizeof r->base, "%s", base);
+        snprintf(r->target, sizeof r->target, "%s", target);
+        r->value = value;
+        r->base_value = base_value;
+        r->ratio = ratio;
+    }
+    if (out_form == OUT_TEXT) {
+        if (ratio)
+            printf("%-44s %10.1f %-6s %-30s %10.1f %6.2fx  %s\n", name, value, unit, base,
+                   base_value, ratio, target);
+        else if (base_value)
+            printf("%-44s %10.1f %-6s %-30s %10.1f %7s  %s\n", name, value, unit, base,
+                   base_value, "-", target);
+        else
+            printf("%-44s %10.1f %-6s %-30s %10s %7s  %s\n", name, value, unit, base, "-",
+                   "-", target);
+        fflush(stdout);
+    }
+}
+
+void row(const char *name, double ns, const char *base, double base_ns,
+         const char *target)
+{
+    row_unit(name, ns, "ns/op", base, base_ns, ns / base_ns, target);
+}
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            putchar('\\');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+static void csv_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+static void print_table(void)
+{
+    if (out_form == OUT_JSON) {
+        printf("[\n");
+        for (int i = 0; i < nrows; i++) {
+            const struct bench_row *r = &rows[i];
+            printf("  {\"row\": ");
+            json_str(r->name);
+            printf(", \"value\": %.3f, \"unit\": ", r->value);
+            json_str(r->unit);
+            printf(", \"baseline\": ");
+            json_str(r->base);
+            printf(", \"baseline_value\": %.3f, \"ratio\": %.4f, \"target\": ",
+                   r->base_value, r->ratio);
+            json_str(r->target);
+            printf("}%s\n", i + 1 < nrows ? "," : "");
+        }
+        printf("]\n");
+    } else if (out_form == OUT_CSV) {
+        printf("row,value,unit,baseline,baseline_value,ratio,target\n");
+        for (int i = 0; i < nrows; i++) {
+            const struct bench_row *r = &rows[i];
+            csv_str(r->name);
+            printf(",%.3f,", r->value);
+            csv_str(r->unit);
+            putchar(',');
+            csv_str(r->base);
+            printf(",%.3f,%.4f,", r->base_value, r->ratio);
+            csv_str(r->target);
+            putchar('\n');
+        }
+    }
 }
 
 /* ---- raw baselines ---- */
@@ -532,7 +640,8 @@ static void bench_usersync(void)
     pthread_key_create(&us_key, NULL);
     pthread_setspecific(us_key, (void *)1);
 
-    printf("\nuser-mode primitives (uncontended; \"2 threads\": both on one lock, ns per iteration of each)\n");
+    /* user-mode primitives: uncontended; "2 threads": both on one lock, ns
+     * per iteration of each. */
     double mx = best_ns_per_op(b_pthread_mutex, N);
     row("EnterCriticalSection+Leave", best_ns_per_op(b_cs, N), "vs pthread mutex", mx,
         "target <= 1.2x");
@@ -1090,8 +1199,8 @@ static void bench_threadpool(long n)
     double pt = best_ns_per_op(b_pq_throughput, n);
     double tt = best_ns_per_op(b_tp_throughput, n);
     row("thread pool: callbacks, 2 threads", tt, "vs pthread work queue", pt, "");
-    printf("%-44s %9.2f M/s   %6.2fx %-26s\n", "thread pool: callbacks per second", 1e3 / tt,
-           pt / tt, "of pthread work queue's");
+    row_unit("thread pool: callbacks per second", 1e3 / tt, "M/s",
+             "vs pthread work queue", 1e3 / pt, pt / tt, "");
     CloseThreadpoolWork(tp_work);
     CloseThreadpool(pool);
 
@@ -1110,16 +1219,36 @@ static void bench_threadpool(long n)
     for (int i = 0; i < NW; i++)
         UnregisterWaitEx(waits[i], INVALID_HANDLE_VALUE);
     double t2 = now_ns();
-    printf("%-44s %9.1f ns/op  register, %.1f ns/op unregister; %ld threads (%.0f waits each), "
-           "%ld KiB RSS\n", "10,000 registered waits", (t1 - t0) / NW, (t2 - t1) / NW, th1 - th0,
-           th1 > th0 ? (double)NW / (th1 - th0) : 0.0, rss1 - rss0);
+    row_unit("10,000 registered waits: register", (t1 - t0) / NW, "ns/op",
+             "(no baseline)", 0, 0, "");
+    row_unit("10,000 registered waits: unregister", (t2 - t1) / NW, "ns/op",
+             "(no baseline)", 0, 0, "");
+    row_unit("10,000 registered waits: threads", (double)(th1 - th0), "thr",
+             "waits per thread", th1 > th0 ? (double)NW / (th1 - th0) : 0.0, 0, "");
+    row_unit("10,000 registered waits: RSS", (double)(rss1 - rss0), "KiB", "(no baseline)",
+             0, 0, "");
     for (int i = 0; i < NW; i++)
         CloseHandle(evs[i]);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const long N = 2000000;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json"))
+            out_form = OUT_JSON;
+        else if (!strcmp(argv[i], "--csv"))
+            out_form = OUT_CSV;
+        else if (!strcmp(argv[i], "--db-only") || !strcmp(argv[i], "--db-posix")) {
+            /* Just one side of the database workload, for strace -c/perf. */
+            bench_db_only(i + 1 < argc ? atol(argv[i + 1]) : 10000,
+                          !strcmp(argv[i], "--db-posix"));
+            return 0;
+        } else {
+            fprintf(stderr, "usage: bench [--json | --csv | --db-only N | --db-posix N]\n");
+            return 2;
+        }
+    }
     ev_manual = CreateEventW(NULL, TRUE, TRUE, NULL);
     ev_set = CreateEventW(NULL, TRUE, FALSE, NULL);
     for (int i = 0; i < MAXIMUM_WAIT_OBJECTS; i++)
@@ -1131,9 +1260,12 @@ int main(void)
     double cas2 = best_ns_per_op(b_cas_pair, N);
     double mfa = best_ns_per_op(b_malloc_free_atomic, N);
 
-    printf("winshim bench (best of %d rounds; ratio = row / baseline)\n\n", ROUNDS);
-    printf("baselines: atomic load %.2f ns, CAS pair %.2f ns, malloc+free+atomic %.2f ns\n\n",
-           load, cas2, mfa);
+    if (out_form == OUT_TEXT) {
+        printf("winshim bench (best of %d rounds; ratio = row / baseline)\n", ROUNDS);
+        printf("baselines: atomic load %.2f ns, CAS pair %.2f ns, malloc+free+atomic %.2f ns\n\n",
+               load, cas2, mfa);
+        print_header();
+    }
 
     row("WaitForSingleObject, signalled manual event",
         best_ns_per_op(b_wait_signalled, N), "vs atomic load", load, "target <= 10x");
@@ -1154,13 +1286,14 @@ int main(void)
     double raw2 = scaled(b_atomic_load, 2, N * 10);
     double w1 = scaled(b_wait_signalled, 1, N);
     double w2 = scaled(b_wait_signalled, 2, N);
-    printf("%-44s %9.2fx        %6.2fx %-26s %s\n", "signalled wait, 2 threads: slowdown",
-           w2 / w1, (w2 / w1) / (raw2 / raw1), "vs raw 2-thread slowdown",
-           "target ~1x (no shared write)");
+    row_unit("signalled wait, 2 threads: slowdown", w2 / w1, "x",
+             "vs raw 2-thread slowdown", raw2 / raw1, (w2 / w1) / (raw2 / raw1),
+             "target ~1x (no shared write)");
 
     bench_kernel_sync(N);
     bench_heaps(N);
     bench_files(N / 20);
+    bench_db(N / 1000);
 
     pin_cpu0();
     double fpp = best_ns_per_op(b_futex_pingpong, 100000);
@@ -1174,5 +1307,6 @@ int main(void)
     bench_threadpool(N / 10);
     bench_npipe(N / 100);
     bench_sockets(N / 20);
+    print_table();
     return 0;
 }

@@ -24,6 +24,7 @@
 #include "proc/module.h"
 #include "proc/process.h"
 #include "sync/sync.h"
+#include "sys/eventlog.h"
 #include "sys/winsta.h"
 
 const struct object_type *const object_types[TYPE_COUNT] = {
@@ -40,6 +41,8 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_CHANGE] = &change_type,
     [TYPE_SOCKET] = &socket_type,
     [TYPE_TOKEN] = &token_type,
+    [TYPE_EVENTLOG] = &evlog_type,
+    [TYPE_UPDATERES] = &updres_type,
     [TYPE_WINSTA] = &winsta_type,
     [TYPE_DESKTOP] = &desktop_type,
 };

@@ -701,6 +701,69 @@ START_TEST(test_locked_cell)
 }
 END_TEST
 
+/* Truncates the cell file at `path` to nothing, as another user when the
+ * tests run as root (the file's "other" bits grant it), else as us. */
+static int truncate_cell_as_grantee(const char *path)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (geteuid() == 0 &&
+            (setgroups(0, NULL) || setresgid(OTHER_UID, OTHER_UID, OTHER_UID) ||
+             setresuid(OTHER_UID, OTHER_UID, OTHER_UID)))
+            _exit(1);
+        int fd = open(path, O_RDWR);
+        _exit(fd >= 0 && ftruncate(fd, 0) == 0 ? 0 : 2);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* A grantee truncating a granted object's file cannot crash its owner
+ * (issue 18, D2: SIGBUS before): the owner's mapping survives, the
+ * object keeps working for it (no longer shared) and goes away. */
+START_TEST(test_truncated_by_grantee)
+{
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "cell_trunc");
+    ck_assert_ptr_nonnull(e);
+    static char path[256];
+    struct stat st;
+    only_cell(path, sizeof path, &st);
+    ck_assert_int_eq(truncate_cell_as_grantee(path), 0);
+    ck_assert(SetEvent(e));
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_OBJECT_0);
+    ck_assert(ResetEvent(e));
+    ASSERT_WAIT(WaitForSingleObject(e, 10), WAIT_TIMEOUT);
+    ck_assert(CloseHandle(e));
+
+    /* A granted section's view too. */
+    HANDLE s = CreateFileMappingA(INVALID_HANDLE_VALUE, sa_null_dacl(&b), PAGE_READWRITE, 0,
+                                  100000, "cell_trunc_sec");
+    ck_assert_ptr_nonnull(s);
+    char *v = MapViewOfFile(s, FILE_MAP_WRITE, 0, 0, 0);
+    ck_assert_ptr_nonnull(v);
+    strcpy(v + 70000, "bytes");
+    only_cell(path, sizeof path, &st);
+    ck_assert_int_eq(truncate_cell_as_grantee(path), 0);
+    ck_assert_int_eq(v[70000], 0); /* the pages are gone; reading is not fatal */
+    strcpy(v + 70000, "again");
+    ck_assert_str_eq(v + 70000, "again");
+    ck_assert(UnmapViewOfFile(v));
+    ck_assert(CloseHandle(s));
+    /* A SIGBUS elsewhere is still fatal (the guard forwards what is not
+     * its own). */
+    pid_t pid = fork();
+    if (pid == 0) {
+        raise(SIGBUS);
+        _exit(0);
+    }
+    int ws;
+    waitpid(pid, &ws, 0);
+    ck_assert(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGBUS);
+}
+END_TEST
+
 START_TEST(test_section)
 {
     struct sa_buf b;
@@ -1246,6 +1309,7 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_locked_cell);
     tcase_add_test(tc, test_duplicated);
     tcase_add_test(tc, test_section);
+    tcase_add_test(tc, test_truncated_by_grantee);
     tcase_add_test(tc, test_timer);
     tcase_add_test(tc, test_scribbled);
     tcase_add_test(tc, test_pipe_granted);

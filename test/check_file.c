@@ -5,6 +5,8 @@
 #include "xproc.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -500,6 +502,167 @@ START_TEST(test_close_source_from_other_process)
 }
 END_TEST
 
+/* ---- the file pointer after positioned transfers (issue 19) ----
+ *
+ * A synchronous ReadFile/WriteFile with an OVERLAPPED offset leaves the
+ * file pointer after the bytes moved.  winshim keeps that pointer in the
+ * shared object until something uses it: every handle of the object (a
+ * duplicate here, in another process, an inherited one) must see it. */
+
+static DWORD read_byte(HANDLE h, char *c)
+{
+    DWORD n = 0;
+    return ReadFile(h, c, 1, &n, NULL) && n == 1;
+}
+
+START_TEST(test_positioned_pointer_dup)
+{
+    xdir_enter();
+    HANDLE h = CreateFileA("data", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    DWORD n;
+    char buf[8] = {0}, c;
+    ck_assert(WriteFile(h, "0123456789", 10, &n, NULL));
+    ck_assert(ReadFile(h, buf, 2, &n, &(OVERLAPPED){.Offset = 5}));
+    ck_assert_uint_eq(n, 2);
+    ck_assert(!memcmp(buf, "56", 2));
+    HANDLE d;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h, GetCurrentProcess(), &d, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS));
+    ck_assert_uint_eq(file_pos(d), 7);
+    ck_assert(read_byte(d, &c));
+    ck_assert_int_eq(c, '7');
+    ck_assert_uint_eq(file_pos(h), 8);
+    /* A positioned write, then a read at the pointer through the other. */
+    ck_assert(WriteFile(h, "W", 1, &n, &(OVERLAPPED){.Offset = 1}));
+    ck_assert(read_byte(d, &c));
+    ck_assert_int_eq(c, '2');
+    /* Two positioned transfers in a row: the last one's end counts. */
+    ck_assert(ReadFile(d, buf, 1, &n, &(OVERLAPPED){.Offset = 8}));
+    ck_assert(ReadFile(h, buf, 3, &n, &(OVERLAPPED){.Offset = 0}));
+    ck_assert(!memcmp(buf, "0W2", 3));
+    ck_assert(WriteFile(d, "X", 1, &n, NULL)); /* at 3 */
+    ck_assert(ReadFile(h, buf, 4, &n, &(OVERLAPPED){.Offset = 0}));
+    ck_assert(!memcmp(buf, "0W2X", 4));
+    /* SetFilePointer(FILE_CURRENT) and SetEndOfFile see it too. */
+    ck_assert(ReadFile(h, buf, 2, &n, &(OVERLAPPED){.Offset = 6}));
+    ck_assert(SetEndOfFile(d));
+    ck_assert_uint_eq(GetFileSize(h, NULL), 8);
+    /* The fd's offset (what a child or the C library would use). */
+    ck_assert(ReadFile(h, buf, 1, &n, &(OVERLAPPED){.Offset = 2}));
+    ck_assert(CloseHandle(h));
+    ck_assert_uint_eq(file_pos(d), 3);
+    ck_assert(CloseHandle(d));
+    xdir_leave("data");
+}
+END_TEST
+
+static int child_positioned(struct xproc *x)
+{
+    HANDLE h;
+    char buf[4], c, step;
+    DWORD n;
+    if (!child_get(x, &h, sizeof h))
+        return 1;
+    /* The parent's positioned read of 2 bytes at 4 left the pointer at 6. */
+    if (file_pos(h) != 6)
+        return 2;
+    if (!read_byte(h, &c) || c != '6')
+        return 3;
+    /* Now a positioned transfer here: the parent's pointer moves. */
+    if (!ReadFile(h, buf, 3, &n, &(OVERLAPPED){.Offset = 1}) || n != 3)
+        return 4;
+    if (!child_put(x, "1", 1) || !child_get(x, &step, 1))
+        return 5;
+    /* The parent's positioned write of 1 byte at 8. */
+    if (!read_byte(h, &c) || c != '9')
+        return 6;
+    if (!CloseHandle(h))
+        return 7;
+    return child_put(x, "2", 1) ? 0 : 8;
+}
+
+START_TEST(test_positioned_pointer_other_process)
+{
+    xdir_enter();
+    HANDLE h = CreateFileA("data", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    DWORD n;
+    char buf[4], step, c;
+    ck_assert(WriteFile(h, "0123456789", 10, &n, NULL));
+    ck_assert(ReadFile(h, buf, 2, &n, &(OVERLAPPED){.Offset = 4}));
+    struct xproc x;
+    xproc_start(&x, child_positioned);
+    xproc_give(&x, h, 0, DUPLICATE_SAME_ACCESS);
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1));
+    ck_assert_uint_eq(file_pos(h), 4);
+    ck_assert(read_byte(h, &c));
+    ck_assert_int_eq(c, '4');
+    ck_assert(WriteFile(h, "8", 1, &n, &(OVERLAPPED){.Offset = 8}));
+    xproc_send(x.to_child[1], "s", 1);
+    ck_assert(xproc_recv(x.to_parent[0], &step, 1));
+    ck_assert_int_eq(xproc_wait(&x), 0);
+    ck_assert_uint_eq(file_pos(h), 10);
+    ck_assert(CloseHandle(h));
+    xdir_leave("data");
+}
+END_TEST
+
+/* "--child pointer <handle>": an inherited handle after the parent's
+ * positioned read of 3 bytes at 2. */
+static int child_main(int argc, char **argv, int k)
+{
+    if (k + 2 >= argc || strcmp(argv[k + 1], "pointer"))
+        return 99;
+    HANDLE h = (HANDLE)(uintptr_t)strtoull(argv[k + 2], NULL, 16);
+    char c, buf[2];
+    DWORD n;
+    if (file_pos(h) != 5)
+        return 10;
+    if (!read_byte(h, &c) || c != '5')
+        return 11;
+    if (!ReadFile(h, buf, 2, &n, &(OVERLAPPED){.Offset = 7}) || n != 2)
+        return 12;
+    return 0;
+}
+
+START_TEST(test_positioned_pointer_inherited)
+{
+    xdir_enter();
+    SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
+    HANDLE h = CreateFileA("data", GENERIC_READ | GENERIC_WRITE, 0, &sa, CREATE_NEW,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    DWORD n;
+    char buf[4];
+    ck_assert(WriteFile(h, "0123456789", 10, &n, NULL));
+    ck_assert(ReadFile(h, buf, 3, &n, &(OVERLAPPED){.Offset = 2}));
+    char self[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    ck_assert_int_gt(len, 0);
+    self[len] = 0;
+    char line[PATH_MAX + 64];
+    snprintf(line, sizeof line, "\"%s\" --child pointer %llx", self,
+             (unsigned long long)(uintptr_t)h);
+    STARTUPINFOA si = {.cb = sizeof si};
+    PROCESS_INFORMATION pi;
+    ck_assert_msg(CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi),
+                  "CreateProcess: %lu", (unsigned long)GetLastError());
+    ASSERT_WAIT(WaitForSingleObject(pi.hProcess, 20000), WAIT_OBJECT_0);
+    DWORD code = 1;
+    ck_assert(GetExitCodeProcess(pi.hProcess, &code));
+    ck_assert_uint_eq(code, 0);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    /* The child's positioned read of 2 at 7. */
+    ck_assert_uint_eq(file_pos(h), 9);
+    ck_assert(CloseHandle(h));
+    xdir_leave("data");
+}
+END_TEST
+
 static Suite *file_suite(void)
 {
     Suite *s = suite_create("file");
@@ -518,8 +681,11 @@ static Suite *file_suite(void)
     tcase_add_test(tc, test_opener_exits);
     tcase_add_test(tc, test_no_holder_left);
     tcase_add_test(tc, test_close_source_from_other_process);
+    tcase_add_test(tc, test_positioned_pointer_dup);
+    tcase_add_test(tc, test_positioned_pointer_other_process);
+    tcase_add_test(tc, test_positioned_pointer_inherited);
     suite_add_tcase(s, tc);
     return s;
 }
 
-TEST_MAIN(file_suite)
+TEST_MAIN_WITH_CHILD(file_suite, child_main)

@@ -3,6 +3,7 @@
 #include "fileutil.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 
 struct share_case {
@@ -282,6 +283,119 @@ START_TEST(test_locks_across_processes)
 }
 END_TEST
 
+/* ---- lock counts (issue 19): transfers skip the kernel query only when no
+ * other file object holds a lock on the file; locks of another process
+ * (with or without locks of our own on the file) still stop them. ---- */
+
+static int lk_go[2], lk_ack[2];
+
+static int child_hold_lock(void *arg)
+{
+    (void)arg;
+    HANDLE h = open_rw("lc.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING);
+    char c;
+    if (h == INVALID_HANDLE_VALUE)
+        return 10;
+    if (!LockFile(h, 0, 0, 4, 0))
+        return 11;
+    if (write(lk_ack[1], "l", 1) != 1 || read(lk_go[0], &c, 1) != 1)
+        return 12;
+    if (!UnlockFile(h, 0, 0, 4, 0))
+        return 13;
+    if (write(lk_ack[1], "u", 1) != 1 || read(lk_go[0], &c, 1) != 1)
+        return 14;
+    return CloseHandle(h) ? 0 : 15;
+}
+
+static void counted_case(bool own_lock)
+{
+    HANDLE h = open_rw("lc.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS);
+    DWORD n;
+    char buf[4], c;
+    ck_assert(WriteFile(h, "0123456789", 10, &n, NULL));
+    if (own_lock)
+        ck_assert(LockFile(h, 8, 0, 2, 0));
+    /* Nothing of anyone else's yet: all of it reads and writes. */
+    ck_assert(ReadFile(h, buf, 4, &n, &(OVERLAPPED){.Offset = 0}));
+    ck_assert(WriteFile(h, "ab", 2, &n, &(OVERLAPPED){.Offset = 0}));
+    ck_assert(pipe(lk_go) == 0 && pipe(lk_ack) == 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0)
+        _exit(child_hold_lock(NULL));
+    ck_assert_int_eq(read(lk_ack[0], &c, 1), 1);
+    /* The child's lock over 0..3 stops this process's transfers there. */
+    ASSERT_FAILS(ReadFile(h, buf, 4, &n, &(OVERLAPPED){.Offset = 0}), ERROR_LOCK_VIOLATION);
+    ASSERT_FAILS(ReadFile(h, buf, 1, &n, &(OVERLAPPED){.Offset = 3}), ERROR_LOCK_VIOLATION);
+    ASSERT_FAILS(WriteFile(h, "x", 1, &n, &(OVERLAPPED){.Offset = 2}), ERROR_LOCK_VIOLATION);
+    ck_assert_uint_eq(SetFilePointer(h, 1, NULL, FILE_BEGIN), 1);
+    ASSERT_FAILS(ReadFile(h, buf, 2, &n, NULL), ERROR_LOCK_VIOLATION);
+    ck_assert(ReadFile(h, buf, 4, &n, &(OVERLAPPED){.Offset = 4})); /* free bytes */
+    ck_assert(WriteFile(h, "y", 1, &n, &(OVERLAPPED){.Offset = 8})); /* own or free */
+    ck_assert_int_eq(write(lk_go[1], "g", 1), 1);
+    ck_assert_int_eq(read(lk_ack[0], &c, 1), 1);
+    /* Unlocked: free again. */
+    ck_assert(ReadFile(h, buf, 4, &n, &(OVERLAPPED){.Offset = 0}));
+    ck_assert(WriteFile(h, "cd", 2, &n, &(OVERLAPPED){.Offset = 2}));
+    ck_assert_int_eq(write(lk_go[1], "g", 1), 1);
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert(ReadFile(h, buf, 4, &n, &(OVERLAPPED){.Offset = 0}));
+    ck_assert(!memcmp(buf, "abcd", 4));
+    if (own_lock)
+        ck_assert(UnlockFile(h, 8, 0, 2, 0));
+    CloseHandle(h);
+    for (int i = 0; i < 2; i++) {
+        close(lk_go[i]);
+        close(lk_ack[i]);
+    }
+}
+
+START_TEST(test_locks_counted_other_process)
+{
+    counted_case(false);
+}
+END_TEST
+
+START_TEST(test_locks_counted_with_own_lock)
+{
+    counted_case(true);
+}
+END_TEST
+
+/* Two file objects of one process taking turns on the lock count. */
+START_TEST(test_locks_counted_two_handles)
+{
+    HANDLE a = open_rw("l3.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS);
+    DWORD n;
+    char buf[4];
+    ck_assert(WriteFile(a, "0123456789", 10, &n, NULL));
+    HANDLE b = open_rw("l3.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING);
+    ck_assert_ptr_ne(b, INVALID_HANDLE_VALUE);
+    ck_assert(LockFile(a, 0, 0, 2, 0));
+    ck_assert(ReadFile(a, buf, 2, &n, &(OVERLAPPED){.Offset = 0})); /* its own */
+    ASSERT_FAILS(ReadFile(b, buf, 2, &n, &(OVERLAPPED){.Offset = 0}), ERROR_LOCK_VIOLATION);
+    ck_assert(LockFile(b, 4, 0, 2, 0));
+    ASSERT_FAILS(ReadFile(a, buf, 2, &n, &(OVERLAPPED){.Offset = 4}), ERROR_LOCK_VIOLATION);
+    ck_assert(UnlockFile(a, 0, 0, 2, 0));
+    /* Only b's lock is left: a still may not touch it, b may touch a's
+     * former bytes. */
+    ASSERT_FAILS(WriteFile(a, "x", 1, &n, &(OVERLAPPED){.Offset = 5}), ERROR_LOCK_VIOLATION);
+    ck_assert(WriteFile(b, "x", 1, &n, &(OVERLAPPED){.Offset = 0}));
+    ck_assert(WriteFile(b, "y", 1, &n, &(OVERLAPPED){.Offset = 5}));
+    /* Closing b drops its lock and its count. */
+    ck_assert(CloseHandle(b));
+    ck_assert(ReadFile(a, buf, 2, &n, &(OVERLAPPED){.Offset = 4}));
+    ck_assert(!memcmp(buf, "4y", 2));
+    /* A shared lock of a's own still forbids a's own writes. */
+    ck_assert(LockFileEx(a, 0, 0, 2, 0, &(OVERLAPPED){.Offset = 6}));
+    ASSERT_FAILS(WriteFile(a, "z", 1, &n, &(OVERLAPPED){.Offset = 7}), ERROR_LOCK_VIOLATION);
+    ck_assert(ReadFile(a, buf, 2, &n, &(OVERLAPPED){.Offset = 6}));
+    CloseHandle(a);
+}
+END_TEST
+
 /* Racing exclusive opens from several processes: the gate lets at most
  * one hold the file at any moment. */
 static _Atomic int *holders, *max_holders, *wins;
@@ -351,6 +465,9 @@ static Suite *filelock_suite(void)
     tcase_add_test(tc, test_locks_one_handle);
     tcase_add_test(tc, test_locks_two_handles);
     tcase_add_test(tc, test_locks_across_processes);
+    tcase_add_test(tc, test_locks_counted_other_process);
+    tcase_add_test(tc, test_locks_counted_with_own_lock);
+    tcase_add_test(tc, test_locks_counted_two_handles);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -285,6 +285,49 @@ START_TEST(test_close_while_owned)
 }
 END_TEST
 
+/* The last handle of an owned mutex deletes it (issue 18, D6): its name
+ * goes, and a thread may own and close any number of them (the process
+ * aborted at about 28,700 before: the ownership list kept each). */
+static DWORD WINAPI close_other_owner(LPVOID p)
+{
+    return CloseHandle((HANDLE)p) ? 0 : 1;
+}
+
+START_TEST(test_owned_deleted_with_last_handle)
+{
+    for (int i = 0; i < 40000; i++) {
+        HANDLE m = CreateMutexA(NULL, TRUE, NULL);
+        ck_assert_ptr_nonnull(m);
+        ck_assert(CloseHandle(m));
+    }
+    /* Closed by another thread while we own them: let go of before our
+     * list grows. */
+    for (int i = 0; i < 40000; i++) {
+        HANDLE m = CreateMutexA(NULL, TRUE, NULL);
+        ck_assert_ptr_nonnull(m);
+        if (i % 1000 == 0) {
+            HANDLE t = CreateThread(NULL, 0, close_other_owner, m, 0, NULL);
+            ASSERT_WAIT(WaitForSingleObject(t, 10000), WAIT_OBJECT_0);
+            CloseHandle(t);
+        } else {
+            ck_assert(CloseHandle(m));
+        }
+    }
+    /* The name goes with the last handle; a new mutex of that name is new
+     * and free (not owned, not abandoned). */
+    HANDLE n = CreateMutexA(NULL, TRUE, "winshim-deleted-owned");
+    ck_assert_ptr_nonnull(n);
+    ck_assert(CloseHandle(n));
+    ASSERT_FAILS(OpenMutexA(SYNCHRONIZE, FALSE, "winshim-deleted-owned"),
+                 ERROR_FILE_NOT_FOUND);
+    n = CreateMutexA(NULL, FALSE, "winshim-deleted-owned");
+    ck_assert_ptr_nonnull(n);
+    ck_assert_uint_eq(GetLastError(), ERROR_SUCCESS);
+    ASSERT_WAIT(probe(n), WAIT_OBJECT_0);
+    CloseHandle(n);
+}
+END_TEST
+
 /* ---- threads ---- */
 
 #define STRESS_THREADS 8
@@ -384,6 +427,7 @@ static Suite *mutex_suite(void)
     tcase_add_test(tc, test_initial_owner);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_close_while_owned);
+    tcase_add_test(tc, test_owned_deleted_with_last_handle);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_test(tc, test_errors);

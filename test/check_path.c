@@ -2,6 +2,7 @@
  * letters and case-insensitive lookup through the environment. */
 #include "fileutil.h"
 
+#include <errno.h>
 #include <limits.h>
 
 /* "C:\tmp\winshim-files-XXXXXX" for the scratch directory. */
@@ -169,6 +170,117 @@ START_TEST(test_case_sensitive_default)
 }
 END_TEST
 
+/* Missing files: ERROR_FILE_NOT_FOUND when the directory that would hold
+ * the file exists, ERROR_PATH_NOT_FOUND when it does not or a component
+ * is a file (issue 19: the distinction stays exact). */
+START_TEST(test_not_found_kinds)
+{
+    ck_assert_int_eq(mkdir("d", 0755), 0);
+    put_file("f", "x");
+    static const struct {
+        const WCHAR *name;
+        DWORD err;
+    } cases[] = {
+        {u"missing", ERROR_FILE_NOT_FOUND},
+        {u"d\\missing", ERROR_FILE_NOT_FOUND},
+        {u"d\\..\\missing", ERROR_FILE_NOT_FOUND},
+        {u"nodir\\missing", ERROR_PATH_NOT_FOUND},
+        {u"d\\nodir\\missing", ERROR_PATH_NOT_FOUND},
+        {u"f\\missing", ERROR_PATH_NOT_FOUND}, /* a file is no directory */
+        {u"f\\sub\\missing", ERROR_PATH_NOT_FOUND},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        SetLastError(0xdeadbeef);
+        ck_assert_uint_eq(GetFileAttributesW(cases[i].name), INVALID_FILE_ATTRIBUTES);
+        ck_assert_msg(GetLastError() == cases[i].err, "GetFileAttributes case %zu: %lu", i,
+                      (unsigned long)GetLastError());
+        WIN32_FILE_ATTRIBUTE_DATA fad;
+        SetLastError(0xdeadbeef);
+        ck_assert(!GetFileAttributesExW(cases[i].name, GetFileExInfoStandard, &fad));
+        ck_assert_uint_eq(GetLastError(), cases[i].err);
+        SetLastError(0xdeadbeef);
+        ck_assert_ptr_eq(CreateFileW(cases[i].name, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0,
+                                     NULL),
+                         INVALID_HANDLE_VALUE);
+        ck_assert_msg(GetLastError() == cases[i].err, "CreateFile case %zu: %lu", i,
+                      (unsigned long)GetLastError());
+        ASSERT_FAILS(DeleteFileW(cases[i].name), cases[i].err);
+        /* Creating: only a missing directory fails. */
+        HANDLE h = CreateFileW(cases[i].name, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+        if (cases[i].err == ERROR_FILE_NOT_FOUND) {
+            ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+            CloseHandle(h);
+            ck_assert(DeleteFileW(cases[i].name));
+        } else {
+            ck_assert_ptr_eq(h, INVALID_HANDLE_VALUE);
+            ck_assert_uint_eq(GetLastError(), ERROR_PATH_NOT_FOUND);
+        }
+    }
+}
+END_TEST
+
+/* Path conversion without allocation up to MAX_PATH, and beyond it; names
+ * that are not ASCII (two-, three- and four-byte UTF-8). */
+START_TEST(test_conversion)
+{
+    WCHAR w[1200];
+    /* ASCII paths of 259 and of 900 characters (past the stack buffer):
+     * directories of 49-character names, then a file. */
+    for (int len = 259; len <= 900; len += 641) {
+        char dir[1000] = "";
+        size_t k = 0, dl = 0;
+        while (k + 50 < (size_t)len - 10) {
+            for (int i = 0; i < 49; i++)
+                w[k + i] = (WCHAR)('a' + (k / 50 + i) % 26);
+            for (int i = 0; i < 49; i++)
+                dir[dl++] = (char)w[k + i];
+            dir[dl] = 0;
+            ck_assert_int_eq(mkdir(dir, 0755) == 0 || errno == EEXIST, 1);
+            w[k + 49] = '\\';
+            dir[dl++] = '/';
+            k += 50;
+        }
+        while (k < (size_t)len) {
+            w[k] = 'f';
+            dir[dl++] = 'f';
+            k++;
+        }
+        w[k] = 0;
+        dir[dl] = 0;
+        HANDLE h = CreateFileW(w, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+        ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+        CloseHandle(h);
+        ck_assert_int_eq(access(dir, F_OK), 0);
+        ck_assert_uint_eq(GetFileAttributesW(w), FILE_ATTRIBUTE_ARCHIVE);
+        ck_assert(DeleteFileW(w));
+        ASSERT_FAILS(GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES, ERROR_FILE_NOT_FOUND);
+    }
+    /* é (2 bytes), 漢 (3), U+1F600 (4, a surrogate pair). */
+    static const WCHAR nonascii[] = {'x', 0x00e9, 0x6f22, 0xd83d, 0xde00, '.', 't', 0};
+    HANDLE h = CreateFileW(nonascii, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    ck_assert_int_eq(access("x\xc3\xa9\xe6\xbc\xa2\xf0\x9f\x98\x80.t", F_OK), 0);
+    ck_assert_uint_eq(GetFileAttributesW(nonascii), FILE_ATTRIBUTE_ARCHIVE);
+    /* A long mixed path: ASCII first (the fast copy), then the rest. */
+    ck_assert_int_eq(mkdir("long", 0755), 0);
+    size_t k = 0;
+    for (const char *p = "long\\"; *p; p++)
+        w[k++] = (WCHAR)*p;
+    for (int i = 0; i < 60; i++)
+        w[k++] = (WCHAR)('a' + i % 26);
+    for (int i = 0; i < 60; i++)
+        w[k++] = 0x6f22; /* 180 bytes more */
+    w[k] = 0;
+    h = CreateFileW(w, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    ck_assert_uint_eq(GetFileAttributesW(w), FILE_ATTRIBUTE_ARCHIVE);
+    ck_assert(DeleteFileW(w));
+    ASSERT_FAILS(GetFileAttributesW(w) != INVALID_FILE_ATTRIBUTES, ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
 static Suite *path_suite(void)
 {
     Suite *s = suite_create("path");
@@ -180,6 +292,8 @@ static Suite *path_suite(void)
     tcase_add_test(tc, test_drive_mapping);
     tcase_add_test(tc, test_case_insensitive);
     tcase_add_test(tc, test_case_sensitive_default);
+    tcase_add_test(tc, test_not_found_kinds);
+    tcase_add_test(tc, test_conversion);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -590,7 +592,7 @@ static int child_killed_in_flight(void *arg)
     HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, uname_("inflight"));
     if (!e)
         return 1;
-    if (!strcmp(fault, "close_removed"))
+    if (!strcmp(fault, "close_removed") || !strcmp(fault, "down_held"))
         CloseHandle(e);
     HANDLE d;
     if (!strcmp(fault, "dup_counted"))
@@ -602,7 +604,8 @@ static int child_killed_in_flight(void *arg)
 START_TEST(test_count_in_flight_killed)
 {
     static const char *const faults[] = {"open_counted", "insert_index", "insert_published",
-                                         "close_removed", "dup_counted"};
+                                         "close_removed", "dup_counted", "up_held",
+                                         "down_held"};
     for (size_t k = 0; k < sizeof faults / sizeof *faults; k++) {
         HANDLE e = CreateEventA(NULL, TRUE, FALSE, uname_("inflight"));
         ck_assert_ptr_nonnull(e);
@@ -758,6 +761,153 @@ START_TEST(test_full_table_of_dead_slots)
     }
     ck_assert_int_eq(child_wait(pid), 0);
     ck_assert_int_eq(child_wait(child_start(child_named_event, (void *)uname_("full_c"))), 0);
+    ck_assert(CloseHandle(keep));
+}
+END_TEST
+
+/* ---- limits: a full /dev/shm, a table full of live members ---- */
+
+/* Exec'd by test_full_dev_shm in a private mount namespace where
+ * WINSHIM_SHM_DIR is on a tiny tmpfs.  "none": too small for a session's
+ * first pages: the process goes private (said on stderr), named objects
+ * work inside it.  "some": room for a while: creation then fails with
+ * ERROR_NOT_ENOUGH_MEMORY, never SIGBUS, and works again once space is
+ * freed. */
+__attribute__((constructor)) static void full_shm_child(void)
+{
+    const char *mode = getenv("WSHM_FULL_SHM");
+    if (!mode)
+        return;
+    unsetenv("WSHM_FULL_SHM");
+    if (!strcmp(mode, "none")) {
+        HANDLE e = CreateEventA(NULL, TRUE, FALSE, "Local\\full_none");
+        if (!e || GetLastError() != 0)
+            _exit(1);
+        HANDLE o = OpenEventA(SYNCHRONIZE, FALSE, "Local\\full_none");
+        _exit(o && CloseHandle(o) && CloseHandle(e) ? 0 : 2);
+    }
+    static HANDLE h[200000];
+    char name[600];
+    int n = 0;
+    DWORD err = 0;
+    memset(name, 'x', sizeof name);
+    for (; n < 200000; n++) {
+        snprintf(name, 40, "Local\\full_some_%d_", n);
+        name[strlen(name)] = 'x';
+        name[250] = 0;
+        if (!(h[n] = CreateEventA(NULL, TRUE, FALSE, name))) {
+            err = GetLastError();
+            break;
+        }
+    }
+    if (n == 200000 || err != ERROR_NOT_ENOUGH_MEMORY) {
+        fprintf(stderr, "full_shm_child: %d created, then error %lu\n", n, (unsigned long)err);
+        _exit(3);
+    }
+    for (int i = 0; i < n; i++)
+        CloseHandle(h[i]);
+    /* The blocks freed serve the same sizes again (a segregated arena
+     * does not split them for others). */
+    snprintf(name, 40, "Local\\full_again_");
+    name[strlen(name)] = 'x';
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, name);
+    _exit(e && CloseHandle(e) ? 0 : 4);
+}
+
+static int full_shm_run(const char *mode, const char *size)
+{
+    char dir[] = "/tmp/wsfullXXXXXX";
+    if (!mkdtemp(dir))
+        return 90;
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (unshare(CLONE_NEWNS) || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+            _exit(77);
+        char opts[32];
+        snprintf(opts, sizeof opts, "size=%s,mode=0700", size);
+        if (mount("tmpfs", dir, "tmpfs", 0, opts))
+            _exit(77);
+        char sd[64];
+        snprintf(sd, sizeof sd, "%s/ws", dir);
+        setenv("WINSHIM_SHM_DIR", sd, 1);
+        setenv("WSHM_FULL_SHM", mode, 1);
+        execl("/proc/self/exe", "check_shm", (char *)NULL);
+        _exit(99);
+    }
+    int r = child_wait(pid);
+    rmdir(dir);
+    return r;
+}
+
+START_TEST(test_full_dev_shm)
+{
+    int r = full_shm_run("none", "1m");
+    if (r == 77) {
+        printf("test_full_dev_shm: skipped: cannot mount a tmpfs here (needs root and "
+               "CAP_SYS_ADMIN)\n");
+        return;
+    }
+    ck_assert_msg(r == 0, "a full tmpfs at attach: child %d", r);
+    r = full_shm_run("some", "8m");
+    ck_assert_msg(r == 0, "a tmpfs that fills: child %d", r);
+}
+END_TEST
+
+/* A member that attached (in fork) and waits for its pipe to close. */
+static int child_member_waits(void *arg)
+{
+    int fd = (int)(intptr_t)arg;
+    char c;
+    while (read(fd, &c, 1) < 0 && errno == EINTR)
+        ;
+    return 0;
+}
+
+static int child_full_table_fork(void *name)
+{
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, name);
+    return e && GetLastError() == 0 && CloseHandle(e) ? 0 : 1;
+}
+
+START_TEST(test_full_table_of_live_members)
+{
+    use_private_session();
+    HANDLE keep = CreateEventA(NULL, TRUE, FALSE, NULL); /* attach */
+    ck_assert_ptr_nonnull(keep);
+    int p[2];
+    ck_assert_int_eq(pipe(p), 0);
+    static pid_t kids[TABLE_SLOTS];
+    int n = 0;
+    for (; n < TABLE_SLOTS - 1; n++) {
+        pid_t pid = fork();
+        ck_assert(pid >= 0);
+        if (pid == 0) {
+            close(p[1]);
+            _exit(child_member_waits((void *)(intptr_t)p[0]));
+        }
+        kids[n] = pid;
+    }
+    /* Every slot is a live member's: a new program and a forked child each
+     * go on privately (stderr says so) instead of aborting. */
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        close(p[1]);
+        setenv("WSHM_FULL_TABLE", uname_("live_b"), 1);
+        execl("/proc/self/exe", "check_shm", (char *)NULL);
+        _exit(99);
+    }
+    ck_assert_int_eq(child_wait(pid), 0);
+    ck_assert_int_eq(child_wait(child_start(child_full_table_fork, (void *)uname_("live_c"))),
+                     0);
+    /* Their names were private: not in the session. */
+    ASSERT_FAILS(OpenEventA(SYNCHRONIZE, FALSE, uname_("live_c")), ERROR_FILE_NOT_FOUND);
+    close(p[1]);
+    close(p[0]);
+    for (int i = 0; i < n; i++)
+        ck_assert_int_eq(child_wait(kids[i]), 0);
+    /* Room again. */
+    ck_assert_int_eq(child_wait(child_start(child_named_event, (void *)uname_("live_d"))), 0);
     ck_assert(CloseHandle(keep));
 }
 END_TEST
@@ -1242,6 +1392,8 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_other_layout);
     tcase_add_test(tc, test_unusable_dir);
     tcase_add_test(tc, test_full_table_of_dead_slots);
+    tcase_add_test(tc, test_full_table_of_live_members);
+    tcase_add_test(tc, test_full_dev_shm);
     tcase_add_test(tc, test_count_in_flight_killed);
     tcase_add_test(tc, test_claimer_killed_mid_claim);
     tcase_add_test(tc, test_killed_thread_caches_come_back);

@@ -60,6 +60,25 @@ WINBASEAPI DLL_DIRECTORY_COOKIE WINAPI AddDllDirectory(PCWSTR NewDirectory);
 WINBASEAPI BOOL WINAPI RemoveDllDirectory(DLL_DIRECTORY_COOKIE Cookie);
 WINBASEAPI BOOL WINAPI SetDefaultDllDirectories(DWORD DirectoryFlags);
 
+/* Resources (FindResourceA, FindResourceExA and the rest are in
+ * winbase.h, as in the SDK). */
+typedef BOOL (CALLBACK *ENUMRESLANGPROCA)(HMODULE hModule, LPCSTR lpType, LPCSTR lpName, WORD wLanguage, LONG_PTR lParam);
+typedef BOOL (CALLBACK *ENUMRESLANGPROCW)(HMODULE hModule, LPCWSTR lpType, LPCWSTR lpName, WORD wLanguage, LONG_PTR lParam);
+typedef BOOL (CALLBACK *ENUMRESNAMEPROCA)(HMODULE hModule, LPCSTR lpType, LPSTR lpName, LONG_PTR lParam);
+typedef BOOL (CALLBACK *ENUMRESNAMEPROCW)(HMODULE hModule, LPCWSTR lpType, LPWSTR lpName, LONG_PTR lParam);
+typedef BOOL (CALLBACK *ENUMRESTYPEPROCA)(HMODULE hModule, LPSTR lpType, LONG_PTR lParam);
+typedef BOOL (CALLBACK *ENUMRESTYPEPROCW)(HMODULE hModule, LPWSTR lpType, LONG_PTR lParam);
+
+WINBASEAPI HRSRC WINAPI FindResourceW(HMODULE hModule, LPCWSTR lpName, LPCWSTR lpType);
+WINBASEAPI HRSRC WINAPI FindResourceExW(HMODULE hModule, LPCWSTR lpType, LPCWSTR lpName, WORD wLanguage);
+WINBASEAPI HGLOBAL WINAPI LoadResource(HMODULE hModule, HRSRC hResInfo);
+WINBASEAPI LPVOID WINAPI LockResource(HGLOBAL hResData);
+WINBASEAPI DWORD WINAPI SizeofResource(HMODULE hModule, HRSRC hResInfo);
+WINBASEAPI BOOL WINAPI FreeResource(HGLOBAL hResData);
+WINBASEAPI BOOL WINAPI EnumResourceNamesW(HMODULE hModule, LPCWSTR lpType, ENUMRESNAMEPROCW lpEnumFunc, LONG_PTR lParam);
+WINBASEAPI BOOL WINAPI EnumResourceLanguagesA(HMODULE hModule, LPCSTR lpType, LPCSTR lpName, ENUMRESLANGPROCA lpEnumFunc, LONG_PTR lParam);
+WINBASEAPI BOOL WINAPI EnumResourceLanguagesW(HMODULE hModule, LPCWSTR lpType, LPCWSTR lpName, ENUMRESLANGPROCW lpEnumFunc, LONG_PTR lParam);
+
 #ifdef UNICODE
 #define LoadLibrary LoadLibraryW
 #define LoadLibraryEx LoadLibraryExW
@@ -67,6 +86,11 @@ WINBASEAPI BOOL WINAPI SetDefaultDllDirectories(DWORD DirectoryFlags);
 #define GetModuleHandleEx GetModuleHandleExW
 #define PGET_MODULE_HANDLE_EX PGET_MODULE_HANDLE_EXW
 #define GetModuleFileName GetModuleFileNameW
+#define ENUMRESLANGPROC ENUMRESLANGPROCW
+#define ENUMRESNAMEPROC ENUMRESNAMEPROCW
+#define ENUMRESTYPEPROC ENUMRESTYPEPROCW
+#define FindResourceEx FindResourceExW
+#define EnumResourceLanguages EnumResourceLanguagesW
 #else
 #define LoadLibrary LoadLibraryA
 #define LoadLibraryEx LoadLibraryExA
@@ -74,6 +98,11 @@ WINBASEAPI BOOL WINAPI SetDefaultDllDirectories(DWORD DirectoryFlags);
 #define GetModuleHandleEx GetModuleHandleExA
 #define PGET_MODULE_HANDLE_EX PGET_MODULE_HANDLE_EXA
 #define GetModuleFileName GetModuleFileNameA
+#define ENUMRESLANGPROC ENUMRESLANGPROCA
+#define ENUMRESNAMEPROC ENUMRESNAMEPROCA
+#define ENUMRESTYPEPROC ENUMRESTYPEPROCA
+#define FindResourceEx FindResourceExA
+#define EnumResourceLanguages EnumResourceLanguagesA
 #endif
 
 #ifdef __cplusplus

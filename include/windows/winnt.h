@@ -1966,6 +1966,49 @@ typedef const WCHAR *PCNZWCH;
 #define LOCALE_NEUTRAL (MAKELCID(MAKELANGID(LANG_NEUTRAL, SUBLANG_NEUTRAL), SORT_DEFAULT))
 #define LOCALE_INVARIANT (MAKELCID(MAKELANGID(LANG_INVARIANT, SUBLANG_NEUTRAL), SORT_DEFAULT))
 
+
+/* Event logging (winbase.h declares the functions). */
+#define EVENTLOG_SEQUENTIAL_READ 0x0001
+#define EVENTLOG_SEEK_READ 0x0002
+#define EVENTLOG_FORWARDS_READ 0x0004
+#define EVENTLOG_BACKWARDS_READ 0x0008
+
+#define EVENTLOG_SUCCESS 0x0000
+#define EVENTLOG_ERROR_TYPE 0x0001
+#define EVENTLOG_WARNING_TYPE 0x0002
+#define EVENTLOG_INFORMATION_TYPE 0x0004
+#define EVENTLOG_AUDIT_SUCCESS 0x0008
+#define EVENTLOG_AUDIT_FAILURE 0x0010
+
+#define EVENTLOG_START_PAIRED_EVENT 0x0001
+#define EVENTLOG_END_PAIRED_EVENT 0x0002
+#define EVENTLOG_END_ALL_PAIRED_EVENTS 0x0004
+#define EVENTLOG_PAIRED_EVENT_ACTIVE 0x0008
+#define EVENTLOG_PAIRED_EVENT_INACTIVE 0x0010
+
+/* Followed in the record by: WCHAR SourceName[], WCHAR Computername[],
+ * SID UserSid, WCHAR Strings[], BYTE Data[], CHAR Pad[], DWORD Length. */
+typedef struct _EVENTLOGRECORD {
+    DWORD Length;
+    DWORD Reserved; /* 0x654c664c, "LfLe" */
+    DWORD RecordNumber;
+    DWORD TimeGenerated; /* seconds since 1970-01-01 UTC */
+    DWORD TimeWritten;
+    DWORD EventID;
+    WORD EventType;
+    WORD NumStrings;
+    WORD EventCategory;
+    WORD ReservedFlags;
+    DWORD ClosingRecordNumber;
+    DWORD StringOffset;
+    DWORD UserSidLength;
+    DWORD UserSidOffset;
+    DWORD DataLength;
+    DWORD DataOffset;
+} EVENTLOGRECORD, *PEVENTLOGRECORD;
+
+#define MAXLOGICALLOGNAMESIZE 256
+
 #ifdef __cplusplus
 }
 #endif

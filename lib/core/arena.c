@@ -43,7 +43,7 @@
 #include "core/wait.h"
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
-#define ARENA_VERSION 4          /* bump on any change of a shared layout or meaning */
+#define ARENA_VERSION 5          /* bump on any change of a shared layout or meaning */
 #define ARENA_MIN_BLOCK 64
 #define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 
@@ -88,7 +88,8 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct arena_header, procs),
         LAYOUT_FIELD(struct arena_header, wait_all_lock),
         LAYOUT_FIELD(struct arena_header, ns_lock),
-        LAYOUT_FIELD(struct arena_header, ns_buckets),
+        LAYOUT_FIELD(struct arena_header, ns_stripes),
+        LAYOUT_FIELD(struct arena_header, ns_table),
         LAYOUT_FIELD(struct arena_header, layout_id),
         LAYOUT_FIELD(struct arena_header, free_lists),
         LAYOUT_SIZE(struct object),
@@ -125,21 +126,25 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct proc_slot, remote_defer),
         LAYOUT_FIELD(struct proc_slot, reaper),
         LAYOUT_FIELD(struct proc_slot, inbox_key),
-        LAYOUT_FIELD(struct proc_slot, reap_obj),
+        LAYOUT_FIELD(struct proc_slot, reap_rec),
         LAYOUT_FIELD(struct proc_slot, reap_index),
         LAYOUT_FIELD(struct proc_slot, reap_word),
         LAYOUT_FIELD(struct proc_slot, leaving),
         LAYOUT_FIELD(struct proc_slot, creator_obj),
         LAYOUT_SIZE(struct shm_thread),
         LAYOUT_SIZE(struct handle_intent),
-        LAYOUT_FIELD(struct handle_intent, obj),
+        LAYOUT_SIZE(struct count_rec),
+        LAYOUT_FIELD(struct count_rec, obj),
+        LAYOUT_FIELD(struct count_rec, state),
+        LAYOUT_FIELD(struct count_rec, owner),
+        LAYOUT_FIELD(struct handle_intent, cr),
         LAYOUT_FIELD(struct handle_intent, op),
         LAYOUT_FIELD(struct handle_intent, slot),
         LAYOUT_FIELD(struct handle_intent, slot_gen),
         LAYOUT_FIELD(struct handle_intent, index),
-        LAYOUT_FIELD(struct handle_intent, counted),
         LAYOUT_FIELD(struct handle_intent, word),
         LAYOUT_FIELD(struct shm_thread, intent),
+        LAYOUT_FIELD(struct shm_thread, scratch),
         LAYOUT_FIELD(struct shm_thread, claiming),
         LAYOUT_FIELD(struct shm_thread, next),
         LAYOUT_FIELD(struct shm_thread, tid),
@@ -220,8 +225,18 @@ static void arena_setup(void)
     ws_arena.size = ARENA_RESERVE;
     if (shm_attach(&p, &fresh)) {
         struct arena_header *h = p;
-        if (fresh)
+        /* A fresh session's first pages are backed before the header is
+         * written: a full /dev/shm fails here, not with SIGBUS. */
+        if (fresh && fallocate(shm_file_fd(), 0, 0, (off_t)ARENA_COMMIT_STEP) &&
+            errno != EOPNOTSUPP) {
+            munmap(p, ARENA_MAP_SIZE);
+            shm_give_up("no room in the directory for a session");
+            goto private;
+        }
+        if (fresh) {
             header_init(h);
+            atomic_store_explicit(&h->committed, ARENA_COMMIT_STEP, memory_order_release);
+        }
         if (h->magic == ARENA_MAGIC && h->version == ARENA_VERSION &&
             h->layout_id == arena_layout_id()) {
             ws_arena.base = p;
@@ -234,6 +249,7 @@ static void arena_setup(void)
         close(shm_lock_fd);
         shm_lock_fd = -1;
     }
+private:
     p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
@@ -243,10 +259,29 @@ static void arena_setup(void)
     header_init(p);
 }
 
+/* The calling thread's free-block caches (below). */
+static __thread struct shm_thread *tc;
+
+void arena_go_private(void)
+{
+    munmap(ws_arena.base, ARENA_MAP_SIZE);
+    void *p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        ws_panic("reserving the object arena", errno);
+    ws_arena.base = p;
+    ws_arena.shared = false;
+    header_init(p);
+    tc = NULL;
+}
+
 static void arena_join(void)
 {
     joining = true;
-    shm_attached();
+    if (!shm_attached()) {
+        arena_go_private();
+        shm_attached();
+    }
     joining = false;
 }
 
@@ -297,11 +332,9 @@ static int size_class(size_t size)
 
 #define TCACHE_MAX 32
 
-/* The calling thread's caches: in its shared record (struct shm_thread),
- * so a reaper gives them back when the process is killed; NULL before the
- * thread has a record and after it has given them back. */
-static __thread struct shm_thread *tc;
-
+/* The calling thread's caches (tc, above): in its shared record (struct
+ * shm_thread), so a reaper gives them back when the process is killed;
+ * NULL before the thread has a record and after it has given them back. */
 void arena_thread_bind(struct shm_thread *r)
 {
     tc = r;

@@ -34,6 +34,8 @@ void arena_thread_bind(struct shm_thread *r);
 struct shm_thread *arena_thread_unbind(void); /* until bound again */
 void arena_cache_reap(struct shm_thread *r);
 void arena_atfork_child(void); /* forgets the forking thread's caches */
+/* The session could not take us: a fresh private arena replaces it. */
+void arena_go_private(void);
 
 static inline void *arena_ptr(aoff_t off)
 {
@@ -70,9 +72,10 @@ struct arena_header {
     struct wordlock grow_lock;     /* serialises fallocate */
     aoff_t procs;                  /* struct proc_slot[PROC_SLOTS] */
     struct wordlock wait_all_lock; /* see wait.c */
-    struct wordlock ns_lock;       /* see namespace.c */
-    aoff_t ns_buckets;             /* aoff_t[NS_BUCKETS] */
-    uint32_t pad;
+    struct wordlock ns_lock;       /* the name table's growth (namespace.c) */
+    aoff_t ns_stripes;             /* struct ns_stripe[NS_STRIPES] */
+    _Atomic aoff_t file_locks;     /* io/filelock.c: lock counts by file */
+    _Atomic uint64_t ns_table;     /* the name table (namespace.c) */
     uint64_t layout_id;            /* arena_layout_id() of its builds */
     struct {
         struct wordlock lock;

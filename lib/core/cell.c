@@ -70,6 +70,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/busguard.h"
 #include "core/cell.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -691,6 +692,11 @@ static DWORD open_cell(const char *path, const WCHAR *key, uint32_t len, int *fd
             close(fd);
             return ws_errno_to_win32(errno);
         }
+        if (!busguard_add(c, sizeof *c)) { /* a grantee may truncate it */
+            munmap(c, sizeof *c);
+            close(fd);
+            return ERROR_NO_SYSTEM_RESOURCES;
+        }
         if (atomic_load_explicit(&c->magic, memory_order_acquire) != CELL_MAGIC ||
             c->layout_id != arena_layout_id() || c->name_len != len ||
             memcmp(c->name, key, len * sizeof(WCHAR)) || c->type_id >= TYPE_COUNT ||
@@ -731,6 +737,7 @@ static DWORD rights_here(const struct cell_local *l, ACCESS_MASK *may)
 
 static void unmap_close(int fd, struct cell *c)
 {
+    busguard_remove(c);
     munmap(c, sizeof *c);
     close(fd);
 }
@@ -903,6 +910,11 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
             err = ws_errno_to_win32(errno);
             close(fd);
             return err;
+        }
+        if (!busguard_add(c, sizeof *c)) { /* once linked, a grantee may truncate it */
+            munmap(c, sizeof *c);
+            close(fd);
+            return ERROR_NO_SYSTEM_RESOURCES;
         }
         c->layout_id = arena_layout_id();
         c->type_id = t->id;

@@ -30,24 +30,24 @@
  *     in some thread's intent record (struct handle_intent in its shared
  *     shm_thread), so a process killed anywhere leaves nothing a reaper
  *     cannot account for (handle_intent_reap).  Making a handle: with a
- *     reference held, write the intent (object, marked not counted), take
- *     the count and mark it counted in the next instruction
- *     (intent_count), pick the index and write it with the entry's word
- *     before publication, publish, clear.
- *     Removing one: write the intent (object, index, the entry's word),
- *     empty the entry with a compare-and-swap to a word that names the
- *     remover (its record's offset in the object bits, HE_USED clear),
- *     then drop the count; object_handle_close clears the intent just
- *     before its decrement.  The reaper decides from the entry: still the
- *     word before publication -> undo (drop the count and reference);
- *     emptied by this very remover -> finish (drop them); anything else ->
- *     the entry holds or held the count and whoever emptied it dropped it.
+ *     reference held, write the intent (object, CR_UP_PENDING), take the
+ *     count in it (object.c: one compare-and-swap makes the change and
+ *     names the record, so whether it was made is never in doubt), pick
+ *     the index and write it with the entry's word before publication,
+ *     publish, clear.
+ *     Removing one: write the intent (object, index, the entry's word,
+ *     CR_DOWN_PENDING), empty the entry with a compare-and-swap to a word
+ *     that names the remover (its record's offset in the object bits,
+ *     HE_USED clear), then drop the count in the intent.  The reaper
+ *     settles the record first (object.c), then decides: counted and the
+ *     entry still the word before publication (or no entry chosen) -> undo
+ *     (drop the count and reference); a count held and the entry emptied
+ *     by this very remover -> finish (drop them); anything else -> the
+ *     entry holds or held the count and whoever emptied it dropped it.
  *     Where it cannot read the entry safely (another process's table
- *     being reaped) it leaves the count: a leak, never a double drop.  Two
- *     one-instruction gaps remain on the leak side: between a count's
- *     increment and its "counted" mark, and between the intent's clearing
- *     and the decrement.  A reaper emptying a dead table keeps the same
- *     record in the slot (reap_obj), so the next reaper finishes it.
+ *     being reaped) it leaves the count: a leak, never a double drop.  A
+ *     reaper emptying a dead table keeps the same kind of record in the
+ *     slot (reap_rec), so the next reaper finishes it.
  *   - Freeing bumps the generation; a freed index goes to the tail of a FIFO
  *     list and is reused only once HT_REUSE_DELAY others are free (or the
  *     table is full): a stale handle reads as invalid rather than as
@@ -120,38 +120,48 @@ static struct handle_intent *my_intent(void)
     return &thread_current()->rec->intent;
 }
 
+/* The intent, its object written last.  `state`: INSERT, CR_UP_PENDING
+ * before the count is taken here, CR_UP_DONE when the caller took it;
+ * REMOVE, CR_DOWN_PENDING (the entry's count, to drop). */
 static void intent_set(struct handle_intent *in, struct object *o, uint32_t op,
-                       struct proc_slot *s, uint32_t index, uint64_t word)
+                       struct proc_slot *s, uint32_t index, uint64_t word, uint32_t state)
 {
     in->op = op;
     in->slot = s && s != ht_slot ? shm_slot_index(s) + 1 : 0;
     in->slot_gen = s ? atomic_load_explicit(&s->gen, memory_order_relaxed) : 0;
     in->word = word;
-    atomic_store_explicit(&in->counted, 1, memory_order_relaxed);
+    atomic_store_explicit(&in->cr.state, state, memory_order_relaxed);
     atomic_store_explicit(&in->index, index, memory_order_release);
-    atomic_store_explicit(&in->obj, arena_off(o), memory_order_release);
+    atomic_store_explicit(&in->cr.obj, arena_off(o), memory_order_release);
 }
 
 static void intent_clear(struct handle_intent *in)
 {
-    atomic_store_explicit(&in->obj, 0, memory_order_release);
+    atomic_store_explicit(&in->cr.obj, 0, memory_order_release);
 }
 
-/* The intent first, marked not counted, then the increment and the mark
- * in adjacent instructions: a reaper never drops a count that was not
- * taken, and only a kill between those two instructions leaks one. */
+/* The intent first, not counted, then the count in it (object.c: the
+ * count's change and the record of it are one compare-and-swap). */
 static void intent_count(struct handle_intent *in, struct object *o,
                          struct proc_slot *s, uint32_t index, uint64_t word)
 {
-    intent_set(in, o, INTENT_INSERT, s, index, word);
-    atomic_store_explicit(&in->counted, 0, memory_order_release);
-    atomic_fetch_add_explicit(&o->handles, 1, memory_order_relaxed); /* object_handle_open */
-    atomic_store_explicit(&in->counted, 1, memory_order_release);
+    intent_set(in, o, INTENT_INSERT, s, index, word, CR_UP_PENDING);
+    object_handle_open_rec(o, &in->cr);
 }
 
 void handle_intent_open(struct object *o)
 {
     intent_count(my_intent(), o, NULL, 0, 0);
+}
+
+bool handle_intent_try_open(struct object *o)
+{
+    struct handle_intent *in = my_intent();
+    intent_set(in, o, INTENT_INSERT, NULL, 0, 0, CR_UP_PENDING);
+    if (object_handle_try_open_rec(o, &in->cr))
+        return true;
+    intent_clear(in);
+    return false;
 }
 
 /* The word of entry index - 1 of the table an intent names, if it can be
@@ -191,21 +201,26 @@ static bool intent_entry(struct proc_slot *dead, const struct handle_intent *in,
 void handle_intent_reap(struct proc_slot *dead, struct shm_thread *r)
 {
     struct handle_intent *in = &r->intent;
-    struct object *o = arena_ptr(atomic_load_explicit(&in->obj, memory_order_acquire));
+    count_rec_settle(&r->scratch); /* made or not, no intent to finish */
+    struct object *o = arena_ptr(atomic_load_explicit(&in->cr.obj, memory_order_acquire));
     if (!o)
         return;
+    uint32_t st = count_rec_settle(&in->cr);
     uint64_t w = 0;
     bool drop;
-    if (in->op == INTENT_INSERT)
-        drop = atomic_load_explicit(&in->counted, memory_order_acquire) &&
+    if (st == CR_UP_DONE)       /* counted: undo unless the entry holds it */
+        drop = in->op == INTENT_INSERT &&
                (!atomic_load_explicit(&in->index, memory_order_acquire) ||
                 (intent_entry(dead, in, &w) && w == in->word));
-    else
-        drop = intent_entry(dead, in, &w) && w == he_removed(in->word, arena_off(r));
+    else if (st == CR_DOWN_PENDING) /* holds a count not yet dropped */
+        drop = in->op == INTENT_INSERT ||
+               (intent_entry(dead, in, &w) && w == he_removed(in->word, arena_off(r)));
+    else                        /* not counted, or dropped */
+        drop = false;
     if (drop) {
-        /* The intent goes just before the decrement: a reaper killed
-         * before it is succeeded by one that finds the same intent. */
-        object_handle_close_rec(o, &in->obj);
+        /* In the same record: a reaper killed half way is succeeded by
+         * one that settles it (CR_DOWN_DONE: nothing left to drop). */
+        object_handle_close_rec(o, &in->cr);
         intent_clear(in);
         object_unref(o);
     } else {
@@ -391,15 +406,19 @@ void handle_table_reap(struct proc_slot *s)
 {
     if (!s->ht_l1)
         return;
-    /* An entry a killed reaper emptied without dropping its count. */
-    struct object *left = arena_ptr(atomic_load_explicit(&s->reap_obj, memory_order_acquire));
+    /* An entry a killed reaper emptied without dropping its count (the
+     * record was settled before: CR_DOWN_DONE if it was dropped). */
+    struct count_rec *rr = &s->reap_rec;
+    rr->owner = shm_slot_tag(s);
+    struct object *left = arena_ptr(atomic_load_explicit(&rr->obj, memory_order_acquire));
     if (left) {
         uint64_t w = 0;
-        bool drop = s->reap_index && entry_word_at(s, s->reap_index - 1, &w) &&
+        bool drop = count_rec_settle(rr) == CR_DOWN_PENDING && s->reap_index &&
+                    entry_word_at(s, s->reap_index - 1, &w) &&
                     w == he_removed(s->reap_word, REMOVER_REAPER);
         if (drop)
-            object_handle_close_rec(left, &s->reap_obj);
-        atomic_store_explicit(&s->reap_obj, 0, memory_order_release);
+            object_handle_close_rec(left, rr);
+        atomic_store_explicit(&rr->obj, 0, memory_order_release);
         if (drop)
             object_unref(left);
     }
@@ -409,8 +428,8 @@ void handle_table_reap(struct proc_slot *s)
         while (w & HE_USED) {
             s->reap_word = w;
             s->reap_index = i + 1;
-            atomic_store_explicit(&s->reap_obj, (aoff_t)(w & HE_OFF_MASK),
-                                  memory_order_release);
+            atomic_store_explicit(&rr->state, CR_DOWN_PENDING, memory_order_relaxed);
+            atomic_store_explicit(&rr->obj, (aoff_t)(w & HE_OFF_MASK), memory_order_release);
             if (atomic_compare_exchange_weak_explicit(&e->word, &w,
                                                       he_removed(w, REMOVER_REAPER),
                                                       memory_order_acq_rel,
@@ -419,10 +438,11 @@ void handle_table_reap(struct proc_slot *s)
         }
         if (w & HE_USED) {
             struct object *o = he_object(w);
-            object_handle_close_rec(o, &s->reap_obj); /* clears it */
+            object_handle_close_rec(o, rr);
+            atomic_store_explicit(&rr->obj, 0, memory_order_release);
             object_unref(o);
         }
-        atomic_store_explicit(&s->reap_obj, 0, memory_order_release);
+        atomic_store_explicit(&rr->obj, 0, memory_order_release);
     }
     while (s->remote_defer) {
         struct remote_unref *r = arena_ptr(s->remote_defer);
@@ -477,13 +497,13 @@ DWORD handle_insert_into(struct proc_slot *s, struct object *o,
         return handle_insert(o, access, flags, out);
     uint32_t i, gen;
     struct handle_intent *in = my_intent();
-    intent_set(in, o, INTENT_INSERT, s, 0, 0); /* now bound for s's table */
+    intent_set(in, o, INTENT_INSERT, s, 0, 0, CR_UP_DONE); /* now bound for s's table */
     wordlock_lock(&s->ht_lock);
     DWORD err = index_take_locked(s, &i);
     if (!err) {
         struct handle_entry *e = entry_at_in(s, i);
         intent_set(in, o, INTENT_INSERT, s, i + 1,
-                   atomic_load_explicit(&e->word, memory_order_relaxed));
+                   atomic_load_explicit(&e->word, memory_order_relaxed), CR_UP_DONE);
         entry_publish(e, o, access, flags, &gen);
     }
     intent_clear(in); /* on failure the caller drops the count */
@@ -532,7 +552,7 @@ DWORD handle_remove_from(struct proc_slot *s, HANDLE h)
             arena_free(r, sizeof *r);
             return ERROR_INVALID_HANDLE;
         }
-        intent_set(in, he_object(w), INTENT_REMOVE, s, i + 1, w);
+        intent_set(in, he_object(w), INTENT_REMOVE, s, i + 1, w, CR_DOWN_PENDING);
     } while (!atomic_compare_exchange_strong_explicit(
         &e->word, &w, he_removed(w, arena_off(thread_current()->rec)),
         memory_order_acq_rel, memory_order_relaxed));
@@ -612,8 +632,8 @@ DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
 {
     uint32_t index;
     struct handle_intent *in = my_intent();
-    if (atomic_load_explicit(&in->obj, memory_order_relaxed) != arena_off(o))
-        intent_set(in, o, INTENT_INSERT, NULL, 0, 0); /* a caller without one */
+    if (atomic_load_explicit(&in->cr.obj, memory_order_relaxed) != arena_off(o))
+        intent_set(in, o, INTENT_INSERT, NULL, 0, 0, CR_UP_DONE); /* a caller without one */
     DWORD err = index_alloc(&index);
     if (err) {
         intent_clear(in); /* the caller drops the count */
@@ -647,7 +667,7 @@ static DWORD handle_remove(HANDLE h, bool force, struct object **out)
             intent_clear(in);
             return ERROR_INVALID_HANDLE;
         }
-        intent_set(in, he_object(w), INTENT_REMOVE, NULL, i + 1, w);
+        intent_set(in, he_object(w), INTENT_REMOVE, NULL, i + 1, w, CR_DOWN_PENDING);
     } while (!atomic_compare_exchange_strong_explicit(
         &e->word, &w, he_removed(w, arena_off(t->rec)),
         memory_order_acq_rel, memory_order_relaxed));

@@ -42,10 +42,12 @@ DWORD ns_open(const struct ws_name *name, const struct object_type *type,
  * For enumerations (window stations, desktops). */
 void ns_enum(const struct object_type *type, const WCHAR *prefix, uint32_t plen,
              void (*fn)(const struct object *o, void *ctx), void *ctx);
-/* Called with the namespace lock held when the handle count hits 0. */
+/* Called with the lock of o's name held when the handle count hits 0. */
 void ns_remove_locked(struct object *o);
-void ns_lock(void);
-void ns_unlock(void);
+/* The lock of a named object's name (a stripe of the table), which a
+ * name's removal holds: o has a name and a handle count. */
+uint32_t ns_lock_of(const struct object *o);
+void ns_unlock_of(uint32_t stripe);
 
 
 /* Creates a handle-less waitable object's common creation path for the

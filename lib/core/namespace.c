@@ -12,11 +12,31 @@
  * characters: ERROR_FILENAME_EXCED_RANGE.
  *
  * The table lives in the arena (buckets and records are arena blocks linked
- * by offsets) so that it moves into shared memory with the objects.  One
- * lock, the arena's ns_lock, guards it; create-or-open is one critical
- * section, so two racing creators of one name get one object.  An object
- * loses its name when its handle count reaches 0, under the same lock
- * (object_handle_close), so a lookup can never find a dying object.
+ * by offsets) so that it moves into shared memory with the objects.  It is
+ * a hash table of 2^k buckets (k from 10 to 26) that doubles when names
+ * average two a bucket, so a lookup is O(1) from a few names to 2^24 and
+ * more.  Locking is by stripe: NS_STRIPES word locks (breakable, like every
+ * arena lock), a name's stripe the low bits of its hash.  Since the table
+ * has at least NS_STRIPES buckets, a bucket's names all have one stripe, in
+ * every size of the table.  Create-or-open is one critical section under
+ * the name's stripe, so two racing creators of one name get one object, and
+ * an object loses its name when its handle count reaches 0 under the same
+ * stripe (object_handle_close), so a lookup can never find a dying object;
+ * names of other stripes go on meanwhile.
+ *
+ * Invariants (each change is one store, so a process killed anywhere
+ * leaves a table every lookup walks correctly):
+ *   - the table word (ns_table) names the bucket directory, k, and which
+ *     of a record's two links (next[0], next[1]) its chains use;
+ *   - under a stripe's lock, a name is added by one store of its bucket's
+ *     head and removed by one store of its predecessor's link;
+ *   - the table grows with every stripe lock held (ns_lock first, then the
+ *     stripes in order; nobody else ever holds two): the new buckets are
+ *     chained through the OTHER link of each record, leaving the current
+ *     chains untouched, and one store of the table word switches to them.
+ *     Killed before that store, the old table stands (the half-built one
+ *     leaks); after it, the old directory is garbage (it leaks if killed
+ *     before it is freed).
  */
 #include <string.h>
 #include <unistd.h>
@@ -33,11 +53,20 @@
 #include "core/unicode.h"
 #include "core/wait.h"
 
-#define NS_BUCKETS 2048
 #define SESSION_ID 1
+#define NS_STRIPES 256
+#define NS_LOG_MIN 10      /* 1024 buckets to start */
+#define NS_LOG_MAX 26
+#define NS_CHUNK_LOG 15    /* 32 Ki buckets: the largest arena block */
+#define NS_LOAD 2          /* names a bucket, on average, before growing */
+
+struct ns_stripe {
+    struct wordlock lock;
+    uint32_t count; /* names of this stripe, under its lock */
+};
 
 struct name_rec {
-    aoff_t next;    /* next record in the bucket */
+    aoff_t next[2]; /* next record in the bucket; ns_table says which */
     uint32_t hash;
     aoff_t obj;     /* the named object */
     uint32_t len;   /* UTF-16 units in key */
@@ -47,7 +76,10 @@ struct name_rec {
 uint64_t namespace_layout_mix(uint64_t h)
 {
     static const uint32_t v[] = {
-        NS_BUCKETS,
+        NS_STRIPES, NS_LOG_MIN, NS_LOG_MAX, NS_CHUNK_LOG,
+        LAYOUT_SIZE(struct ns_stripe),
+        LAYOUT_FIELD(struct ns_stripe, lock),
+        LAYOUT_FIELD(struct ns_stripe, count),
         LAYOUT_SIZE(struct name_rec),
         LAYOUT_FIELD(struct name_rec, next),
         LAYOUT_FIELD(struct name_rec, hash),
@@ -173,48 +205,181 @@ DWORD name_parse_a(LPCSTR name, struct ws_name *out, bool *named)
 
 /* ---- the table ---- */
 
+/* FNV-1a, then a finaliser: the low bits pick the stripe and the bucket. */
 static uint32_t name_hash(const struct ws_name *n)
 {
     uint32_t h = 2166136261u;
     for (uint32_t i = 0; i < n->len; i++)
         h = (h ^ n->buf[i]) * 16777619u;
+    h ^= h >> 16;
+    h *= 0x7feb352du;
+    h ^= h >> 15;
+    h *= 0x846ca68bu;
+    h ^= h >> 16;
     return h;
 }
 
-void ns_lock(void)
+/* ---- the table ---- */
+
+#define NT_OFF(t) ((aoff_t)(t))
+#define NT_LOG(t) ((uint32_t)((t) >> 32) & 0x3f)
+#define NT_LINK(t) ((uint32_t)((t) >> 38) & 1)
+
+static uint64_t nt_word(aoff_t dir, uint32_t log, uint32_t link)
 {
-    wordlock_lock(&arena_hdr()->ns_lock);
+    return (uint64_t)link << 38 | (uint64_t)log << 32 | dir;
+}
+
+static struct ns_stripe *stripes(void)
+{
+    return arena_ptr(arena_hdr()->ns_stripes);
+}
+
+/* The bucket head of hash in table t. */
+static aoff_t *bucket_of(uint64_t t, uint32_t hash)
+{
+    uint32_t b = hash & ((1u << NT_LOG(t)) - 1);
+    aoff_t *dir = arena_ptr(NT_OFF(t));
+    uint32_t clog = NT_LOG(t) < NS_CHUNK_LOG ? NT_LOG(t) : NS_CHUNK_LOG;
+    aoff_t *chunk = arena_ptr(dir[b >> clog]);
+    return &chunk[b & ((1u << clog) - 1)];
+}
+
+/* A directory of 2^log empty buckets; 0 when the arena is full. */
+static aoff_t table_new(uint32_t log)
+{
+    uint32_t clog = log < NS_CHUNK_LOG ? log : NS_CHUNK_LOG;
+    uint32_t nchunks = 1u << (log - clog);
+    aoff_t *dir = arena_alloc(nchunks * sizeof(aoff_t));
+    if (!dir)
+        return 0;
+    for (uint32_t i = 0; i < nchunks; i++) {
+        void *c = arena_alloc(sizeof(aoff_t) << clog);
+        if (!c) {
+            while (i-- > 0)
+                arena_free(arena_ptr(dir[i]), sizeof(aoff_t) << clog);
+            arena_free(dir, nchunks * sizeof(aoff_t));
+            return 0;
+        }
+        memset(c, 0, sizeof(aoff_t) << clog);
+        dir[i] = arena_off(c);
+    }
+    return arena_off(dir);
+}
+
+static void table_free(aoff_t off, uint32_t log)
+{
+    uint32_t clog = log < NS_CHUNK_LOG ? log : NS_CHUNK_LOG;
+    uint32_t nchunks = 1u << (log - clog);
+    aoff_t *dir = arena_ptr(off);
+    for (uint32_t i = 0; i < nchunks; i++)
+        arena_free(arena_ptr(dir[i]), sizeof(aoff_t) << clog);
+    arena_free(dir, nchunks * sizeof(aoff_t));
+}
+
+/* The table, made the first time; false when the arena is full. */
+static bool table_ready(void)
+{
+    struct arena_header *h = arena_hdr();
+    if (WS_LIKELY(atomic_load_explicit(&h->ns_table, memory_order_acquire)))
+        return true;
+    wordlock_lock(&h->ns_lock);
+    bool ok = true;
+    if (!atomic_load_explicit(&h->ns_table, memory_order_relaxed)) {
+        if (!h->ns_stripes) {
+            struct ns_stripe *st = arena_alloc(NS_STRIPES * sizeof *st);
+            if (st) {
+                memset(st, 0, NS_STRIPES * sizeof *st);
+                h->ns_stripes = arena_off(st);
+            }
+        }
+        aoff_t dir = h->ns_stripes ? table_new(NS_LOG_MIN) : 0;
+        if (dir)
+            atomic_store_explicit(&h->ns_table, nt_word(dir, NS_LOG_MIN, 0),
+                                  memory_order_release);
+        ok = dir != 0;
+    }
+    wordlock_unlock(&h->ns_lock);
+    return ok;
+}
+
+static uint32_t stripe_of(uint32_t hash)
+{
+    return hash & (NS_STRIPES - 1);
+}
+
+static void stripe_lock(uint32_t s)
+{
+    wordlock_lock(&stripes()[s].lock);
     ws_tsan_xproc_acquire(); /* names other processes made */
 }
 
-void ns_unlock(void)
+static void stripe_unlock(uint32_t s)
 {
     ws_tsan_xproc_release(); /* what other processes may now open */
-    wordlock_unlock(&arena_hdr()->ns_lock);
+    wordlock_unlock(&stripes()[s].lock);
 }
 
-/* Under ns_lock.  NULL when the buckets cannot be allocated. */
-static aoff_t *buckets(void)
+uint32_t ns_lock_of(const struct object *o)
+{
+    const struct name_rec *r = arena_ptr(o->name);
+    uint32_t s = stripe_of(r->hash);
+    stripe_lock(s);
+    return s;
+}
+
+void ns_unlock_of(uint32_t stripe)
+{
+    stripe_unlock(stripe);
+}
+
+/* Doubles the table if names average more than NS_LOAD a bucket: every
+ * stripe held (see the invariants).  Called with none held. */
+static void table_grow(void)
 {
     struct arena_header *h = arena_hdr();
-    if (!h->ns_buckets) {
-        void *b = arena_alloc(NS_BUCKETS * sizeof(aoff_t));
-        if (!b)
-            return NULL;
-        h->ns_buckets = arena_off(b);
+    wordlock_lock(&h->ns_lock);
+    for (uint32_t s = 0; s < NS_STRIPES; s++)
+        stripe_lock(s);
+    uint64_t t = atomic_load_explicit(&h->ns_table, memory_order_relaxed);
+    uint32_t log = NT_LOG(t), link = NT_LINK(t);
+    uint64_t names = 0;
+    for (uint32_t s = 0; s < NS_STRIPES; s++)
+        names += stripes()[s].count;
+    aoff_t dir = 0;
+    if (log < NS_LOG_MAX && names > ((uint64_t)NS_LOAD << log))
+        dir = table_new(log + 1);
+    if (dir) {
+        uint64_t nt = nt_word(dir, log + 1, link ^ 1);
+        for (uint32_t b = 0; b < (1u << log); b++) {
+            aoff_t *head = bucket_of(t, b);
+            for (aoff_t off = *head; off;) {
+                struct name_rec *r = arena_ptr(off);
+                aoff_t *nh = bucket_of(nt, r->hash);
+                r->next[link ^ 1] = *nh;
+                *nh = off;
+                off = r->next[link];
+            }
+        }
+        atomic_store_explicit(&h->ns_table, nt, memory_order_release);
+        table_free(NT_OFF(t), log);
     }
-    return arena_ptr(h->ns_buckets);
+    for (uint32_t s = NS_STRIPES; s-- > 0;)
+        stripe_unlock(s);
+    wordlock_unlock(&h->ns_lock);
 }
 
-static struct name_rec *lookup_locked(aoff_t *b, const struct ws_name *n,
-                                      uint32_t hash)
+/* Under the stripe of hash. */
+static struct name_rec *lookup_locked(const struct ws_name *n, uint32_t hash)
 {
-    for (aoff_t off = b[hash % NS_BUCKETS]; off;) {
+    uint64_t t = atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire);
+    uint32_t link = NT_LINK(t);
+    for (aoff_t off = *bucket_of(t, hash); off;) {
         struct name_rec *r = arena_ptr(off);
         if (r->hash == hash && r->len == n->len &&
             memcmp(r->key, n->buf, n->len * sizeof(WCHAR)) == 0)
             return r;
-        off = r->next;
+        off = r->next[link];
     }
     return NULL;
 }
@@ -224,8 +389,9 @@ static size_t rec_size(uint32_t len)
     return sizeof(struct name_rec) + len * sizeof(WCHAR);
 }
 
-/* Under ns_lock: a new handle count and reference on the named object,
- * which must be of `type`. */
+/* Under the name's stripe: a new handle count and reference on the named
+ * object, which must be of `type`.  ERROR_RETRY (with *out referenced, no
+ * count) when someone is changing its count: see take_named_retry. */
 static DWORD take_named_locked(struct name_rec *r, const struct object_type *type,
                                struct object **out)
 {
@@ -233,37 +399,53 @@ static DWORD take_named_locked(struct name_rec *r, const struct object_type *typ
     if (object_type_of(o) != type)
         return ERROR_INVALID_HANDLE;
     object_ref(o);
-    handle_intent_open(o);
     *out = o;
-    return ERROR_SUCCESS;
+    return handle_intent_try_open(o) ? ERROR_SUCCESS : ERROR_RETRY;
 }
 
-/* Under ns_lock: gives o (one reference, one handle count from here on)
- * the name; false when the record cannot be allocated. */
-static bool name_insert_locked(aoff_t *b, const struct ws_name *name, uint32_t hash,
-                               struct object *o)
+/* After ERROR_RETRY: the stripe goes, the count's changer is waited for
+ * (never under the lock: a dead one's reaper needs it), and the caller
+ * looks the name up again. */
+static void take_named_retry(uint32_t stripe, struct object *o)
+{
+    stripe_unlock(stripe);
+    object_handle_wait_free(o);
+    object_unref(o);
+}
+
+/* Under the stripe of hash: gives o (one reference, one handle count from
+ * here on) the name; false when the record cannot be allocated.  *grow:
+ * the table should double (table_grow, once the stripe is let go). */
+static bool name_insert_locked(const struct ws_name *name, uint32_t hash, struct object *o,
+                               bool *grow)
 {
     struct name_rec *r = arena_alloc(rec_size(name->len));
     if (!r)
         return false;
+    uint64_t t = atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire);
+    aoff_t *head = bucket_of(t, hash);
     r->hash = hash;
     r->len = name->len;
     memcpy(r->key, name->buf, name->len * sizeof(WCHAR));
     r->obj = arena_off(o);
-    r->next = b[hash % NS_BUCKETS];
+    r->next[NT_LINK(t)] = *head;
     /* Counted (and in the intent record) before it is named, and named by
      * one last store: a process killed in between leaves an object its
      * reaper can drop, never a name with no count. */
     handle_intent_open(o);
     o->name = arena_off(r);
     o->obj_flags |= OBJ_NAMED;
-    b[hash % NS_BUCKETS] = arena_off(r);
+    *head = arena_off(r);
+    struct ns_stripe *st = &stripes()[stripe_of(hash)];
+    st->count++;
+    *grow = NT_LOG(t) < NS_LOG_MAX &&
+            st->count > ((uint32_t)NS_LOAD << NT_LOG(t)) / NS_STRIPES;
     return true;
 }
 
-/* Under ns_lock, a name not in the session: another user's granted object
- * of that name (cell.c), or a new object, granted to others when sa's
- * DACL says so. */
+/* Under the name's stripe, a name not in the session: another user's
+ * granted object of that name (cell.c), or a new object, granted to others
+ * when sa's DACL says so. */
 static DWORD make_named_locked(const struct ws_name *name, const struct object_type *type,
                                object_maker make, void *ctx, const struct grant *g,
                                struct object **out, bool *existed)
@@ -288,60 +470,74 @@ DWORD ns_create(const struct ws_name *name, const struct object_type *type,
                 object_maker make, void *ctx, const struct grant *g,
                 struct object **out, bool *existed)
 {
-    uint32_t hash = name_hash(name);
+    uint32_t hash = name_hash(name), stripe = stripe_of(hash);
     DWORD err = ERROR_SUCCESS;
+    bool grow = false;
     arena_init();
     (void)thread_current(); /* its intent record, before the lock */
     shm_deathwatch_start();
-    ns_lock();
-    aoff_t *b = buckets();
-    if (!b) {
-        ns_unlock();
+    if (!table_ready())
         return ERROR_NOT_ENOUGH_MEMORY;
-    }
-    struct name_rec *r = lookup_locked(b, name, hash);
+again:
+    stripe_lock(stripe);
+    struct name_rec *r = lookup_locked(name, hash);
     if (r) {
         err = take_named_locked(r, type, out);
+        if (err == ERROR_RETRY) {
+            take_named_retry(stripe, *out);
+            goto again;
+        }
         *existed = !err;
-        ns_unlock();
+        stripe_unlock(stripe);
         return err;
     }
     struct object *o = NULL;
     err = make_named_locked(name, type, make, ctx, g, &o, existed);
-    if (!err && !name_insert_locked(b, name, hash, o)) {
+    if (!err && !name_insert_locked(name, hash, o, &grow)) {
         object_unref(o);
         err = ERROR_NOT_ENOUGH_MEMORY;
     }
     if (!err)
         *out = o;
-    ns_unlock();
+    stripe_unlock(stripe);
+    if (grow)
+        table_grow();
     return err;
 }
 
 DWORD ns_open(const struct ws_name *name, const struct object_type *type,
               struct object **found)
 {
-    uint32_t hash = name_hash(name);
+    uint32_t hash = name_hash(name), stripe = stripe_of(hash);
     DWORD err = ERROR_FILE_NOT_FOUND;
+    bool grow = false;
     arena_init();
     (void)thread_current(); /* its intent record, before the lock */
     shm_deathwatch_start();
-    ns_lock();
-    aoff_t *b = buckets();
-    struct name_rec *r = b ? lookup_locked(b, name, hash) : NULL;
+    if (!table_ready())
+        return cell_kind(type) ? ERROR_NOT_ENOUGH_MEMORY : ERROR_FILE_NOT_FOUND;
+again:
+    stripe_lock(stripe);
+    struct name_rec *r = lookup_locked(name, hash);
     if (r) {
         err = take_named_locked(r, type, found);
-    } else if (b && cell_kind(type)) {
+        if (err == ERROR_RETRY) {
+            take_named_retry(stripe, *found);
+            goto again;
+        }
+    } else if (cell_kind(type)) {
         struct object *o;
         err = cell_lookup(name, type, &o, NULL);
-        if (!err && !name_insert_locked(b, name, hash, o)) {
+        if (!err && !name_insert_locked(name, hash, o, &grow)) {
             object_unref(o);
             err = ERROR_NOT_ENOUGH_MEMORY;
         }
         if (!err)
             *found = o;
     }
-    ns_unlock();
+    stripe_unlock(stripe);
+    if (grow)
+        table_grow();
     return err;
 }
 
@@ -349,18 +545,28 @@ void ns_enum(const struct object_type *type, const WCHAR *prefix, uint32_t plen,
              void (*fn)(const struct object *o, void *ctx), void *ctx)
 {
     arena_init();
-    ns_lock();
-    aoff_t *b = buckets();
-    for (uint32_t i = 0; b && i < NS_BUCKETS; i++)
-        for (aoff_t off = b[i]; off;) {
+    if (!table_ready())
+        return;
+    /* Every stripe, taken as table_grow takes them: the whole table holds
+     * still.  Enumerations are rare; lookups of other names wait. */
+    struct arena_header *h = arena_hdr();
+    wordlock_lock(&h->ns_lock);
+    for (uint32_t s = 0; s < NS_STRIPES; s++)
+        stripe_lock(s);
+    uint64_t t = atomic_load_explicit(&h->ns_table, memory_order_relaxed);
+    uint32_t link = NT_LINK(t);
+    for (uint32_t b = 0; b < (1u << NT_LOG(t)); b++)
+        for (aoff_t off = *bucket_of(t, b); off;) {
             struct name_rec *r = arena_ptr(off);
             struct object *o = arena_ptr(r->obj);
             if (object_type_of(o) == type && r->len >= plen &&
                 !memcmp(r->key, prefix, plen * sizeof(WCHAR)))
                 fn(o, ctx);
-            off = r->next;
+            off = r->next[link];
         }
-    ns_unlock();
+    for (uint32_t s = NS_STRIPES; s-- > 0;)
+        stripe_unlock(s);
+    wordlock_unlock(&h->ns_lock);
 }
 
 void ns_key_of(const struct object *o, const WCHAR **key, uint32_t *len)
@@ -373,12 +579,15 @@ void ns_key_of(const struct object *o, const WCHAR **key, uint32_t *len)
 void ns_remove_locked(struct object *o)
 {
     struct name_rec *r = arena_ptr(o->name);
-    aoff_t *b = arena_ptr(arena_hdr()->ns_buckets);
-    aoff_t *link = &b[r->hash % NS_BUCKETS];
-    while (*link && *link != o->name)
-        link = &((struct name_rec *)arena_ptr(*link))->next;
-    if (*link) /* else its creator was killed before publishing it */
-        *link = r->next;
+    uint64_t t = atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire);
+    uint32_t link = NT_LINK(t);
+    aoff_t *at = bucket_of(t, r->hash);
+    while (*at && *at != o->name)
+        at = &((struct name_rec *)arena_ptr(*at))->next[link];
+    if (*at) { /* else its creator was killed before publishing it */
+        *at = r->next[link];
+        stripes()[stripe_of(r->hash)].count--;
+    }
     o->name = 0;
     arena_free(r, rec_size(r->len));
 }

@@ -24,7 +24,9 @@
  * hold times are a few dozen instructions, so lockers spin briefly first.
  */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/cell.h"
@@ -107,61 +109,184 @@ void object_unref_deferred(struct object *o)
         thread_flush_deferred(t);
 }
 
-void object_handle_open(struct object *o)
+/* ---- handle counts ----
+ *
+ * A handle count is never lost or dropped twice when a process is killed
+ * at any instruction: every change is one compare-and-swap of o->handles
+ * that makes the change AND names the record (struct count_rec) of the
+ * one making it, in the word's high half.  The record says CR_*_PENDING
+ * before, CR_*_DONE after; then the word is let go of (holder 0).  So at
+ * every instant the change a record stands for is decided:
+ *   - state *_DONE: made;
+ *   - state *_PENDING and the word names the record: made;
+ *   - state *_PENDING otherwise: not made.
+ * A reaper settles a dead thread's records first (count_rec_settle: made
+ * -> *_DONE, and the word let go of), before it changes any count itself.
+ * While a word is held nobody else changes it: the holder lets go within a
+ * few instructions, or is dead and its reaper lets go; a waiter that waits
+ * long makes sure the holder's process is being reaped (shm_reap_tag), and
+ * nobody waits for a word while holding the namespace lock (the reaping
+ * of the holder may need it).
+ */
+#define HC_COUNT(w) ((uint32_t)(w))
+#define HC_HOLDER(w) ((aoff_t)((w) >> 32))
+#define HC_PATIENCE_NS 200000000LL
+
+static uint64_t hc_word(uint32_t count, aoff_t holder)
 {
-    atomic_fetch_add_explicit(&o->handles, 1, memory_order_relaxed);
+    return (uint64_t)holder << 32 | count;
 }
 
-/* Drops a handle count.  `rec`, when it names o, is the record that
- * accounts for this count while it is in flight (a thread's intent, or a
- * reaper's record in the slot, handle.c): it is cleared just before the
- * decrement, and stands again if the decrement does not happen there, so
- * a kill anywhere (also while waiting for the namespace lock) leaves the
- * count accounted for, save the instruction between the two. */
-void object_handle_close_rec(struct object *o, _Atomic aoff_t *rec)
+void object_handle_wait_free(struct object *o)
+{
+    uint64_t w = atomic_load_explicit(&o->handles, memory_order_acquire);
+    struct timespec t0 = {0, 0}, now;
+    for (unsigned n = 0; HC_HOLDER(w); n++) {
+        if (n < 128) {
+            cpu_relax();
+        } else {
+            sched_yield();
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (!t0.tv_sec && !t0.tv_nsec) {
+                t0 = now;
+            } else if ((now.tv_sec - t0.tv_sec) * 1000000000LL + now.tv_nsec - t0.tv_nsec >
+                       HC_PATIENCE_NS) {
+                /* The holder is slow or dead: see that it is reaped. */
+                struct count_rec *h = arena_ptr(HC_HOLDER(w));
+                shm_reap_tag(h->owner);
+                t0 = now;
+            }
+        }
+        w = atomic_load_explicit(&o->handles, memory_order_acquire);
+    }
+}
+
+/* One change of the count for rec, if nobody holds the word and the
+ * count is at least `min` (a named object's last handle goes under the
+ * namespace lock): true if made; rec then says *_DONE and the word is
+ * free again.  The caller has set rec's *_PENDING state. */
+static bool hc_try(struct object *o, struct count_rec *rec, int delta, uint32_t min,
+                   uint32_t *now)
+{
+    uint64_t w = atomic_load_explicit(&o->handles, memory_order_acquire);
+    aoff_t me = arena_off(rec);
+    for (;;) {
+        if (HC_HOLDER(w) || HC_COUNT(w) < min)
+            return false;
+        uint32_t n = HC_COUNT(w) + (uint32_t)delta;
+        if (atomic_compare_exchange_weak_explicit(&o->handles, &w, hc_word(n, me),
+                                                  memory_order_acq_rel,
+                                                  memory_order_acquire)) {
+            ws_fault(delta > 0 ? FAULT_UP_HELD : FAULT_DOWN_HELD);
+            atomic_store_explicit(&rec->state, delta > 0 ? CR_UP_DONE : CR_DOWN_DONE,
+                                  memory_order_release);
+            atomic_store_explicit(&o->handles, hc_word(n, 0), memory_order_release);
+            *now = n;
+            return true;
+        }
+    }
+}
+
+static void rec_pending(struct count_rec *rec, struct object *o, uint32_t state)
+{
+    atomic_store_explicit(&rec->state, state, memory_order_relaxed);
+    atomic_store_explicit(&rec->obj, arena_off(o), memory_order_release);
+}
+
+/* The calling thread's scratch record, for a count no intent stands for. */
+static struct count_rec *scratch_rec(void)
+{
+    return &thread_current()->rec->scratch;
+}
+
+void object_handle_open_rec(struct object *o, struct count_rec *rec)
+{
+    uint32_t n;
+    rec_pending(rec, o, CR_UP_PENDING);
+    while (!hc_try(o, rec, 1, 0, &n))
+        object_handle_wait_free(o);
+}
+
+bool object_handle_try_open_rec(struct object *o, struct count_rec *rec)
+{
+    uint32_t n;
+    rec_pending(rec, o, CR_UP_PENDING);
+    return hc_try(o, rec, 1, 0, &n);
+}
+
+void object_handle_open(struct object *o)
+{
+    struct count_rec *rec = scratch_rec();
+    object_handle_open_rec(o, rec);
+    atomic_store_explicit(&rec->obj, 0, memory_order_release);
+}
+
+/* Drops the count rec stands for; the last one of a named object under
+ * the namespace lock, so that ns_open never revives an object whose name
+ * is going. */
+void object_handle_close_rec(struct object *o, struct count_rec *rec)
 {
     const struct object_type *type = object_type_of(o);
-    const aoff_t self = arena_off(o);
-    if (rec && atomic_load_explicit(rec, memory_order_relaxed) != self)
-        rec = NULL;
+    uint32_t n;
+    rec_pending(rec, o, CR_DOWN_PENDING);
     if (o->obj_flags & OBJ_NAMED) {
-        uint32_t h = atomic_load_explicit(&o->handles, memory_order_relaxed);
-        while (h > 1) {
-            if (rec)
-                atomic_store_explicit(rec, 0, memory_order_release);
-            if (atomic_compare_exchange_weak_explicit(&o->handles, &h, h - 1,
-                                                      memory_order_acq_rel,
-                                                      memory_order_relaxed))
+        uint32_t stripe;
+        for (;;) {
+            if (hc_try(o, rec, -1, 2, &n))
                 return;
-            if (rec)
-                atomic_store_explicit(rec, self, memory_order_release);
+            stripe = ns_lock_of(o);
+            uint64_t w = atomic_load_explicit(&o->handles, memory_order_acquire);
+            if (!HC_HOLDER(w) && HC_COUNT(w) == 1 && hc_try(o, rec, -1, 1, &n))
+                break;
+            ns_unlock_of(stripe);
+            object_handle_wait_free(o);
         }
-        ns_lock();
-        if (rec)
-            atomic_store_explicit(rec, 0, memory_order_release);
-        bool last = atomic_fetch_sub_explicit(&o->handles, 1,
-                                              memory_order_acq_rel) == 1;
+        bool last = n == 0;
         if (last)
             ns_remove_locked(o);
-        ns_unlock();
+        ns_unlock_of(stripe);
         if (last && type->last_close)
             type->last_close(o);
         if (last && (o->obj_flags & OBJ_GRANTED))
             cell_last_close(o);
         return;
     }
-    if (rec)
-        atomic_store_explicit(rec, 0, memory_order_release);
-    if (atomic_fetch_sub_explicit(&o->handles, 1, memory_order_acq_rel) == 1 &&
-        type->last_close)
+    while (!hc_try(o, rec, -1, 1, &n))
+        object_handle_wait_free(o);
+    if (n == 0 && type->last_close)
         type->last_close(o);
 }
 
-/* The calling thread's own count: its intent record, if it names o. */
+/* The calling thread's intent if it stands for this count, else its
+ * scratch record. */
 void object_handle_close(struct object *o)
 {
-    struct ws_thread *t = ws_current;
-    object_handle_close_rec(o, t && t->rec ? &t->rec->intent.obj : NULL);
+    struct ws_thread *t = thread_current();
+    struct count_rec *rec = &t->rec->intent.cr;
+    if (atomic_load_explicit(&rec->obj, memory_order_relaxed) != arena_off(o)) {
+        rec = &t->rec->scratch;
+        object_handle_close_rec(o, rec);
+        atomic_store_explicit(&rec->obj, 0, memory_order_release);
+        return;
+    }
+    object_handle_close_rec(o, rec);
+}
+
+uint32_t count_rec_settle(struct count_rec *rec)
+{
+    struct object *o = arena_ptr(atomic_load_explicit(&rec->obj, memory_order_acquire));
+    uint32_t st = atomic_load_explicit(&rec->state, memory_order_acquire);
+    if (!o)
+        return 0;
+    uint64_t w = atomic_load_explicit(&o->handles, memory_order_acquire);
+    if (HC_HOLDER(w) == arena_off(rec)) {
+        if (st == CR_UP_PENDING || st == CR_DOWN_PENDING) {
+            st = st == CR_UP_PENDING ? CR_UP_DONE : CR_DOWN_DONE;
+            atomic_store_explicit(&rec->state, st, memory_order_release);
+        }
+        atomic_store_explicit(&o->handles, hc_word(HC_COUNT(w), 0), memory_order_release);
+    }
+    return st;
 }
 
 ACCESS_MASK object_map_access(const struct object_type *type, ACCESS_MASK a)

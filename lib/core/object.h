@@ -161,7 +161,10 @@ struct object {
     uint16_t type_id;         /* enum object_type_id */
     uint16_t obj_flags;       /* OBJ_* */
     _Atomic uint32_t refs;    /* pointer references (each handle holds one) */
-    _Atomic uint32_t handles; /* open handles, all processes */
+    /* Open handles, all processes (low 32 bits), and in the high 32 bits
+     * the count record (struct count_rec) of whoever is changing it, 0
+     * when nobody is: object_handle_count() reads the count (object.c). */
+    _Atomic uint64_t handles;
     _Atomic uint32_t lock_tag;/* shm_self_tag() of the lock holder, 0 */
     aoff_t any_head, any_tail;/* wait-any entries (struct wait_entry) */
     aoff_t all_head, all_tail;/* wait-all entries */
@@ -195,12 +198,47 @@ bool object_ref_live(struct object *o);
 void object_unref(struct object *o);
 /* Drops a reference after every current RCU reader is done (close path). */
 void object_unref_deferred(struct object *o);
-/* Handle count bookkeeping; object_handle_close may remove the name. */
+/*
+ * A handle count in flight: the record of whoever moves a count between an
+ * object and a table, in the arena, so that a reaper of its owner can tell
+ * whether the change was made (object.c, "Handle counts").  It lives in a
+ * thread's shm_thread (its intent and a scratch one) or in a process slot
+ * (the reaper's); `owner` is the tag of that process slot.
+ */
+enum count_state {
+    CR_UP_PENDING = 1, /* about to add the count */
+    CR_UP_DONE,        /* added */
+    CR_DOWN_PENDING,   /* holds a count, about to drop it */
+    CR_DOWN_DONE,      /* dropped */
+};
+struct count_rec {
+    _Atomic aoff_t obj;      /* the object; 0: nothing in flight */
+    _Atomic uint32_t state;  /* enum count_state */
+    uint32_t owner;          /* tag of the slot the record belongs to */
+};
+
+static inline uint32_t object_handle_count(const struct object *o)
+{
+    return (uint32_t)atomic_load_explicit(&((struct object *)o)->handles,
+                                          memory_order_acquire);
+}
+
+/* Handle count bookkeeping; object_handle_close may remove the name.
+ * These account for the count in the calling thread's scratch record. */
 void object_handle_open(struct object *o);
 void object_handle_close(struct object *o);
-/* object_handle_close for a count a record (an intent, a reaper's) stands
- * for: the record is cleared just before the decrement (object.c). */
-void object_handle_close_rec(struct object *o, _Atomic aoff_t *rec);
+/* The same with the count in `rec` (a thread's intent, a reaper's record):
+ * it says CR_*_DONE once the change is made (object.c). */
+void object_handle_open_rec(struct object *o, struct count_rec *rec);
+void object_handle_close_rec(struct object *o, struct count_rec *rec);
+/* Under the namespace lock: the count up in rec if nobody is changing it,
+ * false if someone is (then wait with object_handle_wait_free outside
+ * the lock, and try again). */
+bool object_handle_try_open_rec(struct object *o, struct count_rec *rec);
+void object_handle_wait_free(struct object *o);
+/* A reaper: the change rec was making, settled (made: state *_DONE and
+ * the count word let go of); the state it settled to. */
+uint32_t count_rec_settle(struct count_rec *rec);
 
 /* Maps GENERIC_* rights; returns the specific mask. */
 ACCESS_MASK object_map_access(const struct object_type *type, ACCESS_MASK a);

@@ -29,9 +29,35 @@ static void apc_unlink_locked(struct ws_thread *t, struct apc *a);
 /* The list is in the thread's shared record (a reaper abandons what a
  * dead process's threads owned); it grows by copying, and the record
  * points at the new array only once it is complete. */
+/* Windows deletes a mutex with its last handle, released as abandoned if
+ * it was owned.  The list holds a reference, so an owned mutex whose last
+ * handle some other thread closed is deleted here, before the list grows:
+ * every one no handle names any more is let go of (abandoned) and leaves
+ * the list.  (The owner's own last CloseHandle does it at once, mutex.c.)
+ * Each leaves the list before it is abandoned, by steps a reaper can
+ * follow: at worst a kill leaves it owned by nobody's list, with no
+ * handle anyone could wait on. */
+static void owned_compact(struct ws_thread *t)
+{
+    struct shm_thread *r = t->rec;
+    aoff_t *owned = arena_ptr(r->owned);
+    for (uint32_t i = r->nowned; i-- > 0;) {
+        struct object *m = arena_ptr(owned[i]);
+        if (object_handle_count(m))
+            continue;
+        uint32_t n = r->nowned - 1;
+        aoff_t last = owned[n];
+        r->nowned = n;
+        owned[i] = last;
+        object_type_of(m)->abandon(m, r->tid, true); /* drops the list's reference */
+    }
+}
+
 void thread_own(struct ws_thread *t, struct object *mutex)
 {
     struct shm_thread *r = t->rec;
+    if (r->nowned == r->owned_cap && r->owned_cap)
+        owned_compact(t);
     if (r->nowned == r->owned_cap) {
         uint32_t cap = r->owned_cap ? 2 * r->owned_cap : 14;
         aoff_t *n = arena_alloc(cap * sizeof *n);

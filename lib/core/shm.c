@@ -82,7 +82,10 @@
  *   - a handle count is always in a table entry or in the intent record of
  *     the thread moving it (handle.c), which a reaper finishes or undoes
  *     (handle_intent_reap) before it empties the dead table; a reaper
- *     emptying a table keeps the entry in flight in the slot (reap_obj);
+ *     emptying a table keeps the entry in flight in the slot (reap_rec);
+ *     every count change names its record in the count word itself, so
+ *     whether it was made is never in doubt (object.c, "Handle counts"),
+ *     and a reaper settles the dead records before changing any count;
  *   - a claim in progress on an object is recorded in the object (entry,
  *     claimer, state seen) under its lock, so whoever breaks a killed
  *     claimer's lock finishes it, and in the claimer's shm_thread (the
@@ -478,15 +481,24 @@ static struct proc_slot *slot_take_over(void)
         reap_contents(s);
         DWORD err;
         struct object *p = ws_hooks.process_object_new(pid, &err);
-        if (!p || handle_table_init(s))
-            ws_panic("taking over a dead process's slot", ENOMEM);
+        if (!p || handle_table_init(s)) {
+            /* No room left in the arena: the slot goes back, empty. */
+            if (p)
+                object_unref(p);
+            handle_table_free(s);
+            shm.self = NULL;
+            atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+            return NULL;
+        }
         s->process_obj = arena_off(p);
         return s;
     }
     return NULL;
 }
 
-static void slot_register_self(void)
+/* Our slot; false when the table is full of live members (none dead to
+ * take over) or the arena has no room for our process object. */
+static bool slot_register_self(void)
 {
     pid_t pid = getpid();
     struct proc_slot *s = slot_adopt();
@@ -499,7 +511,7 @@ static void slot_register_self(void)
     }
     bool prepared = s != NULL; /* a child of CreateProcess: it inherited */
     if (!s && shm_slot_new(SLOT_LIVE, pid, &s) && !(s = slot_take_over()))
-        ws_panic("the process table is full", ENOSPC);
+        return false;
     shm.self = s;
     shm.self_index = shm_slot_index(s);
     handle_table_bind(s);
@@ -517,6 +529,7 @@ static void slot_register_self(void)
     }
     if (fds)
         unsetenv("WINSHIM_FDS");
+    return true;
 }
 
 /* ---- reaping ---- */
@@ -552,6 +565,16 @@ static void reap_contents(struct proc_slot *s)
     struct shm_thread *cache = arena_thread_unbind();
     ws_tsan_xproc_acquire(); /* everything the dead process touched */
     aoff_t next;
+    /* First the handle counts its threads (or a reaper before us) were
+     * changing, before we change any: a count word a dead record holds
+     * is let go of (object.c, "Handle counts"). */
+    for (aoff_t off = s->threads; off; off = next) {
+        struct shm_thread *r = arena_ptr(off);
+        next = r->next;
+        count_rec_settle(&r->intent.cr);
+        count_rec_settle(&r->scratch);
+    }
+    count_rec_settle(&s->reap_rec);
     for (aoff_t off = s->threads; off; off = next) {
         struct shm_thread *r = arena_ptr(off);
         next = r->next;
@@ -651,6 +674,48 @@ bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen)
     return true;
 }
 
+/* A process is dead (its pidfd said so).  Windows signals a process
+ * object only once the process's handles are closed and the mutexes it
+ * owned abandoned, so whoever learns of a death first finishes the
+ * reaping of the process's slot before telling anyone: here, or by
+ * waiting for the reaper already at work (bounded, in case that one
+ * dies and nobody resumes: then this caller does).  The slot is found
+ * by the pid, or by `process`, the object the caller is about to signal
+ * (CreateProcess's, which a prepared slot names). */
+void shm_finish_death(pid_t pid, struct object *process)
+{
+    if (!shm.self || pid <= 0)
+        return;
+    aoff_t poff = process ? arena_off(process) : 0;
+    struct proc_slot *t = slots();
+    for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        struct proc_slot *s = &t[i];
+        uint32_t gen = atomic_load_explicit(&s->gen, memory_order_acquire);
+        uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+        bool mine;
+        if (st & SLOT_INIT_BY)
+            mine = (pid_t)(st & ~SLOT_INIT_BY) == pid;
+        else if (st == SLOT_LIVE || st == SLOT_PREPARED || st == SLOT_REAPING)
+            mine = __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE) == pid ||
+                   (poff && atomic_load_explicit(&s->creator_obj,
+                                                 memory_order_acquire) == poff);
+        else
+            continue;
+        if (!mine || s == shm.self)
+            continue;
+        for (int waited = 0; waited < 10000; waited++) { /* ~10 s */
+            if (shm_reap_if_dead(s, gen))
+                break;
+            st = atomic_load_explicit(&s->state, memory_order_acquire);
+            if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
+                st == SLOT_FREE || (st != SLOT_REAPING && !slot_dead(s, st)))
+                break; /* reaped, or alive (a recycled pid's new owner) */
+            struct timespec ms = {0, 1000000};
+            nanosleep(&ms, NULL);
+        }
+    }
+}
+
 static void reap_all_dead(void)
 {
     struct proc_slot *t = slots();
@@ -713,6 +778,17 @@ uint32_t shm_slot_tag(const struct proc_slot *s)
     return ((gen & TAG_GEN_MASK) << TAG_INDEX_BITS) | (shm_slot_index(s) + 1);
 }
 
+void shm_reap_tag(uint32_t tag)
+{
+    uint32_t gen;
+    struct proc_slot *s = tag_slot(tag, &gen);
+    if (!s)
+        return;
+    uint32_t g = atomic_load_explicit(&s->gen, memory_order_acquire);
+    if ((g & TAG_GEN_MASK) == gen)
+        shm_reap_if_dead(s, g);
+}
+
 /* Is the tagged process gone?  For lock waiters that waited long. */
 bool shm_tag_dead(uint32_t tag)
 {
@@ -721,10 +797,13 @@ bool shm_tag_dead(uint32_t tag)
         return start_time_of(tag_pid(tag)) == 0;
     uint32_t gen;
     struct proc_slot *s = tag_slot(tag, &gen);
-    if (!s || s == shm.self)
+    if (!s)
         return false;
     if ((atomic_load_explicit(&s->gen, memory_order_acquire) & TAG_GEN_MASK) != gen)
-        return true; /* reaped and reused since */
+        return true; /* reaped and reused since: also when by us, a dead
+                        owner's slot taken over (its locks are orphans) */
+    if (s == shm.self)
+        return false;
     uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
     if (st == SLOT_FREE || st == SLOT_REAPING)
         return true; /* a reaped slot's owner is dead: its locks are orphans */
@@ -945,6 +1024,8 @@ static const char *const fault_names[FAULT_COUNT] = {
     [FAULT_INSERT_PUBLISHED] = "insert_published",
     [FAULT_CLOSE_REMOVED] = "close_removed",
     [FAULT_DUP_COUNTED] = "dup_counted",
+    [FAULT_UP_HELD] = "up_held",
+    [FAULT_DOWN_HELD] = "down_held",
     [FAULT_CLAIMING] = "claiming",
 };
 
@@ -1105,19 +1186,42 @@ int shm_file_fd(void)
     return shm.fd;
 }
 
+void shm_give_up(const char *why)
+{
+    errno = ENOSPC;
+    shm_unusable(why);
+    if (shm.fd >= 0)
+        close(shm.fd); /* our shared flock goes with it */
+    shm.fd = -1;
+    if (shm_lock_fd >= 0)
+        unlock_session(shm_lock_fd);
+    shm_lock_fd = -1;
+}
+
+/* The session cannot take us (a full /dev/shm, a process table full of
+ * live members): said, and let go of; a private arena never fails so. */
+static bool join_failed(const char *why)
+{
+    if (!ws_arena.shared)
+        ws_panic(why, ENOMEM);
+    shm_give_up(why);
+    return false;
+}
+
 /* The arena is usable: join the process table. */
-void shm_attached(void)
+bool shm_attached(void)
 {
     struct arena_header *h = arena_hdr();
     if (!h->procs) {
         void *t = arena_alloc(PROC_SLOTS * sizeof(struct proc_slot));
         if (!t)
-            ws_panic("allocating the process table", ENOMEM);
+            return join_failed("no room for the process table");
         h->procs = arena_off(t);
     }
     fault_read_env();
     /* Registered first: reaping needs our tag (reap_claim). */
-    slot_register_self();
+    if (!slot_register_self())
+        return join_failed("the process table is full");
     if (shm_lock_fd >= 0) {
         reap_all_dead();
         sweep_stale_sessions();
@@ -1128,6 +1232,7 @@ void shm_attached(void)
         atexit(shm_detach);
         pthread_atfork(NULL, NULL, shm_atfork_child);
     }
+    return true;
 }
 
 /* Does every other member's slot say it is leaving (or its owner is
@@ -1225,7 +1330,12 @@ static void shm_atfork_child(void)
     ws_hooks.thread_atfork_reset();
     shm.self = NULL; /* the parent's: never reap or lock with its tag */
     fault_read_env();
-    slot_register_self();
+    if (!slot_register_self()) {
+        /* The table is full: this child goes on alone, privately. */
+        join_failed("the process table is full");
+        arena_go_private();
+        shm_attached();
+    }
     ws_hooks.process_atfork_reset();
 }
 

@@ -40,7 +40,7 @@ struct proc_slot {
     /* The entry a reaper is emptying (handle_table_reap): its object, index
      * + 1 and word, so a reaper killed between emptying it and dropping
      * the count is finished by the next one. */
-    _Atomic aoff_t reap_obj;
+    struct count_rec reap_rec;
     uint32_t reap_index;
     uint64_t reap_word;
     /* Set by the owner's normal exit once it has closed its handles and
@@ -54,7 +54,7 @@ struct proc_slot {
      * clears it when it is destroyed (shm_slot_forget_creator), and
      * nobody can name it after that. */
     _Atomic aoff_t creator_obj;
-    uint32_t pad[5];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
+    uint32_t pad[3];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
 };
 
 #define DEFER_BATCH 256
@@ -64,12 +64,11 @@ struct proc_slot {
  * finish or undo the move if the process is killed half way (handle.c). */
 enum { INTENT_INSERT = 1, INTENT_REMOVE };
 struct handle_intent {
-    _Atomic aoff_t obj;         /* the object; 0: nothing in flight */
+    struct count_rec cr;        /* the object and its count (object.h) */
     uint32_t op;                /* INTENT_INSERT or INTENT_REMOVE */
     uint32_t slot;              /* the table's slot index + 1; 0: our own */
     uint32_t slot_gen;          /* ...and its generation */
     _Atomic uint32_t index;     /* entry index + 1, once known (after word) */
-    _Atomic uint32_t counted;   /* INSERT: the count is taken (0 just before) */
     uint64_t word;              /* INSERT: the entry before publication;
                                    REMOVE: the entry being removed */
 };
@@ -77,6 +76,7 @@ struct handle_intent {
 /* What a reaper needs to know of a thread: in the arena. */
 struct shm_thread {
     struct handle_intent intent;
+    struct count_rec scratch;   /* a count moved with no intent (object.c) */
     _Atomic aoff_t claiming;    /* the waiter it last claimed (wait.c), 0 */
     aoff_t next;                /* in the slot's list, under threads_lock */
     uint32_t tid;
@@ -102,6 +102,8 @@ enum ws_fault_point {
     FAULT_CLOSE_REMOVED,   /* CloseHandle: entry emptied, count not dropped */
     FAULT_DUP_COUNTED,     /* DuplicateHandle: source counted, not inserted */
     FAULT_CLAIMING,        /* a claimer holds a waiter in WS_CLAIMING */
+    FAULT_UP_HELD,         /* a count added, its word not let go of */
+    FAULT_DOWN_HELD,       /* a count dropped, its word not let go of */
     FAULT_COUNT
 };
 extern int ws_fault_at;
@@ -113,7 +115,11 @@ static inline void ws_fault(int point)
 }
 
 bool shm_attach(void **base, bool *fresh);
-void shm_attached(void);
+/* Joins the process table; false (said on stderr, the session let go of)
+ * when the session cannot take this process: the caller goes private. */
+bool shm_attached(void);
+/* Lets go of a session mapped but not joined, saying why on stderr. */
+void shm_give_up(const char *why);
 extern int shm_lock_fd;
 int shm_file_fd(void);
 struct proc_slot *shm_self(void);
@@ -136,6 +142,9 @@ void shm_slot_forget_creator(struct object *process);
 void shm_slot_cancel(struct proc_slot *s);
 char *shm_slot_env(struct proc_slot *s);
 bool shm_reap_if_dead(struct proc_slot *s, uint32_t gen);
+void shm_finish_death(pid_t pid, struct object *process);
+/* The process of slot tag `tag`, if dead, is reaped (or being reaped). */
+void shm_reap_tag(uint32_t tag);
 struct proc_slot *shm_slot_of_pid(pid_t pid);
 struct proc_slot *shm_slot_of_process(struct object *process);
 

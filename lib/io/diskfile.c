@@ -29,11 +29,18 @@
 #include "sync/sync.h"
 
 /* A positioned transfer on a synchronous handle leaves the file pointer
- * after the bytes moved, as Windows does. */
-static void disk_seek_after(int fd, const int64_t *at, DWORD done)
+ * after the bytes moved, as Windows does: kept in the shared object until
+ * something uses the pointer (file.c, file_sync_pointer), so a database's
+ * pread/pwrite need no lseek.  A standard handle's fd is also the C
+ * library's: its offset is written at once. */
+static void disk_seek_after(struct file_obj *f, int fd, const int64_t *at, DWORD done)
 {
-    if (at)
+    if (!at)
+        return;
+    if (f->flags & FILE_OBJ_STD)
         lseek(fd, (off_t)(*at + done), SEEK_SET);
+    else
+        atomic_store_explicit(&f->ptr_pending, *at + done + 1, memory_order_release);
 }
 
 static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
@@ -44,6 +51,8 @@ static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
         return ERROR_INVALID_HANDLE;
     if (f->flags & FILE_OBJ_DIRECTORY)
         return ERROR_INVALID_FUNCTION;
+    if (!at)
+        file_sync_pointer(f, fd);
     DWORD err;
     if (len && (err = filelock_check(f, at, len, false)))
         return err;
@@ -64,7 +73,7 @@ static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
         total += n;
         pos += n;
     }
-    disk_seek_after(fd, at, total);
+    disk_seek_after(f, fd, at, total);
     *done = total;
     /* A positioned read that finds nothing is an error on Windows (a read
      * at the file pointer just returns 0 bytes). */
@@ -82,6 +91,8 @@ static DWORD disk_write(struct file_obj *f, const void *buf, DWORD len,
     DWORD err;
     int64_t end;
     struct stat st;
+    if (!at)
+        file_sync_pointer(f, fd);
     if (!at && (f->flags & FILE_OBJ_APPEND_ONLY) && fstat(fd, &st) == 0) {
         end = st.st_size; /* O_APPEND writes land at the end, not the pointer */
         if (len && (err = filelock_check(f, &end, len, true)))
@@ -104,7 +115,7 @@ static DWORD disk_write(struct file_obj *f, const void *buf, DWORD len,
         total += n;
         pos += n;
     }
-    disk_seek_after(fd, at, total);
+    disk_seek_after(f, fd, at, total);
     *done = total;
     return ERROR_SUCCESS;
 }
@@ -195,18 +206,30 @@ static DWORD keep_path(struct file_obj *f, const char *p)
  * O_RDONLY otherwise, O_PATH as the last resort for an attribute-only
  * handle on an unreadable file. */
 static int open_fd(const char *path, bool write, bool read_only_ok, int extra,
-                   mode_t mode)
+                   mode_t mode, int *flags)
 {
-    /* O_NONBLOCK: a FIFO must not block the open (it is cleared after). */
-    int base = O_CLOEXEC | O_NOCTTY | O_NONBLOCK | extra;
-    int fd = open(path, base | (write ? O_RDWR : O_RDONLY), mode);
+    /* O_NONBLOCK: a FIFO must not block the open (it is cleared after);
+     * O_CREAT | O_EXCL makes a regular file, which needs none. */
+    int base = O_CLOEXEC | O_NOCTTY | ((extra & O_EXCL) ? 0 : O_NONBLOCK) | extra;
+    *flags = base | (write ? O_RDWR : O_RDONLY);
+    int fd = open(path, *flags, mode);
     if (fd < 0 && write && errno == EACCES)
-        fd = open(path, base | O_WRONLY, mode);
+        fd = open(path, *flags = base | O_WRONLY, mode);
     if (fd < 0 && !write && errno == EACCES && read_only_ok && !(extra & O_CREAT))
-        fd = open(path, O_CLOEXEC | O_PATH);
+        fd = open(path, *flags = O_CLOEXEC | O_PATH);
     if (fd < 0 && errno == EISDIR)
-        fd = open(path, O_CLOEXEC | O_RDONLY | O_DIRECTORY);
+        fd = open(path, *flags = O_CLOEXEC | O_RDONLY | O_DIRECTORY);
+    /* What F_GETFL would say (the open-only flags aside), so that the
+     * caller needs not ask. */
+    *flags &= ~(O_CLOEXEC | O_NOCTTY | O_CREAT | O_EXCL);
     return fd;
+}
+
+/* An O_CREAT | O_EXCL open failed: ENOENT there can only be a missing
+ * directory (a dangling link at the name is EEXIST), no stat needed. */
+static DWORD create_error(int e, const char *path)
+{
+    return e == ENOENT ? ERROR_PATH_NOT_FOUND : path_error(e, path);
 }
 
 static DWORD create_open(const struct create_req *r, struct file_obj **out,
@@ -218,21 +241,32 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     int extra = (r->flags & FILE_FLAG_WRITE_THROUGH) ? O_DSYNC : 0;
     mode_t mode = (r->attrs & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
     bool created = false;
-    int fd = -1;
+    int fd = -1, fl = -1;
     *existed = false;
 
     for (int tries = 0; fd < 0 && tries < 100; tries++) {
         switch (r->disposition) {
         case CREATE_NEW:
             fd = open_fd(r->path, want_write || !attr_only, false,
-                         extra | O_CREAT | O_EXCL, mode);
+                         extra | O_CREAT | O_EXCL, mode, &fl);
             if (fd < 0)
-                return errno == EEXIST ? ERROR_FILE_EXISTS : path_error(errno, r->path);
+                return errno == EEXIST ? ERROR_FILE_EXISTS : create_error(errno, r->path);
             created = true;
             break;
         case CREATE_ALWAYS:
+            /* Usually made anew (a journal, an output file): creating
+             * first saves a failed open; EEXIST goes on as OPEN_ALWAYS. */
+            fd = open_fd(r->path, want_write || !attr_only, false,
+                         extra | O_CREAT | O_EXCL, mode, &fl);
+            if (fd >= 0) {
+                created = true;
+                break;
+            }
+            if (errno != EEXIST)
+                return create_error(errno, r->path);
+            /* fall through */
         case OPEN_ALWAYS:
-            fd = open_fd(r->path, want_write, attr_only, extra, 0);
+            fd = open_fd(r->path, want_write, attr_only, extra, 0, &fl);
             if (fd >= 0) {
                 *existed = true;
                 break;
@@ -240,13 +274,13 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
             if (errno != ENOENT)
                 return path_error(errno, r->path);
             fd = open_fd(r->path, want_write || !attr_only, false,
-                         extra | O_CREAT | O_EXCL, mode);
+                         extra | O_CREAT | O_EXCL, mode, &fl);
             if (fd < 0 && errno != EEXIST)
                 return path_error(errno, r->path);
             created = fd >= 0;
             break; /* EEXIST: it appeared meanwhile; open it */
         default: /* OPEN_EXISTING, TRUNCATE_EXISTING */
-            fd = open_fd(r->path, want_write, attr_only, extra, 0);
+            fd = open_fd(r->path, want_write, attr_only, extra, 0, &fl);
             if (fd < 0)
                 return path_error(errno, r->path);
             *existed = true;
@@ -284,13 +318,17 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     }
     bool held = false;
     if (!err)
-        err = filelock_share_acquire(fd, r->access, r->share, &held);
+        err = filelock_share_acquire(fd, fl, r->access, r->share, &held);
     if (!err && *existed && !S_ISDIR(st.st_mode) &&
         (r->disposition == CREATE_ALWAYS || r->disposition == TRUNCATE_EXISTING) &&
         ftruncate(fd, 0) < 0)
         err = ws_errno_to_win32(errno);
-    if (!err && (created || (*existed && r->disposition == CREATE_ALWAYS)))
-        attrs_store(r->path, fd, (r->attrs & ATTRS_STORED) | FILE_ATTRIBUTE_ARCHIVE);
+    /* A file just made has no attribute to remove: ARCHIVE alone (the
+     * default) needs no system call there. */
+    DWORD bits = (r->attrs & ATTRS_STORED) | FILE_ATTRIBUTE_ARCHIVE;
+    if (!err && ((created && bits != FILE_ATTRIBUTE_ARCHIVE) ||
+                 (*existed && r->disposition == CREATE_ALWAYS)))
+        attrs_store(r->path, fd, bits);
     if (err) {
         close(fd);
         if (created)
@@ -298,14 +336,14 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
         return err;
     }
 
-    int fl = fcntl(fd, F_GETFL);
     if (fl >= 0 && !(fl & O_PATH)) {
-        fl &= ~O_NONBLOCK;
+        int want = fl & ~O_NONBLOCK;
         if ((r->access & FILE_APPEND_DATA) && !(r->access & FILE_WRITE_DATA)) {
             objflags |= FILE_OBJ_APPEND_ONLY;
-            fl |= O_APPEND;
+            want |= O_APPEND;
         }
-        fcntl(fd, F_SETFL, fl);
+        if (want != fl)
+            fcntl(fd, F_SETFL, want);
     }
     if (held)
         objflags |= FILE_OBJ_SHARE_LOCKED;
@@ -319,6 +357,8 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     if ((err = file_new(fd, ops, r->access, objflags, &f)))
         return err;
     f->share = r->share;
+    if (ops == &disk_file_ops && !S_ISDIR(st.st_mode))
+        filelock_bind(f, &st);
     if ((r->flags & FILE_FLAG_DELETE_ON_CLOSE) && (err = keep_path(f, r->path))) {
         object_handle_close(&f->hdr);
         object_unref(&f->hdr);
@@ -751,7 +791,7 @@ static DWORD lock_handle(HANDLE h, uint64_t off, uint64_t len, bool exclusive,
     DWORD err = file_get(h, 0, &f, &granted);
     if (err)
         return err;
-    fd = file_fd(&f->hdr);
+    fd = file_fd_of(f); /* not file_fd: a lock leaves the file pointer alone */
     if (!(granted & (FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA)))
         err = ERROR_ACCESS_DENIED;
     else if (fd < 0 || f->kind != FILE_KIND_DISK || (f->flags & FILE_OBJ_DIRECTORY))

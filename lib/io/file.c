@@ -215,6 +215,8 @@ static int file_inherit_fd(struct object *o)
 {
     struct file_obj *f = (struct file_obj *)o;
     int fd = file_fd_of(f);
+    if (fd >= 0)
+        file_sync_pointer(f, fd); /* the child may use the offset itself */
     return fd < 3 || (f->flags & FILE_OBJ_STD) ? -1 : fd;
 }
 
@@ -426,7 +428,7 @@ void file_linger_scan(void)
         struct file_obj *f = lingering[i];
         if (handle_table_refers(&f->hdr)) {
             ; /* ours again: the fd is in use */
-        } else if (!atomic_load_explicit(&f->hdr.handles, memory_order_acquire) ||
+        } else if (!object_handle_count(&f->hdr) ||
                    holders_other_live(f->holders)) {
             file_release_mine(f);
         } else {
@@ -467,7 +469,7 @@ static void file_handle_closed(struct object *o)
     if (!file_has_mine(f) || handle_table_refers(&f->hdr))
         return;
     if (atomic_load_explicit(&f->given, memory_order_acquire) &&
-        atomic_load_explicit(&f->hdr.handles, memory_order_acquire) &&
+        object_handle_count(&f->hdr) &&
         !holders_other_live(f->holders) && linger_add(f))
         return;
     file_release_mine(f);
@@ -567,6 +569,8 @@ static const uint32_t file_layout[] = {
     LAYOUT_FIELD(struct file_obj, iocp_key),
     LAYOUT_FIELD(struct file_obj, kstate),
     LAYOUT_FIELD(struct file_obj, fd_ident),
+    LAYOUT_FIELD(struct file_obj, ptr_pending),
+    LAYOUT_FIELD(struct file_obj, lock_bucket),
     HOLDER_LAYOUT,
 };
 
@@ -678,7 +682,28 @@ int file_fd(struct object *o)
     if (!o || o->type_id != TYPE_FILE)
         return -1;
     struct file_obj *f = (struct file_obj *)o;
-    return file_fd_of(f);
+    int fd = file_fd_of(f);
+    /* Whoever takes the fd (a child's standard handle, a lock) sees the
+     * description's offset as the file pointer. */
+    if (fd >= 0)
+        file_sync_pointer(f, fd);
+    return fd;
+}
+
+/* The file pointer of a disk file (diskfile.c) is the open file
+ * description's offset, except right after a synchronous positioned
+ * transfer: Windows leaves the pointer after the bytes moved, and rather
+ * than an lseek after every pread/pwrite (the common case of a database,
+ * which never uses the pointer), the new position is kept in the shared
+ * object and written to the description only when something uses it.
+ * One atomic exchange decides which thread writes it. */
+void file_sync_pointer(struct file_obj *f, int fd)
+{
+    if (!atomic_load_explicit(&f->ptr_pending, memory_order_acquire))
+        return;
+    int64_t v = atomic_exchange_explicit(&f->ptr_pending, 0, memory_order_acq_rel);
+    if (v > 0)
+        lseek(fd, (off_t)(v - 1), SEEK_SET);
 }
 
 DWORD file_get(HANDLE h, ACCESS_MASK need, struct file_obj **out,
@@ -993,11 +1018,20 @@ static HANDLE std_wrap(int fd)
     }
     struct stat st;
     const struct file_ops *ops = &stream_file_ops;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+    bool disk = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (disk)
         ops = &disk_file_ops;
     HANDLE h = NULL;
-    if (file_wrap_fd(fd, ops, access, FILE_OBJ_STD, &h))
+    struct file_obj *f;
+    if (file_new(fd, ops, access, FILE_OBJ_STD, &f))
         return NULL;
+    if (disk)
+        filelock_bind(f, &st);
+    if (handle_insert(&f->hdr, f->access, 0, &h)) {
+        object_handle_close(&f->hdr);
+        object_unref(&f->hdr);
+        return NULL;
+    }
     return h;
 }
 

@@ -130,6 +130,19 @@ struct file_obj {
      * process's copy of an older description is stale (file.c side
      * table) and a holder's copy is taken only when it is the current. */
     _Atomic uint64_t fd_ident;
+    /* The file pointer a synchronous positioned transfer (an OVERLAPPED
+     * offset) left, plus 1, not yet written to the open file description;
+     * 0: the description's offset is the pointer.  Every user of the
+     * offset applies it first (file_sync_pointer), in whichever process:
+     * duplicated and inherited handles share the object and the
+     * description, so they share the pointer as Windows' handles do. */
+    _Atomic int64_t ptr_pending;
+    /* Which counter of the session's lock-count table (filelock.c) counts
+     * the byte-range locks of this file (by device and inode), plus 1;
+     * 0: unknown (every transfer asks the kernel).  Written once before
+     * the first handle. */
+    uint32_t lock_bucket;
+    uint32_t pad;
     /* Processes that keep an fd of this open file description (holders.c):
      * the opener, and every process that inherited or fetched one while it
      * has handles.  Another process takes its copy from any of them. */
@@ -207,6 +220,9 @@ static inline int file_fd_of(const struct file_obj *f)
 {
     return file_is_opener(f) ? f->fd : file_side_fd(f);
 }
+/* Applies a pending file pointer (file_obj.ptr_pending) to fd, f's fd in
+ * this process, before anything reads or moves the description's offset. */
+void file_sync_pointer(struct file_obj *f, int fd);
 /* Building blocks for kinds backed by an fd: one read or write (EINTR
  * retried, errno mapped), and what GetFileType says of an fd. */
 DWORD file_fd_read(int fd, void *buf, DWORD len, const int64_t *at, DWORD *done);
@@ -237,9 +253,14 @@ DWORD filelock_lock(struct file_obj *f, uint64_t off, uint64_t len,
                     bool exclusive, bool wait);
 DWORD filelock_unlock(struct file_obj *f, uint64_t off, uint64_t len);
 void filelock_release_all(struct file_obj *f); /* the object is going */
-/* Share modes: takes the share-mode locks of a new open on fd, or fails
- * with ERROR_SHARING_VIOLATION (*held: locks were taken). */
-DWORD filelock_share_acquire(int fd, ACCESS_MASK access, DWORD share, bool *held);
+/* Sets f->lock_bucket for the file st describes (a disk file object
+ * before its first handle). */
+struct stat;
+void filelock_bind(struct file_obj *f, const struct stat *st);
+/* Share modes: takes the share-mode locks of a new open on fd (whose
+ * F_GETFL flags are fl, or -1: unknown), or fails with
+ * ERROR_SHARING_VIOLATION (*held: locks were taken). */
+DWORD filelock_share_acquire(int fd, int fl, ACCESS_MASK access, DWORD share, bool *held);
 /* Would an open of fd's file with access/share conflict?  With keep_gate
  * and no conflict, the file's gate stays held (no open can slip in) until
  * filelock_gate_release: DeleteFile and MoveFile act under it. */

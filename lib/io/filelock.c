@@ -18,6 +18,25 @@
  * set to what the remaining locks need: unlocked, shared or exclusive.
  * Windows locks are mandatory: disk reads and writes call filelock_check.
  *
+ * Lock counts: asking the kernel (F_OFD_GETLK) before every transfer
+ * costs a system call each, and almost always finds nothing.  So the
+ * session keeps a table of LOCK_BUCKETS counters in the arena, one per
+ * hash of (device, inode): a counter is the number of Windows locks held
+ * (or being taken) on the files of its bucket by every file object of
+ * every process of the session.  A transfer whose bucket counts 0 needs no
+ * query; otherwise (a lock on this file, or on another file of the same
+ * bucket) it asks the kernel as before.  Order: a locker counts first and
+ * then takes the OFD lock, and uncounts only after the OFD lock is gone,
+ * so a reader that sees 0 read before any lock existed.  A count outlives
+ * its locks only when something went wrong (a process died while holding
+ * locks in an object nobody destroys): the counter then stays high and
+ * those files take the slow, still correct, path.  The shortcut covers
+ * the locks of winshim processes of the same session (the same user and
+ * build): a lock taken by a winshim process of another session (another
+ * user, another build of the library, a private arena) is seen only by
+ * LockFile, not by reads and writes; a non-winshim process's fcntl lock
+ * was never a Windows lock (docs/COMPATIBILITY.md).
+ *
  * Share modes: the last 64 KiB below 2^63 are not file data but a
  * reservation.  Byte SHARE_BASE + i stands for one of six facts about an
  * open description: it has read, write or delete access (ACC_*), or it
@@ -69,6 +88,87 @@ uint64_t filelock_layout_mix(uint64_t h)
         LAYOUT_FIELD(struct file_lock, exclusive),
     };
     return layout_mix(h, v, sizeof v / sizeof *v);
+}
+
+/* ---- lock counts (see above) ----
+ *
+ * A counter is one 64-bit word: the count in the low half, and in the high
+ * half the one file object (its arena offset) that holds every counted
+ * lock, or MIXED when locks of two or more objects were counted since the
+ * count was last 0 (0 with a count of 0).  So a transfer of a handle that
+ * itself holds the only locks of its file (a database holding its lock
+ * bytes while it reads pages) skips the query too: its own locks never
+ * forbid its own reads, and own shared locks against its own writes are
+ * checked on its list.  One load reads both halves consistently. */
+
+#define LOCK_BUCKETS 4096
+#define MIXED 0xffffffffu
+
+static uint64_t counter(uint32_t owner, uint32_t n)
+{
+    return (uint64_t)owner << 32 | n;
+}
+
+/* The session's table, made on first use (zeroed) and never freed. */
+static _Atomic uint64_t *lock_counts(void)
+{
+    struct arena_header *h = arena_hdr();
+    aoff_t off = atomic_load_explicit(&h->file_locks, memory_order_acquire);
+    if (off)
+        return arena_ptr(off);
+    void *t = arena_alloc(LOCK_BUCKETS * sizeof(uint64_t));
+    if (!t)
+        return NULL;
+    aoff_t mine = arena_off(t);
+    if (!atomic_compare_exchange_strong_explicit(&h->file_locks, &off, mine,
+                                                 memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        arena_free(t, LOCK_BUCKETS * sizeof(uint64_t));
+        return arena_ptr(off);
+    }
+    return t;
+}
+
+void filelock_bind(struct file_obj *f, const struct stat *st)
+{
+    uint64_t k = ((uint64_t)st->st_dev * 0x9e3779b97f4a7c15ull) ^ (uint64_t)st->st_ino;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    if (lock_counts())
+        f->lock_bucket = (uint32_t)(k % LOCK_BUCKETS) + 1;
+}
+
+/* Counts one lock of f more (up) or fewer.  An object without a bucket
+ * counts nothing (its transfers always ask the kernel). */
+static void count_lock(struct file_obj *f, bool up)
+{
+    if (!f->lock_bucket)
+        return;
+    _Atomic uint64_t *c = lock_counts();
+    if (!c)
+        return;
+    c += f->lock_bucket - 1;
+    uint32_t self = arena_off(f);
+    uint64_t v = atomic_load_explicit(c, memory_order_relaxed), nv;
+    do {
+        uint32_t owner = (uint32_t)(v >> 32), n = (uint32_t)v;
+        if (up)
+            nv = counter(!n ? self : owner == self ? self : MIXED, n + 1);
+        else
+            nv = n <= 1 ? 0 : counter(owner, n - 1);
+    } while (!atomic_compare_exchange_weak_explicit(c, &v, nv, memory_order_seq_cst,
+                                                    memory_order_relaxed));
+}
+
+/* Might a lock of another file object of the session be over f's file? */
+static bool maybe_locked(struct file_obj *f)
+{
+    if (!f->lock_bucket)
+        return true;
+    _Atomic uint64_t *c = arena_ptr(atomic_load_explicit(&arena_hdr()->file_locks,
+                                                         memory_order_acquire));
+    uint64_t v = atomic_load_explicit(&c[f->lock_bucket - 1], memory_order_seq_cst);
+    return (uint32_t)v && (uint32_t)(v >> 32) != arena_off(f);
 }
 
 /* ---- OFD primitives ---- */
@@ -158,6 +258,9 @@ static void locks_remove(struct file_obj *f, uint32_t i)
 
 void filelock_release_all(struct file_obj *f)
 {
+    /* The description is closed (file_last_close): its OFD locks are gone. */
+    for (uint32_t i = f->nlocks; i; i--)
+        count_lock(f, false);
     if (f->locks)
         arena_free(locks_of(f), locks_bytes(f->lock_cap));
     f->locks = 0;
@@ -232,10 +335,10 @@ static DWORD lock_errno(int e)
     return ws_errno_to_win32(e);
 }
 
-DWORD filelock_lock(struct file_obj *f, uint64_t off, uint64_t len,
+static DWORD lock_counted(struct file_obj *f, uint64_t off, uint64_t len,
                     bool exclusive, bool wait)
 {
-    int fd = file_fd(&f->hdr);
+    int fd = file_fd_of(f);
     if (fd < 0)
         return ERROR_INVALID_HANDLE;
     if (len && off + len - 1 < off)
@@ -286,10 +389,22 @@ DWORD filelock_lock(struct file_obj *f, uint64_t off, uint64_t len,
     obj_unlock(&f->hdr);
     return err;
 }
+/* The lock is counted before it exists (see "Lock counts"): one count
+ * per entry of the list, uncounted when the lock is not taken. */
+DWORD filelock_lock(struct file_obj *f, uint64_t off, uint64_t len,
+                    bool exclusive, bool wait)
+{
+    count_lock(f, true);
+    DWORD err = lock_counted(f, off, len, exclusive, wait);
+    if (err)
+        count_lock(f, false);
+    return err;
+}
+
 
 DWORD filelock_unlock(struct file_obj *f, uint64_t off, uint64_t len)
 {
-    int fd = file_fd(&f->hdr);
+    int fd = file_fd_of(f);
     if (fd < 0)
         return ERROR_INVALID_HANDLE;
     obj_lock(&f->hdr);
@@ -308,6 +423,7 @@ DWORD filelock_unlock(struct file_obj *f, uint64_t off, uint64_t len)
         ofd_restore(f, fd, off, len, found);
     locks_remove(f, (uint32_t)found);
     obj_unlock(&f->hdr);
+    count_lock(f, false); /* after the OFD lock went */
     return ERROR_SUCCESS;
 }
 
@@ -315,7 +431,7 @@ DWORD filelock_unlock(struct file_obj *f, uint64_t off, uint64_t len)
 
 DWORD filelock_check(struct file_obj *f, const int64_t *at, DWORD len, bool write)
 {
-    int fd = file_fd(&f->hdr);
+    int fd = file_fd_of(f);
     if (fd < 0 || !len)
         return ERROR_SUCCESS;
     /* Own shared locks forbid writing, also to their owner. */
@@ -334,6 +450,10 @@ DWORD filelock_check(struct file_obj *f, const int64_t *at, DWORD len, bool writ
      * writing: every other open with data access was refused. */
     if ((f->flags & FILE_OBJ_SHARE_LOCKED) &&
         !(f->share & (FILE_SHARE_READ | FILE_SHARE_WRITE)))
+        return ERROR_SUCCESS;
+    /* No Windows lock of another file object on this file anywhere in
+     * the session. */
+    if (!maybe_locked(f))
         return ERROR_SUCCESS;
     /* One system call: the range relative to the file pointer when no
      * offset is given (no lseek to learn it). */
@@ -386,40 +506,62 @@ static unsigned share_facts(ACCESS_MASK access, DWORD share)
 }
 
 /* Under the gate: would an open asserting `facts` conflict with an
- * existing one? */
+ * existing one?  The bytes to probe (for an access it wants, the matching
+ * DENY byte; for a share bit it withholds, the matching ACC byte) are
+ * asked in contiguous runs, one F_OFD_GETLK each: a run holds only bytes
+ * to probe, so any lock found in it is a conflict (an exclusive open for
+ * reading and writing asks once, bytes 0..4). */
 static DWORD share_conflict(int fd, unsigned facts)
 {
+    unsigned probe = 0;
     for (int i = 0; i < 3; i++) {
-        int probe = -1;
         if (facts & (1u << (ACC_READ + i)))
-            probe = DENY_READ + i; /* we want it: is it denied? */
-        bool busy = false;
-        if (probe >= 0 && !ofd_busy(fd, F_WRLCK, SHARE_BASE + probe, 1, &busy) && busy)
-            return ERROR_SHARING_VIOLATION;
-        if (facts & (1u << (DENY_READ + i))) {
-            busy = false;
-            if (!ofd_busy(fd, F_WRLCK, SHARE_BASE + ACC_READ + i, 1, &busy) && busy)
-                return ERROR_SHARING_VIOLATION;
+            probe |= 1u << (DENY_READ + i); /* we want it: is it denied? */
+        if (facts & (1u << (DENY_READ + i)))
+            probe |= 1u << (ACC_READ + i); /* we deny it: does anyone have it? */
+    }
+    for (int i = 0; i < 6;) {
+        if (!(probe & (1u << i))) {
+            i++;
+            continue;
         }
+        int j = i;
+        while (j < 6 && (probe & (1u << j)))
+            j++;
+        bool busy = false;
+        if (!ofd_busy(fd, F_WRLCK, SHARE_BASE + i, j - i, &busy) && busy)
+            return ERROR_SHARING_VIOLATION;
+        i = j;
     }
     return ERROR_SUCCESS;
 }
 
-DWORD filelock_share_acquire(int fd, ACCESS_MASK access, DWORD share, bool *held)
+DWORD filelock_share_acquire(int fd, int fl, ACCESS_MASK access, DWORD share, bool *held)
 {
     *held = false;
     unsigned facts = share_facts(access, share);
     if (!facts)
         return ERROR_SUCCESS;
-    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0)
+        fl = fcntl(fd, F_GETFL);
     if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY || (fl & O_PATH))
         return ERROR_SUCCESS; /* cannot hold read locks: see the limits */
     if (gate_lock(fd) < 0)
         return ERROR_SUCCESS; /* no flock here (some network file systems) */
     DWORD err = share_conflict(fd, facts);
-    for (int i = 0; !err && i < 6; i++)
-        if ((facts & (1u << i)) && ofd_lock(fd, F_RDLCK, SHARE_BASE + i, 1, false))
-            err = ERROR_SUCCESS; /* a file system without OFD locks */
+    /* One shared OFD lock per run of fact bytes (they merge anyway). */
+    for (int i = 0; !err && i < 6;) {
+        if (!(facts & (1u << i))) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 6 && (facts & (1u << j)))
+            j++;
+        ofd_lock(fd, F_RDLCK, SHARE_BASE + i, j - i, false); /* fails only
+                                        * where there are no OFD locks at all */
+        i = j;
+    }
     gate_unlock(fd);
     *held = !err;
     return err;

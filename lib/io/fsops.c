@@ -241,7 +241,7 @@ static DWORD copy_path(const char *src, const char *dst, bool fail_if_exists)
         return err;
     }
     bool held = false;
-    err = filelock_share_acquire(out, FILE_WRITE_DATA, 0, &held);
+    err = filelock_share_acquire(out, O_WRONLY, FILE_WRITE_DATA, 0, &held);
     if (!err && ftruncate(out, 0) < 0)
         err = ws_errno_to_win32(errno);
     if (!err)

@@ -54,6 +54,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/busguard.h"
 #include "core/cell.h"
 #include "core/error.h"
 #include "core/holders.h"
@@ -569,6 +570,7 @@ static LPVOID map_view(HANDLE h, DWORD access, DWORD off_high, DWORD off_low,
         prot |= PROT_EXEC;
     int fd;
     uint64_t base_off = 0;
+    const uint16_t o_flags = o->obj_flags;
     if (o->obj_flags & OBJ_GRANTED)
         err = cell_section_fd(o, write, &fd, &base_off); /* cell.c */
     else
@@ -592,7 +594,14 @@ static LPVOID map_view(HANDLE h, DWORD access, DWORD off_high, DWORD off_low,
         munmap(p, len);
         return ws_null(ERROR_INVALID_ADDRESS);
     }
-    if ((err = views_add(p, len))) {
+    /* A granted section's file may be truncated by a grantee: its views
+     * survive that (core/busguard.c). */
+    bool guarded = (o_flags & OBJ_GRANTED) && busguard_add(p, len);
+    if ((o_flags & OBJ_GRANTED) && !guarded)
+        err = ERROR_NO_SYSTEM_RESOURCES;
+    if (err || (err = views_add(p, len))) {
+        if (guarded)
+            busguard_remove(p);
         munmap(p, len);
         return ws_null(err);
     }
@@ -624,6 +633,7 @@ WS_EXPORT BOOL WINAPI UnmapViewOfFile(LPCVOID addr)
     views[i] = views[--nviews];
     /* Unmapped under the lock, so that a concurrent MapViewOfFile that
      * gets the same addresses cannot be registered before this one left. */
+    busguard_remove(v.addr); /* if it was a granted section's */
     munmap(v.addr, v.len);
     pthread_mutex_unlock(&views_lock);
     return TRUE;

@@ -126,10 +126,20 @@ DWORD path_utf16_to_utf8(const WCHAR *w, size_t n, struct upath *out)
     out->cap = sizeof out->small;
     out->len = 0;
     out->buf[0] = 0;
-    for (size_t i = 0; i < n;) {
+    size_t i = 0;
+    /* ASCII, the common case: one byte per unit, straight into the buffer. */
+    char *b = out->buf;
+    size_t room = out->cap - 1;
+    while (i < n && i < room && w[i] < 0x80) {
+        b[i] = (char)w[i];
+        i++;
+    }
+    out->len = i;
+    b[i] = 0;
+    while (i < n) {
         uint32_t c = utf16_next(w, n, &i);
-        char b[4];
-        DWORD err = up_append(out, b, utf8_put(c, b));
+        char u[4];
+        DWORD err = up_append(out, u, utf8_put(c, u));
         if (err) {
             path_free(out);
             return err;

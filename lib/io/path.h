@@ -6,11 +6,12 @@
 
 #include "core/base.h"
 
-/* A UTF-8 path; small paths need no allocation.  Release with path_free. */
+/* A UTF-8 path; paths up to MAX_PATH characters (3 UTF-8 bytes each at
+ * most) need no allocation.  Release with path_free. */
 struct upath {
     char *buf;
     size_t len, cap;
-    char small[256];
+    char small[784];
 };
 #define PATH_WILDCARDS 0x1 /* ? and * allowed in the last component */
 #define PATH_RAW 0x2       /* internal: \\?\ paths, no normalisation */

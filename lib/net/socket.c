@@ -391,7 +391,7 @@ static void socket_handle_closed(struct object *o)
     if (handle_table_refers(o))
         return;
     if (sk->owner == shm_self_tag())
-        sock_close_mine(sk, sk, !atomic_load(&o->handles));
+        sock_close_mine(sk, sk, !object_handle_count(o));
     pthread_mutex_lock(&px_lock);
     struct sock *px = NULL;
     for (struct sock **pp = &px_head; *pp; pp = &(*pp)->px_next)
@@ -407,7 +407,7 @@ static void socket_handle_closed(struct object *o)
     sio_closed(px); /* its pending overlapped requests end aborted */
     holders_release_self(sk->holders); /* before the descriptor goes */
     int fd = px->fd; /* px may be freed by a leaving call once closed */
-    bool last = !atomic_load(&o->handles);
+    bool last = !object_handle_count(o);
     uint32_t v = atomic_fetch_or(&px->use, SK_CLOSED | SK_CLOSING) | SK_CLOSED | SK_CLOSING;
     if ((v & SK_COUNT) && last)
         sockos_shutdown(fd, 2);

@@ -184,6 +184,42 @@ DWORD dllpath_parse(const char *name, struct dll_name *d)
     return err;
 }
 
+DWORD dllpath_parse_datafile(const char *name, struct dll_name *d)
+{
+    DWORD err = dllpath_parse(name, d);
+    if (err)
+        return err;
+    /* The file as named (a Windows PE file keeps its name), ".dll" added
+     * to a name without an extension, before the shared-object names. */
+    size_t n = strlen(name);
+    while (n && name[n - 1] == ' ')
+        n--;
+    size_t f = n;
+    while (f && name[f - 1] != '\\' && name[f - 1] != '/' && !(f == 2 && name[1] == ':'))
+        f--;
+    const char *base = name + f;
+    size_t len = n - f;
+    bool dot = memchr(base, '.', len) != NULL;
+    if (len && base[len - 1] == '.')
+        len--; /* "foo.": no extension */
+    char *lit;
+    if (asprintf(&lit, "%.*s%s", (int)len, base, dot ? "" : ".dll") < 0) {
+        dllpath_free(d);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    for (int i = 0; i < d->nfiles; i++)
+        if (!strcmp(d->files[i], lit)) {
+            free(lit);
+            return 0;
+        }
+    if (d->nfiles == DLL_NAME_FILES)
+        free(d->files[--d->nfiles]);
+    memmove(d->files + 1, d->files, sizeof *d->files * (size_t)d->nfiles);
+    d->files[0] = lit;
+    d->nfiles++;
+    return 0;
+}
+
 void dllpath_free(struct dll_name *d)
 {
     for (int i = 0; i < d->nfiles; i++)

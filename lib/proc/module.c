@@ -14,7 +14,8 @@
  * The module list holds what LoadLibrary mapped, what it adopted (an
  * object loaded before winshim was asked for it: pinned, never unloaded,
  * no DllMain calls, as Windows treats a DLL loaded at start-up) and the
- * LOAD_LIBRARY_AS_DATAFILE mappings.  Loaded objects not on the list are
+ * LOAD_LIBRARY_AS_DATAFILE mappings (of a shared object or of a Windows PE
+ * file, whose resources resource.c reads).  Loaded objects not on the list are
  * "static": counted by nobody, never unloaded, FreeLibrary on them
  * succeeds and does nothing.
  *
@@ -63,6 +64,7 @@
 #include "core/unicode.h"
 #include "io/path.h"
 #include "proc/module.h"
+#include "proc/peres.h"
 
 typedef BOOL(WINAPI *dll_entry)(HINSTANCE, DWORD, LPVOID);
 
@@ -650,8 +652,12 @@ static DWORD datafile_try(const char *path, void *arg)
         return path_error(errno, path);
     struct stat st;
     unsigned char magic[SELFMAG];
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < (off_t)sizeof(ElfW(Ehdr)) ||
-        pread(fd, magic, SELFMAG, 0) != SELFMAG || memcmp(magic, ELFMAG, SELFMAG)) {
+    /* A shared object, or a Windows PE file (an "MZ" header; resource.c
+     * reads its resources, peres.c checks the rest). */
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 0x40 ||
+        pread(fd, magic, SELFMAG, 0) != SELFMAG ||
+        (memcmp(magic, ELFMAG, SELFMAG) && memcmp(magic, "MZ", 2)) ||
+        (!memcmp(magic, ELFMAG, SELFMAG) && st.st_size < (off_t)sizeof(ElfW(Ehdr)))) {
         close(fd);
         return ERROR_BAD_EXE_FORMAT;
     }
@@ -660,6 +666,11 @@ static DWORD datafile_try(const char *path, void *arg)
     close(fd);
     if (p == MAP_FAILED)
         return ws_errno_to_win32(e);
+    struct pe_file pe;
+    if (!memcmp(magic, "MZ", 2) && pe_parse(p, (size_t)st.st_size, &pe)) {
+        munmap(p, (size_t)st.st_size);
+        return ERROR_BAD_EXE_FORMAT; /* "MZ" but no PE headers */
+    }
     struct module *m = calloc(1, sizeof *m);
     if (!m) {
         munmap(p, (size_t)st.st_size);
@@ -696,7 +707,7 @@ static HMODULE load_library(const void *name, bool wide, HANDLE file, DWORD flag
     DWORD err = name_utf8(name, wide, buf, sizeof buf);
     struct dll_name d;
     if (!err)
-        err = dllpath_parse(buf, &d);
+        err = (flags & DATAFILE_FLAGS) ? dllpath_parse_datafile(buf, &d) : dllpath_parse(buf, &d);
     if (err)
         return (HMODULE)ws_null(err);
     if ((err = dllpath_check(&d, flags))) {
@@ -743,6 +754,20 @@ WS_EXPORT HMODULE WINAPI LoadLibraryExW(LPCWSTR name, HANDLE file, DWORD flags)
 }
 
 /* ---- FreeLibrary, DisableThreadLibraryCalls ---- */
+
+bool module_datafile(HMODULE h, const uint8_t **p, size_t *len)
+{
+    if (!((uintptr_t)h & 3))
+        return false;
+    loader_enter();
+    struct module *m = datafile_by_handle(h);
+    if (m) {
+        *p = (const uint8_t *)m->base;
+        *len = m->map_len;
+    }
+    loader_leave();
+    return m != NULL;
+}
 
 /* A handle with a low bit set is a datafile's (Windows' marking): one
  * that is not ours is ERROR_BAD_EXE_FORMAT, as Wine answers.  Any other

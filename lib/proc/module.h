@@ -29,6 +29,8 @@ struct dll_name {
     bool system;   /* kernel32.dll and the other names of libwinshim */
 };
 DWORD dllpath_parse(const char *utf8, struct dll_name *out);
+/* The same for LOAD_LIBRARY_AS_DATAFILE: the file as named comes first. */
+DWORD dllpath_parse_datafile(const char *utf8, struct dll_name *out);
 void dllpath_free(struct dll_name *d);
 /* Is path's last component one of d's files (ignoring ASCII case)? */
 bool dllpath_matches(const struct dll_name *d, const char *path);
@@ -43,5 +45,14 @@ DWORD dllpath_check(const struct dll_name *d, DWORD flags);
 #define DLLPATH_NEXT ((DWORD)-1)
 typedef DWORD dllpath_try_fn(const char *path, void *ctx);
 DWORD dllpath_each(const struct dll_name *d, DWORD flags, dllpath_try_fn *fn, void *ctx);
+
+/* A LOAD_LIBRARY_AS_DATAFILE (or _AS_IMAGE_RESOURCE) handle's mapping: the
+ * file's bytes as on disk, valid until FreeLibrary (resource.c); false
+ * for any other HMODULE. */
+bool module_datafile(HMODULE h, const uint8_t **p, size_t *len);
+
+/* BeginUpdateResource's kind (resource.c), for kinds.c. */
+struct object_type;
+extern const struct object_type updres_type;
 
 #endif

@@ -391,7 +391,7 @@ static void process_release(struct process_obj *p)
     pthread_mutex_lock(&reg_lock);
     bool child = p->reg_flags & RF_CHILD;
     if (process_ended(p) && !(p->reg_flags & RF_RELEASED) &&
-        (!child || atomic_load_explicit(&p->hdr.handles, memory_order_acquire) == 0)) {
+        (!child || object_handle_count(&p->hdr) == 0)) {
         reg_remove_locked(p);
         p->reg_flags |= RF_RELEASED;
         reap = true;
@@ -448,6 +448,8 @@ static void process_exit_seen(void *ctx)
             known = true;
         }
     }
+    /* Its handles closed, its mutexes abandoned, before anyone learns. */
+    shm_finish_death((pid_t)p->pid, &p->hdr);
     process_finish(p, code, known);
     process_release(p);
     object_unref(&p->hdr); /* the watch's */

@@ -198,6 +198,7 @@ static struct shm_thread *record_new(uint32_t tid, struct waiter *w)
         return NULL;
     r->tid = tid;
     r->waiter = arena_off(w);
+    r->intent.cr.owner = r->scratch.owner = shm_self_tag(); /* core/object.h */
     wordlock_lock(&s->threads_lock);
     r->next = s->threads;
     s->threads = arena_off(r);

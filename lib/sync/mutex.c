@@ -84,6 +84,7 @@ static void mutex_blocking(struct object *o)
 
 static DWORD mutex_signal(struct object *o, ACCESS_MASK granted);
 static void mutex_abandon(struct object *o, uint32_t tid, bool recorded);
+static void mutex_last_close(struct object *o);
 
 const struct object_type mutex_type = {
     .name = "Mutant",
@@ -98,6 +99,7 @@ const struct object_type mutex_type = {
     .blocking = mutex_blocking,
     .signal = mutex_signal,
     .abandon = mutex_abandon,
+    .last_close = mutex_last_close,
 };
 
 /* A state change with waiters queued (or the lock held by someone)
@@ -153,6 +155,21 @@ static void mutex_abandon(struct object *o, uint32_t tid, bool recorded)
         object_unref(o);
     } else if (st_value(obj_state(o)) == tid) {
         mutex_store_slow(o, tid, true, MX_ABANDONED);
+    }
+}
+
+/* The last handle is gone: Windows deletes the mutex, released as
+ * abandoned if it was owned.  When the owner closed it, it is let go of
+ * here at once (its list's reference with it); another owner's list lets
+ * it go before it grows (self.c, owned_compact), or at that thread's end. */
+static void mutex_last_close(struct object *o)
+{
+    if (o->obj_flags & OBJ_GRANTED)
+        return; /* the owner's state is in the cell (cell.c) */
+    uint32_t tid = thread_tid();
+    if (tid && st_value(obj_state(o)) == tid) {
+        mutex_store_slow(o, tid, true, MX_ABANDONED);
+        thread_disown(thread_current(), o);
     }
 }
 
