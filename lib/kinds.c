@@ -26,6 +26,7 @@
 #include "sync/sync.h"
 #include "sys/eventlog.h"
 #include "sys/sys.h"
+#include "sys/winsta.h"
 
 const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_EVENT] = &event_type,
@@ -46,6 +47,8 @@ const struct object_type *const object_types[TYPE_COUNT] = {
     [TYPE_SNAPSHOT] = &snapshot_type,
     [TYPE_MEMNOTIFY] = &memnotify_type,
     [TYPE_JOB] = &job_type,
+    [TYPE_WINSTA] = &winsta_type,
+    [TYPE_DESKTOP] = &desktop_type,
 };
 const layout_mixer ws_layout_mixers[] = {
     filelock_layout_mix,
@@ -72,6 +75,7 @@ const struct core_hooks ws_hooks = {
     .linger_scan = file_linger_scan,
     .section_params = mapping_section_params,
     .section_proxy_init = mapping_proxy_init,
+    .thread_identity = token_thread_identity,
     .local_alloc = LocalAlloc,
     .local_free = LocalFree,
 };

@@ -25,12 +25,13 @@ WINBASEAPI DWORD WINAPI GetProcessId(HANDLE Process);
 WINBASEAPI HANDLE WINAPI OpenProcess(DWORD dwDesiredAccess, BOOL bInheritHandle, DWORD dwProcessId);
 WINBASEAPI DWORD WINAPI GetThreadId(HANDLE Thread);
 
-/* Access tokens: the process's (a snapshot of its Linux credentials);
- * threads never impersonate, so OpenThreadToken finds none. */
+/* Access tokens: the process's (a snapshot of its Linux credentials) and
+ * a thread's impersonation token (lib/proc/token.c). */
 WINADVAPI BOOL WINAPI OpenProcessToken(HANDLE ProcessHandle, DWORD DesiredAccess,
                                        PHANDLE TokenHandle);
 WINADVAPI BOOL WINAPI OpenThreadToken(HANDLE ThreadHandle, DWORD DesiredAccess,
                                       BOOL OpenAsSelf, PHANDLE TokenHandle);
+WINADVAPI BOOL WINAPI SetThreadToken(PHANDLE Thread, HANDLE Token);
 /* Pseudo-handles for GetTokenInformation, inline as in the SDK. */
 static __inline__ HANDLE GetCurrentProcessToken(VOID) { return (HANDLE)(LONG_PTR)-4; }
 static __inline__ HANDLE GetCurrentThreadToken(VOID) { return (HANDLE)(LONG_PTR)-5; }

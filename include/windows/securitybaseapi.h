@@ -90,6 +90,41 @@ WINADVAPI BOOL WINAPI CreateWellKnownSid(WELL_KNOWN_SID_TYPE WellKnownSidType, P
                                          PSID pSid, DWORD *cbSid);
 
 /* Access tokens */
+WINADVAPI BOOL WINAPI SetTokenInformation(HANDLE TokenHandle,
+                                          TOKEN_INFORMATION_CLASS TokenInformationClass,
+                                          LPVOID TokenInformation, DWORD TokenInformationLength);
+WINADVAPI BOOL WINAPI DuplicateToken(HANDLE ExistingTokenHandle,
+                                     SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
+                                     PHANDLE DuplicateTokenHandle);
+WINADVAPI BOOL WINAPI DuplicateTokenEx(HANDLE hExistingToken, DWORD dwDesiredAccess,
+                                       LPSECURITY_ATTRIBUTES lpTokenAttributes,
+                                       SECURITY_IMPERSONATION_LEVEL ImpersonationLevel,
+                                       TOKEN_TYPE TokenType, PHANDLE phNewToken);
+WINADVAPI BOOL WINAPI CreateRestrictedToken(HANDLE ExistingTokenHandle, DWORD Flags,
+                                            DWORD DisableSidCount,
+                                            PSID_AND_ATTRIBUTES SidsToDisable,
+                                            DWORD DeletePrivilegeCount,
+                                            PLUID_AND_ATTRIBUTES PrivilegesToDelete,
+                                            DWORD RestrictedSidCount,
+                                            PSID_AND_ATTRIBUTES SidsToRestrict,
+                                            PHANDLE NewTokenHandle);
+WINADVAPI BOOL WINAPI IsTokenRestricted(HANDLE TokenHandle);
+WINADVAPI BOOL WINAPI ImpersonateSelf(SECURITY_IMPERSONATION_LEVEL ImpersonationLevel);
+WINADVAPI BOOL WINAPI ImpersonateLoggedOnUser(HANDLE hToken);
+WINADVAPI BOOL WINAPI RevertToSelf(VOID);
+WINADVAPI BOOL WINAPI AdjustTokenPrivileges(HANDLE TokenHandle, BOOL DisableAllPrivileges,
+                                            PTOKEN_PRIVILEGES NewState, DWORD BufferLength,
+                                            PTOKEN_PRIVILEGES PreviousState,
+                                            PDWORD ReturnLength);
+WINADVAPI BOOL WINAPI PrivilegeCheck(HANDLE ClientToken, PPRIVILEGE_SET RequiredPrivileges,
+                                     LPBOOL pfResult);
+WINADVAPI BOOL WINAPI CheckTokenMembership(HANDLE TokenHandle, PSID SidToCheck,
+                                           PBOOL IsMember);
+WINADVAPI BOOL WINAPI AccessCheck(PSECURITY_DESCRIPTOR pSecurityDescriptor, HANDLE ClientToken,
+                                  DWORD DesiredAccess, PGENERIC_MAPPING GenericMapping,
+                                  PPRIVILEGE_SET PrivilegeSet, LPDWORD PrivilegeSetLength,
+                                  LPDWORD GrantedAccess, LPBOOL AccessStatus);
+WINADVAPI BOOL WINAPI AllocateLocallyUniqueId(PLUID Luid);
 WINADVAPI BOOL WINAPI GetTokenInformation(HANDLE TokenHandle,
                                           TOKEN_INFORMATION_CLASS TokenInformationClass,
                                           LPVOID TokenInformation,

@@ -286,6 +286,12 @@ WINBASEAPI BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer);
  * Accounts: names and SIDs.  Linux users and groups are S-1-22-1-<uid> and
  * S-1-22-2-<gid> ("Unix User\name", "Unix Group\name").
  * ------------------------------------------------------------------------ */
+WINADVAPI BOOL WINAPI LookupPrivilegeValueA(LPCSTR lpSystemName, LPCSTR lpName, PLUID lpLuid);
+WINADVAPI BOOL WINAPI LookupPrivilegeValueW(LPCWSTR lpSystemName, LPCWSTR lpName, PLUID lpLuid);
+WINADVAPI BOOL WINAPI LookupPrivilegeNameA(LPCSTR lpSystemName, PLUID lpLuid, LPSTR lpName,
+                                           LPDWORD cchName);
+WINADVAPI BOOL WINAPI LookupPrivilegeNameW(LPCWSTR lpSystemName, PLUID lpLuid, LPWSTR lpName,
+                                           LPDWORD cchName);
 WINADVAPI BOOL WINAPI LookupAccountNameA(LPCSTR lpSystemName, LPCSTR lpAccountName, PSID Sid,
                                          LPDWORD cbSid, LPSTR ReferencedDomainName,
                                          LPDWORD cchReferencedDomainName, PSID_NAME_USE peUse);
@@ -300,9 +306,13 @@ WINADVAPI BOOL WINAPI LookupAccountSidW(LPCWSTR lpSystemName, PSID Sid, LPWSTR N
                                         LPDWORD cchReferencedDomainName, PSID_NAME_USE peUse);
 #ifdef UNICODE
 #define LookupAccountName LookupAccountNameW
+#define LookupPrivilegeValue LookupPrivilegeValueW
+#define LookupPrivilegeName LookupPrivilegeNameW
 #define LookupAccountSid LookupAccountSidW
 #else
 #define LookupAccountName LookupAccountNameA
+#define LookupPrivilegeValue LookupPrivilegeValueA
+#define LookupPrivilegeName LookupPrivilegeNameA
 #define LookupAccountSid LookupAccountSidA
 #endif
 

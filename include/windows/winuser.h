@@ -1,7 +1,8 @@
 /*
  * winuser.h - the part of the USER API that winshim implements: the
- * character functions (lib/text/string.c).  Windows, messages and the
- * rest of USER are out of scope.
+ * character functions (lib/text/string.c), window stations and desktops
+ * as kernel objects (lib/sys/winsta.c).  Windows, messages and the rest
+ * of USER are out of scope.
  */
 #ifndef _WINUSER_
 #define _WINUSER_
@@ -9,6 +10,8 @@
 #include <apisetcconv.h>
 #include <minwindef.h>
 #include <winnt.h>
+#include <minwinbase.h>
+#include <windef.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -91,6 +94,127 @@ WINUSERAPI BOOL WINAPI IsCharLowerW(WCHAR ch);
 #define IsCharAlphaNumeric IsCharAlphaNumericA
 #define IsCharUpper IsCharUpperA
 #define IsCharLower IsCharLowerA
+#endif
+
+
+/* Window stations and desktops (lib/sys/winsta.c). */
+typedef BOOL (CALLBACK *NAMEENUMPROCA)(LPSTR, LPARAM);
+typedef BOOL (CALLBACK *NAMEENUMPROCW)(LPWSTR, LPARAM);
+typedef NAMEENUMPROCA WINSTAENUMPROCA;
+typedef NAMEENUMPROCW WINSTAENUMPROCW;
+typedef NAMEENUMPROCA DESKTOPENUMPROCA;
+typedef NAMEENUMPROCW DESKTOPENUMPROCW;
+
+#define DESKTOP_READOBJECTS 0x0001
+#define DESKTOP_CREATEWINDOW 0x0002
+#define DESKTOP_CREATEMENU 0x0004
+#define DESKTOP_HOOKCONTROL 0x0008
+#define DESKTOP_JOURNALRECORD 0x0010
+#define DESKTOP_JOURNALPLAYBACK 0x0020
+#define DESKTOP_ENUMERATE 0x0040
+#define DESKTOP_WRITEOBJECTS 0x0080
+#define DESKTOP_SWITCHDESKTOP 0x0100
+#define DF_ALLOWOTHERACCOUNTHOOK 0x0001
+
+#define WINSTA_ENUMDESKTOPS 0x0001
+#define WINSTA_READATTRIBUTES 0x0002
+#define WINSTA_ACCESSCLIPBOARD 0x0004
+#define WINSTA_CREATEDESKTOP 0x0008
+#define WINSTA_WRITEATTRIBUTES 0x0010
+#define WINSTA_ACCESSGLOBALATOMS 0x0020
+#define WINSTA_EXITWINDOWS 0x0040
+#define WINSTA_ENUMERATE 0x0100
+#define WINSTA_READSCREEN 0x0200
+#define WINSTA_ALL_ACCESS                                                      \
+    (WINSTA_ENUMDESKTOPS | WINSTA_READATTRIBUTES | WINSTA_ACCESSCLIPBOARD |    \
+     WINSTA_CREATEDESKTOP | WINSTA_WRITEATTRIBUTES | WINSTA_ACCESSGLOBALATOMS |\
+     WINSTA_EXITWINDOWS | WINSTA_ENUMERATE | WINSTA_READSCREEN)
+#define CWF_CREATE_ONLY 0x00000001
+#define WSF_VISIBLE 0x0001
+
+#define UOI_FLAGS 1
+#define UOI_NAME 2
+#define UOI_TYPE 3
+#define UOI_USER_SID 4
+#define UOI_HEAPSIZE 5
+#define UOI_IO 6
+#define UOI_TIMERPROC_EXCEPTION_SUPPRESSION 7
+
+typedef struct tagUSEROBJECTFLAGS {
+    BOOL fInherit;
+    BOOL fReserved;
+    DWORD dwFlags;
+} USEROBJECTFLAGS, *PUSEROBJECTFLAGS;
+
+struct _devicemodeA; /* wingdi.h: only NULL is accepted */
+struct _devicemodeW;
+WINUSERAPI HDESK WINAPI CreateDesktopA(LPCSTR lpszDesktop, LPCSTR lpszDevice,
+                                       struct _devicemodeA *pDevmode, DWORD dwFlags,
+                                       ACCESS_MASK dwDesiredAccess, LPSECURITY_ATTRIBUTES lpsa);
+WINUSERAPI HDESK WINAPI CreateDesktopW(LPCWSTR lpszDesktop, LPCWSTR lpszDevice,
+                                       struct _devicemodeW *pDevmode, DWORD dwFlags,
+                                       ACCESS_MASK dwDesiredAccess, LPSECURITY_ATTRIBUTES lpsa);
+WINUSERAPI HDESK WINAPI OpenDesktopA(LPCSTR lpszDesktop, DWORD dwFlags, BOOL fInherit,
+                                     ACCESS_MASK dwDesiredAccess);
+WINUSERAPI HDESK WINAPI OpenDesktopW(LPCWSTR lpszDesktop, DWORD dwFlags, BOOL fInherit,
+                                     ACCESS_MASK dwDesiredAccess);
+WINUSERAPI HDESK WINAPI OpenInputDesktop(DWORD dwFlags, BOOL fInherit,
+                                         ACCESS_MASK dwDesiredAccess);
+WINUSERAPI BOOL WINAPI EnumDesktopsA(HWINSTA hwinsta, DESKTOPENUMPROCA lpEnumFunc,
+                                     LPARAM lParam);
+WINUSERAPI BOOL WINAPI EnumDesktopsW(HWINSTA hwinsta, DESKTOPENUMPROCW lpEnumFunc,
+                                     LPARAM lParam);
+WINUSERAPI BOOL WINAPI SetThreadDesktop(HDESK hDesktop);
+WINUSERAPI BOOL WINAPI CloseDesktop(HDESK hDesktop);
+WINUSERAPI HDESK WINAPI GetThreadDesktop(DWORD dwThreadId);
+WINUSERAPI HWINSTA WINAPI CreateWindowStationA(LPCSTR lpwinsta, DWORD dwFlags,
+                                               ACCESS_MASK dwDesiredAccess,
+                                               LPSECURITY_ATTRIBUTES lpsa);
+WINUSERAPI HWINSTA WINAPI CreateWindowStationW(LPCWSTR lpwinsta, DWORD dwFlags,
+                                               ACCESS_MASK dwDesiredAccess,
+                                               LPSECURITY_ATTRIBUTES lpsa);
+WINUSERAPI HWINSTA WINAPI OpenWindowStationA(LPCSTR lpszWinSta, BOOL fInherit,
+                                             ACCESS_MASK dwDesiredAccess);
+WINUSERAPI HWINSTA WINAPI OpenWindowStationW(LPCWSTR lpszWinSta, BOOL fInherit,
+                                             ACCESS_MASK dwDesiredAccess);
+WINUSERAPI BOOL WINAPI EnumWindowStationsA(WINSTAENUMPROCA lpEnumFunc, LPARAM lParam);
+WINUSERAPI BOOL WINAPI EnumWindowStationsW(WINSTAENUMPROCW lpEnumFunc, LPARAM lParam);
+WINUSERAPI BOOL WINAPI CloseWindowStation(HWINSTA hWinSta);
+WINUSERAPI BOOL WINAPI SetProcessWindowStation(HWINSTA hWinSta);
+WINUSERAPI HWINSTA WINAPI GetProcessWindowStation(VOID);
+WINUSERAPI BOOL WINAPI GetUserObjectInformationA(HANDLE hObj, int nIndex, PVOID pvInfo,
+                                                 DWORD nLength, LPDWORD lpnLengthNeeded);
+WINUSERAPI BOOL WINAPI GetUserObjectInformationW(HANDLE hObj, int nIndex, PVOID pvInfo,
+                                                 DWORD nLength, LPDWORD lpnLengthNeeded);
+WINUSERAPI BOOL WINAPI SetUserObjectInformationA(HANDLE hObj, int nIndex, PVOID pvInfo,
+                                                 DWORD nLength);
+WINUSERAPI BOOL WINAPI SetUserObjectInformationW(HANDLE hObj, int nIndex, PVOID pvInfo,
+                                                 DWORD nLength);
+
+#ifdef UNICODE
+#define CreateDesktop CreateDesktopW
+#define OpenDesktop OpenDesktopW
+#define EnumDesktops EnumDesktopsW
+#define CreateWindowStation CreateWindowStationW
+#define OpenWindowStation OpenWindowStationW
+#define EnumWindowStations EnumWindowStationsW
+#define GetUserObjectInformation GetUserObjectInformationW
+#define SetUserObjectInformation SetUserObjectInformationW
+typedef NAMEENUMPROCW NAMEENUMPROC;
+typedef WINSTAENUMPROCW WINSTAENUMPROC;
+typedef DESKTOPENUMPROCW DESKTOPENUMPROC;
+#else
+#define CreateDesktop CreateDesktopA
+#define OpenDesktop OpenDesktopA
+#define EnumDesktops EnumDesktopsA
+#define CreateWindowStation CreateWindowStationA
+#define OpenWindowStation OpenWindowStationA
+#define EnumWindowStations EnumWindowStationsA
+#define GetUserObjectInformation GetUserObjectInformationA
+#define SetUserObjectInformation SetUserObjectInformationA
+typedef NAMEENUMPROCA NAMEENUMPROC;
+typedef WINSTAENUMPROCA WINSTAENUMPROC;
+typedef DESKTOPENUMPROCA DESKTOPENUMPROC;
 #endif
 
 #ifdef __cplusplus

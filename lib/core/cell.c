@@ -319,15 +319,28 @@ DWORD grant_apply(int fd, const char *path, const struct grant *g, const struct 
 
 static void our_groups(uint32_t *gids, uint32_t *n);
 
+/* Who asks: the token the thread impersonates, else this process. */
+static DWORD who_asks(uint32_t *uid, uint32_t *gids, uint32_t *n)
+{
+    DWORD err = ws_hooks.thread_identity(uid, gids, n);
+    if (err != ERROR_NO_TOKEN)
+        return err;
+    *uid = (uint32_t)geteuid();
+    our_groups(gids, n);
+    return ERROR_SUCCESS;
+}
+
 DWORD grant_check_file(int fd, off_t at, const struct object_type *t, ACCESS_MASK want)
 {
     struct grant g;
     struct stat st;
     if (pread(fd, &g, sizeof g, at) != (ssize_t)sizeof g || fstat(fd, &st))
         return ERROR_ACCESS_DENIED;
-    uint32_t gids[64], n;
-    our_groups(gids, &n);
-    ACCESS_MASK may = security_access(&g, t, geteuid(), gids, n, st.st_uid);
+    uint32_t gids[64], n, uid;
+    DWORD err = who_asks(&uid, gids, &n);
+    if (err)
+        return err;
+    ACCESS_MASK may = security_access(&g, t, uid, gids, n, st.st_uid);
     return (want & ~(ACCESS_MASK)SYNCHRONIZE & ~may) ? ERROR_ACCESS_DENIED : ERROR_SUCCESS;
 }
 
@@ -712,12 +725,14 @@ static void our_groups(uint32_t *gids, uint32_t *n)
         gids[(*n)++] = g[i];
 }
 
-static ACCESS_MASK rights_here(const struct cell_local *l)
+static DWORD rights_here(const struct cell_local *l, ACCESS_MASK *may)
 {
-    uint32_t gids[64], n;
-    our_groups(gids, &n);
-    return security_access(&l->c->grant, object_types[l->type_id], geteuid(), gids, n,
-                           l->c->owner);
+    uint32_t gids[64], n, uid;
+    DWORD err = who_asks(&uid, gids, &n);
+    if (!err)
+        *may = security_access(&l->c->grant, object_types[l->type_id], uid, gids, n,
+                               l->c->owner);
+    return err;
 }
 
 static void unmap_close(int fd, struct cell *c)
@@ -1061,8 +1076,11 @@ DWORD cell_check_access(struct object *o, ACCESS_MASK want, ACCESS_MASK *granted
     struct cell_local *l = pin(o, &err);
     if (!l)
         return err;
-    ACCESS_MASK may = rights_here(l);
+    ACCESS_MASK may = 0;
+    err = rights_here(l, &may);
     unpin(l);
+    if (err)
+        return err;
     if (want & MAXIMUM_ALLOWED) {
         want = may;
         if (!want)

@@ -58,6 +58,14 @@ struct core_hooks {
     void (*section_params)(const void *ctx, uint64_t *size, DWORD *protect, DWORD *sec);
     void (*section_proxy_init)(struct object *o, uint64_t size, DWORD protect, DWORD sec);
 
+    /* Tokens (proc/token.c): who the calling thread is while it
+     * impersonates, for the access checks of opens (namespace.c, cell.c):
+     * ERROR_SUCCESS with its uid and groups (at most 64), ERROR_NO_TOKEN
+     * when it does not impersonate (the process's credentials apply),
+     * ERROR_BAD_IMPERSONATION_LEVEL at the identification or anonymous
+     * level, where Windows opens nothing on the token's behalf. */
+    DWORD (*thread_identity)(uint32_t *uid, uint32_t *gids, uint32_t *ngids);
+
     /* Local memory (mem/local.c): what core's security functions hand to
      * the caller (SIDs, strings, descriptors) is LocalAlloc's, freed with
      * LocalFree. */

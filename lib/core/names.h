@@ -37,6 +37,11 @@ void ns_key_of(const struct object *o, const WCHAR **key, uint32_t *len);
 /* Open by name: adds a handle and a reference. */
 DWORD ns_open(const struct ws_name *name, const struct object_type *type,
               struct object **found);
+/* Calls fn with every named object of `type` whose key starts with prefix
+ * (plen units), under the namespace lock: fn must not take it nor block.
+ * For enumerations (window stations, desktops). */
+void ns_enum(const struct object_type *type, const WCHAR *prefix, uint32_t plen,
+             void (*fn)(const struct object *o, void *ctx), void *ctx);
 /* Called with the lock of o's name held when the handle count hits 0. */
 void ns_remove_locked(struct object *o);
 /* The lock of a named object's name (a stripe of the table), which a

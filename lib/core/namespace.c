@@ -39,6 +39,7 @@
  *     before it is freed).
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/cell.h"
@@ -540,6 +541,34 @@ again:
     return err;
 }
 
+void ns_enum(const struct object_type *type, const WCHAR *prefix, uint32_t plen,
+             void (*fn)(const struct object *o, void *ctx), void *ctx)
+{
+    arena_init();
+    if (!table_ready())
+        return;
+    /* Every stripe, taken as table_grow takes them: the whole table holds
+     * still.  Enumerations are rare; lookups of other names wait. */
+    struct arena_header *h = arena_hdr();
+    wordlock_lock(&h->ns_lock);
+    for (uint32_t s = 0; s < NS_STRIPES; s++)
+        stripe_lock(s);
+    uint64_t t = atomic_load_explicit(&h->ns_table, memory_order_relaxed);
+    uint32_t link = NT_LINK(t);
+    for (uint32_t b = 0; b < (1u << NT_LOG(t)); b++)
+        for (aoff_t off = *bucket_of(t, b); off;) {
+            struct name_rec *r = arena_ptr(off);
+            struct object *o = arena_ptr(r->obj);
+            if (object_type_of(o) == type && r->len >= plen &&
+                !memcmp(r->key, prefix, plen * sizeof(WCHAR)))
+                fn(o, ctx);
+            off = r->next[link];
+        }
+    for (uint32_t s = NS_STRIPES; s-- > 0;)
+        stripe_unlock(s);
+    wordlock_unlock(&h->ns_lock);
+}
+
 void ns_key_of(const struct object *o, const WCHAR **key, uint32_t *len)
 {
     struct name_rec *r = arena_ptr(o->name);
@@ -654,6 +683,20 @@ static DWORD open_access(const struct object_type *type, DWORD want,
     return ERROR_SUCCESS;
 }
 
+/* An object of the user's session has the default DACL (the creating
+ * user and SYSTEM): a thread impersonating anyone else is refused, and
+ * one impersonating at the identification level opens nothing. */
+static DWORD session_open_as(void)
+{
+    uint32_t uid, gids[64], n;
+    DWORD err = ws_hooks.thread_identity(&uid, gids, &n);
+    if (err == ERROR_NO_TOKEN)
+        return ERROR_SUCCESS;
+    if (err)
+        return err;
+    return uid == (uint32_t)geteuid() || uid == 0 ? ERROR_SUCCESS : ERROR_ACCESS_DENIED;
+}
+
 HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
                           LPCSTR aname, bool ansi, ACCESS_MASK access,
                           BOOL inherit)
@@ -675,6 +718,7 @@ HANDLE object_open_handle(const struct object_type *type, LPCWSTR wname,
         return ws_null(err);
     ws_fault(FAULT_OPEN_COUNTED);
     if ((err = open_access(type, access, &granted)) ||
+        (!(o->obj_flags & OBJ_GRANTED) && (err = session_open_as())) ||
         ((o->obj_flags & OBJ_GRANTED) && (err = cell_check_access(o, access & MAXIMUM_ALLOWED ? MAXIMUM_ALLOWED : granted, &granted)))) {
         object_handle_close(o);
         object_unref(o);

@@ -55,6 +55,11 @@ struct ws_thread {
      * go of every lock and reference, instead of running APCs. */
     _Atomic bool terminating;
     struct ws_thread *grave_next; /* proc/thread.c, once the thread ended */
+    /* The token this thread impersonates (proc/token.c), with a
+     * reference, or NULL.  Set by the thread itself or by SetThreadToken
+     * from another thread of the process; a replaced token is dropped with
+     * object_unref_deferred, so a reader under ws_rcu_lock may use it. */
+    struct object *_Atomic imp_token;
 };
 
 /* The calling thread's state; attaches it on first use. */

@@ -165,6 +165,10 @@ struct ws_thread *thread_record_of(struct object *thread);
 /* TerminateThread's end of the calling thread (thread.c); core calls it
  * through ws_hooks.thread_terminate.  Never returns. */
 void thread_terminate_self(struct ws_thread *t);
+/* Tokens (token.c): the impersonated identity of the calling thread
+ * (core_hooks.thread_identity); a thread's token dropped as it ends. */
+DWORD token_thread_identity(uint32_t *uid, uint32_t *gids, uint32_t *ngids);
+void token_thread_exit(struct ws_thread *w);
 
 /* TLS and FLS (tls.c): runs the exiting thread's FLS callbacks and frees
  * its slots.  The thread teardown calls it first, so that, as on Windows,

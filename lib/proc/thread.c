@@ -338,6 +338,7 @@ static void thread_detach(void *p)
     struct shm_thread *r = t->rec;
     module_thread_detach(); /* DllMain may still use TLS and the thread */
     tls_thread_detach(); /* FLS callbacks may still use this thread */
+    token_thread_exit(t); /* no longer impersonating */
     thread_flush_deferred(t);
     while (r->nowned) {
         struct object *m = arena_ptr(((aoff_t *)arena_ptr(r->owned))[r->nowned - 1]);

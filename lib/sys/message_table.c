@@ -347,6 +347,7 @@ static const struct sys_message sys_messages[] = {
     {ERROR_NO_IMPERSONATION_TOKEN, "An attempt has been made to operate on an impersonation "
                                    "token by a thread that is not currently impersonating a "
                                    "client."},
+    {ERROR_NO_SUCH_PRIVILEGE, "A specified privilege does not exist."},
     {ERROR_PRIVILEGE_NOT_HELD, "A required privilege is not held by the client."},
     {ERROR_NONE_MAPPED, "No mapping between account names and security IDs was done."},
     {ERROR_INVALID_ACL, "The access control list (ACL) structure is invalid."},
@@ -356,9 +357,12 @@ static const struct sys_message sys_messages[] = {
     {ERROR_BAD_IMPERSONATION_LEVEL, "Either a required impersonation level was not provided, or "
                                     "the provided impersonation level is invalid."},
     {ERROR_CANT_OPEN_ANONYMOUS, "Cannot open an anonymous level security token."},
+    {ERROR_BAD_TOKEN_TYPE, "The type of the token is inappropriate for its attempted use."},
     {ERROR_INVALID_SERVER_STATE,
      "The security account manager (SAM) or local security authority (LSA) server was in the "
      "wrong state to perform the security operation."},
+    {ERROR_GENERIC_NOT_MAPPED, "Generic access types were contained in an access mask which "
+                               "should already be mapped to nongeneric types."},
     {ERROR_FILE_CORRUPT, "The file or directory is corrupted and unreadable."},
     {ERROR_DISK_CORRUPT, "The disk structure is corrupted and unreadable."},
     {ERROR_INVALID_WINDOW_HANDLE, "Invalid window handle."},

@@ -785,15 +785,22 @@ WS_EXPORT BOOL WINAPI GetComputerNameExW(COMPUTER_NAME_FORMAT type, LPWSTR buf, 
     return ws_bool(computer_name_ex(type, true, buf, size));
 }
 
+/* The user of the thread: the one it impersonates, else the process's. */
 static DWORD user_name(bool wide, void *buf, DWORD *size)
 {
     struct passwd pw, *res = NULL;
     char tmp[1024], name[64];
-    if (getpwuid_r(geteuid(), &pw, tmp, sizeof tmp, &res) || !res)
-        snprintf(name, sizeof name, "%u", (unsigned)geteuid()); /* no passwd entry */
+    uint32_t uid, gids[64], n;
+    DWORD err = ws_hooks.thread_identity(&uid, gids, &n);
+    if (err == ERROR_NO_TOKEN)
+        uid = (uint32_t)geteuid();
+    else if (err)
+        return err;
+    if (getpwuid_r((uid_t)uid, &pw, tmp, sizeof tmp, &res) || !res)
+        snprintf(name, sizeof name, "%u", (unsigned)uid); /* no passwd entry */
     else
         snprintf(name, sizeof name, "%s", res->pw_name);
-    DWORD err = name_out(name, wide, buf, size, ERROR_INSUFFICIENT_BUFFER);
+    err = name_out(name, wide, buf, size, ERROR_INSUFFICIENT_BUFFER);
     if (!err)
         (*size)++; /* GetUserName counts the terminator */
     return err;
