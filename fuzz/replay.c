@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-unsigned long api_fuzz_steps(void);
 
 static unsigned long inputs;
 
@@ -107,7 +106,6 @@ int main(int argc, char **argv)
         LLVMFuzzerTestOneInput(buf, len);
         inputs++;
     }
-    fprintf(stderr, "\nreplay: %lu inputs, %lu calls, no invariant broken\n", inputs,
-            api_fuzz_steps());
+    fprintf(stderr, "\nreplay: %lu inputs\n", inputs);
     return bad;
 }
