@@ -799,6 +799,7 @@ static void op_read(void)
     char buf[64];
     DWORD done = 0;
     SetLastError(0);
+    trace("ReadFile(%p (kind %d), %u)", h, kind, n);
     if (ReadFile(h, buf, n, &done, NULL)) {
         if (done > n)
             fail("ReadFile read %u of %u", done, n);
@@ -1003,6 +1004,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsigned op = u8() % 32;
         op_now = op;
         step_no++;
+        trace("op %u", op);
         switch (op) {
         case 0:
         case 1:
