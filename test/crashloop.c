@@ -258,6 +258,7 @@ static unsigned run_seed;
 
 static unsigned long late_names, late_abandon, leaks, hangs, failures;
 static unsigned long killed_starting;
+static int nworkers_alive_skip = -1; /* a slot left empty by a failed start */
 
 static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void report(const char *fmt, ...)
@@ -330,7 +331,10 @@ static int start_worker(int k, unsigned seed)
         DWORD r = WaitForMultipleObjects(2, both, FALSE, 30000);
         if (r != WAIT_OBJECT_0) {
             report("a new worker did not get ready (wait %#x)", (unsigned)r);
-            failures++;
+            kill((pid_t)s->pi.dwProcessId, SIGKILL);
+            WaitForSingleObject(s->pi.hProcess, 30000);
+            CloseHandle(s->pi.hProcess);
+            CloseHandle(s->pi.hThread);
             CloseHandle(ready);
             return -1;
         }
@@ -430,8 +434,10 @@ static int driver(unsigned iterations, int nworkers, unsigned max_delay)
         return 1;
     }
     for (int k = 0; k < nworkers; k++)
-        if (start_worker(k, rnd(&seed)))
-            return 1;
+        if (start_worker(k, rnd(&seed))) {
+            kill(0, SIGKILL); /* the ones started: main cleans up */
+            return 4;
+        }
     uint64_t top0 = 0;
     for (unsigned it = 0; it < iterations; it++) {
         cur_iter = it;
@@ -521,8 +527,13 @@ static int driver(unsigned iterations, int nworkers, unsigned max_delay)
         check_names_of(s->inc, delay, 1);
         CloseHandle(s->pi.hProcess);
         CloseHandle(s->pi.hThread);
-        if (start_worker(k, rnd(&seed)))
-            return 1;
+        if (start_worker(k, rnd(&seed))) {
+            /* (reported) stop here, in order, with what ran */
+            failures++;
+            iterations = it + 1;
+            nworkers_alive_skip = k;
+            break;
+        }
         if (!quiet && it % 500 == 499)
             fprintf(stderr, "crashloop: %u iterations\n", it + 1);
     }
@@ -531,6 +542,8 @@ static int driver(unsigned iterations, int nworkers, unsigned max_delay)
     step("stop");
     SetEvent(stop);
     for (int k = 0; k < nworkers; k++) {
+        if (k == nworkers_alive_skip)
+            continue; /* its replacement never started */
         DWORD r = WaitForSingleObject(slots[k].pi.hProcess, 30000);
         DWORD code = 99;
         if (r != WAIT_OBJECT_0) {
@@ -672,16 +685,21 @@ int main(int argc, char **argv)
     int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 3;
     if (!WIFEXITED(st))
         fprintf(stderr, "crashloop: the driver ended by signal %d\n", WTERMSIG(st));
-    /* The run's processes are all gone: so must its session files be. */
+    /* After an orderly end (0 or 1) every process of the run has exited by
+     * itself, and the last one removed the session's files; after a hang
+     * or a failed start (the group was killed) they are stale, not leaks. */
     kill(-pid, SIGKILL); /* anything left of its process group */
+    int orderly = WIFEXITED(st) && (rc == 0 || rc == 1);
     DIR *d = opendir(dir);
     int left = 0;
     if (d) {
         struct dirent *e;
         while ((e = readdir(d)))
             if (e->d_name[0] != '.') {
-                fprintf(stderr, "crashloop: LEAK: %s/%s left behind\n", dir, e->d_name);
-                left++;
+                if (orderly) {
+                    fprintf(stderr, "crashloop: LEAK: %s/%s left behind\n", dir, e->d_name);
+                    left++;
+                }
                 char p[512];
                 snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
                 unlink(p);
