@@ -389,10 +389,11 @@ static uint64_t arena_top(void)
 
 /* Names the worker of incarnation inc held alone: gone by the time the
  * wait on its process handle returned. */
-static void check_names_of(unsigned inc, unsigned delay, int with_hold)
+static void check_names_of(unsigned inc, unsigned delay, int hold_only)
 {
     char n[96];
-    for (int i = 0; i < OWN_NAMES + CHURN_NAMES + with_hold; i++) {
+    for (int i = hold_only ? OWN_NAMES + CHURN_NAMES : 0;
+         i < OWN_NAMES + CHURN_NAMES + hold_only; i++) {
         if (i < OWN_NAMES)
             name_own(n, sizeof n, inc, i);
         else if (i < OWN_NAMES + CHURN_NAMES)
@@ -506,7 +507,7 @@ static int driver(unsigned iterations, int nworkers, unsigned max_delay)
                 ReleaseMutex(hold);
         }
         step("names gone?");
-        check_names_of(s->inc, delay, 0); /* the hold mutex: we have it open */
+        check_names_of(s->inc, delay, 0); /* not the hold mutex yet: we have it open */
         if (have_waiter) {
             step("waiter");
             pthread_join(wt, NULL);
@@ -524,7 +525,7 @@ static int driver(unsigned iterations, int nworkers, unsigned max_delay)
         }
         if (hold)
             CloseHandle(hold);
-        check_names_of(s->inc, delay, 1);
+        check_names_of(s->inc, delay, 1); /* now the hold mutex */
         CloseHandle(s->pi.hProcess);
         CloseHandle(s->pi.hThread);
         if (start_worker(k, rnd(&seed))) {
