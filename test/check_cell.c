@@ -997,6 +997,20 @@ END_TEST
 
 /* ---- two users (as root) ---- */
 
+/* Removes what a test left in the grant directory (a truncated or
+ * refused cell is not removed by its owner). */
+static void clean_dir_files(void)
+{
+    DIR *d = opendir(grant_dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+}
+
 /* Runs scenario `what` in a child that is user OTHER_UID; its exit code. */
 static int as_other(const char *what)
 {
@@ -1182,6 +1196,204 @@ START_TEST(test_two_users_abandon)
 }
 END_TEST
 
+/* ---- issue 18: a grantee can neither crash nor block the owner ---- */
+
+/* The owner's side of the truncation test, in a child of its own so that a
+ * SIGBUS shows as its death, not the suite's: it makes a granted event and
+ * a granted mutex, says where their files are (through `to`), waits for
+ * the grantee's truncation (a byte on `from`), then uses both objects. */
+static int owner_after_truncate(int to, int from)
+{
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "u_trunc_e");
+    HANDLE m = CreateMutexA(sa_null_dacl(&b), FALSE, "u_trunc_m");
+    if (!e || !m)
+        return 1;
+    if (write(to, "r", 1) != 1)
+        return 2;
+    char c;
+    if (read(from, &c, 1) != 1)
+        return 3;
+    /* Whatever these return (a truncated cell may read as anything, or
+     * be refused), none of them may kill the process. */
+    (void)SetEvent(e);
+    (void)WaitForSingleObject(e, 0);
+    (void)ResetEvent(e);
+    (void)PulseEvent(e);
+    if (WaitForSingleObject(m, 0) == WAIT_OBJECT_0)
+        (void)ReleaseMutex(m);
+    HANDLE both[2] = {e, m};
+    (void)WaitForMultipleObjects(2, both, FALSE, 0);
+    HANDLE again = OpenEventA(SYNCHRONIZE, FALSE, "u_trunc_e");
+    if (again)
+        CloseHandle(again);
+    (void)CloseHandle(e);
+    (void)CloseHandle(m);
+    return 0;
+}
+
+/* Issue 18, D2: a user granted an object (here: anyone, NULL DACL, so the
+ * file is writable by all) truncates its file; the owner must not die of
+ * SIGBUS on its next use.  Fails until D2 is fixed. */
+START_TEST(test_two_users_truncate_D2)
+{
+    NEED_ROOT();
+    clean_dir_files(); /* what an earlier failed test left */
+    int to[2], from[2];
+    ck_assert(pipe(to) == 0 && pipe(from) == 0);
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        close(to[0]);
+        close(from[1]);
+        _exit(owner_after_truncate(to[1], from[0]));
+    }
+    close(to[1]);
+    close(from[0]);
+    char c;
+    ck_assert_int_eq(read(to[0], &c, 1), 1);
+    /* Every cell file there is the owner's two: the grantee truncates both. */
+    DIR *d = opendir(grant_dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *de;
+    int n = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", grant_dir, de->d_name);
+        setenv("CELL_PATH", path, 1);
+        ck_assert_int_eq(as_other("truncate"), 0);
+        n++;
+    }
+    closedir(d);
+    unsetenv("CELL_PATH");
+    ck_assert_int_eq(n, 2);
+    ck_assert(write(from[1], "g", 1) == 1);
+    int st;
+    ck_assert(waitpid(pid, &st, 0) == pid);
+    close(to[0]);
+    close(from[1]);
+    clean_dir_files();
+    ck_assert_msg(!WIFSIGNALED(st),
+                  "D2: the owner died of signal %d (%s) using objects whose files a grantee "
+                  "truncated",
+                  WTERMSIG(st), strsignal(WTERMSIG(st)));
+    ck_assert_int_eq(WEXITSTATUS(st), 0);
+}
+END_TEST
+
+/* Issue 18, D3 across users: another user (not a second process of the
+ * owner, as in test_locked_cell) holds an exclusive flock on a granted
+ * object's file once the owner has closed it; the owner's Open and Create
+ * of the name come back (refused), they do not block. */
+START_TEST(test_two_users_flock_D3)
+{
+    NEED_ROOT();
+    clean_dir_files(); /* what an earlier failed test left */
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "u_flock");
+    ck_assert_ptr_nonnull(e);
+    static char path[256];
+    struct stat st;
+    only_cell(path, sizeof path, &st);
+    int to[2], from[2];
+    ck_assert(pipe(to) == 0 && pipe(from) == 0);
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        close(to[1]);
+        close(from[0]);
+        if (setgroups(0, NULL) || setresgid(OTHER_UID, OTHER_UID, OTHER_UID) ||
+            setresuid(OTHER_UID, OTHER_UID, OTHER_UID))
+            _exit(110);
+        _exit(child_locks_cell(path));
+    }
+    close(to[0]);
+    close(from[1]);
+    char line[4];
+    ck_assert_int_eq(read(from[0], line, 2), 2); /* it holds a shared lock */
+    CloseHandle(e);
+    ck_assert(write(to[1], "c", 1) == 1);
+    ck_assert_int_eq(read(from[0], line, 2), 2); /* now exclusively */
+    alarm(60); /* a block here is the defect: die rather than hang the suite */
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_null(OpenEventA(SYNCHRONIZE, FALSE, "u_flock"));
+    ck_assert_uint_ne(GetLastError(), 0);
+    SetLastError(0xdeadbeef);
+    HANDLE c = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "u_flock");
+    ck_assert_msg(c || GetLastError() != 0, "CreateEvent failed with last error 0");
+    if (c)
+        CloseHandle(c);
+    /* An unrelated name still works meanwhile (no lock left held). */
+    HANDLE other = CreateEventA(NULL, TRUE, FALSE, "u_flock_unrelated");
+    ck_assert_ptr_nonnull(other);
+    CloseHandle(other);
+    alarm(0);
+    close(to[1]);
+    int ws;
+    ck_assert(waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    close(from[0]);
+    clean_dir_files();
+}
+END_TEST
+
+/* Issue 18, D4 the other way round: the other user plants a FIFO at the
+ * path of a name the owner then creates and opens; neither blocks. */
+START_TEST(test_two_users_planted_fifo_D4)
+{
+    NEED_ROOT();
+    clean_dir_files(); /* what an earlier failed test left */
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "u_fifo_planted");
+    ck_assert_ptr_nonnull(e);
+    static char path[256];
+    struct stat st;
+    only_cell(path, sizeof path, &st);
+    CloseHandle(e);
+    ck_assert_int_eq(cells_in_dir(), 0);
+    mkdir(grant_dir, 0700); /* the last cell took it with it */
+    ck_assert_int_eq(chmod(grant_dir, 01777), 0);
+    setenv("CELL_PATH", path, 1);
+    ck_assert_int_eq(as_other("plant-fifo"), 0);
+    unsetenv("CELL_PATH");
+    ck_assert_int_eq(lstat(path, &st), 0);
+    ck_assert(S_ISFIFO(st.st_mode) && st.st_uid == OTHER_UID);
+    alarm(60);
+    SetLastError(0xdeadbeef);
+    HANDLE o = OpenEventA(SYNCHRONIZE, FALSE, "u_fifo_planted");
+    ck_assert_msg(o || GetLastError() != 0, "OpenEvent failed with last error 0");
+    if (o)
+        CloseHandle(o);
+    SetLastError(0xdeadbeef);
+    HANDLE c = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "u_fifo_planted");
+    ck_assert_msg(c || GetLastError() != 0, "CreateEvent failed with last error 0");
+    if (c)
+        CloseHandle(c);
+    alarm(0);
+    unlink(path);
+    clean_dir_files();
+}
+END_TEST
+
+/* Issue 18, D5, more of it: a duplicate asking for rights the source
+ * handle lacks is granted exactly when the DACL gives them to the caller;
+ * DUPLICATE_SAME_ACCESS copies, GENERIC_ALL is mapped and checked. */
+START_TEST(test_two_users_dup_rights_D5)
+{
+    NEED_ROOT();
+    struct sa_buf b;
+    struct ace a = {.who = GRANT_USER, .id = OTHER_UID, .mask = SYNCHRONIZE | EVENT_MODIFY_STATE};
+    HANDLE e = CreateEventA(sa_aces(&b, 1, &a), TRUE, FALSE, "u_dup");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(as_other("dup-rights"), 0);
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_OBJECT_0); /* it set it through the dup */
+    CloseHandle(e);
+}
+END_TEST
+
 /* The child's side: becomes OTHER_UID before its first winshim call, with
  * no shared session of its own. */
 static int other_main(const char *what)
@@ -1278,6 +1490,45 @@ static int other_main(const char *what)
                                OPEN_EXISTING, 0, NULL);
         return w == INVALID_HANDLE_VALUE && GetLastError() == ERROR_ACCESS_DENIED ? 0 : 41;
     }
+    if (!strcmp(what, "truncate")) {
+        const char *path = getenv("CELL_PATH");
+        int fd = path ? open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK) : -1;
+        return fd >= 0 && ftruncate(fd, 0) == 0 ? 0 : 50;
+    }
+    if (!strcmp(what, "plant-fifo")) {
+        const char *path = getenv("CELL_PATH");
+        return path && mkfifo(path, 0644) == 0 ? 0 : 51;
+    }
+    if (!strcmp(what, "dup-rights")) {
+        HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, "u_dup");
+        if (!e)
+            return 52;
+        HANDLE d = NULL;
+        /* Beyond the DACL: refused, also through a generic right. */
+        SetLastError(0xdeadbeef);
+        if (DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &d, EVENT_ALL_ACCESS,
+                            FALSE, 0) ||
+            GetLastError() != ERROR_ACCESS_DENIED)
+            return 53;
+        SetLastError(0xdeadbeef);
+        if (DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &d, GENERIC_ALL, FALSE,
+                            0) ||
+            GetLastError() != ERROR_ACCESS_DENIED)
+            return 54;
+        /* The same access: granted, and still only SYNCHRONIZE. */
+        if (!DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &d, 0, FALSE,
+                             DUPLICATE_SAME_ACCESS))
+            return 55;
+        SetLastError(0xdeadbeef);
+        if (SetEvent(d) || GetLastError() != ERROR_ACCESS_DENIED)
+            return 56;
+        CloseHandle(d);
+        /* Within the DACL: granted although the source lacks it. */
+        if (!DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &d,
+                             EVENT_MODIFY_STATE, FALSE, 0))
+            return 57;
+        return SetEvent(d) ? 0 : 58;
+    }
     if (!strcmp(what, "own-and-die")) {
         HANDLE m = OpenMutexA(SYNCHRONIZE, FALSE, "u_mutex");
         if (!m || WaitForSingleObject(m, 0) != WAIT_OBJECT_0)
@@ -1324,6 +1575,10 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_two_users_pipe);
     tcase_add_test(tc, test_two_users_mailslot);
     tcase_add_test(tc, test_two_users_abandon);
+    tcase_add_test(tc, test_two_users_truncate_D2);
+    tcase_add_test(tc, test_two_users_flock_D3);
+    tcase_add_test(tc, test_two_users_planted_fifo_D4);
+    tcase_add_test(tc, test_two_users_dup_rights_D5);
     suite_add_tcase(s, tc);
     return s;
 }

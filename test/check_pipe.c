@@ -51,6 +51,31 @@ START_TEST(test_wrong_end)
 }
 END_TEST
 
+/* The write end duplicated with MAXIMUM_ALLOWED has read access, but a
+ * read of it still fails: also a zero-byte read, which used to wait for
+ * data that can never come (found by fuzz/api_fuzz.c). */
+START_TEST(test_zero_read_of_write_end)
+{
+    HANDLE r, w, wr;
+    char buf[4];
+    DWORD n = 7;
+    ck_assert(CreatePipe(&r, &w, NULL, 0));
+    ck_assert(DuplicateHandle(GetCurrentProcess(), w, GetCurrentProcess(), &wr, MAXIMUM_ALLOWED,
+                              FALSE, 0));
+    SetLastError(0xdeadbeef);
+    ck_assert(!ReadFile(wr, buf, 1, &n, NULL));
+    DWORD err = GetLastError();
+    ck_assert_uint_ne(err, 0xdeadbeef);
+    alarm(20); /* the defect was a hang */
+    ASSERT_FAILS(ReadFile(wr, buf, 0, &n, NULL), err);
+    alarm(0);
+    ck_assert(WriteFile(wr, "x", 1, &n, NULL) && n == 1);
+    CloseHandle(wr);
+    CloseHandle(r);
+    CloseHandle(w);
+}
+END_TEST
+
 START_TEST(test_broken_pipe)
 {
     HANDLE r, w;
@@ -334,6 +359,7 @@ static Suite *pipe_suite(void)
     tcase_set_timeout(tc, 60); /* the cases with a second process */
     tcase_add_test(tc, test_create_read_write);
     tcase_add_test(tc, test_wrong_end);
+    tcase_add_test(tc, test_zero_read_of_write_end);
     tcase_add_test(tc, test_broken_pipe);
     tcase_add_test(tc, test_peek);
     tcase_add_test(tc, test_errors);

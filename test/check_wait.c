@@ -290,14 +290,21 @@ END_TEST
 
 /* Many waiters, one auto-reset event set N times: exactly N wake-ups. */
 static HANDLE count_ev;
-static atomic_int woken;
+static atomic_int woken, count_done;
 
+/* Waits until told to stop, not until a wait times out: on a loaded
+ * machine the setter can be off the CPU for longer than any timeout, and
+ * waiters that had all given up made the test fail (flaky-guard). */
 static void *count_waiter(void *arg)
 {
     (void)arg;
-    while (WaitForSingleObject(count_ev, 300) == WAIT_OBJECT_0)
-        atomic_fetch_add(&woken, 1);
-    return NULL;
+    for (;;) {
+        DWORD r = WaitForSingleObject(count_ev, 300);
+        if (r == WAIT_OBJECT_0)
+            atomic_fetch_add(&woken, 1);
+        else if (r != WAIT_TIMEOUT || atomic_load(&count_done))
+            return NULL;
+    }
 }
 
 START_TEST(test_auto_reset_exact_count)
@@ -314,8 +321,9 @@ START_TEST(test_auto_reset_exact_count)
         sets++;
         double t0 = ms_now();
         while (atomic_load(&woken) < sets)
-            ck_assert_msg(ms_now() - t0 < 5000, "set %d woke nobody", sets);
+            ck_assert_msg(ms_now() - t0 < 60000, "set %d woke nobody", sets);
     }
+    atomic_store(&count_done, 1);
     for (int i = 0; i < 8; i++)
         pthread_join(t[i], NULL);
     ck_assert_int_eq(atomic_load(&woken), sets);

@@ -67,7 +67,11 @@ static DWORD pipe_read(struct file_obj *f, void *buf, DWORD len,
         return err;
     if (len == 0) {
         /* A zero-byte read waits for data (or for the end of the pipe)
-         * and transfers nothing. */
+         * and transfers nothing.  Not on a write end (a handle given read
+         * access by MAXIMUM_ALLOWED): POLLIN never comes there, and a
+         * read of it fails at once, as any other read of it does. */
+        if ((fcntl(fd, F_GETFL) & O_ACCMODE) == O_WRONLY)
+            return ws_errno_to_win32(EBADF);
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int r;
         do
