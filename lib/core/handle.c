@@ -201,7 +201,8 @@ static bool intent_entry(struct proc_slot *dead, const struct handle_intent *in,
 void handle_intent_reap(struct proc_slot *dead, struct shm_thread *r)
 {
     struct handle_intent *in = &r->intent;
-    count_rec_settle(&r->scratch); /* made or not, no intent to finish */
+    count_rec_settle(&r->scratch); /* made or not, no intent to finish... */
+    count_rec_finish_last(&r->scratch); /* ...but a last close's name */
     aoff_t off = atomic_load_explicit(&in->cr.obj, memory_order_acquire);
     if (!object_plausible(off)) {
         intent_clear(in);
@@ -209,6 +210,7 @@ void handle_intent_reap(struct proc_slot *dead, struct shm_thread *r)
     }
     struct object *o = arena_ptr(off);
     uint32_t st = count_rec_settle(&in->cr);
+    count_rec_finish_last(&in->cr); /* killed between the last count and its name */
     uint64_t w = 0;
     bool drop;
     if (st == CR_UP_DONE)       /* counted: undo unless the entry holds it */
@@ -416,7 +418,9 @@ void handle_table_reap(struct proc_slot *s)
     struct object *left = arena_ptr(atomic_load_explicit(&rr->obj, memory_order_acquire));
     if (left) {
         uint64_t w = 0;
-        bool drop = count_rec_settle(rr) == CR_DOWN_PENDING && s->reap_index &&
+        uint32_t st = count_rec_settle(rr);
+        count_rec_finish_last(rr);
+        bool drop = st == CR_DOWN_PENDING && s->reap_index &&
                     entry_word_at(s, s->reap_index - 1, &w) &&
                     w == he_removed(s->reap_word, REMOVER_REAPER);
         if (drop)

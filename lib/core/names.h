@@ -47,6 +47,9 @@ void ns_remove_locked(struct object *o);
 /* The lock of a named object's name (a stripe of the table), which a
  * name's removal holds: o has a name and a handle count. */
 uint32_t ns_lock_of(const struct object *o);
+/* A reaper's: removes o's name if o still has it and no handle count
+ * (its last closer died in between); true if it did. */
+bool ns_remove_if_unused(struct object *o);
 void ns_unlock_of(uint32_t stripe);
 
 

@@ -328,6 +328,23 @@ uint32_t ns_lock_of(const struct object *o)
     return s;
 }
 
+bool ns_remove_if_unused(struct object *o)
+{
+    aoff_t name = o->name;
+    if (!arena_off_plausible(name))
+        return false;
+    /* The record may be freed meanwhile: then its stripe is any, and the
+     * name is no longer o's, which is checked under the lock. */
+    uint32_t s = stripe_of(((const struct name_rec *)arena_ptr(name))->hash);
+    stripe_lock(s);
+    bool gone = o->name == name && stripe_of(((const struct name_rec *)arena_ptr(name))->hash) == s &&
+                !object_handle_count(o);
+    if (gone)
+        ns_remove_locked(o);
+    stripe_unlock(s);
+    return gone;
+}
+
 void ns_unlock_of(uint32_t stripe)
 {
     stripe_unlock(stripe);

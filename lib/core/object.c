@@ -282,6 +282,23 @@ void object_handle_close(struct object *o)
     object_handle_close_rec(o, rec);
 }
 
+void count_rec_finish_last(struct count_rec *rec)
+{
+    aoff_t off = atomic_load_explicit(&rec->obj, memory_order_acquire);
+    if (!object_plausible(off) ||
+        atomic_load_explicit(&rec->state, memory_order_acquire) != CR_DOWN_DONE)
+        return;
+    struct object *o = arena_ptr(off);
+    if (!(o->obj_flags & OBJ_NAMED) || !arena_off_plausible(o->name) ||
+        object_handle_count(o))
+        return;
+    bool last = ns_remove_if_unused(o);
+    if (last && object_type_of(o)->last_close)
+        object_type_of(o)->last_close(o);
+    if (last && (o->obj_flags & OBJ_GRANTED))
+        cell_last_close(o);
+}
+
 uint32_t count_rec_settle(struct count_rec *rec)
 {
     aoff_t off = atomic_load_explicit(&rec->obj, memory_order_acquire);

@@ -244,6 +244,10 @@ void object_handle_wait_free(struct object *o);
 /* A reaper: the change rec was making, settled (made: state *_DONE and
  * the count word let go of); the state it settled to. */
 uint32_t count_rec_settle(struct count_rec *rec);
+/* A reaper: rec's holder dropped o's last handle count (CR_DOWN_DONE) and
+ * died before the name went: the name goes now, and the kind's last-close
+ * steps run (they run after the name's removal, so they had not). */
+void count_rec_finish_last(struct count_rec *rec);
 
 /* Maps GENERIC_* rights; returns the specific mask. */
 ACCESS_MASK object_map_access(const struct object_type *type, ACCESS_MASK a);
