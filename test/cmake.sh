@@ -67,7 +67,9 @@ cmake -S "$tmp/v" -B "$tmp/v/build" -DCMAKE_PREFIX_PATH="$prefix" >"$tmp/v.log" 
 
 # 2. pkg-config, from the same installed tree
 if command -v pkg-config >/dev/null 2>&1; then
-    flags=$(PKG_CONFIG_PATH="$(dirname "$pcfile")" pkg-config --define-prefix \
+    # Only libwinshim.a (--disable-shared): its private dependencies too.
+    static=; [ -f "$libdir/libwinshim.so" ] || static=--static
+    flags=$(PKG_CONFIG_PATH="$(dirname "$pcfile")" pkg-config --define-prefix $static \
         --cflags --libs winshim) || fail "pkg-config --cflags --libs winshim failed"
     case "$flags" in *"-I$prefix/include/winshim"*) ;; *) fail "pkg-config gave '$flags'" ;; esac
     ${CC:-cc} -o "$tmp/hello_pc" "$srcdir/test/cmake/main.c" $flags ||
