@@ -218,6 +218,21 @@ static void header_init(struct arena_header *h)
     atomic_store_explicit(&h->top, first, memory_order_relaxed);
 }
 
+/* The calling thread's free-block caches (below). */
+static __thread struct shm_thread *tc;
+
+/* A private arena: nothing shared, everything works in this process. */
+static void map_private(void)
+{
+    void *p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        ws_panic("reserving the object arena", errno);
+    ws_arena.base = p;
+    ws_arena.shared = false;
+    header_init(p);
+}
+
 static void arena_setup(void)
 {
     void *p = NULL;
@@ -250,28 +265,13 @@ static void arena_setup(void)
         shm_lock_fd = -1;
     }
 private:
-    p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        ws_panic("reserving the object arena", errno);
-    ws_arena.base = p;
-    ws_arena.shared = false;
-    header_init(p);
+    map_private();
 }
-
-/* The calling thread's free-block caches (below). */
-static __thread struct shm_thread *tc;
 
 void arena_go_private(void)
 {
     munmap(ws_arena.base, ARENA_MAP_SIZE);
-    void *p = mmap(NULL, ARENA_MAP_SIZE, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-        ws_panic("reserving the object arena", errno);
-    ws_arena.base = p;
-    ws_arena.shared = false;
-    header_init(p);
+    map_private();
     tc = NULL;
 }
 

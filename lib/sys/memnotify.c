@@ -152,14 +152,8 @@ struct mem_view {
 static bool read_u64(const char *file, uint64_t *out)
 {
     char buf[64];
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (!sys_read_text(file, buf, sizeof buf))
         return false;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return false;
-    buf[n] = 0;
     if (!strncmp(buf, "max", 3)) {
         *out = UINT64_MAX;
         return true;

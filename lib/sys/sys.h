@@ -12,4 +12,8 @@ extern const struct object_type snapshot_type;
 /* CreateMemoryResourceNotification (memnotify.c) */
 extern const struct object_type memnotify_type;
 
+/* The start of a small file (/proc, /sys) as a string, in buf: true when
+ * at least one byte was read (sysinfo.c). */
+bool sys_read_text(const char *path, char *buf, size_t cap);
+
 #endif

@@ -24,6 +24,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@
 #include "core/unicode.h"
 #include "io/path.h"
 #include "proc/process.h"
+#include "sys/sys.h"
 
 #define WS_MAJOR 10
 #define WS_MINOR 0
@@ -73,6 +75,19 @@ static uint64_t cpulist_mask(const char *s)
         s = *e == ',' ? e + 1 : e;
     }
     return m;
+}
+
+bool sys_read_text(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, cap - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = 0;
+    return true;
 }
 
 static bool read_line(const char *path, char *buf, size_t cap)

@@ -197,14 +197,8 @@ struct stat_fields {
 static bool read_stat(const char *file, struct stat_fields *sf)
 {
     char buf[1024];
-    int fd = open(file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (!sys_read_text(file, buf, sizeof buf))
         return false;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return false;
-    buf[n] = 0;
     char *open_paren = strchr(buf, '('), *close_paren = strrchr(buf, ')');
     if (!open_paren || !close_paren || close_paren < open_paren)
         return false;
