@@ -24,14 +24,14 @@ DWORD grant_apply(int fd, const char *path, const struct grant *g, const struct 
  * against the rights a client of this process's user asks for
  * (SYNCHRONIZE aside): 0 or ERROR_ACCESS_DENIED. */
 DWORD grant_check_file(int fd, off_t at, const struct object_type *t, ACCESS_MASK want);
-/* Under ns_lock, for a name not in the session: the granted object of that
+/* Under the name's stripe lock (namespace.c), for a name not in the session: the granted object of that
  * name as a new proxy (one reference, no handle, no name), or
  * ERROR_FILE_NOT_FOUND (*stale_foreign when only another user's stale
  * file holds the name), ERROR_ACCESS_DENIED, ERROR_INVALID_HANDLE (a name
  * of another kind). */
 DWORD cell_lookup(const struct ws_name *name, const struct object_type *t,
                   struct object **out, bool *stale_foreign);
-/* Under ns_lock: a new granted object (ctx as the kind's make() takes it),
+/* Under the name's stripe lock: a new granted object (ctx as the kind's make() takes it),
  * or the one that exists (*existed). */
 DWORD cell_create(const struct ws_name *name, const struct object_type *t, const void *ctx,
                   const struct grant *g, struct object **out, bool *existed);
