@@ -140,7 +140,7 @@ void object_unref_deferred(struct object *o)
  */
 #define HC_COUNT(w) ((uint32_t)(w))
 #define HC_HOLDER(w) ((aoff_t)((w) >> 32))
-#define HC_PATIENCE_NS 200000000LL
+#define LOCK_PATIENCE_MS 200 /* then a holder may be dead: see if it is */
 
 static uint64_t hc_word(uint32_t count, aoff_t holder)
 {
@@ -160,7 +160,7 @@ void object_handle_wait_free(struct object *o)
             if (!t0.tv_sec && !t0.tv_nsec) {
                 t0 = now;
             } else if ((now.tv_sec - t0.tv_sec) * 1000000000LL + now.tv_nsec - t0.tv_nsec >
-                       HC_PATIENCE_NS) {
+                       LOCK_PATIENCE_MS * 1000000LL) {
                 /* The holder is slow or dead: see that it is reaped. */
                 struct count_rec *h = arena_ptr(HC_HOLDER(w));
                 shm_reap_tag(h->owner);
@@ -345,7 +345,6 @@ static _Atomic uint32_t *state_lo(struct object *o)
 #endif
 }
 
-#define LOCK_PATIENCE_MS 200
 
 /*
  * On a shared arena the object lock IS lock_tag: the holder's
