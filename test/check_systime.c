@@ -218,14 +218,21 @@ START_TEST(test_local_time)
     static const char *zones[] = {"UTC", "America/New_York", "Asia/Kolkata", "Europe/Berlin"};
     for (size_t i = 0; i < 4; i++) {
         set_tz(zones[i]);
+        /* Bracket the call with the clock GetLocalTime reads: time(2) is
+         * the kernel's coarse clock, up to a tick behind CLOCK_REALTIME,
+         * so it can name the old second on both sides of a call that read
+         * the new one. */
         for (int tries = 0;; tries++) {
-            time_t before = time(NULL);
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_REALTIME, &t0);
             SYSTEMTIME st;
             memset(&st, 0xcc, sizeof st);
             GetLocalTime(&st);
+            clock_gettime(CLOCK_REALTIME, &t1);
             struct tm tm;
+            time_t before = t0.tv_sec;
             localtime_r(&before, &tm);
-            if (time(NULL) != before && tries < 5)
+            if (t1.tv_sec != t0.tv_sec && tries < 100)
                 continue; /* a second boundary passed */
             ASSERT_ST(st, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                       tm.tm_min, tm.tm_sec);
