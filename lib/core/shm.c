@@ -226,17 +226,17 @@ static uint64_t start_time_of(pid_t pid)
 
 static bool slot_owner_alive(const struct proc_slot *s)
 {
-    pid_t pid = s->pid;
+    pid_t pid = shm_slot_pid(s);
     if (pid <= 0) {
         /* PREPARED and not yet spawned: alive while its creator is (a
          * creator that died before it knew the pid leaves it to us). */
-        pid_t parent = s->parent_pid;
+        pid_t parent = __atomic_load_n(&s->parent_pid, __ATOMIC_RELAXED);
         return parent > 0 && !(kill(parent, 0) && errno == ESRCH);
     }
     if (kill(pid, 0) && errno == ESRCH)
         return false;
     uint64_t st = start_time_of(pid);
-    return st != 0 && st == s->start_time;
+    return st != 0 && st == __atomic_load_n(&s->start_time, __ATOMIC_RELAXED);
 }
 
 /* ---- the table ---- */
@@ -322,9 +322,8 @@ DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
         return err;
     }
     s->process_obj = arena_off(p); /* the slot's reference */
-    s->pid = pid;
-    s->parent_pid = (int32_t)getpid();
-    s->start_time = pid > 0 ? start_time_of(pid) : 0;
+    __atomic_store_n(&s->parent_pid, (int32_t)getpid(), __ATOMIC_RELAXED);
+    shm_slot_publish(s, pid, pid > 0 ? start_time_of(pid) : 0);
     atomic_store_explicit(&s->state, state, memory_order_release);
     *out = s;
     return ERROR_SUCCESS;
@@ -349,10 +348,10 @@ DWORD shm_slot_prepare(struct proc_slot **out)
  * winshim holds the inherited handles until it ends, as on Windows). */
 void shm_slot_spawned(struct proc_slot *s, pid_t pid)
 {
-    if (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_PREPARED || s->pid)
+    if (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_PREPARED ||
+        shm_slot_pid(s))
         return; /* the child attached first and wrote both itself */
-    s->start_time = start_time_of(pid);
-    __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
+    shm_slot_publish(s, pid, start_time_of(pid));
 }
 
 /* The process object CreateProcess returns for the child of prepared
@@ -426,7 +425,7 @@ static struct proc_slot *slot_adopt(void)
     struct proc_slot *s = &slots()[idx];
     uint32_t expect = SLOT_PREPARED;
     if (atomic_load_explicit(&s->gen, memory_order_acquire) != gen ||
-        (s->pid != 0 && s->pid != getpid()) ||
+        (shm_slot_pid(s) != 0 && shm_slot_pid(s) != getpid()) ||
         !atomic_compare_exchange_strong_explicit(&s->state, &expect,
                                                  SLOT_INIT_BY | (uint32_t)getpid(),
                                                  memory_order_acq_rel,
@@ -468,9 +467,8 @@ static struct proc_slot *slot_take_over(void)
                                                     memory_order_relaxed);
             continue;
         }
-        s->start_time = start_time_of(pid);
-        __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
-        s->parent_pid = (int32_t)getppid();
+        shm_slot_publish(s, pid, start_time_of(pid));
+        __atomic_store_n(&s->parent_pid, (int32_t)getppid(), __ATOMIC_RELAXED);
         atomic_store_explicit(&s->inbox_key[0], 0, memory_order_relaxed); /* the dead one's */
         atomic_store_explicit(&s->inbox_key[1], 0, memory_order_relaxed);
         atomic_store_explicit(&s->gen, gen + 1, memory_order_release);
@@ -504,8 +502,7 @@ static bool slot_register_self(void)
     struct proc_slot *s = slot_adopt();
     const char *fds = getenv("WINSHIM_FDS");
     if (s) {
-        s->start_time = start_time_of(pid);
-        s->pid = pid;
+        shm_slot_publish(s, pid, start_time_of(pid));
         ws_hooks.process_object_set_pid(arena_ptr(s->process_obj), pid);
         atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
     }
@@ -706,7 +703,7 @@ void shm_finish_death(pid_t pid, struct object *process)
         if (st & SLOT_INIT_BY)
             mine = (pid_t)(st & ~SLOT_INIT_BY) == pid;
         else if (st == SLOT_LIVE || st == SLOT_PREPARED || st == SLOT_REAPING)
-            mine = __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE) == pid ||
+            mine = shm_slot_pid(s) == pid ||
                    (poff && atomic_load_explicit(&s->creator_obj,
                                                  memory_order_acquire) == poff);
         else
@@ -829,7 +826,7 @@ struct proc_slot *shm_slot_of_pid(pid_t pid)
     struct proc_slot *t = slots();
     for (uint32_t i = 0; i < PROC_SLOTS; i++) {
         uint32_t st = atomic_load_explicit(&t[i].state, memory_order_acquire);
-        if ((st == SLOT_LIVE || st == SLOT_PREPARED) && t[i].pid == pid)
+        if ((st == SLOT_LIVE || st == SLOT_PREPARED) && shm_slot_pid(&t[i]) == pid)
             return &t[i];
     }
     return NULL;
@@ -896,7 +893,7 @@ static void watch_new_members(void)
                 pthread_mutex_lock(&dw.lock);
             }
         } else if ((st == SLOT_LIVE || st == SLOT_PREPARED) && &t[i] != shm.self &&
-                   t[i].pid > 0) {
+                   shm_slot_pid(&t[i]) > 0) {
             watch_slot_locked(i);
         } else if ((st & SLOT_INIT_BY) && init_claimer_dead(st)) {
             /* Its claimer was killed setting it up: reclaim it. */
@@ -981,7 +978,7 @@ static bool watch_slot_locked(uint32_t index)
             return true;
     if (dw.n == WATCH_MAX || !deathwatch_start_locked())
         return true;
-    pid_t pid = s->pid;
+    pid_t pid = shm_slot_pid(s);
     if (pid <= 0)
         return true;
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);

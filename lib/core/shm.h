@@ -123,6 +123,20 @@ void shm_give_up(const char *why);
 extern int shm_lock_fd;
 int shm_file_fd(void);
 struct proc_slot *shm_self(void);
+/* A slot's pid and start time change while other processes read them (a
+ * prepared slot gets its pid when its child is spawned, an adopted one is
+ * overwritten by its new owner): they are read and written atomically,
+ * the start time first and the pid last, with release, so whoever sees the
+ * pid sees its start time. */
+static inline pid_t shm_slot_pid(const struct proc_slot *s)
+{
+    return __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE);
+}
+static inline void shm_slot_publish(struct proc_slot *s, pid_t pid, uint64_t start)
+{
+    __atomic_store_n(&s->start_time, start, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
+}
 struct proc_slot *shm_slot(uint32_t index);
 uint32_t shm_slot_index(const struct proc_slot *s);
 uint32_t shm_slot_tag(const struct proc_slot *s); /* its owner's shm_self_tag() */

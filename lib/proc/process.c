@@ -804,11 +804,11 @@ WS_EXPORT BOOL WINAPI TerminateProcess(HANDLE h, UINT code)
             int fd = p->owner == (uint32_t)getpid() ? p->pidfd : -1;
             bool own_fd = false;
             struct proc_slot *s;
-            if (fd < 0 && (s = shm_slot_of_process(o)) && s->pid > 0) {
-                pid_t spid = s->pid;
+            if (fd < 0 && (s = shm_slot_of_process(o)) && shm_slot_pid(s) > 0) {
+                pid_t spid = shm_slot_pid(s);
                 fd = (int)syscall(SYS_pidfd_open, spid, 0);
                 own_fd = fd >= 0;
-                if (fd >= 0 && (shm_slot_of_process(o) != s || s->pid != spid)) {
+                if (fd >= 0 && (shm_slot_of_process(o) != s || shm_slot_pid(s) != spid)) {
                     close(fd);
                     fd = -1;
                     own_fd = false;
