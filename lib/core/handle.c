@@ -856,7 +856,7 @@ static DWORD dup_source(struct proc_slot *sp, HANDLE src, struct object **o,
     *flags = 0;
     if (sp != shm_self()) {
         if (src == PSEUDO_CURRENT_PROCESS) {
-            *o = arena_ptr(sp->process_obj);
+            *o = shm_slot_process(sp);
             *access = PROCESS_ALL_ACCESS;
             if (!*o || !object_ref_live(*o))
                 return ERROR_INVALID_HANDLE;

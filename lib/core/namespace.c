@@ -330,7 +330,7 @@ uint32_t ns_lock_of(const struct object *o)
 
 bool ns_remove_if_unused(struct object *o)
 {
-    aoff_t name = o->name;
+    aoff_t name = __atomic_load_n(&o->name, __ATOMIC_RELAXED); /* checked under the lock */
     if (!arena_off_plausible(name))
         return false;
     /* The record may be freed meanwhile: then its stripe is any, and the
@@ -450,7 +450,7 @@ static bool name_insert_locked(const struct ws_name *name, uint32_t hash, struct
      * one last store: a process killed in between leaves an object its
      * reaper can drop, never a name with no count. */
     handle_intent_open(o);
-    o->name = arena_off(r);
+    __atomic_store_n(&o->name, arena_off(r), __ATOMIC_RELAXED);
     o->obj_flags |= OBJ_NAMED;
     *head = arena_off(r);
     struct ns_stripe *st = &stripes()[stripe_of(hash)];
@@ -605,7 +605,7 @@ void ns_remove_locked(struct object *o)
         *at = r->next[link];
         stripes()[stripe_of(r->hash)].count--;
     }
-    o->name = 0;
+    __atomic_store_n(&o->name, 0, __ATOMIC_RELAXED); /* reapers peek at it unlocked */
     arena_free(r, rec_size(r->len));
 }
 

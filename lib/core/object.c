@@ -289,7 +289,9 @@ void count_rec_finish_last(struct count_rec *rec)
         atomic_load_explicit(&rec->state, memory_order_acquire) != CR_DOWN_DONE)
         return;
     struct object *o = arena_ptr(off);
-    if (!(o->obj_flags & OBJ_NAMED) || !arena_off_plausible(o->name) ||
+    /* A peek: the name is taken and checked under its stripe lock. */
+    if (!(o->obj_flags & OBJ_NAMED) ||
+        !arena_off_plausible(__atomic_load_n(&o->name, __ATOMIC_RELAXED)) ||
         object_handle_count(o))
         return;
     bool last = ns_remove_if_unused(o);

@@ -321,7 +321,7 @@ DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
         atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
         return err;
     }
-    s->process_obj = arena_off(p); /* the slot's reference */
+    __atomic_store_n(&s->process_obj, arena_off(p), __ATOMIC_RELEASE); /* the slot's reference */
     __atomic_store_n(&s->parent_pid, (int32_t)getpid(), __ATOMIC_RELAXED);
     shm_slot_publish(s, pid, pid > 0 ? start_time_of(pid) : 0);
     atomic_store_explicit(&s->state, state, memory_order_release);
@@ -488,7 +488,7 @@ static struct proc_slot *slot_take_over(void)
             atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
             return NULL;
         }
-        s->process_obj = arena_off(p);
+        __atomic_store_n(&s->process_obj, arena_off(p), __ATOMIC_RELEASE);
         return s;
     }
     return NULL;
@@ -607,8 +607,8 @@ static void reap_contents(struct proc_slot *s)
         arena_free(r, sizeof *r);
     }
     atomic_store_explicit(&s->creator_obj, 0, memory_order_release);
-    struct object *p = arena_ptr(s->process_obj);
-    s->process_obj = 0;
+    struct object *p = shm_slot_process(s);
+    __atomic_store_n(&s->process_obj, 0, __ATOMIC_RELEASE);
     if (p) {
         ws_hooks.process_object_exited(p);
         object_unref(p);
@@ -834,7 +834,7 @@ struct proc_slot *shm_slot_of_pid(pid_t pid)
 
 struct proc_slot *shm_slot_of_process(struct object *process)
 {
-    if (process == arena_ptr(shm.self->process_obj))
+    if (process == shm_slot_process(shm.self))
         return shm.self;
     aoff_t off = arena_off(process);
     struct proc_slot *t = slots();
@@ -844,7 +844,7 @@ struct proc_slot *shm_slot_of_process(struct object *process)
          * through it (a free slot names no object, so a slot being set up
          * from free matches nothing). */
         if ((st == SLOT_LIVE || st == SLOT_PREPARED || (st & SLOT_INIT_BY)) &&
-            (t[i].process_obj == off ||
+            (__atomic_load_n(&t[i].process_obj, __ATOMIC_ACQUIRE) == off ||
              atomic_load_explicit(&t[i].creator_obj, memory_order_acquire) == off))
             return &t[i];
     }
@@ -1350,5 +1350,5 @@ static void shm_atfork_child(void)
 struct object *process_self_object(void)
 {
     arena_init();
-    return arena_ptr(shm_self()->process_obj);
+    return shm_slot_process(shm_self());
 }

@@ -132,6 +132,12 @@ static inline pid_t shm_slot_pid(const struct proc_slot *s)
 {
     return __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE);
 }
+/* Its process object (the slot's reference), or NULL: the reaper clears
+ * it while others look it up. */
+static inline struct object *shm_slot_process(const struct proc_slot *s)
+{
+    return arena_ptr(__atomic_load_n(&s->process_obj, __ATOMIC_ACQUIRE));
+}
 static inline void shm_slot_publish(struct proc_slot *s, pid_t pid, uint64_t start)
 {
     __atomic_store_n(&s->start_time, start, __ATOMIC_RELAXED);

@@ -239,7 +239,7 @@ static struct exit_box *my_box; /* from our winshim parent, or NULL */
 static struct process_obj *process_self_if_any(void)
 {
     struct proc_slot *s = ws_arena.base ? shm_self() : NULL;
-    return s ? arena_ptr(s->process_obj) : NULL;
+    return s ? (struct process_obj *)shm_slot_process(s) : NULL;
 }
 
 void process_set_exit_box(struct exit_box *box)
@@ -712,6 +712,7 @@ WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
     bool may_control = true;
     DWORD err = ERROR_SUCCESS;
     struct proc_slot *s;
+    struct object *so;
     if (pid == (DWORD)getpid()) {
         o = process_self_object();
         object_ref(o);
@@ -724,9 +725,9 @@ WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
         pthread_mutex_unlock(&reg_lock);
         if (!o && (s = shm_slot_of_pid((pid_t)pid)) &&
             !shm_reap_if_dead(s, atomic_load_explicit(&s->gen, memory_order_acquire)) &&
-            shm_slot_of_pid((pid_t)pid) == s &&
-            object_ref_live(arena_ptr(s->process_obj))) {
-            o = arena_ptr(s->process_obj); /* same user: full rights */
+            shm_slot_of_pid((pid_t)pid) == s && (so = shm_slot_process(s)) &&
+            object_ref_live(so)) {
+            o = so; /* same user: full rights */
             object_handle_open(o);
             /* Its object is signalled by whoever reaps it: make sure
              * someone watches (a wait on the handle must end when the
