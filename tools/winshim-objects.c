@@ -61,8 +61,9 @@ struct name_rec {
 #define MX_ABANDONED 0x1u
 #define MX_COUNT_SHIFT 1
 #define EV_MANUAL 0x1u
-/* The slot tag (shm.c): (gen << 11) | (index + 1). */
+/* The slot tag (shm.c): ((gen & TAG_GEN_MASK) << 11) | (index + 1). */
 #define TAG_INDEX_BITS 11
+#define TAG_GEN_MASK 0x7ffffu
 
 #define CHAIN_MAX 100000u   /* records in one bucket, at most */
 #define OBJECTS_MAX 4000000u /* records in all, at most */
@@ -469,11 +470,17 @@ static int32_t thread_of_entry(aoff_t off)
     return (int32_t)t;
 }
 
-/* The thread record of thread `tid` in the process with slot tag `tag`. */
+/* The thread record of thread `tid` in the process with slot tag `tag`
+ * (the slot's index and generation: not a later owner of the slot). */
 static int32_t thread_of_tag(uint32_t tag, uint32_t tid)
 {
     uint32_t idx = tag & ((1u << TAG_INDEX_BITS) - 1);
-    for (uint32_t i = 0; idx && i < nthreads; i++)
+    struct proc_slot *sl = slots();
+    if (!idx || idx > PROC_SLOTS || !sl ||
+        (atomic_load_explicit(&sl[idx - 1].gen, memory_order_acquire) & TAG_GEN_MASK) !=
+            tag >> TAG_INDEX_BITS)
+        return -1;
+    for (uint32_t i = 0; i < nthreads; i++)
         if (threads[i].slot == idx - 1 && threads[i].tid == tid)
             return (int32_t)i;
     return -1;
