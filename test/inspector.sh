@@ -146,6 +146,8 @@ expect "$wb/$wb -> Mutant S1\\DeadM1_$tag -> $wa/$wa -> Mutant S1\\DeadM2_$tag -
 $INSPECT --waits --pid "$wb" >"$out" || fail "--pid: exit $?"
 [ "$(grep -c -E "^$wb " "$out")" = 2 ] && ! grep -E "^$wa " "$out" >/dev/null ||
     fail "--pid let another process through"
+$INSPECT --waits --json --pid "$wb" >"$out" || fail "--pid --json: exit $?"
+expect "\"deadlocks\":[[{\"node\":\"thread\","
 
 # The named objects: waiter counts, and with -v who waits.
 $INSPECT --name "_$tag" >"$out" || fail "objects: exit $?"
@@ -205,6 +207,11 @@ fi
 # leaves it byte for byte.
 kill -9 "$wa" "$wb"
 wait "$wa" "$wb" 2>/dev/null
+# Dead, a cycle is no deadlock: reaping abandons the mutexes.
+$INSPECT --waits >"$out" || fail "waits after the kill: exit $?"
+! grep -E ' DEADLOCK|DEADLOCK$' "$out" >/dev/null || fail "dead processes shown deadlocked"
+$INSPECT --waits --json >"$out" || fail "json waits after the kill: exit $?"
+expect '"deadlocks":[]}'
 sum() { dd if="$dir"/session-* bs=1M count=64 2>/dev/null | cksum; }
 before=$(sum)
 $INSPECT >/dev/null && $INSPECT --json -v >/dev/null && $INSPECT --waits >/dev/null &&

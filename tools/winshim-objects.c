@@ -738,7 +738,11 @@ static void chain_text(const struct chain *c, char *buf, size_t cap)
     }
     if (n < cap && c->cycle) {
         const struct tinfo *t = &threads[c->thread[c->cycle_at]];
-        snprintf(buf + n, cap - n, " -> %d/%u  DEADLOCK", (int)t->pid, (unsigned)t->tid);
+        /* A cycle through a dead process ends when it is reaped: its
+         * mutexes are abandoned to their waiters. */
+        snprintf(buf + n, cap - n, " -> %d/%u  %s", (int)t->pid, (unsigned)t->tid,
+                 snaps[threads[c->thread[0]].snap].stuck ? "DEADLOCK"
+                                                         : "(cycle through a dead process)");
     } else if (n < cap && c->gone) {
         snprintf(buf + n, cap - n, " -> owner not in the session");
     }
@@ -868,30 +872,30 @@ static void show_waits(void)
         printf("\nWAIT CHAINS\n");
     }
     /* The chains: each blocked thread's that passes an owned mutex; in
-     * JSON, each deadlock cycle once. */
+     * JSON, each deadlock once (with --pid, those it takes part in). */
     first = true;
     bool any = false;
     for (uint32_t k = 0; k < nsnaps; k++) {
         const struct tinfo *t = &threads[snaps[k].thread];
-        if (!pid_matches(t->pid))
-            continue;
         chain_of(k, &c);
-        if (c.n < 2 && !c.gone)
-            continue;
-        any = true;
         if (!json) {
+            if (!pid_matches(t->pid) || (c.n < 2 && !c.gone))
+                continue;
+            any = true;
             chain_text(&c, line, sizeof line);
             printf("%s\n", line);
             continue;
         }
         /* A cycle once: from the thread of the cycle listed first. */
-        if (!c.cycle || c.cycle_at != 0)
+        if (!snaps[k].stuck || !c.cycle || c.cycle_at != 0)
             continue;
-        bool lowest = true;
-        for (uint32_t i = 1; i < c.n; i++)
+        bool lowest = true, mine = false;
+        for (uint32_t i = 0; i < c.n; i++) {
             if (threads[c.thread[i]].snap < (int32_t)k)
                 lowest = false;
-        if (!lowest)
+            mine |= pid_matches(threads[c.thread[i]].pid);
+        }
+        if (!lowest || !mine)
             continue;
         printf("%s", first ? "" : ",");
         chain_json(&c);
