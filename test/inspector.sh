@@ -4,8 +4,9 @@
 # in JSON, its handle table, then after that process was killed with
 # SIGKILL and nobody reaped it; then against two processes deadlocked on
 # two named mutexes, with more threads waiting on an event (one of them
-# in a wait-all): the waits, owners, the wait chains and the cycle; and it
-# never writes the session.
+# in a wait-all): the waits, owners, the wait chains and the cycle; read
+# while other processes' waits change under it; and it never writes the
+# session.
 set -u
 INSPECT=./tools/winshim-objects
 dir=$(mktemp -d /dev/shm/winshim-inspector.XXXXXX) || exit 99
@@ -203,15 +204,40 @@ assert sorted(x["wait"] for x in ev[0]["waiting"]) == ["all", "any", "any"], ev
 PY
 fi
 
-# Nothing writes the session once its processes are gone: the inspector
-# leaves it byte for byte.
+# Killed, a cycle is no deadlock: reaping abandons the mutexes.
 kill -9 "$wa" "$wb"
 wait "$wa" "$wb" 2>/dev/null
-# Dead, a cycle is no deadlock: reaping abandons the mutexes.
 $INSPECT --waits >"$out" || fail "waits after the kill: exit $?"
 ! grep -E ' DEADLOCK|DEADLOCK$' "$out" >/dev/null || fail "dead processes shown deadlocked"
 $INSPECT --waits --json >"$out" || fail "json waits after the kill: exit $?"
 expect '"deadlocks":[]}'
+# Read while the waits change under it: two processes of four threads
+# waiting and releasing without end; each read ends well and its JSON
+# is whole.
+./test/inspector_waiter churn "$tag" >"$dir/c1.out" &
+wa=$!
+./test/inspector_waiter churn "$tag" >"$dir/c2.out" &
+wb=$!
+i=0
+until grep -q ready "$dir/c1.out" 2>/dev/null && grep -q ready "$dir/c2.out" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -lt 600 ] || fail "the churners never got ready"
+    sleep 0.1
+done
+for i in $(seq 40); do
+    $INSPECT -v --json >"$dir/churn$i.json" 2>"$out" || fail "a read under churn: exit $?"
+    $INSPECT --waits >"$out" 2>&1 || fail "a read under churn: exit $?"
+done
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import json, sys; [json.load(open(f)) for f in sys.argv[1:]]' "$dir"/churn*.json ||
+        fail "a read under churn: not JSON"
+fi
+kill -0 "$wa" && kill -0 "$wb" || fail "a churner ended: $(cat "$dir"/c1.out "$dir"/c2.out)"
+kill -9 "$wa" "$wb"
+wait "$wa" "$wb" 2>/dev/null
+
+# Nothing writes the session once its processes are gone: the inspector
+# leaves it byte for byte.
 sum() { dd if="$dir"/session-* bs=1M count=64 2>/dev/null | cksum; }
 before=$(sum)
 $INSPECT >/dev/null && $INSPECT --json -v >/dev/null && $INSPECT --waits >/dev/null &&

@@ -8,6 +8,9 @@
  * with no timeout in one thread and, in another, waits for it and for an
  * unnamed semaphore at once (WaitForMultipleObjects, wait-all, 600 s);
  * b waits on it alone (600 s).  Each prints "ready" before it blocks.
+ * Run as "churn TAG", four threads wait and release without end (a named
+ * mutex and event, one at a time, any and all, 1 ms timeouts), so that
+ * the inspector reads wait records that change under it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -31,11 +34,38 @@ static DWORD WINAPI wait_all(LPVOID unused)
     return 0;
 }
 
+static char churn_mx[200];
+
+static DWORD WINAPI churn(LPVOID arg)
+{
+    HANDLE h[2] = {CreateMutexA(NULL, FALSE, churn_mx), CreateEventA(NULL, FALSE, FALSE, evname)};
+    unsigned n = (unsigned)(ULONG_PTR)arg;
+    for (;;) {
+        DWORD r = (n++ & 1) ? WaitForMultipleObjects(2, h, n & 2 ? TRUE : FALSE, 1)
+                            : WaitForSingleObject(h[0], 1);
+        if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED_0)
+            ReleaseMutex(h[0]);
+        if (n % 7 == 0)
+            SetEvent(h[1]);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "churn")) {
+        snprintf(churn_mx, sizeof churn_mx, "ChurnM_%s", argv[2]);
+        snprintf(evname, sizeof evname, "ChurnEv_%s", argv[2]);
+        for (int i = 0; i < 4; i++)
+            if (!CreateThread(NULL, 0, churn, (LPVOID)(ULONG_PTR)i, 0, NULL))
+                return 1;
+        printf("ready\n");
+        fflush(stdout);
+        Sleep(INFINITE);
+    }
     char mine[200], theirs[200], iown[200], theyown[200];
     if (argc != 3 || (strcmp(argv[1], "a") && strcmp(argv[1], "b"))) {
-        fprintf(stderr, "usage: inspector_waiter a|b TAG\n");
+        fprintf(stderr, "usage: inspector_waiter a|b|churn TAG\n");
         return 2;
     }
     BOOL a = !strcmp(argv[1], "a");
