@@ -332,6 +332,17 @@ static uint32_t thread_total(const struct proc_slot *s)
     return n;
 }
 
+/* Alive as shm.c counts it: the pid exists and started when the slot's
+ * owner did; a PREPARED slot with no pid yet lives while the process that
+ * prepared it (creator_pid) does. */
+static bool slot_is_alive(const struct proc_slot *s, uint32_t st)
+{
+    int32_t pid = (st & SLOT_INIT_BY) ? (int32_t)(st & ~SLOT_INIT_BY) : s->pid;
+    uint64_t now = pid > 0 ? start_time_of(pid) : 0;
+    return pid > 0 ? now && s->start_time == now
+                   : s->parent_pid > 0 && start_time_of(s->parent_pid);
+}
+
 static void show_processes(void)
 {
     struct proc_slot *sl = slots();
@@ -347,12 +358,7 @@ static void show_processes(void)
         if (st == SLOT_FREE)
             continue;
         int32_t pid = (st & SLOT_INIT_BY) ? (int32_t)(st & ~SLOT_INIT_BY) : s->pid;
-        /* Alive as shm.c counts it: the pid exists and started when the
-         * slot's owner did; a PREPARED slot with no pid yet lives while
-         * the process that prepared it (creator_pid) does. */
-        uint64_t now = pid > 0 ? start_time_of(pid) : 0;
-        bool alive = pid > 0 ? now && s->start_time == now
-                             : s->parent_pid > 0 && start_time_of(s->parent_pid);
+        bool alive = slot_is_alive(s, st);
         char cmd[4096] = "";
         if (alive)
             cmdline_of(pid, cmd, sizeof cmd);
@@ -434,14 +440,6 @@ static bool block_ok(aoff_t off, size_t size)
            (uint64_t)off + size <= atomic_load_explicit(&arena_hdr()->top, memory_order_acquire);
 }
 
-static bool slot_is_alive(const struct proc_slot *s, uint32_t st)
-{
-    int32_t pid = (st & SLOT_INIT_BY) ? (int32_t)(st & ~SLOT_INIT_BY) : s->pid;
-    uint64_t now = pid > 0 ? start_time_of(pid) : 0;
-    return pid > 0 ? now && s->start_time == now
-                   : s->parent_pid > 0 && start_time_of(s->parent_pid);
-}
-
 static int cmp_waiter(const void *a, const void *b)
 {
     aoff_t x = threads[*(const uint32_t *)a].waiter, y = threads[*(const uint32_t *)b].waiter;
@@ -506,8 +504,10 @@ static bool snap_wait(const struct waiter *w, struct wsnap *s)
         if (__atomic_load_n(&w->since, __ATOMIC_RELAXED) != since ||
             atomic_load_explicit(&((struct waiter *)w)->status, memory_order_relaxed) != WS_WAITING)
             continue;
-        /* Queued entries, or an alertable sleep on no object. */
-        if (!(queued & ~WQ_ALL) && !(s->count == 0 && (s->wflags & WF_ALERTABLE)))
+        /* Queued entries; with no session object, an alertable sleep or a
+         * wait on granted objects only. */
+        if (!(queued & ~WQ_ALL) &&
+            !(s->count == 0 && (s->wflags & (WF_ALERTABLE | ~0u << WF_UNLISTED_SHIFT))))
             return false;
         s->since = since;
         return true;
@@ -773,9 +773,10 @@ static void chain_json(const struct chain *c)
 
 static const char *wait_kind(const struct wsnap *s)
 {
-    if (!s->count)
+    uint32_t total = s->count + (s->wflags >> WF_UNLISTED_SHIFT);
+    if (!total)
         return "sleep";
-    if (s->count == 1 && !(s->wflags >> WF_UNLISTED_SHIFT))
+    if (total == 1)
         return "one";
     return s->wflags & WF_ALL ? "all" : "any";
 }
@@ -842,7 +843,8 @@ static void show_waits(void)
         } else {
             if (!s->count)
                 printf("%-7d %-7u %-5s %-10s %9s  %-8s %s\n", (int)t->pid, (unsigned)t->tid,
-                       wait_kind(s), tmo, waited, state, "(alertable, no object)");
+                       wait_kind(s), tmo, waited, state,
+                       unlisted ? "(granted objects only)" : "(alertable, no object)");
             for (uint32_t j = 0; j < s->count; j++) {
                 describe(s->objs[j], t->slot, text, sizeof text, js, sizeof js);
                 char own[64] = "";
