@@ -170,6 +170,9 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct waiter, claim_result),
         LAYOUT_FIELD(struct waiter, objs),
         LAYOUT_FIELD(struct waiter, entries),
+        LAYOUT_FIELD(struct waiter, timeout),
+        LAYOUT_FIELD(struct waiter, wflags),
+        LAYOUT_FIELD(struct waiter, since),
     };
     uint64_t h = layout_mix(0xcbf29ce484222325ull, core, sizeof core / sizeof *core);
     h = namespace_layout_mix(h);

@@ -600,6 +600,22 @@ static uint32_t wait_out_claim(struct waiter *w, struct object **objs, uint32_t 
     return st;
 }
 
+/* Writes down what a wait that will block asked (wait.h), for the
+ * inspector; only on the blocking path, just before it queues. */
+static void wait_note(struct waiter *w, DWORD timeout, bool all, bool alertable,
+                      uint32_t unlisted)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    w->timeout = timeout;
+    w->wflags = (all ? WF_ALL : 0) | (alertable ? WF_ALERTABLE : 0) |
+                (unlisted << WF_UNLISTED_SHIFT);
+    /* Last, with release: a reader that sees this wait's time sees the
+     * rest of the record as this wait wrote it. */
+    __atomic_store_n(&w->since, (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
+                     __ATOMIC_RELEASE);
+}
+
 /* The blocking path.  The caller holds a reference on every object.
  * n = 0 is an alertable sleep. */
 static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
@@ -628,6 +644,8 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
                 ty->blocking(objs[i]);
         }
 
+    if (timeout != 0)
+        wait_note(w, timeout, all, alertable, 0);
     uint32_t queued;
     w->queued = 0;
     uint32_t st = wait_register(w, objs, n, all, timeout != 0, &queued);
@@ -741,6 +759,7 @@ static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD t
         if (ty->blocking)
             ty->blocking(aobjs[j]);
     }
+    wait_note(w, timeout, false, alertable, n - na);
     uint32_t queued = 0;
     w->queued = 0;
     uint32_t st = na ? wait_register(w, aobjs, na, false, true, &queued)

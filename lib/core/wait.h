@@ -32,7 +32,16 @@ struct waiter {
     uint32_t claim_result;   /* a claim's result, for finishing it (wait.c) */
     aoff_t objs[MAXIMUM_WAIT_OBJECTS];
     struct wait_entry entries[MAXIMUM_WAIT_OBJECTS];
+    /* What the wait asked, for the inspector only (tools/winshim-objects):
+     * written on the blocking path before the waiter is queued, never on
+     * the fast paths, and read by nobody in the library. */
+    uint32_t timeout;        /* the wait's timeout in ms, INFINITE */
+    uint32_t wflags;         /* WF_*; bits 8..15: objects not in objs */
+    uint64_t since;          /* CLOCK_MONOTONIC ns when it blocked */
 };
+#define WF_ALL 0x1u          /* WaitForMultipleObjects' bWaitAll */
+#define WF_ALERTABLE 0x2u
+#define WF_UNLISTED_SHIFT 8  /* granted objects (cell.c): not in objs */
 
 /* A state change that may wake waiters happens between wait_lock and
  * wait_unlock: the object lock, plus the wait-all lock when wait-all
