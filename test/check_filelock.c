@@ -396,6 +396,43 @@ START_TEST(test_locks_counted_two_handles)
 }
 END_TEST
 
+/* A file made by an open that shares neither reading nor writing (a
+ * journal) is not counted (diskfile.c: no other object with data access
+ * can exist): its locks still stack and bind its own handles, other opens
+ * are refused, and a later open after the close finds no lock left. */
+START_TEST(test_locks_exclusive_new_file)
+{
+    HANDLE a = open_rw("j.bin", 0, CREATE_NEW);
+    ck_assert_ptr_ne(a, INVALID_HANDLE_VALUE);
+    DWORD n;
+    char buf[4];
+    ck_assert(WriteFile(a, "0123456789", 10, &n, NULL));
+    HANDLE d;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), a, GetCurrentProcess(), &d, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS));
+    ck_assert(LockFileEx(a, 0, 0, 2, 0, &(OVERLAPPED){.Offset = 2})); /* shared */
+    ck_assert(ReadFile(d, buf, 2, &n, &(OVERLAPPED){.Offset = 2}));
+    ASSERT_FAILS(WriteFile(d, "z", 1, &n, &(OVERLAPPED){.Offset = 3}), ERROR_LOCK_VIOLATION);
+    ASSERT_FAILS(LockFile(d, 3, 0, 1, 0), ERROR_LOCK_VIOLATION);
+    SetLastError(0xdeadbeef);
+    HANDLE b = CreateFileA("j.bin", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_eq(b, INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_SHARING_VIOLATION);
+    ck_assert(UnlockFile(a, 2, 0, 2, 0));
+    ck_assert(WriteFile(d, "z", 1, &n, &(OVERLAPPED){.Offset = 3}));
+    ck_assert(LockFile(d, 0, 0, 4, 0));
+    ck_assert(CloseHandle(d));
+    ck_assert(CloseHandle(a)); /* the last handle: its locks go with it */
+    b = open_rw("j.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING);
+    ck_assert_ptr_ne(b, INVALID_HANDLE_VALUE);
+    ck_assert(ReadFile(b, buf, 4, &n, &(OVERLAPPED){.Offset = 0}));
+    ck_assert(!memcmp(buf, "012z", 4));
+    ck_assert(LockFile(b, 0, 0, 4, 0));
+    CloseHandle(b);
+}
+END_TEST
+
 /* Racing exclusive opens from several processes: the gate lets at most
  * one hold the file at any moment. */
 static _Atomic int *holders, *max_holders, *wins;
@@ -468,6 +505,7 @@ static Suite *filelock_suite(void)
     tcase_add_test(tc, test_locks_counted_other_process);
     tcase_add_test(tc, test_locks_counted_with_own_lock);
     tcase_add_test(tc, test_locks_counted_two_handles);
+    tcase_add_test(tc, test_locks_exclusive_new_file);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -290,10 +290,17 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     if (fd < 0)
         return ERROR_GEN_FAILURE;
 
+    /* A file this open made (O_CREAT | O_EXCL) is a regular file: its
+     * type needs no fstat; its identity (for the lock counts) is asked
+     * below only if it is needed. */
     struct stat st;
+    bool have_st = !created;
     DWORD err = ERROR_SUCCESS;
     DWORD objflags = r->flags & ~(DWORD)0xffff;
-    if (fstat(fd, &st) < 0) {
+    if (created) {
+        memset(&st, 0, sizeof st);
+        st.st_mode = S_IFREG;
+    } else if (fstat(fd, &st) < 0) {
         err = ws_errno_to_win32(errno);
     } else if (S_ISDIR(st.st_mode)) {
         /* A directory is opened only with FILE_FLAG_BACKUP_SEMANTICS and
@@ -357,7 +364,15 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     if ((err = file_new(fd, ops, r->access, objflags, &f)))
         return err;
     f->share = r->share;
-    if (ops == &disk_file_ops && !S_ISDIR(st.st_mode))
+    /* The lock counts tell this object's byte-range locks to the other
+     * file objects of the file.  While this one holds share-mode locks
+     * that share neither reading nor writing, no other object with data
+     * access can exist (filelock_check needs no count then either): a
+     * file just made that way (a journal) skips the fstat. */
+    bool alone = held && !(r->share & (FILE_SHARE_READ | FILE_SHARE_WRITE));
+    if (ops == &disk_file_ops && !S_ISDIR(st.st_mode) && !have_st && !alone)
+        have_st = fstat(fd, &st) == 0;
+    if (ops == &disk_file_ops && !S_ISDIR(st.st_mode) && have_st)
         filelock_bind(f, &st);
     if ((r->flags & FILE_FLAG_DELETE_ON_CLOSE) && (err = keep_path(f, r->path))) {
         object_handle_close(&f->hdr);
