@@ -28,6 +28,13 @@ static const struct share_case share_cases[] = {
     {DELETE, SR | SW | SD, R, SR | SW, ERROR_SHARING_VIOLATION}, /* second denies delete */
     {DELETE, SR | SW, R, SR | SW | SD, ERROR_SUCCESS},
     {R, SR, DELETE, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    /* An open that shares nothing conflicts with every data or delete
+     * open, whichever access it has itself. */
+    {R, 0, DELETE, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    {R, 0, W, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    {W, 0, R, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    {DELETE, 0, DELETE, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    {R | W, SR | SW | SD, R | W, 0, ERROR_SHARING_VIOLATION},
     /* Attribute-only opens take part in nothing. */
     {R, 0, FILE_READ_ATTRIBUTES, 0, ERROR_SUCCESS},
     {FILE_READ_ATTRIBUTES, 0, R | W, 0, ERROR_SUCCESS},
@@ -87,6 +94,11 @@ START_TEST(test_share_delete_rename)
 {
     put_file("s.txt", "x");
     HANDLE a = CreateFileA("s.txt", GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    ASSERT_FAILS(DeleteFileA("s.txt"), ERROR_SHARING_VIOLATION);
+    ASSERT_FAILS(MoveFileA("s.txt", "t.txt"), ERROR_SHARING_VIOLATION);
+    CloseHandle(a);
+    /* Sharing nothing, without delete access: still no delete. */
+    a = CreateFileA("s.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
     ASSERT_FAILS(DeleteFileA("s.txt"), ERROR_SHARING_VIOLATION);
     ASSERT_FAILS(MoveFileA("s.txt", "t.txt"), ERROR_SHARING_VIOLATION);
     CloseHandle(a);

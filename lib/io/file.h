@@ -266,6 +266,8 @@ DWORD filelock_share_acquire(int fd, int fl, ACCESS_MASK access, DWORD share, bo
  * filelock_gate_release: DeleteFile and MoveFile act under it. */
 DWORD filelock_share_probe(int fd, ACCESS_MASK access, DWORD share, bool keep_gate);
 void filelock_gate_release(int fd);
+/* The same question without the gate (DeleteFile: see fsops.c). */
+DWORD filelock_share_test(int fd, ACCESS_MASK access, DWORD share);
 
 extern const struct object_type file_type;
 extern const struct object_type find_type; /* find.c */

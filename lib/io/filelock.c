@@ -484,6 +484,9 @@ static void gate_unlock(int fd)
     flock(fd, LOCK_UN);
 }
 
+#define DENY_ALL (1u << DENY_READ | 1u << DENY_WRITE | 1u << DENY_DELETE)
+#define FACTS_ALL 0x3fu
+
 /* The facts an open asserts, as a mask of 1 << ACC_* / DENY_*. */
 static unsigned share_facts(ACCESS_MASK access, DWORD share)
 {
@@ -549,6 +552,12 @@ DWORD filelock_share_acquire(int fd, int fl, ACCESS_MASK access, DWORD share, bo
     if (gate_lock(fd) < 0)
         return ERROR_SUCCESS; /* no flock here (some network file systems) */
     DWORD err = share_conflict(fd, facts);
+    /* An open that shares nothing holds every DENY byte, and every other
+     * open that takes part holds some ACC byte, so it conflicts with this
+     * one whatever ACC bytes this one holds: holding all six is one lock
+     * (a journal: read and write access, no sharing). */
+    if ((facts & DENY_ALL) == DENY_ALL)
+        facts = FACTS_ALL;
     /* One shared OFD lock per run of fact bytes (they merge anyway). */
     for (int i = 0; !err && i < 6;) {
         if (!(facts & (1u << i))) {
@@ -583,4 +592,10 @@ DWORD filelock_share_probe(int fd, ACCESS_MASK access, DWORD share, bool keep_ga
 void filelock_gate_release(int fd)
 {
     gate_unlock(fd);
+}
+
+DWORD filelock_share_test(int fd, ACCESS_MASK access, DWORD share)
+{
+    unsigned facts = share_facts(access, share);
+    return facts ? share_conflict(fd, facts) : ERROR_SUCCESS;
 }
