@@ -2,6 +2,7 @@
  * handles, and across processes (a forked child). */
 #include "fileutil.h"
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/mman.h>
@@ -498,6 +499,161 @@ START_TEST(test_share_race)
 }
 END_TEST
 
+/* New files made in private (diskfile.c, O_TMPFILE + linkat): racing
+ * CREATE_NEWs of one name make it once at a time, and a new file's share
+ * mode holds from the moment its name exists.  Makers create the name
+ * sharing nothing, publish the file's index, close and delete it; openers
+ * open it sharing everything and check that no maker holds that file. */
+static _Atomic uint64_t *made; /* [2]: each maker's file index, 0: none */
+static _Atomic int *made_wins, *open_wins;
+
+static uint64_t file_index(HANDLE h)
+{
+    BY_HANDLE_FILE_INFORMATION bi;
+    if (!GetFileInformationByHandle(h, &bi))
+        return 0;
+    return ((uint64_t)bi.nFileIndexHigh << 32 | bi.nFileIndexLow) + 1;
+}
+
+static int child_maker(int me)
+{
+    for (int i = 0; i < 150; i++) {
+        HANDLE h = CreateFileA("new.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                               0, NULL);
+        if (h == INVALID_HANDLE_VALUE) {
+            if (GetLastError() != ERROR_FILE_EXISTS)
+                return 40;
+            continue;
+        }
+        if (GetLastError() != ERROR_SUCCESS)
+            return 41;
+        atomic_fetch_add(made_wins, 1);
+        uint64_t idx = file_index(h);
+        if (!idx)
+            return 42;
+        atomic_store(&made[me], idx);
+        sched_yield();
+        atomic_store(&made[me], 0);
+        CloseHandle(h);
+        if (!DeleteFileA("new.txt") && GetLastError() != ERROR_SHARING_VIOLATION)
+            return 43;
+    }
+    return 0;
+}
+
+static int child_opener(void)
+{
+    for (int i = 0; i < 300; i++) {
+        HANDLE h = CreateFileA("new.txt", GENERIC_READ,
+                               FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                               OPEN_EXISTING, 0, NULL);
+        if (h == INVALID_HANDLE_VALUE) {
+            DWORD e = GetLastError();
+            if (e != ERROR_FILE_NOT_FOUND && e != ERROR_SHARING_VIOLATION)
+                return 50;
+            continue;
+        }
+        atomic_fetch_add(open_wins, 1);
+        uint64_t idx = file_index(h);
+        for (int k = 0; k < 3; k++) {
+            if (idx && (atomic_load(&made[0]) == idx || atomic_load(&made[1]) == idx))
+                return 51; /* a maker holds the file this open shares */
+            sched_yield();
+        }
+        CloseHandle(h);
+    }
+    return 0;
+}
+
+START_TEST(test_share_new_file_race)
+{
+    void *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(shared, MAP_FAILED);
+    made = shared;
+    made_wins = (_Atomic int *)((char *)shared + 64);
+    open_wins = made_wins + 1;
+    pid_t pids[4];
+    for (int i = 0; i < 4; i++) {
+        pids[i] = fork();
+        ck_assert_int_ge(pids[i], 0);
+        if (pids[i] == 0)
+            _exit(i < 2 ? child_maker(i) : child_opener());
+    }
+    for (int i = 0; i < 4; i++) {
+        int status;
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d: %d", i,
+                      WEXITSTATUS(status));
+    }
+    ck_assert_int_gt(atomic_load(made_wins), 0);
+    munmap(shared, 4096);
+}
+END_TEST
+
+/* CREATE_NEW and CREATE_ALWAYS as seen from outside: the mode the umask
+ * leaves, READONLY as mode 0444 with a still writable handle, the name
+ * taken (ERROR_FILE_EXISTS; CREATE_ALWAYS truncates and says
+ * ERROR_ALREADY_EXISTS, also the second time), and the new file's share
+ * mode in force against another open. */
+START_TEST(test_create_new_file)
+{
+    mode_t old = umask(022);
+    HANDLE h = CreateFileA("n.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_SUCCESS);
+    struct stat st;
+    ck_assert_int_eq(stat("n.txt", &st), 0);
+    ck_assert(S_ISREG(st.st_mode));
+    ck_assert_uint_eq(st.st_mode & 0777, 0644);
+    DWORD n;
+    ck_assert(WriteFile(h, "abc", 3, &n, NULL));
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_eq(CreateFileA("n.txt", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE |
+                                 FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL),
+                     INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_SHARING_VIOLATION);
+    ASSERT_FAILS(DeleteFileA("n.txt"), ERROR_SHARING_VIOLATION);
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_eq(CreateFileA("n.txt", GENERIC_READ, 0, NULL, CREATE_NEW, 0, NULL),
+                     INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_FILE_EXISTS);
+    CloseHandle(h);
+    for (int i = 0; i < 2; i++) {
+        h = CreateFileA("n.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+        ck_assert_uint_eq(GetLastError(), ERROR_ALREADY_EXISTS);
+        ck_assert_int_eq(stat("n.txt", &st), 0);
+        ck_assert_int_eq(st.st_size, 0);
+        ck_assert(WriteFile(h, "x", 1, &n, NULL));
+        CloseHandle(h);
+    }
+    ck_assert(DeleteFileA("n.txt"));
+    h = CreateFileA("n.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_SUCCESS);
+    CloseHandle(h);
+    h = CreateFileA("ro.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                    FILE_ATTRIBUTE_READONLY, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ck_assert(WriteFile(h, "ro", 2, &n, NULL));
+    ck_assert_int_eq(stat("ro.txt", &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0444);
+    ck_assert(GetFileAttributesA("ro.txt") & FILE_ATTRIBUTE_READONLY);
+    CloseHandle(h);
+    /* A missing directory is still ERROR_PATH_NOT_FOUND. */
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_eq(CreateFileA("nodir\\x.txt", GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL),
+                     INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_eq(CreateFileA("nodir\\x.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0,
+                                 NULL),
+                     INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_PATH_NOT_FOUND);
+    umask(old);
+}
+END_TEST
+
 static Suite *filelock_suite(void)
 {
     Suite *s = suite_create("filelock");
@@ -508,6 +664,8 @@ static Suite *filelock_suite(void)
     tcase_add_test(tc, test_share_delete_rename);
     tcase_add_test(tc, test_share_across_processes);
     tcase_add_test(tc, test_share_race);
+    tcase_add_test(tc, test_share_new_file_race);
+    tcase_add_test(tc, test_create_new_file);
     suite_add_tcase(s, tc);
     tc = tcase_create("locks");
     tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
