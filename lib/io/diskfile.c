@@ -314,6 +314,8 @@ static int create_private(const struct create_req *r, int extra, mode_t mode, in
     *held = false;
     if (e == EEXIST)
         name_taken(r->path, true);
+    else if (e == ENOENT || e == ENOSYS || e == EPERM)
+        atomic_store_explicit(&no_tmpfile, true, memory_order_relaxed); /* no /proc? */
     errno = e;
     return -1;
 }
