@@ -249,6 +249,7 @@ static DWORD create_error(int e, const char *path)
  * process) and go the old way next time. */
 
 static _Atomic bool no_tmpfile; /* the file system said it cannot */
+static _Atomic bool no_flink;   /* linkat(AT_EMPTY_PATH) refused: /proc */
 #define TAKEN_SLOTS 64
 static _Atomic uint64_t taken[TAKEN_SLOTS]; /* hashes of names found taken */
 
@@ -303,9 +304,21 @@ static int create_private(const struct create_req *r, int extra, mode_t mode, in
         return -1;
     }
     *held = filelock_share_take(fd, r->access, r->share);
-    char proc[32];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-    if (linkat(AT_FDCWD, proc, AT_FDCWD, r->path, AT_SYMLINK_FOLLOW) == 0) {
+    /* By the fd itself (Linux 6.10 lets its opener do that; before, only
+     * CAP_DAC_READ_SEARCH), else through /proc. */
+    int rc = -1;
+    errno = EPERM;
+    if (!atomic_load_explicit(&no_flink, memory_order_relaxed)) {
+        rc = linkat(fd, "", AT_FDCWD, r->path, AT_EMPTY_PATH);
+        if (rc < 0 && (errno == EPERM || errno == ENOENT || errno == EINVAL))
+            atomic_store_explicit(&no_flink, true, memory_order_relaxed);
+    }
+    if (rc < 0 && (errno == EPERM || errno == ENOENT || errno == EINVAL)) {
+        char proc[32];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        rc = linkat(AT_FDCWD, proc, AT_FDCWD, r->path, AT_SYMLINK_FOLLOW);
+    }
+    if (rc == 0) {
         *fl = O_RDWR | extra;
         return fd;
     }
