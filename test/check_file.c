@@ -461,6 +461,70 @@ START_TEST(test_no_holder_left)
 }
 END_TEST
 
+/* The empty-inbox hint (holders.c): the receiver's drains skip the socket
+ * while nothing was given.  Gifts interleaved with the receiver's own
+ * CloseHandles (each a drain that may skip) still all arrive: each round
+ * the child opens a file, gives a handle to the parent and waits; the
+ * parent closes an unrelated file (a drain) and acknowledges; at the end
+ * the child exits, so the parent's handles work only through the fds its
+ * inbox got. */
+#define GIFT_ROUNDS 12
+static int child_give_rounds(struct xproc *x)
+{
+    HANDLE parent = OpenProcess(PROCESS_DUP_HANDLE, FALSE, getppid());
+    if (!parent)
+        return 1;
+    HANDLE theirs[GIFT_ROUNDS];
+    for (int i = 0; i < GIFT_ROUNDS; i++) {
+        char name[16], ack;
+        snprintf(name, sizeof name, "gift%d", i);
+        HANDLE h = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                               FILE_ATTRIBUTE_NORMAL, NULL);
+        DWORD n;
+        if (h == INVALID_HANDLE_VALUE || !WriteFile(h, name, (DWORD)strlen(name), &n, NULL))
+            return 2;
+        if (!DuplicateHandle(GetCurrentProcess(), h, parent, &theirs[i], 0, FALSE,
+                             DUPLICATE_SAME_ACCESS | DUPLICATE_CLOSE_SOURCE))
+            return 3;
+        if (!child_put(x, &theirs[i], sizeof theirs[i]) || !child_get(x, &ack, 1))
+            return 4;
+    }
+    return 0;
+}
+
+START_TEST(test_gifts_between_drains)
+{
+    xdir_enter();
+    struct xproc o;
+    xproc_start(&o, child_give_rounds);
+    HANDLE h[GIFT_ROUNDS];
+    for (int i = 0; i < GIFT_ROUNDS; i++) {
+        ck_assert_msg(xproc_recv(o.to_parent[0], &h[i], sizeof h[i]), "child: %d",
+                      xproc_wait(&o));
+        /* A drain here: before the gift's datagram (round 0 and every
+         * other) or after it; either way the fd must not be missed. */
+        if (i % 2 == 0) {
+            HANDLE t = CreateFileA("other", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+            ck_assert_ptr_ne(t, INVALID_HANDLE_VALUE);
+            ck_assert(CloseHandle(t));
+        }
+        xproc_send(o.to_child[1], "k", 1);
+    }
+    ck_assert_int_eq(xproc_wait(&o), 0);
+    for (int i = 0; i < GIFT_ROUNDS; i++) {
+        char want[16], buf[16] = {0};
+        DWORD n;
+        snprintf(want, sizeof want, "gift%d", i);
+        ck_assert(ReadFile(h[i], buf, sizeof buf - 1, &n, &(OVERLAPPED){0}));
+        ck_assert_str_eq(buf, want);
+        ck_assert(CloseHandle(h[i]));
+        ck_assert(DeleteFileA(want));
+    }
+    ck_assert(DeleteFileA("other"));
+    xdir_leave("other");
+}
+END_TEST
+
 /* DUPLICATE_CLOSE_SOURCE from another process: the parent takes the
  * child's handle away and uses the file. */
 static int child_handle_taken(struct xproc *x)
@@ -680,6 +744,7 @@ static Suite *file_suite(void)
     tcase_add_test(tc, test_disk_file_in_other_process);
     tcase_add_test(tc, test_opener_exits);
     tcase_add_test(tc, test_no_holder_left);
+    tcase_add_test(tc, test_gifts_between_drains);
     tcase_add_test(tc, test_close_source_from_other_process);
     tcase_add_test(tc, test_positioned_pointer_dup);
     tcase_add_test(tc, test_positioned_pointer_other_process);

@@ -2,6 +2,7 @@
  * handles, and across processes (a forked child). */
 #include "fileutil.h"
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/mman.h>
@@ -28,6 +29,13 @@ static const struct share_case share_cases[] = {
     {DELETE, SR | SW | SD, R, SR | SW, ERROR_SHARING_VIOLATION}, /* second denies delete */
     {DELETE, SR | SW, R, SR | SW | SD, ERROR_SUCCESS},
     {R, SR, DELETE, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    /* An open that shares nothing conflicts with every data or delete
+     * open, whichever access it has itself. */
+    {R, 0, DELETE, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    {R, 0, W, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    {W, 0, R, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    {DELETE, 0, DELETE, SR | SW | SD, ERROR_SHARING_VIOLATION},
+    {R | W, SR | SW | SD, R | W, 0, ERROR_SHARING_VIOLATION},
     /* Attribute-only opens take part in nothing. */
     {R, 0, FILE_READ_ATTRIBUTES, 0, ERROR_SUCCESS},
     {FILE_READ_ATTRIBUTES, 0, R | W, 0, ERROR_SUCCESS},
@@ -87,6 +95,11 @@ START_TEST(test_share_delete_rename)
 {
     put_file("s.txt", "x");
     HANDLE a = CreateFileA("s.txt", GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    ASSERT_FAILS(DeleteFileA("s.txt"), ERROR_SHARING_VIOLATION);
+    ASSERT_FAILS(MoveFileA("s.txt", "t.txt"), ERROR_SHARING_VIOLATION);
+    CloseHandle(a);
+    /* Sharing nothing, without delete access: still no delete. */
+    a = CreateFileA("s.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
     ASSERT_FAILS(DeleteFileA("s.txt"), ERROR_SHARING_VIOLATION);
     ASSERT_FAILS(MoveFileA("s.txt", "t.txt"), ERROR_SHARING_VIOLATION);
     CloseHandle(a);
@@ -396,6 +409,43 @@ START_TEST(test_locks_counted_two_handles)
 }
 END_TEST
 
+/* A file made by an open that shares neither reading nor writing (a
+ * journal) is not counted (diskfile.c: no other object with data access
+ * can exist): its locks still stack and bind its own handles, other opens
+ * are refused, and a later open after the close finds no lock left. */
+START_TEST(test_locks_exclusive_new_file)
+{
+    HANDLE a = open_rw("j.bin", 0, CREATE_NEW);
+    ck_assert_ptr_ne(a, INVALID_HANDLE_VALUE);
+    DWORD n;
+    char buf[4];
+    ck_assert(WriteFile(a, "0123456789", 10, &n, NULL));
+    HANDLE d;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), a, GetCurrentProcess(), &d, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS));
+    ck_assert(LockFileEx(a, 0, 0, 2, 0, &(OVERLAPPED){.Offset = 2})); /* shared */
+    ck_assert(ReadFile(d, buf, 2, &n, &(OVERLAPPED){.Offset = 2}));
+    ASSERT_FAILS(WriteFile(d, "z", 1, &n, &(OVERLAPPED){.Offset = 3}), ERROR_LOCK_VIOLATION);
+    ASSERT_FAILS(LockFile(d, 3, 0, 1, 0), ERROR_LOCK_VIOLATION);
+    SetLastError(0xdeadbeef);
+    HANDLE b = CreateFileA("j.bin", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    ck_assert_ptr_eq(b, INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_SHARING_VIOLATION);
+    ck_assert(UnlockFile(a, 2, 0, 2, 0));
+    ck_assert(WriteFile(d, "z", 1, &n, &(OVERLAPPED){.Offset = 3}));
+    ck_assert(LockFile(d, 0, 0, 4, 0));
+    ck_assert(CloseHandle(d));
+    ck_assert(CloseHandle(a)); /* the last handle: its locks go with it */
+    b = open_rw("j.bin", FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING);
+    ck_assert_ptr_ne(b, INVALID_HANDLE_VALUE);
+    ck_assert(ReadFile(b, buf, 4, &n, &(OVERLAPPED){.Offset = 0}));
+    ck_assert(!memcmp(buf, "012z", 4));
+    ck_assert(LockFile(b, 0, 0, 4, 0));
+    CloseHandle(b);
+}
+END_TEST
+
 /* Racing exclusive opens from several processes: the gate lets at most
  * one hold the file at any moment. */
 static _Atomic int *holders, *max_holders, *wins;
@@ -449,6 +499,161 @@ START_TEST(test_share_race)
 }
 END_TEST
 
+/* New files made in private (diskfile.c, O_TMPFILE + linkat): racing
+ * CREATE_NEWs of one name make it once at a time, and a new file's share
+ * mode holds from the moment its name exists.  Makers create the name
+ * sharing nothing, publish the file's index, close and delete it; openers
+ * open it sharing everything and check that no maker holds that file. */
+static _Atomic uint64_t *made; /* [2]: each maker's file index, 0: none */
+static _Atomic int *made_wins, *open_wins;
+
+static uint64_t file_index(HANDLE h)
+{
+    BY_HANDLE_FILE_INFORMATION bi;
+    if (!GetFileInformationByHandle(h, &bi))
+        return 0;
+    return ((uint64_t)bi.nFileIndexHigh << 32 | bi.nFileIndexLow) + 1;
+}
+
+static int child_maker(int me)
+{
+    for (int i = 0; i < 150; i++) {
+        HANDLE h = CreateFileA("new.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                               0, NULL);
+        if (h == INVALID_HANDLE_VALUE) {
+            if (GetLastError() != ERROR_FILE_EXISTS)
+                return 40;
+            continue;
+        }
+        if (GetLastError() != ERROR_SUCCESS)
+            return 41;
+        atomic_fetch_add(made_wins, 1);
+        uint64_t idx = file_index(h);
+        if (!idx)
+            return 42;
+        atomic_store(&made[me], idx);
+        sched_yield();
+        atomic_store(&made[me], 0);
+        CloseHandle(h);
+        if (!DeleteFileA("new.txt") && GetLastError() != ERROR_SHARING_VIOLATION)
+            return 43;
+    }
+    return 0;
+}
+
+static int child_opener(void)
+{
+    for (int i = 0; i < 300; i++) {
+        HANDLE h = CreateFileA("new.txt", GENERIC_READ,
+                               FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                               OPEN_EXISTING, 0, NULL);
+        if (h == INVALID_HANDLE_VALUE) {
+            DWORD e = GetLastError();
+            if (e != ERROR_FILE_NOT_FOUND && e != ERROR_SHARING_VIOLATION)
+                return 50;
+            continue;
+        }
+        atomic_fetch_add(open_wins, 1);
+        uint64_t idx = file_index(h);
+        for (int k = 0; k < 3; k++) {
+            if (idx && (atomic_load(&made[0]) == idx || atomic_load(&made[1]) == idx))
+                return 51; /* a maker holds the file this open shares */
+            sched_yield();
+        }
+        CloseHandle(h);
+    }
+    return 0;
+}
+
+START_TEST(test_share_new_file_race)
+{
+    void *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(shared, MAP_FAILED);
+    made = shared;
+    made_wins = (_Atomic int *)((char *)shared + 64);
+    open_wins = made_wins + 1;
+    pid_t pids[4];
+    for (int i = 0; i < 4; i++) {
+        pids[i] = fork();
+        ck_assert_int_ge(pids[i], 0);
+        if (pids[i] == 0)
+            _exit(i < 2 ? child_maker(i) : child_opener());
+    }
+    for (int i = 0; i < 4; i++) {
+        int status;
+        ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d: %d", i,
+                      WEXITSTATUS(status));
+    }
+    ck_assert_int_gt(atomic_load(made_wins), 0);
+    munmap(shared, 4096);
+}
+END_TEST
+
+/* CREATE_NEW and CREATE_ALWAYS as seen from outside: the mode the umask
+ * leaves, READONLY as mode 0444 with a still writable handle, the name
+ * taken (ERROR_FILE_EXISTS; CREATE_ALWAYS truncates and says
+ * ERROR_ALREADY_EXISTS, also the second time), and the new file's share
+ * mode in force against another open. */
+START_TEST(test_create_new_file)
+{
+    mode_t old = umask(022);
+    HANDLE h = CreateFileA("n.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_SUCCESS);
+    struct stat st;
+    ck_assert_int_eq(stat("n.txt", &st), 0);
+    ck_assert(S_ISREG(st.st_mode));
+    ck_assert_uint_eq(st.st_mode & 0777, 0644);
+    DWORD n;
+    ck_assert(WriteFile(h, "abc", 3, &n, NULL));
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_eq(CreateFileA("n.txt", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE |
+                                 FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL),
+                     INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_SHARING_VIOLATION);
+    ASSERT_FAILS(DeleteFileA("n.txt"), ERROR_SHARING_VIOLATION);
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_eq(CreateFileA("n.txt", GENERIC_READ, 0, NULL, CREATE_NEW, 0, NULL),
+                     INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_FILE_EXISTS);
+    CloseHandle(h);
+    for (int i = 0; i < 2; i++) {
+        h = CreateFileA("n.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+        ck_assert_uint_eq(GetLastError(), ERROR_ALREADY_EXISTS);
+        ck_assert_int_eq(stat("n.txt", &st), 0);
+        ck_assert_int_eq(st.st_size, 0);
+        ck_assert(WriteFile(h, "x", 1, &n, NULL));
+        CloseHandle(h);
+    }
+    ck_assert(DeleteFileA("n.txt"));
+    h = CreateFileA("n.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_SUCCESS);
+    CloseHandle(h);
+    h = CreateFileA("ro.txt", GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_NEW,
+                    FILE_ATTRIBUTE_READONLY, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ck_assert(WriteFile(h, "ro", 2, &n, NULL));
+    ck_assert_int_eq(stat("ro.txt", &st), 0);
+    ck_assert_uint_eq(st.st_mode & 0777, 0444);
+    ck_assert(GetFileAttributesA("ro.txt") & FILE_ATTRIBUTE_READONLY);
+    CloseHandle(h);
+    /* A missing directory is still ERROR_PATH_NOT_FOUND. */
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_eq(CreateFileA("nodir\\x.txt", GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL),
+                     INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_PATH_NOT_FOUND);
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_eq(CreateFileA("nodir\\x.txt", GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0,
+                                 NULL),
+                     INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_PATH_NOT_FOUND);
+    umask(old);
+}
+END_TEST
+
 static Suite *filelock_suite(void)
 {
     Suite *s = suite_create("filelock");
@@ -459,6 +664,8 @@ static Suite *filelock_suite(void)
     tcase_add_test(tc, test_share_delete_rename);
     tcase_add_test(tc, test_share_across_processes);
     tcase_add_test(tc, test_share_race);
+    tcase_add_test(tc, test_share_new_file_race);
+    tcase_add_test(tc, test_create_new_file);
     suite_add_tcase(s, tc);
     tc = tcase_create("locks");
     tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
@@ -468,6 +675,7 @@ static Suite *filelock_suite(void)
     tcase_add_test(tc, test_locks_counted_other_process);
     tcase_add_test(tc, test_locks_counted_with_own_lock);
     tcase_add_test(tc, test_locks_counted_two_handles);
+    tcase_add_test(tc, test_locks_exclusive_new_file);
     suite_add_tcase(s, tc);
     return s;
 }

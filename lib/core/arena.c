@@ -131,6 +131,8 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct proc_slot, reap_word),
         LAYOUT_FIELD(struct proc_slot, leaving),
         LAYOUT_FIELD(struct proc_slot, creator_obj),
+        LAYOUT_FIELD(struct proc_slot, inbox_started),
+        LAYOUT_FIELD(struct proc_slot, inbox_finished),
         LAYOUT_SIZE(struct shm_thread),
         LAYOUT_SIZE(struct handle_intent),
         LAYOUT_SIZE(struct count_rec),

@@ -48,6 +48,19 @@
  * the receiver's tag, so one meant for a dead process whose slot we reuse
  * is dropped.  An abstract socket goes with its last descriptor: nothing
  * to clean up after a crash.
+ *
+ * The empty-inbox hint: draining is asked at every CloseHandle of a file,
+ * socket or mapping, and almost always finds nothing; a recvmsg to learn
+ * that is a system call per close.  So a giver counts its gift in the
+ * receiver's slot: inbox_started before its sendmsg, inbox_finished after
+ * it (sent or not).  The receiver reads finished, then started; if they
+ * are equal, every gift counted so far was in its socket before that read
+ * (a finished count is only ever preceded by its started count, and none
+ * started in between), so once it has emptied the socket after the read
+ * it may remember started as seen.  A later drain that finds started
+ * still equal to seen has nothing to take and skips the recvmsg.  A giver
+ * that dies between its two counts leaves them unequal: every drain then
+ * asks the socket, as without the hint.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -246,6 +259,9 @@ struct inbox_msg {
  * (single-threaded there, or in the child of fork), so no lock. */
 static _Atomic int inbox_fd = -1;
 static _Thread_local bool draining; /* adopt_fd may close handles: no nesting */
+/* The hint (above): seen_started is valid while seen_ok. */
+static _Atomic uint32_t seen_started;
+static _Atomic bool seen_ok;
 
 /* The abstract name of slot s's inbox: its key, random, in the arena. */
 static bool inbox_addr(struct proc_slot *s, struct sockaddr_un *a, socklen_t *len)
@@ -268,6 +284,7 @@ void holders_inbox_open(void)
     int old = atomic_exchange(&inbox_fd, -1);
     if (old >= 0)
         close(old); /* a forked child's copy of its parent's */
+    atomic_store(&seen_ok, false); /* a new slot: its first drain asks */
     struct proc_slot *self = shm_self();
     uint32_t key[2];
     if (!ws_arena.shared || !self || getrandom(key, sizeof key, 0) != (ssize_t)sizeof key)
@@ -315,9 +332,11 @@ bool holders_give(struct proc_slot *to, struct object *o, int fd)
     cm->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cm), &fd, sizeof fd);
     ssize_t n;
+    atomic_fetch_add_explicit(&to->inbox_started, 1, memory_order_seq_cst);
     do
         n = sendmsg(s, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
+    atomic_fetch_add_explicit(&to->inbox_finished, 1, memory_order_seq_cst);
     close(s);
     return n == (ssize_t)sizeof m;
 }
@@ -372,6 +391,15 @@ void holders_inbox_drain(void)
      * goes on without (spawn.c drains before it enters one). */
     if (s < 0 || draining || rcu_read_ongoing())
         return;
+    struct proc_slot *self = shm_self();
+    uint32_t fin = 0, start = 0;
+    if (self) {
+        fin = atomic_load_explicit(&self->inbox_finished, memory_order_seq_cst);
+        start = atomic_load_explicit(&self->inbox_started, memory_order_seq_cst);
+        if (atomic_load_explicit(&seen_ok, memory_order_acquire) &&
+            start == atomic_load_explicit(&seen_started, memory_order_relaxed))
+            return; /* nothing was given since the socket was last empty */
+    }
     draining = true;
     struct inbox_msg m;
     int fd;
@@ -405,6 +433,12 @@ void holders_inbox_drain(void)
         if (!handle_table_refers(o) && t->handle_closed)
             t->handle_closed(o);
         object_unref(o);
+    }
+    /* Emptied (EAGAIN, errno of the recvmsg that ended the loop) after
+     * reading equal counts: what they count has all been taken. */
+    if (self && errno == EAGAIN && fin == start) {
+        atomic_store_explicit(&seen_started, start, memory_order_relaxed);
+        atomic_store_explicit(&seen_ok, true, memory_order_release);
     }
     draining = false;
 }

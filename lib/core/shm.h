@@ -54,7 +54,12 @@ struct proc_slot {
      * clears it when it is destroyed (shm_slot_forget_creator), and
      * nobody can name it after that. */
     _Atomic aoff_t creator_obj;
-    uint32_t pad[3];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
+    /* Gifts to its inbox (holders.c): a giver counts inbox_started before
+     * its sendmsg and inbox_finished after it, so the owner can tell an
+     * inbox that nothing was sent to since it last emptied it without a
+     * system call. */
+    _Atomic uint32_t inbox_started, inbox_finished;
+    uint32_t pad[1];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
 };
 
 #define DEFER_BATCH 256

@@ -12,6 +12,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -232,6 +234,105 @@ static DWORD create_error(int e, const char *path)
     return e == ENOENT ? ERROR_PATH_NOT_FOUND : path_error(e, path);
 }
 
+/* ---- a new file made in private ----
+ *
+ * A new file's share-mode locks need the gate and a probe (filelock.c)
+ * because another process may open it between its creation and the
+ * locks.  Made as an O_TMPFILE inode, nobody can open it before it is
+ * linked to its name: its locks are taken first, without gate or probe,
+ * then linkat gives it the name, atomically and only if the name is free
+ * (EEXIST: CREATE_NEW's answer, or CREATE_ALWAYS's way to the existing
+ * file).  Where that cannot be done (a file system without O_TMPFILE,
+ * no /proc, any other error), the caller makes the file as before, which
+ * also gives the exact error.  A CREATE_ALWAYS that found its name taken
+ * pays for the attempt, so such names are remembered (a hash, per
+ * process) and go the old way next time. */
+
+static _Atomic bool no_tmpfile; /* the file system said it cannot */
+static _Atomic bool no_flink;   /* linkat(AT_EMPTY_PATH) refused: /proc */
+#define TAKEN_SLOTS 64
+static _Atomic uint64_t taken[TAKEN_SLOTS]; /* hashes of names found taken */
+
+static uint64_t name_hash(const char *p)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    while (*p)
+        h = (h ^ (unsigned char)*p++) * 0x100000001b3ull;
+    return h | 1;
+}
+
+static void name_taken(const char *p, bool yes)
+{
+    uint64_t h = name_hash(p);
+    _Atomic uint64_t *slot = &taken[h % TAKEN_SLOTS];
+    if (yes)
+        atomic_store_explicit(slot, h, memory_order_relaxed);
+    else if (atomic_load_explicit(slot, memory_order_relaxed) == h)
+        atomic_store_explicit(slot, 0, memory_order_relaxed);
+}
+
+/* A new regular file at r->path with its share-mode locks held (*held),
+ * or -1 with errno (EEXIST: the name is taken; anything else: make it the
+ * old way). */
+static int create_private(const struct create_req *r, int extra, mode_t mode, int *fl,
+                          bool *held)
+{
+    *held = false;
+    if (!(r->access & (DATA_READ | DATA_WRITE | DELETE)) ||
+        atomic_load_explicit(&no_tmpfile, memory_order_relaxed)) {
+        errno = EAGAIN; /* no share-mode locks to gain on, or no O_TMPFILE */
+        return -1;
+    }
+    uint64_t h = name_hash(r->path);
+    if (atomic_load_explicit(&taken[h % TAKEN_SLOTS], memory_order_relaxed) == h) {
+        errno = EAGAIN;
+        return -1;
+    }
+    const char *slash = strrchr(r->path, '/');
+    char dir[PATH_MAX];
+    size_t n = !slash ? 0 : slash == r->path ? 1 : (size_t)(slash - r->path);
+    if (n >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(dir, slash ? r->path : ".", slash ? n : 1);
+    dir[slash ? n : 1] = 0;
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC | extra, mode);
+    if (fd < 0) {
+        if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+            atomic_store_explicit(&no_tmpfile, true, memory_order_relaxed);
+        return -1;
+    }
+    *held = filelock_share_take(fd, r->access, r->share);
+    /* By the fd itself (Linux 6.10 lets its opener do that; before, only
+     * CAP_DAC_READ_SEARCH), else through /proc. */
+    int rc = -1;
+    errno = EPERM;
+    if (!atomic_load_explicit(&no_flink, memory_order_relaxed)) {
+        rc = linkat(fd, "", AT_FDCWD, r->path, AT_EMPTY_PATH);
+        if (rc < 0 && (errno == EPERM || errno == ENOENT || errno == EINVAL))
+            atomic_store_explicit(&no_flink, true, memory_order_relaxed);
+    }
+    if (rc < 0 && (errno == EPERM || errno == ENOENT || errno == EINVAL)) {
+        char proc[32];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        rc = linkat(AT_FDCWD, proc, AT_FDCWD, r->path, AT_SYMLINK_FOLLOW);
+    }
+    if (rc == 0) {
+        *fl = O_RDWR | extra;
+        return fd;
+    }
+    int e = errno;
+    close(fd);
+    *held = false;
+    if (e == EEXIST)
+        name_taken(r->path, true);
+    else if (e == ENOENT || e == ENOSYS || e == EPERM)
+        atomic_store_explicit(&no_tmpfile, true, memory_order_relaxed); /* no /proc? */
+    errno = e;
+    return -1;
+}
+
 static DWORD create_open(const struct create_req *r, struct file_obj **out,
                          bool *existed)
 {
@@ -240,15 +341,17 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     bool attr_only = !(r->access & (DATA_READ | DATA_WRITE));
     int extra = (r->flags & FILE_FLAG_WRITE_THROUGH) ? O_DSYNC : 0;
     mode_t mode = (r->attrs & FILE_ATTRIBUTE_READONLY) ? 0444 : 0666;
-    bool created = false;
+    bool created = false, private_held = false;
     int fd = -1, fl = -1;
     *existed = false;
 
     for (int tries = 0; fd < 0 && tries < 100; tries++) {
         switch (r->disposition) {
         case CREATE_NEW:
-            fd = open_fd(r->path, want_write || !attr_only, false,
-                         extra | O_CREAT | O_EXCL, mode, &fl);
+            fd = create_private(r, extra, mode, &fl, &private_held);
+            if (fd < 0 && errno != EEXIST)
+                fd = open_fd(r->path, want_write || !attr_only, false,
+                             extra | O_CREAT | O_EXCL, mode, &fl);
             if (fd < 0)
                 return errno == EEXIST ? ERROR_FILE_EXISTS : create_error(errno, r->path);
             created = true;
@@ -256,14 +359,18 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
         case CREATE_ALWAYS:
             /* Usually made anew (a journal, an output file): creating
              * first saves a failed open; EEXIST goes on as OPEN_ALWAYS. */
-            fd = open_fd(r->path, want_write || !attr_only, false,
-                         extra | O_CREAT | O_EXCL, mode, &fl);
+            fd = create_private(r, extra, mode, &fl, &private_held);
+            if (fd < 0 && errno != EEXIST) {
+                fd = open_fd(r->path, want_write || !attr_only, false,
+                             extra | O_CREAT | O_EXCL, mode, &fl);
+                if (fd < 0 && errno != EEXIST)
+                    return create_error(errno, r->path);
+                name_taken(r->path, fd < 0);
+            }
             if (fd >= 0) {
                 created = true;
                 break;
             }
-            if (errno != EEXIST)
-                return create_error(errno, r->path);
             /* fall through */
         case OPEN_ALWAYS:
             fd = open_fd(r->path, want_write, attr_only, extra, 0, &fl);
@@ -290,10 +397,17 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     if (fd < 0)
         return ERROR_GEN_FAILURE;
 
+    /* A file this open made (O_CREAT | O_EXCL) is a regular file: its
+     * type needs no fstat; its identity (for the lock counts) is asked
+     * below only if it is needed. */
     struct stat st;
+    bool have_st = !created;
     DWORD err = ERROR_SUCCESS;
     DWORD objflags = r->flags & ~(DWORD)0xffff;
-    if (fstat(fd, &st) < 0) {
+    if (created) {
+        memset(&st, 0, sizeof st);
+        st.st_mode = S_IFREG;
+    } else if (fstat(fd, &st) < 0) {
         err = ws_errno_to_win32(errno);
     } else if (S_ISDIR(st.st_mode)) {
         /* A directory is opened only with FILE_FLAG_BACKUP_SEMANTICS and
@@ -316,8 +430,8 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
                  (cur & ~r->attrs & (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM)))
             err = ERROR_ACCESS_DENIED;
     }
-    bool held = false;
-    if (!err)
+    bool held = private_held;
+    if (!err && !private_held)
         err = filelock_share_acquire(fd, fl, r->access, r->share, &held);
     if (!err && *existed && !S_ISDIR(st.st_mode) &&
         (r->disposition == CREATE_ALWAYS || r->disposition == TRUNCATE_EXISTING) &&
@@ -357,7 +471,15 @@ static DWORD create_open(const struct create_req *r, struct file_obj **out,
     if ((err = file_new(fd, ops, r->access, objflags, &f)))
         return err;
     f->share = r->share;
-    if (ops == &disk_file_ops && !S_ISDIR(st.st_mode))
+    /* The lock counts tell this object's byte-range locks to the other
+     * file objects of the file.  While this one holds share-mode locks
+     * that share neither reading nor writing, no other object with data
+     * access can exist (filelock_check needs no count then either): a
+     * file just made that way (a journal) skips the fstat. */
+    bool alone = held && !(r->share & (FILE_SHARE_READ | FILE_SHARE_WRITE));
+    if (ops == &disk_file_ops && !S_ISDIR(st.st_mode) && !have_st && !alone)
+        have_st = fstat(fd, &st) == 0;
+    if (ops == &disk_file_ops && !S_ISDIR(st.st_mode) && have_st)
         filelock_bind(f, &st);
     if ((r->flags & FILE_FLAG_DELETE_ON_CLOSE) && (err = keep_path(f, r->path))) {
         object_handle_close(&f->hdr);

@@ -266,6 +266,12 @@ DWORD filelock_share_acquire(int fd, int fl, ACCESS_MASK access, DWORD share, bo
  * filelock_gate_release: DeleteFile and MoveFile act under it. */
 DWORD filelock_share_probe(int fd, ACCESS_MASK access, DWORD share, bool keep_gate);
 void filelock_gate_release(int fd);
+/* Takes the share-mode locks of an open of a file nobody else can open
+ * yet (an O_TMPFILE inode before it is linked): no gate, no probe.  True
+ * when they are held. */
+bool filelock_share_take(int fd, ACCESS_MASK access, DWORD share);
+/* The same question without the gate (DeleteFile: see fsops.c). */
+DWORD filelock_share_test(int fd, ACCESS_MASK access, DWORD share);
 
 extern const struct object_type file_type;
 extern const struct object_type find_type; /* find.c */

@@ -484,6 +484,9 @@ static void gate_unlock(int fd)
     flock(fd, LOCK_UN);
 }
 
+#define DENY_ALL (1u << DENY_READ | 1u << DENY_WRITE | 1u << DENY_DELETE)
+#define FACTS_ALL 0x3fu
+
 /* The facts an open asserts, as a mask of 1 << ACC_* / DENY_*. */
 static unsigned share_facts(ACCESS_MASK access, DWORD share)
 {
@@ -536,6 +539,33 @@ static DWORD share_conflict(int fd, unsigned facts)
     return ERROR_SUCCESS;
 }
 
+/* Takes the shared OFD locks of `facts` on fd; false if the file takes
+ * none (no OFD locks there at all). */
+static bool take_facts(int fd, unsigned facts)
+{
+    /* An open that shares nothing holds every DENY byte, and every other
+     * open that takes part holds some ACC byte, so it conflicts with this
+     * one whatever ACC bytes this one holds: holding all six is one lock
+     * (a journal: read and write access, no sharing). */
+    if ((facts & DENY_ALL) == DENY_ALL)
+        facts = FACTS_ALL;
+    /* One shared OFD lock per run of fact bytes (they merge anyway). */
+    bool ok = true;
+    for (int i = 0; i < 6;) {
+        if (!(facts & (1u << i))) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < 6 && (facts & (1u << j)))
+            j++;
+        if (ofd_lock(fd, F_RDLCK, SHARE_BASE + i, j - i, false))
+            ok = false; /* only where there are no OFD locks at all */
+        i = j;
+    }
+    return ok;
+}
+
 DWORD filelock_share_acquire(int fd, int fl, ACCESS_MASK access, DWORD share, bool *held)
 {
     *held = false;
@@ -549,22 +579,17 @@ DWORD filelock_share_acquire(int fd, int fl, ACCESS_MASK access, DWORD share, bo
     if (gate_lock(fd) < 0)
         return ERROR_SUCCESS; /* no flock here (some network file systems) */
     DWORD err = share_conflict(fd, facts);
-    /* One shared OFD lock per run of fact bytes (they merge anyway). */
-    for (int i = 0; !err && i < 6;) {
-        if (!(facts & (1u << i))) {
-            i++;
-            continue;
-        }
-        int j = i;
-        while (j < 6 && (facts & (1u << j)))
-            j++;
-        ofd_lock(fd, F_RDLCK, SHARE_BASE + i, j - i, false); /* fails only
-                                        * where there are no OFD locks at all */
-        i = j;
-    }
+    if (!err)
+        take_facts(fd, facts);
     gate_unlock(fd);
     *held = !err;
     return err;
+}
+
+bool filelock_share_take(int fd, ACCESS_MASK access, DWORD share)
+{
+    unsigned facts = share_facts(access, share);
+    return facts && take_facts(fd, facts);
 }
 
 DWORD filelock_share_probe(int fd, ACCESS_MASK access, DWORD share, bool keep_gate)
@@ -583,4 +608,10 @@ DWORD filelock_share_probe(int fd, ACCESS_MASK access, DWORD share, bool keep_ga
 void filelock_gate_release(int fd)
 {
     gate_unlock(fd);
+}
+
+DWORD filelock_share_test(int fd, ACCESS_MASK access, DWORD share)
+{
+    unsigned facts = share_facts(access, share);
+    return facts ? share_conflict(fd, facts) : ERROR_SUCCESS;
 }

@@ -7,7 +7,8 @@
  * open handle does not share deletion (DeleteFile, MoveFile, RemoveDirectory
  * while open without FILE_SHARE_DELETE), the check and the act happen
  * under the file's share-mode gate (filelock.c), so no CreateFile of that
- * file can slip in between.  READONLY forbids deleting and replacing, also
+ * file can slip in between -- except DeleteFile, whose check and unlink
+ * need no gate (see delete_file).  READONLY forbids deleting and replacing, also
  * to root, which the mode bits alone would not stop.
  */
 #define _GNU_SOURCE
@@ -79,12 +80,19 @@ static DWORD delete_file(const void *name, bool wide)
     else if (S_ISDIR(st.st_mode) || is_readonly_file(&st))
         err = ERROR_ACCESS_DENIED;
     else {
-        int fd;
-        if (!(err = delete_gate(p.buf, &fd))) {
-            if (unlink(p.buf) < 0)
-                err = path_error(errno, p.buf);
-            gate_done(fd);
+        /* The share-mode test without the gate: an open racing with the
+         * delete can end with a handle to the unlinked file either way
+         * (its open(2) may precede the unlink while its share-mode locks
+         * follow the test, also when the test holds the gate), so the gate
+         * would buy nothing here but two flock calls. */
+        int fd = probe_fd(p.buf);
+        if (fd >= 0) {
+            err = filelock_share_test(fd, DELETE,
+                                      FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE);
+            close(fd);
         }
+        if (!err && unlink(p.buf) < 0)
+            err = path_error(errno, p.buf);
     }
     path_free(&p);
     return err;
