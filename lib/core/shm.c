@@ -226,7 +226,7 @@ static uint64_t start_time_of(pid_t pid)
 
 static bool slot_owner_alive(const struct proc_slot *s)
 {
-    pid_t pid = s->pid;
+    pid_t pid = __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE); /* shm_slot_spawned */
     if (pid <= 0) {
         /* PREPARED and not yet spawned: alive while its creator is (a
          * creator that died before it knew the pid leaves it to us). */
@@ -236,7 +236,7 @@ static bool slot_owner_alive(const struct proc_slot *s)
     if (kill(pid, 0) && errno == ESRCH)
         return false;
     uint64_t st = start_time_of(pid);
-    return st != 0 && st == s->start_time;
+    return st != 0 && st == __atomic_load_n(&s->start_time, __ATOMIC_RELAXED);
 }
 
 /* ---- the table ---- */
@@ -321,10 +321,11 @@ DWORD shm_slot_new(uint32_t state, pid_t pid, struct proc_slot **out)
         atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
         return err;
     }
-    s->process_obj = arena_off(p); /* the slot's reference */
-    s->pid = pid;
+    __atomic_store_n(&s->process_obj, arena_off(p), __ATOMIC_RELAXED); /* the slot's reference */
+    /* Atomic: the deathwatch may still read the slot's previous owner's. */
+    __atomic_store_n(&s->pid, pid, __ATOMIC_RELAXED);
     s->parent_pid = (int32_t)getpid();
-    s->start_time = pid > 0 ? start_time_of(pid) : 0;
+    __atomic_store_n(&s->start_time, pid > 0 ? start_time_of(pid) : 0, __ATOMIC_RELAXED);
     atomic_store_explicit(&s->state, state, memory_order_release);
     *out = s;
     return ERROR_SUCCESS;
@@ -351,7 +352,7 @@ void shm_slot_spawned(struct proc_slot *s, pid_t pid)
 {
     if (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_PREPARED || s->pid)
         return; /* the child attached first and wrote both itself */
-    s->start_time = start_time_of(pid);
+    __atomic_store_n(&s->start_time, start_time_of(pid), __ATOMIC_RELAXED);
     __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
 }
 
@@ -468,7 +469,7 @@ static struct proc_slot *slot_take_over(void)
                                                     memory_order_relaxed);
             continue;
         }
-        s->start_time = start_time_of(pid);
+        __atomic_store_n(&s->start_time, start_time_of(pid), __ATOMIC_RELAXED);
         __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
         s->parent_pid = (int32_t)getppid();
         atomic_store_explicit(&s->inbox_key[0], 0, memory_order_relaxed); /* the dead one's */
@@ -504,8 +505,8 @@ static bool slot_register_self(void)
     struct proc_slot *s = slot_adopt();
     const char *fds = getenv("WINSHIM_FDS");
     if (s) {
-        s->start_time = start_time_of(pid);
-        s->pid = pid;
+        __atomic_store_n(&s->start_time, start_time_of(pid), __ATOMIC_RELAXED);
+        __atomic_store_n(&s->pid, pid, __ATOMIC_RELEASE);
         ws_hooks.process_object_set_pid(arena_ptr(s->process_obj), pid);
         atomic_store_explicit(&s->state, SLOT_LIVE, memory_order_release);
     }
@@ -611,7 +612,7 @@ static void reap_contents(struct proc_slot *s)
     }
     atomic_store_explicit(&s->creator_obj, 0, memory_order_release);
     struct object *p = arena_ptr(s->process_obj);
-    s->process_obj = 0;
+    __atomic_store_n(&s->process_obj, 0, __ATOMIC_RELAXED); /* shm_slot_of_process reads it */
     if (p) {
         ws_hooks.process_object_exited(p);
         object_unref(p);
@@ -847,7 +848,7 @@ struct proc_slot *shm_slot_of_process(struct object *process)
          * through it (a free slot names no object, so a slot being set up
          * from free matches nothing). */
         if ((st == SLOT_LIVE || st == SLOT_PREPARED || (st & SLOT_INIT_BY)) &&
-            (t[i].process_obj == off ||
+            (__atomic_load_n(&t[i].process_obj, __ATOMIC_RELAXED) == off ||
              atomic_load_explicit(&t[i].creator_obj, memory_order_acquire) == off))
             return &t[i];
     }
@@ -896,7 +897,7 @@ static void watch_new_members(void)
                 pthread_mutex_lock(&dw.lock);
             }
         } else if ((st == SLOT_LIVE || st == SLOT_PREPARED) && &t[i] != shm.self &&
-                   t[i].pid > 0) {
+                   __atomic_load_n(&t[i].pid, __ATOMIC_ACQUIRE) > 0) {
             watch_slot_locked(i);
         } else if ((st & SLOT_INIT_BY) && init_claimer_dead(st)) {
             /* Its claimer was killed setting it up: reclaim it. */
@@ -981,7 +982,7 @@ static bool watch_slot_locked(uint32_t index)
             return true;
     if (dw.n == WATCH_MAX || !deathwatch_start_locked())
         return true;
-    pid_t pid = s->pid;
+    pid_t pid = __atomic_load_n(&s->pid, __ATOMIC_ACQUIRE);
     if (pid <= 0)
         return true;
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);

@@ -286,7 +286,7 @@ struct object *process_twin(struct object *p)
     struct proc_slot *s = shm_slot_of_process(p);
     if (!s)
         return NULL;
-    aoff_t own = s->process_obj;
+    aoff_t own = __atomic_load_n(&s->process_obj, __ATOMIC_RELAXED); /* a reaper clears it */
     aoff_t cr = atomic_load_explicit(&s->creator_obj, memory_order_acquire);
     aoff_t other = arena_off(p) == own ? cr : arena_off(p) == cr ? own : 0;
     if (!other || other == arena_off(p))
