@@ -898,6 +898,12 @@ static int remote_child(int argc, char **argv, int k)
     HANDLE quit = OpenEventA(SYNCHRONIZE, FALSE, name);
     if (!quit)
         return 4;
+    event_name(name, sizeof name, (uintptr_t)strtoul(argv[k + 2], NULL, 10), "ready");
+    HANDLE ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, name);
+    if (ready) {
+        SetEvent(ready);
+        CloseHandle(ready);
+    }
     WaitForSingleObject(quit, INFINITE);
     return 3;
 }
@@ -917,7 +923,16 @@ static HANDLE make_event(uintptr_t key, const char *what)
     return e;
 }
 
+/* wait_ready: until the child runs its program (else the first call
+ * waits for it to join the session, which the first test checks). */
+static void remote_start_ex(struct remote_target *t, DWORD flags, int wait_ready);
+
 static void remote_start(struct remote_target *t, DWORD flags)
+{
+    remote_start_ex(t, flags, !(flags & CREATE_SUSPENDED));
+}
+
+static void remote_start_ex(struct remote_target *t, DWORD flags, int wait_ready)
 {
     char exe[4096], line[4200];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -929,7 +944,11 @@ static void remote_start(struct remote_target *t, DWORD flags)
     STARTUPINFOA si;
     memset(&si, 0, sizeof si);
     si.cb = sizeof si;
+    HANDLE ready = make_event(t->key, "ready");
     ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE, flags, NULL, NULL, &si, &t->pi));
+    if (wait_ready)
+        ASSERT_WAIT(WaitForSingleObject(ready, 60000), WAIT_OBJECT_0);
+    CloseHandle(ready);
 }
 
 static void remote_stop(struct remote_target *t, DWORD code)
@@ -947,13 +966,13 @@ static void remote_stop(struct remote_target *t, DWORD code)
 START_TEST(test_remote_thread_other_process)
 {
     struct remote_target t;
-    remote_start(&t, 0);
+    remote_start_ex(&t, 0, 0); /* called at once: waits for the child to join */
     HANDLE ran = make_event(t.key, "ran"), go = make_event(t.key, "go");
     /* A routine of this executable, run in the child. */
     DWORD tid = 0xcccccccc;
     HANDLE h = CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_signal_ran,
                                   (LPVOID)t.key, 0, &tid);
-    ck_assert_ptr_nonnull(h);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
     ck_assert_uint_ne(tid, 0xcccccccc);
     ck_assert_uint_eq(GetThreadId(h), tid);
     ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
@@ -963,7 +982,7 @@ START_TEST(test_remote_thread_other_process)
     /* The parameter passes as is; the exit code is read while it runs. */
     h = CreateRemoteThreadEx(t.pi.hProcess, NULL, 0, remote_wait_go, (LPVOID)t.key, 0, NULL,
                              NULL);
-    ck_assert_ptr_nonnull(h);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
     ck_assert_uint_eq(exit_code_of(h), STILL_ACTIVE);
     ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
     ck_assert(SetEvent(go));
@@ -974,14 +993,14 @@ START_TEST(test_remote_thread_other_process)
     h = CreateRemoteThread(t.pi.hProcess, NULL, 0,
                            (LPTHREAD_START_ROUTINE)(void (*)(void))GetCurrentProcessId, NULL, 0,
                            NULL);
-    ck_assert_ptr_nonnull(h);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
     ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
     ck_assert_uint_eq(exit_code_of(h), t.pi.dwProcessId);
     CloseHandle(h);
     h = CreateRemoteThread(t.pi.hProcess, NULL, 64 * 1024,
                            (LPTHREAD_START_ROUTINE)(void (*)(void))ExitThread, (LPVOID)42,
                            STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-    ck_assert_ptr_nonnull(h);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
     ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
     ck_assert_uint_eq(exit_code_of(h), 42);
     CloseHandle(h);
@@ -989,7 +1008,7 @@ START_TEST(test_remote_thread_other_process)
     ck_assert(ResetEvent(ran));
     h = CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_signal_ran, (LPVOID)t.key,
                            CREATE_SUSPENDED, &tid);
-    ck_assert_ptr_nonnull(h);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
     ck_assert_uint_eq(exit_code_of(h), STILL_ACTIVE);
     ASSERT_WAIT(WaitForSingleObject(ran, 0), WAIT_TIMEOUT);
     ck_assert_uint_eq(ResumeThread(h), 1);
@@ -1021,7 +1040,7 @@ START_TEST(test_remote_thread_errors)
     HANDLE h = CreateRemoteThread(weak, NULL, 0,
                                   (LPTHREAD_START_ROUTINE)(void (*)(void))ExitThread,
                                   (LPVOID)7, 0, NULL);
-    ck_assert_ptr_nonnull(h);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
     ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
     ck_assert_uint_eq(exit_code_of(h), 7);
     CloseHandle(h);
@@ -1122,7 +1141,7 @@ START_TEST(test_remote_thread_process_ends)
     HANDLE go = make_event(t.key, "go");
     HANDLE h = CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_wait_go, (LPVOID)t.key, 0,
                                   NULL);
-    ck_assert_ptr_nonnull(h);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
     ck_assert(TerminateProcess(t.pi.hProcess, 9));
     ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
     ck_assert_uint_eq(exit_code_of(h), 9);
@@ -1132,7 +1151,7 @@ START_TEST(test_remote_thread_process_ends)
     remote_stop(&t, 9);
     remote_start(&t, 0);
     h = CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_block, NULL, 0, NULL);
-    ck_assert_ptr_nonnull(h);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
     remote_stop(&t, 3);
     ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
     ck_assert_uint_eq(exit_code_of(h), 3);
@@ -1152,7 +1171,8 @@ START_TEST(test_remote_thread_stress)
         h[i] = CreateRemoteThread(t[i & 1].pi.hProcess, NULL, 0,
                                   (LPTHREAD_START_ROUTINE)(void (*)(void))ExitThread,
                                   (LPVOID)(uintptr_t)(100 + i), 0, NULL);
-        ck_assert_ptr_nonnull(h[i]);
+        ck_assert_msg(h[i] != NULL, "CreateRemoteThread %d: error %lu", i,
+                      (unsigned long)GetLastError());
     }
     for (int i = 0; i < N; i++) {
         ASSERT_WAIT(WaitForSingleObject(h[i], 30000), WAIT_OBJECT_0);
