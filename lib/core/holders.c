@@ -48,6 +48,10 @@
  * the receiver's tag, so one meant for a dead process whose slot we reuse
  * is dropped.  An abstract socket goes with its last descriptor: nothing
  * to clean up after a crash.
+ *
+ * Service requests (the very bottom): a second socket under the same key,
+ * on which a process's service thread answers requests of the user's
+ * other processes (CreateRemoteThread).
  */
 #define _GNU_SOURCE
 #include <errno.h>
