@@ -78,6 +78,7 @@ const struct core_hooks ws_hooks = {
     .thread_identity = token_thread_identity,
     .local_alloc = LocalAlloc,
     .local_free = LocalFree,
+    .service_request = remote_service,
 };
 
 const struct socket_io_hooks ws_socket_io = {

@@ -836,6 +836,354 @@ START_TEST(test_create_remote_thread)
 }
 END_TEST
 
+/* ---- CreateRemoteThread into another process ----
+ *
+ * The child is this executable again ("--child wait KEY"): it waits on
+ * the named event "wsrt-KEY-quit" and exits with 3.  The routines below
+ * run in it: the same executable maps them at the same offset, and
+ * libwinshim's exports (GetCurrentProcessId, ExitThread) likewise. */
+
+static void event_name(char *buf, size_t cap, uintptr_t key, const char *what)
+{
+    snprintf(buf, cap, "wsrt-%lu-%s", (unsigned long)key, what);
+}
+
+static uintptr_t next_key(void)
+{
+    static unsigned n;
+    return (uintptr_t)GetCurrentProcessId() * 64 + ++n;
+}
+
+/* Waits for "KEY-go", then returns KEY + 1. */
+static DWORD WINAPI remote_wait_go(LPVOID p)
+{
+    char name[64];
+    event_name(name, sizeof name, (uintptr_t)p, "go");
+    HANDLE go = OpenEventA(SYNCHRONIZE, FALSE, name);
+    if (!go)
+        return 1000 + GetLastError();
+    WaitForSingleObject(go, INFINITE);
+    CloseHandle(go);
+    return (DWORD)(uintptr_t)p + 1;
+}
+
+/* Never returns, and never calls winshim. */
+static DWORD WINAPI remote_block(LPVOID p)
+{
+    (void)p;
+    for (;;)
+        pause();
+    return 0;
+}
+
+/* Sets "KEY-ran" and returns the process id it ran in. */
+static DWORD WINAPI remote_signal_ran(LPVOID p)
+{
+    char name[64];
+    event_name(name, sizeof name, (uintptr_t)p, "ran");
+    HANDLE ran = OpenEventA(EVENT_MODIFY_STATE, FALSE, name);
+    if (!ran)
+        return 1;
+    SetEvent(ran);
+    CloseHandle(ran);
+    return GetCurrentProcessId();
+}
+
+static int remote_child(int argc, char **argv, int k)
+{
+    if (k + 2 >= argc || strcmp(argv[k + 1], "wait"))
+        return 2;
+    char name[64];
+    event_name(name, sizeof name, (uintptr_t)strtoul(argv[k + 2], NULL, 10), "quit");
+    HANDLE quit = OpenEventA(SYNCHRONIZE, FALSE, name);
+    if (!quit)
+        return 4;
+    event_name(name, sizeof name, (uintptr_t)strtoul(argv[k + 2], NULL, 10), "ready");
+    HANDLE ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, name);
+    if (ready) {
+        SetEvent(ready);
+        CloseHandle(ready);
+    }
+    WaitForSingleObject(quit, INFINITE);
+    return 3;
+}
+
+struct remote_target {
+    uintptr_t key;
+    HANDLE quit;
+    PROCESS_INFORMATION pi;
+};
+
+static HANDLE make_event(uintptr_t key, const char *what)
+{
+    char name[64];
+    event_name(name, sizeof name, key, what);
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, name);
+    ck_assert_ptr_nonnull(e);
+    return e;
+}
+
+/* wait_ready: until the child runs its program (else the first call
+ * waits for it to join the session, which the first test checks). */
+static void remote_start_ex(struct remote_target *t, DWORD flags, int wait_ready);
+
+static void remote_start(struct remote_target *t, DWORD flags)
+{
+    remote_start_ex(t, flags, !(flags & CREATE_SUSPENDED));
+}
+
+static void remote_start_ex(struct remote_target *t, DWORD flags, int wait_ready)
+{
+    char exe[4096], line[4200];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    ck_assert_int_gt(n, 0);
+    exe[n] = 0;
+    t->key = next_key();
+    t->quit = make_event(t->key, "quit");
+    snprintf(line, sizeof line, "\"%s\" --child wait %lu", exe, (unsigned long)t->key);
+    STARTUPINFOA si;
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    HANDLE ready = make_event(t->key, "ready");
+    ck_assert(CreateProcessA(NULL, line, NULL, NULL, FALSE, flags, NULL, NULL, &si, &t->pi));
+    if (wait_ready)
+        ASSERT_WAIT(WaitForSingleObject(ready, 60000), WAIT_OBJECT_0);
+    CloseHandle(ready);
+}
+
+static void remote_stop(struct remote_target *t, DWORD code)
+{
+    ck_assert(SetEvent(t->quit));
+    ASSERT_WAIT(WaitForSingleObject(t->pi.hProcess, 30000), WAIT_OBJECT_0);
+    DWORD c = 0;
+    ck_assert(GetExitCodeProcess(t->pi.hProcess, &c));
+    ck_assert_uint_eq(c, code);
+    CloseHandle(t->pi.hProcess);
+    CloseHandle(t->pi.hThread);
+    CloseHandle(t->quit);
+}
+
+START_TEST(test_remote_thread_other_process)
+{
+    struct remote_target t;
+    remote_start_ex(&t, 0, 0); /* called at once: waits for the child to join */
+    HANDLE ran = make_event(t.key, "ran"), go = make_event(t.key, "go");
+    /* A routine of this executable, run in the child. */
+    DWORD tid = 0xcccccccc;
+    HANDLE h = CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_signal_ran,
+                                  (LPVOID)t.key, 0, &tid);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
+    ck_assert_uint_ne(tid, 0xcccccccc);
+    ck_assert_uint_eq(GetThreadId(h), tid);
+    ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    ck_assert_uint_eq(exit_code_of(h), t.pi.dwProcessId);
+    ck_assert(event_is_set(ran, TRUE));
+    CloseHandle(h);
+    /* The parameter passes as is; the exit code is read while it runs. */
+    h = CreateRemoteThreadEx(t.pi.hProcess, NULL, 0, remote_wait_go, (LPVOID)t.key, 0, NULL,
+                             NULL);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
+    ck_assert_uint_eq(exit_code_of(h), STILL_ACTIVE);
+    ASSERT_WAIT(WaitForSingleObject(h, 0), WAIT_TIMEOUT);
+    ck_assert(SetEvent(go));
+    ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    ck_assert_uint_eq(exit_code_of(h), (DWORD)t.key + 1);
+    CloseHandle(h);
+    /* libwinshim's exports as start addresses. */
+    h = CreateRemoteThread(t.pi.hProcess, NULL, 0,
+                           (LPTHREAD_START_ROUTINE)(void (*)(void))GetCurrentProcessId, NULL, 0,
+                           NULL);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
+    ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    ck_assert_uint_eq(exit_code_of(h), t.pi.dwProcessId);
+    CloseHandle(h);
+    h = CreateRemoteThread(t.pi.hProcess, NULL, 64 * 1024,
+                           (LPTHREAD_START_ROUTINE)(void (*)(void))ExitThread, (LPVOID)42,
+                           STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
+    ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    ck_assert_uint_eq(exit_code_of(h), 42);
+    CloseHandle(h);
+    /* CREATE_SUSPENDED: nothing runs before ResumeThread. */
+    ck_assert(ResetEvent(ran));
+    h = CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_signal_ran, (LPVOID)t.key,
+                           CREATE_SUSPENDED, &tid);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
+    ck_assert_uint_eq(exit_code_of(h), STILL_ACTIVE);
+    ASSERT_WAIT(WaitForSingleObject(ran, 0), WAIT_TIMEOUT);
+    ck_assert_uint_eq(ResumeThread(h), 1);
+    ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    ck_assert_uint_eq(exit_code_of(h), t.pi.dwProcessId);
+    ck_assert(event_is_set(ran, TRUE));
+    CloseHandle(h);
+    remote_stop(&t, 3);
+    CloseHandle(ran);
+    CloseHandle(go);
+}
+END_TEST
+
+static int some_data = 5;
+
+START_TEST(test_remote_thread_errors)
+{
+    struct remote_target t;
+    remote_start(&t, 0);
+    HANDLE weak;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), t.pi.hProcess, GetCurrentProcess(), &weak,
+                              PROCESS_ALL_ACCESS & ~PROCESS_CREATE_THREAD, FALSE, 0));
+    ASSERT_FAILS(CreateRemoteThread(weak, NULL, 0, remote_signal_ran, NULL, 0, NULL),
+                 ERROR_ACCESS_DENIED);
+    CloseHandle(weak);
+    /* Enough with PROCESS_CREATE_THREAD alone. */
+    ck_assert(DuplicateHandle(GetCurrentProcess(), t.pi.hProcess, GetCurrentProcess(), &weak,
+                              PROCESS_CREATE_THREAD, FALSE, 0));
+    HANDLE h = CreateRemoteThread(weak, NULL, 0,
+                                  (LPTHREAD_START_ROUTINE)(void (*)(void))ExitThread,
+                                  (LPVOID)7, 0, NULL);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
+    ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    ck_assert_uint_eq(exit_code_of(h), 7);
+    CloseHandle(h);
+    CloseHandle(weak);
+    DWORD tid = 0xcccccccc;
+    /* Addresses the child cannot run: data, the heap, the stack. */
+    void *heap = malloc(64);
+    ASSERT_FAILS(CreateRemoteThread(t.pi.hProcess, NULL, 0,
+                                    (LPTHREAD_START_ROUTINE)(void *)&some_data, NULL, 0, &tid),
+                 ERROR_NOACCESS);
+    ASSERT_FAILS(CreateRemoteThread(t.pi.hProcess, NULL, 0, (LPTHREAD_START_ROUTINE)heap, NULL,
+                                    0, &tid),
+                 ERROR_NOACCESS);
+    ASSERT_FAILS(CreateRemoteThread(t.pi.hProcess, NULL, 0, (LPTHREAD_START_ROUTINE)(void *)&tid,
+                                    NULL, 0, &tid),
+                 ERROR_NOACCESS);
+    free(heap);
+    ck_assert_uint_eq(tid, 0xcccccccc);
+    ASSERT_FAILS(CreateRemoteThread(t.pi.hProcess, NULL, 0, NULL, NULL, 0, NULL),
+                 ERROR_INVALID_PARAMETER);
+    ASSERT_FAILS(CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_signal_ran, NULL,
+                                    CREATE_NEW_CONSOLE, NULL),
+                 ERROR_INVALID_PARAMETER);
+    /* An ended process. */
+    HANDLE keep;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), t.pi.hProcess, GetCurrentProcess(), &keep,
+                              0, FALSE, DUPLICATE_SAME_ACCESS));
+    ck_assert(SetEvent(t.quit));
+    ASSERT_WAIT(WaitForSingleObject(keep, 30000), WAIT_OBJECT_0);
+    ASSERT_FAILS(CreateRemoteThread(keep, NULL, 0, remote_signal_ran, NULL, 0, NULL),
+                 ERROR_ACCESS_DENIED);
+    CloseHandle(keep);
+    remote_stop(&t, 3);
+    /* A child CreateProcess holds suspended runs nothing of its program
+     * yet (docs/COMPATIBILITY.md). */
+    remote_start(&t, CREATE_SUSPENDED);
+    ASSERT_FAILS(CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_signal_ran, NULL, 0, NULL),
+                 ERROR_NOT_SUPPORTED);
+    ck_assert_uint_eq(ResumeThread(t.pi.hThread), 1);
+    remote_stop(&t, 3);
+}
+END_TEST
+
+START_TEST(test_remote_thread_not_winshim)
+{
+    /* A program without winshim. */
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        execl("/bin/sleep", "sleep", "60", (char *)NULL);
+        _exit(127);
+    }
+    HANDLE p = NULL;
+    for (int i = 0; i < 2000; i++) { /* until it is sleep, not our fork */
+        char exe[64], path[64];
+        snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+        ssize_t n = readlink(path, exe, sizeof exe - 1);
+        if (n > 0 && (exe[n] = 0, strstr(exe, "sleep")))
+            break;
+        settle_ms(1);
+    }
+    p = OpenProcess(PROCESS_ALL_ACCESS, FALSE, (DWORD)pid);
+    ck_assert_ptr_nonnull(p);
+    ASSERT_FAILS(CreateRemoteThread(p, NULL, 0, remote_signal_ran, NULL, 0, NULL),
+                 ERROR_NOT_SUPPORTED);
+    ck_assert(TerminateProcess(p, 1));
+    ASSERT_WAIT(WaitForSingleObject(p, 30000), WAIT_OBJECT_0);
+    CloseHandle(p);
+    /* A fork() copy of a winshim process serves no requests. */
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        char c;
+        GetCurrentProcessId();
+        close(fds[1]);
+        ssize_t r = read(fds[0], &c, 1);
+        _exit(r == 0 ? 0 : 1);
+    }
+    close(fds[0]);
+    p = OpenProcess(PROCESS_ALL_ACCESS, FALSE, (DWORD)pid);
+    ck_assert_ptr_nonnull(p);
+    ASSERT_FAILS(CreateRemoteThread(p, NULL, 0, remote_signal_ran, NULL, 0, NULL),
+                 ERROR_NOT_SUPPORTED);
+    close(fds[1]);
+    ASSERT_WAIT(WaitForSingleObject(p, 30000), WAIT_OBJECT_0);
+    CloseHandle(p);
+}
+END_TEST
+
+/* The process ends before its remote thread: the thread ends with it,
+ * with the process's exit code, as on Windows. */
+START_TEST(test_remote_thread_process_ends)
+{
+    struct remote_target t;
+    remote_start(&t, 0);
+    HANDLE go = make_event(t.key, "go");
+    HANDLE h = CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_wait_go, (LPVOID)t.key, 0,
+                                  NULL);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
+    ck_assert(TerminateProcess(t.pi.hProcess, 9));
+    ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    ck_assert_uint_eq(exit_code_of(h), 9);
+    CloseHandle(h);
+    CloseHandle(go);
+    /* Normal exit with a remote thread still running. */
+    remote_stop(&t, 9);
+    remote_start(&t, 0);
+    h = CreateRemoteThread(t.pi.hProcess, NULL, 0, remote_block, NULL, 0, NULL);
+    ck_assert_msg(h != NULL, "CreateRemoteThread: error %lu", (unsigned long)GetLastError());
+    remote_stop(&t, 3);
+    ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+    ck_assert_uint_eq(exit_code_of(h), 3);
+    CloseHandle(h);
+}
+END_TEST
+
+/* Many threads asking at once, into two processes. */
+START_TEST(test_remote_thread_stress)
+{
+    struct remote_target t[2];
+    remote_start(&t[0], 0);
+    remote_start(&t[1], 0);
+    enum { N = 64 };
+    HANDLE h[N];
+    for (int i = 0; i < N; i++) {
+        h[i] = CreateRemoteThread(t[i & 1].pi.hProcess, NULL, 0,
+                                  (LPTHREAD_START_ROUTINE)(void (*)(void))ExitThread,
+                                  (LPVOID)(uintptr_t)(100 + i), 0, NULL);
+        ck_assert_msg(h[i] != NULL, "CreateRemoteThread %d: error %lu", i,
+                      (unsigned long)GetLastError());
+    }
+    for (int i = 0; i < N; i++) {
+        ASSERT_WAIT(WaitForSingleObject(h[i], 30000), WAIT_OBJECT_0);
+        ck_assert_uint_eq(exit_code_of(h[i]), 100 + i);
+        CloseHandle(h[i]);
+    }
+    remote_stop(&t[0], 3);
+    remote_stop(&t[1], 3);
+}
+END_TEST
+
 static Suite *threadctl_suite(void)
 {
     Suite *s = suite_create("threadctl");
@@ -866,7 +1214,15 @@ static Suite *threadctl_suite(void)
     tcase_add_test(sched, test_times);
     tcase_add_test(sched, test_create_remote_thread);
     suite_add_tcase(s, sched);
+    TCase *remote = tcase_create("remote");
+    tcase_set_timeout(remote, 60);
+    tcase_add_test(remote, test_remote_thread_other_process);
+    tcase_add_test(remote, test_remote_thread_errors);
+    tcase_add_test(remote, test_remote_thread_not_winshim);
+    tcase_add_test(remote, test_remote_thread_process_ends);
+    tcase_add_test(remote, test_remote_thread_stress);
+    suite_add_tcase(s, remote);
     return s;
 }
 
-TEST_MAIN(threadctl_suite)
+TEST_MAIN_WITH_CHILD(threadctl_suite, remote_child)

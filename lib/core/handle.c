@@ -758,6 +758,10 @@ void handle_close_all(void)
     struct proc_slot *s = ht_slot;
     if (!s)
         return;
+    /* Our threads may have ended long ago, the exit being ordered after
+     * them only through other processes (an event they set): an ordering
+     * TSan cannot see (no-op otherwise). */
+    ws_tsan_xproc_acquire();
     for (uint32_t i = 0; i < s->ht_top; i++) {
         struct handle_entry *e = entry_at_in(s, i);
         uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);

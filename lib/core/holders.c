@@ -61,11 +61,16 @@
  * still equal to seen has nothing to take and skips the recvmsg.  A giver
  * that dies between its two counts leaves them unequal: every drain then
  * asks the socket, as without the hint.
+ *
+ * Service requests (the very bottom): a second socket under the same key,
+ * on which a process's service thread answers requests of the user's
+ * other processes (CreateRemoteThread).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -75,7 +80,9 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/error.h"
 #include "core/holders.h"
+#include "core/hooks.h"
 #include "core/object.h"
 #include "core/shm.h"
 
@@ -263,6 +270,8 @@ static _Thread_local bool draining; /* adopt_fd may close handles: no nesting */
 static _Atomic uint32_t seen_started;
 static _Atomic bool seen_ok;
 
+static void service_open(const uint32_t key[2]);
+
 /* The abstract name of slot s's inbox: its key, random, in the arena. */
 static bool inbox_addr(struct proc_slot *s, struct sockaddr_un *a, socklen_t *len)
 {
@@ -290,6 +299,7 @@ void holders_inbox_open(void)
     if (!ws_arena.shared || !self || getrandom(key, sizeof key, 0) != (ssize_t)sizeof key)
         return; /* no inbox: givers fall back (file.c lingers) */
     key[0] |= 1; /* never 0: "none" */
+    service_open(key); /* listening before anybody can know its name */
     atomic_store_explicit(&self->inbox_key[0], key[0], memory_order_release);
     atomic_store_explicit(&self->inbox_key[1], key[1], memory_order_release);
     struct sockaddr_un a;
@@ -441,4 +451,187 @@ void holders_inbox_drain(void)
         atomic_store_explicit(&seen_ok, true, memory_order_release);
     }
     draining = false;
+}
+
+/* ---- service requests ----
+ *
+ * A request another process of the user asks this one to carry out (for
+ * now one kind: CreateRemoteThread, proc/threadctl.c), answered by this
+ * process's service thread.  A process that joins the session by itself
+ * (not a fork() copy of a member: see below) listens on a Unix seqpacket
+ * socket bound under an abstract name made of the same secret key as its
+ * inbox ("winshim-svc-<key>"), bound before the key is published, so
+ * that a caller who reads the key finds it listening or knows the
+ * process serves no requests (connect: ECONNREFUSED).  One connection
+ * per request: the caller sends it, the service thread hands it to
+ * ws_hooks.service_request and sends back what that wrote, and the
+ * connection is the reply channel, so a target that dies before it
+ * answers gives the caller an end of file, never a hang.
+ * Trust: as for the inbox, only this user's processes can know the name;
+ * the kernel-checked credentials (SO_PEERCRED) must be this user's on
+ * both ends, and the caller checks the pid it reached is the slot's.
+ * A forked copy of a member does not listen: starting a thread in a
+ * fork() child is what multi-threaded programs may not do (and what the
+ * thread sanitizer refuses); its requests are refused (ECONNREFUSED).
+ */
+
+#define SERVICE_MAGIC 0x57535356u /* "WSSV" */
+#define SERVICE_STACK (256 * 1024)
+
+struct service_hdr {
+    uint32_t magic;
+    uint32_t to_tag; /* the target's shm_self_tag() */
+};
+
+static int service_fd = -1;      /* listening; process-private */
+static uint32_t service_pid;     /* the process that opened it */
+
+static socklen_t service_addr(const uint32_t key[2], struct sockaddr_un *a)
+{
+    memset(a, 0, sizeof *a);
+    a->sun_family = AF_UNIX;
+    int n = snprintf(a->sun_path + 1, sizeof a->sun_path - 1, "winshim-svc-%08x%08x",
+                     (unsigned)key[0], (unsigned)key[1]);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+}
+
+static bool service_peer_ok(int s, pid_t *pid)
+{
+    struct ucred cr;
+    socklen_t len = sizeof cr;
+    if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cr, &len) || cr.uid != geteuid())
+        return false;
+    *pid = cr.pid;
+    return true;
+}
+
+/* One request on connection c. */
+static void service_answer(int c)
+{
+    union {
+        struct service_hdr h;
+        unsigned char b[SERVICE_MAX + sizeof(struct service_hdr)];
+    } req;
+    static unsigned char reply[SERVICE_MAX]; /* only the service thread */
+    pid_t pid;
+    /* A caller that connects and says nothing does not hold us up. */
+    struct timeval tv = {.tv_sec = 2};
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (!service_peer_ok(c, &pid))
+        return;
+    ssize_t n;
+    do
+        n = recv(c, &req, sizeof req, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < (ssize_t)sizeof req.h || req.h.magic != SERVICE_MAGIC ||
+        req.h.to_tag != shm_self_tag())
+        return;
+    size_t r = ws_hooks.service_request(req.b + sizeof req.h, (size_t)n - sizeof req.h,
+                                        (uint32_t)pid, reply, sizeof reply);
+    if (r)
+        send(c, reply, r, MSG_NOSIGNAL);
+}
+
+static void *service_main(void *arg)
+{
+    int s = (int)(intptr_t)arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    for (;;) {
+        int c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+        if (c < 0) {
+            if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE ||
+                errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                continue; /* the caller sees its connection refused or dropped */
+            break;
+        }
+        service_answer(c);
+        close(c);
+    }
+    return NULL;
+}
+
+static void service_open(const uint32_t key[2])
+{
+    /* getpid(): ws_pid's own fork handler may not have run yet. */
+    bool forked = service_pid && service_pid != (uint32_t)getpid();
+    if (service_fd >= 0) {
+        close(service_fd); /* a forked child's copy of its parent's */
+        service_fd = -1;
+    }
+    if (forked)
+        return; /* see above */
+    service_pid = (uint32_t)getpid();
+    struct sockaddr_un a;
+    socklen_t len = service_addr(key, &a);
+    int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return;
+    pthread_attr_t at;
+    pthread_t t;
+    bool ok = bind(s, (struct sockaddr *)&a, len) == 0 && listen(s, 64) == 0 &&
+              pthread_attr_init(&at) == 0;
+    if (ok) {
+        pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&at, SERVICE_STACK);
+        ok = pthread_create(&t, &at, service_main, (void *)(intptr_t)s) == 0;
+        pthread_attr_destroy(&at);
+    }
+    if (!ok) {
+        close(s);
+        return;
+    }
+    service_fd = s;
+}
+
+DWORD holders_service_call(struct proc_slot *to, const void *req, size_t len, void *reply,
+                           size_t cap, size_t *got)
+{
+    uint32_t key[2] = {atomic_load_explicit(&to->inbox_key[0], memory_order_acquire),
+                       atomic_load_explicit(&to->inbox_key[1], memory_order_acquire)};
+    pid_t want = __atomic_load_n(&to->pid, __ATOMIC_ACQUIRE);
+    uint32_t tag = shm_slot_tag(to);
+    if ((!key[0] && !key[1]) || len > SERVICE_MAX)
+        return ERROR_NOT_SUPPORTED;
+    struct sockaddr_un a;
+    socklen_t alen = service_addr(key, &a);
+    int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return ws_errno_to_win32(errno);
+    DWORD err = ERROR_SUCCESS;
+    pid_t pid;
+    int r;
+    do
+        r = connect(s, (struct sockaddr *)&a, alen);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        err = errno == ECONNREFUSED || errno == ENOENT ? ERROR_NOT_SUPPORTED
+                                                        : ws_errno_to_win32(errno);
+    else if (!service_peer_ok(s, &pid) || pid != want)
+        err = ERROR_NOT_SUPPORTED; /* not the process of that slot */
+    if (!err) {
+        struct service_hdr h = {.magic = SERVICE_MAGIC, .to_tag = tag};
+        struct iovec iov[2] = {{.iov_base = &h, .iov_len = sizeof h},
+                               {.iov_base = (void *)req, .iov_len = len}};
+        struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+        ssize_t n;
+        do
+            n = sendmsg(s, &mh, MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        if (n == (ssize_t)(sizeof h + len)) {
+            do
+                n = recv(s, reply, cap, 0);
+            while (n < 0 && errno == EINTR);
+        } else {
+            n = -1;
+        }
+        /* Nothing back: it ended (or dropped the request) meanwhile. */
+        if (n <= 0)
+            err = ERROR_ACCESS_DENIED;
+        else
+            *got = (size_t)n;
+    }
+    close(s);
+    return err;
 }

@@ -59,6 +59,19 @@ void holders_inbox_open(void);
 bool holders_give(struct proc_slot *to, struct object *o, int fd);
 void holders_inbox_drain(void);
 
+/* Service requests (holders.c, "service requests"): a process that
+ * joined the session by itself answers requests of the user's other
+ * processes on a socket named by its inbox key, with one thread, through
+ * ws_hooks.service_request.  holders_service_call: sends req (at most
+ * SERVICE_MAX bytes) to the process of slot `to` and waits for its
+ * reply (*got bytes into reply).  ERROR_NOT_SUPPORTED: it serves no
+ * requests (not started by itself: a fork() copy; no session);
+ * ERROR_ACCESS_DENIED: it ended, or dropped the request, before it
+ * answered. */
+#define SERVICE_MAX 4096
+DWORD holders_service_call(struct proc_slot *to, const void *req, size_t len, void *reply,
+                           size_t cap, size_t *got);
+
 /* getpid(), cached and kept right across fork. */
 uint32_t ws_pid(void);
 

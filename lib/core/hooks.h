@@ -71,6 +71,13 @@ struct core_hooks {
      * LocalFree. */
     HLOCAL (WINAPI *local_alloc)(UINT flags, SIZE_T bytes);
     HLOCAL (WINAPI *local_free)(HLOCAL mem);
+
+    /* Service requests (core/holders.c): answers a request another
+     * process of this user (pid, kernel-checked) sent to this one, on the
+     * service thread; writes the reply (at most cap bytes) and returns
+     * its length, 0 for none (proc/threadctl.c: CreateRemoteThread). */
+    size_t (*service_request)(const void *req, size_t len, uint32_t pid, void *reply,
+                              size_t cap);
 };
 
 extern const struct core_hooks ws_hooks;

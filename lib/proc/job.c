@@ -281,7 +281,7 @@ static void job_post_done(struct post *p)
  * and either object's end counts it out.  The twin of p, with a
  * reference, or NULL.
  */
-static struct object *process_twin(struct object *p)
+struct object *process_twin(struct object *p)
 {
     struct proc_slot *s = shm_slot_of_process(p);
     if (!s)

@@ -91,6 +91,8 @@ struct process_obj {
     int64_t created, exited;   /* FILETIMEs of start and end, once ended */
     uint64_t kernel_100ns, user_100ns; /* CPU times at the end, if known */
     aoff_t job;                /* innermost job (one reference), or 0; job.c */
+    aoff_t threads;            /* threads made for other processes: thread.c,
+                                * thread_track; under the object lock */
     /* Process-private (see above). */
     uint32_t owner;
     int pidfd;                 /* -1 none */
@@ -115,6 +117,7 @@ static const uint32_t process_layout[] = {
     LAYOUT_FIELD(struct process_obj, kernel_100ns),
     LAYOUT_FIELD(struct process_obj, user_100ns),
     LAYOUT_FIELD(struct process_obj, job),
+    LAYOUT_FIELD(struct process_obj, threads),
     LAYOUT_FIELD(struct process_obj, owner),
     LAYOUT_FIELD(struct process_obj, pidfd),
     LAYOUT_FIELD(struct process_obj, watch),
@@ -211,6 +214,17 @@ bool process_object_end(struct object *o, int64_t *created, int64_t *exited,
 _Atomic aoff_t *process_job_slot(struct object *o)
 {
     return (_Atomic aoff_t *)&po_of(o)->job;
+}
+
+aoff_t *process_thread_list(struct object *o)
+{
+    return &po_of(o)->threads;
+}
+
+struct object *process_main_thread(struct object *o)
+{
+    aoff_t t = po_of(o)->thread;
+    return t ? arena_ptr(t) : NULL;
 }
 
 bool process_has_ended(struct object *o)
@@ -427,6 +441,8 @@ static void process_finish(struct process_obj *p, uint32_t code, bool known)
     wait_unlock(&p->hdr, &g);
     if (now && p->thread)
         thread_remote_exited(arena_ptr(p->thread), code);
+    if (now)
+        thread_track_end(&p->hdr, code); /* its threads end with it */
 }
 
 /* The zombie of an ended child whose last handle is gone is reaped, and
@@ -601,6 +617,7 @@ static void process_destroy(struct object *o)
         object_unref(arena_ptr(p->thread));
     if (p->job) /* a twin's mark (job.c) that no end cleared */
         object_unref(arena_ptr(p->job));
+    thread_track_end(o, p->exit_code);
 }
 
 /* ---- the API ---- */
@@ -784,7 +801,7 @@ WS_EXPORT DECLSPEC_NORETURN void WINAPI ExitProcess(UINT code)
 
 WS_EXPORT BOOL WINAPI TerminateProcess(HANDLE h, UINT code)
 {
-    struct object *o = NULL;
+    struct object *o = NULL, *twin = NULL;
     ws_rcu_lock();
     DWORD err = handle_get(h, &process_type, PROCESS_TERMINATE, &o, NULL);
     if (!err && o == process_self_object()) {
@@ -795,6 +812,11 @@ WS_EXPORT BOOL WINAPI TerminateProcess(HANDLE h, UINT code)
     }
     if (!err) {
         struct process_obj *p = po_of(o);
+        /* The child's other object reports the same code (its remote
+         * threads end with it: thread_track_end). */
+        twin = process_twin(o);
+        if (twin)
+            process_mark_terminate(twin, code);
         obj_lock(o);
         if (process_ended(p)) {
             err = ERROR_ACCESS_DENIED; /* as documented */
@@ -833,6 +855,8 @@ WS_EXPORT BOOL WINAPI TerminateProcess(HANDLE h, UINT code)
         obj_unlock(o);
     }
     ws_rcu_unlock();
+    if (twin)
+        object_unref(twin);
     return ws_bool(err);
 }
 

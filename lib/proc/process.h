@@ -132,6 +132,23 @@ uint32_t thread_object_ideal(struct object *thread, const uint32_t *set);
 /* The Windows priority of a thread of this process (registry), or
  * THREAD_PRIORITY_NORMAL for one winshim does not know. */
 int thread_priority_of_tid(uint32_t tid);
+/* CreateRemoteThread into this process (threadctl.c): the thread object
+ * `t` joins the list of this process's object `p` (thread.c takes a
+ * reference), so that it is signalled, with the process's exit code, when
+ * the process ends before it (thread_track_end, from process.c's end of
+ * a process and its destruction).  process_thread_list: that list's
+ * head (process.c).  thread_object_held: a child's main thread that
+ * CreateProcess started suspended and nobody resumed yet;
+ * process_main_thread: a child's main thread object (CreateProcess),
+ * NULL for others (no reference: the process object holds one). */
+void thread_track(struct object *p, struct object *t);
+/* The target's side of CreateRemoteThread (threadctl.c; core calls it
+ * through ws_hooks.service_request). */
+size_t remote_service(const void *req, size_t len, uint32_t pid, void *reply, size_t cap);
+void thread_track_end(struct object *p, uint32_t code);
+aoff_t *process_thread_list(struct object *p);
+bool thread_object_held(struct object *thread);
+struct object *process_main_thread(struct object *p);
 /* Jobs (job.c): the process object's innermost-job word (an arena offset
  * holding one reference on the job, 0 when in no job); whether the
  * process has ended; and TerminateProcess's first half: records `code`
@@ -139,6 +156,9 @@ int thread_priority_of_tid(uint32_t tid);
 _Atomic aoff_t *process_job_slot(struct object *p);
 bool process_has_ended(struct object *p);
 bool process_mark_terminate(struct object *p, uint32_t code);
+/* A winshim child's other process object (its creator's or its slot's
+ * own, job.c), with a reference, or NULL. */
+struct object *process_twin(struct object *p);
 
 /* ------------------------------------------------------------------ */
 /* job objects (job.c)                                                 */

@@ -93,6 +93,9 @@ struct thread_obj {
     uint32_t ideal;            /* SetThreadIdealProcessor's number */
     int64_t created, exited;   /* FILETIME values; exited once ended */
     uint64_t kernel_100ns, user_100ns; /* CPU times, once ended */
+    aoff_t track_next;         /* CreateRemoteThread's list of its process
+                                * object (thread_track), under that
+                                * object's lock */
 };
 
 /* The shared layout (core/object.h, layout ids). */
@@ -123,6 +126,7 @@ static const uint32_t thread_layout[] = {
     LAYOUT_FIELD(struct thread_obj, exited),
     LAYOUT_FIELD(struct thread_obj, kernel_100ns),
     LAYOUT_FIELD(struct thread_obj, user_100ns),
+    LAYOUT_FIELD(struct thread_obj, track_next),
 };
 
 static void thread_last_close(struct object *o);
@@ -679,6 +683,73 @@ void thread_remote_exited(struct object *o, DWORD code)
         wait_wake_locked(o, &g);
     }
     wait_unlock(o, &g);
+}
+
+/* ---- threads other processes hold: CreateRemoteThread ----
+ *
+ * A thread made for another process (threadctl.c) is tracked on its
+ * process's own object, so that its object is signalled when the process
+ * ends without it (exit, or killed), as Windows ends every thread of a
+ * process: thread_track_end, from process_finish, on whichever process
+ * saw the end (the slot's reaper).  The list holds one reference on each
+ * object; the ones that ended are let go at the next push. */
+
+bool thread_object_held(struct object *o)
+{
+    struct thread_obj *to = to_of(o);
+    obj_lock(o);
+    bool held = to->remote && !to->started && !st_value(obj_state(o));
+    obj_unlock(o);
+    return held;
+}
+
+void thread_track(struct object *p, struct object *t)
+{
+    aoff_t *head = process_thread_list(p);
+    struct object *gone = NULL; /* ended ones, linked through track_next */
+    object_ref(t);
+    obj_lock(p);
+    for (aoff_t *link = head; *link;) {
+        struct thread_obj *to = arena_ptr(*link);
+        if (st_value(obj_state(&to->hdr))) {
+            *link = to->track_next;
+            to->track_next = gone ? arena_off(gone) : 0;
+            gone = &to->hdr;
+        } else {
+            link = &to->track_next;
+        }
+    }
+    to_of(t)->track_next = *head;
+    *head = arena_off(t);
+    obj_unlock(p);
+    while (gone) {
+        struct object *next = to_of(gone)->track_next ? arena_ptr(to_of(gone)->track_next) : NULL;
+        object_unref(gone);
+        gone = next;
+    }
+}
+
+void thread_track_end(struct object *p, uint32_t code)
+{
+    aoff_t *head = process_thread_list(p);
+    obj_lock(p);
+    aoff_t off = *head;
+    *head = 0;
+    obj_unlock(p);
+    while (off) {
+        struct thread_obj *to = arena_ptr(off);
+        off = to->track_next;
+        struct wait_guard g;
+        wait_lock(&to->hdr, &g);
+        if (!st_value(obj_state(&to->hdr))) {
+            to->exit_code = code;
+            to->exited = time_utc_100ns();
+            obj_store_locked(&to->hdr, st_with_value(obj_state(&to->hdr), 1));
+            wait_wake_locked(&to->hdr, &g);
+        }
+        wait_unlock(&to->hdr, &g);
+        object_unref(&to->hdr);
+    }
 }
 
 /* Nobody can resume a suspended child any more: closing the pipe makes it

@@ -27,12 +27,14 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <link.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,8 +42,10 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/handle.h"
+#include "core/holders.h"
 #include "core/object.h"
 #include "core/self.h"
+#include "core/shm.h"
 #include "proc/process.h"
 #include "core/handle_lookup.h"
 
@@ -754,13 +758,251 @@ WS_EXPORT BOOL WINAPI QueryProcessCycleTime(HANDLE h, PULONG64 cycles)
     return TRUE;
 }
 
-/* ---- CreateRemoteThread ---- */
+/* ---- CreateRemoteThread ----
+ *
+ * Into another winshim process: a request over the session's service
+ * channel (core/holders.c, "service requests"), answered by the target's
+ * service thread (remote_service below), which makes the thread with
+ * CreateThread and puts a handle to its object (THREAD_ALL_ACCESS) into
+ * the caller's handle table, as DuplicateHandle into another process
+ * does; thread objects live in the shared arena, so the handle waits,
+ * reads the exit code and resumes a CREATE_SUSPENDED thread from the
+ * caller's side.
+ *
+ * The start address is carried as a module and an offset: the module
+ * (executable, libwinshim, any shared object) that maps it in the
+ * caller, named by its file's device and inode, and the address's
+ * distance from the module's load address.  The target finds the same
+ * file among its own modules and runs the same offset there, once it has
+ * checked that the address lies in one of that module's executable
+ * segments.  Any other address - a module the target does not map, heap
+ * or stack, data - is refused with ERROR_NOACCESS: code written into
+ * another process (VirtualAllocEx/WriteProcessMemory) cannot be run
+ * (docs/COMPATIBILITY.md).  The parameter passes as is, as on Windows: a
+ * pointer means something in the target only if it points there. */
 
 /* Microsoft lists five rights and says the call "may fail without these
  * rights on certain platforms"; the kernel checks this one (as Wine). */
 #define REMOTE_THREAD_RIGHTS PROCESS_CREATE_THREAD
+#define REMOTE_THREAD 1u
+#define REMOTE_JOIN_WAIT_MS 10000 /* a child on its way into its program */
 
-/* Into this process: CreateThread.  Into another: ERROR_NOT_SUPPORTED
+struct remote_req {
+    uint32_t kind;       /* REMOTE_THREAD */
+    uint32_t from_slot;  /* the caller's slot index and tag */
+    uint32_t from_tag;
+    uint32_t flags;      /* CREATE_SUSPENDED, STACK_SIZE_PARAM_IS_A_RESERVATION */
+    uint64_t dev, ino;   /* the module's file */
+    uint64_t offset;     /* start - the module's load address */
+    uint64_t param;
+    uint64_t stack;
+    uint32_t inherit;    /* the caller's handle is inheritable */
+    uint32_t pad;
+};
+
+struct remote_reply {
+    uint32_t err;
+    uint32_t tid;
+    uint64_t handle;     /* in the caller's table */
+};
+
+/* A module's file; "" (the program) is the executable. */
+static bool module_file(const char *name, uint64_t *dev, uint64_t *ino)
+{
+    struct stat st;
+    if (stat(name && name[0] ? name : "/proc/self/exe", &st))
+        return false;
+    *dev = (uint64_t)st.st_dev;
+    *ino = (uint64_t)st.st_ino;
+    return true;
+}
+
+static bool in_exec_segment(const struct dl_phdr_info *info, uintptr_t a)
+{
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && a >= lo && a - lo < ph->p_memsz)
+            return true;
+    }
+    return false;
+}
+
+struct module_find {
+    uintptr_t addr;   /* in: the caller's address; out: the target's */
+    uint64_t dev, ino, offset;
+    bool found;
+};
+
+/* The caller: which module's executable segment holds addr. */
+static int module_of_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct module_find *m = arg;
+    if (!in_exec_segment(info, m->addr) || !module_file(info->dlpi_name, &m->dev, &m->ino))
+        return 0;
+    m->offset = (uint64_t)(m->addr - info->dlpi_addr);
+    m->found = true;
+    return 1;
+}
+
+/* The target: the same file's module, and the address there. */
+static int module_at_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct module_find *m = arg;
+    uint64_t dev, ino;
+    if (!module_file(info->dlpi_name, &dev, &ino) || dev != m->dev || ino != m->ino)
+        return 0;
+    uintptr_t a = info->dlpi_addr + (uintptr_t)m->offset;
+    if (!in_exec_segment(info, a))
+        return 0;
+    m->addr = a;
+    m->found = true;
+    return 1;
+}
+
+/* The requesting process's slot: the one the request names, if it is the
+ * process the kernel says sent it. */
+static struct proc_slot *remote_caller(const struct remote_req *r, uint32_t pid)
+{
+    if (r->from_slot >= PROC_SLOTS)
+        return NULL;
+    struct proc_slot *s = shm_slot(r->from_slot);
+    if (!s || shm_slot_tag(s) != r->from_tag ||
+        atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_LIVE ||
+        (uint32_t)__atomic_load_n(&s->pid, __ATOMIC_ACQUIRE) != pid)
+        return NULL;
+    return s;
+}
+
+/* The target's side, on its service thread (ws_hooks.service_request). */
+static DWORD remote_thread_make(const struct remote_req *r, uint32_t pid, uint32_t *tid,
+                                HANDLE *out)
+{
+    struct proc_slot *caller = remote_caller(r, pid);
+    if (!caller)
+        return ERROR_ACCESS_DENIED;
+    struct module_find m = {.dev = r->dev, .ino = r->ino, .offset = r->offset};
+    dl_iterate_phdr(module_at_cb, &m);
+    if (!m.found)
+        return ERROR_NOACCESS;
+    DWORD t = 0;
+    HANDLE h = CreateThread(NULL, (SIZE_T)r->stack, (LPTHREAD_START_ROUTINE)m.addr,
+                            (LPVOID)(uintptr_t)r->param, r->flags, &t);
+    if (!h)
+        return GetLastError();
+    struct object *o = NULL;
+    ws_rcu_lock();
+    DWORD err = handle_get(h, &thread_type, 0, &o, NULL);
+    if (!err) {
+        object_ref(o); /* the caller's handle's reference and count */
+        handle_intent_open(o);
+    }
+    ws_rcu_unlock();
+    if (!err) {
+        thread_track(process_self_object(), o);
+        err = handle_insert_into(caller, o, THREAD_ALL_ACCESS,
+                                 r->inherit ? HANDLE_FLAG_INHERIT : 0, out);
+        if (err) {
+            object_handle_close(o);
+            object_unref(o);
+        }
+    }
+    CloseHandle(h); /* the thread runs on, whatever became of the caller */
+    *tid = t;
+    return err;
+}
+
+size_t remote_service(const void *req, size_t len, uint32_t pid, void *reply, size_t cap)
+{
+    struct remote_req r;
+    struct remote_reply a = {0};
+    if (len != sizeof r || cap < sizeof a)
+        return 0;
+    memcpy(&r, req, sizeof r);
+    if (r.kind != REMOTE_THREAD)
+        return 0;
+    HANDLE h = NULL;
+    a.err = remote_thread_make(&r, pid, &a.tid, &h);
+    a.handle = (uint64_t)(uintptr_t)h;
+    memcpy(reply, &a, sizeof a);
+    return sizeof a;
+}
+
+/* The slot of the target process, once it serves requests: a child that
+ * CreateProcess started is on its way into its program for a moment.
+ * ERROR_ACCESS_DENIED: it ended (STATUS_PROCESS_IS_TERMINATING);
+ * ERROR_NOT_SUPPORTED: no winshim there, or a child still held by
+ * CREATE_SUSPENDED (nothing of its program runs yet). */
+static DWORD remote_slot(struct object *p, struct proc_slot **out)
+{
+    for (int ms = 0;; ms++) {
+        struct proc_slot *s = shm_slot_of_process(p);
+        if (process_has_ended(p))
+            return ERROR_ACCESS_DENIED;
+        if (!s)
+            return ERROR_NOT_SUPPORTED;
+        uint32_t st = atomic_load_explicit(&s->state, memory_order_acquire);
+        if (st == SLOT_LIVE && (atomic_load_explicit(&s->inbox_key[0], memory_order_acquire) ||
+                                atomic_load_explicit(&s->inbox_key[1], memory_order_acquire))) {
+            *out = s;
+            return ERROR_SUCCESS;
+        }
+        struct object *main = process_main_thread(p);
+        if ((main && thread_object_held(main)) || ms >= REMOTE_JOIN_WAIT_MS)
+            return ERROR_NOT_SUPPORTED;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static DWORD remote_thread(struct object *p, SIZE_T stack, LPTHREAD_START_ROUTINE start,
+                           LPVOID param, DWORD flags, BOOL inherit, HANDLE *out,
+                           DWORD *tid)
+{
+    struct proc_slot *s;
+    DWORD err = remote_slot(p, &s);
+    if (err)
+        return err;
+    struct module_find m = {.addr = (uintptr_t)start};
+    dl_iterate_phdr(module_of_cb, &m);
+    if (!m.found)
+        return ERROR_NOACCESS;
+    struct proc_slot *self = shm_self();
+    struct remote_req r = {
+        .kind = REMOTE_THREAD,
+        .from_slot = shm_slot_index(self),
+        .from_tag = shm_self_tag(),
+        .flags = flags,
+        .dev = m.dev,
+        .ino = m.ino,
+        .offset = m.offset,
+        .param = (uint64_t)(uintptr_t)param,
+        .stack = (uint64_t)stack,
+        .inherit = inherit ? 1 : 0,
+    };
+    uint32_t tag = shm_slot_tag(s);
+    /* Its death is noticed (and its remote threads signalled) at once. */
+    shm_deathwatch_start();
+    struct remote_reply a;
+    size_t got = 0;
+    err = holders_service_call(s, &r, sizeof r, &a, sizeof a, &got);
+    if (err == ERROR_NOT_SUPPORTED && shm_tag_dead(tag))
+        err = ERROR_ACCESS_DENIED; /* it ended meanwhile */
+    if (err)
+        return err;
+    if (got != sizeof a)
+        return ERROR_ACCESS_DENIED;
+    if (a.err)
+        return a.err;
+    *out = (HANDLE)(uintptr_t)a.handle;
+    *tid = a.tid;
+    return ERROR_SUCCESS;
+}
+
+/* Into this process: CreateThread.  Into another winshim process: see
+ * above; a process without winshim: ERROR_NOT_SUPPORTED
  * (docs/COMPATIBILITY.md). */
 WS_EXPORT HANDLE WINAPI CreateRemoteThreadEx(HANDLE h, LPSECURITY_ATTRIBUTES sa,
                                              SIZE_T stack, LPTHREAD_START_ROUTINE start,
@@ -770,15 +1012,29 @@ WS_EXPORT HANDLE WINAPI CreateRemoteThreadEx(HANDLE h, LPSECURITY_ATTRIBUTES sa,
 {
     pid_t pid;
     bool self;
+    struct object *p = NULL;
     thread_current();
-    DWORD err = process_lookup(h, REMOTE_THREAD_RIGHTS, &pid, &self, NULL);
+    DWORD err = process_lookup(h, REMOTE_THREAD_RIGHTS, &pid, &self, &p);
     if (err)
         return ws_null(err);
-    if (!self)
-        return ws_null(ERROR_NOT_SUPPORTED);
-    if (attrs)
-        return ws_null(ERROR_NOT_SUPPORTED); /* no thread attributes yet */
-    return CreateThread(sa, stack, start, param, flags, tid);
+    if (self || attrs) {
+        object_unref(p);
+        if (attrs)
+            return ws_null(ERROR_NOT_SUPPORTED); /* no thread attributes yet */
+        return CreateThread(sa, stack, start, param, flags, tid);
+    }
+    HANDLE out = NULL;
+    DWORD id = 0;
+    if (!start || (flags & ~(DWORD)(STACK_SIZE_PARAM_IS_A_RESERVATION | CREATE_SUSPENDED)))
+        err = ERROR_INVALID_PARAMETER;
+    else
+        err = remote_thread(p, stack, start, param, flags, sa && sa->bInheritHandle, &out, &id);
+    object_unref(p);
+    if (err)
+        return ws_null(err);
+    if (tid)
+        *tid = id;
+    return out;
 }
 
 WS_EXPORT HANDLE WINAPI CreateRemoteThread(HANDLE h, LPSECURITY_ATTRIBUTES sa,
