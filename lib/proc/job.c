@@ -80,6 +80,9 @@ struct job_obj {
     uint32_t total_processes;
     uint32_t active_processes;
     uint32_t terminated_processes;
+    /* Members counted out whose EXIT_PROCESS message is not posted yet:
+     * ACTIVE_PROCESS_ZERO waits for them, so it is always the last. */
+    uint32_t exits_unposted;
     /* What the members that ended used (100 ns units, counts, bytes). */
     uint64_t dead_user, dead_kernel, dead_faults;
     uint64_t dead_io[4]; /* read ops, write ops, read bytes, write bytes */
@@ -99,6 +102,7 @@ static const uint32_t job_layout[] = {
     LAYOUT_FIELD(struct job_obj, total_processes),
     LAYOUT_FIELD(struct job_obj, active_processes),
     LAYOUT_FIELD(struct job_obj, terminated_processes),
+    LAYOUT_FIELD(struct job_obj, exits_unposted),
     LAYOUT_FIELD(struct job_obj, dead_user),
     LAYOUT_FIELD(struct job_obj, dead_kernel),
     LAYOUT_FIELD(struct job_obj, dead_faults),
@@ -331,7 +335,7 @@ void job_process_ended(struct object *p, uint32_t code)
         }
         if (found) {
             j->active_processes--;
-            zero = j->active_processes == 0;
+            j->exits_unposted++;
             j->dead_user += u.user;
             j->dead_kernel += u.kernel;
             j->dead_faults += u.faults;
@@ -345,6 +349,11 @@ void job_process_ended(struct object *p, uint32_t code)
             job_post(&post, exit_is_abnormal(code) ? JOB_OBJECT_MSG_ABNORMAL_EXIT_PROCESS
                                                    : JOB_OBJECT_MSG_EXIT_PROCESS,
                      pid);
+            /* The last to post its exit, with none active, posts the zero:
+             * another member counted out before us may post after us. */
+            obj_lock(&j->hdr);
+            zero = --j->exits_unposted == 0 && j->active_processes == 0;
+            obj_unlock(&j->hdr);
             if (zero)
                 job_post(&post, JOB_OBJECT_MSG_ACTIVE_PROCESS_ZERO, 0);
             other = e.process == me ? e.twin : e.process;
