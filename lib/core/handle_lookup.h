@@ -49,10 +49,9 @@ static inline HANDLE handle_value(uint32_t index, uint32_t gen)
 static inline __attribute__((always_inline)) struct handle_entry *
 entry_in(_Atomic aoff_t *l1, HANDLE h, uint32_t *gen)
 {
-    uintptr_t v = (uintptr_t)h >> 2;
-    if (WS_UNLIKELY(v == 0 || v > (1u << 28) || !l1))
+    uintptr_t v = ((uintptr_t)h >> 2) - 1; /* 0 wraps around */
+    if (WS_UNLIKELY(v >= (1u << 28) || !l1))
         return NULL;
-    v--;
     uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
     *gen = (uint32_t)(v >> 24);
     aoff_t chunk = atomic_load_explicit(&l1[index >> HT_L2_BITS], memory_order_acquire);
@@ -90,24 +89,42 @@ static inline __attribute__((always_inline)) bool entry_read(HANDLE h, struct ha
     return entry_read_in((_Atomic aoff_t *)atomic_load_explicit(&ws_ht_l1, memory_order_relaxed), h, pe, pw, access);
 }
 
+/* The gate's common case, for the fast paths of the most frequent calls
+ * (inside ws_rcu_lock): the object of a live table entry that grants
+ * `need`, or NULL for anything else (a pseudo-handle, an error); the
+ * caller then goes through handle_get, which tells them apart.  The
+ * caller checks the type. */
+static inline __attribute__((always_inline)) struct object *handle_peek(HANDLE h, ACCESS_MASK need)
+{
+    struct handle_entry *e;
+    uint64_t w;
+    ACCESS_MASK access;
+    if (WS_UNLIKELY(!entry_read(h, &e, &w, &access) || (access & need) != need))
+        return NULL;
+    ws_tsan_xproc_acquire(); /* another process may have put it here */
+    return he_object(w);
+}
+
 static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
                  struct object **out, ACCESS_MASK *granted)
 {
     struct object *o;
     ACCESS_MASK access;
-    if (WS_UNLIKELY(h == PSEUDO_CURRENT_PROCESS)) {
+    struct handle_entry *e;
+    uint64_t w;
+    /* A table entry first: the pseudo-handles never name one (entry_in
+     * refuses values above 2^28). */
+    if (WS_LIKELY(entry_read(h, &e, &w, &access))) {
+        o = he_object(w);
+        ws_tsan_xproc_acquire(); /* another process may have put it here */
+    } else if (h == PSEUDO_CURRENT_PROCESS) {
         o = process_self_object();
         access = PROCESS_ALL_ACCESS;
-    } else if (WS_UNLIKELY(h == PSEUDO_CURRENT_THREAD)) {
+    } else if (h == PSEUDO_CURRENT_THREAD) {
         o = thread_current()->self;
         access = THREAD_ALL_ACCESS;
     } else {
-        struct handle_entry *e;
-        uint64_t w;
-        if (WS_UNLIKELY(!entry_read(h, &e, &w, &access)))
-            return ERROR_INVALID_HANDLE;
-        o = he_object(w);
-        ws_tsan_xproc_acquire(); /* another process may have put it here */
+        return ERROR_INVALID_HANDLE;
     }
     if (type) {
         const struct object_type *t = object_type_of(o);

@@ -41,6 +41,22 @@ static inline uint64_t st_with_value(uint64_t s, uint32_t v)
 struct object;
 struct proc_slot;
 
+/* The state encodings the wait core knows (object_type.fast):
+ *   FK_FLAG   signalled while the value is non-zero; a wait sets it to 0
+ *             unless the flag fast_keep is set (events)
+ *   FK_COUNT  signalled while the value is non-zero; a wait takes one
+ *             (semaphores)
+ *   FK_OWNER  the value is the owner's thread id (0: free), the flags
+ *             ST_OWNER_ABANDONED and the recursion count from bit
+ *             ST_OWNER_COUNT_SHIFT (mutexes): signalled when free, or
+ *             owned by the waiter below the maximum count; a wait makes
+ *             the waiter the owner (count 1, consuming the abandoned flag)
+ *             or counts one more recursion. */
+enum fast_kind { FK_CALL, FK_FLAG, FK_COUNT, FK_OWNER };
+#define ST_OWNER_ABANDONED 0x1u
+#define ST_OWNER_COUNT_SHIFT 1
+#define ST_OWNER_COUNT_MAX (ST_FLAGS_MASK >> ST_OWNER_COUNT_SHIFT)
+
 struct object_type {
     const char *name;
     uint16_t id;              /* index in object_types[]: the arena's tag */
@@ -57,6 +73,15 @@ struct object_type {
     /* The state after tid's wait is satisfied; sets *abandoned. */
     uint64_t (*acquire)(const struct object *obj, uint64_t state, uint32_t tid,
                         bool *abandoned);
+
+    /* How the wait core's lock-free paths read and consume the state word
+     * without calling signaled/acquire (wait.c, try_fast): enum
+     * fast_kind.  FK_CALL (0) calls them.  Each other kind must agree
+     * with the functions it stands for. */
+    uint8_t fast;
+    /* FK_FLAG: the state flag that makes a wait leave the value as it is
+     * (an event's manual reset). */
+    uint32_t fast_keep;
 
     /* Wait-any waiters are queued at the head and so served last come,
      * first served (completion ports, as Windows serves them). */

@@ -435,10 +435,41 @@ static inline __attribute__((always_inline)) enum fast_result try_fast(struct ob
     for (int tries = 0; tries < 8; tries++) {
         if (s & ST_SLOW)
             return FAST_SLOW;
-        if (!t->signaled(o, s, tid))
-            return FAST_NOT_SIGNALED;
+        uint64_t next;
         *abandoned = false;
-        uint64_t next = t->acquire(o, s, tid, abandoned);
+        /* The kinds whose state encoding the core knows need no call
+         * (object.h, enum fast_kind); events, the most frequent, first. */
+        if (WS_LIKELY(t->fast == FK_FLAG)) {
+            if (!st_value(s))
+                return FAST_NOT_SIGNALED;
+            next = (st_flags(s) & t->fast_keep) ? s : st_with_value(s, 0);
+        } else switch (t->fast) {
+        case FK_COUNT:
+            if (!st_value(s))
+                return FAST_NOT_SIGNALED;
+            next = st_with_value(s, st_value(s) - 1);
+            break;
+        case FK_OWNER: {
+            uint32_t owner = st_value(s);
+            uint32_t count = st_flags(s) >> ST_OWNER_COUNT_SHIFT;
+            if (owner == 0) {
+                *abandoned = st_flags(s) & ST_OWNER_ABANDONED;
+                count = 1;
+            } else if (owner == tid && count < ST_OWNER_COUNT_MAX) {
+                count++;
+            } else {
+                return FAST_NOT_SIGNALED;
+            }
+            next = ((uint64_t)tid << 32) | (s & 0xffffffffu & ~(uint64_t)ST_FLAGS_MASK) |
+                   ((uint64_t)count << ST_OWNER_COUNT_SHIFT);
+            break;
+        }
+        default:
+            if (!t->signaled(o, s, tid))
+                return FAST_NOT_SIGNALED;
+            next = t->acquire(o, s, tid, abandoned);
+            break;
+        }
         if (next == s ||
             atomic_compare_exchange_weak_explicit(&o->state, &s, next,
                                                   memory_order_acquire,
@@ -446,6 +477,29 @@ static inline __attribute__((always_inline)) enum fast_result try_fast(struct ob
             return FAST_ACQUIRED;
     }
     return FAST_SLOW;
+}
+
+/* o is not signalled for tid, in a state word nobody is changing under
+ * the object lock: a committed state (a queued waiter changes nothing
+ * without the lock), so a wait with a zero timeout may count it as
+ * unsignalled at that instant without taking the lock.  False when not
+ * sure (locked, as a granted proxy always is). */
+static inline __attribute__((always_inline)) bool surely_unsignalled(struct object *o, uint32_t tid)
+{
+    uint64_t s = obj_state(o);
+    if (s & ST_LOCKED)
+        return false;
+    const struct object_type *t = object_type_of(o);
+    switch (t->fast) {
+    case FK_FLAG:
+    case FK_COUNT:
+        return !st_value(s);
+    case FK_OWNER:
+        return st_value(s) &&
+               (st_value(s) != tid || (st_flags(s) >> ST_OWNER_COUNT_SHIFT) >= ST_OWNER_COUNT_MAX);
+    default:
+        return !t->signaled(o, s, tid);
+    }
 }
 
 /* Checks, and with `queue` registers, under the locks; returns the status
@@ -973,7 +1027,7 @@ DWORD wait_object_ref(struct object *o, DWORD timeout, bool alertable)
     return wait_object(o, timeout, alertable);
 }
 
-static DWORD wait_one(HANDLE h, DWORD timeout, bool alertable)
+static __attribute__((noinline)) DWORD wait_one(HANDLE h, DWORD timeout, bool alertable)
 {
     struct object *o = NULL;
     ws_rcu_lock();
@@ -1007,10 +1061,15 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
     uint32_t tid = thread_tid();
 
     ws_rcu_lock();
-    for (DWORD i = 0; i < n && !err; i++)
-        err = is_pseudo_handle(handles[i])
-                  ? ERROR_INVALID_HANDLE
-                  : handle_get(handles[i], &waitable_any, SYNCHRONIZE, &objs[i], NULL);
+    for (DWORD i = 0; i < n && !err; i++) {
+        struct object *o = handle_peek(handles[i], SYNCHRONIZE);
+        if (WS_LIKELY(o && object_type_of(o)->signaled))
+            objs[i] = o;
+        else
+            err = is_pseudo_handle(handles[i])
+                      ? ERROR_INVALID_HANDLE
+                      : handle_get(handles[i], &waitable_any, SYNCHRONIZE, &objs[i], NULL);
+    }
     for (DWORD i = 0; all && !err && i < n; i++)
         for (DWORD j = 0; j < i && !err; j++)
             if (objs[i] == objs[j])
@@ -1021,6 +1080,19 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
     }
     if (n == 1)
         all = FALSE;
+    /* A wait-all that cannot be satisfied now, seen without a lock: no
+     * queueing, no wait-all lock.  (One with a granted object fails with
+     * ERROR_NOT_SUPPORTED whatever the states: wait_granted.) */
+    if (all && timeout == 0 && !alertable) {
+        bool unsignalled = false;
+        DWORD i;
+        for (i = 0; i < n && !(objs[i]->obj_flags & OBJ_GRANTED); i++)
+            unsignalled = unsignalled || surely_unsignalled(objs[i], tid);
+        if (i == n && unsignalled) {
+            ws_rcu_unlock();
+            return WAIT_TIMEOUT;
+        }
+    }
     if (!all) {
         DWORD i;
         for (i = 0; i < n; i++) {
@@ -1030,7 +1102,7 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
                 ws_rcu_unlock();
                 return (abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + i;
             }
-            if (r == FAST_SLOW)
+            if (r == FAST_SLOW && !surely_unsignalled(objs[i], tid))
                 break;
         }
         if (alertable && thread_apc_pending(thread_current())) {
@@ -1058,15 +1130,93 @@ WS_EXPORT DWORD WINAPI WaitForMultipleObjects(DWORD n, const HANDLE *handles,
     return wait_many(n, handles, all, timeout, false);
 }
 
+/* The tail of wait_one_fast when the kind wants to know of the
+ * acquisition (a mutex records its ownership). */
+static __attribute__((noinline)) DWORD wait_one_acquired(struct object *o, uint32_t tid)
+{
+    note_acquired(o, tid);
+    ws_rcu_unlock();
+    return WAIT_OBJECT_0;
+}
+
+/* wait_one's common cases, with no frame to build and no call through the
+ * type: a table handle to an object of a kind whose state word the core
+ * knows (enum fast_kind), signalled (taken with one compare-and-swap, or
+ * just seen) or, with a zero timeout, not.  Anything else, a failed
+ * compare-and-swap included, starts over in wait_one: nothing has been
+ * changed then. */
+static inline __attribute__((always_inline)) DWORD wait_one_fast(HANDLE h, DWORD timeout,
+                                                                 bool alertable)
+{
+    struct ws_thread *th = ws_current;
+    ws_rcu_lock();
+    struct object *o = handle_peek(h, SYNCHRONIZE);
+    if (WS_UNLIKELY(!o || !th))
+        goto slow;
+    const struct object_type *t = object_type_of(o);
+    uint64_t s = atomic_load_explicit(&o->state, memory_order_acquire);
+    if (WS_UNLIKELY(s & ST_SLOW))
+        goto slow;
+    uint64_t next;
+    switch (t->fast) {
+    case FK_FLAG:
+        if (!st_value(s))
+            goto not_signalled;
+        if (st_flags(s) & t->fast_keep)
+            goto acquired;
+        next = st_with_value(s, 0);
+        break;
+    case FK_COUNT:
+        if (!st_value(s))
+            goto not_signalled;
+        next = st_with_value(s, st_value(s) - 1);
+        break;
+    case FK_OWNER: {
+        /* Free and not abandoned, or a recursion (try_fast has the rest). */
+        uint32_t owner = st_value(s), count = st_flags(s) >> ST_OWNER_COUNT_SHIFT;
+        if (owner == 0 && !(st_flags(s) & ST_OWNER_ABANDONED))
+            count = 1;
+        else if (owner == th->tid && count < ST_OWNER_COUNT_MAX)
+            count++;
+        else if (owner != 0 && owner != th->tid)
+            goto not_signalled;
+        else
+            goto slow;
+        next = ((uint64_t)th->tid << 32) | (s & 0xffffffffu & ~(uint64_t)ST_FLAGS_MASK) |
+               ((uint64_t)count << ST_OWNER_COUNT_SHIFT);
+        break;
+    }
+    default:
+        goto slow;
+    }
+    if (WS_UNLIKELY(!atomic_compare_exchange_strong_explicit(&o->state, &s, next,
+                                                             memory_order_acquire,
+                                                             memory_order_relaxed)))
+        goto slow;
+acquired:
+    if (WS_UNLIKELY(t->acquired != NULL))
+        return wait_one_acquired(o, th->tid);
+    ws_rcu_unlock();
+    return WAIT_OBJECT_0;
+not_signalled:
+    if (timeout == 0 && !alertable) {
+        ws_rcu_unlock();
+        return WAIT_TIMEOUT;
+    }
+slow:
+    ws_rcu_unlock();
+    return wait_one(h, timeout, alertable);
+}
+
 WS_EXPORT DWORD WINAPI WaitForSingleObjectEx(HANDLE h, DWORD timeout,
                                              BOOL alertable)
 {
-    return wait_one(h, timeout, alertable);
+    return wait_one_fast(h, timeout, alertable);
 }
 
 WS_EXPORT DWORD WINAPI WaitForSingleObject(HANDLE h, DWORD timeout)
 {
-    return wait_one(h, timeout, false);
+    return wait_one_fast(h, timeout, false);
 }
 
 /* The signal half of SignalObjectAndWait: what SetEvent, ReleaseMutex or

@@ -55,6 +55,7 @@ const struct object_type semaphore_type = {
     .valid_access = SEMAPHORE_ALL_ACCESS,
     .signaled = semaphore_signaled,
     .acquire = semaphore_acquire,
+    .fast = FK_COUNT,
     .signal = semaphore_signal,
     TYPE_LAYOUT(semaphore_layout),
 };
@@ -99,7 +100,7 @@ static DWORD semaphore_signal(struct object *o, ACCESS_MASK granted)
     return semaphore_release(o, 1, &prev);
 }
 
-WS_EXPORT BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG prev_out)
+static __attribute__((noinline)) BOOL release_slow(HANDLE h, LONG count, LPLONG prev_out)
 {
     if (count <= 0)
         return ws_bool(ERROR_INVALID_PARAMETER);
@@ -113,6 +114,31 @@ WS_EXPORT BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG prev_out)
     if (!err && prev_out)
         *prev_out = prev;
     return ws_bool(err);
+}
+
+/* The common case with no frame to build: a table handle to a semaphore
+ * nobody is queued on, with room for the count: one compare-and-swap.
+ * Anything else starts over in release_slow; nothing has been changed
+ * then. */
+WS_EXPORT BOOL WINAPI ReleaseSemaphore(HANDLE h, LONG count, LPLONG prev_out)
+{
+    ws_rcu_lock();
+    struct object *o = handle_peek(h, SEMAPHORE_MODIFY_STATE);
+    if (WS_LIKELY(o && o->type_id == TYPE_SEMAPHORE && count > 0)) {
+        uint64_t s = atomic_load_explicit(&o->state, memory_order_relaxed);
+        if (WS_LIKELY(!(s & ST_SLOW)) &&
+            st_value(s) + (int64_t)count <= ((struct semaphore *)o)->max &&
+            atomic_compare_exchange_strong_explicit(
+                &o->state, &s, st_with_value(s, st_value(s) + (uint32_t)count),
+                memory_order_release, memory_order_relaxed)) {
+            ws_rcu_unlock();
+            if (prev_out)
+                *prev_out = (LONG)st_value(s);
+            return TRUE;
+        }
+    }
+    ws_rcu_unlock();
+    return release_slow(h, count, prev_out);
 }
 
 struct semaphore_init {
