@@ -123,6 +123,31 @@ static const char *error_name(DWORD e)
 
 /* ---- arguments ---- */
 
+/* The namespace keys (core/namespace.c) say "G\\" for Global\\ and "S<n>\\"
+ * for session n; this process's session is 1, which programs name Local\\.
+ * Writes the name as a program spells it; returns where the rest starts. */
+static uint32_t namespace_prefix(struct ws_trace *t, const WCHAR *key, uint32_t len)
+{
+    if (len >= 2 && key[0] == 'G' && key[1] == '\\') {
+        puts_(t, "Global\\\\");
+        return 2;
+    }
+    uint32_t i = 1;
+    while (i < len && key[i] >= '0' && key[i] <= '9')
+        i++;
+    if (len < 3 || key[0] != 'S' || i == 1 || i >= len || key[i] != '\\')
+        return 0;
+    if (i == 2 && key[1] == '1') {
+        puts_(t, "Local\\\\");
+    } else {
+        puts_(t, "Session\\\\");
+        for (uint32_t k = 1; k < i; k++)
+            put_u(t, key[k] - '0', 10, 1);
+        puts_(t, "\\\\");
+    }
+    return i + 1;
+}
+
 static void handle_desc(struct ws_trace *t, HANDLE h)
 {
     if (h == NULL) {
@@ -157,7 +182,8 @@ static void handle_desc(struct ws_trace *t, HANDLE h)
         ns_key_of(o, &key, &len);
         if (key) {
             puts_(t, " \"");
-            for (uint32_t i = 0; i < len && i < STR_MAX; i++)
+            uint32_t i = namespace_prefix(t, key, len);
+            for (; i < len && i < STR_MAX; i++)
                 put_char(t, key[i]);
             puts_(t, "\"");
         }
