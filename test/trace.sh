@@ -1,5 +1,5 @@
 #!/bin/sh
-# Call tracing (WINSHIM_DEBUG, lib/sys/trace.c): the exact lines of a
+# Call tracing (WINSHIM_DEBUG, lib/trace/trace.c): the exact lines of a
 # fixed sequence of calls (test/trace_prog.c) with +all; +err; channel
 # selection; WINSHIM_DEBUG_FILE (appending, whole lines from 8 threads);
 # a noreturn call; the program's own output and last errors the same with

@@ -1,4 +1,4 @@
-# trace-gen.awk - generates call tracing's C code from lib/sys/trace.tab
+# trace-gen.awk - generates call tracing's C code from lib/trace/trace.tab
 # (docs/ARCHITECTURE.md, "Call tracing").  Run by make:
 #
 #   awk -v mode=rename -f trace-gen.awk trace.tab winsock2.h ws2tcpip.h >trace_rename.h
@@ -11,7 +11,7 @@
 # straight to the implementation.  trace_wrap.c defines each exported X:
 # one test of ws_trace_on, a tail call of ws_impl_X when tracing is off,
 # otherwise a cold function that formats the arguments, calls, and
-# formats the return value and last error (lib/sys/trace.h).
+# formats the return value and last error (lib/trace/trace.h).
 BEGIN { FS = "\t" }
 
 FILENAME ~ /\.h$/ && FILENAME !~ /winerror\.h$/ {
@@ -103,9 +103,9 @@ function ret_fmt(f, type) {
 
 END {
     if (mode == "rename") {
-        print "/* Generated from lib/sys/trace.tab by tools/trace-gen.awk: do not edit."
+        print "/* Generated from lib/trace/trace.tab by tools/trace-gen.awk: do not edit."
         print " * Forced into every lib/ file: exported X is defined as ws_impl_X, and"
-        print " * the generated lib/sys/trace_wrap.c defines X (sys/trace.h). */"
+        print " * the generated lib/trace/trace_wrap.c defines X (trace/trace.h). */"
         print "#ifndef WINSHIM_TRACE_RENAME_H"
         print "#define WINSHIM_TRACE_RENAME_H"
         # The winsock calls: their asm label says ws_impl_winshim_X; the
@@ -120,16 +120,16 @@ END {
         print "#endif"
         exit 0
     }
-    print "/* Generated from lib/sys/trace.tab by tools/trace-gen.awk: do not edit."
+    print "/* Generated from lib/trace/trace.tab by tools/trace-gen.awk: do not edit."
     print " * The exported functions: one branch to the implementation when tracing"
-    print " * is off (sys/trace.h, docs/ARCHITECTURE.md \"Call tracing\"). */"
+    print " * is off (trace/trace.h, docs/ARCHITECTURE.md \"Call tracing\"). */"
     # Undo trace_rename.h: here the names are the exported ones.
     print "#undef WINSHIM_WS2_NAME"
     for (i = 1; i <= n; i++)
         if (cname[i] == sym[i])
             print "#undef " sym[i]
     print "#pragma GCC diagnostic ignored \"-Wshadow\" /* parameters named as in the SDK */"
-    print "#include \"sys/trace.h\""
+    print "#include \"trace/trace.h\""
     nh = split(headers, h, / +/)
     for (i = 1; i <= nh; i++)
         if (h[i] != "") print "#include <" h[i] ">"

@@ -1,7 +1,7 @@
 /*
  * Call tracing (WINSHIM_DEBUG): what the generated wrappers
- * (trace_wrap.c, from lib/sys/trace.tab by tools/trace-gen.awk) use.
- * Private to lib/sys/trace.c and the generated file.
+ * (trace_wrap.c, from lib/trace/trace.tab by tools/trace-gen.awk) use.
+ * Private to lib/trace/trace.c and the generated file.
  *
  * Every exported function X is a wrapper whose untraced path is one test
  * of ws_trace_on and a tail call of ws_impl_X, the implementation (every
@@ -12,8 +12,8 @@
  * allocation, no stdio, so it cannot deadlock after fork or in a signal
  * handler.  docs/ARCHITECTURE.md, "Call tracing".
  */
-#ifndef WINSHIM_SYS_TRACE_H
-#define WINSHIM_SYS_TRACE_H
+#ifndef WINSHIM_TRACE_TRACE_H
+#define WINSHIM_TRACE_TRACE_H
 
 #include "core/base.h"
 

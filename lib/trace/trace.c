@@ -1,6 +1,6 @@
 /*
  * Call tracing: WINSHIM_DEBUG's channels, and the formatting of one
- * traced call into one line (sys/trace.h says how the wrappers come to
+ * traced call into one line (trace/trace.h says how the wrappers come to
  * call this; docs/ARCHITECTURE.md, "Call tracing", why it costs one
  * branch when off).
  *
@@ -33,7 +33,7 @@
 #include "core/handle_lookup.h"
 #include "core/names.h"
 #include "core/object.h"
-#include "sys/trace.h"
+#include "trace/trace.h"
 
 #define SENTINEL 0x7E57C0DEu
 #define STR_MAX 120 /* characters of a string argument */
