@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -43,6 +44,11 @@ static bool err_only;
 /* Set while this thread formats a line: a call made meanwhile (a signal
  * handler's) runs untraced instead of re-entering the tracer. */
 static __thread unsigned char busy;
+/* This thread's id, 0 until asked (a system call each time costs more than
+ * the rest of a line); cleared in a fork's child, whose thread is new. */
+static __thread pid_t tid;
+
+static void tid_forget(void) { tid = 0; }
 
 /* ---- building the line ---- */
 
@@ -529,7 +535,9 @@ bool ws_trace_begin(struct ws_trace *t, unsigned idx)
     puts_(t, ".");
     put_u(t, (unsigned long long)ts.tv_nsec / 1000, 10, 6);
     puts_(t, " ");
-    put_u(t, (unsigned long long)syscall(SYS_gettid), 10, 1);
+    if (!tid)
+        tid = (pid_t)syscall(SYS_gettid);
+    put_u(t, (unsigned long long)tid, 10, 1);
     puts_(t, " ");
     puts_(t, ws_trace_fns[idx].channel);
     puts_(t, ":");
@@ -717,5 +725,6 @@ __attribute__((constructor)) static void trace_init(void)
             emit(&t);
         }
     }
+    pthread_atfork(NULL, NULL, tid_forget);
     parse(spec);
 }
