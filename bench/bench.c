@@ -1321,6 +1321,50 @@ static void bench_threadpool(long n)
         CloseHandle(evs[i]);
 }
 
+/* ---- call tracing (issue 20): the two cheapest calls with WINSHIM_DEBUG set,
+ * each measured in a child started with that environment (the library reads
+ * it once, when loaded); lines go to /dev/null, so this is the tracer's own
+ * cost.  The rows above are the same calls with tracing off. ---- */
+static void bench_trace_child(long n)
+{
+    ev_manual = CreateEventW(NULL, TRUE, TRUE, NULL);
+    ev_set = CreateEventW(NULL, TRUE, FALSE, NULL);
+    printf("%f %f\n", best_ns_per_op(b_wait_signalled, n), best_ns_per_op(b_set_reset, n));
+}
+
+static void trace_child(const char *spec, long n, double *wait, double *set)
+{
+    char self[4096], cmd[4300];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+    *wait = *set = 0;
+    if (k <= 0)
+        return;
+    self[k] = 0;
+    snprintf(cmd, sizeof cmd, "WINSHIM_DEBUG=%s WINSHIM_DEBUG_FILE=/dev/null '%s' --trace-child %ld",
+             spec, self, n);
+    FILE *p = popen(cmd, "r");
+    if (!p || fscanf(p, "%lf %lf", wait, set) != 2)
+        *wait = *set = 0;
+    if (p)
+        pclose(p);
+}
+
+static void bench_trace(long n)
+{
+    double off_wait = best_ns_per_op(b_wait_signalled, n), off_set = best_ns_per_op(b_set_reset, n);
+    double on_wait, on_set, err_wait, err_set;
+    trace_child("+all", n / 10, &on_wait, &on_set);
+    trace_child("+err", n / 10, &err_wait, &err_set);
+    row("WaitForSingleObject, signalled, WINSHIM_DEBUG=+all", on_wait, "vs tracing off", off_wait,
+        "lines to /dev/null");
+    row("SetEvent+ResetEvent, WINSHIM_DEBUG=+all", on_set, "vs tracing off", off_set,
+        "lines to /dev/null");
+    row("WaitForSingleObject, signalled, WINSHIM_DEBUG=+err", err_wait, "vs tracing off", off_wait,
+        "on, nothing fails");
+    row("SetEvent+ResetEvent, WINSHIM_DEBUG=+err", err_set, "vs tracing off", off_set,
+        "on, nothing fails");
+}
+
 int main(int argc, char **argv)
 {
     const long N = 2000000;
@@ -1330,7 +1374,18 @@ int main(int argc, char **argv)
             out_form = OUT_JSON;
         else if (!strcmp(argv[i], "--csv"))
             out_form = OUT_CSV;
-        else if (!strcmp(argv[i], "--names")) {
+        else if (!strcmp(argv[i], "--trace-child") && i + 1 < argc) {
+            bench_trace_child(atol(argv[i + 1]));
+            return 0;
+        } else if (!strcmp(argv[i], "--trace")) {
+            if (out_form == OUT_TEXT)
+                print_header();
+            ev_manual = CreateEventW(NULL, TRUE, TRUE, NULL);
+            ev_set = CreateEventW(NULL, TRUE, FALSE, NULL);
+            bench_trace(N);
+            print_table();
+            return 0;
+        } else if (!strcmp(argv[i], "--names")) {
             bench_names_at_scale(); /* just the names row */
             return 0;
         } else if (!strcmp(argv[i], "--sync")) {
@@ -1341,7 +1396,8 @@ int main(int argc, char **argv)
                           !strcmp(argv[i], "--db-posix"));
             return 0;
         } else {
-            fprintf(stderr, "usage: bench [--json | --csv | --names | --sync | --db-only N | --db-posix N]\n");
+            fprintf(stderr, "usage: bench [--json | --csv | --names | --sync | --trace | --db-only N | --db-posix N]
+");
             return 2;
         }
     }
@@ -1413,6 +1469,7 @@ int main(int argc, char **argv)
     bench_threadpool(N / 10);
     bench_npipe(N / 100);
     bench_sockets(N / 20);
+    bench_trace(N);
     print_table();
     return 0;
 }

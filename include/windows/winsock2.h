@@ -48,7 +48,9 @@ extern "C" {
 #define WINSOCK_API_LINKAGE __attribute__((visibility("default")))
 #endif
 /* The link-time name of a call the C library also has. */
+#ifndef WINSHIM_WS2_NAME
 #define WINSHIM_WS2_NAME(name) __asm__("winshim_" #name)
+#endif
 
 /* The BSD unsigned types, as the C library defines them (sys/types.h). */
 #ifndef __u_char_defined
