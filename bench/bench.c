@@ -1396,8 +1396,7 @@ int main(int argc, char **argv)
                           !strcmp(argv[i], "--db-posix"));
             return 0;
         } else {
-            fprintf(stderr, "usage: bench [--json | --csv | --names | --sync | --trace | --db-only N | --db-posix N]
-");
+            fprintf(stderr, "usage: bench [--json | --csv | --names | --sync | --trace | --db-only N | --db-posix N]\n");
             return 2;
         }
     }
