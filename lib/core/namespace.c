@@ -653,7 +653,7 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
         err = ns_create(&name, type, make, ctx, &g, &o, &existed);
         name_free(&name);
     } else if ((o = make(ctx, &err))) {
-        handle_intent_open(o);
+        handle_intent_open_new(o); /* unnamed: nobody else can reach it */
     }
     if (err)
         return ws_null(err);
