@@ -9,7 +9,7 @@
  *
  * Locking: each size class has its own word lock; the bump pointer is an
  * atomic.  Each thread keeps a cache of free blocks per class (no lock;
- * up to 128 KiB of blocks, see tcache_max); a full cache is spilled to
+ * up to 64 KiB of blocks, see tcache_max); a full cache is spilled to
  * the shared list in one locked step, an empty one takes blocks from the shared list one at a time, and the cache
  * goes back when the thread exits (arena_thread_exit).  The caches live in
  * the thread's shared record (struct shm_thread), so a reaper gives back
@@ -335,7 +335,7 @@ static int size_class(size_t size)
  * closing objects (whose blocks come back DEFER_BATCH at a time, after a
  * grace period) takes them from its cache and gives them back to it,
  * without the class's lock. */
-#define TCACHE_BYTES (128u << 10)
+#define TCACHE_BYTES (64u << 10)
 #define TCACHE_MIN 32u
 static uint32_t tcache_max(int c)
 {
@@ -372,18 +372,19 @@ static void *tcache_pop(int c)
 /* Moves r's whole cache of class c to the shared list.  The chain leaves
  * the record before it joins the list: a process killed in between loses
  * that one batch (at most tcache_max() blocks) but a reaper never frees a
- * block twice. */
+ * block twice.  So the chain is walked, and the lock taken, before it
+ * leaves the record: "in between" is two stores. */
 static void cache_spill(struct shm_thread *r, int c)
 {
     struct arena_header *h = hdr();
     aoff_t first = r->cache[c], last = first;
     if (!first)
         return;
-    r->cache[c] = 0;
-    r->ncache[c] = 0;
     while (*(aoff_t *)arena_ptr(last))
         last = *(aoff_t *)arena_ptr(last);
     wordlock_lock(&h->free_lists[c].lock);
+    r->cache[c] = 0;
+    r->ncache[c] = 0;
     *(aoff_t *)arena_ptr(last) = h->free_lists[c].head;
     h->free_lists[c].head = first;
     wordlock_unlock(&h->free_lists[c].lock);
