@@ -8,9 +8,9 @@
  * and 64-byte aligned, so no two objects share a cache line.
  *
  * Locking: each size class has its own word lock; the bump pointer is an
- * atomic.  Each thread keeps a small cache of free blocks per class (no
- * lock); a full cache is spilled to the shared list in one locked step, an
- * empty one takes blocks from the shared list one at a time, and the cache
+ * atomic.  Each thread keeps a cache of free blocks per class (no lock;
+ * up to 64 KiB of blocks, see tcache_max); a full cache is spilled to
+ * the shared list in one locked step, an empty one takes blocks from the shared list one at a time, and the cache
  * goes back when the thread exits (arena_thread_exit).  The caches live in
  * the thread's shared record (struct shm_thread), so a reaper gives back
  * those of a killed process's threads (arena_cache_reap).  Memory is never returned to the system while the process runs
@@ -43,7 +43,7 @@
 #include "core/wait.h"
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
-#define ARENA_VERSION 5          /* bump on any change of a shared layout or meaning */
+#define ARENA_VERSION 6          /* bump on any change of a shared layout or meaning */
 #define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 
 struct arena ws_arena;
@@ -335,7 +335,18 @@ static int size_class(size_t size)
     return c;
 }
 
-#define TCACHE_MAX 32
+/* A thread's cache of a class holds up to TCACHE_BYTES of blocks, and
+ * at least TCACHE_MIN: enough small blocks that a thread creating and
+ * closing objects (whose blocks come back DEFER_BATCH at a time, after a
+ * grace period) takes them from its cache and gives them back to it,
+ * without the class's lock. */
+#define TCACHE_BYTES (64u << 10)
+#define TCACHE_MIN 32u
+static uint32_t tcache_max(int c)
+{
+    uint32_t n = TCACHE_BYTES / ((uint32_t)ARENA_MIN_BLOCK << c);
+    return n > TCACHE_MIN ? n : TCACHE_MIN;
+}
 
 /* The calling thread's caches (tc, above): in its shared record (struct
  * shm_thread), so a reaper gives them back when the process is killed;
@@ -365,19 +376,20 @@ static void *tcache_pop(int c)
 
 /* Moves r's whole cache of class c to the shared list.  The chain leaves
  * the record before it joins the list: a process killed in between loses
- * that one batch (at most TCACHE_MAX blocks) but a reaper never frees a
- * block twice. */
+ * that one batch (at most tcache_max() blocks) but a reaper never frees a
+ * block twice.  So the chain is walked, and the lock taken, before it
+ * leaves the record: "in between" is two stores. */
 static void cache_spill(struct shm_thread *r, int c)
 {
     struct arena_header *h = hdr();
     aoff_t first = r->cache[c], last = first;
     if (!first)
         return;
-    r->cache[c] = 0;
-    r->ncache[c] = 0;
     while (*(aoff_t *)arena_ptr(last))
         last = *(aoff_t *)arena_ptr(last);
     wordlock_lock(&h->free_lists[c].lock);
+    r->cache[c] = 0;
+    r->ncache[c] = 0;
     *(aoff_t *)arena_ptr(last) = h->free_lists[c].head;
     h->free_lists[c].head = first;
     wordlock_unlock(&h->free_lists[c].lock);
@@ -460,7 +472,7 @@ void arena_free(void *p, size_t size)
         wordlock_unlock(&h->free_lists[c].lock);
         return;
     }
-    if (tc->ncache[c] >= TCACHE_MAX)
+    if (tc->ncache[c] >= tcache_max(c))
         cache_spill(tc, c);
     *(aoff_t *)p = tc->cache[c];
     tc->cache[c] = arena_off(p);

@@ -229,9 +229,9 @@ bool cell_kind(const struct object_type *t)
 
 bool grant_reaches_others(const struct grant *g)
 {
-    uint32_t uid = geteuid();
-    if (!g->present)
+    if (!g->present) /* the common case: no descriptor, and no system call */
         return false;
+    uint32_t uid = geteuid();
     if (g->null_dacl)
         return true;
     for (uint32_t i = 0; i < g->n && i < GRANT_MAX; i++)

@@ -154,6 +154,15 @@ void handle_intent_open(struct object *o)
     intent_count(my_intent(), o, NULL, 0, 0);
 }
 
+/* A just-made object's first count (object_handle_open_first), then the
+ * intent naming it, already counted: killed before the intent, the
+ * object leaks as it would have between object_new and any count. */
+void handle_intent_open_new(struct object *o)
+{
+    object_handle_open_first(o);
+    intent_set(my_intent(), o, INTENT_INSERT, NULL, 0, 0, CR_UP_DONE);
+}
+
 bool handle_intent_try_open(struct object *o)
 {
     struct handle_intent *in = my_intent();
@@ -735,6 +744,16 @@ static DWORD dup_process(HANDLE process, struct proc_slot **out)
 {
     struct object *p = NULL;
     DWORD err;
+    if (process == PSEUDO_CURRENT_PROCESS) {
+        /* The common case, what the lookup below would find: the
+         * process itself, with every right, in its own slot. */
+        arena_init();
+        struct proc_slot *self = shm_self();
+        if (WS_LIKELY(self && self->process_obj)) {
+            *out = self;
+            return ERROR_SUCCESS;
+        }
+    }
     ws_rcu_lock();
     err = handle_get(process, ws_hooks.process_type, PROCESS_DUP_HANDLE, &p, NULL);
     if (!err) {
@@ -939,20 +958,25 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
         goto out;
     }
     HANDLE h;
-    object_ref(o); /* ours for the hook below: the new handle may go at once */
+    /* hook: a handle crossed processes; kinds backed by a descriptor pass
+     * it along (object_type.duplicated; holders.c, inboxes), with a
+     * reference of ours, since the new handle may go at once */
+    const struct object_type *t = object_type_of(o);
+    bool hook = sp != dp && t->duplicated;
+    if (hook)
+        object_ref(o);
     if ((err = handle_insert_into(dp, o, granted,
                                   dup_flags(options, inherit, src_flags), &h))) {
         object_handle_close(o);
         object_unref(o);
-        object_unref(o);
+        if (hook)
+            object_unref(o);
         goto out;
     }
-    /* hook: a handle crossed processes; kinds backed by a descriptor pass
-     * it along now (object_type.duplicated; holders.c, inboxes) */
-    const struct object_type *t = object_type_of(o);
-    if (sp != dp && t->duplicated)
+    if (hook) {
         t->duplicated(o, dp);
-    object_unref(o);
+        object_unref(o);
+    }
     if (dst)
         *dst = h; /* with no lpTargetHandle the duplicate exists unseen */
 out:

@@ -29,6 +29,9 @@ void handle_thread_exit(void); /* gives the thread's cached indices back */
  * handle the calling thread is about to make, recording it in the
  * thread's intent record next to the increment (handle.c). */
 void handle_intent_open(struct object *o);
+/* The same for an object just made, that nobody else can reach yet: no
+ * compare-and-swap (the first unnamed handle of Create*). */
+void handle_intent_open_new(struct object *o);
 /* The same under the namespace lock: false (nothing counted) when someone
  * is changing o's count; wait for it outside the lock (object.h). */
 bool handle_intent_try_open(struct object *o);

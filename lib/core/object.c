@@ -217,6 +217,14 @@ void object_handle_open_rec(struct object *o, struct count_rec *rec)
         object_handle_wait_free(o);
 }
 
+/* Nobody else can reach a new object (no name, no handle yet), so nobody
+ * else may change its count: its first count is a plain store, and the
+ * record that stands for it is written after it, saying CR_UP_DONE. */
+void object_handle_open_first(struct object *o)
+{
+    atomic_store_explicit(&o->handles, hc_word(1, 0), memory_order_relaxed);
+}
+
 bool object_handle_try_open_rec(struct object *o, struct count_rec *rec)
 {
     uint32_t n;

@@ -265,6 +265,10 @@ void object_handle_close_rec(struct object *o, struct count_rec *rec);
  * false if someone is (then wait with object_handle_wait_free outside
  * the lock, and try again). */
 bool object_handle_try_open_rec(struct object *o, struct count_rec *rec);
+/* The first count of an object nobody else can reach yet (just made,
+ * unnamed): no compare-and-swap; the caller's record says CR_UP_DONE
+ * after it (handle_intent_open_new). */
+void object_handle_open_first(struct object *o);
 void object_handle_wait_free(struct object *o);
 /* A reaper: the change rec was making, settled (made: state *_DONE and
  * the count word let go of); the state it settled to. */
