@@ -307,20 +307,34 @@ static const struct handle_entry *entry_of(const struct proc_slot *s, uint32_t i
     return (const struct handle_entry *)arena_ptr(chunk) + (i & (HT_L2 - 1));
 }
 
-static uint32_t handle_total(const struct proc_slot *s)
+/* The next used entry of s's handle table at index *i or after, with its
+ * word; NULL after the last.  Bounded by the table's top and HANDLE_MAX;
+ * a missing chunk is skipped whole. */
+static const struct handle_entry *next_used(const struct proc_slot *s, uint32_t *i,
+                                            uint64_t *w)
 {
-    uint32_t top = s->ht_top, n = 0;
+    uint32_t top = s->ht_top;
     if (top > HANDLE_MAX)
         top = HANDLE_MAX;
-    for (uint32_t i = 0; i < top; i++) {
-        const struct handle_entry *e = entry_of(s, i);
+    for (; *i < top; (*i)++) {
+        const struct handle_entry *e = entry_of(s, *i);
         if (!e) {
-            i |= HT_L2 - 1; /* the whole chunk is missing */
+            *i |= HT_L2 - 1; /* the whole chunk is missing */
             continue;
         }
-        if (atomic_load_explicit(&((struct handle_entry *)e)->word, memory_order_relaxed) & HE_USED)
-            n++;
+        *w = atomic_load_explicit(&((struct handle_entry *)e)->word, memory_order_acquire);
+        if (*w & HE_USED)
+            return e;
     }
+    return NULL;
+}
+
+static uint32_t handle_total(const struct proc_slot *s)
+{
+    uint32_t n = 0;
+    uint64_t w;
+    for (uint32_t i = 0; next_used(s, &i, &w); i++)
+        n++;
     return n;
 }
 
@@ -617,19 +631,10 @@ static void find_deadlocks(void)
 static uintptr_t handle_in(uint32_t slot, aoff_t obj)
 {
     const struct proc_slot *s = &slots()[slot];
-    uint32_t top = s->ht_top;
-    if (top > HANDLE_MAX)
-        top = HANDLE_MAX;
-    for (uint32_t i = 0; i < top; i++) {
-        const struct handle_entry *e = entry_of(s, i);
-        if (!e) {
-            i |= HT_L2 - 1;
-            continue;
-        }
-        uint64_t w = atomic_load_explicit(&((struct handle_entry *)e)->word, memory_order_acquire);
-        if ((w & HE_USED) && (aoff_t)(w & HE_OFF_MASK) == obj)
+    uint64_t w;
+    for (uint32_t i = 0; next_used(s, &i, &w); i++)
+        if ((aoff_t)(w & HE_OFF_MASK) == obj)
             return (uintptr_t)handle_value(i, he_gen(w));
-    }
     return 0;
 }
 
@@ -1047,19 +1052,12 @@ static int show_handles(int32_t pid)
     else
         printf("%-8s %-12s %-10s %-7s %-3s %-32s %s\n", "HANDLE", "TYPE", "ACCESS", "FLAGS", "NS",
                "NAME", "STATE");
-    uint32_t top = s->ht_top;
-    if (top > HANDLE_MAX)
-        top = HANDLE_MAX;
-    for (uint32_t i = 0; i < top; i++) {
-        const struct handle_entry *e = entry_of(s, i);
-        if (!e) {
-            i |= HT_L2 - 1;
-            continue;
-        }
-        uint64_t w = atomic_load_explicit(&((struct handle_entry *)e)->word, memory_order_acquire);
+    uint64_t w;
+    const struct handle_entry *e;
+    for (uint32_t i = 0; (e = next_used(s, &i, &w)); i++) {
         ACCESS_MASK access = atomic_load_explicit(&((struct handle_entry *)e)->access,
                                                   memory_order_acquire);
-        if (!(w & HE_USED) || !object_plausible((aoff_t)(w & HE_OFF_MASK)))
+        if (!object_plausible((aoff_t)(w & HE_OFF_MASK)))
             continue;
         const struct object *o = he_object(w);
         uintptr_t value = (uintptr_t)handle_value(i, he_gen(w));
