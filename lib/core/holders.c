@@ -485,6 +485,15 @@ struct service_hdr {
 
 static int service_fd = -1;      /* listening; process-private */
 static uint32_t service_pid;     /* the process that opened it */
+/* The process this image was loaded in (exec runs it again): a later
+ * getpid() that differs is a fork() copy, even when the parent never
+ * opened a service itself (it may have had threads all the same). */
+static uint32_t image_pid;
+
+__attribute__((constructor)) static void service_image_loaded(void)
+{
+    image_pid = (uint32_t)getpid();
+}
 
 static socklen_t service_addr(const uint32_t key[2], struct sockaddr_un *a)
 {
@@ -555,14 +564,15 @@ static void *service_main(void *arg)
 static void service_open(const uint32_t key[2])
 {
     /* getpid(): ws_pid's own fork handler may not have run yet. */
-    bool forked = service_pid && service_pid != (uint32_t)getpid();
+    uint32_t me = (uint32_t)getpid();
+    bool forked = (service_pid && service_pid != me) || (image_pid && image_pid != me);
     if (service_fd >= 0) {
         close(service_fd); /* a forked child's copy of its parent's */
         service_fd = -1;
     }
     if (forked)
         return; /* see above */
-    service_pid = (uint32_t)getpid();
+    service_pid = me;
     struct sockaddr_un a;
     socklen_t len = service_addr(key, &a);
     int s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
