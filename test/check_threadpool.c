@@ -31,7 +31,7 @@ static VOID CALLBACK count_work(PTP_CALLBACK_INSTANCE inst, PVOID ctx, PTP_WORK 
 {
     struct counter *c = ctx;
     ck_assert_ptr_nonnull(inst);
-    c->seen_obj = w;
+    __atomic_store_n(&c->seen_obj, w, __ATOMIC_RELAXED); /* callbacks run at once */
     if (c->gate)
         WaitForSingleObject(c->gate, INFINITE);
     if (InterlockedIncrement(&c->n) == c->target && c->done)
