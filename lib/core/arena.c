@@ -460,7 +460,6 @@ void arena_atfork_child(void)
 
 void arena_free(void *p, size_t size)
 {
-    ws_tsan_xproc_release(); /* another process may take the block next */
     int c = size_class(size);
     if (WS_UNLIKELY(!tc)) {
         /* No thread record (a reaper while joining, a foreign thread, a
@@ -470,6 +469,7 @@ void arena_free(void *p, size_t size)
         *(aoff_t *)p = h->free_lists[c].head;
         h->free_lists[c].head = arena_off(p);
         wordlock_unlock(&h->free_lists[c].lock);
+        ws_tsan_xproc_release(); /* another process may take the block next */
         return;
     }
     if (tc->ncache[c] >= tcache_max(c))
@@ -477,4 +477,5 @@ void arena_free(void *p, size_t size)
     *(aoff_t *)p = tc->cache[c];
     tc->cache[c] = arena_off(p);
     tc->ncache[c]++;
+    ws_tsan_xproc_release(); /* its link too: the block may leave in a spill */
 }
