@@ -133,6 +133,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct proc_slot, creator_obj),
         LAYOUT_FIELD(struct proc_slot, inbox_started),
         LAYOUT_FIELD(struct proc_slot, inbox_finished),
+        LAYOUT_FIELD(struct proc_slot, ref_lock),
         LAYOUT_SIZE(struct shm_thread),
         LAYOUT_SIZE(struct handle_intent),
         LAYOUT_SIZE(struct count_rec),
