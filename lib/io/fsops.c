@@ -200,14 +200,9 @@ static DWORD copy_data(int in, int out)
             return ws_errno_to_win32(errno);
         if (n == 0)
             return ERROR_SUCCESS;
-        for (ssize_t done = 0; done < n;) {
-            ssize_t w = write(out, buf + done, (size_t)(n - done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0)
-                return ws_errno_to_win32(errno);
-            done += w;
-        }
+        int e = ws_write_all(out, buf, (size_t)n);
+        if (e)
+            return ws_errno_to_win32(e);
     }
 }
 
