@@ -424,7 +424,56 @@ void wait_wake_locked(struct object *o, struct wait_guard *g)
 
 /* ---- waiting ---- */
 
-enum fast_result { FAST_ACQUIRED, FAST_NOT_SIGNALED, FAST_SLOW };
+/* FAST_KEPT: acquired with no change to the state (fast_next only). */
+enum fast_result { FAST_ACQUIRED, FAST_NOT_SIGNALED, FAST_SLOW, FAST_KEPT };
+
+/* The state transition of a wait on a kind whose state encoding the core
+ * knows (object.h, enum fast_kind: `kind` is t->fast, or a constant when
+ * the caller has tested it), from state s for thread *tidp (read only for
+ * an owning kind), with no call:
+ * FAST_ACQUIRED with the state afterwards in *next (*abandoned set for an
+ * abandoned mutex, left alone otherwise), FAST_KEPT when that state is s
+ * (a manual-reset event: nothing to write), FAST_NOT_SIGNALED, or
+ * FAST_SLOW for a kind the core does not know (FK_CALL: ask the type).
+ * The one copy of these rules for every lock-free path. */
+static inline __attribute__((always_inline)) enum fast_result
+fast_next(uint8_t kind, const struct object_type *t, uint64_t s, const uint32_t *tidp,
+          uint64_t *next, bool *abandoned)
+{
+    switch (kind) {
+    case FK_FLAG:
+        if (!st_value(s))
+            return FAST_NOT_SIGNALED;
+        if (st_flags(s) & t->fast_keep) {
+            *next = s;
+            return FAST_KEPT;
+        }
+        *next = st_with_value(s, 0);
+        return FAST_ACQUIRED;
+    case FK_COUNT:
+        if (!st_value(s))
+            return FAST_NOT_SIGNALED;
+        *next = st_with_value(s, st_value(s) - 1);
+        return FAST_ACQUIRED;
+    case FK_OWNER: {
+        uint32_t owner = st_value(s), tid = *tidp;
+        uint32_t count = st_flags(s) >> ST_OWNER_COUNT_SHIFT;
+        if (owner == 0) {
+            *abandoned = st_flags(s) & ST_OWNER_ABANDONED;
+            count = 1;
+        } else if (owner == tid && count < ST_OWNER_COUNT_MAX) {
+            count++;
+        } else {
+            return FAST_NOT_SIGNALED;
+        }
+        *next = ((uint64_t)tid << 32) | (s & 0xffffffffu & ~(uint64_t)ST_FLAGS_MASK) |
+                ((uint64_t)count << ST_OWNER_COUNT_SHIFT);
+        return FAST_ACQUIRED;
+    }
+    default:
+        return FAST_SLOW;
+    }
+}
 
 /* One lock-free attempt on one object; no system call, and no write at
  * all when acquiring leaves the state unchanged (a manual-reset event). */
@@ -437,40 +486,19 @@ static inline __attribute__((always_inline)) enum fast_result try_fast(struct ob
             return FAST_SLOW;
         uint64_t next;
         *abandoned = false;
-        /* The kinds whose state encoding the core knows need no call
-         * (object.h, enum fast_kind); events, the most frequent, first. */
-        if (WS_LIKELY(t->fast == FK_FLAG)) {
-            if (!st_value(s))
-                return FAST_NOT_SIGNALED;
-            next = (st_flags(s) & t->fast_keep) ? s : st_with_value(s, 0);
-        } else switch (t->fast) {
-        case FK_COUNT:
-            if (!st_value(s))
-                return FAST_NOT_SIGNALED;
-            next = st_with_value(s, st_value(s) - 1);
-            break;
-        case FK_OWNER: {
-            uint32_t owner = st_value(s);
-            uint32_t count = st_flags(s) >> ST_OWNER_COUNT_SHIFT;
-            if (owner == 0) {
-                *abandoned = st_flags(s) & ST_OWNER_ABANDONED;
-                count = 1;
-            } else if (owner == tid && count < ST_OWNER_COUNT_MAX) {
-                count++;
-            } else {
-                return FAST_NOT_SIGNALED;
-            }
-            next = ((uint64_t)tid << 32) | (s & 0xffffffffu & ~(uint64_t)ST_FLAGS_MASK) |
-                   ((uint64_t)count << ST_OWNER_COUNT_SHIFT);
-            break;
-        }
-        default:
+        /* Events, the most frequent, tested first. */
+        enum fast_result r = WS_LIKELY(t->fast == FK_FLAG)
+                                 ? fast_next(FK_FLAG, t, s, &tid, &next, abandoned)
+                                 : fast_next(t->fast, t, s, &tid, &next, abandoned);
+        if (r == FAST_NOT_SIGNALED)
+            return r;
+        if (WS_UNLIKELY(r == FAST_SLOW)) {
             if (!t->signaled(o, s, tid))
                 return FAST_NOT_SIGNALED;
             next = t->acquire(o, s, tid, abandoned);
-            break;
+            r = next == s ? FAST_KEPT : FAST_ACQUIRED;
         }
-        if (next == s ||
+        if (r == FAST_KEPT ||
             atomic_compare_exchange_weak_explicit(&o->state, &s, next,
                                                   memory_order_acquire,
                                                   memory_order_acquire))
@@ -1157,43 +1185,20 @@ static inline __attribute__((always_inline)) DWORD wait_one_fast(HANDLE h, DWORD
     uint64_t s = atomic_load_explicit(&o->state, memory_order_acquire);
     if (WS_UNLIKELY(s & ST_SLOW))
         goto slow;
+    /* An abandoned mutex is the slow path's (WAIT_ABANDONED); a mutex at
+     * its recursion limit is not signalled for us, as in try_fast. */
     uint64_t next;
-    switch (t->fast) {
-    case FK_FLAG:
-        if (!st_value(s))
-            goto not_signalled;
-        if (st_flags(s) & t->fast_keep)
-            goto acquired;
-        next = st_with_value(s, 0);
-        break;
-    case FK_COUNT:
-        if (!st_value(s))
-            goto not_signalled;
-        next = st_with_value(s, st_value(s) - 1);
-        break;
-    case FK_OWNER: {
-        /* Free and not abandoned, or a recursion (try_fast has the rest). */
-        uint32_t owner = st_value(s), count = st_flags(s) >> ST_OWNER_COUNT_SHIFT;
-        if (owner == 0 && !(st_flags(s) & ST_OWNER_ABANDONED))
-            count = 1;
-        else if (owner == th->tid && count < ST_OWNER_COUNT_MAX)
-            count++;
-        else if (owner != 0 && owner != th->tid)
-            goto not_signalled;
-        else
-            goto slow;
-        next = ((uint64_t)th->tid << 32) | (s & 0xffffffffu & ~(uint64_t)ST_FLAGS_MASK) |
-               ((uint64_t)count << ST_OWNER_COUNT_SHIFT);
-        break;
-    }
-    default:
+    bool abandoned = false;
+    enum fast_result r = fast_next(t->fast, t, s, &th->tid, &next, &abandoned);
+    if (r == FAST_NOT_SIGNALED)
+        goto not_signalled;
+    if (WS_UNLIKELY(r == FAST_SLOW || abandoned))
         goto slow;
-    }
-    if (WS_UNLIKELY(!atomic_compare_exchange_strong_explicit(&o->state, &s, next,
+    if (r != FAST_KEPT &&
+        WS_UNLIKELY(!atomic_compare_exchange_strong_explicit(&o->state, &s, next,
                                                              memory_order_acquire,
                                                              memory_order_relaxed)))
         goto slow;
-acquired:
     if (WS_UNLIKELY(t->acquired != NULL))
         return wait_one_acquired(o, th->tid);
     ws_rcu_unlock();
