@@ -1072,6 +1072,51 @@ static bool is_pseudo_handle(HANDLE h)
     return h == PSEUDO_CURRENT_PROCESS || h == PSEUDO_CURRENT_THREAD;
 }
 
+/* The first pass of a wait-any (inside ws_rcu_lock): looks every handle
+ * up, as handle_peek does but with the table and the arena base read once,
+ * and fills objs.  Returns the index of the first object that may be
+ * signalled: the objects before it were each seen unsignalled in a
+ * committed state (surely_unsignalled), so the attempts start there, and
+ * n means none may be.  Returns UINT32_MAX when some handle is not a live
+ * table entry granting SYNCHRONIZE to a waitable object (the general pass
+ * then tells which error it is).  No write, no lock, and no call for the
+ * kinds whose encoding the core knows. */
+static inline __attribute__((always_inline)) uint32_t
+scan_any(DWORD n, const HANDLE *handles, struct object **objs, uint32_t tid)
+{
+    _Atomic aoff_t *l1 = atomic_load_explicit(&ws_ht_l1, memory_order_relaxed);
+    char *const base = ws_arena.base;
+    uint32_t first = n;
+    if (WS_UNLIKELY(!l1))
+        return UINT32_MAX;
+    for (uint32_t i = 0; i < n; i++) {
+        uintptr_t v = ((uintptr_t)handles[i] >> 2) - 1; /* entry_in's decoding */
+        if (WS_UNLIKELY(v >= (1u << 28)))
+            return UINT32_MAX;
+        uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
+        aoff_t chunk = atomic_load_explicit(&l1[index >> HT_L2_BITS], memory_order_acquire);
+        if (WS_UNLIKELY(!chunk))
+            return UINT32_MAX;
+        struct handle_entry *e = (struct handle_entry *)(base + chunk) + (index & (HT_L2 - 1));
+        uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+        ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
+        /* The word read again: word and access are one snapshot. */
+        if (WS_UNLIKELY(!(w & HE_USED) || he_gen(w) != (uint32_t)(v >> 24) ||
+                        !(a & SYNCHRONIZE) || !(uint32_t)w ||
+                        atomic_load_explicit(&e->word, memory_order_relaxed) != w))
+            return UINT32_MAX;
+        ws_tsan_xproc_acquire(); /* another process may have put it here */
+        struct object *o = (struct object *)(base + (uint32_t)w);
+        objs[i] = o;
+        const struct object_type *t = object_type_of(o);
+        if (WS_UNLIKELY(t->fast == FK_CALL && !t->signaled))
+            return UINT32_MAX; /* not waitable */
+        if (first == n && !surely_unsignalled(o, tid))
+            first = i;
+    }
+    return first;
+}
+
 /* WaitForMultipleObjects.  Unlike WaitForSingleObject it refuses the
  * pseudo-handles (ERROR_INVALID_HANDLE), as Windows' NtWaitForMultipleObjects
  * does; a wait-all naming one object twice is ERROR_INVALID_PARAMETER. */
@@ -1089,6 +1134,18 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
     uint32_t tid = thread_tid();
 
     ws_rcu_lock();
+    DWORD first = 0;
+    if (!all) {
+        /* The common wait-any: every handle a table entry to a waitable
+         * object, found in one pass that also skips the objects seen
+         * unsignalled.  Nothing is changed in it, so anything unusual
+         * starts over in the general pass below, which tells the errors
+         * apart. */
+        first = scan_any(n, handles, objs, tid);
+        if (WS_LIKELY(first <= n))
+            goto scanned;
+        first = 0;
+    }
     for (DWORD i = 0; i < n && !err; i++) {
         struct object *o = handle_peek(handles[i], SYNCHRONIZE);
         if (WS_LIKELY(o && object_type_of(o)->signaled))
@@ -1106,6 +1163,7 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
         ws_rcu_unlock();
         return wait_failed(err);
     }
+scanned:
     if (n == 1)
         all = FALSE;
     /* A wait-all that cannot be satisfied now, seen without a lock: no
@@ -1123,7 +1181,7 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
     }
     if (!all) {
         DWORD i;
-        for (i = 0; i < n; i++) {
+        for (i = first; i < n; i++) {
             enum fast_result r = try_fast(objs[i], tid, &abandoned);
             if (r == FAST_ACQUIRED) {
                 note_acquired(objs[i], tid);
