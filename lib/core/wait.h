@@ -57,6 +57,10 @@ struct wait_guard {
 };
 void wait_lock(struct object *o, struct wait_guard *g);
 void wait_wake_locked(struct object *o, struct wait_guard *g);
+/* The same, handing out s, the state the caller has just stored: an
+ * event's, which a plain ResetEvent may change under the lock (wait.c,
+ * "plain resets"). */
+void wait_wake_from(struct object *o, struct wait_guard *g, uint64_t s);
 void wait_unlock(struct object *o, struct wait_guard *g);
 
 
