@@ -628,9 +628,18 @@ static void pid_init(void)
     pthread_atfork(NULL, NULL, side_atfork_child);
 }
 
+static _Atomic bool pid_ready; /* pid_init ran: no pthread_once per call */
+
+static void pid_init_once(void)
+{
+    pid_init();
+    atomic_store_explicit(&pid_ready, true, memory_order_release);
+}
+
 uint32_t file_pid(void)
 {
-    pthread_once(&pid_once, pid_init);
+    if (!atomic_load_explicit(&pid_ready, memory_order_acquire))
+        pthread_once(&pid_once, pid_init_once);
     return ws_pid();
 }
 
