@@ -481,8 +481,11 @@ static void file_handle_closed(struct object *o)
 {
     struct file_obj *f = (struct file_obj *)o;
     /* Numbers reserved by earlier closes go back (see reserve_null); this
-     * object's own reference is deferred after this returns. */
-    if (reserved_here >= RESERVED_FLUSH) {
+     * object's own reference is deferred after this returns.  Never inside
+     * a read-side section (invariant 13): an inbox drain may call this
+     * from one (file_fd_of of a handle looked up under ws_rcu_lock); the
+     * query is liburcu's own, it orders nothing. */
+    if (reserved_here >= RESERVED_FLUSH && !rcu_read_ongoing()) {
         reserved_here = 0;
         thread_flush_deferred(thread_current());
     }
