@@ -65,6 +65,8 @@ extern char ws_tsan_xproc_token;
 #define ws_rcu_unlock() rcu_read_unlock()
 #define ws_rcu_synchronize() synchronize_rcu()
 #endif
+/* Whether this thread is inside a read-side section (a query: no edge). */
+#define ws_rcu_ongoing() rcu_read_ongoing()
 
 /* Abort on a failure that cannot happen (a futex or pthread call that only
  * fails on a programming error). */

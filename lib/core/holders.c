@@ -399,7 +399,7 @@ void holders_inbox_drain(void)
     /* Not inside an RCU read section: adopting may close a handle, whose
      * deferred references may wait for a grace period.  A fetch there
      * goes on without (spawn.c drains before it enters one). */
-    if (s < 0 || draining || rcu_read_ongoing())
+    if (s < 0 || draining || ws_rcu_ongoing())
         return;
     struct proc_slot *self = shm_self();
     uint32_t fin = 0, start = 0;

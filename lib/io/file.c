@@ -485,7 +485,7 @@ static void file_handle_closed(struct object *o)
      * a read-side section (invariant 13): an inbox drain may call this
      * from one (file_fd_of of a handle looked up under ws_rcu_lock); the
      * query is liburcu's own, it orders nothing. */
-    if (reserved_here >= RESERVED_FLUSH && !rcu_read_ongoing()) {
+    if (reserved_here >= RESERVED_FLUSH && !ws_rcu_ongoing()) {
         reserved_here = 0;
         thread_flush_deferred(thread_current());
     }
