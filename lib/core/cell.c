@@ -242,7 +242,21 @@ static void cell_path(char *out, const WCHAR *key, uint32_t len)
  * real name exists; every lease valid after that saw the hash.  Clocks:
  * only durations of CLOCK_MONOTONIC are compared across processes. */
 #define GW_LEASE_NS 250000
-#define GW_WAIT_NS (GW_LEASE_NS + GW_LEASE_NS / 8)
+
+/* The lease, and what a creator waits (an eighth more).  A test hook,
+ * WINSHIM_GRANT_LEASE_US, lengthens both (check_cell makes the race wide);
+ * a process that sets it only changes how long its own view or its own
+ * grants take, never another user's. */
+static int64_t gw_lease_ns(void)
+{
+    static int64_t ns;
+    if (!ns) {
+        const char *e = getenv("WINSHIM_GRANT_LEASE_US");
+        long long us = e ? atoll(e) : 0;
+        ns = us > 0 && us < 10000000 ? us * 1000 : GW_LEASE_NS;
+    }
+    return ns;
+}
 
 static struct {
     pthread_mutex_t lock;
@@ -443,7 +457,7 @@ bool cell_surely_absent(const struct ws_name *name)
         gw.state = gw_init_locked() ? 1 : -1;
     if (gw.state > 0 && now >= gw.lease) {
         if (gw_drain_locked())
-            gw.lease = now + GW_LEASE_NS;
+            gw.lease = now + gw_lease_ns();
         else
             gw_off_locked();
     }
@@ -459,8 +473,8 @@ bool cell_surely_absent(const struct ws_name *name)
  * pending name was linked has expired. */
 static void gw_wait_out_leases(int64_t linked)
 {
-    struct timespec until = {.tv_sec = (linked + GW_WAIT_NS) / 1000000000,
-                             .tv_nsec = (linked + GW_WAIT_NS) % 1000000000};
+    int64_t t = linked + gw_lease_ns() + gw_lease_ns() / 8;
+    struct timespec until = {.tv_sec = t / 1000000000, .tv_nsec = t % 1000000000};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
         ;
 }
