@@ -25,9 +25,10 @@
  * Names.  The file's name is "<layout id>-<64-bit hash of the namespace
  * key>", and the key itself is in the file (a hash collision reads as the
  * name being taken).  A file is built complete as an O_TMPFILE, flock'd,
- * and only then linked under its name (linkat fails with EEXIST if the
- * name exists: one object per name, first creator wins), so nobody ever
- * opens a half-built cell.  In a user's session the object appears as a
+ * and only then linked, under a pending name and, once the other
+ * processes' grant-watch leases are out, under its name (renameat2 with
+ * RENAME_NOREPLACE fails with EEXIST if the name exists: one object per
+ * name, first creator wins), so nobody ever opens a half-built cell.  In a user's session the object appears as a
  * proxy: an arena object of the kind's type with OBJ_GRANTED, whose state
  * word is permanently ST_SLOW (no fast path ever touches it) and whose aux
  * is the cell's nonce; handles, duplication, inheritance and access masks
