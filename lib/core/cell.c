@@ -359,6 +359,14 @@ static bool gw_rebuild_locked(void)
     if (gw.set)
         memset(gw.set, 0, gw.cap * sizeof *gw.set);
     gw.n = 0;
+    /* The parent is watched only while the directory is absent (to see it
+     * made): /dev/shm is busy, and an idle process's queue would fill. */
+    if (gw.wd_parent < 0)
+        gw.wd_parent = inotify_add_watch(gw.fd, gw.parent, IN_CREATE | IN_MOVED_TO |
+                                                               IN_DELETE_SELF | IN_MOVE_SELF |
+                                                               IN_ONLYDIR);
+    if (gw.wd_parent < 0)
+        return false;
     int old = gw.wd_dir;
     gw.wd_dir = inotify_add_watch(gw.fd, gw.dir, IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF |
                                                      IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW);
@@ -366,6 +374,8 @@ static bool gw_rebuild_locked(void)
         inotify_rm_watch(gw.fd, old);
     if (gw.wd_dir < 0)
         return errno == ENOENT; /* no directory, no cell; its making is seen on the parent */
+    inotify_rm_watch(gw.fd, gw.wd_parent); /* its going is seen on the directory */
+    gw.wd_parent = -1;
     int dfd = open(gw.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
     if (!d) {
@@ -400,13 +410,9 @@ static bool gw_init_locked(void)
     else
         *slash = 0;
     gw.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (gw.fd < 0)
-        return false;
-    gw.wd_parent = inotify_add_watch(gw.fd, gw.parent, IN_CREATE | IN_MOVED_TO |
-                                                           IN_DELETE_SELF | IN_MOVE_SELF |
-                                                           IN_ONLYDIR);
-    gw.stale = true;
-    return gw.wd_parent >= 0;
+    gw.wd_parent = gw.wd_dir = -1;
+    gw.stale = true; /* the first drain lists the directory */
+    return gw.fd >= 0;
 }
 
 /* Everything the queue holds; false when the set cannot be trusted any
