@@ -557,13 +557,13 @@ END_TEST
  * process of its own session (a private arena, so its object is not in
  * ours); the hammer thread keeps this process's lease renewed while the
  * child waits between its pending name and the real one. */
-static volatile int hammer_on;
+static int hammer_on; /* __atomic: the hammer thread reads it */
 
 static void *hammer(void *arg)
 {
     (void)arg;
     char n[48];
-    for (long i = 0; hammer_on; i++) {
+    for (long i = 0; __atomic_load_n(&hammer_on, __ATOMIC_RELAXED); i++) {
         snprintf(n, sizeof n, "gw_hammer_%ld", i % 64);
         CloseHandle(CreateEventA(NULL, TRUE, FALSE, n));
     }
@@ -596,7 +596,7 @@ START_TEST(test_grant_seen_at_once)
 {
     pthread_t t;
     setenv("WINSHIM_GRANT_LEASE_US", "1000000", 1); /* a wide window, for the child too */
-    hammer_on = 1;
+    __atomic_store_n(&hammer_on, 1, __ATOMIC_RELAXED);
     ck_assert_int_eq(pthread_create(&t, NULL, hammer, NULL), 0);
     for (int i = 0; i < 3; i++) {
         char name[32];
@@ -637,7 +637,7 @@ START_TEST(test_grant_seen_at_once)
         ck_assert_int_eq(GetLastError(), ERROR_SUCCESS);
         CloseHandle(e);
     }
-    hammer_on = 0;
+    __atomic_store_n(&hammer_on, 0, __ATOMIC_RELAXED);
     pthread_join(t, NULL);
     unsetenv("WINSHIM_GRANT_LEASE_US");
     ck_assert_int_eq(cells_in_dir(), 0);
