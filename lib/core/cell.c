@@ -243,6 +243,10 @@ static void cell_path(char *out, const WCHAR *key, uint32_t len)
  * real name exists; every lease valid after that saw the hash.  Clocks:
  * only durations of CLOCK_MONOTONIC are compared across processes. */
 #define GW_LEASE_NS 250000
+/* Lookups that open the file before a process sets the watch up: an
+ * inotify instance is a per-user resource (128 by default), kept for
+ * processes that look up new names often. */
+#define GW_AFTER 64
 
 /* The lease, and what a creator waits (an eighth more).  A test hook,
  * WINSHIM_GRANT_LEASE_US, lengthens both (check_cell makes the race wide);
@@ -267,6 +271,7 @@ static struct {
     int64_t lease;   /* the set is trustworthy until then (CLOCK_MONOTONIC ns) */
     uint64_t *set;   /* open addressing; 0 is empty */
     uint32_t cap, n, rebuild_at;
+    uint32_t lookups; /* before the watch is set up */
     char dir[PATH_MAX], parent[PATH_MAX];
     const char *base;
 } gw = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1, .wd_parent = -1, .wd_dir = -1};
@@ -279,6 +284,7 @@ static void gw_atfork_child(void)
         close(gw.fd);
     gw.fd = gw.wd_parent = gw.wd_dir = -1;
     gw.state = 0;
+    gw.lookups = 0;
     gw.lease = 0;
 }
 
@@ -460,7 +466,7 @@ bool cell_surely_absent(const struct ws_name *name)
     int64_t now = time_mono_ns(); /* before the drain: the lease runs from here */
     bool absent = false;
     pthread_mutex_lock(&gw.lock);
-    if (gw.state == 0)
+    if (gw.state == 0 && ++gw.lookups > GW_AFTER)
         gw.state = gw_init_locked() ? 1 : -1;
     if (gw.state > 0 && now >= gw.lease) {
         if (gw_drain_locked())
