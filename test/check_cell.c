@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
@@ -547,6 +548,118 @@ START_TEST(test_other_process)
     CloseHandle(e);
     ck_assert_int_eq(cells_in_dir(), 0);
 
+}
+END_TEST
+
+/* Issue 19: a Create* of a name the session does not hold makes no system
+ * call while the grant watch's lease holds (cell.c), yet a grant that
+ * another process finished before is always found.  The child is a
+ * process of its own session (a private arena, so its object is not in
+ * ours); the hammer thread keeps this process's lease renewed while the
+ * child waits between its pending name and the real one. */
+static int hammer_on; /* __atomic: the hammer thread reads it */
+
+static void *hammer(void *arg)
+{
+    (void)arg;
+    char n[48];
+    for (long i = 0; __atomic_load_n(&hammer_on, __ATOMIC_RELAXED); i++) {
+        snprintf(n, sizeof n, "gw_hammer_%ld", i % 64);
+        CloseHandle(CreateEventA(NULL, TRUE, FALSE, n));
+    }
+    return NULL;
+}
+
+/* Run by "--private NAME": grants NAME, says so on stdout, holds it until
+ * stdin ends. */
+static int private_main(const char *name)
+{
+    setenv("WINSHIM_SHM_DIR", "", 1);
+    SECURITY_DESCRIPTOR sd;
+    SECURITY_ATTRIBUTES sa = {sizeof sa, &sd, FALSE};
+    if (!InitializeSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION) ||
+        !SetSecurityDescriptorDacl(&sd, TRUE, NULL, FALSE))
+        return 3;
+    HANDLE e = CreateEventA(&sa, TRUE, FALSE, name);
+    if (!e || GetLastError() == ERROR_ALREADY_EXISTS)
+        return 1;
+    if (write(1, "k", 1) != 1)
+        return 2;
+    char c;
+    while (read(0, &c, 1) > 0)
+        ;
+    CloseHandle(e);
+    return 0;
+}
+
+START_TEST(test_grant_seen_at_once)
+{
+    pthread_t t;
+    setenv("WINSHIM_GRANT_LEASE_US", "1000000", 1); /* a wide window, for the child too */
+    __atomic_store_n(&hammer_on, 1, __ATOMIC_RELAXED);
+    ck_assert_int_eq(pthread_create(&t, NULL, hammer, NULL), 0);
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "gw_seen_%d", i);
+        int to[2], from[2];
+        ck_assert_int_eq(pipe2(to, O_CLOEXEC), 0);
+        ck_assert_int_eq(pipe2(from, O_CLOEXEC), 0);
+        pid_t pid = fork();
+        ck_assert(pid >= 0);
+        if (pid == 0) {
+            dup2(to[0], 0);
+            dup2(from[1], 1);
+            execl(self_exe, self_exe, "--private", name, (char *)NULL);
+            _exit(120);
+        }
+        close(to[0]);
+        close(from[1]);
+        char c;
+        ck_assert_int_eq(read(from[0], &c, 1), 1);
+        SetLastError(0xdeadbeef);
+        HANDLE e = CreateEventA(NULL, TRUE, FALSE, name);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(GetLastError(), ERROR_ALREADY_EXISTS);
+        HANDLE o = OpenEventA(EVENT_MODIFY_STATE, FALSE, name);
+        ck_assert_ptr_nonnull(o);
+        ck_assert(SetEvent(o));
+        CloseHandle(o);
+        CloseHandle(e);
+        close(to[1]);
+        close(from[0]);
+        int st;
+        ck_assert(waitpid(pid, &st, 0) == pid);
+        ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        /* Gone with its last holder: a Create makes a new one. */
+        SetLastError(0xdeadbeef);
+        e = CreateEventA(NULL, TRUE, FALSE, name);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(GetLastError(), ERROR_SUCCESS);
+        CloseHandle(e);
+    }
+    __atomic_store_n(&hammer_on, 0, __ATOMIC_RELAXED);
+    pthread_join(t, NULL);
+    unsetenv("WINSHIM_GRANT_LEASE_US");
+    ck_assert_int_eq(cells_in_dir(), 0);
+}
+END_TEST
+
+/* A creator killed between its pending name and the real one leaves the
+ * pending name; its user's sweep removes it like a stale cell. */
+START_TEST(test_pending_swept)
+{
+    struct sa_buf b;
+    HANDLE e = CreateEventA(sa_null_dacl(&b), TRUE, FALSE, "gw_pending");
+    ck_assert_ptr_nonnull(e);
+    static char path[256], pend[300];
+    struct stat st;
+    only_cell(path, sizeof path, &st);
+    snprintf(pend, sizeof pend, "%s.p0badcafe", path);
+    int fd = open(pend, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    CloseHandle(e);
+    ck_assert_int_eq(cells_in_dir(), 0);
 }
 END_TEST
 
@@ -1555,6 +1668,8 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_access_from_dacl);
     tcase_add_test(tc, test_sddl_and_errors);
     tcase_add_test(tc, test_other_process);
+    tcase_add_test(tc, test_grant_seen_at_once);
+    tcase_add_test(tc, test_pending_swept);
     tcase_add_test(tc, test_stale_file);
     tcase_add_test(tc, test_last_member_exit);
     tcase_add_test(tc, test_locked_cell);
@@ -1603,6 +1718,8 @@ int main(int argc, char **argv)
     if (n > 0)
         exe[n] = 0;
     self_exe = exe;
+    if (argc == 3 && !strcmp(argv[1], "--private"))
+        return private_main(argv[2]);
     if (argc == 4 && !strcmp(argv[1], "--as-other")) {
         snprintf(other_home, sizeof other_home, "%s", argv[3]);
         return other_main(argv[2]);

@@ -25,9 +25,10 @@
  * Names.  The file's name is "<layout id>-<64-bit hash of the namespace
  * key>", and the key itself is in the file (a hash collision reads as the
  * name being taken).  A file is built complete as an O_TMPFILE, flock'd,
- * and only then linked under its name (linkat fails with EEXIST if the
- * name exists: one object per name, first creator wins), so nobody ever
- * opens a half-built cell.  In a user's session the object appears as a
+ * and only then linked, under a pending name and, once the other
+ * processes' grant-watch leases are out, under its name (renameat2 with
+ * RENAME_NOREPLACE fails with EEXIST if the name exists: one object per
+ * name, first creator wins), so nobody ever opens a half-built cell.  In a user's session the object appears as a
  * proxy: an arena object of the kind's type with OBJ_GRANTED, whose state
  * word is permanently ST_SLOW (no fast path ever touches it) and whose aux
  * is the cell's nonce; handles, duplication, inheritance and access masks
@@ -63,10 +64,12 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/arena.h"
@@ -217,6 +220,276 @@ static void cell_path(char *out, const WCHAR *key, uint32_t len)
     snprintf(out, PATH_MAX, "%s/%016llx-%016llx", grant_dir(),
              (unsigned long long)arena_layout_id(),
              (unsigned long long)key_hash(key, len));
+}
+
+/* ---- absent names without a system call (the grant watch) ----
+ *
+ * A Create* or Open* of a name the session does not hold must learn
+ * whether another user granted an object of that name, which used to cost
+ * an open() of the cell's path every time (ENOENT, ~3-5 us here).  Each
+ * process keeps instead an inotify watch on the grant directory (and on
+ * its parent, for the directory's own creation), the set of cell-name
+ * hashes it has seen there (monotone between rebuilds) and a *lease*: a
+ * drain of the inotify queue that began at t0 makes the set trustworthy
+ * until t0 + GW_LEASE_NS.  The kernel queues an event before the creating
+ * linkat/rename returns and nobody but the kernel writes the queue, so
+ * another user can only add names (false positives: the old open()).
+ *
+ * What closes the race with a concurrent grant is the creator's side
+ * (cell_create): a cell is first linked under a *pending* name with the
+ * same hash, then the creator waits GW_LEASE_NS (plus a margin) before it
+ * renames it to its real name.  A lease that did not see the pending
+ * name's event began before it was queued, so it has expired before the
+ * real name exists; every lease valid after that saw the hash.  Clocks:
+ * only durations of CLOCK_MONOTONIC are compared across processes. */
+#define GW_LEASE_NS 250000
+/* Lookups that open the file before a process sets the watch up: an
+ * inotify instance is a per-user resource (128 by default), kept for
+ * processes that look up new names often. */
+#define GW_AFTER 64
+
+/* The lease, and what a creator waits (an eighth more).  A test hook,
+ * WINSHIM_GRANT_LEASE_US, lengthens both (check_cell makes the race wide);
+ * a process that sets it only changes how long its own view or its own
+ * grants take, never another user's. */
+static int64_t gw_lease_ns(void)
+{
+    static int64_t ns;
+    if (!ns) {
+        const char *e = getenv("WINSHIM_GRANT_LEASE_US");
+        long long us = e ? atoll(e) : 0;
+        ns = us > 0 && us < 10000000 ? us * 1000 : GW_LEASE_NS;
+    }
+    return ns;
+}
+
+static struct {
+    pthread_mutex_t lock;
+    int state;       /* 0 not set up, 1 on, -1 off: every lookup opens the file */
+    int fd, wd_parent, wd_dir; /* wd_dir < 0: the directory does not exist */
+    bool stale;      /* the set must be rebuilt from the directory */
+    int64_t lease;   /* the set is trustworthy until then (CLOCK_MONOTONIC ns) */
+    uint64_t *set;   /* open addressing; 0 is empty */
+    uint32_t cap, n, rebuild_at;
+    uint32_t lookups; /* before the watch is set up */
+    char dir[PATH_MAX], parent[PATH_MAX];
+    const char *base;
+} gw = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1, .wd_parent = -1, .wd_dir = -1};
+
+/* A forked child shares the parent's queue: it must never read it. */
+static void gw_atfork_child(void)
+{
+    pthread_mutex_init(&gw.lock, NULL);
+    if (gw.fd >= 0)
+        close(gw.fd);
+    gw.fd = gw.wd_parent = gw.wd_dir = -1;
+    gw.state = 0;
+    gw.lookups = 0;
+    gw.lease = 0;
+}
+
+static void gw_off_locked(void)
+{
+    if (gw.fd >= 0)
+        close(gw.fd);
+    gw.fd = -1;
+    gw.state = -1;
+}
+
+static bool gw_add(uint64_t h)
+{
+    if (2 * (gw.n + 1) > gw.cap) {
+        uint32_t cap = gw.cap ? 2 * gw.cap : 256;
+        uint64_t *set = calloc(cap, sizeof *set), *old = gw.set;
+        if (!set)
+            return false;
+        for (uint32_t i = 0; i < gw.cap; i++)
+            if (old[i])
+                for (uint32_t j = (uint32_t)old[i] & (cap - 1);; j = (j + 1) & (cap - 1))
+                    if (!set[j]) {
+                        set[j] = old[i];
+                        break;
+                    }
+        free(old);
+        gw.set = set;
+        gw.cap = cap;
+    }
+    h |= !h;
+    for (uint32_t j = (uint32_t)h & (gw.cap - 1);; j = (j + 1) & (gw.cap - 1)) {
+        if (gw.set[j] == h)
+            return true;
+        if (!gw.set[j]) {
+            gw.set[j] = h;
+            gw.n++;
+            return true;
+        }
+    }
+}
+
+static bool gw_has(uint64_t h)
+{
+    h |= !h;
+    for (uint32_t j = (uint32_t)h & (gw.cap - 1); gw.cap; j = (j + 1) & (gw.cap - 1)) {
+        if (gw.set[j] == h)
+            return true;
+        if (!gw.set[j])
+            return false;
+    }
+    return false;
+}
+
+/* A directory entry: a cell's name ("<layout>-<hash>") or a pending one
+ * ("<layout>-<hash>.p<nonce>") of this layout adds its hash. */
+static bool gw_note(const char *name)
+{
+    char want[20];
+    snprintf(want, sizeof want, "%016llx-", (unsigned long long)arena_layout_id());
+    if (strncmp(name, want, 17))
+        return true; /* another layout's, or not a cell */
+    uint64_t h = 0;
+    for (int i = 17; i < 33; i++) {
+        char c = name[i];
+        unsigned v = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 16;
+        if (v > 15)
+            return true; /* no cell's name: lookups never open it */
+        h = h << 4 | v;
+    }
+    return gw_add(h);
+}
+
+/* The set from scratch: the directory is watched first, then read, so a
+ * name linked meanwhile is in the listing or in the queue. */
+static bool gw_rebuild_locked(void)
+{
+    if (gw.set)
+        memset(gw.set, 0, gw.cap * sizeof *gw.set);
+    gw.n = 0;
+    /* The parent is watched only while the directory is absent (to see it
+     * made): /dev/shm is busy, and an idle process's queue would fill. */
+    if (gw.wd_parent < 0)
+        gw.wd_parent = inotify_add_watch(gw.fd, gw.parent, IN_CREATE | IN_MOVED_TO |
+                                                               IN_DELETE_SELF | IN_MOVE_SELF |
+                                                               IN_ONLYDIR);
+    if (gw.wd_parent < 0)
+        return false;
+    int old = gw.wd_dir;
+    gw.wd_dir = inotify_add_watch(gw.fd, gw.dir, IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF |
+                                                     IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW);
+    if (old >= 0 && old != gw.wd_dir)
+        inotify_rm_watch(gw.fd, old);
+    if (gw.wd_dir < 0)
+        return errno == ENOENT; /* no directory, no cell; its making is seen on the parent */
+    inotify_rm_watch(gw.fd, gw.wd_parent); /* its going is seen on the directory */
+    gw.wd_parent = -1;
+    int dfd = open(gw.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return false;
+    }
+    bool ok = true;
+    struct dirent *e;
+    while (ok && (e = readdir(d)))
+        ok = gw_note(e->d_name);
+    closedir(d);
+    gw.rebuild_at = 2 * gw.n + 1024; /* names that went are forgotten at the next rebuild */
+    return ok;
+}
+
+static bool gw_init_locked(void)
+{
+    static bool registered;
+    if (!registered) {
+        pthread_atfork(NULL, NULL, gw_atfork_child);
+        registered = true;
+    }
+    snprintf(gw.dir, sizeof gw.dir, "%s", grant_dir());
+    snprintf(gw.parent, sizeof gw.parent, "%s", gw.dir);
+    char *slash = strrchr(gw.parent, '/');
+    if (!slash || !slash[1])
+        return false;
+    gw.base = gw.dir + (slash - gw.parent) + 1;
+    if (slash == gw.parent)
+        slash[1] = 0; /* "/x": the root */
+    else
+        *slash = 0;
+    gw.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    gw.wd_parent = gw.wd_dir = -1;
+    gw.stale = true; /* the first drain lists the directory */
+    return gw.fd >= 0;
+}
+
+/* Everything the queue holds; false when the set cannot be trusted any
+ * more (the watch is off from then on). */
+static bool gw_drain_locked(void)
+{
+    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+    for (;;) {
+        ssize_t r = read(gw.fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && errno == EAGAIN)
+            break;
+        if (r <= 0)
+            return false;
+        for (char *p = buf; p < buf + r;) {
+            const struct inotify_event *e = (const void *)p;
+            if (e->mask & IN_Q_OVERFLOW)
+                gw.stale = true; /* names were lost */
+            else if (e->wd == gw.wd_parent) {
+                if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT))
+                    return false;
+                if (e->len && !strcmp(e->name, gw.base))
+                    gw.stale = true; /* the directory was made (again) */
+            } else if (gw.wd_dir >= 0 && e->wd == gw.wd_dir) {
+                if (e->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT))
+                    gw.stale = true; /* another directory may come at the path */
+                else if (e->len && !gw_note(e->name))
+                    return false;
+            }
+            p += sizeof *e + e->len;
+        }
+    }
+    if (gw.stale || gw.n > gw.rebuild_at) {
+        gw.stale = false;
+        return gw_rebuild_locked();
+    }
+    return true;
+}
+
+bool cell_surely_absent(const struct ws_name *name)
+{
+    if (name->len > CELL_NAME_MAX)
+        return true; /* cell_lookup never opens anything for it */
+    int64_t now = time_mono_ns(); /* before the drain: the lease runs from here */
+    bool absent = false;
+    pthread_mutex_lock(&gw.lock);
+    if (gw.state == 0 && ++gw.lookups > GW_AFTER)
+        gw.state = gw_init_locked() ? 1 : -1;
+    if (gw.state > 0 && now >= gw.lease) {
+        if (gw_drain_locked())
+            gw.lease = now + gw_lease_ns();
+        else
+            gw_off_locked();
+    }
+    if (gw.state > 0)
+        absent = gw.wd_dir < 0 || !gw_has(key_hash(name->buf, name->len));
+    else if (gw.fd >= 0)
+        gw_off_locked();
+    pthread_mutex_unlock(&gw.lock);
+    return absent;
+}
+
+/* The creator's half: waits until every lease that began before the
+ * pending name was linked has expired. */
+static void gw_wait_out_leases(int64_t linked)
+{
+    int64_t t = linked + gw_lease_ns() + gw_lease_ns() / 8;
+    struct timespec until = {.tv_sec = t / 1000000000, .tv_nsec = t % 1000000000};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+        ;
 }
 
 /* ---- kinds ---- */
@@ -861,6 +1134,26 @@ static int link_cell(int fd, const char *path)
     return errno;
 }
 
+/* Links a complete cell under a pending name of the same hash, waits out
+ * the other processes' grant-watch leases (see "the grant watch"), then
+ * moves it to its name: EEXIST when another made that first. */
+static int link_pending(int fd, const char *path, uint32_t nonce)
+{
+    char pending[PATH_MAX + 16];
+    snprintf(pending, sizeof pending, "%s.p%08x", path, (unsigned)nonce);
+    int r = link_cell(fd, pending);
+    if (r)
+        return r;
+    gw_wait_out_leases(time_mono_ns());
+    if (!renameat2(AT_FDCWD, pending, AT_FDCWD, path, RENAME_NOREPLACE))
+        return 0;
+    r = errno;
+    if (r == EINVAL || r == ENOSYS) /* no RENAME_NOREPLACE here: a link says EEXIST too */
+        r = link(pending, path) ? errno : 0;
+    unlink(pending);
+    return r;
+}
+
 DWORD cell_create(const struct ws_name *name, const struct object_type *t, const void *ctx,
                   const struct grant *g, struct object **out, bool *existed)
 {
@@ -929,7 +1222,7 @@ DWORD cell_create(const struct ws_name *name, const struct object_type *t, const
         if (!err && flock(fd, LOCK_SH))
             err = ws_errno_to_win32(errno);
         atomic_store_explicit(&c->magic, CELL_MAGIC, memory_order_release);
-        int r = err ? 0 : link_cell(fd, path);
+        int r = err ? 0 : link_pending(fd, path, c->nonce);
         if (err || r) {
             unmap_close(fd, c);
             if (r == EEXIST || r == ENOENT)
@@ -1048,9 +1341,12 @@ void cell_sweep(void)
     while ((e = readdir(d))) {
         unsigned long long layout, hash;
         char rest;
-        if (sscanf(e->d_name, "%16llx-%16llx%c", &layout, &hash, &rest) != 2 ||
-            strlen(e->d_name) != 33)
-            continue; /* not a cell's name */
+        size_t len = strlen(e->d_name);
+        bool pending = len == 43 && !strncmp(e->d_name + 33, ".p", 2);
+        if ((!pending && (sscanf(e->d_name, "%16llx-%16llx%c", &layout, &hash, &rest) != 2 ||
+                          len != 33)) ||
+            (pending && sscanf(e->d_name, "%16llx-%16llx%c", &layout, &hash, &rest) != 3))
+            continue; /* neither a cell's name nor a pending one (cell_create) */
         int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
         struct stat st;
         if (fd < 0)

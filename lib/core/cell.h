@@ -31,6 +31,11 @@ DWORD grant_check_file(int fd, off_t at, const struct object_type *t, ACCESS_MAS
  * of another kind). */
 DWORD cell_lookup(const struct ws_name *name, const struct object_type *t,
                   struct object **out, bool *stale_foreign);
+/* True when no other process can have granted an object of this name:
+ * the grant watch's lease is valid and its hash was never seen in the
+ * grant directory (cell.c, "the grant watch").  No system call while the
+ * lease lasts; false means "look" (cell_lookup), never "it exists". */
+bool cell_surely_absent(const struct ws_name *name);
 /* Under the name's stripe lock: a new granted object (ctx as the kind's make() takes it),
  * or the one that exists (*existed). */
 DWORD cell_create(const struct ws_name *name, const struct object_type *t, const void *ctx,

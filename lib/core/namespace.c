@@ -485,7 +485,8 @@ static DWORD make_named_locked(const struct ws_name *name, const struct object_t
     DWORD err = ERROR_SUCCESS;
     *existed = false;
     if (cell_kind(type)) {
-        err = cell_lookup(name, type, out, NULL);
+        err = cell_surely_absent(name) ? ERROR_FILE_NOT_FOUND
+                                       : cell_lookup(name, type, out, NULL);
         if (err != ERROR_FILE_NOT_FOUND) {
             *existed = !err;
             return err;
@@ -557,7 +558,7 @@ again:
             take_named_retry(stripe, *found);
             goto again;
         }
-    } else if (cell_kind(type)) {
+    } else if (cell_kind(type) && !cell_surely_absent(name)) {
         struct object *o;
         err = cell_lookup(name, type, &o, NULL);
         if (!err && !name_insert_locked(name, hash, o, &grow)) {
