@@ -43,7 +43,7 @@
 #include "core/wait.h"
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
-#define ARENA_VERSION 6          /* bump on any change of a shared layout or meaning */
+#define ARENA_VERSION 7          /* bump on any change of a shared layout or meaning */
 #define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 
 struct arena ws_arena;
@@ -155,6 +155,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct shm_thread, owned),
         LAYOUT_FIELD(struct shm_thread, nowned),
         LAYOUT_FIELD(struct shm_thread, owned_cap),
+        LAYOUT_FIELD(struct shm_thread, owned_kept),
         LAYOUT_FIELD(struct shm_thread, ndefer),
         LAYOUT_FIELD(struct shm_thread, defer),
         LAYOUT_FIELD(struct shm_thread, cache),
