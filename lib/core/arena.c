@@ -171,6 +171,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct waiter, count),
         LAYOUT_FIELD(struct waiter, queued),
         LAYOUT_FIELD(struct waiter, claim_result),
+        LAYOUT_FIELD(struct waiter, retries),
         LAYOUT_FIELD(struct waiter, objs),
         LAYOUT_FIELD(struct waiter, entries),
         LAYOUT_FIELD(struct waiter, timeout),

@@ -105,7 +105,11 @@ const struct object_type mutex_type = {
 };
 
 /* A state change with waiters queued (or the lock held by someone)
- * goes through the wait core, which hands a freed mutex to a waiter. */
+ * goes through the wait core: a released mutex stays free and its first
+ * waiter is woken to try again, an abandoned one is handed to a waiter
+ * (wait.h, wait_wake_released_locked).  A free mutex found with waiters
+ * queued (its releaser was killed between freeing it and waking them)
+ * wakes them too. */
 static void mutex_store_slow(struct object *o, uint32_t tid, bool release_all,
                              uint32_t abandoned)
 {
@@ -116,8 +120,12 @@ static void mutex_store_slow(struct object *o, uint32_t tid, bool release_all,
         uint32_t count = release_all ? 0 : mx_count(s) - 1;
         obj_store_locked(o, mx_state(s, count ? tid : 0, count,
                                      count ? 0 : abandoned));
-        if (!count)
+        if (!count && abandoned)
             wait_wake_locked(o, &g);
+        else if (!count)
+            wait_wake_released_locked(o, &g);
+    } else if (!st_value(s)) {
+        wait_wake_locked(o, &g);
     }
     wait_unlock(o, &g);
 }
