@@ -2,6 +2,9 @@
  * sizes, SetEndOfFile, information and times. */
 #include "fileutil.h"
 
+#include <stdio.h>
+#include <sys/resource.h>
+
 START_TEST(test_dispositions)
 {
     SetLastError(0xdeadbeef);
@@ -437,6 +440,50 @@ START_TEST(test_write_through_and_overlapped_flag)
 }
 END_TEST
 
+/* A closed file's fd number stays reserved (on /dev/null) until its
+ * object is destroyed after a grace period; a loop of CreateFile and
+ * CloseHandle (a journal per transaction) must get the numbers back long
+ * before the default RLIMIT_NOFILE of 1024, here far below it, from one
+ * thread and from several. */
+static DWORD WINAPI journal_loop(LPVOID arg)
+{
+    char name[32];
+    snprintf(name, sizeof name, "j%d", (int)(intptr_t)arg);
+    for (int i = 0; i < 1500; i++) {
+        HANDLE h = open_rw(name, 0, CREATE_ALWAYS);
+        if (h == INVALID_HANDLE_VALUE)
+            return GetLastError();
+        DWORD done = 0;
+        if (!WriteFile(h, "j", 1, &done, NULL) || done != 1)
+            return GetLastError();
+        if (!CloseHandle(h) || !DeleteFileA(name))
+            return GetLastError();
+    }
+    return 0;
+}
+
+START_TEST(test_closed_numbers_come_back)
+{
+    struct rlimit rl;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    rl.rlim_cur = 200;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    ck_assert_uint_eq(journal_loop((LPVOID)0), 0);
+    HANDLE t[2];
+    for (int i = 0; i < 2; i++) {
+        t[i] = CreateThread(NULL, 0, journal_loop, (LPVOID)(intptr_t)(i + 1), 0, NULL);
+        ck_assert_ptr_nonnull(t[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        DWORD code = 1;
+        ck_assert_uint_eq(WaitForSingleObject(t[i], INFINITE), WAIT_OBJECT_0);
+        ck_assert(GetExitCodeThread(t[i], &code));
+        ck_assert_uint_eq(code, 0);
+        CloseHandle(t[i]);
+    }
+}
+END_TEST
+
 static Suite *diskfile_suite(void)
 {
     Suite *s = suite_create("diskfile");
@@ -453,6 +500,7 @@ static Suite *diskfile_suite(void)
     tcase_add_test(tc, test_attributes_on_create);
     tcase_add_test(tc, test_delete_on_close);
     tcase_add_test(tc, test_write_through_and_overlapped_flag);
+    tcase_add_test(tc, test_closed_numbers_come_back);
     suite_add_tcase(s, tc);
     return s;
 }

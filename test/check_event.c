@@ -2,6 +2,10 @@
 #include "testutil.h"
 
 #include <stdatomic.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdatomic.h>
 #include <string.h>
 
 START_TEST(test_unnamed_states)
@@ -430,6 +434,99 @@ START_TEST(test_close_while_waiting)
 }
 END_TEST
 
+/* ---- a plain ResetEvent sticks (wait.c, "plain resets") ----
+ *
+ * Only the main thread sets or resets E (manual-reset); threads here and
+ * in two child processes wait on it in every way that takes its lock and
+ * reads its value (wait-any that queues, wait-all that queues with an
+ * event never set, zero-timeout polls) and pulse it (a pulse leaves it
+ * reset).  None of that may undo a reset: right after each ResetEvent the
+ * event is not signalled.  Counted, not timed: the children run a fixed
+ * number of waits, the main thread resets until they are done. */
+#define PR_CHILD_WAITS 3000
+static HANDLE pr_ev, pr_never;
+static atomic_int pr_stop;
+
+static void pr_waits(HANDLE e, HANDLE never, unsigned i)
+{
+    HANDLE both[2] = {e, never};
+    DWORD r;
+    switch (i % 4) {
+    case 0:
+        r = WaitForSingleObject(e, 1);
+        ck_assert(r == WAIT_OBJECT_0 || r == WAIT_TIMEOUT);
+        break;
+    case 1:
+        ck_assert_uint_eq(WaitForMultipleObjects(2, both, TRUE, 1), WAIT_TIMEOUT);
+        break;
+    case 2:
+        r = WaitForMultipleObjects(2, both, FALSE, 0);
+        ck_assert(r == WAIT_OBJECT_0 || r == WAIT_TIMEOUT);
+        break;
+    default:
+        ck_assert(PulseEvent(e));
+        break;
+    }
+}
+
+static void *pr_thread(void *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; !atomic_load(&pr_stop); i++)
+        pr_waits(pr_ev, pr_never, i);
+    return NULL;
+}
+
+START_TEST(test_plain_reset_sticks)
+{
+    char name[64], never_name[64];
+    snprintf(name, sizeof name, "wsplainreset%d", (int)getpid());
+    snprintf(never_name, sizeof never_name, "wsplainresetnever%d", (int)getpid());
+    pr_ev = CreateEventA(NULL, TRUE, TRUE, name);
+    pr_never = CreateEventA(NULL, TRUE, FALSE, never_name);
+    ck_assert_ptr_nonnull(pr_ev);
+    ck_assert_ptr_nonnull(pr_never);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        ck_assert(kids[k] >= 0);
+        if (kids[k] == 0) {
+            HANDLE e = OpenEventA(SYNCHRONIZE | EVENT_MODIFY_STATE, FALSE, name);
+            HANDLE never = OpenEventA(SYNCHRONIZE, FALSE, never_name);
+            if (!e || !never)
+                _exit(2);
+            for (unsigned i = 0; i < PR_CHILD_WAITS; i++)
+                pr_waits(e, never, i + (unsigned)k);
+            _exit(0);
+        }
+    }
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&t[i], NULL, pr_thread, NULL);
+    long rounds = 0;
+    int done = 0, status;
+    while (done < 2 || rounds < 20000) {
+        ck_assert(ResetEvent(pr_ev));
+        ck_assert_uint_eq(WaitForSingleObject(pr_ev, 0), WAIT_TIMEOUT);
+        ck_assert(SetEvent(pr_ev));
+        rounds++;
+        for (int k = 0; k < 2; k++)
+            if (kids[k] && waitpid(kids[k], &status, WNOHANG) == kids[k]) {
+                ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+                kids[k] = 0;
+                done++;
+            }
+    }
+    atomic_store(&pr_stop, 1);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    ck_assert(ResetEvent(pr_ev));
+    ck_assert_uint_eq(WaitForSingleObject(pr_ev, 0), WAIT_TIMEOUT);
+    CloseHandle(pr_ev);
+    CloseHandle(pr_never);
+}
+END_TEST
+
 static Suite *event_suite(void)
 {
     Suite *s = suite_create("event");
@@ -458,6 +555,7 @@ static Suite *event_suite(void)
     tcase_set_timeout(threads, 60);
     tcase_add_test(threads, test_stress);
     tcase_add_test(threads, test_close_while_waiting);
+    tcase_add_test(threads, test_plain_reset_sticks);
     suite_add_tcase(s, threads);
     return s;
 }

@@ -183,12 +183,97 @@ START_TEST(test_temp_file_name)
 }
 END_TEST
 
+/* DeleteFile asks the share modes through an fd of the file itself and
+ * its type and mode through that fd: every answer, on every way in. */
+START_TEST(test_delete_kinds)
+{
+    /* READONLY: ACCESS_DENIED, also to root; deletable once cleared. */
+    put_file("r.txt", "r");
+    ck_assert(SetFileAttributesA("r.txt", FILE_ATTRIBUTE_READONLY));
+    ASSERT_FAILS(DeleteFileA("r.txt"), ERROR_ACCESS_DENIED);
+    ck_assert_int_eq(access("r.txt", F_OK), 0);
+    ck_assert(SetFileAttributesA("r.txt", FILE_ATTRIBUTE_NORMAL));
+    ck_assert(DeleteFileA("r.txt"));
+    /* Open without FILE_SHARE_DELETE: SHARING_VIOLATION; with it: gone,
+     * and the handle still reads. */
+    put_file("o.txt", "o");
+    HANDLE h = open_rw("o.txt", FILE_SHARE_READ | FILE_SHARE_WRITE, OPEN_EXISTING);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ASSERT_FAILS(DeleteFileW(u"o.txt"), ERROR_SHARING_VIOLATION);
+    ck_assert_int_eq(access("o.txt", F_OK), 0);
+    ck_assert(CloseHandle(h));
+    h = open_rw("o.txt", FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, OPEN_EXISTING);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ck_assert(DeleteFileW(u"o.txt"));
+    ck_assert_int_eq(access("o.txt", F_OK), -1);
+    char c = 0;
+    DWORD got = 0;
+    ck_assert(ReadFile(h, &c, 1, &got, NULL));
+    ck_assert_uint_eq(got, 1);
+    ck_assert_int_eq(c, 'o');
+    ck_assert(CloseHandle(h));
+    /* A symbolic link is deleted itself, with its own share modes (none):
+     * its target's open handle does not stop it, and the target stays. */
+    put_file("t.txt", "t");
+    ck_assert_int_eq(symlink("t.txt", "l"), 0);
+    h = open_rw("t.txt", 0, OPEN_EXISTING);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    ck_assert(DeleteFileA("l"));
+    struct stat st;
+    ck_assert_int_eq(lstat("l", &st), -1);
+    ASSERT_FAILS(DeleteFileA("t.txt"), ERROR_SHARING_VIOLATION);
+    ck_assert(CloseHandle(h));
+    ck_assert(DeleteFileA("t.txt"));
+    /* A dangling link, and a link to a directory: the link goes. */
+    ck_assert_int_eq(symlink("nowhere", "dl"), 0);
+    ck_assert(DeleteFileA("dl"));
+    ck_assert_int_eq(lstat("dl", &st), -1);
+    ck_assert_int_eq(mkdir("d", 0755), 0);
+    ck_assert_int_eq(symlink("d", "ld"), 0);
+    ck_assert(DeleteFileW(u"ld"));
+    ck_assert_int_eq(lstat("ld", &st), -1);
+    ck_assert_int_eq(stat("d", &st), 0);
+    /* A directory, also opened by path with a trailing separator. */
+    ASSERT_FAILS(DeleteFileA("d"), ERROR_ACCESS_DENIED);
+    ASSERT_FAILS(DeleteFileA("d\\"), ERROR_ACCESS_DENIED);
+    /* A FIFO is a file: its deletion does not wait for a writer. */
+    ck_assert_int_eq(mkfifo("p", 0644), 0);
+    ck_assert(DeleteFileA("p"));
+    ck_assert_int_eq(lstat("p", &st), -1);
+    /* Missing: the file, or the directory; a file is no directory. */
+    put_file("f", "f");
+    ASSERT_FAILS(DeleteFileA("missing"), ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(DeleteFileA("d\\missing"), ERROR_FILE_NOT_FOUND);
+    ASSERT_FAILS(DeleteFileA("nodir\\x"), ERROR_PATH_NOT_FOUND);
+    ASSERT_FAILS(DeleteFileA("f\\x"), ERROR_PATH_NOT_FOUND);
+    /* A file the caller cannot read carries no share-mode locks: the
+     * delete asks its type by path (not for root, who reads anything). */
+    if (geteuid() != 0) {
+        put_file("w.txt", "w");
+        ck_assert_int_eq(chmod("w.txt", 0200), 0);
+        ck_assert(DeleteFileA("w.txt"));
+        ck_assert_int_eq(access("w.txt", F_OK), -1);
+        put_file("wr.txt", "w");
+        ck_assert_int_eq(chmod("wr.txt", 0000), 0);
+        ASSERT_FAILS(DeleteFileA("wr.txt"), ERROR_ACCESS_DENIED); /* READONLY */
+    }
+    /* Not ASCII: the other way of the path conversion. */
+    HANDLE n = CreateFileW(u"\x00e9t\x00e9", GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ck_assert_ptr_ne(n, INVALID_HANDLE_VALUE);
+    ASSERT_FAILS(DeleteFileW(u"\x00e9t\x00e9"), ERROR_SHARING_VIOLATION);
+    ck_assert(CloseHandle(n));
+    ck_assert(DeleteFileW(u"\x00e9t\x00e9"));
+    ASSERT_FAILS(DeleteFileW(u"\x00e9t\x00e9"), ERROR_FILE_NOT_FOUND);
+}
+END_TEST
+
 static Suite *fsops_suite(void)
 {
     Suite *s = suite_create("fsops");
     TCase *tc = tcase_create("basic");
     tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
     tcase_add_test(tc, test_delete);
+    tcase_add_test(tc, test_delete_kinds);
     tcase_add_test(tc, test_directories);
     tcase_add_test(tc, test_move);
     tcase_add_test(tc, test_copy);

@@ -281,6 +281,54 @@ START_TEST(test_conversion)
 }
 END_TEST
 
+/* The characters no name may hold, in every component, on both the ASCII
+ * way (a one-pass table scan) and the way for other UTF-16 text; ? and *
+ * only in a search pattern's last component; trailing dots and spaces of
+ * the last component dropped. */
+START_TEST(test_name_characters)
+{
+    ck_assert_int_eq(mkdir("d", 0755), 0);
+    static const WCHAR *const bad[] = {
+        u"a<b", u"a>b", u"ab:c", u"a\"b", u"a|b", u"a?b", u"a*b", u"a\x01" u"b", u"a\x1f" u"b",
+        u"d\\a|b\\c", u"d\\x<\\y", u"d*\\x", u"\x00e9" u"<", u"d\\\x6f22" u"|\\x",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        SetLastError(0xdeadbeef);
+        ck_assert_ptr_eq(CreateFileW(bad[i], GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL),
+                         INVALID_HANDLE_VALUE);
+        ck_assert_msg(GetLastError() == ERROR_INVALID_NAME, "case %zu: %lu", i,
+                      (unsigned long)GetLastError());
+        ASSERT_FAILS(DeleteFileW(bad[i]), ERROR_INVALID_NAME);
+        ASSERT_FAILS(GetFileAttributesW(bad[i]) != INVALID_FILE_ATTRIBUTES, ERROR_INVALID_NAME);
+    }
+    /* Wildcards: only where a pattern's last component is. */
+    WIN32_FIND_DATAA fd;
+    SetLastError(0xdeadbeef);
+    ck_assert_ptr_eq(FindFirstFileA("d*\\x", &fd), INVALID_HANDLE_VALUE);
+    ck_assert_uint_eq(GetLastError(), ERROR_INVALID_NAME);
+    put_file("d/xy", "x");
+    HANDLE f = FindFirstFileA("d\\x?", &fd);
+    ck_assert_ptr_ne(f, INVALID_HANDLE_VALUE);
+    ck_assert_str_eq(fd.cFileName, "xy");
+    FindClose(f);
+    /* Trailing dots and spaces go; inner ones stay. */
+    HANDLE h = CreateFileW(u"t. .", GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    ck_assert_int_eq(access("t", F_OK), 0);
+    ck_assert_uint_eq(GetFileAttributesW(u"d\\..\\t..."), FILE_ATTRIBUTE_ARCHIVE);
+    ck_assert(DeleteFileW(u"t "));
+    h = CreateFileW(u"a.b c", GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+    CloseHandle(h);
+    ck_assert_int_eq(access("a.b c", F_OK), 0);
+    /* Separators of both kinds, repeated, on both ways. */
+    ck_assert_uint_eq(GetFileAttributesW(u"d//\\xy"), FILE_ATTRIBUTE_ARCHIVE);
+    ck_assert_uint_eq(GetFileAttributesW(u".\\\\d\\xy"), FILE_ATTRIBUTE_ARCHIVE);
+    ck_assert_uint_eq(GetFileAttributesA("d\\xy"), FILE_ATTRIBUTE_ARCHIVE);
+}
+END_TEST
+
 static Suite *path_suite(void)
 {
     Suite *s = suite_create("path");
@@ -294,6 +342,7 @@ static Suite *path_suite(void)
     tcase_add_test(tc, test_case_sensitive_default);
     tcase_add_test(tc, test_not_found_kinds);
     tcase_add_test(tc, test_conversion);
+    tcase_add_test(tc, test_name_characters);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,8 +15,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1283,6 +1285,67 @@ START_TEST(test_open_member_and_wait)
 }
 END_TEST
 
+/* OpenProcess and DuplicateHandle of a member's own process object race
+ * its reaper, which drops the slot's reference: every open either fails
+ * with ERROR_INVALID_PARAMETER or gives a handle that works. */
+static _Atomic pid_t race_pid;
+static _Atomic int race_stop, race_opened;
+
+static void *open_racer(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&race_stop)) {
+        pid_t pid = atomic_load(&race_pid);
+        if (!pid)
+            continue;
+        HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE, (DWORD)pid);
+        if (!h) {
+            ck_assert_uint_eq(GetLastError(), ERROR_INVALID_PARAMETER);
+            continue;
+        }
+        ck_assert_uint_eq(GetProcessId(h), (DWORD)pid);
+        DWORD code;
+        ck_assert(GetExitCodeProcess(h, &code));
+        ck_assert(code == STILL_ACTIVE || code == 7);
+        ck_assert(CloseHandle(h));
+        atomic_fetch_add(&race_opened, 1);
+    }
+    return NULL;
+}
+
+START_TEST(test_open_races_reaper)
+{
+    pthread_t th[3];
+    atomic_store(&race_stop, 0);
+    atomic_store(&race_pid, 0);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, open_racer, NULL), 0);
+    for (int round = 0; round < 30; round++) {
+        int go[2];
+        ck_assert_int_eq(pipe(go), 0);
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            char c;
+            _exit(read(go[0], &c, 1) == 1 ? 7 : 1);
+        }
+        HANDLE h = OpenProcess(SYNCHRONIZE, FALSE, (DWORD)pid);
+        ck_assert_ptr_nonnull(h);
+        atomic_store(&race_pid, pid);
+        ck_assert_int_eq(write(go[1], "x", 1), 1);
+        ASSERT_WAIT(WaitForSingleObject(h, 30000), WAIT_OBJECT_0);
+        ck_assert(CloseHandle(h));
+        atomic_store(&race_pid, 0);
+        close(go[0]);
+        close(go[1]);
+    }
+    atomic_store(&race_stop, 1);
+    for (int i = 0; i < 3; i++)
+        pthread_join(th[i], NULL);
+    ck_assert_int_gt(atomic_load(&race_opened), 0);
+}
+END_TEST
+
 START_TEST(test_attrlist_init)
 {
     SIZE_T size = 0;
@@ -1646,6 +1709,7 @@ static Suite *process_suite(void)
     tcase_add_test(c, test_open_other_user);
     tcase_add_test(c, test_handle_count);
     tcase_add_test(c, test_open_member_and_wait);
+    tcase_add_test(c, test_open_races_reaper);
     tcase_add_test(c, test_inherit_handles);
     tcase_add_test(c, test_duplicate_into_new_child);
     tcase_add_test(c, test_attrlist_init);

@@ -462,6 +462,176 @@ START_TEST(test_mixed_kinds)
 }
 END_TEST
 
+/* ---- the zero-timeout wait-any's one pass (wait.c, scan_any) ---- */
+
+/* Every handle of the array is checked before any object is taken, as
+ * Windows does: a bad handle anywhere fails the call even when an earlier
+ * object is signalled, and that object is not consumed. */
+START_TEST(test_any_scan_bad_handle_anywhere)
+{
+    HANDLE h[MAXIMUM_WAIT_OBJECTS];
+    make_events(h, MAXIMUM_WAIT_OBJECTS, FALSE, FALSE);
+    ck_assert(SetEvent(h[0]));
+    HANDLE saved = h[63];
+    HANDLE closed = CreateEventA(NULL, FALSE, TRUE, NULL);
+    ck_assert(CloseHandle(closed));
+    HANDLE nosync = NULL;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), h[1], GetCurrentProcess(), &nosync,
+                              EVENT_MODIFY_STATE, FALSE, 0));
+    HANDLE mapping = CreateFileMappingA(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, NULL);
+    ck_assert_ptr_nonnull(mapping);
+    struct {
+        HANDLE bad;
+        DWORD err;
+    } cases[] = {
+        {(HANDLE)(uintptr_t)0x7ff0, ERROR_INVALID_HANDLE}, /* never a handle */
+        {closed, ERROR_INVALID_HANDLE},
+        {NULL, ERROR_INVALID_HANDLE},
+        {GetCurrentProcess(), ERROR_INVALID_HANDLE}, /* pseudo-handles refused */
+        {GetCurrentThread(), ERROR_INVALID_HANDLE},
+        {mapping, ERROR_INVALID_HANDLE}, /* not waitable */
+        {nosync, ERROR_ACCESS_DENIED},   /* no SYNCHRONIZE */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        for (int at = 1; at < MAXIMUM_WAIT_OBJECTS; at += 31) {
+            HANDLE keep = h[at];
+            h[at] = cases[c].bad;
+            SetLastError(0xdeadbeef);
+            ASSERT_WAIT(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, h, FALSE, 0), WAIT_FAILED);
+            ASSERT_LAST_ERROR(cases[c].err);
+            h[at] = keep;
+        }
+    }
+    h[63] = saved;
+    /* Nothing was consumed by the failed calls. */
+    ASSERT_WAIT(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, h, FALSE, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForMultipleObjects(MAXIMUM_WAIT_OBJECTS, h, FALSE, 0), WAIT_TIMEOUT);
+    CloseHandle(mapping);
+    CloseHandle(nosync);
+    close_all(h, MAXIMUM_WAIT_OBJECTS);
+}
+END_TEST
+
+/* The pass skips the objects it sees unsignalled, of every kind, and takes
+ * exactly the first signalled one: one unit of a semaphore, an auto-reset
+ * event's signal, a mutex (also one this thread owns: a recursion), a
+ * kind the core calls (a thread); the objects after it keep their state. */
+static DWORD WINAPI hold_mutex_thread(LPVOID arg)
+{
+    HANDLE *m = arg;
+    WaitForSingleObject(m[0], INFINITE);
+    SetEvent(m[1]);
+    WaitForSingleObject(m[2], INFINITE);
+    ReleaseMutex(m[0]);
+    return 0;
+}
+
+START_TEST(test_any_scan_kinds)
+{
+    HANDLE other[3] = {CreateMutexA(NULL, FALSE, NULL), CreateEventA(NULL, TRUE, FALSE, NULL),
+                       CreateEventA(NULL, TRUE, FALSE, NULL)};
+    HANDLE th = CreateThread(NULL, 0, hold_mutex_thread, other, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(other[1], 10000), WAIT_OBJECT_0); /* owned elsewhere */
+    HANDLE mine = CreateMutexA(NULL, TRUE, NULL);
+    HANDLE h[7];
+    h[0] = CreateEventA(NULL, FALSE, FALSE, NULL); /* reset auto event */
+    h[1] = CreateSemaphoreA(NULL, 0, 5, NULL);     /* empty semaphore */
+    h[2] = other[0];                               /* mutex owned by another thread */
+    h[3] = th;                                     /* running thread */
+    h[4] = CreateSemaphoreA(NULL, 2, 5, NULL);
+    h[5] = CreateEventA(NULL, FALSE, TRUE, NULL);
+    h[6] = mine;
+    ASSERT_WAIT(WaitForMultipleObjects(4, h, FALSE, 0), WAIT_TIMEOUT);
+    ASSERT_WAIT(WaitForMultipleObjects(7, h, FALSE, 0), WAIT_OBJECT_0 + 4);
+    ASSERT_WAIT(WaitForMultipleObjects(7, h, FALSE, 0), WAIT_OBJECT_0 + 4);
+    ASSERT_WAIT(WaitForMultipleObjects(7, h, FALSE, 0), WAIT_OBJECT_0 + 5); /* semaphore empty */
+    ASSERT_WAIT(WaitForMultipleObjects(7, h, FALSE, 0), WAIT_OBJECT_0 + 6); /* recursion */
+    ASSERT_WAIT(WaitForMultipleObjects(7, h, FALSE, 0), WAIT_OBJECT_0 + 6);
+    for (int i = 0; i < 3; i++)
+        ck_assert(ReleaseMutex(mine)); /* created owned + two waits */
+    ASSERT_FAILS(ReleaseMutex(mine), ERROR_NOT_OWNER);
+    LONG prev = -1;
+    ck_assert(ReleaseSemaphore(h[1], 1, &prev));
+    ck_assert_int_eq(prev, 0);
+    ASSERT_WAIT(WaitForMultipleObjects(7, h, FALSE, 0), WAIT_OBJECT_0 + 1);
+    ck_assert(ReleaseSemaphore(h[4], 1, &prev));
+    ck_assert_int_eq(prev, 0); /* exactly the two units were taken */
+    ck_assert(SetEvent(other[2])); /* the thread releases its mutex and ends */
+    ASSERT_WAIT(WaitForSingleObject(th, 10000), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForMultipleObjects(4, h, FALSE, 0), WAIT_OBJECT_0 + 2); /* mutex free */
+    ck_assert(ReleaseMutex(other[0]));
+    h[2] = h[0]; /* the thread's handle now the first signalled object */
+    ASSERT_WAIT(WaitForMultipleObjects(4, h, FALSE, 0), WAIT_OBJECT_0 + 3);
+    ASSERT_WAIT(WaitForMultipleObjects(4, h, FALSE, 0), WAIT_OBJECT_0 + 3);
+    CloseHandle(h[0]);
+    CloseHandle(h[1]);
+    CloseHandle(h[4]);
+    CloseHandle(h[5]);
+    CloseHandle(mine);
+    CloseHandle(th);
+    for (int i = 0; i < 3; i++)
+        CloseHandle(other[i]);
+}
+END_TEST
+
+/* Polling wait-anys racing releases: 4 threads release 64 semaphores a
+ * known number of times while 4 threads take units with zero-timeout
+ * wait-anys over all of them; every unit is taken exactly once, from the
+ * semaphore it was put in. */
+#define SCAN_SEMS MAXIMUM_WAIT_OBJECTS
+#define SCAN_ROUNDS 400
+static HANDLE scan_sem[SCAN_SEMS];
+static atomic_long scan_taken[SCAN_SEMS];
+static atomic_long scan_total;
+
+static void *scan_releaser(void *arg)
+{
+    int k = (int)(intptr_t)arg;
+    for (int r = 0; r < SCAN_ROUNDS; r++)
+        for (int i = k; i < SCAN_SEMS; i += 4)
+            ck_assert(ReleaseSemaphore(scan_sem[i], 1, NULL));
+    return NULL;
+}
+
+static void *scan_taker(void *arg)
+{
+    (void)arg;
+    const long all = (long)SCAN_SEMS * SCAN_ROUNDS;
+    while (atomic_load(&scan_total) < all) {
+        DWORD r = WaitForMultipleObjects(SCAN_SEMS, scan_sem, FALSE, 0);
+        if (r == WAIT_TIMEOUT) {
+            sched_yield();
+            continue;
+        }
+        ck_assert_uint_lt(r, WAIT_OBJECT_0 + SCAN_SEMS);
+        atomic_fetch_add(&scan_taken[r - WAIT_OBJECT_0], 1);
+        atomic_fetch_add(&scan_total, 1);
+    }
+    return NULL;
+}
+
+START_TEST(test_any_scan_counts_stress)
+{
+    for (int i = 0; i < SCAN_SEMS; i++) {
+        scan_sem[i] = CreateSemaphoreA(NULL, 0, SCAN_ROUNDS, NULL);
+        ck_assert_ptr_nonnull(scan_sem[i]);
+    }
+    pthread_t t[8];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, scan_taker, NULL);
+    for (int i = 0; i < 4; i++)
+        pthread_create(&t[4 + i], NULL, scan_releaser, (void *)(intptr_t)i);
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], NULL);
+    ck_assert_int_eq(atomic_load(&scan_total), (long)SCAN_SEMS * SCAN_ROUNDS);
+    for (int i = 0; i < SCAN_SEMS; i++) {
+        ck_assert_int_eq(atomic_load(&scan_taken[i]), SCAN_ROUNDS);
+        ASSERT_WAIT(WaitForSingleObject(scan_sem[i], 0), WAIT_TIMEOUT);
+        CloseHandle(scan_sem[i]);
+    }
+}
+END_TEST
+
 static Suite *wait_suite(void)
 {
     Suite *s = suite_create("wait");
@@ -475,6 +645,7 @@ static Suite *wait_suite(void)
     tcase_add_test(basic, test_sleep);
     tcase_add_test(basic, test_signal_and_wait);
     tcase_add_test(basic, test_mixed_kinds);
+    tcase_add_test(basic, test_any_scan_kinds);
     suite_add_tcase(s, basic);
     TCase *timing = tcase_create("timeouts");
     tcase_set_timeout(timing, 30);
@@ -484,11 +655,13 @@ static Suite *wait_suite(void)
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_errors);
     tcase_add_test(errors, test_signal_and_wait_errors);
+    tcase_add_test(errors, test_any_scan_bad_handle_anywhere);
     suite_add_tcase(s, errors);
     TCase *threads = tcase_create("threads");
     tcase_set_timeout(threads, 120);
     tcase_add_test(threads, test_all_any_tokens_stress);
     tcase_add_test(threads, test_auto_reset_exact_count);
+    tcase_add_test(threads, test_any_scan_counts_stress);
     suite_add_tcase(s, threads);
     return s;
 }

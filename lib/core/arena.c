@@ -43,7 +43,7 @@
 #include "core/wait.h"
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
-#define ARENA_VERSION 7          /* bump on any change of a shared layout or meaning */
+#define ARENA_VERSION 8          /* bump on any change of a shared layout or meaning */
 #define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 
 struct arena ws_arena;
@@ -133,6 +133,7 @@ static uint64_t layout_compute(void)
         LAYOUT_FIELD(struct proc_slot, creator_obj),
         LAYOUT_FIELD(struct proc_slot, inbox_started),
         LAYOUT_FIELD(struct proc_slot, inbox_finished),
+        LAYOUT_FIELD(struct proc_slot, ref_lock),
         LAYOUT_SIZE(struct shm_thread),
         LAYOUT_SIZE(struct handle_intent),
         LAYOUT_SIZE(struct count_rec),

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/error.h"
 
@@ -148,4 +149,19 @@ WS_EXPORT BOOL WINAPI SetThreadErrorMode(DWORD mode, LPDWORD old)
 WS_EXPORT DWORD WINAPI GetThreadErrorMode(void)
 {
     return thread_mode;
+}
+
+int ws_write_all(int fd, const void *b, size_t n)
+{
+    const char *p = b;
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? errno : ENOSPC;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
 }

@@ -14,6 +14,10 @@ HANDLE ws_null(DWORD err);
 HANDLE ws_handle(DWORD err, HANDLE h);
 void ws_set_last_error(DWORD err);
 DWORD ws_errno_to_win32(int err);
+/* Writes all n bytes of b to fd, again after EINTR and short writes: 0,
+ * or the errno that stopped it (ENOSPC when write returned 0).  No lock,
+ * no allocation: the trace line and the debug sink use it. */
+int ws_write_all(int fd, const void *b, size_t n);
 
 
 #endif

@@ -879,9 +879,9 @@ static DWORD dup_source(struct proc_slot *sp, HANDLE src, struct object **o,
     *flags = 0;
     if (sp != shm_self()) {
         if (src == PSEUDO_CURRENT_PROCESS) {
-            *o = shm_slot_process(sp);
+            *o = shm_slot_process_ref(sp, SLOT_OWN);
             *access = PROCESS_ALL_ACCESS;
-            if (!*o || !object_ref_live(*o))
+            if (!*o)
                 return ERROR_INVALID_HANDLE;
             err = ERROR_SUCCESS;
         } else if (src == PSEUDO_CURRENT_THREAD) {

@@ -371,11 +371,31 @@ void shm_slot_forget_creator(struct object *process)
     aoff_t off = arena_off(process);
     struct proc_slot *t = slots();
     for (uint32_t i = 0; i < PROC_SLOTS; i++) {
+        if (atomic_load_explicit(&t[i].creator_obj, memory_order_relaxed) != off)
+            continue;
+        wordlock_lock(&t[i].ref_lock);
         aoff_t c = off;
         atomic_compare_exchange_strong_explicit(&t[i].creator_obj, &c, 0,
                                                 memory_order_acq_rel,
                                                 memory_order_relaxed);
+        wordlock_unlock(&t[i].ref_lock);
     }
+}
+
+/* The lock orders a reader's reference against the clearing of the
+ * field: a reader that saw the offset counts its reference before the
+ * reaper's unref (or finds the count already 0 when the object's destroy
+ * runs, which clears creator_obj before freeing the block). */
+struct object *shm_slot_process_ref(struct proc_slot *s, int which)
+{
+    wordlock_lock(&s->ref_lock);
+    struct object *o = which == SLOT_OWN
+        ? shm_slot_process(s)
+        : arena_ptr(atomic_load_explicit(&s->creator_obj, memory_order_acquire));
+    if (o && !object_ref_live(o))
+        o = NULL;
+    wordlock_unlock(&s->ref_lock);
+    return o;
 }
 
 /* The child was never started: close what the slot got. */
@@ -607,9 +627,11 @@ static void reap_contents(struct proc_slot *s)
             arena_free(arena_ptr(r->waiter), sizeof(struct waiter));
         arena_free(r, sizeof *r);
     }
+    wordlock_lock(&s->ref_lock);
     atomic_store_explicit(&s->creator_obj, 0, memory_order_release);
     struct object *p = shm_slot_process(s);
     __atomic_store_n(&s->process_obj, 0, __ATOMIC_RELEASE);
+    wordlock_unlock(&s->ref_lock);
     if (p) {
         ws_hooks.process_object_exited(p);
         object_unref(p);

@@ -59,7 +59,12 @@ struct proc_slot {
      * inbox that nothing was sent to since it last emptied it without a
      * system call. */
     _Atomic uint32_t inbox_started, inbox_finished;
-    uint32_t pad[1];            /* 128 bytes: PROC_SLOTS of them fill the largest block */
+    /* Taking a reference through process_obj or creator_obj, and clearing
+     * either, happen under this lock (shm_slot_process_ref): otherwise a
+     * reader could count a reference on a block the reaper or the
+     * object's destroy had just freed and the arena given to someone else.
+     * 128 bytes: PROC_SLOTS of them fill the largest block. */
+    struct wordlock ref_lock;
 };
 
 /* A grace period (synchronize_rcu) costs ~10 us: one per DEFER_BATCH
@@ -148,6 +153,11 @@ static inline struct object *shm_slot_process(const struct proc_slot *s)
 {
     return arena_ptr(__atomic_load_n(&s->process_obj, __ATOMIC_ACQUIRE));
 }
+/* Process object of slot s, its own (SLOT_OWN) or the one its creator
+ * holds (SLOT_CREATOR), with a reference; NULL when there is none or it
+ * is being destroyed. */
+enum { SLOT_OWN, SLOT_CREATOR };
+struct object *shm_slot_process_ref(struct proc_slot *s, int which);
 static inline void shm_slot_publish(struct proc_slot *s, pid_t pid, uint64_t start)
 {
     __atomic_store_n(&s->start_time, start, __ATOMIC_RELAXED);

@@ -113,14 +113,62 @@ static void list_repair(aoff_t head, aoff_t *tail)
     *tail = prev;
 }
 
-/* ST_QUEUED mirrors "some list is non-empty". */
+/* ST_QUEUED mirrors "some list is non-empty".  Only that bit is written:
+ * an event's value may change under the lock (a plain ResetEvent, "plain
+ * resets" below), and writing back a value read before would undo it. */
 static void update_queued(struct object *o)
 {
     uint64_t s = obj_state(o);
-    uint64_t want = (o->any_head || o->all_head) ? (s | ST_QUEUED)
-                                                 : (s & ~(uint64_t)ST_QUEUED);
-    if (want != s)
-        obj_store_locked(o, want);
+    bool queued = o->any_head || o->all_head;
+    if (queued && !(s & ST_QUEUED))
+        atomic_fetch_or_explicit(&o->state, (uint64_t)ST_QUEUED, memory_order_release);
+    else if (!queued && (s & ST_QUEUED))
+        atomic_fetch_and_explicit(&o->state, ~(uint64_t)ST_QUEUED, memory_order_release);
+}
+
+/* ---- plain resets ----
+ *
+ * ResetEvent of a signalled event with nobody queued and the lock free is
+ * a plain 32-bit store of 0 into the value half of the state word
+ * (event.c), not a compare-and-swap: a reset needs to wake nobody, so it
+ * needs no atomic check of the other bits.  The store lands at some
+ * instant t after the state was seen; it is the reset, linearized at t,
+ * whatever happened in between:
+ *   - the word unlocked at t: value 0 is the reset state whatever the
+ *     value was (set again since, consumed by an auto-reset wait, reset or
+ *     pulsed by others), and the low half (lock bits, ST_QUEUED, the
+ *     manual-reset flag) is not written.  Queued waiters (a wait-all can
+ *     wait on a signalled event) need no wake for a reset.
+ *   - a lock-free compare-and-swap (a wait's, SetEvent's, PulseEvent's)
+ *     compares the whole word: before t it wins and the store follows it,
+ *     after t it fails and retries on the new value.
+ *   - the word locked at t: nobody sees the value but the holder (every
+ *     lock-free path leaves a locked word to the slow path), so the reset
+ *     may be taken to happen where the holder's view allows.  Holders
+ *     decide on the state they read and never write it back unchanged
+ *     (store_claimed, update_queued): a waiter that read 1 took the event
+ *     before t (an auto-reset consumption writes 0, the reset's value), one
+ *     that read 0 queued after it; a wait-all sees its other objects
+ *     locked and constant, so all were signalled at its last lock.  A
+ *     SetEvent or PulseEvent under the lock hands out the value it stored
+ *     (wait_wake_from: the wake scans use that state, not a re-read), so
+ *     every waiter queued at its instant is released, and the reset comes
+ *     after it; a store before the SetEvent's is overwritten by it (the
+ *     reset came first).  A lock breaker's roll-forward finishes a claim
+ *     only on the state it recorded, and skips unchanged writes.
+ *   - a process killed before the store never reset; after it, it did.
+ *     Every process of a session shares the rules (ARENA_VERSION).
+ * The 32-bit store and the 64-bit compare-and-swaps on the same aligned
+ * word are single-copy atomic and coherent on x86-64 and AArch64, as the
+ * object lock's futex on the low half already assumes. */
+
+/* Under o's lock: the state a claim leaves (next), from the state the
+ * claimer read (seen); nothing is written when the claim changes nothing
+ * (a manual-reset event), so a plain reset since is kept. */
+static void store_claimed(struct object *o, uint64_t seen, uint64_t next)
+{
+    if (next != seen)
+        obj_store_locked(o, next);
 }
 
 static void claim_roll_forward(struct object *o);
@@ -267,7 +315,7 @@ static void claim_roll_forward(struct object *o)
         uint64_t prev = o->claim_prev;
         uint64_t next = object_type_of(o)->acquire(o, prev, w->tid, &abandoned);
         if ((obj_state(o) & ~keep) == (prev & ~keep))
-            obj_store_locked(o, next);
+            store_claimed(o, prev, next);
         aoff_t *head = all ? &o->all_head : &o->any_head;
         aoff_t *tail = all ? &o->all_tail : &o->any_tail;
         if (entry_linked(*head, arena_off(e)))
@@ -313,8 +361,12 @@ static void wake_later(struct wait_guard *g, struct waiter *w)
         futex_wake(&w->status, 1, ws_arena.shared);
 }
 
-/* retry: o is a mutex its owner has just released (wait_wake_released_locked). */
-static void wake_any_locked(struct object *o, struct wait_guard *g, bool retry)
+/* *sp: o's state as the waker left it, kept up to date here (plain
+ * resets: a re-read could see a reset the waker's instant precedes).
+ * retry: o is a mutex its owner has just released
+ * (wait_wake_released_locked). */
+static void wake_any_locked(struct object *o, struct wait_guard *g, uint64_t *sp,
+                            bool retry)
 {
     const struct object_type *t = object_type_of(o);
     const uint32_t id = claim_id();
@@ -324,7 +376,7 @@ static void wake_any_locked(struct object *o, struct wait_guard *g, bool retry)
         off = e->next;
         if (atomic_load_explicit(&w->status, memory_order_relaxed) != WS_WAITING)
             continue;
-        uint64_t s = obj_state(o);
+        uint64_t s = *sp;
         if (!t->signaled(o, s, w->tid))
             continue;
         bool abandoned = false;
@@ -344,8 +396,10 @@ static void wake_any_locked(struct object *o, struct wait_guard *g, bool retry)
             /* The claimer unlinks what it claimed; the waiter unlinks the
              * rest (wait_unregister). */
             list_remove(&o->any_head, &o->any_tail, e);
-            if (!again)
-                obj_store_locked(o, next);
+            if (!again) {
+                store_claimed(o, s, next);
+                *sp = next;
+            }
             update_queued(o);
             claim_unrecord(o);
             claim_end(w, result);
@@ -358,16 +412,20 @@ static void wake_any_locked(struct object *o, struct wait_guard *g, bool retry)
     }
 }
 
-/* With every object locked: can tid take them all at once?  Then next[]
- * holds their states afterwards and *result the wait-all status (the
- * first abandoned mutex, if any, as WAIT_ABANDONED_0 + i). */
+/* With every object locked: can tid take them all at once?  Then seen[]
+ * holds the states it read (self's is self_state: a waker's, see
+ * wake_any_locked), next[] their states afterwards and *result the
+ * wait-all status (the first abandoned mutex, if any, as
+ * WAIT_ABANDONED_0 + i). */
 static bool all_acquirable(struct object **objs, uint32_t n, uint32_t tid,
-                           uint64_t *next, uint32_t *result)
+                           const struct object *self, uint64_t self_state,
+                           uint64_t *seen, uint64_t *next, uint32_t *result)
 {
     *result = 0;
     for (uint32_t i = 0; i < n; i++) {
         const struct object_type *t = object_type_of(objs[i]);
-        uint64_t s = obj_state(objs[i]);
+        uint64_t s = objs[i] == self ? self_state : obj_state(objs[i]);
+        seen[i] = s;
         bool abandoned = false;
         if (!t->signaled(objs[i], s, tid))
             return false;
@@ -379,8 +437,9 @@ static bool all_acquirable(struct object **objs, uint32_t n, uint32_t tid,
 }
 
 /* With the wait-all lock and o's lock held: every wait-all waiter queued
- * on o whose objects are now all signalled takes them all. */
-static void wake_all_locked(struct object *o, struct wait_guard *g)
+ * on o whose objects are now all signalled takes them all.  *sp as for
+ * wake_any_locked. */
+static void wake_all_locked(struct object *o, struct wait_guard *g, uint64_t *sp)
 {
     for (aoff_t off = o->all_head; off;) {
         struct wait_entry *e = arena_ptr(off);
@@ -395,13 +454,13 @@ static void wake_all_locked(struct object *o, struct wait_guard *g)
             if (objs[i] != o)
                 obj_lock(objs[i]);
         }
-        uint64_t next[MAXIMUM_WAIT_OBJECTS];
+        uint64_t seen[MAXIMUM_WAIT_OBJECTS], next[MAXIMUM_WAIT_OBJECTS];
         uint32_t result;
-        bool ready = all_acquirable(objs, n, w->tid, next, &result);
+        bool ready = all_acquirable(objs, n, w->tid, o, *sp, seen, next, &result);
         if (ready) {
             const uint32_t id = claim_id();
             for (uint32_t i = 0; i < n; i++)
-                claim_record(objs[i], &w->entries[i], obj_state(objs[i]), id);
+                claim_record(objs[i], &w->entries[i], seen[i], id);
             w->claim_result = result;
             claiming_set(w);
             bool claimed = claim(w, id);
@@ -410,7 +469,9 @@ static void wake_all_locked(struct object *o, struct wait_guard *g)
             for (uint32_t i = 0; i < n; i++) {
                 if (claimed) {
                     list_remove(&objs[i]->all_head, &objs[i]->all_tail, &w->entries[i]);
-                    obj_store_locked(objs[i], next[i]);
+                    store_claimed(objs[i], seen[i], next[i]);
+                    if (objs[i] == o)
+                        *sp = next[i];
                     update_queued(objs[i]);
                 }
                 claim_unrecord(objs[i]);
@@ -428,9 +489,14 @@ static void wake_all_locked(struct object *o, struct wait_guard *g)
 
 void wait_wake_locked(struct object *o, struct wait_guard *g)
 {
+    wait_wake_from(o, g, obj_state(o));
+}
+
+void wait_wake_from(struct object *o, struct wait_guard *g, uint64_t s)
+{
     if (g->all)
-        wake_all_locked(o, g);
-    wake_any_locked(o, g, false);
+        wake_all_locked(o, g, &s);
+    wake_any_locked(o, g, &s, false);
 }
 
 /* ---- released mutexes ----
@@ -464,9 +530,10 @@ void wait_wake_locked(struct object *o, struct wait_guard *g)
  * acquisition. */
 void wait_wake_released_locked(struct object *o, struct wait_guard *g)
 {
+    uint64_t s = obj_state(o);
     if (g->all)
-        wake_all_locked(o, g);
-    wake_any_locked(o, g, true);
+        wake_all_locked(o, g, &s);
+    wake_any_locked(o, g, &s, true);
 }
 
 /* A retried waiter leaves without o: whoever can take o now is handed
@@ -486,7 +553,56 @@ static bool status_retry(uint32_t st)
 
 /* ---- waiting ---- */
 
-enum fast_result { FAST_ACQUIRED, FAST_NOT_SIGNALED, FAST_SLOW };
+/* FAST_KEPT: acquired with no change to the state (fast_next only). */
+enum fast_result { FAST_ACQUIRED, FAST_NOT_SIGNALED, FAST_SLOW, FAST_KEPT };
+
+/* The state transition of a wait on a kind whose state encoding the core
+ * knows (object.h, enum fast_kind: `kind` is t->fast, or a constant when
+ * the caller has tested it), from state s for thread *tidp (read only for
+ * an owning kind), with no call:
+ * FAST_ACQUIRED with the state afterwards in *next (*abandoned set for an
+ * abandoned mutex, left alone otherwise), FAST_KEPT when that state is s
+ * (a manual-reset event: nothing to write), FAST_NOT_SIGNALED, or
+ * FAST_SLOW for a kind the core does not know (FK_CALL: ask the type).
+ * The one copy of these rules for every lock-free path. */
+static inline __attribute__((always_inline)) enum fast_result
+fast_next(uint8_t kind, const struct object_type *t, uint64_t s, const uint32_t *tidp,
+          uint64_t *next, bool *abandoned)
+{
+    switch (kind) {
+    case FK_FLAG:
+        if (!st_value(s))
+            return FAST_NOT_SIGNALED;
+        if (st_flags(s) & t->fast_keep) {
+            *next = s;
+            return FAST_KEPT;
+        }
+        *next = st_with_value(s, 0);
+        return FAST_ACQUIRED;
+    case FK_COUNT:
+        if (!st_value(s))
+            return FAST_NOT_SIGNALED;
+        *next = st_with_value(s, st_value(s) - 1);
+        return FAST_ACQUIRED;
+    case FK_OWNER: {
+        uint32_t owner = st_value(s), tid = *tidp;
+        uint32_t count = st_flags(s) >> ST_OWNER_COUNT_SHIFT;
+        if (owner == 0) {
+            *abandoned = st_flags(s) & ST_OWNER_ABANDONED;
+            count = 1;
+        } else if (owner == tid && count < ST_OWNER_COUNT_MAX) {
+            count++;
+        } else {
+            return FAST_NOT_SIGNALED;
+        }
+        *next = ((uint64_t)tid << 32) | (s & 0xffffffffu & ~(uint64_t)ST_FLAGS_MASK) |
+                ((uint64_t)count << ST_OWNER_COUNT_SHIFT);
+        return FAST_ACQUIRED;
+    }
+    default:
+        return FAST_SLOW;
+    }
+}
 
 /* One lock-free attempt on one object; no system call, and no write at
  * all when acquiring leaves the state unchanged (a manual-reset event). */
@@ -499,40 +615,19 @@ static inline __attribute__((always_inline)) enum fast_result try_fast(struct ob
             return FAST_SLOW;
         uint64_t next;
         *abandoned = false;
-        /* The kinds whose state encoding the core knows need no call
-         * (object.h, enum fast_kind); events, the most frequent, first. */
-        if (WS_LIKELY(t->fast == FK_FLAG)) {
-            if (!st_value(s))
-                return FAST_NOT_SIGNALED;
-            next = (st_flags(s) & t->fast_keep) ? s : st_with_value(s, 0);
-        } else switch (t->fast) {
-        case FK_COUNT:
-            if (!st_value(s))
-                return FAST_NOT_SIGNALED;
-            next = st_with_value(s, st_value(s) - 1);
-            break;
-        case FK_OWNER: {
-            uint32_t owner = st_value(s);
-            uint32_t count = st_flags(s) >> ST_OWNER_COUNT_SHIFT;
-            if (owner == 0) {
-                *abandoned = st_flags(s) & ST_OWNER_ABANDONED;
-                count = 1;
-            } else if (owner == tid && count < ST_OWNER_COUNT_MAX) {
-                count++;
-            } else {
-                return FAST_NOT_SIGNALED;
-            }
-            next = ((uint64_t)tid << 32) | (s & 0xffffffffu & ~(uint64_t)ST_FLAGS_MASK) |
-                   ((uint64_t)count << ST_OWNER_COUNT_SHIFT);
-            break;
-        }
-        default:
+        /* Events, the most frequent, tested first. */
+        enum fast_result r = WS_LIKELY(t->fast == FK_FLAG)
+                                 ? fast_next(FK_FLAG, t, s, &tid, &next, abandoned)
+                                 : fast_next(t->fast, t, s, &tid, &next, abandoned);
+        if (r == FAST_NOT_SIGNALED)
+            return r;
+        if (WS_UNLIKELY(r == FAST_SLOW)) {
             if (!t->signaled(o, s, tid))
                 return FAST_NOT_SIGNALED;
             next = t->acquire(o, s, tid, abandoned);
-            break;
+            r = next == s ? FAST_KEPT : FAST_ACQUIRED;
         }
-        if (next == s ||
+        if (r == FAST_KEPT ||
             atomic_compare_exchange_weak_explicit(&o->state, &s, next,
                                                   memory_order_acquire,
                                                   memory_order_acquire))
@@ -586,7 +681,7 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
                 bool abandoned = false;
                 uint64_t next = t->acquire(o, s, w->tid, &abandoned);
                 if (claim(w, i | (abandoned ? WS_ABANDONED : 0)))
-                    obj_store_locked(o, next);
+                    store_claimed(o, s, next);
                 unlock_for_wake(o, lock_all);
                 break;
             }
@@ -612,12 +707,12 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
     wordlock_lock(global);
     for (uint32_t i = 0; i < n; i++)
         obj_lock(objs[i]);
-    uint64_t next[MAXIMUM_WAIT_OBJECTS];
+    uint64_t seen[MAXIMUM_WAIT_OBJECTS], next[MAXIMUM_WAIT_OBJECTS];
     uint32_t result;
-    bool ready = all_acquirable(objs, n, w->tid, next, &result);
+    bool ready = all_acquirable(objs, n, w->tid, NULL, 0, seen, next, &result);
     if (ready) {
         for (uint32_t i = 0; i < n; i++)
-            obj_store_locked(objs[i], next[i]);
+            store_claimed(objs[i], seen[i], next[i]);
         atomic_store_explicit(&w->status, result, memory_order_relaxed);
     } else if (queue) {
         for (uint32_t i = 0; i < n; i++) {
@@ -1161,6 +1256,51 @@ static bool is_pseudo_handle(HANDLE h)
     return h == PSEUDO_CURRENT_PROCESS || h == PSEUDO_CURRENT_THREAD;
 }
 
+/* The first pass of a wait-any (inside ws_rcu_lock): looks every handle
+ * up, as handle_peek does but with the table and the arena base read once,
+ * and fills objs.  Returns the index of the first object that may be
+ * signalled: the objects before it were each seen unsignalled in a
+ * committed state (surely_unsignalled), so the attempts start there, and
+ * n means none may be.  Returns UINT32_MAX when some handle is not a live
+ * table entry granting SYNCHRONIZE to a waitable object (the general pass
+ * then tells which error it is).  No write, no lock, and no call for the
+ * kinds whose encoding the core knows. */
+static inline __attribute__((always_inline)) uint32_t
+scan_any(DWORD n, const HANDLE *handles, struct object **objs, uint32_t tid)
+{
+    _Atomic aoff_t *l1 = atomic_load_explicit(&ws_ht_l1, memory_order_relaxed);
+    char *const base = ws_arena.base;
+    uint32_t first = n;
+    if (WS_UNLIKELY(!l1))
+        return UINT32_MAX;
+    for (uint32_t i = 0; i < n; i++) {
+        uintptr_t v = ((uintptr_t)handles[i] >> 2) - 1; /* entry_in's decoding */
+        if (WS_UNLIKELY(v >= (1u << 28)))
+            return UINT32_MAX;
+        uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
+        aoff_t chunk = atomic_load_explicit(&l1[index >> HT_L2_BITS], memory_order_acquire);
+        if (WS_UNLIKELY(!chunk))
+            return UINT32_MAX;
+        struct handle_entry *e = (struct handle_entry *)(base + chunk) + (index & (HT_L2 - 1));
+        uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+        ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
+        /* The word read again: word and access are one snapshot. */
+        if (WS_UNLIKELY(!(w & HE_USED) || he_gen(w) != (uint32_t)(v >> 24) ||
+                        !(a & SYNCHRONIZE) || !(uint32_t)w ||
+                        atomic_load_explicit(&e->word, memory_order_relaxed) != w))
+            return UINT32_MAX;
+        ws_tsan_xproc_acquire(); /* another process may have put it here */
+        struct object *o = (struct object *)(base + (uint32_t)w);
+        objs[i] = o;
+        const struct object_type *t = object_type_of(o);
+        if (WS_UNLIKELY(t->fast == FK_CALL && !t->signaled))
+            return UINT32_MAX; /* not waitable */
+        if (first == n && !surely_unsignalled(o, tid))
+            first = i;
+    }
+    return first;
+}
+
 /* WaitForMultipleObjects.  Unlike WaitForSingleObject it refuses the
  * pseudo-handles (ERROR_INVALID_HANDLE), as Windows' NtWaitForMultipleObjects
  * does; a wait-all naming one object twice is ERROR_INVALID_PARAMETER. */
@@ -1178,6 +1318,18 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
     uint32_t tid = thread_tid();
 
     ws_rcu_lock();
+    DWORD first = 0;
+    if (!all) {
+        /* The common wait-any: every handle a table entry to a waitable
+         * object, found in one pass that also skips the objects seen
+         * unsignalled.  Nothing is changed in it, so anything unusual
+         * starts over in the general pass below, which tells the errors
+         * apart. */
+        first = scan_any(n, handles, objs, tid);
+        if (WS_LIKELY(first <= n))
+            goto scanned;
+        first = 0;
+    }
     for (DWORD i = 0; i < n && !err; i++) {
         struct object *o = handle_peek(handles[i], SYNCHRONIZE);
         if (WS_LIKELY(o && object_type_of(o)->signaled))
@@ -1195,6 +1347,7 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
         ws_rcu_unlock();
         return wait_failed(err);
     }
+scanned:
     if (n == 1)
         all = FALSE;
     /* A wait-all that cannot be satisfied now, seen without a lock: no
@@ -1212,7 +1365,7 @@ static DWORD wait_many(DWORD n, const HANDLE *handles, BOOL all, DWORD timeout,
     }
     if (!all) {
         DWORD i;
-        for (i = 0; i < n; i++) {
+        for (i = first; i < n; i++) {
             enum fast_result r = try_fast(objs[i], tid, &abandoned);
             if (r == FAST_ACQUIRED) {
                 note_acquired(objs[i], tid);
@@ -1274,43 +1427,20 @@ static inline __attribute__((always_inline)) DWORD wait_one_fast(HANDLE h, DWORD
     uint64_t s = atomic_load_explicit(&o->state, memory_order_acquire);
     if (WS_UNLIKELY(s & ST_SLOW))
         goto slow;
+    /* An abandoned mutex is the slow path's (WAIT_ABANDONED); a mutex at
+     * its recursion limit is not signalled for us, as in try_fast. */
     uint64_t next;
-    switch (t->fast) {
-    case FK_FLAG:
-        if (!st_value(s))
-            goto not_signalled;
-        if (st_flags(s) & t->fast_keep)
-            goto acquired;
-        next = st_with_value(s, 0);
-        break;
-    case FK_COUNT:
-        if (!st_value(s))
-            goto not_signalled;
-        next = st_with_value(s, st_value(s) - 1);
-        break;
-    case FK_OWNER: {
-        /* Free and not abandoned, or a recursion (try_fast has the rest). */
-        uint32_t owner = st_value(s), count = st_flags(s) >> ST_OWNER_COUNT_SHIFT;
-        if (owner == 0 && !(st_flags(s) & ST_OWNER_ABANDONED))
-            count = 1;
-        else if (owner == th->tid && count < ST_OWNER_COUNT_MAX)
-            count++;
-        else if (owner != 0 && owner != th->tid)
-            goto not_signalled;
-        else
-            goto slow;
-        next = ((uint64_t)th->tid << 32) | (s & 0xffffffffu & ~(uint64_t)ST_FLAGS_MASK) |
-               ((uint64_t)count << ST_OWNER_COUNT_SHIFT);
-        break;
-    }
-    default:
+    bool abandoned = false;
+    enum fast_result r = fast_next(t->fast, t, s, &th->tid, &next, &abandoned);
+    if (r == FAST_NOT_SIGNALED)
+        goto not_signalled;
+    if (WS_UNLIKELY(r == FAST_SLOW || abandoned))
         goto slow;
-    }
-    if (WS_UNLIKELY(!atomic_compare_exchange_strong_explicit(&o->state, &s, next,
+    if (r != FAST_KEPT &&
+        WS_UNLIKELY(!atomic_compare_exchange_strong_explicit(&o->state, &s, next,
                                                              memory_order_acquire,
                                                              memory_order_relaxed)))
         goto slow;
-acquired:
     if (WS_UNLIKELY(t->acquired != NULL))
         return wait_one_acquired(o, th->tid);
     ws_rcu_unlock();

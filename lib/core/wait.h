@@ -73,6 +73,10 @@ void wait_wake_locked(struct object *o, struct wait_guard *g);
  * mutex stays free for whoever takes it first, unless that waiter has
  * been told so WS_RETRY_MAX times in this wait: then it is handed it. */
 void wait_wake_released_locked(struct object *o, struct wait_guard *g);
+/* The same, handing out s, the state the caller has just stored: an
+ * event's, which a plain ResetEvent may change under the lock (wait.c,
+ * "plain resets"). */
+void wait_wake_from(struct object *o, struct wait_guard *g, uint64_t s);
 void wait_unlock(struct object *o, struct wait_guard *g);
 
 

@@ -42,6 +42,13 @@ static unsigned comm_number(const char *name)
     return *p ? 0 : n;
 }
 
+/* Every device name starts with '\\' ("\\.\...") or 'C' ("CONIN$",
+ * "CONOUT$", "COMn"): a path that starts otherwise is asked nothing more. */
+static bool maybe_device(unsigned c)
+{
+    return c == '\\' || c == 'C' || c == 'c';
+}
+
 /* \\.\pipe\ and \\.\mailslot\ names: the client end of a named pipe,
  * a mailslot writer (npipe.c, mailslot.c). */
 static DWORD ipc_open(const void *name, bool wide, ACCESS_MASK access,
@@ -60,7 +67,7 @@ static DWORD ipc_open(const void *name, bool wide, ACCESS_MASK access,
 DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD share, DWORD creation,
                     DWORD flags, HANDLE *out)
 {
-    if (!name)
+    if (!name || !maybe_device((unsigned char)name[0]))
         return DEVICE_NOT_A_DEVICE;
     DWORD err = ipc_open(name, false, access, share, creation, flags, out);
     if (err != DEVICE_NOT_A_DEVICE)
@@ -80,7 +87,7 @@ DWORD device_open_a(LPCSTR name, ACCESS_MASK access, DWORD share, DWORD creation
 DWORD device_open_w(LPCWSTR name, ACCESS_MASK access, DWORD share, DWORD creation,
                     DWORD flags, HANDLE *out)
 {
-    if (!name)
+    if (!name || !maybe_device(name[0]))
         return DEVICE_NOT_A_DEVICE;
     DWORD err = ipc_open(name, true, access, share, creation, flags, out);
     if (err != DEVICE_NOT_A_DEVICE)

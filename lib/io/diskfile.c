@@ -56,7 +56,7 @@ static DWORD disk_read(struct file_obj *f, void *buf, DWORD len,
     if (!at)
         file_sync_pointer(f, fd);
     DWORD err;
-    if (len && (err = filelock_check(f, at, len, false)))
+    if (len && (err = filelock_check(f, fd, at, len, false)))
         return err;
     /* A disk read is whole unless the file ends: loop over short reads. */
     DWORD total = 0;
@@ -97,9 +97,9 @@ static DWORD disk_write(struct file_obj *f, const void *buf, DWORD len,
         file_sync_pointer(f, fd);
     if (!at && (f->flags & FILE_OBJ_APPEND_ONLY) && fstat(fd, &st) == 0) {
         end = st.st_size; /* O_APPEND writes land at the end, not the pointer */
-        if (len && (err = filelock_check(f, &end, len, true)))
+        if (len && (err = filelock_check(f, fd, &end, len, true)))
             return err;
-    } else if (len && (err = filelock_check(f, at, len, true)))
+    } else if (len && (err = filelock_check(f, fd, at, len, true)))
         return err;
     DWORD total = 0;
     int64_t pos = at ? *at : 0;
@@ -789,7 +789,7 @@ WS_EXPORT BOOL WINAPI SetEndOfFile(HANDLE h)
         if (fstat(fd, &st) == 0 && pos < st.st_size)
         {
             int64_t at = pos;
-            err = filelock_check(f, &at, (DWORD)((st.st_size - pos) > 0x7fffffff
+            err = filelock_check(f, fd, &at, (DWORD)((st.st_size - pos) > 0x7fffffff
                                                      ? 0x7fffffff
                                                      : st.st_size - pos),
                                  true);

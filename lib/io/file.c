@@ -44,6 +44,7 @@
 #include "core/handle_lookup.h"
 #include "core/holders.h"
 #include "core/object.h"
+#include "core/self.h"
 #include "core/shm.h"
 #include "io/device.h"
 #include "io/file.h"
@@ -82,6 +83,24 @@ static pthread_once_t null_once = PTHREAD_ONCE_INIT;
 static void null_open(void)
 {
     null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+}
+
+/* fd numbers this thread pointed at /dev/null since it last flushed its
+ * deferred references.  Each stays open until its object is destroyed,
+ * after the grace period its thread's batch of deferred references waits
+ * for, and a batch holds up to DEFER_BATCH (1024) of them: a loop of
+ * CreateFile and CloseHandle would run into RLIMIT_NOFILE (1024 by
+ * default) first.  So a thread that reserved RESERVED_FLUSH numbers
+ * flushes its batch at its next CloseHandle of a file (file_handle_closed,
+ * where CloseHandle may flush anyway), and the numbers go back. */
+static __thread unsigned reserved_here;
+#define RESERVED_FLUSH 64
+
+static void reserve_null(int fd)
+{
+    pthread_once(&null_once, null_open);
+    if (null_fd >= 0 && dup3(null_fd, fd, O_CLOEXEC) >= 0)
+        reserved_here++;
 }
 
 /* ---- this process's fds of other processes' file objects ----
@@ -259,6 +278,8 @@ static void side_release(struct file_obj *f, struct side_fd *e)
     if (null_fd < 0 || dup3(null_fd, fd, O_CLOEXEC) < 0) {
         atomic_store_explicit(&e->fd, -1, memory_order_release);
         close(fd);
+    } else {
+        reserved_here++;
     }
 }
 
@@ -339,9 +360,7 @@ static void file_release_mine(struct file_obj *f)
     if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag) && !(f->flags & FILE_OBJ_STD) &&
         !atomic_exchange_explicit(&f->fd_released, 1, memory_order_acq_rel)) {
         holders_release_self(f->holders); /* before the number leaves the file */
-        pthread_once(&null_once, null_open);
-        if (null_fd >= 0)
-            dup3(null_fd, f->fd, O_CLOEXEC); /* the number stays ours until destroy */
+        reserve_null(f->fd); /* the number stays ours until destroy */
         const struct file_ops *ops = file_ops_of(f);
         if (ops->let_go)
             ops->let_go(f);
@@ -461,6 +480,15 @@ static void file_duplicated(struct object *o, struct proc_slot *to)
 static void file_handle_closed(struct object *o)
 {
     struct file_obj *f = (struct file_obj *)o;
+    /* Numbers reserved by earlier closes go back (see reserve_null); this
+     * object's own reference is deferred after this returns.  Never inside
+     * a read-side section (invariant 13): an inbox drain may call this
+     * from one (file_fd_of of a handle looked up under ws_rcu_lock); the
+     * query is liburcu's own, it orders nothing. */
+    if (reserved_here >= RESERVED_FLUSH && !rcu_read_ongoing()) {
+        reserved_here = 0;
+        thread_flush_deferred(thread_current());
+    }
     holders_inbox_drain(); /* an fd given for this handle is let go of below */
     file_linger_scan();
     /* Also when that was the last handle anywhere: file_last_close may
@@ -628,9 +656,18 @@ static void pid_init(void)
     pthread_atfork(NULL, NULL, side_atfork_child);
 }
 
+static _Atomic bool pid_ready; /* pid_init ran: no pthread_once per call */
+
+static void pid_init_once(void)
+{
+    pid_init();
+    atomic_store_explicit(&pid_ready, true, memory_order_release);
+}
+
 uint32_t file_pid(void)
 {
-    pthread_once(&pid_once, pid_init);
+    if (!atomic_load_explicit(&pid_ready, memory_order_acquire))
+        pthread_once(&pid_once, pid_init_once);
     return ws_pid();
 }
 

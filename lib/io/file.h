@@ -244,10 +244,12 @@ void attrs_store(const char *path, int fd, DWORD bits);
 void filetime_from_timespec(const struct timespec *ts, FILETIME *ft);
 
 /* Byte-range locks and share modes (filelock.c).  A transfer of len bytes
- * at *at (NULL: at the file pointer) through f: ERROR_LOCK_VIOLATION when a lock of another file
+ * at *at (NULL: at the file pointer) through f, whose fd in this process
+ * (file_fd_of) is fd: ERROR_LOCK_VIOLATION when a lock of another file
  * object (any process) forbids it, or a shared lock of f's own forbids a
  * write. */
-DWORD filelock_check(struct file_obj *f, const int64_t *at, DWORD len, bool write);
+DWORD filelock_check(struct file_obj *f, int fd, const int64_t *at, DWORD len,
+                     bool write);
 /* LockFileEx / UnlockFileEx of one file object. */
 DWORD filelock_lock(struct file_obj *f, uint64_t off, uint64_t len,
                     bool exclusive, bool wait);

@@ -429,9 +429,9 @@ DWORD filelock_unlock(struct file_obj *f, uint64_t off, uint64_t len)
 
 /* ---- the mandatory check of reads and writes ---- */
 
-DWORD filelock_check(struct file_obj *f, const int64_t *at, DWORD len, bool write)
+DWORD filelock_check(struct file_obj *f, int fd, const int64_t *at, DWORD len,
+                     bool write)
 {
-    int fd = file_fd_of(f);
     if (fd < 0 || !len)
         return ERROR_SUCCESS;
     /* Own shared locks forbid writing, also to their owner. */

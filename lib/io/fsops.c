@@ -74,26 +74,38 @@ static DWORD delete_file(const void *name, bool wide)
     DWORD err = path_from(name, wide, 0, &p);
     if (err)
         return err;
+    /* The fd the share modes are asked through comes first, and its
+     * fstat tells a directory or a READONLY file (no lstat by path).  The
+     * share-mode test runs without the gate: an open racing with the
+     * delete can end with a handle to the unlinked file either way (its
+     * open(2) may precede the unlink while its share-mode locks follow
+     * the test, also when the test holds the gate), so the gate would buy
+     * nothing here but two flock calls. */
     struct stat st;
-    if (lstat(p.buf, &st) < 0)
-        err = path_error(errno, p.buf);
-    else if (S_ISDIR(st.st_mode) || is_readonly_file(&st))
-        err = ERROR_ACCESS_DENIED;
-    else {
-        /* The share-mode test without the gate: an open racing with the
-         * delete can end with a handle to the unlinked file either way
-         * (its open(2) may precede the unlink while its share-mode locks
-         * follow the test, also when the test holds the gate), so the gate
-         * would buy nothing here but two flock calls. */
-        int fd = probe_fd(p.buf);
-        if (fd >= 0) {
+    int fd = open(p.buf, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+    if (fd >= 0) {
+        if (fstat(fd, &st) < 0)
+            err = ws_errno_to_win32(errno);
+        else if (S_ISDIR(st.st_mode) || is_readonly_file(&st))
+            err = ERROR_ACCESS_DENIED;
+        else
             err = filelock_share_test(fd, DELETE,
                                       FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE);
-            close(fd);
-        }
-        if (!err && unlink(p.buf) < 0)
+        close(fd);
+    } else if (errno == ENOENT || errno == ENOTDIR) {
+        err = path_error(errno, p.buf);
+    } else if (errno != ELOOP) {
+        /* Not readable (EACCES), a socket (ENXIO)...: no share-mode locks
+         * can be on it (filelock.c), the type and mode are asked by path.
+         * ELOOP is a symbolic link: deleted itself, as Windows deletes a
+         * link and not its target, with the link's share modes (none). */
+        if (lstat(p.buf, &st) < 0)
             err = path_error(errno, p.buf);
+        else if (S_ISDIR(st.st_mode) || is_readonly_file(&st))
+            err = ERROR_ACCESS_DENIED;
     }
+    if (!err && unlink(p.buf) < 0)
+        err = path_error(errno, p.buf);
     path_free(&p);
     return err;
 }
@@ -200,14 +212,9 @@ static DWORD copy_data(int in, int out)
             return ws_errno_to_win32(errno);
         if (n == 0)
             return ERROR_SUCCESS;
-        for (ssize_t done = 0; done < n;) {
-            ssize_t w = write(out, buf + done, (size_t)(n - done));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0)
-                return ws_errno_to_win32(errno);
-            done += w;
-        }
+        int e = ws_write_all(out, buf, (size_t)n);
+        if (e)
+            return ws_errno_to_win32(e);
     }
 }
 

@@ -150,21 +150,28 @@ DWORD path_utf16_to_utf8(const WCHAR *w, size_t n, struct upath *out)
 
 /* ---- Windows path to components ---- */
 
+/* What each byte is to the parser: one table load per byte instead of a
+ * comparison chain (the path of every file call goes through here). */
+#define CH_SEP 0x1  /* '\\' and '/' */
+#define CH_BAD 0x2  /* never in a name: < > : " | and control characters */
+#define CH_WILD 0x4 /* ? and *: only in a search pattern's last component */
+static const unsigned char ch_class[256] = {
+    [0x01] = CH_BAD, [0x02] = CH_BAD, [0x03] = CH_BAD, [0x04] = CH_BAD,
+    [0x05] = CH_BAD, [0x06] = CH_BAD, [0x07] = CH_BAD, [0x08] = CH_BAD,
+    [0x09] = CH_BAD, [0x0a] = CH_BAD, [0x0b] = CH_BAD, [0x0c] = CH_BAD,
+    [0x0d] = CH_BAD, [0x0e] = CH_BAD, [0x0f] = CH_BAD, [0x10] = CH_BAD,
+    [0x11] = CH_BAD, [0x12] = CH_BAD, [0x13] = CH_BAD, [0x14] = CH_BAD,
+    [0x15] = CH_BAD, [0x16] = CH_BAD, [0x17] = CH_BAD, [0x18] = CH_BAD,
+    [0x19] = CH_BAD, [0x1a] = CH_BAD, [0x1b] = CH_BAD, [0x1c] = CH_BAD,
+    [0x1d] = CH_BAD, [0x1e] = CH_BAD, [0x1f] = CH_BAD,
+    ['<'] = CH_BAD, ['>'] = CH_BAD, [':'] = CH_BAD, ['"'] = CH_BAD,
+    ['|'] = CH_BAD, ['?'] = CH_WILD, ['*'] = CH_WILD,
+    ['\\'] = CH_SEP, ['/'] = CH_SEP,
+};
+
 static bool is_sep(char c)
 {
-    return c == '\\' || c == '/';
-}
-
-static bool bad_name_char(char c, bool wild)
-{
-    switch (c) {
-    case '<': case '>': case ':': case '"': case '|':
-        return true;
-    case '?': case '*':
-        return !wild;
-    default:
-        return (unsigned char)c < 0x20;
-    }
+    return ch_class[(unsigned char)c] & CH_SEP;
 }
 
 /* A component of the case-insensitive walk: the entry of `dir` whose name
@@ -237,9 +244,13 @@ static DWORD push_components(struct upath *out, const char *s, size_t n,
             i++;
         if (i >= n)
             break;
+        /* The component's end, and the classes of what it holds. */
         size_t j = i;
-        while (j < n && !is_sep(s[j]))
+        unsigned cls = 0, k;
+        while (j < n && !((k = ch_class[(unsigned char)s[j]]) & CH_SEP)) {
+            cls |= k;
             j++;
+        }
         size_t clen = j - i;
         bool last = j >= n;
         const char *c = s + i;
@@ -265,14 +276,18 @@ static DWORD push_components(struct upath *out, const char *s, size_t n,
                 continue;
             }
         }
-        for (size_t k = 0; k < clen; k++)
-            if (bad_name_char(c[k], last && (flags & PATH_WILDCARDS)))
-                return ERROR_INVALID_NAME;
-        DWORD err;
-        if (out->len && out->buf[out->len - 1] != '/' && (err = up_append(out, "/", 1)))
+        /* (Trailing dots and spaces, dropped above, are never bad.) */
+        if (cls & (CH_BAD | ((last && (flags & PATH_WILDCARDS)) ? 0 : CH_WILD)))
+            return ERROR_INVALID_NAME;
+        bool slash = out->len && out->buf[out->len - 1] != '/';
+        DWORD err = up_reserve(out, clen + slash);
+        if (err)
             return err;
-        if ((err = up_append(out, c, clen)))
-            return err;
+        if (slash)
+            out->buf[out->len++] = '/';
+        memcpy(out->buf + out->len, c, clen);
+        out->len += clen;
+        out->buf[out->len] = 0;
         i = j;
     }
     return ERROR_SUCCESS;
@@ -363,6 +378,15 @@ DWORD path_from_w(LPCWSTR name, unsigned flags, struct upath *out)
     if (!name)
         return ERROR_PATH_NOT_FOUND;
     pthread_once(&drives_once, drives_init);
+    /* ASCII, the common case: measured and narrowed in one pass, on the
+     * stack. */
+    char a[sizeof ((struct upath *)0)->small];
+    size_t i = 0;
+    WCHAR c;
+    while ((c = name[i]) && c < 0x80 && i < sizeof a)
+        a[i++] = (char)c;
+    if (!c)
+        return path_map(a, i, flags, out);
     struct upath u8;
     DWORD err = path_utf16_to_utf8(name, wstrlen(name), &u8);
     if (err)

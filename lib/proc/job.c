@@ -292,11 +292,15 @@ struct object *process_twin(struct object *p)
         return NULL;
     aoff_t own = __atomic_load_n(&s->process_obj, __ATOMIC_ACQUIRE);
     aoff_t cr = atomic_load_explicit(&s->creator_obj, memory_order_acquire);
-    aoff_t other = arena_off(p) == own ? cr : arena_off(p) == cr ? own : 0;
-    if (!other || other == arena_off(p))
+    int which = arena_off(p) == own ? SLOT_CREATOR : arena_off(p) == cr ? SLOT_OWN : -1;
+    if (which < 0)
         return NULL;
-    struct object *o = arena_ptr(other);
-    return object_ref_live(o) ? o : NULL;
+    struct object *o = shm_slot_process_ref(s, which);
+    if (o == p) { /* the slot's two fields name one object */
+        object_unref(o);
+        return NULL;
+    }
+    return o;
 }
 
 /* Exception codes (NTSTATUS errors and the breakpoint) are what Windows

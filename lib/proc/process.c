@@ -742,8 +742,7 @@ WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
         pthread_mutex_unlock(&reg_lock);
         if (!o && (s = shm_slot_of_pid((pid_t)pid)) &&
             !shm_reap_if_dead(s, atomic_load_explicit(&s->gen, memory_order_acquire)) &&
-            shm_slot_of_pid((pid_t)pid) == s && (so = shm_slot_process(s)) &&
-            object_ref_live(so)) {
+            shm_slot_of_pid((pid_t)pid) == s && (so = shm_slot_process_ref(s, SLOT_OWN))) {
             o = so; /* same user: full rights */
             object_handle_open(o);
             /* Its object is signalled by whoever reaps it: make sure

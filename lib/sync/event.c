@@ -4,8 +4,11 @@
  * State word: value 1 = signalled, 0 = not; flag EV_MANUAL for a
  * manual-reset event (fixed at creation).
  *
- * SetEvent/ResetEvent with nobody queued are one compare-and-swap (or just
- * a load when the event is already in that state).  With waiters queued
+ * SetEvent with nobody queued is one compare-and-swap (or just a load when
+ * the event is already set).  ResetEvent of a set event with the lock free
+ * and nobody queued is a plain store of 0 into the state word's value half
+ * (reset_plain; why that is enough: wait.c, "plain resets"), of a reset one
+ * just a load.  With waiters queued
  * they go through wait_lock and hand the event over (wait.c).  PulseEvent
  * sets, wakes and resets in one critical section: it releases exactly the
  * waiters queued at that instant (one for an auto-reset event) and leaves
@@ -57,6 +60,18 @@ const struct object_type event_type = {
 
 enum event_op { EV_SET, EV_RESET, EV_PULSE };
 
+/* ResetEvent's store: the value half of the state word set to 0, the
+ * lock bits, ST_QUEUED and the flags untouched (wait.c, "plain resets"). */
+static inline void reset_plain(struct object *o)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    _Atomic uint32_t *value = (_Atomic uint32_t *)&o->state + 1;
+#else
+    _Atomic uint32_t *value = (_Atomic uint32_t *)&o->state;
+#endif
+    atomic_store_explicit(value, 0, memory_order_release);
+}
+
 static DWORD event_change(struct object *o, enum event_op op)
 {
     if (WS_UNLIKELY(o->obj_flags & OBJ_GRANTED))
@@ -69,6 +84,10 @@ static DWORD event_change(struct object *o, enum event_op op)
     while (!(s & ST_SLOW)) {
         if (st_value(s) == value)
             return ERROR_SUCCESS;
+        if (op == EV_RESET) {
+            reset_plain(o);
+            return ERROR_SUCCESS;
+        }
         if (atomic_compare_exchange_weak_explicit(&o->state, &s,
                                                   st_with_value(s, value),
                                                   memory_order_release,
@@ -77,9 +96,10 @@ static DWORD event_change(struct object *o, enum event_op op)
     }
     struct wait_guard g;
     wait_lock(o, &g);
-    obj_store_locked(o, st_with_value(obj_state(o), op != EV_RESET));
-    if (op != EV_RESET)
-        wait_wake_locked(o, &g);
+    s = st_with_value(obj_state(o), op != EV_RESET);
+    obj_store_locked(o, s);
+    if (op != EV_RESET) /* hands out the state stored, whatever a plain reset does */
+        wait_wake_from(o, &g, s);
     if (op == EV_PULSE)
         obj_store_locked(o, st_with_value(obj_state(o), 0));
     wait_unlock(o, &g);
@@ -121,6 +141,12 @@ static inline __attribute__((always_inline)) BOOL event_op_handle(HANDLE h, enum
     if (WS_LIKELY(o && o->type_id == TYPE_EVENT)) {
         uint64_t s = atomic_load_explicit(&o->state, memory_order_relaxed);
         uint32_t value = op == EV_SET; /* nobody queued: a pulse only resets */
+        if (op == EV_RESET && WS_LIKELY(!(s & ST_SLOW))) {
+            if (st_value(s))
+                reset_plain(o);
+            ws_rcu_unlock();
+            return TRUE;
+        }
         if (WS_LIKELY(!(s & ST_SLOW)) &&
             (st_value(s) == value ||
              atomic_compare_exchange_strong_explicit(&o->state, &s, st_with_value(s, value),

@@ -101,15 +101,7 @@ static void debug_write(const char *s, size_t len)
     if (fd < 0)
         return;
     int saved = errno;
-    while (len) {
-        ssize_t n = write(fd, s, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        s += n;
-        len -= (size_t)n;
-    }
+    (void)ws_write_all(fd, s, len);
     if (owned)
         close(fd);
     errno = saved;

@@ -528,17 +528,8 @@ struct elf_eof { /* ELF_EOF_RECORD */
 
 static DWORD write_all(int fd, const void *b, size_t n)
 {
-    const unsigned char *c = b;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w < 0 ? errno_win() : ERROR_DISK_FULL;
-        c += w;
-        n -= (size_t)w;
-    }
-    return ERROR_SUCCESS;
+    int e = ws_write_all(fd, b, n);
+    return e ? ws_errno_to_win32(e) : ERROR_SUCCESS; /* ENOSPC: ERROR_DISK_FULL */
 }
 
 /* Writes p's indexed records to a new file `name` (an A or W path). */

@@ -31,6 +31,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/error.h"
 #include "core/handle_lookup.h"
 #include "core/names.h"
 #include "core/object.h"
@@ -574,17 +575,7 @@ void ws_trace_returned(struct ws_trace *t)
 static void emit(struct ws_trace *t)
 {
     t->buf[t->len++] = '\n';
-    const char *p = t->buf;
-    size_t n = t->len;
-    while (n) {
-        ssize_t w = write(out_fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        p += w;
-        n -= (size_t)w;
-    }
+    (void)ws_write_all(out_fd, t->buf, t->len);
 }
 
 void ws_trace_end(struct ws_trace *t)
