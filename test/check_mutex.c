@@ -419,6 +419,235 @@ START_TEST(test_abandon_churn)
 }
 END_TEST
 
+/* ---- contention (issue 19: a release leaves the mutex free and wakes
+ * a waiter to run its wait again; after WS_RETRY_MAX tries it is handed
+ * the mutex).  Asserted by counts; a lost wake-up or a starved waiter
+ * hangs the test, which Check's timeout reports. ---- */
+
+#define FAIR_WAITERS 6
+#define FAIR_ACQUIRES 150
+static volatile LONG fair_done, fair_inside, fair_bad;
+static LONG fair_count[FAIR_WAITERS];
+
+/* Takes the mutex back at once, in a loop, until every waiter is done:
+ * without the bound on retries it could keep it for ever. */
+static DWORD WINAPI fair_hog(LPVOID p)
+{
+    (void)p;
+    long n = 0;
+    while (InterlockedCompareExchange(&fair_done, 0, 0) < FAIR_WAITERS) {
+        if (WaitForSingleObject(shared_mutex, INFINITE) != WAIT_OBJECT_0)
+            return 1;
+        if (InterlockedIncrement(&fair_inside) != 1)
+            InterlockedIncrement(&fair_bad);
+        for (volatile int k = 0; k < 3000; k++) /* holds it most of the time */
+            ;
+        InterlockedDecrement(&fair_inside);
+        if (!ReleaseMutex(shared_mutex))
+            return 2;
+        n++;
+    }
+    return n > 0 ? 0 : 3;
+}
+
+static DWORD WINAPI fair_waiter(LPVOID p)
+{
+    int id = (int)(uintptr_t)p;
+    for (int i = 0; i < FAIR_ACQUIRES; i++) {
+        if (WaitForSingleObject(shared_mutex, INFINITE) != WAIT_OBJECT_0)
+            return 1;
+        if (InterlockedIncrement(&fair_inside) != 1)
+            InterlockedIncrement(&fair_bad);
+        fair_count[id]++;
+        InterlockedDecrement(&fair_inside);
+        if (!ReleaseMutex(shared_mutex))
+            return 2;
+        if (i % 16 == 0)
+            Sleep(0); /* the others queue */
+    }
+    InterlockedIncrement(&fair_done);
+    return 0;
+}
+
+START_TEST(test_contended_every_waiter_acquires)
+{
+    shared_mutex = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE t[FAIR_WAITERS + 2];
+    t[0] = CreateThread(NULL, 0, fair_hog, NULL, 0, NULL);
+    t[1] = CreateThread(NULL, 0, fair_hog, NULL, 0, NULL);
+    for (int i = 0; i < FAIR_WAITERS; i++)
+        t[i + 2] = CreateThread(NULL, 0, fair_waiter, (LPVOID)(uintptr_t)i, 0, NULL);
+    for (int i = 0; i < FAIR_WAITERS + 2; i++) {
+        ASSERT_WAIT(WaitForSingleObject(t[i], INFINITE), WAIT_OBJECT_0);
+        DWORD code;
+        GetExitCodeThread(t[i], &code);
+        ck_assert_uint_eq(code, 0);
+        CloseHandle(t[i]);
+    }
+    for (int i = 0; i < FAIR_WAITERS; i++)
+        ck_assert_int_eq(fair_count[i], FAIR_ACQUIRES);
+    ck_assert_int_eq(fair_bad, 0);
+    ASSERT_WAIT(WaitForSingleObject(shared_mutex, 0), WAIT_OBJECT_0); /* free */
+    ck_assert(ReleaseMutex(shared_mutex));
+    CloseHandle(shared_mutex);
+}
+END_TEST
+
+/* Retried waiters that leave without the mutex (a 1 ms timeout, an APC,
+ * the other object of a wait-any) pass the wake-up on: the threads that
+ * wait with INFINITE never hang, and every count adds up. */
+#define MIX_THREADS 6
+#define MIX_ITERS 400
+static HANDLE mix_event; /* manual reset, set now and then */
+static volatile LONG mix_apcs_run, mix_inside, mix_bad, mix_acquired;
+
+static void CALLBACK mix_apc(ULONG_PTR p)
+{
+    (void)p;
+    InterlockedIncrement(&mix_apcs_run);
+}
+
+static DWORD WINAPI mix_worker(LPVOID p)
+{
+    int id = (int)(uintptr_t)p;
+    HANDLE hs[2] = {mix_event, shared_mutex};
+    for (int i = 0; i < MIX_ITERS; i++) {
+        DWORD r;
+        switch ((id + i) % 4) {
+        case 0:
+            r = WaitForSingleObject(shared_mutex, 1);
+            break;
+        case 1:
+            r = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
+            if (r == WAIT_OBJECT_0)
+                continue; /* the event, not the mutex */
+            r = r == WAIT_OBJECT_0 + 1 ? WAIT_OBJECT_0 : WAIT_FAILED;
+            break;
+        case 2:
+            r = WaitForSingleObjectEx(shared_mutex, INFINITE, TRUE);
+            if (r == WAIT_IO_COMPLETION)
+                continue;
+            break;
+        default:
+            r = WaitForSingleObject(shared_mutex, INFINITE);
+            break;
+        }
+        if (r == WAIT_TIMEOUT)
+            continue;
+        if (r != WAIT_OBJECT_0)
+            return 1;
+        if (InterlockedIncrement(&mix_inside) != 1)
+            InterlockedIncrement(&mix_bad);
+        InterlockedIncrement(&mix_acquired);
+        InterlockedDecrement(&mix_inside);
+        if (!ReleaseMutex(shared_mutex))
+            return 2;
+    }
+    /* The end: plain waits, which a lost wake-up would hang. */
+    for (int i = 0; i < 50; i++) {
+        if (WaitForSingleObject(shared_mutex, INFINITE) != WAIT_OBJECT_0)
+            return 3;
+        InterlockedIncrement(&mix_acquired);
+        if (!ReleaseMutex(shared_mutex))
+            return 4;
+    }
+    return 0;
+}
+
+START_TEST(test_contended_timeouts_apcs_wait_any)
+{
+    shared_mutex = CreateMutexA(NULL, FALSE, NULL);
+    mix_event = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE t[MIX_THREADS];
+    for (int i = 0; i < MIX_THREADS; i++)
+        t[i] = CreateThread(NULL, 0, mix_worker, (LPVOID)(uintptr_t)i, 0, NULL);
+    LONG queued = 0;
+    for (int k = 0; k < 200; k++) {
+        if (k % 50 == 25)
+            SetEvent(mix_event);
+        if (k % 50 == 30)
+            ResetEvent(mix_event);
+        if (QueueUserAPC(mix_apc, t[k % MIX_THREADS], 0))
+            queued++;
+        Sleep(0);
+    }
+    for (int i = 0; i < MIX_THREADS; i++) {
+        ASSERT_WAIT(WaitForSingleObject(t[i], INFINITE), WAIT_OBJECT_0);
+        DWORD code;
+        GetExitCodeThread(t[i], &code);
+        ck_assert_uint_eq(code, 0);
+    }
+    /* APCs still queued to a thread that ended are dropped; the others ran
+     * exactly once, and in no other place than an alertable wait. */
+    ck_assert_int_le(mix_apcs_run, queued);
+    ck_assert_int_eq(mix_bad, 0);
+    ck_assert_int_ge(mix_acquired, MIX_THREADS * 50);
+    ASSERT_WAIT(WaitForSingleObject(shared_mutex, 0), WAIT_OBJECT_0);
+    ck_assert(ReleaseMutex(shared_mutex));
+    for (int i = 0; i < MIX_THREADS; i++)
+        CloseHandle(t[i]);
+    CloseHandle(mix_event);
+    CloseHandle(shared_mutex);
+}
+END_TEST
+
+/* An owner that ends while others contend: exactly one of them gets
+ * WAIT_ABANDONED (abandoned mutexes are still handed over directly). */
+static volatile LONG ab_seen;
+static DWORD WINAPI ab_contender(LPVOID p)
+{
+    (void)p;
+    for (int i = 0; i < 200; i++) {
+        DWORD r = WaitForSingleObject(shared_mutex, INFINITE);
+        if (r == WAIT_ABANDONED)
+            InterlockedIncrement(&ab_seen);
+        else if (r != WAIT_OBJECT_0)
+            return 1;
+        if (!ReleaseMutex(shared_mutex))
+            return 2;
+    }
+    return 0;
+}
+
+static DWORD WINAPI ab_dier(LPVOID p)
+{
+    (void)p;
+    for (int i = 0; i < 100; i++) {
+        if (WaitForSingleObject(shared_mutex, INFINITE) == WAIT_FAILED)
+            return 1;
+        ReleaseMutex(shared_mutex);
+    }
+    WaitForSingleObject(shared_mutex, INFINITE);
+    Sleep(1); /* the others queue behind a mutex about to be abandoned */
+    return 0;   /* ends owning it */
+}
+
+START_TEST(test_contended_abandoned_once)
+{
+    for (int round = 0; round < 5; round++) {
+        shared_mutex = CreateMutexA(NULL, FALSE, NULL);
+        ab_seen = 0;
+        HANDLE t[5];
+        t[0] = CreateThread(NULL, 0, ab_dier, NULL, 0, NULL);
+        for (int i = 1; i < 5; i++)
+            t[i] = CreateThread(NULL, 0, ab_contender, NULL, 0, NULL);
+        for (int i = 0; i < 5; i++) {
+            ASSERT_WAIT(WaitForSingleObject(t[i], INFINITE), WAIT_OBJECT_0);
+            DWORD code;
+            GetExitCodeThread(t[i], &code);
+            ck_assert_uint_eq(code, 0);
+            CloseHandle(t[i]);
+        }
+        /* Reported once: to a contender, or to us if they had all ended. */
+        DWORD r = WaitForSingleObject(shared_mutex, 0);
+        ck_assert(r == WAIT_OBJECT_0 || r == WAIT_ABANDONED);
+        ck_assert_int_eq(ab_seen + (r == WAIT_ABANDONED), 1);
+        ck_assert(ReleaseMutex(shared_mutex));
+        CloseHandle(shared_mutex);
+    }
+}
+END_TEST
+
 static Suite *mutex_suite(void)
 {
     Suite *s = suite_create("mutex");
@@ -443,6 +672,12 @@ static Suite *mutex_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_mutual_exclusion);
     tcase_add_test(tc, test_abandon_churn);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("contention");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_contended_every_waiter_acquires);
+    tcase_add_test(tc, test_contended_timeouts_apcs_wait_any);
+    tcase_add_test(tc, test_contended_abandoned_once);
     suite_add_tcase(s, tc);
     return s;
 }

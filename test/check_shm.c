@@ -762,6 +762,166 @@ START_TEST(test_claimer_killed_mid_claim)
 }
 END_TEST
 
+/* ---- a contended named mutex, with kills (issue 19) ----
+ *
+ * A release leaves the mutex free and wakes the first waiter to run its
+ * wait again.  Workers in several processes take the mutex in a loop
+ * (INFINITE waits, 1 ms waits, wait-any with an event never set); some
+ * are killed at random moments: in a wait, in a release, holding the
+ * mutex, told to retry.  Then every survivor takes it 100 times more with
+ * INFINITE waits: a wake-up a killed process took with it would hang
+ * them. */
+#define MXK_LIVE 3
+#define MXK_KILLED 3
+#define MXK_ROUNDS 12
+
+static int mxk_worker(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg;
+    HANDLE m = OpenMutexA(SYNCHRONIZE, FALSE, uname_("mxk_mx"));
+    HANDLE never = OpenEventA(SYNCHRONIZE, FALSE, uname_("mxk_never"));
+    HANDLE stop = OpenEventA(SYNCHRONIZE, FALSE, uname_("mxk_stop"));
+    HANDLE done = OpenSemaphoreA(SEMAPHORE_MODIFY_STATE, FALSE, uname_("mxk_done"));
+    if (!m || !never || !stop || !done)
+        return 1;
+    HANDLE hs[2] = {never, m};
+    while (WaitForSingleObject(stop, 0) == WAIT_TIMEOUT) {
+        DWORD r;
+        switch (rand_r(&seed) % 3) {
+        case 0:
+            r = WaitForSingleObject(m, 1);
+            break;
+        case 1:
+            r = WaitForMultipleObjects(2, hs, FALSE, INFINITE);
+            r = r == WAIT_OBJECT_0 + 1 ? WAIT_OBJECT_0 : r == WAIT_ABANDONED_0 + 1 ? WAIT_ABANDONED : WAIT_FAILED;
+            break;
+        default:
+            r = WaitForSingleObject(m, INFINITE);
+            break;
+        }
+        if (r == WAIT_TIMEOUT)
+            continue;
+        if (r != WAIT_OBJECT_0 && r != WAIT_ABANDONED)
+            return 2;
+        if (!ReleaseMutex(m))
+            return 3;
+    }
+    for (int i = 0; i < 100; i++) {
+        DWORD r = WaitForSingleObject(m, INFINITE);
+        if ((r != WAIT_OBJECT_0 && r != WAIT_ABANDONED) || !ReleaseMutex(m))
+            return 4;
+    }
+    ReleaseSemaphore(done, 1, NULL);
+    return 0;
+}
+
+START_TEST(test_contended_mutex_with_kills)
+{
+#if defined(__SANITIZE_THREAD__)
+    return; /* workers forked from a threaded test start threads (as test_crash_loop) */
+#endif
+    HANDLE m = CreateMutexA(NULL, FALSE, uname_("mxk_mx"));
+    HANDLE never = CreateEventA(NULL, TRUE, FALSE, uname_("mxk_never"));
+    HANDLE stop = CreateEventA(NULL, TRUE, FALSE, uname_("mxk_stop"));
+    HANDLE done = CreateSemaphoreA(NULL, 0, MXK_LIVE, uname_("mxk_done"));
+    ck_assert(m && never && stop && done);
+    unsigned seed = (unsigned)getpid();
+    for (int round = 0; round < MXK_ROUNDS; round++) {
+        ck_assert(ResetEvent(stop));
+        pid_t live[MXK_LIVE], doomed[MXK_KILLED];
+        for (int i = 0; i < MXK_LIVE; i++)
+            live[i] = child_start(mxk_worker, (void *)(uintptr_t)(seed + round * 16 + i));
+        for (int i = 0; i < MXK_KILLED; i++)
+            doomed[i] = child_start(mxk_worker, (void *)(uintptr_t)(seed + round * 16 + 8 + i));
+        for (int i = 0; i < MXK_KILLED; i++) {
+            struct timespec ts = {0, (long)(rand_r(&seed) % 20000) * 1000};
+            nanosleep(&ts, NULL);
+            kill(doomed[i], SIGKILL);
+        }
+        for (int i = 0; i < MXK_KILLED; i++) {
+            int st = child_wait(doomed[i]);
+            ck_assert_msg(st == 128 + SIGKILL, "round %d: a doomed worker ended %d", round, st);
+        }
+        ck_assert(SetEvent(stop));
+        for (int i = 0; i < MXK_LIVE; i++)
+            ck_assert_int_eq(child_wait(live[i]), 0);
+        for (int i = 0; i < MXK_LIVE; i++)
+            ASSERT_WAIT(WaitForSingleObject(done, 0), WAIT_OBJECT_0);
+        /* Free, or abandoned by a worker killed holding it (reported once). */
+        DWORD r = WaitForSingleObject(m, 10000);
+        ck_assert(r == WAIT_OBJECT_0 || r == WAIT_ABANDONED);
+        ck_assert(ReleaseMutex(m));
+        ASSERT_WAIT(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+        ck_assert(ReleaseMutex(m));
+    }
+    CloseHandle(m);
+    CloseHandle(never);
+    CloseHandle(stop);
+    CloseHandle(done);
+}
+END_TEST
+
+/* The releaser is killed in the middle of claiming the waiter it wakes
+ * to retry (WINSHIM_FAULT=claiming, after its compare-and-swap): whoever
+ * breaks its lock rolls the claim forward into a hand-off, and the waiter
+ * owns the mutex (not abandoned: the release had happened). */
+static void *retry_claim_waiter(void *p)
+{
+    struct claim_wait *c = p;
+    c->result = WaitForSingleObject(c->h[0], 60000);
+    return NULL;
+}
+
+static int child_release_and_die(void *arg)
+{
+    (void)arg;
+    HANDLE m = OpenMutexA(SYNCHRONIZE, FALSE, uname_("rclaim_mx"));
+    HANDLE held = OpenEventA(EVENT_MODIFY_STATE, FALSE, uname_("rclaim_held"));
+    HANDLE go = OpenEventA(SYNCHRONIZE, FALSE, uname_("rclaim_go"));
+    if (!m || !held || !go || WaitForSingleObject(m, 0) != WAIT_OBJECT_0)
+        return 1;
+    SetEvent(held);
+    WaitForSingleObject(go, INFINITE);
+    ReleaseMutex(m); /* wakes the parent's waiter: killed mid-claim */
+    return 2;
+}
+
+START_TEST(test_releaser_killed_mid_retry_claim)
+{
+    bool killed = false;
+    for (int attempt = 0; attempt < 10 && !killed; attempt++) {
+        struct claim_wait c = {.n = 1, .result = 0xcccccccc};
+        c.h[0] = CreateMutexA(NULL, FALSE, uname_("rclaim_mx"));
+        HANDLE held = CreateEventA(NULL, TRUE, FALSE, uname_("rclaim_held"));
+        HANDLE go = CreateEventA(NULL, TRUE, FALSE, uname_("rclaim_go"));
+        ck_assert(c.h[0] && held && go);
+        setenv("WINSHIM_FAULT", "claiming", 1);
+        pid_t pid = child_start(child_release_and_die, NULL);
+        unsetenv("WINSHIM_FAULT");
+        /* Polled: a waiter queued on it would be the child's first claim. */
+        for (int i = 0; i < 4000 && WaitForSingleObject(held, 0) == WAIT_TIMEOUT; i++)
+            settle_ms(5);
+        ASSERT_WAIT(WaitForSingleObject(held, 0), WAIT_OBJECT_0);
+        pthread_t t;
+        pthread_create(&t, NULL, retry_claim_waiter, &c);
+        settle_ms(100); /* the waiter blocks */
+        ck_assert(SetEvent(go));
+        int st = child_wait(pid);
+        ck_assert_msg(st == 128 + SIGKILL || st == 2, "child %d", st);
+        killed = st == 128 + SIGKILL;
+        pthread_join(t, NULL);
+        ck_assert_uint_eq(c.result, WAIT_OBJECT_0);
+        /* The waiter thread owned it and ended: abandoned, once. */
+        ASSERT_WAIT(WaitForSingleObject(c.h[0], 0), WAIT_ABANDONED);
+        ck_assert(ReleaseMutex(c.h[0]));
+        CloseHandle(c.h[0]);
+        CloseHandle(held);
+        CloseHandle(go);
+    }
+    ck_assert_msg(killed, "never killed mid-claim");
+}
+END_TEST
+
 /* ---- a process table full of dead slots ---- */
 
 /* The child of test_full_table_of_dead_slots, exec'd: attaches through
@@ -1462,6 +1622,8 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_full_dev_shm);
     tcase_add_test(tc, test_count_in_flight_killed);
     tcase_add_test(tc, test_claimer_killed_mid_claim);
+    tcase_add_test(tc, test_releaser_killed_mid_retry_claim);
+    tcase_add_test(tc, test_contended_mutex_with_kills);
     tcase_add_test(tc, test_killed_thread_caches_come_back);
     suite_add_tcase(s, tc);
     /* Its own case, so that make check-crash can run it alone and long. */

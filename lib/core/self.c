@@ -51,34 +51,64 @@ static void owned_compact(struct ws_thread *t)
         owned[i] = last;
         object_type_of(m)->abandon(m, r->tid, true); /* drops the list's reference */
     }
+    if (r->owned_kept && !object_handle_count(arena_ptr(r->owned_kept)))
+        thread_drop_kept(r);
 }
 
+static void owned_grow(struct shm_thread *r)
+{
+    uint32_t cap = r->owned_cap ? 2 * r->owned_cap : 14;
+    aoff_t *n = arena_alloc(cap * sizeof *n);
+    if (!n)
+        ws_panic("recording mutex ownership", ENOMEM);
+    if (r->owned) {
+        memcpy(n, arena_ptr(r->owned), r->nowned * sizeof *n);
+        aoff_t old = r->owned;
+        uint32_t oldcap = r->owned_cap;
+        r->owned = arena_off(n);
+        r->owned_cap = cap;
+        arena_free(arena_ptr(old), oldcap * sizeof *n);
+    } else {
+        r->owned = arena_off(n);
+        r->owned_cap = cap;
+    }
+}
+
+/* The list's reference of the mutex released last is kept (owned_kept)
+ * rather than dropped, and taken back by the next acquisition of the same
+ * mutex: a thread that takes and releases one mutex in a loop changes no
+ * reference count (two locked instructions fewer per pair).  The kept
+ * reference goes when the thread releases another mutex, closes the kept
+ * one's last handle (mutex.c), or ends (thread_drop_kept; a reaper's for a
+ * dead process).  Each step moves a reference with plain stores ordered
+ * so that a kill between two of them can only leak one reference, never
+ * let a reaper drop one twice. */
 void thread_own(struct ws_thread *t, struct object *mutex)
 {
     struct shm_thread *r = t->rec;
-    if (r->nowned == r->owned_cap && r->owned_cap)
-        owned_compact(t);
-    if (r->nowned == r->owned_cap) {
-        uint32_t cap = r->owned_cap ? 2 * r->owned_cap : 14;
-        aoff_t *n = arena_alloc(cap * sizeof *n);
-        if (!n)
-            ws_panic("recording mutex ownership", ENOMEM);
-        if (r->owned) {
-            memcpy(n, arena_ptr(r->owned), r->nowned * sizeof *n);
-            aoff_t old = r->owned;
-            uint32_t oldcap = r->owned_cap;
-            r->owned = arena_off(n);
-            r->owned_cap = cap;
-            arena_free(arena_ptr(old), oldcap * sizeof *n);
-        } else {
-            r->owned = arena_off(n);
-            r->owned_cap = cap;
-        }
+    aoff_t off = arena_off(mutex);
+    if (WS_UNLIKELY(r->nowned == r->owned_cap)) {
+        if (r->owned_cap)
+            owned_compact(t);
+        if (r->nowned == r->owned_cap)
+            owned_grow(r);
     }
-    object_ref(mutex);
+    if (WS_LIKELY(r->owned_kept == off))
+        r->owned_kept = 0; /* its reference moves to the list */
+    else
+        object_ref(mutex);
     aoff_t *owned = arena_ptr(r->owned);
-    owned[r->nowned] = arena_off(mutex);
+    owned[r->nowned] = off;
     r->nowned++;
+}
+
+/* The list's reference of the released mutex becomes the kept one. */
+static void owned_keep(struct shm_thread *r, aoff_t off)
+{
+    aoff_t old = r->owned_kept;
+    r->owned_kept = off;
+    if (old)
+        object_unref(arena_ptr(old));
 }
 
 void thread_disown(struct ws_thread *t, struct object *mutex)
@@ -88,16 +118,27 @@ void thread_disown(struct ws_thread *t, struct object *mutex)
     aoff_t off = arena_off(mutex);
     if (WS_LIKELY(r->nowned && owned[r->nowned - 1] == off)) {
         r->nowned--; /* releases usually come in reverse order */
-        object_unref(mutex);
+        owned_keep(r, off);
         return;
     }
     for (uint32_t i = r->nowned; i-- > 0;)
         if (owned[i] == off) {
             memmove(&owned[i], &owned[i + 1], (r->nowned - i - 1) * sizeof *owned);
             r->nowned--;
-            object_unref(mutex);
+            owned_keep(r, off);
             return;
         }
+}
+
+/* Drops the kept reference (the thread ends, or the kept mutex's last
+ * handle went); cleared first, so that a resumed reaper never drops it
+ * twice. */
+void thread_drop_kept(struct shm_thread *r)
+{
+    aoff_t off = r->owned_kept;
+    r->owned_kept = 0;
+    if (off && object_plausible(off))
+        object_unref(arena_ptr(off));
 }
 
 /* ---- APCs: queueing to a thread object ---- */

@@ -92,6 +92,9 @@ void thread_run_apcs(struct ws_thread *t);
 /* Ownership bookkeeping for mutexes (self.c; sync/mutex.c calls it). */
 void thread_own(struct ws_thread *t, struct object *mutex);
 void thread_disown(struct ws_thread *t, struct object *mutex);
+/* Drops the reference the list kept of the mutex released last (the
+ * thread ends, a reaper, the kept mutex's last handle went). */
+void thread_drop_kept(struct shm_thread *r);
 /* The thread is ending: every APC still queued is dropped (released,
  * never run) and no more are accepted (self.c). */
 void apc_drop_all(struct ws_thread *t);

@@ -571,6 +571,7 @@ static void reap_thread(struct proc_slot *s, struct shm_thread *r)
             object_type_of(m)->abandon(m, r->tid, true); /* drops the ownership reference */
         }
     }
+    thread_drop_kept(r);
     if (r->ndefer > DEFER_BATCH)
         r->ndefer = DEFER_BATCH;
     for (uint32_t i = r->ndefer; i-- > 0;) {

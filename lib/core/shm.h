@@ -96,6 +96,9 @@ struct shm_thread {
     _Atomic uint32_t wait_refs; /* the waiter holds references on its objs */
     aoff_t owned;               /* aoff_t[owned_cap]: mutexes owned */
     uint32_t nowned, owned_cap;
+    /* The mutex the thread released last, whose list reference it kept
+     * for its next acquisition (self.c, thread_own), 0: none. */
+    aoff_t owned_kept;
     uint32_t ndefer;
     aoff_t defer[DEFER_BATCH];  /* references to drop after a grace period */
     aoff_t cache[ARENA_CLASSES]; /* free blocks cached per size class */

@@ -362,8 +362,11 @@ static void wake_later(struct wait_guard *g, struct waiter *w)
 }
 
 /* *sp: o's state as the waker left it, kept up to date here (plain
- * resets: a re-read could see a reset the waker's instant precedes). */
-static void wake_any_locked(struct object *o, struct wait_guard *g, uint64_t *sp)
+ * resets: a re-read could see a reset the waker's instant precedes).
+ * retry: o is a mutex its owner has just released
+ * (wait_wake_released_locked). */
+static void wake_any_locked(struct object *o, struct wait_guard *g, uint64_t *sp,
+                            bool retry)
 {
     const struct object_type *t = object_type_of(o);
     const uint32_t id = claim_id();
@@ -378,20 +381,31 @@ static void wake_any_locked(struct object *o, struct wait_guard *g, uint64_t *sp
             continue;
         bool abandoned = false;
         uint64_t next = t->acquire(o, s, w->tid, &abandoned);
+        bool again = retry && !abandoned && w->retries < WS_RETRY_MAX;
         claim_record(o, e, s, id);
         claiming_set(w);
         if (claim(w, id)) {
+            /* The result, for whoever finishes the claim should we die
+             * from here on (claim_stalled); up to claim_unrecord, a lock
+             * breaker rolls the claim forward instead, a retry into a
+             * hand-off (claim_roll_forward). */
+            uint32_t result = e->index | (again ? WS_RETRY : 0) |
+                              (abandoned ? WS_ABANDONED : 0);
+            w->claim_result = result;
             ws_fault(FAULT_CLAIMING);
             /* The claimer unlinks what it claimed; the waiter unlinks the
              * rest (wait_unregister). */
-            uint32_t result = e->index | (abandoned ? WS_ABANDONED : 0);
             list_remove(&o->any_head, &o->any_tail, e);
-            store_claimed(o, s, next);
-            *sp = next;
+            if (!again) {
+                store_claimed(o, s, next);
+                *sp = next;
+            }
             update_queued(o);
             claim_unrecord(o);
             claim_end(w, result);
             wake_later(g, w);
+            if (again)
+                break; /* one waiter tries; the mutex stays free */
         } else {
             claim_unrecord(o);
         }
@@ -482,7 +496,59 @@ void wait_wake_from(struct object *o, struct wait_guard *g, uint64_t s)
 {
     if (g->all)
         wake_all_locked(o, g, &s);
-    wake_any_locked(o, g, &s);
+    wake_any_locked(o, g, &s, false);
+}
+
+/* ---- released mutexes ----
+ *
+ * Handing a released mutex to the first waiter (as wait_wake_locked does)
+ * makes a lock convoy: until the scheduler runs that waiter, the mutex
+ * belongs to a thread that is not running, and the releaser's next wait
+ * finds it owned, queues and sleeps; each hand-off puts a wake-up latency
+ * on the critical path of both threads, and the pattern repeats.  So a
+ * release leaves the mutex free, and claims the first wait-any waiter
+ * with WS_RETRY | its index through the ordinary claim (record,
+ * compare-and-swap, unlink, publish), consuming nothing.  The woken waiter
+ * runs its whole wait again (wait_slow), from the fast path, with the
+ * same deadline; whoever comes first takes the mutex, which Windows
+ * allows (it promises waiters no order).  What stays as it was:
+ *   - a waiter told to retry WS_RETRY_MAX times in one wait is handed the
+ *     mutex on the next release, and a retried waiter queues again at the
+ *     head of the lists (it keeps its place): nobody starves;
+ *   - an abandoned mutex, and wait-all waiters, are handed over directly,
+ *     so WAIT_ABANDONED reaches one waiter at once and wait-all stays
+ *     atomic;
+ *   - a claimer killed half-way through a retry is rolled forward by
+ *     claim_roll_forward into a plain hand-off (the state it recorded is
+ *     still the state), also correct;
+ *   - the wake-up is never lost: a retried waiter owes one to the mutex
+ *     until its next registration queues on it (then the next release
+ *     wakes someone) or it takes the mutex; leaving otherwise (timeout,
+ *     APC, another object of a wait-any) it hands the mutex to the next
+ *     waiter (wait_pass_on), and a reaper does the same for a dead one.
+ * Recursion and ownership records are untouched: they happen at
+ * acquisition. */
+void wait_wake_released_locked(struct object *o, struct wait_guard *g)
+{
+    uint64_t s = obj_state(o);
+    if (g->all)
+        wake_all_locked(o, g, &s);
+    wake_any_locked(o, g, &s, true);
+}
+
+/* A retried waiter leaves without o: whoever can take o now is handed
+ * it. */
+static void wait_pass_on(struct object *o)
+{
+    struct wait_guard g;
+    wait_lock(o, &g);
+    wait_wake_locked(o, &g);
+    wait_unlock(o, &g);
+}
+
+static bool status_retry(uint32_t st)
+{
+    return (st & ~(uint32_t)(MAXIMUM_WAIT_OBJECTS - 1)) == WS_RETRY;
 }
 
 /* ---- waiting ---- */
@@ -623,7 +689,8 @@ static uint32_t wait_register(struct waiter *w, struct object **objs,
                 struct wait_entry *e = &w->entries[i];
                 e->waiter = arena_off(w);
                 e->index = i;
-                if (t->lifo_waiters)
+                /* A retried waiter keeps its place (wait_slow). */
+                if (t->lifo_waiters || (w->retries && !(w->retries & WR_NEVER)))
                     list_prepend(&o->any_head, &o->any_tail, e);
                 else
                     list_append(&o->any_head, &o->any_tail, e);
@@ -678,7 +745,7 @@ static void wait_unregister(struct waiter *w, struct object **objs,
                             uint32_t queued, bool all, uint32_t st)
 {
     if (!all) {
-        uint32_t claimed = status_acquired(st) ? (st & 0xff) : UINT32_MAX;
+        uint32_t claimed = status_acquired(st) || status_retry(st) ? (st & 0xff) : UINT32_MAX;
         for (uint32_t i = 0; i < queued; i++) {
             if (i == claimed)
                 continue;
@@ -761,6 +828,34 @@ static void wait_note(struct waiter *w, DWORD timeout, bool all, bool alertable,
                      __ATOMIC_RELEASE);
 }
 
+/* A retried wait-any runs again from the fast path ("released mutexes"):
+ * the status it ends with, or WS_WAITING to register again. */
+static uint32_t wait_again(struct ws_thread *t, struct waiter *w, struct object **objs,
+                           uint32_t n, const struct timespec *dl, bool alertable)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        bool abandoned;
+        enum fast_result r = try_fast(objs[i], w->tid, &abandoned);
+        if (r == FAST_ACQUIRED)
+            return i | (abandoned ? WS_ABANDONED : 0);
+        if (r == FAST_SLOW)
+            break; /* registering looks under the lock */
+    }
+    if (alertable && thread_apc_pending(t))
+        return WS_ALERTED;
+    if (dl && deadline_passed(dl))
+        return WS_TIMED_OUT;
+    for (uint32_t i = 0; i < n; i++) { /* a new owner's death must wake us too */
+        const struct object_type *ty = object_type_of(objs[i]);
+        if (ty->blocking)
+            ty->blocking(objs[i]);
+    }
+    atomic_store_explicit(&w->status, WS_WAITING, memory_order_relaxed);
+    if (alertable)
+        alertable_begin(t, w); /* an APC queued meanwhile alerts it */
+    return WS_WAITING;
+}
+
 /* The blocking path.  The caller holds a reference on every object.
  * n = 0 is an alertable sleep. */
 static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
@@ -773,6 +868,7 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
         alertable_begin(t, w);
     w->tid = t->tid;
     w->count = n;
+    w->retries = 0;
     for (uint32_t i = 0; i < n; i++)
         w->objs[i] = arena_off(objs[i]);
 
@@ -791,27 +887,45 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
 
     if (timeout != 0)
         wait_note(w, timeout, all, alertable, 0);
-    uint32_t queued;
-    w->queued = 0;
-    uint32_t st = wait_register(w, objs, n, all, timeout != 0, &queued);
-    if (st == WS_WAITING && timeout == 0) /* nothing queued; an APC may alert */
-        st = time_out(w);
-    /* A thread counted as running by a completion port stops counting
-     * while it sleeps here, so that another may take a packet (iocp.c). */
-    bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
-    if (WS_UNLIKELY(iocp_blocked))
-        ws_hooks.thread_blocking(t);
-    while (st == WS_WAITING) {
-        int r = futex_wait(&w->status, st, dl, ws_arena.shared);
-        st = atomic_load_explicit(&w->status, memory_order_acquire);
-        if (st == WS_WAITING && (r == ETIMEDOUT || (dl && deadline_passed(dl))))
+    uint32_t st, owed = UINT32_MAX; /* the object a retry left free */
+    do {
+        uint32_t queued;
+        w->queued = 0;
+        st = wait_register(w, objs, n, all, timeout != 0, &queued);
+        if (st == WS_WAITING && timeout == 0) /* nothing queued; an APC may alert */
             st = time_out(w);
-    }
-    st = wait_out_claim(w, objs, n, st);
-    if (WS_UNLIKELY(iocp_blocked))
-        ws_hooks.thread_unblocked(t);
-    wait_unregister(w, objs, queued, all, st);
-    w->queued = 0;
+        /* A thread counted as running by a completion port stops counting
+         * while it sleeps here, so that another may take a packet (iocp.c). */
+        bool iocp_blocked = st == WS_WAITING && t->iocp_counted;
+        if (WS_UNLIKELY(iocp_blocked))
+            ws_hooks.thread_blocking(t);
+        while (st == WS_WAITING) {
+            int r = futex_wait(&w->status, st, dl, ws_arena.shared);
+            st = atomic_load_explicit(&w->status, memory_order_acquire);
+            if (st == WS_WAITING && (r == ETIMEDOUT || (dl && deadline_passed(dl))))
+                st = time_out(w);
+        }
+        st = wait_out_claim(w, objs, n, st);
+        if (WS_UNLIKELY(iocp_blocked))
+            ws_hooks.thread_unblocked(t);
+        wait_unregister(w, objs, queued, all, st);
+        w->queued = 0;
+        if (WS_LIKELY(owed == UINT32_MAX) && WS_LIKELY(!status_retry(st)))
+            break;
+        /* The retried-for mutex is left to the next waiter unless this
+         * round queued on it (its release wakes someone) or took it. */
+        if (owed != UINT32_MAX && queued <= owed &&
+            !(status_acquired(st) && (st & 0xff) == owed))
+            wait_pass_on(objs[owed]);
+        owed = UINT32_MAX;
+        if (status_retry(st)) {
+            owed = st & 0xff;
+            w->retries++;
+            st = wait_again(t, w, objs, n, dl, alertable);
+            if (st != WS_WAITING && !(status_acquired(st) && (st & 0xff) == owed))
+                wait_pass_on(objs[owed]);
+        }
+    } while (st == WS_WAITING);
     if (alertable)
         alertable_end(t);
     return st;
@@ -892,6 +1006,7 @@ static uint32_t wait_granted(struct object **objs, uint32_t n, bool all, DWORD t
         alertable_begin(t, w);
     w->tid = tid;
     w->count = na;
+    w->retries = WR_NEVER; /* its loop does not run again: hand mutexes over */
     for (uint32_t j = 0; j < na; j++)
         w->objs[j] = arena_off(aobjs[j]);
     struct timespec deadline, *dl = NULL;
@@ -1017,6 +1132,12 @@ void wait_reap_waiter(struct waiter *w, struct shm_thread *r)
             if (all || i == (st & 0xff))
                 if (object_type_of(objs[i])->abandon)
                     object_type_of(objs[i])->abandon(objs[i], r->tid, false);
+    /* Told to run its wait again, it may have died owing a mutex's wake-up
+     * to the next waiter ("released mutexes"): passed on for each. */
+    if (status_retry(st) || (w->retries && !(w->retries & WR_NEVER)))
+        for (uint32_t i = 0; i < n; i++)
+            if (!status_acquired(st) || i != (st & 0xff))
+                wait_pass_on(objs[i]);
     atomic_store_explicit(&r->wait_refs, 0, memory_order_release);
     for (uint32_t i = 0; i < n; i++)
         object_unref(objs[i]);

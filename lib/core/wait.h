@@ -17,6 +17,15 @@
 #define WS_CLAIM_BIT 0x80000000u
 #define WS_CLAIM_MASK 0xc0000000u
 #define WS_ABANDONED 0x100u /* or-ed into an index: WAIT_ABANDONED_0 + i */
+/* Or-ed into an index: object i, a mutex, was released and left free
+ * rather than handed to this waiter, which runs its wait again (wait.c,
+ * "Released mutexes").  Not an acquisition: above every acquired status. */
+#define WS_RETRY 0x200u
+/* A wait told to run again this many times is handed the mutex on the
+ * next release instead (no waiter starves); WR_NEVER: a wait that cannot
+ * run again (one with granted objects) is always handed it. */
+#define WS_RETRY_MAX 16u
+#define WR_NEVER 0x80000000u
 
 struct wait_entry {
     aoff_t next, prev; /* in the object's any or all list */
@@ -30,6 +39,7 @@ struct waiter {
     uint32_t count;          /* objects in this wait */
     uint32_t queued;         /* entries on lists (a reaper needs it) */
     uint32_t claim_result;   /* a claim's result, for finishing it (wait.c) */
+    uint32_t retries;        /* WS_RETRY results in this wait, or WR_NEVER */
     aoff_t objs[MAXIMUM_WAIT_OBJECTS];
     struct wait_entry entries[MAXIMUM_WAIT_OBJECTS];
     /* What the wait asked, for the inspector only (tools/winshim-objects):
@@ -57,6 +67,12 @@ struct wait_guard {
 };
 void wait_lock(struct object *o, struct wait_guard *g);
 void wait_wake_locked(struct object *o, struct wait_guard *g);
+/* The same for a mutex its owner has just released (not abandoned):
+ * wait-all waiters are handed it as by wait_wake_locked; of the wait-any
+ * waiters, the first is woken to run its wait again (WS_RETRY), and the
+ * mutex stays free for whoever takes it first, unless that waiter has
+ * been told so WS_RETRY_MAX times in this wait: then it is handed it. */
+void wait_wake_released_locked(struct object *o, struct wait_guard *g);
 /* The same, handing out s, the state the caller has just stored: an
  * event's, which a plain ResetEvent may change under the lock (wait.c,
  * "plain resets"). */

@@ -349,6 +349,7 @@ static void thread_detach(void *p)
         r->nowned--;
         object_type_of(m)->abandon(m, t->tid, true);
     }
+    thread_drop_kept(r);
     cell_thread_exit(); /* granted mutexes (cell.c) */
     apc_drop_all(t);
     iocp_thread_exit(t); /* no longer running for its completion port */
@@ -1047,6 +1048,7 @@ void thread_terminate_self(struct ws_thread *t)
         r->nowned--;
         object_type_of(m)->abandon(m, t->tid, true);
     }
+    thread_drop_kept(r);
     cell_thread_exit(); /* granted mutexes (cell.c) */
     /* The APCs never run; they are released with the record, later. */
     wordlock_lock(&t->apc_lock);

@@ -105,7 +105,11 @@ const struct object_type mutex_type = {
 };
 
 /* A state change with waiters queued (or the lock held by someone)
- * goes through the wait core, which hands a freed mutex to a waiter. */
+ * goes through the wait core: a released mutex stays free and its first
+ * waiter is woken to try again, an abandoned one is handed to a waiter
+ * (wait.h, wait_wake_released_locked).  A free mutex found with waiters
+ * queued (its releaser was killed between freeing it and waking them)
+ * wakes them too. */
 static void mutex_store_slow(struct object *o, uint32_t tid, bool release_all,
                              uint32_t abandoned)
 {
@@ -116,8 +120,12 @@ static void mutex_store_slow(struct object *o, uint32_t tid, bool release_all,
         uint32_t count = release_all ? 0 : mx_count(s) - 1;
         obj_store_locked(o, mx_state(s, count ? tid : 0, count,
                                      count ? 0 : abandoned));
-        if (!count)
+        if (!count && abandoned)
             wait_wake_locked(o, &g);
+        else if (!count)
+            wait_wake_released_locked(o, &g);
+    } else if (!st_value(s)) {
+        wait_wake_locked(o, &g);
     }
     wait_unlock(o, &g);
 }
@@ -162,17 +170,22 @@ static void mutex_abandon(struct object *o, uint32_t tid, bool recorded)
 
 /* The last handle is gone: Windows deletes the mutex, released as
  * abandoned if it was owned.  When the owner closed it, it is let go of
- * here at once (its list's reference with it); another owner's list lets
- * it go before it grows (self.c, owned_compact), or at that thread's end. */
+ * here at once (its list's reference with it, also one the list kept
+ * after a release: self.c, thread_own); another owner's list lets it go
+ * before it grows (self.c, owned_compact), or at that thread's end. */
 static void mutex_last_close(struct object *o)
 {
     if (o->obj_flags & OBJ_GRANTED)
         return; /* the owner's state is in the cell (cell.c) */
-    uint32_t tid = thread_tid();
-    if (tid && st_value(obj_state(o)) == tid) {
-        mutex_store_slow(o, tid, true, MX_ABANDONED);
-        thread_disown(thread_current(), o);
+    struct ws_thread *t = ws_current;
+    if (!t)
+        return;
+    if (st_value(obj_state(o)) == t->tid) {
+        mutex_store_slow(o, t->tid, true, MX_ABANDONED);
+        thread_disown(t, o);
     }
+    if (t->rec && t->rec->owned_kept == arena_off(o))
+        thread_drop_kept(t->rec); /* nobody can take it again */
 }
 
 /* SignalObjectAndWait's release: NtReleaseMutant asks for no access
