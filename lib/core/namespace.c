@@ -58,7 +58,7 @@
 #define NS_LOG_MIN 10      /* 1024 buckets to start */
 #define NS_LOG_MAX 26
 #define NS_CHUNK_LOG 15    /* 32 Ki buckets: the largest arena block */
-#define NS_LOAD 2          /* names a bucket, on average, before growing */
+#define NS_LOAD 1          /* names a bucket, on average, before growing */
 
 struct ns_stripe {
     struct wordlock lock;
@@ -370,12 +370,21 @@ void ns_unlock_of(uint32_t stripe)
 static void table_grow(void)
 {
     struct arena_header *h = arena_hdr();
+    /* A stripe over its share says nothing of the whole (at a few names a
+     * stripe, some always are): a sum read without locks first, so that a
+     * table that need not grow costs no 256 locks per insert. */
+    uint64_t names = 0;
+    for (uint32_t s = 0; s < NS_STRIPES; s++)
+        names += __atomic_load_n(&stripes()[s].count, __ATOMIC_RELAXED);
+    if (names <= ((uint64_t)NS_LOAD << NT_LOG(atomic_load_explicit(&h->ns_table,
+                                                                    memory_order_relaxed))))
+        return;
     wordlock_lock(&h->ns_lock);
     for (uint32_t s = 0; s < NS_STRIPES; s++)
         stripe_lock(s);
     uint64_t t = atomic_load_explicit(&h->ns_table, memory_order_relaxed);
     uint32_t log = NT_LOG(t), link = NT_LINK(t);
-    uint64_t names = 0;
+    names = 0;
     for (uint32_t s = 0; s < NS_STRIPES; s++)
         names += stripes()[s].count;
     aoff_t dir = 0;
@@ -469,9 +478,12 @@ static bool name_insert_locked(const struct ws_name *name, uint32_t hash, struct
     o->obj_flags |= OBJ_NAMED;
     *head = arena_off(r);
     struct ns_stripe *st = &stripes()[stripe_of(hash)];
-    st->count++;
-    *grow = NT_LOG(t) < NS_LOG_MAX &&
-            st->count > ((uint32_t)NS_LOAD << NT_LOG(t)) / NS_STRIPES;
+    __atomic_store_n(&st->count, st->count + 1, __ATOMIC_RELAXED); /* table_grow reads it unlocked */
+    /* Over its share by an eighth and 8 (the fullest of 256 stripes is
+     * within that of the mean unless the table is small, where a late
+     * growth costs nothing): then table_grow sums the stripes. */
+    uint32_t share = ((uint32_t)NS_LOAD << NT_LOG(t)) / NS_STRIPES;
+    *grow = NT_LOG(t) < NS_LOG_MAX && st->count > share + share / 8 + 8;
     return true;
 }
 
@@ -619,7 +631,8 @@ void ns_remove_locked(struct object *o)
         at = &((struct name_rec *)arena_ptr(*at))->next[link];
     if (*at) { /* else its creator was killed before publishing it */
         *at = r->next[link];
-        stripes()[stripe_of(r->hash)].count--;
+        struct ns_stripe *st = &stripes()[stripe_of(r->hash)];
+        __atomic_store_n(&st->count, st->count - 1, __ATOMIC_RELAXED);
     }
     __atomic_store_n(&o->name, 0, __ATOMIC_RELAXED); /* reapers peek at it unlocked */
     arena_free(r, rec_size(r->len));
