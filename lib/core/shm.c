@@ -149,8 +149,10 @@ static int lock_session(void)
         if (mkdir(shm.dir, 0700) && errno != EEXIST)
             return -1;
         struct stat st;
-        if (lstat(shm.dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-            (st.st_mode & 077))
+        int r = lstat(shm.dir, &st);
+        if (r && errno == ENOENT)
+            continue; /* the last member out removed it after our mkdir */
+        if (r || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077))
             return -1; /* not ours, or open to others: refuse to share */
         int fd = open(shm.lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0 && errno == ENOENT)

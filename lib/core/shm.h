@@ -22,8 +22,13 @@ enum slot_state {
 struct proc_slot {
     _Atomic uint32_t state;
     _Atomic uint32_t gen;       /* bumped on every reuse */
+    /* Taking a reference through process_obj or creator_obj, and clearing
+     * either, happen under this lock (shm_slot_process_ref): otherwise a
+     * reader could count a reference on a block the reaper or the
+     * object's destroy had just freed and the arena given to someone else.
+     * Before pid, so a reuse's zeroing never clears it under a holder. */
+    struct wordlock ref_lock;
     int32_t pid;                /* everything from here is zeroed on reuse */
-    int32_t parent_pid;
     uint64_t start_time;        /* /proc/<pid>/stat: tells pid reuse */
     aoff_t process_obj;         /* its process object (one reference) */
     aoff_t ht_l1;               /* handle table: aoff_t[HT_L1] chunks */
@@ -59,12 +64,7 @@ struct proc_slot {
      * inbox that nothing was sent to since it last emptied it without a
      * system call. */
     _Atomic uint32_t inbox_started, inbox_finished;
-    /* Taking a reference through process_obj or creator_obj, and clearing
-     * either, happen under this lock (shm_slot_process_ref): otherwise a
-     * reader could count a reference on a block the reaper or the
-     * object's destroy had just freed and the arena given to someone else.
-     * 128 bytes: PROC_SLOTS of them fill the largest block. */
-    struct wordlock ref_lock;
+    int32_t parent_pid;         /* 128 bytes: PROC_SLOTS of them fill the largest block */
 };
 
 /* A grace period (synchronize_rcu) costs ~10 us: one per DEFER_BATCH

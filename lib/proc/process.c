@@ -712,6 +712,23 @@ static DWORD process_open_pid(uint32_t pid, bool *may_control, struct object **o
     return ERROR_SUCCESS;
 }
 
+/* The process object of session member pid, with a reference, or NULL.
+ * Its slot is checked again after the reference is taken: a slot reaped
+ * and reused meanwhile holds another process's object. */
+static struct object *member_process_ref(DWORD pid)
+{
+    struct proc_slot *s = shm_slot_of_pid((pid_t)pid);
+    if (!s || shm_reap_if_dead(s, atomic_load_explicit(&s->gen, memory_order_acquire)) ||
+        shm_slot_of_pid((pid_t)pid) != s)
+        return NULL;
+    struct object *o = shm_slot_process_ref(s, SLOT_OWN);
+    if (o && shm_slot_pid(s) != (pid_t)pid) {
+        object_unref(o);
+        o = NULL;
+    }
+    return o;
+}
+
 WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
 {
     arena_init();
@@ -728,7 +745,6 @@ WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
     struct object *o = NULL;
     bool may_control = true;
     DWORD err = ERROR_SUCCESS;
-    struct proc_slot *s;
     struct object *so;
     if (pid == (DWORD)getpid()) {
         o = process_self_object();
@@ -740,9 +756,7 @@ WS_EXPORT HANDLE WINAPI OpenProcess(DWORD access, BOOL inherit, DWORD pid)
         pthread_mutex_lock(&reg_lock);
         o = reg_find_locked(pid);
         pthread_mutex_unlock(&reg_lock);
-        if (!o && (s = shm_slot_of_pid((pid_t)pid)) &&
-            !shm_reap_if_dead(s, atomic_load_explicit(&s->gen, memory_order_acquire)) &&
-            shm_slot_of_pid((pid_t)pid) == s && (so = shm_slot_process_ref(s, SLOT_OWN))) {
+        if (!o && (so = member_process_ref(pid))) {
             o = so; /* same user: full rights */
             object_handle_open(o);
             /* Its object is signalled by whoever reaps it: make sure
