@@ -1256,12 +1256,9 @@ END_TEST
 /* InitializeProcThreadAttributeList: the size query fails by design with
  * ERROR_INSUFFICIENT_BUFFER and the size (24 bytes and 24 per attribute,
  * Windows x64's); a short buffer the same; dwFlags must be 0. */
-/* A forked child is a session member from the fork on; OpenProcess of it
- * gives its slot's object, which whoever reaps the child signals.  With no
- * other member running, the wait must still end when the child does. */
-START_TEST(test_open_member_and_wait)
+/* A fork()ed child that exits with 7 once a byte is written to go[1]. */
+static pid_t fork_waiting_child(int go[2])
 {
-    int go[2];
     ck_assert_int_eq(pipe(go), 0);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
@@ -1269,6 +1266,16 @@ START_TEST(test_open_member_and_wait)
         char c;
         _exit(read(go[0], &c, 1) == 1 ? 7 : 1);
     }
+    return pid;
+}
+
+/* A forked child is a session member from the fork on; OpenProcess of it
+ * gives its slot's object, which whoever reaps the child signals.  With no
+ * other member running, the wait must still end when the child does. */
+START_TEST(test_open_member_and_wait)
+{
+    int go[2];
+    pid_t pid = fork_waiting_child(go);
     HANDLE h = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE, (DWORD)pid);
     ck_assert_ptr_nonnull(h);
     DWORD code = 0;
@@ -1329,13 +1336,7 @@ START_TEST(test_open_races_reaper)
         ck_assert_int_eq(pthread_create(&th[i], NULL, open_racer, NULL), 0);
     for (int round = 0; round < 30; round++) {
         int go[2];
-        ck_assert_int_eq(pipe(go), 0);
-        pid_t pid = fork();
-        ck_assert_int_ge(pid, 0);
-        if (pid == 0) {
-            char c;
-            _exit(read(go[0], &c, 1) == 1 ? 7 : 1);
-        }
+        pid_t pid = fork_waiting_child(go);
         HANDLE h = OpenProcess(SYNCHRONIZE, FALSE, (DWORD)pid);
         ck_assert_ptr_nonnull(h);
         atomic_store(&race_pid, pid);

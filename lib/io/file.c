@@ -483,8 +483,8 @@ static void file_handle_closed(struct object *o)
     /* Numbers reserved by earlier closes go back (see reserve_null); this
      * object's own reference is deferred after this returns.  Never inside
      * a read-side section (invariant 13): an inbox drain may call this
-     * from one (file_fd_of of a handle looked up under ws_rcu_lock); the
-     * query is liburcu's own, it orders nothing. */
+     * from one (file_fd_of of a handle looked up under ws_rcu_lock); asking
+     * orders nothing. */
     if (reserved_here >= RESERVED_FLUSH && !ws_rcu_ongoing()) {
         reserved_here = 0;
         thread_flush_deferred(thread_current());
