@@ -375,9 +375,13 @@ void file_fds_unpin(void)
  * holder list), and no pin.  The fence pairs with file_fd_of's: a user
  * whose reference this load misses sees fd_released set and never reads
  * the number. */
+#if defined(__SANITIZE_THREAD__)
+_Atomic unsigned file_fence_word;
+#endif
+
 static bool fd_quiet(const struct file_obj *f)
 {
-    atomic_thread_fence(memory_order_seq_cst);
+    file_fence_sc();
     return f->kind == FILE_KIND_DISK &&
            atomic_load_explicit(&f->hdr.refs, memory_order_relaxed) == 1 &&
            !atomic_load_explicit(&fd_pins, memory_order_relaxed);
