@@ -366,6 +366,10 @@ void file_fds_unpin(void)
     atomic_fetch_sub_explicit(&fd_pins, 1, memory_order_release);
 }
 
+#if defined(__SANITIZE_THREAD__)
+_Atomic unsigned file_fence_word;
+#endif
+
 /* May the opener's fd of f, just marked released, be closed at once
  * instead of reserved on /dev/null?  Only when no thread of this process
  * can still use the number: a disk file (other kinds re-point or cache
@@ -374,17 +378,14 @@ void file_fds_unpin(void)
  * object, another process's handle that might fetch a copy through the
  * holder list), and no pin.  The fence pairs with file_fd_of's: a user
  * whose reference this load misses sees fd_released set and never reads
- * the number. */
-#if defined(__SANITIZE_THREAD__)
-_Atomic unsigned file_fence_word;
-#endif
-
+ * the number; the acquire load orders every transfer of a reference
+ * dropped before (object_unref releases) before the close. */
 static bool fd_quiet(const struct file_obj *f)
 {
     file_fence_sc();
     return f->kind == FILE_KIND_DISK &&
-           atomic_load_explicit(&f->hdr.refs, memory_order_relaxed) == 1 &&
-           !atomic_load_explicit(&fd_pins, memory_order_relaxed);
+           atomic_load_explicit(&f->hdr.refs, memory_order_acquire) == 1 &&
+           !atomic_load_explicit(&fd_pins, memory_order_acquire);
 }
 
 /* This process lets go of every fd it has of f: its own as the opener
