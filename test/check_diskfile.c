@@ -509,7 +509,7 @@ static DWORD WINAPI write_until_closed(LPVOID arg)
 
 START_TEST(test_write_racing_close)
 {
-    for (int i = 0; i < 150; i++) {
+    for (int i = 0; i < 100; i++) {
         HANDLE h = open_rw("racer", FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS);
         ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
         HANDLE t = CreateThread(NULL, 0, write_until_closed, h, 0, NULL);
@@ -556,6 +556,11 @@ static Suite *diskfile_suite(void)
     tcase_add_test(tc, test_delete_on_close);
     tcase_add_test(tc, test_write_through_and_overlapped_flag);
     tcase_add_test(tc, test_closed_numbers_come_back);
+    suite_add_tcase(s, tc);
+    /* A stress loop: its own case, with room for a loaded machine. */
+    tc = tcase_create("race");
+    tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_write_racing_close);
     suite_add_tcase(s, tc);
     return s;
