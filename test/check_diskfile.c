@@ -4,6 +4,10 @@
 
 #include <stdio.h>
 #include <sys/resource.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 START_TEST(test_dispositions)
 {
@@ -484,6 +488,57 @@ START_TEST(test_closed_numbers_come_back)
 }
 END_TEST
 
+/* A WriteFile racing with the CloseHandle of its handle either writes the
+ * file or fails with ERROR_INVALID_HANDLE: it never reaches a file opened
+ * meanwhile under the closed fd number (here by plain open(2), which
+ * takes the lowest free number, so that no new handle can take the
+ * value).  The last close closes the number at once only when no
+ * transfer holds the object (file.c, file_release_mine); either way the
+ * new files must stay empty. */
+static DWORD WINAPI write_until_closed(LPVOID arg)
+{
+    HANDLE h = arg;
+    char page[512];
+    memset(page, 'W', sizeof page);
+    DWORD done;
+    OVERLAPPED ov = {0};
+    while (WriteFile(h, page, sizeof page, &done, &ov))
+        ;
+    return GetLastError();
+}
+
+START_TEST(test_write_racing_close)
+{
+    for (int i = 0; i < 100; i++) {
+        HANDLE h = open_rw("racer", FILE_SHARE_READ | FILE_SHARE_WRITE, CREATE_ALWAYS);
+        ck_assert_ptr_ne(h, INVALID_HANDLE_VALUE);
+        HANDLE t = CreateThread(NULL, 0, write_until_closed, h, 0, NULL);
+        ck_assert_ptr_nonnull(t);
+        if (i & 1)
+            Sleep(0);
+        ck_assert(CloseHandle(h));
+        int fds[4];
+        for (int k = 0; k < 4; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "bystander%d", k);
+            fds[k] = open(name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+            ck_assert_int_ge(fds[k], 0);
+        }
+        DWORD code = 0;
+        ck_assert_uint_eq(WaitForSingleObject(t, INFINITE), WAIT_OBJECT_0);
+        ck_assert(GetExitCodeThread(t, &code));
+        ck_assert_uint_eq(code, ERROR_INVALID_HANDLE);
+        CloseHandle(t);
+        for (int k = 0; k < 4; k++) {
+            struct stat st;
+            ck_assert_int_eq(fstat(fds[k], &st), 0);
+            ck_assert_int_eq(st.st_size, 0);
+            close(fds[k]);
+        }
+    }
+}
+END_TEST
+
 static Suite *diskfile_suite(void)
 {
     Suite *s = suite_create("diskfile");
@@ -501,6 +556,12 @@ static Suite *diskfile_suite(void)
     tcase_add_test(tc, test_delete_on_close);
     tcase_add_test(tc, test_write_through_and_overlapped_flag);
     tcase_add_test(tc, test_closed_numbers_come_back);
+    suite_add_tcase(s, tc);
+    /* A stress loop: its own case, with room for a loaded machine. */
+    tc = tcase_create("race");
+    tcase_add_checked_fixture(tc, scratch_setup, scratch_teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_write_racing_close);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -353,14 +353,54 @@ int file_side_fd(const struct file_obj *f)
     return side_fetch((struct file_obj *)f);
 }
 
+/* Pins (file_fds_pin): threads reading fds without references. */
+static _Atomic unsigned fd_pins;
+
+void file_fds_pin(void)
+{
+    atomic_fetch_add_explicit(&fd_pins, 1, memory_order_seq_cst);
+}
+
+void file_fds_unpin(void)
+{
+    atomic_fetch_sub_explicit(&fd_pins, 1, memory_order_release);
+}
+
+#if defined(__SANITIZE_THREAD__)
+_Atomic unsigned file_fence_word;
+#endif
+
+/* May the opener's fd of f, just marked released, be closed at once
+ * instead of reserved on /dev/null?  Only when no thread of this process
+ * can still use the number: a disk file (other kinds re-point or cache
+ * their fd), no reference but the closing handle's (every user of
+ * file_fd_of holds one: I/O, pending overlapped requests, a lingering
+ * object, another process's handle that might fetch a copy through the
+ * holder list), and no pin.  The fence pairs with file_fd_of's: a user
+ * whose reference this load misses sees fd_released set and never reads
+ * the number; the acquire load orders every transfer of a reference
+ * dropped before (object_unref releases) before the close. */
+static bool fd_quiet(const struct file_obj *f)
+{
+    file_fence_sc();
+    return f->kind == FILE_KIND_DISK &&
+           atomic_load_explicit(&f->hdr.refs, memory_order_acquire) == 1 &&
+           !atomic_load_explicit(&fd_pins, memory_order_acquire);
+}
+
 /* This process lets go of every fd it has of f: its own as the opener
  * and its side entries.  Idempotent. */
 static void file_release_mine(struct file_obj *f)
 {
     if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag) && !(f->flags & FILE_OBJ_STD) &&
-        !atomic_exchange_explicit(&f->fd_released, 1, memory_order_acq_rel)) {
+        !atomic_exchange_explicit(&f->fd_released, FD_RESERVED, memory_order_seq_cst)) {
         holders_release_self(f->holders); /* before the number leaves the file */
-        reserve_null(f->fd); /* the number stays ours until destroy */
+        if (fd_quiet(f)) {
+            close(f->fd); /* nobody can reach the number: no dup3 */
+            atomic_store_explicit(&f->fd_released, FD_CLOSED, memory_order_release);
+        } else {
+            reserve_null(f->fd); /* the number stays ours until destroy */
+        }
         const struct file_ops *ops = file_ops_of(f);
         if (ops->let_go)
             ops->let_go(f);
@@ -568,7 +608,8 @@ static void file_destroy(struct object *o)
     if (f->fd >= 0 && proc_is_self(f->fd_pid, f->fd_tag)) {
         if (!atomic_load_explicit(&f->fd_released, memory_order_acquire))
             holders_release_self(f->holders);
-        if (!(f->flags & FILE_OBJ_STD))
+        if (!(f->flags & FILE_OBJ_STD) &&
+            atomic_load_explicit(&f->fd_released, memory_order_acquire) != FD_CLOSED)
             close(f->fd);
     }
     side_destroy(f);

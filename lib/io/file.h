@@ -84,6 +84,8 @@ extern const struct file_ops mailslot_file_ops; /* mailslot.c */
 #define FILE_OBJ_DIRECTORY 0x0002   /* opened with FILE_FLAG_BACKUP_SEMANTICS */
 #define FILE_OBJ_SHARE_LOCKED 0x0004 /* holds share-mode locks (file_share.c) */
 #define FILE_OBJ_STD 0x0008         /* wraps one of fds 0..2 */
+#define FD_RESERVED 1 /* file_obj.fd_released: the number kept on /dev/null */
+#define FD_CLOSED 2   /* file_obj.fd_released: the number closed at once */
 
 struct file_obj {
     struct object hdr;
@@ -111,8 +113,10 @@ struct file_obj {
     _Atomic aoff_t iocp;
     uint32_t fd_tag;       /* shm_self_tag() of the fd's process */
     ULONG_PTR iocp_key;
-    /* Set by process fd_pid when its last handle went while others keep
-     * the object: fd is reserved on /dev/null, no longer the file's. */
+    /* Set by process fd_pid when its last handle went: FD_RESERVED, fd is
+     * reserved on /dev/null, no longer the file's, until destroy; or
+     * FD_CLOSED, fd was closed at once (nobody could still use it,
+     * file_release_mine) and is not this object's any more. */
     _Atomic uint32_t fd_released;
     /* Written once by the opener: with (fd_pid, fd_tag, fd) it tells this
      * object from a later one at the same offset (the side table's key). */
@@ -161,6 +165,13 @@ DWORD file_new(int fd, const struct file_ops *ops, ACCESS_MASK access,
 /* This process's fd of a file object, -1 if o is not an fd-backed file
  * opened in (or inherited by) this process. */
 int file_fd(struct object *o);
+/* A process that reads file objects' fds without holding references
+ * (CreateProcess collecting the handles its child inherits and its
+ * standard handles) pins them first, and unpins once the child has its
+ * copies: while any pin is held, a last CloseHandle here keeps the number
+ * reserved on /dev/null instead of closing it (file.c, file_release_mine). */
+void file_fds_pin(void);
+void file_fds_unpin(void);
 /* Inherited descriptors (CreateProcess with bInheritHandles): the parent
  * lists "<object offset>:<fd>," in WINSHIM_FDS for every inherited object
  * whose type passes one (object_type.inherit_fd), and the child (shm.c,
@@ -215,9 +226,24 @@ static inline bool file_is_opener(const struct file_obj *f)
            !atomic_load_explicit(&f->fd_released, memory_order_acquire);
 }
 /* f's fd in this process: its opener's, or the one inherited or fetched
- * from another process (file.c, the side table); -1. */
+ * from another process (file.c, the side table); -1.  The caller holds a
+ * reference to f (or has pinned fds, file_fds_pin): the fence orders
+ * taking it before the look at fd_released, against the last close's
+ * release before its look at the references (file_release_mine), so that
+ * one of the two sees the other and a number closed at once is never
+ * used. */
+#if defined(__SANITIZE_THREAD__)
+/* ThreadSanitizer does not model fences (gcc warns, -Wtsan): a locked
+ * read-modify-write, a full barrier on x86, stands in for it there. */
+extern _Atomic unsigned file_fence_word;
+#define file_fence_sc() \
+    ((void)atomic_fetch_add_explicit(&file_fence_word, 0, memory_order_seq_cst))
+#else
+#define file_fence_sc() atomic_thread_fence(memory_order_seq_cst)
+#endif
 static inline int file_fd_of(const struct file_obj *f)
 {
+    file_fence_sc();
     return file_is_opener(f) ? f->fd : file_side_fd(f);
 }
 /* Applies a pending file pointer (file_obj.ptr_pending) to fd, f's fd in

@@ -590,11 +590,18 @@ static int spawn_std_fd(HANDLE h, int devnull, struct object **ref)
     struct object *o = NULL;
     int fd = -1;
     ws_rcu_lock();
-    if (!handle_get(h, NULL, 0, &o, NULL) && (fd = file_fd(o)) >= 0) {
+    if (!handle_get(h, NULL, 0, &o, NULL)) {
+        /* The reference first, then the fd (file_fd_of's order): a last
+         * CloseHandle racing with this sees the reference and keeps the
+         * number reserved until the object goes (file.c). */
         object_ref(o);
         *ref = o;
     }
     ws_rcu_unlock();
+    if (*ref && (fd = file_fd(*ref)) < 0) {
+        object_unref(*ref);
+        *ref = NULL;
+    }
     return fd >= 0 ? fd : devnull;
 }
 
@@ -754,6 +761,9 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
     char **argv = NULL;
     struct strvec env = {0};
     struct object *std_ref[3] = {NULL, NULL, NULL};
+    /* Inherited handles' fds are read without references (inherit_collect)
+     * and used until the child has its copies: pinned meanwhile. */
+    bool pinned = false;
     int devnull = -1, box_fd = -1, resume[2] = {-1, -1};
     struct exit_box *box = NULL;
     HANDLE hp = NULL, ht = NULL;
@@ -860,6 +870,8 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
      * fds through the environment. */
     if (a->inherit && slot) {
         char *e;
+        file_fds_pin();
+        pinned = true;
         holders_inbox_drain(); /* fds given with handles: passed on too */
         if ((err = handle_inherit_into(slot, only, n_only, inherit_collect, &keep)))
             goto out;
@@ -985,6 +997,8 @@ static DWORD spawn(const struct spawn_args *a, LPPROCESS_INFORMATION pi)
     hp = ht = NULL;
 
 out:
+    if (pinned)
+        file_fds_unpin();
     if (slot)
         shm_slot_cancel(slot);
     free(keep.fd);
