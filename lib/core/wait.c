@@ -843,9 +843,13 @@ static void wait_note(struct waiter *w, DWORD timeout, bool all, bool alertable,
  *     it acquires, with the same compare-and-swap as the fast path, so
  *     every rule of the fast path holds (a word with ST_LOCKED or
  *     ST_QUEUED is left alone: a spinner never takes a mutex from under
- *     a waker or past the queue's lock; it may pass queued waiters, as any
- *     fast-path acquirer may, and the retry bound still hands the mutex to
- *     the first of them after WS_RETRY_MAX releases);
+ *     a waker or past the queue's lock).  A mutex seen free with waiters
+ *     still queued (a release that woke one of several) ends the spin at
+ *     once: registering takes it under the lock, as before, instead of
+ *     every spinner watching a free mutex nobody may take lock-free.  A
+ *     spinner competes with the retried waiter as any fast-path acquirer
+ *     does, and the retry bound still hands the mutex to the first
+ *     waiter after WS_RETRY_MAX releases;
  *   - a spinner is on no list and its status is not WS_WAITING, so nobody
  *     can claim it, alert it or need to wake it: no wake-up can be owed to
  *     a spinner, and a retried spinner still owes the mutex's wake-up as
@@ -895,12 +899,17 @@ static bool spin_worth(struct object **objs, uint32_t n, uint32_t tid)
 /* Up to SPIN_ROUNDS rounds over the objects in order, each a lock-free
  * attempt where the state may be signalled, with 1, 2, 4 ... up to
  * SPIN_PAUSES_MAX pauses between two rounds: the status (the index, with
- * WS_ABANDONED) of the first one taken, or WS_WAITING. */
+ * WS_ABANDONED) of the first one taken, or WS_WAITING (also at once for
+ * a free mutex with waiters queued, which only the lock may hand out). */
 static uint32_t spin_take(struct object **objs, uint32_t n, uint32_t tid)
 {
     uint32_t pauses = 1;
     for (int round = 0; round < SPIN_ROUNDS; round++) {
         for (uint32_t i = 0; i < n; i++) {
+            uint64_t s = atomic_load_explicit(&objs[i]->state, memory_order_relaxed);
+            if ((s & ST_SLOW) == ST_QUEUED && !st_value(s) &&
+                object_type_of(objs[i])->fast == FK_OWNER)
+                return WS_WAITING; /* free, others queued: the lock decides */
             bool abandoned;
             if (try_fast(objs[i], tid, &abandoned) == FAST_ACQUIRED)
                 return i | (abandoned ? WS_ABANDONED : 0);
