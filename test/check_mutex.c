@@ -648,6 +648,130 @@ START_TEST(test_contended_abandoned_once)
 }
 END_TEST
 
+/* Waiters spin a little before they queue (wait.c, "spinning, not
+ * sleeping").  Hold times from nothing to about twice the spin, so that
+ * every spinner sometimes takes the mutex while spinning and sometimes
+ * gives up and queues just as the owner releases it; a 1 ms timeout and a
+ * wait-any with an event nobody sets leave in the middle.  A wake-up lost
+ * between a spinner giving up and a release would hang the plain waits;
+ * the owner count checks mutual exclusion. */
+#define SPIN_THREADS 4
+#define SPIN_ITERS 3000
+static volatile LONG spin_inside, spin_bad, spin_acquired;
+static HANDLE spin_never; /* manual reset, never set */
+
+static DWORD WINAPI spin_worker(LPVOID p)
+{
+    unsigned x = 2654435761u * ((unsigned)(uintptr_t)p + 1);
+    HANDLE hs[2] = {spin_never, shared_mutex};
+    for (int i = 0; i < SPIN_ITERS + 100; i++) {
+        x = x * 1103515245u + 12345u;
+        DWORD r;
+        unsigned how = i < SPIN_ITERS ? (x >> 8) % 4 : 0;
+        if (how == 1)
+            r = WaitForSingleObject(shared_mutex, 1);
+        else if (how == 2)
+            r = WaitForMultipleObjects(2, hs, FALSE, INFINITE) == WAIT_OBJECT_0 + 1
+                    ? WAIT_OBJECT_0 : WAIT_FAILED;
+        else
+            r = WaitForSingleObject(shared_mutex, INFINITE);
+        if (r == WAIT_TIMEOUT)
+            continue;
+        if (r != WAIT_OBJECT_0)
+            return 1;
+        if (InterlockedIncrement(&spin_inside) != 1)
+            InterlockedIncrement(&spin_bad);
+        InterlockedIncrement(&spin_acquired);
+        unsigned hold = (x >> 16) % 8;
+        if (hold == 7)
+            Sleep(0);
+        else
+            for (volatile unsigned k = 0; k < (hold << ((x >> 20) % 11)); k++)
+                ;
+        InterlockedDecrement(&spin_inside);
+        if (!ReleaseMutex(shared_mutex))
+            return 2;
+    }
+    return 0;
+}
+
+START_TEST(test_spinners_race_releasers)
+{
+    shared_mutex = CreateMutexA(NULL, FALSE, NULL);
+    spin_never = CreateEventA(NULL, TRUE, FALSE, NULL);
+    HANDLE t[SPIN_THREADS];
+    for (int i = 0; i < SPIN_THREADS; i++)
+        t[i] = CreateThread(NULL, 0, spin_worker, (LPVOID)(uintptr_t)i, 0, NULL);
+    for (int i = 0; i < SPIN_THREADS; i++) {
+        ASSERT_WAIT(WaitForSingleObject(t[i], INFINITE), WAIT_OBJECT_0);
+        DWORD code;
+        GetExitCodeThread(t[i], &code);
+        ck_assert_uint_eq(code, 0);
+        CloseHandle(t[i]);
+    }
+    ck_assert_int_eq(spin_bad, 0);
+    ck_assert_int_ge(spin_acquired, SPIN_THREADS * 100);
+    ASSERT_WAIT(WaitForSingleObject(shared_mutex, 0), WAIT_OBJECT_0);
+    ck_assert(ReleaseMutex(shared_mutex));
+    CloseHandle(spin_never);
+    CloseHandle(shared_mutex);
+}
+END_TEST
+
+/* An owner that ends at once while another thread waits (spinning, or
+ * already queued): the waiter gets WAIT_ABANDONED, exactly once; a waiter
+ * with a 1 ms timeout on a mutex held throughout times out, and one with
+ * 0 does at once. */
+static volatile LONG spin_owner_go;
+static DWORD WINAPI spin_owner_ends(LPVOID p)
+{
+    (void)p;
+    if (WaitForSingleObject(shared_mutex, INFINITE) != WAIT_OBJECT_0)
+        return 1;
+    InterlockedExchange(&spin_owner_go, 1);
+    for (volatile int k = 0; k < 2000; k++)
+        ;
+    return 0; /* ends owning it */
+}
+
+static DWORD WINAPI timed_waiter(LPVOID p)
+{
+    return WaitForSingleObject(shared_mutex, (DWORD)(uintptr_t)p);
+}
+
+START_TEST(test_spinner_abandoned_and_timeouts)
+{
+    for (int round = 0; round < 50; round++) {
+        shared_mutex = CreateMutexA(NULL, FALSE, NULL);
+        spin_owner_go = 0;
+        HANDLE t = CreateThread(NULL, 0, spin_owner_ends, NULL, 0, NULL);
+        while (!InterlockedCompareExchange(&spin_owner_go, 0, 0))
+            Sleep(0);
+        ASSERT_WAIT(WaitForSingleObject(shared_mutex, INFINITE), WAIT_ABANDONED);
+        ASSERT_WAIT(WaitForSingleObject(t, INFINITE), WAIT_OBJECT_0);
+        CloseHandle(t);
+        ck_assert(ReleaseMutex(shared_mutex));
+        ASSERT_WAIT(WaitForSingleObject(shared_mutex, 0), WAIT_OBJECT_0);
+        ck_assert(ReleaseMutex(shared_mutex));
+        CloseHandle(shared_mutex);
+    }
+    shared_mutex = CreateMutexA(NULL, TRUE, NULL);
+    HANDLE t = CreateThread(NULL, 0, timed_waiter, (LPVOID)(uintptr_t)1, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(t, INFINITE), WAIT_OBJECT_0);
+    DWORD code;
+    GetExitCodeThread(t, &code);
+    ck_assert_uint_eq(code, WAIT_TIMEOUT);
+    CloseHandle(t);
+    t = CreateThread(NULL, 0, timed_waiter, (LPVOID)(uintptr_t)0, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(t, INFINITE), WAIT_OBJECT_0);
+    GetExitCodeThread(t, &code);
+    ck_assert_uint_eq(code, WAIT_TIMEOUT);
+    CloseHandle(t);
+    ck_assert(ReleaseMutex(shared_mutex));
+    CloseHandle(shared_mutex);
+}
+END_TEST
+
 static Suite *mutex_suite(void)
 {
     Suite *s = suite_create("mutex");
@@ -678,6 +802,8 @@ static Suite *mutex_suite(void)
     tcase_add_test(tc, test_contended_every_waiter_acquires);
     tcase_add_test(tc, test_contended_timeouts_apcs_wait_any);
     tcase_add_test(tc, test_contended_abandoned_once);
+    tcase_add_test(tc, test_spinners_race_releasers);
+    tcase_add_test(tc, test_spinner_abandoned_and_timeouts);
     suite_add_tcase(s, tc);
     return s;
 }

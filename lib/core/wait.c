@@ -828,6 +828,100 @@ static void wait_note(struct waiter *w, DWORD timeout, bool all, bool alertable,
                      __ATOMIC_RELEASE);
 }
 
+/* ---- spinning, not sleeping ----
+ *
+ * A wait for a mutex that another thread owns first watches it for a
+ * short, bounded while (SPIN_ROUNDS looks at the state words, 1, 2, 4 ...
+ * at most SPIN_PAUSES_MAX pauses apart: 207 pauses in all, about 8 us on
+ * the 2-core VM), and takes it through the lock-free path the moment it
+ * is seen free; so does a waiter told to retry before it queues again.  Only
+ * after that does it queue and sleep.  Two threads that take one mutex in
+ * turn then never queue while both run: the release finds nobody queued
+ * (one compare-and-swap, no lock, no futex wake) and the spinner needs no
+ * futex wait.  Invariants:
+ *   - a spin is reads plus try_fast: it changes nothing but the one state
+ *     it acquires, with the same compare-and-swap as the fast path, so
+ *     every rule of the fast path holds (a word with ST_LOCKED or
+ *     ST_QUEUED is left alone: a spinner never takes a mutex from under
+ *     a waker or past the queue's lock).  A mutex seen free with waiters
+ *     still queued (a release that woke one of several) ends the spin at
+ *     once: registering takes it under the lock, as before, instead of
+ *     every spinner watching a free mutex nobody may take lock-free.  A
+ *     spinner competes with the retried waiter as any fast-path acquirer
+ *     does, and the retry bound still hands the mutex to the first
+ *     waiter after WS_RETRY_MAX releases;
+ *   - a spinner is on no list and its status is not WS_WAITING, so nobody
+ *     can claim it, alert it or need to wake it: no wake-up can be owed to
+ *     a spinner, and a retried spinner still owes the mutex's wake-up as
+ *     before (wait_slow passes it on unless it took the mutex or queued);
+ *   - a spin is bounded and never sleeps, so it adds no blocking: a
+ *     deadline, an APC or an abandonment is noticed at most SPIN_ROUNDS
+ *     rounds late, as if the wait had begun that much later;
+ *   - a thread killed while spinning has queued nothing and owes nothing
+ *     but what it owed before (its status says WS_TIMED_OUT, or the retry
+ *     it was told), so its reaper does exactly what it did before; killed
+ *     between taking the mutex and recording it, it is in the fast path's
+ *     window, handled as there.
+ * Only waits on a mutex owned by another thread spin (an event or a
+ * semaphore is signalled by a producer whose pace is unrelated to the
+ * waiter), only with a timeout other than 0, and only with more than one
+ * CPU online (the owner cannot run while we spin on a single CPU). */
+#define SPIN_ROUNDS 16
+#define SPIN_PAUSES_MAX 16
+
+static bool spin_cpus(void)
+{
+    static int cpus; /* 0: not asked yet; a race asks twice, harmlessly */
+    int c = __atomic_load_n(&cpus, __ATOMIC_RELAXED);
+    if (!c) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        c = online > 1 ? 2 : 1;
+        __atomic_store_n(&cpus, c, __ATOMIC_RELAXED);
+    }
+    return c > 1;
+}
+
+/* Does this wait-any include a mutex that another thread owns now? */
+static bool spin_worth(struct object **objs, uint32_t n, uint32_t tid)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        if (object_type_of(objs[i])->fast != FK_OWNER ||
+            (objs[i]->obj_flags & OBJ_GRANTED))
+            continue;
+        uint32_t owner = st_value(atomic_load_explicit(&objs[i]->state,
+                                                      memory_order_relaxed));
+        if (owner && owner != tid)
+            return spin_cpus();
+    }
+    return false;
+}
+
+/* Up to SPIN_ROUNDS rounds over the objects in order, each a lock-free
+ * attempt where the state may be signalled, with 1, 2, 4 ... up to
+ * SPIN_PAUSES_MAX pauses between two rounds: the status (the index, with
+ * WS_ABANDONED) of the first one taken, or WS_WAITING (also at once for
+ * a free mutex with waiters queued, which only the lock may hand out). */
+static uint32_t spin_take(struct object **objs, uint32_t n, uint32_t tid)
+{
+    uint32_t pauses = 1;
+    for (int round = 0; round < SPIN_ROUNDS; round++) {
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t s = atomic_load_explicit(&objs[i]->state, memory_order_relaxed);
+            if ((s & ST_SLOW) == ST_QUEUED && !st_value(s) &&
+                object_type_of(objs[i])->fast == FK_OWNER)
+                return WS_WAITING; /* free, others queued: the lock decides */
+            bool abandoned;
+            if (try_fast(objs[i], tid, &abandoned) == FAST_ACQUIRED)
+                return i | (abandoned ? WS_ABANDONED : 0);
+        }
+        for (uint32_t k = 0; k < pauses; k++)
+            cpu_relax();
+        if (pauses < SPIN_PAUSES_MAX)
+            pauses *= 2;
+    }
+    return WS_WAITING;
+}
+
 /* A retried wait-any runs again from the fast path ("released mutexes"):
  * the status it ends with, or WS_WAITING to register again. */
 static uint32_t wait_again(struct ws_thread *t, struct waiter *w, struct object **objs,
@@ -840,6 +934,11 @@ static uint32_t wait_again(struct ws_thread *t, struct waiter *w, struct object 
             return i | (abandoned ? WS_ABANDONED : 0);
         if (r == FAST_SLOW)
             break; /* registering looks under the lock */
+    }
+    if (spin_worth(objs, n, w->tid)) { /* "spinning, not sleeping" */
+        uint32_t st = spin_take(objs, n, w->tid);
+        if (st != WS_WAITING)
+            return st;
     }
     if (alertable && thread_apc_pending(t))
         return WS_ALERTED;
@@ -863,12 +962,22 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
 {
     struct ws_thread *t = thread_current();
     struct waiter *w = t->waiter;
+    w->retries = 0;
+    if (!all && timeout != 0 && spin_worth(objs, n, t->tid)) {
+        /* "spinning, not sleeping": nothing queued, nothing owed; a
+         * reaper finds a status that asks nothing of it. */
+        atomic_store_explicit(&w->status, WS_TIMED_OUT, memory_order_relaxed);
+        uint32_t st = spin_take(objs, n, t->tid);
+        if (st != WS_WAITING) {
+            atomic_store_explicit(&w->status, st, memory_order_relaxed);
+            return st;
+        }
+    }
     atomic_store_explicit(&w->status, WS_WAITING, memory_order_relaxed);
     if (alertable)
         alertable_begin(t, w);
     w->tid = t->tid;
     w->count = n;
-    w->retries = 0;
     for (uint32_t i = 0; i < n; i++)
         w->objs[i] = arena_off(objs[i]);
 
