@@ -242,9 +242,17 @@ static uint32_t name_hash(const struct ws_name *n)
         x = (x ^ v) * 0xff51afd7ed558ccdull;
         x ^= x >> 29;
     }
-    if (left) {
-        v = 0;
-        memcpy(&v, p, left);
+    if (left) { /* 2, 4 or 6 bytes, as a memcpy into v reads them little-endian */
+        uint32_t lo = 0;
+        uint16_t hi = 0;
+        if (left >= 4) {
+            memcpy(&lo, p, 4);
+            if (left == 6)
+                memcpy(&hi, p + 4, 2);
+        } else {
+            memcpy(&hi, p, 2);
+        }
+        v = left >= 4 ? (uint64_t)hi << 32 | lo : hi;
         x = (x ^ v) * 0xff51afd7ed558ccdull;
         x ^= x >> 29;
     }
