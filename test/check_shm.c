@@ -139,6 +139,223 @@ START_TEST(test_names_grow_across)
 }
 END_TEST
 
+/* ---- names that share a bucket or a whole hash ---- */
+
+/* namespace.c's name_hash, over a key's UTF-16 units ("S1\name" for a
+ * Local name).  The hash is stored in the session (a change of it bumps
+ * ARENA_VERSION), so this copy must follow it: with another hash the
+ * tests below still pass but stop testing what they are named for. */
+static uint32_t key_hash(const char *key)
+{
+    uint16_t u[96];
+    size_t len = strlen(key);
+    for (size_t i = 0; i < len; i++)
+        u[i] = (uint16_t)key[i];
+    const unsigned char *p = (const unsigned char *)u;
+    size_t left = len * 2;
+    uint64_t x = 0x9e3779b97f4a7c15ull ^ left, v;
+    for (; left >= 8; p += 8, left -= 8) {
+        memcpy(&v, p, 8);
+        x = (x ^ v) * 0xff51afd7ed558ccdull;
+        x ^= x >> 29;
+    }
+    if (left) {
+        v = 0;
+        memcpy(&v, p, left);
+        x = (x ^ v) * 0xff51afd7ed558ccdull;
+        x ^= x >> 29;
+    }
+    uint32_t h = (uint32_t)(x ^ (x >> 32));
+    h ^= h >> 16;
+    h *= 0x7feb352du;
+    h ^= h >> 15;
+    h *= 0x846ca68bu;
+    h ^= h >> 16;
+    return h;
+}
+
+#define HASHED_NAMES (1u << 20)
+#define SAME_BUCKET 12 /* names in one bucket: 7 inline slots and 5 chained */
+
+struct hashed {
+    uint32_t hash, i;
+};
+
+static int by_hash(const void *a, const void *b)
+{
+    const struct hashed *x = a, *y = b;
+    return x->hash < y->hash ? -1 : x->hash > y->hash ? 1 : x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int by_low_bits(const void *a, const void *b)
+{
+    const struct hashed *x = a, *y = b;
+    uint32_t lx = x->hash & 0x3ffff, ly = y->hash & 0x3ffff;
+    return lx < ly ? -1 : lx > ly ? 1 : x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void hashed_name(char *out, size_t cap, uint32_t i)
+{
+    snprintf(out, cap, "%s_%u", uname_("hx"), i);
+}
+
+/* Among 2^20 names of this test: two with one 32-bit hash (about 128
+ * such pairs exist among them) and SAME_BUCKET with the same low 18 bits
+ * (so in one bucket while the session has under 2^20 names; the fullest
+ * of 2^18 groups of about 4 has 14 or more). */
+static void find_hashed(uint32_t pair[2], uint32_t group[SAME_BUCKET])
+{
+    struct hashed *v = malloc(HASHED_NAMES * sizeof *v);
+    char name[96];
+    ck_assert_ptr_nonnull(v);
+    for (uint32_t i = 0; i < HASHED_NAMES; i++) {
+        hashed_name(name, sizeof name, i);
+        char key[100];
+        snprintf(key, sizeof key, "S1\\%s", name + strlen("Local\\"));
+        v[i].hash = key_hash(key);
+        v[i].i = i;
+    }
+    qsort(v, HASHED_NAMES, sizeof *v, by_hash);
+    bool paired = false;
+    for (uint32_t i = 1; i < HASHED_NAMES && !paired; i++)
+        if (v[i].hash == v[i - 1].hash) {
+            pair[0] = v[i - 1].i;
+            pair[1] = v[i].i;
+            paired = true;
+        }
+    ck_assert(paired);
+    qsort(v, HASHED_NAMES, sizeof *v, by_low_bits);
+    uint32_t best = 0, best_at = 0;
+    for (uint32_t i = 0, run = 0; i < HASHED_NAMES; i++) {
+        run = i && !((v[i].hash ^ v[i - 1].hash) & 0x3ffff) ? run + 1 : 1;
+        if (run > best) {
+            best = run;
+            best_at = i + 1 - run;
+        }
+    }
+    ck_assert_uint_ge(best, SAME_BUCKET);
+    for (uint32_t k = 0; k < SAME_BUCKET; k++)
+        group[k] = v[best_at + k].i;
+    free(v);
+}
+
+/* The objects of the names in idx: event k signalled when k is odd. */
+static int check_hashed_names(const uint32_t *idx, uint32_t n, const bool *present)
+{
+    char name[96];
+    for (uint32_t k = 0; k < n; k++) {
+        hashed_name(name, sizeof name, idx[k]);
+        SetLastError(0xdeadbeef);
+        HANDLE h = OpenEventA(SYNCHRONIZE, FALSE, name);
+        if (!present[k]) {
+            if (h || GetLastError() != ERROR_FILE_NOT_FOUND)
+                return 10 + (int)k;
+            continue;
+        }
+        if (!h)
+            return 40 + (int)k;
+        DWORD want = k % 2 ? WAIT_OBJECT_0 : WAIT_TIMEOUT;
+        DWORD got = WaitForSingleObject(h, 0);
+        CloseHandle(h);
+        if (got != want)
+            return 70 + (int)k;
+    }
+    return 0;
+}
+
+struct hashed_check {
+    const uint32_t *idx;
+    uint32_t n;
+    const bool *present;
+};
+
+static int child_check_hashed(void *arg)
+{
+    const struct hashed_check *c = arg;
+    return check_hashed_names(c->idx, c->n, c->present);
+}
+
+/* Creates (or, with !create, closes) name idx[k], event k signalled when
+ * k is odd. */
+static void hashed_set(uint32_t k, const uint32_t *idx, HANDLE *h, bool *present, bool create)
+{
+    char name[96];
+    hashed_name(name, sizeof name, idx[k]);
+    if (create) {
+        SetLastError(0xdeadbeef);
+        h[k] = CreateEventA(NULL, TRUE, k % 2, name);
+        ck_assert_ptr_nonnull(h[k]);
+        ck_assert_uint_eq(GetLastError(), ERROR_SUCCESS);
+    } else {
+        ck_assert(CloseHandle(h[k]));
+    }
+    present[k] = create;
+}
+
+/* Two names of one whole hash are two objects, in one bucket whose
+ * inline slots compare equal for both: each lookup must compare keys. */
+START_TEST(test_names_same_hash)
+{
+    uint32_t pair[2], group[SAME_BUCKET];
+    HANDLE h[2];
+    bool present[2] = {false, false};
+    char name[96];
+    find_hashed(pair, group);
+    struct hashed_check c = {pair, 2, present};
+    hashed_set(0, pair, h, present, true);
+    ck_assert_int_eq(check_hashed_names(pair, 2, present), 0);
+    hashed_set(1, pair, h, present, true);
+    ck_assert_int_eq(check_hashed_names(pair, 2, present), 0);
+    ck_assert_int_eq(child_wait(child_start(child_check_hashed, &c)), 0);
+    /* A mutex of the second name is a type mismatch, not the first's. */
+    hashed_name(name, sizeof name, pair[1]);
+    ASSERT_FAILS(CreateMutexA(NULL, FALSE, name), ERROR_INVALID_HANDLE);
+    /* Either one goes, the other stays: in both orders. */
+    hashed_set(0, pair, h, present, false);
+    ck_assert_int_eq(check_hashed_names(pair, 2, present), 0);
+    hashed_set(0, pair, h, present, true);
+    hashed_set(1, pair, h, present, false);
+    ck_assert_int_eq(check_hashed_names(pair, 2, present), 0);
+    ck_assert_int_eq(child_wait(child_start(child_check_hashed, &c)), 0);
+    hashed_set(0, pair, h, present, false);
+    ck_assert_int_eq(check_hashed_names(pair, 2, present), 0);
+}
+END_TEST
+
+/* More names in one bucket than it holds inline: the rest chain from it;
+ * names leave from the slots and from the chain's head, middle and end,
+ * and come back into freed slots, while another process looks. */
+START_TEST(test_names_one_bucket)
+{
+    uint32_t pair[2], group[SAME_BUCKET];
+    HANDLE h[SAME_BUCKET];
+    bool present[SAME_BUCKET] = {false};
+    find_hashed(pair, group);
+    struct hashed_check c = {group, SAME_BUCKET, present};
+    for (uint32_t k = 0; k < SAME_BUCKET; k++)
+        hashed_set(k, group, h, present, true);
+    ck_assert_int_eq(check_hashed_names(group, SAME_BUCKET, present), 0);
+    ck_assert_int_eq(child_wait(child_start(child_check_hashed, &c)), 0);
+    /* Out: a slot, the chain's head (the last made), its end, a middle
+     * one, the first slot; then back, into the freed slots first. */
+    static const uint32_t out[] = {3, SAME_BUCKET - 1, 7, 9, 0};
+    for (uint32_t j = 0; j < sizeof out / sizeof *out; j++) {
+        hashed_set(out[j], group, h, present, false);
+        ck_assert_int_eq(check_hashed_names(group, SAME_BUCKET, present), 0);
+    }
+    ck_assert_int_eq(child_wait(child_start(child_check_hashed, &c)), 0);
+    for (uint32_t j = 0; j < sizeof out / sizeof *out; j++) {
+        hashed_set(out[j], group, h, present, true);
+        ck_assert_int_eq(check_hashed_names(group, SAME_BUCKET, present), 0);
+    }
+    ck_assert_int_eq(child_wait(child_start(child_check_hashed, &c)), 0);
+    for (uint32_t k = 0; k < SAME_BUCKET; k++) {
+        hashed_set(k, group, h, present, false);
+        ck_assert_int_eq(check_hashed_names(group, SAME_BUCKET, present), 0);
+    }
+}
+END_TEST
+
 START_TEST(test_named_event_across)
 {
     HANDLE e = CreateEventA(NULL, TRUE, FALSE, uname_("ev"));
@@ -1600,6 +1817,8 @@ static Suite *shm_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_named_event_across);
     tcase_add_test(tc, test_collisions_across);
+    tcase_add_test(tc, test_names_same_hash);
+    tcase_add_test(tc, test_names_one_bucket);
     tcase_add_test(tc, test_names_grow_across);
     suite_add_tcase(s, tc);
     tc = tcase_create("waits");

@@ -43,9 +43,15 @@
  * layout is folded into the layout id (namespace_layout_mix), so a build
  * where these differ cannot open the same session file.  Kept in step by
  * hand: the two definitions below and NT_* are namespace.c's. */
-#define NS_CHUNK_LOG 15
-#define NS_LOG_MIN 10
-#define NS_LOG_MAX 26
+#define NS_CHUNK_LOG 11
+#define NS_LOG_MIN 8
+#define NS_LOG_MAX 24
+#define NS_SLOTS 7
+struct ns_bucket {
+    uint64_t slot[NS_SLOTS]; /* hash << 32 | record; 0: free */
+    aoff_t over;
+    uint32_t spare;
+};
 struct name_rec {
     aoff_t next[2];
     uint32_t hash;
@@ -975,13 +981,16 @@ static void show_objects(void)
         aoff_t chunk = dir[c];
         if (!arena_off_plausible(chunk))
             continue;
-        const aoff_t *heads = arena_ptr(chunk);
-        for (uint32_t b = 0; b < (1u << clog); b++) {
-            aoff_t r = heads[b];
+        const struct ns_bucket *bks = arena_ptr(chunk);
+        for (uint32_t b = 0; b < (1u << clog) * (NS_SLOTS + 1); b++) {
+            /* Each slot of the bucket, then its overflow chain. */
+            uint32_t i = b % (NS_SLOTS + 1);
+            const struct ns_bucket *bk = &bks[b / (NS_SLOTS + 1)];
+            aoff_t r = i < NS_SLOTS ? (aoff_t)bk->slot[i] : bk->over;
             for (uint32_t n = 0; arena_off_plausible(r) && n < CHAIN_MAX && seen < OBJECTS_MAX;
                  n++, seen++) {
                 const struct name_rec *rec = arena_ptr(r);
-                aoff_t next = rec->next[link];
+                aoff_t next = i < NS_SLOTS ? 0 : rec->next[link];
                 aoff_t off = rec->obj;
                 r = next;
                 if (!object_plausible(off))

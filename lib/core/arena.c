@@ -43,7 +43,7 @@
 #include "core/wait.h"
 
 #define ARENA_MAGIC 0x5753484du /* "WSHM" */
-#define ARENA_VERSION 9          /* bump on any change of a shared layout or meaning */
+#define ARENA_VERSION 10         /* bump on any change of a shared layout or meaning */
 #define ARENA_COMMIT_STEP ((uint64_t)4 << 20)
 
 struct arena ws_arena;

@@ -13,8 +13,13 @@
  *
  * The table lives in the arena (buckets and records are arena blocks linked
  * by offsets) so that it moves into shared memory with the objects.  It is
- * a hash table of 2^k buckets (k from 10 to 26) that doubles when names
- * average two a bucket, so a lookup is O(1) from a few names to 2^24 and
+ * a hash table of 2^k buckets (k from 8 to 24) that doubles when names
+ * average four a bucket, so a lookup is O(1) from a few names to 2^24 and
+ * more.  A bucket is one cache line: seven slots, each one word holding a
+ * name's whole 32-bit hash and its record's offset, and the head of an
+ * overflow chain of records for the rare eighth name; a lookup compares the
+ * hashes in the line and reads a record only for a matching hash, so a
+ * missing name (every create) costs the bucket's line and nothing else.
  * more.  Locking is by stripe: NS_STRIPES word locks (breakable, like every
  * arena lock), a name's stripe the low bits of its hash.  Since the table
  * has at least NS_STRIPES buckets, a bucket's names all have one stripe, in
@@ -27,19 +32,24 @@
  * Invariants (each change is one store, so a process killed anywhere
  * leaves a table every lookup walks correctly):
  *   - the table word (ns_table) names the bucket directory, k, and which
- *     of a record's two links (next[0], next[1]) its chains use;
- *   - under a stripe's lock, a name is added by one store of its bucket's
- *     head and removed by one store of its predecessor's link;
+ *     of a record's two links (next[0], next[1]) overflow chains use;
+ *   - under a stripe's lock, a name is added by one store (of a free slot,
+ *     hash and offset in one word, or of the overflow head) and removed by
+ *     one store (0 in its slot, or its predecessor's link);
  *   - the table grows with every stripe lock held (ns_lock first, then the
- *     stripes in order; nobody else ever holds two): the new buckets are
- *     chained through the OTHER link of each record, leaving the current
- *     chains untouched, and one store of the table word switches to them.
+ *     stripes in order; nobody else ever holds two): the new buckets' slots
+ *     are filled with copies of the slot words, their overflow chains use
+ *     the OTHER link of each record, so the current table is untouched, and
+ *     one store of the table word switches to the new one.
  *     Killed before that store, the old table stands (the half-built one
  *     leaks); after it, the old directory is garbage (it leaks if killed
  *     before it is freed).
  */
 #include <string.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/arena.h"
 #include "core/cell.h"
@@ -55,18 +65,28 @@
 
 #define SESSION_ID 1
 #define NS_STRIPES 256
-#define NS_LOG_MIN 10      /* 1024 buckets to start */
-#define NS_LOG_MAX 26
-#define NS_CHUNK_LOG 15    /* 32 Ki buckets: the largest arena block */
-#define NS_LOAD 1          /* names a bucket, on average, before growing */
+#define NS_LOG_MIN 8       /* 256 buckets (16 KiB) to start: one a stripe */
+#define NS_LOG_MAX 24
+#define NS_CHUNK_LOG 11    /* 2 Ki buckets of 64 bytes: the largest arena block */
+#define NS_LOAD 4          /* names a bucket, on average, before growing */
+#define NS_SLOTS 7         /* names a bucket holds inline */
 
 struct ns_stripe {
     struct wordlock lock;
     uint32_t count; /* names of this stripe, under its lock */
 };
 
+/* One cache line: the names of the bucket as (hash << 32 | record) words,
+ * so that a lookup compares hashes in the line and reads a record only
+ * when its whole hash matches; more than NS_SLOTS names chain from over. */
+struct ns_bucket {
+    uint64_t slot[NS_SLOTS]; /* 0: free */
+    aoff_t over;             /* more records, through next[] as ns_table says */
+    uint32_t spare;
+};
+
 struct name_rec {
-    aoff_t next[2]; /* next record in the bucket; ns_table says which */
+    aoff_t next[2]; /* next record in the bucket's overflow; ns_table says which */
     uint32_t hash;
     aoff_t obj;     /* the named object */
     uint32_t len;   /* UTF-16 units in key */
@@ -76,7 +96,10 @@ struct name_rec {
 uint64_t namespace_layout_mix(uint64_t h)
 {
     static const uint32_t v[] = {
-        NS_STRIPES, NS_LOG_MIN, NS_LOG_MAX, NS_CHUNK_LOG,
+        NS_STRIPES, NS_LOG_MIN, NS_LOG_MAX, NS_CHUNK_LOG, NS_SLOTS,
+        LAYOUT_SIZE(struct ns_bucket),
+        LAYOUT_FIELD(struct ns_bucket, slot),
+        LAYOUT_FIELD(struct ns_bucket, over),
         LAYOUT_SIZE(struct ns_stripe),
         LAYOUT_FIELD(struct ns_stripe, lock),
         LAYOUT_FIELD(struct ns_stripe, count),
@@ -219,9 +242,17 @@ static uint32_t name_hash(const struct ws_name *n)
         x = (x ^ v) * 0xff51afd7ed558ccdull;
         x ^= x >> 29;
     }
-    if (left) {
-        v = 0;
-        memcpy(&v, p, left);
+    if (left) { /* 2, 4 or 6 bytes, as a memcpy into v reads them little-endian */
+        uint32_t lo = 0;
+        uint16_t hi = 0;
+        if (left >= 4) {
+            memcpy(&lo, p, 4);
+            if (left == 6)
+                memcpy(&hi, p + 4, 2);
+        } else {
+            memcpy(&hi, p, 2);
+        }
+        v = left >= 4 ? (uint64_t)hi << 32 | lo : hi;
         x = (x ^ v) * 0xff51afd7ed558ccdull;
         x ^= x >> 29;
     }
@@ -250,14 +281,19 @@ static struct ns_stripe *stripes(void)
     return arena_ptr(arena_hdr()->ns_stripes);
 }
 
-/* The bucket head of hash in table t. */
-static aoff_t *bucket_of(uint64_t t, uint32_t hash)
+/* The bucket of hash in table t. */
+static inline __attribute__((always_inline)) struct ns_bucket *bucket_of(uint64_t t, uint32_t hash)
 {
     uint32_t b = hash & ((1u << NT_LOG(t)) - 1);
     aoff_t *dir = arena_ptr(NT_OFF(t));
     uint32_t clog = NT_LOG(t) < NS_CHUNK_LOG ? NT_LOG(t) : NS_CHUNK_LOG;
-    aoff_t *chunk = arena_ptr(dir[b >> clog]);
+    struct ns_bucket *chunk = arena_ptr(dir[b >> clog]);
     return &chunk[b & ((1u << clog) - 1)];
+}
+
+static size_t chunk_size(uint32_t clog)
+{
+    return sizeof(struct ns_bucket) << clog;
 }
 
 /* A directory of 2^log empty buckets; 0 when the arena is full. */
@@ -269,14 +305,14 @@ static aoff_t table_new(uint32_t log)
     if (!dir)
         return 0;
     for (uint32_t i = 0; i < nchunks; i++) {
-        void *c = arena_alloc(sizeof(aoff_t) << clog);
+        void *c = arena_alloc(chunk_size(clog));
         if (!c) {
             while (i-- > 0)
-                arena_free(arena_ptr(dir[i]), sizeof(aoff_t) << clog);
+                arena_free(arena_ptr(dir[i]), chunk_size(clog));
             arena_free(dir, nchunks * sizeof(aoff_t));
             return 0;
         }
-        memset(c, 0, sizeof(aoff_t) << clog);
+        memset(c, 0, chunk_size(clog));
         dir[i] = arena_off(c);
     }
     return arena_off(dir);
@@ -288,8 +324,26 @@ static void table_free(aoff_t off, uint32_t log)
     uint32_t nchunks = 1u << (log - clog);
     aoff_t *dir = arena_ptr(off);
     for (uint32_t i = 0; i < nchunks; i++)
-        arena_free(arena_ptr(dir[i]), sizeof(aoff_t) << clog);
+        arena_free(arena_ptr(dir[i]), chunk_size(clog));
     arena_free(dir, nchunks * sizeof(aoff_t));
+}
+
+static uint64_t slot_word(uint32_t hash, aoff_t rec)
+{
+    return (uint64_t)hash << 32 | rec;
+}
+
+/* Links record off (of that hash) into bucket b, whose overflow chains
+ * use link: one store, a free slot's or the overflow head's. */
+static void bucket_add(struct ns_bucket *b, uint32_t link, aoff_t off, uint32_t hash)
+{
+    for (uint32_t i = 0; i < NS_SLOTS; i++)
+        if (!(aoff_t)b->slot[i]) {
+            __atomic_store_n(&b->slot[i], slot_word(hash, off), __ATOMIC_RELAXED);
+            return;
+        }
+    ((struct name_rec *)arena_ptr(off))->next[link] = b->over;
+    __atomic_store_n(&b->over, off, __ATOMIC_RELAXED);
 }
 
 /* The table, made the first time; false when the arena is full. */
@@ -393,12 +447,14 @@ static void table_grow(void)
     if (dir) {
         uint64_t nt = nt_word(dir, log + 1, link ^ 1);
         for (uint32_t b = 0; b < (1u << log); b++) {
-            aoff_t *head = bucket_of(t, b);
-            for (aoff_t off = *head; off;) {
+            const struct ns_bucket *ob = bucket_of(t, b);
+            for (uint32_t i = 0; i < NS_SLOTS; i++)
+                if ((aoff_t)ob->slot[i])
+                    bucket_add(bucket_of(nt, (uint32_t)(ob->slot[i] >> 32)), link ^ 1,
+                               (aoff_t)ob->slot[i], (uint32_t)(ob->slot[i] >> 32));
+            for (aoff_t off = ob->over; off;) {
                 struct name_rec *r = arena_ptr(off);
-                aoff_t *nh = bucket_of(nt, r->hash);
-                r->next[link ^ 1] = *nh;
-                *nh = off;
+                bucket_add(bucket_of(nt, r->hash), link ^ 1, off, r->hash);
                 off = r->next[link];
             }
         }
@@ -410,12 +466,43 @@ static void table_grow(void)
     wordlock_unlock(&h->ns_lock);
 }
 
-/* Under the stripe of hash. */
-static struct name_rec *lookup_locked(const struct ws_name *n, uint32_t hash)
+/* Bit 2i+1 set for each slot i of b whose hash is hash (a free slot
+ * matches only a hash of 0: the caller skips it), without a branch a slot. */
+static inline uint32_t slots_matching(const struct ns_bucket *b, uint32_t hash)
+{
+#if defined(__SSE2__)
+    /* Four 16-byte compares of 32-bit lanes; a slot's hash is its high
+     * lane.  The last vector's high half is over and spare: masked. */
+    const __m128i *v = (const __m128i *)b;
+    __m128i h = _mm_set1_epi32((int)hash);
+    uint32_t m = (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v[0], h))) |
+                 (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v[1], h))) << 4 |
+                 (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v[2], h))) << 8 |
+                 (uint32_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v[3], h))) << 12;
+    return m & 0x2aaau;
+#else
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < NS_SLOTS; i++)
+        m |= (uint32_t)((uint32_t)(b->slot[i] >> 32) == hash) << (2 * i + 1);
+    return m;
+#endif
+}
+
+/* Under the stripe of hash; *bp: its bucket, for name_insert_locked
+ * under the same hold. */
+static struct name_rec *lookup_locked(const struct ws_name *n, uint32_t hash,
+                                      struct ns_bucket **bp)
 {
     uint64_t t = atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire);
+    struct ns_bucket *b = *bp = bucket_of(t, hash);
+    for (uint32_t match = slots_matching(b, hash); match; match &= match - 1) {
+        aoff_t off = (aoff_t)b->slot[__builtin_ctz(match) >> 1];
+        struct name_rec *r = arena_ptr(off);
+        if (off && r->len == n->len && memcmp(r->key, n->buf, n->len * sizeof(WCHAR)) == 0)
+            return r;
+    }
     uint32_t link = NT_LINK(t);
-    for (aoff_t off = *bucket_of(t, hash); off;) {
+    for (aoff_t off = b->over; off;) {
         struct name_rec *r = arena_ptr(off);
         if (r->hash == hash && r->len == n->len &&
             memcmp(r->key, n->buf, n->len * sizeof(WCHAR)) == 0)
@@ -455,28 +542,27 @@ static void take_named_retry(uint32_t stripe, struct object *o)
 }
 
 /* Under the stripe of hash: gives o (one reference, one handle count from
- * here on) the name; false when the record cannot be allocated.  *grow:
+ * here on) the name, in b (lookup_locked's bucket, under the same hold of
+ * the stripe); false when the record cannot be allocated.  *grow:
  * the table should double (table_grow, once the stripe is let go). */
-static bool name_insert_locked(const struct ws_name *name, uint32_t hash, struct object *o,
-                               bool *grow)
+static bool name_insert_locked(const struct ws_name *name, uint32_t hash, struct ns_bucket *b,
+                               struct object *o, bool *grow)
 {
     struct name_rec *r = arena_alloc(rec_size(name->len));
     if (!r)
         return false;
     uint64_t t = atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire);
-    aoff_t *head = bucket_of(t, hash);
     r->hash = hash;
     r->len = name->len;
     memcpy(r->key, name->buf, name->len * sizeof(WCHAR));
     r->obj = arena_off(o);
-    r->next[NT_LINK(t)] = *head;
     /* Counted (and in the intent record) before it is named, and named by
      * one last store: a process killed in between leaves an object its
      * reaper can drop, never a name with no count. */
     handle_intent_open(o);
     __atomic_store_n(&o->name, arena_off(r), __ATOMIC_RELAXED);
     o->obj_flags |= OBJ_NAMED;
-    *head = arena_off(r);
+    bucket_add(b, NT_LINK(t), arena_off(r), hash);
     struct ns_stripe *st = &stripes()[stripe_of(hash)];
     __atomic_store_n(&st->count, st->count + 1, __ATOMIC_RELAXED); /* table_grow reads it unlocked */
     /* Over its share by an eighth and 8 (the fullest of 256 stripes is
@@ -525,7 +611,8 @@ DWORD ns_create(const struct ws_name *name, const struct object_type *type,
         return ERROR_NOT_ENOUGH_MEMORY;
 again:
     stripe_lock(stripe);
-    struct name_rec *r = lookup_locked(name, hash);
+    struct ns_bucket *b;
+    struct name_rec *r = lookup_locked(name, hash, &b);
     if (r) {
         err = take_named_locked(r, type, out);
         if (err == ERROR_RETRY) {
@@ -538,7 +625,7 @@ again:
     }
     struct object *o = NULL;
     err = make_named_locked(name, type, make, ctx, g, &o, existed);
-    if (!err && !name_insert_locked(name, hash, o, &grow)) {
+    if (!err && !name_insert_locked(name, hash, b, o, &grow)) {
         object_unref(o);
         err = ERROR_NOT_ENOUGH_MEMORY;
     }
@@ -563,7 +650,8 @@ DWORD ns_open(const struct ws_name *name, const struct object_type *type,
         return cell_kind(type) ? ERROR_NOT_ENOUGH_MEMORY : ERROR_FILE_NOT_FOUND;
 again:
     stripe_lock(stripe);
-    struct name_rec *r = lookup_locked(name, hash);
+    struct ns_bucket *b;
+    struct name_rec *r = lookup_locked(name, hash, &b);
     if (r) {
         err = take_named_locked(r, type, found);
         if (err == ERROR_RETRY) {
@@ -573,7 +661,7 @@ again:
     } else if (cell_kind(type) && !cell_surely_absent(name)) {
         struct object *o;
         err = cell_lookup(name, type, &o, NULL);
-        if (!err && !name_insert_locked(name, hash, o, &grow)) {
+        if (!err && !name_insert_locked(name, hash, b, o, &grow)) {
             object_unref(o);
             err = ERROR_NOT_ENOUGH_MEMORY;
         }
@@ -600,15 +688,20 @@ void ns_enum(const struct object_type *type, const WCHAR *prefix, uint32_t plen,
         stripe_lock(s);
     uint64_t t = atomic_load_explicit(&h->ns_table, memory_order_relaxed);
     uint32_t link = NT_LINK(t);
-    for (uint32_t b = 0; b < (1u << NT_LOG(t)); b++)
-        for (aoff_t off = *bucket_of(t, b); off;) {
-            struct name_rec *r = arena_ptr(off);
-            struct object *o = arena_ptr(r->obj);
-            if (object_type_of(o) == type && r->len >= plen &&
-                !memcmp(r->key, prefix, plen * sizeof(WCHAR)))
-                fn(o, ctx);
-            off = r->next[link];
+    for (uint32_t b = 0; b < (1u << NT_LOG(t)); b++) {
+        const struct ns_bucket *bk = bucket_of(t, b);
+        for (uint32_t i = 0; i <= NS_SLOTS; i++) {
+            aoff_t off = i < NS_SLOTS ? (aoff_t)bk->slot[i] : bk->over;
+            while (off) {
+                struct name_rec *r = arena_ptr(off);
+                struct object *o = arena_ptr(r->obj);
+                if (object_type_of(o) == type && r->len >= plen &&
+                    !memcmp(r->key, prefix, plen * sizeof(WCHAR)))
+                    fn(o, ctx);
+                off = i < NS_SLOTS ? 0 : r->next[link];
+            }
         }
+    }
     for (uint32_t s = NS_STRIPES; s-- > 0;)
         stripe_unlock(s);
     wordlock_unlock(&h->ns_lock);
@@ -626,11 +719,24 @@ void ns_remove_locked(struct object *o)
     struct name_rec *r = arena_ptr(o->name);
     uint64_t t = atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire);
     uint32_t link = NT_LINK(t);
-    aoff_t *at = bucket_of(t, r->hash);
-    while (*at && *at != o->name)
-        at = &((struct name_rec *)arena_ptr(*at))->next[link];
-    if (*at) { /* else its creator was killed before publishing it */
-        *at = r->next[link];
+    struct ns_bucket *b = bucket_of(t, r->hash);
+    uint64_t w = slot_word(r->hash, o->name);
+    bool found = false;
+    for (uint32_t m = slots_matching(b, r->hash); m && !found; m &= m - 1)
+        if (b->slot[__builtin_ctz(m) >> 1] == w) {
+            __atomic_store_n(&b->slot[__builtin_ctz(m) >> 1], 0, __ATOMIC_RELAXED);
+            found = true;
+        }
+    if (!found) {
+        aoff_t *at = &b->over;
+        while (*at && *at != o->name)
+            at = &((struct name_rec *)arena_ptr(*at))->next[link];
+        if (*at) {
+            __atomic_store_n(at, r->next[link], __ATOMIC_RELAXED);
+            found = true;
+        }
+    }
+    if (found) { /* else its creator was killed before publishing it */
         struct ns_stripe *st = &stripes()[stripe_of(r->hash)];
         __atomic_store_n(&st->count, st->count - 1, __ATOMIC_RELAXED);
     }
