@@ -61,17 +61,27 @@ entry_in(_Atomic aoff_t *l1, HANDLE h, uint32_t *gen)
 }
 
 /* A consistent snapshot of a live entry of a table; false when h is not
- * one. */
+ * one.  The value's range (v < 2^28, entry_in), USED and the generation
+ * are one compare: bits 0..4 of word >> 32 are the generation and USED,
+ * and v >> 24 must equal the generation with nothing above it.  The
+ * chunk and the entry are found from v before that check (the index
+ * bits are masked into the table whatever v is), which reads only the
+ * table. */
 static inline __attribute__((always_inline)) bool entry_read_in(_Atomic aoff_t *l1, HANDLE h,
                        struct handle_entry **pe, uint64_t *pw, ACCESS_MASK *access)
 {
-    uint32_t gen;
-    struct handle_entry *e = entry_in(l1, h, &gen);
-    if (!e)
+    uintptr_t v = ((uintptr_t)h >> 2) - 1; /* 0 wraps around */
+    if (WS_UNLIKELY(!l1))
         return false;
+    aoff_t chunk = atomic_load_explicit(&l1[(v >> HT_L2_BITS) & (HT_L1 - 1)],
+                                        memory_order_acquire);
+    if (WS_UNLIKELY(!chunk))
+        return false;
+    struct handle_entry *e = (struct handle_entry *)arena_ptr(chunk) + (v & (HT_L2 - 1));
     for (;;) {
         uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
-        if (!(w & HE_USED) || he_gen(w) != gen)
+        uint64_t genused = (w >> HE_GEN_SHIFT) & (HE_GEN_MASK | (HE_USED >> HE_GEN_SHIFT));
+        if ((genused ^ (v >> 24)) != (HE_USED >> HE_GEN_SHIFT))
             return false;
         ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
         if (WS_LIKELY(atomic_load_explicit(&e->word, memory_order_relaxed) == w)) {
@@ -102,7 +112,12 @@ static inline __attribute__((always_inline)) struct object *handle_peek(HANDLE h
     if (WS_UNLIKELY(!entry_read(h, &e, &w, &access) || (access & need) != need))
         return NULL;
     ws_tsan_xproc_acquire(); /* another process may have put it here */
-    return he_object(w);
+    /* A live entry never holds offset 0 (he_object's NULL): saying so
+     * lets the caller's test for NULL go with the failures above. */
+    struct object *o = he_object(w);
+    if (!o)
+        __builtin_unreachable();
+    return o;
 }
 
 static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
