@@ -44,24 +44,8 @@ static inline HANDLE handle_value(uint32_t index, uint32_t gen)
     return (HANDLE)(uintptr_t)(((((uintptr_t)gen << 24) | index) + 1) << 2);
 }
 
-/* The entry a handle value names in a table, with the generation it
- * expects. */
-static inline __attribute__((always_inline)) struct handle_entry *
-entry_in(_Atomic aoff_t *l1, HANDLE h, uint32_t *gen)
-{
-    uintptr_t v = ((uintptr_t)h >> 2) - 1; /* 0 wraps around */
-    if (WS_UNLIKELY(v >= (1u << 28) || !l1))
-        return NULL;
-    uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
-    *gen = (uint32_t)(v >> 24);
-    aoff_t chunk = atomic_load_explicit(&l1[index >> HT_L2_BITS], memory_order_acquire);
-    if (WS_UNLIKELY(!chunk))
-        return NULL;
-    return (struct handle_entry *)arena_ptr(chunk) + (index & (HT_L2 - 1));
-}
-
 /* A consistent snapshot of a live entry of a table; false when h is not
- * one.  The value's range (v < 2^28, entry_in), USED and the generation
+ * one.  The value's range (v < 2^28: values up to 2^30), USED and the generation
  * are one compare: bits 0..4 of word >> 32 are the generation and USED,
  * and v >> 24 must equal the generation with nothing above it.  The
  * chunk and the entry are found from v before that check (the index
@@ -127,8 +111,8 @@ static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const st
     ACCESS_MASK access;
     struct handle_entry *e;
     uint64_t w;
-    /* A table entry first: the pseudo-handles never name one (entry_in
-     * refuses values above 2^28). */
+    /* A table entry first: the pseudo-handles never name one
+     * (entry_read_in refuses decoded values of 2^28 and more). */
     if (WS_LIKELY(entry_read(h, &e, &w, &access))) {
         o = he_object(w);
         ws_tsan_xproc_acquire(); /* another process may have put it here */

@@ -1296,13 +1296,13 @@ __attribute__((constructor)) static void scan_class_init(void)
  * range, USED and generation checks are one compare: bits 0..4 of
  * (word >> 32) are the generation and USED, bits 0..3 of v >> 24 the
  * value's generation, and the bits above must be 0 (v < 2^28, as
- * entry_in requires).  The word is read twice around the access mask, so
+ * entry_read_in requires).  The word is read twice around the access mask, so
  * that word and access are one snapshot (section 3). */
 static inline __attribute__((always_inline)) bool
 scan_entry(HANDLE h, _Atomic aoff_t *l1, char *base, uintptr_t *lastv,
            struct handle_entry **ents, struct object **o)
 {
-    uintptr_t v = ((uintptr_t)h >> 2) - 1; /* entry_in's decoding */
+    uintptr_t v = ((uintptr_t)h >> 2) - 1; /* entry_read_in's decoding */
     if (WS_UNLIKELY((v ^ *lastv) & SCAN_CHUNK_BITS)) {
         aoff_t chunk = atomic_load_explicit(&l1[(v & SCAN_CHUNK_BITS) >> HT_L2_BITS],
                                             memory_order_acquire);
