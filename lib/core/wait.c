@@ -1297,7 +1297,7 @@ __attribute__((constructor)) static void scan_class_init(void)
  * (word >> 32) are the generation and USED, bits 0..3 of v >> 24 the
  * value's generation, and the bits above must be 0 (v < 2^28, as
  * entry_read_in requires).  The word is read twice around the access mask, so
- * that word and access are one snapshot (section 3). */
+ * that word and access are one snapshot (ARCHITECTURE section 3). */
 static inline __attribute__((always_inline)) bool
 scan_entry(HANDLE h, _Atomic aoff_t *l1, char *base, uintptr_t *lastv,
            struct handle_entry **ents, struct object **o)
@@ -1353,8 +1353,8 @@ scan_maybe(struct object *o, uint8_t c, uint64_t s, uint32_t tid)
  *
  * Each handle's loads (entry, object, class) do not depend on another
  * handle's, so the processor runs several handles at once and the pass is
- * bound by the instructions it issues, not by the chain of loads (section
- * 4, "Zero-timeout wait-any"): hence the kept chunk, the one compare for
+ * bound by the instructions it issues, not by the chain of loads (ARCHITECTURE
+ * section 4, "Zero-timeout wait-any"): hence the kept chunk, the one compare for
  * range, USED and generation, and, while the objects are of one kind with
  * a value encoding (FK_FLAG, FK_COUNT: an array of events), no class
  * lookup at all: the type id compared with the last one, and the state
