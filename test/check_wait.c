@@ -574,6 +574,156 @@ START_TEST(test_any_scan_kinds)
 }
 END_TEST
 
+/* The pass keeps the chunk of the last handle and compares the type id
+ * with the last one: arrays alternating between two chunks of the handle
+ * table and between kinds find the same first signalled object, and a
+ * value in a chunk never allocated is ERROR_INVALID_HANDLE. */
+static uint32_t handle_chunk(HANDLE h)
+{
+    return (uint32_t)((((uintptr_t)h >> 2) - 1) & 0xffffff) >> 12;
+}
+
+START_TEST(test_any_scan_chunks)
+{
+    enum { MANY = 4300 };
+    HANDLE *all = malloc(MANY * sizeof *all);
+    ck_assert_ptr_nonnull(all);
+    for (int i = 0; i < MANY; i++) {
+        all[i] = CreateEventA(NULL, FALSE, FALSE, NULL);
+        ck_assert_ptr_nonnull(all[i]);
+    }
+    /* 32 handles from each of two chunks, alternating. */
+    uint32_t c0 = handle_chunk(all[0]), c1 = UINT32_MAX;
+    HANDLE h[MAXIMUM_WAIT_OBJECTS];
+    int n0 = 0, n1 = 0;
+    for (int i = 0; i < MANY && (n0 < 32 || n1 < 32); i++) {
+        uint32_t c = handle_chunk(all[i]);
+        if (c == c0 && n0 < 32)
+            h[2 * n0++] = all[i];
+        else if (c != c0 && (c1 == UINT32_MAX || c == c1) && n1 < 32) {
+            c1 = c;
+            h[2 * n1++ + 1] = all[i];
+        }
+    }
+    ck_assert_int_eq(n0, 32);
+    ck_assert_int_eq(n1, 32);
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_TIMEOUT);
+    for (int at = 63; at >= 0; at -= 9) {
+        ck_assert(SetEvent(h[at]));
+        ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_OBJECT_0 + at);
+        ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_TIMEOUT);
+    }
+    /* A value in a chunk nobody allocated, after a signalled object. */
+    ck_assert(SetEvent(h[5]));
+    HANDLE keep = h[40];
+    h[40] = (HANDLE)(uintptr_t)(((4000u << 12) + 1) << 2);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_HANDLE);
+    h[40] = keep;
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_OBJECT_0 + 5);
+    for (int i = 0; i < MANY; i++)
+        ck_assert(CloseHandle(all[i]));
+    free(all);
+}
+END_TEST
+
+/* Handle values the pass decodes itself: the two tag bits are ignored, as
+ * by every lookup; another generation, bits above the index and
+ * generation, or a high half are not the handle. */
+START_TEST(test_any_scan_values)
+{
+    HANDLE h[MAXIMUM_WAIT_OBJECTS];
+    make_events(h, MAXIMUM_WAIT_OBJECTS, TRUE, FALSE);
+    ck_assert(SetEvent(h[63]));
+    uintptr_t v = (uintptr_t)h[63];
+    for (uintptr_t tag = 0; tag < 4; tag++) {
+        h[63] = (HANDLE)(v | tag);
+        ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_OBJECT_0 + 63);
+    }
+    uintptr_t bad[] = {v ^ ((uintptr_t)1 << 26), v ^ ((uintptr_t)8 << 26), v | ((uintptr_t)1 << 30),
+                       v | ((uintptr_t)1 << 31), v | ((uintptr_t)1 << 32), v | ((uintptr_t)1 << 40),
+                       v | ((uintptr_t)1 << 63)};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        h[63] = (HANDLE)bad[i];
+        SetLastError(0xdeadbeef);
+        ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_FAILED);
+        ASSERT_LAST_ERROR(ERROR_INVALID_HANDLE);
+    }
+    h[63] = (HANDLE)v;
+    close_all(h, MAXIMUM_WAIT_OBJECTS);
+}
+END_TEST
+
+/* An abandoned mutex late in an array of other kinds is WAIT_ABANDONED_0
+ * + its index, once; then it is ours, and a mutex the waiter owns counts
+ * as signalled; kinds alternate so that the pass's last type changes at
+ * every handle. */
+static DWORD WINAPI abandon_mutex_thread(LPVOID arg)
+{
+    WaitForSingleObject((HANDLE)arg, INFINITE);
+    return 0; /* exits owning it */
+}
+
+START_TEST(test_any_scan_abandoned_mixed)
+{
+    HANDLE m = CreateMutexA(NULL, FALSE, NULL);
+    HANDLE th = CreateThread(NULL, 0, abandon_mutex_thread, m, 0, NULL);
+    ASSERT_WAIT(WaitForSingleObject(th, 10000), WAIT_OBJECT_0);
+    HANDLE h[MAXIMUM_WAIT_OBJECTS];
+    for (int i = 0; i < 63; i++) {
+        if (i == 50)
+            continue;
+        h[i] = i % 2 ? CreateSemaphoreA(NULL, 0, 1, NULL) : CreateEventA(NULL, FALSE, FALSE, NULL);
+        ck_assert_ptr_nonnull(h[i]);
+    }
+    h[50] = m;
+    h[63] = CreateSemaphoreA(NULL, 1, 1, NULL);
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_ABANDONED_0 + 50);
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_OBJECT_0 + 50); /* recursion */
+    ck_assert(ReleaseMutex(m));
+    ck_assert(ReleaseMutex(m));
+    ASSERT_FAILS(ReleaseMutex(m), ERROR_NOT_OWNER);
+    h[50] = h[48];
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_OBJECT_0 + 63);
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_TIMEOUT);
+    LONG prev = -1;
+    ck_assert(ReleaseSemaphore(h[63], 1, &prev));
+    ck_assert_int_eq(prev, 0); /* exactly one unit was taken */
+    for (int i = 0; i < 64; i++)
+        if (i != 50)
+            ck_assert(CloseHandle(h[i]));
+    CloseHandle(m);
+    CloseHandle(th);
+}
+END_TEST
+
+/* Wait-any allows the same object many times (only wait-all refuses it):
+ * 64 entries naming one auto-reset event, half through a duplicate
+ * handle, take its one signal once, at the lowest index. */
+START_TEST(test_any_scan_one_object_64_times)
+{
+    HANDLE e = CreateEventA(NULL, FALSE, FALSE, NULL), d = NULL;
+    ck_assert(DuplicateHandle(GetCurrentProcess(), e, GetCurrentProcess(), &d, 0, FALSE,
+                              DUPLICATE_SAME_ACCESS));
+    HANDLE h[MAXIMUM_WAIT_OBJECTS];
+    for (int i = 0; i < 64; i++)
+        h[i] = i % 2 ? d : e;
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_TIMEOUT);
+    ck_assert(SetEvent(d));
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, FALSE, 0), WAIT_TIMEOUT);
+    ck_assert(SetEvent(e));
+    ASSERT_WAIT(WaitForMultipleObjects(63, h + 1, FALSE, 0), WAIT_OBJECT_0);
+    ASSERT_WAIT(WaitForSingleObject(e, 0), WAIT_TIMEOUT);
+    SetLastError(0xdeadbeef);
+    ASSERT_WAIT(WaitForMultipleObjects(64, h, TRUE, 0), WAIT_FAILED);
+    ASSERT_LAST_ERROR(ERROR_INVALID_PARAMETER);
+    CloseHandle(d);
+    CloseHandle(e);
+}
+END_TEST
+
 /* Polling wait-anys racing releases: 4 threads release 64 semaphores a
  * known number of times while 4 threads take units with zero-timeout
  * wait-anys over all of them; every unit is taken exactly once, from the
@@ -646,6 +796,10 @@ static Suite *wait_suite(void)
     tcase_add_test(basic, test_signal_and_wait);
     tcase_add_test(basic, test_mixed_kinds);
     tcase_add_test(basic, test_any_scan_kinds);
+    tcase_add_test(basic, test_any_scan_chunks);
+    tcase_add_test(basic, test_any_scan_values);
+    tcase_add_test(basic, test_any_scan_abandoned_mixed);
+    tcase_add_test(basic, test_any_scan_one_object_64_times);
     suite_add_tcase(s, basic);
     TCase *timing = tcase_create("timeouts");
     tcase_set_timeout(timing, 30);

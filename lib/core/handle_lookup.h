@@ -44,34 +44,28 @@ static inline HANDLE handle_value(uint32_t index, uint32_t gen)
     return (HANDLE)(uintptr_t)(((((uintptr_t)gen << 24) | index) + 1) << 2);
 }
 
-/* The entry a handle value names in a table, with the generation it
- * expects. */
-static inline __attribute__((always_inline)) struct handle_entry *
-entry_in(_Atomic aoff_t *l1, HANDLE h, uint32_t *gen)
-{
-    uintptr_t v = ((uintptr_t)h >> 2) - 1; /* 0 wraps around */
-    if (WS_UNLIKELY(v >= (1u << 28) || !l1))
-        return NULL;
-    uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
-    *gen = (uint32_t)(v >> 24);
-    aoff_t chunk = atomic_load_explicit(&l1[index >> HT_L2_BITS], memory_order_acquire);
-    if (WS_UNLIKELY(!chunk))
-        return NULL;
-    return (struct handle_entry *)arena_ptr(chunk) + (index & (HT_L2 - 1));
-}
-
 /* A consistent snapshot of a live entry of a table; false when h is not
- * one. */
+ * one.  The value's range (v < 2^28: values up to 2^30), USED and the generation
+ * are one compare: bits 0..4 of word >> 32 are the generation and USED,
+ * and v >> 24 must equal the generation with nothing above it.  The
+ * chunk and the entry are found from v before that check (the index
+ * bits are masked into the table whatever v is), which reads only the
+ * table. */
 static inline __attribute__((always_inline)) bool entry_read_in(_Atomic aoff_t *l1, HANDLE h,
                        struct handle_entry **pe, uint64_t *pw, ACCESS_MASK *access)
 {
-    uint32_t gen;
-    struct handle_entry *e = entry_in(l1, h, &gen);
-    if (!e)
+    uintptr_t v = ((uintptr_t)h >> 2) - 1; /* 0 wraps around */
+    if (WS_UNLIKELY(!l1))
         return false;
+    aoff_t chunk = atomic_load_explicit(&l1[(v >> HT_L2_BITS) & (HT_L1 - 1)],
+                                        memory_order_acquire);
+    if (WS_UNLIKELY(!chunk))
+        return false;
+    struct handle_entry *e = (struct handle_entry *)arena_ptr(chunk) + (v & (HT_L2 - 1));
     for (;;) {
         uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
-        if (!(w & HE_USED) || he_gen(w) != gen)
+        uint64_t genused = (w >> HE_GEN_SHIFT) & (HE_GEN_MASK | (HE_USED >> HE_GEN_SHIFT));
+        if ((genused ^ (v >> 24)) != (HE_USED >> HE_GEN_SHIFT))
             return false;
         ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
         if (WS_LIKELY(atomic_load_explicit(&e->word, memory_order_relaxed) == w)) {
@@ -102,7 +96,12 @@ static inline __attribute__((always_inline)) struct object *handle_peek(HANDLE h
     if (WS_UNLIKELY(!entry_read(h, &e, &w, &access) || (access & need) != need))
         return NULL;
     ws_tsan_xproc_acquire(); /* another process may have put it here */
-    return he_object(w);
+    /* A live entry never holds offset 0 (he_object's NULL): saying so
+     * lets the caller's test for NULL go with the failures above. */
+    struct object *o = he_object(w);
+    if (!o)
+        __builtin_unreachable();
+    return o;
 }
 
 static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const struct object_type *type, ACCESS_MASK need,
@@ -112,8 +111,8 @@ static inline __attribute__((always_inline)) DWORD handle_get(HANDLE h, const st
     ACCESS_MASK access;
     struct handle_entry *e;
     uint64_t w;
-    /* A table entry first: the pseudo-handles never name one (entry_in
-     * refuses values above 2^28). */
+    /* A table entry first: the pseudo-handles never name one
+     * (entry_read_in refuses decoded values of 2^28 and more). */
     if (WS_LIKELY(entry_read(h, &e, &w, &access))) {
         o = he_object(w);
         ws_tsan_xproc_acquire(); /* another process may have put it here */

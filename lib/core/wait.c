@@ -1365,49 +1365,151 @@ static bool is_pseudo_handle(HANDLE h)
     return h == PSEUDO_CURRENT_PROCESS || h == PSEUDO_CURRENT_THREAD;
 }
 
+/* ---- the zero-timeout wait-any scan ----
+ *
+ * What scan_any needs of an object's kind, by type id, in one byte (the
+ * type descriptor is two dependent loads away; this is one, from a line
+ * that stays cached): SC_NONE for no kind or a kind that cannot be waited
+ * on, SC_CALL for a waitable kind whose encoding the core does not know
+ * (it asks t->signaled), SC_VALUE for FK_FLAG and FK_COUNT (signalled
+ * while the value is non-zero), SC_OWNER for FK_OWNER.  Filled by a
+ * constructor from object_types[]; a byte still SC_NONE only sends the
+ * call through the general pass, which gives the same answer slower. */
+enum scan_class { SC_NONE, SC_CALL, SC_VALUE, SC_OWNER };
+_Static_assert((TYPE_COUNT & (TYPE_COUNT - 1)) == 0, "type ids are masked with TYPE_COUNT - 1");
+static uint8_t scan_class[TYPE_COUNT];
+
+__attribute__((constructor)) static void scan_class_init(void)
+{
+    for (uint32_t i = 0; i < TYPE_COUNT; i++) {
+        const struct object_type *t = object_types[i];
+        if (!t || !t->signaled)
+            scan_class[i] = SC_NONE;
+        else if (t->fast == FK_FLAG || t->fast == FK_COUNT)
+            scan_class[i] = SC_VALUE;
+        else if (t->fast == FK_OWNER)
+            scan_class[i] = SC_OWNER;
+        else
+            scan_class[i] = SC_CALL;
+    }
+}
+
+/* The bits of a decoded handle value (v, below) that choose its chunk. */
+#define SCAN_CHUNK_BITS ((uintptr_t)(HT_L1 - 1) << HT_L2_BITS)
+
+/* One handle of a wait-any scan: *o, the object of the live table entry
+ * h names, if it grants SYNCHRONIZE; false otherwise (the general pass
+ * then says what is wrong).  handle_peek's checks with fewer steps: the
+ * chunk of the last handle is kept (*lastv, the last decoded value whose
+ * chunk is *ents: a wait's handles are mostly in one chunk), and the
+ * range, USED and generation checks are one compare: bits 0..4 of
+ * (word >> 32) are the generation and USED, bits 0..3 of v >> 24 the
+ * value's generation, and the bits above must be 0 (v < 2^28, as
+ * entry_read_in requires).  The word is read twice around the access mask, so
+ * that word and access are one snapshot (ARCHITECTURE section 3). */
+static inline __attribute__((always_inline)) bool
+scan_entry(HANDLE h, _Atomic aoff_t *l1, char *base, uintptr_t *lastv,
+           struct handle_entry **ents, struct object **o)
+{
+    uintptr_t v = ((uintptr_t)h >> 2) - 1; /* entry_read_in's decoding */
+    if (WS_UNLIKELY((v ^ *lastv) & SCAN_CHUNK_BITS)) {
+        aoff_t chunk = atomic_load_explicit(&l1[(v & SCAN_CHUNK_BITS) >> HT_L2_BITS],
+                                            memory_order_acquire);
+        if (WS_UNLIKELY(!chunk))
+            return false;
+        *lastv = v;
+        *ents = (struct handle_entry *)(base + chunk);
+    }
+    struct handle_entry *e = *ents + (v & (HT_L2 - 1));
+    uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
+    ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
+    uint64_t w2 = atomic_load_explicit(&e->word, memory_order_relaxed);
+    uint64_t genused = (w >> HE_GEN_SHIFT) & (HE_GEN_MASK | (HE_USED >> HE_GEN_SHIFT));
+    if (WS_UNLIKELY((genused ^ (v >> 24)) != (HE_USED >> HE_GEN_SHIFT) ||
+                    (a & SYNCHRONIZE) == 0 || w2 != w))
+        return false;
+    ws_tsan_xproc_acquire(); /* another process may have put it here */
+    *o = (struct object *)(base + (uint32_t)w);
+    return true;
+}
+
+/* Not surely unsignalled for tid (surely_unsignalled's rules, by class
+ * c): the object lock is held, or the value says it may be signalled, or
+ * a kind the core does not know says so. */
+static inline __attribute__((always_inline)) bool
+scan_maybe(struct object *o, uint8_t c, uint64_t s, uint32_t tid)
+{
+    if (c == SC_VALUE)
+        return s & (~(uint64_t)0xffffffffu | ST_LOCKED);
+    if (s & ST_LOCKED)
+        return true;
+    if (c == SC_OWNER)
+        return !st_value(s) ||
+               (st_value(s) == tid && (st_flags(s) >> ST_OWNER_COUNT_SHIFT) < ST_OWNER_COUNT_MAX);
+    return object_type_of(o)->signaled(o, s, tid);
+}
+
 /* The first pass of a wait-any (inside ws_rcu_lock): looks every handle
- * up, as handle_peek does but with the table and the arena base read once,
- * and fills objs.  Returns the index of the first object that may be
- * signalled: the objects before it were each seen unsignalled in a
- * committed state (surely_unsignalled), so the attempts start there, and
- * n means none may be.  Returns UINT32_MAX when some handle is not a live
- * table entry granting SYNCHRONIZE to a waitable object (the general pass
- * then tells which error it is).  No write, no lock, and no call for the
- * kinds whose encoding the core knows. */
-static inline __attribute__((always_inline)) uint32_t
+ * up, as handle_peek does but with the table, the arena base and the
+ * last chunk read once, and fills objs.  Returns the index of the first
+ * object that may be signalled: the objects before it were each seen
+ * unsignalled in a committed state (surely_unsignalled's rules), so the
+ * attempts start there, and n means none may be.  Returns UINT32_MAX when
+ * some handle is not a live table entry granting SYNCHRONIZE to a
+ * waitable object (the general pass then tells which error it is).  No
+ * write, no lock, and no call for the kinds whose encoding the core
+ * knows.
+ *
+ * Each handle's loads (entry, object, class) do not depend on another
+ * handle's, so the processor runs several handles at once and the pass is
+ * bound by the instructions it issues, not by the chain of loads (ARCHITECTURE
+ * section 4, "Zero-timeout wait-any"): hence the kept chunk, the one compare for
+ * range, USED and generation, and, while the objects are of one kind with
+ * a value encoding (FK_FLAG, FK_COUNT: an array of events), no class
+ * lookup at all: the type id compared with the last one, and the state
+ * word with ST_LOCKED and the value (below 2^31: unlocked, value 0). */
+static __attribute__((noinline)) uint32_t
 scan_any(DWORD n, const HANDLE *handles, struct object **objs, uint32_t tid)
 {
     _Atomic aoff_t *l1 = atomic_load_explicit(&ws_ht_l1, memory_order_relaxed);
     char *const base = ws_arena.base;
-    uint32_t first = n;
+    /* A last value whose chunk differs from the first handle's. */
+    uintptr_t lastv = ((((uintptr_t)handles[0] >> 2) - 1) ^ SCAN_CHUNK_BITS);
+    struct handle_entry *ents = NULL;
+    uint32_t vtype = UINT32_MAX; /* a type id of class SC_VALUE, or none */
+    size_t i;
     if (WS_UNLIKELY(!l1))
         return UINT32_MAX;
-    for (uint32_t i = 0; i < n; i++) {
-        uintptr_t v = ((uintptr_t)handles[i] >> 2) - 1; /* entry_in's decoding */
-        if (WS_UNLIKELY(v >= (1u << 28)))
+    /* Up to the first object that may be signalled... */
+    _Pragma("GCC unroll 2")
+    for (i = 0; i < n; i++) {
+        struct object *o;
+        if (WS_UNLIKELY(!scan_entry(handles[i], l1, base, &lastv, &ents, &o)))
             return UINT32_MAX;
-        uint32_t index = (uint32_t)v & (HANDLE_MAX - 1);
-        aoff_t chunk = atomic_load_explicit(&l1[index >> HT_L2_BITS], memory_order_acquire);
-        if (WS_UNLIKELY(!chunk))
-            return UINT32_MAX;
-        struct handle_entry *e = (struct handle_entry *)(base + chunk) + (index & (HT_L2 - 1));
-        uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
-        ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
-        /* The word read again: word and access are one snapshot. */
-        if (WS_UNLIKELY(!(w & HE_USED) || he_gen(w) != (uint32_t)(v >> 24) ||
-                        !(a & SYNCHRONIZE) || !(uint32_t)w ||
-                        atomic_load_explicit(&e->word, memory_order_relaxed) != w))
-            return UINT32_MAX;
-        ws_tsan_xproc_acquire(); /* another process may have put it here */
-        struct object *o = (struct object *)(base + (uint32_t)w);
         objs[i] = o;
-        const struct object_type *t = object_type_of(o);
-        if (WS_UNLIKELY(t->fast == FK_CALL && !t->signaled))
+        uint64_t s = atomic_load_explicit(&o->state, memory_order_acquire);
+        if (WS_LIKELY(o->type_id == vtype)) {
+            if (WS_UNLIKELY(s & (~(uint64_t)0xffffffffu | ST_LOCKED)))
+                break;
+            continue;
+        }
+        uint8_t c = scan_class[o->type_id & (TYPE_COUNT - 1)];
+        if (WS_UNLIKELY(c == SC_NONE))
             return UINT32_MAX; /* not waitable */
-        if (first == n && !surely_unsignalled(o, tid))
-            first = i;
+        if (c == SC_VALUE)
+            vtype = o->type_id;
+        if (scan_maybe(o, c, s, tid))
+            break;
     }
-    return first;
+    /* ...and the rest only looked up. */
+    for (size_t j = i + 1; j < n; j++) {
+        struct object *o;
+        if (WS_UNLIKELY(!scan_entry(handles[j], l1, base, &lastv, &ents, &o) ||
+                        scan_class[o->type_id & (TYPE_COUNT - 1)] == SC_NONE))
+            return UINT32_MAX;
+        objs[j] = o;
+    }
+    return (uint32_t)i;
 }
 
 /* WaitForMultipleObjects.  Unlike WaitForSingleObject it refuses the
