@@ -345,11 +345,14 @@ static inline int size_class(size_t size)
  * a batch arrives on top of whatever the cache holds, and a full cache
  * keeps half of its blocks when it spills (cache_spill), so the next
  * batch's allocations still find them. */
-#define TCACHE_BYTES (2u * DEFER_BATCH * ARENA_MIN_BLOCK)
+#define TCACHE_BYTES (64u << 10)
 #define TCACHE_MIN 32u
+#define TCACHE_OBJECTS (2u * DEFER_BATCH) /* classes 0 and 1: objects */
 static inline uint32_t tcache_max(int c)
 {
     uint32_t n = TCACHE_BYTES / ((uint32_t)ARENA_MIN_BLOCK << c);
+    if (c <= 1)
+        return TCACHE_OBJECTS;
     return n > TCACHE_MIN ? n : TCACHE_MIN;
 }
 
@@ -446,7 +449,12 @@ void *arena_alloc(size_t size)
 
     void *cached = tc ? tcache_pop(c) : NULL;
     if (cached) {
-        if (c == 0) /* most objects: inline stores, no call */
+        /* Objects (a header is 72 bytes) and small records: inline
+         * stores, no call. */
+        if (c == 1)
+            *(struct zero128 { uint64_t w[2 * ARENA_MIN_BLOCK / 8]; } *)cached =
+                (struct zero128){{0}};
+        else if (c == 0)
             *(struct zero64 { uint64_t w[ARENA_MIN_BLOCK / 8]; } *)cached = (struct zero64){{0}};
         else
             memset(cached, 0, block);

@@ -677,6 +677,10 @@ static HANDLE create_unnamed(const struct object_type *type, object_maker make,
     return h;
 }
 
+static __attribute__((noinline)) HANDLE
+create_named(const struct object_type *type, object_maker make, void *ctx, LPCWSTR wname,
+             LPCSTR aname, bool ansi, ACCESS_MASK access, const SECURITY_ATTRIBUTES *sa);
+
 HANDLE object_create_handle(const struct object_type *type, object_maker make,
                             void *ctx, LPCWSTR wname, LPCSTR aname, bool ansi,
                             ACCESS_MASK access, const SECURITY_ATTRIBUTES *sa)
@@ -684,6 +688,14 @@ HANDLE object_create_handle(const struct object_type *type, object_maker make,
     if ((!sa || !sa->lpSecurityDescriptor) &&
         (ansi ? !aname || !*aname : !wname || !*wname))
         return create_unnamed(type, make, ctx, access, sa && sa->bInheritHandle);
+    return create_named(type, make, ctx, wname, aname, ansi, access, sa);
+}
+
+/* Everything else: a name, a security descriptor, or both. */
+static HANDLE create_named(const struct object_type *type, object_maker make, void *ctx,
+                           LPCWSTR wname, LPCSTR aname, bool ansi, ACCESS_MASK access,
+                           const SECURITY_ATTRIBUTES *sa)
+{
     struct ws_name name;
     bool named, existed = false;
     struct object *o = NULL;
