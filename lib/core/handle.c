@@ -977,13 +977,15 @@ static DWORD dup_source(struct proc_slot *sp, HANDLE src, struct object **o,
         return err;
     }
     ws_rcu_lock();
-    err = handle_get(src, NULL, 0, o, access);
-    if (!err && !is_pseudo(src)) {
-        struct handle_entry *e;
-        uint64_t w;
-        ACCESS_MASK a;
-        if (entry_read(src, &e, &w, &a))
-            *flags = he_flags(w);
+    struct handle_entry *e;
+    uint64_t w;
+    if (WS_LIKELY(entry_read(src, &e, &w, access))) { /* one read: object and flags */
+        *o = he_object(w);
+        *flags = he_flags(w);
+        ws_tsan_xproc_acquire(); /* another process may have put it here */
+        err = ERROR_SUCCESS;
+    } else {
+        err = handle_get(src, NULL, 0, o, access); /* a pseudo-handle, or an error */
     }
     if (!err) {
         object_ref(*o);
@@ -1019,7 +1021,9 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
 
     if (close_src && !dst_process)
         goto out; /* the close-only idiom */
-    if ((err = dup_process(dst_process, &dp)))
+    if (dst_process == src_process) /* the common case: one lookup */
+        dp = sp;
+    else if ((err = dup_process(dst_process, &dp)))
         goto out;
     if (close_src && dst && sp == shm_self() && dp == sp) {
         struct handle_entry *e;
