@@ -20,7 +20,7 @@
  * overflow chain of records for the rare eighth name; a lookup compares the
  * hashes in the line and reads a record only for a matching hash, so a
  * missing name (every create) costs the bucket's line and nothing else.
- * more.  Locking is by stripe: NS_STRIPES word locks (breakable, like every
+ * Locking is by stripe: NS_STRIPES word locks (breakable, like every
  * arena lock), a name's stripe the low bits of its hash.  Since the table
  * has at least NS_STRIPES buckets, a bucket's names all have one stripe, in
  * every size of the table.  Create-or-open is one critical section under
