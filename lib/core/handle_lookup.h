@@ -44,6 +44,16 @@ static inline HANDLE handle_value(uint32_t index, uint32_t gen)
     return (HANDLE)(uintptr_t)(((((uintptr_t)gen << 24) | index) + 1) << 2);
 }
 
+/* Does entry word w hold a live entry of the generation that decoded
+ * handle value v names, with v < 2^28?  One compare: bits 0..4 of
+ * w >> 32 are the generation and USED, and v >> 24 must equal the
+ * generation with nothing above it. */
+static inline __attribute__((always_inline)) bool he_names(uint64_t w, uintptr_t v)
+{
+    uint64_t genused = (w >> HE_GEN_SHIFT) & (HE_GEN_MASK | (HE_USED >> HE_GEN_SHIFT));
+    return (genused ^ (v >> 24)) == (HE_USED >> HE_GEN_SHIFT);
+}
+
 /* A consistent snapshot of a live entry of a table; false when h is not
  * one.  The value's range (v < 2^28: values up to 2^30), USED and the generation
  * are one compare: bits 0..4 of word >> 32 are the generation and USED,
@@ -64,8 +74,7 @@ static inline __attribute__((always_inline)) bool entry_read_in(_Atomic aoff_t *
     struct handle_entry *e = (struct handle_entry *)arena_ptr(chunk) + (v & (HT_L2 - 1));
     for (;;) {
         uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
-        uint64_t genused = (w >> HE_GEN_SHIFT) & (HE_GEN_MASK | (HE_USED >> HE_GEN_SHIFT));
-        if ((genused ^ (v >> 24)) != (HE_USED >> HE_GEN_SHIFT))
+        if (!he_names(w, v))
             return false;
         ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
         if (WS_LIKELY(atomic_load_explicit(&e->word, memory_order_relaxed) == w)) {

@@ -1424,8 +1424,7 @@ scan_entry(HANDLE h, _Atomic aoff_t *l1, char *base, uintptr_t *lastv,
     uint64_t w = atomic_load_explicit(&e->word, memory_order_acquire);
     ACCESS_MASK a = atomic_load_explicit(&e->access, memory_order_acquire);
     uint64_t w2 = atomic_load_explicit(&e->word, memory_order_relaxed);
-    uint64_t genused = (w >> HE_GEN_SHIFT) & (HE_GEN_MASK | (HE_USED >> HE_GEN_SHIFT));
-    if (WS_UNLIKELY((genused ^ (v >> 24)) != (HE_USED >> HE_GEN_SHIFT) ||
+    if (WS_UNLIKELY(!he_names(w, v) ||
                     (a & SYNCHRONIZE) == 0 || w2 != w))
         return false;
     ws_tsan_xproc_acquire(); /* another process may have put it here */
