@@ -26,6 +26,24 @@ for std in c99 c11; do
         try $CC -std=$std $warn $extra $mode -I"$inc" -x c "$src"
     done
 done
+# The warnings real projects build with (xz, for one, uses
+# -Wredundant-decls): every header at once, so a name declared twice in two
+# headers shows.  header_compile.c itself is not this strict.
+all=header_compile_all.c
+{
+    echo '#include <windows.h>'
+    for h in "$inc"/*.h; do
+        b=$(basename "$h")
+        case $b in *[A-Z]*|pshpack*|poppack*) continue ;; esac
+        echo "#include <$b>"
+    done
+    echo 'int main(void) { return 0; }'
+} > "$all"
+strict="-Wredundant-decls -Wundef -Wstrict-prototypes -Wold-style-definition -Wmissing-declarations -Wshadow -Wcast-qual -Wconversion"
+try $CC -std=c11 $warn $strict -I"$inc" -x c "$all"
+if command -v "${CXX%% *}" >/dev/null 2>&1; then
+    try $CXX -std=c++17 $warn -Wredundant-decls -Wundef -Wshadow -Wcast-qual -Wold-style-cast -Wuseless-cast -Wzero-as-null-pointer-constant -I"$inc" -x c++ "$all"
+fi
 if command -v "${CXX%% *}" >/dev/null 2>&1; then
     for std in c++11 c++17; do
         for mode in "" "-DSTD_FIRST" "-DNOMINMAX" "-D_WIN32 -D_WIN64" "-DUNICODE -D_UNICODE"; do
@@ -35,5 +53,5 @@ if command -v "${CXX%% *}" >/dev/null 2>&1; then
 else
     echo "header_compile: no C++ compiler ($CXX); C++ modes skipped"
 fi
-rm -f header_compile.err
+rm -f header_compile.err "$all"
 exit $fail

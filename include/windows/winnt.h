@@ -861,7 +861,8 @@ WS_IL_ BOOLEAN _InterlockedCompareExchange128(LONG64 volatile *Destination,
     WS_IL_ BOOLEAN _interlockedbittest##op##sfx(T volatile *Base, T Offset) \
     {                                                                      \
         T volatile *w = Base + (Offset >> shift);                          \
-        T bit = (T)1 << (Offset & ((1 << shift) - 1));                     \
+        /* shifted unsigned: bit 31 of a LONG is no signed overflow */      \
+        T bit = (T)(1ULL << (Offset & ((1 << shift) - 1)));                \
         return (WS_IL_BITOP_##op(w, bit) & bit) != 0;                      \
     }
 #define WS_IL_BITOP_andset(w, b) __atomic_fetch_or(w, b, WS_SC_)
