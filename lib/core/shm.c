@@ -1059,6 +1059,9 @@ static const char *const fault_names[FAULT_COUNT] = {
     [FAULT_UP_HELD] = "up_held",
     [FAULT_DOWN_HELD] = "down_held",
     [FAULT_CLAIMING] = "claiming",
+    [FAULT_GROW_LOCKED] = "grow_locked",
+    [FAULT_GROW_BUILT] = "grow_built",
+    [FAULT_GROW_PUBLISHED] = "grow_published",
 };
 
 /* WINSHIM_FAULT=<name>: the crash tests' way to kill a process exactly in
