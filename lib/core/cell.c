@@ -276,11 +276,31 @@ static struct {
     const char *base;
 } gw = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1, .wd_parent = -1, .wd_dir = -1};
 
+/* The watch's fd number is the program's too: a daemon that closes every
+ * descriptor (close_range, a loop to the limit) or dup2()s over it leaves
+ * it closed or naming a file of its own, whose data the drain would eat
+ * (or, non-blocking and empty, read as "nothing happened": a watch gone
+ * dead trusted, later grants missed).  The instance carries a mark no
+ * file of the program's has unless it asks for it: its owner (F_SETOWN_EX)
+ * is our process group, which only SIGIO/SIGURG delivery reads, and only
+ * with O_ASYNC, which the watch never sets.  Every lease renewal checks
+ * the mark (one fcntl beside the drain's read; a lookup within the lease
+ * still makes no system call); a watch found lost is forgotten, never
+ * closed (the number is someone else's), and made again from scratch. */
+static struct f_owner_ex gw_mark;
+
+static bool gw_fd_ours(void)
+{
+    struct f_owner_ex o;
+    return gw.fd >= 0 && fcntl(gw.fd, F_GETOWN_EX, &o) == 0 && o.type == gw_mark.type &&
+           o.pid == gw_mark.pid;
+}
+
 /* A forked child shares the parent's queue: it must never read it. */
 static void gw_atfork_child(void)
 {
     pthread_mutex_init(&gw.lock, NULL);
-    if (gw.fd >= 0)
+    if (gw_fd_ours())
         close(gw.fd);
     gw.fd = gw.wd_parent = gw.wd_dir = -1;
     gw.state = 0;
@@ -290,7 +310,7 @@ static void gw_atfork_child(void)
 
 static void gw_off_locked(void)
 {
-    if (gw.fd >= 0)
+    if (gw_fd_ours())
         close(gw.fd);
     gw.fd = -1;
     gw.state = -1;
@@ -418,6 +438,12 @@ static bool gw_init_locked(void)
     gw.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     gw.wd_parent = gw.wd_dir = -1;
     gw.stale = true; /* the first drain lists the directory */
+    gw_mark.type = F_OWNER_PGRP;
+    gw_mark.pid = getpgrp();
+    if (gw.fd >= 0 && fcntl(gw.fd, F_SETOWN_EX, &gw_mark)) {
+        close(gw.fd);
+        gw.fd = -1;
+    }
     return gw.fd >= 0;
 }
 
@@ -469,7 +495,11 @@ bool cell_surely_absent(const struct ws_name *name)
     if (gw.state == 0 && ++gw.lookups > GW_AFTER)
         gw.state = gw_init_locked() ? 1 : -1;
     if (gw.state > 0 && now >= gw.lease) {
-        if (gw_drain_locked())
+        if (!gw_fd_ours()) { /* taken by the program: a new watch, a new set */
+            gw.fd = -1;
+            gw.state = gw_init_locked() ? 1 : -1;
+        }
+        if (gw.state > 0 && gw_drain_locked())
             gw.lease = now + gw_lease_ns();
         else
             gw_off_locked();
