@@ -77,6 +77,7 @@
 #include "core/cell.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/fdmark.h"
 #include "core/futex.h"
 #include "core/handle.h"
 #include "core/names.h"
@@ -276,24 +277,17 @@ static struct {
     const char *base;
 } gw = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1, .wd_parent = -1, .wd_dir = -1};
 
-/* The watch's fd number is the program's too: a daemon that closes every
- * descriptor (close_range, a loop to the limit) or dup2()s over it leaves
- * it closed or naming a file of its own, whose data the drain would eat
- * (or, non-blocking and empty, read as "nothing happened": a watch gone
- * dead trusted, later grants missed).  The instance carries a mark no
- * file of the program's has unless it asks for it: its owner (F_SETOWN_EX)
- * is our process group, which only SIGIO/SIGURG delivery reads, and only
- * with O_ASYNC, which the watch never sets.  Every lease renewal checks
- * the mark (one fcntl beside the drain's read; a lookup within the lease
- * still makes no system call); a watch found lost is forgotten, never
- * closed (the number is someone else's), and made again from scratch. */
-static struct f_owner_ex gw_mark;
+/* The watch's fd number is the program's too (core/fdmark.h): closed or
+ * dup2()ed over by a daemon, the drain would eat the program's data (or,
+ * non-blocking and empty, read "nothing happened": a dead watch trusted,
+ * later grants missed).  Every lease renewal checks the mark (one fcntl
+ * beside the drain's read; a lookup within the lease makes no system
+ * call); a watch found lost is forgotten, never closed, and made again. */
+static pid_t gw_mark;
 
 static bool gw_fd_ours(void)
 {
-    struct f_owner_ex o;
-    return gw.fd >= 0 && fcntl(gw.fd, F_GETOWN_EX, &o) == 0 && o.type == gw_mark.type &&
-           o.pid == gw_mark.pid;
+    return fd_marked(gw.fd, gw_mark);
 }
 
 /* A forked child shares the parent's queue: it must never read it. */
@@ -438,9 +432,7 @@ static bool gw_init_locked(void)
     gw.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     gw.wd_parent = gw.wd_dir = -1;
     gw.stale = true; /* the first drain lists the directory */
-    gw_mark.type = F_OWNER_PGRP;
-    gw_mark.pid = getpgrp();
-    if (gw.fd >= 0 && fcntl(gw.fd, F_SETOWN_EX, &gw_mark)) {
+    if (gw.fd >= 0 && !(gw_mark = fd_mark(gw.fd))) {
         close(gw.fd);
         gw.fd = -1;
     }
