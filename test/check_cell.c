@@ -769,7 +769,11 @@ static void gw_taken_run(int mode, const char *name)
 
 START_TEST(test_grant_watch_fd_closed_by_program)
 {
+#if !defined(__SANITIZE_THREAD__)
+    /* Closing the fds of winshim's threads under them is the race itself,
+     * which ThreadSanitizer reports: there only the watch's own goes. */
     gw_taken_run(GW_CLOSE_ALL, "gw_taken_all");
+#endif
     gw_taken_run(GW_CLOSE_ONLY, "gw_taken_one");
     ck_assert_int_eq(cells_in_dir(), 0);
 }

@@ -1683,14 +1683,14 @@ END_TEST
 /* ---- ExitProcess: the other threads end before the exit handlers ---- */
 
 static int ep_pipe[2];
-static volatile uint64_t ep_count_ct, ep_count_pt, ep_count_blocked;
+static uint64_t ep_count_ct, ep_count_pt, ep_count_blocked; /* __atomic */
 static HANDLE ep_worker, ep_waiter;
 
 static DWORD WINAPI ep_bump(LPVOID arg)
 {
     (void)arg;
     for (;;)
-        ep_count_ct++;
+        __atomic_fetch_add(&ep_count_ct, 1, __ATOMIC_RELAXED);
     return 0;
 }
 
@@ -1698,7 +1698,7 @@ static void *ep_bump_pthread(void *arg)
 {
     (void)arg;
     for (;;)
-        ep_count_pt++;
+        __atomic_fetch_add(&ep_count_pt, 1, __ATOMIC_RELAXED);
     return NULL;
 }
 
@@ -1711,7 +1711,7 @@ static void *ep_bump_blocked(void *arg)
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, NULL);
     for (;;)
-        ep_count_blocked++;
+        __atomic_fetch_add(&ep_count_blocked, 1, __ATOMIC_RELAXED);
     return NULL;
 }
 
@@ -1721,12 +1721,12 @@ static DWORD WINAPI ep_wait_forever(LPVOID ev)
     return 1;
 }
 
-static bool ep_frozen(volatile uint64_t *c)
+static bool ep_frozen(uint64_t *c)
 {
-    uint64_t a = *c;
+    uint64_t a = __atomic_load_n(c, __ATOMIC_RELAXED);
     for (int i = 0; i < 1000; i++)
         sched_yield();
-    return *c == a;
+    return __atomic_load_n(c, __ATOMIC_RELAXED) == a;
 }
 
 /* Whether libwinshim is linked into the executable (--disable-shared):
@@ -1763,7 +1763,9 @@ static void ep_child(bool blocked)
     if (!never || !ep_worker || !ep_waiter || pthread_create(&pt, NULL, ep_bump_pthread, NULL) ||
         (blocked && pthread_create(&pb, NULL, ep_bump_blocked, NULL)) || atexit(ep_at_exit))
         _exit(98);
-    while (!ep_count_ct || !ep_count_pt || (blocked && !ep_count_blocked))
+    while (!__atomic_load_n(&ep_count_ct, __ATOMIC_RELAXED) ||
+           !__atomic_load_n(&ep_count_pt, __ATOMIC_RELAXED) ||
+           (blocked && !__atomic_load_n(&ep_count_blocked, __ATOMIC_RELAXED)))
         sched_yield();
     ExitProcess(7);
 }
@@ -1790,8 +1792,12 @@ START_TEST(test_exit_process_ends_threads_first)
 {
     char r[6];
     ep_run(false, r);
-    /* A thread in a winshim wait ends in every build. */
+    /* A thread in a winshim wait ends in every build (but under
+     * ThreadSanitizer, which runs a signal's handler only once the thread
+     * is out of its blocking system call). */
+#if !defined(__SANITIZE_THREAD__)
     ck_assert_int_eq(r[4], 'W');
+#endif
     if (!ep_static()) {
         ck_assert_int_eq(r[0], 'F'); /* CreateThread's */
         ck_assert_int_eq(r[1], 'F'); /* one winshim never saw */
@@ -1807,7 +1813,9 @@ START_TEST(test_exit_process_thread_blocking_signals)
 {
     char r[6];
     ep_run(true, r); /* r[5]: whether it ran meanwhile, up to the scheduler */
+#if !defined(__SANITIZE_THREAD__)
     ck_assert_int_eq(r[4], 'W');
+#endif
     if (!ep_static())
         ck_assert_int_eq(r[0], 'F');
 }

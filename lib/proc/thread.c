@@ -1087,7 +1087,7 @@ void thread_terminate_self(struct ws_thread *t)
  * end first", below). */
 static struct {
     _Atomic pid_t by;
-    uint32_t code;
+    _Atomic uint32_t code; /* stored before the first signal is sent */
 } exit_all;
 
 /* The calling thread leaves at once: it has no winshim state to release
@@ -1108,7 +1108,7 @@ static void exit_all_stop(struct ws_thread *t, void *uc)
 {
     if (t && t->self && t->waiter) {
         struct thread_obj *to = to_of(t->self);
-        to->term_code = exit_all.code;
+        to->term_code = atomic_load_explicit(&exit_all.code, memory_order_acquire);
         __atomic_store_n(&to->terminating, true, __ATOMIC_RELEASE);
         atomic_store_explicit(&t->terminating, true, memory_order_release);
         uint32_t expect = WS_WAITING;
@@ -1274,8 +1274,7 @@ void thread_end_others(DWORD code)
             thread_leave_now(); /* another thread's ExitProcess ends this one */
         return;
     }
-    exit_all.code = code;
-    atomic_thread_fence(memory_order_seq_cst);
+    atomic_store_explicit(&exit_all.code, code, memory_order_release);
     struct timespec t0, now;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
