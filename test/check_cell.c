@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -640,6 +641,147 @@ START_TEST(test_grant_seen_at_once)
     __atomic_store_n(&hammer_on, 0, __ATOMIC_RELAXED);
     pthread_join(t, NULL);
     unsetenv("WINSHIM_GRANT_LEASE_US");
+    ck_assert_int_eq(cells_in_dir(), 0);
+}
+END_TEST
+
+/* ---- the grant watch's fd taken by the program ----
+ *
+ * A daemon closes every descriptor (close_range) and opens its own, or
+ * dup2()s over the watch's number: the library must neither read the
+ * program's file (nor close it) nor trust a watch that is gone.  A forked
+ * child sets the watch up (more than GW_AFTER lookups), loses it, puts a
+ * non-blocking pipe with a byte in it at its number, and then another
+ * process grants a name: a Create finds it, an Open of a missing name
+ * fails, the byte is still in the pipe, new names are made. */
+enum { GW_CLOSE_ALL, GW_DUP2, GW_CLOSE_ONLY };
+
+/* The watch's fd: the only inotify instance of the process. */
+static int gw_watch_fd(void)
+{
+    int found = -1;
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char p[300], t[64];
+        snprintf(p, sizeof p, "/proc/self/fd/%s", e->d_name);
+        ssize_t n = readlink(p, t, sizeof t - 1);
+        if (n > 0 && (t[n] = 0, !strcmp(t, "anon_inode:inotify")))
+            found = atoi(e->d_name);
+    }
+    closedir(d);
+    return found;
+}
+
+static int gw_taken_child(int mode, const char *name)
+{
+    char n[48];
+    for (int i = 0; i < 80; i++) { /* past GW_AFTER: the watch is set up */
+        snprintf(n, sizeof n, "gw_taken_warm_%d_%d", (int)getpid(), i);
+        HANDLE e = CreateEventA(NULL, TRUE, FALSE, n);
+        if (!e || GetLastError())
+            return 10;
+        CloseHandle(e);
+    }
+    int w = gw_watch_fd();
+    if (w < 0)
+        return 11;
+    int p[2], tries = 0; /* the pipes not at w stay open, as a program's */
+    if (mode == GW_DUP2) {
+        if (pipe2(p, O_NONBLOCK | O_CLOEXEC) || dup2(p[0], w) != w)
+            return 12;
+    } else {
+        if (mode == GW_CLOSE_ALL)
+            syscall(SYS_close_range, 3u, ~0u, 0u);
+        else
+            close(w);
+        /* The program's own pipes, until one lands on the number. */
+        for (;;) {
+            if (++tries > 32 || pipe2(p, O_NONBLOCK | O_CLOEXEC))
+                return 13;
+            if (p[0] == w || p[1] == w)
+                break;
+        }
+        if (p[1] == w) { /* the read end must be at w: swap the roles */
+            int q[2];
+            if (pipe2(q, O_NONBLOCK | O_CLOEXEC) || dup2(q[0], w) != w)
+                return 14;
+            p[0] = w;
+            p[1] = q[1];
+        }
+    }
+    if (write(p[1], "z", 1) != 1)
+        return 15;
+    /* Another process grants `name` (its own session, so only the grant
+     * directory tells us), and holds it until its stdin ends. */
+    int to[2], from[2];
+    if (pipe2(to, O_CLOEXEC) || pipe2(from, O_CLOEXEC))
+        return 16;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        execl(self_exe, self_exe, "--private", name, (char *)NULL);
+        _exit(120);
+    }
+    char c;
+    if (pid < 0 || read(from[0], &c, 1) != 1)
+        return 17;
+    int rc = 0;
+    SetLastError(0xdeadbeef);
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, name);
+    if (!e || GetLastError() != ERROR_ALREADY_EXISTS)
+        rc = 18;
+    CloseHandle(e);
+    snprintf(n, sizeof n, "gw_taken_missing_%d", (int)getpid());
+    SetLastError(0xdeadbeef);
+    if (!rc && (OpenEventA(SYNCHRONIZE, FALSE, n) || GetLastError() != ERROR_FILE_NOT_FOUND))
+        rc = 19;
+    if (!rc && (read(w, &c, 1) != 1 || c != 'z'))
+        rc = 20; /* the library read (or closed) the program's pipe */
+    for (int i = 0; !rc && i < 20; i++) {
+        snprintf(n, sizeof n, "gw_taken_new_%d_%d", (int)getpid(), i);
+        e = CreateEventA(NULL, TRUE, FALSE, n);
+        if (!e || GetLastError())
+            rc = 21;
+        CloseHandle(e);
+    }
+    close(to[1]);
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+        rc = rc ? rc : 22;
+    return rc;
+}
+
+static void gw_taken_run(int mode, const char *name)
+{
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0)
+        _exit(gw_taken_child(mode, name));
+    int st;
+    ck_assert(waitpid(pid, &st, 0) == pid);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "mode %d: child status %d", mode,
+                  WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
+START_TEST(test_grant_watch_fd_closed_by_program)
+{
+#if !defined(__SANITIZE_THREAD__)
+    /* Closing the fds of winshim's threads under them is the race itself,
+     * which ThreadSanitizer reports: there only the watch's own goes. */
+    gw_taken_run(GW_CLOSE_ALL, "gw_taken_all");
+#endif
+    gw_taken_run(GW_CLOSE_ONLY, "gw_taken_one");
+    ck_assert_int_eq(cells_in_dir(), 0);
+}
+END_TEST
+
+START_TEST(test_grant_watch_fd_dup2_over)
+{
+    gw_taken_run(GW_DUP2, "gw_taken_dup2");
     ck_assert_int_eq(cells_in_dir(), 0);
 }
 END_TEST
@@ -1669,6 +1811,8 @@ static Suite *cell_suite(void)
     tcase_add_test(tc, test_sddl_and_errors);
     tcase_add_test(tc, test_other_process);
     tcase_add_test(tc, test_grant_seen_at_once);
+    tcase_add_test(tc, test_grant_watch_fd_closed_by_program);
+    tcase_add_test(tc, test_grant_watch_fd_dup2_over);
     tcase_add_test(tc, test_pending_swept);
     tcase_add_test(tc, test_stale_file);
     tcase_add_test(tc, test_last_member_exit);

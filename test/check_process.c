@@ -11,14 +11,17 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1677,6 +1680,177 @@ START_TEST(test_inherit_handles)
 }
 END_TEST
 
+/* ---- ExitProcess: the other threads end before the exit handlers ---- */
+
+static int ep_pipe[2];
+static uint64_t ep_count_ct, ep_count_pt, ep_count_blocked; /* __atomic */
+static HANDLE ep_worker, ep_waiter;
+
+static DWORD WINAPI ep_bump(LPVOID arg)
+{
+    (void)arg;
+    for (;;)
+        __atomic_fetch_add(&ep_count_ct, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+static void *ep_bump_pthread(void *arg)
+{
+    (void)arg;
+    for (;;)
+        __atomic_fetch_add(&ep_count_pt, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+/* Blocks every signal: ExitProcess cannot end it (docs/COMPATIBILITY.md),
+ * and must not wait for it forever. */
+static void *ep_bump_blocked(void *arg)
+{
+    (void)arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, NULL);
+    for (;;)
+        __atomic_fetch_add(&ep_count_blocked, 1, __ATOMIC_RELAXED);
+    return NULL;
+}
+
+static DWORD WINAPI ep_wait_forever(LPVOID ev)
+{
+    WaitForSingleObject(ev, INFINITE);
+    return 1;
+}
+
+static bool ep_frozen(uint64_t *c)
+{
+    uint64_t a = __atomic_load_n(c, __ATOMIC_RELAXED);
+    for (int i = 0; i < 1000; i++)
+        sched_yield();
+    return __atomic_load_n(c, __ATOMIC_RELAXED) == a;
+}
+
+/* Whether libwinshim is linked into the executable (--disable-shared):
+ * then its code cannot be told from the program's, and a thread running
+ * the program's code is not ended (docs/COMPATIBILITY.md, TerminateThread). */
+static bool ep_static(void)
+{
+    Dl_info a, b;
+    return dladdr((void *)ExitProcess, &a) && dladdr((void *)ep_frozen, &b) &&
+           a.dli_fbase == b.dli_fbase;
+}
+
+static void ep_at_exit(void)
+{
+    DWORD code = 0;
+    char r[6];
+    r[0] = ep_frozen(&ep_count_ct) ? 'F' : 'f';
+    r[1] = ep_frozen(&ep_count_pt) ? 'F' : 'f';
+    r[2] = WaitForSingleObject(ep_worker, 0) == WAIT_OBJECT_0 ? 'S' : 's';
+    r[3] = GetExitCodeThread(ep_worker, &code) && code == 7 ? 'C' : 'c';
+    r[4] = WaitForSingleObject(ep_waiter, 0) == WAIT_OBJECT_0 &&
+                   GetExitCodeThread(ep_waiter, &code) && code == 7 ? 'W' : 'w';
+    r[5] = ep_frozen(&ep_count_blocked) ? 'B' : 'b';
+    if (write(ep_pipe[1], r, sizeof r) != (ssize_t)sizeof r)
+        _exit(99);
+}
+
+static void ep_child(bool blocked)
+{
+    HANDLE never = CreateEventA(NULL, TRUE, FALSE, NULL);
+    ep_worker = CreateThread(NULL, 0, ep_bump, NULL, 0, NULL);
+    ep_waiter = CreateThread(NULL, 0, ep_wait_forever, never, 0, NULL);
+    pthread_t pt, pb;
+    if (!never || !ep_worker || !ep_waiter || pthread_create(&pt, NULL, ep_bump_pthread, NULL) ||
+        (blocked && pthread_create(&pb, NULL, ep_bump_blocked, NULL)) || atexit(ep_at_exit))
+        _exit(98);
+    while (!__atomic_load_n(&ep_count_ct, __ATOMIC_RELAXED) ||
+           !__atomic_load_n(&ep_count_pt, __ATOMIC_RELAXED) ||
+           (blocked && !__atomic_load_n(&ep_count_blocked, __ATOMIC_RELAXED)))
+        sched_yield();
+    ExitProcess(7);
+}
+
+static void ep_run(bool blocked, char r[6])
+{
+    ck_assert_int_eq(pipe(ep_pipe), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(ep_pipe[0]);
+        ep_child(blocked);
+    }
+    close(ep_pipe[1]);
+    ck_assert_int_eq(read(ep_pipe[0], r, 6), 6);
+    close(ep_pipe[0]);
+    int st;
+    ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+    ck_assert(WIFEXITED(st));
+    ck_assert_int_eq(WEXITSTATUS(st), 7);
+}
+
+START_TEST(test_exit_process_ends_threads_first)
+{
+    char r[6];
+    ep_run(false, r);
+    /* A thread in a winshim wait ends in every build (but under
+     * ThreadSanitizer, which runs a signal's handler only once the thread
+     * is out of its blocking system call). */
+#if !defined(__SANITIZE_THREAD__)
+    ck_assert_int_eq(r[4], 'W');
+#endif
+    if (!ep_static()) {
+        ck_assert_int_eq(r[0], 'F'); /* CreateThread's */
+        ck_assert_int_eq(r[1], 'F'); /* one winshim never saw */
+        ck_assert_int_eq(r[2], 'S'); /* its object signalled... */
+        ck_assert_int_eq(r[3], 'C'); /* ...with the process's code */
+    }
+}
+END_TEST
+
+/* A thread that blocks the signal is not ended, and not waited for: the
+ * others still are, and the process ends with its code. */
+START_TEST(test_exit_process_thread_blocking_signals)
+{
+    char r[6];
+    ep_run(true, r); /* r[5]: whether it ran meanwhile, up to the scheduler */
+#if !defined(__SANITIZE_THREAD__)
+    ck_assert_int_eq(r[4], 'W');
+#endif
+    if (!ep_static())
+        ck_assert_int_eq(r[0], 'F');
+}
+END_TEST
+
+static DWORD WINAPI ep_exit_9(LPVOID arg)
+{
+    (void)arg;
+    ExitProcess(9);
+    return 0;
+}
+
+/* Two callers at once: one code wins, the other caller is ended with the
+ * rest, and the process ends with the winner's code, never a mix. */
+START_TEST(test_exit_process_two_callers)
+{
+    for (int i = 0; i < 20; i++) {
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            HANDLE t = CreateThread(NULL, 0, ep_exit_9, NULL, 0, NULL);
+            if (!t)
+                _exit(98);
+            for (int k = 0; k < i * 50; k++)
+                sched_yield();
+            ExitProcess(7);
+        }
+        int st;
+        ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+        ck_assert(WIFEXITED(st));
+        ck_assert(WEXITSTATUS(st) == 7 || WEXITSTATUS(st) == 9);
+    }
+}
+END_TEST
+
 static Suite *process_suite(void)
 {
     Suite *s = suite_create("process");
@@ -1704,6 +1878,9 @@ static Suite *process_suite(void)
     tcase_add_test(c, test_exit_codes);
     tcase_add_test(c, test_handles_and_ids);
     tcase_add_test(c, test_wait_many);
+    tcase_add_test(c, test_exit_process_ends_threads_first);
+    tcase_add_test(c, test_exit_process_thread_blocking_signals);
+    tcase_add_test(c, test_exit_process_two_callers);
     tcase_set_timeout(c, 60);
     suite_add_tcase(s, c);
     c = tcase_create("open");

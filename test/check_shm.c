@@ -10,9 +10,12 @@
 #include <signal.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1433,6 +1436,400 @@ START_TEST(test_killed_thread_caches_come_back)
 }
 END_TEST
 
+/* Removes a private session directory a test made (its processes may
+ * have left with _exit, which leaves the files). */
+static void remove_session_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+    rmdir(dir);
+}
+
+/* ---- processes killed while the name table grows ---- */
+
+/* Each round runs in a session of its own (the table starts at 256
+ * buckets and doubles at 1 Ki, 2 Ki, 4 Ki names...): a leader holds
+ * GK_KEEP names, two workers create GK_NAMES names each (with the keep
+ * names the table doubles four times) and are killed, either by the
+ * growth's fault points (every stripe held; the new table filled; the new
+ * table published, the old not freed) or by SIGKILL when the names made
+ * reach a random count near a doubling.  Then, from another process: the
+ * keep names and a live worker's are all found, every name of a killed
+ * worker is ERROR_FILE_NOT_FOUND, new names can be made (the table grows
+ * again), and the arena's bump pointer is within one table of a round
+ * without the kill (the design leaks at most the half-built or the old
+ * table).  WINSHIM_GROW_ROUNDS sets the random rounds (make check-long). */
+#define GK_WORKERS 2
+#define GK_NAMES 2600
+#define GK_KEEP 300
+#define GK_MORE 3000
+#define GK_ROUNDS 2
+#define GK_AT_STOP UINT32_MAX
+
+struct gk_round {
+    const char *fault;               /* the first worker's WINSHIM_FAULT, or NULL */
+    uint32_t kill_at[GK_WORKERS];    /* names made by all workers: kill then (0: at the end) */
+    uint32_t stop_at[GK_WORKERS];    /* a worker makes this many and waits (0: GK_NAMES) */
+    volatile uint32_t made[GK_WORKERS];
+    volatile int killed[GK_WORKERS]; /* before the checker ran */
+    volatile uint64_t top;           /* the arena's bump pointer at the end */
+    char dir[160];
+};
+static struct gk_round *gk;
+
+static void gk_name(char *b, size_t n, int w, uint32_t i)
+{
+    if (w < 0)
+        snprintf(b, n, "Local\\wsgk_keep_%u", i);
+    else if (w == GK_WORKERS)
+        snprintf(b, n, "Local\\wsgk_more_%u", i);
+    else
+        snprintf(b, n, "Local\\wsgk_w%d_%u", w, i);
+}
+
+static int gk_worker(void *arg)
+{
+    int w = (int)(intptr_t)arg;
+    uint32_t stop = gk->stop_at[w] ? gk->stop_at[w] : GK_NAMES;
+    char n[64];
+    for (uint32_t i = 0; i < stop; i++) {
+        gk_name(n, sizeof n, w, i);
+        HANDLE h = CreateEventA(NULL, TRUE, FALSE, n);
+        if (!h || GetLastError()) {
+            fprintf(stderr, "grow worker %d: create %u: %u\n", w, i, (unsigned)GetLastError());
+            return 1;
+        }
+        __atomic_store_n(&gk->made[w], i + 1, __ATOMIC_RELEASE);
+    }
+    for (;;)
+        pause();
+}
+
+/* Expects names [0, n) of w to be found (or, absent, all gone). */
+static int gk_check_names(int w, uint32_t n, bool present)
+{
+    char name[64];
+    for (uint32_t i = 0; i < n; i++) {
+        gk_name(name, sizeof name, w, i);
+        SetLastError(0xdeadbeef);
+        HANDLE h = OpenEventA(SYNCHRONIZE, FALSE, name);
+        if (present ? !h : (h || GetLastError() != ERROR_FILE_NOT_FOUND)) {
+            fprintf(stderr, "grow: %s %s (%u)\n", name, present ? "missing" : "still there",
+                    (unsigned)GetLastError());
+            return 1;
+        }
+        if (h)
+            CloseHandle(h);
+    }
+    return 0;
+}
+
+/* Another process's view: what exists and what does not, then new names. */
+static int gk_checker(void *arg)
+{
+    const int *alive = arg; /* per worker: 1 its names must be there, 0 gone */
+    if (gk_check_names(-1, GK_KEEP, true))
+        return 1;
+    for (int w = 0; w < GK_WORKERS; w++)
+        if (gk_check_names(w, alive[w] ? gk->made[w] : gk->made[w] + 1, alive[w]))
+            return 2;
+    static HANDLE more[GK_MORE];
+    char name[64];
+    for (uint32_t i = 0; i < GK_MORE; i++) {
+        gk_name(name, sizeof name, GK_WORKERS, i);
+        if (!(more[i] = CreateEventA(NULL, TRUE, FALSE, name)) || GetLastError())
+            return 3;
+    }
+    if (gk_check_names(GK_WORKERS, GK_MORE, true) || gk_check_names(-1, GK_KEEP, true))
+        return 4;
+    gk_name(name, sizeof name, -1, 0);
+    HANDLE k = CreateEventA(NULL, TRUE, FALSE, name);
+    if (!k || GetLastError() != ERROR_ALREADY_EXISTS)
+        return 5;
+    CloseHandle(k);
+    for (uint32_t i = 0; i < GK_MORE; i++)
+        CloseHandle(more[i]);
+    return gk_check_names(GK_WORKERS, GK_MORE, false) ? 6 : 0;
+}
+
+/* Waits until the last name of killed worker w is gone (its reaper). */
+static int gk_reaped(int w)
+{
+    char name[64];
+    for (int i = 0; i < 800; i++) {
+        gk_name(name, sizeof name, w, gk->made[w] ? gk->made[w] - 1 : 0);
+        HANDLE h = OpenEventA(SYNCHRONIZE, FALSE, name);
+        if (!h)
+            return GetLastError() == ERROR_FILE_NOT_FOUND ? 0 : 1;
+        CloseHandle(h);
+        settle_ms(25);
+    }
+    fprintf(stderr, "grow: %s outlived its killed holder\n", name);
+    return 1;
+}
+
+static uint32_t gk_total(void)
+{
+    uint32_t t = 0;
+    for (int w = 0; w < GK_WORKERS; w++)
+        t += __atomic_load_n(&gk->made[w], __ATOMIC_ACQUIRE);
+    return t;
+}
+
+static int gk_leader(void *arg)
+{
+    (void)arg;
+    static HANDLE keep[GK_KEEP];
+    char name[64];
+    for (uint32_t i = 0; i < GK_KEEP; i++) {
+        gk_name(name, sizeof name, -1, i);
+        if (!(keep[i] = CreateEventA(NULL, TRUE, FALSE, name)))
+            return 20;
+    }
+    pid_t pid[GK_WORKERS];
+    bool dead[GK_WORKERS] = {false};
+    for (int w = 0; w < GK_WORKERS; w++) {
+        if (w == 0 && gk->fault)
+            setenv("WINSHIM_FAULT", gk->fault, 1); /* read by the forked child */
+        pid[w] = child_start(gk_worker, (void *)(intptr_t)w);
+        unsetenv("WINSHIM_FAULT");
+        if (w || !gk->fault)
+            continue;
+        /* Alone, the first makes the first doubling itself and dies in it
+         * (with another inserter, the other might be the one to grow); the
+         * others start on the table it left. */
+        int st;
+        while (waitpid(pid[0], &st, WNOHANG) != pid[0]) {
+            if (__atomic_load_n(&gk->made[0], __ATOMIC_ACQUIRE) >= GK_NAMES) {
+                fprintf(stderr, "grow: the %s worker made every name\n", gk->fault);
+                kill(pid[0], SIGKILL);
+                return 21;
+            }
+            sched_yield();
+        }
+        dead[0] = true;
+        if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL) {
+            fprintf(stderr, "grow: the %s worker ended with %d after %u names\n", gk->fault,
+                    st, (unsigned)gk->made[0]);
+            return 21;
+        }
+    }
+    /* The others are killed at their counts (GK_AT_STOP: once they made
+     * their stop_at), or left alive, their names held, at their stop. */
+    for (bool left = true; left;) {
+        left = false;
+        for (int w = 0; w < GK_WORKERS; w++) {
+            if (dead[w])
+                continue;
+            uint32_t stop = gk->stop_at[w] ? gk->stop_at[w] : GK_NAMES;
+            bool reached = __atomic_load_n(&gk->made[w], __ATOMIC_ACQUIRE) >= stop;
+            if (gk->kill_at[w] == GK_AT_STOP ? reached
+                                             : gk->kill_at[w] && gk_total() >= gk->kill_at[w]) {
+                kill(pid[w], SIGKILL);
+                dead[w] = true;
+                if (child_wait(pid[w]) != 128 + SIGKILL)
+                    return 22;
+            } else if (!reached) {
+                int st;
+                if (waitpid(pid[w], &st, WNOHANG) == pid[w]) {
+                    fprintf(stderr, "grow: worker %d ended on its own (%d)\n", w, st);
+                    return 23;
+                }
+                left = true;
+            }
+        }
+        if (left)
+            sched_yield();
+    }
+    int alive[GK_WORKERS];
+    for (int w = 0; w < GK_WORKERS; w++) {
+        alive[w] = !dead[w];
+        gk->killed[w] = dead[w];
+        if (dead[w] && gk_reaped(w))
+            return 24;
+    }
+    int r = child_wait(child_start(gk_checker, alive));
+    if (r) {
+        fprintf(stderr, "grow: the checker failed with %d\n", r);
+        return 30 + r;
+    }
+    /* Now the live ones die too: all their names go. */
+    for (int w = 0; w < GK_WORKERS; w++)
+        if (alive[w]) {
+            kill(pid[w], SIGKILL);
+            if (child_wait(pid[w]) != 128 + SIGKILL || gk_reaped(w) || gk_check_names(w, gk->made[w], false))
+                return 25;
+        }
+    gk->top = arena_top(gk->dir);
+    for (uint32_t i = 0; i < GK_KEEP; i++)
+        CloseHandle(keep[i]);
+    return 0;
+}
+
+/* One round in a session of its own; its arena's top when it ended. */
+static uint64_t gk_run(const char *fault, const uint32_t *kill_at, const uint32_t *stop_at,
+                       int round)
+{
+    memset(gk, 0, sizeof *gk);
+    gk->fault = fault;
+    for (int w = 0; w < GK_WORKERS; w++) {
+        gk->kill_at[w] = kill_at ? kill_at[w] : 0;
+        gk->stop_at[w] = stop_at ? stop_at[w] : 0;
+    }
+    snprintf(gk->dir, sizeof gk->dir, "/dev/shm/winshim-test-%d-gk%d", (int)getpid(), round);
+    setenv("WINSHIM_SHM_DIR", gk->dir, 1);
+    if (getenv("GK_VERBOSE"))
+        fprintf(stderr, "grow round %d (%s) in %s\n", round, fault ? fault : "kills", gk->dir);
+    int r = child_wait(child_start(gk_leader, NULL));
+    remove_session_dir(gk->dir);
+    ck_assert_msg(r == 0, "round %d (%s): the leader failed with %d", round,
+                  fault ? fault : "kills", r);
+    return gk->top;
+}
+
+/* Bytes of the table that holds n names (see namespace.c). */
+static uint64_t gk_table_bytes(uint32_t n)
+{
+    uint32_t log = 8;
+    while (n > 4u << log)
+        log++;
+    return ((uint64_t)64 << log) + 4096;
+}
+
+static void gk_round(const char *fault, const uint32_t *kill_at, int round)
+{
+    uint64_t top = gk_run(fault, kill_at, NULL, 2 * round);
+    uint32_t made[GK_WORKERS], at_stop[GK_WORKERS];
+    for (int w = 0; w < GK_WORKERS; w++) {
+        made[w] = gk->made[w] + 1; /* the one in flight may have been made */
+        at_stop[w] = gk->killed[w] ? GK_AT_STOP : 0; /* alive at the check, or not */
+    }
+    /* The same names made, then their makers killed outside a growth. */
+    uint64_t ref = gk_run(NULL, at_stop, made, 2 * round + 1);
+    /* One table the design leaks, and slack for what differs between
+     * two runs (which blocks the free lists and the thread caches hand
+     * out): a kill that lost the dead worker's names or objects, or a
+     * table a round, is over it. */
+    uint64_t allowed = 2 * gk_table_bytes(GK_KEEP + made[0] + made[1]) + 256 * 1024;
+    ck_assert_msg(top <= ref + allowed,
+                  "round %d (%s): the arena grew to %llu bytes, %llu without the kill",
+                  round, fault ? fault : "kills", (unsigned long long)top,
+                  (unsigned long long)ref);
+}
+
+START_TEST(test_names_grow_with_kills)
+{
+#if defined(__SANITIZE_THREAD__)
+    return; /* forks of a threaded session start threads: see test_crash_loop */
+#endif
+    gk = mmap(NULL, sizeof *gk, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ck_assert(gk != MAP_FAILED);
+    static const char *const faults[] = {"grow_locked", "grow_built", "grow_published"};
+    int round = 0;
+    for (int f = 0; f < 3; f++)
+        gk_round(faults[f], NULL, round++);
+    const char *env = getenv("WINSHIM_GROW_ROUNDS");
+    int rounds = env && atoi(env) > 0 ? atoi(env) : GK_ROUNDS;
+    unsigned seed = (unsigned)getpid();
+    /* The doublings come at 1 Ki, 2 Ki and 4 Ki names, GK_KEEP of them the
+     * leader's: kills around those, one worker early and one late. */
+    static const uint32_t near[] = {1024 - GK_KEEP, 2048 - GK_KEEP, 4096 - GK_KEEP};
+    for (int i = 0; i < rounds; i++) {
+        uint32_t kill_at[GK_WORKERS];
+        for (int w = 0; w < GK_WORKERS; w++) {
+            uint32_t c = near[rand_r(&seed) % 3] + rand_r(&seed) % 64;
+            kill_at[w] = c < 2 * GK_NAMES - 8 ? c : 2 * GK_NAMES - 8;
+        }
+        gk_round(NULL, kill_at, round++);
+    }
+    munmap(gk, sizeof *gk);
+}
+END_TEST
+
+/* ---- the deathwatch's fds taken by the program ---- */
+
+/* A member that closes every descriptor (close_range) and opens its own
+ * still reaps a killed member: its deathwatch finds its epoll set and
+ * pidfds gone (core/fdmark.h) and makes them again, and reads nothing of
+ * the program's (epoll sets at the old numbers, whose events would have
+ * been taken for slots). */
+static int child_victim(void *arg)
+{
+    (void)arg;
+    HANDLE e = CreateEventA(NULL, TRUE, FALSE, "Local\\wsdw_victim");
+    HANDLE ready = OpenEventA(EVENT_MODIFY_STATE, FALSE, "Local\\wsdw_ready");
+    if (!e || !ready || !SetEvent(ready))
+        return 1;
+    for (;;)
+        pause();
+}
+
+static int child_closes_everything(void *arg)
+{
+    (void)arg;
+    HANDLE ready = CreateEventA(NULL, TRUE, FALSE, "Local\\wsdw_ready");
+    if (!ready)
+        return 1;
+    pid_t v = child_start(child_victim, NULL);
+    if (WaitForSingleObject(ready, 20000) != WAIT_OBJECT_0)
+        return 2;
+    HANDLE e = OpenEventA(SYNCHRONIZE, FALSE, "Local\\wsdw_victim");
+    if (!e)
+        return 3;
+    CloseHandle(e);
+    syscall(SYS_close_range, 3u, ~0u, 0u);
+    /* The program's own epoll sets at the old numbers, each with a ready
+     * event whose data is no slot of ours. */
+    int ep[64], p[2];
+    for (int i = 0; i < 64; i++)
+        if ((ep[i] = epoll_create1(EPOLL_CLOEXEC)) < 0)
+            return 4;
+    if (pipe2(p, O_NONBLOCK | O_CLOEXEC) || write(p[1], "z", 1) != 1)
+        return 4;
+    for (int i = 0; i < 64; i++) {
+        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0xfffffff0fffffff0ull};
+        if (epoll_ctl(ep[i], EPOLL_CTL_ADD, p[0], &ev))
+            return 4;
+    }
+    settle_ms(600); /* the deathwatch wakes (every 250 ms) on the numbers */
+    kill(v, SIGKILL);
+    if (waitpid(v, NULL, 0) != v)
+        return 5;
+    int i;
+    for (i = 0; i < 800; i++) {
+        SetLastError(0xdeadbeef);
+        e = OpenEventA(SYNCHRONIZE, FALSE, "Local\\wsdw_victim");
+        if (!e)
+            break;
+        CloseHandle(e);
+        settle_ms(25);
+    }
+    if (i == 800 || GetLastError() != ERROR_FILE_NOT_FOUND)
+        return 6;
+    char c; /* nothing read from the program's pipe */
+    return read(p[0], &c, 1) == 1 && c == 'z' ? 0 : 7;
+}
+
+START_TEST(test_deathwatch_fds_closed_by_program)
+{
+#if defined(__SANITIZE_THREAD__)
+    return; /* forks of a threaded session start threads: see test_crash_loop */
+#endif
+    char dir[160];
+    snprintf(dir, sizeof dir, "/dev/shm/winshim-test-%d-dw", (int)getpid());
+    setenv("WINSHIM_SHM_DIR", dir, 1);
+    int r = child_wait(child_start(child_closes_everything, NULL));
+    remove_session_dir(dir);
+    ck_assert_int_eq(r, 0);
+}
+END_TEST
+
 /* ---- layout ids ---- */
 
 /* Session files (session-<16 hex digits>) in dir. */
@@ -1844,6 +2241,11 @@ static Suite *shm_suite(void)
     tcase_add_test(tc, test_releaser_killed_mid_retry_claim);
     tcase_add_test(tc, test_contended_mutex_with_kills);
     tcase_add_test(tc, test_killed_thread_caches_come_back);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("grow_kills");
+    tcase_set_timeout(tc, getenv("WINSHIM_GROW_ROUNDS") ? 3600 : 120);
+    tcase_add_test(tc, test_names_grow_with_kills);
+    tcase_add_test(tc, test_deathwatch_fds_closed_by_program);
     suite_add_tcase(s, tc);
     /* Its own case, so that make check-crash can run it alone and long. */
     tc = tcase_create("crash_loop");

@@ -77,6 +77,7 @@
 #include "core/cell.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/fdmark.h"
 #include "core/futex.h"
 #include "core/handle.h"
 #include "core/names.h"
@@ -276,11 +277,24 @@ static struct {
     const char *base;
 } gw = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1, .wd_parent = -1, .wd_dir = -1};
 
+/* The watch's fd number is the program's too (core/fdmark.h): closed or
+ * dup2()ed over by a daemon, the drain would eat the program's data (or,
+ * non-blocking and empty, read "nothing happened": a dead watch trusted,
+ * later grants missed).  Every lease renewal checks the mark (one fcntl
+ * beside the drain's read; a lookup within the lease makes no system
+ * call); a watch found lost is forgotten, never closed, and made again. */
+static pid_t gw_mark;
+
+static bool gw_fd_ours(void)
+{
+    return fd_marked(gw.fd, gw_mark);
+}
+
 /* A forked child shares the parent's queue: it must never read it. */
 static void gw_atfork_child(void)
 {
     pthread_mutex_init(&gw.lock, NULL);
-    if (gw.fd >= 0)
+    if (gw_fd_ours())
         close(gw.fd);
     gw.fd = gw.wd_parent = gw.wd_dir = -1;
     gw.state = 0;
@@ -290,7 +304,7 @@ static void gw_atfork_child(void)
 
 static void gw_off_locked(void)
 {
-    if (gw.fd >= 0)
+    if (gw_fd_ours())
         close(gw.fd);
     gw.fd = -1;
     gw.state = -1;
@@ -418,6 +432,10 @@ static bool gw_init_locked(void)
     gw.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     gw.wd_parent = gw.wd_dir = -1;
     gw.stale = true; /* the first drain lists the directory */
+    if (gw.fd >= 0 && !(gw_mark = fd_mark(gw.fd))) {
+        close(gw.fd);
+        gw.fd = -1;
+    }
     return gw.fd >= 0;
 }
 
@@ -469,7 +487,11 @@ bool cell_surely_absent(const struct ws_name *name)
     if (gw.state == 0 && ++gw.lookups > GW_AFTER)
         gw.state = gw_init_locked() ? 1 : -1;
     if (gw.state > 0 && now >= gw.lease) {
-        if (gw_drain_locked())
+        if (!gw_fd_ours()) { /* taken by the program: a new watch, a new set */
+            gw.fd = -1;
+            gw.state = gw_init_locked() ? 1 : -1;
+        }
+        if (gw.state > 0 && gw_drain_locked())
             gw.lease = now + gw_lease_ns();
         else
             gw_off_locked();

@@ -76,6 +76,14 @@ bool deadline_passed(const struct timespec *ts)
 /* A lock holder that does not let go within this long may be dead: check. */
 #define LOCK_PATIENCE_MS 200
 
+/* The last holder this thread found dead.  A process killed while it held
+ * many locks (the name table's grower holds all 257 of the table) would
+ * otherwise cost a patience a lock, 51 s for the table, and meanwhile its
+ * reaper stalls as long; a lock held by the same dead tag is broken
+ * without waiting, once shm_tag_dead confirms it (cheap for a reaped
+ * holder: its slot's generation or state says it). */
+static _Thread_local uint32_t dead_tag_hint;
+
 /* Drepper's "mutex 3", with the holder's process tag in the word:
  * 0 free, else tag << 2 | WL_LOCKED, plus WL_SLEEPERS when someone may
  * sleep.  A waiter whose patience runs out and finds the holder's process
@@ -120,12 +128,22 @@ void wordlock_lock(struct wordlock *l)
         }
         struct timespec dl;
         deadline_from_ms(&dl, LOCK_PATIENCE_MS);
-        if (futex_wait(&l->word, c, &dl, true) == ETIMEDOUT &&
-            shm_tag_dead(c >> 2) &&
-            atomic_compare_exchange_strong_explicit(&l->word, &c, 0,
-                                                    memory_order_acq_rel,
-                                                    memory_order_relaxed))
-            futex_wake(&l->word, INT32_MAX, true);
+        uint32_t tag = c >> 2;
+        bool dead;
+        if (tag == dead_tag_hint) {
+            dead = shm_tag_dead(tag);
+            if (!dead)
+                dead_tag_hint = 0; /* its slot lives again: wait as usual */
+        } else {
+            dead = futex_wait(&l->word, c, &dl, true) == ETIMEDOUT && shm_tag_dead(tag);
+        }
+        if (dead) {
+            dead_tag_hint = tag;
+            if (atomic_compare_exchange_strong_explicit(&l->word, &c, 0,
+                                                        memory_order_acq_rel,
+                                                        memory_order_relaxed))
+                futex_wake(&l->word, INT32_MAX, true);
+        }
     }
 }
 

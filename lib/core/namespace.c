@@ -442,6 +442,7 @@ static void table_grow(void)
     for (uint32_t s = 0; s < NS_STRIPES; s++)
         names += stripes()[s].count;
     aoff_t dir = 0;
+    ws_fault(FAULT_GROW_LOCKED);
     if (log < NS_LOG_MAX && names > ((uint64_t)NS_LOAD << log))
         dir = table_new(log + 1);
     if (dir) {
@@ -458,7 +459,9 @@ static void table_grow(void)
                 off = r->next[link];
             }
         }
+        ws_fault(FAULT_GROW_BUILT);
         atomic_store_explicit(&h->ns_table, nt, memory_order_release);
+        ws_fault(FAULT_GROW_PUBLISHED);
         table_free(NT_OFF(t), log);
     }
     for (uint32_t s = NS_STRIPES; s-- > 0;)
@@ -562,9 +565,12 @@ static bool name_insert_locked(const struct ws_name *name, uint32_t hash, struct
     handle_intent_open(o);
     __atomic_store_n(&o->name, arena_off(r), __ATOMIC_RELAXED);
     o->obj_flags |= OBJ_NAMED;
-    bucket_add(b, NT_LINK(t), arena_off(r), hash);
+    /* Counted before it is linked: a process killed in between leaves the
+     * count one high (growth a little early), never one low, which the
+     * name's removal would take below 0 and table_grow read as 2^32. */
     struct ns_stripe *st = &stripes()[stripe_of(hash)];
     __atomic_store_n(&st->count, st->count + 1, __ATOMIC_RELAXED); /* table_grow reads it unlocked */
+    bucket_add(b, NT_LINK(t), arena_off(r), hash);
     /* Over its share by an eighth and 8 (the fullest of 256 stripes is
      * within that of the mean unless the table is small, where a late
      * growth costs nothing): then table_grow sums the stripes. */
@@ -738,7 +744,8 @@ void ns_remove_locked(struct object *o)
     }
     if (found) { /* else its creator was killed before publishing it */
         struct ns_stripe *st = &stripes()[stripe_of(r->hash)];
-        __atomic_store_n(&st->count, st->count - 1, __ATOMIC_RELAXED);
+        if (st->count) /* never below 0, whatever a kill left */
+            __atomic_store_n(&st->count, st->count - 1, __ATOMIC_RELAXED);
     }
     __atomic_store_n(&o->name, 0, __ATOMIC_RELAXED); /* reapers peek at it unlocked */
     arena_free(r, rec_size(r->len));

@@ -114,6 +114,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/fdmark.h"
 #include "core/handle.h"
 #include "core/holders.h"
 #include "core/object.h"
@@ -881,15 +882,23 @@ struct proc_slot *shm_slot_of_process(struct object *process)
 #define WATCH_MAX 256
 #define DEATHWATCH_RESCAN_MS 250
 
+/* The epoll set and the pidfds carry fdmark.h's mark: a program that
+ * closes every descriptor or dup2()s over one would leave this thread
+ * spinning on EBADF, reading the program's own epoll set (its events
+ * taken for slots), or deaf to a member's death.  The thread checks the
+ * set's mark at each wake, the pidfds' every fourth rescan; anything
+ * lost, the set is made again and every member watched anew. */
 static struct {
     pthread_mutex_t lock;
     int epfd;
+    pid_t epfd_mark;
     pthread_t thread;
     bool started;
     uint32_t n;
     struct {
         uint32_t index, gen;
         int pidfd;
+        pid_t mark;
     } w[WATCH_MAX];
 } dw = {.lock = PTHREAD_MUTEX_INITIALIZER, .epfd = -1};
 
@@ -931,24 +940,61 @@ static void watch_new_members(void)
     pthread_mutex_unlock(&dw.lock);
 }
 
+/* A new epoll set when the program took ours (or a pidfd of it): the
+ * watches are dropped (their fds closed only where still marked) and
+ * watch_new_members makes them again.  False: no set could be made. */
+static bool dw_remake(bool all)
+{
+    pthread_mutex_lock(&dw.lock);
+    bool lost = !fd_marked(dw.epfd, dw.epfd_mark);
+    for (uint32_t k = 0; all && !lost && k < dw.n; k++)
+        lost = !fd_marked(dw.w[k].pidfd, dw.w[k].mark);
+    bool ok = true;
+    if (lost) {
+        for (uint32_t k = 0; k < dw.n; k++)
+            if (fd_marked(dw.w[k].pidfd, dw.w[k].mark))
+                close(dw.w[k].pidfd);
+        dw.n = 0;
+        if (fd_marked(dw.epfd, dw.epfd_mark))
+            close(dw.epfd);
+        dw.epfd = epoll_create1(EPOLL_CLOEXEC);
+        if (dw.epfd >= 0 && !(dw.epfd_mark = fd_mark(dw.epfd))) {
+            close(dw.epfd);
+            dw.epfd = -1;
+        }
+        ok = dw.epfd >= 0;
+    }
+    pthread_mutex_unlock(&dw.lock);
+    return ok;
+}
+
 static void *deathwatch_main(void *arg)
 {
     (void)arg;
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, NULL);
-    for (;;) {
+    for (unsigned round = 0;; round++) {
         struct epoll_event ev[16];
-        int n = epoll_wait(dw.epfd, ev, 16, DEATHWATCH_RESCAN_MS);
+        int n = -1;
+        if (dw_remake(round % 4 == 0))
+            n = epoll_wait(dw.epfd, ev, 16, DEATHWATCH_RESCAN_MS);
+        if (n < 0 && errno != EINTR) { /* lost meanwhile, or no set: rescans only */
+            struct timespec d = {0, DEATHWATCH_RESCAN_MS * 1000000L};
+            nanosleep(&d, NULL);
+        }
         for (int i = 0; i < n; i++) {
             uint32_t slot = (uint32_t)(ev[i].data.u64 >> 32);
             uint32_t gen = (uint32_t)ev[i].data.u64;
+            if (slot >= PROC_SLOTS)
+                continue;
             shm_reap_if_dead(&slots()[slot], gen);
             pthread_mutex_lock(&dw.lock);
             for (uint32_t k = 0; k < dw.n; k++)
                 if (dw.w[k].index == slot && dw.w[k].gen == gen) {
                     epoll_ctl(dw.epfd, EPOLL_CTL_DEL, dw.w[k].pidfd, NULL);
-                    close(dw.w[k].pidfd);
+                    if (fd_marked(dw.w[k].pidfd, dw.w[k].mark))
+                        close(dw.w[k].pidfd);
                     dw.w[k] = dw.w[--dw.n];
                     break;
                 }
@@ -966,6 +1012,11 @@ static bool deathwatch_start_locked(void)
         return true;
     if (dw.epfd < 0 && (dw.epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
         return false;
+    if (!dw.epfd_mark && !(dw.epfd_mark = fd_mark(dw.epfd))) {
+        close(dw.epfd);
+        dw.epfd = -1;
+        return false;
+    }
     pthread_attr_t a;
     pthread_attr_init(&a);
     pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
@@ -1007,13 +1058,15 @@ static bool watch_slot_locked(uint32_t index)
     if (pid <= 0)
         return true;
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    if (pidfd >= 0 && slot_owner_alive(s)) {
+    pid_t mark = fd_mark(pidfd);
+    if (pidfd >= 0 && mark && slot_owner_alive(s)) {
         struct epoll_event ev = {.events = EPOLLIN,
                                  .data.u64 = ((uint64_t)index << 32) | gen};
         if (epoll_ctl(dw.epfd, EPOLL_CTL_ADD, pidfd, &ev) == 0) {
             dw.w[dw.n].index = index;
             dw.w[dw.n].gen = gen;
             dw.w[dw.n].pidfd = pidfd;
+            dw.w[dw.n].mark = mark;
             dw.n++;
             return true;
         }
@@ -1059,6 +1112,9 @@ static const char *const fault_names[FAULT_COUNT] = {
     [FAULT_UP_HELD] = "up_held",
     [FAULT_DOWN_HELD] = "down_held",
     [FAULT_CLAIMING] = "claiming",
+    [FAULT_GROW_LOCKED] = "grow_locked",
+    [FAULT_GROW_BUILT] = "grow_built",
+    [FAULT_GROW_PUBLISHED] = "grow_published",
 };
 
 /* WINSHIM_FAULT=<name>: the crash tests' way to kill a process exactly in
@@ -1339,11 +1395,13 @@ static void shm_detach(void)
 static void shm_atfork_child(void)
 {
     pthread_mutex_init(&dw.lock, NULL);
-    if (dw.epfd >= 0)
+    if (fd_marked(dw.epfd, dw.epfd_mark)) /* not if the program took the number */
         close(dw.epfd);
     for (uint32_t k = 0; k < dw.n; k++)
-        close(dw.w[k].pidfd);
+        if (fd_marked(dw.w[k].pidfd, dw.w[k].mark))
+            close(dw.w[k].pidfd);
     dw.epfd = -1;
+    dw.epfd_mark = 0;
     dw.n = 0;
     dw.started = false;
 

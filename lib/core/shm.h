@@ -119,6 +119,9 @@ enum ws_fault_point {
     FAULT_CLAIMING,        /* a claimer holds a waiter in WS_CLAIMING */
     FAULT_UP_HELD,         /* a count added, its word not let go of */
     FAULT_DOWN_HELD,       /* a count dropped, its word not let go of */
+    FAULT_GROW_LOCKED,     /* name table growth: every stripe held, nothing built */
+    FAULT_GROW_BUILT,      /* growth: the new table filled, not published */
+    FAULT_GROW_PUBLISHED,  /* growth: the new table published, the old not freed */
     FAULT_COUNT
 };
 extern int ws_fault_at;

@@ -806,8 +806,14 @@ WS_EXPORT BOOL WINAPI GetExitCodeProcess(HANDLE h, LPDWORD code)
     return ws_bool(err);
 }
 
+/* As Windows orders it: the other threads end first (thread.c), then the
+ * exit handlers (atexit, C++ destructors, DLL_PROCESS_DETACH through
+ * module.c's handler) run in this thread alone, then the process ends.  A
+ * second thread calling it meanwhile is ended by the first: the first
+ * code is the one published. */
 WS_EXPORT DECLSPEC_NORETURN void WINAPI ExitProcess(UINT code)
 {
+    thread_end_others(code);
     process_publish_exit(code);
     exit((int)code);
 }

@@ -88,6 +88,10 @@ struct object *thread_new_remote(int resume_fd, DWORD *err);
 void thread_remote_set_tid(struct object *thread, uint32_t tid);
 /* The process ended: the thread ends with it, with the same code. */
 void thread_remote_exited(struct object *thread, DWORD code);
+/* ExitProcess's first step: every other thread of this process ends (at
+ * a point where it holds nothing of winshim's) with the code; returns in
+ * the first thread that calls it, ends any other caller. */
+void thread_end_others(DWORD code);
 
 /* ------------------------------------------------------------------ */
 /* the kinds of this layer, and what lib/kinds.c registers of them     */

@@ -31,11 +31,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <link.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -1079,13 +1082,57 @@ void thread_terminate_self(struct ws_thread *t)
         syscall(SYS_exit, 0); /* this thread only; nothing of libc's runs */
 }
 
+/* ExitProcess in progress: the thread that runs it (0: none) and its
+ * code, which the threads it ends take as theirs (see "the other threads
+ * end first", below). */
+static struct {
+    _Atomic pid_t by;
+    _Atomic uint32_t code; /* stored before the first signal is sent */
+} exit_all;
+
+/* The calling thread leaves at once: it has no winshim state to release
+ * (no record, or nothing of it a signal could have interrupted). */
+static _Noreturn void thread_leave_now(void)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, NULL);
+    for (;;)
+        syscall(SYS_exit, 0);
+}
+
+/* WS_SIG_TERMINATE while ExitProcess runs in another thread: this thread
+ * ends at a safe point as a TerminateThread would end it, with the
+ * process's code. */
+static void exit_all_stop(struct ws_thread *t, void *uc)
+{
+    if (t && t->self && t->waiter) {
+        struct thread_obj *to = to_of(t->self);
+        to->term_code = atomic_load_explicit(&exit_all.code, memory_order_acquire);
+        __atomic_store_n(&to->terminating, true, __ATOMIC_RELEASE);
+        atomic_store_explicit(&t->terminating, true, memory_order_release);
+        uint32_t expect = WS_WAITING;
+        if (atomic_compare_exchange_strong_explicit(&t->waiter->status, &expect,
+                                                    WS_ALERTED, memory_order_acq_rel,
+                                                    memory_order_relaxed))
+            futex_wake(&t->waiter->status, 1, ws_arena.shared);
+        else if (stopped_outside_lib(uc))
+            thread_terminate_self(t);
+    } else if (!t && stopped_outside_lib(uc)) {
+        thread_leave_now(); /* never called winshim, or not since its record went */
+    }
+}
+
 static void terminate_handler(int sig, siginfo_t *si, void *uc)
 {
     (void)sig;
     (void)si;
     int saved = errno;
     struct ws_thread *t = ws_current;
-    if (t && t->self && t->waiter &&
+    pid_t by = atomic_load_explicit(&exit_all.by, memory_order_acquire);
+    if (by && by != (pid_t)gettid())
+        exit_all_stop(t, uc);
+    else if (t && t->self && t->waiter &&
         __atomic_load_n(&to_of(t->self)->terminating, __ATOMIC_ACQUIRE)) {
         /* From now on every safe point that looks ends the thread. */
         atomic_store_explicit(&t->terminating, true, memory_order_release);
@@ -1162,6 +1209,106 @@ WS_EXPORT BOOL WINAPI TerminateThread(HANDLE h, DWORD code)
     if (!err && self)
         ExitThread(code);
     return ws_bool(err);
+}
+
+/* ---- ExitProcess: the other threads end first ----
+ *
+ * Windows' ExitProcess ends every other thread of the process (no
+ * DLL_THREAD_DETACH; their objects are signalled) before the DLLs'
+ * DLL_PROCESS_DETACH, so the exit handlers run alone.  Here the caller
+ * sends WS_SIG_TERMINATE to every thread in /proc/self/task (also those
+ * winshim never saw) and each ends as TerminateThread ends a thread: at a
+ * safe point only, never holding a lock of winshim's, which the exit
+ * handlers (module detach, handle_close_all, the session's leave) take.
+ * The signal is sent again every EXIT_RETRY_NS until the task is gone;
+ * a thread that blocks the signal (winshim's service threads, the thread
+ * pool's workers, a SuspendThread'ed thread, a program's signal-handling
+ * thread) is not waited for, nor one that stays inside winshim (a blocking
+ * ReadFile, say) past EXIT_PATIENCE_NS: those go on running, as before.
+ * No malloc here: an ended thread may have stopped inside it. */
+#define EXIT_RETRY_NS 1000000L
+#define EXIT_PATIENCE_NS 200000000LL
+
+/* One line of a /proc file into buf (NUL-ended); false if it is gone. */
+static bool proc_read(const char *path, char *buf, size_t cap)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, buf, cap - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    buf[n] = 0;
+    return true;
+}
+
+/* Whether task tid still has to be ended: it runs (not a zombie: a main
+ * thread that left stays one until the process ends) and takes the
+ * signal. */
+static bool task_to_end(long tid)
+{
+    char path[64], buf[2048];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/stat", tid);
+    if (!proc_read(path, buf, sizeof buf))
+        return false;
+    const char *p = strrchr(buf, ')');
+    if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
+        return false;
+    snprintf(path, sizeof path, "/proc/self/task/%ld/status", tid);
+    if (!proc_read(path, buf, sizeof buf))
+        return false;
+    const char *b = strstr(buf, "\nSigBlk:");
+    unsigned long long blocked = b ? strtoull(b + 8, NULL, 16) : 0;
+    return !(blocked >> (WS_SIG_TERMINATE - 1) & 1);
+}
+
+void thread_end_others(DWORD code)
+{
+    signals_once();
+    pid_t me = (pid_t)gettid(), none = 0;
+    if (!atomic_compare_exchange_strong_explicit(&exit_all.by, &none, me,
+                                                 memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        if (none != me)
+            thread_leave_now(); /* another thread's ExitProcess ends this one */
+        return;
+    }
+    atomic_store_explicit(&exit_all.code, code, memory_order_release);
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        int dir = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+            return;
+        unsigned left = 0;
+        char buf[4096] __attribute__((aligned(8)));
+        long n;
+        while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+            for (long off = 0; off < n;) {
+                struct {
+                    uint64_t ino;
+                    int64_t off;
+                    unsigned short reclen;
+                    unsigned char type;
+                    char name[];
+                } *e = (void *)(buf + off);
+                off += e->reclen;
+                long tid = strtol(e->name, NULL, 10);
+                if (tid <= 0 || tid == me || !task_to_end(tid))
+                    continue;
+                left++;
+                syscall(SYS_tgkill, getpid(), (pid_t)tid, WS_SIG_TERMINATE);
+            }
+        }
+        close(dir);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (!left || (now.tv_sec - t0.tv_sec) * 1000000000LL + (now.tv_nsec - t0.tv_nsec) >
+                         EXIT_PATIENCE_NS)
+            return;
+        struct timespec d = {0, EXIT_RETRY_NS};
+        nanosleep(&d, NULL);
+    }
 }
 
 /* ---- context ----
