@@ -36,6 +36,7 @@
  * The waiter sleeps on its own status word (one futex, whatever the number
  * of objects), so wait-any needs no futex_waitv.
  */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -864,21 +865,35 @@ static void wait_note(struct waiter *w, DWORD timeout, bool all, bool alertable,
  *     window, handled as there.
  * Only waits on a mutex owned by another thread spin (an event or a
  * semaphore is signalled by a producer whose pace is unrelated to the
- * waiter), only with a timeout other than 0, and only with more than one
- * CPU online (the owner cannot run while we spin on a single CPU). */
+ * waiter), only with a timeout other than 0, and only if the thread may
+ * run on more than one CPU (the owner cannot run while we spin on one). */
 #define SPIN_ROUNDS 16
 #define SPIN_PAUSES_MAX 16
 
+#define SPIN_AFFINITY_EVERY 256
+
+/* Can the owner run while we spin?  Only if this thread may run on more
+ * than one CPU: its affinity (sched_getaffinity), not the CPUs online,
+ * since taskset, a cpuset or SetProcessAffinityMask may confine the
+ * process to one.  Asked again every SPIN_AFFINITY_EVERY spins, as the
+ * mask may change at any time (SetThreadAffinityMask, taskset -p). */
+static __thread struct {
+    uint32_t left;
+    bool many;
+} spin_aff;
+
 static bool spin_cpus(void)
 {
-    static int cpus; /* 0: not asked yet; a race asks twice, harmlessly */
-    int c = __atomic_load_n(&cpus, __ATOMIC_RELAXED);
-    if (!c) {
-        long online = sysconf(_SC_NPROCESSORS_ONLN);
-        c = online > 1 ? 2 : 1;
-        __atomic_store_n(&cpus, c, __ATOMIC_RELAXED);
+    if (WS_UNLIKELY(spin_aff.left == 0)) {
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof set, &set) == 0)
+            spin_aff.many = CPU_COUNT(&set) > 1;
+        else /* more CPUs than a cpu_set_t holds */
+            spin_aff.many = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+        spin_aff.left = SPIN_AFFINITY_EVERY;
     }
-    return c > 1;
+    spin_aff.left--;
+    return spin_aff.many;
 }
 
 /* Does this wait-any include a mutex that another thread owns now? */
