@@ -652,7 +652,8 @@ START_TEST(test_contended_abandoned_once)
 END_TEST
 
 /* Waiters spin a little before they queue (wait.c, "spinning, not
- * sleeping").  Hold times from nothing to about twice the spin, so that
+ * sleeping").  Hold times from nothing to about twice the spin (16 us; up
+ * to 6 << 12 empty loop rounds, 25 to 50 us here), so that
  * every spinner sometimes takes the mutex while spinning and sometimes
  * gives up and queues just as the owner releases it; a 1 ms timeout and a
  * wait-any with an event nobody sets leave in the middle.  A wake-up lost
@@ -689,7 +690,7 @@ static DWORD WINAPI spin_worker(LPVOID p)
         if (hold == 7)
             Sleep(0);
         else
-            for (volatile unsigned k = 0; k < (hold << ((x >> 20) % 11)); k++)
+            for (volatile unsigned k = 0; k < (hold << ((x >> 20) % 13)); k++)
                 ;
         InterlockedDecrement(&spin_inside);
         if (!ReleaseMutex(shared_mutex))

@@ -36,6 +36,7 @@
  * The waiter sleeps on its own status word (one futex, whatever the number
  * of objects), so wait-any needs no futex_waitv.
  */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include <errno.h>
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -831,14 +832,24 @@ static void wait_note(struct waiter *w, DWORD timeout, bool all, bool alertable,
 /* ---- spinning, not sleeping ----
  *
  * A wait for a mutex that another thread owns first watches it for a
- * short, bounded while (SPIN_ROUNDS looks at the state words, 1, 2, 4 ...
- * at most SPIN_PAUSES_MAX pauses apart: 207 pauses in all, about 8 us on
- * the 2-core VM), and takes it through the lock-free path the moment it
- * is seen free; so does a waiter told to retry before it queues again.  Only
- * after that does it queue and sleep.  Two threads that take one mutex in
- * turn then never queue while both run: the release finds nobody queued
- * (one compare-and-swap, no lock, no futex wake) and the spinner needs no
- * futex wait.  Invariants:
+ * short, bounded while (SPIN_NS in all, the first look SPIN_GAP_FIRST_NS
+ * after the wait found it owned, the gaps doubling up to SPIN_GAP_MAX_NS)
+ * and takes it through the lock-free path the moment it is seen free; so
+ * does a waiter told to retry before it queues again.  Only after that
+ * does it queue and sleep.  Two threads that take one mutex in turn then
+ * never queue while both run: the release finds nobody queued (one
+ * compare-and-swap, no lock, no futex wake) and the spinner needs no
+ * futex wait.  The gaps are long on purpose: every look moves the state's
+ * line out of the owner's cache, and every look that finds the mutex free
+ * (about half of them, when the owner takes it straight back) passes it
+ * to the spinner, which costs both threads their lines and sends the
+ * former owner through this slow path; the longer the owner keeps it, the
+ * fewer passes (ARCHITECTURE section 4 has the numbers).  Times, not
+ * pause counts: a pause lasts 10 to 150 cycles depending on the processor
+ * (spin_rate converts).  The first spin runs inside the caller's RCU read
+ * section, before finish_slow takes its references, so that a pass
+ * writes nothing (no reference count) to the line the owner is using.
+ * Invariants:
  *   - a spin is reads plus try_fast: it changes nothing but the one state
  *     it acquires, with the same compare-and-swap as the fast path, so
  *     every rule of the fast path holds (a word with ST_LOCKED or
@@ -850,35 +861,82 @@ static void wait_note(struct waiter *w, DWORD timeout, bool all, bool alertable,
  *     spinner competes with the retried waiter as any fast-path acquirer
  *     does, and the retry bound still hands the mutex to the first
  *     waiter after WS_RETRY_MAX releases;
- *   - a spinner is on no list and its status is not WS_WAITING, so nobody
- *     can claim it, alert it or need to wake it: no wake-up can be owed to
- *     a spinner, and a retried spinner still owes the mutex's wake-up as
+ *   - a spinner is on no list and is not WS_WAITING, so nobody can claim
+ *     it, alert it or need to wake it: no wake-up can be owed to a
+ *     spinner, and a retried spinner still owes the mutex's wake-up as
  *     before (wait_slow passes it on unless it took the mutex or queued);
  *   - a spin is bounded and never sleeps, so it adds no blocking: a
- *     deadline, an APC or an abandonment is noticed at most SPIN_ROUNDS
- *     rounds late, as if the wait had begun that much later;
- *   - a thread killed while spinning has queued nothing and owes nothing
- *     but what it owed before (its status says WS_TIMED_OUT, or the retry
- *     it was told), so its reaper does exactly what it did before; killed
- *     between taking the mutex and recording it, it is in the fast path's
- *     window, handled as there.
+ *     deadline, an APC or an abandonment is noticed at most SPIN_NS late,
+ *     as if the wait had begun that much later;
+ *   - a thread killed in a first spin holds no reference and has queued
+ *     nothing (wait_refs says 0: its reaper skips its wait record, as for
+ *     a thread killed in the fast path); killed in a retry's spin it owes
+ *     what it was told, so its reaper does exactly what it did before;
+ *     killed between taking the mutex and recording it, it is in the fast
+ *     path's window, handled as there (the reaper's scan of its table).
  * Only waits on a mutex owned by another thread spin (an event or a
  * semaphore is signalled by a producer whose pace is unrelated to the
- * waiter), only with a timeout other than 0, and only with more than one
- * CPU online (the owner cannot run while we spin on a single CPU). */
-#define SPIN_ROUNDS 16
-#define SPIN_PAUSES_MAX 16
+ * waiter), only with a timeout other than 0, and only if the thread may
+ * run on more than one CPU (the owner cannot run while we spin on one). */
+#define SPIN_NS 16000          /* the whole spin */
+#define SPIN_GAP_FIRST_NS 1000 /* before the first look */
+#define SPIN_GAP_MAX_NS 4000   /* the most between two looks */
+#define SPIN_AFFINITY_EVERY 256
+
+/* Can the owner run while we spin?  Only if this thread may run on more
+ * than one CPU: its affinity (sched_getaffinity), not the CPUs online,
+ * since taskset, a cpuset or SetProcessAffinityMask may confine the
+ * process to one.  Asked again every SPIN_AFFINITY_EVERY spins, as the
+ * mask may change at any time (SetThreadAffinityMask, taskset -p). */
+static __thread struct {
+    uint32_t left;
+    bool many;
+} spin_aff;
 
 static bool spin_cpus(void)
 {
-    static int cpus; /* 0: not asked yet; a race asks twice, harmlessly */
-    int c = __atomic_load_n(&cpus, __ATOMIC_RELAXED);
-    if (!c) {
-        long online = sysconf(_SC_NPROCESSORS_ONLN);
-        c = online > 1 ? 2 : 1;
-        __atomic_store_n(&cpus, c, __ATOMIC_RELAXED);
+    if (WS_UNLIKELY(spin_aff.left == 0)) {
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof set, &set) == 0)
+            spin_aff.many = CPU_COUNT(&set) > 1;
+        else /* more CPUs than a cpu_set_t holds */
+            spin_aff.many = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+        spin_aff.left = SPIN_AFFINITY_EVERY;
     }
-    return c > 1;
+    spin_aff.left--;
+    return spin_aff.many;
+}
+
+/* Pauses per microsecond on this CPU, measured once (a pause takes from
+ * about 10 to 150 cycles depending on the processor): the spin's budget
+ * and gaps are times, converted to pauses so that no clock is read while
+ * spinning.  The fastest of three short timings, so that a preemption
+ * during one cannot make the spin longer. */
+static uint32_t spin_rate(void)
+{
+    static uint32_t rate; /* 0: not measured yet; a race measures twice */
+    uint32_t r = __atomic_load_n(&rate, __ATOMIC_RELAXED);
+    if (WS_LIKELY(r))
+        return r;
+    uint64_t best = UINT64_MAX;
+    for (int k = 0; k < 3; k++) {
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        for (int i = 0; i < 256; i++)
+            cpu_relax();
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        uint64_t ns = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000u + (uint64_t)b.tv_nsec -
+                      (uint64_t)a.tv_nsec;
+        if (ns < best)
+            best = ns;
+    }
+    r = best ? (uint32_t)(256000 / best) : 0;
+    if (r < 1)
+        r = 1;
+    if (r > 1000) /* no clock resolution: a pause of at least 1 ns */
+        r = 1000;
+    __atomic_store_n(&rate, r, __ATOMIC_RELAXED);
+    return r;
 }
 
 /* Does this wait-any include a mutex that another thread owns now? */
@@ -896,15 +954,24 @@ static bool spin_worth(struct object **objs, uint32_t n, uint32_t tid)
     return false;
 }
 
-/* Up to SPIN_ROUNDS rounds over the objects in order, each a lock-free
- * attempt where the state may be signalled, with 1, 2, 4 ... up to
- * SPIN_PAUSES_MAX pauses between two rounds: the status (the index, with
- * WS_ABANDONED) of the first one taken, or WS_WAITING (also at once for
- * a free mutex with waiters queued, which only the lock may hand out). */
+/* Looks at the objects in order, a gap of SPIN_GAP_FIRST_NS doubling up
+ * to SPIN_GAP_MAX_NS between two looks, for SPIN_NS in all; a look
+ * tries the lock-free path where the state may be signalled.  The status
+ * (the index, with WS_ABANDONED) of the first one taken, or WS_WAITING
+ * (also at once for a free mutex with waiters queued, which only the lock
+ * may hand out). */
 static uint32_t spin_take(struct object **objs, uint32_t n, uint32_t tid)
 {
-    uint32_t pauses = 1;
-    for (int round = 0; round < SPIN_ROUNDS; round++) {
+    uint32_t rate = spin_rate();
+    uint32_t gap = SPIN_GAP_FIRST_NS * rate / 1000 + 1;
+    uint32_t gap_max = SPIN_GAP_MAX_NS * rate / 1000 + 1;
+    uint32_t left = SPIN_NS * rate / 1000;
+    for (;;) {
+        for (uint32_t k = 0; k < gap; k++)
+            cpu_relax();
+        left = left > gap ? left - gap : 0;
+        if (gap < gap_max)
+            gap = gap * 2 < gap_max ? gap * 2 : gap_max;
         for (uint32_t i = 0; i < n; i++) {
             uint64_t s = atomic_load_explicit(&objs[i]->state, memory_order_relaxed);
             if ((s & ST_SLOW) == ST_QUEUED && !st_value(s) &&
@@ -914,12 +981,9 @@ static uint32_t spin_take(struct object **objs, uint32_t n, uint32_t tid)
             if (try_fast(objs[i], tid, &abandoned) == FAST_ACQUIRED)
                 return i | (abandoned ? WS_ABANDONED : 0);
         }
-        for (uint32_t k = 0; k < pauses; k++)
-            cpu_relax();
-        if (pauses < SPIN_PAUSES_MAX)
-            pauses *= 2;
+        if (!left)
+            return WS_WAITING;
     }
-    return WS_WAITING;
 }
 
 /* A retried wait-any runs again from the fast path ("released mutexes"):
@@ -963,16 +1027,6 @@ static uint32_t wait_slow(struct object **objs, uint32_t n, bool all,
     struct ws_thread *t = thread_current();
     struct waiter *w = t->waiter;
     w->retries = 0;
-    if (!all && timeout != 0 && spin_worth(objs, n, t->tid)) {
-        /* "spinning, not sleeping": nothing queued, nothing owed; a
-         * reaper finds a status that asks nothing of it. */
-        atomic_store_explicit(&w->status, WS_TIMED_OUT, memory_order_relaxed);
-        uint32_t st = spin_take(objs, n, t->tid);
-        if (st != WS_WAITING) {
-            atomic_store_explicit(&w->status, st, memory_order_relaxed);
-            return st;
-        }
-    }
     atomic_store_explicit(&w->status, WS_WAITING, memory_order_relaxed);
     if (alertable)
         alertable_begin(t, w);
@@ -1291,6 +1345,17 @@ static DWORD finish_slow(struct object **objs, uint32_t n, bool all,
 {
     struct ws_thread *t = thread_current();
     struct waiter *w = t->waiter;
+    if (!all && timeout != 0 && spin_worth(objs, n, t->tid) && !any_granted(objs, n)) {
+        /* "spinning, not sleeping", still inside the RCU read section:
+         * no reference taken, nothing queued, nothing owed, so a thread
+         * killed here is in the fast path's shoes. */
+        uint32_t st = spin_take(objs, n, t->tid);
+        if (st != WS_WAITING) {
+            note_acquired(objs[st & 0xff], t->tid);
+            ws_rcu_unlock();
+            return status_to_wait(st);
+        }
+    }
     /* The references are written down where a reaper finds them. */
     w->count = n;
     for (uint32_t i = 0; i < n; i++) {
