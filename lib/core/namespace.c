@@ -300,6 +300,20 @@ DWORD name_parse_a(LPCSTR name, struct ws_name *out, bool *named)
     out->buf = NULL;
     if (!name)
         return ERROR_SUCCESS;
+    /* ASCII, the usual name, is its own UTF-16: widened as it is read,
+     * up to MAX_PATH + 1 characters (too long either way). */
+    const unsigned char *a = (const unsigned char *)name;
+    size_t i = 0;
+    while (i <= MAX_PATH && a[i] && a[i] < 0x80) {
+        w[i] = a[i];
+        i++;
+    }
+    if (i > MAX_PATH)
+        return ERROR_FILENAME_EXCED_RANGE;
+    if (!a[i]) {
+        w[i] = 0;
+        return name_parse_w(w, out, named);
+    }
     int n = utf8_to_utf16(name, w, MAX_PATH + 2);
     if (n < 0 || n > MAX_PATH) /* it fails only when the buffer is full */
         return ERROR_FILENAME_EXCED_RANGE;
