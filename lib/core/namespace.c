@@ -441,11 +441,9 @@ static void bucket_add(struct ns_bucket *b, uint32_t link, aoff_t off, uint32_t 
 }
 
 /* The table, made the first time; false when the arena is full. */
-static bool table_ready(void)
+static __attribute__((noinline)) bool table_make(void)
 {
     struct arena_header *h = arena_hdr();
-    if (WS_LIKELY(atomic_load_explicit(&h->ns_table, memory_order_acquire)))
-        return true;
     wordlock_lock(&h->ns_lock);
     bool ok = true;
     if (!atomic_load_explicit(&h->ns_table, memory_order_relaxed)) {
@@ -464,6 +462,12 @@ static bool table_ready(void)
     }
     wordlock_unlock(&h->ns_lock);
     return ok;
+}
+
+static inline bool table_ready(void)
+{
+    return WS_LIKELY(atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire)) ||
+           table_make();
 }
 
 static uint32_t stripe_of(uint32_t hash)
@@ -584,8 +588,8 @@ static inline uint32_t slots_matching(const struct ns_bucket *b, uint32_t hash)
 
 /* Under the stripe of hash; *bp: its bucket, for name_insert_locked
  * under the same hold. */
-static struct name_rec *lookup_locked(const struct ws_name *n, uint32_t hash,
-                                      struct ns_bucket **bp)
+static inline __attribute__((always_inline)) struct name_rec *
+lookup_locked(const struct ws_name *n, uint32_t hash, struct ns_bucket **bp)
 {
     uint64_t t = atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire);
     struct ns_bucket *b = *bp = bucket_of(t, hash);
