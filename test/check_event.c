@@ -129,6 +129,17 @@ START_TEST(test_name_errors)
     HANDLE h = CreateEventA(NULL, TRUE, FALSE, longname);
     ck_assert_ptr_nonnull(h);
     CloseHandle(h);
+    /* The limit counts UTF-16 units, whether the name is ASCII or not:
+     * MAX_PATH - 1 ASCII characters and an e-acute fit, MAX_PATH do not. */
+    char mixed[MAX_PATH + 3];
+    memset(mixed, 'y', MAX_PATH - 1);
+    memcpy(mixed + MAX_PATH - 1, "\xc3\xa9", 3);
+    h = CreateEventA(NULL, TRUE, FALSE, mixed);
+    ck_assert_ptr_nonnull(h);
+    CloseHandle(h);
+    memset(mixed, 'y', MAX_PATH);
+    memcpy(mixed + MAX_PATH, "\xc3\xa9", 3);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, mixed), ERROR_FILENAME_EXCED_RANGE);
     ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "no\\such\\dir"), ERROR_PATH_NOT_FOUND);
     ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "Session\\x\\y"), ERROR_PATH_NOT_FOUND);
     ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, "ws-missing"), ERROR_FILE_NOT_FOUND);
