@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -128,6 +129,17 @@ START_TEST(test_name_errors)
     HANDLE h = CreateEventA(NULL, TRUE, FALSE, longname);
     ck_assert_ptr_nonnull(h);
     CloseHandle(h);
+    /* The limit counts UTF-16 units, whether the name is ASCII or not:
+     * MAX_PATH - 1 ASCII characters and an e-acute fit, MAX_PATH do not. */
+    char mixed[MAX_PATH + 3];
+    memset(mixed, 'y', MAX_PATH - 1);
+    memcpy(mixed + MAX_PATH - 1, "\xc3\xa9", 3);
+    h = CreateEventA(NULL, TRUE, FALSE, mixed);
+    ck_assert_ptr_nonnull(h);
+    CloseHandle(h);
+    memset(mixed, 'y', MAX_PATH);
+    memcpy(mixed + MAX_PATH, "\xc3\xa9", 3);
+    ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, mixed), ERROR_FILENAME_EXCED_RANGE);
     ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "no\\such\\dir"), ERROR_PATH_NOT_FOUND);
     ASSERT_FAILS(CreateEventA(NULL, TRUE, FALSE, "Session\\x\\y"), ERROR_PATH_NOT_FOUND);
     ASSERT_FAILS(OpenEventA(EVENT_ALL_ACCESS, FALSE, "ws-missing"), ERROR_FILE_NOT_FOUND);
@@ -178,6 +190,64 @@ START_TEST(test_long_wide_names)
     CloseHandle(a);
     CloseHandle(b);
     CloseHandle(c);
+}
+END_TEST
+
+/* Names read up to the page's last byte, at every alignment, are judged
+ * and found as anywhere else (the parser reads a name in aligned
+ * blocks: none may reach into the next page), and a backslash is found
+ * wherever it falls in a block. */
+START_TEST(test_names_at_page_end)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    char *m = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(m, MAP_FAILED);
+    ck_assert_int_eq(mprotect(m + page, (size_t)page, PROT_NONE), 0);
+    HANDLE keep = CreateEventW(NULL, TRUE, FALSE, u"ws-page-end-abcdefghijklmnopq");
+    ck_assert_ptr_nonnull(keep);
+    static const struct {
+        const WCHAR *name;
+        DWORD err; /* 0: opens keep's event */
+    } cases[] = {
+        {u"ws-page-end-abcdefghijklmnopq", 0},
+        {u"Local\\ws-page-end-abcdefghijklmnopq", 0},
+        {u"Session\\1\\ws-page-end-abcdefghijklmnopq", 0},
+        {u"Global\\ws-page-end-abcdefghijklmnopq", ERROR_FILE_NOT_FOUND},
+        {u"ws-page-end-abcdefghijklmnop", ERROR_FILE_NOT_FOUND},
+        {u"ws-page-end-abcdefghijklmnopq\\", ERROR_PATH_NOT_FOUND},
+        {u"Local\\ws-page-end-abcdefghijklmnop\\q", ERROR_PATH_NOT_FOUND},
+        {u"Local\\ws-page-end\\abcdefghijklmnopq", ERROR_PATH_NOT_FOUND},
+        {u"Locale\\ws-page-end-abcdefghijklmnopq", ERROR_PATH_NOT_FOUND},
+        {u"Globalws-page-end-abcdefghijklmnopq", ERROR_FILE_NOT_FOUND},
+        {u"\\ws-page-end-abcdefghijklmnopq", ERROR_BAD_PATHNAME},
+        {u"Local\\", ERROR_INVALID_NAME},
+        {u"Session\\1\\", ERROR_INVALID_NAME},
+        {u"Global", ERROR_INVALID_HANDLE},
+        {u"Local", ERROR_INVALID_HANDLE},
+        {u"Session", ERROR_INVALID_HANDLE},
+        {u"x", ERROR_FILE_NOT_FOUND},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        size_t len = 0;
+        while (cases[c].name[len])
+            len++;
+        /* Ending at the page's end, and at each of the eight offsets of
+         * a 16-byte block. */
+        for (size_t shift = 0; shift < 8; shift++) {
+            WCHAR *w = (WCHAR *)(m + page) - (len + 1) - shift;
+            memcpy(w, cases[c].name, (len + 1) * sizeof(WCHAR));
+            if (cases[c].err) {
+                ASSERT_FAILS(OpenEventW(SYNCHRONIZE, FALSE, w), cases[c].err);
+            } else {
+                HANDLE h = OpenEventW(SYNCHRONIZE, FALSE, w);
+                ck_assert_msg(h && CompareObjectHandles(h, keep), "case %zu shift %zu", c, shift);
+                CloseHandle(h);
+            }
+        }
+    }
+    CloseHandle(keep);
+    munmap(m, (size_t)page * 2);
 }
 END_TEST
 
@@ -541,6 +611,7 @@ static Suite *event_suite(void)
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_name_errors);
     tcase_add_test(errors, test_long_wide_names);
+    tcase_add_test(errors, test_names_at_page_end);
     tcase_add_test(errors, test_type_collision_with_thread_name);
     tcase_add_test(errors, test_type_mismatch);
     tcase_add_test(errors, test_access_rights);

@@ -117,11 +117,6 @@ static const WCHAR W_GLOBAL[] = {'G', 'l', 'o', 'b', 'a', 'l', '\\'};
 static const WCHAR W_LOCAL[] = {'L', 'o', 'c', 'a', 'l', '\\'};
 static const WCHAR W_SESSION[] = {'S', 'e', 's', 's', 'i', 'o', 'n', '\\'};
 
-static bool has_prefix(const WCHAR *s, size_t len, const WCHAR *p, size_t plen)
-{
-    return len >= plen && memcmp(s, p, plen * sizeof(WCHAR)) == 0;
-}
-
 /* Writes "G\" or "S<n>\" into out->buf. */
 static void put_namespace(struct ws_name *out, bool global, uint32_t session)
 {
@@ -141,9 +136,10 @@ static void put_namespace(struct ws_name *out, bool global, uint32_t session)
     out->buf[out->len++] = '\\';
 }
 
-static bool is_word(const WCHAR *s, size_t len, const WCHAR *w, size_t wlen)
+/* The first n units of s are w's (s has at least n units). */
+static bool same_units(const WCHAR *s, const WCHAR *w, size_t n)
 {
-    return len == wlen && memcmp(s, w, wlen * sizeof(WCHAR)) == 0;
+    return memcmp(s, w, n * sizeof(WCHAR)) == 0;
 }
 
 void name_free(struct ws_name *n)
@@ -153,32 +149,109 @@ void name_free(struct ws_name *n)
     n->buf = NULL;
 }
 
+#define NO_BACKSLASH SIZE_MAX
+
+/* One pass over a W name: its length, cut at NAME_MAX_W, and its first
+ * and last backslash within that (NO_BACKSLASH: none), which is all the
+ * parser needs to judge the prefix and the rest. */
+static size_t name_scan_units(const WCHAR *s, size_t *first, size_t *last)
+{
+    size_t f = NO_BACKSLASH, l = NO_BACKSLASH, i;
+    for (i = 0; i < NAME_MAX_W && s[i]; i++)
+        if (s[i] == '\\') {
+            if (f == NO_BACKSLASH)
+                f = i;
+            l = i;
+        }
+    *first = f;
+    *last = l;
+    return i;
+}
+
+/* Eight units a step where SSE2 is there: 16-byte loads aligned down
+ * from s, which never cross a page (so never fault where the name's own
+ * page does not), with the bytes before s and from the terminator on
+ * masked off, as C libraries' strlen does.  The sanitizers would rightly
+ * see the reads beyond the string, so their builds (and odd addresses)
+ * take the unit loop. */
+#if defined(__SSE2__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define NAME_SCAN_SSE2 1
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#undef NAME_SCAN_SSE2
+#endif
+#endif
+
+static size_t name_scan(const WCHAR *s, size_t *first, size_t *last)
+{
+#if defined(NAME_SCAN_SSE2)
+    if (WS_LIKELY(!((uintptr_t)s & 1))) {
+        const char *base = (const char *)((uintptr_t)s & ~(uintptr_t)15);
+        uint32_t skip = (uint32_t)((const char *)s - base); /* bytes */
+        const __m128i zero = _mm_setzero_si128(), bs = _mm_set1_epi16('\\');
+        uint32_t f = UINT32_MAX, l = 0; /* byte offsets from base */
+        uint32_t keep = ~0u << skip;
+        for (uint32_t off = 0;; off += 16) {
+            __m128i v = _mm_load_si128((const __m128i *)(base + off));
+            uint32_t z = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi16(v, zero)) & keep;
+            uint32_t b = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi16(v, bs)) & keep;
+            keep = ~0u;
+            if (z)
+                b &= (z & -z) - 1; /* none at or after the terminator */
+            if (b) {
+                if (f == UINT32_MAX)
+                    f = off + (uint32_t)__builtin_ctz(b);
+                l = off + 31 - (uint32_t)__builtin_clz(b);
+            }
+            if (z) {
+                size_t len = (off + (uint32_t)__builtin_ctz(z) - skip) / 2;
+                if (WS_UNLIKELY(len > NAME_MAX_W))
+                    break; /* to be cut: the unit loop cuts it */
+                *first = f == UINT32_MAX ? NO_BACKSLASH : (f - skip) / 2;
+                *last = f == UINT32_MAX ? NO_BACKSLASH : (l - skip) / 2;
+                return len;
+            }
+            if (WS_UNLIKELY(off > NAME_MAX_W * sizeof(WCHAR)))
+                break;
+        }
+    }
+#endif
+    return name_scan_units(s, first, last);
+}
+
+/* A name is judged in one pass (name_scan), then by its first
+ * backslash: none: the session namespace, unless the name is one of the
+ * namespace links; one that ends "Local", "Global" or "Session\N" (the
+ * digits up to the second backslash): that namespace; anywhere else: a
+ * directory that does not exist.  No backslash may follow the prefix. */
 DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named)
 {
     *named = false;
     out->buf = NULL;
     if (!name || !*name)
         return ERROR_SUCCESS; /* "" creates an unnamed object */
-    size_t len = wstrlen(name);
-    if (len > NAME_MAX_W)
-        len = NAME_MAX_W;
     if (name[0] == '\\')
         return ERROR_BAD_PATHNAME;
-    /* The namespace links themselves are not events, mutexes...: a type
-     * mismatch. */
-    if (is_word(name, len, W_GLOBAL, 6) || is_word(name, len, W_LOCAL, 5) ||
-        is_word(name, len, W_SESSION, 7))
-        return ERROR_INVALID_HANDLE;
-
+    size_t first, last;
+    size_t len = name_scan(name, &first, &last);
     const WCHAR *rest = name;
     bool global = false;
     uint32_t session = SESSION_ID;
-    if (has_prefix(name, len, W_GLOBAL, 7)) {
+    if (first == NO_BACKSLASH) {
+        /* The namespace links themselves are not events, mutexes...: a
+         * type mismatch. */
+        if ((len == 6 && same_units(name, W_GLOBAL, 6)) ||
+            (len == 5 && same_units(name, W_LOCAL, 5)) ||
+            (len == 7 && same_units(name, W_SESSION, 7)))
+            return ERROR_INVALID_HANDLE;
+    } else if (first == 5 && same_units(name, W_LOCAL, 5)) {
+        rest += 6;
+    } else if (first == 6 && same_units(name, W_GLOBAL, 6)) {
         global = true;
         rest += 7;
-    } else if (has_prefix(name, len, W_LOCAL, 6)) {
-        rest += 6;
-    } else if (has_prefix(name, len, W_SESSION, 8)) {
+    } else if (first == 7 && same_units(name, W_SESSION, 7)) {
         const WCHAR *p = name + 8, *end = name + len;
         uint64_t n = 0;
         if (p == end || *p < '0' || *p > '9')
@@ -190,13 +263,14 @@ DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named)
         session = (uint32_t)n;
         global = session == 0;
         rest = p + 1;
+    } else {
+        return ERROR_PATH_NOT_FOUND;
     }
     size_t rlen = len - (size_t)(rest - name);
     if (rlen == 0)
         return ERROR_INVALID_NAME;
-    for (size_t i = 0; i < rlen; i++)
-        if (rest[i] == '\\')
-            return ERROR_PATH_NOT_FOUND;
+    if (last != NO_BACKSLASH && name + last >= rest)
+        return ERROR_PATH_NOT_FOUND;
 
     out->buf = out->small;
     if (rlen + 16 > sizeof out->small / sizeof(WCHAR)) {
@@ -204,7 +278,13 @@ DWORD name_parse_w(LPCWSTR name, struct ws_name *out, bool *named)
         if (!out->buf)
             return ERROR_NOT_ENOUGH_MEMORY;
     }
-    put_namespace(out, global, session);
+    if (!global && session == SESSION_ID) { /* the common case: "S1\" */
+        static const WCHAR s1[] = {'S', '0' + SESSION_ID, '\\'};
+        memcpy(out->buf, s1, sizeof s1);
+        out->len = 3;
+    } else {
+        put_namespace(out, global, session);
+    }
     memcpy(out->buf + out->len, rest, rlen * sizeof(WCHAR));
     out->len += (uint32_t)rlen;
     *named = true;
@@ -220,6 +300,20 @@ DWORD name_parse_a(LPCSTR name, struct ws_name *out, bool *named)
     out->buf = NULL;
     if (!name)
         return ERROR_SUCCESS;
+    /* ASCII, the usual name, is its own UTF-16: widened as it is read,
+     * up to MAX_PATH + 1 characters (too long either way). */
+    const unsigned char *a = (const unsigned char *)name;
+    size_t i = 0;
+    while (i <= MAX_PATH && a[i] && a[i] < 0x80) {
+        w[i] = a[i];
+        i++;
+    }
+    if (i > MAX_PATH)
+        return ERROR_FILENAME_EXCED_RANGE;
+    if (!a[i]) {
+        w[i] = 0;
+        return name_parse_w(w, out, named);
+    }
     int n = utf8_to_utf16(name, w, MAX_PATH + 2);
     if (n < 0 || n > MAX_PATH) /* it fails only when the buffer is full */
         return ERROR_FILENAME_EXCED_RANGE;
@@ -347,11 +441,9 @@ static void bucket_add(struct ns_bucket *b, uint32_t link, aoff_t off, uint32_t 
 }
 
 /* The table, made the first time; false when the arena is full. */
-static bool table_ready(void)
+static __attribute__((noinline)) bool table_make(void)
 {
     struct arena_header *h = arena_hdr();
-    if (WS_LIKELY(atomic_load_explicit(&h->ns_table, memory_order_acquire)))
-        return true;
     wordlock_lock(&h->ns_lock);
     bool ok = true;
     if (!atomic_load_explicit(&h->ns_table, memory_order_relaxed)) {
@@ -370,6 +462,12 @@ static bool table_ready(void)
     }
     wordlock_unlock(&h->ns_lock);
     return ok;
+}
+
+static inline bool table_ready(void)
+{
+    return WS_LIKELY(atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire)) ||
+           table_make();
 }
 
 static uint32_t stripe_of(uint32_t hash)
@@ -493,8 +591,8 @@ static inline uint32_t slots_matching(const struct ns_bucket *b, uint32_t hash)
 
 /* Under the stripe of hash; *bp: its bucket, for name_insert_locked
  * under the same hold. */
-static struct name_rec *lookup_locked(const struct ws_name *n, uint32_t hash,
-                                      struct ns_bucket **bp)
+static inline __attribute__((always_inline)) struct name_rec *
+lookup_locked(const struct ws_name *n, uint32_t hash, struct ns_bucket **bp)
 {
     uint64_t t = atomic_load_explicit(&arena_hdr()->ns_table, memory_order_acquire);
     struct ns_bucket *b = *bp = bucket_of(t, hash);
