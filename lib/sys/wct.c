@@ -84,6 +84,20 @@
 #include "proc/process.h"
 #include "sys/sys.h"
 
+/* The walk reads records other threads write without its
+ * synchronisation, by design (a seqlock-style read that a later check
+ * throws away when it raced): ThreadSanitizer is told to leave its reads
+ * alone; its writes (its own nodes) are still checked. */
+#if defined(__SANITIZE_THREAD__)
+void AnnotateIgnoreReadsBegin(const char *file, int line);
+void AnnotateIgnoreReadsEnd(const char *file, int line);
+#define racy_reads_begin() AnnotateIgnoreReadsBegin(__FILE__, __LINE__)
+#define racy_reads_end() AnnotateIgnoreReadsEnd(__FILE__, __LINE__)
+#else
+#define racy_reads_begin() ((void)0)
+#define racy_reads_end() ((void)0)
+#endif
+
 /* wait.c's flag in waiter->queued: the wait is a wait-all (the rest of
  * the word counts the entries on lists). */
 #define WQ_ALL 0x80000000u
@@ -426,7 +440,7 @@ static DWORD walk_foreign(struct walk *w, uint32_t tid)
     return ERROR_SUCCESS;
 }
 
-static DWORD walk_chain(struct walk *w, uint32_t tid)
+static DWORD walk_chain_reads(struct walk *w, uint32_t tid)
 {
     struct wthread t;
     struct {
@@ -434,7 +448,6 @@ static DWORD walk_chain(struct walk *w, uint32_t tid)
         uint32_t tid;
     } seen[WCT_MAX_NODE_COUNT];
     uint32_t nseen = 0;
-    (void)thread_current(); /* the session is joined (and its table mapped) */
     if (!tid || !thread_find(tid, 0, &t))
         return tid ? walk_foreign(w, tid) : ERROR_OBJECT_NOT_FOUND;
     for (;;) {
@@ -472,6 +485,15 @@ static DWORD walk_chain(struct walk *w, uint32_t tid)
             return ERROR_SUCCESS;
         }
     }
+}
+
+static DWORD walk_chain(struct walk *w, uint32_t tid)
+{
+    (void)thread_current(); /* the session is joined (and its table mapped) */
+    racy_reads_begin();
+    DWORD err = walk_chain_reads(w, tid);
+    racy_reads_end();
+    return err;
 }
 
 /* The walk's outcome into the caller's arguments: the status
