@@ -63,7 +63,7 @@ typedef enum _WCT_OBJECT_STATUS {
 typedef struct _WAITCHAIN_NODE_INFO {
     WCT_OBJECT_TYPE ObjectType;
     WCT_OBJECT_STATUS ObjectStatus;
-    union {
+    __extension__ union {
         struct {
             WCHAR ObjectName[WCT_OBJNAME_LENGTH];
             LARGE_INTEGER Timeout;
@@ -75,7 +75,7 @@ typedef struct _WAITCHAIN_NODE_INFO {
             DWORD WaitTime;
             DWORD ContextSwitches;
         } ThreadObject;
-    };
+    } DUMMYUNIONNAME;
 } WAITCHAIN_NODE_INFO, *PWAITCHAIN_NODE_INFO;
 
 typedef VOID(CALLBACK *PWAITCHAINCALLBACK)(HWCT WctHandle, DWORD_PTR Context,
