@@ -327,7 +327,7 @@ static void *plain_thread(void *arg)
 {
     int *fds = arg;
     char c;
-    *(volatile pid_t *)&fds[2] = gettid();
+    __atomic_store_n(&fds[2], (int)gettid(), __ATOMIC_RELEASE);
     if (read(fds[0], &c, 1) != 1)
         return NULL;
     return NULL;
@@ -357,8 +357,7 @@ END_TEST
 /* ---- asynchronous sessions ---- */
 
 static HANDLE async_done;
-static volatile LONG async_calls, async_cancelled;
-static DWORD async_status;
+static volatile LONG async_calls, async_cancelled, async_status;
 
 static VOID CALLBACK async_cb(HWCT h, DWORD_PTR ctx, DWORD status, LPDWORD count,
                               PWAITCHAIN_NODE_INFO nodes, LPBOOL cycle)
@@ -369,7 +368,7 @@ static VOID CALLBACK async_cb(HWCT h, DWORD_PTR ctx, DWORD status, LPDWORD count
     (void)cycle;
     if (status == ERROR_CANCELLED)
         InterlockedIncrement(&async_cancelled);
-    async_status = status;
+    InterlockedExchange(&async_status, (LONG)status);
     InterlockedIncrement(&async_calls);
     if (ctx)
         SetEvent((HANDLE)ctx);
@@ -395,7 +394,7 @@ START_TEST(test_async)
                                     &cycle),
                  ERROR_IO_PENDING);
     ck_assert_uint_eq(WaitForSingleObject(async_done, 20000), WAIT_OBJECT_0);
-    ck_assert_uint_eq(async_status, ERROR_SUCCESS);
+    ck_assert_uint_eq((DWORD)InterlockedCompareExchange(&async_status, 0, 0), ERROR_SUCCESS);
     ck_assert_uint_eq(count, 2);
     ck_assert_int_eq(cycle, FALSE);
     assert_thread(&n[0], GetThreadId(t), GetCurrentProcessId(), WctStatusBlocked);
@@ -406,7 +405,7 @@ START_TEST(test_async)
     ASSERT_FAILS(GetThreadWaitChain(h, (DWORD_PTR)async_done, 0, 0x7ffffff0, &count, n, &cycle),
                  ERROR_IO_PENDING);
     ck_assert_uint_eq(WaitForSingleObject(async_done, 20000), WAIT_OBJECT_0);
-    ck_assert_uint_eq(async_status, ERROR_OBJECT_NOT_FOUND);
+    ck_assert_uint_eq((DWORD)InterlockedCompareExchange(&async_status, 0, 0), ERROR_OBJECT_NOT_FOUND);
 
     /* Close with requests outstanding: every callback is called once,
      * before Close returns, with ERROR_SUCCESS or ERROR_CANCELLED (whose
@@ -415,7 +414,7 @@ START_TEST(test_async)
     static DWORD counts[REQ];
     static BOOL cycles[REQ];
     static WAITCHAIN_NODE_INFO many[REQ][WCT_MAX_NODE_COUNT];
-    async_calls = 0;
+    InterlockedExchange(&async_calls, 0);
     for (int i = 0; i < REQ; i++) {
         counts[i] = WCT_MAX_NODE_COUNT;
         ASSERT_FAILS(GetThreadWaitChain(h, 0, 0, GetThreadId(t), &counts[i], many[i],
@@ -423,7 +422,7 @@ START_TEST(test_async)
                      ERROR_IO_PENDING);
     }
     CloseThreadWaitChainSession(h);
-    ck_assert_int_eq(async_calls, REQ);
+    ck_assert_int_eq(InterlockedCompareExchange(&async_calls, 0, 0), REQ);
     for (int i = 0; i < REQ; i++)
         ck_assert(counts[i] == 2 || counts[i] == WCT_MAX_NODE_COUNT);
     SetEvent(ev);
@@ -441,7 +440,7 @@ static VOID CALLBACK closing_cb(HWCT h, DWORD_PTR ctx, DWORD status, LPDWORD cou
     (void)count;
     (void)nodes;
     (void)cycle;
-    async_status = status;
+    InterlockedExchange(&async_status, (LONG)status);
     CloseThreadWaitChainSession(h);
     SetEvent((HANDLE)ctx);
 }
@@ -462,7 +461,7 @@ START_TEST(test_async_close_in_callback)
     ASSERT_FAILS(GetThreadWaitChain(h, (DWORD_PTR)done, 0, GetThreadId(t), &count, n, &cycle),
                  ERROR_IO_PENDING);
     ck_assert_uint_eq(WaitForSingleObject(done, 20000), WAIT_OBJECT_0);
-    ck_assert_uint_eq(async_status, ERROR_SUCCESS);
+    ck_assert_uint_eq((DWORD)InterlockedCompareExchange(&async_status, 0, 0), ERROR_SUCCESS);
     ck_assert_uint_eq(count, 2);
     /* The session is gone. */
     count = WCT_MAX_NODE_COUNT;
@@ -611,7 +610,7 @@ static volatile LONG churn_stop;
 static DWORD WINAPI churn_thread(LPVOID arg)
 {
     HANDLE *objs = arg; /* two mutexes and an event */
-    for (unsigned i = 0; !churn_stop; i++) {
+    for (unsigned i = 0; !InterlockedCompareExchange(&churn_stop, 0, 0); i++) {
         HANDLE m = objs[i & 1];
         if (WaitForSingleObject(m, 1) == WAIT_OBJECT_0) {
             WaitForSingleObject(objs[2], i % 3);
@@ -626,7 +625,7 @@ START_TEST(test_churn)
     HANDLE objs[3] = {CreateMutexA(NULL, FALSE, NULL), CreateMutexA(NULL, FALSE, NULL),
                       CreateEventA(NULL, TRUE, FALSE, NULL)};
     HANDLE t[CHURNERS];
-    churn_stop = 0;
+    InterlockedExchange(&churn_stop, 0);
     for (int i = 0; i < CHURNERS; i++)
         t[i] = CreateThread(NULL, 0, churn_thread, objs, 0, NULL);
     HWCT h = OpenThreadWaitChainSession(0, NULL);
@@ -644,7 +643,7 @@ START_TEST(test_churn)
         for (DWORD j = 1; j < count; j += 2)
             ck_assert(n[j].ObjectType == WctMutexType || n[j].ObjectType == WctUnknownType);
     }
-    churn_stop = 1;
+    InterlockedExchange(&churn_stop, 1);
     ck_assert_uint_eq(WaitForMultipleObjects(CHURNERS, t, TRUE, 20000), WAIT_OBJECT_0);
     CloseThreadWaitChainSession(h);
     for (int i = 0; i < CHURNERS; i++)
@@ -672,7 +671,11 @@ static Suite *wct_suite(void)
     tcase_add_test(async, test_async);
     tcase_add_test(async, test_async_close_in_callback);
     tcase_add_test(threads, test_churn);
+#if !defined(__SANITIZE_THREAD__) /* TSan refuses threads (the child's deathwatch) after fork */
     tcase_add_test(processes, test_processes);
+#else
+    (void)test_processes;
+#endif
     tcase_set_timeout(basic, 60);
     tcase_set_timeout(async, 60);
     tcase_set_timeout(threads, 60);
