@@ -39,6 +39,7 @@
 #include <debugapi.h>
 #include <TlHelp32.h>
 #include <process.h>
+#include <wct.h>
 typedef LONG NTSTATUS;
 #include <ntstatus.h>
 #include <pshpack1.h>

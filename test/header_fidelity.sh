@@ -48,7 +48,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/winshim-fidelity.XXXXXX") || exit 99
 # winsock2.h first, as Microsoft asks (mingw's windows.h brings in winsock.h).
 # The headers windows.h does not include follow it; ntstatus.h's values
 # need NTSTATUS, which a program defines (as winternl.h does).
-extra='#include <winnls.h>\n#include <stringapiset.h>\n#include <winuser.h>\ntypedef LONG NTSTATUS;\n#include <ntstatus.h>\n#include <tlhelp32.h>\n#include <process.h>\n'
+extra='#include <winnls.h>\n#include <stringapiset.h>\n#include <winuser.h>\ntypedef LONG NTSTATUS;\n#include <ntstatus.h>\n#include <tlhelp32.h>\n#include <process.h>\n#include <wct.h>\n'
 printf '#include <winsock2.h>\n#include <ws2tcpip.h>\n#include <windows.h>\n#include <mswsock.h>\n#include <sddl.h>\n#include <tchar.h>\n'"$extra" >"$work/all.c"
 
 # ---- 1. names -------------------------------------------------------------
@@ -235,6 +235,7 @@ BEGIN {
     print "#include <ntstatus.h>"
     print "#include <tlhelp32.h>"
     print "#include <process.h>"
+    print "#include <wct.h>"
     print "#include <stddef.h>"
     print "#define K(v) __builtin_constant_p((long long)(v))"
     print "#define V(v) ((unsigned long long)__builtin_choose_expr(K(v), (long long)(v), 0LL))"

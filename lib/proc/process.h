@@ -130,6 +130,10 @@ struct thread_facts {
     uint64_t kernel_100ns, user_100ns;
 };
 void thread_object_facts(struct object *thread, struct thread_facts *f);
+/* The same tid and pid read without the object lock and without writing
+ * anything (wait chains, sys/wct.c, look at objects other threads are
+ * waiting on and hold no reference of their own): tid 0 once ended. */
+void thread_object_peek(const struct object *thread, uint32_t *tid, uint32_t *pid);
 /* Swaps the recorded ideal processor (set: the new one) and returns the
  * old one. */
 uint32_t thread_object_ideal(struct object *thread, const uint32_t *set);

@@ -195,6 +195,14 @@ void thread_object_facts(struct object *o, struct thread_facts *f)
     obj_unlock(o);
 }
 
+void thread_object_peek(const struct object *o, uint32_t *tid, uint32_t *pid)
+{
+    struct thread_obj *to = to_of((struct object *)o);
+    bool ended = st_value(obj_state(o)) != 0;
+    *tid = ended ? 0 : atomic_load_explicit(&to->tid, memory_order_relaxed);
+    *pid = __atomic_load_n(&to->pid, __ATOMIC_RELAXED);
+}
+
 uint32_t thread_object_ideal(struct object *o, const uint32_t *set)
 {
     struct thread_obj *to = to_of(o);
