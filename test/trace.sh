@@ -6,6 +6,10 @@
 # and without tracing; nothing traced when unset; a malformed
 # WINSHIM_DEBUG and an unwritable WINSHIM_DEBUG_FILE.
 set -u
+if [ "${WINSHIM_TRACE_BUILT:-yes}" = no ]; then
+    echo "SKIP: the library was configured with --disable-trace"
+    exit 77
+fi
 PROG=$(pwd)/test/trace_prog
 dir=$(mktemp -d /dev/shm/winshim-trace.XXXXXX) || exit 99
 WINSHIM_SHM_DIR=$dir/shm

@@ -305,8 +305,6 @@ void file_fd_repointed(struct file_obj *f)
 
 static int side_fetch(struct file_obj *f)
 {
-    if (!file_pid())
-        return -1;
     holders_inbox_drain(); /* given to us already? (not under our locks) */
     pthread_mutex_lock(&fetch_lock);
     pthread_rwlock_rdlock(&side_lock);
@@ -684,32 +682,18 @@ uint64_t file_kinds_layout_mix(uint64_t h)
     return h;
 }
 
-/* ---- the process id, cached (glibc's getpid() is a system call) ---- */
+/* ---- the side table across fork ---- */
 
-static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
-
-/* ws_pid() registers its own fork handler first (pid_init calls it
- * before registering this one), so the side table is reset with the
- * child's pid already right. */
-static void pid_init(void)
+/* A forked child starts with an empty side table and fresh locks.  The
+ * handler is registered when the library is loaded, before any thread
+ * can hold side_lock or fetch_lock, so file_pid() (file.h) is ws_pid()
+ * alone: one once-flag, core's, and no check of ours per call.  ws_pid()
+ * is called first so that its own fork handler, which caches the child's
+ * pid, is registered before this one and runs before it in the child. */
+__attribute__((constructor)) static void side_install_atfork(void)
 {
     (void)ws_pid();
     pthread_atfork(NULL, NULL, side_atfork_child);
-}
-
-static _Atomic bool pid_ready; /* pid_init ran: no pthread_once per call */
-
-static void pid_init_once(void)
-{
-    pid_init();
-    atomic_store_explicit(&pid_ready, true, memory_order_release);
-}
-
-uint32_t file_pid(void)
-{
-    if (!atomic_load_explicit(&pid_ready, memory_order_acquire))
-        pthread_once(&pid_once, pid_init_once);
-    return ws_pid();
 }
 
 /* ---- creation and the gate ---- */

@@ -208,7 +208,12 @@ static inline void file_put(struct file_obj *f)
 {
     object_unref(&f->hdr);
 }
-uint32_t file_pid(void); /* getpid(), cached and kept right across fork */
+/* getpid(), cached and kept right across fork (core's ws_pid; file.c
+ * resets its side table in a forked child). */
+static inline uint32_t file_pid(void)
+{
+    return ws_pid();
+}
 /* Does a process-private field recorded as (pid, tag) belong to this
  * process?  The tag (slot and generation) tells a dead process from a
  * later one that got its pid back, which may be the reaper closing the
