@@ -458,6 +458,10 @@ START_TEST(test_child_startup_info)
                       0);
     si = si_full(0, 0, NULL, NULL);
     ck_assert_uint_eq(run_child("startup 0 0 - -", &si, 0, FALSE), 0);
+    /* SW_HIDE, as a server hides a CGI child's window (a console child
+     * has none: the value is only handed on). */
+    si = si_full(STARTF_USESHOWWINDOW, SW_HIDE, NULL, NULL);
+    ck_assert_uint_eq(run_child("startup 0x1 0 - -", &si, 0, FALSE), 0);
 
     /* Standard handles: the child's GetStdHandle values. */
     SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, TRUE};
@@ -477,7 +481,7 @@ START_TEST(test_child_startup_info)
     memset(&sw, 0, sizeof sw);
     sw.cb = sizeof sw;
     sw.dwFlags = STARTF_USESHOWWINDOW;
-    sw.wShowWindow = 3;
+    sw.wShowWindow = SW_SHOWMAXIMIZED;
     sw.lpTitle = wtitle;
     sw.dwX = 10;
     sw.dwY = 20;

@@ -329,6 +329,92 @@ START_TEST(test_name_characters)
 }
 END_TEST
 
+
+/* GetLongPathName/GetShortPathName: no 8.3 names on Linux, so an existing
+ * path comes back as given; a missing one fails as GetFileAttributes. */
+START_TEST(test_long_short_path)
+{
+    char cwd[PATH_MAX], path[PATH_MAX], buf[PATH_MAX];
+    win_cwd(cwd, sizeof cwd);
+    ck_assert_int_eq(mkdir("Long Directory Name", 0755), 0);
+    put_file("Long Directory Name/A Long File Name.txt", "x");
+    DWORD (WINAPI *const fa[2])(LPCSTR, LPSTR, DWORD) = {GetLongPathNameA, GetShortPathNameA};
+    for (int i = 0; i < 2; i++) {
+        DWORD (WINAPI *f)(LPCSTR, LPSTR, DWORD) = fa[i];
+        snprintf(path, sizeof path, "%s\\Long Directory Name\\A Long File Name.txt", cwd);
+        size_t len = strlen(path);
+        SetLastError(0xdead);
+        ck_assert_uint_eq(f(path, buf, sizeof buf), len);
+        ck_assert_str_eq(buf, path);
+        ck_assert_uint_eq(GetLastError(), 0xdead);
+        /* Too small: the size with the terminator, nothing written. */
+        memset(buf, 'X', sizeof buf);
+        ck_assert_uint_eq(f(path, buf, (DWORD)len), len + 1);
+        ck_assert_int_eq(buf[0], 'X');
+        ck_assert_uint_eq(f(path, NULL, 0), len + 1);
+        ck_assert_uint_eq(f(path, buf, (DWORD)len + 1), len);
+        ck_assert_str_eq(buf, path);
+        /* In place. */
+        strcpy(buf, path);
+        ck_assert_uint_eq(f(buf, buf, sizeof buf), len);
+        ck_assert_str_eq(buf, path);
+        /* As written: relative, '.', '/', a trailing separator. */
+        ck_assert_uint_eq(f(".\\Long Directory Name/", buf, sizeof buf), 22);
+        ck_assert_str_eq(buf, ".\\Long Directory Name/");
+        ck_assert_uint_eq(f("Long Directory Name\\..\\Long Directory Name", buf, sizeof buf), 42);
+        ck_assert_str_eq(buf, "Long Directory Name\\..\\Long Directory Name");
+        ck_assert_uint_eq(f("C:\\", buf, sizeof buf), 3);
+        ck_assert_str_eq(buf, "C:\\");
+        /* Errors. */
+        memset(buf, 'X', sizeof buf);
+        SetLastError(0);
+        ck_assert_uint_eq(f("Long Directory Name\\missing.txt", buf, sizeof buf), 0);
+        ck_assert_uint_eq(GetLastError(), ERROR_FILE_NOT_FOUND);
+        ck_assert_int_eq(buf[0], 'X');
+        SetLastError(0);
+        ck_assert_uint_eq(f("nodir\\missing.txt", buf, sizeof buf), 0);
+        ck_assert_uint_eq(GetLastError(), ERROR_PATH_NOT_FOUND);
+        SetLastError(0);
+        ck_assert_uint_eq(f("Long Directory Name\\A Long File Name.txt\\x", buf, sizeof buf), 0);
+        ck_assert_uint_eq(GetLastError(), ERROR_PATH_NOT_FOUND);
+        SetLastError(0);
+        ck_assert_uint_eq(f("Long Directory Name\\*.txt", buf, sizeof buf), 0);
+        ck_assert_uint_eq(GetLastError(), ERROR_INVALID_NAME);
+        SetLastError(0);
+        ck_assert_uint_eq(f(NULL, buf, sizeof buf), 0);
+        ck_assert_uint_eq(GetLastError(), ERROR_INVALID_PARAMETER);
+        SetLastError(0);
+        ck_assert_uint_eq(f("", buf, sizeof buf), 0);
+        ck_assert_uint_eq(GetLastError(), i ? ERROR_BAD_PATHNAME : ERROR_PATH_NOT_FOUND);
+    }
+    /* Case: kept as written, as for a long name on Windows (the lookup
+     * itself is case-sensitive by default). */
+    SetLastError(0);
+    ck_assert_uint_eq(GetLongPathNameA("long directory name", buf, sizeof buf), 0);
+    ck_assert_uint_eq(GetLastError(), ERROR_FILE_NOT_FOUND);
+
+    WCHAR w[MAX_PATH], wo[MAX_PATH];
+    snprintf(path, sizeof path, "%s\\Long Directory Name\\A Long File Name.txt", cwd);
+    ck_assert_int_gt(MultiByteToWideChar(CP_UTF8, 0, path, -1, w, MAX_PATH), 0);
+    size_t wl = strlen(path);
+    DWORD (WINAPI *const fw[2])(LPCWSTR, LPWSTR, DWORD) = {GetLongPathNameW, GetShortPathNameW};
+    for (int i = 0; i < 2; i++) {
+        ck_assert_uint_eq(fw[i](w, wo, MAX_PATH), wl);
+        ck_assert_int_eq(memcmp(w, wo, (wl + 1) * sizeof(WCHAR)), 0);
+        ck_assert_uint_eq(fw[i](w, wo, 3), wl + 1);
+        ck_assert_uint_eq(fw[i](w, w, MAX_PATH), wl);
+        ck_assert_int_eq(memcmp(w, wo, (wl + 1) * sizeof(WCHAR)), 0);
+        SetLastError(0);
+        ck_assert_uint_eq(fw[i](u"nodir\\x", wo, MAX_PATH), 0);
+        ck_assert_uint_eq(GetLastError(), ERROR_PATH_NOT_FOUND);
+    }
+    /* A non-ASCII name through both forms. */
+    ck_assert_int_eq(mkdir("D\xc3\xa9j\xc3\xa0 vu", 0755), 0);
+    ck_assert_uint_eq(GetLongPathNameW(u"D\u00e9j\u00e0 vu", wo, MAX_PATH), 7);
+    ck_assert_int_eq(wo[1], 0xe9);
+    ck_assert_uint_eq(GetShortPathNameA("D\xc3\xa9j\xc3\xa0 vu", buf, sizeof buf), 9);
+}
+END_TEST
 static Suite *path_suite(void)
 {
     Suite *s = suite_create("path");
@@ -343,6 +429,7 @@ static Suite *path_suite(void)
     tcase_add_test(tc, test_not_found_kinds);
     tcase_add_test(tc, test_conversion);
     tcase_add_test(tc, test_name_characters);
+    tcase_add_test(tc, test_long_short_path);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -911,6 +911,178 @@ START_TEST(inherited_socket)
 }
 END_TEST
 
+/* getnameinfo (Windows NI_* flags, WSA codes returned and set). */
+#define NI_EXPECT(call, code)                                                \
+    do {                                                                     \
+        WSASetLastError(0xdead);                                             \
+        ck_assert_int_eq((call), (code));                                    \
+        ck_assert_int_eq(WSAGetLastError(), (code) ? (code) : 0xdead);       \
+    } while (0)
+
+START_TEST(name_info)
+{
+    char h[NI_MAXHOST], s[NI_MAXSERV];
+    struct sockaddr_in a = loopback(80);
+    const struct sockaddr *sa = (const struct sockaddr *)&a;
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, sizeof h, s, sizeof s, NI_NUMERICHOST),
+              WSANOTINITIALISED);
+    start();
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, sizeof h, s, sizeof s,
+                          NI_NUMERICHOST | NI_NUMERICSERV), 0);
+    ck_assert_str_eq(h, "127.0.0.1");
+    ck_assert_str_eq(s, "80");
+    /* Names: the service from the services file, the host from the
+     * resolver (127.0.0.1 is "localhost..." in /etc/hosts). */
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, sizeof h, s, sizeof s, 0), 0);
+    ck_assert_str_eq(s, "http");
+    ck_assert_int_eq(strncmp(h, "localhost", 9), 0);
+    a.sin_port = htons(53);
+    NI_EXPECT(getnameinfo(sa, sizeof a, NULL, 0, s, sizeof s, NI_DGRAM), 0);
+    ck_assert_str_eq(s, "domain");
+    /* Exactly fitting, one byte short (WSAEFAULT: Windows has no
+     * EAI_OVERFLOW). */
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, 10, NULL, 0, NI_NUMERICHOST), 0);
+    ck_assert_str_eq(h, "127.0.0.1");
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, 9, NULL, 0, NI_NUMERICHOST), WSAEFAULT);
+    NI_EXPECT(getnameinfo(sa, sizeof a, NULL, 0, s, 2, NI_NUMERICSERV), WSAEFAULT);
+    /* The address: missing, short, of another family. */
+    NI_EXPECT(getnameinfo(NULL, sizeof a, h, sizeof h, s, sizeof s, NI_NUMERICHOST), WSAEFAULT);
+    NI_EXPECT(getnameinfo(sa, sizeof a - 1, h, sizeof h, NULL, 0, NI_NUMERICHOST), WSAEFAULT);
+    NI_EXPECT(getnameinfo(sa, 0, h, sizeof h, NULL, 0, NI_NUMERICHOST), WSAEFAULT);
+    NI_EXPECT(getnameinfo(sa, 200, h, sizeof h, NULL, 0, NI_NUMERICHOST), 0);
+    a.sin_family = AF_UNSPEC;
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, sizeof h, NULL, 0, NI_NUMERICHOST), EAI_FAMILY);
+    a.sin_family = AF_UNIX;
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, sizeof h, NULL, 0, NI_NUMERICHOST), EAI_FAMILY);
+    a.sin_family = AF_INET;
+    /* Flags and buffers: an unknown flag, a wanted name with no room,
+     * nothing wanted at all. */
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, sizeof h, s, sizeof s, 0x20), EAI_BADFLAGS);
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, 0, s, sizeof s, NI_NUMERICHOST), EAI_BADFLAGS);
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, sizeof h, s, 0, NI_NUMERICHOST), EAI_BADFLAGS);
+    NI_EXPECT(getnameinfo(sa, sizeof a, NULL, 0, NULL, 0, NI_NUMERICHOST), EAI_NONAME);
+    NI_EXPECT(getnameinfo(sa, sizeof a, NULL, sizeof h, s, sizeof s, NI_NUMERICSERV), 0);
+    /* NI_NAMEREQD: a numeric host is no name. */
+    NI_EXPECT(getnameinfo(sa, sizeof a, h, sizeof h, NULL, 0, NI_NAMEREQD | NI_NUMERICHOST),
+              EAI_NONAME);
+    ck_assert_int_eq(EAI_NONAME, WSAHOST_NOT_FOUND);
+    ck_assert_int_eq(EAI_BADFLAGS, WSAEINVAL);
+    ck_assert_int_eq(EAI_FAMILY, WSAEAFNOSUPPORT);
+
+    /* IPv6, with a link-local scope written as its number. */
+    struct sockaddr_in6 a6;
+    memset(&a6, 0, sizeof a6);
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons(8080);
+    a6.sin6_addr.s6_addr[15] = 1;
+    const struct sockaddr *sa6 = (const struct sockaddr *)&a6;
+    NI_EXPECT(getnameinfo(sa6, sizeof a6, h, sizeof h, s, sizeof s,
+                          NI_NUMERICHOST | NI_NUMERICSERV), 0);
+    ck_assert_str_eq(h, "::1");
+    ck_assert_str_eq(s, "8080");
+    NI_EXPECT(getnameinfo(sa6, sizeof a, h, sizeof h, NULL, 0, NI_NUMERICHOST), WSAEFAULT);
+    a6.sin6_addr.s6_addr[0] = 0xfe;
+    a6.sin6_addr.s6_addr[1] = 0x80;
+    a6.sin6_scope_id = 1; /* the loopback interface */
+    NI_EXPECT(getnameinfo(sa6, sizeof a6, h, sizeof h, NULL, 0, NI_NUMERICHOST), 0);
+    ck_assert_str_eq(h, "fe80::1%1");
+    NI_EXPECT(getnameinfo(sa6, sizeof a6, h, 9, NULL, 0, NI_NUMERICHOST), WSAEFAULT);
+
+    /* GetNameInfoW: sizes in WCHARs. */
+    WCHAR wh[NI_MAXHOST], ws[NI_MAXSERV];
+    a.sin_port = htons(80);
+    NI_EXPECT(GetNameInfoW((const SOCKADDR *)&a, sizeof a, wh, NI_MAXHOST, ws, NI_MAXSERV,
+                           NI_NUMERICHOST), 0);
+    ck_assert_int_eq(memcmp(wh, u"127.0.0.1", 10 * sizeof(WCHAR)), 0);
+    ck_assert_int_eq(memcmp(ws, u"http", 5 * sizeof(WCHAR)), 0);
+    NI_EXPECT(GetNameInfoW((const SOCKADDR *)&a, sizeof a, wh, 10, NULL, 0, NI_NUMERICHOST), 0);
+    NI_EXPECT(GetNameInfoW((const SOCKADDR *)&a, sizeof a, wh, 9, NULL, 0, NI_NUMERICHOST),
+              WSAEFAULT);
+    NI_EXPECT(GetNameInfoW((const SOCKADDR *)&a, sizeof a, wh, 0, NULL, 0, NI_NUMERICHOST),
+              EAI_BADFLAGS);
+    NI_EXPECT(GetNameInfoW(NULL, sizeof a, wh, 10, NULL, 0, NI_NUMERICHOST), WSAEFAULT);
+    NI_EXPECT(GetNameInfoW((const SOCKADDR *)&a, sizeof a, NULL, 0, NULL, 0, 0), EAI_NONAME);
+    stop();
+}
+END_TEST
+
+/* The wide forms of getaddrinfo, inet_pton and inet_ntop. */
+START_TEST(wide_names)
+{
+    ADDRINFOW hints, *res = (ADDRINFOW *)1;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_CANONNAME;
+    NI_EXPECT(GetAddrInfoW(u"127.0.0.1", u"80", &hints, &res), WSANOTINITIALISED);
+    ck_assert_ptr_null(res);
+    start();
+    NI_EXPECT(GetAddrInfoW(u"127.0.0.1", u"80", &hints, &res), 0);
+    ck_assert_ptr_nonnull(res);
+    ck_assert_int_eq(res->ai_family, AF_INET);
+    ck_assert_int_eq(res->ai_socktype, SOCK_STREAM);
+    ck_assert_uint_eq(res->ai_addrlen, sizeof(struct sockaddr_in));
+    const struct sockaddr_in *sin = (const struct sockaddr_in *)res->ai_addr;
+    ck_assert_int_eq(sin->sin_family, AF_INET);
+    ck_assert_int_eq(ntohs(sin->sin_port), 80);
+    ck_assert_uint_eq(sin->sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+    ck_assert_ptr_nonnull(res->ai_canonname);
+    ck_assert_int_eq(memcmp(res->ai_canonname, u"127.0.0.1", 10 * sizeof(WCHAR)), 0);
+    ck_assert_ptr_null(res->ai_next);
+    FreeAddrInfoW(res);
+    FreeAddrInfoW(NULL);
+    hints.ai_family = AF_INET6;
+    hints.ai_flags = AI_NUMERICHOST;
+    NI_EXPECT(GetAddrInfoW(u"::1", NULL, &hints, &res), 0);
+    ck_assert_int_eq(res->ai_family, AF_INET6);
+    ck_assert_ptr_null(res->ai_canonname);
+    FreeAddrInfoW(res);
+    NI_EXPECT(GetAddrInfoW(u"not-an-address", NULL, &hints, &res), WSAHOST_NOT_FOUND);
+    ck_assert_ptr_null(res);
+    NI_EXPECT(GetAddrInfoW(NULL, NULL, &hints, &res), WSAHOST_NOT_FOUND);
+    hints.ai_family = 99;
+    NI_EXPECT(GetAddrInfoW(u"::1", NULL, &hints, &res), WSAEAFNOSUPPORT);
+    hints.ai_family = AF_INET;
+    hints.ai_flags = 0x40000000;
+    NI_EXPECT(GetAddrInfoW(u"127.0.0.1", NULL, &hints, &res), WSAEINVAL);
+
+    IN_ADDR ia;
+    IN6_ADDR i6;
+    WCHAR buf[INET6_ADDRSTRLEN];
+    ck_assert_int_eq(InetPtonW(AF_INET, u"10.1.2.3", &ia), 1);
+    ck_assert_uint_eq(ntohl(ia.s_addr), 0x0a010203);
+    WSASetLastError(0);
+    ck_assert_int_eq(InetPtonW(AF_INET, u"10.1.2", &ia), 0);
+    ck_assert_int_eq(WSAGetLastError(), WSAEINVAL);
+    WSASetLastError(0);
+    ck_assert_int_eq(InetPtonW(AF_INET, u"10.1.2.\u00e9", &ia), 0);
+    ck_assert_int_eq(WSAGetLastError(), WSAEINVAL);
+    WSASetLastError(0);
+    ck_assert_int_eq(InetPtonW(99, u"10.1.2.3", &ia), -1);
+    ck_assert_int_eq(WSAGetLastError(), WSAEAFNOSUPPORT);
+    WSASetLastError(0);
+    ck_assert_int_eq(InetPtonW(AF_INET, NULL, &ia), -1);
+    ck_assert_int_eq(WSAGetLastError(), WSAEFAULT);
+    WSASetLastError(0);
+    ck_assert_int_eq(inet_pton(AF_INET, "1.2.3", &ia), 0);
+    ck_assert_int_eq(WSAGetLastError(), WSAEINVAL);
+    ck_assert_int_eq(InetPtonW(AF_INET6, u"fe80::1", &i6), 1);
+    ck_assert_ptr_eq(InetNtopW(AF_INET6, &i6, buf, INET6_ADDRSTRLEN), buf);
+    ck_assert_int_eq(memcmp(buf, u"fe80::1", 8 * sizeof(WCHAR)), 0);
+    ck_assert_ptr_eq(InetNtopW(AF_INET6, &i6, buf, 8), buf);
+    WSASetLastError(0);
+    ck_assert_ptr_null(InetNtopW(AF_INET6, &i6, buf, 7));
+    ck_assert_int_eq(WSAGetLastError(), ERROR_INVALID_PARAMETER);
+    WSASetLastError(0);
+    ck_assert_ptr_null(InetNtopW(99, &i6, buf, INET6_ADDRSTRLEN));
+    ck_assert_int_eq(WSAGetLastError(), WSAEAFNOSUPPORT);
+    WSASetLastError(0);
+    ck_assert_ptr_null(InetNtopW(AF_INET, NULL, buf, INET6_ADDRSTRLEN));
+    ck_assert_int_eq(WSAGetLastError(), ERROR_INVALID_PARAMETER);
+    stop();
+}
+END_TEST
+
 static Suite *socket_suite(void)
 {
     Suite *s = suite_create("socket");
@@ -928,6 +1100,8 @@ static Suite *socket_suite(void)
     tcase_add_test(tc, event_select_connect);
     tcase_add_test(tc, close_wakes_blocked_call);
     tcase_add_test(tc, names);
+    tcase_add_test(tc, name_info);
+    tcase_add_test(tc, wide_names);
     tcase_add_test(tc, xproc_socket);
     tcase_add_test(tc, xproc_socket_orphan);
     tcase_add_test(tc, inherited_socket);

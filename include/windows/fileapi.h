@@ -125,6 +125,12 @@ WINBASEAPI DWORD WINAPI GetFullPathNameA(LPCSTR lpFileName, DWORD nBufferLength,
                                          LPSTR lpBuffer, LPSTR *lpFilePart);
 WINBASEAPI DWORD WINAPI GetFullPathNameW(LPCWSTR lpFileName, DWORD nBufferLength,
                                          LPWSTR lpBuffer, LPWSTR *lpFilePart);
+WINBASEAPI DWORD WINAPI GetLongPathNameA(LPCSTR lpszShortPath, LPSTR lpszLongPath,
+                                         DWORD cchBuffer);
+WINBASEAPI DWORD WINAPI GetLongPathNameW(LPCWSTR lpszShortPath, LPWSTR lpszLongPath,
+                                         DWORD cchBuffer);
+WINBASEAPI DWORD WINAPI GetShortPathNameW(LPCWSTR lpszLongPath, LPWSTR lpszShortPath,
+                                          DWORD cchBuffer);
 WINBASEAPI DWORD WINAPI GetTempPathA(DWORD nBufferLength, LPSTR lpBuffer);
 WINBASEAPI DWORD WINAPI GetTempPathW(DWORD nBufferLength, LPWSTR lpBuffer);
 WINBASEAPI UINT WINAPI GetTempFileNameA(LPCSTR lpPathName, LPCSTR lpPrefixString,
@@ -163,6 +169,8 @@ WINBASEAPI BOOL WINAPI FindClose(HANDLE hFindFile);
 #define GetFileAttributesEx GetFileAttributesExW
 #define SetFileAttributes SetFileAttributesW
 #define GetFullPathName GetFullPathNameW
+#define GetLongPathName GetLongPathNameW
+#define GetShortPathName GetShortPathNameW
 #define GetTempPath GetTempPathW
 #define GetTempFileName GetTempFileNameW
 #define FindFirstFile FindFirstFileW
@@ -177,6 +185,7 @@ WINBASEAPI BOOL WINAPI FindClose(HANDLE hFindFile);
 #define GetFileAttributesEx GetFileAttributesExA
 #define SetFileAttributes SetFileAttributesA
 #define GetFullPathName GetFullPathNameA
+#define GetLongPathName GetLongPathNameA
 #define GetTempPath GetTempPathA
 #define GetTempFileName GetTempFileNameA
 #define FindFirstFile FindFirstFileA

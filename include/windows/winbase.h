@@ -272,6 +272,13 @@ WINBASEAPI BOOL WINAPI GetUserNameW(LPWSTR lpBuffer, LPDWORD pcbBuffer);
 #define DRIVE_CDROM 5
 #define DRIVE_RAMDISK 6
 
+/* The ANSI form lives here in the SDK; the wide one in fileapi.h. */
+WINBASEAPI DWORD WINAPI GetShortPathNameA(LPCSTR lpszLongPath, LPSTR lpszShortPath,
+                                          DWORD cchBuffer);
+#ifndef UNICODE
+#define GetShortPathName GetShortPathNameA
+#endif
+
 #ifdef UNICODE
 #define VerifyVersionInfo VerifyVersionInfoW
 #define GetComputerName GetComputerNameW

@@ -72,6 +72,26 @@ WINUSERAPI BOOL WINAPI IsCharLowerW(WCHAR ch);
 #define RT_HTML MAKEINTRESOURCE(23)
 #define RT_MANIFEST MAKEINTRESOURCE(24)
 
+/* ShowWindow commands, also STARTUPINFO.wShowWindow's values with
+ * STARTF_USESHOWWINDOW: CreateProcess hands them to the child, which reads
+ * them back with GetStartupInfo; a console program has no window to show,
+ * so they change nothing else (as on Windows for console processes). */
+#define SW_HIDE 0
+#define SW_SHOWNORMAL 1
+#define SW_NORMAL 1
+#define SW_SHOWMINIMIZED 2
+#define SW_SHOWMAXIMIZED 3
+#define SW_MAXIMIZE 3
+#define SW_SHOWNOACTIVATE 4
+#define SW_SHOW 5
+#define SW_MINIMIZE 6
+#define SW_SHOWMINNOACTIVE 7
+#define SW_SHOWNA 8
+#define SW_RESTORE 9
+#define SW_SHOWDEFAULT 10
+#define SW_FORCEMINIMIZE 11
+#define SW_MAX 11
+
 #ifdef UNICODE
 #define CharUpper CharUpperW
 #define CharLower CharLowerW

@@ -2,7 +2,8 @@
  * ws2tcpip.h - the TCP/IP part of Windows Sockets 2: IPv6 addresses,
  * IP-level options, getaddrinfo with the Windows addrinfo (ai_canonname
  * before ai_addr, unlike Linux) and EAI_* codes that are WSA* errors,
- * inet_pton and inet_ntop.  Same rules as <winsock2.h>.
+ * getnameinfo with the Windows NI_* flags, the wide forms (GetAddrInfoW,
+ * GetNameInfoW, InetPtonW, InetNtopW), inet_pton and inet_ntop.  Same rules as <winsock2.h>.
  */
 #ifndef _WS2TCPIP_H_
 #define _WS2TCPIP_H_
@@ -108,6 +109,38 @@ WINSOCK_API_LINKAGE void WSAAPI freeaddrinfo(LPADDRINFO pAddrInfo)
 #define GetAddrInfoA getaddrinfo
 #define FreeAddrInfoA freeaddrinfo
 
+/* getaddrinfo with UTF-16 names: the same layout, ai_canonname wide. */
+typedef struct addrinfoW {
+    int ai_flags;
+    int ai_family;
+    int ai_socktype;
+    int ai_protocol;
+    size_t ai_addrlen;
+    PWSTR ai_canonname;
+    struct sockaddr *ai_addr;
+    struct addrinfoW *ai_next;
+} ADDRINFOW, *PADDRINFOW;
+WINSOCK_API_LINKAGE int WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName,
+                                           const ADDRINFOW *pHints, PADDRINFOW *ppResult);
+WINSOCK_API_LINKAGE void WSAAPI FreeAddrInfoW(PADDRINFOW pAddrInfo);
+
+/* ---- getnameinfo: an address to a host and a service name ---- */
+#define NI_NOFQDN 0x01
+#define NI_NUMERICHOST 0x02
+#define NI_NAMEREQD 0x04
+#define NI_NUMERICSERV 0x08
+#define NI_DGRAM 0x10
+
+WINSOCK_API_LINKAGE int WSAAPI getnameinfo(const struct sockaddr *sa, socklen_t salen,
+                                          char *host, DWORD hostlen, char *serv,
+                                          DWORD servlen, int flags)
+    WINSHIM_WS2_NAME(getnameinfo);
+WINSOCK_API_LINKAGE INT WSAAPI GetNameInfoW(const SOCKADDR *pSockaddr,
+                                           socklen_t SockaddrLength, PWCHAR pNodeBuffer,
+                                           DWORD NodeBufferSize, PWCHAR pServiceBuffer,
+                                           DWORD ServiceBufferSize, INT Flags);
+#define GetNameInfoA getnameinfo
+
 WINSOCK_API_LINKAGE INT WSAAPI inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf)
     WINSHIM_WS2_NAME(inet_pton);
 WINSOCK_API_LINKAGE PCSTR WSAAPI inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf,
@@ -115,6 +148,25 @@ WINSOCK_API_LINKAGE PCSTR WSAAPI inet_ntop(INT Family, const VOID *pAddr, PSTR p
     WINSHIM_WS2_NAME(inet_ntop);
 #define InetPtonA inet_pton
 #define InetNtopA inet_ntop
+WINSOCK_API_LINKAGE INT WSAAPI InetPtonW(INT Family, PCWSTR pszAddrString, PVOID pAddrBuf);
+WINSOCK_API_LINKAGE PCWSTR WSAAPI InetNtopW(INT Family, const VOID *pAddr, PWSTR pStringBuf,
+                                           size_t StringBufSize);
+
+#ifdef UNICODE
+#define GetAddrInfo GetAddrInfoW
+#define FreeAddrInfo FreeAddrInfoW
+#define GetNameInfo GetNameInfoW
+#define InetPton InetPtonW
+#define InetNtop InetNtopW
+typedef ADDRINFOW ADDRINFOT, *PADDRINFOT;
+#else
+#define GetAddrInfo GetAddrInfoA
+#define FreeAddrInfo FreeAddrInfoA
+#define GetNameInfo GetNameInfoA
+#define InetPton InetPtonA
+#define InetNtop InetNtopA
+typedef ADDRINFOA ADDRINFOT, *PADDRINFOT;
+#endif
 
 #ifdef __cplusplus
 }

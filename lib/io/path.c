@@ -784,3 +784,68 @@ WS_EXPORT DWORD WINAPI GetTempPathW(DWORD size, LPWSTR buf)
 {
     return get_temp_path(size, buf, true);
 }
+
+/* ---- GetLongPathName, GetShortPathName ---- */
+
+/*
+ * Linux volumes have no 8.3 names, so every component of an existing path
+ * is already its long name and its only name: both functions check that
+ * the path exists and hand the string back as it was given (relative
+ * stays relative, "." and ".." and the separators stay, the spelling of
+ * each component is kept as on Windows for a name that is not a short
+ * one; GetShortPathName on a volume without short names does the same).
+ * The existence check is GetFileAttributes': the path layer's
+ * normalisation, and ERROR_FILE_NOT_FOUND or ERROR_PATH_NOT_FOUND by
+ * whether the directory that would hold the last component exists.  The
+ * input is measured before anything is written, so the output buffer may
+ * be the input buffer.
+ */
+static DWORD long_path(const void *name, bool wide, void *buf, DWORD size, bool to_short)
+{
+    if (!name) {
+        ws_set_last_error(ERROR_INVALID_PARAMETER);
+        return 0;
+    }
+    size_t n = wide ? wstrlen(name) : strlen(name);
+    if (!n) {
+        /* As Wine has them: no path at all. */
+        ws_set_last_error(to_short ? ERROR_BAD_PATHNAME : ERROR_PATH_NOT_FOUND);
+        return 0;
+    }
+    struct upath p;
+    DWORD err = path_from(name, wide, 0, &p);
+    if (!err) {
+        struct stat st;
+        if (stat(p.buf, &st))
+            err = path_error(errno, p.buf);
+        path_free(&p);
+    }
+    if (err) {
+        ws_set_last_error(err);
+        return 0;
+    }
+    if (n >= 0xffffffffu || !buf || n + 1 > size)
+        return (DWORD)(n + 1);
+    memmove(buf, name, (n + 1) * (wide ? sizeof(WCHAR) : 1));
+    return (DWORD)n;
+}
+
+WS_EXPORT DWORD WINAPI GetLongPathNameA(LPCSTR name, LPSTR buf, DWORD size)
+{
+    return long_path(name, false, buf, size, false);
+}
+
+WS_EXPORT DWORD WINAPI GetLongPathNameW(LPCWSTR name, LPWSTR buf, DWORD size)
+{
+    return long_path(name, true, buf, size, false);
+}
+
+WS_EXPORT DWORD WINAPI GetShortPathNameA(LPCSTR name, LPSTR buf, DWORD size)
+{
+    return long_path(name, false, buf, size, true);
+}
+
+WS_EXPORT DWORD WINAPI GetShortPathNameW(LPCWSTR name, LPWSTR buf, DWORD size)
+{
+    return long_path(name, true, buf, size, true);
+}

@@ -53,6 +53,7 @@
 #include "core/object.h"
 #include "core/self.h"
 #include "core/shm.h"
+#include "core/unicode.h"
 #include "io/file.h"
 #include "io/overlapped.h"
 #include "net/sock.h"
@@ -81,7 +82,9 @@ _Static_assert(WS_AF_INET6 == AF_INET6 && WS_AF_INET == AF_INET && WS_AF_UNIX ==
                    WS_AI_PASSIVE == AI_PASSIVE && WS_AI_CANONNAME == AI_CANONNAME &&
                    WS_AI_NUMERICHOST == AI_NUMERICHOST && WS_AI_NUMERICSERV == AI_NUMERICSERV &&
                    WS_AI_ALL == AI_ALL && WS_AI_ADDRCONFIG == AI_ADDRCONFIG &&
-                   WS_AI_V4MAPPED == AI_V4MAPPED,
+                   WS_AI_V4MAPPED == AI_V4MAPPED && WS_NI_NOFQDN == NI_NOFQDN &&
+                   WS_NI_NUMERICHOST == NI_NUMERICHOST && WS_NI_NAMEREQD == NI_NAMEREQD &&
+                   WS_NI_NUMERICSERV == NI_NUMERICSERV && WS_NI_DGRAM == NI_DGRAM,
                "sockos.h WS_* values must equal winsock2.h's");
 _Static_assert(sizeof(struct ws_addrinfo) == sizeof(ADDRINFOA) &&
                    offsetof(struct ws_addrinfo, ai_canonname) ==
@@ -89,6 +92,10 @@ _Static_assert(sizeof(struct ws_addrinfo) == sizeof(ADDRINFOA) &&
                    offsetof(struct ws_addrinfo, ai_addr) == offsetof(ADDRINFOA, ai_addr) &&
                    offsetof(struct ws_addrinfo, ai_next) == offsetof(ADDRINFOA, ai_next),
                "struct ws_addrinfo must be ADDRINFOA");
+_Static_assert(sizeof(ADDRINFOW) == sizeof(ADDRINFOA) &&
+                   offsetof(ADDRINFOW, ai_canonname) == offsetof(ADDRINFOA, ai_canonname) &&
+                   offsetof(ADDRINFOW, ai_addr) == offsetof(ADDRINFOA, ai_addr),
+               "ADDRINFOW differs from ADDRINFOA in ai_canonname's type only");
 
 /* The shared layout (core/object.h, layout ids). */
 static const uint32_t socket_layout[] = {
@@ -1507,9 +1514,51 @@ WS_EXPORT INT WSAAPI inet_pton(INT af, PCSTR src, PVOID dst)
         return -1;
     }
     int r = sockos_pton(af, src, dst);
-    if (r < 0)
-        ws_set_last_error(WSAEAFNOSUPPORT);
+    if (r <= 0) /* 0, not an address: WSAEINVAL, as Wine sets it */
+        ws_set_last_error(r < 0 ? WSAEAFNOSUPPORT : WSAEINVAL);
     return r;
+}
+
+/* The wide forms: addresses are ASCII, so a string that is not is no
+ * address (0), and the result is widened. */
+WS_EXPORT INT WSAAPI InetPtonW(INT af, PCWSTR src, PVOID dst)
+{
+    if (!src || !dst) {
+        ws_set_last_error(WSAEFAULT);
+        return -1;
+    }
+    char a[INET6_ADDRSTRLEN + 1];
+    size_t n = 0;
+    for (; src[n]; n++) {
+        if (src[n] >= 0x80 || n + 1 >= sizeof a) {
+            if (af != AF_INET && af != AF_INET6)
+                break; /* the family is checked first, as in inet_pton */
+            ws_set_last_error(WSAEINVAL);
+            return 0;
+        }
+        a[n] = (char)src[n];
+    }
+    a[n] = 0;
+    return inet_pton(af, a, dst);
+}
+
+WS_EXPORT PCWSTR WSAAPI InetNtopW(INT af, const VOID *src, PWSTR dst, size_t size)
+{
+    char a[INET6_ADDRSTRLEN];
+    if (!src || !dst) {
+        ws_set_last_error(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if (!inet_ntop(af, src, a, sizeof a))
+        return NULL;
+    size_t n = strlen(a);
+    if (n + 1 > size) {
+        ws_set_last_error(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    for (size_t i = 0; i <= n; i++)
+        dst[i] = (WCHAR)(unsigned char)a[i];
+    return dst;
 }
 
 WS_EXPORT PCSTR WSAAPI inet_ntop(INT af, const VOID *src, PSTR dst, size_t size)
@@ -1542,6 +1591,122 @@ WS_EXPORT int WSAAPI getaddrinfo(const char *node, const char *service,
 WS_EXPORT void WSAAPI freeaddrinfo(LPADDRINFO ai)
 {
     sockos_freeaddrinfo((struct ws_addrinfo *)ai);
+}
+
+/* getaddrinfo with UTF-16 names: the names go to the resolver as UTF-8
+ * (no IDN conversion), and each result node is one block (node, address,
+ * canonical name), as getaddrinfo's are. */
+static void free_addrinfo_w(ADDRINFOW *ai)
+{
+    while (ai) {
+        ADDRINFOW *next = ai->ai_next;
+        free(ai);
+        ai = next;
+    }
+}
+
+WS_EXPORT void WSAAPI FreeAddrInfoW(PADDRINFOW ai)
+{
+    free_addrinfo_w(ai);
+}
+
+static int wide_addrinfo(const ADDRINFOA *a, ADDRINFOW **res)
+{
+    ADDRINFOW **tail = res;
+    for (; a; a = a->ai_next) {
+        WCHAR *canon = a->ai_canonname ? utf8_to_utf16_dup(a->ai_canonname) : NULL;
+        if (a->ai_canonname && !canon)
+            return WSA_NOT_ENOUGH_MEMORY;
+        size_t clen = canon ? (wstrlen(canon) + 1) * sizeof(WCHAR) : 0;
+        size_t off = (sizeof(ADDRINFOW) + a->ai_addrlen + 7) & ~(size_t)7;
+        ADDRINFOW *w = calloc(1, off + clen);
+        if (!w) {
+            free(canon);
+            return WSA_NOT_ENOUGH_MEMORY;
+        }
+        w->ai_flags = a->ai_flags;
+        w->ai_family = a->ai_family;
+        w->ai_socktype = a->ai_socktype;
+        w->ai_protocol = a->ai_protocol;
+        w->ai_addrlen = a->ai_addrlen;
+        w->ai_addr = (struct sockaddr *)(w + 1);
+        memcpy(w->ai_addr, a->ai_addr, a->ai_addrlen);
+        if (canon) {
+            w->ai_canonname = (PWSTR)((char *)w + off);
+            memcpy(w->ai_canonname, canon, clen);
+            free(canon);
+        }
+        *tail = w;
+        tail = &w->ai_next;
+    }
+    return 0;
+}
+
+WS_EXPORT int WSAAPI GetAddrInfoW(PCWSTR node, PCWSTR service, const ADDRINFOW *hints,
+                                 PADDRINFOW *res)
+{
+    char *n8 = NULL, *s8 = NULL;
+    ADDRINFOA *a = NULL;
+    int r = 0;
+    if (res)
+        *res = NULL;
+    if (!started())
+        r = WSANOTINITIALISED;
+    else if ((node && !(n8 = utf16_to_utf8_dup(node, -1, NULL))) ||
+             (service && !(s8 = utf16_to_utf8_dup(service, -1, NULL))))
+        r = WSA_NOT_ENOUGH_MEMORY;
+    else
+        r = sockos_getaddrinfo(n8, s8, (const struct ws_addrinfo *)hints,
+                               res ? (struct ws_addrinfo **)&a : NULL);
+    free(n8);
+    free(s8);
+    if (!r && (r = wide_addrinfo(a, res)) != 0) {
+        free_addrinfo_w(*res);
+        *res = NULL;
+    }
+    sockos_freeaddrinfo((struct ws_addrinfo *)a);
+    if (r)
+        ws_set_last_error((DWORD)r);
+    return r;
+}
+
+WS_EXPORT int WSAAPI getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
+                                DWORD hostlen, char *serv, DWORD servlen, int flags)
+{
+    int r = started() ? sockos_getnameinfo(sa, (int)salen, host, hostlen, serv, servlen, flags)
+                      : WSANOTINITIALISED;
+    if (r)
+        ws_set_last_error((DWORD)r);
+    return r;
+}
+
+/* Through getnameinfo with room for any name, then narrowed to the
+ * caller's sizes in WCHARs. */
+static int widen_name(const char *s, PWCHAR out, DWORD size)
+{
+    int n = utf8_to_utf16(s, out, size);
+    if (n >= 0)
+        return 0;
+    if (size)
+        out[0] = 0;
+    return WSAEFAULT;
+}
+
+WS_EXPORT INT WSAAPI GetNameInfoW(const SOCKADDR *sa, socklen_t salen, PWCHAR host,
+                                 DWORD hostlen, PWCHAR serv, DWORD servlen, INT flags)
+{
+    char h[NI_MAXHOST], s[NI_MAXSERV];
+    int r = started() ? sockos_getnameinfo(sa, (int)salen, host ? h : NULL,
+                                           hostlen ? sizeof h : 0, serv ? s : NULL,
+                                           servlen ? sizeof s : 0, flags)
+                      : WSANOTINITIALISED;
+    if (!r && host)
+        r = widen_name(h, host, hostlen);
+    if (!r && serv)
+        r = widen_name(s, serv, servlen);
+    if (r)
+        ws_set_last_error((DWORD)r);
+    return r;
 }
 
 WS_EXPORT int WSAAPI gethostname(char *name, int len)

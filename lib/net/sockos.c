@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -632,6 +633,8 @@ static int gai_to_wsa(int r)
 #ifdef EAI_ADDRFAMILY
     case EAI_ADDRFAMILY: return WSANO_DATA;
 #endif
+    case EAI_FAIL: return WSANO_RECOVERY;
+    case EAI_OVERFLOW: return WSAEFAULT; /* Windows has no EAI_OVERFLOW */
     default: return WSANO_RECOVERY;
     }
 }
@@ -716,6 +719,58 @@ int sockos_getaddrinfo(const char *node, const char *service,
     }
     freeaddrinfo(lres);
     return *res ? 0 : WSANO_DATA;
+}
+
+int sockos_getnameinfo(const void *sa, int salen, char *host, size_t hostlen,
+                       char *serv, size_t servlen, int flags)
+{
+    static const struct {
+        int win, lin;
+    } ni_flags[] = {
+        {WS_NI_NOFQDN, NI_NOFQDN},         {WS_NI_NUMERICHOST, NI_NUMERICHOST},
+        {WS_NI_NAMEREQD, NI_NAMEREQD},     {WS_NI_NUMERICSERV, NI_NUMERICSERV},
+        {WS_NI_DGRAM, NI_DGRAM},
+    };
+    struct sockaddr_storage ss;
+    socklen_t slen;
+    uint16_t wf;
+    if (!sa || salen < (int)sizeof wf)
+        return WSAEFAULT;
+    memcpy(&wf, sa, sizeof wf);
+    if (wf != WS_AF_INET && wf != WS_AF_INET6)
+        return WSAEAFNOSUPPORT;
+    if (addr_in(sa, salen, &ss, &slen))
+        return WSAEFAULT;
+    int lflags = 0, rest = flags;
+    for (size_t i = 0; i < sizeof ni_flags / sizeof ni_flags[0]; i++)
+        if (rest & ni_flags[i].win) {
+            lflags |= ni_flags[i].lin;
+            rest &= ~ni_flags[i].win;
+        }
+    if (rest || (host && !hostlen) || (serv && !servlen))
+        return WSAEINVAL;
+    if (!host && !serv)
+        return WSAHOST_NOT_FOUND;
+    if (hostlen > NI_MAXHOST)
+        hostlen = NI_MAXHOST;
+    if (servlen > NI_MAXSERV)
+        servlen = NI_MAXSERV;
+    int r = getnameinfo((struct sockaddr *)&ss, slen, host, host ? (socklen_t)hostlen : 0,
+                        serv, serv ? (socklen_t)servlen : 0, lflags);
+    if (r)
+        return gai_to_wsa(r);
+    /* glibc names a link-local scope by its interface ("fe80::1%eth0");
+     * Windows writes the number ("fe80::1%3").  A host name has no '%'. */
+    char *pct = host ? strchr(host, '%') : NULL;
+    if (pct && ss.ss_family == AF_INET6) {
+        char num[12];
+        int n = snprintf(num, sizeof num, "%u",
+                         (unsigned)((struct sockaddr_in6 *)&ss)->sin6_scope_id);
+        if ((size_t)(pct + 1 - host) + (size_t)n + 1 > hostlen)
+            return WSAEFAULT;
+        memcpy(pct + 1, num, (size_t)n + 1);
+    }
+    return 0;
 }
 
 int sockos_pton(int af, const char *src, void *dst)

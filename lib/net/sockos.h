@@ -57,6 +57,11 @@
 #define WS_AI_ALL 0x100
 #define WS_AI_ADDRCONFIG 0x400
 #define WS_AI_V4MAPPED 0x800
+#define WS_NI_NOFQDN 0x01
+#define WS_NI_NUMERICHOST 0x02
+#define WS_NI_NAMEREQD 0x04
+#define WS_NI_NUMERICSERV 0x08
+#define WS_NI_DGRAM 0x10
 
 /* Windows' struct addrinfo (ai_canonname before ai_addr). */
 struct ws_addrinfo {
@@ -128,6 +133,13 @@ int sockos_poll(struct sockos_poll *p, unsigned n, int timeout_ms, int *ready);
 int sockos_getaddrinfo(const char *node, const char *service,
                        const struct ws_addrinfo *hints, struct ws_addrinfo **res);
 void sockos_freeaddrinfo(struct ws_addrinfo *ai);
+/* getnameinfo on a Windows IPv4 or IPv6 address, with Windows NI_* flags:
+ * 0 or a WSA code (the EAI_* of ws2tcpip.h).  host/serv NULL: not wanted;
+ * a wanted one with no room, or an unknown flag, is WSAEINVAL
+ * (EAI_BADFLAGS); a result that does not fit, or a missing or short
+ * address, WSAEFAULT.  Scope ids come out as numbers, as Windows has them. */
+int sockos_getnameinfo(const void *sa, int salen, char *host, size_t hostlen,
+                       char *serv, size_t servlen, int flags);
 /* inet_pton's 1/0, or -1 for an unknown family. */
 int sockos_pton(int af, const char *src, void *dst);
 /* NULL with EAFNOSUPPORT or ENOSPC. */
