@@ -444,11 +444,19 @@ void handle_thread_exit(void)
 
 /* ---- tables ---- */
 
+/* A new, empty table: its top and free list start over with it.  A slot
+ * claimed from FREE was zeroed already, but one taken over in place
+ * (shm.c, slot_take_over) still has its dead owner's top and FIFO, which
+ * the reaping left behind: a top over a first level without its chunks
+ * would send the new owner's next index, and its reaper's walk, to a
+ * chunk that does not exist. */
 DWORD handle_table_init(struct proc_slot *s)
 {
     void *l1 = arena_alloc(HT_L1 * sizeof(aoff_t));
     if (!l1)
         return ERROR_NOT_ENOUGH_MEMORY;
+    s->ht_top = 0;
+    s->free_head = s->free_tail = s->free_count = 0;
     s->ht_l1 = arena_off(l1);
     return ERROR_SUCCESS;
 }
