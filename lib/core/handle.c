@@ -52,6 +52,12 @@
  *     list and is reused only once HT_REUSE_DELAY others are free (or the
  *     table is full): a stale handle reads as invalid rather than as
  *     someone else's object.
+ *   - ht_top, the FIFO and the first level are one table: every index
+ *     below ht_top has its chunk published before ht_top passes it, and a
+ *     new first level (handle_table_init) comes with top 0 and an empty
+ *     FIFO.  A reaper walks every index below the top through the chunks
+ *     (handle_table_reap), and the thread-private reserves and rings need
+ *     nothing from it: their indices are below the top like any other.
  */
 #include <stdlib.h>
 #include <string.h>
