@@ -64,6 +64,68 @@ START_TEST(test_stale_handle_not_reused_at_once)
 }
 END_TEST
 
+/* Invariant 11 through the thread's ring of freed indices (handle.c): an
+ * index comes back only after 1024 others were freed after it, also when
+ * a burst of closes overflows the ring into the FIFO, and the indices a
+ * thread holds go back when it exits. */
+static uint32_t index_of(HANDLE h)
+{
+    return (uint32_t)((((uintptr_t)h >> 2) - 1) & 0xffffff);
+}
+
+#define BURST 3000
+static DWORD WINAPI close_burst(LPVOID p)
+{
+    HANDLE *hs = p;
+    for (int i = 0; i < BURST; i++)
+        if (!CloseHandle(hs[i]))
+            return 1;
+    return 0;
+}
+
+START_TEST(test_reuse_delayed_through_ring)
+{
+    HANDLE h = new_event();
+    uint32_t hi = index_of(h);
+    ck_assert(CloseHandle(h));
+    for (int i = 0; i < 1000; i++) {
+        HANDLE n = new_event();
+        ck_assert_uint_ne(index_of(n), hi);
+        ck_assert(CloseHandle(n));
+    }
+    static HANDLE hs[BURST], again[BURST];
+    static unsigned char recent[1 << 24];
+    memset(recent, 0, sizeof recent);
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < BURST; i++)
+            ck_assert_ptr_nonnull(hs[i] = new_event());
+        if (round == 0) {
+            for (int i = 0; i < BURST; i++)
+                ck_assert(CloseHandle(hs[i]));
+        } else { /* closed by a thread that then exits */
+            HANDLE t = CreateThread(NULL, 0, close_burst, hs, 0, NULL);
+            ASSERT_WAIT(WaitForSingleObject(t, 60000), WAIT_OBJECT_0);
+            DWORD code = 99;
+            ck_assert(GetExitCodeThread(t, &code));
+            ck_assert_uint_eq(code, 0);
+            ck_assert(CloseHandle(t));
+        }
+        for (int i = BURST - 1024; i < BURST; i++)
+            recent[index_of(hs[i])] = 1;
+        for (int i = 0; i < BURST; i++) {
+            ck_assert_ptr_nonnull(again[i] = new_event());
+            ck_assert_uint_eq(recent[index_of(again[i])], 0);
+            ASSERT_FAILS(SetEvent(hs[i]), ERROR_INVALID_HANDLE);
+        }
+        for (int i = 0; i < BURST; i++) {
+            ck_assert(SetEvent(again[i]));
+            ck_assert(CloseHandle(again[i]));
+            recent[index_of(hs[i])] = 0;
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_duplicate_same_access)
 {
     HANDLE h = CreateEventA(NULL, TRUE, FALSE, NULL);
@@ -395,6 +457,7 @@ static Suite *handle_suite(void)
     tcase_add_test(basic, test_values);
     tcase_add_test(basic, test_last_error);
     tcase_add_test(basic, test_stale_handle_not_reused_at_once);
+    tcase_add_test(basic, test_reuse_delayed_through_ring);
     tcase_add_test(basic, test_duplicate_same_access);
     tcase_add_test(basic, test_duplicate_reduced_access);
     tcase_add_test(basic, test_duplicate_close_source);

@@ -1175,9 +1175,18 @@ START_TEST(test_full_table_of_dead_slots)
     /* Attach (an unnamed object: no deathwatch, so nobody reaps). */
     HANDLE keep = CreateEventA(NULL, TRUE, FALSE, NULL);
     ck_assert_ptr_nonnull(keep);
-    /* Half the table: children killed while claiming their slot (left in
-     * INIT); the rest: children that died without leaving.  A forked
-     * child claims its slot in the fork itself. */
+    /* Half the table: children that died without leaving, with a handle
+     * each (their tables have a top: the first slot taken over below is
+     * one of theirs, and its new owner must not inherit that top); the
+     * rest: children killed while claiming their slot (left in INIT).  A
+     * forked child claims its slot in the fork itself. */
+    for (int i = 0; i < TABLE_SLOTS / 2 - 1; i++) {
+        pid_t pid = fork();
+        ck_assert(pid >= 0);
+        if (pid == 0)
+            _exit(CreateEventA(NULL, TRUE, FALSE, NULL) ? 0 : 1);
+        ck_assert_int_eq(child_wait(pid), 0);
+    }
     setenv("WINSHIM_FAULT", "slot_init", 1);
     for (int i = 0; i < TABLE_SLOTS / 2; i++) {
         pid_t pid = fork();
@@ -1187,13 +1196,6 @@ START_TEST(test_full_table_of_dead_slots)
         ck_assert_int_eq(child_wait(pid), 128 + SIGKILL);
     }
     unsetenv("WINSHIM_FAULT");
-    for (int i = 0; i < TABLE_SLOTS / 2 - 1; i++) {
-        pid_t pid = fork();
-        ck_assert(pid >= 0);
-        if (pid == 0)
-            _exit(0);
-        ck_assert_int_eq(child_wait(pid), 0);
-    }
     /* Full of dead and orphaned slots: a forked child takes one over... */
     ck_assert_int_eq(child_wait(child_start(child_named_event, (void *)uname_("full_a"))), 0);
     /* ...and so does a new program, which then reaps the rest. */

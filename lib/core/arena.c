@@ -330,24 +330,29 @@ static bool arena_commit(uint64_t end)
     return ok;
 }
 
-static int size_class(size_t size)
+static inline int size_class(size_t size)
 {
-    int c = 0;
-    while (((size_t)ARENA_MIN_BLOCK << c) < size)
-        c++;
-    return c;
+    if (size <= ARENA_MIN_BLOCK)
+        return 0;
+    return 64 - __builtin_clzll((size - 1) / ARENA_MIN_BLOCK);
 }
 
 /* A thread's cache of a class holds up to TCACHE_BYTES of blocks, and
  * at least TCACHE_MIN: enough small blocks that a thread creating and
  * closing objects (whose blocks come back DEFER_BATCH at a time, after a
  * grace period) takes them from its cache and gives them back to it,
- * without the class's lock. */
+ * without the class's lock.  That takes room for two batches of events:
+ * a batch arrives on top of whatever the cache holds, and a full cache
+ * keeps half of its blocks when it spills (cache_spill), so the next
+ * batch's allocations still find them. */
 #define TCACHE_BYTES (64u << 10)
 #define TCACHE_MIN 32u
-static uint32_t tcache_max(int c)
+#define TCACHE_OBJECTS (2u * DEFER_BATCH) /* classes 0 and 1: objects */
+static inline uint32_t tcache_max(int c)
 {
     uint32_t n = TCACHE_BYTES / ((uint32_t)ARENA_MIN_BLOCK << c);
+    if (c <= 1)
+        return TCACHE_OBJECTS;
     return n > TCACHE_MIN ? n : TCACHE_MIN;
 }
 
@@ -377,25 +382,43 @@ static void *tcache_pop(int c)
     return p;
 }
 
-/* Moves r's whole cache of class c to the shared list.  The chain leaves
- * the record before it joins the list: a process killed in between loses
- * that one batch (at most tcache_max() blocks) but a reaper never frees a
- * block twice.  So the chain is walked, and the lock taken, before it
- * leaves the record: "in between" is two stores. */
-static void cache_spill(struct shm_thread *r, int c)
+/* Moves r's cache of class c to the shared list, all of it but the
+ * first `keep` blocks.  The chain leaves the record before it joins the
+ * list: a process killed in between loses that one batch (at most
+ * tcache_max() blocks) but a reaper never frees a block twice.  So the
+ * chain is walked, and the lock taken, before it leaves the record: "in
+ * between" is two stores (cutting the cached chain, or emptying the
+ * cache's head, and then the list's head). */
+static void cache_spill_keep(struct shm_thread *r, int c, uint32_t keep)
 {
     struct arena_header *h = hdr();
-    aoff_t first = r->cache[c], last = first;
+    aoff_t *cut = NULL; /* the link that leaves the record */
+    aoff_t first = r->cache[c];
+    for (uint32_t k = 0; first && k < keep; k++) {
+        cut = (aoff_t *)arena_ptr(first);
+        first = *cut;
+    }
     if (!first)
         return;
+    aoff_t last = first;
     while (*(aoff_t *)arena_ptr(last))
         last = *(aoff_t *)arena_ptr(last);
     wordlock_lock(&h->free_lists[c].lock);
-    r->cache[c] = 0;
-    r->ncache[c] = 0;
+    if (cut) {
+        *cut = 0;
+        r->ncache[c] = keep;
+    } else {
+        r->cache[c] = 0;
+        r->ncache[c] = 0;
+    }
     *(aoff_t *)arena_ptr(last) = h->free_lists[c].head;
     h->free_lists[c].head = first;
     wordlock_unlock(&h->free_lists[c].lock);
+}
+
+static void cache_spill(struct shm_thread *r, int c)
+{
+    cache_spill_keep(r, c, 0);
 }
 
 void arena_thread_exit(void)
@@ -426,7 +449,15 @@ void *arena_alloc(size_t size)
 
     void *cached = tc ? tcache_pop(c) : NULL;
     if (cached) {
-        memset(cached, 0, block);
+        /* Objects (a header is 72 bytes) and small records: inline
+         * stores, no call. */
+        if (c == 1)
+            *(struct zero128 { uint64_t w[2 * ARENA_MIN_BLOCK / 8]; } *)cached =
+                (struct zero128){{0}};
+        else if (c == 0)
+            *(struct zero64 { uint64_t w[ARENA_MIN_BLOCK / 8]; } *)cached = (struct zero64){{0}};
+        else
+            memset(cached, 0, block);
         return cached;
     }
     wordlock_lock(&h->free_lists[c].lock);
@@ -476,7 +507,7 @@ void arena_free(void *p, size_t size)
         return;
     }
     if (tc->ncache[c] >= tcache_max(c))
-        cache_spill(tc, c);
+        cache_spill_keep(tc, c, tcache_max(c) / 2);
     *(aoff_t *)p = tc->cache[c];
     tc->cache[c] = arena_off(p);
     tc->ncache[c]++;

@@ -52,7 +52,14 @@
  *     list and is reused only once HT_REUSE_DELAY others are free (or the
  *     table is full): a stale handle reads as invalid rather than as
  *     someone else's object.
+ *   - ht_top, the FIFO and the first level are one table: every index
+ *     below ht_top has its chunk published before ht_top passes it, and a
+ *     new first level (handle_table_init) comes with top 0 and an empty
+ *     FIFO.  A reaper walks every index below the top through the chunks
+ *     (handle_table_reap), and the thread-private reserves and rings need
+ *     nothing from it: their indices are below the top like any other.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/arena.h"
@@ -292,7 +299,7 @@ static void take_remote_unrefs_locked(struct proc_slot *s)
 {
     while (s->remote_defer) {
         struct remote_unref *r = arena_ptr(s->remote_defer);
-        s->remote_defer = r->next;
+        __atomic_store_n(&s->remote_defer, r->next, __ATOMIC_RELAXED);
         object_unref_deferred(arena_ptr(r->obj));
         arena_free(r, sizeof *r);
     }
@@ -301,31 +308,60 @@ static void take_remote_unrefs_locked(struct proc_slot *s)
 /* ---- this process's index allocation ----
  *
  * The FIFO of freed indices (and the fresh indices past ht_top) are shared
- * and guarded by the slot's ht_lock; each thread takes indices from them and
- * gives them back HT_BATCH at a time, so the lock is taken once per HT_BATCH
- * creations or closes.  Delayed reuse is decided when an index leaves the
- * FIFO, so per-thread batches do not weaken it.  Other processes inserting
- * into our table (handle_insert_into) take single indices under the lock. */
+ * and guarded by the slot's ht_lock; other processes inserting into our
+ * table (handle_insert_into) take single indices there under the lock.
+ *
+ * Each thread of ours keeps two private lists, so that creating and
+ * closing handles takes no lock and touches no entry but the handle's own:
+ *   - a reserve of up to HT_BATCH indices taken from the FIFO or past
+ *     ht_top, refilled under the lock HT_BATCH at a time;
+ *   - a ring of the indices it freed, oldest first (HT_RING of them).  An
+ *     index leaves the ring for reuse only while more than HT_REUSE_DELAY
+ *     indices freed after it wait behind it, so the ring delays reuse as
+ *     the FIFO does (invariant 11); a full ring gives its HT_SPILL oldest
+ *     to the FIFO's tail, and a thread's exit gives back both lists.
+ * Neither list is shared memory: a dead process's table is emptied whole
+ * by its reaper, free indices and all.  When the table is full (every
+ * index handed out, the FIFO empty), a thread reuses its own ring's
+ * indices at once, as the FIFO then does; the indices other threads hold
+ * in their lists (up to HT_BATCH + HT_RING each) are not reachable then. */
 #define HT_BATCH 32
+#define HT_RING 2048 /* a power of two, > HT_REUSE_DELAY + HT_SPILL */
+#define HT_SPILL 512
 
 struct index_batch {
     uint32_t n;
     uint32_t idx[HT_BATCH];
 };
-static __thread struct index_batch ht_reserve, ht_freed;
+struct index_ring {
+    uint32_t head, tail; /* free-running; tail - head indices wait */
+    uint32_t idx[HT_RING];
+};
+static __thread struct index_batch ht_reserve;
+static __thread struct index_ring *ht_ring; /* malloc()ed at the first close */
 
-static void flush_freed_locked(void)
+static uint32_t ring_take(struct index_ring *r)
 {
-    for (uint32_t k = 0; k < ht_freed.n; k++)
-        fifo_push_locked(ht_slot, ht_freed.idx[k]);
-    ht_freed.n = 0;
+    return r->idx[r->head++ & (HT_RING - 1)];
+}
+
+static void ring_spill_locked(struct index_ring *r, uint32_t n)
+{
+    while (n-- && r->tail != r->head)
+        fifo_push_locked(ht_slot, ring_take(r));
+}
+
+/* Other processes' DUPLICATE_CLOSE_SOURCE left references for us (read
+ * without the lock first: it is written under it, rarely). */
+static bool remote_unrefs_waiting(void)
+{
+    return __atomic_load_n(&ht_slot->remote_defer, __ATOMIC_RELAXED) != 0;
 }
 
 /* Fills this thread's reserve; an error only when nothing could be had. */
 static DWORD refill_locked(void)
 {
     DWORD err = ERROR_SUCCESS;
-    flush_freed_locked();
     take_remote_unrefs_locked(ht_slot);
     while (ht_reserve.n < HT_BATCH) {
         uint32_t i;
@@ -333,52 +369,100 @@ static DWORD refill_locked(void)
             break;
         ht_reserve.idx[ht_reserve.n++] = i;
     }
+    /* A full table: our own freed indices at once, as the FIFO does. */
+    struct index_ring *r = ht_ring;
+    if (!ht_reserve.n && r && r->tail != r->head)
+        ht_reserve.idx[ht_reserve.n++] = ring_take(r);
     return ht_reserve.n ? ERROR_SUCCESS : err;
 }
 
-static DWORD index_alloc(uint32_t *index)
+static __attribute__((noinline)) DWORD index_alloc_slow(uint32_t *index)
 {
-    if (WS_UNLIKELY(!ht_reserve.n)) {
-        (void)thread_current(); /* thread exit must return the reserve */
-        wordlock_lock(&ht_slot->ht_lock);
-        DWORD err = refill_locked();
-        wordlock_unlock(&ht_slot->ht_lock);
-        if (err)
-            return err;
-    }
+    (void)thread_current(); /* thread exit must return the reserve */
+    wordlock_lock(&ht_slot->ht_lock);
+    DWORD err = refill_locked();
+    wordlock_unlock(&ht_slot->ht_lock);
+    if (err)
+        return err;
     *index = ht_reserve.idx[--ht_reserve.n];
     return ERROR_SUCCESS;
 }
 
-static void index_free(uint32_t i)
+static inline DWORD index_alloc(uint32_t *index)
 {
-    if (WS_UNLIKELY(ht_freed.n == HT_BATCH)) {
-        wordlock_lock(&ht_slot->ht_lock);
-        flush_freed_locked();
-        take_remote_unrefs_locked(ht_slot);
-        wordlock_unlock(&ht_slot->ht_lock);
+    struct index_ring *r = ht_ring;
+    if (WS_LIKELY(r && r->tail - r->head > HT_REUSE_DELAY)) {
+        *index = ring_take(r);
+        return ERROR_SUCCESS;
     }
-    ht_freed.idx[ht_freed.n++] = i;
+    if (WS_UNLIKELY(!ht_reserve.n))
+        return index_alloc_slow(index);
+    *index = ht_reserve.idx[--ht_reserve.n];
+    return ERROR_SUCCESS;
+}
+
+/* The ring is full or missing, or references wait: under the lock.  The
+ * caller holds its thread record (handle_remove), so its exit gives the
+ * ring back. */
+static __attribute__((noinline)) void index_free_slow(uint32_t i)
+{
+    struct index_ring *r = ht_ring;
+    if (!r && (r = malloc(sizeof *r))) {
+        r->head = r->tail = 0;
+        ht_ring = r;
+    }
+    wordlock_lock(&ht_slot->ht_lock);
+    if (!r) {
+        fifo_push_locked(ht_slot, i); /* no memory for a ring: the FIFO */
+    } else {
+        if (r->tail - r->head == HT_RING)
+            ring_spill_locked(r, HT_SPILL);
+        r->idx[r->tail++ & (HT_RING - 1)] = i;
+    }
+    take_remote_unrefs_locked(ht_slot);
+    wordlock_unlock(&ht_slot->ht_lock);
+}
+
+static inline void index_free(uint32_t i)
+{
+    struct index_ring *r = ht_ring;
+    if (WS_UNLIKELY(!r || r->tail - r->head == HT_RING || remote_unrefs_waiting())) {
+        index_free_slow(i);
+        return;
+    }
+    r->idx[r->tail++ & (HT_RING - 1)] = i;
 }
 
 void handle_thread_exit(void)
 {
     if (!ht_slot)
         return;
+    struct index_ring *r = ht_ring;
     wordlock_lock(&ht_slot->ht_lock);
-    flush_freed_locked();
+    if (r)
+        ring_spill_locked(r, HT_RING);
     while (ht_reserve.n)
         fifo_push_locked(ht_slot, ht_reserve.idx[--ht_reserve.n]);
     wordlock_unlock(&ht_slot->ht_lock);
+    ht_ring = NULL;
+    free(r);
 }
 
 /* ---- tables ---- */
 
+/* A new, empty table: its top and free list start over with it.  A slot
+ * claimed from FREE was zeroed already, but one taken over in place
+ * (shm.c, slot_take_over) still has its dead owner's top and FIFO, which
+ * the reaping left behind: a top over a first level without its chunks
+ * would send the new owner's next index, and its reaper's walk, to a
+ * chunk that does not exist. */
 DWORD handle_table_init(struct proc_slot *s)
 {
     void *l1 = arena_alloc(HT_L1 * sizeof(aoff_t));
     if (!l1)
         return ERROR_NOT_ENOUGH_MEMORY;
+    s->ht_top = 0;
+    s->free_head = s->free_tail = s->free_count = 0;
     s->ht_l1 = arena_off(l1);
     return ERROR_SUCCESS;
 }
@@ -392,7 +476,8 @@ void handle_table_bind(struct proc_slot *s)
 void handle_atfork_child(void)
 {
     ht_reserve.n = 0; /* indices of the parent's table */
-    ht_freed.n = 0;
+    if (ht_ring)
+        ht_ring->head = ht_ring->tail = 0;
     ht_slot = NULL;
     atomic_store_explicit(&ws_ht_l1, NULL, memory_order_relaxed);
 }
@@ -462,7 +547,7 @@ void handle_table_reap(struct proc_slot *s)
     }
     while (s->remote_defer) {
         struct remote_unref *r = arena_ptr(s->remote_defer);
-        s->remote_defer = r->next;
+        __atomic_store_n(&s->remote_defer, r->next, __ATOMIC_RELAXED);
         object_unref(arena_ptr(r->obj));
         arena_free(r, sizeof *r);
     }
@@ -578,7 +663,7 @@ DWORD handle_remove_from(struct proc_slot *s, HANDLE h)
     wordlock_lock(&s->ht_lock);
     fifo_push_locked(s, i);
     r->next = s->remote_defer;
-    s->remote_defer = arena_off(r);
+    __atomic_store_n(&s->remote_defer, arena_off(r), __ATOMIC_RELAXED);
     wordlock_unlock(&s->ht_lock);
     ws_tsan_xproc_release(); /* its owner (or reaper) reads the table next */
     return ERROR_SUCCESS;
@@ -656,7 +741,12 @@ DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
         return err;
     }
     uint32_t gen;
-    struct handle_entry *e = entry_at_in(ht_slot, index);
+    /* Our own table: its first level is ws_ht_l1. */
+    _Atomic aoff_t *l1 = atomic_load_explicit(&ws_ht_l1, memory_order_relaxed);
+    struct handle_entry *e =
+        (struct handle_entry *)arena_ptr(atomic_load_explicit(&l1[index >> HT_L2_BITS],
+                                                              memory_order_acquire)) +
+        (index & (HT_L2 - 1));
     in->word = atomic_load_explicit(&e->word, memory_order_relaxed);
     atomic_store_explicit(&in->index, index + 1, memory_order_release);
     ws_fault(FAULT_INSERT_INDEX);
@@ -669,12 +759,11 @@ DWORD handle_insert(struct object *o, ACCESS_MASK access, DWORD flags,
 
 /* Takes h out of the table; the caller then owns its handle count and
  * reference.  `force` ignores HANDLE_FLAG_PROTECT_FROM_CLOSE. */
-static DWORD handle_remove(HANDLE h, bool force, struct object **out)
+static DWORD handle_remove_by(struct ws_thread *t, HANDLE h, bool force, struct object **out)
 {
     struct handle_entry *e;
     uint64_t w;
     ACCESS_MASK access;
-    struct ws_thread *t = thread_current();
     struct handle_intent *in = &t->rec->intent;
     uint32_t i = (uint32_t)(((uintptr_t)h >> 2) - 1) & (HANDLE_MAX - 1);
     do {
@@ -693,6 +782,11 @@ static DWORD handle_remove(HANDLE h, bool force, struct object **out)
     return ERROR_SUCCESS;
 }
 
+static DWORD handle_remove(HANDLE h, bool force, struct object **out)
+{
+    return handle_remove_by(thread_current(), h, force, out);
+}
+
 /* Does this process's table still hold a handle to o?  (A process's fd
  * of a file object lives as long as the process has handles to it.) */
 bool handle_table_refers(struct object *o)
@@ -709,12 +803,13 @@ bool handle_table_refers(struct object *o)
     return false;
 }
 
-static void release_removed(struct object *o)
+/* After handle_remove_by(t, ...): t's intent names o and its count. */
+static void release_removed_by(struct ws_thread *t, struct object *o)
 {
-    object_handle_close(o);
-    const struct object_type *t = object_type_of(o);
-    if (t->handle_closed)
-        t->handle_closed(o);
+    object_handle_close_rec(o, &t->rec->intent.cr);
+    const struct object_type *type = object_type_of(o);
+    if (type->handle_closed)
+        type->handle_closed(o);
     if (WS_UNLIKELY(o->obj_flags & OBJ_GRANTED))
         cell_handle_closed(o);
     object_unref_deferred(o);
@@ -730,10 +825,11 @@ WS_EXPORT BOOL WINAPI CloseHandle(HANDLE h)
     struct object *o = NULL;
     if (is_pseudo(h))
         return TRUE;
-    DWORD err = handle_remove(h, false, &o);
+    struct ws_thread *t = thread_current();
+    DWORD err = handle_remove_by(t, h, false, &o);
     if (err)
         return ws_bool(err);
-    release_removed(o);
+    release_removed_by(t, o);
     return TRUE;
 }
 
@@ -801,7 +897,7 @@ void handle_close_all(void)
         r->obj = arena_off(o);
         wordlock_lock(&s->ht_lock);
         r->next = s->remote_defer;
-        s->remote_defer = arena_off(r);
+        __atomic_store_n(&s->remote_defer, arena_off(r), __ATOMIC_RELAXED);
         wordlock_unlock(&s->ht_lock);
     }
 }
@@ -895,13 +991,15 @@ static DWORD dup_source(struct proc_slot *sp, HANDLE src, struct object **o,
         return err;
     }
     ws_rcu_lock();
-    err = handle_get(src, NULL, 0, o, access);
-    if (!err && !is_pseudo(src)) {
-        struct handle_entry *e;
-        uint64_t w;
-        ACCESS_MASK a;
-        if (entry_read(src, &e, &w, &a))
-            *flags = he_flags(w);
+    struct handle_entry *e;
+    uint64_t w;
+    if (WS_LIKELY(entry_read(src, &e, &w, access))) { /* one read: object and flags */
+        *o = he_object(w);
+        *flags = he_flags(w);
+        ws_tsan_xproc_acquire(); /* another process may have put it here */
+        err = ERROR_SUCCESS;
+    } else {
+        err = handle_get(src, NULL, 0, o, access); /* a pseudo-handle, or an error */
     }
     if (!err) {
         object_ref(*o);
@@ -918,8 +1016,9 @@ static void dup_close_source(struct proc_slot *sp, HANDLE src)
         return;
     }
     struct object *closed;
-    if (!handle_remove(src, false, &closed))
-        release_removed(closed);
+    struct ws_thread *t = thread_current();
+    if (!handle_remove_by(t, src, false, &closed))
+        release_removed_by(t, closed);
 }
 
 static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
@@ -936,7 +1035,9 @@ static DWORD duplicate(HANDLE src_process, HANDLE src, HANDLE dst_process,
 
     if (close_src && !dst_process)
         goto out; /* the close-only idiom */
-    if ((err = dup_process(dst_process, &dp)))
+    if (dst_process == src_process) /* the common case: one lookup */
+        dp = sp;
+    else if ((err = dup_process(dst_process, &dp)))
         goto out;
     if (close_src && dst && sp == shm_self() && dp == sp) {
         struct handle_entry *e;

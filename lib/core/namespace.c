@@ -870,9 +870,42 @@ DWORD handle_insert_or_drop(struct object *o, ACCESS_MASK access, BOOL inherit,
     return err;
 }
 
+/* The common case of a Create*: no name, no descriptor.  Nobody else can
+ * reach the new object, so its first count is a plain store (see
+ * handle_intent_open_new); kept apart from the named path's large frame. */
+static HANDLE create_unnamed(const struct object_type *type, object_maker make,
+                             void *ctx, ACCESS_MASK access, BOOL inherit)
+{
+    DWORD err;
+    struct object *o = make(ctx, &err);
+    if (!o)
+        return ws_null(err);
+    handle_intent_open_new(o);
+    HANDLE h;
+    if ((err = handle_insert_or_drop(o, object_map_access(type, access), inherit, &h)))
+        return ws_null(err);
+    ws_set_last_error(ERROR_SUCCESS);
+    return h;
+}
+
+static __attribute__((noinline)) HANDLE
+create_named(const struct object_type *type, object_maker make, void *ctx, LPCWSTR wname,
+             LPCSTR aname, bool ansi, ACCESS_MASK access, const SECURITY_ATTRIBUTES *sa);
+
 HANDLE object_create_handle(const struct object_type *type, object_maker make,
                             void *ctx, LPCWSTR wname, LPCSTR aname, bool ansi,
                             ACCESS_MASK access, const SECURITY_ATTRIBUTES *sa)
+{
+    if ((!sa || !sa->lpSecurityDescriptor) &&
+        (ansi ? !aname || !*aname : !wname || !*wname))
+        return create_unnamed(type, make, ctx, access, sa && sa->bInheritHandle);
+    return create_named(type, make, ctx, wname, aname, ansi, access, sa);
+}
+
+/* Everything else: a name, a security descriptor, or both. */
+static HANDLE create_named(const struct object_type *type, object_maker make, void *ctx,
+                           LPCWSTR wname, LPCSTR aname, bool ansi, ACCESS_MASK access,
+                           const SECURITY_ATTRIBUTES *sa)
 {
     struct ws_name name;
     bool named, existed = false;

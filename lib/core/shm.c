@@ -642,12 +642,21 @@ static void reap_contents(struct proc_slot *s)
     arena_thread_bind(cache);
 }
 
-/* The caller has moved the slot to SLOT_REAPING. */
+/* The caller has moved the slot to SLOT_REAPING.  The slot goes FREE
+ * before the reaper word lets go: REAPING with no reaper reads as a
+ * reaping whose reaper died (slot_dead), so in the other order a second
+ * reaper, or a process taking a dead slot over, could claim the slot in
+ * between and still be at work in it when our FREE landed and a new
+ * owner claimed it (its thread records' caches and its table then reaped
+ * under it).  The word is let go of only if it is still ours: a claim of
+ * the FREE slot zeroes it. */
 static void reap_claimed(struct proc_slot *s)
 {
     reap_contents(s);
-    atomic_store_explicit(&s->reaper, 0, memory_order_relaxed);
+    uint32_t me = shm_self_tag(); /* reap_claim's */
     atomic_store_explicit(&s->state, SLOT_FREE, memory_order_release);
+    atomic_compare_exchange_strong_explicit(&s->reaper, &me, 0, memory_order_acq_rel,
+                                            memory_order_relaxed);
 }
 
 /* The right to reap s is its reaper word: one compare-and-swap from 0, or
