@@ -759,7 +759,8 @@ static BOOL set_call(struct name_set *s, void *fn, bool wide, LPARAM lp)
         free(s->names);
         return ws_bool(ERROR_NOT_ENOUGH_MEMORY);
     }
-    qsort(s->names, s->n, sizeof *s->names, set_cmp);
+    if (s->n > 1) /* names is NULL when empty, and qsort's array may not be */
+        qsort(s->names, s->n, sizeof *s->names, set_cmp);
     BOOL r = TRUE;
     for (size_t i = 0; i < s->n && r; i++) {
         if (wide) {
