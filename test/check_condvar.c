@@ -341,10 +341,10 @@ static void *cv_unaligned_cs_waiter(void *arg)
     struct packed_locks *p = arg;
     CRITICAL_SECTION *cs = PACKED_MEMBER(p, CRITICAL_SECTION, cs);
     EnterCriticalSection(cs);
-    while (!*PACKED_MEMBER(p, LONG, ready))
+    while (!*PACKED_LONG(p, ready))
         ck_assert(SleepConditionVariableCS(PACKED_MEMBER(p, CONDITION_VARIABLE, cv), cs,
                                            INFINITE));
-    (*PACKED_MEMBER(p, LONG, woken))++;
+    (*PACKED_LONG(p, woken))++;
     LeaveCriticalSection(cs);
     return NULL;
 }
@@ -353,13 +353,13 @@ static void *cv_unaligned_srw_waiter(void *arg)
 {
     struct packed_locks *p = arg;
     SRWLOCK *l = PACKED_MEMBER(p, SRWLOCK, srw);
-    LONG *avail = PACKED_MEMBER(p, LONG, ready);
+    ua_LONG *avail = PACKED_LONG(p, ready);
     AcquireSRWLockExclusive(l);
     while (!*avail)
         ck_assert(SleepConditionVariableSRW(PACKED_MEMBER(p, CONDITION_VARIABLE, cv), l,
                                             INFINITE, 0));
     (*avail)--;
-    (*PACKED_MEMBER(p, LONG, woken))++;
+    (*PACKED_LONG(p, woken))++;
     ReleaseSRWLockExclusive(l);
     return NULL;
 }
@@ -389,29 +389,29 @@ START_TEST(test_unaligned)
         ck_assert_int_eq(pthread_create(&t[i], NULL, cv_unaligned_cs_waiter, p), 0);
     settle_ms(50);
     EnterCriticalSection(cs);
-    *PACKED_MEMBER(p, LONG, ready) = 1;
+    *PACKED_LONG(p, ready) = 1;
     WakeAllConditionVariable(cv);
     LeaveCriticalSection(cs);
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(pthread_join(t[i], NULL), 0);
-    ck_assert_int_eq(*PACKED_MEMBER(p, LONG, woken), 4);
+    ck_assert_int_eq(*PACKED_LONG(p, woken), 4);
 
     /* Single wake-ups: four sleepers on the SRW lock, one token each. */
-    *PACKED_MEMBER(p, LONG, ready) = 0;
-    *PACKED_MEMBER(p, LONG, woken) = 0;
+    *PACKED_LONG(p, ready) = 0;
+    *PACKED_LONG(p, woken) = 0;
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(pthread_create(&t[i], NULL, cv_unaligned_srw_waiter, p), 0);
     settle_ms(50);
     for (int i = 0; i < 4; i++) {
         AcquireSRWLockExclusive(l);
-        (*PACKED_MEMBER(p, LONG, ready))++;
+        (*PACKED_LONG(p, ready))++;
         WakeConditionVariable(cv);
         ReleaseSRWLockExclusive(l);
     }
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(pthread_join(t[i], NULL), 0);
-    ck_assert_int_eq(*PACKED_MEMBER(p, LONG, woken), 4);
-    ck_assert_int_eq(cs->LockCount, -1);
+    ck_assert_int_eq(*PACKED_LONG(p, woken), 4);
+    ck_assert_int_eq(UA_FIELD(cs, CRITICAL_SECTION, LockCount), -1);
     DeleteCriticalSection(cs);
 }
 END_TEST

@@ -336,7 +336,7 @@ static void *cs_unaligned_worker(void *arg)
 {
     struct packed_locks *p = arg;
     CRITICAL_SECTION *cs = PACKED_MEMBER(p, CRITICAL_SECTION, cs);
-    LONG *count = PACKED_MEMBER(p, LONG, count);
+    ua_LONG *count = PACKED_LONG(p, count);
     for (int i = 0; i < 20000; i++) {
         EnterCriticalSection(cs);
         EnterCriticalSection(cs); /* recursion */
@@ -354,20 +354,24 @@ START_TEST(test_unaligned)
 {
     struct packed_locks *p = packed_at(_i);
     CRITICAL_SECTION *cs = PACKED_MEMBER(p, CRITICAL_SECTION, cs);
-    ck_assert_uint_eq((uintptr_t)&cs->LockCount % 8, unaligned_expected(_i));
+    ck_assert_uint_eq((uintptr_t)&UA_FIELD(cs, CRITICAL_SECTION, LockCount) % 8,
+                      unaligned_expected(_i));
     ck_assert(InitializeCriticalSectionAndSpinCount(cs, 0));
     EnterCriticalSection(cs);
     pthread_t t[4];
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(pthread_create(&t[i], NULL, cs_unaligned_worker, p), 0);
     settle_ms(50);
-    ck_assert_int_lt(__atomic_load_n(&cs->LockCount, __ATOMIC_RELAXED), -2); /* held, with sleepers */
+    /* Held, with sleepers (a LONG pointer: an atomic load of an
+     * aligned(1) type would be a libatomic call). */
+    LONG *lc = (LONG *)&UA_FIELD(cs, CRITICAL_SECTION, LockCount);
+    ck_assert_int_lt(__atomic_load_n(lc, __ATOMIC_RELAXED), -2);
     LeaveCriticalSection(cs);
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(pthread_join(t[i], NULL), 0);
-    ck_assert_int_eq(*PACKED_MEMBER(p, LONG, count), 4 * 20000);
-    ck_assert_int_eq(cs->LockCount, -1);
-    ck_assert_int_eq(cs->RecursionCount, 0);
+    ck_assert_int_eq(*PACKED_LONG(p, count), 4 * 20000);
+    ck_assert_int_eq(UA_FIELD(cs, CRITICAL_SECTION, LockCount), -1);
+    ck_assert_int_eq(UA_FIELD(cs, CRITICAL_SECTION, RecursionCount), 0);
     DeleteCriticalSection(cs);
 }
 END_TEST

@@ -237,7 +237,7 @@ static void *srw_unaligned_worker(void *arg)
 {
     struct packed_locks *p = arg;
     SRWLOCK *l = PACKED_MEMBER(p, SRWLOCK, srw);
-    LONG *count = PACKED_MEMBER(p, LONG, count);
+    ua_LONG *count = PACKED_LONG(p, count);
     for (int i = 0; i < 20000; i++) {
         AcquireSRWLockExclusive(l);
         LONG c = *count;
@@ -269,13 +269,13 @@ START_TEST(test_unaligned)
     ReleaseSRWLockExclusive(l);
     for (int i = 0; i < 4; i++)
         ck_assert_int_eq(pthread_join(t[i], NULL), 0);
-    ck_assert_int_eq(*PACKED_MEMBER(p, LONG, count), 4 * 20000);
+    ck_assert_int_eq(*PACKED_LONG(p, count), 4 * 20000);
     AcquireSRWLockShared(l);
     ck_assert(!TryAcquireSRWLockExclusive(l));
     ReleaseSRWLockShared(l);
     ck_assert(TryAcquireSRWLockExclusive(l));
     ReleaseSRWLockExclusive(l);
-    ck_assert_ptr_null(l->Ptr);
+    ck_assert_ptr_null(UA_FIELD(l, SRWLOCK, Ptr));
 }
 END_TEST
 

@@ -35,6 +35,22 @@ static inline struct packed_locks *packed_at(int i)
 /* A member's address without -Waddress-of-packed-member. */
 #define PACKED_MEMBER(p, type, m) ((type *)((char *)(p) + offsetof(struct packed_locks, m)))
 
+/* The types through which the tests read and write the odd-placed fields
+ * themselves: aligned(1), so that the compiler (and UBSan's alignment
+ * check, fatal in the ASan build) expects no alignment there, as for a
+ * packed struct's member.  The primitives' own pointers go to the API
+ * unchanged (lib/user/usersync.h, USYNC_ANY_ALIGN). */
+typedef LONG ua_LONG __attribute__((aligned(1)));
+typedef SRWLOCK ua_SRWLOCK __attribute__((aligned(1)));
+typedef CRITICAL_SECTION ua_CRITICAL_SECTION __attribute__((aligned(1)));
+
+/* A LONG member of struct packed_locks, for reading and writing. */
+#define PACKED_LONG(p, m) ((ua_LONG *)((char *)(p) + offsetof(struct packed_locks, m)))
+
+/* A field of an odd-placed primitive, e.g. UA_FIELD(cs, CRITICAL_SECTION,
+ * LockCount). */
+#define UA_FIELD(x, type, m) (((ua_##type *)(x))->m)
+
 _Static_assert(offsetof(struct packed_locks, srw) % 8 == 1, "odd offsets");
 _Static_assert(offsetof(struct packed_locks, cv) % 8 == 1, "odd offsets");
 _Static_assert(offsetof(struct packed_locks, cs) % 8 == 1, "odd offsets");

@@ -37,7 +37,7 @@ struct cv_lock {
     ULONG mode; /* CONDITION_VARIABLE_LOCKMODE_SHARED for a shared SRW */
 };
 
-static void cs_release(void *lock, ULONG mode)
+static USYNC_ANY_ALIGN void cs_release(void *lock, ULONG mode)
 {
     CRITICAL_SECTION *cs = lock;
     (void)mode;
@@ -90,7 +90,7 @@ static void cv_wake(CONDITION_VARIABLE *cv, int count)
         usync_wake(cv_seq(cv), count);
 }
 
-WS_EXPORT VOID WINAPI InitializeConditionVariable(PCONDITION_VARIABLE cv)
+WS_EXPORT USYNC_ANY_ALIGN VOID WINAPI InitializeConditionVariable(PCONDITION_VARIABLE cv)
 {
     if (cv)
         cv->Ptr = NULL;
@@ -99,7 +99,7 @@ WS_EXPORT VOID WINAPI InitializeConditionVariable(PCONDITION_VARIABLE cv)
 /* A section entered several times is left completely while sleeping and
  * re-entered as deeply (as Windows and Wine do; check_condvar.c
  * test_cs_recursion). */
-WS_EXPORT BOOL WINAPI SleepConditionVariableCS(PCONDITION_VARIABLE cv,
+WS_EXPORT USYNC_ANY_ALIGN BOOL WINAPI SleepConditionVariableCS(PCONDITION_VARIABLE cv,
                                                PCRITICAL_SECTION cs, DWORD ms)
 {
     if (!cv || !cs)

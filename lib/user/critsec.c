@@ -57,7 +57,7 @@
      RTL_CRITICAL_SECTION_FLAG_RESOURCE_TYPE |                             \
      RTL_CRITICAL_SECTION_FLAG_FORCE_DEBUG_INFO)
 
-static inline _Atomic uint32_t *cs_word(CRITICAL_SECTION *cs)
+static inline USYNC_ANY_ALIGN _Atomic uint32_t *cs_word(CRITICAL_SECTION *cs)
 {
     return (_Atomic uint32_t *)&cs->LockCount;
 }
@@ -67,7 +67,7 @@ static inline uint32_t cs_waiters(uint32_t lc)
     return ~(uint32_t)((int32_t)lc >> 2);
 }
 
-static inline HANDLE cs_owner(CRITICAL_SECTION *cs)
+static inline USYNC_ANY_ALIGN HANDLE cs_owner(CRITICAL_SECTION *cs)
 {
     return __atomic_load_n(&cs->OwningThread, __ATOMIC_RELAXED);
 }
@@ -85,7 +85,7 @@ static inline bool cs_try_take(CRITICAL_SECTION *cs)
                                      memory_order_acquire) & CS_FREE_BIT;
 }
 
-static inline void cs_set_owner(CRITICAL_SECTION *cs, uint32_t tid)
+static inline USYNC_ANY_ALIGN void cs_set_owner(CRITICAL_SECTION *cs, uint32_t tid)
 {
     __atomic_store_n(&cs->OwningThread, tid_handle(tid), __ATOMIC_RELAXED);
     cs->RecursionCount = 1;
@@ -104,7 +104,7 @@ static ULONG_PTR cs_effective_spin(ULONG_PTR spin)
     return n > 1 ? spin : 0;
 }
 
-static void cs_note_contention(CRITICAL_SECTION *cs)
+static USYNC_ANY_ALIGN void cs_note_contention(CRITICAL_SECTION *cs)
 {
     PRTL_CRITICAL_SECTION_DEBUG d = cs->DebugInfo;
     if (d && d != CS_NO_DEBUG_INFO)
@@ -112,7 +112,7 @@ static void cs_note_contention(CRITICAL_SECTION *cs)
 }
 
 /* Contended enter: spin, then sleep as a counted waiter. */
-static void cs_enter_slow(CRITICAL_SECTION *cs)
+static USYNC_ANY_ALIGN void cs_enter_slow(CRITICAL_SECTION *cs)
 {
     _Atomic uint32_t *w = cs_word(cs);
     ULONG_PTR spin = __atomic_load_n(&cs->SpinCount, __ATOMIC_RELAXED);
@@ -168,7 +168,7 @@ static void cs_wake_one(CRITICAL_SECTION *cs)
     }
 }
 
-static DWORD cs_init(CRITICAL_SECTION *cs, ULONG_PTR spin, DWORD flags)
+static USYNC_ANY_ALIGN DWORD cs_init(CRITICAL_SECTION *cs, ULONG_PTR spin, DWORD flags)
 {
     if (!cs)
         return ERROR_NOACCESS;
@@ -211,7 +211,8 @@ WS_EXPORT BOOL WINAPI InitializeCriticalSectionEx(LPCRITICAL_SECTION cs, DWORD s
     return ws_bool(cs_init(cs, spin & 0x7FFFFFFFu, flags));
 }
 
-WS_EXPORT DWORD WINAPI SetCriticalSectionSpinCount(LPCRITICAL_SECTION cs, DWORD spin)
+WS_EXPORT USYNC_ANY_ALIGN DWORD WINAPI SetCriticalSectionSpinCount(LPCRITICAL_SECTION cs,
+                                                               DWORD spin)
 {
     if (!cs)
         return 0;
@@ -220,7 +221,7 @@ WS_EXPORT DWORD WINAPI SetCriticalSectionSpinCount(LPCRITICAL_SECTION cs, DWORD 
     return (DWORD)old;
 }
 
-WS_EXPORT VOID WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs)
+WS_EXPORT USYNC_ANY_ALIGN VOID WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs)
 {
     if (WS_UNLIKELY(!cs))
         return;
@@ -234,7 +235,7 @@ WS_EXPORT VOID WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs)
     cs_set_owner(cs, me);
 }
 
-WS_EXPORT BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION cs)
+WS_EXPORT USYNC_ANY_ALIGN BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION cs)
 {
     if (WS_UNLIKELY(!cs))
         return FALSE;
@@ -253,7 +254,7 @@ WS_EXPORT BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION cs)
  * section it did not enter.  Leaving a section nobody holds does nothing
  * (Windows corrupts it); see docs/COMPATIBILITY.md, check_critsec.c
  * test_leave_unowned. */
-WS_EXPORT VOID WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs)
+WS_EXPORT USYNC_ANY_ALIGN VOID WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs)
 {
     if (WS_UNLIKELY(!cs) || cs->RecursionCount <= 0)
         return;
@@ -266,7 +267,7 @@ WS_EXPORT VOID WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs)
         cs_wake_one(cs);
 }
 
-WS_EXPORT VOID WINAPI DeleteCriticalSection(LPCRITICAL_SECTION cs)
+WS_EXPORT USYNC_ANY_ALIGN VOID WINAPI DeleteCriticalSection(LPCRITICAL_SECTION cs)
 {
     if (!cs)
         return;

@@ -33,12 +33,12 @@
 #define IO_STATE 3u
 #define IO_SLEEPERS 4u
 
-static inline uintptr_t io_load(INIT_ONCE *once)
+static inline USYNC_ANY_ALIGN uintptr_t io_load(INIT_ONCE *once)
 {
     return __atomic_load_n((uintptr_t *)&once->Ptr, __ATOMIC_ACQUIRE);
 }
 
-static inline bool io_cas(INIT_ONCE *once, uintptr_t *expected, uintptr_t desired)
+static inline USYNC_ANY_ALIGN bool io_cas(INIT_ONCE *once, uintptr_t *expected, uintptr_t desired)
 {
     return __atomic_compare_exchange_n((uintptr_t *)&once->Ptr, expected, desired,
                                        true, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
@@ -126,7 +126,7 @@ static DWORD io_complete(INIT_ONCE *once, DWORD flags, LPVOID context)
     }
 }
 
-WS_EXPORT VOID WINAPI InitOnceInitialize(PINIT_ONCE once)
+WS_EXPORT USYNC_ANY_ALIGN VOID WINAPI InitOnceInitialize(PINIT_ONCE once)
 {
     if (once)
         once->Ptr = NULL;

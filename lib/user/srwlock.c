@@ -175,7 +175,7 @@ static void srw_exclusive_slow(SRWLOCK *l)
     }
 }
 
-WS_EXPORT VOID WINAPI InitializeSRWLock(PSRWLOCK l)
+WS_EXPORT USYNC_ANY_ALIGN VOID WINAPI InitializeSRWLock(PSRWLOCK l)
 {
     if (l)
         l->Ptr = NULL;

@@ -32,6 +32,15 @@ static inline _Atomic uint32_t *ptr_words(void *p)
  * instead (usync_wait_bits, usync_wake_bits): the value compared under the bucket's lock, exact wakes, the
  * same bit masks.  The aligned case is unchanged (one untaken branch on
  * paths that sleep or wake already). */
+
+/* On a function that reaches into a caller's SRWLOCK, CONDITION_VARIABLE,
+ * CRITICAL_SECTION or INIT_ONCE through its struct type (cs->LockCount,
+ * l->Ptr): such a primitive may sit at any address (above), so UBSan's
+ * alignment check, fatal in the ASan build, must not judge these accesses
+ * by the struct's natural alignment.  Only these functions go unchecked;
+ * the rest of the file and the build keep the check. */
+#define USYNC_ANY_ALIGN __attribute__((no_sanitize("alignment")))
+
 /* Waits on a private futex word until woken (by a wake sharing a bit with
  * `bits`), the value differs or the deadline (NULL: none) passes.  Returns
  * ETIMEDOUT only for a timeout.  Out of line, as the futex call it wraps,
