@@ -936,11 +936,20 @@ DWORD sio_file_io(HANDLE h, void *buf, DWORD len, LPDWORD pdone, LPOVERLAPPED ov
  * data received, then come the local and the remote address areas of
  * dwLocalAddressLength and dwRemoteAddressLength bytes.  Windows' layout
  * of an area is private to mswsock (only GetAcceptExSockaddrs reads it);
- * here it is an INT length, 4 bytes of padding, then the address, so that
- * the pointers GetAcceptExSockaddrs hands out are 8-byte aligned when the
- * buffer is.
+ * here it is an INT length (stored unaligned), a byte giving the
+ * address's offset in the area, then the address at the first 8-byte
+ * aligned place at or after offset 8, so that the pointers
+ * GetAcceptExSockaddrs hands out are aligned for a sockaddr whatever
+ * dwReceiveDataLength is (the area then starts anywhere).  The offset is
+ * at most 15: the 16 bytes Windows requires beyond the address hold it.
  */
 #define AREA_HDR 8
+
+/* Where the address goes in an area starting at `area`. */
+static unsigned area_offset(const char *area)
+{
+    return AREA_HDR + (unsigned)(-(uintptr_t)(area + AREA_HDR) & 7);
+}
 
 static int addr_size(int af)
 {
@@ -953,10 +962,12 @@ static int addr_size(int af)
 
 static void area_write(int fd, bool peer, char *area, DWORD size)
 {
-    INT len = (INT)(size - AREA_HDR);
-    if (sockos_name(fd, peer, area + AREA_HDR, &len))
+    unsigned off = area_offset(area);
+    INT len = (INT)(size - off);
+    if (sockos_name(fd, peer, area + off, &len))
         len = 0;
     memcpy(area, &len, sizeof len);
+    area[sizeof len] = (char)off;
 }
 
 static int accept_try(struct sio_req *r)
@@ -1074,11 +1085,11 @@ WS_EXPORT VOID WINAPI GetAcceptExSockaddrs(PVOID buf, DWORD recvlen, DWORD llen,
     char *area = (char *)buf + recvlen;
     INT len;
     memcpy(&len, area, sizeof len);
-    *local = (struct sockaddr *)(void *)(area + AREA_HDR);
+    *local = (struct sockaddr *)(void *)(area + (unsigned char)area[sizeof len]);
     *local_len = len;
     area += llen;
     memcpy(&len, area, sizeof len);
-    *remote = (struct sockaddr *)(void *)(area + AREA_HDR);
+    *remote = (struct sockaddr *)(void *)(area + (unsigned char)area[sizeof len]);
     *remote_len = len;
     (void)rlen;
 }
