@@ -71,22 +71,23 @@ START_TEST(test_open_and_query)
     ck_assert_uint_eq(GetLastError(), 0xdeadbeef);
     ck_assert_uint_eq(len, need);
     ck_assert_uint_ge(u.groups.GroupCount, 5);
-    assert_sid(u.groups.Groups[0].Sid, want);
+    const SID_AND_ATTRIBUTES *ga = u.groups.Groups; /* [ANYSIZE_ARRAY]: through a pointer */
+    assert_sid(ga[0].Sid, want);
     DWORD n = u.groups.GroupCount;
-    assert_sid(u.groups.Groups[n - 4].Sid, "S-1-1-0");
-    assert_sid(u.groups.Groups[n - 3].Sid, "S-1-5-32-545");
-    assert_sid(u.groups.Groups[n - 2].Sid, "S-1-5-4");
-    assert_sid(u.groups.Groups[n - 1].Sid, "S-1-5-11");
+    assert_sid(ga[n - 4].Sid, "S-1-1-0");
+    assert_sid(ga[n - 3].Sid, "S-1-5-32-545");
+    assert_sid(ga[n - 2].Sid, "S-1-5-4");
+    assert_sid(ga[n - 1].Sid, "S-1-5-11");
     for (DWORD i = 0; i < n; i++) {
-        ck_assert(IsValidSid(u.groups.Groups[i].Sid));
+        ck_assert(IsValidSid(ga[i].Sid));
         /* Root is also an administrator, the owner group as on Windows. */
         DWORD owner = geteuid() == 0 && i == n - 5 ? SE_GROUP_OWNER : 0;
-        ck_assert_uint_eq(u.groups.Groups[i].Attributes,
+        ck_assert_uint_eq(ga[i].Attributes,
                           SE_GROUP_MANDATORY | SE_GROUP_ENABLED_BY_DEFAULT | SE_GROUP_ENABLED |
                               owner);
     }
     if (geteuid() == 0)
-        assert_sid(u.groups.Groups[n - 5].Sid, "S-1-5-32-544");
+        assert_sid(ga[n - 5].Sid, "S-1-5-32-544");
     gid_t sup[64];
     int ns = getgroups(64, sup);
     if (ns > 0) {
@@ -97,7 +98,7 @@ START_TEST(test_open_and_query)
             ck_assert(ConvertStringSidToSidA(want, &s));
             BOOL found = FALSE;
             for (DWORD i = 0; i < n; i++)
-                found |= EqualSid(s, u.groups.Groups[i].Sid);
+                found |= EqualSid(s, ga[i].Sid);
             ck_assert_msg(found, "group %s missing", want);
             LocalFree(s);
         }
@@ -546,9 +547,10 @@ static DWORD priv_attr(HANDLE t, DWORD luid)
     ck_assert(GetTokenInformation(t, TokenPrivileges, u.b, sizeof u, &len));
     ck_assert_uint_eq(len, offsetof(TOKEN_PRIVILEGES, Privileges) +
                                u.p.PrivilegeCount * sizeof(LUID_AND_ATTRIBUTES));
+    const LUID_AND_ATTRIBUTES *pa = u.p.Privileges; /* [ANYSIZE_ARRAY]: through a pointer */
     for (DWORD i = 0; i < u.p.PrivilegeCount; i++)
-        if (u.p.Privileges[i].Luid.LowPart == luid && !u.p.Privileges[i].Luid.HighPart)
-            return u.p.Privileges[i].Attributes;
+        if (pa[i].Luid.LowPart == luid && !pa[i].Luid.HighPart)
+            return pa[i].Attributes;
     return 0xffffffff; /* not held */
 }
 
@@ -667,8 +669,9 @@ START_TEST(test_privileges)
         TOKEN_PRIVILEGES p;
     } two = {{0}};
     two.p.PrivilegeCount = 2;
-    two.p.Privileges[0] = (LUID_AND_ATTRIBUTES){{33, 0}, SE_PRIVILEGE_ENABLED};
-    two.p.Privileges[1] = (LUID_AND_ATTRIBUTES){{34, 0}, SE_PRIVILEGE_ENABLED};
+    LUID_AND_ATTRIBUTES *tp2 = two.p.Privileges; /* [ANYSIZE_ARRAY] */
+    tp2[0] = (LUID_AND_ATTRIBUTES){{33, 0}, SE_PRIVILEGE_ENABLED};
+    tp2[1] = (LUID_AND_ATTRIBUTES){{34, 0}, SE_PRIVILEGE_ENABLED};
     SetLastError(0xdeadbeef);
     ck_assert(AdjustTokenPrivileges(r, FALSE, &two.p, 0, NULL, NULL));
     ck_assert_uint_eq(GetLastError(), ERROR_NOT_ALL_ASSIGNED);
@@ -703,8 +706,9 @@ START_TEST(test_privileges)
     } any = {{0}};
     any.s.PrivilegeCount = 2;
     any.s.Control = 0;
-    any.s.Privilege[0] = (LUID_AND_ATTRIBUTES){{34, 0}, 0};
-    any.s.Privilege[1] = (LUID_AND_ATTRIBUTES){{23, 0}, 0};
+    LUID_AND_ATTRIBUTES *req = any.s.Privilege; /* [ANYSIZE_ARRAY]: through a pointer */
+    req[0] = (LUID_AND_ATTRIBUTES){{34, 0}, 0};
+    req[1] = (LUID_AND_ATTRIBUTES){{23, 0}, 0};
     ck_assert(PrivilegeCheck(imp, &any.s, &res));
     ck_assert(res); /* any one */
     any.s.Control = PRIVILEGE_SET_ALL_NECESSARY;
@@ -843,9 +847,10 @@ START_TEST(test_restricted)
     DWORD len;
     ck_assert(GetTokenInformation(r, TokenGroups, u.b, sizeof u, &len));
     bool seen = false;
+    const SID_AND_ATTRIBUTES *ga = u.g.Groups; /* [ANYSIZE_ARRAY]: through a pointer */
     for (DWORD i = 0; i < u.g.GroupCount; i++)
-        if (EqualSid(u.g.Groups[i].Sid, everyone)) {
-            ck_assert_uint_eq(u.g.Groups[i].Attributes,
+        if (EqualSid(ga[i].Sid, everyone)) {
+            ck_assert_uint_eq(ga[i].Attributes,
                               SE_GROUP_MANDATORY | SE_GROUP_USE_FOR_DENY_ONLY);
             seen = true;
         }

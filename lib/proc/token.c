@@ -915,12 +915,14 @@ static DWORD put_groups(void *out, DWORD cap, DWORD *len, uint32_t n, const BYTE
         return ERROR_INSUFFICIENT_BUFFER;
     TOKEN_GROUPS *g = out;
     g->GroupCount = n;
+    /* Groups is declared [ANYSIZE_ARRAY]: index past 0 through a pointer. */
+    SID_AND_ATTRIBUTES *ga = g->Groups;
     BYTE *at = (BYTE *)out + head;
     for (uint32_t i = 0; i < n; i++) {
         DWORD sl = GetLengthSid((PSID)sids[i]);
         memcpy(at, sids[i], sl);
-        g->Groups[i].Sid = at;
-        g->Groups[i].Attributes = attrs[i];
+        ga[i].Sid = at;
+        ga[i].Attributes = attrs[i];
         at += sl;
     }
     return 0;
@@ -980,12 +982,13 @@ static DWORD token_query(const struct token *t, TOKEN_INFORMATION_CLASS c, void 
             return ERROR_INSUFFICIENT_BUFFER;
         TOKEN_PRIVILEGES *p = out;
         p->PrivilegeCount = n;
+        LUID_AND_ATTRIBUTES *pa = p->Privileges; /* [ANYSIZE_ARRAY] */
         DWORD k = 0;
         for (int i = 0; i < PRIV_MAX; i++)
             if (t->priv[i] & PRIV_HELD) {
-                p->Privileges[k].Luid.LowPart = (DWORD)i;
-                p->Privileges[k].Luid.HighPart = 0;
-                p->Privileges[k++].Attributes = t->priv[i] & ~PRIV_HELD;
+                pa[k].Luid.LowPart = (DWORD)i;
+                pa[k].Luid.HighPart = 0;
+                pa[k++].Attributes = t->priv[i] & ~PRIV_HELD;
             }
         return 0;
     }
@@ -1283,13 +1286,14 @@ WS_EXPORT BOOL WINAPI AdjustTokenPrivileges(HANDLE TokenHandle, BOOL DisableAllP
         for (int i = 0; i < PRIV_MAX; i++)
             next[i] &= ~(uint32_t)SE_PRIVILEGE_ENABLED;
     } else {
+        const LUID_AND_ATTRIBUTES *na = NewState->Privileges; /* [ANYSIZE_ARRAY] */
         for (DWORD k = 0; k < NewState->PrivilegeCount; k++) {
-            int i = priv_index(&NewState->Privileges[k].Luid);
+            int i = priv_index(&na[k].Luid);
             if (i < 0 || !(next[i] & PRIV_HELD)) {
                 missing = true;
                 continue;
             }
-            next[i] = priv_apply(next[i], NewState->Privileges[k].Attributes);
+            next[i] = priv_apply(next[i], na[k].Attributes);
         }
     }
     /* The previous state of what changes; nothing changes when it does
@@ -1307,12 +1311,13 @@ WS_EXPORT BOOL WINAPI AdjustTokenPrivileges(HANDLE TokenHandle, BOOL DisableAllP
             return ws_bool(ERROR_INSUFFICIENT_BUFFER);
         }
         PreviousState->PrivilegeCount = changed;
+        LUID_AND_ATTRIBUTES *pa = PreviousState->Privileges; /* [ANYSIZE_ARRAY] */
         DWORD k = 0;
         for (int i = 0; i < PRIV_MAX; i++)
             if (next[i] != t->priv[i]) {
-                PreviousState->Privileges[k].Luid.LowPart = (DWORD)i;
-                PreviousState->Privileges[k].Luid.HighPart = 0;
-                PreviousState->Privileges[k++].Attributes = t->priv[i] & ~PRIV_HELD;
+                pa[k].Luid.LowPart = (DWORD)i;
+                pa[k].Luid.HighPart = 0;
+                pa[k++].Attributes = t->priv[i] & ~PRIV_HELD;
             }
     } else if (ReturnLength) {
         *ReturnLength = need;
@@ -1354,8 +1359,9 @@ WS_EXPORT BOOL WINAPI PrivilegeCheck(HANDLE ClientToken, PPRIVILEGE_SET Required
     if (!RequiredPrivileges || !pfResult)
         return ws_bool(ERROR_NOACCESS);
     DWORD held = 0;
+    LUID_AND_ATTRIBUTES *req = RequiredPrivileges->Privilege; /* [ANYSIZE_ARRAY] */
     for (DWORD k = 0; k < RequiredPrivileges->PrivilegeCount; k++) {
-        LUID_AND_ATTRIBUTES *p = &RequiredPrivileges->Privilege[k];
+        LUID_AND_ATTRIBUTES *p = &req[k];
         int i = priv_index(&p->Luid);
         if (i >= 0 && (t.priv[i] & SE_PRIVILEGE_ENABLED)) {
             p->Attributes |= SE_PRIVILEGE_USED_FOR_ACCESS;
