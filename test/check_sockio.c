@@ -501,6 +501,10 @@ START_TEST(test_acceptex_connectex)
     struct sockaddr *lp, *rp;
     INT ll, rl;
     addrs(out, 5, alen, alen, &lp, &ll, &rp, &rl);
+    /* Aligned although the areas start at out + 5 (a sockaddr_in read
+     * through them must not be misaligned). */
+    ck_assert_uint_eq((uintptr_t)lp % 8, 0);
+    ck_assert_uint_eq((uintptr_t)rp % 8, 0);
     ck_assert_int_eq(ll, (int)sizeof(struct sockaddr_in));
     ck_assert_int_eq(rl, (int)sizeof(struct sockaddr_in));
     ck_assert_int_eq(((struct sockaddr_in *)lp)->sin_port, sa.sin_port);
