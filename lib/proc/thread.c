@@ -1109,6 +1109,20 @@ static _Noreturn void thread_leave_now(void)
         syscall(SYS_exit, 0);
 }
 
+/* From now on every safe point that looks ends the thread: a thread
+ * queued in a wait is woken (its wait sees `terminating`), one stopped in
+ * its own code ends here. */
+static void end_at_safe_point(struct ws_thread *t, void *uc)
+{
+    atomic_store_explicit(&t->terminating, true, memory_order_release);
+    uint32_t expect = WS_WAITING;
+    if (atomic_compare_exchange_strong_explicit(&t->waiter->status, &expect, WS_ALERTED,
+                                                memory_order_acq_rel, memory_order_relaxed))
+        futex_wake(&t->waiter->status, 1, ws_arena.shared);
+    else if (stopped_outside_lib(uc))
+        thread_terminate_self(t);
+}
+
 /* WS_SIG_TERMINATE while ExitProcess runs in another thread: this thread
  * ends at a safe point as a TerminateThread would end it, with the
  * process's code. */
@@ -1118,14 +1132,7 @@ static void exit_all_stop(struct ws_thread *t, void *uc)
         struct thread_obj *to = to_of(t->self);
         to->term_code = atomic_load_explicit(&exit_all.code, memory_order_acquire);
         __atomic_store_n(&to->terminating, true, __ATOMIC_RELEASE);
-        atomic_store_explicit(&t->terminating, true, memory_order_release);
-        uint32_t expect = WS_WAITING;
-        if (atomic_compare_exchange_strong_explicit(&t->waiter->status, &expect,
-                                                    WS_ALERTED, memory_order_acq_rel,
-                                                    memory_order_relaxed))
-            futex_wake(&t->waiter->status, 1, ws_arena.shared);
-        else if (stopped_outside_lib(uc))
-            thread_terminate_self(t);
+        end_at_safe_point(t, uc);
     } else if (!t && stopped_outside_lib(uc)) {
         thread_leave_now(); /* never called winshim, or not since its record went */
     }
@@ -1142,15 +1149,7 @@ static void terminate_handler(int sig, siginfo_t *si, void *uc)
         exit_all_stop(t, uc);
     else if (t && t->self && t->waiter &&
         __atomic_load_n(&to_of(t->self)->terminating, __ATOMIC_ACQUIRE)) {
-        /* From now on every safe point that looks ends the thread. */
-        atomic_store_explicit(&t->terminating, true, memory_order_release);
-        uint32_t expect = WS_WAITING;
-        if (atomic_compare_exchange_strong_explicit(&t->waiter->status, &expect,
-                                                    WS_ALERTED, memory_order_acq_rel,
-                                                    memory_order_relaxed))
-            futex_wake(&t->waiter->status, 1, ws_arena.shared);
-        else if (stopped_outside_lib(uc))
-            thread_terminate_self(t);
+        end_at_safe_point(t, uc);
     }
     errno = saved;
 }

@@ -151,6 +151,17 @@ static void session_put(struct wct_session *s)
     }
 }
 
+/* An asynchronous request has ended (run, or never submitted): Close may
+ * be waiting for the count to reach 0; then the request's reference goes. */
+static void request_gone(struct wct_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->running--;
+    pthread_cond_broadcast(&s->idle);
+    pthread_mutex_unlock(&s->lock);
+    session_put(s);
+}
+
 /* ---- reading the session's records ---- */
 
 /* A thread as the walk found it. */
@@ -545,11 +556,7 @@ static void CALLBACK request_run(PTP_CALLBACK_INSTANCE inst, PVOID arg)
     s->callback((HWCT)s, r->context, err, r->count, r->nodes, r->cycle);
     in_callback = NULL;
     free(r);
-    pthread_mutex_lock(&s->lock);
-    s->running--;
-    pthread_cond_broadcast(&s->idle);
-    pthread_mutex_unlock(&s->lock);
-    session_put(s);
+    request_gone(s);
 }
 
 /* ---- the API ---- */
@@ -633,11 +640,7 @@ WS_EXPORT BOOL WINAPI GetThreadWaitChain(HWCT WctHandle, DWORD_PTR Context, DWOR
         if (!TrySubmitThreadpoolCallback(request_run, r, NULL)) {
             DWORD err = GetLastError();
             free(r);
-            pthread_mutex_lock(&s->lock);
-            s->running--;
-            pthread_cond_broadcast(&s->idle);
-            pthread_mutex_unlock(&s->lock);
-            session_put(s);
+            request_gone(s);
             return ws_bool(err ? err : ERROR_NOT_ENOUGH_MEMORY);
         }
         return ws_bool(ERROR_IO_PENDING);
