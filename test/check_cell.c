@@ -1842,19 +1842,6 @@ static Suite *cell_suite(void)
     return s;
 }
 
-static void clean_dir(void)
-{
-    DIR *d = opendir(grant_dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            unlinkat(dirfd(d), e->d_name, 0);
-    closedir(d);
-    rmdir(grant_dir);
-}
-
 int main(int argc, char **argv)
 {
     static char exe[4096];
@@ -1885,7 +1872,7 @@ int main(int argc, char **argv)
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    clean_dir();
+    remove_flat_dir(grant_dir);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", pipe_dir, other_home);
     if (system(cmd) != 0)

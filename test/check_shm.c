@@ -1438,21 +1438,6 @@ START_TEST(test_killed_thread_caches_come_back)
 }
 END_TEST
 
-/* Removes a private session directory a test made (its processes may
- * have left with _exit, which leaves the files). */
-static void remove_session_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (e->d_name[0] != '.')
-            unlinkat(dirfd(d), e->d_name, 0);
-    closedir(d);
-    rmdir(dir);
-}
-
 /* ---- processes killed while the name table grows ---- */
 
 /* Each round runs in a session of its own (the table starts at 256
@@ -1689,7 +1674,7 @@ static uint64_t gk_run(const char *fault, const uint32_t *kill_at, const uint32_
     if (getenv("GK_VERBOSE"))
         fprintf(stderr, "grow round %d (%s) in %s\n", round, fault ? fault : "kills", gk->dir);
     int r = child_wait(child_start(gk_leader, NULL));
-    remove_session_dir(gk->dir);
+    remove_flat_dir(gk->dir);
     ck_assert_msg(r == 0, "round %d (%s): the leader failed with %d", round,
                   fault ? fault : "kills", r);
     return gk->top;
@@ -1827,7 +1812,7 @@ START_TEST(test_deathwatch_fds_closed_by_program)
     snprintf(dir, sizeof dir, "/dev/shm/winshim-test-%d-dw", (int)getpid());
     setenv("WINSHIM_SHM_DIR", dir, 1);
     int r = child_wait(child_start(child_closes_everything, NULL));
-    remove_session_dir(dir);
+    remove_flat_dir(dir);
     ck_assert_int_eq(r, 0);
 }
 END_TEST

@@ -5,6 +5,9 @@
 #include <windows.h>
 
 #include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -75,6 +78,21 @@ static inline void settle_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
+}
+
+/* Removes a flat directory the test made and the files in it (a private
+ * session or grant directory whose processes left with _exit). */
+static inline void remove_flat_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.')
+            unlinkat(dirfd(d), e->d_name, 0);
+    closedir(d);
+    rmdir(dir);
 }
 
 #endif
